@@ -1,0 +1,42 @@
+# loginrec — the two commands: `make run` and `make check`.
+# Both install missing Debian packages first (scripts/deps.sh, apt only).
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+LISTEN     ?= 127.0.0.1:8080
+DB         ?= var/loginrec.db
+CMAKE_GEN  := -G Ninja
+
+.PHONY: all deps build run check test asan bench clean
+
+all: build
+
+deps:
+	@sh scripts/deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLR_WERROR=ON >/dev/null
+	@cmake --build $(BUILD)
+
+run: build
+	@sh scripts/run.sh "$(BUILD)" "$(DB)" "$(LISTEN)"
+
+test: build
+	@cd $(BUILD) && ctest --output-on-failure
+
+asan: deps
+	@cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DLR_WERROR=ON -DLR_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD)
+	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure -L unit
+
+check: test asan
+	@echo "check: all tests passed (release build + ASan/UBSan unit tests)"
+
+bench: deps
+	@cmake -S . -B $(BUILD)-release $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD)-release
+	@sh bench/run.sh "$(BUILD)-release"
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BUILD)-release

@@ -1,0 +1,210 @@
+/*
+ * api — the JSON API and ingest API of loginrecd (DESIGN §5.4).
+ *
+ *   GET  /healthz                  liveness + database check, no auth
+ *   POST /api/v1/ingest            events in (Bearer company ingest token)
+ *   GET  /api/v1/punches?from&to   the local ledger (same token)
+ *
+ * Every route is declared once in `routes`, with the query parameters it
+ * accepts; anything undeclared is refused with 400.
+ */
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/event_parse.h"
+#include "http/server.h"
+#include "service/ingest.h"
+#include "sinks/ledger.h"
+#include "util/log.h"
+#include "util/token.h"
+
+typedef struct route {
+    const char *method;
+    const char *path;
+    const char *const *params; /* NULL-terminated allowed query parameters */
+    void (*fn)(http_app *app, lr_store *s, http_request *rq, http_response *rs);
+} route;
+
+static int status_of(lr_status st)
+{
+    switch (st) {
+    case LR_EINVAL: return 400;
+    case LR_EAUTH: return 401;
+    case LR_ENOTFOUND: return 404;
+    case LR_EEXIST: return 409;
+    case LR_ETOOBIG: return 413;
+    case LR_EBUSY: return 503;
+    default: return 500;
+    }
+}
+
+/* Finds the company of the request's bearer token; fills a 401 otherwise. */
+static int authenticate(lr_store *s, http_request *rq, http_response *rs, lr_company *c)
+{
+    const char *h = http_header(rq, "Authorization");
+    char hash[LR_TOKEN_HASH_LEN + 1];
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !h[7]) {
+        http_error(rs, 401, "missing 'Authorization: Bearer <company ingest token>'");
+        rs->www_authenticate = "Bearer realm=\"loginrec\"";
+        return 0;
+    }
+    h += 7;
+    while (*h == ' ')
+        h++;
+    token_hash(h, hash);
+    if (store_company_by_token(s, hash, c) != LR_OK) {
+        http_error(rs, 401, "unknown ingest token");
+        rs->www_authenticate = "Bearer realm=\"loginrec\", error=\"invalid_token\"";
+        return 0;
+    }
+    return 1;
+}
+
+static void reply_json(http_response *rs, int status, json_t *o)
+{
+    char *txt = json_dumps(o, JSON_COMPACT);
+    rs->status = status;
+    rs->content_type = "application/json; charset=utf-8";
+    buf_reset(&rs->body);
+    if (!txt || buf_puts(&rs->body, txt) != LR_OK || buf_puts(&rs->body, "\n") != LR_OK)
+        http_error(rs, 500, "out of memory writing the reply");
+    free(txt);
+    json_decref(o);
+}
+
+static void reply_failure(http_response *rs, const lr_error *err)
+{
+    json_t *o = json_pack("{s:s}", "error", err->message[0] ? err->message : lr_status_name(err->code));
+    if (err->line > 0) {
+        json_object_set_new(o, "line", json_integer(err->line));
+        json_object_set_new(o, "column", json_integer(err->column));
+    }
+    reply_json(rs, status_of(err->code), o);
+}
+
+static void h_health(http_app *app, lr_store *s, http_request *rq, http_response *rs)
+{
+    int v = store_schema_version(s);
+    if (v <= 0) {
+        http_error(rs, 503, "database not ready");
+        return;
+    }
+    reply_json(rs, 200, json_pack("{s:s, s:i, s:s}", "status", "ok", "schema", v, "version",
+                                  LR_VERSION));
+}
+
+static void h_ingest(http_app *app, lr_store *s, http_request *rq, http_response *rs)
+{
+    lr_company c;
+    lr_error err;
+    lr_event_batch b;
+    ingest_result res;
+    const char *ct = http_header(rq, "Content-Type");
+    lr_status st;
+    json_t *o, *rej;
+
+    if (!authenticate(s, rq, rs, &c))
+        return;
+    if (ct && strncasecmp(ct, "application/json", 16) != 0) {
+        http_error(rs, 415, "Content-Type '%s' is not accepted here; send application/json", ct);
+        return;
+    }
+    lr_error_clear(&err);
+    st = event_batch_parse_json(buf_str(&rq->body), rq->body.len, LR_INGEST_MAX_EVENTS,
+                                "request body", &b, &err);
+    if (st != LR_OK) {
+        reply_failure(rs, &err);
+        return;
+    }
+    st = ingest_events(s, &c, b.events, b.nevents, &res, &err);
+    if (st != LR_OK) {
+        log_error("ingest for company %s failed: %s", c.code, err.message);
+        event_batch_free(&b);
+        reply_failure(rs, &err);
+        return;
+    }
+    rej = json_array();
+    for (size_t i = 0; i < b.nrejects; i++)
+        json_array_append_new(rej, json_pack("{s:I, s:s}", "index", (json_int_t)b.rejects[i].index,
+                                             "error", b.rejects[i].error));
+    o = json_pack("{s:I, s:I, s:o, s:I, s:{s:I, s:I, s:I}}", "accepted", (json_int_t)res.accepted,
+                  "duplicates", (json_int_t)res.duplicates, "rejected", rej, "unlinked",
+                  (json_int_t)res.unlinked, "punches", "added", (json_int_t)res.punches.added,
+                  "replaced", (json_int_t)res.punches.replaced, "retracted",
+                  (json_int_t)res.punches.retracted);
+    event_batch_free(&b);
+    reply_json(rs, 200, o);
+}
+
+static void h_punches(http_app *app, lr_store *s, http_request *rq, http_response *rs)
+{
+    lr_company c;
+    lr_error err;
+    if (!authenticate(s, rq, rs, &c))
+        return;
+    lr_error_clear(&err);
+    buf_reset(&rs->body);
+    if (ledger_export(s, &c, http_query(rq, "from"), http_query(rq, "to"), LEDGER_JSON, &rs->body,
+                      &err) != LR_OK) {
+        reply_failure(rs, &err);
+        return;
+    }
+    rs->status = 200;
+    rs->content_type = "application/json; charset=utf-8";
+}
+
+static const char *const no_params[] = {NULL};
+static const char *const range_params[] = {"from", "to", NULL};
+
+static const route routes[] = {
+    {"GET", "/healthz", no_params, h_health},
+    {"POST", "/api/v1/ingest", no_params, h_ingest},
+    {"GET", "/api/v1/punches", range_params, h_punches},
+};
+
+typedef struct param_check {
+    const char *const *allowed;
+    const char *bad;
+} param_check;
+
+static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    param_check *pc = cls;
+    for (const char *const *a = pc->allowed; *a; a++)
+        if (strcmp(*a, key) == 0)
+            return MHD_YES;
+    pc->bad = key;
+    return MHD_NO;
+}
+
+void api_dispatch(http_app *app, http_request *rq, http_response *rs)
+{
+    int path_known = 0;
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        const route *r = &routes[i];
+        param_check pc = {r->params, NULL};
+        lr_store *s;
+        if (strcmp(r->path, rq->path) != 0)
+            continue;
+        path_known = 1;
+        if (strcmp(r->method, rq->method) != 0)
+            continue;
+        MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, check_param, &pc);
+        if (pc.bad) {
+            http_error(rs, 400, "unknown query parameter '%s'", pc.bad);
+            return;
+        }
+        s = store_pool_take(app->pool);
+        r->fn(app, s, rq, rs);
+        store_pool_give(app->pool, s);
+        return;
+    }
+    if (path_known)
+        http_error(rs, 405, "method %s is not allowed on %s", rq->method, rq->path);
+    else
+        http_error(rs, 404, "no such endpoint: %s", rq->path);
+}

@@ -1,0 +1,221 @@
+/*
+ * server — libmicrohttpd glue (see server.h).
+ */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "util/log.h"
+
+struct http_server {
+    struct MHD_Daemon *d;
+    http_app *app;
+    int port;
+};
+
+typedef struct conn_state {
+    http_request rq;
+    int too_big;
+} conn_state;
+
+const char *http_header(const http_request *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_query(const http_request *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+void http_error(http_response *rs, int status, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    rs->status = status;
+    rs->content_type = "application/json; charset=utf-8";
+    buf_reset(&rs->body);
+    /* messages are ours, but may quote input: escape for JSON */
+    buf_puts(&rs->body, "{\"error\":\"");
+    for (const char *p = msg; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '"' || c == '\\')
+            buf_printf(&rs->body, "\\%c", c);
+        else if (c < 0x20)
+            buf_printf(&rs->body, "\\u%04x", c);
+        else
+            buf_append(&rs->body, p, 1);
+    }
+    buf_puts(&rs->body, "\"}\n");
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *c, http_response *rs)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(rs->body.len, rs->body.data,
+                                                             MHD_RESPMEM_MUST_COPY);
+    enum MHD_Result ok;
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r, "Content-Type",
+                            rs->content_type ? rs->content_type : "application/json; charset=utf-8");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (rs->www_authenticate)
+        MHD_add_response_header(r, "WWW-Authenticate", rs->www_authenticate);
+    ok = MHD_queue_response(c, (unsigned)rs->status, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+    http_server *srv = cls;
+    conn_state *cs = *con_cls;
+    http_response rs;
+    enum MHD_Result ok;
+
+    if (!cs) {
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        cs = calloc(1, sizeof *cs);
+        if (!cs)
+            return MHD_NO;
+        buf_init(&cs->rq.body, HTTP_BODY_MAX);
+        cs->rq.method = method;
+        cs->rq.path = url;
+        cs->rq.conn = c;
+        if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX)
+            cs->too_big = 1;
+        *con_cls = cs;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!cs->too_big && buf_append(&cs->rq.body, upload, *upload_size) != LR_OK)
+            cs->too_big = 1;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    memset(&rs, 0, sizeof rs);
+    buf_init(&rs.body, HTTP_REPLY_MAX);
+    rs.status = 200;
+    if (cs->too_big)
+        http_error(&rs, 413, "request body larger than %u bytes", HTTP_BODY_MAX);
+    else
+        api_dispatch(srv->app, &cs->rq, &rs);
+    log_info("%s %s %d %zu bytes in, %zu out", method, url, rs.status, cs->rq.body.len,
+             rs.body.len);
+    ok = send_reply(c, &rs);
+    buf_free(&rs.body);
+    return ok;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    conn_state *cs = *con_cls;
+    if (cs) {
+        buf_free(&cs->rq.body);
+        free(cs);
+        *con_cls = NULL;
+    }
+}
+
+static lr_status parse_listen(const char *listen, struct sockaddr_storage *ss, int *v6,
+                              lr_error *err)
+{
+    char host[256];
+    const char *colon;
+    long port;
+    char *end;
+    memset(ss, 0, sizeof *ss);
+    if (listen[0] == '[') {
+        const char *close = strchr(listen, ']');
+        if (!close || close[1] != ':' || (size_t)(close - listen - 1) >= sizeof host)
+            return lr_fail(err, LR_EINVAL, "--listen '%s': expected [IPv6]:PORT", listen);
+        memcpy(host, listen + 1, (size_t)(close - listen - 1));
+        host[close - listen - 1] = '\0';
+        colon = close + 1;
+    } else {
+        colon = strrchr(listen, ':');
+        if (!colon || (size_t)(colon - listen) >= sizeof host)
+            return lr_fail(err, LR_EINVAL, "--listen '%s': expected HOST:PORT", listen);
+        memcpy(host, listen, (size_t)(colon - listen));
+        host[colon - listen] = '\0';
+    }
+    port = strtol(colon + 1, &end, 10);
+    if (*end || port < 0 || port > 65535 || end == colon + 1)
+        return lr_fail(err, LR_EINVAL, "--listen '%s': port must be 0-65535", listen);
+    if (strcmp(host, "localhost") == 0)
+        snprintf(host, sizeof host, "127.0.0.1");
+    if (inet_pton(AF_INET, host, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
+        struct sockaddr_in *a = (struct sockaddr_in *)ss;
+        a->sin_family = AF_INET;
+        a->sin_port = htons((uint16_t)port);
+        *v6 = 0;
+    } else if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+        a->sin6_family = AF_INET6;
+        a->sin6_port = htons((uint16_t)port);
+        *v6 = 1;
+    } else {
+        return lr_fail(err, LR_EINVAL, "--listen '%s': '%s' is not an IP address", listen, host);
+    }
+    return LR_OK;
+}
+
+lr_status http_server_start(const char *listen, int threads, http_app *app, http_server **out,
+                            lr_error *err)
+{
+    struct sockaddr_storage ss;
+    int v6 = 0;
+    http_server *srv;
+    const union MHD_DaemonInfo *info;
+    lr_status st = parse_listen(listen, &ss, &v6, err);
+
+    *out = NULL;
+    if (st != LR_OK)
+        return st;
+    srv = calloc(1, sizeof *srv);
+    if (!srv)
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    srv->app = app;
+    srv->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+                                  (v6 ? MHD_USE_IPv6 : 0),
+                              0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
+                              (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+                              (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+                              MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_END);
+    if (!srv->d) {
+        free(srv);
+        return lr_fail(err, LR_EIO, "cannot listen on %s (in use, or not an address of this machine?)",
+                       listen);
+    }
+    info = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info ? info->port : 0;
+    *out = srv;
+    return LR_OK;
+}
+
+int http_server_port(const http_server *srv)
+{
+    return srv->port;
+}
+
+void http_server_stop(http_server *srv)
+{
+    if (!srv)
+        return;
+    MHD_stop_daemon(srv->d);
+    free(srv);
+}

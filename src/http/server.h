@@ -1,0 +1,63 @@
+/*
+ * server — loginrecd's HTTP front: libmicrohttpd with a fixed thread pool,
+ * request bodies gathered into bounded buffers (413 past the limit), and a
+ * route table (router in api.c) that maps method + path to a handler.
+ *
+ * Each handler gets a request (method, path, headers/query through the
+ * connection, whole body) and fills a response (status, type, body). A
+ * handler takes a store handle from the pool for its duration, so handlers
+ * never share a database connection. Thread-safe.
+ */
+#ifndef LR_HTTP_SERVER_H
+#define LR_HTTP_SERVER_H
+
+#include <stddef.h>
+
+#include "store/store.h"
+#include "util/buf.h"
+
+#define HTTP_BODY_MAX (64u * 1024 * 1024)
+#define HTTP_REPLY_MAX (256u * 1024 * 1024)
+
+typedef struct http_server http_server;
+
+typedef struct http_request {
+    const char *method;
+    const char *path;
+    void *conn; /* struct MHD_Connection *, for http_header / http_query */
+    lr_buf body;
+} http_request;
+
+typedef struct http_response {
+    int status;
+    const char *content_type;
+    const char *www_authenticate; /* NULL or the header value */
+    lr_buf body;
+} http_response;
+
+typedef struct http_app {
+    lr_store_pool *pool;
+} http_app;
+
+typedef void (*http_handler)(http_app *app, http_request *rq, http_response *rs);
+
+/* Header / query value, or NULL. Valid during the request. */
+const char *http_header(const http_request *rq, const char *name);
+const char *http_query(const http_request *rq, const char *name);
+
+/* Fills rs with a JSON error {"error": message} and status. */
+void http_error(http_response *rs, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Routes a request (api.c). */
+void api_dispatch(http_app *app, http_request *rq, http_response *rs);
+
+/* Parses "HOST:PORT" / "[::1]:PORT" and starts serving with `threads`
+ * worker threads. */
+lr_status http_server_start(const char *listen, int threads, http_app *app, http_server **out,
+                            lr_error *err);
+/* The port actually bound (useful with port 0). */
+int http_server_port(const http_server *srv);
+void http_server_stop(http_server *srv);
+
+#endif

@@ -1,0 +1,264 @@
+/*
+ * admin — validated administrator operations (see admin.h).
+ */
+#include "service/admin.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/event_parse.h"
+#include "service/ingest.h"
+#include "util/timefmt.h"
+#include "util/tz.h"
+
+lr_status admin_check_company_code(const char *code, lr_error *err)
+{
+    size_t n = strlen(code);
+    if (n != 3 && n != 6)
+        return lr_fail(err, LR_EINVAL, "company code '%s' must be 3 or 6 characters", code);
+    for (size_t i = 0; i < n; i++) {
+        char c = code[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+            return lr_fail(err, LR_EINVAL, "company code '%s' must be letters and digits only",
+                           code);
+    }
+    return LR_OK;
+}
+
+lr_status admin_check_text(const char *field, const char *v, size_t max, lr_error *err)
+{
+    size_t n = strlen(v);
+    if (n == 0)
+        return lr_fail(err, LR_EINVAL, "%s is empty", field);
+    if (n > max)
+        return lr_fail(err, LR_EINVAL, "%s is longer than %zu bytes", field, max);
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+            return lr_fail(err, LR_EINVAL, "%s contains a control character", field);
+    return LR_OK;
+}
+
+lr_status admin_parse_onoff(const char *field, const char *v, int *out, lr_error *err)
+{
+    if (strcmp(v, "on") == 0)
+        *out = 1;
+    else if (strcmp(v, "off") == 0)
+        *out = 0;
+    else
+        return lr_fail(err, LR_EINVAL, "%s is '%s'; expected on or off", field, v);
+    return LR_OK;
+}
+
+static lr_status check_employee_code(const char *emp, lr_error *err)
+{
+    lr_status st = admin_check_text("employee code", emp, 63, err);
+    if (st != LR_OK)
+        return st;
+    for (const char *p = emp; *p; p++)
+        if (*p == ' ' || *p == ',' || *p == '"')
+            return lr_fail(err, LR_EINVAL, "employee code '%s' must not contain spaces, commas or quotes",
+                           emp);
+    return LR_OK;
+}
+
+/* Runs the common tail of every admin write: audit, commit, or roll back. */
+static lr_status finish(lr_store *s, lr_status st, int64_t company_id, const char *actor,
+                        const char *action, const char *detail, lr_error *err)
+{
+    if (st == LR_OK)
+        st = store_audit(s, company_id, actor ? actor : "cli", action, detail, err);
+    if (st == LR_OK)
+        st = store_commit(s, err);
+    if (st != LR_OK)
+        store_rollback(s);
+    return st;
+}
+
+lr_status admin_company_add(lr_store *s, const char *code, const char *name, const char *tz,
+                            int breaks, const char *actor, char token[LR_TOKEN_LEN + 1],
+                            lr_error *err)
+{
+    lr_company c = {0};
+    char hash[LR_TOKEN_HASH_LEN + 1];
+    lr_status st;
+
+    if ((st = admin_check_company_code(code, err)) != LR_OK ||
+        (st = admin_check_text("company name", name, 255, err)) != LR_OK ||
+        (st = tz_validate(tz ? tz : "Asia/Tokyo", err)) != LR_OK)
+        return st;
+    snprintf(c.code, sizeof c.code, "%s", code);
+    snprintf(c.name, sizeof c.name, "%s", name);
+    snprintf(c.tz, sizeof c.tz, "%s", tz ? tz : "Asia/Tokyo");
+    c.break_punches = breaks;
+    c.min_break_sec = 60;
+    c.max_shift_sec = 20 * 3600;
+    token_generate(token);
+    token_hash(token, hash);
+    if ((st = store_begin(s, err)) != LR_OK)
+        return st;
+    st = store_company_insert(s, &c, hash, err);
+    return finish(s, st, c.id, actor, "company.add", code, err);
+}
+
+lr_status admin_company_set(lr_store *s, const char *code, const company_changes *ch,
+                            const char *actor, lr_error *err)
+{
+    lr_company c;
+    lr_status st;
+
+    if (ch->name && (st = admin_check_text("company name", ch->name, 255, err)) != LR_OK)
+        return st;
+    if (ch->tz && (st = tz_validate(ch->tz, err)) != LR_OK)
+        return st;
+    if ((st = store_begin(s, err)) != LR_OK)
+        return st;
+    st = store_company_get(s, code, &c, err);
+    if (st == LR_OK) {
+        if (ch->name)
+            snprintf(c.name, sizeof c.name, "%s", ch->name);
+        if (ch->tz)
+            snprintf(c.tz, sizeof c.tz, "%s", ch->tz);
+        if (ch->breaks >= 0)
+            c.break_punches = ch->breaks;
+        st = store_company_update(s, &c, err);
+    }
+    return finish(s, st, st == LR_OK ? c.id : 0, actor, "company.set", code, err);
+}
+
+lr_status admin_division_set(lr_store *s, const char *code, const char *div, const char *name,
+                             const char *day_change, const char *actor, lr_error *err)
+{
+    lr_company c;
+    lr_division d = {0};
+    lr_status st;
+    char detail[160];
+
+    if ((st = admin_check_text("division code", div, 63, err)) != LR_OK ||
+        (st = admin_check_text("division name", name, 255, err)) != LR_OK ||
+        (st = tf_parse_hhmm(day_change, &d.day_change_min, err)) != LR_OK)
+        return st;
+    if ((st = store_begin(s, err)) != LR_OK)
+        return st;
+    st = store_company_get(s, code, &c, err);
+    if (st == LR_OK) {
+        d.company_id = c.id;
+        snprintf(d.code, sizeof d.code, "%s", div);
+        snprintf(d.name, sizeof d.name, "%s", name);
+        st = store_division_upsert(s, &d, err);
+    }
+    snprintf(detail, sizeof detail, "%.63s day-change %s", div, day_change);
+    return finish(s, st, st == LR_OK ? c.id : 0, actor, "division.set", detail, err);
+}
+
+lr_status admin_employee_add(lr_store *s, const char *code, const char *emp, const char *last,
+                             const char *first, const char *div, const char *actor,
+                             lr_error *err)
+{
+    lr_company c;
+    lr_employee e = {0};
+    lr_status st;
+
+    if ((st = check_employee_code(emp, err)) != LR_OK ||
+        (st = admin_check_text("last name", last, 127, err)) != LR_OK ||
+        (st = admin_check_text("first name", first, 127, err)) != LR_OK)
+        return st;
+    if ((st = store_begin(s, err)) != LR_OK)
+        return st;
+    st = store_company_get(s, code, &c, err);
+    if (st == LR_OK && div) {
+        lr_division d;
+        st = store_division_get(s, c.id, div, &d, err);
+        e.division_id = d.id;
+        if (st == LR_ENOTFOUND)
+            lr_fail(err, st, "unknown division '%s'; create it with 'loginrec division set'", div);
+    }
+    if (st == LR_OK) {
+        e.company_id = c.id;
+        snprintf(e.code, sizeof e.code, "%s", emp);
+        snprintf(e.last_name, sizeof e.last_name, "%s", last);
+        snprintf(e.first_name, sizeof e.first_name, "%s", first);
+        st = store_employee_insert(s, &e, err);
+    }
+    return finish(s, st, st == LR_OK ? c.id : 0, actor, "employee.add", emp, err);
+}
+
+typedef struct span_ctx {
+    const lr_company *c;
+    const lr_employee *e;
+    link_kind kind;
+    span_set *ss;
+    int oom;
+} span_ctx;
+
+static int add_event_span(void *ctx, const lr_event *ev)
+{
+    span_ctx *k = ctx;
+    int sk = event_source_kind(ev->source);
+    int64_t d0, d1;
+    if (sk != (int)k->kind && sk != LINK_NONE)
+        return 0;
+    ingest_event_days(k->c, k->e, ev->utc, &d0, &d1);
+    if (span_set_add(k->ss, k->e->id, d0, d1) != LR_OK) {
+        k->oom = 1;
+        return 1;
+    }
+    return 0;
+}
+
+lr_status admin_link_set(lr_store *s, const char *code, const char *kind, const char *emp,
+                         const char *account, const char *actor, rederive_stats *stats,
+                         lr_error *err)
+{
+    lr_company c;
+    lr_employee e;
+    lr_link l = {0};
+    char acc[LR_ACCOUNT_MAX + 1], prev[LR_ACCOUNT_MAX + 1], detail[600];
+    span_set ss;
+    span_ctx k;
+    lr_status st;
+    size_t n;
+
+    l.kind = link_kind_parse(kind);
+    if (l.kind == LINK_NONE)
+        return lr_fail(err, LR_EINVAL, "kind is '%s'; expected lanscope, malion or smarton", kind);
+    /* trimmed of surrounding spaces; DOMAIN\user keeps user */
+    while (*account == ' ')
+        account++;
+    n = strlen(account);
+    while (n > 0 && account[n - 1] == ' ')
+        n--;
+    if (n > LR_ACCOUNT_MAX)
+        return lr_fail(err, LR_EINVAL, "service account is longer than %d bytes", LR_ACCOUNT_MAX);
+    memcpy(acc, account, n);
+    acc[n] = '\0';
+    event_account_normalise(acc);
+    if ((st = admin_check_text("service account", acc, LR_ACCOUNT_MAX, err)) != LR_OK)
+        return st;
+    snprintf(l.account, sizeof l.account, "%s", acc);
+    prev[0] = '\0';
+
+    span_set_init(&ss);
+    if ((st = store_begin(s, err)) != LR_OK)
+        return st;
+    if ((st = store_company_get(s, code, &c, err)) != LR_OK)
+        goto out;
+    if ((st = store_employee_get(s, c.id, emp, &e, err)) != LR_OK)
+        goto out;
+    l.employee_id = e.id;
+    if ((st = store_link_set(s, c.id, &l, prev, sizeof prev, err)) != LR_OK)
+        goto out;
+    /* re-derive the days of the events this link now claims, and of those
+     * it stops claiming (the previous account) */
+    k = (span_ctx){&c, &e, l.kind, &ss, 0};
+    st = store_events_of_account(s, c.id, l.account, INT64_MIN, INT64_MAX, add_event_span, &k, err);
+    if (st == LR_OK && prev[0] && strcmp(prev, l.account) != 0)
+        st = store_events_of_account(s, c.id, prev, INT64_MIN, INT64_MAX, add_event_span, &k, err);
+    if (st == LR_OK && k.oom)
+        st = lr_fail(err, LR_ENOMEM, "out of memory");
+    if (st == LR_OK)
+        st = ingest_rederive_spans(s, &c, &ss, stats, err);
+out:
+    snprintf(detail, sizeof detail, "%s %.63s %s -> %s", kind, emp, prev[0] ? prev : "(none)", acc);
+    span_set_free(&ss);
+    return finish(s, st, st == LR_OK ? c.id : 0, actor, "link.set", detail, err);
+}

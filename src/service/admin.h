@@ -1,0 +1,41 @@
+/*
+ * admin — the administrator's operations on companies, divisions, employees
+ * and links, shared by the CLI and (later) the web UI. Each validates its
+ * input with a message that names the field, runs in one transaction, and
+ * writes an audit_log row. Setting a link re-derives the days of the
+ * events it (un)claims, so events that arrived before the link are punched.
+ */
+#ifndef LR_SERVICE_ADMIN_H
+#define LR_SERVICE_ADMIN_H
+
+#include "service/rederive.h"
+#include "store/store.h"
+#include "util/token.h"
+
+typedef struct company_changes {
+    const char *name; /* NULL: unchanged */
+    const char *tz;
+    int breaks; /* -1 unchanged, 0 off, 1 on */
+} company_changes;
+
+/* Validators, reusable by every entry point. */
+lr_status admin_check_company_code(const char *code, lr_error *err);
+lr_status admin_check_text(const char *field, const char *v, size_t max, lr_error *err);
+lr_status admin_parse_onoff(const char *field, const char *v, int *out, lr_error *err);
+
+/* Adds a company; writes its new ingest token (shown once) into token. */
+lr_status admin_company_add(lr_store *s, const char *code, const char *name, const char *tz,
+                            int breaks, const char *actor, char token[LR_TOKEN_LEN + 1],
+                            lr_error *err);
+lr_status admin_company_set(lr_store *s, const char *code, const company_changes *ch,
+                            const char *actor, lr_error *err);
+lr_status admin_division_set(lr_store *s, const char *code, const char *div, const char *name,
+                             const char *day_change, const char *actor, lr_error *err);
+lr_status admin_employee_add(lr_store *s, const char *code, const char *emp, const char *last,
+                             const char *first, const char *div, const char *actor,
+                             lr_error *err);
+lr_status admin_link_set(lr_store *s, const char *code, const char *kind, const char *emp,
+                         const char *account, const char *actor, rederive_stats *stats,
+                         lr_error *err);
+
+#endif

@@ -1,0 +1,168 @@
+/*
+ * ingest — batch storage and re-derivation (see ingest.h).
+ */
+#include "service/ingest.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/day.h"
+#include "core/event_parse.h"
+
+#define MAX_RESOLVE 8
+
+void span_set_init(span_set *ss)
+{
+    memset(ss, 0, sizeof *ss);
+}
+
+void span_set_free(span_set *ss)
+{
+    free(ss->v);
+    free(ss->slots);
+    memset(ss, 0, sizeof *ss);
+}
+
+static size_t slot_of(int64_t id, size_t nslots)
+{
+    uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15ull;
+    return (size_t)(h >> 16) & (nslots - 1);
+}
+
+static lr_status rehash(span_set *ss, size_t nslots)
+{
+    size_t *slots = malloc(nslots * sizeof *slots);
+    if (!slots)
+        return LR_ENOMEM;
+    for (size_t i = 0; i < nslots; i++)
+        slots[i] = SIZE_MAX;
+    for (size_t i = 0; i < ss->n; i++) {
+        size_t j = slot_of(ss->v[i].employee_id, nslots);
+        while (slots[j] != SIZE_MAX)
+            j = (j + 1) & (nslots - 1);
+        slots[j] = i;
+    }
+    free(ss->slots);
+    ss->slots = slots;
+    ss->nslots = nslots;
+    return LR_OK;
+}
+
+lr_status span_set_add(span_set *ss, int64_t employee_id, int64_t d0, int64_t d1)
+{
+    size_t j;
+    if (ss->nslots == 0 || (ss->n + 1) * 2 > ss->nslots)
+        if (rehash(ss, ss->nslots ? ss->nslots * 2 : 64) != LR_OK)
+            return LR_ENOMEM;
+    j = slot_of(employee_id, ss->nslots);
+    while (ss->slots[j] != SIZE_MAX) {
+        day_span *sp = &ss->v[ss->slots[j]];
+        if (sp->employee_id == employee_id) {
+            if (d0 < sp->d0)
+                sp->d0 = d0;
+            if (d1 > sp->d1)
+                sp->d1 = d1;
+            return LR_OK;
+        }
+        j = (j + 1) & (ss->nslots - 1);
+    }
+    if (ss->n == ss->cap) {
+        size_t nc = ss->cap ? ss->cap * 2 : 32;
+        day_span *nv = realloc(ss->v, nc * sizeof *nv);
+        if (!nv)
+            return LR_ENOMEM;
+        ss->v = nv;
+        ss->cap = nc;
+    }
+    ss->v[ss->n] = (day_span){employee_id, d0, d1};
+    ss->slots[j] = ss->n++;
+    return LR_OK;
+}
+
+void ingest_event_days(const lr_company *c, const lr_employee *e, int64_t utc, int64_t *d0,
+                       int64_t *d1)
+{
+    *d0 = day_of_local(rederive_local(c, utc - c->max_shift_sec), e->day_change_min);
+    *d1 = day_of_local(rederive_local(c, utc + c->max_shift_sec), e->day_change_min);
+}
+
+lr_status ingest_rederive_spans(lr_store *s, const lr_company *c, const span_set *ss,
+                                rederive_stats *stats, lr_error *err)
+{
+    for (size_t i = 0; i < ss->n; i++) {
+        lr_employee e;
+        lr_status st = store_employee_by_id(s, ss->v[i].employee_id, &e, err);
+        if (st != LR_OK)
+            return st;
+        st = rederive_days(s, c, &e, ss->v[i].d0, ss->v[i].d1, stats, err);
+        if (st != LR_OK)
+            return st;
+    }
+    return LR_OK;
+}
+
+lr_status ingest_events(lr_store *s, const lr_company *c, lr_event *events, size_t n,
+                        ingest_result *res, lr_error *err)
+{
+    span_set ss;
+    lr_status st;
+    int64_t now = (int64_t)time(NULL);
+    /* employees' day-change times, looked up once per employee */
+    lr_employee cached;
+    int have_cached = 0;
+
+    memset(res, 0, sizeof *res);
+    span_set_init(&ss);
+    if ((st = store_begin(s, err)) != LR_OK)
+        return st;
+    for (size_t i = 0; i < n; i++) {
+        lr_event *e = &events[i];
+        int64_t ids[MAX_RESOLVE];
+        size_t nids = 0;
+        int kind;
+
+        e->received_at = now;
+        st = store_event_insert(s, c->id, e, err);
+        if (st == LR_EEXIST) {
+            res->duplicates++;
+            continue;
+        }
+        if (st != LR_OK)
+            goto fail;
+        res->accepted++;
+        kind = event_source_kind(e->source);
+        st = store_link_resolve(s, c->id, (link_kind)(kind < 0 ? 0 : kind), e->account, ids,
+                                MAX_RESOLVE, &nids, err);
+        if (st != LR_OK)
+            goto fail;
+        if (nids == 0)
+            res->unlinked++;
+        if (strcmp(e->op, "logon") != 0 && strcmp(e->op, "logoff") != 0)
+            continue; /* stored for the log view; never punched */
+        for (size_t j = 0; j < nids; j++) {
+            int64_t d0, d1;
+            if (!have_cached || cached.id != ids[j]) {
+                if ((st = store_employee_by_id(s, ids[j], &cached, err)) != LR_OK)
+                    goto fail;
+                have_cached = 1;
+            }
+            ingest_event_days(c, &cached, e->utc, &d0, &d1);
+            if (span_set_add(&ss, ids[j], d0, d1) != LR_OK) {
+                st = lr_fail(err, LR_ENOMEM, "out of memory");
+                goto fail;
+            }
+        }
+    }
+    if ((st = ingest_rederive_spans(s, c, &ss, &res->punches, err)) != LR_OK)
+        goto fail;
+    if ((st = store_commit(s, err)) != LR_OK)
+        goto fail;
+    span_set_free(&ss);
+    return LR_OK;
+fail:
+    store_rollback(s);
+    span_set_free(&ss);
+    memset(res, 0, sizeof *res);
+    return st;
+}

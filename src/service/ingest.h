@@ -1,0 +1,53 @@
+/*
+ * ingest — stores a batch of validated events for one company and
+ * re-derives every work day they can touch, in one transaction: when it
+ * returns LR_OK the events, the ledger and the outbox are committed
+ * together; on any error nothing of the batch is stored.
+ *
+ * Re-sending a batch is a no-op (duplicates are counted, not stored).
+ * Events whose account is not linked are stored and re-evaluated when a
+ * link is set (admin_link_set).
+ */
+#ifndef LR_SERVICE_INGEST_H
+#define LR_SERVICE_INGEST_H
+
+#include "core/event.h"
+#include "service/rederive.h"
+#include "store/store.h"
+
+typedef struct ingest_result {
+    size_t accepted;
+    size_t duplicates;
+    size_t unlinked; /* accepted events no employee is linked to yet */
+    rederive_stats punches;
+} ingest_result;
+
+lr_status ingest_events(lr_store *s, const lr_company *c, lr_event *events, size_t n,
+                        ingest_result *res, lr_error *err);
+
+/* A set of (employee, day range) to re-derive; shared with admin. */
+typedef struct day_span {
+    int64_t employee_id;
+    int64_t d0, d1;
+} day_span;
+
+typedef struct span_set {
+    day_span *v;
+    size_t n, cap;
+    size_t *slots; /* open-addressing index into v by employee id */
+    size_t nslots;
+} span_set;
+
+void span_set_init(span_set *ss);
+void span_set_free(span_set *ss);
+lr_status span_set_add(span_set *ss, int64_t employee_id, int64_t d0, int64_t d1);
+
+/* Days an event at utc can influence for an employee (its pairing window). */
+void ingest_event_days(const lr_company *c, const lr_employee *e, int64_t utc, int64_t *d0,
+                       int64_t *d1);
+
+/* Re-derives every span of ss (inside the caller's transaction). */
+lr_status ingest_rederive_spans(lr_store *s, const lr_company *c, const span_set *ss,
+                                rederive_stats *stats, lr_error *err);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * rederive — recomputes an employee's work days from the stored events and
+ * applies only the difference to the ledger and the outbox.
+ *
+ * This is where "exactly once" starts: re-deriving a day whose events did not
+ * change writes nothing; a changed punch is replaced (old row kept as
+ * history, state "replaced") and queued as a correction; a punch no longer
+ * derived is retracted. Must run inside a store transaction (the caller's),
+ * so a failure leaves no half-applied day.
+ */
+#ifndef LR_SERVICE_REDERIVE_H
+#define LR_SERVICE_REDERIVE_H
+
+#include <stdint.h>
+
+#include "store/store.h"
+
+typedef struct rederive_stats {
+    size_t days;
+    size_t kept, added, replaced, retracted;
+} rederive_stats;
+
+/* Re-derives work days d0..d1 (day numbers, inclusive) of employee e. */
+lr_status rederive_days(lr_store *s, const lr_company *c, const lr_employee *e, int64_t d0,
+                        int64_t d1, rederive_stats *stats, lr_error *err);
+
+/* Local time (seconds) of utc in the company's zone. */
+int64_t rederive_local(const lr_company *c, int64_t utc);
+
+#endif

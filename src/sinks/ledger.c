@@ -1,0 +1,86 @@
+/*
+ * ledger — CSV / JSON rendering of the local ledger (see ledger.h).
+ */
+#include "sinks/ledger.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+
+#include "util/timefmt.h"
+#include "util/tz.h"
+
+lr_status ledger_check_range(const char *from, const char *to, lr_error *err)
+{
+    int64_t a, b;
+    lr_error e2;
+    if (!from || !to)
+        return lr_fail(err, LR_EINVAL, "both 'from' and 'to' dates are required (YYYY-MM-DD)");
+    if (tf_parse_date(from, &a, &e2) != LR_OK)
+        return lr_fail(err, LR_EINVAL, "'from' %s", e2.message);
+    if (tf_parse_date(to, &b, &e2) != LR_OK)
+        return lr_fail(err, LR_EINVAL, "'to' %s", e2.message);
+    if (a > b)
+        return lr_fail(err, LR_EINVAL, "'from' (%s) is after 'to' (%s)", from, to);
+    if (b - a + 1 > LEDGER_MAX_DAYS)
+        return lr_fail(err, LR_EINVAL, "at most %d days at once", LEDGER_MAX_DAYS);
+    return LR_OK;
+}
+
+typedef struct render {
+    const lr_company *c;
+    ledger_format fmt;
+    lr_buf *out;
+    size_t n;
+    lr_status st;
+} render;
+
+static int csv_needs_quotes(const char *s)
+{
+    for (; *s; s++)
+        if (*s == ',' || *s == '"' || *s == '\n' || *s == '\r')
+            return 1;
+    return 0;
+}
+
+static int row(void *ctx, const lr_ledger_row *r)
+{
+    render *k = ctx;
+    char t[32];
+    tf_format_iso(r->utc, tz_offset_at(k->c->tz, r->utc), t);
+    if (k->fmt == LEDGER_CSV) {
+        /* employee codes are validated free of quotes and commas; guard anyway */
+        k->st = buf_printf(k->out, "%s%s%s,%s,%s,%s\n", csv_needs_quotes(r->employee_code) ? "\"" : "",
+                           r->employee_code, csv_needs_quotes(r->employee_code) ? "\"" : "",
+                           r->work_day, punch_kind_name(r->kind), t);
+    } else {
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "employee", r->employee_code, "date",
+                              r->work_day, "kind", punch_kind_name(r->kind), "time", t, "method",
+                              r->method ? r->method : "PC");
+        char *txt = o ? json_dumps(o, JSON_COMPACT) : NULL;
+        k->st = txt ? buf_printf(k->out, "%s%s", k->n ? ",\n" : "\n", txt) : LR_ENOMEM;
+        free(txt);
+        json_decref(o);
+    }
+    k->n++;
+    return k->st != LR_OK;
+}
+
+lr_status ledger_export(lr_store *s, const lr_company *c, const char *from, const char *to,
+                        ledger_format fmt, lr_buf *out, lr_error *err)
+{
+    render k = {c, fmt, out, 0, LR_OK};
+    lr_status st = ledger_check_range(from, to, err);
+    if (st != LR_OK)
+        return st;
+    k.st = fmt == LEDGER_CSV ? buf_puts(out, "employee,date,kind,time\n") : buf_puts(out, "[");
+    if (k.st != LR_OK)
+        return lr_fail(err, k.st, "ledger export too large");
+    st = store_ledger_list(s, c->id, from, to, row, &k, err);
+    if (st != LR_OK)
+        return st;
+    if (k.st == LR_OK && fmt == LEDGER_JSON)
+        k.st = buf_puts(out, k.n ? "\n]\n" : "]\n");
+    if (k.st != LR_OK)
+        return lr_fail(err, k.st, "ledger export too large (limit %zu bytes)", out->max);
+    return LR_OK;
+}

@@ -1,0 +1,27 @@
+/*
+ * ledger — the local ledger sink: the punches loginrec derived, as people
+ * and tools read them (日別データ). Always on; needs no external account.
+ * Formats a company's active punches for a date range as CSV or JSON into a
+ * bounded buffer. Thread-safe given one store handle per thread.
+ *
+ * CSV: header "employee,date,kind,time"; JSON: an array of
+ * {"employee","date","kind","time","method"}. Both sorted by employee, date,
+ * time; time is ISO 8601 in the company's zone.
+ */
+#ifndef LR_SINKS_LEDGER_H
+#define LR_SINKS_LEDGER_H
+
+#include "store/store.h"
+#include "util/buf.h"
+
+typedef enum ledger_format { LEDGER_CSV, LEDGER_JSON } ledger_format;
+
+#define LEDGER_MAX_DAYS 366
+
+/* Validates from/to (YYYY-MM-DD, from <= to, at most LEDGER_MAX_DAYS). */
+lr_status ledger_check_range(const char *from, const char *to, lr_error *err);
+
+lr_status ledger_export(lr_store *s, const lr_company *c, const char *from, const char *to,
+                        ledger_format fmt, lr_buf *out, lr_error *err);
+
+#endif

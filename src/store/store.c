@@ -1,0 +1,96 @@
+/*
+ * store — backend selection and the handle pool (see store.h).
+ */
+#include "store/store.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+lr_status store_open(const char *where, lr_store **out, lr_error *err)
+{
+    if (strncmp(where, "postgres://", 11) == 0 || strncmp(where, "postgresql://", 13) == 0)
+        return lr_fail(err, LR_EINVAL,
+                       "PostgreSQL is not supported by this build yet; give a SQLite file path");
+    return store_sqlite_open(where, out, err);
+}
+
+void store_close(lr_store *s)
+{
+    if (s)
+        s->ops->close(s);
+}
+
+struct lr_store_pool {
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    int size, nfree;
+    lr_store **all;
+    lr_store **free_list;
+};
+
+lr_status store_pool_open(const char *where, int size, lr_store_pool **out, lr_error *err)
+{
+    lr_store_pool *p = calloc(1, sizeof *p);
+    lr_status st = LR_OK;
+
+    *out = NULL;
+    if (!p)
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    p->all = calloc((size_t)size, sizeof *p->all);
+    p->free_list = calloc((size_t)size, sizeof *p->free_list);
+    if (!p->all || !p->free_list) {
+        free(p->all);
+        free(p->free_list);
+        free(p);
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    }
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->freed, NULL);
+    for (int i = 0; i < size; i++) {
+        st = store_open(where, &p->all[i], err);
+        if (st != LR_OK)
+            break;
+        p->free_list[p->nfree++] = p->all[i];
+        p->size++;
+    }
+    if (st != LR_OK) {
+        store_pool_close(p);
+        return st;
+    }
+    *out = p;
+    return LR_OK;
+}
+
+lr_store *store_pool_take(lr_store_pool *p)
+{
+    lr_store *s;
+    pthread_mutex_lock(&p->lock);
+    while (p->nfree == 0)
+        pthread_cond_wait(&p->freed, &p->lock);
+    s = p->free_list[--p->nfree];
+    pthread_mutex_unlock(&p->lock);
+    return s;
+}
+
+void store_pool_give(lr_store_pool *p, lr_store *s)
+{
+    store_rollback(s); /* a handle goes back with no transaction open */
+    pthread_mutex_lock(&p->lock);
+    p->free_list[p->nfree++] = s;
+    pthread_cond_signal(&p->freed);
+    pthread_mutex_unlock(&p->lock);
+}
+
+void store_pool_close(lr_store_pool *p)
+{
+    if (!p)
+        return;
+    for (int i = 0; i < p->size; i++)
+        store_close(p->all[i]);
+    pthread_mutex_destroy(&p->lock);
+    pthread_cond_destroy(&p->freed);
+    free(p->all);
+    free(p->free_list);
+    free(p);
+}

@@ -1,0 +1,219 @@
+/*
+ * store — everything loginrec persists goes through this interface; no SQL
+ * lives outside src/store/. A backend (SQLite today, PostgreSQL later) fills
+ * an lr_store_ops table; callers use the store_* wrappers below.
+ *
+ * Threads: one lr_store handle is used by one thread at a time (take one
+ * from an lr_store_pool in servers). Writes that belong together run between
+ * store_begin() and store_commit(); on any error the caller calls
+ * store_rollback() and nothing is left half-written.
+ *
+ * Lists are returned through callbacks (row valid only during the call), so
+ * no caller has to free result sets; a callback returning non-zero stops
+ * the listing early (the call then still returns LR_OK).
+ */
+#ifndef LR_STORE_STORE_H
+#define LR_STORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/day.h"
+#include "core/event.h"
+#include "core/punch.h"
+#include "util/status.h"
+
+typedef struct lr_company {
+    int64_t id;
+    char code[8];   /* 企業コード */
+    char name[256]; /* 企業名 */
+    char tz[64];
+    int break_punches;  /* 休憩打刻する */
+    int min_break_sec;
+    int max_shift_sec;
+    int punch_delivery; /* 打刻連携 */
+} lr_company;
+
+typedef struct lr_division {
+    int64_t id;
+    int64_t company_id;
+    char code[64];
+    char name[256];
+    int day_change_min; /* 日付変更時間 */
+} lr_division;
+
+typedef struct lr_employee {
+    int64_t id;
+    int64_t company_id;
+    char code[64]; /* 打刻先アカウント */
+    char last_name[128];
+    char first_name[128];
+    int64_t division_id; /* 0: none */
+    int day_change_min;  /* of the division; 0 without one */
+    int deleted;
+} lr_employee;
+
+typedef struct lr_link {
+    int64_t employee_id;
+    link_kind kind;
+    char account[LR_ACCOUNT_MAX + 1];
+} lr_link;
+
+/* A ledger row with what a reader needs beside it. */
+typedef struct lr_ledger_row {
+    int64_t id;
+    char employee_code[64];
+    char work_day[11];
+    punch_kind kind;
+    int64_t utc;
+    const char *method;
+} lr_ledger_row;
+
+/* An event as the log view shows it. */
+typedef struct lr_event_row {
+    const lr_event *event;
+    const char *employee_code; /* NULL: unlinked */
+    const char *work_day;      /* NULL unless flagged */
+    unsigned flags;            /* day_flag bits */
+} lr_event_row;
+
+typedef struct lr_outbox_row {
+    int64_t id;
+    int64_t punch_id;
+    const char *action; /* add | correct | retract */
+    int64_t replaces;   /* 0 when none */
+    const char *state;
+    punch_kind kind;
+    int64_t utc;
+} lr_outbox_row;
+
+typedef int (*store_event_cb)(void *ctx, const lr_event *e);
+typedef int (*store_event_row_cb)(void *ctx, const lr_event_row *r);
+typedef int (*store_ledger_cb)(void *ctx, const lr_ledger_row *r);
+typedef int (*store_outbox_cb)(void *ctx, const lr_outbox_row *r);
+
+typedef struct lr_store lr_store;
+
+typedef struct lr_store_ops {
+    const char *name;
+    void (*close)(lr_store *s);
+    lr_status (*begin)(lr_store *s, lr_error *err);
+    lr_status (*commit)(lr_store *s, lr_error *err);
+    void (*rollback)(lr_store *s);
+    int (*schema_version)(lr_store *s);
+
+    lr_status (*company_insert)(lr_store *s, lr_company *c, const char *token_hash, lr_error *err);
+    lr_status (*company_update)(lr_store *s, const lr_company *c, lr_error *err);
+    lr_status (*company_get)(lr_store *s, const char *code, lr_company *out, lr_error *err);
+    lr_status (*company_by_token)(lr_store *s, const char *token_hash, lr_company *out);
+    lr_status (*secret_put)(lr_store *s, int64_t company_id, const char *name, const char *sealed,
+                            lr_error *err);
+    lr_status (*secret_get)(lr_store *s, int64_t company_id, const char *name, char *out,
+                            size_t outsz, lr_error *err);
+
+    lr_status (*division_upsert)(lr_store *s, lr_division *d, lr_error *err);
+    lr_status (*division_get)(lr_store *s, int64_t company_id, const char *code, lr_division *out,
+                              lr_error *err);
+
+    lr_status (*employee_insert)(lr_store *s, lr_employee *e, lr_error *err);
+    lr_status (*employee_get)(lr_store *s, int64_t company_id, const char *code, lr_employee *out,
+                              lr_error *err);
+    lr_status (*employee_by_id)(lr_store *s, int64_t id, lr_employee *out, lr_error *err);
+
+    /* Sets employee's account for kind. *prev_account gets the account it
+     * replaces ("" if none). LR_EEXIST when another employee has it. */
+    lr_status (*link_set)(lr_store *s, int64_t company_id, const lr_link *l, char *prev_account,
+                          size_t prevsz, lr_error *err);
+    /* Employees linked to account for a source's kind (LINK_NONE: any kind).
+     * Writes up to max ids, returns the count in *n. */
+    lr_status (*link_resolve)(lr_store *s, int64_t company_id, link_kind kind, const char *account,
+                              int64_t *ids, size_t max, size_t *n, lr_error *err);
+    lr_status (*links_of_employee)(lr_store *s, int64_t employee_id, lr_link *out, size_t max,
+                                   size_t *n, lr_error *err);
+
+    /* LR_OK and e->id set when new; LR_EEXIST when the natural key exists. */
+    lr_status (*event_insert)(lr_store *s, int64_t company_id, lr_event *e, lr_error *err);
+    /* Events of one account (any source; the caller filters) in [from, to). */
+    lr_status (*events_of_account)(lr_store *s, int64_t company_id, const char *account,
+                                   int64_t from_utc, int64_t to_utc, store_event_cb cb, void *ctx,
+                                   lr_error *err);
+    /* The log view: events in [from, to) (0, 0: all) with link and flags. */
+    lr_status (*events_list)(lr_store *s, int64_t company_id, int64_t from_utc, int64_t to_utc,
+                             int flagged_only, store_event_row_cb cb, void *ctx, lr_error *err);
+
+    lr_status (*punches_of_day)(lr_store *s, int64_t employee_id, const char *work_day,
+                                punch_stored *out, size_t max, size_t *n, lr_error *err);
+    lr_status (*punch_insert)(lr_store *s, int64_t company_id, int64_t employee_id,
+                              const char *work_day, punch_kind kind, int64_t utc, int64_t replaces,
+                              int64_t *id, lr_error *err);
+    /* Ends an active punch: state "replaced" or "retracted". */
+    lr_status (*punch_end)(lr_store *s, int64_t punch_id, const char *state, lr_error *err);
+    lr_status (*ledger_list)(lr_store *s, int64_t company_id, const char *from_day,
+                             const char *to_day, store_ledger_cb cb, void *ctx, lr_error *err);
+
+    lr_status (*outbox_enqueue)(lr_store *s, int64_t company_id, int64_t punch_id,
+                                const char *action, int64_t replaces, const char *idem_key,
+                                lr_error *err);
+    lr_status (*outbox_list)(lr_store *s, int64_t company_id, store_outbox_cb cb, void *ctx,
+                             lr_error *err);
+
+    /* Replaces the flags of (employee, work_day) with flags[0..n). */
+    lr_status (*flags_replace)(lr_store *s, int64_t employee_id, const char *work_day,
+                               const day_event_flag *flags, size_t n, lr_error *err);
+
+    lr_status (*audit)(lr_store *s, int64_t company_id, const char *actor, const char *action,
+                       const char *detail, lr_error *err);
+} lr_store_ops;
+
+struct lr_store {
+    const lr_store_ops *ops;
+    char path[512]; /* where it was opened, for messages */
+};
+
+/* Opens (and migrates) the store named by `where`: a file path for SQLite.
+ * The caller closes it with store_close(). */
+lr_status store_open(const char *where, lr_store **out, lr_error *err);
+void store_close(lr_store *s);
+
+lr_status store_sqlite_open(const char *path, lr_store **out, lr_error *err);
+
+/* A fixed set of handles for a server's threads. store_pool_take blocks
+ * until one is free. */
+typedef struct lr_store_pool lr_store_pool;
+lr_status store_pool_open(const char *where, int size, lr_store_pool **out, lr_error *err);
+lr_store *store_pool_take(lr_store_pool *p);
+void store_pool_give(lr_store_pool *p, lr_store *s);
+void store_pool_close(lr_store_pool *p);
+
+/* Wrappers: the names callers use. */
+#define store_begin(s, err) ((s)->ops->begin((s), (err)))
+#define store_commit(s, err) ((s)->ops->commit((s), (err)))
+#define store_rollback(s) ((s)->ops->rollback((s)))
+#define store_schema_version(s) ((s)->ops->schema_version((s)))
+#define store_company_insert(s, ...) ((s)->ops->company_insert((s), __VA_ARGS__))
+#define store_company_update(s, ...) ((s)->ops->company_update((s), __VA_ARGS__))
+#define store_company_get(s, ...) ((s)->ops->company_get((s), __VA_ARGS__))
+#define store_company_by_token(s, ...) ((s)->ops->company_by_token((s), __VA_ARGS__))
+#define store_secret_put(s, ...) ((s)->ops->secret_put((s), __VA_ARGS__))
+#define store_secret_get(s, ...) ((s)->ops->secret_get((s), __VA_ARGS__))
+#define store_division_upsert(s, ...) ((s)->ops->division_upsert((s), __VA_ARGS__))
+#define store_division_get(s, ...) ((s)->ops->division_get((s), __VA_ARGS__))
+#define store_employee_insert(s, ...) ((s)->ops->employee_insert((s), __VA_ARGS__))
+#define store_employee_get(s, ...) ((s)->ops->employee_get((s), __VA_ARGS__))
+#define store_employee_by_id(s, ...) ((s)->ops->employee_by_id((s), __VA_ARGS__))
+#define store_link_set(s, ...) ((s)->ops->link_set((s), __VA_ARGS__))
+#define store_link_resolve(s, ...) ((s)->ops->link_resolve((s), __VA_ARGS__))
+#define store_links_of_employee(s, ...) ((s)->ops->links_of_employee((s), __VA_ARGS__))
+#define store_event_insert(s, ...) ((s)->ops->event_insert((s), __VA_ARGS__))
+#define store_events_of_account(s, ...) ((s)->ops->events_of_account((s), __VA_ARGS__))
+#define store_events_list(s, ...) ((s)->ops->events_list((s), __VA_ARGS__))
+#define store_punches_of_day(s, ...) ((s)->ops->punches_of_day((s), __VA_ARGS__))
+#define store_punch_insert(s, ...) ((s)->ops->punch_insert((s), __VA_ARGS__))
+#define store_punch_end(s, ...) ((s)->ops->punch_end((s), __VA_ARGS__))
+#define store_ledger_list(s, ...) ((s)->ops->ledger_list((s), __VA_ARGS__))
+#define store_outbox_enqueue(s, ...) ((s)->ops->outbox_enqueue((s), __VA_ARGS__))
+#define store_outbox_list(s, ...) ((s)->ops->outbox_list((s), __VA_ARGS__))
+#define store_flags_replace(s, ...) ((s)->ops->flags_replace((s), __VA_ARGS__))
+#define store_audit(s, ...) ((s)->ops->audit((s), __VA_ARGS__))
+
+#endif

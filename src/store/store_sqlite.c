@@ -1,0 +1,982 @@
+/*
+ * store_sqlite — the SQLite backend of the store interface (see store.h).
+ *
+ * One file, WAL journal (readers never wait for the writer), foreign keys
+ * on, a busy timeout so concurrent writers queue instead of failing, and
+ * synchronous=FULL so that an acknowledged write survives a crash of the
+ * process or the machine. Statements are prepared once per handle.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/migrations.h"
+#include "store/store.h"
+
+enum {
+    Q_COMPANY_INSERT,
+    Q_COMPANY_UPDATE,
+    Q_COMPANY_GET,
+    Q_COMPANY_BY_TOKEN,
+    Q_SECRET_PUT,
+    Q_SECRET_GET,
+    Q_DIVISION_UPSERT,
+    Q_DIVISION_GET,
+    Q_EMPLOYEE_INSERT,
+    Q_EMPLOYEE_GET,
+    Q_EMPLOYEE_BY_ID,
+    Q_LINK_OWNER,
+    Q_LINK_OF_EMP,
+    Q_LINK_DELETE,
+    Q_LINK_INSERT,
+    Q_LINK_RESOLVE,
+    Q_LINK_RESOLVE_ANY,
+    Q_LINKS_OF_EMPLOYEE,
+    Q_EVENT_INSERT,
+    Q_EVENTS_OF_ACCOUNT,
+    Q_EVENTS_LIST,
+    Q_EVENTS_LIST_FLAGGED,
+    Q_PUNCHES_OF_DAY,
+    Q_PUNCH_INSERT,
+    Q_PUNCH_END,
+    Q_LEDGER_LIST,
+    Q_OUTBOX_ENQUEUE,
+    Q_OUTBOX_LIST,
+    Q_FLAGS_DELETE,
+    Q_FLAGS_INSERT,
+    Q_AUDIT,
+    Q_COUNT
+};
+
+#define EMPLOYEE_COLS                                                                              \
+    "e.id, e.company_id, e.code, e.last_name, e.first_name, IFNULL(e.division_id, 0), "           \
+    "IFNULL(d.day_change_min, 0), e.deleted FROM employees e LEFT JOIN divisions d ON d.id = "    \
+    "e.division_id "
+#define COMPANY_COLS                                                                               \
+    "id, code, name, tz, break_punches, min_break_sec, max_shift_sec, punch_delivery FROM "       \
+    "companies "
+#define EVENT_LIST_SQL(extra)                                                                      \
+    "SELECT e.id, e.source, e.account, e.host, e.op, e.ts_utc, e.ts_offset, e.version, "          \
+    "e.received_at, (SELECT emp.code FROM links l JOIN employees emp ON emp.id = l.employee_id "  \
+    "WHERE l.company_id = e.company_id AND l.account = e.account AND (e.source = 'generic' OR "   \
+    "l.kind = CASE e.source WHEN 'smarton' THEN 1 WHEN 'lanscope' THEN 2 WHEN 'malion' THEN 3 "   \
+    "END) ORDER BY l.kind LIMIT 1), f.work_day, IFNULL(f.flags, 0) FROM log_events e LEFT JOIN "  \
+    "event_flags f ON f.event_id = e.id WHERE e.company_id = ?1 AND e.ts_utc >= ?2 AND e.ts_utc " \
+    "< ?3 " extra " ORDER BY e.ts_utc, e.id"
+
+static const char *const sql_text[Q_COUNT] = {
+    [Q_COMPANY_INSERT] = "INSERT INTO companies (code, name, tz, break_punches, min_break_sec, "
+                         "max_shift_sec, punch_delivery, ingest_token_hash, created_at) VALUES "
+                         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [Q_COMPANY_UPDATE] = "UPDATE companies SET name = ?2, tz = ?3, break_punches = ?4, "
+                         "min_break_sec = ?5, max_shift_sec = ?6, punch_delivery = ?7 WHERE id = ?1",
+    [Q_COMPANY_GET] = "SELECT " COMPANY_COLS "WHERE code = ?1",
+    [Q_COMPANY_BY_TOKEN] = "SELECT " COMPANY_COLS "WHERE ingest_token_hash = ?1",
+    [Q_SECRET_PUT] = "INSERT INTO company_secrets (company_id, name, sealed, updated_at) VALUES "
+                     "(?1, ?2, ?3, ?4) ON CONFLICT (company_id, name) DO UPDATE SET sealed = "
+                     "excluded.sealed, updated_at = excluded.updated_at",
+    [Q_SECRET_GET] = "SELECT sealed FROM company_secrets WHERE company_id = ?1 AND name = ?2",
+    [Q_DIVISION_UPSERT] = "INSERT INTO divisions (company_id, code, name, day_change_min) VALUES "
+                          "(?1, ?2, ?3, ?4) ON CONFLICT (company_id, code) DO UPDATE SET name = "
+                          "excluded.name, day_change_min = excluded.day_change_min RETURNING id",
+    [Q_DIVISION_GET] = "SELECT id, company_id, code, name, day_change_min FROM divisions WHERE "
+                       "company_id = ?1 AND code = ?2",
+    [Q_EMPLOYEE_INSERT] = "INSERT INTO employees (company_id, code, last_name, first_name, "
+                          "division_id) VALUES (?1, ?2, ?3, ?4, NULLIF(?5, 0))",
+    [Q_EMPLOYEE_GET] = "SELECT " EMPLOYEE_COLS "WHERE e.company_id = ?1 AND e.code = ?2",
+    [Q_EMPLOYEE_BY_ID] = "SELECT " EMPLOYEE_COLS "WHERE e.id = ?1",
+    [Q_LINK_OWNER] = "SELECT employee_id FROM links WHERE company_id = ?1 AND kind = ?2 AND "
+                     "account = ?3",
+    [Q_LINK_OF_EMP] = "SELECT account FROM links WHERE company_id = ?1 AND kind = ?2 AND "
+                      "employee_id = ?3",
+    [Q_LINK_DELETE] = "DELETE FROM links WHERE company_id = ?1 AND kind = ?2 AND employee_id = ?3",
+    [Q_LINK_INSERT] = "INSERT INTO links (company_id, kind, account, employee_id, updated_at) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [Q_LINK_RESOLVE] = "SELECT l.employee_id FROM links l JOIN employees e ON e.id = "
+                       "l.employee_id WHERE l.company_id = ?1 AND l.kind = ?2 AND l.account = ?3 "
+                       "AND e.deleted = 0",
+    [Q_LINK_RESOLVE_ANY] = "SELECT DISTINCT l.employee_id FROM links l JOIN employees e ON e.id "
+                           "= l.employee_id WHERE l.company_id = ?1 AND l.account = ?2 AND "
+                           "e.deleted = 0 ORDER BY l.employee_id",
+    [Q_LINKS_OF_EMPLOYEE] = "SELECT employee_id, kind, account FROM links WHERE employee_id = ?1 "
+                            "ORDER BY kind",
+    [Q_EVENT_INSERT] = "INSERT INTO log_events (company_id, source, account, host, op, ts_utc, "
+                       "ts_offset, version, raw, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                       "?8, ?9, ?10) ON CONFLICT DO NOTHING",
+    [Q_EVENTS_OF_ACCOUNT] = "SELECT id, source, account, host, op, ts_utc, ts_offset, version, "
+                            "received_at FROM log_events WHERE company_id = ?1 AND account = ?2 "
+                            "AND ts_utc >= ?3 AND ts_utc < ?4 ORDER BY ts_utc, id",
+    [Q_EVENTS_LIST] = EVENT_LIST_SQL(""),
+    [Q_EVENTS_LIST_FLAGGED] = EVENT_LIST_SQL("AND f.flags IS NOT NULL"),
+    [Q_PUNCHES_OF_DAY] = "SELECT id, kind, ts_utc FROM punches WHERE employee_id = ?1 AND "
+                         "work_day = ?2 AND state = 'active' ORDER BY ts_utc, kind",
+    [Q_PUNCH_INSERT] = "INSERT INTO punches (company_id, employee_id, work_day, kind, ts_utc, "
+                       "replaces, created_at) VALUES (?1, ?2, ?3, ?4, ?5, NULLIF(?6, 0), ?7)",
+    [Q_PUNCH_END] = "UPDATE punches SET state = ?2, ended_at = ?3 WHERE id = ?1 AND state = "
+                    "'active'",
+    [Q_LEDGER_LIST] = "SELECT p.id, e.code, p.work_day, p.kind, p.ts_utc, p.method FROM punches "
+                      "p JOIN employees e ON e.id = p.employee_id WHERE p.company_id = ?1 AND "
+                      "p.state = 'active' AND p.work_day >= ?2 AND p.work_day <= ?3 ORDER BY "
+                      "e.code, p.work_day, p.ts_utc, p.kind",
+    [Q_OUTBOX_ENQUEUE] = "INSERT INTO outbox (company_id, punch_id, action, replaces, idem_key, "
+                         "next_attempt_at, created_at) VALUES (?1, ?2, ?3, NULLIF(?4, 0), ?5, ?6, "
+                         "?6) ON CONFLICT (idem_key) DO NOTHING",
+    [Q_OUTBOX_LIST] = "SELECT o.id, o.punch_id, o.action, IFNULL(o.replaces, 0), o.state, p.kind, "
+                      "p.ts_utc FROM outbox o JOIN punches p ON p.id = o.punch_id WHERE "
+                      "o.company_id = ?1 ORDER BY o.id",
+    [Q_FLAGS_DELETE] = "DELETE FROM event_flags WHERE employee_id = ?1 AND work_day = ?2",
+    [Q_FLAGS_INSERT] = "INSERT OR REPLACE INTO event_flags (event_id, employee_id, work_day, "
+                       "flags) VALUES (?1, ?2, ?3, ?4)",
+    [Q_AUDIT] = "INSERT INTO audit_log (at, company_id, actor, action, detail) VALUES (?1, "
+                "NULLIF(?2, 0), ?3, ?4, ?5)",
+};
+
+typedef struct sqlite_store {
+    lr_store base;
+    sqlite3 *db;
+    sqlite3_stmt *q[Q_COUNT];
+    int depth; /* transaction nesting */
+} sqlite_store;
+
+static sqlite_store *S(lr_store *s)
+{
+    return (sqlite_store *)s;
+}
+
+static lr_status db_fail(sqlite_store *s, lr_error *err, const char *doing)
+{
+    int rc = sqlite3_extended_errcode(s->db);
+    lr_status st = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED ? LR_EBUSY : LR_ESTORE;
+    return lr_fail(err, st, "database error while %s: %s (%s)", doing, sqlite3_errmsg(s->db),
+                   s->base.path);
+}
+
+/* The prepared statement for q, reset and unbound. NULL with err on failure. */
+static sqlite3_stmt *stmt(sqlite_store *s, int q, lr_error *err)
+{
+    if (!s->q[q]) {
+        if (sqlite3_prepare_v3(s->db, sql_text[q], -1, SQLITE_PREPARE_PERSISTENT, &s->q[q], NULL) !=
+            SQLITE_OK) {
+            db_fail(s, err, "preparing a statement");
+            return NULL;
+        }
+    } else {
+        sqlite3_reset(s->q[q]);
+        sqlite3_clear_bindings(s->q[q]);
+    }
+    return s->q[q];
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+static void copy_col(sqlite3_stmt *st, int i, char *dst, size_t dstsz)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    snprintf(dst, dstsz, "%s", t ? (const char *)t : "");
+}
+
+/* Runs a statement that returns no rows. */
+static lr_status run(sqlite_store *s, sqlite3_stmt *st, lr_error *err, const char *doing)
+{
+    int rc = sqlite3_step(st);
+    lr_status r = LR_OK;
+    if (rc == SQLITE_CONSTRAINT)
+        r = lr_fail(err, LR_EEXIST, "%s: %s", doing, sqlite3_errmsg(s->db));
+    else if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        r = db_fail(s, err, doing);
+    sqlite3_reset(st);
+    return r;
+}
+
+static lr_status exec(sqlite_store *s, const char *sql, lr_error *err, const char *doing)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        lr_status st = lr_fail(err, LR_ESTORE, "database error while %s: %s (%s)", doing,
+                               msg ? msg : "?", s->base.path);
+        sqlite3_free(msg);
+        return st;
+    }
+    return LR_OK;
+}
+
+static void sq_close(lr_store *base)
+{
+    sqlite_store *s = S(base);
+    if (!s)
+        return;
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(s->q[i]);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+static lr_status sq_begin(lr_store *base, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    if (s->depth++ > 0)
+        return LR_OK;
+    if (exec(s, "BEGIN IMMEDIATE", err, "starting a transaction") != LR_OK) {
+        s->depth = 0;
+        return err ? err->code : LR_ESTORE;
+    }
+    return LR_OK;
+}
+
+static lr_status sq_commit(lr_store *base, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    if (s->depth == 0)
+        return LR_OK;
+    if (--s->depth > 0)
+        return LR_OK;
+    return exec(s, "COMMIT", err, "committing");
+}
+
+static void sq_rollback(lr_store *base)
+{
+    sqlite_store *s = S(base);
+    if (s->depth == 0)
+        return;
+    s->depth = 0;
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int sq_schema_version(lr_store *base)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st;
+    int v = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT MAX(version) FROM schema_migrations", -1, &st, NULL) !=
+        SQLITE_OK)
+        return 0;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static void bind_company(sqlite3_stmt *st, const lr_company *c)
+{
+    bind_text(st, 2, c->name);
+    bind_text(st, 3, c->tz);
+    sqlite3_bind_int(st, 4, c->break_punches);
+    sqlite3_bind_int(st, 5, c->min_break_sec);
+    sqlite3_bind_int(st, 6, c->max_shift_sec);
+    sqlite3_bind_int(st, 7, c->punch_delivery);
+}
+
+static lr_status sq_company_insert(lr_store *base, lr_company *c, const char *token_hash,
+                                   lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_COMPANY_INSERT, err);
+    lr_status r;
+    if (!st)
+        return LR_ESTORE;
+    bind_text(st, 1, c->code);
+    bind_company(st, c);
+    bind_text(st, 8, token_hash);
+    sqlite3_bind_int64(st, 9, (sqlite3_int64)time(NULL));
+    r = run(s, st, err, "adding the company");
+    if (r == LR_EEXIST)
+        return lr_fail(err, LR_EEXIST, "company '%s' exists already", c->code);
+    if (r == LR_OK)
+        c->id = sqlite3_last_insert_rowid(s->db);
+    return r;
+}
+
+static lr_status sq_company_update(lr_store *base, const lr_company *c, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_COMPANY_UPDATE, err);
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, c->id);
+    bind_company(st, c);
+    return run(s, st, err, "updating the company");
+}
+
+static lr_status company_row(sqlite_store *s, sqlite3_stmt *st, lr_company *c, lr_error *err,
+                             const char *what)
+{
+    int rc = sqlite3_step(st);
+    lr_status r = LR_OK;
+    if (rc == SQLITE_ROW) {
+        memset(c, 0, sizeof *c);
+        c->id = sqlite3_column_int64(st, 0);
+        copy_col(st, 1, c->code, sizeof c->code);
+        copy_col(st, 2, c->name, sizeof c->name);
+        copy_col(st, 3, c->tz, sizeof c->tz);
+        c->break_punches = sqlite3_column_int(st, 4);
+        c->min_break_sec = sqlite3_column_int(st, 5);
+        c->max_shift_sec = sqlite3_column_int(st, 6);
+        c->punch_delivery = sqlite3_column_int(st, 7);
+    } else if (rc == SQLITE_DONE) {
+        r = lr_fail(err, LR_ENOTFOUND, "unknown company%s%s", what ? " " : "", what ? what : "");
+    } else {
+        r = db_fail(s, err, "reading a company");
+    }
+    sqlite3_reset(st);
+    return r;
+}
+
+static lr_status sq_company_get(lr_store *base, const char *code, lr_company *out, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_COMPANY_GET, err);
+    char what[80];
+    if (!st)
+        return LR_ESTORE;
+    bind_text(st, 1, code);
+    snprintf(what, sizeof what, "'%.64s'", code);
+    return company_row(s, st, out, err, what);
+}
+
+static lr_status sq_company_by_token(lr_store *base, const char *token_hash, lr_company *out)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_COMPANY_BY_TOKEN, NULL);
+    if (!st)
+        return LR_ESTORE;
+    bind_text(st, 1, token_hash);
+    return company_row(s, st, out, NULL, NULL);
+}
+
+static lr_status sq_secret_put(lr_store *base, int64_t company_id, const char *name,
+                               const char *sealed, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_SECRET_PUT, err);
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    bind_text(st, 2, name);
+    bind_text(st, 3, sealed);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
+    return run(s, st, err, "storing a secret");
+}
+
+static lr_status sq_secret_get(lr_store *base, int64_t company_id, const char *name, char *out,
+                               size_t outsz, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_SECRET_GET, err);
+    lr_status r = LR_OK;
+    int rc;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    bind_text(st, 2, name);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        if ((size_t)sqlite3_column_bytes(st, 0) >= outsz)
+            r = lr_fail(err, LR_ETOOBIG, "secret '%s' is larger than its buffer", name);
+        else
+            copy_col(st, 0, out, outsz);
+    } else if (rc == SQLITE_DONE) {
+        r = lr_fail(err, LR_ENOTFOUND, "no secret '%s' is set", name);
+    } else {
+        r = db_fail(s, err, "reading a secret");
+    }
+    sqlite3_reset(st);
+    return r;
+}
+
+static lr_status sq_division_upsert(lr_store *base, lr_division *d, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_DIVISION_UPSERT, err);
+    int rc;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, d->company_id);
+    bind_text(st, 2, d->code);
+    bind_text(st, 3, d->name);
+    sqlite3_bind_int(st, 4, d->day_change_min);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        lr_status r = db_fail(s, err, "saving the division");
+        sqlite3_reset(st);
+        return r;
+    }
+    d->id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return LR_OK;
+}
+
+static lr_status sq_division_get(lr_store *base, int64_t company_id, const char *code,
+                                 lr_division *d, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_DIVISION_GET, err);
+    lr_status r = LR_OK;
+    int rc;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    bind_text(st, 2, code);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        d->id = sqlite3_column_int64(st, 0);
+        d->company_id = sqlite3_column_int64(st, 1);
+        copy_col(st, 2, d->code, sizeof d->code);
+        copy_col(st, 3, d->name, sizeof d->name);
+        d->day_change_min = sqlite3_column_int(st, 4);
+    } else if (rc == SQLITE_DONE) {
+        r = lr_fail(err, LR_ENOTFOUND, "unknown division '%s'", code);
+    } else {
+        r = db_fail(s, err, "reading a division");
+    }
+    sqlite3_reset(st);
+    return r;
+}
+
+static lr_status sq_employee_insert(lr_store *base, lr_employee *e, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_EMPLOYEE_INSERT, err);
+    lr_status r;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, e->company_id);
+    bind_text(st, 2, e->code);
+    bind_text(st, 3, e->last_name);
+    bind_text(st, 4, e->first_name);
+    sqlite3_bind_int64(st, 5, e->division_id);
+    r = run(s, st, err, "adding the employee");
+    if (r == LR_EEXIST)
+        return lr_fail(err, LR_EEXIST, "employee '%s' exists already", e->code);
+    if (r == LR_OK)
+        e->id = sqlite3_last_insert_rowid(s->db);
+    return r;
+}
+
+static lr_status employee_row(sqlite_store *s, sqlite3_stmt *st, lr_employee *e, lr_error *err,
+                              const char *code)
+{
+    int rc = sqlite3_step(st);
+    lr_status r = LR_OK;
+    if (rc == SQLITE_ROW) {
+        memset(e, 0, sizeof *e);
+        e->id = sqlite3_column_int64(st, 0);
+        e->company_id = sqlite3_column_int64(st, 1);
+        copy_col(st, 2, e->code, sizeof e->code);
+        copy_col(st, 3, e->last_name, sizeof e->last_name);
+        copy_col(st, 4, e->first_name, sizeof e->first_name);
+        e->division_id = sqlite3_column_int64(st, 5);
+        e->day_change_min = sqlite3_column_int(st, 6);
+        e->deleted = sqlite3_column_int(st, 7);
+    } else if (rc == SQLITE_DONE) {
+        r = lr_fail(err, LR_ENOTFOUND, "unknown employee '%s'", code);
+    } else {
+        r = db_fail(s, err, "reading an employee");
+    }
+    sqlite3_reset(st);
+    return r;
+}
+
+static lr_status sq_employee_get(lr_store *base, int64_t company_id, const char *code,
+                                 lr_employee *out, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_EMPLOYEE_GET, err);
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    bind_text(st, 2, code);
+    return employee_row(s, st, out, err, code);
+}
+
+static lr_status sq_employee_by_id(lr_store *base, int64_t id, lr_employee *out, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_EMPLOYEE_BY_ID, err);
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, id);
+    return employee_row(s, st, out, err, "(by id)");
+}
+
+static lr_status sq_link_set(lr_store *base, int64_t company_id, const lr_link *l, char *prev,
+                             size_t prevsz, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st;
+    lr_status r;
+    int rc;
+
+    prev[0] = '\0';
+    /* who owns the account now? */
+    if (!(st = stmt(s, Q_LINK_OWNER, err)))
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    sqlite3_bind_int(st, 2, l->kind);
+    bind_text(st, 3, l->account);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        int64_t owner = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        if (owner == l->employee_id) {
+            snprintf(prev, prevsz, "%s", l->account);
+            return LR_OK; /* already so */
+        }
+        return lr_fail(err, LR_EEXIST,
+                       "service account '%s' is already linked to another employee for %s; a PC "
+                       "user name can belong to one employee only (manual FAQ 5.2.1)",
+                       l->account, link_kind_name(l->kind));
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, err, "reading links");
+    /* the account this employee had for the kind */
+    if (!(st = stmt(s, Q_LINK_OF_EMP, err)))
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    sqlite3_bind_int(st, 2, l->kind);
+    sqlite3_bind_int64(st, 3, l->employee_id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        copy_col(st, 0, prev, prevsz);
+    sqlite3_reset(st);
+    if (!(st = stmt(s, Q_LINK_DELETE, err)))
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    sqlite3_bind_int(st, 2, l->kind);
+    sqlite3_bind_int64(st, 3, l->employee_id);
+    if ((r = run(s, st, err, "replacing the link")) != LR_OK)
+        return r;
+    if (!(st = stmt(s, Q_LINK_INSERT, err)))
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    sqlite3_bind_int(st, 2, l->kind);
+    bind_text(st, 3, l->account);
+    sqlite3_bind_int64(st, 4, l->employee_id);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL));
+    return run(s, st, err, "saving the link");
+}
+
+static lr_status collect_ids(sqlite_store *s, sqlite3_stmt *st, int64_t *ids, size_t max,
+                             size_t *n, lr_error *err)
+{
+    int rc;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n < max)
+            ids[*n] = sqlite3_column_int64(st, 0);
+        (*n)++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, err, "reading links");
+    if (*n > max)
+        *n = max;
+    return LR_OK;
+}
+
+static lr_status sq_link_resolve(lr_store *base, int64_t company_id, link_kind kind,
+                                 const char *account, int64_t *ids, size_t max, size_t *n,
+                                 lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, kind == LINK_NONE ? Q_LINK_RESOLVE_ANY : Q_LINK_RESOLVE, err);
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    if (kind == LINK_NONE) {
+        bind_text(st, 2, account);
+    } else {
+        sqlite3_bind_int(st, 2, kind);
+        bind_text(st, 3, account);
+    }
+    return collect_ids(s, st, ids, max, n, err);
+}
+
+static lr_status sq_links_of_employee(lr_store *base, int64_t employee_id, lr_link *out,
+                                      size_t max, size_t *n, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_LINKS_OF_EMPLOYEE, err);
+    int rc;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, employee_id);
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+        out[*n].employee_id = sqlite3_column_int64(st, 0);
+        out[*n].kind = (link_kind)sqlite3_column_int(st, 1);
+        copy_col(st, 2, out[*n].account, sizeof out[*n].account);
+        (*n)++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return db_fail(s, err, "reading links");
+    return LR_OK;
+}
+
+static lr_status sq_event_insert(lr_store *base, int64_t company_id, lr_event *e, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_EVENT_INSERT, err);
+    lr_status r;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    bind_text(st, 2, e->source);
+    bind_text(st, 3, e->account);
+    bind_text(st, 4, e->host);
+    bind_text(st, 5, e->op);
+    sqlite3_bind_int64(st, 6, e->utc);
+    sqlite3_bind_int(st, 7, e->offset_sec);
+    bind_text(st, 8, e->version);
+    bind_text(st, 9, e->raw ? e->raw : "");
+    sqlite3_bind_int64(st, 10, e->received_at);
+    r = run(s, st, err, "storing an event");
+    if (r != LR_OK)
+        return r;
+    if (sqlite3_changes(s->db) == 0)
+        return LR_EEXIST;
+    e->id = sqlite3_last_insert_rowid(s->db);
+    return LR_OK;
+}
+
+static void event_from_row(sqlite3_stmt *st, lr_event *e)
+{
+    memset(e, 0, sizeof *e);
+    e->id = sqlite3_column_int64(st, 0);
+    copy_col(st, 1, e->source, sizeof e->source);
+    copy_col(st, 2, e->account, sizeof e->account);
+    copy_col(st, 3, e->host, sizeof e->host);
+    copy_col(st, 4, e->op, sizeof e->op);
+    e->utc = sqlite3_column_int64(st, 5);
+    e->offset_sec = sqlite3_column_int(st, 6);
+    copy_col(st, 7, e->version, sizeof e->version);
+    e->received_at = sqlite3_column_int64(st, 8);
+}
+
+static lr_status sq_events_of_account(lr_store *base, int64_t company_id, const char *account,
+                                      int64_t from, int64_t to, store_event_cb cb, void *ctx,
+                                      lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_EVENTS_OF_ACCOUNT, err);
+    lr_event e;
+    int rc;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    bind_text(st, 2, account);
+    sqlite3_bind_int64(st, 3, from);
+    sqlite3_bind_int64(st, 4, to);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        event_from_row(st, &e);
+        if (cb(ctx, &e))
+            break;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return db_fail(s, err, "reading events");
+    return LR_OK;
+}
+
+static lr_status sq_events_list(lr_store *base, int64_t company_id, int64_t from, int64_t to,
+                                int flagged_only, store_event_row_cb cb, void *ctx, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, flagged_only ? Q_EVENTS_LIST_FLAGGED : Q_EVENTS_LIST, err);
+    lr_event e;
+    lr_event_row row;
+    int rc;
+    if (!st)
+        return LR_ESTORE;
+    if (from == 0 && to == 0)
+        to = INT64_MAX;
+    sqlite3_bind_int64(st, 1, company_id);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, to);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        event_from_row(st, &e);
+        row.event = &e;
+        row.employee_code = (const char *)sqlite3_column_text(st, 9);
+        row.work_day = (const char *)sqlite3_column_text(st, 10);
+        row.flags = (unsigned)sqlite3_column_int(st, 11);
+        if (cb(ctx, &row))
+            break;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return db_fail(s, err, "listing events");
+    return LR_OK;
+}
+
+static lr_status sq_punches_of_day(lr_store *base, int64_t employee_id, const char *work_day,
+                                   punch_stored *out, size_t max, size_t *n, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_PUNCHES_OF_DAY, err);
+    int rc;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, employee_id);
+    bind_text(st, 2, work_day);
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == max) {
+            sqlite3_reset(st);
+            return lr_fail(err, LR_ETOOBIG, "more than %zu punches on %s", max, work_day);
+        }
+        out[*n].id = sqlite3_column_int64(st, 0);
+        out[*n].kind = (punch_kind)sqlite3_column_int(st, 1);
+        out[*n].utc = sqlite3_column_int64(st, 2);
+        (*n)++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, err, "reading punches");
+    return LR_OK;
+}
+
+static lr_status sq_punch_insert(lr_store *base, int64_t company_id, int64_t employee_id,
+                                 const char *work_day, punch_kind kind, int64_t utc,
+                                 int64_t replaces, int64_t *id, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_PUNCH_INSERT, err);
+    lr_status r;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    sqlite3_bind_int64(st, 2, employee_id);
+    bind_text(st, 3, work_day);
+    sqlite3_bind_int(st, 4, kind);
+    sqlite3_bind_int64(st, 5, utc);
+    sqlite3_bind_int64(st, 6, replaces);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)time(NULL));
+    r = run(s, st, err, "storing a punch");
+    if (r == LR_OK)
+        *id = sqlite3_last_insert_rowid(s->db);
+    return r;
+}
+
+static lr_status sq_punch_end(lr_store *base, int64_t punch_id, const char *state, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_PUNCH_END, err);
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, punch_id);
+    bind_text(st, 2, state);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
+    return run(s, st, err, "ending a punch");
+}
+
+static lr_status sq_ledger_list(lr_store *base, int64_t company_id, const char *from_day,
+                                const char *to_day, store_ledger_cb cb, void *ctx, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_LEDGER_LIST, err);
+    lr_ledger_row row;
+    int rc;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    bind_text(st, 2, from_day);
+    bind_text(st, 3, to_day);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        row.id = sqlite3_column_int64(st, 0);
+        copy_col(st, 1, row.employee_code, sizeof row.employee_code);
+        copy_col(st, 2, row.work_day, sizeof row.work_day);
+        row.kind = (punch_kind)sqlite3_column_int(st, 3);
+        row.utc = sqlite3_column_int64(st, 4);
+        row.method = (const char *)sqlite3_column_text(st, 5);
+        if (cb(ctx, &row))
+            break;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return db_fail(s, err, "reading the ledger");
+    return LR_OK;
+}
+
+static lr_status sq_outbox_enqueue(lr_store *base, int64_t company_id, int64_t punch_id,
+                                   const char *action, int64_t replaces, const char *idem_key,
+                                   lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_OUTBOX_ENQUEUE, err);
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    sqlite3_bind_int64(st, 2, punch_id);
+    bind_text(st, 3, action);
+    sqlite3_bind_int64(st, 4, replaces);
+    bind_text(st, 5, idem_key);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL));
+    return run(s, st, err, "queueing a punch");
+}
+
+static lr_status sq_outbox_list(lr_store *base, int64_t company_id, store_outbox_cb cb, void *ctx,
+                                lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_OUTBOX_LIST, err);
+    lr_outbox_row row;
+    int rc;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        row.id = sqlite3_column_int64(st, 0);
+        row.punch_id = sqlite3_column_int64(st, 1);
+        row.action = (const char *)sqlite3_column_text(st, 2);
+        row.replaces = sqlite3_column_int64(st, 3);
+        row.state = (const char *)sqlite3_column_text(st, 4);
+        row.kind = (punch_kind)sqlite3_column_int(st, 5);
+        row.utc = sqlite3_column_int64(st, 6);
+        if (cb(ctx, &row))
+            break;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return db_fail(s, err, "reading the outbox");
+    return LR_OK;
+}
+
+static lr_status sq_flags_replace(lr_store *base, int64_t employee_id, const char *work_day,
+                                  const day_event_flag *flags, size_t n, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_FLAGS_DELETE, err);
+    lr_status r;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, employee_id);
+    bind_text(st, 2, work_day);
+    if ((r = run(s, st, err, "clearing event flags")) != LR_OK)
+        return r;
+    for (size_t i = 0; i < n; i++) {
+        if (!(st = stmt(s, Q_FLAGS_INSERT, err)))
+            return LR_ESTORE;
+        sqlite3_bind_int64(st, 1, flags[i].event_id);
+        sqlite3_bind_int64(st, 2, employee_id);
+        bind_text(st, 3, work_day);
+        sqlite3_bind_int(st, 4, (int)flags[i].flags);
+        if ((r = run(s, st, err, "storing event flags")) != LR_OK)
+            return r;
+    }
+    return LR_OK;
+}
+
+static lr_status sq_audit(lr_store *base, int64_t company_id, const char *actor,
+                          const char *action, const char *detail, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_AUDIT, err);
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
+    sqlite3_bind_int64(st, 2, company_id);
+    bind_text(st, 3, actor);
+    bind_text(st, 4, action);
+    bind_text(st, 5, detail ? detail : "");
+    return run(s, st, err, "writing the audit log");
+}
+
+static const lr_store_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .schema_version = sq_schema_version,
+    .company_insert = sq_company_insert,
+    .company_update = sq_company_update,
+    .company_get = sq_company_get,
+    .company_by_token = sq_company_by_token,
+    .secret_put = sq_secret_put,
+    .secret_get = sq_secret_get,
+    .division_upsert = sq_division_upsert,
+    .division_get = sq_division_get,
+    .employee_insert = sq_employee_insert,
+    .employee_get = sq_employee_get,
+    .employee_by_id = sq_employee_by_id,
+    .link_set = sq_link_set,
+    .link_resolve = sq_link_resolve,
+    .links_of_employee = sq_links_of_employee,
+    .event_insert = sq_event_insert,
+    .events_of_account = sq_events_of_account,
+    .events_list = sq_events_list,
+    .punches_of_day = sq_punches_of_day,
+    .punch_insert = sq_punch_insert,
+    .punch_end = sq_punch_end,
+    .ledger_list = sq_ledger_list,
+    .outbox_enqueue = sq_outbox_enqueue,
+    .outbox_list = sq_outbox_list,
+    .flags_replace = sq_flags_replace,
+    .audit = sq_audit,
+};
+
+/* Applies every migration newer than the database, each in a transaction. */
+static lr_status migrate(sqlite_store *s, lr_error *err)
+{
+    lr_status r = exec(s,
+                       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY "
+                       "KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+                       err, "preparing migrations");
+    int have;
+    if (r != LR_OK)
+        return r;
+    have = sq_schema_version(&s->base);
+    for (int i = 0; i < lr_sqlite_migration_count; i++) {
+        const lr_migration *m = &lr_sqlite_migrations[i];
+        char rec[256];
+        if (m->version <= have)
+            continue;
+        if ((r = exec(s, "BEGIN IMMEDIATE", err, "starting a migration")) != LR_OK)
+            return r;
+        snprintf(rec, sizeof rec,
+                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (%d, '%s', %lld)",
+                 m->version, m->name, (long long)time(NULL));
+        if ((r = exec(s, m->sql, err, m->name)) != LR_OK ||
+            (r = exec(s, rec, err, "recording a migration")) != LR_OK ||
+            (r = exec(s, "COMMIT", err, "committing a migration")) != LR_OK) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return r;
+        }
+    }
+    return LR_OK;
+}
+
+lr_status store_sqlite_open(const char *path, lr_store **out, lr_error *err)
+{
+    sqlite_store *s = calloc(1, sizeof *s);
+    lr_status r;
+
+    *out = NULL;
+    if (!s)
+        return lr_fail(err, LR_ENOMEM, "out of memory opening %s", path);
+    s->base.ops = &sqlite_ops;
+    snprintf(s->base.path, sizeof s->base.path, "%s", path);
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        r = lr_fail(err, LR_EIO, "cannot open database %s: %s", path,
+                    s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        goto fail;
+    }
+    sqlite3_busy_timeout(s->db, 10000);
+    if ((r = exec(s,
+                  "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;",
+                  err, "configuring the database")) != LR_OK)
+        goto fail;
+    if ((r = migrate(s, err)) != LR_OK)
+        goto fail;
+    *out = &s->base;
+    return LR_OK;
+fail:
+    sq_close(&s->base);
+    return r;
+}

@@ -1,0 +1,96 @@
+/*
+ * buf — bounded growable buffer (see buf.h).
+ */
+#include "util/buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void buf_init(lr_buf *b, size_t max)
+{
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+    b->max = max;
+}
+
+void buf_free(lr_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+void buf_reset(lr_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+static lr_status grow(lr_buf *b, size_t extra)
+{
+    size_t need, cap;
+    char *p;
+
+    if (extra > b->max || b->len > b->max - extra)
+        return LR_ETOOBIG;
+    need = b->len + extra + 1;
+    if (need <= b->cap)
+        return LR_OK;
+    cap = b->cap ? b->cap : 256;
+    while (cap < need)
+        cap *= 2;
+    if (cap > b->max + 1)
+        cap = b->max + 1;
+    p = realloc(b->data, cap);
+    if (!p)
+        return LR_ENOMEM;
+    b->data = p;
+    b->cap = cap;
+    return LR_OK;
+}
+
+lr_status buf_append(lr_buf *b, const void *p, size_t n)
+{
+    lr_status st = grow(b, n);
+    if (st != LR_OK)
+        return st;
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return LR_OK;
+}
+
+lr_status buf_puts(lr_buf *b, const char *s)
+{
+    return buf_append(b, s, strlen(s));
+}
+
+lr_status buf_printf(lr_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    lr_status st;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return LR_EINVAL;
+    st = grow(b, (size_t)n);
+    if (st != LR_OK)
+        return st;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return LR_OK;
+}
+
+const char *buf_str(const lr_buf *b)
+{
+    return b->data ? b->data : "";
+}

@@ -1,0 +1,31 @@
+/*
+ * buf — a growable byte buffer with a hard maximum set at creation
+ * (after curl's dynbuf). Used for request bodies, CSV lines and replies.
+ * Always NUL-terminated after a successful append. Not thread-safe; one
+ * owner at a time. Free with buf_free().
+ */
+#ifndef LR_UTIL_BUF_H
+#define LR_UTIL_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "util/status.h"
+
+typedef struct lr_buf {
+    char *data; /* NULL until the first append */
+    size_t len;
+    size_t cap;
+    size_t max; /* appends that would pass this fail with LR_ETOOBIG */
+} lr_buf;
+
+void buf_init(lr_buf *b, size_t max);
+void buf_free(lr_buf *b);
+void buf_reset(lr_buf *b); /* keep memory, length 0 */
+lr_status buf_append(lr_buf *b, const void *p, size_t n);
+lr_status buf_puts(lr_buf *b, const char *s);
+lr_status buf_printf(lr_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Contents as a C string ("" when empty); valid until the next change. */
+const char *buf_str(const lr_buf *b);
+
+#endif

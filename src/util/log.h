@@ -1,0 +1,19 @@
+/*
+ * log — one line per message to stderr: UTC time, level, text.
+ * Thread-safe (one write per line). Callers must never pass secrets:
+ * tokens, secret codes and passwords are not to be logged, even partly.
+ */
+#ifndef LR_UTIL_LOG_H
+#define LR_UTIL_LOG_H
+
+typedef enum { LR_LOG_DEBUG, LR_LOG_INFO, LR_LOG_WARN, LR_LOG_ERROR } lr_log_level;
+
+void log_set_level(lr_log_level min);
+void log_msg(lr_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define log_info(...) log_msg(LR_LOG_INFO, __VA_ARGS__)
+#define log_warn(...) log_msg(LR_LOG_WARN, __VA_ARGS__)
+#define log_error(...) log_msg(LR_LOG_ERROR, __VA_ARGS__)
+#define log_debug(...) log_msg(LR_LOG_DEBUG, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * status — formatting and filling of lr_error values (see status.h).
+ */
+#include "util/status.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *lr_status_name(lr_status s)
+{
+    switch (s) {
+    case LR_OK: return "ok";
+    case LR_EINVAL: return "invalid input";
+    case LR_ENOTFOUND: return "not found";
+    case LR_EEXIST: return "already exists";
+    case LR_EAUTH: return "not authorised";
+    case LR_ETOOBIG: return "too large";
+    case LR_ENOMEM: return "out of memory";
+    case LR_EIO: return "input/output error";
+    case LR_ESTORE: return "database error";
+    case LR_EBUSY: return "busy";
+    case LR_ECRYPTO: return "cryptography error";
+    }
+    return "unknown error";
+}
+
+void lr_error_clear(lr_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof *err);
+}
+
+static void fill(lr_error *err, lr_status code, const char *fmt, va_list ap)
+{
+    err->code = code;
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+}
+
+lr_status lr_fail(lr_error *err, lr_status code, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        lr_error_clear(err);
+        va_start(ap, fmt);
+        fill(err, code, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+lr_status lr_fail_at(lr_error *err, lr_status code, const char *file, long line, long column,
+                     const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        lr_error_clear(err);
+        va_start(ap, fmt);
+        fill(err, code, fmt, ap);
+        va_end(ap);
+        if (file)
+            snprintf(err->file, sizeof err->file, "%s", file);
+        err->line = line;
+        err->column = column;
+    }
+    return code;
+}
+
+void lr_error_format(const lr_error *err, char *out, size_t outsz)
+{
+    size_t n = 0;
+    int w;
+
+    if (outsz == 0)
+        return;
+    out[0] = '\0';
+    if (err->file[0]) {
+        w = snprintf(out, outsz, "%s:", err->file);
+        n = w > 0 ? (size_t)w : 0;
+    }
+    if (err->line > 0 && n < outsz) {
+        w = snprintf(out + n, outsz - n, "%ld:", err->line);
+        n += w > 0 ? (size_t)w : 0;
+    }
+    if (err->column > 0 && n < outsz) {
+        w = snprintf(out + n, outsz - n, "%ld:", err->column);
+        n += w > 0 ? (size_t)w : 0;
+    }
+    if (n > 0 && n < outsz) {
+        w = snprintf(out + n, outsz - n, " ");
+        n += w > 0 ? (size_t)w : 0;
+    }
+    if (n < outsz)
+        snprintf(out + n, outsz - n, "%s", err->message[0] ? err->message : lr_status_name(err->code));
+}

@@ -1,0 +1,54 @@
+/*
+ * status — the one error vocabulary of loginrec.
+ *
+ * Every fallible function returns an lr_status (LR_OK is 0) and, when a
+ * person will read the reason, takes an lr_error * last and fills it with a
+ * message and, for input errors, where the problem is (file, line, column,
+ * field). An lr_error is a plain value: no allocation, safe to copy, safe to
+ * pass NULL when the caller does not want the text.
+ */
+#ifndef LR_UTIL_STATUS_H
+#define LR_UTIL_STATUS_H
+
+#include <stddef.h>
+
+typedef enum lr_status {
+    LR_OK = 0,
+    LR_EINVAL,    /* bad input from a person or a client */
+    LR_ENOTFOUND, /* a named thing does not exist */
+    LR_EEXIST,    /* it exists already (unique key) */
+    LR_EAUTH,     /* unknown or wrong credential */
+    LR_ETOOBIG,   /* a size limit was passed */
+    LR_ENOMEM,
+    LR_EIO,    /* file or socket */
+    LR_ESTORE, /* the database failed */
+    LR_EBUSY,  /* try again later */
+    LR_ECRYPTO,
+} lr_status;
+
+typedef struct lr_error {
+    lr_status code;
+    char message[512];
+    char file[256]; /* empty when not about a file */
+    long line;      /* 0 when unknown */
+    long column;    /* 0 when unknown */
+} lr_error;
+
+/* Short English name of a status ("invalid input", ...). Static storage. */
+const char *lr_status_name(lr_status s);
+
+/* Fills err (if not NULL) and returns code, so callers can write
+ * `return lr_fail(err, LR_EINVAL, "...", ...)`. printf-style message. */
+lr_status lr_fail(lr_error *err, lr_status code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Like lr_fail, and records where in an input the problem is. */
+lr_status lr_fail_at(lr_error *err, lr_status code, const char *file, long line, long column,
+                     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+void lr_error_clear(lr_error *err);
+
+/* Writes "file:line:column: message" (parts present only) into out. */
+void lr_error_format(const lr_error *err, char *out, size_t outsz);
+
+#endif

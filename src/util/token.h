@@ -1,0 +1,20 @@
+/*
+ * token — random bearer tokens and their one-way hashes.
+ * Tokens are shown once (at creation) and stored only as a hash, so a copy of
+ * the database does not let anyone ingest. Thread-safe; needs sodium_init().
+ */
+#ifndef LR_UTIL_TOKEN_H
+#define LR_UTIL_TOKEN_H
+
+#include <stddef.h>
+
+#define LR_TOKEN_LEN 40        /* characters, [A-Za-z0-9] */
+#define LR_TOKEN_HASH_LEN 64   /* hex characters */
+
+/* Writes a new random token (LR_TOKEN_LEN chars + NUL) into out. */
+void token_generate(char out[LR_TOKEN_LEN + 1]);
+
+/* Writes the keyed-free BLAKE2b-256 hash of token as lower-case hex + NUL. */
+void token_hash(const char *token, char out[LR_TOKEN_HASH_LEN + 1]);
+
+#endif

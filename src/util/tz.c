@@ -1,0 +1,62 @@
+/*
+ * tz — zone offsets through glibc's zone database (see tz.h).
+ */
+#include "util/tz.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifndef LR_ZONEINFO_DIR
+#define LR_ZONEINFO_DIR "/usr/share/zoneinfo"
+#endif
+
+static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
+static char tz_current[128];
+
+lr_status tz_validate(const char *zone, lr_error *err)
+{
+    char path[256], magic[4];
+    FILE *f;
+    size_t n = strlen(zone);
+
+    if (n == 0 || n >= 100 || zone[0] == '/' || strstr(zone, ".."))
+        return lr_fail(err, LR_EINVAL, "'%s' is not a time zone name (e.g. Asia/Tokyo)", zone);
+    for (size_t i = 0; i < n; i++) {
+        char c = zone[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '/' || c == '_' || c == '-' || c == '+'))
+            return lr_fail(err, LR_EINVAL, "'%s' is not a time zone name (e.g. Asia/Tokyo)", zone);
+    }
+    snprintf(path, sizeof path, "%s/%s", LR_ZONEINFO_DIR, zone);
+    f = fopen(path, "rb");
+    if (!f)
+        return lr_fail(err, LR_EINVAL, "unknown time zone '%s' (e.g. Asia/Tokyo, UTC)", zone);
+    n = fread(magic, 1, 4, f);
+    fclose(f);
+    if (n != 4 || memcmp(magic, "TZif", 4) != 0)
+        return lr_fail(err, LR_EINVAL, "unknown time zone '%s' (e.g. Asia/Tokyo, UTC)", zone);
+    return LR_OK;
+}
+
+int tz_offset_at(const char *zone, int64_t utc)
+{
+    struct tm tm;
+    time_t t = (time_t)utc;
+    int off = 0;
+
+    pthread_mutex_lock(&tz_lock);
+    if (strcmp(tz_current, zone) != 0) {
+        char spec[130];
+        snprintf(spec, sizeof spec, ":%s", zone);
+        setenv("TZ", spec, 1);
+        tzset();
+        snprintf(tz_current, sizeof tz_current, "%s", zone);
+    }
+    if (localtime_r(&t, &tm))
+        off = (int)tm.tm_gmtoff;
+    pthread_mutex_unlock(&tz_lock);
+    return off;
+}

@@ -1,0 +1,23 @@
+/*
+ * tz — UTC offsets of IANA time zones ("Asia/Tokyo") at given instants.
+ *
+ * glibc has no per-call zone API, so this module is the only place that
+ * touches the TZ environment variable: it holds a process-wide mutex, switches
+ * TZ only when the zone changes, and asks localtime_r. Nothing else in
+ * loginrec may call localtime/mktime. Thread-safe.
+ */
+#ifndef LR_UTIL_TZ_H
+#define LR_UTIL_TZ_H
+
+#include <stdint.h>
+
+#include "util/status.h"
+
+/* LR_OK when zone names a zone installed under /usr/share/zoneinfo (glibc
+ * silently uses UTC for unknown names, so we check the file ourselves). */
+lr_status tz_validate(const char *zone, lr_error *err);
+
+/* Offset east of UTC, in seconds, of zone at the instant utc. */
+int tz_offset_at(const char *zone, int64_t utc);
+
+#endif
