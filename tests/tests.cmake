@@ -1,1 +1,32 @@
-add_test(NAME placeholder COMMAND true)
+# Test registration. Labels: unit (cmocka, also run under ASan+UBSan),
+# e2e (real processes over real sockets), lint.
+
+function(lr_unit_test name)
+  add_executable(${name} tests/unit/${name}.c ${ARGN})
+  target_link_libraries(${name} PRIVATE loginrec_core PkgConfig::CMOCKA)
+  target_compile_options(${name} PRIVATE -Wno-format-truncation)
+  add_test(NAME ${name} COMMAND ${name} ${LR_TEST_ARGS_${name}}
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(${name} PROPERTIES LABELS unit TIMEOUT 120
+                       ENVIRONMENT "LR_TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp")
+endfunction()
+
+set(LR_TEST_ARGS_test_day ${CMAKE_SOURCE_DIR}/tests/cases/day)
+lr_unit_test(test_day)
+lr_unit_test(test_timefmt)
+lr_unit_test(test_punch)
+lr_unit_test(test_event_parse)
+lr_unit_test(test_secrets)
+lr_unit_test(test_service)
+
+add_test(NAME e2e_api
+         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/api.sh ${CMAKE_BINARY_DIR})
+set_tests_properties(e2e_api PROPERTIES LABELS e2e TIMEOUT 300)
+
+add_test(NAME e2e_demo
+         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/demo.sh ${CMAKE_BINARY_DIR})
+set_tests_properties(e2e_demo PROPERTIES LABELS e2e TIMEOUT 300)
+
+add_test(NAME lint_banned_functions
+         COMMAND sh ${CMAKE_SOURCE_DIR}/scripts/lint-banned.sh ${CMAKE_SOURCE_DIR})
+set_tests_properties(lint_banned_functions PROPERTIES LABELS lint)

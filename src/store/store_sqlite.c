@@ -185,9 +185,15 @@ static lr_status run(sqlite_store *s, sqlite3_stmt *st, lr_error *err, const cha
 {
     int rc = sqlite3_step(st);
     lr_status r = LR_OK;
-    if (rc == SQLITE_CONSTRAINT)
-        r = lr_fail(err, LR_EEXIST, "%s: %s", doing, sqlite3_errmsg(s->db));
-    else if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    if (rc == SQLITE_CONSTRAINT) {
+        /* only a unique key means "exists"; a foreign key, check or trigger
+         * failure is an error the caller must not mistake for a duplicate */
+        int ext = sqlite3_extended_errcode(s->db);
+        if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+            r = lr_fail(err, LR_EEXIST, "%s: %s", doing, sqlite3_errmsg(s->db));
+        else
+            r = lr_fail(err, LR_ESTORE, "%s: %s", doing, sqlite3_errmsg(s->db));
+    } else if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         r = db_fail(s, err, doing);
     sqlite3_reset(st);
     return r;

@@ -1,0 +1,255 @@
+/*
+ * test_day — runs every case file of tests/cases/day/ through the day
+ * engine (one cmocka test per file), in file order and in reverse order
+ * (the output must not depend on the order events arrive in).
+ *
+ * Case file lines:
+ *   rules day_change=HH:MM breaks=on|off max_shift=SECONDS min_break=SECONDS
+ *   event TIME OP ACCOUNT HOST      (TIME ISO 8601; its offset is the zone)
+ *   expect WORKDAY KIND TIME        (every punch of every day, exactly)
+ *   flag TIME OP HOST FLAGS         (when any flag line is given, the flagged
+ *                                    events must be exactly these)
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/day.h"
+#include "util/timefmt.h"
+
+#define MAXN 256
+
+typedef struct tcase {
+    char path[512];
+    day_rules rules;
+    day_event ev[MAXN];
+    char ev_host[MAXN][32];
+    size_t nev;
+    char expect[MAXN][96];
+    size_t nexpect;
+    char flags[MAXN][128];
+    size_t nflags;
+    int has_flags;
+} tcase;
+
+static int64_t intern(char names[][32], size_t *n, const char *s)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(names[i], s) == 0)
+            return (int64_t)i + 1;
+    snprintf(names[*n], 32, "%s", s);
+    return (int64_t)++(*n);
+}
+
+static void load(tcase *c)
+{
+    FILE *f = fopen(c->path, "r");
+    char line[512];
+    char streams[MAXN][32], accounts[MAXN][32];
+    size_t ns = 0, na = 0;
+    long lineno = 0;
+
+    if (!f)
+        fail_msg("cannot open %s", c->path);
+    c->rules = (day_rules)DAY_RULES_DEFAULT;
+    while (fgets(line, sizeof line, f)) {
+        char a[64], b[64], d[64], e[64], g[128];
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        if (strncmp(line, "rules", 5) == 0 && (line[5] == ' ' || line[5] == '\0')) {
+            const char *p = line + 5;
+            char tok[64];
+            int used;
+            while (sscanf(p, "%63s%n", tok, &used) == 1) {
+                p += used;
+                if (strncmp(tok, "day_change=", 11) == 0)
+                    assert_int_equal(tf_parse_hhmm(tok + 11, &c->rules.day_change_min, NULL), LR_OK);
+                else if (strcmp(tok, "breaks=on") == 0)
+                    c->rules.breaks = 1;
+                else if (strcmp(tok, "breaks=off") == 0)
+                    c->rules.breaks = 0;
+                else if (strncmp(tok, "max_shift=", 10) == 0)
+                    c->rules.max_shift_sec = strtoll(tok + 10, NULL, 10);
+                else if (strncmp(tok, "min_break=", 10) == 0)
+                    c->rules.min_break_sec = strtoll(tok + 10, NULL, 10);
+                else
+                    fail_msg("%s:%ld: unknown rule '%s'", c->path, lineno, tok);
+            }
+        } else if (sscanf(line, "event %63s %63s %63s %63s", a, b, d, e) == 4) {
+            day_event *ev = &c->ev[c->nev];
+            int off;
+            char key[64];
+            assert_int_equal(tf_parse_iso(a, &ev->utc, &off, NULL), LR_OK);
+            ev->local = ev->utc + off;
+            ev->op = strcmp(b, "logon") == 0 ? DAY_LOGON : DAY_LOGOFF;
+            snprintf(key, sizeof key, "%s@%s", d, e);
+            ev->stream = intern(streams, &ns, key);
+            ev->account = intern(accounts, &na, d);
+            ev->id = (int64_t)c->nev + 1;
+            snprintf(c->ev_host[c->nev], 32, "%s", e);
+            c->nev++;
+        } else if (sscanf(line, "expect %63s %63s %63s", a, b, d) == 3) {
+            snprintf(c->expect[c->nexpect++], 96, "%s %s %s", a, b, d);
+        } else if (sscanf(line, "flag %63s %63s %63s %127s", a, b, d, g) == 4) {
+            snprintf(c->flags[c->nflags++], 128, "%s %s %s %s", a, b, d, g);
+            c->has_flags = 1;
+        } else {
+            fail_msg("%s:%ld: cannot read '%s'", c->path, lineno, line);
+        }
+    }
+    fclose(f);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* Renders the output as sorted lines comparable with the case file. */
+static size_t render(const tcase *c, const day_output *o, char punches[][96], char flags[][128],
+                     size_t *nflags)
+{
+    size_t n = 0;
+    int off = (int)(c->ev[0].local - c->ev[0].utc);
+    for (size_t i = 0; i < o->ndays; i++) {
+        char day[11];
+        tf_format_date(o->days[i].day, day);
+        for (size_t j = 0; j < o->days[i].npunches; j++) {
+            const day_punch *p = &o->punches[o->days[i].first_punch + j];
+            char t[32];
+            tf_format_iso(p->utc, off, t);
+            snprintf(punches[n++], 96, "%s %s %s", day, punch_kind_name(p->kind), t);
+        }
+    }
+    *nflags = 0;
+    for (size_t i = 0; i < o->nflags; i++) {
+        const day_event *e = &c->ev[o->flags[i].event_id - 1];
+        char t[32], names[96];
+        tf_format_iso(e->utc, off, t);
+        day_flags_format(o->flags[i].flags, names, sizeof names);
+        snprintf(flags[(*nflags)++], 128, "%s %s %s %s", t, e->op == DAY_LOGON ? "logon" : "logoff",
+                 c->ev_host[o->flags[i].event_id - 1], names);
+    }
+    return n;
+}
+
+static void check(tcase *c, const day_event *ev, const char *order)
+{
+    day_output o;
+    static char got[MAXN][96], gotf[MAXN][128];
+    size_t ngot, ngotf;
+    assert_int_equal(day_derive(ev, c->nev, &c->rules, &o), LR_OK);
+    ngot = render(c, &o, got, gotf, &ngotf);
+    qsort(got, ngot, sizeof got[0], cmp_str);
+    qsort(c->expect, c->nexpect, sizeof c->expect[0], cmp_str);
+    for (size_t i = 0; i < ngot || i < c->nexpect; i++) {
+        const char *g = i < ngot ? got[i] : "(nothing)";
+        const char *w = i < c->nexpect ? c->expect[i] : "(nothing)";
+        if (strcmp(g, w) != 0) {
+            for (size_t k = 0; k < ngot; k++)
+                print_message("  got:    %s\n", got[k]);
+            fail_msg("%s (%s order): punch %zu: expected '%s', got '%s'", c->path, order, i, w, g);
+        }
+    }
+    if (c->has_flags) {
+        qsort(gotf, ngotf, sizeof gotf[0], cmp_str);
+        qsort(c->flags, c->nflags, sizeof c->flags[0], cmp_str);
+        for (size_t i = 0; i < ngotf || i < c->nflags; i++) {
+            const char *g = i < ngotf ? gotf[i] : "(nothing)";
+            const char *w = i < c->nflags ? c->flags[i] : "(nothing)";
+            if (strcmp(g, w) != 0)
+                fail_msg("%s (%s order): flag %zu: expected '%s', got '%s'", c->path, order, i, w, g);
+        }
+    }
+    day_output_free(&o);
+}
+
+static void run_case(void **state)
+{
+    tcase *c = calloc(1, sizeof *c);
+    day_event rev[MAXN];
+    assert_non_null(c);
+    snprintf(c->path, sizeof c->path, "%s", (const char *)*state);
+    load(c);
+    assert_true(c->nev > 0);
+    check(c, c->ev, "file");
+    for (size_t i = 0; i < c->nev; i++)
+        rev[i] = c->ev[c->nev - 1 - i];
+    check(c, rev, "reverse");
+    free(c);
+}
+
+static void empty_input(void **state)
+{
+    day_output o;
+    day_rules r = DAY_RULES_DEFAULT;
+    assert_int_equal(day_derive(NULL, 0, &r, &o), LR_OK);
+    assert_int_equal(o.ndays, 0);
+    r.day_change_min = 1440;
+    assert_int_equal(day_derive(NULL, 0, &r, &o), LR_EINVAL);
+}
+
+static void day_of_local_boundaries(void **state)
+{
+    int64_t d17 = tf_days_from_civil(2026, 11, 17);
+    /* 05:00 boundary: 04:59:59 belongs to the previous day */
+    assert_int_equal(day_of_local(d17 * 86400 + 5 * 3600 - 1, 300), d17 - 1);
+    assert_int_equal(day_of_local(d17 * 86400 + 5 * 3600, 300), d17);
+    assert_int_equal(day_of_local(d17 * 86400, 0), d17);
+    assert_int_equal(day_of_local(d17 * 86400 - 1, 0), d17 - 1);
+    /* before 1970 still floors */
+    assert_int_equal(day_of_local(-1, 0), -1);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = argc > 1 ? argv[1] : "tests/cases/day";
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char **paths = NULL;
+    size_t n = 0;
+    struct CMUnitTest *tests;
+    int rc;
+
+    if (!d) {
+        fprintf(stderr, "cannot open %s\n", dir);
+        return 1;
+    }
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (l > 4 && strcmp(de->d_name + l - 4, ".txt") == 0) {
+            paths = realloc(paths, (n + 1) * sizeof *paths);
+            paths[n] = malloc(strlen(dir) + l + 2);
+            snprintf(paths[n], strlen(dir) + l + 2, "%s/%s", dir, de->d_name);
+            n++;
+        }
+    }
+    closedir(d);
+    qsort(paths, n, sizeof *paths, cmp_name);
+    tests = calloc(n + 2, sizeof *tests);
+    for (size_t i = 0; i < n; i++) {
+        const char *base = strrchr(paths[i], '/') + 1;
+        tests[i] = (struct CMUnitTest){base, run_case, NULL, NULL, paths[i]};
+    }
+    tests[n] = (struct CMUnitTest)cmocka_unit_test(empty_input);
+    tests[n + 1] = (struct CMUnitTest)cmocka_unit_test(day_of_local_boundaries);
+    rc = _cmocka_run_group_tests("day engine cases", tests, n + 2, NULL, NULL);
+    for (size_t i = 0; i < n; i++)
+        free(paths[i]);
+    free(paths);
+    free(tests);
+    return rc;
+}

@@ -1,0 +1,103 @@
+/* test_timefmt — ISO 8601, dates and HH:MM parsing/printing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "util/timefmt.h"
+#include "util/tz.h"
+
+static void iso_roundtrip(void **state)
+{
+    int64_t utc;
+    int off;
+    char out[32];
+    assert_int_equal(tf_parse_iso("2026-11-20T09:03:00+09:00", &utc, &off, NULL), LR_OK);
+    assert_int_equal(off, 9 * 3600);
+    assert_int_equal(utc, 1795132980); /* 2026-11-20T00:03:00Z */
+    tf_format_iso(utc, off, out);
+    assert_string_equal(out, "2026-11-20T09:03:00+09:00");
+    tf_format_iso(utc, 0, out);
+    assert_string_equal(out, "2026-11-20T00:03:00+00:00");
+    tf_format_iso(utc, -(3 * 3600 + 30 * 60), out);
+    assert_string_equal(out, "2026-11-19T20:33:00-03:30");
+}
+
+static void iso_variants(void **state)
+{
+    int64_t a, b;
+    int off;
+    assert_int_equal(tf_parse_iso("2026-11-20T00:03:00Z", &a, &off, NULL), LR_OK);
+    assert_int_equal(tf_parse_iso("2026-11-20T09:03:00.123+0900", &b, &off, NULL), LR_OK);
+    assert_int_equal(a, b);
+    assert_int_equal(tf_parse_iso("2026-11-20 09:03+09:00", &b, &off, NULL), LR_OK);
+    assert_int_equal(a, b);
+}
+
+static void iso_errors(void **state)
+{
+    int64_t u;
+    int off;
+    lr_error err;
+    assert_int_equal(tf_parse_iso("2026-11-20T09:03:00", &u, &off, &err), LR_EINVAL);
+    assert_non_null(strstr(err.message, "no offset"));
+    assert_int_equal(tf_parse_iso("2026-02-30T09:03:00Z", &u, &off, &err), LR_EINVAL);
+    assert_int_equal(tf_parse_iso("2026-11-20T24:00:00Z", &u, &off, &err), LR_EINVAL);
+    assert_int_equal(tf_parse_iso("2026-11-20T09:03:00+09:00x", &u, &off, &err), LR_EINVAL);
+    assert_int_equal(tf_parse_iso("20261120T090300Z", &u, &off, &err), LR_EINVAL);
+    assert_int_equal(tf_parse_iso("", &u, &off, &err), LR_EINVAL);
+}
+
+static void dates(void **state)
+{
+    int64_t d;
+    char out[11];
+    assert_int_equal(tf_parse_date("1970-01-01", &d, NULL), LR_OK);
+    assert_int_equal(d, 0);
+    assert_int_equal(tf_parse_date("2028-02-29", &d, NULL), LR_OK);
+    tf_format_date(d, out);
+    assert_string_equal(out, "2028-02-29");
+    assert_int_equal(tf_parse_date("2026-02-29", &d, NULL), LR_EINVAL);
+    assert_int_equal(tf_parse_date("2026-11-20x", &d, NULL), LR_EINVAL);
+    tf_format_date(-1, out);
+    assert_string_equal(out, "1969-12-31");
+}
+
+static void hhmm(void **state)
+{
+    int m;
+    char out[6];
+    assert_int_equal(tf_parse_hhmm("05:00", &m, NULL), LR_OK);
+    assert_int_equal(m, 300);
+    assert_int_equal(tf_parse_hhmm("23:59", &m, NULL), LR_OK);
+    tf_format_hhmm(m, out);
+    assert_string_equal(out, "23:59");
+    assert_int_equal(tf_parse_hhmm("24:00", &m, NULL), LR_EINVAL);
+    assert_int_equal(tf_parse_hhmm("5:00", &m, NULL), LR_EINVAL);
+    assert_int_equal(tf_parse_hhmm("05:60", &m, NULL), LR_EINVAL);
+}
+
+static void zones(void **state)
+{
+    assert_int_equal(tz_validate("Asia/Tokyo", NULL), LR_OK);
+    assert_int_equal(tz_validate("UTC", NULL), LR_OK);
+    assert_int_equal(tz_validate("Mars/Olympus", NULL), LR_EINVAL);
+    assert_int_equal(tz_validate("../etc/passwd", NULL), LR_EINVAL);
+    assert_int_equal(tz_offset_at("Asia/Tokyo", 1795132980), 9 * 3600);
+    /* New York: -5 h in winter, -4 h in summer */
+    assert_int_equal(tz_offset_at("America/New_York", 1795132980), -5 * 3600);
+    assert_int_equal(tz_offset_at("America/New_York", 1782172980), -4 * 3600);
+    assert_int_equal(tz_offset_at("UTC", 1795132980), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(iso_roundtrip), cmocka_unit_test(iso_variants),
+        cmocka_unit_test(iso_errors),    cmocka_unit_test(dates),
+        cmocka_unit_test(hhmm),          cmocka_unit_test(zones),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
