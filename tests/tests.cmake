@@ -4,7 +4,6 @@
 function(lr_unit_test name)
   add_executable(${name} tests/unit/${name}.c ${ARGN})
   target_link_libraries(${name} PRIVATE loginrec_core PkgConfig::CMOCKA)
-  target_compile_options(${name} PRIVATE -Wno-format-truncation)
   add_test(NAME ${name} COMMAND ${name} ${LR_TEST_ARGS_${name}}
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set_tests_properties(${name} PROPERTIES LABELS unit TIMEOUT 120

@@ -413,11 +413,11 @@ int main(int argc, char **argv)
 
     a.n = argc - 1;
     a.v = argv + 1;
-    if (take(&a, "--db", &bad))
-        db = NULL;
-    for (int i = 1; i < argc - 1; i++)
-        if (strcmp(argv[i], "--db") == 0)
-            db = argv[i + 1];
+    {
+        const char *v = take(&a, "--db", &bad);
+        if (v)
+            db = v;
+    }
     if (bad)
         return usage_error("--db needs a path");
     if (!db || !*db)

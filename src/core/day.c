@@ -310,7 +310,8 @@ static lr_status derive_one(builder *b, const day_rules *r, int64_t day, session
 
     if (out->npunches == first && dflags == 0)
         return LR_OK;
-    qsort(out->punches + first, out->npunches - first, sizeof *out->punches, cmp_punch);
+    if (out->npunches - first > 1)
+        qsort(out->punches + first, out->npunches - first, sizeof *out->punches, cmp_punch);
     if (!grow((void **)&out->days, &b->cap_days, out->ndays + 1, sizeof *out->days))
         return LR_ENOMEM;
     out->days[out->ndays++] = (day_result){day, first, out->npunches - first, dflags};
@@ -364,7 +365,8 @@ lr_status day_derive(const day_event *events, size_t n, const day_rules *r, day_
         i = i2;
         j = j2;
     }
-    qsort(out->flags, out->nflags, sizeof *out->flags, cmp_flag);
+    if (out->nflags > 1)
+        qsort(out->flags, out->nflags, sizeof *out->flags, cmp_flag);
     st = LR_OK;
 done:
     free(ev);

@@ -1,0 +1,25 @@
+#!/bin/bash
+# The demo `make run` serves: built through the CLI, it has punches for the
+# linked employees, unlinked events for 佐藤, break punches, overnight days
+# for 山田, and loginrecd serves them with the printed token.
+. "$(dirname "$0")/lib.sh"
+
+sh "$(dirname "$0")/../../scripts/demo.sh" "$BUILD" "$LOGINREC_DB"
+TOKEN=$(cat "$LOGINREC_DB.demo-token")
+expect_eq "demo token written" 40 "${#TOKEN}"
+expect_eq "token file is private" 600 "$(stat -c %a "$LOGINREC_DB.demo-token")"
+expect_eq "key file is private" 600 "$(stat -c %a "$LOGINREC_DB.key")"
+
+FROM=$(date -d "8 days ago" +%F); TO=$(date +%F)
+CSV=$("$LR" punches DMO --from "$FROM" --to "$TO")
+expect_eq "太郎: 7 days x (in, out, break start, break end)" 28 "$(grep -c '^1000,' <<<"$CSV")"
+expect_eq "花子: 7 clock-ins, 6 clock-outs (last logoff not arrived)" "7 6" \
+    "$(grep -c '^1001,.*clock_in' <<<"$CSV") $(grep -c '^1001,.*clock_out' <<<"$CSV")"
+expect_eq "山田: overnight sessions stay on their work day" 14 "$(grep -c '^0012,' <<<"$CSV")"
+expect_eq "佐藤 (unlinked) has no punches" 0 "$(grep -c '^1003,' <<<"$CSV" || true)"
+expect_eq "unlinked events are kept" 14 "$("$LR" events DMO | grep -c '(unlinked)')"
+
+start_server
+http GET "/api/v1/punches?from=$FROM&to=$TO" -H "Authorization: Bearer $TOKEN"
+expect_eq "loginrecd serves the demo punches (28 + 13 + 14)" 55 "$(json_get "$BODY" 'len(j)')"
+finish

@@ -1,0 +1,29 @@
+#!/bin/sh
+# `make run`: creates the demo database on first use, then starts loginrecd.
+#   scripts/run.sh BUILD_DIR DB_PATH LISTEN
+set -eu
+BUILD=$1
+DB=$2
+LISTEN=$3
+if [ ! -f "$DB" ]; then
+    echo "Creating the demo database $DB ..."
+    sh "$(dirname "$0")/demo.sh" "$BUILD" "$DB"
+fi
+TOKEN=$(cat "$DB.demo-token" 2>/dev/null || echo "(token file $DB.demo-token missing)")
+FROM=$(date -d "7 days ago" +%F)
+TO=$(date +%F)
+cat <<MSG
+
+loginrec is starting on http://$LISTEN  (Ctrl-C stops it)
+  database:           $DB
+  demo company:       DMO (デモ株式会社)
+  DMO ingest token:   $TOKEN
+
+Try:
+  curl -s -H 'Authorization: Bearer $TOKEN' 'http://$LISTEN/api/v1/punches?from=$FROM&to=$TO'
+  curl -s -H 'Authorization: Bearer $TOKEN' -H 'Content-Type: application/json' \\
+       -d '[{"source":"lanscope","account":"tarouk","host":"PC-TARO","op":"logon","time":"$(date +%F)T09:00:00+09:00"}]' \\
+       http://$LISTEN/api/v1/ingest
+
+MSG
+exec "$BUILD/loginrecd" --db "$DB" --listen "$LISTEN"

@@ -1,0 +1,63 @@
+# Shared helpers for the end-to-end scripts: a temp folder, loginrecd on a
+# free loopback port (port 0, read back from its log), assertions.
+# Everything started here is stopped by the EXIT trap.
+
+set -eu
+BUILD=${1:?usage: $0 BUILD_DIR}
+BUILD=$(cd "$BUILD" && pwd)
+LR="$BUILD/loginrec"
+LRD="$BUILD/loginrecd"
+mkdir -p "$BUILD/test-tmp"
+T=$(mktemp -d "$BUILD/test-tmp/e2e.XXXXXX")
+export LOGINREC_DB="$T/loginrec.db"
+SERVER_PID=""
+FAILS=0
+PASSES=0
+
+cleanup() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -9 "$SERVER_PID" 2>/dev/null || true
+    fi
+    if [ "$FAILS" -eq 0 ]; then rm -rf "$T"; else echo "kept $T for inspection"; fi
+}
+trap cleanup EXIT
+
+ok() { PASSES=$((PASSES + 1)); echo "ok - $1"; }
+not_ok() { FAILS=$((FAILS + 1)); echo "not ok - $1"; }
+
+# expect_eq NAME EXPECTED ACTUAL
+expect_eq() {
+    if [ "$2" = "$3" ]; then ok "$1"; else
+        not_ok "$1"; printf '  expected: %s\n  actual:   %s\n' "$2" "$3"; fi
+}
+
+# json_get JSON PYTHON-EXPRESSION-ON-j
+json_get() { printf '%s' "$1" | python3 -c "import json,sys; j=json.load(sys.stdin); print($2)"; }
+
+start_server() {
+    : > "$T/server.log"
+    "$LRD" --db "$LOGINREC_DB" --listen 127.0.0.1:0 --threads 2 2>>"$T/server.log" &
+    SERVER_PID=$!
+    PORT=""
+    for _ in $(seq 1 100); do
+        PORT=$(sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\).*#\1#p' "$T/server.log" | tail -1)
+        [ -n "$PORT" ] && break
+        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$T/server.log"; echo "server died"; exit 1; }
+        sleep 0.1
+    done
+    [ -n "$PORT" ] || { cat "$T/server.log"; echo "server did not start"; exit 1; }
+    URL="http://127.0.0.1:$PORT"
+}
+
+# http METHOD PATH [curl args...]: sets STATUS and BODY
+http() {
+    m=$1; p=$2; shift 2
+    BODY=$(curl -sS --max-time 30 -o - -w '\n%{http_code}' -X "$m" "$URL$p" "$@")
+    STATUS=$(printf '%s' "$BODY" | tail -n1)
+    BODY=$(printf '%s' "$BODY" | sed '$d')
+}
+
+finish() {
+    echo "$PASSES passed, $FAILS failed"
+    [ "$FAILS" -eq 0 ]
+}
