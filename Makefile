@@ -7,7 +7,7 @@ LISTEN     ?= 127.0.0.1:8080
 DB         ?= var/loginrec.db
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all deps build run check test asan bench clean
+.PHONY: all deps build run check test asan clean
 
 all: build
 
@@ -33,10 +33,5 @@ asan: deps
 check: test asan
 	@echo "check: all tests passed (release build + ASan/UBSan unit tests)"
 
-bench: deps
-	@cmake -S . -B $(BUILD)-release $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build $(BUILD)-release
-	@sh bench/run.sh "$(BUILD)-release"
-
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(BUILD)-release
+	rm -rf $(BUILD) $(ASAN_BUILD)
