@@ -1,5 +1,7 @@
 # Writes a C file holding every migration as a string, in file-name order.
-# Invoked with -DOUT=<file> -DFILES=<list of .sql>.
+# Invoked with -DOUT=<file> -DDIR=<folder of NNNN_name.sql files>.
+file(GLOB FILES ${DIR}/*.sql)
+list(SORT FILES)
 set(body "/* Generated from src/store/migrations/sqlite by cmake/embed_migrations.cmake. */\n")
 string(APPEND body "#include \"store/migrations.h\"\n\nconst lr_migration lr_sqlite_migrations[] = {\n")
 set(n 0)

@@ -4,7 +4,10 @@
 # input, SIGKILL after a 200 and restart, clean SIGTERM.
 . "$(dirname "$0")/lib.sh"
 
-"$LR" init >/dev/null
+INIT=$("$LR" init)
+MIGRATIONS=$(ls "$(dirname "$0")/../../src/store/migrations/sqlite/"*.sql | wc -l)
+expect_eq "init applies every migration file" "schema $MIGRATIONS" \
+    "$(sed -n 's/.*(\(schema [0-9]*\)).*/\1/p' <<<"$INIT")"
 TOKEN=$("$LR" company add ACM "Acme 株式会社" --breaks on)
 "$LR" division set ACM HQ --name 本社 --day-change 05:00 >/dev/null
 "$LR" employee add ACM 0012 --last 勤怠 --first 太郎 --division HQ >/dev/null
