@@ -106,7 +106,8 @@ static const char *const sql_text[Q_COUNT] = {
                        "ts_offset, version, raw, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
                        "?8, ?9, ?10) ON CONFLICT DO NOTHING",
     [Q_EVENTS_OF_ACCOUNT] = "SELECT id, source, account, host, op, ts_utc, ts_offset, version, "
-                            "received_at FROM log_events WHERE company_id = ?1 AND account = ?2 "
+                            "received_at FROM log_events INDEXED BY log_events_account_time WHERE "
+                            "company_id = ?1 AND account = ?2 "
                             "AND ts_utc >= ?3 AND ts_utc < ?4 ORDER BY ts_utc, id",
     [Q_EVENTS_LIST] = EVENT_LIST_SQL(""),
     [Q_EVENTS_LIST_FLAGGED] = EVENT_LIST_SQL("AND f.flags IS NOT NULL"),
