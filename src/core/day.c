@@ -136,9 +136,7 @@ static int cmp_punch(const void *pa, const void *pb)
 static int cmp_flag(const void *pa, const void *pb)
 {
     const day_event_flag *a = pa, *b = pb;
-    if (a->event_id != b->event_id)
-        return a->event_id < b->event_id ? -1 : 1;
-    return a->day < b->day ? -1 : a->day > b->day;
+    return a->event_id < b->event_id ? -1 : a->event_id > b->event_id;
 }
 
 typedef struct builder {
@@ -186,44 +184,43 @@ static int add_flag(builder *b, int64_t id, int64_t day, unsigned flags)
     return 1;
 }
 
+/* The session opened by `on` and closed by `off` (NULL: no logoff). */
+static session make_session(const day_event *on, const day_event *off, const day_rules *r)
+{
+    return (session){day_of_local(on->local, r->day_change_min), on->utc, off ? off->utc : -1,
+                     on->stream, on->account, on->id, off ? off->id : 0, 0};
+}
+
 /* Pairs sorted events into sessions and orphans (rules in day.h). */
-static lr_status pair_events(const day_event *ev, size_t n, const day_rules *r, session *ss,
-                             size_t *nss, orphan *os, size_t *nos)
+static void pair_events(const day_event *ev, size_t n, const day_rules *r, session *ss,
+                        size_t *nss, orphan *os, size_t *nos)
 {
     size_t ns = 0, no = 0;
     const day_event *open = NULL;
 
     for (size_t i = 0; i < n; i++) {
         const day_event *e = &ev[i];
-        if (i > 0 && ev[i - 1].stream != e->stream && open) {
-            ss[ns++] = (session){day_of_local(open->local, r->day_change_min), open->utc, -1,
-                                 open->stream, open->account, open->id, 0, 0};
+        if (open && (open->stream != e->stream || e->op == DAY_LOGON)) {
+            /* a new stream, or a second logon: the open one got no logoff */
+            ss[ns++] = make_session(open, NULL, r);
             open = NULL;
         }
         if (e->op == DAY_LOGON) {
-            if (open)
-                ss[ns++] = (session){day_of_local(open->local, r->day_change_min), open->utc, -1,
-                                     open->stream, open->account, open->id, 0, 0};
             open = e;
+        } else if (open && e->utc - open->utc <= r->max_shift_sec) {
+            ss[ns++] = make_session(open, e, r);
+            open = NULL;
         } else {
-            if (open && e->utc - open->utc <= r->max_shift_sec) {
-                ss[ns++] = (session){day_of_local(open->local, r->day_change_min), open->utc, e->utc,
-                                     open->stream, open->account, open->id, e->id, 0};
-            } else {
-                if (open)
-                    ss[ns++] = (session){day_of_local(open->local, r->day_change_min), open->utc, -1,
-                                         open->stream, open->account, open->id, 0, 0};
-                os[no++] = (orphan){day_of_local(e->local, r->day_change_min), e->utc, e->id};
-            }
+            if (open)
+                ss[ns++] = make_session(open, NULL, r);
+            os[no++] = (orphan){day_of_local(e->local, r->day_change_min), e->utc, e->id};
             open = NULL;
         }
     }
     if (open)
-        ss[ns++] = (session){day_of_local(open->local, r->day_change_min), open->utc, -1, open->stream,
-                             open->account, open->id, 0, 0};
+        ss[ns++] = make_session(open, NULL, r);
     *nss = ns;
     *nos = no;
-    return LR_OK;
 }
 
 /* Marks sessions of one account on different hosts that overlap in time.
@@ -249,7 +246,7 @@ static lr_status derive_one(builder *b, const day_rules *r, int64_t day, session
                             const orphan *o, size_t m, interval *scratch)
 {
     day_output *out = b->out;
-    size_t first = out->npunches, ni = 0;
+    size_t first = out->npunches, first_flag = out->nflags, ni = 0;
     int64_t in = -1, outt = -1;
     unsigned dflags = 0;
 
@@ -312,9 +309,12 @@ static lr_status derive_one(builder *b, const day_rules *r, int64_t day, session
         return LR_OK;
     if (out->npunches - first > 1)
         qsort(out->punches + first, out->npunches - first, sizeof *out->punches, cmp_punch);
+    if (out->nflags - first_flag > 1)
+        qsort(out->flags + first_flag, out->nflags - first_flag, sizeof *out->flags, cmp_flag);
     if (!grow((void **)&out->days, &b->cap_days, out->ndays + 1, sizeof *out->days))
         return LR_ENOMEM;
-    out->days[out->ndays++] = (day_result){day, first, out->npunches - first, dflags};
+    out->days[out->ndays++] = (day_result){day,        first, out->npunches - first,
+                                           first_flag, out->nflags - first_flag, dflags};
     return LR_OK;
 }
 
@@ -365,8 +365,6 @@ lr_status day_derive(const day_event *events, size_t n, const day_rules *r, day_
         i = i2;
         j = j2;
     }
-    if (out->nflags > 1)
-        qsort(out->flags, out->nflags, sizeof *out->flags, cmp_flag);
     st = LR_OK;
 done:
     free(ev);

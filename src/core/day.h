@@ -74,6 +74,8 @@ typedef struct day_result {
     int64_t day;        /* work day, days since 1970-01-01 (local calendar) */
     size_t first_punch; /* index into day_output.punches */
     size_t npunches;    /* sorted by time, then kind */
+    size_t first_flag;  /* index into day_output.flags */
+    size_t nflags;      /* sorted by event id */
     unsigned flags;     /* union of the day's event flags */
 } day_result;
 
@@ -88,7 +90,7 @@ typedef struct day_output {
     size_t ndays;
     day_punch *punches;
     size_t npunches;
-    day_event_flag *flags; /* one per flagged event, sorted by event id */
+    day_event_flag *flags; /* one per flagged event, in day slices (day_result) */
     size_t nflags;
 } day_output;
 

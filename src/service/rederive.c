@@ -119,7 +119,7 @@ static lr_status apply_day(lr_store *s, const lr_company *c, const lr_employee *
     punch_change ch[2 * MAX_DAY_PUNCHES];
     const day_result *r = day_output_find(out, day);
     const day_punch *fresh = r ? out->punches + r->first_punch : NULL;
-    size_t nold = 0, nnew = r ? r->npunches : 0, nch, fn = 0;
+    size_t nold = 0, nnew = r ? r->npunches : 0, nch;
     char dstr[11], key[128];
     lr_status st;
 
@@ -165,22 +165,10 @@ static lr_status apply_day(lr_store *s, const lr_company *c, const lr_employee *
             break;
         }
     }
-    /* this day's flags: out->flags is sorted by event id, not day; scan */
-    {
-        day_event_flag *mine = NULL;
-        if (out->nflags) {
-            mine = malloc(out->nflags * sizeof *mine);
-            if (!mine)
-                return lr_fail(err, LR_ENOMEM, "out of memory");
-        }
-        for (size_t i = 0; i < out->nflags; i++)
-            if (out->flags[i].day == day)
-                mine[fn++] = out->flags[i];
-        st = store_flags_replace(s, e->id, dstr, mine, fn, err);
-        free(mine);
-        if (st != LR_OK)
-            return st;
-    }
+    st = store_flags_replace(s, e->id, dstr, r ? out->flags + r->first_flag : NULL,
+                             r ? r->nflags : 0, err);
+    if (st != LR_OK)
+        return st;
     stats->days++;
     return LR_OK;
 }
