@@ -4,6 +4,7 @@
  * with a non-zero exit: 1 for a failure, 2 for a usage mistake.
  */
 #include <errno.h>
+#include <jansson.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -101,11 +102,6 @@ static int check_rest(const args *a, int want, const char *what)
     if (a->n != want)
         return usage_error("%s: wrong number of arguments", what);
     return 0;
-}
-
-static lr_status open_company(lr_store *s, const char *code, lr_company *c, lr_error *err)
-{
-    return store_company_get(s, code, c, err);
 }
 
 static int cmd_init(lr_store *s, const char *db, args *a)
@@ -271,7 +267,7 @@ static int cmd_ingest(lr_store *s, args *a)
     if ((rc = check_rest(a, 2, "ingest")))
         return rc;
     lr_error_clear(&err);
-    if (open_company(s, a->v[0], &c, &err) != LR_OK)
+    if (store_company_get(s, a->v[0], &c, &err) != LR_OK)
         return fail(&err);
     buf_init(&body, INGEST_FILE_MAX);
     if (read_file(a->v[1], &body, &err) != LR_OK) {
@@ -288,18 +284,18 @@ static int cmd_ingest(lr_store *s, args *a)
         event_batch_free(&b);
         return fail(&err);
     }
-    printf("{\"accepted\":%zu,\"duplicates\":%zu,\"rejected\":[", res.accepted, res.duplicates);
-    for (size_t i = 0; i < b.nrejects; i++) {
-        printf("%s{\"index\":%zu,\"error\":\"", i ? "," : "", b.rejects[i].index);
-        for (const char *p = b.rejects[i].error; *p; p++) {
-            if (*p == '"' || *p == '\\')
-                putchar('\\');
-            putchar(*p);
+    {
+        json_t *reply = ingest_reply_json(&res, b.rejects, b.nrejects);
+        char *txt = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
+        json_decref(reply);
+        if (!txt) {
+            event_batch_free(&b);
+            lr_fail(&err, LR_ENOMEM, "out of memory writing the reply");
+            return fail(&err);
         }
-        printf("\"}");
+        printf("%s\n", txt);
+        free(txt);
     }
-    printf("],\"unlinked\":%zu,\"punches\":{\"added\":%zu,\"replaced\":%zu,\"retracted\":%zu}}\n",
-           res.unlinked, res.punches.added, res.punches.replaced, res.punches.retracted);
     for (size_t i = 0; i < b.nrejects; i++)
         fprintf(stderr, "loginrec: %s: event %zu rejected: %s\n", a->v[1], b.rejects[i].index,
                 b.rejects[i].error);
@@ -329,7 +325,7 @@ static int cmd_punches(lr_store *s, args *a)
     else if (fmt && strcmp(fmt, "csv") != 0)
         return usage_error("punches: --format is '%s'; expected csv or json", fmt);
     lr_error_clear(&err);
-    if (open_company(s, a->v[0], &c, &err) != LR_OK)
+    if (store_company_get(s, a->v[0], &c, &err) != LR_OK)
         return fail(&err);
     buf_init(&out, 1u << 30);
     if (ledger_export(s, &c, from, to, f, &out, &err) != LR_OK) {
@@ -384,7 +380,7 @@ static int cmd_events(lr_store *s, args *a)
     if ((rc = check_rest(a, 1, "events")))
         return rc;
     lr_error_clear(&err);
-    if (open_company(s, a->v[0], &c, &err) != LR_OK)
+    if (store_company_get(s, a->v[0], &c, &err) != LR_OK)
         return fail(&err);
     if (from || to) {
         if (ledger_check_range(from, to, &err) != LR_OK)

@@ -104,7 +104,7 @@ static void h_ingest(http_app *app, lr_store *s, http_request *rq, http_response
     ingest_result res;
     const char *ct = http_header(rq, "Content-Type");
     lr_status st;
-    json_t *o, *rej;
+    json_t *o;
 
     if (!authenticate(s, rq, rs, &c))
         return;
@@ -126,16 +126,12 @@ static void h_ingest(http_app *app, lr_store *s, http_request *rq, http_response
         reply_failure(rs, &err);
         return;
     }
-    rej = json_array();
-    for (size_t i = 0; i < b.nrejects; i++)
-        json_array_append_new(rej, json_pack("{s:I, s:s}", "index", (json_int_t)b.rejects[i].index,
-                                             "error", b.rejects[i].error));
-    o = json_pack("{s:I, s:I, s:o, s:I, s:{s:I, s:I, s:I}}", "accepted", (json_int_t)res.accepted,
-                  "duplicates", (json_int_t)res.duplicates, "rejected", rej, "unlinked",
-                  (json_int_t)res.unlinked, "punches", "added", (json_int_t)res.punches.added,
-                  "replaced", (json_int_t)res.punches.replaced, "retracted",
-                  (json_int_t)res.punches.retracted);
+    o = ingest_reply_json(&res, b.rejects, b.nrejects);
     event_batch_free(&b);
+    if (!o) {
+        http_error(rs, 500, "out of memory writing the reply");
+        return;
+    }
     reply_json(rs, 200, o);
 }
 

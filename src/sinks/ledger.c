@@ -49,9 +49,9 @@ static int row(void *ctx, const lr_ledger_row *r)
     tf_format_iso(r->utc, tz_offset_at(k->c->tz, r->utc), t);
     if (k->fmt == LEDGER_CSV) {
         /* employee codes are validated free of quotes and commas; guard anyway */
-        k->st = buf_printf(k->out, "%s%s%s,%s,%s,%s\n", csv_needs_quotes(r->employee_code) ? "\"" : "",
-                           r->employee_code, csv_needs_quotes(r->employee_code) ? "\"" : "",
-                           r->work_day, punch_kind_name(r->kind), t);
+        const char *q = csv_needs_quotes(r->employee_code) ? "\"" : "";
+        k->st = buf_printf(k->out, "%s%s%s,%s,%s,%s\n", q, r->employee_code, q, r->work_day,
+                           punch_kind_name(r->kind), t);
     } else {
         json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "employee", r->employee_code, "date",
                               r->work_day, "kind", punch_kind_name(r->kind), "time", t, "method",
