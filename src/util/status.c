@@ -31,38 +31,38 @@ void lr_error_clear(lr_error *err)
         memset(err, 0, sizeof *err);
 }
 
-static void fill(lr_error *err, lr_status code, const char *fmt, va_list ap)
+/* The one place an lr_error is filled; file NULL when not about a file. */
+static lr_status vfail_at(lr_error *err, lr_status code, const char *file, long line, long column,
+                          const char *fmt, va_list ap)
 {
+    if (!err)
+        return code;
+    lr_error_clear(err);
     err->code = code;
     vsnprintf(err->message, sizeof err->message, fmt, ap);
+    if (file)
+        snprintf(err->file, sizeof err->file, "%s", file);
+    err->line = line;
+    err->column = column;
+    return code;
 }
 
 lr_status lr_fail(lr_error *err, lr_status code, const char *fmt, ...)
 {
-    if (err) {
-        va_list ap;
-        lr_error_clear(err);
-        va_start(ap, fmt);
-        fill(err, code, fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    vfail_at(err, code, NULL, 0, 0, fmt, ap);
+    va_end(ap);
     return code;
 }
 
 lr_status lr_fail_at(lr_error *err, lr_status code, const char *file, long line, long column,
                      const char *fmt, ...)
 {
-    if (err) {
-        va_list ap;
-        lr_error_clear(err);
-        va_start(ap, fmt);
-        fill(err, code, fmt, ap);
-        va_end(ap);
-        if (file)
-            snprintf(err->file, sizeof err->file, "%s", file);
-        err->line = line;
-        err->column = column;
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    vfail_at(err, code, file, line, column, fmt, ap);
+    va_end(ap);
     return code;
 }
 
