@@ -11,12 +11,15 @@ function(lr_unit_test name)
 endfunction()
 
 set(LR_TEST_ARGS_test_day ${CMAKE_SOURCE_DIR}/tests/cases/day)
-lr_unit_test(test_day)
+lr_unit_test(test_day tests/unit/cases.c)
 lr_unit_test(test_timefmt)
 lr_unit_test(test_punch)
 lr_unit_test(test_event_parse)
 lr_unit_test(test_secrets)
 lr_unit_test(test_service)
+set(LR_TEST_ARGS_test_csv ${CMAKE_SOURCE_DIR}/tests/cases/csv)
+lr_unit_test(test_csv tests/unit/cases.c)
+lr_unit_test(test_encoding)
 
 add_test(NAME e2e_api
          COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/api.sh ${CMAKE_BINARY_DIR})

@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "cases.h"
 #include "core/day.h"
 #include "util/timefmt.h"
 
@@ -209,47 +210,12 @@ static void day_of_local_boundaries(void **state)
     assert_int_equal(day_of_local(-1, 0), -1);
 }
 
-static int cmp_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int main(int argc, char **argv)
 {
-    const char *dir = argc > 1 ? argv[1] : "tests/cases/day";
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    char **paths = NULL;
-    size_t n = 0;
-    struct CMUnitTest *tests;
-    int rc;
-
-    if (!d) {
-        fprintf(stderr, "cannot open %s\n", dir);
-        return 1;
-    }
-    while ((de = readdir(d))) {
-        size_t l = strlen(de->d_name);
-        if (l > 4 && strcmp(de->d_name + l - 4, ".txt") == 0) {
-            paths = realloc(paths, (n + 1) * sizeof *paths);
-            paths[n] = malloc(strlen(dir) + l + 2);
-            snprintf(paths[n], strlen(dir) + l + 2, "%s/%s", dir, de->d_name);
-            n++;
-        }
-    }
-    closedir(d);
-    qsort(paths, n, sizeof *paths, cmp_name);
-    tests = calloc(n + 2, sizeof *tests);
-    for (size_t i = 0; i < n; i++) {
-        const char *base = strrchr(paths[i], '/') + 1;
-        tests[i] = (struct CMUnitTest){base, run_case, NULL, NULL, paths[i]};
-    }
-    tests[n] = (struct CMUnitTest)cmocka_unit_test(empty_input);
-    tests[n + 1] = (struct CMUnitTest)cmocka_unit_test(day_of_local_boundaries);
-    rc = _cmocka_run_group_tests("day engine cases", tests, n + 2, NULL, NULL);
-    for (size_t i = 0; i < n; i++)
-        free(paths[i]);
-    free(paths);
-    free(tests);
-    return rc;
+    const struct CMUnitTest extra[] = {
+        cmocka_unit_test(empty_input),
+        cmocka_unit_test(day_of_local_boundaries),
+    };
+    return cases_run("day engine cases", argc > 1 ? argv[1] : "tests/cases/day", ".txt", run_case,
+                     extra, sizeof extra / sizeof extra[0]);
 }

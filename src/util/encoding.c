@@ -1,0 +1,190 @@
+/*
+ * encoding — detection and conversion between CP932 and UTF-8 (see
+ * encoding.h).
+ */
+#include "util/encoding.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <string.h>
+#include <strings.h>
+
+static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
+
+const char *enc_name(text_encoding e)
+{
+    switch (e) {
+    case ENC_UTF8: return "UTF-8";
+    case ENC_UTF8_BOM: return "UTF-8 (BOM)";
+    case ENC_CP932: return "CP932";
+    }
+    return "?";
+}
+
+int enc_parse(const char *s)
+{
+    if (strcasecmp(s, "cp932") == 0)
+        return ENC_CP932;
+    if (strcasecmp(s, "utf-8") == 0 || strcasecmp(s, "utf8") == 0)
+        return ENC_UTF8;
+    return -1;
+}
+
+int enc_utf8_valid(const char *in, size_t n, size_t *bad_at)
+{
+    const unsigned char *p = (const unsigned char *)in;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = p[i];
+        size_t len;
+        unsigned cp, min;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if ((c & 0xE0) == 0xC0)
+            len = 2, cp = c & 0x1F, min = 0x80;
+        else if ((c & 0xF0) == 0xE0)
+            len = 3, cp = c & 0x0F, min = 0x800;
+        else if ((c & 0xF8) == 0xF0)
+            len = 4, cp = c & 0x07, min = 0x10000;
+        else
+            goto bad;
+        if (i + len > n)
+            goto bad;
+        for (size_t k = 1; k < len; k++) {
+            if ((p[i + k] & 0xC0) != 0x80)
+                goto bad;
+            cp = (cp << 6) | (p[i + k] & 0x3F);
+        }
+        /* overlong forms, surrogates and past U+10FFFF are not UTF-8 */
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            goto bad;
+        i += len;
+    }
+    return 1;
+bad:
+    if (bad_at)
+        *bad_at = i;
+    return 0;
+}
+
+/* Line (1-based) and byte column (1-based) of offset `at` in in[]. */
+static void position(const char *in, size_t at, long *line, long *col)
+{
+    size_t start = 0;
+    *line = 1;
+    for (size_t i = 0; i < at; i++)
+        if (in[i] == '\n') {
+            (*line)++;
+            start = i + 1;
+        }
+    *col = (long)(at - start) + 1;
+}
+
+/* Runs iconv over in[0..n) into out. On a sequence the target cannot
+ * take, returns LR_EINVAL with *bad_at its offset in `in`. */
+static lr_status convert(const char *to, const char *from, const char *in, size_t n,
+                         lr_buf *out, size_t *bad_at)
+{
+    iconv_t cd = iconv_open(to, from);
+    char chunk[4096];
+    char *ip = (char *)in;
+    size_t left = n;
+    lr_status st = LR_OK;
+
+    if (cd == (iconv_t)-1)
+        return LR_EIO;
+    while (left > 0 && st == LR_OK) {
+        char *op = chunk;
+        size_t room = sizeof chunk;
+        size_t r = iconv(cd, &ip, &left, &op, &room);
+        if (op > chunk)
+            st = buf_append(out, chunk, (size_t)(op - chunk));
+        if (r == (size_t)-1 && errno != E2BIG && st == LR_OK) {
+            *bad_at = (size_t)(ip - in);
+            st = LR_EINVAL;
+        }
+    }
+    iconv_close(cd);
+    return st;
+}
+
+lr_status enc_decode(const char *what, const char *in, size_t n, lr_buf *out,
+                     text_encoding *enc, lr_error *err)
+{
+    text_encoding e;
+    size_t bad = 0, nul;
+    long line, col;
+    lr_status st;
+
+    if (n >= 2 && (((unsigned char)in[0] == 0xFF && (unsigned char)in[1] == 0xFE) ||
+                   ((unsigned char)in[0] == 0xFE && (unsigned char)in[1] == 0xFF)))
+        return lr_fail_at(err, LR_EINVAL, what, 1, 1,
+                          "the file is UTF-16 (Notepad's \"Unicode\"); save it as UTF-8 or "
+                          "ANSI (CP932) and try again");
+    nul = strnlen(in, n);
+    if (nul < n) {
+        position(in, nul, &line, &col);
+        return lr_fail_at(err, LR_EINVAL, what, line, col,
+                          "the file contains a NUL byte: it is not a text (CSV) file");
+    }
+    if (n >= 3 && memcmp(in, bom, 3) == 0) {
+        e = ENC_UTF8_BOM;
+        if (!enc_utf8_valid(in + 3, n - 3, &bad)) {
+            position(in + 3, bad, &line, &col); /* the BOM is not a column */
+            return lr_fail_at(err, LR_EINVAL, what, line, col,
+                              "the file starts with a UTF-8 BOM but byte 0x%02X is not UTF-8",
+                              (unsigned char)in[bad + 3]);
+        }
+        st = buf_append(out, in + 3, n - 3);
+    } else if (enc_utf8_valid(in, n, &bad)) {
+        e = ENC_UTF8;
+        st = buf_append(out, in, n);
+    } else {
+        e = ENC_CP932;
+        size_t bad2 = 0;
+        st = convert("UTF-8", "CP932", in, n, out, &bad2);
+        if (st == LR_EINVAL) {
+            position(in, bad2, &line, &col);
+            return lr_fail_at(err, LR_EINVAL, what, line, col,
+                              "the file is neither UTF-8 nor CP932 (Shift_JIS): byte 0x%02X "
+                              "fits neither",
+                              (unsigned char)in[bad2]);
+        }
+        if (st == LR_EIO)
+            return lr_fail(err, LR_EIO, "iconv cannot convert from CP932 on this system");
+    }
+    if (st != LR_OK)
+        return lr_fail(err, st, "%s is too large", what);
+    if (enc)
+        *enc = e;
+    return LR_OK;
+}
+
+lr_status enc_encode(const char *in, size_t n, text_encoding e, lr_buf *out, lr_error *err)
+{
+    lr_status st;
+    size_t bad = 0;
+
+    if (e != ENC_CP932) {
+        st = e == ENC_UTF8_BOM ? buf_append(out, bom, sizeof bom) : LR_OK;
+        if (st == LR_OK)
+            st = buf_append(out, in, n);
+        return st == LR_OK ? LR_OK : lr_fail(err, st, "the output is too large");
+    }
+    st = convert("CP932", "UTF-8", in, n, out, &bad);
+    if (st == LR_EINVAL) {
+        long line, col;
+        size_t len = 1;
+        while (bad + len < n && ((unsigned char)in[bad + len] & 0xC0) == 0x80)
+            len++;
+        position(in, bad, &line, &col);
+        return lr_fail_at(err, LR_EINVAL, NULL, line, col,
+                          "'%.*s' (line %ld) has no CP932 form; export as UTF-8 instead",
+                          (int)len, in + bad, line);
+    }
+    if (st == LR_EIO)
+        return lr_fail(err, LR_EIO, "iconv cannot convert to CP932 on this system");
+    return st == LR_OK ? LR_OK : lr_fail(err, st, "the output is too large");
+}

@@ -1,0 +1,92 @@
+/*
+ * cases — folder of case files -> cmocka tests (see cases.h).
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cases.h"
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cases_run(const char *group, const char *dir, const char *suffix,
+              void (*fn)(void **state), const struct CMUnitTest *extra, size_t nextra)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char **paths = NULL;
+    size_t n = 0, sl = strlen(suffix);
+    struct CMUnitTest *tests;
+    int rc;
+
+    if (!d) {
+        fprintf(stderr, "cannot open %s\n", dir);
+        return 1;
+    }
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        char **grown;
+        if (l <= sl || strcmp(de->d_name + l - sl, suffix) != 0)
+            continue;
+        grown = realloc(paths, (n + 1) * sizeof *paths);
+        if (!grown)
+            abort();
+        paths = grown;
+        paths[n] = malloc(strlen(dir) + l + 2);
+        if (!paths[n])
+            abort();
+        snprintf(paths[n], strlen(dir) + l + 2, "%s/%s", dir, de->d_name);
+        n++;
+    }
+    closedir(d);
+    if (n == 0) {
+        fprintf(stderr, "no *%s cases in %s\n", suffix, dir);
+        return 1;
+    }
+    qsort(paths, n, sizeof *paths, cmp_name);
+    tests = calloc(n + nextra, sizeof *tests);
+    if (!tests)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        tests[i] = (struct CMUnitTest){strrchr(paths[i], '/') + 1, fn, NULL, NULL, paths[i]};
+    for (size_t i = 0; i < nextra; i++)
+        tests[n + i] = extra[i];
+    rc = _cmocka_run_group_tests(group, tests, n + nextra, NULL, NULL);
+    for (size_t i = 0; i < n; i++)
+        free(paths[i]);
+    free(paths);
+    free(tests);
+    return rc;
+}
+
+char *cases_read(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *data = NULL;
+    size_t n = 0, cap = 0, r;
+    if (!f)
+        fail_msg("cannot open %s", path);
+    do {
+        if (n + 4096 + 1 > cap) {
+            cap = (n + 4096 + 1) * 2;
+            data = realloc(data, cap);
+            assert_non_null(data);
+        }
+        r = fread(data + n, 1, cap - n - 1, f);
+        n += r;
+    } while (r > 0);
+    fclose(f);
+    data[n] = '\0';
+    if (len)
+        *len = n;
+    return data;
+}
