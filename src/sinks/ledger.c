@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 
+#include "util/csv.h"
 #include "util/timefmt.h"
 #include "util/tz.h"
 
@@ -34,24 +35,14 @@ typedef struct render {
     lr_status st;
 } render;
 
-static int csv_needs_quotes(const char *s)
-{
-    for (; *s; s++)
-        if (*s == ',' || *s == '"' || *s == '\n' || *s == '\r')
-            return 1;
-    return 0;
-}
-
 static int row(void *ctx, const lr_ledger_row *r)
 {
     render *k = ctx;
     char t[32];
     tf_format_iso(r->utc, tz_offset_at(k->c->tz, r->utc), t);
     if (k->fmt == LEDGER_CSV) {
-        /* employee codes are validated free of quotes and commas; guard anyway */
-        const char *q = csv_needs_quotes(r->employee_code) ? "\"" : "";
-        k->st = buf_printf(k->out, "%s%s%s,%s,%s,%s\n", q, r->employee_code, q, r->work_day,
-                           punch_kind_name(r->kind), t);
+        const char *f[] = {r->employee_code, r->work_day, punch_kind_name(r->kind), t};
+        k->st = csv_write_row(k->out, f, 4, 0, "\n");
     } else {
         json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "employee", r->employee_code, "date",
                               r->work_day, "kind", punch_kind_name(r->kind), "time", t, "method",
