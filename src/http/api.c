@@ -4,6 +4,8 @@
  *   GET  /healthz                  liveness + database check, no auth
  *   POST /api/v1/ingest            events in (Bearer company ingest token)
  *   GET  /api/v1/punches?from&to   the local ledger (same token)
+ *   GET  /api/v1/links.csv         the link CSV (api_links.c)
+ *   POST /api/v1/links/import      an edited link CSV back (api_links.c)
  *
  * Every route is declared once in `routes`, with the query parameters it
  * accepts; anything undeclared is refused with 400.
@@ -15,7 +17,7 @@
 #include <strings.h>
 
 #include "core/event_parse.h"
-#include "http/server.h"
+#include "http/api_internal.h"
 #include "service/ingest.h"
 #include "sinks/ledger.h"
 #include "util/log.h"
@@ -25,10 +27,10 @@ typedef struct route {
     const char *method;
     const char *path;
     const char *const *params; /* NULL-terminated allowed query parameters */
-    void (*fn)(http_app *app, lr_store *s, http_request *rq, http_response *rs);
+    api_handler fn;
 } route;
 
-static int status_of(lr_status st)
+int api_status_of(lr_status st)
 {
     switch (st) {
     case LR_EINVAL: return 400;
@@ -42,7 +44,7 @@ static int status_of(lr_status st)
 }
 
 /* Finds the company of the request's bearer token; fills a 401 otherwise. */
-static int authenticate(lr_store *s, http_request *rq, http_response *rs, lr_company *c)
+int api_authenticate(lr_store *s, http_request *rq, http_response *rs, lr_company *c)
 {
     const char *h = http_header(rq, "Authorization");
     char hash[LR_TOKEN_HASH_LEN + 1];
@@ -63,7 +65,7 @@ static int authenticate(lr_store *s, http_request *rq, http_response *rs, lr_com
     return 1;
 }
 
-static void reply_json(http_response *rs, int status, json_t *o)
+void api_reply_json(http_response *rs, int status, json_t *o)
 {
     char *txt = json_dumps(o, JSON_COMPACT);
     rs->status = status;
@@ -75,14 +77,14 @@ static void reply_json(http_response *rs, int status, json_t *o)
     json_decref(o);
 }
 
-static void reply_failure(http_response *rs, const lr_error *err)
+void api_reply_failure(http_response *rs, const lr_error *err)
 {
     json_t *o = json_pack("{s:s}", "error", err->message[0] ? err->message : lr_status_name(err->code));
     if (err->line > 0) {
         json_object_set_new(o, "line", json_integer(err->line));
         json_object_set_new(o, "column", json_integer(err->column));
     }
-    reply_json(rs, status_of(err->code), o);
+    api_reply_json(rs, api_status_of(err->code), o);
 }
 
 static void h_health(http_app *app, lr_store *s, http_request *rq, http_response *rs)
@@ -92,7 +94,7 @@ static void h_health(http_app *app, lr_store *s, http_request *rq, http_response
         http_error(rs, 503, "database not ready");
         return;
     }
-    reply_json(rs, 200, json_pack("{s:s, s:i, s:s}", "status", "ok", "schema", v, "version",
+    api_reply_json(rs, 200, json_pack("{s:s, s:i, s:s}", "status", "ok", "schema", v, "version",
                                   LR_VERSION));
 }
 
@@ -106,7 +108,7 @@ static void h_ingest(http_app *app, lr_store *s, http_request *rq, http_response
     lr_status st;
     json_t *o;
 
-    if (!authenticate(s, rq, rs, &c))
+    if (!api_authenticate(s, rq, rs, &c))
         return;
     if (ct && strncasecmp(ct, "application/json", 16) != 0) {
         http_error(rs, 415, "Content-Type '%s' is not accepted here; send application/json", ct);
@@ -116,14 +118,14 @@ static void h_ingest(http_app *app, lr_store *s, http_request *rq, http_response
     st = event_batch_parse_json(buf_str(&rq->body), rq->body.len, LR_INGEST_MAX_EVENTS,
                                 "request body", &b, &err);
     if (st != LR_OK) {
-        reply_failure(rs, &err);
+        api_reply_failure(rs, &err);
         return;
     }
     st = ingest_events(s, &c, b.events, b.nevents, &res, &err);
     if (st != LR_OK) {
         log_error("ingest for company %s failed: %s", c.code, err.message);
         event_batch_free(&b);
-        reply_failure(rs, &err);
+        api_reply_failure(rs, &err);
         return;
     }
     o = ingest_reply_json(&res, b.rejects, b.nrejects);
@@ -132,20 +134,20 @@ static void h_ingest(http_app *app, lr_store *s, http_request *rq, http_response
         http_error(rs, 500, "out of memory writing the reply");
         return;
     }
-    reply_json(rs, 200, o);
+    api_reply_json(rs, 200, o);
 }
 
 static void h_punches(http_app *app, lr_store *s, http_request *rq, http_response *rs)
 {
     lr_company c;
     lr_error err;
-    if (!authenticate(s, rq, rs, &c))
+    if (!api_authenticate(s, rq, rs, &c))
         return;
     lr_error_clear(&err);
     buf_reset(&rs->body);
     if (ledger_export(s, &c, http_query(rq, "from"), http_query(rq, "to"), LEDGER_JSON, &rs->body,
                       &err) != LR_OK) {
-        reply_failure(rs, &err);
+        api_reply_failure(rs, &err);
         return;
     }
     rs->status = 200;
@@ -154,11 +156,15 @@ static void h_punches(http_app *app, lr_store *s, http_request *rq, http_respons
 
 static const char *const no_params[] = {NULL};
 static const char *const range_params[] = {"from", "to", NULL};
+static const char *const export_params[] = {"kind", "encoding", NULL};
+static const char *const import_params[] = {"dry_run", "lang", NULL};
 
 static const route routes[] = {
     {"GET", "/healthz", no_params, h_health},
     {"POST", "/api/v1/ingest", no_params, h_ingest},
     {"GET", "/api/v1/punches", range_params, h_punches},
+    {"GET", "/api/v1/links.csv", export_params, api_links_export},
+    {"POST", "/api/v1/links/import", import_params, api_links_import},
 };
 
 typedef struct param_check {

@@ -72,6 +72,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, http_response *rs)
     MHD_add_response_header(r, "Cache-Control", "no-store");
     if (rs->www_authenticate)
         MHD_add_response_header(r, "WWW-Authenticate", rs->www_authenticate);
+    if (rs->disposition[0])
+        MHD_add_response_header(r, "Content-Disposition", rs->disposition);
     ok = MHD_queue_response(c, (unsigned)rs->status, r);
     MHD_destroy_response(r);
     return ok;

@@ -32,6 +32,7 @@ typedef struct http_response {
     int status;
     const char *content_type;
     const char *www_authenticate; /* NULL or the header value */
+    char disposition[300];        /* Content-Disposition, "" for none */
     lr_buf body;
 } http_response;
 

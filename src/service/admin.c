@@ -182,29 +182,6 @@ lr_status admin_employee_add(lr_store *s, const char *code, const char *emp, con
     return finish(s, st, st == LR_OK ? c.id : 0, actor, "employee.add", emp, err);
 }
 
-typedef struct span_ctx {
-    const lr_company *c;
-    const lr_employee *e;
-    link_kind kind;
-    span_set *ss;
-    int oom;
-} span_ctx;
-
-static int add_event_span(void *ctx, const lr_event *ev)
-{
-    span_ctx *k = ctx;
-    int sk = event_source_kind(ev->source);
-    int64_t d0, d1;
-    if (sk != (int)k->kind && sk != LINK_NONE)
-        return 0;
-    ingest_event_days(k->c, k->e, ev->utc, &d0, &d1);
-    if (span_set_add(k->ss, k->e->id, d0, d1) != LR_OK) {
-        k->oom = 1;
-        return 1;
-    }
-    return 0;
-}
-
 lr_status admin_link_set(lr_store *s, const char *code, const char *kind, const char *emp,
                          const char *account, const char *actor, rederive_stats *stats,
                          lr_error *err)
@@ -214,7 +191,6 @@ lr_status admin_link_set(lr_store *s, const char *code, const char *kind, const 
     lr_link l = {0};
     char acc[LR_ACCOUNT_MAX + 1], prev[LR_ACCOUNT_MAX + 1], detail[600];
     span_set ss;
-    span_ctx k;
     lr_status st;
     size_t n;
 
@@ -249,12 +225,9 @@ lr_status admin_link_set(lr_store *s, const char *code, const char *kind, const 
         goto out;
     /* re-derive the days of the events this link now claims, and of those
      * it stops claiming (the previous account) */
-    k = (span_ctx){&c, &e, l.kind, &ss, 0};
-    st = store_events_of_account(s, c.id, l.account, INT64_MIN, INT64_MAX, add_event_span, &k, err);
+    st = ingest_account_spans(s, &c, &e, l.kind, l.account, &ss, err);
     if (st == LR_OK && prev[0] && strcmp(prev, l.account) != 0)
-        st = store_events_of_account(s, c.id, prev, INT64_MIN, INT64_MAX, add_event_span, &k, err);
-    if (st == LR_OK && k.oom)
-        st = lr_fail(err, LR_ENOMEM, "out of memory");
+        st = ingest_account_spans(s, &c, &e, l.kind, prev, &ss, err);
     if (st == LR_OK)
         st = ingest_rederive_spans(s, &c, &ss, stats, err);
 out:

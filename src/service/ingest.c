@@ -88,6 +88,40 @@ void ingest_event_days(const lr_company *c, const lr_employee *e, int64_t utc, i
     *d1 = day_of_local(rederive_local(c, utc + c->max_shift_sec), e->day_change_min);
 }
 
+typedef struct span_ctx {
+    const lr_company *c;
+    const lr_employee *e;
+    link_kind kind;
+    span_set *ss;
+    int oom;
+} span_ctx;
+
+static int add_event_span(void *ctx, const lr_event *ev)
+{
+    span_ctx *k = ctx;
+    int sk = event_source_kind(ev->source);
+    int64_t d0, d1;
+    if (sk != (int)k->kind && sk != LINK_NONE)
+        return 0;
+    ingest_event_days(k->c, k->e, ev->utc, &d0, &d1);
+    if (span_set_add(k->ss, k->e->id, d0, d1) != LR_OK) {
+        k->oom = 1;
+        return 1;
+    }
+    return 0;
+}
+
+lr_status ingest_account_spans(lr_store *s, const lr_company *c, const lr_employee *e,
+                               link_kind kind, const char *account, span_set *ss, lr_error *err)
+{
+    span_ctx k = {c, e, kind, ss, 0};
+    lr_status st =
+        store_events_of_account(s, c->id, account, INT64_MIN, INT64_MAX, add_event_span, &k, err);
+    if (st == LR_OK && k.oom)
+        st = lr_fail(err, LR_ENOMEM, "out of memory");
+    return st;
+}
+
 lr_status ingest_rederive_spans(lr_store *s, const lr_company *c, const span_set *ss,
                                 rederive_stats *stats, lr_error *err)
 {

@@ -54,6 +54,12 @@ lr_status span_set_add(span_set *ss, int64_t employee_id, int64_t d0, int64_t d1
 void ingest_event_days(const lr_company *c, const lr_employee *e, int64_t utc, int64_t *d0,
                        int64_t *d1);
 
+/* Adds to ss the days that the events of `account` (from sources of kind,
+ * or generic) can influence for employee e: what a link to or from that
+ * account re-derives. */
+lr_status ingest_account_spans(lr_store *s, const lr_company *c, const lr_employee *e,
+                               link_kind kind, const char *account, span_set *ss, lr_error *err);
+
 /* Re-derives every span of ss (inside the caller's transaction). */
 lr_status ingest_rederive_spans(lr_store *s, const lr_company *c, const span_set *ss,
                                 rederive_stats *stats, lr_error *err);

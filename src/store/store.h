@@ -91,6 +91,8 @@ typedef int (*store_event_cb)(void *ctx, const lr_event *e);
 typedef int (*store_event_row_cb)(void *ctx, const lr_event_row *r);
 typedef int (*store_ledger_cb)(void *ctx, const lr_ledger_row *r);
 typedef int (*store_outbox_cb)(void *ctx, const lr_outbox_row *r);
+typedef int (*store_employee_cb)(void *ctx, const lr_employee *e);
+typedef int (*store_link_cb)(void *ctx, const lr_link *l);
 
 typedef struct lr_store lr_store;
 
@@ -119,6 +121,9 @@ typedef struct lr_store_ops {
     lr_status (*employee_get)(lr_store *s, int64_t company_id, const char *code, lr_employee *out,
                               lr_error *err);
     lr_status (*employee_by_id)(lr_store *s, int64_t id, lr_employee *out, lr_error *err);
+    /* Every employee of the company, deleted ones too, by code. */
+    lr_status (*employees_list)(lr_store *s, int64_t company_id, store_employee_cb cb, void *ctx,
+                                lr_error *err);
 
     /* Sets employee's account for kind. *prev_account gets the account it
      * replaces ("" if none). LR_EEXIST when another employee has it. */
@@ -130,6 +135,12 @@ typedef struct lr_store_ops {
                               int64_t *ids, size_t max, size_t *n, lr_error *err);
     lr_status (*links_of_employee)(lr_store *s, int64_t employee_id, lr_link *out, size_t max,
                                    size_t *n, lr_error *err);
+    /* Every link of the company (of employees deleted or not), by kind. */
+    lr_status (*links_list)(lr_store *s, int64_t company_id, store_link_cb cb, void *ctx,
+                            lr_error *err);
+    /* Removes the employee's link of kind, if any. */
+    lr_status (*link_delete)(lr_store *s, int64_t company_id, link_kind kind, int64_t employee_id,
+                             lr_error *err);
 
     /* LR_OK and e->id set when new; LR_EEXIST when the natural key exists. */
     lr_status (*event_insert)(lr_store *s, int64_t company_id, lr_event *e, lr_error *err);
@@ -201,6 +212,9 @@ void store_pool_close(lr_store_pool *p);
 #define store_employee_insert(s, ...) ((s)->ops->employee_insert((s), __VA_ARGS__))
 #define store_employee_get(s, ...) ((s)->ops->employee_get((s), __VA_ARGS__))
 #define store_employee_by_id(s, ...) ((s)->ops->employee_by_id((s), __VA_ARGS__))
+#define store_employees_list(s, ...) ((s)->ops->employees_list((s), __VA_ARGS__))
+#define store_links_list(s, ...) ((s)->ops->links_list((s), __VA_ARGS__))
+#define store_link_delete(s, ...) ((s)->ops->link_delete((s), __VA_ARGS__))
 #define store_link_set(s, ...) ((s)->ops->link_set((s), __VA_ARGS__))
 #define store_link_resolve(s, ...) ((s)->ops->link_resolve((s), __VA_ARGS__))
 #define store_links_of_employee(s, ...) ((s)->ops->links_of_employee((s), __VA_ARGS__))

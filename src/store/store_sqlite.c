@@ -27,6 +27,8 @@ enum {
     Q_EMPLOYEE_INSERT,
     Q_EMPLOYEE_GET,
     Q_EMPLOYEE_BY_ID,
+    Q_EMPLOYEES_LIST,
+    Q_LINKS_LIST,
     Q_LINK_OWNER,
     Q_LINK_OF_EMP,
     Q_LINK_DELETE,
@@ -87,6 +89,9 @@ static const char *const sql_text[Q_COUNT] = {
                           "division_id) VALUES (?1, ?2, ?3, ?4, NULLIF(?5, 0))",
     [Q_EMPLOYEE_GET] = "SELECT " EMPLOYEE_COLS "WHERE e.company_id = ?1 AND e.code = ?2",
     [Q_EMPLOYEE_BY_ID] = "SELECT " EMPLOYEE_COLS "WHERE e.id = ?1",
+    [Q_EMPLOYEES_LIST] = "SELECT " EMPLOYEE_COLS "WHERE e.company_id = ?1 ORDER BY e.code",
+    [Q_LINKS_LIST] = "SELECT employee_id, kind, account FROM links WHERE company_id = ?1 ORDER BY "
+                     "kind, account",
     [Q_LINK_OWNER] = "SELECT employee_id FROM links WHERE company_id = ?1 AND kind = ?2 AND "
                      "account = ?3",
     [Q_LINK_OF_EMP] = "SELECT account FROM links WHERE company_id = ?1 AND kind = ?2 AND "
@@ -464,21 +469,26 @@ static lr_status sq_employee_insert(lr_store *base, lr_employee *e, lr_error *er
     return r;
 }
 
+static void employee_cols(sqlite3_stmt *st, lr_employee *e)
+{
+    memset(e, 0, sizeof *e);
+    e->id = sqlite3_column_int64(st, 0);
+    e->company_id = sqlite3_column_int64(st, 1);
+    copy_col(st, 2, e->code, sizeof e->code);
+    copy_col(st, 3, e->last_name, sizeof e->last_name);
+    copy_col(st, 4, e->first_name, sizeof e->first_name);
+    e->division_id = sqlite3_column_int64(st, 5);
+    e->day_change_min = sqlite3_column_int(st, 6);
+    e->deleted = sqlite3_column_int(st, 7);
+}
+
 static lr_status employee_row(sqlite_store *s, sqlite3_stmt *st, lr_employee *e, lr_error *err,
                               const char *code)
 {
     int rc = sqlite3_step(st);
     lr_status r = LR_OK;
     if (rc == SQLITE_ROW) {
-        memset(e, 0, sizeof *e);
-        e->id = sqlite3_column_int64(st, 0);
-        e->company_id = sqlite3_column_int64(st, 1);
-        copy_col(st, 2, e->code, sizeof e->code);
-        copy_col(st, 3, e->last_name, sizeof e->last_name);
-        copy_col(st, 4, e->first_name, sizeof e->first_name);
-        e->division_id = sqlite3_column_int64(st, 5);
-        e->day_change_min = sqlite3_column_int(st, 6);
-        e->deleted = sqlite3_column_int(st, 7);
+        employee_cols(st, e);
     } else if (rc == SQLITE_DONE) {
         r = lr_fail(err, LR_ENOTFOUND, "unknown employee '%s'", code);
     } else {
@@ -508,6 +518,59 @@ static lr_status sq_employee_by_id(lr_store *base, int64_t id, lr_employee *out,
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, id);
     return employee_row(s, st, out, err, "(by id)");
+}
+
+static lr_status sq_employees_list(lr_store *base, int64_t company_id, store_employee_cb cb,
+                                   void *ctx, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_EMPLOYEES_LIST, err);
+    lr_employee e;
+    int rc;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        employee_cols(st, &e);
+        if (cb(ctx, &e))
+            break;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LR_OK : db_fail(s, err, "listing employees");
+}
+
+static lr_status sq_links_list(lr_store *base, int64_t company_id, store_link_cb cb, void *ctx,
+                               lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_LINKS_LIST, err);
+    lr_link l;
+    int rc;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        l.employee_id = sqlite3_column_int64(st, 0);
+        l.kind = (link_kind)sqlite3_column_int(st, 1);
+        copy_col(st, 2, l.account, sizeof l.account);
+        if (cb(ctx, &l))
+            break;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LR_OK : db_fail(s, err, "listing links");
+}
+
+static lr_status sq_link_delete(lr_store *base, int64_t company_id, link_kind kind,
+                                int64_t employee_id, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_LINK_DELETE, err);
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    sqlite3_bind_int(st, 2, kind);
+    sqlite3_bind_int64(st, 3, employee_id);
+    return run(s, st, err, "removing a link");
 }
 
 static lr_status sq_link_set(lr_store *base, int64_t company_id, const lr_link *l, char *prev,
@@ -550,12 +613,7 @@ static lr_status sq_link_set(lr_store *base, int64_t company_id, const lr_link *
     if (sqlite3_step(st) == SQLITE_ROW)
         copy_col(st, 0, prev, prevsz);
     sqlite3_reset(st);
-    if (!(st = stmt(s, Q_LINK_DELETE, err)))
-        return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
-    sqlite3_bind_int(st, 2, l->kind);
-    sqlite3_bind_int64(st, 3, l->employee_id);
-    if ((r = run(s, st, err, "replacing the link")) != LR_OK)
+    if ((r = sq_link_delete(base, company_id, l->kind, l->employee_id, err)) != LR_OK)
         return r;
     if (!(st = stmt(s, Q_LINK_INSERT, err)))
         return LR_ESTORE;
@@ -911,6 +969,9 @@ static const lr_store_ops sqlite_ops = {
     .employee_insert = sq_employee_insert,
     .employee_get = sq_employee_get,
     .employee_by_id = sq_employee_by_id,
+    .employees_list = sq_employees_list,
+    .links_list = sq_links_list,
+    .link_delete = sq_link_delete,
     .link_set = sq_link_set,
     .link_resolve = sq_link_resolve,
     .links_of_employee = sq_links_of_employee,

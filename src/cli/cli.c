@@ -1,0 +1,112 @@
+/*
+ * cli — what every loginrec command shares: option parsing over argv,
+ * usage and error reporting with the exit codes of the CLI contract, and
+ * reading a whole input file.
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const char cli_usage_text[] =
+    "usage: loginrec [--db PATH] COMMAND ...\n"
+    "\n"
+    "  init\n"
+    "  company add CODE NAME [--tz ZONE] [--breaks on|off]   prints the ingest token\n"
+    "  company set CODE [--name NAME] [--tz ZONE] [--breaks on|off]\n"
+    "  division set CODE DIV --name NAME --day-change HH:MM\n"
+    "  employee add CODE EMPCODE --last LAST --first FIRST [--division DIV]\n"
+    "  link set CODE --kind lanscope|malion|smarton EMPCODE ACCOUNT\n"
+    "  links export CODE [--kind KIND] [--encoding cp932|utf-8] [-o FILE]\n"
+    "  links import CODE FILE [--dry-run]                    (- reads stdin)\n"
+    "  ingest CODE FILE.json                                 (- reads stdin)\n"
+    "  punches CODE --from DATE --to DATE [--format csv|json]\n"
+    "  events CODE [--from DATE --to DATE] [--flagged]\n";
+
+int cli_usage(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "loginrec: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n%s", cli_usage_text);
+    return 2;
+}
+
+int cli_fail(const lr_error *err)
+{
+    char msg[1200];
+    lr_error_format(err, msg, sizeof msg);
+    fprintf(stderr, "loginrec: error: %s\n", msg);
+    return 1;
+}
+
+/* Takes "--name VALUE" out of a; returns VALUE or NULL. *bad is set when
+ * the option is present without a value. */
+const char *cli_take(cli_args *a, const char *name, int *bad)
+{
+    for (int i = 0; i < a->n; i++) {
+        if (strcmp(a->v[i], name) != 0)
+            continue;
+        if (i + 1 >= a->n) {
+            *bad = 1;
+            return NULL;
+        }
+        const char *v = a->v[i + 1];
+        memmove(&a->v[i], &a->v[i + 2], (size_t)(a->n - i - 2) * sizeof *a->v);
+        a->n -= 2;
+        return v;
+    }
+    return NULL;
+}
+
+int cli_take_flag(cli_args *a, const char *name)
+{
+    for (int i = 0; i < a->n; i++) {
+        if (strcmp(a->v[i], name) == 0) {
+            memmove(&a->v[i], &a->v[i + 1], (size_t)(a->n - i - 1) * sizeof *a->v);
+            a->n--;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* After options are taken: any "--x" left is unknown; the count must match. */
+int cli_check_rest(const cli_args *a, int want, const char *what)
+{
+    for (int i = 0; i < a->n; i++)
+        if (strncmp(a->v[i], "--", 2) == 0 && a->v[i][2])
+            return cli_usage("unknown option '%s'", a->v[i]);
+    if (a->n != want)
+        return cli_usage("%s: wrong number of arguments", what);
+    return 0;
+}
+
+/* Reads a whole file (or stdin for "-") into b. */
+lr_status cli_read_file(const char *path, lr_buf *b, lr_error *err)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    char chunk[65536];
+    size_t n;
+    if (!f)
+        return lr_fail(err, LR_EIO, "cannot open %s: %s", path, strerror(errno));
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (buf_append(b, chunk, n) != LR_OK) {
+            if (f != stdin)
+                fclose(f);
+            return lr_fail(err, LR_ETOOBIG, "%s is larger than %zu bytes", path, b->max);
+        }
+    }
+    if (ferror(f)) {
+        if (f != stdin)
+            fclose(f);
+        return lr_fail(err, LR_EIO, "cannot read %s", path);
+    }
+    if (f != stdin)
+        fclose(f);
+    return LR_OK;
+}

@@ -1,0 +1,160 @@
+/*
+ * cmd_data — loginrec ingest, punches and events: events in, the ledger
+ * and the log view out.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/event_parse.h"
+#include "service/ingest.h"
+#include "sinks/ledger.h"
+#include "util/timefmt.h"
+#include "util/tz.h"
+
+#define INGEST_FILE_MAX (256u * 1024 * 1024)
+
+int cmd_ingest(lr_store *s, cli_args *a)
+{
+    lr_company c;
+    lr_error err;
+    lr_buf body;
+    lr_event_batch b;
+    ingest_result res;
+    int rc;
+
+    if ((rc = cli_check_rest(a, 2, "ingest")))
+        return rc;
+    lr_error_clear(&err);
+    if (store_company_get(s, a->v[0], &c, &err) != LR_OK)
+        return cli_fail(&err);
+    buf_init(&body, INGEST_FILE_MAX);
+    if (cli_read_file(a->v[1], &body, &err) != LR_OK) {
+        buf_free(&body);
+        return cli_fail(&err);
+    }
+    if (event_batch_parse_json(buf_str(&body), body.len, LR_INGEST_MAX_EVENTS, a->v[1], &b, &err) !=
+        LR_OK) {
+        buf_free(&body);
+        return cli_fail(&err);
+    }
+    buf_free(&body);
+    if (ingest_events(s, &c, b.events, b.nevents, &res, &err) != LR_OK) {
+        event_batch_free(&b);
+        return cli_fail(&err);
+    }
+    {
+        json_t *reply = ingest_reply_json(&res, b.rejects, b.nrejects);
+        char *txt = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
+        json_decref(reply);
+        if (!txt) {
+            event_batch_free(&b);
+            lr_fail(&err, LR_ENOMEM, "out of memory writing the reply");
+            return cli_fail(&err);
+        }
+        printf("%s\n", txt);
+        free(txt);
+    }
+    for (size_t i = 0; i < b.nrejects; i++)
+        fprintf(stderr, "loginrec: %s: event %zu rejected: %s\n", a->v[1], b.rejects[i].index,
+                b.rejects[i].error);
+    rc = b.nrejects ? 1 : 0;
+    event_batch_free(&b);
+    return rc;
+}
+
+int cmd_punches(lr_store *s, cli_args *a)
+{
+    int bad = 0, rc;
+    lr_company c;
+    lr_error err;
+    lr_buf out;
+    const char *from, *to, *fmt;
+    ledger_format f = LEDGER_CSV;
+
+    from = cli_take(a, "--from", &bad);
+    to = cli_take(a, "--to", &bad);
+    fmt = cli_take(a, "--format", &bad);
+    if (bad)
+        return cli_usage("punches: an option is missing its value");
+    if ((rc = cli_check_rest(a, 1, "punches")))
+        return rc;
+    if (fmt && strcmp(fmt, "json") == 0)
+        f = LEDGER_JSON;
+    else if (fmt && strcmp(fmt, "csv") != 0)
+        return cli_usage("punches: --format is '%s'; expected csv or json", fmt);
+    lr_error_clear(&err);
+    if (store_company_get(s, a->v[0], &c, &err) != LR_OK)
+        return cli_fail(&err);
+    buf_init(&out, 1u << 30);
+    if (ledger_export(s, &c, from, to, f, &out, &err) != LR_OK) {
+        buf_free(&out);
+        return cli_fail(&err);
+    }
+    fwrite(buf_str(&out), 1, out.len, stdout);
+    buf_free(&out);
+    return 0;
+}
+
+typedef struct events_ctx {
+    const lr_company *c;
+    size_t n;
+} events_ctx;
+
+static int print_event(void *ctx, const lr_event_row *r)
+{
+    events_ctx *k = ctx;
+    char t[32], flags[128];
+    tf_format_iso(r->event->utc, tz_offset_at(k->c->tz, r->event->utc), t);
+    day_flags_format(r->flags, flags, sizeof flags);
+    printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t, r->event->source, r->event->account,
+           r->event->host[0] ? r->event->host : "-", r->event->op,
+           r->employee_code ? r->employee_code : "(unlinked)", r->work_day ? r->work_day : "-",
+           flags[0] ? flags : "-", r->event->version[0] ? r->event->version : "-");
+    k->n++;
+    return 0;
+}
+
+/* Start of a local calendar day in UTC (good for list filters). */
+static int64_t day_start_utc(const lr_company *c, int64_t day)
+{
+    int64_t guess = day * 86400;
+    return guess - tz_offset_at(c->tz, guess);
+}
+
+int cmd_events(lr_store *s, cli_args *a)
+{
+    int bad = 0, rc, flagged;
+    lr_company c;
+    lr_error err;
+    const char *from, *to;
+    int64_t f = 0, t = 0, dfrom, dto;
+    events_ctx k;
+
+    from = cli_take(a, "--from", &bad);
+    to = cli_take(a, "--to", &bad);
+    flagged = cli_take_flag(a, "--flagged");
+    if (bad)
+        return cli_usage("events: an option is missing its value");
+    if ((rc = cli_check_rest(a, 1, "events")))
+        return rc;
+    lr_error_clear(&err);
+    if (store_company_get(s, a->v[0], &c, &err) != LR_OK)
+        return cli_fail(&err);
+    if (from || to) {
+        if (ledger_check_range(from, to, &err) != LR_OK)
+            return cli_fail(&err);
+        tf_parse_date(from, &dfrom, NULL);
+        tf_parse_date(to, &dto, NULL);
+        f = day_start_utc(&c, dfrom);
+        t = day_start_utc(&c, dto + 1);
+    }
+    k.c = &c;
+    k.n = 0;
+    printf("time\tsource\taccount\thost\top\temployee\twork_day\tflags\tversion\n");
+    if (store_events_list(s, c.id, f, t, flagged, print_event, &k, &err) != LR_OK)
+        return cli_fail(&err);
+    return 0;
+}

@@ -1,0 +1,31 @@
+/*
+ * api_internal — what the API's handler files (api.c, api_links.c) share:
+ * the handler signature, authentication and the JSON replies. Not for use
+ * outside src/http/.
+ */
+#ifndef LR_HTTP_API_INTERNAL_H
+#define LR_HTTP_API_INTERNAL_H
+
+#include <jansson.h>
+
+#include "http/server.h"
+
+typedef void (*api_handler)(http_app *app, lr_store *s, http_request *rq, http_response *rs);
+
+/* HTTP status for a failure of that kind (400, 401, 404, 409, 413, 503, 500). */
+int api_status_of(lr_status st);
+
+/* Finds the company of the request's bearer token; fills a 401 and returns
+ * 0 otherwise. */
+int api_authenticate(lr_store *s, http_request *rq, http_response *rs, lr_company *c);
+
+/* Sends o (reference taken) as the JSON reply. */
+void api_reply_json(http_response *rs, int status, json_t *o);
+/* {"error": message, "line", "column"} with the status of err->code. */
+void api_reply_failure(http_response *rs, const lr_error *err);
+
+/* api_links.c */
+void api_links_export(http_app *app, lr_store *s, http_request *rq, http_response *rs);
+void api_links_import(http_app *app, lr_store *s, http_request *rq, http_response *rs);
+
+#endif

@@ -1,0 +1,162 @@
+/*
+ * api_links — the link CSV over HTTP (manuals §3: [CSV データ保存] and
+ * [CSV データ入力]).
+ *
+ *   GET  /api/v1/links.csv[?kind=lanscope|malion|smarton][&encoding=cp932|utf-8]
+ *   POST /api/v1/links/import[?dry_run=1][&lang=ja|en]
+ *        body: the CSV itself (text/csv, application/octet-stream), or
+ *        multipart/form-data with the file in a part that has a file name
+ *
+ * The import answers 200 when applied (or, in a dry run, when it would
+ * apply) and 422 with every problem when the file is refused; either way
+ * the body is the report of links_report_json(). The reply's language is
+ * ?lang=, else Accept-Language.
+ */
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http/api_internal.h"
+#include "service/links.h"
+
+void api_links_export(http_app *app, lr_store *s, http_request *rq, http_response *rs)
+{
+    const char *kind = http_query(rq, "kind"), *encoding = http_query(rq, "encoding");
+    links_kinds kinds = 0;
+    int enc = ENC_CP932;
+    lr_company c;
+    lr_error err;
+
+    if (!api_authenticate(s, rq, rs, &c))
+        return;
+    if (kind) {
+        link_kind k = link_kind_parse(kind);
+        if (k == LINK_NONE) {
+            http_error(rs, 400, "kind is '%s'; expected lanscope, malion or smarton", kind);
+            return;
+        }
+        kinds = 1u << k;
+    }
+    if (encoding && (enc = enc_parse(encoding)) < 0) {
+        http_error(rs, 400, "encoding is '%s'; expected cp932 or utf-8", encoding);
+        return;
+    }
+    lr_error_clear(&err);
+    buf_reset(&rs->body);
+    if (links_export(s, c.code, kinds, (text_encoding)enc, &rs->body, &err) != LR_OK) {
+        api_reply_failure(rs, &err);
+        return;
+    }
+    rs->status = 200;
+    rs->content_type = enc == ENC_CP932 ? "text/csv; charset=Windows-31J" : "text/csv; charset=utf-8";
+    snprintf(rs->disposition, sizeof rs->disposition,
+             "attachment; filename=\"links-%s%s%s.csv\"", c.code, kind ? "-" : "", kind ? kind : "");
+}
+
+/* The file part of a multipart/form-data body. */
+typedef struct upload {
+    lr_buf data;
+    char name[200];
+    int found, done;
+} upload;
+
+static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *filename, const char *content_type,
+                               const char *transfer_encoding, const char *data, uint64_t off,
+                               size_t size)
+{
+    upload *u = cls;
+    if (!filename || u->done)
+        return MHD_YES; /* other form fields; only the first file counts */
+    if (!u->found) {
+        u->found = 1;
+        snprintf(u->name, sizeof u->name, "%s", filename);
+    } else if (off == 0) {
+        u->done = 1; /* a second file begins */
+        return MHD_YES;
+    }
+    if (size && buf_append(&u->data, data, size) != LR_OK)
+        return MHD_NO;
+    return MHD_YES;
+}
+
+/* The uploaded file, from a multipart body or the raw body. Returns 0 and
+ * fills an error reply when there is none. */
+static int take_upload(http_request *rq, http_response *rs, upload *u)
+{
+    const char *ct = http_header(rq, "Content-Type");
+    struct MHD_PostProcessor *pp;
+    enum MHD_Result ok;
+
+    buf_init(&u->data, LINKS_CSV_MAX);
+    if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0) {
+        if (ct && strncasecmp(ct, "text/", 5) != 0 &&
+            strncasecmp(ct, "application/octet-stream", 24) != 0) {
+            http_error(rs, 415, "Content-Type '%s' is not accepted here; send the CSV as text/csv "
+                                "or multipart/form-data", ct);
+            return 0;
+        }
+        snprintf(u->name, sizeof u->name, "request body");
+        if (buf_append(&u->data, rq->body.data ? rq->body.data : "", rq->body.len) != LR_OK) {
+            http_error(rs, 413, "the CSV is larger than %u bytes", LINKS_CSV_MAX);
+            return 0;
+        }
+        return 1;
+    }
+    pp = MHD_create_post_processor(rq->conn, 64 * 1024, on_part, u);
+    if (!pp) {
+        http_error(rs, 400, "the multipart body has no boundary");
+        return 0;
+    }
+    ok = MHD_post_process(pp, rq->body.data ? rq->body.data : "", rq->body.len);
+    MHD_destroy_post_processor(pp);
+    if (ok != MHD_YES || !u->found) {
+        http_error(rs, ok != MHD_YES && u->data.len >= LINKS_CSV_MAX ? 413 : 400,
+                   u->found ? "the multipart body cannot be read"
+                            : "the multipart body has no file part (a part with a filename)");
+        return 0;
+    }
+    return 1;
+}
+
+void api_links_import(http_app *app, lr_store *s, http_request *rq, http_response *rs)
+{
+    const char *dry = http_query(rq, "dry_run"), *lang_q = http_query(rq, "lang");
+    lr_lang lang = lang_q ? lang_parse(lang_q) : lang_from_accept(http_header(rq, "Accept-Language"));
+    int dry_run = 0;
+    lr_company c;
+    links_report rep;
+    lr_error err;
+    lr_status st;
+    upload u = {0};
+    json_t *o;
+
+    if (!api_authenticate(s, rq, rs, &c))
+        return;
+    if (dry && strcmp(dry, "1") != 0 && strcmp(dry, "0") != 0 && strcmp(dry, "true") != 0 &&
+        strcmp(dry, "false") != 0) {
+        http_error(rs, 400, "dry_run is '%s'; expected 1 or 0", dry);
+        return;
+    }
+    dry_run = dry && (strcmp(dry, "1") == 0 || strcmp(dry, "true") == 0);
+    if (!take_upload(rq, rs, &u)) {
+        buf_free(&u.data);
+        return;
+    }
+    lr_error_clear(&err);
+    st = links_import(s, c.code, u.name, buf_str(&u.data), u.data.len, dry_run, "api", &rep, &err);
+    buf_free(&u.data);
+    if (st != LR_OK && st != LR_EINVAL) {
+        links_report_free(&rep);
+        api_reply_failure(rs, &err);
+        return;
+    }
+    o = links_report_json(&rep, lang);
+    links_report_free(&rep);
+    if (!o) {
+        http_error(rs, 500, "out of memory writing the reply");
+        return;
+    }
+    api_reply_json(rs, st == LR_OK ? 200 : 422, o);
+}

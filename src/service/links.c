@@ -1,0 +1,547 @@
+/*
+ * links — link CSV export and all-or-nothing import (see links.h).
+ */
+#include "service/links.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/ingest.h"
+#include "util/csv.h"
+
+/* What the store holds, loaded once per import or export. */
+typedef struct known {
+    lr_employee *emp; /* by code */
+    size_t nemp, capemp;
+    const lr_employee **by_id;
+    lr_link *links; /* by kind, account */
+    size_t nlinks, caplinks;
+    const lr_link **by_owner; /* by kind, employee */
+    int oom;
+} known;
+
+static int grow(void **v, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return 1;
+    size_t c = *cap ? *cap * 2 : 256;
+    void *p = realloc(*v, c * size);
+    if (!p)
+        return 0;
+    *v = p;
+    *cap = c;
+    return 1;
+}
+
+static int keep_employee(void *ctx, const lr_employee *e)
+{
+    known *k = ctx;
+    if (!grow((void **)&k->emp, &k->capemp, k->nemp, sizeof *k->emp)) {
+        k->oom = 1;
+        return 1;
+    }
+    k->emp[k->nemp++] = *e;
+    return 0;
+}
+
+static int keep_link(void *ctx, const lr_link *l)
+{
+    known *k = ctx;
+    if (!grow((void **)&k->links, &k->caplinks, k->nlinks, sizeof *k->links)) {
+        k->oom = 1;
+        return 1;
+    }
+    k->links[k->nlinks++] = *l;
+    return 0;
+}
+
+static int cmp_emp_id(const void *x, const void *y)
+{
+    int64_t a = (*(const lr_employee *const *)x)->id, b = (*(const lr_employee *const *)y)->id;
+    return (a > b) - (a < b);
+}
+
+static int cmp_link_owner(const void *x, const void *y)
+{
+    const lr_link *a = *(const lr_link *const *)x, *b = *(const lr_link *const *)y;
+    if (a->kind != b->kind)
+        return (int)a->kind - (int)b->kind;
+    return (a->employee_id > b->employee_id) - (a->employee_id < b->employee_id);
+}
+
+static void known_free(known *k)
+{
+    free(k->emp);
+    free(k->by_id);
+    free(k->links);
+    free(k->by_owner);
+    memset(k, 0, sizeof *k);
+}
+
+/* Loads the company's employees and links, with their look-up indexes. */
+static lr_status known_load(lr_store *s, int64_t company_id, known *k, lr_error *err)
+{
+    lr_status st;
+    memset(k, 0, sizeof *k);
+    if ((st = store_employees_list(s, company_id, keep_employee, k, err)) != LR_OK ||
+        (st = store_links_list(s, company_id, keep_link, k, err)) != LR_OK)
+        return st;
+    k->by_id = malloc((k->nemp + 1) * sizeof *k->by_id);
+    k->by_owner = malloc((k->nlinks + 1) * sizeof *k->by_owner);
+    if (k->oom || !k->by_id || !k->by_owner)
+        return lr_fail(err, LR_ENOMEM, "out of memory loading employees");
+    for (size_t i = 0; i < k->nemp; i++)
+        k->by_id[i] = &k->emp[i];
+    qsort(k->by_id, k->nemp, sizeof *k->by_id, cmp_emp_id);
+    for (size_t i = 0; i < k->nlinks; i++)
+        k->by_owner[i] = &k->links[i];
+    qsort(k->by_owner, k->nlinks, sizeof *k->by_owner, cmp_link_owner);
+    return LR_OK;
+}
+
+static int cmp_code(const void *key, const void *x)
+{
+    return strcmp(key, ((const lr_employee *)x)->code);
+}
+
+static const lr_employee *emp_by_code(const known *k, const char *code)
+{
+    return bsearch(code, k->emp, k->nemp, sizeof *k->emp, cmp_code);
+}
+
+static const lr_employee *emp_by_id(const known *k, int64_t id)
+{
+    lr_employee key = {.id = id};
+    const lr_employee *pk = &key, *const *r;
+    r = bsearch(&pk, k->by_id, k->nemp, sizeof *k->by_id, cmp_emp_id);
+    return r ? *r : NULL;
+}
+
+static int cmp_link_account(const void *key, const void *x)
+{
+    const lr_link *a = key, *b = x;
+    if (a->kind != b->kind)
+        return (int)a->kind - (int)b->kind;
+    return strcmp(a->account, b->account);
+}
+
+/* The employee linked to account for kind, 0 when none. */
+static int64_t owner_of(const known *k, link_kind kind, const char *account)
+{
+    lr_link key = {.kind = kind};
+    const lr_link *r;
+    snprintf(key.account, sizeof key.account, "%s", account);
+    r = bsearch(&key, k->links, k->nlinks, sizeof *k->links, cmp_link_account);
+    return r ? r->employee_id : 0;
+}
+
+/* The account of employee id for kind, "" when none. */
+static const char *account_of(const known *k, link_kind kind, int64_t id)
+{
+    lr_link key = {.kind = kind, .employee_id = id};
+    const lr_link *pk = &key, *const *r;
+    r = bsearch(&pk, k->by_owner, k->nlinks, sizeof *k->by_owner, cmp_link_owner);
+    return r ? (*r)->account : "";
+}
+
+static lr_status company_of(lr_store *s, const char *code, lr_company *c, lr_error *err)
+{
+    return store_company_get(s, code, c, err);
+}
+
+/* ---- export ---- */
+
+lr_status links_export(lr_store *s, const char *code, links_kinds kinds, text_encoding enc,
+                       lr_buf *out, lr_error *err)
+{
+    lr_company c;
+    known k;
+    lr_buf text;
+    lr_status st;
+
+    buf_init(&text, LINKS_EXPORT_MAX);
+    memset(&k, 0, sizeof k);
+    if ((st = store_begin(s, err)) != LR_OK)
+        return st;
+    if ((st = company_of(s, code, &c, err)) != LR_OK || (st = known_load(s, c.id, &k, err)) != LR_OK)
+        goto out;
+    if (kinds == 0)
+        for (size_t i = 0; i < k.nlinks; i++)
+            kinds |= 1u << k.links[i].kind;
+    if (kinds == 0) {
+        st = lr_fail(err, LR_EINVAL,
+                     "company %s has no links yet, so the kind cannot be guessed; choose one "
+                     "(lanscope, malion or smarton)",
+                     c.code);
+        goto out;
+    }
+    st = link_csv_write_header(&text);
+    for (int kind = LINK_SMARTON; kind <= LINK_MALION && st == LR_OK; kind++) {
+        if (!(kinds & (1u << kind)))
+            continue;
+        for (size_t i = 0; i < k.nemp && st == LR_OK; i++) {
+            const lr_employee *e = &k.emp[i];
+            const char *acc = account_of(&k, (link_kind)kind, e->id);
+            if (e->deleted)
+                continue;
+            st = link_csv_write_row(&text, (link_kind)kind, e->code, e->last_name, e->first_name,
+                                    acc[0] ? acc : e->code);
+        }
+    }
+    if (st != LR_OK) {
+        st = lr_fail(err, st, "the link CSV is larger than %u bytes", LINKS_EXPORT_MAX);
+        goto out;
+    }
+    st = enc_encode(text.data, text.len, enc, out, err);
+out:
+    store_rollback(s); /* read only */
+    known_free(&k);
+    buf_free(&text);
+    return st;
+}
+
+/* ---- import ---- */
+
+static void problem(links_report *rep, link_csv_problem what, long line, long col,
+                    const char *a, const char *b)
+{
+    link_csv_error e = {what, line, col, 0, "", ""};
+    snprintf(e.a, sizeof e.a, "%s", a ? a : "");
+    snprintf(e.b, sizeof e.b, "%s", b ? b : "");
+    (void)link_csv_errors_add(&rep->errors, &e);
+}
+
+/* Reads rows; problems of the file itself go to rep. *rows is malloc'ed. */
+static lr_status read_rows(const char *file, const char *data, size_t n, links_report *rep,
+                           link_csv_row **rows, size_t *nrows, lr_error *err)
+{
+    lr_buf text;
+    csv_reader r;
+    link_csv_layout lay;
+    lr_error e2;
+    size_t cap = 0;
+    lr_status st;
+
+    *rows = NULL;
+    *nrows = 0;
+    buf_init(&text, (size_t)LINKS_CSV_MAX * 2);
+    lr_error_clear(&e2);
+    if (enc_decode(file, data, n, &text, &rep->encoding, &e2) != LR_OK) {
+        problem(rep, LCP_SYNTAX, e2.line, e2.column, e2.message, NULL);
+        buf_free(&text);
+        return LR_OK;
+    }
+    csv_reader_init(&r, file, buf_str(&text), text.len);
+    st = csv_reader_next(&r, &e2);
+    if (st == LR_ENOTFOUND) {
+        problem(rep, LCP_HEADER_MISSING, 1, 0, "連携種別", NULL);
+        st = LR_OK;
+        goto out;
+    }
+    if (st != LR_OK) {
+        problem(rep, LCP_SYNTAX, e2.line, e2.column, e2.message, NULL);
+        st = LR_OK;
+        goto out;
+    }
+    if (!link_csv_layout_parse(&r, &lay, &rep->errors))
+        goto out;
+    while ((st = csv_reader_next(&r, &e2)) == LR_OK) {
+        if (csv_record_blank(&r))
+            continue;
+        rep->rows++;
+        if (!grow((void **)rows, &cap, *nrows, sizeof **rows)) {
+            st = lr_fail(err, LR_ENOMEM, "out of memory reading %s", file);
+            goto out;
+        }
+        link_csv_row_parse(&r, &lay, &(*rows)[*nrows], &rep->errors);
+        (*nrows)++; /* kept even when invalid: its employee is still checked */
+    }
+    if (st != LR_ENOTFOUND) /* the rest cannot be read: say where, stop */
+        problem(rep, LCP_SYNTAX, e2.line, e2.column, e2.message, NULL);
+    st = link_csv_find_repeats(*rows, *nrows, &rep->errors);
+out:
+    csv_reader_free(&r);
+    buf_free(&text);
+    return st;
+}
+
+static int cmp_line(const void *x, const void *y)
+{
+    const link_csv_row *a = x, *b = y;
+    return (a->line > b->line) - (a->line < b->line);
+}
+
+/* "12" when a spreadsheet turned "0012" into it: a stored code equal to
+ * code once leading zeros are dropped from both. */
+static const char *zeros_hint(const known *k, const char *code)
+{
+    const char *c = code + strspn(code, "0");
+    if (code[strspn(code, "0123456789")] != '\0')
+        return NULL;
+    for (size_t i = 0; i < k->nemp; i++) {
+        const char *e = k->emp[i].code;
+        if (strcmp(e + strspn(e, "0"), c) == 0 && strcmp(e, code) != 0 && !k->emp[i].deleted)
+            return e;
+    }
+    return NULL;
+}
+
+typedef struct claim {
+    link_kind kind;
+    int64_t employee_id;
+} claim;
+
+static int cmp_claim(const void *x, const void *y)
+{
+    const claim *a = x, *b = y;
+    if (a->kind != b->kind)
+        return (int)a->kind - (int)b->kind;
+    return (a->employee_id > b->employee_id) - (a->employee_id < b->employee_id);
+}
+
+/* Checks rows against the store and lists the changes in rep. ids[i] gets
+ * the employee of rows[i] (rows sorted by line). */
+static lr_status check_rows(const known *k, link_csv_row *rows, size_t n, links_report *rep,
+                            const lr_employee **emps, lr_error *err)
+{
+    claim *claims = malloc((n + 1) * sizeof *claims);
+    size_t nclaims = 0;
+
+    if (!claims)
+        return lr_fail(err, LR_ENOMEM, "out of memory checking links");
+    qsort(rows, n, sizeof *rows, cmp_line);
+    for (size_t i = 0; i < n; i++) {
+        const lr_employee *e = emp_by_code(k, rows[i].employee);
+        emps[i] = NULL;
+        if (!rows[i].employee[0]) {
+            continue; /* reported as empty already */
+        } else if (!e) {
+            problem(rep, LCP_EMPLOYEE_UNKNOWN, rows[i].line, rows[i].col_employee,
+                    rows[i].employee, zeros_hint(k, rows[i].employee));
+        } else if (e->deleted) {
+            problem(rep, LCP_EMPLOYEE_DELETED, rows[i].line, rows[i].col_employee,
+                    rows[i].employee, NULL);
+        } else if (rows[i].valid) {
+            emps[i] = e;
+            claims[nclaims++] = (claim){rows[i].kind, e->id};
+        }
+    }
+    qsort(claims, nclaims, sizeof *claims, cmp_claim);
+    for (size_t i = 0; i < n; i++) {
+        const char *cur;
+        int64_t owner;
+        if (!emps[i])
+            continue;
+        owner = owner_of(k, rows[i].kind, rows[i].account);
+        if (owner && owner != emps[i]->id) {
+            /* Free only if its owner is given another account in this file. */
+            claim key = {rows[i].kind, owner};
+            if (!bsearch(&key, claims, nclaims, sizeof *claims, cmp_claim)) {
+                const lr_employee *o = emp_by_id(k, owner);
+                problem(rep, LCP_ACCOUNT_TAKEN, rows[i].line, rows[i].col_account,
+                        rows[i].account, o ? o->code : "?");
+                continue;
+            }
+        }
+        cur = account_of(k, rows[i].kind, emps[i]->id);
+        if (strcmp(cur, rows[i].account) == 0) {
+            rep->unchanged++;
+            continue;
+        }
+        link_change *ch = &rep->changes[rep->nchanges++];
+        ch->line = rows[i].line;
+        ch->kind = rows[i].kind;
+        snprintf(ch->employee, sizeof ch->employee, "%s", emps[i]->code);
+        snprintf(ch->name, sizeof ch->name, "%s %s", emps[i]->last_name, emps[i]->first_name);
+        snprintf(ch->before, sizeof ch->before, "%s", cur);
+        snprintf(ch->after, sizeof ch->after, "%s", rows[i].account);
+    }
+    free(claims);
+    return LR_OK;
+}
+
+/* Writes the changes: every changed link is removed first, so that
+ * accounts moving between employees of the file never collide. */
+static lr_status apply_changes(lr_store *s, const lr_company *c, const known *k,
+                               links_report *rep, lr_error *err)
+{
+    span_set ss;
+    lr_status st = LR_OK;
+
+    span_set_init(&ss);
+    for (size_t i = 0; i < rep->nchanges && st == LR_OK; i++)
+        st = store_link_delete(s, c->id, rep->changes[i].kind,
+                               emp_by_code(k, rep->changes[i].employee)->id, err);
+    for (size_t i = 0; i < rep->nchanges && st == LR_OK; i++) {
+        const link_change *ch = &rep->changes[i];
+        const lr_employee *e = emp_by_code(k, ch->employee);
+        lr_link l = {.employee_id = e->id, .kind = ch->kind};
+        char prev[LR_ACCOUNT_MAX + 1];
+        snprintf(l.account, sizeof l.account, "%s", ch->after);
+        st = store_link_set(s, c->id, &l, prev, sizeof prev, err);
+        /* re-derive what the new account brings and the old one leaves */
+        if (st == LR_OK)
+            st = ingest_account_spans(s, c, e, ch->kind, ch->after, &ss, err);
+        if (st == LR_OK && ch->before[0])
+            st = ingest_account_spans(s, c, e, ch->kind, ch->before, &ss, err);
+    }
+    if (st == LR_OK)
+        st = ingest_rederive_spans(s, c, &ss, &rep->punches, err);
+    span_set_free(&ss);
+    return st;
+}
+
+static void audit_detail(const links_report *rep, const char *file, char *out, size_t outsz)
+{
+    snprintf(out, outsz, "file=%s encoding=%s rows=%zu updated=%zu unchanged=%zu errors=%zu",
+             file, enc_name(rep->encoding), rep->rows, rep->nchanges, rep->unchanged,
+             rep->errors.total);
+}
+
+static int cmp_error_pos(const void *x, const void *y)
+{
+    const link_csv_error *a = x, *b = y;
+    if (a->line != b->line)
+        return (a->line > b->line) - (a->line < b->line);
+    if (a->column != b->column)
+        return (a->column > b->column) - (a->column < b->column);
+    return (int)a->what - (int)b->what;
+}
+
+lr_status links_import(lr_store *s, const char *code, const char *file, const char *data,
+                       size_t n, int dry_run, const char *actor, links_report *rep,
+                       lr_error *err)
+{
+    lr_company c;
+    known k;
+    link_csv_row *rows = NULL;
+    const lr_employee **emps = NULL;
+    size_t nrows = 0;
+    char detail[600];
+    lr_status st;
+
+    memset(rep, 0, sizeof *rep);
+    memset(&k, 0, sizeof k);
+    rep->dry_run = dry_run;
+    rep->errors.max = LINKS_MAX_ERRORS;
+    if (n > LINKS_CSV_MAX)
+        return lr_fail(err, LR_ETOOBIG, "%s is larger than %u bytes", file, LINKS_CSV_MAX);
+    if ((st = read_rows(file, data, n, rep, &rows, &nrows, err)) != LR_OK)
+        goto done;
+    if ((st = store_begin(s, err)) != LR_OK)
+        goto done;
+    if ((st = company_of(s, code, &c, err)) != LR_OK || (st = known_load(s, c.id, &k, err)) != LR_OK)
+        goto rollback;
+    emps = malloc((nrows + 1) * sizeof *emps);
+    rep->changes = calloc(nrows + 1, sizeof *rep->changes);
+    if (!emps || !rep->changes) {
+        st = lr_fail(err, LR_ENOMEM, "out of memory checking %s", file);
+        goto rollback;
+    }
+    if ((st = check_rows(&k, rows, nrows, rep, emps, err)) != LR_OK)
+        goto rollback;
+    if (rep->errors.total > 0) {
+        store_rollback(s);
+        /* a refused import is recorded too, in its own transaction */
+        audit_detail(rep, file, detail, sizeof detail);
+        if (!dry_run && store_begin(s, NULL) == LR_OK) {
+            if (store_audit(s, c.id, actor, "links.import.refused", detail, NULL) == LR_OK)
+                store_commit(s, NULL);
+            else
+                store_rollback(s);
+        }
+        st = lr_fail(err, LR_EINVAL, "%s has %zu problem(s); nothing was changed", file,
+                     rep->errors.total);
+        goto done;
+    }
+    if (dry_run)
+        goto rollback; /* st is LR_OK: it would apply */
+    if ((st = apply_changes(s, &c, &k, rep, err)) != LR_OK)
+        goto rollback;
+    audit_detail(rep, file, detail, sizeof detail);
+    if ((st = store_audit(s, c.id, actor, "links.import", detail, err)) != LR_OK ||
+        (st = store_commit(s, err)) != LR_OK)
+        goto rollback;
+    goto done;
+rollback:
+    store_rollback(s);
+done:
+    if (st != LR_OK && st != LR_EINVAL) {
+        rep->nchanges = 0; /* nothing was written */
+        memset(&rep->punches, 0, sizeof rep->punches);
+    }
+    if (rep->errors.n > 1) /* read in passes; reported in file order */
+        qsort(rep->errors.v, rep->errors.n, sizeof *rep->errors.v, cmp_error_pos);
+    if (st == LR_OK && rep->errors.total > 0)
+        st = lr_fail(err, LR_EINVAL, "%s has %zu problem(s); nothing was changed", file,
+                     rep->errors.total);
+    known_free(&k);
+    free(rows);
+    free(emps);
+    return st;
+}
+
+void links_report_free(links_report *rep)
+{
+    free(rep->changes);
+    link_csv_errors_free(&rep->errors);
+    memset(rep, 0, sizeof *rep);
+}
+
+void links_report_summary(const links_report *rep, lr_lang lang, char *out, size_t outsz)
+{
+    const int ja = lang == LANG_JA;
+    if (rep->errors.total > 0)
+        snprintf(out, outsz,
+                 ja ? "%zu 件の問題があるため、何も変更していません" : "%zu problem(s) found; nothing was changed",
+                 rep->errors.total);
+    else if (rep->dry_run)
+        snprintf(out, outsz,
+                 ja ? "%zu件のアカウントを更新します（確認のみ。まだ変更していません）"
+                    : "%zu accounts would be updated (dry run: nothing changed yet)",
+                 rep->nchanges);
+    else
+        snprintf(out, outsz, ja ? "%zu件のアカウントを更新" : "%zu accounts updated", rep->nchanges);
+}
+
+json_t *links_report_json(const links_report *rep, lr_lang lang)
+{
+    char summary[256], msg[1200];
+    json_t *o, *changes = json_array(), *errors = json_array();
+
+    links_report_summary(rep, lang, summary, sizeof summary);
+    o = json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:o, s:o, s:{s:I, s:I, s:I}}", "summary",
+                  summary, "encoding", enc_name(rep->encoding), "dry_run", rep->dry_run, "rows",
+                  (json_int_t)rep->rows, "updated", (json_int_t)rep->nchanges, "unchanged",
+                  (json_int_t)rep->unchanged, "errors_total", (json_int_t)rep->errors.total,
+                  "changes", changes, "errors", errors, "punches", "added",
+                  (json_int_t)rep->punches.added, "replaced", (json_int_t)rep->punches.replaced,
+                  "retracted", (json_int_t)rep->punches.retracted);
+    if (!o)
+        return NULL;
+    for (size_t i = 0; i < rep->nchanges; i++) {
+        const link_change *ch = &rep->changes[i];
+        if (json_array_append_new(
+                changes, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "line",
+                                   (json_int_t)ch->line, "kind", link_kind_name(ch->kind),
+                                   "kind_label", link_kind_label(ch->kind), "employee",
+                                   ch->employee, "name", ch->name, "before", ch->before, "after",
+                                   ch->after)) != 0)
+            goto oom;
+    }
+    for (size_t i = 0; i < rep->errors.n; i++) {
+        const link_csv_error *e = &rep->errors.v[i];
+        link_csv_error_text(e, lang, msg, sizeof msg);
+        if (json_array_append_new(errors, json_pack("{s:I, s:I, s:s, s:s}", "line",
+                                                    (json_int_t)e->line, "column",
+                                                    (json_int_t)e->column, "code",
+                                                    link_csv_problem_name(e->what), "message",
+                                                    msg)) != 0)
+            goto oom;
+    }
+    return o;
+oom:
+    json_decref(o);
+    return NULL;
+}

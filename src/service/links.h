@@ -1,0 +1,75 @@
+/*
+ * links — the link CSV round trip of the manuals §3: export every
+ * employee with their service account, import an edited file.
+ *
+ * Import is all or nothing. The file is decoded (CP932 or UTF-8), every
+ * row is checked — on its own, against the other rows, and against the
+ * employees and links stored — and only when no row has a problem are the
+ * changed links written, in one transaction, with the days their events
+ * touch re-derived (events that waited unlinked become punches). A dry run
+ * checks and reports the same without writing. Applied and rejected
+ * imports are written to the audit log.
+ */
+#ifndef LR_SERVICE_LINKS_H
+#define LR_SERVICE_LINKS_H
+
+#include <jansson.h>
+
+#include "core/link_csv.h"
+#include "service/rederive.h"
+#include "store/store.h"
+#include "util/encoding.h"
+#include "util/lang.h"
+
+#define LINKS_CSV_MAX (32u * 1024 * 1024) /* bytes of a file to import */
+#define LINKS_EXPORT_MAX (256u * 1024 * 1024)
+#define LINKS_MAX_ERRORS 1000 /* listed in full; more are counted */
+
+/* Kinds to export: a bit (1u << kind) per link_kind; 0 for "the kinds the
+ * company has links for". */
+typedef unsigned links_kinds;
+
+typedef struct link_change {
+    long line;
+    link_kind kind;
+    char employee[64];
+    char name[260];                   /* "last first" */
+    char before[LR_ACCOUNT_MAX + 1];  /* "" when there was no link */
+    char after[LR_ACCOUNT_MAX + 1];
+} link_change;
+
+typedef struct links_report {
+    text_encoding encoding;
+    int dry_run;
+    size_t rows;      /* data rows read */
+    size_t unchanged; /* rows that already said what is stored */
+    link_change *changes;
+    size_t nchanges;  /* = accounts updated (or to be, in a dry run) */
+    link_csv_errors errors;
+    rederive_stats punches;
+} links_report;
+
+/* Appends the company's link CSV to out in enc (ENC_CP932: what Notepad
+ * and Excel open). Deleted employees are left out; an employee without a
+ * link shows their employee code as the service account (manual §3). */
+lr_status links_export(lr_store *s, const char *code, links_kinds kinds, text_encoding enc,
+                       lr_buf *out, lr_error *err);
+
+/* Imports data[0..n) named file for company code. Returns LR_OK when
+ * applied (or, with dry_run, when it would apply); LR_EINVAL when the file
+ * has problems (rep->errors lists them, nothing changed); another status
+ * when the store failed. rep is filled in every case; free it with
+ * links_report_free(). */
+lr_status links_import(lr_store *s, const char *code, const char *file, const char *data,
+                       size_t n, int dry_run, const char *actor, links_report *rep,
+                       lr_error *err);
+void links_report_free(links_report *rep);
+
+/* "3件のアカウントを更新" / "3 accounts updated" (or the dry-run or
+ * refusal sentence), into out. */
+void links_report_summary(const links_report *rep, lr_lang lang, char *out, size_t outsz);
+
+/* The reply of the API: summary, counts, changes, errors. NULL on OOM. */
+json_t *links_report_json(const links_report *rep, lr_lang lang);
+
+#endif
