@@ -286,7 +286,7 @@ void link_csv_error_text(const link_csv_error *e, lr_lang lang, char *out, size_
     case LCP_KIND_LABEL:
         snprintf(out, outsz,
                  ja ? "連携種別「%s」は不明です（LanScope連携・MaLion連携・SmartOn ID連携 のいずれか）"
-                    : "連携種別 (kind) '%s' is unknown; expected LanScope連携, MaLion連携 or "
+                    : "the kind (連携種別) '%s' is unknown; expected LanScope連携, MaLion連携 or "
                       "SmartOn ID連携",
                  a);
         break;
@@ -294,18 +294,18 @@ void link_csv_error_text(const link_csv_error *e, lr_lang lang, char *out, size_
         int want = kind_of_label(b);
         snprintf(out, outsz,
                  ja ? "種別コード「%s」が連携種別「%s」と合いません（%d のはずです）"
-                    : "種別コード (kind code) '%s' does not match 連携種別 '%s' (it should be %d)",
+                    : "the kind code (種別コード) '%s' does not match the kind '%s' (it should be %d)",
                  a, b, want);
         break;
     }
     case LCP_EMPLOYEE_EMPTY:
-        snprintf(out, outsz, ja ? "打刻先アカウントが空です" : "打刻先アカウント (employee code) is empty");
+        snprintf(out, outsz, ja ? "打刻先アカウントが空です" : "the employee code (打刻先アカウント) is empty");
         break;
     case LCP_EMPLOYEE_BAD:
         snprintf(out, outsz,
                  ja ? "打刻先アカウント「%.40s」が長すぎるか、制御文字を含みます"
-                    : "打刻先アカウント (employee code) '%.40s' is too long or contains control "
-                      "characters",
+                    : "the employee code (打刻先アカウント) '%.40s' is too long or contains "
+                      "control characters",
                  a);
         break;
     case LCP_EMPLOYEE_UNKNOWN:
@@ -337,13 +337,13 @@ void link_csv_error_text(const link_csv_error *e, lr_lang lang, char *out, size_
     case LCP_ACCOUNT_EMPTY:
         snprintf(out, outsz,
                  ja ? "サービスアカウント（PC のユーザー名）が空です"
-                    : "サービスアカウント (the PC user name) is empty");
+                    : "the service account (サービスアカウント, the PC user name) is empty");
         break;
     case LCP_ACCOUNT_BAD:
         snprintf(out, outsz,
                  ja ? "サービスアカウント「%.40s」が長すぎるか、制御文字を含みます"
-                    : "サービスアカウント (service account) '%.40s' is too long or contains control "
-                      "characters",
+                    : "the service account (サービスアカウント) '%.40s' is too long or contains "
+                      "control characters",
                  a);
         break;
     case LCP_ACCOUNT_TWICE:

@@ -467,7 +467,7 @@ lr_status links_import(lr_store *s, const char *code, const char *file, const ch
 rollback:
     store_rollback(s);
 done:
-    if (st != LR_OK && st != LR_EINVAL) {
+    if (st != LR_OK) {
         rep->nchanges = 0; /* nothing was written */
         memset(&rep->punches, 0, sizeof rep->punches);
     }

@@ -146,11 +146,14 @@ lr_status enc_decode(const char *what, const char *in, size_t n, lr_buf *out,
         size_t bad2 = 0;
         st = convert("UTF-8", "CP932", in, n, out, &bad2);
         if (st == LR_EINVAL) {
-            position(in, bad2, &line, &col);
+            /* point at the byte of the encoding that read further: that is
+             * most likely the one the file was meant to be in */
+            size_t at = bad > bad2 ? bad : bad2;
+            position(in, at, &line, &col);
             return lr_fail_at(err, LR_EINVAL, what, line, col,
                               "the file is neither UTF-8 nor CP932 (Shift_JIS): byte 0x%02X "
-                              "fits neither",
-                              (unsigned char)in[bad2]);
+                              "is not %s",
+                              (unsigned char)in[at], bad > bad2 ? "UTF-8" : "CP932");
         }
         if (st == LR_EIO)
             return lr_fail(err, LR_EIO, "iconv cannot convert from CP932 on this system");

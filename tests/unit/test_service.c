@@ -9,14 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cmocka.h>
-#include <sodium.h>
-#include <sqlite3.h>
 
 #include "core/event_parse.h"
+#include "fixture.h"
 #include "service/admin.h"
 #include "service/ingest.h"
 #include "sinks/ledger.h"
@@ -30,21 +27,11 @@ typedef struct fx {
 
 static int setup(void **state)
 {
-    static int n;
     fx *f = calloc(1, sizeof *f);
-    const char *base = getenv("LR_TEST_TMP");
     char token[LR_TOKEN_LEN + 1];
     lr_error err;
-    if (!f || sodium_init() < 0)
+    if (!f || !(f->s = fixture_store_open("service", f->path, sizeof f->path)))
         return -1;
-    if (base)
-        mkdir(base, 0700);
-    snprintf(f->path, sizeof f->path, "%s/service-%d-%d.db", base ? base : "/tmp", (int)getpid(), n++);
-    unlink(f->path);
-    if (store_open(f->path, &f->s, &err) != LR_OK) {
-        fprintf(stderr, "%s\n", err.message);
-        return -1;
-    }
     if (admin_company_add(f->s, "ACM", "Acme", "Asia/Tokyo", 0, "test", token, &err) != LR_OK ||
         admin_division_set(f->s, "ACM", "HQ", "本社", "05:00", "test", &err) != LR_OK ||
         admin_employee_add(f->s, "ACM", "1000", "勤怠", "太郎", "HQ", "test", &err) != LR_OK ||
@@ -62,13 +49,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fx *f = *state;
-    char p[600];
-    store_close(f->s);
-    unlink(f->path);
-    snprintf(p, sizeof p, "%s-wal", f->path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->path);
-    unlink(p);
+    fixture_store_close(f->s, f->path);
     free(f);
     return 0;
 }
@@ -284,7 +265,6 @@ static void shared_account_is_listed_as_flagged(void **state)
 static void failed_batch_leaves_nothing(void **state)
 {
     fx *f = *state;
-    sqlite3 *db;
     lr_event_batch b;
     lr_error err;
     ingest_result r;
@@ -292,13 +272,8 @@ static void failed_batch_leaves_nothing(void **state)
     const char *json = "[" EV("tarouk", "PC-01", "logon", "2026-11-16T09:00:00+09:00") ","
                        EV("boom", "PC-01", "logon", "2026-11-16T09:00:00+09:00") "]";
     /* inject a failure on the second insert, from outside the product */
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db,
-                                  "CREATE TRIGGER boom BEFORE INSERT ON log_events WHEN "
-                                  "NEW.account = 'boom' BEGIN SELECT RAISE(ABORT, 'injected'); END",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(db);
+    fixture_sql(f->path, "CREATE TRIGGER boom BEFORE INSERT ON log_events WHEN "
+                         "NEW.account = 'boom' BEGIN SELECT RAISE(ABORT, 'injected'); END");
     assert_int_equal(event_batch_parse_json(json, strlen(json), 10, "t", &b, &err), LR_OK);
     assert_int_not_equal(ingest_events(f->s, &f->c, b.events, b.nevents, &r, &err), LR_OK);
     event_batch_free(&b);

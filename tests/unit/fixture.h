@@ -1,0 +1,24 @@
+/*
+ * fixture — a fresh SQLite store file per test, under $LR_TEST_TMP (the
+ * build's test-tmp), removed with its WAL files afterwards.
+ */
+#ifndef LR_TESTS_FIXTURE_H
+#define LR_TESTS_FIXTURE_H
+
+#include <stddef.h>
+
+#include "store/store.h"
+
+/* Opens a new, migrated store; its path goes to path. NULL on failure
+ * (the reason printed). */
+lr_store *fixture_store_open(const char *name, char *path, size_t pathsz);
+void fixture_store_close(lr_store *s, const char *path);
+
+/* Runs one SQL statement on the file directly (what no store call does,
+ * like a fault trigger); fails the test on error. */
+void fixture_sql(const char *path, const char *sql);
+
+/* Integer result of a one-value query. */
+long long fixture_sql_int(const char *path, const char *sql);
+
+#endif
