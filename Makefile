@@ -7,7 +7,7 @@ LISTEN     ?= 127.0.0.1:8080
 DB         ?= var/loginrec.db
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all deps build run check test asan clean
+.PHONY: all deps build run check test asan bench clean
 
 all: build
 
@@ -32,6 +32,9 @@ asan: deps
 
 check: test asan
 	@echo "check: all tests passed (release build + ASan/UBSan unit tests)"
+
+bench: build
+	@sh bench/run.sh "$(BUILD)"
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

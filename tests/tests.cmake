@@ -29,6 +29,10 @@ add_test(NAME e2e_api
          COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/api.sh ${CMAKE_BINARY_DIR})
 set_tests_properties(e2e_api PROPERTIES LABELS e2e TIMEOUT 300)
 
+add_test(NAME e2e_links
+         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/links.sh ${CMAKE_BINARY_DIR})
+set_tests_properties(e2e_links PROPERTIES LABELS e2e TIMEOUT 300)
+
 add_test(NAME e2e_demo
          COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/demo.sh ${CMAKE_BINARY_DIR})
 set_tests_properties(e2e_demo PROPERTIES LABELS e2e TIMEOUT 300)

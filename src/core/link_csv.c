@@ -192,6 +192,8 @@ static int by_kind_employee(const void *x, const void *y)
 
 lr_status link_csv_find_repeats(link_csv_row *rows, size_t n, link_csv_errors *es)
 {
+    if (n < 2)
+        return LR_OK;
     qsort(rows, n, sizeof *rows, by_kind_employee);
     for (size_t i = 1; i < n && rows[i].valid; i++)
         if (rows[i].kind == rows[i - 1].kind &&

@@ -93,10 +93,12 @@ static lr_status known_load(lr_store *s, int64_t company_id, known *k, lr_error 
         return lr_fail(err, LR_ENOMEM, "out of memory loading employees");
     for (size_t i = 0; i < k->nemp; i++)
         k->by_id[i] = &k->emp[i];
-    qsort(k->by_id, k->nemp, sizeof *k->by_id, cmp_emp_id);
+    if (k->nemp > 1)
+        qsort(k->by_id, k->nemp, sizeof *k->by_id, cmp_emp_id);
     for (size_t i = 0; i < k->nlinks; i++)
         k->by_owner[i] = &k->links[i];
-    qsort(k->by_owner, k->nlinks, sizeof *k->by_owner, cmp_link_owner);
+    if (k->nlinks > 1)
+        qsort(k->by_owner, k->nlinks, sizeof *k->by_owner, cmp_link_owner);
     return LR_OK;
 }
 
@@ -107,14 +109,14 @@ static int cmp_code(const void *key, const void *x)
 
 static const lr_employee *emp_by_code(const known *k, const char *code)
 {
-    return bsearch(code, k->emp, k->nemp, sizeof *k->emp, cmp_code);
+    return k->nemp ? bsearch(code, k->emp, k->nemp, sizeof *k->emp, cmp_code) : NULL;
 }
 
 static const lr_employee *emp_by_id(const known *k, int64_t id)
 {
     lr_employee key = {.id = id};
     const lr_employee *pk = &key, *const *r;
-    r = bsearch(&pk, k->by_id, k->nemp, sizeof *k->by_id, cmp_emp_id);
+    r = k->nemp ? bsearch(&pk, k->by_id, k->nemp, sizeof *k->by_id, cmp_emp_id) : NULL;
     return r ? *r : NULL;
 }
 
@@ -132,7 +134,7 @@ static int64_t owner_of(const known *k, link_kind kind, const char *account)
     lr_link key = {.kind = kind};
     const lr_link *r;
     snprintf(key.account, sizeof key.account, "%s", account);
-    r = bsearch(&key, k->links, k->nlinks, sizeof *k->links, cmp_link_account);
+    r = k->nlinks ? bsearch(&key, k->links, k->nlinks, sizeof *k->links, cmp_link_account) : NULL;
     return r ? r->employee_id : 0;
 }
 
@@ -141,7 +143,8 @@ static const char *account_of(const known *k, link_kind kind, int64_t id)
 {
     lr_link key = {.kind = kind, .employee_id = id};
     const lr_link *pk = &key, *const *r;
-    r = bsearch(&pk, k->by_owner, k->nlinks, sizeof *k->by_owner, cmp_link_owner);
+    r = k->nlinks ? bsearch(&pk, k->by_owner, k->nlinks, sizeof *k->by_owner, cmp_link_owner)
+                  : NULL;
     return r ? (*r)->account : "";
 }
 
@@ -310,7 +313,8 @@ static lr_status check_rows(const known *k, link_csv_row *rows, size_t n, links_
 
     if (!claims)
         return lr_fail(err, LR_ENOMEM, "out of memory checking links");
-    qsort(rows, n, sizeof *rows, cmp_line);
+    if (n > 1)
+        qsort(rows, n, sizeof *rows, cmp_line);
     for (size_t i = 0; i < n; i++) {
         const lr_employee *e = emp_by_code(k, rows[i].employee);
         emps[i] = NULL;
@@ -327,7 +331,8 @@ static lr_status check_rows(const known *k, link_csv_row *rows, size_t n, links_
             claims[nclaims++] = (claim){rows[i].kind, e->id};
         }
     }
-    qsort(claims, nclaims, sizeof *claims, cmp_claim);
+    if (nclaims > 1)
+        qsort(claims, nclaims, sizeof *claims, cmp_claim);
     for (size_t i = 0; i < n; i++) {
         const char *cur;
         int64_t owner;
@@ -337,7 +342,7 @@ static lr_status check_rows(const known *k, link_csv_row *rows, size_t n, links_
         if (owner && owner != emps[i]->id) {
             /* Free only if its owner is given another account in this file. */
             claim key = {rows[i].kind, owner};
-            if (!bsearch(&key, claims, nclaims, sizeof *claims, cmp_claim)) {
+            if (!nclaims || !bsearch(&key, claims, nclaims, sizeof *claims, cmp_claim)) {
                 const lr_employee *o = emp_by_id(k, owner);
                 problem(rep, LCP_ACCOUNT_TAKEN, rows[i].line, rows[i].col_account,
                         rows[i].account, o ? o->code : "?");

@@ -1,0 +1,10 @@
+#!/bin/sh
+# make bench: runs every benchmark against the release build and prints its
+# figures (each compares itself with a baseline measured in the same run).
+set -eu
+BUILD=${1:-build}
+RUNS=${RUNS:-5}
+mkdir -p "$BUILD/bench-tmp"
+echo "== bench_links"
+"$BUILD/bench_links" "$BUILD/bench-tmp" "$RUNS"
+rm -rf "$BUILD/bench-tmp"
