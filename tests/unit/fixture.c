@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "fixture.h"
+#include "service/admin.h"
 
 lr_store *fixture_store_open(const char *name, char *path, size_t pathsz)
 {
@@ -46,6 +47,23 @@ void fixture_store_close(lr_store *s, const char *path)
     unlink(p);
     snprintf(p, sizeof p, "%s.key", path);
     unlink(p);
+}
+
+int fixture_company(lr_store *s, lr_company *c)
+{
+    char token[LR_TOKEN_LEN + 1];
+    lr_error err;
+    if (admin_company_add(s, "ACM", "Acme", "Asia/Tokyo", 0, "test", token, &err) != LR_OK ||
+        admin_division_set(s, "ACM", "HQ", "本社", "05:00", "test", &err) != LR_OK ||
+        admin_employee_add(s, "ACM", "1000", "勤怠", "太郎", "HQ", "test", &err) != LR_OK ||
+        admin_employee_add(s, "ACM", "0012", "勤怠", "花子", NULL, "test", &err) != LR_OK ||
+        admin_link_set(s, "ACM", "lanscope", "1000", "tarouk", "test", &(rederive_stats){0},
+                       &err) != LR_OK ||
+        store_company_get(s, "ACM", c, &err) != LR_OK) {
+        fprintf(stderr, "fixture: %s\n", err.message);
+        return -1;
+    }
+    return 0;
 }
 
 void fixture_sql(const char *path, const char *sql)

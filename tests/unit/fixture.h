@@ -14,6 +14,12 @@
 lr_store *fixture_store_open(const char *name, char *path, size_t pathsz);
 void fixture_store_close(lr_store *s, const char *path);
 
+/* The company most tests start from: ACM (Asia/Tokyo, breaks off), division
+ * HQ (day change 05:00), employees 1000 勤怠 太郎 (in HQ) and 0012 勤怠 花子,
+ * and LanScope account tarouk linked to 1000. Returns 0, or -1 with the
+ * reason printed. */
+int fixture_company(lr_store *s, lr_company *c);
+
 /* Runs one SQL statement on the file directly (what no store call does,
  * like a fault trigger); fails the test on error. */
 void fixture_sql(const char *path, const char *sql);
