@@ -32,6 +32,10 @@ typedef struct lr_company {
     int min_break_sec;
     int max_shift_sec;
     int punch_delivery; /* 打刻連携 */
+    char kot_base_url[512];
+    double kot_rate;        /* KoT requests per second */
+    int64_t kot_synced_at;  /* 0: never */
+    char kot_sync_result[256];
 } lr_company;
 
 typedef struct lr_division {
@@ -51,6 +55,7 @@ typedef struct lr_employee {
     int64_t division_id; /* 0: none */
     int day_change_min;  /* of the division; 0 without one */
     int deleted;
+    char kot_key[64]; /* KING OF TIME's stable id; "" until synced */
 } lr_employee;
 
 typedef struct lr_link {
@@ -82,16 +87,57 @@ typedef struct lr_outbox_row {
     int64_t punch_id;
     const char *action; /* add | correct | retract */
     int64_t replaces;   /* 0 when none */
-    const char *state;
+    const char *state;  /* pending | sending | done | failed */
     punch_kind kind;
     int64_t utc;
+    const char *result; /* why done (sent, already_there, ...) or why failed */
+    int attempts;
+    int uncertain;
+    int64_t next_attempt_at;
+    const char *employee_code;
+    const char *work_day;
 } lr_outbox_row;
+
+/* One outbox row with everything delivering it needs. */
+typedef struct lr_delivery {
+    int64_t id;
+    int64_t company_id;
+    int64_t punch_id;
+    char action[8];
+    int punch_active; /* the punch is still current (not replaced / retracted) */
+    int punch_sent;   /* the punch was delivered by an earlier row (for retract) */
+    punch_kind kind;
+    int64_t utc;
+    char work_day[11];
+    char employee_code[64];
+    char kot_key[64];
+    char division_code[64];
+    int attempts;
+    int uncertain; /* an earlier attempt may have reached KoT */
+} lr_delivery;
+
+typedef struct lr_outbox_counts {
+    size_t pending, sending, failed, done;
+} lr_outbox_counts;
+
+/* What one delivery attempt saw (never the token). */
+typedef struct lr_attempt {
+    int64_t outbox_id;
+    int64_t at;
+    int http_status; /* 0: no answer */
+    const char *outcome;
+    const char *request;
+    const char *answer;
+    long duration_ms;
+} lr_attempt;
 
 typedef int (*store_event_cb)(void *ctx, const lr_event *e);
 typedef int (*store_event_row_cb)(void *ctx, const lr_event_row *r);
 typedef int (*store_ledger_cb)(void *ctx, const lr_ledger_row *r);
 typedef int (*store_outbox_cb)(void *ctx, const lr_outbox_row *r);
 typedef int (*store_employee_cb)(void *ctx, const lr_employee *e);
+typedef int (*store_company_cb)(void *ctx, const lr_company *c);
+typedef int (*store_division_cb)(void *ctx, const lr_division *d);
 typedef int (*store_link_cb)(void *ctx, const lr_link *l);
 
 typedef struct lr_store lr_store;
@@ -108,6 +154,10 @@ typedef struct lr_store_ops {
     lr_status (*company_update)(lr_store *s, const lr_company *c, lr_error *err);
     lr_status (*company_get)(lr_store *s, const char *code, lr_company *out, lr_error *err);
     lr_status (*company_by_token)(lr_store *s, const char *token_hash, lr_company *out);
+    lr_status (*companies_list)(lr_store *s, store_company_cb cb, void *ctx, lr_error *err);
+    /* Records a KoT sync: when it succeeded (0: leave as is) and its summary. */
+    lr_status (*company_sync_result)(lr_store *s, int64_t company_id, int64_t at,
+                                     const char *result, lr_error *err);
     lr_status (*secret_put)(lr_store *s, int64_t company_id, const char *name, const char *sealed,
                             lr_error *err);
     lr_status (*secret_get)(lr_store *s, int64_t company_id, const char *name, char *out,
@@ -116,11 +166,15 @@ typedef struct lr_store_ops {
     lr_status (*division_upsert)(lr_store *s, lr_division *d, lr_error *err);
     lr_status (*division_get)(lr_store *s, int64_t company_id, const char *code, lr_division *out,
                               lr_error *err);
+    lr_status (*divisions_list)(lr_store *s, int64_t company_id, store_division_cb cb, void *ctx,
+                                lr_error *err);
 
     lr_status (*employee_insert)(lr_store *s, lr_employee *e, lr_error *err);
     lr_status (*employee_get)(lr_store *s, int64_t company_id, const char *code, lr_employee *out,
                               lr_error *err);
     lr_status (*employee_by_id)(lr_store *s, int64_t id, lr_employee *out, lr_error *err);
+    /* Rewrites code, names, division, kot_key and deleted of employee e->id. */
+    lr_status (*employee_update)(lr_store *s, const lr_employee *e, lr_error *err);
     /* Every employee of the company, deleted ones too, by code. */
     lr_status (*employees_list)(lr_store *s, int64_t company_id, store_employee_cb cb, void *ctx,
                                 lr_error *err);
@@ -165,8 +219,26 @@ typedef struct lr_store_ops {
     lr_status (*outbox_enqueue)(lr_store *s, int64_t company_id, int64_t punch_id,
                                 const char *action, int64_t replaces, const char *idem_key,
                                 lr_error *err);
-    lr_status (*outbox_list)(lr_store *s, int64_t company_id, store_outbox_cb cb, void *ctx,
-                             lr_error *err);
+    /* Rows of the company by id; state NULL for all, or one state. */
+    lr_status (*outbox_list)(lr_store *s, int64_t company_id, const char *state,
+                             store_outbox_cb cb, void *ctx, lr_error *err);
+    lr_status (*outbox_counts)(lr_store *s, int64_t company_id, lr_outbox_counts *out,
+                               lr_error *err);
+    /* Rows left 'sending' by a process that died: back to pending, marked
+     * uncertain (the punch may have reached KoT). *n gets how many. */
+    lr_status (*outbox_recover)(lr_store *s, size_t *n, lr_error *err);
+    /* Up to max pending rows of the company due at `now`, oldest first. */
+    lr_status (*outbox_due)(lr_store *s, int64_t company_id, int64_t now, lr_delivery *out,
+                            size_t max, size_t *n, lr_error *err);
+    /* pending -> sending (attempts + 1); LR_EBUSY when someone else took it. */
+    lr_status (*outbox_claim)(lr_store *s, int64_t id, lr_error *err);
+    /* Ends an attempt: state pending (retry at next_at), done or failed. */
+    lr_status (*outbox_finish)(lr_store *s, int64_t id, const char *state, const char *result,
+                               int uncertain, int64_t next_at, lr_error *err);
+    /* failed -> pending now; *n gets how many. */
+    lr_status (*outbox_retry)(lr_store *s, int64_t company_id, int64_t now, size_t *n,
+                              lr_error *err);
+    lr_status (*attempt_record)(lr_store *s, const lr_attempt *a, lr_error *err);
 
     /* Replaces the flags of (employee, work_day) with flags[0..n). */
     lr_status (*flags_replace)(lr_store *s, int64_t employee_id, const char *work_day,
@@ -227,6 +299,17 @@ void store_pool_close(lr_store_pool *p);
 #define store_ledger_list(s, ...) ((s)->ops->ledger_list((s), __VA_ARGS__))
 #define store_outbox_enqueue(s, ...) ((s)->ops->outbox_enqueue((s), __VA_ARGS__))
 #define store_outbox_list(s, ...) ((s)->ops->outbox_list((s), __VA_ARGS__))
+#define store_outbox_counts(s, ...) ((s)->ops->outbox_counts((s), __VA_ARGS__))
+#define store_outbox_recover(s, ...) ((s)->ops->outbox_recover((s), __VA_ARGS__))
+#define store_outbox_due(s, ...) ((s)->ops->outbox_due((s), __VA_ARGS__))
+#define store_outbox_claim(s, ...) ((s)->ops->outbox_claim((s), __VA_ARGS__))
+#define store_outbox_finish(s, ...) ((s)->ops->outbox_finish((s), __VA_ARGS__))
+#define store_outbox_retry(s, ...) ((s)->ops->outbox_retry((s), __VA_ARGS__))
+#define store_attempt_record(s, ...) ((s)->ops->attempt_record((s), __VA_ARGS__))
+#define store_companies_list(s, ...) ((s)->ops->companies_list((s), __VA_ARGS__))
+#define store_company_sync_result(s, ...) ((s)->ops->company_sync_result((s), __VA_ARGS__))
+#define store_divisions_list(s, ...) ((s)->ops->divisions_list((s), __VA_ARGS__))
+#define store_employee_update(s, ...) ((s)->ops->employee_update((s), __VA_ARGS__))
 #define store_flags_replace(s, ...) ((s)->ops->flags_replace((s), __VA_ARGS__))
 #define store_audit(s, ...) ((s)->ops->audit((s), __VA_ARGS__))
 

@@ -13,13 +13,17 @@
 #include <time.h>
 
 #include "store/migrations.h"
-#include "store/store.h"
+#include "store/sqlite_internal.h"
 
 enum {
     Q_COMPANY_INSERT,
     Q_COMPANY_UPDATE,
     Q_COMPANY_GET,
     Q_COMPANY_BY_TOKEN,
+    Q_COMPANIES_LIST,
+    Q_COMPANY_SYNC_RESULT,
+    Q_DIVISIONS_LIST,
+    Q_EMPLOYEE_UPDATE,
     Q_SECRET_PUT,
     Q_SECRET_GET,
     Q_DIVISION_UPSERT,
@@ -44,8 +48,6 @@ enum {
     Q_PUNCH_INSERT,
     Q_PUNCH_END,
     Q_LEDGER_LIST,
-    Q_OUTBOX_ENQUEUE,
-    Q_OUTBOX_LIST,
     Q_FLAGS_DELETE,
     Q_FLAGS_INSERT,
     Q_AUDIT,
@@ -54,11 +56,11 @@ enum {
 
 #define EMPLOYEE_COLS                                                                              \
     "e.id, e.company_id, e.code, e.last_name, e.first_name, IFNULL(e.division_id, 0), "           \
-    "IFNULL(d.day_change_min, 0), e.deleted FROM employees e LEFT JOIN divisions d ON d.id = "    \
-    "e.division_id "
+    "IFNULL(d.day_change_min, 0), e.deleted, IFNULL(e.kot_key, '') FROM employees e LEFT JOIN "   \
+    "divisions d ON d.id = e.division_id "
 #define COMPANY_COLS                                                                               \
-    "id, code, name, tz, break_punches, min_break_sec, max_shift_sec, punch_delivery FROM "       \
-    "companies "
+    "id, code, name, tz, break_punches, min_break_sec, max_shift_sec, punch_delivery, "           \
+    "kot_base_url, kot_rate, IFNULL(kot_synced_at, 0), kot_sync_result FROM companies "
 #define EVENT_LIST_SQL(extra)                                                                      \
     "SELECT e.id, e.source, e.account, e.host, e.op, e.ts_utc, e.ts_offset, e.version, "          \
     "e.received_at, (SELECT emp.code FROM links l JOIN employees emp ON emp.id = l.employee_id "  \
@@ -73,7 +75,16 @@ static const char *const sql_text[Q_COUNT] = {
                          "max_shift_sec, punch_delivery, ingest_token_hash, created_at) VALUES "
                          "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [Q_COMPANY_UPDATE] = "UPDATE companies SET name = ?2, tz = ?3, break_punches = ?4, "
-                         "min_break_sec = ?5, max_shift_sec = ?6, punch_delivery = ?7 WHERE id = ?1",
+                         "min_break_sec = ?5, max_shift_sec = ?6, punch_delivery = ?7, "
+                         "kot_base_url = ?8, kot_rate = ?9 WHERE id = ?1",
+    [Q_COMPANIES_LIST] = "SELECT " COMPANY_COLS "ORDER BY code",
+    [Q_COMPANY_SYNC_RESULT] = "UPDATE companies SET kot_synced_at = IIF(?2 > 0, ?2, kot_synced_at), "
+                              "kot_sync_result = ?3 WHERE id = ?1",
+    [Q_DIVISIONS_LIST] = "SELECT id, company_id, code, name, day_change_min FROM divisions WHERE "
+                         "company_id = ?1 ORDER BY code",
+    [Q_EMPLOYEE_UPDATE] = "UPDATE employees SET code = ?2, last_name = ?3, first_name = ?4, "
+                          "division_id = NULLIF(?5, 0), kot_key = NULLIF(?6, ''), deleted = ?7 "
+                          "WHERE id = ?1",
     [Q_COMPANY_GET] = "SELECT " COMPANY_COLS "WHERE code = ?1",
     [Q_COMPANY_BY_TOKEN] = "SELECT " COMPANY_COLS "WHERE ingest_token_hash = ?1",
     [Q_SECRET_PUT] = "INSERT INTO company_secrets (company_id, name, sealed, updated_at) VALUES "
@@ -86,7 +97,8 @@ static const char *const sql_text[Q_COUNT] = {
     [Q_DIVISION_GET] = "SELECT id, company_id, code, name, day_change_min FROM divisions WHERE "
                        "company_id = ?1 AND code = ?2",
     [Q_EMPLOYEE_INSERT] = "INSERT INTO employees (company_id, code, last_name, first_name, "
-                          "division_id) VALUES (?1, ?2, ?3, ?4, NULLIF(?5, 0))",
+                          "division_id, kot_key) VALUES (?1, ?2, ?3, ?4, NULLIF(?5, 0), "
+                          "NULLIF(?6, ''))",
     [Q_EMPLOYEE_GET] = "SELECT " EMPLOYEE_COLS "WHERE e.company_id = ?1 AND e.code = ?2",
     [Q_EMPLOYEE_BY_ID] = "SELECT " EMPLOYEE_COLS "WHERE e.id = ?1",
     [Q_EMPLOYEES_LIST] = "SELECT " EMPLOYEE_COLS "WHERE e.company_id = ?1 ORDER BY e.code",
@@ -126,12 +138,6 @@ static const char *const sql_text[Q_COUNT] = {
                       "p JOIN employees e ON e.id = p.employee_id WHERE p.company_id = ?1 AND "
                       "p.state = 'active' AND p.work_day >= ?2 AND p.work_day <= ?3 ORDER BY "
                       "e.code, p.work_day, p.ts_utc, p.kind",
-    [Q_OUTBOX_ENQUEUE] = "INSERT INTO outbox (company_id, punch_id, action, replaces, idem_key, "
-                         "next_attempt_at, created_at) VALUES (?1, ?2, ?3, NULLIF(?4, 0), ?5, ?6, "
-                         "?6) ON CONFLICT (idem_key) DO NOTHING",
-    [Q_OUTBOX_LIST] = "SELECT o.id, o.punch_id, o.action, IFNULL(o.replaces, 0), o.state, p.kind, "
-                      "p.ts_utc FROM outbox o JOIN punches p ON p.id = o.punch_id WHERE "
-                      "o.company_id = ?1 ORDER BY o.id",
     [Q_FLAGS_DELETE] = "DELETE FROM event_flags WHERE employee_id = ?1 AND work_day = ?2",
     [Q_FLAGS_INSERT] = "INSERT OR REPLACE INTO event_flags (event_id, employee_id, work_day, "
                        "flags) VALUES (?1, ?2, ?3, ?4)",
@@ -139,19 +145,9 @@ static const char *const sql_text[Q_COUNT] = {
                 "NULLIF(?2, 0), ?3, ?4, ?5)",
 };
 
-typedef struct sqlite_store {
-    lr_store base;
-    sqlite3 *db;
-    sqlite3_stmt *q[Q_COUNT];
-    int depth; /* transaction nesting */
-} sqlite_store;
+_Static_assert(Q_COUNT <= SQ_OUTBOX_BASE, "statement slots overlap the outbox file's");
 
-static sqlite_store *S(lr_store *s)
-{
-    return (sqlite_store *)s;
-}
-
-static lr_status db_fail(sqlite_store *s, lr_error *err, const char *doing)
+lr_status sq_db_fail(sqlite_store *s, lr_error *err, const char *doing)
 {
     int rc = sqlite3_extended_errcode(s->db);
     lr_status st = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED ? LR_EBUSY : LR_ESTORE;
@@ -159,35 +155,33 @@ static lr_status db_fail(sqlite_store *s, lr_error *err, const char *doing)
                    s->base.path);
 }
 
-/* The prepared statement for q, reset and unbound. NULL with err on failure. */
-static sqlite3_stmt *stmt(sqlite_store *s, int q, lr_error *err)
+sqlite3_stmt *sq_stmt(sqlite_store *s, int slot, const char *sql, lr_error *err)
 {
-    if (!s->q[q]) {
-        if (sqlite3_prepare_v3(s->db, sql_text[q], -1, SQLITE_PREPARE_PERSISTENT, &s->q[q], NULL) !=
+    if (!s->q[slot]) {
+        if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->q[slot], NULL) !=
             SQLITE_OK) {
-            db_fail(s, err, "preparing a statement");
+            sq_db_fail(s, err, "preparing a statement");
             return NULL;
         }
     } else {
-        sqlite3_reset(s->q[q]);
-        sqlite3_clear_bindings(s->q[q]);
+        sqlite3_reset(s->q[slot]);
+        sqlite3_clear_bindings(s->q[slot]);
     }
-    return s->q[q];
+    return s->q[slot];
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
+void sq_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
     sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
-static void copy_col(sqlite3_stmt *st, int i, char *dst, size_t dstsz)
+void sq_copy_col(sqlite3_stmt *st, int i, char *dst, size_t dstsz)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
     snprintf(dst, dstsz, "%s", t ? (const char *)t : "");
 }
 
-/* Runs a statement that returns no rows. */
-static lr_status run(sqlite_store *s, sqlite3_stmt *st, lr_error *err, const char *doing)
+lr_status sq_run(sqlite_store *s, sqlite3_stmt *st, lr_error *err, const char *doing)
 {
     int rc = sqlite3_step(st);
     lr_status r = LR_OK;
@@ -200,10 +194,13 @@ static lr_status run(sqlite_store *s, sqlite3_stmt *st, lr_error *err, const cha
         else
             r = lr_fail(err, LR_ESTORE, "%s: %s", doing, sqlite3_errmsg(s->db));
     } else if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        r = db_fail(s, err, doing);
+        r = sq_db_fail(s, err, doing);
     sqlite3_reset(st);
     return r;
 }
+
+/* The statement of query q of this file. */
+#define stmt(s, q, err) sq_stmt((s), (q), sql_text[(q)], (err))
 
 static lr_status exec(sqlite_store *s, const char *sql, lr_error *err, const char *doing)
 {
@@ -222,7 +219,7 @@ static void sq_close(lr_store *base)
     sqlite_store *s = S(base);
     if (!s)
         return;
-    for (int i = 0; i < Q_COUNT; i++)
+    for (int i = 0; i < SQ_SLOTS; i++)
         sqlite3_finalize(s->q[i]);
     sqlite3_close(s->db);
     free(s);
@@ -275,8 +272,8 @@ static int sq_schema_version(lr_store *base)
 
 static void bind_company(sqlite3_stmt *st, const lr_company *c)
 {
-    bind_text(st, 2, c->name);
-    bind_text(st, 3, c->tz);
+    sq_bind_text(st, 2, c->name);
+    sq_bind_text(st, 3, c->tz);
     sqlite3_bind_int(st, 4, c->break_punches);
     sqlite3_bind_int(st, 5, c->min_break_sec);
     sqlite3_bind_int(st, 6, c->max_shift_sec);
@@ -291,11 +288,11 @@ static lr_status sq_company_insert(lr_store *base, lr_company *c, const char *to
     lr_status r;
     if (!st)
         return LR_ESTORE;
-    bind_text(st, 1, c->code);
+    sq_bind_text(st, 1, c->code);
     bind_company(st, c);
-    bind_text(st, 8, token_hash);
+    sq_bind_text(st, 8, token_hash);
     sqlite3_bind_int64(st, 9, (sqlite3_int64)time(NULL));
-    r = run(s, st, err, "adding the company");
+    r = sq_run(s, st, err, "adding the company");
     if (r == LR_EEXIST)
         return lr_fail(err, LR_EEXIST, "company '%s' exists already", c->code);
     if (r == LR_OK)
@@ -311,7 +308,56 @@ static lr_status sq_company_update(lr_store *base, const lr_company *c, lr_error
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, c->id);
     bind_company(st, c);
-    return run(s, st, err, "updating the company");
+    sq_bind_text(st, 8, c->kot_base_url);
+    sqlite3_bind_double(st, 9, c->kot_rate);
+    return sq_run(s, st, err, "updating the company");
+}
+
+static void company_cols(sqlite3_stmt *st, lr_company *c)
+{
+    memset(c, 0, sizeof *c);
+    c->id = sqlite3_column_int64(st, 0);
+    sq_copy_col(st, 1, c->code, sizeof c->code);
+    sq_copy_col(st, 2, c->name, sizeof c->name);
+    sq_copy_col(st, 3, c->tz, sizeof c->tz);
+    c->break_punches = sqlite3_column_int(st, 4);
+    c->min_break_sec = sqlite3_column_int(st, 5);
+    c->max_shift_sec = sqlite3_column_int(st, 6);
+    c->punch_delivery = sqlite3_column_int(st, 7);
+    sq_copy_col(st, 8, c->kot_base_url, sizeof c->kot_base_url);
+    c->kot_rate = sqlite3_column_double(st, 9);
+    c->kot_synced_at = sqlite3_column_int64(st, 10);
+    sq_copy_col(st, 11, c->kot_sync_result, sizeof c->kot_sync_result);
+}
+
+static lr_status sq_companies_list(lr_store *base, store_company_cb cb, void *ctx, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_COMPANIES_LIST, err);
+    lr_company c;
+    int rc;
+    if (!st)
+        return LR_ESTORE;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        company_cols(st, &c);
+        if (cb(ctx, &c))
+            break;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LR_OK : sq_db_fail(s, err, "listing companies");
+}
+
+static lr_status sq_company_sync_result(lr_store *base, int64_t company_id, int64_t at,
+                                        const char *result, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_COMPANY_SYNC_RESULT, err);
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    sqlite3_bind_int64(st, 2, at);
+    sq_bind_text(st, 3, result);
+    return sq_run(s, st, err, "recording the sync");
 }
 
 static lr_status company_row(sqlite_store *s, sqlite3_stmt *st, lr_company *c, lr_error *err,
@@ -320,19 +366,11 @@ static lr_status company_row(sqlite_store *s, sqlite3_stmt *st, lr_company *c, l
     int rc = sqlite3_step(st);
     lr_status r = LR_OK;
     if (rc == SQLITE_ROW) {
-        memset(c, 0, sizeof *c);
-        c->id = sqlite3_column_int64(st, 0);
-        copy_col(st, 1, c->code, sizeof c->code);
-        copy_col(st, 2, c->name, sizeof c->name);
-        copy_col(st, 3, c->tz, sizeof c->tz);
-        c->break_punches = sqlite3_column_int(st, 4);
-        c->min_break_sec = sqlite3_column_int(st, 5);
-        c->max_shift_sec = sqlite3_column_int(st, 6);
-        c->punch_delivery = sqlite3_column_int(st, 7);
+        company_cols(st, c);
     } else if (rc == SQLITE_DONE) {
         r = lr_fail(err, LR_ENOTFOUND, "unknown company%s%s", what ? " " : "", what ? what : "");
     } else {
-        r = db_fail(s, err, "reading a company");
+        r = sq_db_fail(s, err, "reading a company");
     }
     sqlite3_reset(st);
     return r;
@@ -345,7 +383,7 @@ static lr_status sq_company_get(lr_store *base, const char *code, lr_company *ou
     char what[80];
     if (!st)
         return LR_ESTORE;
-    bind_text(st, 1, code);
+    sq_bind_text(st, 1, code);
     snprintf(what, sizeof what, "'%.64s'", code);
     return company_row(s, st, out, err, what);
 }
@@ -356,7 +394,7 @@ static lr_status sq_company_by_token(lr_store *base, const char *token_hash, lr_
     sqlite3_stmt *st = stmt(s, Q_COMPANY_BY_TOKEN, NULL);
     if (!st)
         return LR_ESTORE;
-    bind_text(st, 1, token_hash);
+    sq_bind_text(st, 1, token_hash);
     return company_row(s, st, out, NULL, NULL);
 }
 
@@ -368,10 +406,10 @@ static lr_status sq_secret_put(lr_store *base, int64_t company_id, const char *n
     if (!st)
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, company_id);
-    bind_text(st, 2, name);
-    bind_text(st, 3, sealed);
+    sq_bind_text(st, 2, name);
+    sq_bind_text(st, 3, sealed);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
-    return run(s, st, err, "storing a secret");
+    return sq_run(s, st, err, "storing a secret");
 }
 
 static lr_status sq_secret_get(lr_store *base, int64_t company_id, const char *name, char *out,
@@ -384,17 +422,17 @@ static lr_status sq_secret_get(lr_store *base, int64_t company_id, const char *n
     if (!st)
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, company_id);
-    bind_text(st, 2, name);
+    sq_bind_text(st, 2, name);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         if ((size_t)sqlite3_column_bytes(st, 0) >= outsz)
             r = lr_fail(err, LR_ETOOBIG, "secret '%s' is larger than its buffer", name);
         else
-            copy_col(st, 0, out, outsz);
+            sq_copy_col(st, 0, out, outsz);
     } else if (rc == SQLITE_DONE) {
         r = lr_fail(err, LR_ENOTFOUND, "no secret '%s' is set", name);
     } else {
-        r = db_fail(s, err, "reading a secret");
+        r = sq_db_fail(s, err, "reading a secret");
     }
     sqlite3_reset(st);
     return r;
@@ -408,12 +446,12 @@ static lr_status sq_division_upsert(lr_store *base, lr_division *d, lr_error *er
     if (!st)
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, d->company_id);
-    bind_text(st, 2, d->code);
-    bind_text(st, 3, d->name);
+    sq_bind_text(st, 2, d->code);
+    sq_bind_text(st, 3, d->name);
     sqlite3_bind_int(st, 4, d->day_change_min);
     rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
-        lr_status r = db_fail(s, err, "saving the division");
+        lr_status r = sq_db_fail(s, err, "saving the division");
         sqlite3_reset(st);
         return r;
     }
@@ -432,18 +470,18 @@ static lr_status sq_division_get(lr_store *base, int64_t company_id, const char 
     if (!st)
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, company_id);
-    bind_text(st, 2, code);
+    sq_bind_text(st, 2, code);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         d->id = sqlite3_column_int64(st, 0);
         d->company_id = sqlite3_column_int64(st, 1);
-        copy_col(st, 2, d->code, sizeof d->code);
-        copy_col(st, 3, d->name, sizeof d->name);
+        sq_copy_col(st, 2, d->code, sizeof d->code);
+        sq_copy_col(st, 3, d->name, sizeof d->name);
         d->day_change_min = sqlite3_column_int(st, 4);
     } else if (rc == SQLITE_DONE) {
         r = lr_fail(err, LR_ENOTFOUND, "unknown division '%s'", code);
     } else {
-        r = db_fail(s, err, "reading a division");
+        r = sq_db_fail(s, err, "reading a division");
     }
     sqlite3_reset(st);
     return r;
@@ -457,11 +495,12 @@ static lr_status sq_employee_insert(lr_store *base, lr_employee *e, lr_error *er
     if (!st)
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, e->company_id);
-    bind_text(st, 2, e->code);
-    bind_text(st, 3, e->last_name);
-    bind_text(st, 4, e->first_name);
+    sq_bind_text(st, 2, e->code);
+    sq_bind_text(st, 3, e->last_name);
+    sq_bind_text(st, 4, e->first_name);
     sqlite3_bind_int64(st, 5, e->division_id);
-    r = run(s, st, err, "adding the employee");
+    sq_bind_text(st, 6, e->kot_key);
+    r = sq_run(s, st, err, "adding the employee");
     if (r == LR_EEXIST)
         return lr_fail(err, LR_EEXIST, "employee '%s' exists already", e->code);
     if (r == LR_OK)
@@ -474,12 +513,13 @@ static void employee_cols(sqlite3_stmt *st, lr_employee *e)
     memset(e, 0, sizeof *e);
     e->id = sqlite3_column_int64(st, 0);
     e->company_id = sqlite3_column_int64(st, 1);
-    copy_col(st, 2, e->code, sizeof e->code);
-    copy_col(st, 3, e->last_name, sizeof e->last_name);
-    copy_col(st, 4, e->first_name, sizeof e->first_name);
+    sq_copy_col(st, 2, e->code, sizeof e->code);
+    sq_copy_col(st, 3, e->last_name, sizeof e->last_name);
+    sq_copy_col(st, 4, e->first_name, sizeof e->first_name);
     e->division_id = sqlite3_column_int64(st, 5);
     e->day_change_min = sqlite3_column_int(st, 6);
     e->deleted = sqlite3_column_int(st, 7);
+    sq_copy_col(st, 8, e->kot_key, sizeof e->kot_key);
 }
 
 static lr_status employee_row(sqlite_store *s, sqlite3_stmt *st, lr_employee *e, lr_error *err,
@@ -492,7 +532,7 @@ static lr_status employee_row(sqlite_store *s, sqlite3_stmt *st, lr_employee *e,
     } else if (rc == SQLITE_DONE) {
         r = lr_fail(err, LR_ENOTFOUND, "unknown employee '%s'", code);
     } else {
-        r = db_fail(s, err, "reading an employee");
+        r = sq_db_fail(s, err, "reading an employee");
     }
     sqlite3_reset(st);
     return r;
@@ -506,7 +546,7 @@ static lr_status sq_employee_get(lr_store *base, int64_t company_id, const char 
     if (!st)
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, company_id);
-    bind_text(st, 2, code);
+    sq_bind_text(st, 2, code);
     return employee_row(s, st, out, err, code);
 }
 
@@ -518,6 +558,50 @@ static lr_status sq_employee_by_id(lr_store *base, int64_t id, lr_employee *out,
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, id);
     return employee_row(s, st, out, err, "(by id)");
+}
+
+static lr_status sq_divisions_list(lr_store *base, int64_t company_id, store_division_cb cb,
+                                   void *ctx, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_DIVISIONS_LIST, err);
+    lr_division d;
+    int rc;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        d.id = sqlite3_column_int64(st, 0);
+        d.company_id = sqlite3_column_int64(st, 1);
+        sq_copy_col(st, 2, d.code, sizeof d.code);
+        sq_copy_col(st, 3, d.name, sizeof d.name);
+        d.day_change_min = sqlite3_column_int(st, 4);
+        if (cb(ctx, &d))
+            break;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LR_OK : sq_db_fail(s, err, "listing divisions");
+}
+
+static lr_status sq_employee_update(lr_store *base, const lr_employee *e, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_EMPLOYEE_UPDATE, err);
+    lr_status r;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, e->id);
+    sq_bind_text(st, 2, e->code);
+    sq_bind_text(st, 3, e->last_name);
+    sq_bind_text(st, 4, e->first_name);
+    sqlite3_bind_int64(st, 5, e->division_id);
+    sq_bind_text(st, 6, e->kot_key);
+    sqlite3_bind_int(st, 7, e->deleted);
+    r = sq_run(s, st, err, "updating the employee");
+    if (r == LR_EEXIST)
+        return lr_fail(err, LR_EEXIST, "employee code '%s' or KoT key '%s' belongs to another employee",
+                       e->code, e->kot_key);
+    return r;
 }
 
 static lr_status sq_employees_list(lr_store *base, int64_t company_id, store_employee_cb cb,
@@ -536,7 +620,7 @@ static lr_status sq_employees_list(lr_store *base, int64_t company_id, store_emp
             break;
     }
     sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LR_OK : db_fail(s, err, "listing employees");
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LR_OK : sq_db_fail(s, err, "listing employees");
 }
 
 static lr_status sq_links_list(lr_store *base, int64_t company_id, store_link_cb cb, void *ctx,
@@ -552,12 +636,12 @@ static lr_status sq_links_list(lr_store *base, int64_t company_id, store_link_cb
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         l.employee_id = sqlite3_column_int64(st, 0);
         l.kind = (link_kind)sqlite3_column_int(st, 1);
-        copy_col(st, 2, l.account, sizeof l.account);
+        sq_copy_col(st, 2, l.account, sizeof l.account);
         if (cb(ctx, &l))
             break;
     }
     sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LR_OK : db_fail(s, err, "listing links");
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LR_OK : sq_db_fail(s, err, "listing links");
 }
 
 static lr_status sq_link_delete(lr_store *base, int64_t company_id, link_kind kind,
@@ -570,7 +654,7 @@ static lr_status sq_link_delete(lr_store *base, int64_t company_id, link_kind ki
     sqlite3_bind_int64(st, 1, company_id);
     sqlite3_bind_int(st, 2, kind);
     sqlite3_bind_int64(st, 3, employee_id);
-    return run(s, st, err, "removing a link");
+    return sq_run(s, st, err, "removing a link");
 }
 
 static lr_status sq_link_set(lr_store *base, int64_t company_id, const lr_link *l, char *prev,
@@ -587,7 +671,7 @@ static lr_status sq_link_set(lr_store *base, int64_t company_id, const lr_link *
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, company_id);
     sqlite3_bind_int(st, 2, l->kind);
-    bind_text(st, 3, l->account);
+    sq_bind_text(st, 3, l->account);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         int64_t owner = sqlite3_column_int64(st, 0);
@@ -603,7 +687,7 @@ static lr_status sq_link_set(lr_store *base, int64_t company_id, const lr_link *
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
-        return db_fail(s, err, "reading links");
+        return sq_db_fail(s, err, "reading links");
     /* the account this employee had for the kind */
     if (!(st = stmt(s, Q_LINK_OF_EMP, err)))
         return LR_ESTORE;
@@ -611,7 +695,7 @@ static lr_status sq_link_set(lr_store *base, int64_t company_id, const lr_link *
     sqlite3_bind_int(st, 2, l->kind);
     sqlite3_bind_int64(st, 3, l->employee_id);
     if (sqlite3_step(st) == SQLITE_ROW)
-        copy_col(st, 0, prev, prevsz);
+        sq_copy_col(st, 0, prev, prevsz);
     sqlite3_reset(st);
     if ((r = sq_link_delete(base, company_id, l->kind, l->employee_id, err)) != LR_OK)
         return r;
@@ -619,10 +703,10 @@ static lr_status sq_link_set(lr_store *base, int64_t company_id, const lr_link *
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, company_id);
     sqlite3_bind_int(st, 2, l->kind);
-    bind_text(st, 3, l->account);
+    sq_bind_text(st, 3, l->account);
     sqlite3_bind_int64(st, 4, l->employee_id);
     sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL));
-    return run(s, st, err, "saving the link");
+    return sq_run(s, st, err, "saving the link");
 }
 
 static lr_status collect_ids(sqlite_store *s, sqlite3_stmt *st, int64_t *ids, size_t max,
@@ -637,7 +721,7 @@ static lr_status collect_ids(sqlite_store *s, sqlite3_stmt *st, int64_t *ids, si
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
-        return db_fail(s, err, "reading links");
+        return sq_db_fail(s, err, "reading links");
     if (*n > max)
         *n = max;
     return LR_OK;
@@ -653,10 +737,10 @@ static lr_status sq_link_resolve(lr_store *base, int64_t company_id, link_kind k
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, company_id);
     if (kind == LINK_NONE) {
-        bind_text(st, 2, account);
+        sq_bind_text(st, 2, account);
     } else {
         sqlite3_bind_int(st, 2, kind);
-        bind_text(st, 3, account);
+        sq_bind_text(st, 3, account);
     }
     return collect_ids(s, st, ids, max, n, err);
 }
@@ -674,12 +758,12 @@ static lr_status sq_links_of_employee(lr_store *base, int64_t employee_id, lr_li
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
         out[*n].employee_id = sqlite3_column_int64(st, 0);
         out[*n].kind = (link_kind)sqlite3_column_int(st, 1);
-        copy_col(st, 2, out[*n].account, sizeof out[*n].account);
+        sq_copy_col(st, 2, out[*n].account, sizeof out[*n].account);
         (*n)++;
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return db_fail(s, err, "reading links");
+        return sq_db_fail(s, err, "reading links");
     return LR_OK;
 }
 
@@ -691,16 +775,16 @@ static lr_status sq_event_insert(lr_store *base, int64_t company_id, lr_event *e
     if (!st)
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, company_id);
-    bind_text(st, 2, e->source);
-    bind_text(st, 3, e->account);
-    bind_text(st, 4, e->host);
-    bind_text(st, 5, e->op);
+    sq_bind_text(st, 2, e->source);
+    sq_bind_text(st, 3, e->account);
+    sq_bind_text(st, 4, e->host);
+    sq_bind_text(st, 5, e->op);
     sqlite3_bind_int64(st, 6, e->utc);
     sqlite3_bind_int(st, 7, e->offset_sec);
-    bind_text(st, 8, e->version);
-    bind_text(st, 9, e->raw ? e->raw : "");
+    sq_bind_text(st, 8, e->version);
+    sq_bind_text(st, 9, e->raw ? e->raw : "");
     sqlite3_bind_int64(st, 10, e->received_at);
-    r = run(s, st, err, "storing an event");
+    r = sq_run(s, st, err, "storing an event");
     if (r != LR_OK)
         return r;
     if (sqlite3_changes(s->db) == 0)
@@ -713,13 +797,13 @@ static void event_from_row(sqlite3_stmt *st, lr_event *e)
 {
     memset(e, 0, sizeof *e);
     e->id = sqlite3_column_int64(st, 0);
-    copy_col(st, 1, e->source, sizeof e->source);
-    copy_col(st, 2, e->account, sizeof e->account);
-    copy_col(st, 3, e->host, sizeof e->host);
-    copy_col(st, 4, e->op, sizeof e->op);
+    sq_copy_col(st, 1, e->source, sizeof e->source);
+    sq_copy_col(st, 2, e->account, sizeof e->account);
+    sq_copy_col(st, 3, e->host, sizeof e->host);
+    sq_copy_col(st, 4, e->op, sizeof e->op);
     e->utc = sqlite3_column_int64(st, 5);
     e->offset_sec = sqlite3_column_int(st, 6);
-    copy_col(st, 7, e->version, sizeof e->version);
+    sq_copy_col(st, 7, e->version, sizeof e->version);
     e->received_at = sqlite3_column_int64(st, 8);
 }
 
@@ -734,7 +818,7 @@ static lr_status sq_events_of_account(lr_store *base, int64_t company_id, const 
     if (!st)
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, company_id);
-    bind_text(st, 2, account);
+    sq_bind_text(st, 2, account);
     sqlite3_bind_int64(st, 3, from);
     sqlite3_bind_int64(st, 4, to);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -744,7 +828,7 @@ static lr_status sq_events_of_account(lr_store *base, int64_t company_id, const 
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return db_fail(s, err, "reading events");
+        return sq_db_fail(s, err, "reading events");
     return LR_OK;
 }
 
@@ -774,7 +858,7 @@ static lr_status sq_events_list(lr_store *base, int64_t company_id, int64_t from
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return db_fail(s, err, "listing events");
+        return sq_db_fail(s, err, "listing events");
     return LR_OK;
 }
 
@@ -787,7 +871,7 @@ static lr_status sq_punches_of_day(lr_store *base, int64_t employee_id, const ch
     if (!st)
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, employee_id);
-    bind_text(st, 2, work_day);
+    sq_bind_text(st, 2, work_day);
     *n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n == max) {
@@ -801,7 +885,7 @@ static lr_status sq_punches_of_day(lr_store *base, int64_t employee_id, const ch
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
-        return db_fail(s, err, "reading punches");
+        return sq_db_fail(s, err, "reading punches");
     return LR_OK;
 }
 
@@ -816,12 +900,12 @@ static lr_status sq_punch_insert(lr_store *base, int64_t company_id, int64_t emp
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, company_id);
     sqlite3_bind_int64(st, 2, employee_id);
-    bind_text(st, 3, work_day);
+    sq_bind_text(st, 3, work_day);
     sqlite3_bind_int(st, 4, kind);
     sqlite3_bind_int64(st, 5, utc);
     sqlite3_bind_int64(st, 6, replaces);
     sqlite3_bind_int64(st, 7, (sqlite3_int64)time(NULL));
-    r = run(s, st, err, "storing a punch");
+    r = sq_run(s, st, err, "storing a punch");
     if (r == LR_OK)
         *id = sqlite3_last_insert_rowid(s->db);
     return r;
@@ -834,9 +918,9 @@ static lr_status sq_punch_end(lr_store *base, int64_t punch_id, const char *stat
     if (!st)
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, punch_id);
-    bind_text(st, 2, state);
+    sq_bind_text(st, 2, state);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
-    return run(s, st, err, "ending a punch");
+    return sq_run(s, st, err, "ending a punch");
 }
 
 static lr_status sq_ledger_list(lr_store *base, int64_t company_id, const char *from_day,
@@ -849,12 +933,12 @@ static lr_status sq_ledger_list(lr_store *base, int64_t company_id, const char *
     if (!st)
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, company_id);
-    bind_text(st, 2, from_day);
-    bind_text(st, 3, to_day);
+    sq_bind_text(st, 2, from_day);
+    sq_bind_text(st, 3, to_day);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         row.id = sqlite3_column_int64(st, 0);
-        copy_col(st, 1, row.employee_code, sizeof row.employee_code);
-        copy_col(st, 2, row.work_day, sizeof row.work_day);
+        sq_copy_col(st, 1, row.employee_code, sizeof row.employee_code);
+        sq_copy_col(st, 2, row.work_day, sizeof row.work_day);
         row.kind = (punch_kind)sqlite3_column_int(st, 3);
         row.utc = sqlite3_column_int64(st, 4);
         row.method = (const char *)sqlite3_column_text(st, 5);
@@ -863,51 +947,7 @@ static lr_status sq_ledger_list(lr_store *base, int64_t company_id, const char *
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return db_fail(s, err, "reading the ledger");
-    return LR_OK;
-}
-
-static lr_status sq_outbox_enqueue(lr_store *base, int64_t company_id, int64_t punch_id,
-                                   const char *action, int64_t replaces, const char *idem_key,
-                                   lr_error *err)
-{
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_OUTBOX_ENQUEUE, err);
-    if (!st)
-        return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
-    sqlite3_bind_int64(st, 2, punch_id);
-    bind_text(st, 3, action);
-    sqlite3_bind_int64(st, 4, replaces);
-    bind_text(st, 5, idem_key);
-    sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL));
-    return run(s, st, err, "queueing a punch");
-}
-
-static lr_status sq_outbox_list(lr_store *base, int64_t company_id, store_outbox_cb cb, void *ctx,
-                                lr_error *err)
-{
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_OUTBOX_LIST, err);
-    lr_outbox_row row;
-    int rc;
-    if (!st)
-        return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        row.id = sqlite3_column_int64(st, 0);
-        row.punch_id = sqlite3_column_int64(st, 1);
-        row.action = (const char *)sqlite3_column_text(st, 2);
-        row.replaces = sqlite3_column_int64(st, 3);
-        row.state = (const char *)sqlite3_column_text(st, 4);
-        row.kind = (punch_kind)sqlite3_column_int(st, 5);
-        row.utc = sqlite3_column_int64(st, 6);
-        if (cb(ctx, &row))
-            break;
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return db_fail(s, err, "reading the outbox");
+        return sq_db_fail(s, err, "reading the ledger");
     return LR_OK;
 }
 
@@ -920,17 +960,17 @@ static lr_status sq_flags_replace(lr_store *base, int64_t employee_id, const cha
     if (!st)
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, employee_id);
-    bind_text(st, 2, work_day);
-    if ((r = run(s, st, err, "clearing event flags")) != LR_OK)
+    sq_bind_text(st, 2, work_day);
+    if ((r = sq_run(s, st, err, "clearing event flags")) != LR_OK)
         return r;
     for (size_t i = 0; i < n; i++) {
         if (!(st = stmt(s, Q_FLAGS_INSERT, err)))
             return LR_ESTORE;
         sqlite3_bind_int64(st, 1, flags[i].event_id);
         sqlite3_bind_int64(st, 2, employee_id);
-        bind_text(st, 3, work_day);
+        sq_bind_text(st, 3, work_day);
         sqlite3_bind_int(st, 4, (int)flags[i].flags);
-        if ((r = run(s, st, err, "storing event flags")) != LR_OK)
+        if ((r = sq_run(s, st, err, "storing event flags")) != LR_OK)
             return r;
     }
     return LR_OK;
@@ -945,10 +985,10 @@ static lr_status sq_audit(lr_store *base, int64_t company_id, const char *actor,
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
     sqlite3_bind_int64(st, 2, company_id);
-    bind_text(st, 3, actor);
-    bind_text(st, 4, action);
-    bind_text(st, 5, detail ? detail : "");
-    return run(s, st, err, "writing the audit log");
+    sq_bind_text(st, 3, actor);
+    sq_bind_text(st, 4, action);
+    sq_bind_text(st, 5, detail ? detail : "");
+    return sq_run(s, st, err, "writing the audit log");
 }
 
 static const lr_store_ops sqlite_ops = {
@@ -962,13 +1002,17 @@ static const lr_store_ops sqlite_ops = {
     .company_update = sq_company_update,
     .company_get = sq_company_get,
     .company_by_token = sq_company_by_token,
+    .companies_list = sq_companies_list,
+    .company_sync_result = sq_company_sync_result,
     .secret_put = sq_secret_put,
     .secret_get = sq_secret_get,
     .division_upsert = sq_division_upsert,
     .division_get = sq_division_get,
+    .divisions_list = sq_divisions_list,
     .employee_insert = sq_employee_insert,
     .employee_get = sq_employee_get,
     .employee_by_id = sq_employee_by_id,
+    .employee_update = sq_employee_update,
     .employees_list = sq_employees_list,
     .links_list = sq_links_list,
     .link_delete = sq_link_delete,
@@ -984,6 +1028,13 @@ static const lr_store_ops sqlite_ops = {
     .ledger_list = sq_ledger_list,
     .outbox_enqueue = sq_outbox_enqueue,
     .outbox_list = sq_outbox_list,
+    .outbox_counts = sq_outbox_counts,
+    .outbox_recover = sq_outbox_recover,
+    .outbox_due = sq_outbox_due,
+    .outbox_claim = sq_outbox_claim,
+    .outbox_finish = sq_outbox_finish,
+    .outbox_retry = sq_outbox_retry,
+    .attempt_record = sq_attempt_record,
     .flags_replace = sq_flags_replace,
     .audit = sq_audit,
 };

@@ -1,0 +1,58 @@
+/*
+ * sqlite_internal — what the files of the SQLite backend share
+ * (store_sqlite.c: schema, companies, employees, links, events, ledger;
+ * store_sqlite_outbox.c: the outbox and delivery attempts). Not for use
+ * outside src/store/.
+ */
+#ifndef LR_STORE_SQLITE_INTERNAL_H
+#define LR_STORE_SQLITE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+/* Prepared-statement slots: store_sqlite.c uses [0, SQ_OUTBOX_BASE), the
+ * outbox file [SQ_OUTBOX_BASE, SQ_SLOTS). */
+#define SQ_OUTBOX_BASE 64
+#define SQ_SLOTS 96
+
+typedef struct sqlite_store {
+    lr_store base;
+    sqlite3 *db;
+    sqlite3_stmt *q[SQ_SLOTS];
+    int depth; /* transaction nesting */
+} sqlite_store;
+
+static inline sqlite_store *S(lr_store *s)
+{
+    return (sqlite_store *)s;
+}
+
+/* Fills err from the connection's last error; LR_EBUSY when locked. */
+lr_status sq_db_fail(sqlite_store *s, lr_error *err, const char *doing);
+/* The statement of slot (prepared once from sql), reset and unbound. */
+sqlite3_stmt *sq_stmt(sqlite_store *s, int slot, const char *sql, lr_error *err);
+void sq_bind_text(sqlite3_stmt *st, int i, const char *v);
+void sq_copy_col(sqlite3_stmt *st, int i, char *dst, size_t dstsz);
+/* Runs a statement that returns no rows; LR_EEXIST for a unique key. */
+lr_status sq_run(sqlite_store *s, sqlite3_stmt *st, lr_error *err, const char *doing);
+
+/* store_sqlite_outbox.c */
+lr_status sq_outbox_enqueue(lr_store *base, int64_t company_id, int64_t punch_id,
+                            const char *action, int64_t replaces, const char *idem_key,
+                            lr_error *err);
+lr_status sq_outbox_list(lr_store *base, int64_t company_id, const char *state,
+                         store_outbox_cb cb, void *ctx, lr_error *err);
+lr_status sq_outbox_counts(lr_store *base, int64_t company_id, lr_outbox_counts *out,
+                           lr_error *err);
+lr_status sq_outbox_recover(lr_store *base, size_t *n, lr_error *err);
+lr_status sq_outbox_due(lr_store *base, int64_t company_id, int64_t now, lr_delivery *out,
+                        size_t max, size_t *n, lr_error *err);
+lr_status sq_outbox_claim(lr_store *base, int64_t id, lr_error *err);
+lr_status sq_outbox_finish(lr_store *base, int64_t id, const char *state, const char *result,
+                           int uncertain, int64_t next_at, lr_error *err);
+lr_status sq_outbox_retry(lr_store *base, int64_t company_id, int64_t now, size_t *n,
+                          lr_error *err);
+lr_status sq_attempt_record(lr_store *base, const lr_attempt *a, lr_error *err);
+
+#endif
