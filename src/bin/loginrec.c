@@ -22,7 +22,8 @@ typedef struct command {
 static const command commands[] = {
     {"company", cmd_company}, {"division", cmd_division}, {"employee", cmd_employee},
     {"link", cmd_link},       {"links", cmd_links},       {"ingest", cmd_ingest},
-    {"punches", cmd_punches}, {"events", cmd_events},
+    {"punches", cmd_punches}, {"events", cmd_events},     {"kot", cmd_kot},
+    {"outbox", cmd_outbox},
 };
 
 int main(int argc, char **argv)
@@ -46,6 +47,7 @@ int main(int argc, char **argv)
         return cli_usage("--db needs a path");
     if (!db || !*db)
         db = "var/loginrec.db";
+    cli_db = db;
     if (a.n == 0 || strcmp(a.v[0], "--help") == 0 || strcmp(a.v[0], "help") == 0) {
         fputs(cli_usage_text, a.n == 0 ? stderr : stdout);
         return a.n == 0 ? 2 : 0;

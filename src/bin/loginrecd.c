@@ -1,9 +1,11 @@
 /*
- * loginrecd — the loginrec service: HTTP API (and later the admin UI and
- * background workers) over one store. Stops cleanly on SIGTERM / SIGINT:
- * in-flight requests finish, the database is closed.
+ * loginrecd — the loginrec service: HTTP API (and later the admin UI) and
+ * the KING OF TIME worker (punch delivery, employee sync) over one store.
+ * Stops cleanly on SIGTERM / SIGINT: in-flight requests and the call in
+ * progress finish, the database is closed.
  *
  *   loginrecd [--db PATH] [--listen HOST:PORT] [--threads N]
+ *             [--sync-interval SECONDS] [--no-kot]
  */
 #include <pthread.h>
 #include <signal.h>
@@ -13,6 +15,8 @@
 #include <string.h>
 
 #include "http/server.h"
+#include "service/dispatch.h"
+#include "store/secrets.h"
 #include "store/store.h"
 #include "util/log.h"
 
@@ -21,14 +25,19 @@ static void usage(FILE *f)
     fprintf(f, "usage: loginrecd [--db PATH] [--listen HOST:PORT] [--threads N]\n"
                "  --db       database file (default $LOGINREC_DB or var/loginrec.db)\n"
                "  --listen   address to serve on (default 127.0.0.1:8080; port 0 picks one)\n"
-               "  --threads  worker threads (default 4)\n");
+               "  --threads  worker threads (default 4)\n"
+               "  --sync-interval  KING OF TIME employee sync period in seconds (default 3600;\n"
+               "             0 turns it off; never during KoT's busy hours)\n"
+               "  --no-kot   do not deliver punches or sync employees (another instance does)\n");
 }
 
 int main(int argc, char **argv)
 {
     const char *db = getenv("LOGINREC_DB");
     const char *listen = "127.0.0.1:8080";
-    int threads = 4, sig = 0;
+    int threads = 4, sig = 0, kot = 1;
+    long sync_interval = 3600;
+    dispatcher *disp = NULL;
     lr_error err;
     lr_store_pool *pool = NULL;
     http_server *srv = NULL;
@@ -50,6 +59,15 @@ int main(int argc, char **argv)
                 return 2;
             }
             threads = (int)t;
+        } else if (strcmp(argv[i], "--sync-interval") == 0 && i + 1 < argc) {
+            char *end;
+            sync_interval = strtol(argv[++i], &end, 10);
+            if (*end || sync_interval < 0) {
+                fprintf(stderr, "loginrecd: --sync-interval must be seconds (0 or more)\n");
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--no-kot") == 0) {
+            kot = 0;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return 0;
@@ -89,8 +107,24 @@ int main(int argc, char **argv)
         log_info("loginrecd %s listening on http://%s:%d (database %s)", LR_VERSION, h,
                  http_server_port(srv), db);
     }
+    if (kot) {
+        char key_path[600];
+        lr_secrets sec;
+        dispatch_cfg cfg;
+        dispatch_cfg_default(&cfg);
+        cfg.sync_interval_s = sync_interval;
+        secrets_key_path(db, key_path, sizeof key_path);
+        if (secrets_load(&sec, key_path, &err) != LR_OK)
+            log_warn("KING OF TIME worker not started: %s", err.message);
+        else if (dispatcher_start(db, &sec, &cfg, &disp, &err) != LR_OK)
+            log_warn("KING OF TIME worker not started: %s", err.message);
+        else
+            log_info("KING OF TIME worker started (employee sync every %lds)", sync_interval);
+        sodium_memzero(&sec, sizeof sec);
+    }
     sigwait(&set, &sig);
     log_info("signal %d: stopping", sig);
+    dispatcher_stop(disp);
     http_server_stop(srv);
     store_pool_close(pool);
     log_info("stopped");

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+const char *cli_db = "var/loginrec.db";
+
 const char cli_usage_text[] =
     "usage: loginrec [--db PATH] COMMAND ...\n"
     "\n"
@@ -21,6 +23,11 @@ const char cli_usage_text[] =
     "  link set CODE --kind lanscope|malion|smarton EMPCODE ACCOUNT\n"
     "  links export CODE [--kind KIND] [--encoding cp932|utf-8] [-o FILE]\n"
     "  links import CODE FILE [--dry-run]                    (- reads stdin)\n"
+    "  kot set CODE [--base-url URL] [--token TOKEN|-] [--delivery on|off] [--rate N]\n"
+    "  kot sync CODE                                         employees from KING OF TIME\n"
+    "  kot deliver CODE                                      send what is due, once\n"
+    "  outbox CODE [--failed]\n"
+    "  outbox retry CODE\n"
     "  ingest CODE FILE.json                                 (- reads stdin)\n"
     "  punches CODE --from DATE --to DATE [--format csv|json]\n"
     "  events CODE [--from DATE --to DATE] [--flagged]\n";

@@ -17,6 +17,7 @@ typedef struct cli_args {
 } cli_args;
 
 extern const char cli_usage_text[];
+extern const char *cli_db; /* the database path main() chose */
 
 /* Prints "loginrec: MESSAGE" and the usage to stderr; returns 2. */
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -45,5 +46,7 @@ int cmd_links(lr_store *s, cli_args *a);
 int cmd_ingest(lr_store *s, cli_args *a);
 int cmd_punches(lr_store *s, cli_args *a);
 int cmd_events(lr_store *s, cli_args *a);
+int cmd_kot(lr_store *s, cli_args *a);
+int cmd_outbox(lr_store *s, cli_args *a);
 
 #endif

@@ -62,8 +62,8 @@ static lr_status check_employee_code(const char *emp, lr_error *err)
 }
 
 /* Runs the common tail of every admin write: audit, commit, or roll back. */
-static lr_status finish(lr_store *s, lr_status st, int64_t company_id, const char *actor,
-                        const char *action, const char *detail, lr_error *err)
+lr_status admin_commit_audited(lr_store *s, lr_status st, int64_t company_id, const char *actor,
+                               const char *action, const char *detail, lr_error *err)
 {
     if (st == LR_OK)
         st = store_audit(s, company_id, actor ? actor : "cli", action, detail, err);
@@ -97,7 +97,7 @@ lr_status admin_company_add(lr_store *s, const char *code, const char *name, con
     if ((st = store_begin(s, err)) != LR_OK)
         return st;
     st = store_company_insert(s, &c, hash, err);
-    return finish(s, st, c.id, actor, "company.add", code, err);
+    return admin_commit_audited(s, st, c.id, actor, "company.add", code, err);
 }
 
 lr_status admin_company_set(lr_store *s, const char *code, const company_changes *ch,
@@ -122,7 +122,7 @@ lr_status admin_company_set(lr_store *s, const char *code, const company_changes
             c.break_punches = ch->breaks;
         st = store_company_update(s, &c, err);
     }
-    return finish(s, st, st == LR_OK ? c.id : 0, actor, "company.set", code, err);
+    return admin_commit_audited(s, st, st == LR_OK ? c.id : 0, actor, "company.set", code, err);
 }
 
 lr_status admin_division_set(lr_store *s, const char *code, const char *div, const char *name,
@@ -147,7 +147,7 @@ lr_status admin_division_set(lr_store *s, const char *code, const char *div, con
         st = store_division_upsert(s, &d, err);
     }
     snprintf(detail, sizeof detail, "%.63s day-change %s", div, day_change);
-    return finish(s, st, st == LR_OK ? c.id : 0, actor, "division.set", detail, err);
+    return admin_commit_audited(s, st, st == LR_OK ? c.id : 0, actor, "division.set", detail, err);
 }
 
 lr_status admin_employee_add(lr_store *s, const char *code, const char *emp, const char *last,
@@ -179,7 +179,7 @@ lr_status admin_employee_add(lr_store *s, const char *code, const char *emp, con
         snprintf(e.first_name, sizeof e.first_name, "%s", first);
         st = store_employee_insert(s, &e, err);
     }
-    return finish(s, st, st == LR_OK ? c.id : 0, actor, "employee.add", emp, err);
+    return admin_commit_audited(s, st, st == LR_OK ? c.id : 0, actor, "employee.add", emp, err);
 }
 
 lr_status admin_link_set(lr_store *s, const char *code, const char *kind, const char *emp,
@@ -233,5 +233,5 @@ lr_status admin_link_set(lr_store *s, const char *code, const char *kind, const 
 out:
     snprintf(detail, sizeof detail, "%s %.63s %s -> %s", kind, emp, prev[0] ? prev : "(none)", acc);
     span_set_free(&ss);
-    return finish(s, st, st == LR_OK ? c.id : 0, actor, "link.set", detail, err);
+    return admin_commit_audited(s, st, st == LR_OK ? c.id : 0, actor, "link.set", detail, err);
 }

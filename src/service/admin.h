@@ -23,6 +23,12 @@ lr_status admin_check_company_code(const char *code, lr_error *err);
 lr_status admin_check_text(const char *field, const char *v, size_t max, lr_error *err);
 lr_status admin_parse_onoff(const char *field, const char *v, int *out, lr_error *err);
 
+/* Ends the caller's transaction: when st is LR_OK, writes the audit row
+ * and commits; otherwise (or if that fails) rolls back. Returns the final
+ * status. */
+lr_status admin_commit_audited(lr_store *s, lr_status st, int64_t company_id, const char *actor,
+                               const char *action, const char *detail, lr_error *err);
+
 /* Adds a company; writes its new ingest token (shown once) into token. */
 lr_status admin_company_add(lr_store *s, const char *code, const char *name, const char *tz,
                             int breaks, const char *actor, char token[LR_TOKEN_LEN + 1],

@@ -1,0 +1,412 @@
+/*
+ * dispatch — the outbox to KING OF TIME, exactly once (see dispatch.h).
+ */
+#include "service/dispatch.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "service/kot_settings.h"
+#include "service/kot_sync.h"
+#include "sinks/kot_client.h"
+#include "util/log.h"
+#include "util/timefmt.h"
+#include "util/tz.h"
+
+static long env_ms(const char *name, long def)
+{
+    const char *v = getenv(name);
+    char *end;
+    long x;
+    if (!v || !*v)
+        return def;
+    x = strtol(v, &end, 10);
+    return *end || x <= 0 ? def : x;
+}
+
+void dispatch_cfg_default(dispatch_cfg *cfg)
+{
+    cfg->timeout_ms = env_ms("LOGINREC_KOT_TIMEOUT_MS", 10000);
+    cfg->backoff_base_ms = env_ms("LOGINREC_RETRY_BASE_MS", 2000);
+    cfg->backoff_max_ms = env_ms("LOGINREC_RETRY_MAX_MS", 15 * 60 * 1000);
+    cfg->poll_ms = env_ms("LOGINREC_DISPATCH_POLL_MS", 1000);
+    cfg->batch = 200;
+    cfg->sync_interval_s = 3600;
+}
+
+long dispatch_backoff_ms(const dispatch_cfg *cfg, int attempts)
+{
+    double d = (double)cfg->backoff_base_ms;
+    for (int i = 1; i < attempts && d < (double)cfg->backoff_max_ms; i++)
+        d *= 2;
+    if (d > (double)cfg->backoff_max_ms)
+        d = (double)cfg->backoff_max_ms;
+    /* jitter in [0.5, 1.5): many rows failing together do not retry together */
+    return (long)(d * (0.5 + (double)randombytes_uniform(1000) / 1000.0));
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static const char *punch_code(punch_kind k)
+{
+    static const char *const codes[] = {"?", "1", "2", "3", "4"};
+    return (int)k >= 1 && (int)k <= 4 ? codes[k] : "?";
+}
+
+static void record(lr_store *s, const lr_delivery *d, const kot_reply *r, const char *outcome)
+{
+    char answer[1025];
+    lr_attempt a;
+    snprintf(answer, sizeof answer, "%.*s", (int)(r->body.len < 1024 ? r->body.len : 1024),
+             r->body.data ? r->body.data : "");
+    a = (lr_attempt){d->id,     (int64_t)time(NULL), (int)r->status, outcome, r->request,
+                     answer,    r->duration_ms};
+    if (store_attempt_record(s, &a, NULL) != LR_OK)
+        log_warn("could not record the attempt of outbox row %lld", (long long)d->id);
+}
+
+typedef struct find_ctx {
+    const lr_delivery *d;
+    int found;
+} find_ctx;
+
+static int match_record(void *ctx, const kot_timerecord *r)
+{
+    find_ctx *f = ctx;
+    if (strcmp(r->employee_key, f->d->kot_key) == 0 && r->utc == f->d->utc &&
+        r->code == (int)f->d->kind)
+        f->found = 1;
+    return f->found;
+}
+
+/* Reads the employee-day back. LR_OK with *found set, or LR_EBUSY when
+ * KoT did not answer usefully (the row waits). */
+static lr_status read_back(lr_store *s, kot_client *kc, const lr_delivery *d, int *found,
+                           dispatch_stats *stats)
+{
+    char path[300];
+    kot_reply r;
+    find_ctx f = {d, 0};
+    lr_status st;
+
+    snprintf(path, sizeof path, "/daily-workings/timerecord?start=%s&end=%s%s%s", d->work_day,
+             d->work_day, d->division_code[0] ? "&division=" : "", d->division_code);
+    stats->calls++;
+    if (kot_call(kc, "GET", path, NULL, &r) != KOT_OK) {
+        record(s, d, &r, "read_back_failed");
+        buf_free(&r.body);
+        return LR_EBUSY;
+    }
+    st = kot_parse_timerecords(r.body.data, r.body.len, match_record, &f, NULL);
+    record(s, d, &r, st != LR_OK ? "read_back_malformed" : f.found ? "read_back_found" : "read_back_absent");
+    buf_free(&r.body);
+    *found = f.found;
+    return st == LR_OK ? LR_OK : LR_EBUSY;
+}
+
+static lr_status finish(lr_store *s, const lr_delivery *d, const char *state, const char *result,
+                        int uncertain, int64_t next_at, lr_error *err)
+{
+    return store_outbox_finish(s, d->id, state, result, uncertain, next_at, err);
+}
+
+/* Schedules the next attempt of a claimed row. */
+static lr_status later(lr_store *s, const lr_delivery *d, const dispatch_cfg *cfg, int uncertain,
+                       const char *why, dispatch_stats *stats, lr_error *err)
+{
+    int64_t at = (now_ms() + dispatch_backoff_ms(cfg, d->attempts + 1) + 999) / 1000;
+    stats->retried++;
+    return finish(s, d, "pending", why, uncertain, at, err);
+}
+
+static lr_status deliver(lr_store *s, const lr_company *c, kot_client *kc, const lr_delivery *d,
+                         const dispatch_cfg *cfg, dispatch_stats *stats, lr_error *err)
+{
+    char path[200], body[300], t[32], why[400];
+    kot_reply r;
+    lr_status st;
+    int found = 0;
+
+    /* rows that need no call */
+    if ((d->kind == PUNCH_BREAK_START || d->kind == PUNCH_BREAK_END) && !c->break_punches) {
+        stats->skipped++;
+        return finish(s, d, "done", "breaks_off", 0, 0, err);
+    }
+    if (strcmp(d->action, "retract") == 0) {
+        if (!d->punch_sent) {
+            stats->superseded++;
+            return finish(s, d, "done", "superseded", 0, 0, err);
+        }
+        tf_format_iso(d->utc, tz_offset_at(c->tz, d->utc), t);
+        snprintf(why, sizeof why,
+                 "KING OF TIME's WebAPI cannot delete a punch: remove %s %s of %s (employee "
+                 "%s) in KING OF TIME",
+                 punch_kind_name(d->kind), t, d->work_day, d->employee_code);
+        stats->failed++;
+        return finish(s, d, "failed", why, 0, 0, err);
+    }
+    if (!d->punch_active) {
+        stats->superseded++;
+        return finish(s, d, "done", "superseded", 0, 0, err);
+    }
+    if (!d->kot_key[0]) {
+        snprintf(why, sizeof why,
+                 "employee %s has no KING OF TIME key: run 'loginrec kot sync %s', then "
+                 "'loginrec outbox retry %s'",
+                 d->employee_code, c->code, c->code);
+        stats->failed++;
+        return finish(s, d, "failed", why, 0, 0, err);
+    }
+    if ((st = store_outbox_claim(s, d->id, err)) != LR_OK)
+        return st == LR_EBUSY ? LR_OK : st; /* another worker has it */
+
+    if (d->uncertain) {
+        if (read_back(s, kc, d, &found, stats) != LR_OK)
+            return later(s, d, cfg, 1, "could not check what reached KING OF TIME", stats, err);
+        if (found) {
+            stats->already_there++;
+            return finish(s, d, "done", "already_there", 0, 0, err);
+        }
+    }
+    /* KoT wants JST times with seconds; `date` is the work day */
+    tf_format_iso(d->utc, 9 * 3600, t);
+    snprintf(path, sizeof path, "/daily-workings/timerecord/%s", d->kot_key);
+    snprintf(body, sizeof body, "{\"date\":\"%s\",\"time\":\"%s\",\"code\":\"%s\"%s%s%s}",
+             d->work_day, t, punch_code(d->kind), d->division_code[0] ? ",\"divisionCode\":\"" : "",
+             d->division_code, d->division_code[0] ? "\"" : "");
+    stats->calls++;
+    kot_call(kc, "POST", path, body, &r);
+    record(s, d, &r, kot_outcome_name(r.outcome));
+    snprintf(why, sizeof why, "%s", r.reason);
+    buf_free(&r.body);
+    switch (r.outcome) {
+    case KOT_OK:
+        stats->sent++;
+        return finish(s, d, "done", "sent", 0, 0, err);
+    case KOT_RATE_LIMITED:
+    case KOT_RETRY:
+        /* did not take effect; an earlier doubt stays */
+        return later(s, d, cfg, d->uncertain, why, stats, err);
+    case KOT_UNKNOWN:
+        return later(s, d, cfg, 1, why, stats, err);
+    case KOT_AUTH:
+        stats->failed++;
+        snprintf(why + strlen(why), sizeof why - strlen(why),
+                 " — KING OF TIME refused the token: check it and the allowed IP addresses");
+        return finish(s, d, "failed", why, d->uncertain, 0, err);
+    case KOT_REJECTED:
+        stats->failed++;
+        return finish(s, d, "failed", why, d->uncertain, 0, err);
+    }
+    return LR_OK;
+}
+
+lr_status dispatch_company(lr_store *s, const lr_company *c, const lr_secrets *sec,
+                           const dispatch_cfg *cfg, dispatch_stats *stats, lr_error *err)
+{
+    lr_delivery *rows;
+    kot_client *kc = NULL;
+    size_t n = 0;
+    lr_status st;
+
+    if (!c->punch_delivery)
+        return LR_OK;
+    rows = calloc((size_t)cfg->batch, sizeof *rows);
+    if (!rows)
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    st = store_outbox_due(s, c->id, (int64_t)time(NULL), rows, (size_t)cfg->batch, &n, err);
+    if (st == LR_OK && n > 0)
+        st = kot_settings_client(s, c, sec, cfg->timeout_ms, &kc, err);
+    for (size_t i = 0; st == LR_OK && i < n; i++)
+        st = deliver(s, c, kc, &rows[i], cfg, stats, err);
+    kot_client_free(kc);
+    free(rows);
+    return st;
+}
+
+/* ---- the background thread ---- */
+
+struct dispatcher {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int stop, kicked;
+    lr_store *s;
+    lr_secrets sec;
+    dispatch_cfg cfg;
+    struct {
+        int64_t company_id, at;
+    } tried[64]; /* last sync attempt per company, so failures wait too */
+    size_t ntried;
+};
+
+typedef struct companies {
+    lr_company *v;
+    size_t n, cap;
+} companies;
+
+static int keep_company(void *ctx, const lr_company *c)
+{
+    companies *cs = ctx;
+    if (cs->n == cs->cap) {
+        size_t cap = cs->cap ? cs->cap * 2 : 8;
+        lr_company *v = realloc(cs->v, cap * sizeof *v);
+        if (!v)
+            return 1;
+        cs->v = v;
+        cs->cap = cap;
+    }
+    cs->v[cs->n++] = *c;
+    return 0;
+}
+
+/* The periodic employee sync: due, outside busy hours, with a token. */
+static void maybe_sync(dispatcher *d, const lr_company *c)
+{
+    int64_t now = (int64_t)time(NULL);
+    kot_sync_stats st;
+    char sealed[8];
+    lr_error err;
+    size_t slot = d->ntried;
+    if (d->cfg.sync_interval_s <= 0 || now - c->kot_synced_at < d->cfg.sync_interval_s ||
+        kot_busy_hours(now))
+        return;
+    for (size_t i = 0; i < d->ntried; i++)
+        if (d->tried[i].company_id == c->id)
+            slot = i;
+    if (slot < d->ntried && now - d->tried[slot].at < d->cfg.sync_interval_s)
+        return; /* a failed sync waits one interval, like a successful one */
+    if (slot == d->ntried && d->ntried < sizeof d->tried / sizeof d->tried[0])
+        d->ntried++;
+    else if (slot == d->ntried)
+        slot = (size_t)(c->id % (int64_t)d->ntried);
+    d->tried[slot].company_id = c->id;
+    d->tried[slot].at = now;
+    if (store_secret_get(d->s, c->id, KOT_SECRET_NAME, sealed, sizeof sealed, NULL) == LR_ENOTFOUND)
+        return; /* KoT not set up for this company */
+    if (kot_sync_company(d->s, c->code, &d->sec, d->cfg.timeout_ms, "sync-job", &st, &err) != LR_OK) {
+        log_warn("kot sync of company %s: %s", c->code, err.message);
+    } else {
+        char summary[200];
+        kot_sync_summary(&st, summary, sizeof summary);
+        log_info("kot sync of company %s: %s", c->code, summary);
+    }
+}
+
+static void *run(void *arg)
+{
+    dispatcher *d = arg;
+    size_t recovered = 0;
+    lr_error err;
+
+    if (store_outbox_recover(d->s, &recovered, &err) != LR_OK)
+        log_error("dispatcher: %s", err.message);
+    else if (recovered)
+        log_warn("dispatcher: %zu punch(es) were in flight when the last process stopped; "
+                 "they will be checked in KING OF TIME before any is sent again",
+                 recovered);
+    for (;;) {
+        companies cs = {0};
+        size_t work = 0;
+        pthread_mutex_lock(&d->mu);
+        if (d->stop) {
+            pthread_mutex_unlock(&d->mu);
+            break;
+        }
+        d->kicked = 0;
+        pthread_mutex_unlock(&d->mu);
+
+        if (store_companies_list(d->s, keep_company, &cs, &err) != LR_OK)
+            log_error("dispatcher: %s", err.message);
+        for (size_t i = 0; i < cs.n; i++)
+            maybe_sync(d, &cs.v[i]);
+        for (size_t i = 0; i < cs.n; i++) {
+            dispatch_stats st = {0};
+            if (!cs.v[i].punch_delivery)
+                continue;
+            lr_error_clear(&err);
+            if (dispatch_company(d->s, &cs.v[i], &d->sec, &d->cfg, &st, &err) != LR_OK &&
+                err.code != LR_ENOTFOUND)
+                log_error("dispatcher: company %s: %s", cs.v[i].code, err.message);
+            work += st.calls + st.superseded + st.skipped + st.failed;
+            if (st.calls)
+                log_info("dispatcher: company %s: %zu sent, %zu already there, %zu to retry, "
+                         "%zu failed",
+                         cs.v[i].code, st.sent, st.already_there, st.retried, st.failed);
+        }
+        free(cs.v);
+
+        pthread_mutex_lock(&d->mu);
+        if (!d->stop && !d->kicked && work == 0) {
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += d->cfg.poll_ms / 1000;
+            until.tv_nsec += (d->cfg.poll_ms % 1000) * 1000000;
+            if (until.tv_nsec >= 1000000000) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000;
+            }
+            pthread_cond_timedwait(&d->cv, &d->mu, &until);
+        }
+        pthread_mutex_unlock(&d->mu);
+    }
+    return NULL;
+}
+
+lr_status dispatcher_start(const char *db, const lr_secrets *sec, const dispatch_cfg *cfg,
+                           dispatcher **out, lr_error *err)
+{
+    dispatcher *d = calloc(1, sizeof *d);
+    lr_status st;
+    if (!d)
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    if ((st = store_open(db, &d->s, err)) != LR_OK) {
+        free(d);
+        return st;
+    }
+    d->sec = *sec;
+    d->cfg = *cfg;
+    pthread_mutex_init(&d->mu, NULL);
+    pthread_cond_init(&d->cv, NULL);
+    if (pthread_create(&d->thread, NULL, run, d) != 0) {
+        store_close(d->s);
+        free(d);
+        return lr_fail(err, LR_ENOMEM, "cannot start the dispatcher thread");
+    }
+    *out = d;
+    return LR_OK;
+}
+
+void dispatcher_kick(dispatcher *d)
+{
+    pthread_mutex_lock(&d->mu);
+    d->kicked = 1;
+    pthread_cond_signal(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+}
+
+void dispatcher_stop(dispatcher *d)
+{
+    if (!d)
+        return;
+    pthread_mutex_lock(&d->mu);
+    d->stop = 1;
+    pthread_cond_signal(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+    pthread_join(d->thread, NULL);
+    store_close(d->s);
+    sodium_memzero(&d->sec, sizeof d->sec);
+    pthread_cond_destroy(&d->cv);
+    pthread_mutex_destroy(&d->mu);
+    free(d);
+}

@@ -1,0 +1,205 @@
+/*
+ * kot_sync — employees and divisions from KING OF TIME (see kot_sync.h).
+ */
+#include "service/kot_sync.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "service/admin.h"
+#include "service/kot_settings.h"
+#include "sinks/kot_reply.h"
+
+int kot_busy_hours(int64_t utc)
+{
+    int64_t m = ((utc + 9 * 3600) % 86400 + 86400) % 86400 / 60; /* JST minute of day */
+    return (m >= 8 * 60 + 30 && m < 10 * 60) || (m >= 17 * 60 + 30 && m < 18 * 60 + 30);
+}
+
+void kot_sync_summary(const kot_sync_stats *st, char *out, size_t outsz)
+{
+    snprintf(out, outsz, "%zu added, %zu updated, %zu deleted, %zu restored", st->added,
+             st->updated, st->deleted, st->restored);
+}
+
+/* Everything a sync compares, held for the transaction. */
+typedef struct sync_ctx {
+    lr_store *s;
+    const lr_company *c;
+    lr_employee *local; /* all employees of the company */
+    size_t nlocal, cap;
+    unsigned char *seen; /* local[i] is in KoT */
+    kot_sync_stats *stats;
+    lr_status st;
+    lr_error *err;
+} sync_ctx;
+
+static int keep_local(void *ctx, const lr_employee *e)
+{
+    sync_ctx *k = ctx;
+    if (k->nlocal == k->cap) {
+        size_t cap = k->cap ? k->cap * 2 : 64;
+        lr_employee *v = realloc(k->local, cap * sizeof *v);
+        if (!v) {
+            k->st = lr_fail(k->err, LR_ENOMEM, "out of memory reading employees");
+            return 1;
+        }
+        k->local = v;
+        k->cap = cap;
+    }
+    k->local[k->nlocal++] = *e;
+    return 0;
+}
+
+static int put_division(void *ctx, const kot_division *d)
+{
+    sync_ctx *k = ctx;
+    lr_division have, dv = {0};
+    lr_status st = store_division_get(k->s, k->c->id, d->code, &have, NULL);
+    dv.company_id = k->c->id;
+    snprintf(dv.code, sizeof dv.code, "%s", d->code);
+    snprintf(dv.name, sizeof dv.name, "%s", d->name);
+    /* the API has no day-change time: keep what was set here */
+    dv.day_change_min = st == LR_OK ? have.day_change_min : 0;
+    if (st == LR_OK && strcmp(have.name, dv.name) == 0)
+        return 0;
+    k->st = store_division_upsert(k->s, &dv, k->err);
+    k->stats->divisions++;
+    return k->st != LR_OK;
+}
+
+static lr_employee *find_local(sync_ctx *k, const char *key, const char *code)
+{
+    for (size_t i = 0; i < k->nlocal; i++)
+        if (k->local[i].kot_key[0] && strcmp(k->local[i].kot_key, key) == 0)
+            return &k->local[i];
+    /* not synced before: adopt the local employee of the same code */
+    for (size_t i = 0; i < k->nlocal; i++)
+        if (!k->local[i].kot_key[0] && strcmp(k->local[i].code, code) == 0)
+            return &k->local[i];
+    return NULL;
+}
+
+static int put_employee(void *ctx, const kot_employee *ke)
+{
+    sync_ctx *k = ctx;
+    lr_employee *e = find_local(k, ke->key, ke->code), want;
+    int64_t div = 0;
+
+    if (ke->division_code && ke->division_code[0]) {
+        lr_division d;
+        if (store_division_get(k->s, k->c->id, ke->division_code, &d, NULL) == LR_OK)
+            div = d.id;
+    }
+    if (!e) {
+        memset(&want, 0, sizeof want);
+        want.company_id = k->c->id;
+        snprintf(want.code, sizeof want.code, "%s", ke->code);
+        snprintf(want.last_name, sizeof want.last_name, "%s", ke->last_name);
+        snprintf(want.first_name, sizeof want.first_name, "%s", ke->first_name);
+        snprintf(want.kot_key, sizeof want.kot_key, "%s", ke->key);
+        want.division_id = div;
+        k->st = store_employee_insert(k->s, &want, k->err);
+        k->stats->added++;
+        return k->st != LR_OK;
+    }
+    k->seen[e - k->local] = 1;
+    want = *e;
+    snprintf(want.code, sizeof want.code, "%s", ke->code);
+    snprintf(want.last_name, sizeof want.last_name, "%s", ke->last_name);
+    snprintf(want.first_name, sizeof want.first_name, "%s", ke->first_name);
+    snprintf(want.kot_key, sizeof want.kot_key, "%s", ke->key);
+    want.division_id = div;
+    want.deleted = 0;
+    if (e->deleted)
+        k->stats->restored++;
+    else if (strcmp(want.code, e->code) || strcmp(want.last_name, e->last_name) ||
+             strcmp(want.first_name, e->first_name) || strcmp(want.kot_key, e->kot_key) ||
+             want.division_id != e->division_id)
+        k->stats->updated++;
+    else {
+        k->stats->unchanged++;
+        return 0;
+    }
+    k->st = store_employee_update(k->s, &want, k->err);
+    return k->st != LR_OK;
+}
+
+/* GETs path; LR_EBUSY when KoT says "later" (busy hours, rate, 5xx). */
+static lr_status fetch(kot_client *kc, const char *path, kot_reply *r, lr_error *err)
+{
+    kot_outcome o = kot_call(kc, "GET", path, NULL, r);
+    if (o == KOT_OK)
+        return LR_OK;
+    if (o == KOT_RETRY || o == KOT_UNKNOWN || o == KOT_RATE_LIMITED)
+        return lr_fail(err, LR_EBUSY, "KING OF TIME %s: %s; try again later", path, r->reason);
+    if (o == KOT_AUTH)
+        return lr_fail(err, LR_EAUTH,
+                       "KING OF TIME refused the token (%s): check the token and that this "
+                       "server's address is allowed",
+                       r->reason);
+    return lr_fail(err, LR_EIO, "KING OF TIME %s: %s", path, r->reason);
+}
+
+lr_status kot_sync_company(lr_store *s, const char *code, const lr_secrets *sec, long timeout_ms,
+                           const char *actor, kot_sync_stats *stats, lr_error *err)
+{
+    lr_company c;
+    kot_client *kc = NULL;
+    kot_reply divs = {0}, emps = {0};
+    sync_ctx k = {0};
+    char summary[200];
+    lr_status st;
+
+    memset(stats, 0, sizeof *stats);
+    if ((st = store_company_get(s, code, &c, err)) != LR_OK ||
+        (st = kot_settings_client(s, &c, sec, timeout_ms, &kc, err)) != LR_OK)
+        return st;
+    /* read both before writing anything: a failure leaves the store as is */
+    st = fetch(kc, "/divisions", &divs, err);
+    if (st == LR_OK)
+        st = fetch(kc, "/employees?includeResigner=false", &emps, err);
+    kot_client_free(kc);
+    if (st != LR_OK)
+        goto out;
+    if ((st = store_begin(s, err)) != LR_OK)
+        goto out;
+    k = (sync_ctx){s, &c, NULL, 0, 0, NULL, stats, LR_OK, err};
+    st = kot_parse_divisions(divs.body.data, divs.body.len, put_division, &k, err);
+    if (st == LR_OK)
+        st = k.st;
+    if (st == LR_OK)
+        st = store_employees_list(s, c.id, keep_local, &k, err);
+    if (st == LR_OK && (st = k.st) == LR_OK && !(k.seen = calloc(k.nlocal + 1, 1)))
+        st = lr_fail(err, LR_ENOMEM, "out of memory");
+    if (st == LR_OK)
+        st = kot_parse_employees(emps.body.data, emps.body.len, put_employee, &k, err);
+    if (st == LR_OK)
+        st = k.st;
+    /* employees KoT no longer lists: deleted, links and history kept */
+    for (size_t i = 0; st == LR_OK && i < k.nlocal; i++) {
+        if (k.seen[i] || k.local[i].deleted)
+            continue;
+        k.local[i].deleted = 1;
+        st = store_employee_update(s, &k.local[i], err);
+        stats->deleted++;
+    }
+    kot_sync_summary(stats, summary, sizeof summary);
+    if (st == LR_OK)
+        st = store_company_sync_result(s, c.id, (int64_t)time(NULL), summary, err);
+    st = admin_commit_audited(s, st, c.id, actor, "kot.sync", summary, err);
+out:
+    if (st != LR_OK) {
+        /* the status screen shows the last failure too */
+        char why[256];
+        snprintf(why, sizeof why, "failed: %.240s", err ? err->message : "error");
+        store_company_sync_result(s, c.id, 0, why, NULL);
+    }
+    free(k.local);
+    free(k.seen);
+    buf_free(&divs.body);
+    buf_free(&emps.body);
+    return st;
+}
