@@ -33,6 +33,10 @@ add_test(NAME e2e_links
          COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/links.sh ${CMAKE_BINARY_DIR})
 set_tests_properties(e2e_links PROPERTIES LABELS e2e TIMEOUT 300)
 
+add_test(NAME e2e_kot
+         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/kot.sh ${CMAKE_BINARY_DIR})
+set_tests_properties(e2e_kot PROPERTIES LABELS e2e TIMEOUT 600)
+
 add_test(NAME e2e_demo
          COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/demo.sh ${CMAKE_BINARY_DIR})
 set_tests_properties(e2e_demo PROPERTIES LABELS e2e TIMEOUT 300)

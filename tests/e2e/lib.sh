@@ -18,6 +18,9 @@ cleanup() {
     if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
         kill -9 "$SERVER_PID" 2>/dev/null || true
     fi
+    if [ -n "${SIM_PID:-}" ] && kill -0 "$SIM_PID" 2>/dev/null; then
+        kill "$SIM_PID" 2>/dev/null || true
+    fi
     if [ "$FAILS" -eq 0 ]; then rm -rf "$T"; else echo "kept $T for inspection"; fi
 }
 trap cleanup EXIT
@@ -34,9 +37,10 @@ expect_eq() {
 # json_get JSON PYTHON-EXPRESSION-ON-j
 json_get() { printf '%s' "$1" | python3 -c "import json,sys; j=json.load(sys.stdin); print($2)"; }
 
+# start_server [loginrecd options]
 start_server() {
-    : > "$T/server.log"
-    "$LRD" --db "$LOGINREC_DB" --listen 127.0.0.1:0 --threads 2 2>>"$T/server.log" &
+    echo "--- start_server $*" >> "$T/server.log"
+    "$LRD" --db "$LOGINREC_DB" --listen 127.0.0.1:0 --threads 2 "$@" 2>>"$T/server.log" &
     SERVER_PID=$!
     PORT=""
     for _ in $(seq 1 100); do
@@ -60,4 +64,46 @@ http() {
 finish() {
     echo "$PASSES passed, $FAILS failed"
     [ "$FAILS" -eq 0 ]
+}
+
+# start_sim TOKEN [BUDGET]: the KING OF TIME simulator on a free port; sets
+# SIM (its base URL). Stopped by the EXIT trap (and by itself after 10 min).
+SIM_PID=""
+start_sim() {
+    : > "$T/sim.log"
+    python3 "$(dirname "${BASH_SOURCE[0]}")/../sim/kot/kot_sim.py" --token "$1" \
+        --budget "${2:-0}" --max-seconds 600 >"$T/sim.log" 2>&1 &
+    SIM_PID=$!
+    SIM=""
+    for _ in $(seq 1 100); do
+        SIM=$(sed -n 's#^listening on \(http://.*\)$#\1#p' "$T/sim.log")
+        [ -n "$SIM" ] && break
+        kill -0 "$SIM_PID" 2>/dev/null || { cat "$T/sim.log"; echo "simulator died"; exit 1; }
+        sleep 0.1
+    done
+    [ -n "$SIM" ] || { echo "simulator did not start"; exit 1; }
+}
+
+# sim METHOD PATH [JSON]: a control call to the simulator; prints the answer.
+sim() {
+    if [ $# -ge 3 ]; then
+        curl -sS --max-time 10 -X "$1" "$SIM$2" -H 'Content-Type: application/json' --data-binary "$3"
+    else
+        curl -sS --max-time 10 -X "$1" "$SIM$2"
+    fi
+}
+
+stop_sim() {
+    if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then kill "$SIM_PID" 2>/dev/null || true; fi
+}
+
+# wait_for SECONDS COMMAND...: polls COMMAND (every 0.2 s) until it succeeds.
+wait_for() {
+    local limit=$1; shift
+    local end=$((SECONDS + limit))
+    while [ $SECONDS -lt $end ]; do
+        if "$@"; then return 0; fi
+        sleep 0.2
+    done
+    return 1
 }
