@@ -22,6 +22,7 @@ set(LR_TEST_ARGS_test_csv ${CMAKE_SOURCE_DIR}/tests/cases/csv)
 lr_unit_test(test_csv tests/unit/cases.c)
 lr_unit_test(test_encoding)
 lr_unit_test(test_link_csv)
+lr_unit_test(test_kot_reply)
 lr_unit_test(test_links tests/unit/fixture.c tests/unit/cases.c)
 target_link_libraries(test_links PRIVATE PkgConfig::SQLITE3)
 

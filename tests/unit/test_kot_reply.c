@@ -1,0 +1,156 @@
+/*
+ * test_kot_reply — what KING OF TIME answers mean, and the JSON of its
+ * lists; the dispatcher's backoff and the busy-hours clock.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "service/dispatch.h"
+#include "service/kot_sync.h"
+#include "sinks/kot_reply.h"
+#include "util/timefmt.h"
+
+static kot_outcome classify(kot_transport t, long status, const char *body, char *why)
+{
+    return kot_classify(t, status, body, body ? strlen(body) : 0, why, 300);
+}
+
+static void outcomes(void **state)
+{
+    char why[300];
+    assert_int_equal(classify(KOT_T_ANSWERED, 201, "{}", why), KOT_OK);
+    assert_int_equal(classify(KOT_T_ANSWERED, 200, NULL, why), KOT_OK);
+    /* a rate limit in every form KoT uses */
+    assert_int_equal(classify(KOT_T_ANSWERED, 429, NULL, why), KOT_RATE_LIMITED);
+    assert_int_equal(classify(KOT_T_ANSWERED, 400, "{\"code\":\"303\",\"message\":\"Too Many Requests\"}", why),
+                     KOT_RATE_LIMITED);
+    assert_non_null(strstr(why, "Too Many Requests"));
+    assert_int_equal(classify(KOT_T_ANSWERED, 403, "{\"errors\":[{\"message\":\"x\",\"code\":303}]}", why),
+                     KOT_RATE_LIMITED);
+    /* even inside a 2xx, a 303 body did not record anything */
+    assert_int_equal(classify(KOT_T_ANSWERED, 200, "{\"code\":303}", why), KOT_RATE_LIMITED);
+    /* may have taken effect */
+    assert_int_equal(classify(KOT_T_NO_ANSWER, 0, NULL, why), KOT_UNKNOWN);
+    assert_int_equal(classify(KOT_T_ANSWERED, 500, "oops", why), KOT_UNKNOWN);
+    assert_int_equal(classify(KOT_T_ANSWERED, 503, NULL, why), KOT_UNKNOWN);
+    /* did not */
+    assert_int_equal(classify(KOT_T_NOT_SENT, 0, NULL, why), KOT_RETRY);
+    /* refusals, with the API's words */
+    assert_int_equal(classify(KOT_T_ANSWERED, 400,
+                              "{\"errors\":[{\"message\":\"employee key is not found\",\"code\":105}]}", why),
+                     KOT_REJECTED);
+    assert_string_equal(why, "HTTP 400: employee key is not found");
+    assert_int_equal(classify(KOT_T_ANSWERED, 401, NULL, why), KOT_AUTH);
+    assert_int_equal(classify(KOT_T_ANSWERED, 403, "{\"errors\":[{\"message\":\"ip\"}]}", why), KOT_AUTH);
+}
+
+typedef struct seen {
+    int n;
+    char last[64];
+    int64_t utc;
+    int code;
+} seen;
+
+static int on_emp(void *ctx, const kot_employee *e)
+{
+    seen *s = ctx;
+    s->n++;
+    snprintf(s->last, sizeof s->last, "%s/%s/%s %s/%s", e->key, e->code, e->last_name,
+             e->first_name, e->division_code ? e->division_code : "-");
+    return 0;
+}
+
+static int on_rec(void *ctx, const kot_timerecord *r)
+{
+    seen *s = ctx;
+    s->n++;
+    snprintf(s->last, sizeof s->last, "%s %s", r->employee_key, r->date);
+    s->utc = r->utc;
+    s->code = r->code;
+    return 0;
+}
+
+static void parses_lists(void **state)
+{
+    const char *emps = "[{\"key\":\"a1\",\"code\":\"0012\",\"lastName\":\"勤怠\",\"firstName\":\"花子\","
+                       "\"divisionCode\":\"HQ\",\"gender\":\"female\"},"
+                       "{\"key\":\"a2\",\"code\":\"1000\"}]";
+    const char *recs = "[{\"date\":\"2026-11-16\",\"dailyWorkings\":[{\"date\":\"2026-11-16\","
+                       "\"employeeKey\":\"a1\",\"timeRecord\":[{\"time\":\"2026-11-17T01:10:00+09:00\","
+                       "\"code\":\"2\"}]}]}]";
+    seen s = {0};
+    lr_error err;
+    int64_t want;
+    assert_int_equal(kot_parse_employees(emps, strlen(emps), on_emp, &s, &err), LR_OK);
+    assert_int_equal(s.n, 2);
+    assert_string_equal(s.last, "a2/1000/ /-");
+    memset(&s, 0, sizeof s);
+    assert_int_equal(kot_parse_timerecords(recs, strlen(recs), on_rec, &s, &err), LR_OK);
+    assert_int_equal(s.n, 1);
+    /* the work day comes from KoT, not from the time's calendar day */
+    assert_string_equal(s.last, "a1 2026-11-16");
+    assert_int_equal(tf_parse_iso("2026-11-16T16:10:00Z", &want, &(int){0}, NULL), LR_OK);
+    assert_int_equal(s.utc, want);
+    assert_int_equal(s.code, 2);
+}
+
+static void refuses_malformed(void **state)
+{
+    seen s = {0};
+    lr_error err;
+    assert_int_equal(kot_parse_employees("{\"errors\":[]}", 13, on_emp, &s, &err), LR_EINVAL);
+    assert_int_equal(kot_parse_employees("[{\"code\":\"1\"}]", 14, on_emp, &s, &err), LR_EINVAL);
+    assert_int_equal(kot_parse_employees("[", 1, on_emp, &s, &err), LR_EINVAL);
+    const char *bad_time = "[{\"date\":\"2026-11-16\",\"dailyWorkings\":[{\"employeeKey\":"
+                           "\"a\",\"timeRecord\":[{\"time\":\"9 o'clock\"}]}]}]";
+    assert_int_equal(kot_parse_timerecords(bad_time, strlen(bad_time), on_rec, &s, &err),
+                     LR_EINVAL);
+    assert_non_null(strstr(err.message, "malformed"));
+    assert_int_equal(s.n, 0);
+}
+
+static void busy_hours_are_jst(void **state)
+{
+    int64_t t;
+    assert_int_equal(tf_parse_iso("2026-11-16T08:29:59+09:00", &t, &(int){0}, NULL), LR_OK);
+    assert_false(kot_busy_hours(t));
+    assert_true(kot_busy_hours(t + 1));
+    assert_int_equal(tf_parse_iso("2026-11-16T10:00:00+09:00", &t, &(int){0}, NULL), LR_OK);
+    assert_false(kot_busy_hours(t));
+    assert_int_equal(tf_parse_iso("2026-11-16T09:00:00Z", &t, &(int){0}, NULL), LR_OK); /* 18:00 JST */
+    assert_true(kot_busy_hours(t));
+    assert_int_equal(tf_parse_iso("2026-11-16T18:30:00+09:00", &t, &(int){0}, NULL), LR_OK);
+    assert_false(kot_busy_hours(t));
+}
+
+static void backoff_grows_with_jitter_and_a_cap(void **state)
+{
+    dispatch_cfg cfg = {.backoff_base_ms = 1000, .backoff_max_ms = 60000};
+    for (int i = 0; i < 200; i++) {
+        long a1 = dispatch_backoff_ms(&cfg, 1), a3 = dispatch_backoff_ms(&cfg, 3);
+        long a30 = dispatch_backoff_ms(&cfg, 30);
+        assert_in_range(a1, 500, 1500);
+        assert_in_range(a3, 2000, 6000);
+        assert_in_range(a30, 30000, 90000);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(outcomes),
+        cmocka_unit_test(parses_lists),
+        cmocka_unit_test(refuses_malformed),
+        cmocka_unit_test(busy_hours_are_jst),
+        cmocka_unit_test(backoff_grows_with_jitter_and_a_cap),
+    };
+    if (sodium_init() < 0)
+        return 1;
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
