@@ -1,5 +1,6 @@
 #!/bin/sh
-# `make run`: creates the demo database on first use, then starts loginrecd.
+# `make run`: creates the demo database on first use, starts the KING OF
+# TIME simulator for the demo company, then loginrecd (Ctrl-C stops both).
 #   scripts/run.sh BUILD_DIR DB_PATH LISTEN
 set -eu
 BUILD=$1
@@ -9,6 +10,9 @@ if [ ! -f "$DB" ]; then
     echo "Creating the demo database $DB ..."
     sh "$(dirname "$0")/demo.sh" "$BUILD" "$DB"
 fi
+SIM=$(sh "$(dirname "$0")/demo-kot.sh" "$BUILD" "$DB")
+SIM_PID=$(cat "$DB.kot-sim.pid")
+trap 'kill "$SIM_PID" 2>/dev/null || true' EXIT INT TERM
 TOKEN=$(cat "$DB.demo-token" 2>/dev/null || echo "(token file $DB.demo-token missing)")
 FROM=$(date -d "7 days ago" +%F)
 TO=$(date +%F)
@@ -18,12 +22,15 @@ loginrec is starting on http://$LISTEN  (Ctrl-C stops it)
   database:           $DB
   demo company:       DMO (デモ株式会社)
   DMO ingest token:   $TOKEN
+  KING OF TIME:       simulated at $SIM (punches delivered there within seconds)
 
 Try:
   curl -s -H 'Authorization: Bearer $TOKEN' 'http://$LISTEN/api/v1/punches?from=$FROM&to=$TO'
   curl -s -H 'Authorization: Bearer $TOKEN' -H 'Content-Type: application/json' \\
        -d '[{"source":"lanscope","account":"tarouk","host":"PC-TARO","op":"logon","time":"$(date +%F)T09:00:00+09:00"}]' \\
        http://$LISTEN/api/v1/ingest
+  curl -s $SIM/_sim/punches                        # what reached KING OF TIME
+  $BUILD/loginrec --db $DB outbox DMO              # what is waiting or failed
 
 MSG
-exec "$BUILD/loginrecd" --db "$DB" --listen "$LISTEN"
+"$BUILD/loginrecd" --db "$DB" --listen "$LISTEN"

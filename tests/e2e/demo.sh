@@ -19,7 +19,14 @@ expect_eq "山田: overnight sessions stay on their work day" 14 "$(grep -c '^00
 expect_eq "佐藤 (unlinked) has no punches" 0 "$(grep -c '^1003,' <<<"$CSV" || true)"
 expect_eq "unlinked events are kept" 14 "$("$LR" events DMO | grep -c '(unlinked)')"
 
-start_server
+# make run's KING OF TIME simulator: DMO delivers to it
+export LOGINREC_DISPATCH_POLL_MS=100
+SIM=$(KOT_SIM_MAX_SECONDS=300 sh "$(dirname "$0")/../../scripts/demo-kot.sh" "$BUILD" "$LOGINREC_DB")
+SIM_PID=$(cat "$LOGINREC_DB.kot-sim.pid")
+start_server --sync-interval 0
 http GET "/api/v1/punches?from=$FROM&to=$TO" -H "Authorization: Bearer $TOKEN"
 expect_eq "loginrecd serves the demo punches (28 + 13 + 14)" 55 "$(json_get "$BODY" 'len(j)')"
+delivered() { [ "$(curl -s "$SIM/_sim/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("punches_held"))')" = 55 ]; }
+wait_for 60 delivered && ok "the demo punches reach the KoT simulator" || not_ok "the demo punches reach the KoT simulator"
+expect_eq "nothing failed" "# 0 pending, 0 sending, 0 failed, 55 done; delivery on" "$("$LR" outbox DMO | head -1)"
 finish
