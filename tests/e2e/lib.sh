@@ -40,11 +40,12 @@ json_get() { printf '%s' "$1" | python3 -c "import json,sys; j=json.load(sys.std
 # start_server [loginrecd options]
 start_server() {
     echo "--- start_server $*" >> "$T/server.log"
+    local from=$(($(wc -l < "$T/server.log") + 1)) # this start's lines only
     "$LRD" --db "$LOGINREC_DB" --listen 127.0.0.1:0 --threads 2 "$@" 2>>"$T/server.log" &
     SERVER_PID=$!
     PORT=""
     for _ in $(seq 1 100); do
-        PORT=$(sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\).*#\1#p' "$T/server.log" | tail -1)
+        PORT=$(tail -n +"$from" "$T/server.log" | sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\).*#\1#p')
         [ -n "$PORT" ] && break
         kill -0 "$SERVER_PID" 2>/dev/null || { cat "$T/server.log"; echo "server died"; exit 1; }
         sleep 0.1
