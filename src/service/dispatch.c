@@ -17,6 +17,7 @@
 #include "util/log.h"
 #include "util/timefmt.h"
 #include "util/tz.h"
+#include "util/vec.h"
 
 static long env_ms(const char *name, long def)
 {
@@ -258,14 +259,8 @@ typedef struct companies {
 static int keep_company(void *ctx, const lr_company *c)
 {
     companies *cs = ctx;
-    if (cs->n == cs->cap) {
-        size_t cap = cs->cap ? cs->cap * 2 : 8;
-        lr_company *v = realloc(cs->v, cap * sizeof *v);
-        if (!v)
-            return 1;
-        cs->v = v;
-        cs->cap = cap;
-    }
+    if (!vec_room((void **)&cs->v, &cs->cap, cs->n, sizeof *cs->v))
+        return 1;
     cs->v[cs->n++] = *c;
     return 0;
 }

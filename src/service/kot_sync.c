@@ -11,6 +11,7 @@
 #include "service/admin.h"
 #include "service/kot_settings.h"
 #include "sinks/kot_reply.h"
+#include "util/vec.h"
 
 int kot_busy_hours(int64_t utc)
 {
@@ -39,15 +40,9 @@ typedef struct sync_ctx {
 static int keep_local(void *ctx, const lr_employee *e)
 {
     sync_ctx *k = ctx;
-    if (k->nlocal == k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 64;
-        lr_employee *v = realloc(k->local, cap * sizeof *v);
-        if (!v) {
-            k->st = lr_fail(k->err, LR_ENOMEM, "out of memory reading employees");
-            return 1;
-        }
-        k->local = v;
-        k->cap = cap;
+    if (!vec_room((void **)&k->local, &k->cap, k->nlocal, sizeof *k->local)) {
+        k->st = lr_fail(k->err, LR_ENOMEM, "out of memory reading employees");
+        return 1;
     }
     k->local[k->nlocal++] = *e;
     return 0;

@@ -9,6 +9,7 @@
 
 #include "service/ingest.h"
 #include "util/csv.h"
+#include "util/vec.h"
 
 /* What the store holds, loaded once per import or export. */
 typedef struct known {
@@ -21,23 +22,10 @@ typedef struct known {
     int oom;
 } known;
 
-static int grow(void **v, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return 1;
-    size_t c = *cap ? *cap * 2 : 256;
-    void *p = realloc(*v, c * size);
-    if (!p)
-        return 0;
-    *v = p;
-    *cap = c;
-    return 1;
-}
-
 static int keep_employee(void *ctx, const lr_employee *e)
 {
     known *k = ctx;
-    if (!grow((void **)&k->emp, &k->capemp, k->nemp, sizeof *k->emp)) {
+    if (!vec_room((void **)&k->emp, &k->capemp, k->nemp, sizeof *k->emp)) {
         k->oom = 1;
         return 1;
     }
@@ -48,7 +36,7 @@ static int keep_employee(void *ctx, const lr_employee *e)
 static int keep_link(void *ctx, const lr_link *l)
 {
     known *k = ctx;
-    if (!grow((void **)&k->links, &k->caplinks, k->nlinks, sizeof *k->links)) {
+    if (!vec_room((void **)&k->links, &k->caplinks, k->nlinks, sizeof *k->links)) {
         k->oom = 1;
         return 1;
     }
@@ -253,7 +241,7 @@ static lr_status read_rows(const char *file, const char *data, size_t n, links_r
         if (csv_record_blank(&r))
             continue;
         rep->rows++;
-        if (!grow((void **)rows, &cap, *nrows, sizeof **rows)) {
+        if (!vec_room((void **)rows, &cap, *nrows, sizeof **rows)) {
             st = lr_fail(err, LR_ENOMEM, "out of memory reading %s", file);
             goto out;
         }

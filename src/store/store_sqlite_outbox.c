@@ -141,16 +141,22 @@ lr_status sq_outbox_counts(lr_store *base, int64_t company_id, lr_outbox_counts 
     return rc == SQLITE_DONE ? LR_OK : sq_db_fail(s, err, "counting the outbox");
 }
 
+/* Runs an UPDATE; *n gets the rows it changed. */
+static lr_status run_counted(sqlite_store *s, sqlite3_stmt *st, size_t *n, lr_error *err,
+                             const char *doing)
+{
+    lr_status r = sq_run(s, st, err, doing);
+    *n = r == LR_OK ? (size_t)sqlite3_changes(s->db) : 0;
+    return r;
+}
+
 lr_status sq_outbox_recover(lr_store *base, size_t *n, lr_error *err)
 {
     sqlite_store *s = S(base);
     sqlite3_stmt *st = ostmt(s, O_RECOVER, err);
-    lr_status r;
     if (!st)
         return LR_ESTORE;
-    r = sq_run(s, st, err, "recovering the outbox");
-    *n = r == LR_OK ? (size_t)sqlite3_changes(s->db) : 0;
-    return r;
+    return run_counted(s, st, n, err, "recovering the outbox");
 }
 
 lr_status sq_outbox_due(lr_store *base, int64_t company_id, int64_t now, lr_delivery *out,
@@ -226,14 +232,11 @@ lr_status sq_outbox_retry(lr_store *base, int64_t company_id, int64_t now, size_
 {
     sqlite_store *s = S(base);
     sqlite3_stmt *st = ostmt(s, O_RETRY, err);
-    lr_status r;
     if (!st)
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, company_id);
     sqlite3_bind_int64(st, 2, now);
-    r = sq_run(s, st, err, "retrying failed punches");
-    *n = r == LR_OK ? (size_t)sqlite3_changes(s->db) : 0;
-    return r;
+    return run_counted(s, st, n, err, "retrying failed punches");
 }
 
 lr_status sq_attempt_record(lr_store *base, const lr_attempt *a, lr_error *err)
