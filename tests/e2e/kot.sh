@@ -8,6 +8,9 @@
 #   3. below the simulator's budget no request is ever rate-limited
 #   4. 打刻連携 off: nothing is sent; on again: it is
 #   5. 休憩打刻する: on sends codes 3/4, off sends none (even when queued)
+#   6. a refused punch is parked with KoT's reason and sent after
+#      `outbox retry`; a correction is sent as a new punch; the periodic
+#      sync of loginrecd; base URLs other than https or loopback refused
 . "$(dirname "$0")/lib.sh"
 
 export LOGINREC_KOT_TIMEOUT_MS=500 LOGINREC_RETRY_BASE_MS=100 LOGINREC_RETRY_MAX_MS=1000 \
@@ -183,6 +186,39 @@ wait_for 30 outbox_empty || not_ok "day 19 delivered"
 expect_eq "with it off, queued break punches are not sent" "1 2" "$(codes 2026-11-19)"
 expect_eq "they are marked, not lost" 2 \
     "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM outbox WHERE result = 'breaks_off'")"
+
+# --- 6. refused, retried; corrections; the periodic sync; base URLs ------------
+# KoT forgets w03 (no sync here): its punch is refused with 400 and parked
+sim PUT /_sim/employees "$(python3 -c "import json; print(json.dumps([e for e in json.load(open('$T/emps50.json')) if e['key'] != 'w03']))")" >/dev/null
+cat > "$T/day20.json" <<'JSON'
+[{"source":"lanscope","account":"pc03","host":"PC","op":"logon","time":"2026-11-20T09:00:00+09:00"},
+ {"source":"lanscope","account":"pc04","host":"PC","op":"logon","time":"2026-11-20T09:00:00+09:00"},
+ {"source":"lanscope","account":"pc04","host":"PC","op":"logoff","time":"2026-11-20T17:00:00+09:00"}]
+JSON
+"$LR" ingest ACM "$T/day20.json" >/dev/null
+failed_one() { "$LR" outbox ACM | head -1 | grep -q '^# 0 pending, 0 sending, 1 failed'; }
+wait_for 30 failed_one && ok "a punch KoT refuses is parked as failed" || not_ok "a punch KoT refuses is parked as failed"
+expect_eq "with KoT's reason" "HTTP 400: employee key w03 is not found"     "$("$LR" outbox ACM --failed | awk -F'\t' 'NR==3 {print $9}')"
+sim PUT /_sim/employees "$(cat "$T/emps50.json")" >/dev/null
+expect_eq "outbox retry requeues it" "1 failed punch(es) queued again" "$("$LR" outbox retry ACM)"
+wait_for 30 outbox_empty && ok "and it is delivered" || not_ok "and it is delivered"
+expect_eq "w03's clock-in arrived once" 1     "$(json_get "$(sim GET /_sim/punches)" "sum(1 for p in j if p['employeeKey']=='w03' and p['date']=='2026-11-20')")"
+# a shutdown logoff that arrives late: the later clock-out is sent as a new punch
+echo '[{"source":"lanscope","account":"pc04","host":"PC","op":"logoff","time":"2026-11-20T19:30:00+09:00"}]' > "$T/late.json"
+"$LR" ingest ACM "$T/late.json" >/dev/null
+wait_for 30 outbox_empty || not_ok "correction delivered"
+expect_eq "the correction is a second clock-out in KoT" "1@09:00 2@17:00 2@19:30"     "$(json_get "$(sim GET /_sim/punches)" "' '.join(sorted(p['code']+'@'+p['time'][11:16] for p in j if p['employeeKey']=='w04' and p['date']=='2026-11-20'))")"
+# the periodic sync of loginrecd picks up a new employee by itself
+kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+sim PUT /_sim/employees "$(python3 -c "import json; e=json.load(open('$T/emps50.json')); e.append({'key':'w99','code':'2099','lastName':'新人','firstName':'太郎'}); print(json.dumps(e))")" >/dev/null
+sqlite3 "$LOGINREC_DB" "UPDATE companies SET kot_synced_at = 0"
+start_server --sync-interval 60
+newcomer() { "$LR" links export ACM --kind lanscope --encoding utf-8 | grep -q '"2099","新人 太郎"'; }
+wait_for 30 newcomer && ok "loginrecd's periodic sync adds a new employee" || not_ok "loginrecd's periodic sync adds a new employee"
+OUT=$("$LR" kot set ACM --base-url http://kot.example.com/v1.0 2>&1) && RC=0 || RC=$?
+expect_eq "plain http is refused for a non-loopback host" "1" "$RC"
+OUT=$("$LR" kot set ACM --rate 0 2>&1) && RC=0 || RC=$?
+expect_eq "a zero rate is refused" "1" "$RC"
 
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 finish
