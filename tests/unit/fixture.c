@@ -66,6 +66,26 @@ int fixture_company(lr_store *s, lr_company *c)
     return 0;
 }
 
+int fixture_fx_setup(void **state, const char *name)
+{
+    fx *f = calloc(1, sizeof *f);
+    if (!f || !(f->s = fixture_store_open(name, f->path, sizeof f->path)) ||
+        fixture_company(f->s, &f->c) != 0) {
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+int fixture_fx_teardown(void **state)
+{
+    fx *f = *state;
+    fixture_store_close(f->s, f->path);
+    free(f);
+    return 0;
+}
+
 void fixture_sql(const char *path, const char *sql)
 {
     sqlite3 *db;

@@ -20,6 +20,17 @@ void fixture_store_close(lr_store *s, const char *path);
  * reason printed. */
 int fixture_company(lr_store *s, lr_company *c);
 
+/* A test's state: a fresh store holding fixture_company. */
+typedef struct fx {
+    char path[512];
+    lr_store *s;
+    lr_company c;
+} fx;
+
+/* cmocka setup / teardown for an fx named after the test file (name). */
+int fixture_fx_setup(void **state, const char *name);
+int fixture_fx_teardown(void **state);
+
 /* Runs one SQL statement on the file directly (what no store call does,
  * like a fault trigger); fails the test on error. */
 void fixture_sql(const char *path, const char *sql);

@@ -25,33 +25,22 @@
 #define CASES "tests/cases/links/"
 #define HEADER "連携種別,種別コード,打刻先アカウント,姓・名,サービスアカウント\r\n"
 
-typedef struct fx {
-    char path[512];
-    lr_store *s;
-    lr_company c;
-} fx;
-
 static int setup(void **state)
 {
-    fx *f = calloc(1, sizeof *f);
     lr_error err;
-    if (!f || !(f->s = fixture_store_open("links", f->path, sizeof f->path)) ||
-        fixture_company(f->s, &f->c) != 0)
+    if (fixture_fx_setup(state, "links") != 0)
         return -1;
-    if (admin_employee_add(f->s, "ACM", "2000", "山田", "一郎", NULL, "test", &err) != LR_OK) {
+    if (admin_employee_add(((fx *)*state)->s, "ACM", "2000", "山田", "一郎", NULL, "test", &err) !=
+        LR_OK) {
         fprintf(stderr, "setup: %s\n", err.message);
         return -1;
     }
-    *state = f;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fx *f = *state;
-    fixture_store_close(f->s, f->path);
-    free(f);
-    return 0;
+    return fixture_fx_teardown(state);
 }
 
 /* The export, as a malloc'ed string (caller frees). */

@@ -19,28 +19,16 @@
 #include "sinks/ledger.h"
 #include "store/store.h"
 
-typedef struct fx {
-    char path[512];
-    lr_store *s;
-    lr_company c;
-} fx;
-
 static int setup(void **state)
 {
-    fx *f = calloc(1, sizeof *f);
-    if (!f || !(f->s = fixture_store_open("service", f->path, sizeof f->path)) ||
-        fixture_company(f->s, &f->c) != 0)
+    if (fixture_fx_setup(state, "service") != 0)
         return -1;
-    *state = f;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fx *f = *state;
-    fixture_store_close(f->s, f->path);
-    free(f);
-    return 0;
+    return fixture_fx_teardown(state);
 }
 
 /* Ingests a JSON body; returns the result, failing the test on error. */
