@@ -20,6 +20,11 @@
 #include "store/store.h"
 #include "util/log.h"
 
+static void kick(void *ctx)
+{
+    dispatcher_kick(ctx);
+}
+
 static void usage(FILE *f)
 {
     fprintf(f, "usage: loginrecd [--db PATH] [--listen HOST:PORT] [--threads N]\n"
@@ -93,20 +98,9 @@ int main(int argc, char **argv)
         log_error("%s", err.message);
         return 1;
     }
+    memset(&app, 0, sizeof app);
     app.pool = pool;
-    if (http_server_start(listen, threads, &app, &srv, &err) != LR_OK) {
-        log_error("%s", err.message);
-        store_pool_close(pool);
-        return 1;
-    }
-    {
-        const char *host = listen;
-        char h[256];
-        const char *colon = strrchr(listen, ':');
-        snprintf(h, sizeof h, "%.*s", (int)(colon - host), host);
-        log_info("loginrecd %s listening on http://%s:%d (database %s)", LR_VERSION, h,
-                 http_server_port(srv), db);
-    }
+    /* the KoT worker first, so the HTTP side can wake it from the start */
     if (kot) {
         char key_path[600];
         lr_secrets sec;
@@ -118,9 +112,26 @@ int main(int argc, char **argv)
             log_warn("KING OF TIME worker not started: %s", err.message);
         else if (dispatcher_start(db, &sec, &cfg, &disp, &err) != LR_OK)
             log_warn("KING OF TIME worker not started: %s", err.message);
-        else
+        else {
             log_info("KING OF TIME worker started (employee sync every %lds)", sync_interval);
+            app.punches_queued = kick;
+            app.punches_queued_ctx = disp;
+        }
         sodium_memzero(&sec, sizeof sec);
+    }
+    if (http_server_start(listen, threads, &app, &srv, &err) != LR_OK) {
+        log_error("%s", err.message);
+        dispatcher_stop(disp);
+        store_pool_close(pool);
+        return 1;
+    }
+    {
+        const char *host = listen;
+        char h[256];
+        const char *colon = strrchr(listen, ':');
+        snprintf(h, sizeof h, "%.*s", (int)(colon - host), host);
+        log_info("loginrecd %s listening on http://%s:%d (database %s)", LR_VERSION, h,
+                 http_server_port(srv), db);
     }
     sigwait(&set, &sig);
     log_info("signal %d: stopping", sig);

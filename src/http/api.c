@@ -128,6 +128,8 @@ static void h_ingest(http_app *app, lr_store *s, http_request *rq, http_response
         api_reply_failure(rs, &err);
         return;
     }
+    if (app->punches_queued && res.punches.added + res.punches.replaced + res.punches.retracted)
+        app->punches_queued(app->punches_queued_ctx);
     o = ingest_reply_json(&res, b.rejects, b.nrejects);
     event_batch_free(&b);
     if (!o) {

@@ -38,6 +38,10 @@ typedef struct http_response {
 
 typedef struct http_app {
     lr_store_pool *pool;
+    /* Called (if set) after a request queued punches for delivery, so the
+     * KoT worker starts at once instead of at its next poll. */
+    void (*punches_queued)(void *ctx);
+    void *punches_queued_ctx;
 } http_app;
 
 typedef void (*http_handler)(http_app *app, http_request *rq, http_response *rs);
