@@ -151,8 +151,6 @@ static int print_row(void *ctx, const lr_outbox_row *r)
 {
     list_ctx *k = ctx;
     char t[32];
-    if (strcmp(r->state, "done") == 0)
-        return 0;
     tf_format_iso(r->utc, tz_offset_at(k->c->tz, r->utc), t);
     printf("%lld\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s%s\n", (long long)r->id, r->state, r->action,
            r->employee_code, r->work_day, punch_kind_name(r->kind), t, r->attempts,
@@ -191,7 +189,7 @@ int cmd_outbox(lr_store *s, cli_args *a)
            n.failed, n.done, c.punch_delivery ? "on" : "off");
     printf("id\tstate\taction\temployee\twork_day\tkind\ttime\tattempts\tresult\n");
     k = (list_ctx){&c, 0};
-    if (store_outbox_list(s, c.id, failed ? "failed" : NULL, print_row, &k, &err) != LR_OK)
+    if (store_outbox_list(s, c.id, failed ? OUTBOX_FAILED : OUTBOX_OPEN, print_row, &k, &err) != LR_OK)
         return cli_fail(&err);
     return 0;
 }

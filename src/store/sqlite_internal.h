@@ -41,7 +41,7 @@ lr_status sq_run(sqlite_store *s, sqlite3_stmt *st, lr_error *err, const char *d
 lr_status sq_outbox_enqueue(lr_store *base, int64_t company_id, int64_t punch_id,
                             const char *action, int64_t replaces, const char *idem_key,
                             lr_error *err);
-lr_status sq_outbox_list(lr_store *base, int64_t company_id, const char *state,
+lr_status sq_outbox_list(lr_store *base, int64_t company_id, store_outbox_filter filter,
                          store_outbox_cb cb, void *ctx, lr_error *err);
 lr_status sq_outbox_counts(lr_store *base, int64_t company_id, lr_outbox_counts *out,
                            lr_error *err);

@@ -105,7 +105,7 @@ typedef struct lr_delivery {
     int64_t punch_id;
     char action[8];
     int punch_active; /* the punch is still current (not replaced / retracted) */
-    int punch_sent;   /* the punch was delivered by an earlier row (for retract) */
+    int punch_sent;   /* retract rows: the punch was delivered by an earlier row */
     punch_kind kind;
     int64_t utc;
     char work_day[11];
@@ -135,6 +135,13 @@ typedef int (*store_event_cb)(void *ctx, const lr_event *e);
 typedef int (*store_event_row_cb)(void *ctx, const lr_event_row *r);
 typedef int (*store_ledger_cb)(void *ctx, const lr_ledger_row *r);
 typedef int (*store_outbox_cb)(void *ctx, const lr_outbox_row *r);
+
+/* Which outbox rows a listing wants. */
+typedef enum store_outbox_filter {
+    OUTBOX_ALL = 0,
+    OUTBOX_OPEN,   /* not done: pending, sending, failed */
+    OUTBOX_FAILED,
+} store_outbox_filter;
 typedef int (*store_employee_cb)(void *ctx, const lr_employee *e);
 typedef int (*store_company_cb)(void *ctx, const lr_company *c);
 typedef int (*store_division_cb)(void *ctx, const lr_division *d);
@@ -219,8 +226,8 @@ typedef struct lr_store_ops {
     lr_status (*outbox_enqueue)(lr_store *s, int64_t company_id, int64_t punch_id,
                                 const char *action, int64_t replaces, const char *idem_key,
                                 lr_error *err);
-    /* Rows of the company by id; state NULL for all, or one state. */
-    lr_status (*outbox_list)(lr_store *s, int64_t company_id, const char *state,
+    /* Rows of the company by id, filtered. */
+    lr_status (*outbox_list)(lr_store *s, int64_t company_id, store_outbox_filter filter,
                              store_outbox_cb cb, void *ctx, lr_error *err);
     lr_status (*outbox_counts)(lr_store *s, int64_t company_id, lr_outbox_counts *out,
                                lr_error *err);

@@ -33,15 +33,17 @@ static const char *const sql_text[O_END - SQ_OUTBOX_BASE] = {
         "SELECT o.id, o.punch_id, o.action, IFNULL(o.replaces, 0), o.state, p.kind, p.ts_utc, "
         "o.result, o.attempts, o.uncertain, o.next_attempt_at, e.code, p.work_day FROM outbox o "
         "JOIN punches p ON p.id = o.punch_id JOIN employees e ON e.id = p.employee_id WHERE "
-        "o.company_id = ?1 AND (?2 IS NULL OR o.state = ?2) ORDER BY o.id",
+        "o.company_id = ?1 AND (?2 = 0 OR (?2 = 1 AND o.state <> 'done') OR (?2 = 2 AND "
+        "o.state = 'failed')) ORDER BY o.id",
     [O_COUNTS - SQ_OUTBOX_BASE] = "SELECT state, count(*) FROM outbox WHERE company_id = ?1 "
                                   "GROUP BY state",
     [O_RECOVER - SQ_OUTBOX_BASE] = "UPDATE outbox SET state = 'pending', uncertain = 1 WHERE "
                                    "state = 'sending'",
     [O_DUE - SQ_OUTBOX_BASE] =
-        "SELECT o.id, o.company_id, o.punch_id, o.action, p.state = 'active', EXISTS (SELECT 1 "
-        "FROM outbox o2 WHERE o2.punch_id = o.punch_id AND o2.action <> 'retract' AND o2.state = "
-        "'done' AND o2.result IN ('sent', 'already_there')), p.kind, p.ts_utc, p.work_day, "
+        "SELECT o.id, o.company_id, o.punch_id, o.action, p.state = 'active', o.action = "
+        "'retract' AND EXISTS (SELECT 1 FROM outbox o2 WHERE o2.punch_id = o.punch_id AND "
+        "o2.action <> 'retract' AND o2.state = 'done' AND o2.result IN ('sent', "
+        "'already_there')), p.kind, p.ts_utc, p.work_day, "
         "e.code, IFNULL(e.kot_key, ''), IFNULL(d.code, ''), o.attempts, o.uncertain FROM outbox o "
         "JOIN punches p ON p.id = o.punch_id JOIN employees e ON e.id = p.employee_id LEFT JOIN "
         "divisions d ON d.id = e.division_id WHERE o.state = 'pending' AND o.company_id = ?1 AND "
@@ -80,7 +82,7 @@ lr_status sq_outbox_enqueue(lr_store *base, int64_t company_id, int64_t punch_id
     return sq_run(s, st, err, "queueing a punch");
 }
 
-lr_status sq_outbox_list(lr_store *base, int64_t company_id, const char *state,
+lr_status sq_outbox_list(lr_store *base, int64_t company_id, store_outbox_filter filter,
                          store_outbox_cb cb, void *ctx, lr_error *err)
 {
     sqlite_store *s = S(base);
@@ -90,8 +92,7 @@ lr_status sq_outbox_list(lr_store *base, int64_t company_id, const char *state,
     if (!st)
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, company_id);
-    if (state)
-        sq_bind_text(st, 2, state);
+    sqlite3_bind_int(st, 2, (int)filter);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         row.id = sqlite3_column_int64(st, 0);
         row.punch_id = sqlite3_column_int64(st, 1);

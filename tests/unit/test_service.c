@@ -80,7 +80,7 @@ static int count_outbox(void *ctx, const lr_outbox_row *r)
 static ocount outbox(fx *f)
 {
     ocount c = {0};
-    assert_int_equal(store_outbox_list(f->s, f->c.id, NULL, count_outbox, &c, NULL), LR_OK);
+    assert_int_equal(store_outbox_list(f->s, f->c.id, OUTBOX_ALL, count_outbox, &c, NULL), LR_OK);
     return c;
 }
 

@@ -16,6 +16,8 @@ CREATE UNIQUE INDEX employees_kot_key ON employees(company_id, kot_key) WHERE ko
 ALTER TABLE outbox ADD COLUMN result TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN done_at INTEGER;
+-- "was this punch delivered?" (before a retract) looks rows up by punch
+CREATE INDEX outbox_punch ON outbox(punch_id);
 
 ALTER TABLE delivery_attempts ADD COLUMN request TEXT NOT NULL DEFAULT '';  -- never the token
 ALTER TABLE delivery_attempts ADD COLUMN outcome TEXT NOT NULL DEFAULT '';
