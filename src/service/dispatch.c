@@ -245,10 +245,6 @@ struct dispatcher {
     lr_store *s;
     lr_secrets sec;
     dispatch_cfg cfg;
-    struct {
-        int64_t company_id, at;
-    } tried[64]; /* last sync attempt per company, so failures wait too */
-    size_t ntried;
 };
 
 typedef struct companies {
@@ -265,30 +261,16 @@ static int keep_company(void *ctx, const lr_company *c)
     return 0;
 }
 
-/* The periodic employee sync: due, outside busy hours, with a token. */
+/* The periodic employee sync: due (an interval after the last attempt,
+ * failed or not), outside busy hours, with a token. */
 static void maybe_sync(dispatcher *d, const lr_company *c)
 {
     int64_t now = (int64_t)time(NULL);
     kot_sync_stats st;
-    char sealed[8];
     lr_error err;
-    size_t slot = d->ntried;
     if (d->cfg.sync_interval_s <= 0 || now - c->kot_synced_at < d->cfg.sync_interval_s ||
-        kot_busy_hours(now))
+        kot_busy_hours(now) || !kot_settings_configured(d->s, c))
         return;
-    for (size_t i = 0; i < d->ntried; i++)
-        if (d->tried[i].company_id == c->id)
-            slot = i;
-    if (slot < d->ntried && now - d->tried[slot].at < d->cfg.sync_interval_s)
-        return; /* a failed sync waits one interval, like a successful one */
-    if (slot == d->ntried && d->ntried < sizeof d->tried / sizeof d->tried[0])
-        d->ntried++;
-    else if (slot == d->ntried)
-        slot = (size_t)(c->id % (int64_t)d->ntried);
-    d->tried[slot].company_id = c->id;
-    d->tried[slot].at = now;
-    if (store_secret_get(d->s, c->id, KOT_SECRET_NAME, sealed, sizeof sealed, NULL) == LR_ENOTFOUND)
-        return; /* KoT not set up for this company */
     if (kot_sync_company(d->s, c->code, &d->sec, d->cfg.timeout_ms, "sync-job", &st, &err) != LR_OK) {
         log_warn("kot sync of company %s: %s", c->code, err.message);
     } else {

@@ -52,6 +52,12 @@ lr_status kot_settings_set(lr_store *s, const char *code, const kot_changes *ch,
     return admin_commit_audited(s, st, st == LR_OK ? c.id : 0, actor, "kot.set", detail, err);
 }
 
+int kot_settings_configured(lr_store *s, const lr_company *c)
+{
+    char sealed[2048];
+    return store_secret_get(s, c->id, KOT_SECRET_NAME, sealed, sizeof sealed, NULL) == LR_OK;
+}
+
 lr_status kot_settings_client(lr_store *s, const lr_company *c, const lr_secrets *sec,
                               long timeout_ms, kot_client **out, lr_error *err)
 {

@@ -24,6 +24,9 @@ typedef struct kot_changes {
 lr_status kot_settings_set(lr_store *s, const char *code, const kot_changes *ch,
                            const lr_secrets *sec, const char *actor, lr_error *err);
 
+/* Non-zero when company c has a KING OF TIME token set. */
+int kot_settings_configured(lr_store *s, const lr_company *c);
+
 /* A client for company c (its token opened with sec). LR_ENOTFOUND when
  * no token is set. */
 lr_status kot_settings_client(lr_store *s, const lr_company *c, const lr_secrets *sec,

@@ -31,6 +31,11 @@ typedef struct sync_ctx {
     const lr_company *c;
     lr_employee *local; /* all employees of the company */
     size_t nlocal, cap;
+    lr_employee **by_key;  /* local with a KoT key, by key */
+    lr_employee **by_code; /* local never synced (no key), by code */
+    size_t nkey, ncode;
+    lr_division *divs; /* the company's divisions after the sync, by code */
+    size_t ndivs, capdivs;
     unsigned char *seen; /* local[i] is in KoT */
     kot_sync_stats *stats;
     lr_status st;
@@ -46,6 +51,48 @@ static int keep_local(void *ctx, const lr_employee *e)
     }
     k->local[k->nlocal++] = *e;
     return 0;
+}
+
+static int keep_division(void *ctx, const lr_division *d)
+{
+    sync_ctx *k = ctx;
+    if (!vec_room((void **)&k->divs, &k->capdivs, k->ndivs, sizeof *k->divs)) {
+        k->st = lr_fail(k->err, LR_ENOMEM, "out of memory reading divisions");
+        return 1;
+    }
+    k->divs[k->ndivs++] = *d;
+    return 0;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    return strcmp((*(lr_employee *const *)a)->kot_key, (*(lr_employee *const *)b)->kot_key);
+}
+
+static int cmp_code(const void *a, const void *b)
+{
+    return strcmp((*(lr_employee *const *)a)->code, (*(lr_employee *const *)b)->code);
+}
+
+/* Indexes the local employees by KoT key, and those without one by code. */
+static lr_status index_local(sync_ctx *k)
+{
+    k->by_key = malloc((k->nlocal + 1) * sizeof *k->by_key);
+    k->by_code = malloc((k->nlocal + 1) * sizeof *k->by_code);
+    k->seen = calloc(k->nlocal + 1, 1);
+    if (!k->by_key || !k->by_code || !k->seen)
+        return lr_fail(k->err, LR_ENOMEM, "out of memory");
+    for (size_t i = 0; i < k->nlocal; i++) {
+        if (k->local[i].kot_key[0])
+            k->by_key[k->nkey++] = &k->local[i];
+        else
+            k->by_code[k->ncode++] = &k->local[i];
+    }
+    if (k->nkey > 1)
+        qsort(k->by_key, k->nkey, sizeof *k->by_key, cmp_key);
+    if (k->ncode > 1)
+        qsort(k->by_code, k->ncode, sizeof *k->by_code, cmp_code);
+    return LR_OK;
 }
 
 static int put_division(void *ctx, const kot_division *d)
@@ -67,47 +114,45 @@ static int put_division(void *ctx, const kot_division *d)
 
 static lr_employee *find_local(sync_ctx *k, const char *key, const char *code)
 {
-    for (size_t i = 0; i < k->nlocal; i++)
-        if (k->local[i].kot_key[0] && strcmp(k->local[i].kot_key, key) == 0)
-            return &k->local[i];
+    lr_employee probe, *pp = &probe, **r = NULL;
+    snprintf(probe.kot_key, sizeof probe.kot_key, "%s", key);
+    snprintf(probe.code, sizeof probe.code, "%s", code);
+    if (k->nkey)
+        r = bsearch(&pp, k->by_key, k->nkey, sizeof *k->by_key, cmp_key);
     /* not synced before: adopt the local employee of the same code */
-    for (size_t i = 0; i < k->nlocal; i++)
-        if (!k->local[i].kot_key[0] && strcmp(k->local[i].code, code) == 0)
-            return &k->local[i];
-    return NULL;
+    if (!r && k->ncode)
+        r = bsearch(&pp, k->by_code, k->ncode, sizeof *k->by_code, cmp_code);
+    return r ? *r : NULL;
+}
+
+static int cmp_div_code(const void *key, const void *d)
+{
+    return strcmp(key, ((const lr_division *)d)->code);
 }
 
 static int put_employee(void *ctx, const kot_employee *ke)
 {
     sync_ctx *k = ctx;
-    lr_employee *e = find_local(k, ke->key, ke->code), want;
-    int64_t div = 0;
+    lr_employee *e = find_local(k, ke->key, ke->code), want = {0};
+    const lr_division *div = NULL;
 
-    if (ke->division_code && ke->division_code[0]) {
-        lr_division d;
-        if (store_division_get(k->s, k->c->id, ke->division_code, &d, NULL) == LR_OK)
-            div = d.id;
-    }
+    if (ke->division_code && ke->division_code[0] && k->ndivs)
+        div = bsearch(ke->division_code, k->divs, k->ndivs, sizeof *k->divs, cmp_div_code);
+    if (e)
+        want = *e;
+    want.company_id = k->c->id;
+    snprintf(want.code, sizeof want.code, "%s", ke->code);
+    snprintf(want.last_name, sizeof want.last_name, "%s", ke->last_name);
+    snprintf(want.first_name, sizeof want.first_name, "%s", ke->first_name);
+    snprintf(want.kot_key, sizeof want.kot_key, "%s", ke->key);
+    want.division_id = div ? div->id : 0;
+    want.deleted = 0;
     if (!e) {
-        memset(&want, 0, sizeof want);
-        want.company_id = k->c->id;
-        snprintf(want.code, sizeof want.code, "%s", ke->code);
-        snprintf(want.last_name, sizeof want.last_name, "%s", ke->last_name);
-        snprintf(want.first_name, sizeof want.first_name, "%s", ke->first_name);
-        snprintf(want.kot_key, sizeof want.kot_key, "%s", ke->key);
-        want.division_id = div;
         k->st = store_employee_insert(k->s, &want, k->err);
         k->stats->added++;
         return k->st != LR_OK;
     }
     k->seen[e - k->local] = 1;
-    want = *e;
-    snprintf(want.code, sizeof want.code, "%s", ke->code);
-    snprintf(want.last_name, sizeof want.last_name, "%s", ke->last_name);
-    snprintf(want.first_name, sizeof want.first_name, "%s", ke->first_name);
-    snprintf(want.kot_key, sizeof want.kot_key, "%s", ke->key);
-    want.division_id = div;
-    want.deleted = 0;
     if (e->deleted)
         k->stats->restored++;
     else if (strcmp(want.code, e->code) || strcmp(want.last_name, e->last_name) ||
@@ -161,14 +206,17 @@ lr_status kot_sync_company(lr_store *s, const char *code, const lr_secrets *sec,
         goto out;
     if ((st = store_begin(s, err)) != LR_OK)
         goto out;
-    k = (sync_ctx){s, &c, NULL, 0, 0, NULL, stats, LR_OK, err};
+    k.s = s;
+    k.c = &c;
+    k.stats = stats;
+    k.err = err;
     st = kot_parse_divisions(divs.body.data, divs.body.len, put_division, &k, err);
-    if (st == LR_OK)
-        st = k.st;
-    if (st == LR_OK)
+    if (st == LR_OK && (st = k.st) == LR_OK)
+        st = store_divisions_list(s, c.id, keep_division, &k, err);
+    if (st == LR_OK && (st = k.st) == LR_OK)
         st = store_employees_list(s, c.id, keep_local, &k, err);
-    if (st == LR_OK && (st = k.st) == LR_OK && !(k.seen = calloc(k.nlocal + 1, 1)))
-        st = lr_fail(err, LR_ENOMEM, "out of memory");
+    if (st == LR_OK && (st = k.st) == LR_OK)
+        st = index_local(&k);
     if (st == LR_OK)
         st = kot_parse_employees(emps.body.data, emps.body.len, put_employee, &k, err);
     if (st == LR_OK)
@@ -187,12 +235,16 @@ lr_status kot_sync_company(lr_store *s, const char *code, const lr_secrets *sec,
     st = admin_commit_audited(s, st, c.id, actor, "kot.sync", summary, err);
 out:
     if (st != LR_OK) {
-        /* the status screen shows the last failure too */
+        /* a failed attempt is recorded too: the status screen shows it, and
+         * the periodic sync waits one interval before the next */
         char why[256];
         snprintf(why, sizeof why, "failed: %.240s", err ? err->message : "error");
-        store_company_sync_result(s, c.id, 0, why, NULL);
+        store_company_sync_result(s, c.id, (int64_t)time(NULL), why, NULL);
     }
     free(k.local);
+    free(k.by_key);
+    free(k.by_code);
+    free(k.divs);
     free(k.seen);
     buf_free(&divs.body);
     buf_free(&emps.body);

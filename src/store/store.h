@@ -34,8 +34,8 @@ typedef struct lr_company {
     int punch_delivery; /* 打刻連携 */
     char kot_base_url[512];
     double kot_rate;        /* KoT requests per second */
-    int64_t kot_synced_at;  /* 0: never */
-    char kot_sync_result[256];
+    int64_t kot_synced_at;  /* last sync attempt; 0: never */
+    char kot_sync_result[256]; /* its summary, or "failed: why" */
 } lr_company;
 
 typedef struct lr_division {
@@ -162,7 +162,7 @@ typedef struct lr_store_ops {
     lr_status (*company_get)(lr_store *s, const char *code, lr_company *out, lr_error *err);
     lr_status (*company_by_token)(lr_store *s, const char *token_hash, lr_company *out);
     lr_status (*companies_list)(lr_store *s, store_company_cb cb, void *ctx, lr_error *err);
-    /* Records a KoT sync: when it succeeded (0: leave as is) and its summary. */
+    /* Records a KoT sync attempt: when, and its summary or failure. */
     lr_status (*company_sync_result)(lr_store *s, int64_t company_id, int64_t at,
                                      const char *result, lr_error *err);
     lr_status (*secret_put)(lr_store *s, int64_t company_id, const char *name, const char *sealed,

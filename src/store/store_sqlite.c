@@ -78,8 +78,8 @@ static const char *const sql_text[Q_COUNT] = {
                          "min_break_sec = ?5, max_shift_sec = ?6, punch_delivery = ?7, "
                          "kot_base_url = ?8, kot_rate = ?9 WHERE id = ?1",
     [Q_COMPANIES_LIST] = "SELECT " COMPANY_COLS "ORDER BY code",
-    [Q_COMPANY_SYNC_RESULT] = "UPDATE companies SET kot_synced_at = IIF(?2 > 0, ?2, kot_synced_at), "
-                              "kot_sync_result = ?3 WHERE id = ?1",
+    [Q_COMPANY_SYNC_RESULT] = "UPDATE companies SET kot_synced_at = ?2, kot_sync_result = ?3 "
+                              "WHERE id = ?1",
     [Q_DIVISIONS_LIST] = "SELECT id, company_id, code, name, day_change_min FROM divisions WHERE "
                          "company_id = ?1 ORDER BY code",
     [Q_EMPLOYEE_UPDATE] = "UPDATE employees SET code = ?2, last_name = ?3, first_name = ?4, "

@@ -2,8 +2,8 @@
 -- what the last sync did, and what each delivery attempt saw.
 ALTER TABLE companies ADD COLUMN kot_base_url TEXT NOT NULL DEFAULT 'https://api.kingtime.jp/v1.0';
 ALTER TABLE companies ADD COLUMN kot_rate REAL NOT NULL DEFAULT 2;      -- requests per second
-ALTER TABLE companies ADD COLUMN kot_synced_at INTEGER;                  -- last successful sync
-ALTER TABLE companies ADD COLUMN kot_sync_result TEXT NOT NULL DEFAULT '';
+ALTER TABLE companies ADD COLUMN kot_synced_at INTEGER;                  -- last sync attempt
+ALTER TABLE companies ADD COLUMN kot_sync_result TEXT NOT NULL DEFAULT ''; -- its summary, or "failed: why"
 
 
 -- A KoT employee key is unique within a company.
