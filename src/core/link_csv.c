@@ -55,8 +55,8 @@ void link_csv_errors_free(link_csv_errors *es)
     es->n = es->total = 0;
 }
 
-static void add(link_csv_errors *es, link_csv_problem what, long line, long col, const char *a,
-                const char *b, long other)
+void link_csv_note(link_csv_errors *es, link_csv_problem what, long line, long col,
+                   const char *a, const char *b, long other)
 {
     link_csv_error e = {what, line, col, other, "", ""};
     snprintf(e.a, sizeof e.a, "%s", a ? a : "");
@@ -106,15 +106,15 @@ int link_csv_layout_parse(const csv_reader *r, link_csv_layout *lay, link_csv_er
         for (c = 0; c < LC_NCOLS && strcmp(name, header_names[c]) != 0; c++)
             ;
         if (c == LC_NCOLS)
-            add(es, LCP_HEADER_UNKNOWN, f->line, f->column, name, NULL, 0);
+            link_csv_note(es, LCP_HEADER_UNKNOWN, f->line, f->column, name, NULL, 0);
         else if (lay->col[c] >= 0)
-            add(es, LCP_HEADER_TWICE, f->line, f->column, name, NULL, 0);
+            link_csv_note(es, LCP_HEADER_TWICE, f->line, f->column, name, NULL, 0);
         else
             lay->col[c] = (int)i;
     }
     for (int c = 0; c < LC_NCOLS; c++)
         if (lay->col[c] < 0)
-            add(es, LCP_HEADER_MISSING, r->fields[0].line, 0, header_names[c], NULL, 0);
+            link_csv_note(es, LCP_HEADER_MISSING, r->fields[0].line, 0, header_names[c], NULL, 0);
     return es->total == before;
 }
 
@@ -132,7 +132,7 @@ int link_csv_row_parse(const csv_reader *r, const link_csv_layout *lay, link_csv
         char a[24], b[24];
         snprintf(a, sizeof a, "%zu", r->nfields);
         snprintf(b, sizeof b, "%zu", lay->nfields);
-        add(es, LCP_FIELDS, line, 0, a, b, 0);
+        link_csv_note(es, LCP_FIELDS, line, 0, a, b, 0);
         return 0;
     }
     label = &r->fields[lay->col[LC_KIND_LABEL]];
@@ -143,26 +143,26 @@ int link_csv_row_parse(const csv_reader *r, const link_csv_layout *lay, link_csv
     row->col_account = acc->column;
 
     if (!trimmed(label->s, tmp, sizeof tmp) || (row->kind = kind_of_label(tmp)) == LINK_NONE) {
-        add(es, LCP_KIND_LABEL, line, label->column, tmp, NULL, 0);
+        link_csv_note(es, LCP_KIND_LABEL, line, label->column, tmp, NULL, 0);
     } else {
         char want[2] = {(char)('0' + row->kind), '\0'};
         if (!trimmed(code->s, tmp, sizeof tmp) || strcmp(tmp, want) != 0)
-            add(es, LCP_KIND_CODE, line, code->column, tmp, link_kind_label(row->kind), 0);
+            link_csv_note(es, LCP_KIND_CODE, line, code->column, tmp, link_kind_label(row->kind), 0);
     }
 
     if (!trimmed(emp->s, row->employee, sizeof row->employee) || has_control(row->employee))
-        add(es, LCP_EMPLOYEE_BAD, line, emp->column, emp->s, NULL, 0);
+        link_csv_note(es, LCP_EMPLOYEE_BAD, line, emp->column, emp->s, NULL, 0);
     else if (row->employee[0] == '\0')
-        add(es, LCP_EMPLOYEE_EMPTY, line, emp->column, NULL, NULL, 0);
+        link_csv_note(es, LCP_EMPLOYEE_EMPTY, line, emp->column, NULL, NULL, 0);
 
     /* Manual §3: exact, case-sensitive PC user names; the part after the
      * domain's "\" (or "¥") is the user name. */
     if (!trimmed(acc->s, row->account, sizeof row->account) || has_control(row->account)) {
-        add(es, LCP_ACCOUNT_BAD, line, acc->column, acc->s, NULL, 0);
+        link_csv_note(es, LCP_ACCOUNT_BAD, line, acc->column, acc->s, NULL, 0);
     } else {
         event_account_normalise(row->account);
         if (row->account[0] == '\0')
-            add(es, LCP_ACCOUNT_EMPTY, line, acc->column, NULL, NULL, 0);
+            link_csv_note(es, LCP_ACCOUNT_EMPTY, line, acc->column, NULL, NULL, 0);
     }
     row->valid = es->total == before;
     return row->valid;
@@ -198,14 +198,14 @@ lr_status link_csv_find_repeats(link_csv_row *rows, size_t n, link_csv_errors *e
     for (size_t i = 1; i < n && rows[i].valid; i++)
         if (rows[i].kind == rows[i - 1].kind &&
             strcmp(rows[i].employee, rows[i - 1].employee) == 0)
-            add(es, LCP_EMPLOYEE_TWICE, rows[i].line, rows[i].col_employee, rows[i].employee,
+            link_csv_note(es, LCP_EMPLOYEE_TWICE, rows[i].line, rows[i].col_employee, rows[i].employee,
                 NULL, rows[i - 1].line);
     /* Manual FAQ "PC のユーザー名が重複している": one PC user name, one employee. */
     qsort(rows, n, sizeof *rows, by_kind_account);
     for (size_t i = 1; i < n && rows[i].valid; i++)
         if (rows[i].kind == rows[i - 1].kind && strcmp(rows[i].account, rows[i - 1].account) == 0 &&
             strcmp(rows[i].employee, rows[i - 1].employee) != 0)
-            add(es, LCP_ACCOUNT_TWICE, rows[i].line, rows[i].col_account, rows[i].account,
+            link_csv_note(es, LCP_ACCOUNT_TWICE, rows[i].line, rows[i].col_account, rows[i].account,
                 rows[i - 1].employee, rows[i - 1].line);
     return LR_OK;
 }

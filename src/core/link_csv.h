@@ -82,6 +82,10 @@ typedef struct link_csv_errors {
 /* Adds a problem; LR_ENOMEM when it could not be kept. */
 lr_status link_csv_errors_add(link_csv_errors *es, const link_csv_error *e);
 void link_csv_errors_free(link_csv_errors *es);
+/* Adds a problem from its parts (a, b: NULL for none); one that cannot be
+ * kept for lack of memory is still counted. */
+void link_csv_note(link_csv_errors *es, link_csv_problem what, long line, long column,
+                   const char *a, const char *b, long other_line);
 
 /* Reads the header from the reader's current record. Each problem goes to
  * es; returns non-zero when the layout is usable. */

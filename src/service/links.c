@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/admin.h"
 #include "service/ingest.h"
 #include "util/csv.h"
 #include "util/vec.h"
@@ -136,11 +137,6 @@ static const char *account_of(const known *k, link_kind kind, int64_t id)
     return r ? (*r)->account : "";
 }
 
-static lr_status company_of(lr_store *s, const char *code, lr_company *c, lr_error *err)
-{
-    return store_company_get(s, code, c, err);
-}
-
 /* ---- export ---- */
 
 lr_status links_export(lr_store *s, const char *code, links_kinds kinds, text_encoding enc,
@@ -155,7 +151,7 @@ lr_status links_export(lr_store *s, const char *code, links_kinds kinds, text_en
     memset(&k, 0, sizeof k);
     if ((st = store_begin(s, err)) != LR_OK)
         return st;
-    if ((st = company_of(s, code, &c, err)) != LR_OK || (st = known_load(s, c.id, &k, err)) != LR_OK)
+    if ((st = store_company_get(s, code, &c, err)) != LR_OK || (st = known_load(s, c.id, &k, err)) != LR_OK)
         goto out;
     if (kinds == 0)
         for (size_t i = 0; i < k.nlinks; i++)
@@ -194,15 +190,6 @@ out:
 
 /* ---- import ---- */
 
-static void problem(links_report *rep, link_csv_problem what, long line, long col,
-                    const char *a, const char *b)
-{
-    link_csv_error e = {what, line, col, 0, "", ""};
-    snprintf(e.a, sizeof e.a, "%s", a ? a : "");
-    snprintf(e.b, sizeof e.b, "%s", b ? b : "");
-    (void)link_csv_errors_add(&rep->errors, &e);
-}
-
 /* Reads rows; problems of the file itself go to rep. *rows is malloc'ed. */
 static lr_status read_rows(const char *file, const char *data, size_t n, links_report *rep,
                            link_csv_row **rows, size_t *nrows, lr_error *err)
@@ -219,19 +206,19 @@ static lr_status read_rows(const char *file, const char *data, size_t n, links_r
     buf_init(&text, (size_t)LINKS_CSV_MAX * 2);
     lr_error_clear(&e2);
     if (enc_decode(file, data, n, &text, &rep->encoding, &e2) != LR_OK) {
-        problem(rep, LCP_SYNTAX, e2.line, e2.column, e2.message, NULL);
+        link_csv_note(&rep->errors, LCP_SYNTAX, e2.line, e2.column, e2.message, NULL, 0);
         buf_free(&text);
         return LR_OK;
     }
     csv_reader_init(&r, file, buf_str(&text), text.len);
     st = csv_reader_next(&r, &e2);
     if (st == LR_ENOTFOUND) {
-        problem(rep, LCP_HEADER_MISSING, 1, 0, "連携種別", NULL);
+        link_csv_note(&rep->errors, LCP_HEADER_MISSING, 1, 0, "連携種別", NULL, 0);
         st = LR_OK;
         goto out;
     }
     if (st != LR_OK) {
-        problem(rep, LCP_SYNTAX, e2.line, e2.column, e2.message, NULL);
+        link_csv_note(&rep->errors, LCP_SYNTAX, e2.line, e2.column, e2.message, NULL, 0);
         st = LR_OK;
         goto out;
     }
@@ -249,7 +236,7 @@ static lr_status read_rows(const char *file, const char *data, size_t n, links_r
         (*nrows)++; /* kept even when invalid: its employee is still checked */
     }
     if (st != LR_ENOTFOUND) /* the rest cannot be read: say where, stop */
-        problem(rep, LCP_SYNTAX, e2.line, e2.column, e2.message, NULL);
+        link_csv_note(&rep->errors, LCP_SYNTAX, e2.line, e2.column, e2.message, NULL, 0);
     st = link_csv_find_repeats(*rows, *nrows, &rep->errors);
 out:
     csv_reader_free(&r);
@@ -291,16 +278,20 @@ static int cmp_claim(const void *x, const void *y)
     return (a->employee_id > b->employee_id) - (a->employee_id < b->employee_id);
 }
 
-/* Checks rows against the store and lists the changes in rep. ids[i] gets
- * the employee of rows[i] (rows sorted by line). */
+/* Checks rows (sorted by line here) against the store; problems and the
+ * changes go to rep (rep->changes has room for n). */
 static lr_status check_rows(const known *k, link_csv_row *rows, size_t n, links_report *rep,
-                            const lr_employee **emps, lr_error *err)
+                            lr_error *err)
 {
     claim *claims = malloc((n + 1) * sizeof *claims);
+    const lr_employee **emps = malloc((n + 1) * sizeof *emps); /* of rows[i]; NULL: bad row */
     size_t nclaims = 0;
 
-    if (!claims)
+    if (!claims || !emps) {
+        free(claims);
+        free(emps);
         return lr_fail(err, LR_ENOMEM, "out of memory checking links");
+    }
     if (n > 1)
         qsort(rows, n, sizeof *rows, cmp_line);
     for (size_t i = 0; i < n; i++) {
@@ -309,11 +300,11 @@ static lr_status check_rows(const known *k, link_csv_row *rows, size_t n, links_
         if (!rows[i].employee[0]) {
             continue; /* reported as empty already */
         } else if (!e) {
-            problem(rep, LCP_EMPLOYEE_UNKNOWN, rows[i].line, rows[i].col_employee,
-                    rows[i].employee, zeros_hint(k, rows[i].employee));
+            link_csv_note(&rep->errors, LCP_EMPLOYEE_UNKNOWN, rows[i].line, rows[i].col_employee,
+                    rows[i].employee, zeros_hint(k, rows[i].employee), 0);
         } else if (e->deleted) {
-            problem(rep, LCP_EMPLOYEE_DELETED, rows[i].line, rows[i].col_employee,
-                    rows[i].employee, NULL);
+            link_csv_note(&rep->errors, LCP_EMPLOYEE_DELETED, rows[i].line, rows[i].col_employee,
+                    rows[i].employee, NULL, 0);
         } else if (rows[i].valid) {
             emps[i] = e;
             claims[nclaims++] = (claim){rows[i].kind, e->id};
@@ -332,8 +323,8 @@ static lr_status check_rows(const known *k, link_csv_row *rows, size_t n, links_
             claim key = {rows[i].kind, owner};
             if (!nclaims || !bsearch(&key, claims, nclaims, sizeof *claims, cmp_claim)) {
                 const lr_employee *o = emp_by_id(k, owner);
-                problem(rep, LCP_ACCOUNT_TAKEN, rows[i].line, rows[i].col_account,
-                        rows[i].account, o ? o->code : "?");
+                link_csv_note(&rep->errors, LCP_ACCOUNT_TAKEN, rows[i].line, rows[i].col_account,
+                        rows[i].account, o ? o->code : "?", 0);
                 continue;
             }
         }
@@ -351,6 +342,7 @@ static lr_status check_rows(const known *k, link_csv_row *rows, size_t n, links_
         snprintf(ch->after, sizeof ch->after, "%s", rows[i].account);
     }
     free(claims);
+    free(emps);
     return LR_OK;
 }
 
@@ -409,7 +401,6 @@ lr_status links_import(lr_store *s, const char *code, const char *file, const ch
     lr_company c;
     known k;
     link_csv_row *rows = NULL;
-    const lr_employee **emps = NULL;
     size_t nrows = 0;
     char detail[600];
     lr_status st;
@@ -424,38 +415,29 @@ lr_status links_import(lr_store *s, const char *code, const char *file, const ch
         goto done;
     if ((st = store_begin(s, err)) != LR_OK)
         goto done;
-    if ((st = company_of(s, code, &c, err)) != LR_OK || (st = known_load(s, c.id, &k, err)) != LR_OK)
+    if ((st = store_company_get(s, code, &c, err)) != LR_OK ||
+        (st = known_load(s, c.id, &k, err)) != LR_OK)
         goto rollback;
-    emps = malloc((nrows + 1) * sizeof *emps);
-    rep->changes = calloc(nrows + 1, sizeof *rep->changes);
-    if (!emps || !rep->changes) {
+    if (!(rep->changes = calloc(nrows + 1, sizeof *rep->changes))) {
         st = lr_fail(err, LR_ENOMEM, "out of memory checking %s", file);
         goto rollback;
     }
-    if ((st = check_rows(&k, rows, nrows, rep, emps, err)) != LR_OK)
+    if ((st = check_rows(&k, rows, nrows, rep, err)) != LR_OK)
         goto rollback;
+    audit_detail(rep, file, detail, sizeof detail);
     if (rep->errors.total > 0) {
         store_rollback(s);
         /* a refused import is recorded too, in its own transaction */
-        audit_detail(rep, file, detail, sizeof detail);
-        if (!dry_run && store_begin(s, NULL) == LR_OK) {
-            if (store_audit(s, c.id, actor, "links.import.refused", detail, NULL) == LR_OK)
-                store_commit(s, NULL);
-            else
-                store_rollback(s);
-        }
+        if (!dry_run && store_begin(s, NULL) == LR_OK)
+            admin_commit_audited(s, LR_OK, c.id, actor, "links.import.refused", detail, NULL);
         st = lr_fail(err, LR_EINVAL, "%s has %zu problem(s); nothing was changed", file,
                      rep->errors.total);
         goto done;
     }
     if (dry_run)
         goto rollback; /* st is LR_OK: it would apply */
-    if ((st = apply_changes(s, &c, &k, rep, err)) != LR_OK)
-        goto rollback;
-    audit_detail(rep, file, detail, sizeof detail);
-    if ((st = store_audit(s, c.id, actor, "links.import", detail, err)) != LR_OK ||
-        (st = store_commit(s, err)) != LR_OK)
-        goto rollback;
+    st = apply_changes(s, &c, &k, rep, err);
+    st = admin_commit_audited(s, st, c.id, actor, "links.import", detail, err);
     goto done;
 rollback:
     store_rollback(s);
@@ -466,12 +448,8 @@ done:
     }
     if (rep->errors.n > 1) /* read in passes; reported in file order */
         qsort(rep->errors.v, rep->errors.n, sizeof *rep->errors.v, cmp_error_pos);
-    if (st == LR_OK && rep->errors.total > 0)
-        st = lr_fail(err, LR_EINVAL, "%s has %zu problem(s); nothing was changed", file,
-                     rep->errors.total);
     known_free(&k);
     free(rows);
-    free(emps);
     return st;
 }
 
