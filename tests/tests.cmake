@@ -1,6 +1,13 @@
 # Test registration. Labels: unit (cmocka, also run under ASan+UBSan),
 # e2e (real processes over real sockets), lint.
 
+# tests/e2e/NAME.sh run against the build, as ctest test e2e_NAME.
+function(lr_e2e_test name timeout)
+  add_test(NAME e2e_${name}
+           COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/${name}.sh ${CMAKE_BINARY_DIR})
+  set_tests_properties(e2e_${name} PROPERTIES LABELS e2e TIMEOUT ${timeout})
+endfunction()
+
 function(lr_unit_test name)
   add_executable(${name} tests/unit/${name}.c ${ARGN})
   target_link_libraries(${name} PRIVATE loginrec_core PkgConfig::CMOCKA)
@@ -26,21 +33,10 @@ lr_unit_test(test_kot_reply)
 lr_unit_test(test_links tests/unit/fixture.c tests/unit/cases.c)
 target_link_libraries(test_links PRIVATE PkgConfig::SQLITE3)
 
-add_test(NAME e2e_api
-         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/api.sh ${CMAKE_BINARY_DIR})
-set_tests_properties(e2e_api PROPERTIES LABELS e2e TIMEOUT 300)
-
-add_test(NAME e2e_links
-         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/links.sh ${CMAKE_BINARY_DIR})
-set_tests_properties(e2e_links PROPERTIES LABELS e2e TIMEOUT 300)
-
-add_test(NAME e2e_kot
-         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/kot.sh ${CMAKE_BINARY_DIR})
-set_tests_properties(e2e_kot PROPERTIES LABELS e2e TIMEOUT 600)
-
-add_test(NAME e2e_demo
-         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/demo.sh ${CMAKE_BINARY_DIR})
-set_tests_properties(e2e_demo PROPERTIES LABELS e2e TIMEOUT 300)
+lr_e2e_test(api 300)
+lr_e2e_test(links 300)
+lr_e2e_test(kot 600)
+lr_e2e_test(demo 300)
 
 add_test(NAME lint_banned_functions
          COMMAND sh ${CMAKE_SOURCE_DIR}/scripts/lint-banned.sh ${CMAKE_SOURCE_DIR})

@@ -87,6 +87,12 @@ void api_reply_failure(http_response *rs, const lr_error *err)
     api_reply_json(rs, api_status_of(err->code), o);
 }
 
+void api_punches_queued(http_app *app, const rederive_stats *stats)
+{
+    if (app->punches_queued && rederive_queued(stats))
+        app->punches_queued(app->punches_queued_ctx);
+}
+
 static void h_health(http_app *app, lr_store *s, http_request *rq, http_response *rs)
 {
     int v = store_schema_version(s);
@@ -128,8 +134,7 @@ static void h_ingest(http_app *app, lr_store *s, http_request *rq, http_response
         api_reply_failure(rs, &err);
         return;
     }
-    if (app->punches_queued && res.punches.added + res.punches.replaced + res.punches.retracted)
-        app->punches_queued(app->punches_queued_ctx);
+    api_punches_queued(app, &res.punches);
     o = ingest_reply_json(&res, b.rejects, b.nrejects);
     event_batch_free(&b);
     if (!o) {

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "http/server.h"
+#include "service/rederive.h"
 
 typedef void (*api_handler)(http_app *app, lr_store *s, http_request *rq, http_response *rs);
 
@@ -23,6 +24,9 @@ int api_authenticate(lr_store *s, http_request *rq, http_response *rs, lr_compan
 void api_reply_json(http_response *rs, int status, json_t *o);
 /* {"error": message, "line", "column"} with the status of err->code. */
 void api_reply_failure(http_response *rs, const lr_error *err);
+
+/* Wakes the KoT worker (if the app has one) when stats queued punches. */
+void api_punches_queued(http_app *app, const rederive_stats *stats);
 
 /* api_links.c */
 void api_links_export(http_app *app, lr_store *s, http_request *rq, http_response *rs);

@@ -152,9 +152,8 @@ void api_links_import(http_app *app, lr_store *s, http_request *rq, http_respons
         api_reply_failure(rs, &err);
         return;
     }
-    if (st == LR_OK && app->punches_queued &&
-        rep.punches.added + rep.punches.replaced + rep.punches.retracted)
-        app->punches_queued(app->punches_queued_ctx);
+    if (st == LR_OK)
+        api_punches_queued(app, &rep.punches);
     o = links_report_json(&rep, lang);
     links_report_free(&rep);
     if (!o) {

@@ -13,7 +13,7 @@ lr_status kot_settings_set(lr_store *s, const char *code, const kot_changes *ch,
                            const lr_secrets *sec, const char *actor, lr_error *err)
 {
     lr_company c;
-    char *sealed = NULL, detail[300];
+    char *sealed = NULL, detail[300], rate[32];
     lr_status st;
 
     if (ch->base_url && (st = kot_check_base_url(ch->base_url, err)) != LR_OK)
@@ -46,9 +46,13 @@ lr_status kot_settings_set(lr_store *s, const char *code, const kot_changes *ch,
         st = store_secret_put(s, c.id, KOT_SECRET_NAME, sealed, err);
     free(sealed);
     /* the audit says what changed, never the token */
-    snprintf(detail, sizeof detail, "base_url=%s token=%s delivery=%s rate=%g",
+    if (ch->rate < 0)
+        snprintf(rate, sizeof rate, "(same)");
+    else
+        snprintf(rate, sizeof rate, "%g", ch->rate);
+    snprintf(detail, sizeof detail, "base_url=%s token=%s delivery=%s rate=%s",
              ch->base_url ? ch->base_url : "(same)", ch->token ? "(replaced)" : "(same)",
-             ch->delivery < 0 ? "(same)" : ch->delivery ? "on" : "off", ch->rate);
+             ch->delivery < 0 ? "(same)" : ch->delivery ? "on" : "off", rate);
     return admin_commit_audited(s, st, st == LR_OK ? c.id : 0, actor, "kot.set", detail, err);
 }
 

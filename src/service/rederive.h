@@ -20,6 +20,12 @@ typedef struct rederive_stats {
     size_t kept, added, replaced, retracted;
 } rederive_stats;
 
+/* Punches added, replaced or retracted: rows queued for delivery. */
+static inline size_t rederive_queued(const rederive_stats *st)
+{
+    return st->added + st->replaced + st->retracted;
+}
+
 /* Re-derives work days d0..d1 (day numbers, inclusive) of employee e. */
 lr_status rederive_days(lr_store *s, const lr_company *c, const lr_employee *e, int64_t d0,
                         int64_t d1, rederive_stats *stats, lr_error *err);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -84,6 +85,19 @@ int fixture_fx_teardown(void **state)
     fixture_store_close(f->s, f->path);
     free(f);
     return 0;
+}
+
+ingest_result fixture_ingest(fx *f, const char *json)
+{
+    lr_event_batch b;
+    lr_error err;
+    ingest_result r;
+    assert_int_equal(event_batch_parse_json(json, strlen(json), 1000, "t", &b, &err), LR_OK);
+    assert_int_equal(b.nrejects, 0);
+    if (ingest_events(f->s, &f->c, b.events, b.nevents, &r, &err) != LR_OK)
+        fail_msg("ingest: %s", err.message);
+    event_batch_free(&b);
+    return r;
 }
 
 void fixture_sql(const char *path, const char *sql)

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "service/ingest.h"
 #include "store/store.h"
 
 /* Opens a new, migrated store; its path goes to path. NULL on failure
@@ -30,6 +31,10 @@ typedef struct fx {
 /* cmocka setup / teardown for an fx named after the test file (name). */
 int fixture_fx_setup(void **state, const char *name);
 int fixture_fx_teardown(void **state);
+
+/* Ingests a JSON batch with no rejects into f's company; fails the test
+ * on any error. */
+ingest_result fixture_ingest(fx *f, const char *json);
 
 /* Runs one SQL statement on the file directly (what no store call does,
  * like a fault trigger); fails the test on error. */

@@ -328,15 +328,11 @@ static void waiting_events_are_punched_when_linked(void **state)
     const char *json = "[" EV("hanakok", "logon", "2026-11-16T08:58:00+09:00") ","
                        EV("hanakok", "logoff", "2026-11-16T18:02:00+09:00") "]";
     const char *csv = HEADER "LanScope連携,2,0012,x,hanakok\r\n";
-    lr_event_batch b;
-    ingest_result r;
+    ingest_result r = fixture_ingest(f, json);
     links_report rep;
     lr_error err;
     lr_buf led;
 
-    assert_int_equal(event_batch_parse_json(json, strlen(json), 10, "t", &b, &err), LR_OK);
-    assert_int_equal(ingest_events(f->s, &f->c, b.events, b.nevents, &r, &err), LR_OK);
-    event_batch_free(&b);
     assert_int_equal(r.unlinked, 2);
     assert_int_equal(import(f, csv, strlen(csv), 0, &rep), LR_OK);
     assert_int_equal(rep.punches.added, 2);

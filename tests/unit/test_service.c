@@ -31,20 +31,6 @@ static int teardown(void **state)
     return fixture_fx_teardown(state);
 }
 
-/* Ingests a JSON body; returns the result, failing the test on error. */
-static ingest_result ingest(fx *f, const char *json)
-{
-    lr_event_batch b;
-    lr_error err;
-    ingest_result r;
-    assert_int_equal(event_batch_parse_json(json, strlen(json), 1000, "t", &b, &err), LR_OK);
-    assert_int_equal(b.nrejects, 0);
-    if (ingest_events(f->s, &f->c, b.events, b.nevents, &r, &err) != LR_OK)
-        fail_msg("ingest: %s", err.message);
-    event_batch_free(&b);
-    return r;
-}
-
 static char *ledger(fx *f)
 {
     static char out[8192];
@@ -91,13 +77,13 @@ static ocount outbox(fx *f)
 static void late_logoff_completes_the_day(void **state)
 {
     fx *f = *state;
-    ingest_result r = ingest(f, "[" EV("tarouk", "PC-01", "logon", "2026-11-16T09:00:00+09:00") "]");
+    ingest_result r = fixture_ingest(f, "[" EV("tarouk", "PC-01", "logon", "2026-11-16T09:00:00+09:00") "]");
     assert_int_equal(r.accepted, 1);
     assert_int_equal(r.punches.added, 1);
     assert_string_equal(ledger(f), "employee,date,kind,time\n"
                                     "1000,2026-11-16,clock_in,2026-11-16T09:00:00+09:00\n");
     /* the shutdown logoff arrives the next day (manual FAQ) */
-    r = ingest(f, "[" EV("tarouk", "PC-01", "logoff", "2026-11-16T18:30:00+09:00") "]");
+    r = fixture_ingest(f, "[" EV("tarouk", "PC-01", "logoff", "2026-11-16T18:30:00+09:00") "]");
     assert_int_equal(r.punches.added, 1);
     assert_int_equal(r.punches.replaced, 0);
     assert_string_equal(ledger(f), "employee,date,kind,time\n"
@@ -111,11 +97,11 @@ static void redelivery_changes_nothing(void **state)
     fx *f = *state;
     const char *batch = "[" EV("tarouk", "PC-01", "logon", "2026-11-16T09:00:00+09:00") ","
                         EV("tarouk", "PC-01", "logoff", "2026-11-16T18:00:00+09:00") "]";
-    ingest_result r = ingest(f, batch);
+    ingest_result r = fixture_ingest(f, batch);
     char before[8192];
     assert_int_equal(r.accepted, 2);
     snprintf(before, sizeof before, "%s", ledger(f));
-    r = ingest(f, batch);
+    r = fixture_ingest(f, batch);
     assert_int_equal(r.accepted, 0);
     assert_int_equal(r.duplicates, 2);
     assert_int_equal(r.punches.added + r.punches.replaced + r.punches.retracted, 0);
@@ -127,10 +113,10 @@ static void later_logoff_is_queued_as_a_correction(void **state)
 {
     fx *f = *state;
     ocount o;
-    ingest(f, "[" EV("tarouk", "PC-01", "logon", "2026-11-16T09:00:00+09:00") ","
+    fixture_ingest(f, "[" EV("tarouk", "PC-01", "logon", "2026-11-16T09:00:00+09:00") ","
               EV("tarouk", "PC-01", "logoff", "2026-11-16T18:00:00+09:00") "]");
     /* a logoff on another PC after that: the day's clock-out moves */
-    ingest_result r = ingest(f, "[" EV("tarouk", "PC-02", "logoff", "2026-11-16T20:15:00+09:00") "]");
+    ingest_result r = fixture_ingest(f, "[" EV("tarouk", "PC-02", "logoff", "2026-11-16T20:15:00+09:00") "]");
     assert_int_equal(r.punches.replaced, 1);
     assert_string_equal(ledger(f), "employee,date,kind,time\n"
                                     "1000,2026-11-16,clock_in,2026-11-16T09:00:00+09:00\n"
@@ -145,7 +131,7 @@ static void division_day_change_applies(void **state)
 {
     fx *f = *state;
     /* employee 1000's division changes the day at 05:00: 04:30 is the previous work day */
-    ingest(f, "[" EV("tarouk", "PC-01", "logon", "2026-11-17T04:30:00+09:00") ","
+    fixture_ingest(f, "[" EV("tarouk", "PC-01", "logon", "2026-11-17T04:30:00+09:00") ","
               EV("tarouk", "PC-01", "logoff", "2026-11-17T04:45:00+09:00") "]");
     assert_string_equal(ledger(f), "employee,date,kind,time\n"
                                     "1000,2026-11-16,clock_in,2026-11-17T04:30:00+09:00\n"
@@ -157,7 +143,7 @@ static void unlinked_account_is_punched_once_linked(void **state)
     fx *f = *state;
     rederive_stats st = {0};
     lr_error err;
-    ingest_result r = ingest(f, "[" EV("hanako", "PC-07", "logon", "2026-11-18T08:00:00+09:00") ","
+    ingest_result r = fixture_ingest(f, "[" EV("hanako", "PC-07", "logon", "2026-11-18T08:00:00+09:00") ","
                                 EV("hanako", "PC-07", "logoff", "2026-11-18T17:00:00+09:00") "]");
     assert_int_equal(r.unlinked, 2);
     assert_int_equal(r.punches.added, 0);
@@ -186,12 +172,12 @@ static void account_of_another_kind_does_not_match(void **state)
 {
     fx *f = *state;
     /* tarouk is linked for LanScope; a MaLion event of the same name is someone else's */
-    ingest_result r = ingest(f, "[{\"source\":\"malion\",\"account\":\"tarouk\",\"op\":\"logon\","
+    ingest_result r = fixture_ingest(f, "[{\"source\":\"malion\",\"account\":\"tarouk\",\"op\":\"logon\","
                                 "\"time\":\"2026-11-16T09:00:00+09:00\"}]");
     assert_int_equal(r.unlinked, 1);
     assert_string_equal(ledger(f), "employee,date,kind,time\n");
     /* ... and case matters: TarouK is not tarouk */
-    r = ingest(f, "[" EV("TarouK", "PC-01", "logon", "2026-11-16T09:00:00+09:00") "]");
+    r = fixture_ingest(f, "[" EV("TarouK", "PC-01", "logon", "2026-11-16T09:00:00+09:00") "]");
     assert_int_equal(r.unlinked, 1);
     assert_string_equal(ledger(f), "employee,date,kind,time\n");
 }
@@ -229,7 +215,7 @@ static void shared_account_is_listed_as_flagged(void **state)
 {
     fx *f = *state;
     fcount c = {0};
-    ingest(f, "[" EV("tarouk", "PC-01", "logon", "2026-11-16T09:00:00+09:00") ","
+    fixture_ingest(f, "[" EV("tarouk", "PC-01", "logon", "2026-11-16T09:00:00+09:00") ","
               EV("tarouk", "PC-01", "logoff", "2026-11-16T17:00:00+09:00") ","
               EV("tarouk", "PC-02", "logon", "2026-11-16T10:00:00+09:00") ","
               EV("tarouk", "PC-02", "logoff", "2026-11-16T11:00:00+09:00") "]");
@@ -267,7 +253,7 @@ static void breaks_follow_the_company_setting(void **state)
     company_changes ch = {NULL, NULL, 1};
     assert_int_equal(admin_company_set(f->s, "ACM", &ch, "t", &err), LR_OK);
     assert_int_equal(store_company_get(f->s, "ACM", &f->c, &err), LR_OK);
-    ingest(f, "[" EV("tarouk", "PC-01", "logon", "2026-11-16T09:00:00+09:00") ","
+    fixture_ingest(f, "[" EV("tarouk", "PC-01", "logon", "2026-11-16T09:00:00+09:00") ","
               EV("tarouk", "PC-01", "logoff", "2026-11-16T12:00:00+09:00") ","
               EV("tarouk", "PC-01", "logon", "2026-11-16T13:00:00+09:00") ","
               EV("tarouk", "PC-01", "logoff", "2026-11-16T18:00:00+09:00") "]");
