@@ -106,10 +106,10 @@ static int kot_deliver(lr_store *s, cli_args *a)
     lr_company c;
     dispatch_cfg cfg;
     dispatch_stats st = {0};
+    size_t before;
     if ((rc = cli_check_rest(a, 1, "kot deliver")) || (rc = load_secrets(&sec)))
         return rc;
     dispatch_cfg_default(&cfg);
-    cfg.batch = 100000;
     if (store_company_get(s, a->v[0], &c, &err) != LR_OK)
         return cli_fail(&err);
     if (!c.punch_delivery) {
@@ -117,8 +117,12 @@ static int kot_deliver(lr_store *s, cli_args *a)
                         "with 'loginrec kot set %s --delivery on'\n", c.code, c.code);
         return 1;
     }
-    if (dispatch_company(s, &c, &sec, &cfg, &st, &err) != LR_OK)
-        return cli_fail(&err);
+    /* rounds of one batch until a round finds fewer rows than that */
+    do {
+        before = st.rows;
+        if (dispatch_company(s, &c, &sec, &cfg, &st, &err) != LR_OK)
+            return cli_fail(&err);
+    } while (st.rows - before == (size_t)cfg.batch);
     printf("%zu sent, %zu already there, %zu superseded, %zu skipped, %zu to retry, %zu failed "
            "(%zu calls)\n",
            st.sent, st.already_there, st.superseded, st.skipped, st.retried, st.failed, st.calls);

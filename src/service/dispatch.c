@@ -228,6 +228,7 @@ lr_status dispatch_company(lr_store *s, const lr_company *c, const lr_secrets *s
     st = store_outbox_due(s, c->id, (int64_t)time(NULL), rows, (size_t)cfg->batch, &n, err);
     if (st == LR_OK && n > 0)
         st = kot_settings_client(s, c, sec, cfg->timeout_ms, &kc, err);
+    stats->rows += n;
     for (size_t i = 0; st == LR_OK && i < n; i++)
         st = deliver(s, c, kc, &rows[i], cfg, stats, err);
     kot_client_free(kc);
@@ -315,7 +316,7 @@ static void *run(void *arg)
             if (dispatch_company(d->s, &cs.v[i], &d->sec, &d->cfg, &st, &err) != LR_OK &&
                 err.code != LR_ENOTFOUND)
                 log_error("dispatcher: company %s: %s", cs.v[i].code, err.message);
-            work += st.calls + st.superseded + st.skipped + st.failed;
+            work += st.rows;
             if (st.calls)
                 log_info("dispatcher: company %s: %zu sent, %zu already there, %zu to retry, "
                          "%zu failed",

@@ -34,10 +34,12 @@ typedef struct dispatch_cfg {
 void dispatch_cfg_default(dispatch_cfg *cfg);
 
 typedef struct dispatch_stats {
+    size_t rows; /* due rows taken */
     size_t sent, already_there, superseded, skipped, retried, failed, calls;
 } dispatch_stats;
 
-/* One round for one company: every due row (up to cfg->batch). */
+/* One round for one company: the due rows, up to cfg->batch (stats->rows
+ * says how many; a full batch means more may be due). */
 lr_status dispatch_company(lr_store *s, const lr_company *c, const lr_secrets *sec,
                            const dispatch_cfg *cfg, dispatch_stats *stats, lr_error *err);
 
