@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/text.h"
 #include "util/timefmt.h"
 
 static const char *const sources[] = {"generic", "smarton", "lanscope", "malion"};
@@ -48,14 +49,6 @@ void event_account_normalise(char *a)
         memmove(a, cut, strlen(cut) + 1);
 }
 
-static int has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return 1;
-    return 0;
-}
-
 /* Copies string field `key` of o into dst (size dstsz). Returns 0 on
  * success, writes the reason into why otherwise. Absent optional fields
  * leave dst empty. */
@@ -79,7 +72,7 @@ static int take_string(json_t *o, const char *key, int required, char *dst, size
     }
     s = json_string_value(v);
     n = json_string_length(v);
-    if (n != strlen(s) || has_control(s)) {
+    if (n != strlen(s) || text_has_control(s)) {
         snprintf(why, whysz, "'%s' contains control characters", key);
         return -1;
     }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/event_parse.h"
+#include "util/text.h"
 
 static const char *const header_names[LC_NCOLS] = {
     "連携種別", "種別コード", "打刻先アカウント", "姓・名", "サービスアカウント",
@@ -64,30 +65,6 @@ void link_csv_note(link_csv_errors *es, link_csv_problem what, long line, long c
     (void)link_csv_errors_add(es, &e); /* a problem not kept is still counted */
 }
 
-/* s without surrounding spaces and tabs, into out; 0 when it did not fit. */
-static int trimmed(const char *s, char *out, size_t outsz)
-{
-    size_t n;
-    while (*s == ' ' || *s == '\t')
-        s++;
-    n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        n--;
-    if (n >= outsz)
-        return 0;
-    memcpy(out, s, n);
-    out[n] = '\0';
-    return 1;
-}
-
-static int has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return 1;
-    return 0;
-}
-
 int link_csv_layout_parse(const csv_reader *r, link_csv_layout *lay, link_csv_errors *es)
 {
     size_t before = es->total;
@@ -99,7 +76,7 @@ int link_csv_layout_parse(const csv_reader *r, link_csv_layout *lay, link_csv_er
     for (size_t i = 0; i < r->nfields; i++) {
         const csv_field *f = &r->fields[i];
         int c;
-        if (!trimmed(f->s, name, sizeof name))
+        if (!text_trim_copy(f->s, name, sizeof name))
             snprintf(name, sizeof name, "%.40s…", f->s);
         if (name[0] == '\0')
             continue; /* an empty trailing column, as spreadsheets leave */
@@ -142,22 +119,22 @@ int link_csv_row_parse(const csv_reader *r, const link_csv_layout *lay, link_csv
     row->col_employee = emp->column;
     row->col_account = acc->column;
 
-    if (!trimmed(label->s, tmp, sizeof tmp) || (row->kind = kind_of_label(tmp)) == LINK_NONE) {
+    if (!text_trim_copy(label->s, tmp, sizeof tmp) || (row->kind = kind_of_label(tmp)) == LINK_NONE) {
         link_csv_note(es, LCP_KIND_LABEL, line, label->column, tmp, NULL, 0);
     } else {
         char want[2] = {(char)('0' + row->kind), '\0'};
-        if (!trimmed(code->s, tmp, sizeof tmp) || strcmp(tmp, want) != 0)
+        if (!text_trim_copy(code->s, tmp, sizeof tmp) || strcmp(tmp, want) != 0)
             link_csv_note(es, LCP_KIND_CODE, line, code->column, tmp, link_kind_label(row->kind), 0);
     }
 
-    if (!trimmed(emp->s, row->employee, sizeof row->employee) || has_control(row->employee))
+    if (!text_trim_copy(emp->s, row->employee, sizeof row->employee) || text_has_control(row->employee))
         link_csv_note(es, LCP_EMPLOYEE_BAD, line, emp->column, emp->s, NULL, 0);
     else if (row->employee[0] == '\0')
         link_csv_note(es, LCP_EMPLOYEE_EMPTY, line, emp->column, NULL, NULL, 0);
 
     /* Manual §3: exact, case-sensitive PC user names; the part after the
      * domain's "\" (or "¥") is the user name. */
-    if (!trimmed(acc->s, row->account, sizeof row->account) || has_control(row->account)) {
+    if (!text_trim_copy(acc->s, row->account, sizeof row->account) || text_has_control(row->account)) {
         link_csv_note(es, LCP_ACCOUNT_BAD, line, acc->column, acc->s, NULL, 0);
     } else {
         event_account_normalise(row->account);

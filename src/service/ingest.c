@@ -137,69 +137,94 @@ lr_status ingest_rederive_spans(lr_store *s, const lr_company *c, const span_set
     return LR_OK;
 }
 
+lr_status ingest_begin(ingest_run *run, lr_store *s, const lr_company *c, lr_error *err)
+{
+    memset(run, 0, sizeof *run);
+    run->s = s;
+    run->c = c;
+    run->now = (int64_t)time(NULL);
+    span_set_init(&run->ss);
+    return store_begin(s, err);
+}
+
+lr_status ingest_add(ingest_run *run, lr_event *e, lr_error *err)
+{
+    lr_store *s = run->s;
+    const lr_company *c = run->c;
+    int64_t ids[MAX_RESOLVE];
+    size_t nids = 0;
+    int kind;
+    lr_status st;
+
+    e->received_at = run->now;
+    st = store_event_insert(s, c->id, e, err);
+    if (st == LR_EEXIST) {
+        run->res.duplicates++;
+        return LR_OK;
+    }
+    if (st != LR_OK)
+        return st;
+    run->res.accepted++;
+    kind = event_source_kind(e->source);
+    st = store_link_resolve(s, c->id, (link_kind)(kind < 0 ? 0 : kind), e->account, ids,
+                            MAX_RESOLVE, &nids, err);
+    if (st != LR_OK)
+        return st;
+    if (nids == 0)
+        run->res.unlinked++;
+    if (strcmp(e->op, "logon") != 0 && strcmp(e->op, "logoff") != 0)
+        return LR_OK; /* stored for the log view; never punched */
+    for (size_t j = 0; j < nids; j++) {
+        int64_t d0, d1;
+        if (!run->have_cached || run->cached.id != ids[j]) {
+            if ((st = store_employee_by_id(s, ids[j], &run->cached, err)) != LR_OK)
+                return st;
+            run->have_cached = 1;
+        }
+        ingest_event_days(c, &run->cached, e->utc, &d0, &d1);
+        if (span_set_add(&run->ss, ids[j], d0, d1) != LR_OK)
+            return lr_fail(err, LR_ENOMEM, "out of memory");
+    }
+    return LR_OK;
+}
+
+lr_status ingest_commit(ingest_run *run, ingest_result *res, lr_error *err)
+{
+    lr_status st = ingest_rederive_spans(run->s, run->c, &run->ss, &run->res.punches, err);
+    if (st == LR_OK)
+        st = store_commit(run->s, err);
+    if (st != LR_OK) {
+        ingest_abort(run);
+        memset(res, 0, sizeof *res);
+        return st;
+    }
+    *res = run->res;
+    span_set_free(&run->ss);
+    return LR_OK;
+}
+
+void ingest_abort(ingest_run *run)
+{
+    store_rollback(run->s);
+    span_set_free(&run->ss);
+}
+
 lr_status ingest_events(lr_store *s, const lr_company *c, lr_event *events, size_t n,
                         ingest_result *res, lr_error *err)
 {
-    span_set ss;
+    ingest_run run;
     lr_status st;
-    int64_t now = (int64_t)time(NULL);
-    /* employees' day-change times, looked up once per employee */
-    lr_employee cached;
-    int have_cached = 0;
 
     memset(res, 0, sizeof *res);
-    span_set_init(&ss);
-    if ((st = store_begin(s, err)) != LR_OK)
+    if ((st = ingest_begin(&run, s, c, err)) != LR_OK)
         return st;
     for (size_t i = 0; i < n; i++) {
-        lr_event *e = &events[i];
-        int64_t ids[MAX_RESOLVE];
-        size_t nids = 0;
-        int kind;
-
-        e->received_at = now;
-        st = store_event_insert(s, c->id, e, err);
-        if (st == LR_EEXIST) {
-            res->duplicates++;
-            continue;
-        }
-        if (st != LR_OK)
-            goto fail;
-        res->accepted++;
-        kind = event_source_kind(e->source);
-        st = store_link_resolve(s, c->id, (link_kind)(kind < 0 ? 0 : kind), e->account, ids,
-                                MAX_RESOLVE, &nids, err);
-        if (st != LR_OK)
-            goto fail;
-        if (nids == 0)
-            res->unlinked++;
-        if (strcmp(e->op, "logon") != 0 && strcmp(e->op, "logoff") != 0)
-            continue; /* stored for the log view; never punched */
-        for (size_t j = 0; j < nids; j++) {
-            int64_t d0, d1;
-            if (!have_cached || cached.id != ids[j]) {
-                if ((st = store_employee_by_id(s, ids[j], &cached, err)) != LR_OK)
-                    goto fail;
-                have_cached = 1;
-            }
-            ingest_event_days(c, &cached, e->utc, &d0, &d1);
-            if (span_set_add(&ss, ids[j], d0, d1) != LR_OK) {
-                st = lr_fail(err, LR_ENOMEM, "out of memory");
-                goto fail;
-            }
+        if ((st = ingest_add(&run, &events[i], err)) != LR_OK) {
+            ingest_abort(&run);
+            return st;
         }
     }
-    if ((st = ingest_rederive_spans(s, c, &ss, &res->punches, err)) != LR_OK)
-        goto fail;
-    if ((st = store_commit(s, err)) != LR_OK)
-        goto fail;
-    span_set_free(&ss);
-    return LR_OK;
-fail:
-    store_rollback(s);
-    span_set_free(&ss);
-    memset(res, 0, sizeof *res);
-    return st;
+    return ingest_commit(&run, res, err);
 }
 
 json_t *ingest_reply_json(const ingest_result *res, const lr_reject *rejects, size_t nrejects)

@@ -26,6 +26,7 @@ typedef struct ingest_result {
 lr_status ingest_events(lr_store *s, const lr_company *c, lr_event *events, size_t n,
                         ingest_result *res, lr_error *err);
 
+
 /* The reply the API and `loginrec ingest` give (DESIGN §5.4):
  * {"accepted","duplicates","rejected":[{"index","error"}],"unlinked",
  *  "punches":{"added","replaced","retracted"}}. Caller json_decref()s it;
@@ -59,6 +60,26 @@ void ingest_event_days(const lr_company *c, const lr_employee *e, int64_t utc, i
  * account re-derives. */
 lr_status ingest_account_spans(lr_store *s, const lr_company *c, const lr_employee *e,
                                link_kind kind, const char *account, span_set *ss, lr_error *err);
+
+/* ingest_events one event at a time, for readers that stream (a LanScope
+ * file of a million rows): ingest_begin opens the transaction, ingest_add
+ * stores an event (e is not kept), ingest_commit re-derives and commits,
+ * and ingest_abort (after any failure, the caller's own included) rolls
+ * back so nothing of the run is stored. */
+typedef struct ingest_run {
+    lr_store *s;
+    const lr_company *c;
+    int64_t now;
+    ingest_result res;
+    span_set ss;          /* days to re-derive at commit */
+    lr_employee cached;   /* the last employee looked up */
+    int have_cached;
+} ingest_run;
+
+lr_status ingest_begin(ingest_run *run, lr_store *s, const lr_company *c, lr_error *err);
+lr_status ingest_add(ingest_run *run, lr_event *e, lr_error *err);
+lr_status ingest_commit(ingest_run *run, ingest_result *res, lr_error *err);
+void ingest_abort(ingest_run *run);
 
 /* Re-derives every span of ss (inside the caller's transaction). */
 lr_status ingest_rederive_spans(lr_store *s, const lr_company *c, const span_set *ss,

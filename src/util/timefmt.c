@@ -100,17 +100,41 @@ void tf_format_date(int64_t day, char out[11])
     snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
 }
 
-lr_status tf_parse_iso(const char *s, int64_t *utc, int *offset_sec, lr_error *err)
+/* Reads 1 or 2 digits at *p (Excel writes "2026/1/5 9:03"); -1 when none. */
+static int digits12(const char **p)
+{
+    int v = digits(p, 1);
+    if (v >= 0 && **p >= '0' && **p <= '9')
+        v = v * 10 + (*(*p)++ - '0');
+    return v;
+}
+
+/* The shared core of tf_parse_iso and tf_parse_datetime: a date, a clock
+ * time, an optional fraction and offset. `slash` allows YYYY/M/D and one-
+ * or two-digit fields as spreadsheets write them. */
+static lr_status parse_dt(const char *s, int slash, int64_t *wall, int *has_offset,
+                          int *offset_sec, lr_error *err)
 {
     int y, mo, d, h, mi, se, oh, om, sign;
     const char *p = s;
-    lr_status st = parse_ymd(&p, &y, &mo, &d, err, s);
-    if (st != LR_OK)
+    lr_status st;
+
+    if (slash && strlen(s) > 4 && s[4] == '/') {
+        y = digits(&p, 4);
+        p++;
+        mo = digits12(&p);
+        if (y < 0 || mo < 1 || mo > 12 || *p++ != '/')
+            return lr_fail(err, LR_EINVAL, "'%s': expected a date as YYYY/MM/DD", s);
+        d = digits12(&p);
+        if (d < 1 || d > days_in_month(y, mo))
+            return lr_fail(err, LR_EINVAL, "'%s': day is not in the month", s);
+    } else if ((st = parse_ymd(&p, &y, &mo, &d, err, s)) != LR_OK) {
         return st;
+    }
     if (*p != 'T' && *p != 't' && *p != ' ')
         return lr_fail(err, LR_EINVAL, "'%s': expected a date-time as YYYY-MM-DDThh:mm:ss+hh:mm", s);
     p++;
-    h = digits(&p, 2);
+    h = slash ? digits12(&p) : digits(&p, 2);
     if (h < 0 || h > 23 || *p++ != ':')
         return lr_fail(err, LR_EINVAL, "'%s': expected an hour 00-23 then ':'", s);
     mi = digits(&p, 2);
@@ -132,6 +156,7 @@ lr_status tf_parse_iso(const char *s, int64_t *utc, int *offset_sec, lr_error *e
                 p++;
         }
     }
+    *has_offset = 1;
     if (*p == 'Z' || *p == 'z') {
         sign = 1;
         oh = om = 0;
@@ -146,8 +171,8 @@ lr_status tf_parse_iso(const char *s, int64_t *utc, int *offset_sec, lr_error *e
         if (oh < 0 || oh > 18 || om < 0 || om > 59)
             return lr_fail(err, LR_EINVAL, "'%s': expected an offset as +hh:mm", s);
     } else if (*p == '\0') {
-        return lr_fail(err, LR_EINVAL,
-                       "'%s': the time has no offset; add Z or +hh:mm (e.g. +09:00 for Japan)", s);
+        *has_offset = 0;
+        sign = oh = om = 0;
     } else {
         return lr_fail(err, LR_EINVAL, "'%s': unexpected '%c' where an offset (Z or +hh:mm) was expected",
                        s, *p);
@@ -155,8 +180,28 @@ lr_status tf_parse_iso(const char *s, int64_t *utc, int *offset_sec, lr_error *e
     if (*p != '\0')
         return lr_fail(err, LR_EINVAL, "'%s': unexpected text after the offset", s);
     *offset_sec = sign * (oh * 3600 + om * 60);
-    *utc = tf_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - *offset_sec;
+    *wall = tf_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
     return LR_OK;
+}
+
+lr_status tf_parse_iso(const char *s, int64_t *utc, int *offset_sec, lr_error *err)
+{
+    int64_t wall;
+    int has_offset;
+    lr_status st = parse_dt(s, 0, &wall, &has_offset, offset_sec, err);
+    if (st != LR_OK)
+        return st;
+    if (!has_offset)
+        return lr_fail(err, LR_EINVAL,
+                       "'%s': the time has no offset; add Z or +hh:mm (e.g. +09:00 for Japan)", s);
+    *utc = wall - *offset_sec;
+    return LR_OK;
+}
+
+lr_status tf_parse_datetime(const char *s, int64_t *wall, int *has_offset, int *offset_sec,
+                            lr_error *err)
+{
+    return parse_dt(s, 1, wall, has_offset, offset_sec, err);
 }
 
 void tf_format_iso(int64_t utc, int offset_sec, char out[32])

@@ -26,6 +26,16 @@ int64_t tf_floor_div(int64_t a, int64_t b);
  * written. Errors name what was expected. */
 lr_status tf_parse_iso(const char *s, int64_t *utc, int *offset_sec, lr_error *err);
 
+/* A date-time as LanScope, Excel and ISO 8601 write it: "YYYY/MM/DD
+ * HH:MM:SS" (month, day and hour may have one digit; seconds optional) or
+ * "YYYY-MM-DD[T ]hh:mm[:ss]", an optional fraction (dropped) and an
+ * optional offset. *wall is the clock reading as seconds since the epoch
+ * (as if it were UTC); *has_offset says whether an offset was written, and
+ * then utc = *wall - *offset_sec. Without one, the caller applies a zone
+ * (tz_utc_of_wall). */
+lr_status tf_parse_datetime(const char *s, int64_t *wall, int *has_offset, int *offset_sec,
+                            lr_error *err);
+
 /* Formats utc at the given offset: "YYYY-MM-DDThh:mm:ss+hh:mm" (25 chars),
  * "Z" is never used so outputs line up. out needs 32 bytes. */
 void tf_format_iso(int64_t utc, int offset_sec, char out[32]);

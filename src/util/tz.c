@@ -60,3 +60,23 @@ int tz_offset_at(const char *zone, int64_t utc)
     pthread_mutex_unlock(&tz_lock);
     return off;
 }
+
+void tz_utc_of_wall(const char *zone, int64_t wall, int64_t *utc, int *offset_sec)
+{
+    /* The offset an hour before and after brackets any change: try the
+     * earlier first, so a repeated reading gets its first instant. */
+    int before = tz_offset_at(zone, wall - 86400 / 2);
+    int after = tz_offset_at(zone, wall + 86400 / 2);
+    int off = before;
+    if (before != after) {
+        if (tz_offset_at(zone, wall - before) != before)
+            off = after;
+    }
+    *utc = wall - off;
+    *offset_sec = off;
+    if (off != before && tz_offset_at(zone, *utc) != off) {
+        /* a skipped reading: keep the offset from before the change */
+        *utc = wall - before;
+        *offset_sec = before;
+    }
+}

@@ -20,4 +20,10 @@ lr_status tz_validate(const char *zone, lr_error *err);
 /* Offset east of UTC, in seconds, of zone at the instant utc. */
 int tz_offset_at(const char *zone, int64_t utc);
 
+/* The instant a wall-clock reading (seconds since the epoch as if at UTC)
+ * names in zone, and the offset in force then. A reading that happens twice
+ * (clocks put back) is the first; one that never happens (clocks put
+ * forward) is read with the offset before the change. */
+void tz_utc_of_wall(const char *zone, int64_t wall, int64_t *utc, int *offset_sec);
+
 #endif

@@ -1,0 +1,17 @@
+/*
+ * text — small checks on UTF-8 strings that several readers share.
+ * Pure functions, thread-safe.
+ */
+#ifndef LR_UTIL_TEXT_H
+#define LR_UTIL_TEXT_H
+
+#include <stddef.h>
+
+/* Copies s without surrounding spaces and tabs into out; 0 (and out
+ * unchanged) when it does not fit in outsz bytes. */
+int text_trim_copy(const char *s, char *out, size_t outsz);
+
+/* Non-zero when s holds a C0 control character or DEL. */
+int text_has_control(const char *s);
+
+#endif
