@@ -23,7 +23,7 @@ static const command commands[] = {
     {"company", cmd_company}, {"division", cmd_division}, {"employee", cmd_employee},
     {"link", cmd_link},       {"links", cmd_links},       {"ingest", cmd_ingest},
     {"punches", cmd_punches}, {"events", cmd_events},     {"kot", cmd_kot},
-    {"outbox", cmd_outbox},
+    {"outbox", cmd_outbox},   {"check", cmd_check},
 };
 
 int main(int argc, char **argv)

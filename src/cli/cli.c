@@ -18,6 +18,11 @@ const char cli_usage_text[] =
     "  init\n"
     "  company add CODE NAME [--tz ZONE] [--breaks on|off]   prints the ingest token\n"
     "  company set CODE [--name NAME] [--tz ZONE] [--breaks on|off]\n"
+    "                   [--lanscope-collect HH:MM]          LanScope's collection start\n"
+    "  company token CODE --lanscope                         issues or rotates the LanScope\n"
+    "                                                        access token (shown once)\n"
+    "  check CODE                                            warns of settings that misplace\n"
+    "                                                        punches (exit 1 when it warns)\n"
     "  division set CODE DIV --name NAME --day-change HH:MM\n"
     "  employee add CODE EMPCODE --last LAST --first FIRST [--division DIV]\n"
     "  link set CODE --kind lanscope|malion|smarton EMPCODE ACCOUNT\n"
@@ -29,6 +34,7 @@ const char cli_usage_text[] =
     "  outbox CODE [--failed]\n"
     "  outbox retry CODE\n"
     "  ingest CODE FILE.json                                 (- reads stdin)\n"
+    "  ingest CODE FILE.csv --source lanscope [--agent-version V]\n"
     "  punches CODE --from DATE --to DATE [--format csv|json]\n"
     "  events CODE [--from DATE --to DATE] [--flagged]\n";
 

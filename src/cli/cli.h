@@ -39,6 +39,8 @@ lr_status cli_read_file(const char *path, lr_buf *b, lr_error *err);
 /* Command families (argument vector after the command word). */
 int cmd_init(lr_store *s, const char *db, cli_args *a);
 int cmd_company(lr_store *s, cli_args *a);
+int cmd_company_token(lr_store *s, cli_args *a); /* cmd_lanscope.c */
+int cmd_check(lr_store *s, cli_args *a);         /* cmd_lanscope.c */
 int cmd_division(lr_store *s, cli_args *a);
 int cmd_employee(lr_store *s, cli_args *a);
 int cmd_link(lr_store *s, cli_args *a);

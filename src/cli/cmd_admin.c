@@ -34,13 +34,16 @@ int cmd_company(lr_store *s, cli_args *a)
 {
     int bad = 0, rc, breaks = -1;
     lr_error err;
-    const char *sub, *name, *tz, *br;
+    const char *sub, *name, *tz, *br, *collect;
     if (a->n < 1)
-        return cli_usage("company: expected add or set");
+        return cli_usage("company: expected add, set or token");
     sub = a->v[0];
     a->v++;
     a->n--;
+    if (strcmp(sub, "token") == 0)
+        return cmd_company_token(s, a);
     name = cli_take(a, "--name", &bad);
+    collect = cli_take(a, "--lanscope-collect", &bad);
     tz = cli_take(a, "--tz", &bad);
     br = cli_take(a, "--breaks", &bad);
     if (bad)
@@ -49,8 +52,9 @@ int cmd_company(lr_store *s, cli_args *a)
         return cli_fail(&err);
     if (strcmp(sub, "add") == 0) {
         char token[LR_TOKEN_LEN + 1];
-        if (name)
-            return cli_usage("company add: give the name as the second argument");
+        if (name || collect)
+            return cli_usage("company add: give the name as the second argument; "
+                             "--lanscope-collect belongs to 'company set'");
         if ((rc = cli_check_rest(a, 2, "company add")))
             return rc;
         if (admin_company_add(s, a->v[0], a->v[1], tz, breaks > 0, "cli", token, &err) != LR_OK)
@@ -60,7 +64,7 @@ int cmd_company(lr_store *s, cli_args *a)
         return 0;
     }
     if (strcmp(sub, "set") == 0) {
-        company_changes ch = {name, tz, breaks};
+        company_changes ch = {name, tz, breaks, collect};
         if ((rc = cli_check_rest(a, 1, "company set")))
             return rc;
         if (admin_company_set(s, a->v[0], &ch, "cli", &err) != LR_OK)

@@ -10,11 +10,40 @@
 #include "cli/cli.h"
 #include "core/event_parse.h"
 #include "service/ingest.h"
+#include "service/ingest_lanscope.h"
 #include "sinks/ledger.h"
 #include "util/timefmt.h"
 #include "util/tz.h"
 
 #define INGEST_FILE_MAX (256u * 1024 * 1024)
+
+/* Prints a JSON reply on one line; 1 when it could not. */
+static int print_reply(json_t *reply)
+{
+    char *txt = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
+    json_decref(reply);
+    if (!txt) {
+        fprintf(stderr, "loginrec: error: out of memory writing the reply\n");
+        return 1;
+    }
+    printf("%s\n", txt);
+    free(txt);
+    return 0;
+}
+
+/* A LanScope CSV file, whole or not at all. */
+static int ingest_lanscope_file(lr_store *s, const lr_company *c, const char *path,
+                                const lr_buf *body, const char *version)
+{
+    ingest_result res;
+    lanscope_stats stats;
+    lr_error err;
+    lr_error_clear(&err);
+    if (ingest_lanscope(s, c, path, buf_str(body), body->len, version, &res, &stats, &err) !=
+        LR_OK)
+        return cli_fail(&err);
+    return print_reply(ingest_lanscope_reply_json(&res, &stats));
+}
 
 int cmd_ingest(lr_store *s, cli_args *a)
 {
@@ -23,8 +52,14 @@ int cmd_ingest(lr_store *s, cli_args *a)
     lr_buf body;
     lr_event_batch b;
     ingest_result res;
-    int rc;
+    int rc, bad = 0;
+    const char *source = cli_take(a, "--source", &bad);
+    const char *version = cli_take(a, "--agent-version", &bad);
 
+    if (bad)
+        return cli_usage("ingest: an option is missing its value");
+    if (source && strcmp(source, "lanscope") != 0 && strcmp(source, "json") != 0)
+        return cli_usage("ingest: --source is 'lanscope' (a LanScope CSV file) or 'json'");
     if ((rc = cli_check_rest(a, 2, "ingest")))
         return rc;
     lr_error_clear(&err);
@@ -34,6 +69,11 @@ int cmd_ingest(lr_store *s, cli_args *a)
     if (cli_read_file(a->v[1], &body, &err) != LR_OK) {
         buf_free(&body);
         return cli_fail(&err);
+    }
+    if (source && strcmp(source, "lanscope") == 0) {
+        rc = ingest_lanscope_file(s, &c, a->v[1], &body, version ? version : "loginrec " LR_VERSION);
+        buf_free(&body);
+        return rc;
     }
     if (event_batch_parse_json(buf_str(&body), body.len, LR_INGEST_MAX_EVENTS, a->v[1], &b, &err) !=
         LR_OK) {
@@ -45,17 +85,9 @@ int cmd_ingest(lr_store *s, cli_args *a)
         event_batch_free(&b);
         return cli_fail(&err);
     }
-    {
-        json_t *reply = ingest_reply_json(&res, b.rejects, b.nrejects);
-        char *txt = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
-        json_decref(reply);
-        if (!txt) {
-            event_batch_free(&b);
-            lr_fail(&err, LR_ENOMEM, "out of memory writing the reply");
-            return cli_fail(&err);
-        }
-        printf("%s\n", txt);
-        free(txt);
+    if (print_reply(ingest_reply_json(&res, b.rejects, b.nrejects))) {
+        event_batch_free(&b);
+        return 1;
     }
     for (size_t i = 0; i < b.nrejects; i++)
         fprintf(stderr, "loginrec: %s: event %zu rejected: %s\n", a->v[1], b.rejects[i].index,

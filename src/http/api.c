@@ -2,7 +2,8 @@
  * api — the JSON API and ingest API of loginrecd (DESIGN §5.4).
  *
  *   GET  /healthz                  liveness + database check, no auth
- *   POST /api/v1/ingest            events in (Bearer company ingest token)
+ *   POST /api/v1/ingest            events in: JSON, or a LanScope CSV (api_ingest.c)
+ *   GET  /api/v1/whoami            whose credentials these are (api_ingest.c)
  *   GET  /api/v1/punches?from&to   the local ledger (same token)
  *   GET  /api/v1/links.csv         the link CSV (api_links.c)
  *   POST /api/v1/links/import      an edited link CSV back (api_links.c)
@@ -43,13 +44,12 @@ int api_status_of(lr_status st)
     }
 }
 
-/* Finds the company of the request's bearer token; fills a 401 otherwise. */
-int api_authenticate(lr_store *s, http_request *rq, http_response *rs, lr_company *c)
+/* The bearer token's hash, or 0 and a 401 when there is none. */
+static int bearer_hash(http_request *rq, http_response *rs, char hash[LR_TOKEN_HASH_LEN + 1])
 {
     const char *h = http_header(rq, "Authorization");
-    char hash[LR_TOKEN_HASH_LEN + 1];
     if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !h[7]) {
-        http_error(rs, 401, "missing 'Authorization: Bearer <company ingest token>'");
+        http_error(rs, 401, "missing 'Authorization: Bearer <company token>'");
         rs->www_authenticate = "Bearer realm=\"loginrec\"";
         return 0;
     }
@@ -57,11 +57,37 @@ int api_authenticate(lr_store *s, http_request *rq, http_response *rs, lr_compan
     while (*h == ' ')
         h++;
     token_hash(h, hash);
-    if (store_company_by_token(s, hash, c) != LR_OK) {
-        http_error(rs, 401, "unknown ingest token");
-        rs->www_authenticate = "Bearer realm=\"loginrec\", error=\"invalid_token\"";
+    return 1;
+}
+
+static int refuse_token(http_response *rs, const char *what)
+{
+    http_error(rs, 401, "%s", what);
+    rs->www_authenticate = "Bearer realm=\"loginrec\", error=\"invalid_token\"";
+    return 0;
+}
+
+/* Finds the company of the request's bearer token; fills a 401 otherwise. */
+int api_authenticate(lr_store *s, http_request *rq, http_response *rs, lr_company *c)
+{
+    char hash[LR_TOKEN_HASH_LEN + 1];
+    if (!bearer_hash(rq, rs, hash))
         return 0;
-    }
+    if (store_company_by_token(s, hash, c) != LR_OK)
+        return refuse_token(rs, "unknown ingest token");
+    return 1;
+}
+
+int api_authenticate_sender(lr_store *s, http_request *rq, http_response *rs, lr_company *c)
+{
+    const char *code = http_header(rq, "X-Loginrec-Company");
+    char hash[LR_TOKEN_HASH_LEN + 1];
+    if (!code)
+        return api_authenticate(s, rq, rs, c);
+    if (!bearer_hash(rq, rs, hash))
+        return 0;
+    if (store_company_by_lanscope_token(s, code, hash, c) != LR_OK)
+        return refuse_token(rs, "the company code or the LanScope access token is wrong");
     return 1;
 }
 
@@ -79,12 +105,19 @@ void api_reply_json(http_response *rs, int status, json_t *o)
 
 void api_reply_failure(http_response *rs, const lr_error *err)
 {
+    api_reply_failure_as(rs, api_status_of(err->code), err);
+}
+
+void api_reply_failure_as(http_response *rs, int status, const lr_error *err)
+{
     json_t *o = json_pack("{s:s}", "error", err->message[0] ? err->message : lr_status_name(err->code));
+    if (err->file[0])
+        json_object_set_new(o, "file", json_string(err->file));
     if (err->line > 0) {
         json_object_set_new(o, "line", json_integer(err->line));
         json_object_set_new(o, "column", json_integer(err->column));
     }
-    api_reply_json(rs, api_status_of(err->code), o);
+    api_reply_json(rs, status, o);
 }
 
 void api_punches_queued(http_app *app, const rederive_stats *stats)
@@ -102,46 +135,6 @@ static void h_health(http_app *app, lr_store *s, http_request *rq, http_response
     }
     api_reply_json(rs, 200, json_pack("{s:s, s:i, s:s}", "status", "ok", "schema", v, "version",
                                   LR_VERSION));
-}
-
-static void h_ingest(http_app *app, lr_store *s, http_request *rq, http_response *rs)
-{
-    lr_company c;
-    lr_error err;
-    lr_event_batch b;
-    ingest_result res;
-    const char *ct = http_header(rq, "Content-Type");
-    lr_status st;
-    json_t *o;
-
-    if (!api_authenticate(s, rq, rs, &c))
-        return;
-    if (ct && strncasecmp(ct, "application/json", 16) != 0) {
-        http_error(rs, 415, "Content-Type '%s' is not accepted here; send application/json", ct);
-        return;
-    }
-    lr_error_clear(&err);
-    st = event_batch_parse_json(buf_str(&rq->body), rq->body.len, LR_INGEST_MAX_EVENTS,
-                                "request body", &b, &err);
-    if (st != LR_OK) {
-        api_reply_failure(rs, &err);
-        return;
-    }
-    st = ingest_events(s, &c, b.events, b.nevents, &res, &err);
-    if (st != LR_OK) {
-        log_error("ingest for company %s failed: %s", c.code, err.message);
-        event_batch_free(&b);
-        api_reply_failure(rs, &err);
-        return;
-    }
-    api_punches_queued(app, &res.punches);
-    o = ingest_reply_json(&res, b.rejects, b.nrejects);
-    event_batch_free(&b);
-    if (!o) {
-        http_error(rs, 500, "out of memory writing the reply");
-        return;
-    }
-    api_reply_json(rs, 200, o);
 }
 
 static void h_punches(http_app *app, lr_store *s, http_request *rq, http_response *rs)
@@ -168,7 +161,8 @@ static const char *const import_params[] = {"dry_run", "lang", NULL};
 
 static const route routes[] = {
     {"GET", "/healthz", no_params, h_health},
-    {"POST", "/api/v1/ingest", no_params, h_ingest},
+    {"POST", "/api/v1/ingest", no_params, api_ingest},
+    {"GET", "/api/v1/whoami", no_params, api_whoami},
     {"GET", "/api/v1/punches", range_params, h_punches},
     {"GET", "/api/v1/links.csv", export_params, api_links_export},
     {"POST", "/api/v1/links/import", import_params, api_links_import},

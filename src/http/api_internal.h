@@ -20,13 +20,24 @@ int api_status_of(lr_status st);
  * 0 otherwise. */
 int api_authenticate(lr_store *s, http_request *rq, http_response *rs, lr_company *c);
 
+/* The same for senders of events: with an X-Loginrec-Company header the
+ * bearer is that company's LanScope access token (loginrec-agent), without
+ * one the company's ingest token. */
+int api_authenticate_sender(lr_store *s, http_request *rq, http_response *rs, lr_company *c);
+
 /* Sends o (reference taken) as the JSON reply. */
 void api_reply_json(http_response *rs, int status, json_t *o);
-/* {"error": message, "line", "column"} with the status of err->code. */
+/* {"error": message, "file", "line", "column"} with the status of
+ * err->code, or the given status. */
 void api_reply_failure(http_response *rs, const lr_error *err);
+void api_reply_failure_as(http_response *rs, int status, const lr_error *err);
 
 /* Wakes the KoT worker (if the app has one) when stats queued punches. */
 void api_punches_queued(http_app *app, const rederive_stats *stats);
+
+/* api_ingest.c */
+void api_ingest(http_app *app, lr_store *s, http_request *rq, http_response *rs);
+void api_whoami(http_app *app, lr_store *s, http_request *rq, http_response *rs);
 
 /* api_links.c */
 void api_links_export(http_app *app, lr_store *s, http_request *rq, http_response *rs);

@@ -92,7 +92,7 @@ lr_status admin_company_add(lr_store *s, const char *code, const char *name, con
     c.break_punches = breaks;
     c.min_break_sec = 60;
     c.max_shift_sec = 20 * 3600;
-    token_generate(token);
+    token_generate(token, LR_TOKEN_LEN);
     token_hash(token, hash);
     if ((st = store_begin(s, err)) != LR_OK)
         return st;
@@ -105,8 +105,11 @@ lr_status admin_company_set(lr_store *s, const char *code, const company_changes
 {
     lr_company c;
     lr_status st;
+    int collect = -1;
 
     if (ch->name && (st = admin_check_text("company name", ch->name, 255, err)) != LR_OK)
+        return st;
+    if (ch->lanscope_collect && (st = tf_parse_hhmm(ch->lanscope_collect, &collect, err)) != LR_OK)
         return st;
     if (ch->tz && (st = tz_validate(ch->tz, err)) != LR_OK)
         return st;
@@ -120,6 +123,8 @@ lr_status admin_company_set(lr_store *s, const char *code, const company_changes
             snprintf(c.tz, sizeof c.tz, "%s", ch->tz);
         if (ch->breaks >= 0)
             c.break_punches = ch->breaks;
+        if (collect >= 0)
+            c.lanscope_collect_min = collect;
         st = store_company_update(s, &c, err);
     }
     return admin_commit_audited(s, st, st == LR_OK ? c.id : 0, actor, "company.set", code, err);

@@ -16,6 +16,7 @@ typedef struct company_changes {
     const char *name; /* NULL: unchanged */
     const char *tz;
     int breaks; /* -1 unchanged, 0 off, 1 on */
+    const char *lanscope_collect; /* "HH:MM": LanScope's collection start */
 } company_changes;
 
 /* Validators, reusable by every entry point. */

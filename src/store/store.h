@@ -36,6 +36,8 @@ typedef struct lr_company {
     double kot_rate;        /* KoT requests per second */
     int64_t kot_synced_at;  /* last sync attempt; 0: never */
     char kot_sync_result[256]; /* its summary, or "failed: why" */
+    int lanscope_collect_min;  /* LanScope's collection start, minutes after midnight */
+    int has_lanscope_token;    /* a LanScope access token is issued */
 } lr_company;
 
 typedef struct lr_division {
@@ -161,6 +163,12 @@ typedef struct lr_store_ops {
     lr_status (*company_update)(lr_store *s, const lr_company *c, lr_error *err);
     lr_status (*company_get)(lr_store *s, const char *code, lr_company *out, lr_error *err);
     lr_status (*company_by_token)(lr_store *s, const char *token_hash, lr_company *out);
+    /* The company of code whose LanScope token hashes to token_hash. */
+    lr_status (*company_by_lanscope_token)(lr_store *s, const char *code, const char *token_hash,
+                                           lr_company *out);
+    /* Replaces the company's LanScope token (its hash). */
+    lr_status (*company_lanscope_token)(lr_store *s, int64_t company_id, const char *token_hash,
+                                        lr_error *err);
     lr_status (*companies_list)(lr_store *s, store_company_cb cb, void *ctx, lr_error *err);
     /* Records a KoT sync attempt: when, and its summary or failure. */
     lr_status (*company_sync_result)(lr_store *s, int64_t company_id, int64_t at,
@@ -284,6 +292,8 @@ void store_pool_close(lr_store_pool *p);
 #define store_company_update(s, ...) ((s)->ops->company_update((s), __VA_ARGS__))
 #define store_company_get(s, ...) ((s)->ops->company_get((s), __VA_ARGS__))
 #define store_company_by_token(s, ...) ((s)->ops->company_by_token((s), __VA_ARGS__))
+#define store_company_by_lanscope_token(s, ...) ((s)->ops->company_by_lanscope_token((s), __VA_ARGS__))
+#define store_company_lanscope_token(s, ...) ((s)->ops->company_lanscope_token((s), __VA_ARGS__))
 #define store_secret_put(s, ...) ((s)->ops->secret_put((s), __VA_ARGS__))
 #define store_secret_get(s, ...) ((s)->ops->secret_get((s), __VA_ARGS__))
 #define store_division_upsert(s, ...) ((s)->ops->division_upsert((s), __VA_ARGS__))

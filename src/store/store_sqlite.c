@@ -20,6 +20,8 @@ enum {
     Q_COMPANY_UPDATE,
     Q_COMPANY_GET,
     Q_COMPANY_BY_TOKEN,
+    Q_COMPANY_BY_LANSCOPE_TOKEN,
+    Q_COMPANY_LANSCOPE_TOKEN,
     Q_COMPANIES_LIST,
     Q_COMPANY_SYNC_RESULT,
     Q_DIVISIONS_LIST,
@@ -60,7 +62,8 @@ enum {
     "divisions d ON d.id = e.division_id "
 #define COMPANY_COLS                                                                               \
     "id, code, name, tz, break_punches, min_break_sec, max_shift_sec, punch_delivery, "           \
-    "kot_base_url, kot_rate, IFNULL(kot_synced_at, 0), kot_sync_result FROM companies "
+    "kot_base_url, kot_rate, IFNULL(kot_synced_at, 0), kot_sync_result, lanscope_collect_min, " \
+    "lanscope_token_hash IS NOT NULL FROM companies "
 #define EVENT_LIST_SQL(extra)                                                                      \
     "SELECT e.id, e.source, e.account, e.host, e.op, e.ts_utc, e.ts_offset, e.version, "          \
     "e.received_at, (SELECT emp.code FROM links l JOIN employees emp ON emp.id = l.employee_id "  \
@@ -76,7 +79,7 @@ static const char *const sql_text[Q_COUNT] = {
                          "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [Q_COMPANY_UPDATE] = "UPDATE companies SET name = ?2, tz = ?3, break_punches = ?4, "
                          "min_break_sec = ?5, max_shift_sec = ?6, punch_delivery = ?7, "
-                         "kot_base_url = ?8, kot_rate = ?9 WHERE id = ?1",
+                         "kot_base_url = ?8, kot_rate = ?9, lanscope_collect_min = ?10 WHERE id = ?1",
     [Q_COMPANIES_LIST] = "SELECT " COMPANY_COLS "ORDER BY code",
     [Q_COMPANY_SYNC_RESULT] = "UPDATE companies SET kot_synced_at = ?2, kot_sync_result = ?3 "
                               "WHERE id = ?1",
@@ -87,6 +90,9 @@ static const char *const sql_text[Q_COUNT] = {
                           "WHERE id = ?1",
     [Q_COMPANY_GET] = "SELECT " COMPANY_COLS "WHERE code = ?1",
     [Q_COMPANY_BY_TOKEN] = "SELECT " COMPANY_COLS "WHERE ingest_token_hash = ?1",
+    [Q_COMPANY_BY_LANSCOPE_TOKEN] = "SELECT " COMPANY_COLS "WHERE code = ?1 AND "
+                                    "lanscope_token_hash = ?2",
+    [Q_COMPANY_LANSCOPE_TOKEN] = "UPDATE companies SET lanscope_token_hash = ?2 WHERE id = ?1",
     [Q_SECRET_PUT] = "INSERT INTO company_secrets (company_id, name, sealed, updated_at) VALUES "
                      "(?1, ?2, ?3, ?4) ON CONFLICT (company_id, name) DO UPDATE SET sealed = "
                      "excluded.sealed, updated_at = excluded.updated_at",
@@ -310,6 +316,7 @@ static lr_status sq_company_update(lr_store *base, const lr_company *c, lr_error
     bind_company(st, c);
     sq_bind_text(st, 8, c->kot_base_url);
     sqlite3_bind_double(st, 9, c->kot_rate);
+    sqlite3_bind_int(st, 10, c->lanscope_collect_min);
     return sq_run(s, st, err, "updating the company");
 }
 
@@ -328,6 +335,8 @@ static void company_cols(sqlite3_stmt *st, lr_company *c)
     c->kot_rate = sqlite3_column_double(st, 9);
     c->kot_synced_at = sqlite3_column_int64(st, 10);
     sq_copy_col(st, 11, c->kot_sync_result, sizeof c->kot_sync_result);
+    c->lanscope_collect_min = sqlite3_column_int(st, 12);
+    c->has_lanscope_token = sqlite3_column_int(st, 13);
 }
 
 static lr_status sq_companies_list(lr_store *base, store_company_cb cb, void *ctx, lr_error *err)
@@ -396,6 +405,30 @@ static lr_status sq_company_by_token(lr_store *base, const char *token_hash, lr_
         return LR_ESTORE;
     sq_bind_text(st, 1, token_hash);
     return company_row(s, st, out, NULL, NULL);
+}
+
+static lr_status sq_company_by_lanscope_token(lr_store *base, const char *code,
+                                               const char *token_hash, lr_company *out)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_COMPANY_BY_LANSCOPE_TOKEN, NULL);
+    if (!st)
+        return LR_ESTORE;
+    sq_bind_text(st, 1, code);
+    sq_bind_text(st, 2, token_hash);
+    return company_row(s, st, out, NULL, NULL);
+}
+
+static lr_status sq_company_lanscope_token(lr_store *base, int64_t company_id,
+                                           const char *token_hash, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_COMPANY_LANSCOPE_TOKEN, err);
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    sq_bind_text(st, 2, token_hash);
+    return sq_run(s, st, err, "storing the LanScope token");
 }
 
 static lr_status sq_secret_put(lr_store *base, int64_t company_id, const char *name,
@@ -1002,6 +1035,8 @@ static const lr_store_ops sqlite_ops = {
     .company_update = sq_company_update,
     .company_get = sq_company_get,
     .company_by_token = sq_company_by_token,
+    .company_by_lanscope_token = sq_company_by_lanscope_token,
+    .company_lanscope_token = sq_company_lanscope_token,
     .companies_list = sq_companies_list,
     .company_sync_result = sq_company_sync_result,
     .secret_put = sq_secret_put,

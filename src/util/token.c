@@ -6,12 +6,18 @@
 #include <sodium.h>
 #include <string.h>
 
-void token_generate(char out[LR_TOKEN_LEN + 1])
+static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+void token_generate(char *out, size_t len)
 {
-    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    for (int i = 0; i < LR_TOKEN_LEN; i++)
+    for (size_t i = 0; i < len; i++)
         out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
-    out[LR_TOKEN_LEN] = '\0';
+    out[len] = '\0';
+}
+
+int token_well_formed(const char *t, size_t len)
+{
+    return strlen(t) == len && strspn(t, alphabet) == len;
 }
 
 void token_hash(const char *token, char out[LR_TOKEN_HASH_LEN + 1])

@@ -8,11 +8,15 @@
 
 #include <stddef.h>
 
-#define LR_TOKEN_LEN 40        /* characters, [A-Za-z0-9] */
-#define LR_TOKEN_HASH_LEN 64   /* hex characters */
+#define LR_TOKEN_LEN 40          /* ingest tokens: characters, [A-Za-z0-9] */
+#define LR_LANSCOPE_TOKEN_LEN 32 /* LanScope access tokens (アクセストークン) */
+#define LR_TOKEN_HASH_LEN 64     /* hex characters */
 
-/* Writes a new random token (LR_TOKEN_LEN chars + NUL) into out. */
-void token_generate(char out[LR_TOKEN_LEN + 1]);
+/* Writes a new random token of len characters [A-Za-z0-9] + NUL into out. */
+void token_generate(char *out, size_t len);
+
+/* Non-zero when t is exactly len characters [A-Za-z0-9]. */
+int token_well_formed(const char *t, size_t len);
 
 /* Writes the keyed-free BLAKE2b-256 hash of token as lower-case hex + NUL. */
 void token_hash(const char *token, char out[LR_TOKEN_HASH_LEN + 1]);

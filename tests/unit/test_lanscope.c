@@ -17,7 +17,9 @@
 
 #include "cases.h"
 #include "fixture.h"
+#include "service/admin.h"
 #include "service/ingest_lanscope.h"
+#include "service/lanscope_settings.h"
 #include "sources/lanscope.h"
 #include "util/timefmt.h"
 
@@ -299,6 +301,82 @@ static void bad_file_stores_nothing(void **state)
     assert_int_equal(res.accepted, 2);
 }
 
+static void tokens_authenticate_their_company_only(void **state)
+{
+    fx *f = *state;
+    char t1[LR_LANSCOPE_TOKEN_LEN + 1], t2[LR_LANSCOPE_TOKEN_LEN + 1];
+    char h[LR_TOKEN_HASH_LEN + 1];
+    lr_company c;
+    lr_error err;
+    char tok[LR_TOKEN_LEN + 1];
+
+    assert_int_equal(admin_company_add(f->s, "OTH", "Other", NULL, 0, "t", tok, &err), LR_OK);
+    assert_int_equal(lanscope_token_issue(f->s, "ACM", "t", t1, &err), LR_OK);
+    assert_true(token_well_formed(t1, LR_LANSCOPE_TOKEN_LEN));
+    token_hash(t1, h);
+    assert_int_equal(store_company_by_lanscope_token(f->s, "ACM", h, &c), LR_OK);
+    assert_string_equal(c.code, "ACM");
+    assert_true(c.has_lanscope_token);
+    /* the right token with another company's code is refused */
+    assert_int_equal(store_company_by_lanscope_token(f->s, "OTH", h, &c), LR_ENOTFOUND);
+    /* rotating: the old token stops working at once */
+    assert_int_equal(lanscope_token_issue(f->s, "ACM", "t", t2, &err), LR_OK);
+    assert_int_equal(store_company_by_lanscope_token(f->s, "ACM", h, &c), LR_ENOTFOUND);
+    token_hash(t2, h);
+    assert_int_equal(store_company_by_lanscope_token(f->s, "ACM", h, &c), LR_OK);
+    /* only the hash is stored, and both issues are audited */
+    assert_int_equal(fixture_sql_int(f->path, "SELECT count(*) FROM companies WHERE "
+                                              "lanscope_token_hash LIKE '%' || code || '%'"),
+                     0);
+    assert_int_equal(fixture_sql_int(f->path, "SELECT count(*) FROM audit_log WHERE "
+                                              "action = 'lanscope.token'"),
+                     2);
+    assert_int_equal(lanscope_token_issue(f->s, "NOPE", "t", t2, &err), LR_ENOTFOUND);
+}
+
+typedef struct warnings {
+    size_t n;
+    char text[4][600];
+} warnings;
+
+static int keep_warning(void *ctx, const lanscope_misaligned *m)
+{
+    warnings *w = ctx;
+    if (w->n < 4)
+        lanscope_misaligned_text(m, w->text[w->n++], sizeof w->text[0]);
+    return 0;
+}
+
+static void day_change_must_match_collection(void **state)
+{
+    fx *f = *state;
+    lr_error err;
+    warnings w = {0};
+    size_t n;
+    company_changes ch = {.breaks = -1, .lanscope_collect = "00:00"};
+
+    /* LanScope collects at 05:00 (default); HQ changes day at 05:00 too,
+     * but 0012 has no division, so her day changes at 00:00 */
+    assert_int_equal(f->c.lanscope_collect_min, 300);
+    assert_int_equal(lanscope_alignment(f->s, &f->c, keep_warning, &w, &n, &err), LR_OK);
+    assert_int_equal(n, 1);
+    assert_non_null(strstr(w.text[0], "employees without a division"));
+    assert_int_equal(admin_division_set(f->s, "ACM", "HQ", "本社", "05:00", "t", &err), LR_OK);
+
+    /* collecting at 00:00: HQ is now the one out of line */
+    assert_int_equal(admin_company_set(f->s, "ACM", &ch, "t", &err), LR_OK);
+    assert_int_equal(store_company_get(f->s, "ACM", &f->c, &err), LR_OK);
+    assert_int_equal(f->c.lanscope_collect_min, 0);
+    w.n = 0;
+    assert_int_equal(lanscope_alignment(f->s, &f->c, keep_warning, &w, &n, &err), LR_OK);
+    assert_int_equal(n, 1);
+    assert_non_null(strstr(w.text[0], "division HQ (本社) changes day at 05:00 but LanScope "
+                                      "collects at 00:00"));
+
+    ch.lanscope_collect = "25:00";
+    assert_int_equal(admin_company_set(f->s, "ACM", &ch, "t", &err), LR_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -311,6 +389,8 @@ int main(void)
         cmocka_unit_test(callback_failure_stops_the_parse),
         cmocka_unit_test_setup_teardown(file_goes_in_and_punches, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_file_stores_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(tokens_authenticate_their_company_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(day_change_must_match_collection, setup, teardown),
     };
     return cmocka_run_group_tests_name("lanscope", tests, NULL, NULL);
 }

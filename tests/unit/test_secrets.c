@@ -88,8 +88,8 @@ static void tokens_hash_stably(void **state)
 {
     char t1[LR_TOKEN_LEN + 1], t2[LR_TOKEN_LEN + 1], h1[LR_TOKEN_HASH_LEN + 1],
         h2[LR_TOKEN_HASH_LEN + 1];
-    token_generate(t1);
-    token_generate(t2);
+    token_generate(t1, LR_TOKEN_LEN);
+    token_generate(t2, LR_TOKEN_LEN);
     assert_int_equal(strlen(t1), LR_TOKEN_LEN);
     assert_string_not_equal(t1, t2);
     token_hash(t1, h1);
@@ -100,6 +100,18 @@ static void tokens_hash_stably(void **state)
     assert_null(strstr(h1, t1));
 }
 
+static void lanscope_tokens_are_32_alphanumerics(void **state)
+{
+    char t[LR_LANSCOPE_TOKEN_LEN + 1];
+    (void)state;
+    token_generate(t, LR_LANSCOPE_TOKEN_LEN);
+    assert_true(token_well_formed(t, LR_LANSCOPE_TOKEN_LEN));
+    assert_false(token_well_formed("abc", LR_LANSCOPE_TOKEN_LEN));
+    assert_false(token_well_formed("0123456789abcdef0123456789abcde-", LR_LANSCOPE_TOKEN_LEN));
+    assert_false(token_well_formed("0123456789abcdef0123456789abcdef0", LR_LANSCOPE_TOKEN_LEN));
+    assert_true(token_well_formed("0123456789abcdefABCDEF6789abcdef", LR_LANSCOPE_TOKEN_LEN));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -107,6 +119,7 @@ int main(void)
         cmocka_unit_test(key_file_is_private_and_kept),
         cmocka_unit_test(env_key_wins),
         cmocka_unit_test(tokens_hash_stably),
+        cmocka_unit_test(lanscope_tokens_are_32_alphanumerics),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

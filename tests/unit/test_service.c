@@ -250,7 +250,7 @@ static void breaks_follow_the_company_setting(void **state)
 {
     fx *f = *state;
     lr_error err;
-    company_changes ch = {NULL, NULL, 1};
+    company_changes ch = {.breaks = 1};
     assert_int_equal(admin_company_set(f->s, "ACM", &ch, "t", &err), LR_OK);
     assert_int_equal(store_company_get(f->s, "ACM", &f->c, &err), LR_OK);
     fixture_ingest(f, "[" EV("tarouk", "PC-01", "logon", "2026-11-16T09:00:00+09:00") ","

@@ -1,0 +1,183 @@
+/*
+ * api_ingest — events in (DESIGN §5.4).
+ *
+ *   POST /api/v1/ingest
+ *     Content-Type: application/json   a JSON array of events; each bad
+ *                                      element is rejected alone
+ *     Content-Type: text/csv           a LanScope CSV file, whole or not at
+ *     X-Loginrec-Source: lanscope      all (422 with file, line and column)
+ *     X-Loginrec-File: NAME            the file's name, percent-encoded
+ *     X-Loginrec-Agent-Version: V      put on every event (log view)
+ *   GET /api/v1/whoami                 the company the credentials name
+ *
+ * Both take the company's ingest token, or X-Loginrec-Company with the
+ * company's LanScope access token (what loginrec-agent sends).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/event_parse.h"
+#include "http/api_internal.h"
+#include "service/ingest.h"
+#include "service/ingest_lanscope.h"
+#include "util/log.h"
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The file name the sender gave (percent-decoded, last path part, no
+ * control characters), or "upload.csv". */
+static void upload_name(const http_request *rq, char *out, size_t outsz)
+{
+    const char *h = http_header(rq, "X-Loginrec-File");
+    size_t n = 0;
+    snprintf(out, outsz, "upload.csv");
+    if (!h || !*h)
+        return;
+    for (const char *p = h; *p && n + 1 < outsz; p++) {
+        int c = (unsigned char)*p;
+        if (c == '%' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
+            c = hexval(p[1]) * 16 + hexval(p[2]);
+            p += 2;
+        }
+        if (c == '/' || c == '\\') {
+            n = 0; /* keep the last path part only */
+            continue;
+        }
+        out[n++] = (char)(c < 0x20 || c == 0x7f ? '?' : c);
+    }
+    out[n] = '\0';
+    if (n == 0)
+        snprintf(out, outsz, "upload.csv");
+}
+
+/* The agent's version: printable ASCII, at most LR_VERSION_MAX bytes. */
+static int agent_version(const http_request *rq, http_response *rs, char *out, size_t outsz)
+{
+    const char *h = http_header(rq, "X-Loginrec-Agent-Version");
+    size_t n = h ? strlen(h) : 0;
+    out[0] = '\0';
+    if (!h)
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)h[i] < 0x20 || (unsigned char)h[i] > 0x7e) {
+            http_error(rs, 400, "X-Loginrec-Agent-Version must be printable ASCII");
+            return 0;
+        }
+    if (n >= outsz) {
+        http_error(rs, 400, "X-Loginrec-Agent-Version is longer than %zu bytes", outsz - 1);
+        return 0;
+    }
+    memcpy(out, h, n + 1);
+    return 1;
+}
+
+static void ingest_csv(http_app *app, lr_store *s, const lr_company *c, http_request *rq,
+                       http_response *rs)
+{
+    const char *source = http_header(rq, "X-Loginrec-Source");
+    char name[256], version[LR_VERSION_MAX + 1];
+    ingest_result res;
+    lanscope_stats stats;
+    lr_error err;
+    json_t *o;
+
+    if (!source || strcmp(source, "lanscope") != 0) {
+        http_error(rs, 400, "a CSV upload needs 'X-Loginrec-Source: lanscope' (the only CSV "
+                            "source loginrec reads)");
+        return;
+    }
+    if (!agent_version(rq, rs, version, sizeof version))
+        return;
+    upload_name(rq, name, sizeof name);
+    lr_error_clear(&err);
+    if (ingest_lanscope(s, c, name, buf_str(&rq->body), rq->body.len, version, &res, &stats,
+                        &err) != LR_OK) {
+        log_warn("ingest %s: %s refused: %s (line %ld, column %ld)", c->code, name, err.message,
+                 err.line, err.column);
+        /* a problem in the file is final (422): sending it again will not help */
+        api_reply_failure_as(rs, err.code == LR_EINVAL ? 422 : api_status_of(err.code), &err);
+        return;
+    }
+    log_info("ingest %s: %s (%s, %s) rows=%zu accepted=%zu duplicates=%zu ignored=%zu "
+             "unlinked=%zu agent=%s",
+             c->code, name, lanscope_layout_name(stats.layout), enc_name(stats.encoding),
+             stats.rows, res.accepted, res.duplicates, stats.ignored_system + stats.ignored_kind,
+             res.unlinked, version[0] ? version : "-");
+    api_punches_queued(app, &res.punches);
+    if (!(o = ingest_lanscope_reply_json(&res, &stats))) {
+        http_error(rs, 500, "out of memory writing the reply");
+        return;
+    }
+    api_reply_json(rs, 200, o);
+}
+
+static void ingest_json(http_app *app, lr_store *s, const lr_company *c, http_request *rq,
+                        http_response *rs)
+{
+    lr_error err;
+    lr_event_batch b;
+    ingest_result res;
+    json_t *o;
+
+    lr_error_clear(&err);
+    if (event_batch_parse_json(buf_str(&rq->body), rq->body.len, LR_INGEST_MAX_EVENTS,
+                               "request body", &b, &err) != LR_OK) {
+        api_reply_failure(rs, &err);
+        return;
+    }
+    if (ingest_events(s, c, b.events, b.nevents, &res, &err) != LR_OK) {
+        log_error("ingest for company %s failed: %s", c->code, err.message);
+        event_batch_free(&b);
+        api_reply_failure(rs, &err);
+        return;
+    }
+    api_punches_queued(app, &res.punches);
+    o = ingest_reply_json(&res, b.rejects, b.nrejects);
+    event_batch_free(&b);
+    if (!o) {
+        http_error(rs, 500, "out of memory writing the reply");
+        return;
+    }
+    api_reply_json(rs, 200, o);
+}
+
+void api_ingest(http_app *app, lr_store *s, http_request *rq, http_response *rs)
+{
+    lr_company c;
+    const char *ct = http_header(rq, "Content-Type");
+
+    if (!api_authenticate_sender(s, rq, rs, &c))
+        return;
+    if (ct && strncasecmp(ct, "text/csv", 8) == 0)
+        ingest_csv(app, s, &c, rq, rs);
+    else if (!ct || strncasecmp(ct, "application/json", 16) == 0)
+        ingest_json(app, s, &c, rq, rs);
+    else
+        http_error(rs, 415,
+                   "Content-Type '%s' is not accepted here; send application/json, or text/csv "
+                   "with X-Loginrec-Source: lanscope",
+                   ct);
+}
+
+void api_whoami(http_app *app, lr_store *s, http_request *rq, http_response *rs)
+{
+    lr_company c;
+    (void)app;
+    if (!api_authenticate_sender(s, rq, rs, &c))
+        return;
+    api_reply_json(rs, 200,
+                   json_pack("{s:s, s:s, s:s, s:s}", "company", c.code, "name", c.name,
+                             "credential",
+                             http_header(rq, "X-Loginrec-Company") ? "lanscope" : "ingest",
+                             "version", LR_VERSION));
+}
