@@ -1,0 +1,260 @@
+/*
+ * agent_client — uploads and --check calls over libcurl (see
+ * agent_client.h).
+ */
+#include "agent/agent_client.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define REPLY_MAX (64u * 1024)
+
+typedef struct answer {
+    char body[REPLY_MAX];
+    size_t len;
+    char www_auth[128]; /* the WWW-Authenticate scheme ("Bearer", "Basic") */
+} answer;
+
+void agent_client_init(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static size_t on_body(char *p, size_t size, size_t n, void *ctx)
+{
+    answer *a = ctx;
+    size_t k = size * n, room = sizeof a->body - 1 - a->len;
+    memcpy(a->body + a->len, p, k < room ? k : room);
+    a->len += k < room ? k : room;
+    a->body[a->len] = '\0';
+    return k;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ctx)
+{
+    answer *a = ctx;
+    size_t k = size * n;
+    static const char name[] = "WWW-Authenticate:";
+    if (k > sizeof name && strncasecmp(p, name, sizeof name - 1) == 0) {
+        const char *v = p + sizeof name - 1;
+        size_t m = 0;
+        while (*v == ' ')
+            v++;
+        while (m + 1 < sizeof a->www_auth && v < p + k && *v != ' ' && *v != '\r')
+            a->www_auth[m++] = *v++;
+        a->www_auth[m] = '\0';
+    }
+    return k;
+}
+
+/* What the server said about the refusal: "line 3, column 23: why". */
+static void server_reason(const answer *a, char *out, size_t outsz)
+{
+    json_t *o = json_loadb(a->body, a->len, 0, NULL);
+    const char *msg = o ? json_string_value(json_object_get(o, "error")) : NULL;
+    json_int_t line = o ? json_integer_value(json_object_get(o, "line")) : 0;
+    json_int_t col = o ? json_integer_value(json_object_get(o, "column")) : 0;
+    if (!msg)
+        snprintf(out, outsz, "the server gave no reason");
+    else if (line > 0)
+        snprintf(out, outsz, "line %lld, column %lld: %s", (long long)line, (long long)col, msg);
+    else
+        snprintf(out, outsz, "%s", msg);
+    json_decref(o);
+}
+
+static long count_of(json_t *o, const char *key)
+{
+    return (long)json_integer_value(json_object_get(o, key));
+}
+
+static void read_counts(const answer *a, agent_reply *r)
+{
+    json_t *o = json_loadb(a->body, a->len, 0, NULL);
+    json_t *f = json_object_get(o, "file");
+    const char *name = json_string_value(json_object_get(o, "name"));
+    r->rows = count_of(f, "rows");
+    r->accepted = count_of(o, "accepted");
+    r->duplicates = count_of(o, "duplicates");
+    r->unlinked = count_of(o, "unlinked");
+    r->ignored = count_of(f, "ignored_system") + count_of(f, "ignored_kind");
+    snprintf(r->company_name, sizeof r->company_name, "%s", name ? name : "");
+    json_decref(o);
+}
+
+static void set(agent_reply *r, agent_outcome oc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set(agent_reply *r, agent_outcome oc, const char *fmt, ...)
+{
+    va_list ap;
+    r->outcome = oc;
+    va_start(ap, fmt);
+    vsnprintf(r->why, sizeof r->why, fmt, ap);
+    va_end(ap);
+}
+
+/* Sorts a transfer's result into an outcome with its reason. */
+static void classify(const agent_config *c, CURLcode cc, long status, const answer *a,
+                     const char *curl_msg, agent_reply *r)
+{
+    const int proxied = c->proxy[0] != '\0';
+    r->http_status = (int)status;
+    switch (cc) {
+    case CURLE_OK:
+        break;
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        set(r, AGENT_RETRY, "the proxy host in '%s' could not be found (DNS)", c->proxy);
+        return;
+    case CURLE_COULDNT_RESOLVE_HOST:
+        set(r, AGENT_RETRY, "the server's host name in %s could not be found (DNS)", c->server);
+        return;
+    case CURLE_COULDNT_CONNECT:
+        if (proxied)
+            set(r, AGENT_RETRY, "could not connect to the proxy %s: is it running? (%s)", c->proxy,
+                curl_msg);
+        else
+            set(r, AGENT_RETRY, "could not connect to the server %s: is loginrecd running? (%s)",
+                c->server, curl_msg);
+        return;
+    case CURLE_OPERATION_TIMEDOUT:
+        set(r, AGENT_RETRY, "no answer from %s within %d seconds", proxied ? c->proxy : c->server,
+            c->timeout_sec);
+        return;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+        set(r, AGENT_SETTINGS, "TLS with %s failed: %s", c->server, curl_msg);
+        return;
+    default:
+        set(r, AGENT_RETRY, "the connection to %s failed: %s", proxied ? c->proxy : c->server,
+            curl_msg);
+        return;
+    }
+    if (status >= 200 && status < 300) {
+        r->outcome = AGENT_OK;
+        r->why[0] = '\0';
+        read_counts(a, r);
+        return;
+    }
+    if (status == 407 || (status == 401 && proxied && strcasecmp(a->www_auth, "Bearer") != 0)) {
+        /* some proxies (tinyproxy) answer wrong credentials with 401 */
+        if (c->proxy_user[0])
+            set(r, AGENT_SETTINGS, "the proxy %s refused the user name or password (HTTP %ld)",
+                c->proxy, status);
+        else
+            set(r, AGENT_SETTINGS,
+                "the proxy %s asks for a user name and password (--proxy-user, --proxy-password)",
+                c->proxy);
+        return;
+    }
+    if (status == 401) {
+        set(r, AGENT_SETTINGS,
+            "the server refused the company code %s or the access token: compare them with the "
+            "token 'loginrec company token %s --lanscope' issued",
+            c->company, c->company);
+        return;
+    }
+    if (status == 404 || status == 405) {
+        set(r, AGENT_SETTINGS, "%s answered HTTP %ld: is that the address of loginrecd?", c->server,
+            status);
+        return;
+    }
+    if (status == 408 || status == 429 || status >= 500) {
+        char reason[400];
+        server_reason(a, reason, sizeof reason);
+        set(r, AGENT_RETRY, "%s answered HTTP %ld%s%s", proxied && status == 502 ? "the proxy" : "the server",
+            status, a->len && strstr(a->body, "\"error\"") ? ": " : "",
+            a->len && strstr(a->body, "\"error\"") ? reason : "");
+        return;
+    }
+    {
+        char reason[500];
+        server_reason(a, reason, sizeof reason);
+        set(r, AGENT_REFUSED, "refused (HTTP %ld): %s", status, reason);
+    }
+}
+
+/* One request; body NULL for a GET. */
+static void call(const agent_config *c, const char *path, const char *name, const char *body,
+                 size_t n, agent_reply *r)
+{
+    static answer a; /* one call at a time in the agent */
+    char url[700], hdr[4][400], proxy[300], err[CURL_ERROR_SIZE] = "";
+    struct curl_slist *h = NULL;
+    CURL *e = curl_easy_init();
+    CURLcode cc;
+    long status = 0;
+    size_t ulen = strlen(c->server);
+
+    memset(r, 0, sizeof *r);
+    memset(&a, 0, sizeof a);
+    if (!e) {
+        set(r, AGENT_RETRY, "out of memory");
+        return;
+    }
+    while (ulen > 0 && c->server[ulen - 1] == '/')
+        ulen--;
+    snprintf(url, sizeof url, "%.*s%s", (int)ulen, c->server, path);
+    snprintf(hdr[0], sizeof hdr[0], "Authorization: Bearer %s", c->token);
+    snprintf(hdr[1], sizeof hdr[1], "X-Loginrec-Company: %s", c->company);
+    snprintf(hdr[2], sizeof hdr[2], "X-Loginrec-Agent-Version: loginrec-agent/%s", LR_VERSION);
+    for (int i = 0; i < 3; i++)
+        h = curl_slist_append(h, hdr[i]);
+    h = curl_slist_append(h, "Expect:");
+    if (body) {
+        char *esc = curl_easy_escape(e, name, 0);
+        snprintf(hdr[3], sizeof hdr[3], "X-Loginrec-File: %s", esc ? esc : "upload.csv");
+        curl_free(esc);
+        h = curl_slist_append(h, hdr[3]);
+        h = curl_slist_append(h, "Content-Type: text/csv");
+        h = curl_slist_append(h, "X-Loginrec-Source: lanscope");
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)n);
+    }
+    curl_easy_setopt(e, CURLOPT_URL, url);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, err);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 10L);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)c->timeout_sec);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, &a);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, &a);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (c->proxy[0]) {
+        snprintf(proxy, sizeof proxy, "http://%s", c->proxy);
+        curl_easy_setopt(e, CURLOPT_PROXY, proxy);
+        curl_easy_setopt(e, CURLOPT_NOPROXY, ""); /* the setting wins over no_proxy */
+        if (c->proxy_user[0]) {
+            curl_easy_setopt(e, CURLOPT_PROXYAUTH, (long)CURLAUTH_BASIC);
+            curl_easy_setopt(e, CURLOPT_PROXYUSERNAME, c->proxy_user);
+            curl_easy_setopt(e, CURLOPT_PROXYPASSWORD, c->proxy_password);
+        }
+    } else {
+        curl_easy_setopt(e, CURLOPT_PROXY, ""); /* no proxy from the environment either */
+    }
+    cc = curl_easy_perform(e);
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+    classify(c, cc, status, &a, err[0] ? err : curl_easy_strerror(cc), r);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(e);
+    memset(hdr[0], 0, sizeof hdr[0]);
+}
+
+void agent_upload(const agent_config *c, const char *name, const char *bytes, size_t n,
+                  agent_reply *r)
+{
+    call(c, "/api/v1/ingest", name, bytes ? bytes : "", n, r);
+}
+
+void agent_whoami(const agent_config *c, agent_reply *r)
+{
+    call(c, "/api/v1/whoami", NULL, NULL, 0, r);
+}

@@ -1,0 +1,217 @@
+/*
+ * agent_config — settings from INI and flags, and their check (see
+ * agent_config.h).
+ */
+#include "agent/agent_config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "service/admin.h"
+#include "util/text.h"
+#include "util/token.h"
+
+void agent_config_defaults(agent_config *c)
+{
+    const char *sd = getenv("STATE_DIRECTORY");
+    memset(c, 0, sizeof *c);
+    snprintf(c->server, sizeof c->server, "http://127.0.0.1:8080");
+    snprintf(c->state_dir, sizeof c->state_dir, "%s",
+             sd && *sd ? sd : "/var/lib/loginrec-agent");
+    c->rescan_sec = 180;
+    c->stable_sec = 5;
+    c->retry_max_sec = 300;
+    c->timeout_sec = 120;
+}
+
+typedef struct setting {
+    const char *name;
+    size_t off;
+    size_t size; /* 0: an int of seconds */
+} setting;
+
+#define STR(field) offsetof(agent_config, field), sizeof(((agent_config *)0)->field)
+#define SECS(field) offsetof(agent_config, field), 0
+
+static const setting settings[] = {
+    {"company", STR(company)},
+    {"token", STR(token)},
+    {"watch_dir", STR(watch_dir)},
+    {"server", STR(server)},
+    {"proxy", STR(proxy)},
+    {"proxy_user", STR(proxy_user)},
+    {"proxy_password", STR(proxy_password)},
+    {"state_dir", STR(state_dir)},
+    {"rescan_seconds", SECS(rescan_sec)},
+    {"stable_seconds", SECS(stable_sec)},
+    {"retry_max_seconds", SECS(retry_max_sec)},
+    {"timeout_seconds", SECS(timeout_sec)},
+};
+
+lr_status agent_config_set(agent_config *c, const char *key, const char *value, lr_error *err)
+{
+    char name[32];
+    size_t i;
+    snprintf(name, sizeof name, "%s", key);
+    for (char *p = name; *p; p++)
+        if (*p == '-')
+            *p = '_';
+    for (i = 0; i < sizeof settings / sizeof settings[0]; i++)
+        if (strcmp(name, settings[i].name) == 0)
+            break;
+    if (i == sizeof settings / sizeof settings[0])
+        return lr_fail(err, LR_ENOTFOUND, "unknown setting '%s'", key);
+    if (settings[i].size == 0) {
+        char *end;
+        long v = strtol(value, &end, 10);
+        if (!*value || *end || v < 1 || v > 86400)
+            return lr_fail(err, LR_EINVAL, "%s must be a number of seconds from 1 to 86400, not '%s'",
+                           key, value);
+        *(int *)((char *)c + settings[i].off) = (int)v;
+        return LR_OK;
+    }
+    if (strlen(value) >= settings[i].size)
+        return lr_fail(err, LR_EINVAL, "%s is longer than %zu characters", key,
+                       settings[i].size - 1);
+    memcpy((char *)c + settings[i].off, value, strlen(value) + 1);
+    return LR_OK;
+}
+
+lr_status agent_config_load(agent_config *c, const char *path, lr_error *err)
+{
+    FILE *f = fopen(path, "r");
+    char line[2048];
+    long lineno = 0;
+    lr_status st = LR_OK;
+
+    if (!f)
+        return lr_fail(err, LR_EIO, "cannot read the settings file %s: %s", path, strerror(errno));
+    while (st == LR_OK && fgets(line, sizeof line, f)) {
+        char key[64], value[1024], *eq, *p = line;
+        lr_error why;
+        lineno++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            st = lr_fail_at(err, LR_EINVAL, path, lineno, 1, "the line is too long");
+            break;
+        }
+        line[strcspn(line, "\r\n")] = '\0';
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p || *p == '#' || *p == ';')
+            continue;
+        if (*p == '[') {
+            if (strcmp(p, "[agent]") != 0)
+                st = lr_fail_at(err, LR_EINVAL, path, lineno, 1,
+                                "unknown section %s; the settings go under [agent]", p);
+            continue;
+        }
+        if (!(eq = strchr(p, '='))) {
+            st = lr_fail_at(err, LR_EINVAL, path, lineno, 1, "expected 'name = value'");
+            break;
+        }
+        *eq = '\0';
+        if (!text_trim_copy(p, key, sizeof key) || !text_trim_copy(eq + 1, value, sizeof value)) {
+            st = lr_fail_at(err, LR_EINVAL, path, lineno, 1, "the name or value is too long");
+            break;
+        }
+        if (agent_config_set(c, key, value, &why) != LR_OK)
+            st = lr_fail_at(err, LR_EINVAL, path, lineno, (long)(eq - line) + 2, "%s", why.message);
+    }
+    fclose(f);
+    return st;
+}
+
+typedef struct problems {
+    char *out;
+    size_t size, len;
+    int n;
+} problems;
+
+static void problem(problems *pr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void problem(problems *pr, const char *fmt, ...)
+{
+    va_list ap;
+    int k;
+    pr->n++;
+    if (pr->len + 2 >= pr->size)
+        return;
+    va_start(ap, fmt);
+    k = vsnprintf(pr->out + pr->len, pr->size - pr->len - 1, fmt, ap);
+    va_end(ap);
+    if (k < 0)
+        return;
+    pr->len += (size_t)k < pr->size - pr->len - 1 ? (size_t)k : pr->size - pr->len - 2;
+    pr->out[pr->len++] = '\n';
+    pr->out[pr->len] = '\0';
+}
+
+static void check_proxy(const agent_config *c, problems *pr)
+{
+    const char *colon = strrchr(c->proxy, ':');
+    char *end;
+    long port;
+    if (!c->proxy[0]) {
+        if (c->proxy_user[0] || c->proxy_password[0])
+            problem(pr, "a proxy user or password is set but no proxy (--proxy host:port)");
+        return;
+    }
+    if (strstr(c->proxy, "://"))
+        problem(pr, "the proxy '%s' must be host:port without a scheme (e.g. proxy.example.jp:8080)",
+                c->proxy);
+    else if (!colon || colon == c->proxy || (port = strtol(colon + 1, &end, 10)) < 1 ||
+             port > 65535 || *end)
+        problem(pr, "the proxy '%s' must be host:port (e.g. proxy.example.jp:8080)", c->proxy);
+    if (!c->proxy_user[0] != !c->proxy_password[0])
+        problem(pr, "a proxy with authentication needs both --proxy-user and --proxy-password");
+}
+
+static void check_dir(const char *what, const char *path, int create, problems *pr)
+{
+    struct stat sb;
+    if (!path[0]) {
+        problem(pr, "the %s is not set", what);
+        return;
+    }
+    if (stat(path, &sb) != 0 && create && errno == ENOENT && mkdir(path, 0700) == 0)
+        return;
+    if (stat(path, &sb) != 0)
+        problem(pr, "the %s %s cannot be opened: %s", what, path, strerror(errno));
+    else if (!S_ISDIR(sb.st_mode))
+        problem(pr, "the %s %s is not a folder", what, path);
+    else if (access(path, R_OK | W_OK | X_OK) != 0)
+        problem(pr, "the %s %s cannot be read and written by this user", what, path);
+}
+
+int agent_config_check(const agent_config *c, char *out, size_t outsz)
+{
+    problems pr = {out, outsz, 0, 0};
+    lr_error err;
+    out[0] = '\0';
+    if (!c->company[0])
+        problem(&pr, "the company code is not set (--company: the first 3 or 6 characters of "
+                     "your KING OF TIME login ID)");
+    else if (admin_check_company_code(c->company, &err) != LR_OK)
+        problem(&pr, "%s (the first 3 or 6 characters of your KING OF TIME login ID)",
+                err.message);
+    if (!c->token[0])
+        problem(&pr, "the access token is not set (--token: 32 letters and digits, from "
+                     "'loginrec company token CODE --lanscope')");
+    else if (!token_well_formed(c->token, LR_LANSCOPE_TOKEN_LEN))
+        problem(&pr, "the access token must be %d letters and digits; this one has %zu "
+                     "characters%s",
+                LR_LANSCOPE_TOKEN_LEN, strlen(c->token),
+                strlen(c->token) == LR_LANSCOPE_TOKEN_LEN ? " and something else in it" : "");
+    if (strncmp(c->server, "http://", 7) != 0 && strncmp(c->server, "https://", 8) != 0)
+        problem(&pr, "the server '%s' must be a URL starting with https:// (or http://)",
+                c->server);
+    check_proxy(c, &pr);
+    check_dir("watch folder", c->watch_dir, 0, &pr);
+    check_dir("state folder", c->state_dir, 1, &pr);
+    return pr.n;
+}

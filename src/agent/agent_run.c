@@ -1,0 +1,240 @@
+/*
+ * agent_run — --check and the send loop (see agent_run.h).
+ */
+#include "agent/agent_run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent/agent_client.h"
+#include "agent/agent_state.h"
+#include "agent/agent_watch.h"
+#include "util/buf.h"
+#include "util/log.h"
+
+#define FILE_MAX (64u * 1024 * 1024) /* what loginrecd accepts in one request */
+
+int agent_check(const agent_config *c)
+{
+    char problems[4096];
+    agent_reply r;
+    int n = agent_config_check(c, problems, sizeof problems);
+    if (n > 0) {
+        fprintf(stderr, "loginrec-agent: %d problem%s in the settings:\n%s", n, n > 1 ? "s" : "",
+                problems);
+        return 1;
+    }
+    agent_whoami(c, &r);
+    if (r.outcome != AGENT_OK) {
+        fprintf(stderr, "loginrec-agent: %s\n", r.why);
+        return 1;
+    }
+    printf("ok: %s accepts company %s (%s)%s%s; watching %s\n", c->server, c->company,
+           r.company_name, c->proxy[0] ? " through the proxy " : "", c->proxy, c->watch_dir);
+    return 0;
+}
+
+/* The whole file; LR_ETOOBIG past FILE_MAX. */
+static lr_status read_file(const char *path, lr_buf *b, struct stat *sb, lr_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    char chunk[65536];
+    ssize_t k;
+    lr_status st = LR_OK;
+
+    if (fd < 0)
+        return lr_fail(err, LR_EIO, "cannot open %s: %s", path, strerror(errno));
+    while ((k = read(fd, chunk, sizeof chunk)) > 0)
+        if ((st = buf_append(b, chunk, (size_t)k)) != LR_OK)
+            break;
+    if (st == LR_OK && k < 0)
+        st = lr_fail(err, LR_EIO, "cannot read %s: %s", path, strerror(errno));
+    else if (st != LR_OK)
+        st = lr_fail(err, LR_ETOOBIG, "the file is larger than %u MiB, more than loginrecd "
+                                      "takes in one upload; split it",
+                     FILE_MAX >> 20);
+    if (st == LR_OK && fstat(fd, sb) != 0)
+        st = lr_fail(err, LR_EIO, "cannot stat %s: %s", path, strerror(errno));
+    close(fd);
+    return st;
+}
+
+/* Moves the file to <watch_dir>/rejected/ (a free name there) and writes
+ * the reason next to it. */
+static void move_aside(const agent_config *c, const char *name, const char *why)
+{
+    char dir[AGENT_PATH_MAX + 16], from[AGENT_PATH_MAX + 300], to[AGENT_PATH_MAX + 340];
+    char note[AGENT_PATH_MAX + 360];
+    FILE *f;
+    time_t now = time(NULL);
+    struct tm tm;
+    char when[32];
+
+    snprintf(dir, sizeof dir, "%s/rejected", c->watch_dir);
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        log_error("cannot create %s: %s; %s stays where it is", dir, strerror(errno), name);
+        return;
+    }
+    snprintf(from, sizeof from, "%s/%s", c->watch_dir, name);
+    snprintf(to, sizeof to, "%s/%s", dir, name);
+    for (int i = 1; access(to, F_OK) == 0 && i < 1000; i++)
+        snprintf(to, sizeof to, "%s/%s.%d", dir, name, i);
+    if (rename(from, to) != 0) {
+        log_error("cannot move %s to %s: %s", from, to, strerror(errno));
+        return;
+    }
+    snprintf(note, sizeof note, "%s.error.txt", to);
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if ((f = fopen(note, "w"))) {
+        fprintf(f, "%s\n%s refused %s at %s.\nFix the file and put it back in %s to send it "
+                   "again.\n",
+                why, c->server, name, when, c->watch_dir);
+        fclose(f);
+    }
+}
+
+typedef struct loop {
+    const agent_config *c;
+    agent_state state;
+    agent_watch watch;
+    lr_buf bytes;
+    int64_t retry_at, backoff_ms;
+} loop;
+
+/* Handles one complete file. Returns 0 to go on with the next, -1 to wait
+ * (server down, settings refused: the file stays). */
+static int handle(loop *L, agent_file *f, int64_t now)
+{
+    const agent_config *c = L->c;
+    char path[AGENT_PATH_MAX + 300], hash[AGENT_HASH_HEX + 1];
+    struct stat sb;
+    agent_reply r;
+    lr_error err;
+
+    if (strpbrk(f->name, "\t\n")) {
+        log_warn("%s: a tab or line break in the name; rename the file to send it", f->name);
+        f->done = 1;
+        return 0;
+    }
+    snprintf(path, sizeof path, "%s/%s", c->watch_dir, f->name);
+    buf_reset(&L->bytes);
+    if (read_file(path, &L->bytes, &sb, &err) != LR_OK) {
+        if (err.code == LR_ETOOBIG) {
+            log_error("rejected %s: rows=- accepted=0 duplicates=0 rejected=all: %s", f->name,
+                      err.message);
+            move_aside(c, f->name, err.message);
+        } else {
+            log_warn("%s: %s", f->name, err.message);
+        }
+        f->done = 1;
+        return 0;
+    }
+    if ((long long)sb.st_size != f->size || (long long)L->bytes.len != f->size) {
+        /* still being written: wait until it holds still */
+        agent_watch_touch(f, (long long)sb.st_size,
+                          (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec, now);
+        return 0;
+    }
+    agent_state_hash(L->bytes.data, L->bytes.len, hash);
+    if (agent_state_was_sent(&L->state, f->name, f->size, hash)) {
+        f->done = 1;
+        return 0;
+    }
+    agent_upload(c, f->name, L->bytes.data, L->bytes.len, &r);
+    switch (r.outcome) {
+    case AGENT_OK:
+        if (agent_state_mark_sent(&L->state, f->name, f->size, hash, &err) != LR_OK)
+            log_error("%s was sent but could not be recorded (%s); it will be sent again, and "
+                      "the server will count its events as duplicates",
+                      f->name, err.message);
+        log_info("sent %s: rows=%ld accepted=%ld duplicates=%ld rejected=0 ignored=%ld "
+                 "unlinked=%ld",
+                 f->name, r.rows, r.accepted, r.duplicates, r.ignored, r.unlinked);
+        f->done = 1;
+        L->backoff_ms = 0;
+        return 0;
+    case AGENT_REFUSED:
+        log_error("rejected %s: rows=- accepted=0 duplicates=0 rejected=all: %s; moved to "
+                  "%s/rejected/",
+                  f->name, r.why, c->watch_dir);
+        move_aside(c, f->name, r.why);
+        f->done = 1;
+        L->backoff_ms = 0;
+        return 0;
+    case AGENT_RETRY:
+    case AGENT_SETTINGS:
+        break;
+    }
+    L->backoff_ms = L->backoff_ms ? L->backoff_ms * 2 : 1000;
+    if (L->backoff_ms > (int64_t)c->retry_max_sec * 1000)
+        L->backoff_ms = (int64_t)c->retry_max_sec * 1000;
+    L->retry_at = now + L->backoff_ms;
+    log_msg(r.outcome == AGENT_SETTINGS ? LR_LOG_ERROR : LR_LOG_WARN,
+            "%s not sent: %s; trying again in %lld s", f->name, r.why,
+            (long long)(L->backoff_ms + 999) / 1000);
+    return -1;
+}
+
+int agent_run(const agent_config *c, volatile sig_atomic_t *stop)
+{
+    loop L;
+    lr_error err;
+    char problems[4096];
+    int64_t next_rescan = 0;
+
+    if (agent_config_check(c, problems, sizeof problems) > 0) {
+        fprintf(stderr, "loginrec-agent: the settings have problems:\n%s", problems);
+        return 2;
+    }
+    memset(&L, 0, sizeof L);
+    L.c = c;
+    if (agent_state_open(&L.state, c->state_dir, &err) != LR_OK) {
+        log_error("%s", err.message);
+        return 1;
+    }
+    if (agent_watch_open(&L.watch, c->watch_dir, &err) != LR_OK) {
+        log_error("%s", err.message);
+        agent_state_close(&L.state);
+        return 1;
+    }
+    buf_init(&L.bytes, FILE_MAX);
+    log_info("loginrec-agent %s: watching %s for company %s, sending to %s%s%s (%zu files sent "
+             "before)",
+             LR_VERSION, c->watch_dir, c->company, c->server, c->proxy[0] ? " through " : "",
+             c->proxy, L.state.n);
+    while (!*stop) {
+        int64_t now = agent_now_ms(), wake = INT64_MAX, timeout;
+        agent_file *f;
+        if (L.watch.dirty || now >= next_rescan) {
+            if (agent_watch_scan(&L.watch, now, &err) != LR_OK)
+                log_error("%s", err.message);
+            if (now >= next_rescan)
+                next_rescan = now + (int64_t)c->rescan_sec * 1000;
+        }
+        while (!*stop && now >= L.retry_at &&
+               (f = agent_watch_ready(&L.watch, now, (int64_t)c->stable_sec * 1000, &wake)))
+            if (handle(&L, f, now) < 0)
+                break;
+        if (now < L.retry_at || *stop)
+            agent_watch_ready(&L.watch, now, (int64_t)c->stable_sec * 1000, &wake);
+        timeout = next_rescan - now;
+        if (wake - now < timeout)
+            timeout = wake - now;
+        if (L.retry_at > now && L.retry_at - now < timeout)
+            timeout = L.retry_at - now;
+        if (!*stop)
+            agent_watch_wait(&L.watch, timeout < 10 ? 10 : timeout);
+    }
+    log_info("loginrec-agent: stopping");
+    buf_free(&L.bytes);
+    agent_watch_close(&L.watch);
+    agent_state_close(&L.state);
+    return 0;
+}
