@@ -67,6 +67,15 @@ static void server_reason(const answer *a, char *out, size_t outsz)
     json_decref(o);
 }
 
+/* Whether the answer is loginrecd's own JSON (not a proxy's page). */
+static int from_loginrecd(const answer *a)
+{
+    json_t *o = json_loadb(a->body, a->len, 0, NULL);
+    int ours = json_is_object(o);
+    json_decref(o);
+    return ours;
+}
+
 static long count_of(json_t *o, const char *key)
 {
     return (long)json_integer_value(json_object_get(o, key));
@@ -104,6 +113,9 @@ static void classify(const agent_config *c, CURLcode cc, long status, const answ
 {
     const int proxied = c->proxy[0] != '\0';
     r->http_status = (int)status;
+    if (status >= 300)
+        cc = CURLE_OK; /* the answer's status is known even if the connection broke after it
+                          (tinyproxy resets a refused request's upload) */
     switch (cc) {
     case CURLE_OK:
         break;
@@ -167,10 +179,13 @@ static void classify(const agent_config *c, CURLcode cc, long status, const answ
     }
     if (status == 408 || status == 429 || status >= 500) {
         char reason[400];
-        server_reason(a, reason, sizeof reason);
-        set(r, AGENT_RETRY, "%s answered HTTP %ld%s%s", proxied && status == 502 ? "the proxy" : "the server",
-            status, a->len && strstr(a->body, "\"error\"") ? ": " : "",
-            a->len && strstr(a->body, "\"error\"") ? reason : "");
+        if (proxied && !from_loginrecd(a))
+            set(r, AGENT_RETRY, "the proxy %s answered HTTP %ld: it could not reach the server %s",
+                c->proxy, status, c->server);
+        else if (server_reason(a, reason, sizeof reason), from_loginrecd(a))
+            set(r, AGENT_RETRY, "the server answered HTTP %ld: %s", status, reason);
+        else
+            set(r, AGENT_RETRY, "the server answered HTTP %ld", status);
         return;
     }
     {
@@ -252,6 +267,18 @@ void agent_upload(const agent_config *c, const char *name, const char *bytes, si
                   agent_reply *r)
 {
     call(c, "/api/v1/ingest", name, bytes ? bytes : "", n, r);
+    if (r->outcome == AGENT_RETRY && r->http_status == 0 && c->proxy[0]) {
+        /* Some proxies drop the connection instead of answering a request
+         * with a body they refuse (tinyproxy on a wrong password, or when
+         * the server is down): ask again without one to learn why. */
+        agent_reply probe;
+        call(c, "/api/v1/whoami", NULL, NULL, 0, &probe);
+        if (probe.outcome != AGENT_OK) {
+            r->outcome = probe.outcome;
+            r->http_status = probe.http_status;
+            memcpy(r->why, probe.why, sizeof r->why);
+        }
+    }
 }
 
 void agent_whoami(const agent_config *c, agent_reply *r)

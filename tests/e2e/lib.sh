@@ -11,6 +11,7 @@ mkdir -p "$BUILD/test-tmp"
 T=$(mktemp -d "$BUILD/test-tmp/e2e.XXXXXX")
 export LOGINREC_DB="$T/loginrec.db"
 SERVER_PID=""
+EXTRA_PIDS="" # more processes a script starts; killed at exit
 FAILS=0
 PASSES=0
 
@@ -21,6 +22,7 @@ cleanup() {
     if [ -n "${SIM_PID:-}" ] && kill -0 "$SIM_PID" 2>/dev/null; then
         kill "$SIM_PID" 2>/dev/null || true
     fi
+    for p in $EXTRA_PIDS; do kill -9 "$p" 2>/dev/null || true; done
     if [ "$FAILS" -eq 0 ]; then rm -rf "$T"; else echo "kept $T for inspection"; fi
 }
 trap cleanup EXIT
@@ -52,6 +54,11 @@ start_server() {
     done
     [ -n "$PORT" ] || { cat "$T/server.log"; echo "server did not start"; exit 1; }
     URL="http://127.0.0.1:$PORT"
+}
+
+# free_port: a loopback TCP port nobody listens on right now.
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
 # http METHOD PATH [curl args...]: sets STATUS and BODY

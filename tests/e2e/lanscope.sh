@@ -1,0 +1,201 @@
+#!/bin/bash
+# End to end: LanScope files through loginrec-agent, a real HTTP proxy with
+# basic authentication (tinyproxy) and loginrecd. Files dropped in the
+# watch folder become punches; a file still being written waits; the server
+# is stopped and restarted mid-run and every file still arrives exactly
+# once; a refused file is moved aside while the rest carry on; the agent
+# restarts without sending anything twice; a wrong proxy password and a
+# wrong token are told in plain words.
+. "$(dirname "$0")/lib.sh"
+AGENT="$BUILD/loginrec-agent"
+command -v tinyproxy >/dev/null || { echo "tinyproxy is missing: run scripts/deps.sh"; exit 1; }
+
+"$LR" init >/dev/null
+"$LR" company add ACM "Acme 株式会社" >/dev/null
+"$LR" division set ACM HQ --name 本社 --day-change 05:00 >/dev/null
+"$LR" employee add ACM 1000 --last 勤怠 --first 太郎 --division HQ >/dev/null
+"$LR" employee add ACM 0012 --last 勤怠 --first 花子 --division HQ >/dev/null
+"$LR" link set ACM --kind lanscope 1000 tarouk >/dev/null
+"$LR" link set ACM --kind lanscope 0012 hanako >/dev/null
+LSTOKEN=$("$LR" company token ACM --lanscope 2>/dev/null)
+expect_eq "the access token is 32 letters and digits" 32 "$(printf '%s' "$LSTOKEN" | tr -cd 'A-Za-z0-9' | wc -c)"
+rc=0; "$LR" check ACM >/dev/null || rc=$?
+expect_eq "check: divisions change day when LanScope collects" 0 "$rc"
+
+start_server --no-kot
+SERVER_PORT=$PORT
+
+# --- the proxy: tinyproxy with basic authentication on loopback ----------
+PROXY_PORT=$(free_port)
+cat > "$T/tinyproxy.conf" <<EOF
+Port $PROXY_PORT
+Listen 127.0.0.1
+Timeout 30
+MaxClients 20
+LogLevel Connect
+LogFile "$T/tinyproxy.log"
+PidFile "$T/tinyproxy.pid"
+BasicAuth agent s3cret
+Allow 127.0.0.1
+EOF
+tinyproxy -d -c "$T/tinyproxy.conf" 2>>"$T/tinyproxy.log" &
+EXTRA_PIDS="$EXTRA_PIDS $!"
+wait_for 10 bash -c "echo > /dev/tcp/127.0.0.1/$PROXY_PORT" 2>/dev/null
+PROXY=127.0.0.1:$PROXY_PORT
+
+mkdir -p "$T/watch" "$T/state"
+cat > "$T/agent.ini" <<EOF
+# loginrec-agent settings, as an administrator writes them
+[agent]
+company = ACM
+token = $LSTOKEN
+watch_dir = $T/watch
+server = $URL
+proxy = $PROXY
+proxy_user = agent
+proxy_password = wrong-in-the-file
+state_dir = $T/state
+EOF
+chmod 600 "$T/agent.ini"
+AGENT_OPTS=(--config "$T/agent.ini" --proxy-password s3cret --stable-seconds 1
+            --rescan-seconds 2 --retry-max-seconds 2 --timeout-seconds 10)
+
+# --- --check -------------------------------------------------------------
+out=$("$AGENT" "${AGENT_OPTS[@]}" --check 2>&1) && rc=0 || rc=$?
+expect_eq "--check passes through the proxy (flags win over the file)" "0" "$rc"
+expect_eq "--check says who the server took us for" "ok: $URL accepts company ACM (Acme 株式会社) through the proxy $PROXY; watching $T/watch" "$out"
+
+out=$("$AGENT" --config "$T/agent.ini" --check 2>&1) && rc=0 || rc=$?
+expect_eq "wrong proxy password: exit 1" 1 "$rc"
+expect_eq "wrong proxy password: said in plain words" \
+    "loginrec-agent: the proxy $PROXY refused the user name or password (HTTP 401)" "$out"
+
+out=$("$AGENT" "${AGENT_OPTS[@]}" --proxy-user "" --proxy-password "" --check 2>&1) && rc=0 || rc=$?
+expect_eq "no proxy credentials: told the proxy wants them" \
+    "loginrec-agent: the proxy $PROXY asks for a user name and password (--proxy-user, --proxy-password)" "$out"
+
+out=$("$AGENT" "${AGENT_OPTS[@]}" --token 0123456789abcdef0123456789ABCDEF --check 2>&1) && rc=0 || rc=$?
+expect_eq "wrong token: exit 1" 1 "$rc"
+expect_eq "wrong token: said in plain words" \
+    "loginrec-agent: the server refused the company code ACM or the access token: compare them with the token 'loginrec company token ACM --lanscope' issued" "$out"
+
+out=$("$AGENT" "${AGENT_OPTS[@]}" --company ACME --token short --check 2>&1) && rc=0 || rc=$?
+expect_eq "malformed settings: every problem listed" \
+    "loginrec-agent: 2 problems in the settings:|company code 'ACME' must be 3 or 6 characters (the first 3 or 6 characters of your KING OF TIME login ID)|the access token must be 32 letters and digits; this one has 5 characters" \
+    "$(printf '%s' "$out" | paste -sd '|')"
+
+# --- files as the LanScope manager writes them ----------------------------
+# day_file NAME DATE: one row per event, CP932, CRLF, both employees, plus
+# a SYSTEM row and a screen-lock row (kind 7) that are skipped.
+day_file() {
+    python3 - "$1" "$2" <<'PY'
+import sys
+name, d = sys.argv[1], sys.argv[2].replace("-", "/")
+rows = ['"日時","イベント日時","ログオンユーザ名","ログ種類","コンピュータ名"']
+for user, on, off in (("CORP\\tarouk", "08:58:12", "18:05:44"), ("hanako", "09:01:30", "17:30:00")):
+    rows.append(f'"{d} 05:10:00","{d} {on}.000","{user}","1","PC-{user[-6:]}"')
+    rows.append(f'"{d} 05:10:00","{d} {off}.000","{user}","2","PC-{user[-6:]}"')
+rows.append(f'"{d} 05:10:00","{d} 07:00:00","SYSTEM","1","PC-X"')
+rows.append(f'"{d} 05:10:00","{d} 12:00:00","hanako","7","PC-hanako"')
+open(name, "wb").write(("\r\n".join(rows) + "\r\n").encode("cp932"))
+PY
+}
+sent_count() { grep -c "info sent $1:" "$T/agent.log" || true; }
+ingested_count() { grep -c "ingest ACM: $1 " "$T/server.log" || true; }
+punch_count() { "$LR" punches ACM --from "$1" --to "$1" | grep -c ",$1," || true; }
+
+start_agent() {
+    "$AGENT" "${AGENT_OPTS[@]}" >>"$T/agent.log" 2>&1 &
+    AGENT_PID=$!
+    EXTRA_PIDS="$EXTRA_PIDS $AGENT_PID"
+}
+: > "$T/agent.log"
+start_agent
+
+day_file "$T/watch/20261116.csv" 2026-11-16
+wait_for 20 grep -q "sent 20261116.csv" "$T/agent.log"
+expect_eq "one line per file: name, rows, accepted, duplicates, rejected" \
+    "sent 20261116.csv: rows=6 accepted=4 duplicates=0 rejected=0 ignored=2 unlinked=0" \
+    "$(sed -n 's/.* info \(sent 20261116.csv.*\)/\1/p' "$T/agent.log")"
+expect_eq "the file became clock-in and clock-out for both" 4 "$(punch_count 2026-11-16)"
+expect_eq "the upload went through the proxy" 1 \
+    "$(grep -c "POST http://127.0.0.1:$SERVER_PORT/api/v1/ingest" "$T/tinyproxy.log")"
+expect_eq "events carry the agent's version" "loginrec-agent/0.1.0" \
+    "$(sqlite3 "$LOGINREC_DB" "SELECT DISTINCT version FROM log_events")"
+
+# a file still being written is not sent until its size holds still
+day_file "$T/day2.full" 2026-11-17
+head -c 100 "$T/day2.full" > "$T/watch/20261117.csv"
+for cut in 200 300 400; do sleep 0.6; head -c $cut "$T/day2.full" > "$T/watch/20261117.csv"; done
+sleep 0.6; cp "$T/day2.full" "$T/watch/20261117.csv"
+wait_for 20 grep -q "sent 20261117.csv" "$T/agent.log"
+expect_eq "a file being written was sent once, whole" \
+    "1 sent 20261117.csv: rows=6" \
+    "$(sent_count 20261117.csv) $(grep -o 'sent 20261117.csv: rows=[0-9]*' "$T/agent.log")"
+
+# --- the server goes away mid-run, and comes back -----------------------
+kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+day_file "$T/watch/20261118.csv" 2026-11-18
+day_file "$T/watch/20261119.csv" 2026-11-19
+wait_for 20 grep -q "20261118.csv not sent: " "$T/agent.log"
+expect_eq "while the server is down the agent says why and keeps the file" \
+    "yes" "$([ -f "$T/watch/20261118.csv" ] && grep -q "20261118.csv not sent: the proxy $PROXY answered HTTP 5.*: it could not reach the server" "$T/agent.log" && echo yes)"
+sleep 3 # a few retries against the dead server
+start_server --no-kot --listen 127.0.0.1:$SERVER_PORT
+wait_for 30 grep -q "sent 20261119.csv" "$T/agent.log"
+for d in 20261118 20261119; do
+    expect_eq "$d.csv arrived exactly once after the restart" "1 1 4" \
+        "$(sent_count $d.csv) $(ingested_count $d.csv) $(punch_count ${d:0:4}-${d:4:2}-${d:6:2})"
+done
+
+# --- a refused file is moved aside; the rest carry on --------------------
+printf '"日時","イベント日時","ログオンユーザ名","ログ種類"\r\n"2026/11/20 05:10:00","2026/11/31 09:00:00","tarouk","1"\r\n' |
+    iconv -f UTF-8 -t CP932 > "$T/watch/20261120-bad.csv"
+day_file "$T/watch/20261121.csv" 2026-11-21
+wait_for 20 grep -q "sent 20261121.csv" "$T/agent.log"
+expect_eq "the refused file is in rejected/ with its reason" \
+    "refused (HTTP 422): line 2, column 23: イベント日時 '2026/11/31 09:00:00' is not a date-time (expected YYYY/MM/DD HH:MM:SS)" \
+    "$(head -1 "$T/watch/rejected/20261120-bad.csv.error.txt" 2>/dev/null)"
+expect_eq "and is gone from the watch folder" "no" "$([ -e "$T/watch/20261120-bad.csv" ] && echo yes || echo no)"
+expect_eq "the log line names it" 1 "$(grep -c 'rejected 20261120-bad.csv: rows=- accepted=0 duplicates=0 rejected=all' "$T/agent.log")"
+
+# --- the agent restarts: nothing is sent twice ---------------------------
+kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true
+expect_eq "SIGTERM stops the agent cleanly" 1 "$(grep -c 'loginrec-agent: stopping' "$T/agent.log")"
+before=$(grep -c "ingest ACM:" "$T/server.log")
+start_agent
+wait_for 10 grep -q "5 files sent before" "$T/agent.log"
+sleep 3 # a start scan and a rescan
+expect_eq "after a restart the agent sends nothing again" "$before" "$(grep -c "ingest ACM:" "$T/server.log")"
+day_file "$T/watch/20261122.csv" 2026-11-22
+wait_for 20 grep -q "sent 20261122.csv" "$T/agent.log"
+expect_eq "and goes on with new files" 4 "$(punch_count 2026-11-22)"
+for d in 20261116 20261117 20261118 20261119 20261121 20261122; do
+    [ "$(sent_count $d.csv)" = 1 ] || not_ok "$d.csv sent $(sent_count $d.csv) times"
+done
+expect_eq "every event stored once" 24 "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM log_events")"
+kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true
+
+# --- run mode with a wrong proxy password: the file stays, the log says why
+mkdir -p "$T/watch2" "$T/state2"
+day_file "$T/watch2/20261123.csv" 2026-11-23
+"$AGENT" --config "$T/agent.ini" --watch-dir "$T/watch2" --state-dir "$T/state2" \
+    --stable-seconds 1 --retry-max-seconds 1 >"$T/agent2.log" 2>&1 &
+A2=$!; EXTRA_PIDS="$EXTRA_PIDS $A2"
+wait_for 20 grep -q "20261123.csv not sent" "$T/agent2.log"
+kill "$A2"; wait "$A2" 2>/dev/null || true
+expect_eq "a wrong proxy password is logged in plain words" 1 \
+    "$(grep -c "error 20261123.csv not sent: the proxy $PROXY refused the user name or password" "$T/agent2.log")"
+expect_eq "and the file stays to be sent once the password is right" "yes no" \
+    "$([ -f "$T/watch2/20261123.csv" ] && echo yes) $([ -e "$T/watch2/rejected" ] && echo yes || echo no)"
+
+# --- the same parser from the CLI ----------------------------------------
+day_file "$T/cli.csv" 2026-11-24
+out=$("$LR" ingest ACM "$T/cli.csv" --source lanscope --agent-version manual-1)
+expect_eq "loginrec ingest --source lanscope" "4 6 CP932" \
+    "$(json_get "$out" 'str(j["accepted"]) + " " + str(j["file"]["rows"]) + " " + j["file"]["encoding"]')"
+printf 'a,b\r\n1,2\r\n' > "$T/other.csv"
+out=$("$LR" ingest ACM "$T/other.csv" --source lanscope 2>&1) && rc=0 || rc=$?
+expect_eq "a file of another layout is an error with file, line and column" \
+    "1 loginrec: error: $T/other.csv:1:1: not a LanScope log" "$rc $(printf '%s' "$out" | cut -d: -f1-6)"
+finish
