@@ -33,6 +33,8 @@ lr_unit_test(test_kot_reply)
 lr_unit_test(test_links tests/unit/fixture.c tests/unit/cases.c)
 target_link_libraries(test_links PRIVATE PkgConfig::SQLITE3)
 lr_unit_test(test_lanscope tests/unit/fixture.c tests/unit/cases.c)
+lr_unit_test(test_agent)
+target_link_libraries(test_agent PRIVATE loginrec_agent)
 target_link_libraries(test_lanscope PRIVATE PkgConfig::SQLITE3)
 
 lr_e2e_test(api 300)

@@ -1,0 +1,220 @@
+/*
+ * test_agent — loginrec-agent's parts on real files: the INI settings and
+ * their checks, the sent ledger across restarts (and a torn last line), and
+ * the folder watch's stable-size rule.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "agent/agent_config.h"
+#include "agent/agent_state.h"
+#include "agent/agent_watch.h"
+
+#define TOKEN "0123456789abcdefABCDEF6789abcdef"
+
+static char tmp[512];
+
+static int setup(void **state)
+{
+    const char *base = getenv("LR_TEST_TMP");
+    (void)state;
+    snprintf(tmp, sizeof tmp, "%s/agent.XXXXXX", base ? base : "/tmp");
+    mkdir(base ? base : "/tmp", 0755);
+    return mkdtemp(tmp) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    char cmd[600];
+    (void)state;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void write_file(const char *name, const char *text)
+{
+    char path[700];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/%s", tmp, name);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void ini_settings_and_their_errors(void **state)
+{
+    agent_config c;
+    lr_error err;
+    char path[700];
+    (void)state;
+    write_file("agent.ini", "# comment\n"
+                            "; another\n"
+                            "[agent]\n"
+                            "company = ACM\n"
+                            "token = " TOKEN "\n"
+                            "  watch-dir = /srv/lanscope  \n"
+                            "proxy = proxy.example.jp:8080\n"
+                            "stable_seconds = 9\n");
+    snprintf(path, sizeof path, "%s/agent.ini", tmp);
+    agent_config_defaults(&c);
+    assert_int_equal(agent_config_load(&c, path, &err), LR_OK);
+    assert_string_equal(c.company, "ACM");
+    assert_string_equal(c.token, TOKEN);
+    assert_string_equal(c.watch_dir, "/srv/lanscope");
+    assert_string_equal(c.proxy, "proxy.example.jp:8080");
+    assert_int_equal(c.stable_sec, 9);
+    assert_string_equal(c.server, "http://127.0.0.1:8080"); /* default kept */
+    /* a flag set afterwards wins */
+    assert_int_equal(agent_config_set(&c, "stable-seconds", "2", &err), LR_OK);
+    assert_int_equal(c.stable_sec, 2);
+
+    write_file("bad.ini", "[agent]\ncompany = ACM\ncolour = blue\n");
+    snprintf(path, sizeof path, "%s/bad.ini", tmp);
+    assert_int_equal(agent_config_load(&c, path, &err), LR_EINVAL);
+    assert_int_equal(err.line, 3);
+    assert_non_null(strstr(err.message, "unknown setting 'colour'"));
+    write_file("bad2.ini", "[proxy]\n");
+    snprintf(path, sizeof path, "%s/bad2.ini", tmp);
+    assert_int_equal(agent_config_load(&c, path, &err), LR_EINVAL);
+    assert_int_equal(err.line, 1);
+    write_file("bad3.ini", "[agent]\nrescan_seconds = often\n");
+    snprintf(path, sizeof path, "%s/bad3.ini", tmp);
+    assert_int_equal(agent_config_load(&c, path, &err), LR_EINVAL);
+    assert_non_null(strstr(err.message, "number of seconds"));
+    snprintf(path, sizeof path, "%s/missing.ini", tmp);
+    assert_int_equal(agent_config_load(&c, path, &err), LR_EIO);
+}
+
+static void check_lists_every_problem(void **state)
+{
+    agent_config c;
+    char out[4096], state_dir[700];
+    (void)state;
+    agent_config_defaults(&c);
+    snprintf(c.company, sizeof c.company, "ACM");
+    snprintf(c.token, sizeof c.token, TOKEN);
+    snprintf(c.watch_dir, sizeof c.watch_dir, "%s", tmp);
+    snprintf(state_dir, sizeof state_dir, "%s/state", tmp);
+    snprintf(c.state_dir, sizeof c.state_dir, "%s", state_dir);
+    assert_int_equal(agent_config_check(&c, out, sizeof out), 0);
+    assert_int_equal(access(state_dir, W_OK), 0); /* created */
+
+    snprintf(c.company, sizeof c.company, "AC");
+    snprintf(c.token, sizeof c.token, "%s", TOKEN "!");
+    snprintf(c.server, sizeof c.server, "loginrec.example.jp");
+    snprintf(c.proxy, sizeof c.proxy, "proxy.example.jp");
+    snprintf(c.proxy_user, sizeof c.proxy_user, "agent");
+    snprintf(c.watch_dir, sizeof c.watch_dir, "%s/nope", tmp);
+    assert_int_equal(agent_config_check(&c, out, sizeof out), 6);
+    assert_non_null(strstr(out, "company code 'AC' must be 3 or 6 characters"));
+    assert_non_null(strstr(out, "the access token must be 32 letters and digits; this one has 33"));
+    assert_non_null(strstr(out, "must be a URL starting with https://"));
+    assert_non_null(strstr(out, "the proxy 'proxy.example.jp' must be host:port"));
+    assert_non_null(strstr(out, "needs both --proxy-user and --proxy-password"));
+    assert_non_null(strstr(out, "the watch folder"));
+    assert_null(strstr(out, TOKEN)); /* the token is never echoed */
+}
+
+static void ledger_survives_a_restart(void **state)
+{
+    agent_state st;
+    lr_error err;
+    char h1[AGENT_HASH_HEX + 1], h2[AGENT_HASH_HEX + 1], path[700];
+    FILE *f;
+    (void)state;
+    agent_state_hash("a,b\r\n", 5, h1);
+    agent_state_hash("a,c\r\n", 5, h2);
+    assert_string_not_equal(h1, h2);
+
+    assert_int_equal(agent_state_open(&st, tmp, &err), LR_OK);
+    assert_false(agent_state_was_sent(&st, "1120.csv", 5, h1));
+    assert_int_equal(agent_state_mark_sent(&st, "1120.csv", 5, h1, &err), LR_OK);
+    assert_true(agent_state_was_sent(&st, "1120.csv", 5, h1));
+    agent_state_close(&st);
+
+    /* a crash mid-append leaves a torn last line: that file was not confirmed */
+    snprintf(path, sizeof path, "%s/sent.tsv", tmp);
+    f = fopen(path, "a");
+    assert_non_null(f);
+    fprintf(f, "%s\t5\t1121", h2);
+    fclose(f);
+    assert_int_equal(agent_state_open(&st, tmp, &err), LR_OK);
+    assert_int_equal(st.n, 1);
+    assert_true(agent_state_was_sent(&st, "1120.csv", 5, h1));
+    /* name, size and hash must all match */
+    assert_false(agent_state_was_sent(&st, "1120.csv", 5, h2));
+    assert_false(agent_state_was_sent(&st, "1120.csv", 6, h1));
+    assert_false(agent_state_was_sent(&st, "other.csv", 5, h1));
+    assert_int_equal(agent_state_mark_sent(&st, "bad\tname.csv", 5, h1, &err), LR_EINVAL);
+    agent_state_close(&st);
+}
+
+static void ledger_refuses_a_damaged_file(void **state)
+{
+    agent_state st;
+    lr_error err;
+    (void)state;
+    write_file("sent.tsv", "not a ledger line\n");
+    assert_int_equal(agent_state_open(&st, tmp, &err), LR_EINVAL);
+    assert_int_equal(err.line, 1);
+}
+
+static void watch_waits_for_a_stable_size(void **state)
+{
+    agent_watch w;
+    lr_error err;
+    int64_t wake;
+    agent_file *f;
+    (void)state;
+    assert_int_equal(agent_watch_open(&w, tmp, &err), LR_OK);
+    write_file("b.csv", "x");
+    write_file("a.CSV", "x");
+    write_file(".hidden.csv", "x");
+    write_file("notes.txt", "x");
+    mkdir(strcat(strcpy((char[700]){0}, tmp), "/rejected"), 0755);
+
+    assert_int_equal(agent_watch_scan(&w, 1000, &err), LR_OK);
+    assert_int_equal(w.n, 2); /* *.csv only, not hidden, not folders */
+    assert_null(agent_watch_ready(&w, 1000, 5000, &wake));
+    assert_int_equal(wake, 6000);
+    /* b.csv grows at 3000: its clock starts again */
+    write_file("b.csv", "xy");
+    assert_int_equal(agent_watch_scan(&w, 3000, &err), LR_OK);
+    f = agent_watch_ready(&w, 6000, 5000, &wake);
+    assert_non_null(f);
+    assert_string_equal(f->name, "a.CSV"); /* smallest name first */
+    f->done = 1;
+    assert_null(agent_watch_ready(&w, 6000, 5000, &wake));
+    assert_int_equal(wake, 8000);
+    f = agent_watch_ready(&w, 8000, 5000, &wake);
+    assert_non_null(f);
+    assert_string_equal(f->name, "b.csv");
+    assert_int_equal(f->size, 2);
+    /* a file that is gone is forgotten */
+    unlink(strcat(strcpy((char[700]){0}, tmp), "/b.csv"));
+    assert_int_equal(agent_watch_scan(&w, 9000, &err), LR_OK);
+    assert_int_equal(w.n, 1);
+    agent_watch_close(&w);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(ini_settings_and_their_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(check_lists_every_problem, setup, teardown),
+        cmocka_unit_test_setup_teardown(ledger_survives_a_restart, setup, teardown),
+        cmocka_unit_test_setup_teardown(ledger_refuses_a_damaged_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(watch_waits_for_a_stable_size, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("agent", tests, NULL, NULL);
+}
