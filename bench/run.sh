@@ -7,6 +7,8 @@ RUNS=${RUNS:-5}
 mkdir -p "$BUILD/bench-tmp"
 echo "== bench_links"
 "$BUILD/bench_links" "$BUILD/bench-tmp" "$RUNS"
+echo "== lanscope_parse"
+bash "$(dirname "$0")/lanscope_parse.sh" "$BUILD" "$RUNS"
 echo "== kot_delivery"
 bash "$(dirname "$0")/kot_delivery.sh" "$BUILD" "$RUNS"
 rm -rf "$BUILD/bench-tmp"

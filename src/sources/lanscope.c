@@ -46,8 +46,9 @@ typedef struct parser {
     int col[NCOLS];
     size_t nfields;
     lr_buf raw;
-    /* the zone's offset for the last 15 minutes of wall time asked */
-    int64_t zone_bucket;
+    /* the zone's offset on the last wall-clock day asked, when it holds
+     * all day (ZONE_CHANGES: a change that day, ask per row) */
+    int64_t zone_day;
     int zone_offset;
     lr_event ev;
 } parser;
@@ -100,14 +101,18 @@ static lr_status read_header(parser *p, const csv_reader *r, lr_error *err)
     return LR_OK;
 }
 
-/* The instant of a date-time field; zone offsets are cached per quarter
- * hour of wall time (zones change on the hour or half hour). */
+#define ZONE_CHANGES INT32_MIN
+
+/* The instant of a date-time field. Asking the zone costs more than the
+ * rest of a row (glibc re-reads the zone's rule each time), so its offset
+ * is kept per wall-clock day: when the offsets 18 hours either side of the
+ * day agree, no change falls in it. */
 static lr_status field_time(parser *p, const csv_reader *r, int col, int64_t *utc, int *offset,
                             lr_error *err)
 {
     const csv_field *f = &r->fields[p->col[col]];
     char s[64];
-    int64_t wall, bucket;
+    int64_t wall, day;
     int has_offset;
     lr_error why;
 
@@ -120,10 +125,16 @@ static lr_status field_time(parser *p, const csv_reader *r, int col, int64_t *ut
         *utc = wall - *offset;
         return LR_OK;
     }
-    bucket = tf_floor_div(wall, 900);
-    if (bucket != p->zone_bucket) {
-        tz_utc_of_wall(p->o->zone, wall, utc, &p->zone_offset);
-        p->zone_bucket = bucket;
+    day = tf_floor_div(wall, 86400);
+    if (day != p->zone_day) {
+        int before = tz_offset_at(p->o->zone, day * 86400 - 18 * 3600 - 86400);
+        int after = tz_offset_at(p->o->zone, day * 86400 + 86400 + 18 * 3600 + 86400);
+        p->zone_day = day;
+        p->zone_offset = before == after ? before : ZONE_CHANGES;
+    }
+    if (p->zone_offset == ZONE_CHANGES) {
+        tz_utc_of_wall(p->o->zone, wall, utc, offset);
+        return LR_OK;
     }
     *offset = p->zone_offset;
     *utc = wall - *offset;
@@ -254,7 +265,7 @@ lr_status lanscope_parse(const lanscope_opts *o, const char *bytes, size_t n, la
     p.fn = fn;
     p.ctx = ctx;
     p.stats = stats;
-    p.zone_bucket = INT64_MIN;
+    p.zone_day = INT64_MIN;
     snprintf(p.ev.source, sizeof p.ev.source, "lanscope");
     snprintf(p.ev.version, sizeof p.ev.version, "%s", o->version ? o->version : "");
     buf_init(&p.raw, (size_t)CSV_MAX_FIELDS * CSV_MAX_FIELD_LEN);

@@ -52,6 +52,11 @@ static lr_status grow(lr_buf *b, size_t extra)
     return LR_OK;
 }
 
+lr_status buf_reserve(lr_buf *b, size_t extra)
+{
+    return grow(b, extra);
+}
+
 lr_status buf_append(lr_buf *b, const void *p, size_t n)
 {
     lr_status st = grow(b, n);

@@ -23,6 +23,9 @@ void buf_init(lr_buf *b, size_t max);
 void buf_free(lr_buf *b);
 void buf_reset(lr_buf *b); /* keep memory, length 0 */
 lr_status buf_append(lr_buf *b, const void *p, size_t n);
+/* Makes room for `extra` more bytes (and the NUL) so a writer can fill
+ * data + len directly; it then sets len and the NUL itself. */
+lr_status buf_reserve(lr_buf *b, size_t extra);
 lr_status buf_puts(lr_buf *b, const char *s);
 lr_status buf_printf(lr_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Contents as a C string ("" when empty); valid until the next change. */

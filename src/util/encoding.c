@@ -88,20 +88,26 @@ static lr_status convert(const char *to, const char *from, const char *in, size_
                          lr_buf *out, size_t *bad_at)
 {
     iconv_t cd = iconv_open(to, from);
-    char chunk[4096];
     char *ip = (char *)in;
-    size_t left = n;
+    size_t left = n, want = n + n / 2 + 64; /* CP932 text grows by about half in UTF-8 */
     lr_status st = LR_OK;
 
     if (cd == (iconv_t)-1)
         return LR_EIO;
     while (left > 0 && st == LR_OK) {
-        char *op = chunk;
-        size_t room = sizeof chunk;
-        size_t r = iconv(cd, &ip, &left, &op, &room);
-        if (op > chunk)
-            st = buf_append(out, chunk, (size_t)(op - chunk));
-        if (r == (size_t)-1 && errno != E2BIG && st == LR_OK) {
+        char *op;
+        size_t room, r;
+        if ((st = buf_reserve(out, want)) != LR_OK)
+            break;
+        /* iconv writes straight into the buffer */
+        op = out->data + out->len;
+        room = out->cap - out->len - 1;
+        r = iconv(cd, &ip, &left, &op, &room);
+        out->len = (size_t)(op - out->data);
+        out->data[out->len] = '\0';
+        if (r == (size_t)-1 && errno == E2BIG)
+            want = left * 3 + 64; /* at most 3 bytes per input byte */
+        else if (r == (size_t)-1) {
             *bad_at = (size_t)(ip - in);
             st = LR_EINVAL;
         }
