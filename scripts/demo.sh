@@ -5,7 +5,8 @@
 # so it doubles as an example of setting loginrec up.
 #
 #   scripts/demo.sh BUILD_DIR DB_PATH
-# Writes the company's ingest token to DB_PATH.demo-token (mode 0600).
+# Writes the company's ingest token to DB_PATH.demo-token and its LanScope
+# access token to DB_PATH.demo-lanscope-token (mode 0600).
 set -eu
 BUILD=$1
 DB=$2
@@ -15,6 +16,7 @@ mkdir -p "$(dirname "$DB")"
 $LR init >/dev/null
 umask 077
 $LR company add DMO "デモ株式会社" --tz Asia/Tokyo --breaks on >"$DB.demo-token"
+$LR company token DMO --lanscope >"$DB.demo-lanscope-token" 2>/dev/null
 $LR division set DMO HQ --name 本社 --day-change 00:00 >/dev/null
 $LR division set DMO DEV --name 開発部 --day-change 05:00 >/dev/null
 $LR employee add DMO 1000 --last 勤怠 --first 太郎 --division HQ >/dev/null

@@ -14,6 +14,7 @@ SIM=$(sh "$(dirname "$0")/demo-kot.sh" "$BUILD" "$DB")
 SIM_PID=$(cat "$DB.kot-sim.pid")
 trap 'kill "$SIM_PID" 2>/dev/null || true' EXIT INT TERM
 TOKEN=$(cat "$DB.demo-token" 2>/dev/null || echo "(token file $DB.demo-token missing)")
+LSTOKEN=$(cat "$DB.demo-lanscope-token" 2>/dev/null || true)
 FROM=$(date -d "7 days ago" +%F)
 TO=$(date +%F)
 cat <<MSG
@@ -31,6 +32,14 @@ Try:
        http://$LISTEN/api/v1/ingest
   curl -s $SIM/_sim/punches                        # what reached KING OF TIME
   $BUILD/loginrec --db $DB outbox DMO              # what is waiting or failed
-
+  $BUILD/loginrec --db $DB check DMO               # warns: HQ changes day at 00:00, LanScope collects at 05:00
 MSG
+if [ -n "$LSTOKEN" ]; then cat <<MSG
+  # the LanScope connector: drop the manager's CSV files into var/lanscope-out
+  mkdir -p var/lanscope-out var/agent-state
+  $BUILD/loginrec-agent --company DMO --token $LSTOKEN --watch-dir var/lanscope-out \\
+       --state-dir var/agent-state --server http://$LISTEN
+MSG
+fi
+echo
 "$BUILD/loginrecd" --db "$DB" --listen "$LISTEN"

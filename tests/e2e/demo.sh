@@ -9,6 +9,11 @@ TOKEN=$(cat "$LOGINREC_DB.demo-token")
 expect_eq "demo token written" 40 "${#TOKEN}"
 expect_eq "token file is private" 600 "$(stat -c %a "$LOGINREC_DB.demo-token")"
 expect_eq "key file is private" 600 "$(stat -c %a "$LOGINREC_DB.key")"
+expect_eq "demo LanScope token written, private" "32 600" \
+    "$(tr -d '\n' < "$LOGINREC_DB.demo-lanscope-token" | wc -c) $(stat -c %a "$LOGINREC_DB.demo-lanscope-token")"
+rc=0; out=$("$LR" check DMO) || rc=$?
+expect_eq "check DMO warns about HQ's day change (exit 1)" "1 1" \
+    "$rc $(printf '%s' "$out" | grep -c '^warning: division HQ (本社) changes day at 00:00 but LanScope collects at 05:00')"
 
 FROM=$(date -d "8 days ago" +%F); TO=$(date +%F)
 CSV=$("$LR" punches DMO --from "$FROM" --to "$TO")
