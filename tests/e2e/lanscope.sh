@@ -189,6 +189,31 @@ expect_eq "a wrong proxy password is logged in plain words" 1 \
 expect_eq "and the file stays to be sent once the password is right" "yes no" \
     "$([ -f "$T/watch2/20261123.csv" ] && echo yes) $([ -e "$T/watch2/rejected" ] && echo yes || echo no)"
 
+# --- the upload API as any client sees it ---------------------------------
+"$LR" company add OTH "Other" >/dev/null
+day_file "$T/api.csv" 2026-11-25
+CSVH=(-H "Content-Type: text/csv" -H "X-Loginrec-Source: lanscope" --data-binary @"$T/api.csv")
+http POST /api/v1/ingest "${CSVH[@]}" -H "X-Loginrec-Company: OTH" -H "Authorization: Bearer $LSTOKEN"
+expect_eq "ACM's token with another company's code: 401" "401 the company code or the LanScope access token is wrong" \
+    "$STATUS $(json_get "$BODY" 'j["error"]')"
+http POST /api/v1/ingest "${CSVH[@]}" -H "Authorization: Bearer $LSTOKEN"
+expect_eq "the LanScope token without the company code: 401" 401 "$STATUS"
+http POST /api/v1/ingest -H "Content-Type: text/csv" --data-binary @"$T/api.csv" \
+    -H "X-Loginrec-Company: ACM" -H "Authorization: Bearer $LSTOKEN"
+expect_eq "CSV without X-Loginrec-Source: 400" 400 "$STATUS"
+http POST /api/v1/ingest -H "Content-Type: text/plain" --data-binary @"$T/api.csv" \
+    -H "X-Loginrec-Company: ACM" -H "Authorization: Bearer $LSTOKEN"
+expect_eq "another content type: 415" 415 "$STATUS"
+printf '"日時","イベント日時","ログオンユーザ名","ログ種類"\r\n"x","2026/11/25 09:00","tarouk","ログオン"\r\n' > "$T/bad-kind.csv"
+http POST /api/v1/ingest -H "Content-Type: text/csv" -H "X-Loginrec-Source: lanscope" \
+    -H "X-Loginrec-File: ..%2F..%2F%E5%8B%A4%E6%80%A0.csv" --data-binary @"$T/bad-kind.csv" \
+    -H "X-Loginrec-Company: ACM" -H "Authorization: Bearer $LSTOKEN"
+expect_eq "a refused file: 422 with its (decoded, last part of the) name, line and column" \
+    "422 勤怠.csv 2 33" "$STATUS $(json_get "$BODY" 'j["file"] + " " + str(j["line"]) + " " + str(j["column"])')"
+http GET /api/v1/whoami -H "X-Loginrec-Company: ACM" -H "Authorization: Bearer $LSTOKEN"
+expect_eq "whoami names the company and the credential" "ACM lanscope" \
+    "$(json_get "$BODY" 'j["company"] + " " + j["credential"]')"
+
 # --- the same parser from the CLI ----------------------------------------
 day_file "$T/cli.csv" 2026-11-24
 out=$("$LR" ingest ACM "$T/cli.csv" --source lanscope --agent-version manual-1)
