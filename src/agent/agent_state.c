@@ -11,17 +11,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/vec.h"
+
 static lr_status remember(agent_state *st, const char *hash, long long size, const char *name)
 {
     agent_sent *s;
-    if (st->n == st->cap) {
-        size_t nc = st->cap ? st->cap * 2 : 64;
-        agent_sent *nv = realloc(st->v, nc * sizeof *nv);
-        if (!nv)
-            return LR_ENOMEM;
-        st->v = nv;
-        st->cap = nc;
-    }
+    if (!vec_room((void **)&st->v, &st->cap, st->n, sizeof *st->v))
+        return LR_ENOMEM;
     s = &st->v[st->n];
     snprintf(s->hash, sizeof s->hash, "%s", hash);
     s->size = size;

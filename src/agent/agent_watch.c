@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/vec.h"
+
 #define WATCH_MASK                                                                                 \
     (IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_MODIFY | IN_DELETE | IN_MOVED_FROM |            \
      IN_DELETE_SELF | IN_MOVE_SELF)
@@ -72,14 +74,8 @@ static agent_file *find(agent_watch *w, const char *name)
 static agent_file *add(agent_watch *w, const char *name)
 {
     agent_file *f;
-    if (w->n == w->cap) {
-        size_t nc = w->cap ? w->cap * 2 : 32;
-        agent_file *nv = realloc(w->v, nc * sizeof *nv);
-        if (!nv)
-            return NULL;
-        w->v = nv;
-        w->cap = nc;
-    }
+    if (!vec_room((void **)&w->v, &w->cap, w->n, sizeof *w->v))
+        return NULL;
     f = &w->v[w->n];
     memset(f, 0, sizeof *f);
     if (!(f->name = strdup(name)))

@@ -10,6 +10,7 @@
 
 #include "core/day.h"
 #include "core/event_parse.h"
+#include "util/vec.h"
 
 #define MAX_RESOLVE 8
 
@@ -68,14 +69,8 @@ lr_status span_set_add(span_set *ss, int64_t employee_id, int64_t d0, int64_t d1
         }
         j = (j + 1) & (ss->nslots - 1);
     }
-    if (ss->n == ss->cap) {
-        size_t nc = ss->cap ? ss->cap * 2 : 32;
-        day_span *nv = realloc(ss->v, nc * sizeof *nv);
-        if (!nv)
-            return LR_ENOMEM;
-        ss->v = nv;
-        ss->cap = nc;
-    }
+    if (!vec_room((void **)&ss->v, &ss->cap, ss->n, sizeof *ss->v))
+        return LR_ENOMEM;
     ss->v[ss->n] = (day_span){employee_id, d0, d1};
     ss->slots[j] = ss->n++;
     return LR_OK;

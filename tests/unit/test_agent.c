@@ -40,11 +40,18 @@ static int teardown(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
+/* tmp/name, in a static buffer (one at a time). */
+static const char *in_tmp(const char *name)
+{
+    static char path[700];
+    snprintf(path, sizeof path, "%s/%s", tmp, name);
+    return path;
+}
+
 static void write_file(const char *name, const char *text)
 {
-    char path[700];
+    const char *path = in_tmp(name);
     FILE *f;
-    snprintf(path, sizeof path, "%s/%s", tmp, name);
     f = fopen(path, "w");
     assert_non_null(f);
     fputs(text, f);
@@ -181,7 +188,7 @@ static void watch_waits_for_a_stable_size(void **state)
     write_file("a.CSV", "x");
     write_file(".hidden.csv", "x");
     write_file("notes.txt", "x");
-    mkdir(strcat(strcpy((char[700]){0}, tmp), "/rejected"), 0755);
+    mkdir(in_tmp("rejected"), 0755);
 
     assert_int_equal(agent_watch_scan(&w, 1000, &err), LR_OK);
     assert_int_equal(w.n, 2); /* *.csv only, not hidden, not folders */
@@ -201,7 +208,7 @@ static void watch_waits_for_a_stable_size(void **state)
     assert_string_equal(f->name, "b.csv");
     assert_int_equal(f->size, 2);
     /* a file that is gone is forgotten */
-    unlink(strcat(strcpy((char[700]){0}, tmp), "/b.csv"));
+    unlink(in_tmp("b.csv"));
     assert_int_equal(agent_watch_scan(&w, 9000, &err), LR_OK);
     assert_int_equal(w.n, 1);
     agent_watch_close(&w);
