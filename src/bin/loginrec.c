@@ -24,6 +24,7 @@ static const command commands[] = {
     {"link", cmd_link},       {"links", cmd_links},       {"ingest", cmd_ingest},
     {"punches", cmd_punches}, {"events", cmd_events},     {"kot", cmd_kot},
     {"outbox", cmd_outbox},   {"check", cmd_check},
+    {"malion", cmd_malion},
 };
 
 int main(int argc, char **argv)

@@ -1,11 +1,12 @@
 /*
- * loginrecd — the loginrec service: HTTP API (and later the admin UI) and
- * the KING OF TIME worker (punch delivery, employee sync) over one store.
+ * loginrecd — the loginrec service: HTTP API (and later the admin UI), the
+ * KING OF TIME worker (punch delivery, employee sync) and the MaLion
+ * poller, over one store.
  * Stops cleanly on SIGTERM / SIGINT: in-flight requests and the call in
  * progress finish, the database is closed.
  *
  *   loginrecd [--db PATH] [--listen HOST:PORT] [--threads N]
- *             [--sync-interval SECONDS] [--no-kot]
+ *             [--sync-interval SECONDS] [--no-kot] [--malion-interval SECONDS]
  */
 #include <pthread.h>
 #include <signal.h>
@@ -16,6 +17,7 @@
 
 #include "http/server.h"
 #include "service/dispatch.h"
+#include "service/malion_poll.h"
 #include "store/secrets.h"
 #include "store/store.h"
 #include "util/log.h"
@@ -33,7 +35,9 @@ static void usage(FILE *f)
                "  --threads  worker threads (default 4)\n"
                "  --sync-interval  KING OF TIME employee sync period in seconds (default 3600;\n"
                "             0 turns it off; never during KoT's busy hours)\n"
-               "  --no-kot   do not deliver punches or sync employees (another instance does)\n");
+               "  --no-kot   do not deliver punches or sync employees (another instance does)\n"
+               "  --malion-interval  MaLion polling period per company in seconds (default\n"
+               "             300; 0 turns the poller off)\n");
 }
 
 int main(int argc, char **argv)
@@ -41,8 +45,9 @@ int main(int argc, char **argv)
     const char *db = getenv("LOGINREC_DB");
     const char *listen = "127.0.0.1:8080";
     int threads = 4, sig = 0, kot = 1;
-    long sync_interval = 3600;
+    long sync_interval = 3600, malion_interval = 300;
     dispatcher *disp = NULL;
+    malion_poller *poller = NULL;
     lr_error err;
     lr_store_pool *pool = NULL;
     http_server *srv = NULL;
@@ -69,6 +74,13 @@ int main(int argc, char **argv)
             sync_interval = strtol(argv[++i], &end, 10);
             if (*end || sync_interval < 0) {
                 fprintf(stderr, "loginrecd: --sync-interval must be seconds (0 or more)\n");
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--malion-interval") == 0 && i + 1 < argc) {
+            char *end;
+            malion_interval = strtol(argv[++i], &end, 10);
+            if (*end || malion_interval < 0) {
+                fprintf(stderr, "loginrecd: --malion-interval must be seconds (0 or more)\n");
                 return 2;
             }
         } else if (strcmp(argv[i], "--no-kot") == 0) {
@@ -119,8 +131,23 @@ int main(int argc, char **argv)
         }
         sodium_memzero(&sec, sizeof sec);
     }
+    if (malion_interval > 0) {
+        char key_path[600];
+        lr_secrets sec;
+        malion_poll_cfg cfg;
+        malion_poll_cfg_default(&cfg);
+        secrets_key_path(db, key_path, sizeof key_path);
+        if (secrets_load(&sec, key_path, &err) != LR_OK ||
+            malion_poller_start(db, &sec, &cfg, malion_interval, disp ? kick : NULL, disp,
+                                &poller, &err) != LR_OK)
+            log_warn("MaLion poller not started: %s", err.message);
+        else
+            log_info("MaLion poller started (every %lds per company)", malion_interval);
+        sodium_memzero(&sec, sizeof sec);
+    }
     if (http_server_start(listen, threads, &app, &srv, &err) != LR_OK) {
         log_error("%s", err.message);
+        malion_poller_stop(poller);
         dispatcher_stop(disp);
         store_pool_close(pool);
         return 1;
@@ -135,6 +162,7 @@ int main(int argc, char **argv)
     }
     sigwait(&set, &sig);
     log_info("signal %d: stopping", sig);
+    malion_poller_stop(poller);
     dispatcher_stop(disp);
     http_server_stop(srv);
     store_pool_close(pool);

@@ -31,6 +31,12 @@ const char cli_usage_text[] =
     "  kot set CODE [--base-url URL] [--token TOKEN|-] [--delivery on|off] [--rate N]\n"
     "  kot sync CODE                                         employees from KING OF TIME\n"
     "  kot deliver CODE                                      send what is due, once\n"
+    "  malion set CODE [--host HOST] [--admin-code CODE] [--secret-code CODE|-]\n"
+    "                  [--enabled on|off]                   MaLion連携\n"
+    "  malion clear CODE [--field host|admin-code|secret-code]\n"
+    "  malion test CODE                                      signs in to MaLion\n"
+    "  malion poll CODE                                      reads new logs now\n"
+    "  malion status CODE                                    last success, last error\n"
     "  outbox CODE [--failed]\n"
     "  outbox retry CODE\n"
     "  ingest CODE FILE.json                                 (- reads stdin)\n"
@@ -122,4 +128,28 @@ lr_status cli_read_file(const char *path, lr_buf *b, lr_error *err)
     if (f != stdin)
         fclose(f);
     return LR_OK;
+}
+
+int cli_load_secrets(lr_secrets *sec)
+{
+    char key_path[600];
+    lr_error err;
+    secrets_key_path(cli_db, key_path, sizeof key_path);
+    if (secrets_load(sec, key_path, &err) != LR_OK)
+        return cli_fail(&err);
+    return 0;
+}
+
+int cli_read_secret(const char *arg, char *out, size_t outsz)
+{
+    if (strcmp(arg, "-") != 0) {
+        snprintf(out, outsz, "%s", arg);
+        return 0;
+    }
+    if (!fgets(out, (int)outsz, stdin)) {
+        fprintf(stderr, "loginrec: error: nothing on standard input\n");
+        return 1;
+    }
+    out[strcspn(out, "\r\n")] = '\0';
+    return 0;
 }

@@ -6,6 +6,7 @@
 #ifndef LR_CLI_CLI_H
 #define LR_CLI_CLI_H
 
+#include "store/secrets.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/status.h"
@@ -36,6 +37,12 @@ int cli_check_rest(const cli_args *a, int want, const char *what);
 /* Reads a whole file (or stdin for "-") into b (bounded by b's maximum). */
 lr_status cli_read_file(const char *path, lr_buf *b, lr_error *err);
 
+/* Loads the secrets key of cli_db; 0 or the exit code (message printed). */
+int cli_load_secrets(lr_secrets *sec);
+/* A secret from the argument, or from stdin for "-" (keeps it out of ps);
+ * 0 or 1 (message printed). */
+int cli_read_secret(const char *arg, char *out, size_t outsz);
+
 /* Command families (argument vector after the command word). */
 int cmd_init(lr_store *s, const char *db, cli_args *a);
 int cmd_company(lr_store *s, cli_args *a);
@@ -50,5 +57,6 @@ int cmd_punches(lr_store *s, cli_args *a);
 int cmd_events(lr_store *s, cli_args *a);
 int cmd_kot(lr_store *s, cli_args *a);
 int cmd_outbox(lr_store *s, cli_args *a);
+int cmd_malion(lr_store *s, cli_args *a);
 
 #endif

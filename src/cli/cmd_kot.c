@@ -15,31 +15,6 @@
 #include "util/timefmt.h"
 #include "util/tz.h"
 
-static int load_secrets(lr_secrets *sec)
-{
-    char key_path[600];
-    lr_error err;
-    secrets_key_path(cli_db, key_path, sizeof key_path);
-    if (secrets_load(sec, key_path, &err) != LR_OK)
-        return cli_fail(&err);
-    return 0;
-}
-
-/* The token from the argument, or from stdin for "-" (keeps it out of ps). */
-static int read_token(const char *arg, char *out, size_t outsz)
-{
-    if (strcmp(arg, "-") != 0) {
-        snprintf(out, outsz, "%s", arg);
-        return 0;
-    }
-    if (!fgets(out, (int)outsz, stdin)) {
-        fprintf(stderr, "loginrec: error: no token on standard input\n");
-        return 1;
-    }
-    out[strcspn(out, "\r\n")] = '\0';
-    return 0;
-}
-
 static int kot_set(lr_store *s, cli_args *a)
 {
     int bad = 0, rc;
@@ -63,11 +38,11 @@ static int kot_set(lr_store *s, cli_args *a)
             return cli_usage("kot set: --rate is '%s'; expected requests per second", rate);
     }
     if (tok) {
-        if (read_token(tok, token, sizeof token))
+        if (cli_read_secret(tok, token, sizeof token))
             return 1;
         ch.token = token;
     }
-    if ((rc = load_secrets(&sec)))
+    if ((rc = cli_load_secrets(&sec)))
         return rc;
     rc = kot_settings_set(s, a->v[0], &ch, &sec, "cli", &err) == LR_OK ? 0 : cli_fail(&err);
     memset(token, 0, sizeof token);
@@ -84,7 +59,7 @@ static int kot_sync(lr_store *s, cli_args *a)
     kot_sync_stats st;
     dispatch_cfg cfg;
     char summary[200];
-    if ((rc = cli_check_rest(a, 1, "kot sync")) || (rc = load_secrets(&sec)))
+    if ((rc = cli_check_rest(a, 1, "kot sync")) || (rc = cli_load_secrets(&sec)))
         return rc;
     dispatch_cfg_default(&cfg);
     if (kot_busy_hours((int64_t)time(NULL)))
@@ -107,7 +82,7 @@ static int kot_deliver(lr_store *s, cli_args *a)
     dispatch_cfg cfg;
     dispatch_stats st = {0};
     size_t before;
-    if ((rc = cli_check_rest(a, 1, "kot deliver")) || (rc = load_secrets(&sec)))
+    if ((rc = cli_check_rest(a, 1, "kot deliver")) || (rc = cli_load_secrets(&sec)))
         return rc;
     dispatch_cfg_default(&cfg);
     if (store_company_get(s, a->v[0], &c, &err) != LR_OK)

@@ -1,7 +1,8 @@
 /*
  * sqlite_internal — what the files of the SQLite backend share
  * (store_sqlite.c: schema, companies, employees, links, events, ledger;
- * store_sqlite_outbox.c: the outbox and delivery attempts). Not for use
+ * store_sqlite_outbox.c: the outbox and delivery attempts;
+ * store_sqlite_sources.c: pollers' state and what sources sent). Not for use
  * outside src/store/.
  */
 #ifndef LR_STORE_SQLITE_INTERNAL_H
@@ -12,9 +13,11 @@
 #include "store/store.h"
 
 /* Prepared-statement slots: store_sqlite.c uses [0, SQ_OUTBOX_BASE), the
- * outbox file [SQ_OUTBOX_BASE, SQ_SLOTS). */
+ * outbox file [SQ_OUTBOX_BASE, SQ_SOURCES_BASE), the sources file
+ * [SQ_SOURCES_BASE, SQ_SLOTS). */
 #define SQ_OUTBOX_BASE 64
-#define SQ_SLOTS 96
+#define SQ_SOURCES_BASE 96
+#define SQ_SLOTS 112
 
 typedef struct sqlite_store {
     lr_store base;
@@ -54,5 +57,16 @@ lr_status sq_outbox_finish(lr_store *base, int64_t id, const char *state, const 
 lr_status sq_outbox_retry(lr_store *base, int64_t company_id, int64_t now, size_t *n,
                           lr_error *err);
 lr_status sq_attempt_record(lr_store *base, const lr_attempt *a, lr_error *err);
+
+/* store_sqlite_sources.c */
+lr_status sq_secret_delete(lr_store *base, int64_t company_id, const char *name, lr_error *err);
+lr_status sq_malion_state_get(lr_store *base, int64_t company_id, lr_malion_state *out,
+                              lr_error *err);
+lr_status sq_malion_cursor_set(lr_store *base, int64_t company_id, const char *cursor,
+                               int64_t logs, lr_error *err);
+lr_status sq_malion_result(lr_store *base, int64_t company_id, int64_t at, const char *error,
+                           lr_error *err);
+lr_status sq_event_versions(lr_store *base, int64_t company_id, const char *source,
+                            store_version_cb cb, void *ctx, lr_error *err);
 
 #endif

@@ -38,7 +38,25 @@ typedef struct lr_company {
     char kot_sync_result[256]; /* its summary, or "failed: why" */
     int lanscope_collect_min;  /* LanScope's collection start, minutes after midnight */
     int has_lanscope_token;    /* a LanScope access token is issued */
+    int malion_enabled;        /* MaLion連携: poll MaLionCloud */
+    char malion_host[256];     /* ホスト名 */
+    char malion_admin_code[129]; /* 管理者コード (the secret code is a sealed secret) */
 } lr_company;
+
+/* Where the MaLion poller of a company stands. */
+typedef struct lr_malion_state {
+    char cursor[128]; /* "" before the first page */
+    int64_t logs_total;
+    int64_t attempt_at, success_at; /* 0: never */
+    char error[512];                /* "" after a success */
+} lr_malion_state;
+
+/* How many events of one version a source brought, and when the last was. */
+typedef struct lr_version_seen {
+    const char *version;
+    int64_t events;
+    int64_t last_utc;
+} lr_version_seen;
 
 typedef struct lr_division {
     int64_t id;
@@ -148,6 +166,7 @@ typedef int (*store_employee_cb)(void *ctx, const lr_employee *e);
 typedef int (*store_company_cb)(void *ctx, const lr_company *c);
 typedef int (*store_division_cb)(void *ctx, const lr_division *d);
 typedef int (*store_link_cb)(void *ctx, const lr_link *l);
+typedef int (*store_version_cb)(void *ctx, const lr_version_seen *v);
 
 typedef struct lr_store lr_store;
 
@@ -177,6 +196,22 @@ typedef struct lr_store_ops {
                             lr_error *err);
     lr_status (*secret_get)(lr_store *s, int64_t company_id, const char *name, char *out,
                             size_t outsz, lr_error *err);
+    /* Removes a secret (no error when there is none). */
+    lr_status (*secret_delete)(lr_store *s, int64_t company_id, const char *name, lr_error *err);
+
+    /* The MaLion poller's state (zeros before its first poll). */
+    lr_status (*malion_state_get)(lr_store *s, int64_t company_id, lr_malion_state *out,
+                                  lr_error *err);
+    /* After a committed page: the cursor to go on from, and how many logs
+     * the page held (inside the page's transaction). */
+    lr_status (*malion_cursor_set)(lr_store *s, int64_t company_id, const char *cursor,
+                                   int64_t logs, lr_error *err);
+    /* A poll's end: error "" for a success. */
+    lr_status (*malion_result)(lr_store *s, int64_t company_id, int64_t at, const char *error,
+                               lr_error *err);
+    /* The versions a source's events carry (agent versions), newest last. */
+    lr_status (*event_versions)(lr_store *s, int64_t company_id, const char *source,
+                                store_version_cb cb, void *ctx, lr_error *err);
 
     lr_status (*division_upsert)(lr_store *s, lr_division *d, lr_error *err);
     lr_status (*division_get)(lr_store *s, int64_t company_id, const char *code, lr_division *out,
@@ -296,6 +331,11 @@ void store_pool_close(lr_store_pool *p);
 #define store_company_lanscope_token(s, ...) ((s)->ops->company_lanscope_token((s), __VA_ARGS__))
 #define store_secret_put(s, ...) ((s)->ops->secret_put((s), __VA_ARGS__))
 #define store_secret_get(s, ...) ((s)->ops->secret_get((s), __VA_ARGS__))
+#define store_secret_delete(s, ...) ((s)->ops->secret_delete((s), __VA_ARGS__))
+#define store_malion_state_get(s, ...) ((s)->ops->malion_state_get((s), __VA_ARGS__))
+#define store_malion_cursor_set(s, ...) ((s)->ops->malion_cursor_set((s), __VA_ARGS__))
+#define store_malion_result(s, ...) ((s)->ops->malion_result((s), __VA_ARGS__))
+#define store_event_versions(s, ...) ((s)->ops->event_versions((s), __VA_ARGS__))
 #define store_division_upsert(s, ...) ((s)->ops->division_upsert((s), __VA_ARGS__))
 #define store_division_get(s, ...) ((s)->ops->division_get((s), __VA_ARGS__))
 #define store_employee_insert(s, ...) ((s)->ops->employee_insert((s), __VA_ARGS__))

@@ -63,7 +63,8 @@ enum {
 #define COMPANY_COLS                                                                               \
     "id, code, name, tz, break_punches, min_break_sec, max_shift_sec, punch_delivery, "           \
     "kot_base_url, kot_rate, IFNULL(kot_synced_at, 0), kot_sync_result, lanscope_collect_min, " \
-    "lanscope_token_hash IS NOT NULL FROM companies "
+    "lanscope_token_hash IS NOT NULL, malion_enabled, malion_host, malion_admin_code FROM "     \
+    "companies "
 #define EVENT_LIST_SQL(extra)                                                                      \
     "SELECT e.id, e.source, e.account, e.host, e.op, e.ts_utc, e.ts_offset, e.version, "          \
     "e.received_at, (SELECT emp.code FROM links l JOIN employees emp ON emp.id = l.employee_id "  \
@@ -79,7 +80,9 @@ static const char *const sql_text[Q_COUNT] = {
                          "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [Q_COMPANY_UPDATE] = "UPDATE companies SET name = ?2, tz = ?3, break_punches = ?4, "
                          "min_break_sec = ?5, max_shift_sec = ?6, punch_delivery = ?7, "
-                         "kot_base_url = ?8, kot_rate = ?9, lanscope_collect_min = ?10 WHERE id = ?1",
+                         "kot_base_url = ?8, kot_rate = ?9, lanscope_collect_min = ?10, "
+                         "malion_enabled = ?11, malion_host = ?12, malion_admin_code = ?13 "
+                         "WHERE id = ?1",
     [Q_COMPANIES_LIST] = "SELECT " COMPANY_COLS "ORDER BY code",
     [Q_COMPANY_SYNC_RESULT] = "UPDATE companies SET kot_synced_at = ?2, kot_sync_result = ?3 "
                               "WHERE id = ?1",
@@ -317,6 +320,9 @@ static lr_status sq_company_update(lr_store *base, const lr_company *c, lr_error
     sq_bind_text(st, 8, c->kot_base_url);
     sqlite3_bind_double(st, 9, c->kot_rate);
     sqlite3_bind_int(st, 10, c->lanscope_collect_min);
+    sqlite3_bind_int(st, 11, c->malion_enabled);
+    sq_bind_text(st, 12, c->malion_host);
+    sq_bind_text(st, 13, c->malion_admin_code);
     return sq_run(s, st, err, "updating the company");
 }
 
@@ -337,6 +343,9 @@ static void company_cols(sqlite3_stmt *st, lr_company *c)
     sq_copy_col(st, 11, c->kot_sync_result, sizeof c->kot_sync_result);
     c->lanscope_collect_min = sqlite3_column_int(st, 12);
     c->has_lanscope_token = sqlite3_column_int(st, 13);
+    c->malion_enabled = sqlite3_column_int(st, 14);
+    sq_copy_col(st, 15, c->malion_host, sizeof c->malion_host);
+    sq_copy_col(st, 16, c->malion_admin_code, sizeof c->malion_admin_code);
 }
 
 static lr_status sq_companies_list(lr_store *base, store_company_cb cb, void *ctx, lr_error *err)
@@ -1041,6 +1050,11 @@ static const lr_store_ops sqlite_ops = {
     .company_sync_result = sq_company_sync_result,
     .secret_put = sq_secret_put,
     .secret_get = sq_secret_get,
+    .secret_delete = sq_secret_delete,
+    .malion_state_get = sq_malion_state_get,
+    .malion_cursor_set = sq_malion_cursor_set,
+    .malion_result = sq_malion_result,
+    .event_versions = sq_event_versions,
     .division_upsert = sq_division_upsert,
     .division_get = sq_division_get,
     .divisions_list = sq_divisions_list,

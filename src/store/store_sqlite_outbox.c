@@ -22,7 +22,7 @@ enum {
     O_ATTEMPT,
     O_END
 };
-_Static_assert(O_END <= SQ_SLOTS, "too many outbox statements for their slots");
+_Static_assert(O_END <= SQ_SOURCES_BASE, "too many outbox statements for their slots");
 
 static const char *const sql_text[O_END - SQ_OUTBOX_BASE] = {
     [O_ENQUEUE - SQ_OUTBOX_BASE] =

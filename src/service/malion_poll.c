@@ -1,0 +1,325 @@
+/*
+ * malion_poll — MaLion operation logs to events, page by page (see
+ * malion_poll.h).
+ */
+#include "service/malion_poll.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/event_parse.h"
+#include "service/ingest.h"
+#include "service/malion_settings.h"
+#include "sources/malion.h"
+#include "util/log.h"
+#include "util/text.h"
+#include "util/timefmt.h"
+#include "util/tz.h"
+#include "util/vec.h"
+
+static long env_long(const char *name, long dflt, long lo, long hi)
+{
+    const char *v = getenv(name);
+    char *end;
+    long x;
+    if (!v || !*v)
+        return dflt;
+    x = strtol(v, &end, 10);
+    return *end || x < lo || x > hi ? dflt : x;
+}
+
+void malion_poll_cfg_default(malion_poll_cfg *cfg)
+{
+    cfg->timeout_ms = env_long("LOGINREC_MALION_TIMEOUT_MS", 30000, 100, 600000);
+    cfg->page_size = (int)env_long("LOGINREC_MALION_PAGE_SIZE", 500, 1, MALION_PAGE_MAX);
+    cfg->max_pages = 200;
+}
+
+/* The event of a log; 0 when the log is unusable (bad time, empty user). */
+static int to_event(const lr_company *c, const malion_log *g, lr_event *e)
+{
+    int64_t wall;
+    int has_offset;
+    memset(e, 0, sizeof *e);
+    snprintf(e->source, sizeof e->source, "malion");
+    if (!text_trim_copy(g->user, e->account, sizeof e->account) || text_has_control(e->account) ||
+        text_has_control(g->agent_name) || text_has_control(g->agent_version))
+        return 0;
+    event_account_normalise(e->account);
+    if (!e->account[0])
+        return 0;
+    snprintf(e->host, sizeof e->host, "%s", g->agent_name);
+    snprintf(e->op, sizeof e->op, "%s", malion_op(g->operation));
+    snprintf(e->version, sizeof e->version, "%s", g->agent_version);
+    if (tf_parse_datetime(g->time, &wall, &has_offset, &e->offset_sec, NULL) != LR_OK)
+        return 0;
+    if (has_offset)
+        e->utc = wall - e->offset_sec;
+    else
+        tz_utc_of_wall(c->tz, wall, &e->utc, &e->offset_sec);
+    e->raw = g->raw;
+    return 1;
+}
+
+/* Stores one page and the cursor after it, in one transaction. */
+static lr_status store_page(lr_store *s, const lr_company *c, const malion_page *pg,
+                            malion_poll_stats *st, lr_error *err)
+{
+    ingest_run run;
+    ingest_result res;
+    lr_status rc = ingest_begin(&run, s, c, err);
+    if (rc != LR_OK)
+        return rc;
+    for (size_t i = 0; i < pg->n && rc == LR_OK; i++) {
+        const malion_log *g = &pg->logs[i];
+        lr_event e;
+        st->logs++;
+        if (!g->attendance_code[0]) {
+            st->no_code++; /* only agents with an 出退勤システム連携コード are collected */
+            continue;
+        }
+        if (!to_event(c, g, &e)) {
+            st->bad++;
+            log_warn("malion %s: log %s skipped: unreadable time '%.40s' or user", c->code, g->id,
+                     g->time);
+            continue;
+        }
+        rc = ingest_add(&run, &e, err);
+    }
+    if (rc == LR_OK)
+        rc = store_malion_cursor_set(s, c->id, pg->next_cursor, (int64_t)pg->n, err);
+    if (rc != LR_OK) {
+        ingest_abort(&run);
+        return rc;
+    }
+    if ((rc = ingest_commit(&run, &res, err)) != LR_OK)
+        return rc;
+    st->events += res.accepted;
+    st->duplicates += res.duplicates;
+    st->punches.added += res.punches.added;
+    st->punches.replaced += res.punches.replaced;
+    st->punches.retracted += res.punches.retracted;
+    return LR_OK;
+}
+
+/* Signs in with the company's codes. */
+static lr_status sign_in(lr_store *s, const lr_company *c, const lr_secrets *sec,
+                         malion_client *m, lr_error *err)
+{
+    char *secret = NULL;
+    malion_failure why;
+    lr_status st = malion_settings_secret(s, c, sec, &secret, err);
+    if (st == LR_OK)
+        st = malion_authenticate(m, c->malion_admin_code, secret, &why, err);
+    secrets_free_plain(secret);
+    return st;
+}
+
+/* Reads pages until the end (or max_pages). */
+static lr_status read_pages(lr_store *s, const lr_company *c, const lr_secrets *sec,
+                            const malion_poll_cfg *cfg, malion_client *m, malion_poll_stats *st,
+                            lr_error *err)
+{
+    lr_status rc = sign_in(s, c, sec, m, err);
+    int fresh = 1; /* signed in since the last page */
+    for (int pages = 0; rc == LR_OK && pages < cfg->max_pages;) {
+        lr_malion_state ms;
+        malion_page pg;
+        malion_failure why;
+        int more;
+        if ((rc = store_malion_state_get(s, c->id, &ms, err)) != LR_OK)
+            break;
+        rc = malion_fetch(m, ms.cursor, cfg->page_size, &pg, &why, err);
+        if (rc != LR_OK) {
+            if (why == MALION_EXPIRED && !fresh) {
+                st->reauths++; /* the token expired mid-way: sign in again, same page */
+                rc = sign_in(s, c, sec, m, err);
+                fresh = 1;
+            }
+            continue;
+        }
+        fresh = 0;
+        pages++;
+        st->pages++;
+        rc = store_page(s, c, &pg, st, err);
+        more = pg.has_more;
+        if (rc == LR_OK && more && strcmp(pg.next_cursor, ms.cursor) == 0)
+            rc = lr_fail(err, LR_EIO, "MaLion says there is more but its cursor did not move (%s)",
+                         ms.cursor);
+        malion_page_free(&pg);
+        if (!more)
+            break;
+    }
+    return rc;
+}
+
+lr_status malion_poll_company(lr_store *s, const char *code, const lr_secrets *sec,
+                              const malion_poll_cfg *cfg, malion_poll_stats *st, lr_error *err)
+{
+    lr_company c;
+    malion_client *m = NULL;
+    char missing[300];
+    lr_status rc;
+    lr_error rec;
+
+    memset(st, 0, sizeof *st);
+    if ((rc = store_company_get(s, code, &c, err)) != LR_OK)
+        return rc;
+    malion_settings_missing(s, &c, missing, sizeof missing);
+    if (missing[0])
+        rc = lr_fail(err, LR_ENOTFOUND, "MaLion連携 is missing %s", missing);
+    else if ((rc = malion_client_new(c.malion_host, cfg->timeout_ms, &m, err)) == LR_OK)
+        rc = read_pages(s, &c, sec, cfg, m, st, err);
+    malion_client_free(m);
+    if (store_malion_result(s, c.id, (int64_t)time(NULL), rc == LR_OK ? "" : err->message,
+                            &rec) != LR_OK)
+        log_error("malion %s: %s", code, rec.message);
+    return rc;
+}
+
+lr_status malion_poll_test(lr_store *s, const char *code, const lr_secrets *sec, long timeout_ms,
+                           lr_error *err)
+{
+    lr_company c;
+    malion_client *m = NULL;
+    char missing[300];
+    lr_status rc;
+
+    if ((rc = store_company_get(s, code, &c, err)) != LR_OK)
+        return rc;
+    malion_settings_missing(s, &c, missing, sizeof missing);
+    if (missing[0])
+        return lr_fail(err, LR_ENOTFOUND, "MaLion連携 is missing %s", missing);
+    if ((rc = malion_client_new(c.malion_host, timeout_ms, &m, err)) == LR_OK)
+        rc = sign_in(s, &c, sec, m, err);
+    malion_client_free(m);
+    return rc;
+}
+
+/* ---- the background thread ---- */
+
+struct malion_poller {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int stop;
+    lr_store *s;
+    lr_secrets sec;
+    malion_poll_cfg cfg;
+    long interval_s;
+    void (*queued)(void *);
+    void *queued_ctx;
+};
+
+typedef struct due_list {
+    char (*codes)[8];
+    size_t n, cap;
+    lr_store *s;
+    long interval_s;
+} due_list;
+
+static int keep_due(void *ctx, const lr_company *c)
+{
+    due_list *d = ctx;
+    lr_malion_state ms;
+    int64_t now = (int64_t)time(NULL);
+    if (!c->malion_enabled || store_malion_state_get(d->s, c->id, &ms, NULL) != LR_OK ||
+        now - ms.attempt_at < d->interval_s)
+        return 0;
+    if (!vec_room((void **)&d->codes, &d->cap, d->n, sizeof *d->codes))
+        return 1;
+    memcpy(d->codes[d->n++], c->code, sizeof c->code);
+    return 0;
+}
+
+static void poll_due(malion_poller *p)
+{
+    due_list due = {NULL, 0, 0, p->s, p->interval_s};
+    lr_error err;
+    if (store_companies_list(p->s, keep_due, &due, &err) != LR_OK)
+        log_error("malion poller: %s", err.message);
+    for (size_t i = 0; i < due.n; i++) {
+        malion_poll_stats st;
+        lr_error_clear(&err);
+        if (malion_poll_company(p->s, due.codes[i], &p->sec, &p->cfg, &st, &err) != LR_OK)
+            log_warn("malion %s: %s", due.codes[i], err.message);
+        if (st.pages)
+            log_info("malion %s: %zu page(s), %zu logs, %zu new events, %zu duplicates, %zu "
+                     "without attendance code, punches +%zu ~%zu -%zu",
+                     due.codes[i], st.pages, st.logs, st.events, st.duplicates, st.no_code,
+                     st.punches.added, st.punches.replaced, st.punches.retracted);
+        if (p->queued && rederive_queued(&st.punches))
+            p->queued(p->queued_ctx);
+    }
+    free(due.codes);
+}
+
+static void *run(void *arg)
+{
+    malion_poller *p = arg;
+    for (;;) {
+        struct timespec until;
+        pthread_mutex_lock(&p->mu);
+        if (p->stop) {
+            pthread_mutex_unlock(&p->mu);
+            break;
+        }
+        pthread_mutex_unlock(&p->mu);
+        poll_due(p);
+        pthread_mutex_lock(&p->mu);
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1; /* look for due companies every second */
+        if (!p->stop)
+            pthread_cond_timedwait(&p->cv, &p->mu, &until);
+        pthread_mutex_unlock(&p->mu);
+    }
+    return NULL;
+}
+
+lr_status malion_poller_start(const char *db, const lr_secrets *sec, const malion_poll_cfg *cfg,
+                              long interval_s, void (*queued)(void *), void *queued_ctx,
+                              malion_poller **out, lr_error *err)
+{
+    malion_poller *p = calloc(1, sizeof *p);
+    lr_status st;
+    if (!p)
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    if ((st = store_open(db, &p->s, err)) != LR_OK) {
+        free(p);
+        return st;
+    }
+    p->sec = *sec;
+    p->cfg = *cfg;
+    p->interval_s = interval_s;
+    p->queued = queued;
+    p->queued_ctx = queued_ctx;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    if (pthread_create(&p->thread, NULL, run, p) != 0) {
+        store_close(p->s);
+        free(p);
+        return lr_fail(err, LR_ENOMEM, "cannot start the MaLion poller thread");
+    }
+    *out = p;
+    return LR_OK;
+}
+
+void malion_poller_stop(malion_poller *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->stop = 1;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    pthread_join(p->thread, NULL);
+    store_close(p->s);
+    sodium_memzero(&p->sec, sizeof p->sec);
+    pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->mu);
+    free(p);
+}

@@ -1,0 +1,143 @@
+/*
+ * malion_settings — MaLion連携 settings (see malion_settings.h).
+ */
+#include "service/malion_settings.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/admin.h"
+
+/* Admin and secret codes: 1-128 printable ASCII characters, no spaces. */
+static lr_status check_code(const char *what, const char *v, lr_error *err)
+{
+    size_t n = strlen(v);
+    if (n == 0 || n > MALION_CODE_MAX)
+        return lr_fail(err, LR_EINVAL, "the %s must be 1-%d characters", what, MALION_CODE_MAX);
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)v[i] <= 0x20 || (unsigned char)v[i] >= 0x7f)
+            return lr_fail(err, LR_EINVAL,
+                           "the %s must be letters, digits and symbols (no spaces), as MaLion "
+                           "generates it",
+                           what);
+    return LR_OK;
+}
+
+static const char *onoff(int v)
+{
+    return v < 0 ? "(same)" : v ? "on" : "off";
+}
+
+lr_status malion_settings_set(lr_store *s, const char *code, const malion_changes *ch,
+                              const lr_secrets *sec, const char *actor, lr_error *err)
+{
+    lr_company c;
+    char *sealed = NULL, detail[600], missing[300];
+    lr_status st;
+
+    if ((ch->host && (st = malion_check_host(ch->host, err)) != LR_OK) ||
+        (ch->admin_code && (st = check_code("admin code (管理者コード)", ch->admin_code, err)) != LR_OK) ||
+        (ch->secret_code &&
+         (st = check_code("secret code (シークレットコード)", ch->secret_code, err)) != LR_OK))
+        return st;
+    if (ch->secret_code && (st = secrets_seal(sec, ch->secret_code, &sealed, err)) != LR_OK)
+        return st;
+    if ((st = store_begin(s, err)) != LR_OK) {
+        free(sealed);
+        return st;
+    }
+    st = store_company_get(s, code, &c, err);
+    if (st == LR_OK) {
+        if (ch->host)
+            snprintf(c.malion_host, sizeof c.malion_host, "%s", ch->host);
+        if (ch->admin_code)
+            snprintf(c.malion_admin_code, sizeof c.malion_admin_code, "%s", ch->admin_code);
+        if (ch->enabled >= 0)
+            c.malion_enabled = ch->enabled;
+        st = store_company_update(s, &c, err);
+    }
+    if (st == LR_OK && sealed)
+        st = store_secret_put(s, c.id, MALION_SECRET_NAME, sealed, err);
+    free(sealed);
+    if (st == LR_OK && ch->enabled == 1) {
+        malion_settings_missing(s, &c, missing, sizeof missing);
+        if (missing[0])
+            st = lr_fail(err, LR_EINVAL, "MaLion連携 cannot be turned on without %s", missing);
+    }
+    /* the audit says what changed, never the secret code */
+    snprintf(detail, sizeof detail, "host=%s admin_code=%s secret_code=%s enabled=%s",
+             ch->host ? ch->host : "(same)", ch->admin_code ? ch->admin_code : "(same)",
+             ch->secret_code ? "(replaced)" : "(same)", onoff(ch->enabled));
+    return admin_commit_audited(s, st, st == LR_OK ? c.id : 0, actor, "malion.set", detail, err);
+}
+
+unsigned malion_field_parse(const char *name)
+{
+    if (strcmp(name, "host") == 0)
+        return MALION_FIELD_HOST;
+    if (strcmp(name, "admin-code") == 0)
+        return MALION_FIELD_ADMIN_CODE;
+    if (strcmp(name, "secret-code") == 0)
+        return MALION_FIELD_SECRET_CODE;
+    return 0;
+}
+
+lr_status malion_settings_clear(lr_store *s, const char *code, unsigned fields, const char *actor,
+                                lr_error *err)
+{
+    lr_company c;
+    char detail[100];
+    lr_status st;
+
+    if ((st = store_begin(s, err)) != LR_OK)
+        return st;
+    st = store_company_get(s, code, &c, err);
+    if (st == LR_OK) {
+        if (fields & MALION_FIELD_HOST)
+            c.malion_host[0] = '\0';
+        if (fields & MALION_FIELD_ADMIN_CODE)
+            c.malion_admin_code[0] = '\0';
+        st = store_company_update(s, &c, err);
+    }
+    if (st == LR_OK && (fields & MALION_FIELD_SECRET_CODE))
+        st = store_secret_delete(s, c.id, MALION_SECRET_NAME, err);
+    snprintf(detail, sizeof detail, "cleared:%s%s%s", fields & MALION_FIELD_HOST ? " host" : "",
+             fields & MALION_FIELD_ADMIN_CODE ? " admin_code" : "",
+             fields & MALION_FIELD_SECRET_CODE ? " secret_code" : "");
+    return admin_commit_audited(s, st, st == LR_OK ? c.id : 0, actor, "malion.clear", detail,
+                                err);
+}
+
+int malion_settings_has_secret(lr_store *s, const lr_company *c)
+{
+    char sealed[1024];
+    return store_secret_get(s, c->id, MALION_SECRET_NAME, sealed, sizeof sealed, NULL) == LR_OK;
+}
+
+void malion_settings_missing(lr_store *s, const lr_company *c, char *out, size_t outsz)
+{
+    const char *parts[3];
+    size_t n = 0, len = 0;
+    if (!c->malion_host[0])
+        parts[n++] = "the host name (ホスト名)";
+    if (!c->malion_admin_code[0])
+        parts[n++] = "the admin code (管理者コード)";
+    if (!malion_settings_has_secret(s, c))
+        parts[n++] = "the secret code (シークレットコード)";
+    out[0] = '\0';
+    for (size_t i = 0; i < n && len < outsz; i++)
+        len += (size_t)snprintf(out + len, outsz - len, "%s%s", i ? ", " : "", parts[i]);
+}
+
+lr_status malion_settings_secret(lr_store *s, const lr_company *c, const lr_secrets *sec,
+                                 char **plain, lr_error *err)
+{
+    char sealed[1024];
+    lr_status st = store_secret_get(s, c->id, MALION_SECRET_NAME, sealed, sizeof sealed, err);
+    if (st == LR_ENOTFOUND)
+        return lr_fail(err, LR_ENOTFOUND, "company %s has no MaLion secret code", c->code);
+    if (st != LR_OK)
+        return st;
+    return secrets_open(sec, sealed, plain, err);
+}

@@ -1,0 +1,125 @@
+/*
+ * store_sqlite_sources — what the sources leave in SQLite beside their
+ * events: the MaLion poller's cursor and last result, the versions of the
+ * agents that sent events, and removing a secret a source no longer needs
+ * (see store.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/sqlite_internal.h"
+
+enum {
+    X_SECRET_DELETE = SQ_SOURCES_BASE,
+    X_MALION_GET,
+    X_MALION_CURSOR,
+    X_MALION_RESULT,
+    X_VERSIONS,
+    X_END
+};
+_Static_assert(X_END <= SQ_SLOTS, "too many source statements for their slots");
+
+static const char *const sql_text[X_END - SQ_SOURCES_BASE] = {
+    [X_SECRET_DELETE - SQ_SOURCES_BASE] =
+        "DELETE FROM company_secrets WHERE company_id = ?1 AND name = ?2",
+    [X_MALION_GET - SQ_SOURCES_BASE] =
+        "SELECT cursor, logs_total, IFNULL(attempt_at, 0), IFNULL(success_at, 0), error FROM "
+        "malion_state WHERE company_id = ?1",
+    [X_MALION_CURSOR - SQ_SOURCES_BASE] =
+        "INSERT INTO malion_state (company_id, cursor, logs_total) VALUES (?1, ?2, ?3) ON "
+        "CONFLICT (company_id) DO UPDATE SET cursor = excluded.cursor, logs_total = logs_total "
+        "+ excluded.logs_total",
+    [X_MALION_RESULT - SQ_SOURCES_BASE] =
+        "INSERT INTO malion_state (company_id, attempt_at, success_at, error) VALUES (?1, ?2, "
+        "IIF(?3 = '', ?2, NULL), ?3) ON CONFLICT (company_id) DO UPDATE SET attempt_at = "
+        "excluded.attempt_at, success_at = IIF(?3 = '', ?2, success_at), error = ?3",
+    [X_VERSIONS - SQ_SOURCES_BASE] =
+        "SELECT version, count(*), max(ts_utc) FROM log_events WHERE company_id = ?1 AND source "
+        "= ?2 GROUP BY version ORDER BY max(ts_utc)",
+};
+
+static sqlite3_stmt *stmt(sqlite_store *s, int slot, lr_error *err)
+{
+    return sq_stmt(s, slot, sql_text[slot - SQ_SOURCES_BASE], err);
+}
+
+lr_status sq_secret_delete(lr_store *base, int64_t company_id, const char *name, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, X_SECRET_DELETE, err);
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    sq_bind_text(st, 2, name);
+    return sq_run(s, st, err, "removing a secret");
+}
+
+lr_status sq_malion_state_get(lr_store *base, int64_t company_id, lr_malion_state *out,
+                              lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, X_MALION_GET, err);
+    int rc;
+    memset(out, 0, sizeof *out);
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        sq_copy_col(st, 0, out->cursor, sizeof out->cursor);
+        out->logs_total = sqlite3_column_int64(st, 1);
+        out->attempt_at = sqlite3_column_int64(st, 2);
+        out->success_at = sqlite3_column_int64(st, 3);
+        sq_copy_col(st, 4, out->error, sizeof out->error);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LR_OK
+                                                 : sq_db_fail(s, err, "reading the MaLion state");
+}
+
+lr_status sq_malion_cursor_set(lr_store *base, int64_t company_id, const char *cursor,
+                               int64_t logs, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, X_MALION_CURSOR, err);
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    sq_bind_text(st, 2, cursor);
+    sqlite3_bind_int64(st, 3, logs);
+    return sq_run(s, st, err, "saving the MaLion cursor");
+}
+
+lr_status sq_malion_result(lr_store *base, int64_t company_id, int64_t at, const char *error,
+                           lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, X_MALION_RESULT, err);
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    sqlite3_bind_int64(st, 2, at);
+    sq_bind_text(st, 3, error);
+    return sq_run(s, st, err, "saving the MaLion result");
+}
+
+lr_status sq_event_versions(lr_store *base, int64_t company_id, const char *source,
+                            store_version_cb cb, void *ctx, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, X_VERSIONS, err);
+    int rc;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    sq_bind_text(st, 2, source);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        lr_version_seen v = {(const char *)sqlite3_column_text(st, 0),
+                             sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2)};
+        if (cb(ctx, &v))
+            break;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LR_OK
+                                                 : sq_db_fail(s, err, "listing agent versions");
+}
