@@ -4,7 +4,6 @@
 #include "service/dispatch.h"
 
 #include <jansson.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include "util/timefmt.h"
 #include "util/tz.h"
 #include "util/vec.h"
+#include "util/worker.h"
 
 static long env_ms(const char *name, long def)
 {
@@ -239,10 +239,7 @@ lr_status dispatch_company(lr_store *s, const lr_company *c, const lr_secrets *s
 /* ---- the background thread ---- */
 
 struct dispatcher {
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int stop, kicked;
+    worker *w;
     lr_store *s;
     lr_secrets sec;
     dispatch_cfg cfg;
@@ -281,70 +278,42 @@ static void maybe_sync(dispatcher *d, const lr_company *c)
     }
 }
 
-static void *run(void *arg)
+/* One round: every company's sync when due, then its due deliveries.
+ * Returns non-zero while rows were taken (more may be due). */
+static int round_once(void *arg)
 {
     dispatcher *d = arg;
-    size_t recovered = 0;
+    companies cs = {0};
+    size_t work = 0;
     lr_error err;
 
-    if (store_outbox_recover(d->s, &recovered, &err) != LR_OK)
+    if (store_companies_list(d->s, keep_company, &cs, &err) != LR_OK)
         log_error("dispatcher: %s", err.message);
-    else if (recovered)
-        log_warn("dispatcher: %zu punch(es) were in flight when the last process stopped; "
-                 "they will be checked in KING OF TIME before any is sent again",
-                 recovered);
-    for (;;) {
-        companies cs = {0};
-        size_t work = 0;
-        pthread_mutex_lock(&d->mu);
-        if (d->stop) {
-            pthread_mutex_unlock(&d->mu);
-            break;
-        }
-        d->kicked = 0;
-        pthread_mutex_unlock(&d->mu);
-
-        if (store_companies_list(d->s, keep_company, &cs, &err) != LR_OK)
-            log_error("dispatcher: %s", err.message);
-        for (size_t i = 0; i < cs.n; i++)
-            maybe_sync(d, &cs.v[i]);
-        for (size_t i = 0; i < cs.n; i++) {
-            dispatch_stats st = {0};
-            if (!cs.v[i].punch_delivery)
-                continue;
-            lr_error_clear(&err);
-            if (dispatch_company(d->s, &cs.v[i], &d->sec, &d->cfg, &st, &err) != LR_OK &&
-                err.code != LR_ENOTFOUND)
-                log_error("dispatcher: company %s: %s", cs.v[i].code, err.message);
-            work += st.rows;
-            if (st.calls)
-                log_info("dispatcher: company %s: %zu sent, %zu already there, %zu to retry, "
-                         "%zu failed",
-                         cs.v[i].code, st.sent, st.already_there, st.retried, st.failed);
-        }
-        free(cs.v);
-
-        pthread_mutex_lock(&d->mu);
-        if (!d->stop && !d->kicked && work == 0) {
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_sec += d->cfg.poll_ms / 1000;
-            until.tv_nsec += (d->cfg.poll_ms % 1000) * 1000000;
-            if (until.tv_nsec >= 1000000000) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000;
-            }
-            pthread_cond_timedwait(&d->cv, &d->mu, &until);
-        }
-        pthread_mutex_unlock(&d->mu);
+    for (size_t i = 0; i < cs.n; i++)
+        maybe_sync(d, &cs.v[i]);
+    for (size_t i = 0; i < cs.n; i++) {
+        dispatch_stats st = {0};
+        if (!cs.v[i].punch_delivery)
+            continue;
+        lr_error_clear(&err);
+        if (dispatch_company(d->s, &cs.v[i], &d->sec, &d->cfg, &st, &err) != LR_OK &&
+            err.code != LR_ENOTFOUND)
+            log_error("dispatcher: company %s: %s", cs.v[i].code, err.message);
+        work += st.rows;
+        if (st.calls)
+            log_info("dispatcher: company %s: %zu sent, %zu already there, %zu to retry, "
+                     "%zu failed",
+                     cs.v[i].code, st.sent, st.already_there, st.retried, st.failed);
     }
-    return NULL;
+    free(cs.v);
+    return work > 0;
 }
 
 lr_status dispatcher_start(const char *db, const lr_secrets *sec, const dispatch_cfg *cfg,
                            dispatcher **out, lr_error *err)
 {
     dispatcher *d = calloc(1, sizeof *d);
+    size_t recovered = 0;
     lr_status st;
     if (!d)
         return lr_fail(err, LR_ENOMEM, "out of memory");
@@ -354,37 +323,32 @@ lr_status dispatcher_start(const char *db, const lr_secrets *sec, const dispatch
     }
     d->sec = *sec;
     d->cfg = *cfg;
-    pthread_mutex_init(&d->mu, NULL);
-    pthread_cond_init(&d->cv, NULL);
-    if (pthread_create(&d->thread, NULL, run, d) != 0) {
+    if ((st = store_outbox_recover(d->s, &recovered, err)) != LR_OK ||
+        (st = worker_start("dispatcher", round_once, d, cfg->poll_ms, &d->w, err)) != LR_OK) {
         store_close(d->s);
+        sodium_memzero(&d->sec, sizeof d->sec);
         free(d);
-        return lr_fail(err, LR_ENOMEM, "cannot start the dispatcher thread");
+        return st;
     }
+    if (recovered)
+        log_warn("dispatcher: %zu punch(es) were in flight when the last process stopped; "
+                 "they will be checked in KING OF TIME before any is sent again",
+                 recovered);
     *out = d;
     return LR_OK;
 }
 
 void dispatcher_kick(dispatcher *d)
 {
-    pthread_mutex_lock(&d->mu);
-    d->kicked = 1;
-    pthread_cond_signal(&d->cv);
-    pthread_mutex_unlock(&d->mu);
+    worker_kick(d->w);
 }
 
 void dispatcher_stop(dispatcher *d)
 {
     if (!d)
         return;
-    pthread_mutex_lock(&d->mu);
-    d->stop = 1;
-    pthread_cond_signal(&d->cv);
-    pthread_mutex_unlock(&d->mu);
-    pthread_join(d->thread, NULL);
+    worker_stop(d->w);
     store_close(d->s);
     sodium_memzero(&d->sec, sizeof d->sec);
-    pthread_cond_destroy(&d->cv);
-    pthread_mutex_destroy(&d->mu);
     free(d);
 }

@@ -4,7 +4,6 @@
  */
 #include "service/malion_poll.h"
 
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include "util/timefmt.h"
 #include "util/tz.h"
 #include "util/vec.h"
+#include "util/worker.h"
 
 static long env_long(const char *name, long dflt, long lo, long hi)
 {
@@ -203,10 +203,7 @@ lr_status malion_poll_test(lr_store *s, const char *code, const lr_secrets *sec,
 /* ---- the background thread ---- */
 
 struct malion_poller {
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int stop;
+    worker *w;
     lr_store *s;
     lr_secrets sec;
     malion_poll_cfg cfg;
@@ -236,8 +233,10 @@ static int keep_due(void *ctx, const lr_company *c)
     return 0;
 }
 
-static void poll_due(malion_poller *p)
+/* One round: every company whose poll is due (looked at every second). */
+static int poll_due(void *arg)
 {
+    malion_poller *p = arg;
     due_list due = {NULL, 0, 0, p->s, p->interval_s};
     lr_error err;
     if (store_companies_list(p->s, keep_due, &due, &err) != LR_OK)
@@ -256,28 +255,7 @@ static void poll_due(malion_poller *p)
             p->queued(p->queued_ctx);
     }
     free(due.codes);
-}
-
-static void *run(void *arg)
-{
-    malion_poller *p = arg;
-    for (;;) {
-        struct timespec until;
-        pthread_mutex_lock(&p->mu);
-        if (p->stop) {
-            pthread_mutex_unlock(&p->mu);
-            break;
-        }
-        pthread_mutex_unlock(&p->mu);
-        poll_due(p);
-        pthread_mutex_lock(&p->mu);
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 1; /* look for due companies every second */
-        if (!p->stop)
-            pthread_cond_timedwait(&p->cv, &p->mu, &until);
-        pthread_mutex_unlock(&p->mu);
-    }
-    return NULL;
+    return 0;
 }
 
 lr_status malion_poller_start(const char *db, const lr_secrets *sec, const malion_poll_cfg *cfg,
@@ -297,12 +275,11 @@ lr_status malion_poller_start(const char *db, const lr_secrets *sec, const malio
     p->interval_s = interval_s;
     p->queued = queued;
     p->queued_ctx = queued_ctx;
-    pthread_mutex_init(&p->mu, NULL);
-    pthread_cond_init(&p->cv, NULL);
-    if (pthread_create(&p->thread, NULL, run, p) != 0) {
+    if ((st = worker_start("MaLion poller", poll_due, p, 1000, &p->w, err)) != LR_OK) {
         store_close(p->s);
+        sodium_memzero(&p->sec, sizeof p->sec);
         free(p);
-        return lr_fail(err, LR_ENOMEM, "cannot start the MaLion poller thread");
+        return st;
     }
     *out = p;
     return LR_OK;
@@ -312,14 +289,8 @@ void malion_poller_stop(malion_poller *p)
 {
     if (!p)
         return;
-    pthread_mutex_lock(&p->mu);
-    p->stop = 1;
-    pthread_cond_signal(&p->cv);
-    pthread_mutex_unlock(&p->mu);
-    pthread_join(p->thread, NULL);
+    worker_stop(p->w);
     store_close(p->s);
     sodium_memzero(&p->sec, sizeof p->sec);
-    pthread_cond_destroy(&p->cv);
-    pthread_mutex_destroy(&p->mu);
     free(p);
 }
