@@ -11,8 +11,8 @@
 typedef struct render {
     const char *name;
     const char *start; /* the whole template, for line numbers */
-    tmpl_text_fn text;
-    void *text_ctx;
+    const tmpl_env *env;
+    int partials; /* nesting of {{>...}} */
     lr_buf *out;
     lr_error *err;
     json_t *stack[DEPTH_MAX];
@@ -196,10 +196,21 @@ static lr_status run(render *r, const char *p, const char *end)
         } else if (name[0] == '/') {
             return fail(r, open, "this tag closes nothing: ", name);
         } else if (name[0] == '@') {
-            const char *t = r->text ? r->text(r->text_ctx, name + 1) : NULL;
+            const char *t = r->env->text ? r->env->text(r->env->text_ctx, name + 1) : NULL;
             if (!t)
                 return fail(r, open, "no message in the catalogue for ", name + 1);
             st = tmpl_escape(r->out, t);
+        } else if (name[0] == '>') {
+            const char *t = r->env->partial ? r->env->partial(r->env->partial_ctx, name + 1) : NULL;
+            render sub = *r;
+            if (!t)
+                return fail(r, open, "no template to include: ", name + 1);
+            if (r->partials >= 4)
+                return fail(r, open, "templates included too deep at ", name + 1);
+            sub.name = name + 1;
+            sub.start = t;
+            sub.partials++;
+            st = run(&sub, t, t + strlen(t));
         } else {
             st = emit_value(r, open, name, lookup(r, name));
         }
@@ -207,10 +218,10 @@ static lr_status run(render *r, const char *p, const char *end)
     return st;
 }
 
-lr_status tmpl_render(const char *name, const char *tmpl, json_t *data, tmpl_text_fn text,
-                      void *text_ctx, lr_buf *out, lr_error *err)
+lr_status tmpl_render(const char *name, const char *tmpl, json_t *data, const tmpl_env *env,
+                      lr_buf *out, lr_error *err)
 {
-    render r = {name, tmpl, text, text_ctx, out, err, {data}, 1};
+    render r = {name, tmpl, env, 0, out, err, {data}, 1};
     lr_status st = run(&r, tmpl, tmpl + strlen(tmpl));
     if (st == LR_ENOMEM || st == LR_ETOOBIG)
         return lr_fail(err, st, "the page %s is too large", name);

@@ -11,7 +11,9 @@
  *                           inside it; true / non-empty: once; else skipped
  *   {{^name}}...{{/name}}   once when name is missing, false, null, "" or []
  *   {{@key}}                the text of key in the message catalogue of the
- *                           page's language (tmpl_text_fn)
+ *                           page's language (env->text)
+ *   {{>name}}               another template (env->partial), with the same
+ *                           context: the page's head and foot
  *
  * Pure: no I/O. Errors name the template, line and what was wrong.
  */
@@ -23,11 +25,17 @@
 #include "util/buf.h"
 #include "util/status.h"
 
-/* The message of key, or NULL when the catalogue has none. */
-typedef const char *(*tmpl_text_fn)(void *ctx, const char *key);
+typedef struct tmpl_env {
+    /* The message of key, or NULL when the catalogue has none. */
+    const char *(*text)(void *ctx, const char *key);
+    void *text_ctx;
+    /* The template called name, or NULL. */
+    const char *(*partial)(void *ctx, const char *name);
+    void *partial_ctx;
+} tmpl_env;
 
-lr_status tmpl_render(const char *name, const char *tmpl, json_t *data, tmpl_text_fn text,
-                      void *text_ctx, lr_buf *out, lr_error *err);
+lr_status tmpl_render(const char *name, const char *tmpl, json_t *data, const tmpl_env *env,
+                      lr_buf *out, lr_error *err);
 
 /* Appends s with & < > " ' escaped. */
 lr_status tmpl_escape(lr_buf *out, const char *s);

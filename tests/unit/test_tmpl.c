@@ -23,6 +23,18 @@ static const char *texts(void *ctx, const char *key)
     return NULL;
 }
 
+static const char *partials(void *ctx, const char *name)
+{
+    (void)ctx;
+    if (strcmp(name, "head") == 0)
+        return "<title>{{@login.title}}: {{user}}</title>";
+    if (strcmp(name, "loop") == 0)
+        return "{{>loop}}";
+    return NULL;
+}
+
+static const tmpl_env env = {texts, NULL, partials, NULL};
+
 /* Renders tmpl with the JSON data; returns the status, the page in out. */
 static lr_status render(const char *tmpl, const char *data, char *out, size_t outsz, lr_error *err)
 {
@@ -31,7 +43,7 @@ static lr_status render(const char *tmpl, const char *data, char *out, size_t ou
     lr_status st;
     assert_non_null(d);
     buf_init(&b, 1 << 16);
-    st = tmpl_render("t.html", tmpl, d, texts, NULL, &b, err);
+    st = tmpl_render("t.html", tmpl, d, &env, &b, err);
     snprintf(out, outsz, "%s", buf_str(&b));
     buf_free(&b);
     json_decref(d);
@@ -89,6 +101,19 @@ static void catalogue_texts(void **state)
     assert_string_equal(out, "<h1>ログイン</h1>a &quot;b&quot; &lt;c&gt;");
 }
 
+static void partials_share_the_context(void **state)
+{
+    char out[512];
+    lr_error err;
+    (void)state;
+    assert_int_equal(render("{{>head}}<p>x</p>", "{\"user\":\"<u>\"}", out, sizeof out, &err),
+                     LR_OK);
+    assert_string_equal(out, "<title>ログイン: &lt;u&gt;</title><p>x</p>");
+    assert_int_equal(render("{{>nope}}", "{}", out, sizeof out, &err), LR_EINVAL);
+    assert_int_equal(render("{{>loop}}", "{}", out, sizeof out, &err), LR_EINVAL);
+    assert_non_null(strstr(err.message, "too deep"));
+}
+
 static void mistakes_name_their_line(void **state)
 {
     static const struct {
@@ -121,6 +146,7 @@ int main(void)
         cmocka_unit_test(values_are_escaped),
         cmocka_unit_test(sections),
         cmocka_unit_test(catalogue_texts),
+        cmocka_unit_test(partials_share_the_context),
         cmocka_unit_test(mistakes_name_their_line),
     };
     return cmocka_run_group_tests_name("tmpl", tests, NULL, NULL);

@@ -1,0 +1,20 @@
+# Writes a C file holding every file under DIR (templates, static assets,
+# message catalogues of the admin UI) as a string with its length, sorted by
+# path. Invoked with -DOUT=<file> -DDIR=<folder>. Text files only.
+file(GLOB_RECURSE FILES RELATIVE ${DIR} ${DIR}/*)
+list(SORT FILES)
+set(body "/* Generated from web/ by cmake/embed_files.cmake. */\n")
+string(APPEND body "#include \"http/webfiles.h\"\n\nconst web_file web_files[] = {\n")
+set(n 0)
+foreach(rel ${FILES})
+  file(READ ${DIR}/${rel} text)
+  string(LENGTH "${text}" len)
+  string(REPLACE "\\" "\\\\" text "${text}")
+  string(REPLACE "\"" "\\\"" text "${text}")
+  string(REPLACE "\n" "\\n\"\n\"" text "${text}")
+  string(APPEND body "  {\"${rel}\",\n\"${text}\", ${len}},\n")
+  math(EXPR n "${n}+1")
+endforeach()
+string(APPEND body "};\nconst int web_file_count = ${n};\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

@@ -1,0 +1,27 @@
+/*
+ * i18n — the admin UI's words in Japanese and English (表示言語), from the
+ * catalogues web/i18n/ja.tsv and en.tsv ("key<TAB>text" per line, "#"
+ * comments). Templates name keys ({{@key}}); no visible text lives in a
+ * template. Thread-safe (the catalogues are read once).
+ */
+#ifndef LR_HTTP_I18N_H
+#define LR_HTTP_I18N_H
+
+#include <stddef.h>
+
+#include "util/lang.h"
+
+/* The text of key in lang, or NULL. */
+const char *i18n_text(lr_lang lang, const char *key);
+
+/* For tmpl_render: ctx points at an lr_lang. */
+const char *i18n_tmpl_text(void *ctx, const char *key);
+
+/* Checks the catalogues against each other: the same keys in both, no
+ * Japanese in the English one, Japanese in every Japanese text (except
+ * keys under "name.", which are exempt both ways: product names read the
+ * same in both, and a language is offered in its own script). Writes one
+ * line per problem into out; returns how many. */
+int i18n_check(char *out, size_t outsz);
+
+#endif
