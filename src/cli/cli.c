@@ -24,6 +24,7 @@ const char cli_usage_text[] =
     "  check CODE                                            warns of settings that misplace\n"
     "                                                        punches (exit 1 when it warns)\n"
     "  division set CODE DIV --name NAME --day-change HH:MM\n"
+    "  user add CODE LOGIN --password-stdin                  an administrator of the admin UI\n"
     "  employee add CODE EMPCODE --last LAST --first FIRST [--division DIV]\n"
     "  link set CODE --kind lanscope|malion|smarton EMPCODE ACCOUNT\n"
     "  links export CODE [--kind KIND] [--encoding cp932|utf-8] [-o FILE]\n"

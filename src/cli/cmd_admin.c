@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "service/accounts.h"
 #include "service/admin.h"
 #include "store/secrets.h"
 
@@ -139,4 +140,29 @@ int cmd_link(lr_store *s, cli_args *a)
            "replaced, %zu retracted)\n",
            kind, a->v[2], a->v[1], st.days, st.added, st.replaced, st.retracted);
     return 0;
+}
+
+int cmd_user(lr_store *s, cli_args *a)
+{
+    char pw[ACCOUNT_PASSWORD_MAX + 2];
+    lr_error err;
+    int rc;
+    if (a->n < 1 || strcmp(a->v[0], "add") != 0)
+        return cli_usage("user: expected 'add'");
+    a->v++;
+    a->n--;
+    if (!cli_take_flag(a, "--password-stdin"))
+        return cli_usage("user add: give the password on standard input with --password-stdin");
+    if ((rc = cli_check_rest(a, 2, "user add")))
+        return rc;
+    if (!fgets(pw, sizeof pw, stdin)) {
+        fprintf(stderr, "loginrec: error: no password on standard input\n");
+        return 1;
+    }
+    pw[strcspn(pw, "\r\n")] = '\0';
+    rc = account_user_add(s, a->v[0], a->v[1], pw, "cli", &err) == LR_OK ? 0 : cli_fail(&err);
+    sodium_memzero(pw, sizeof pw);
+    if (rc == 0)
+        printf("administrator %s of %s added\n", a->v[1], a->v[0]);
+    return rc;
 }

@@ -2,7 +2,8 @@
  * sqlite_internal — what the files of the SQLite backend share
  * (store_sqlite.c: schema, companies, employees, links, events, ledger;
  * store_sqlite_outbox.c: the outbox and delivery attempts;
- * store_sqlite_sources.c: pollers' state and what sources sent). Not for use
+ * store_sqlite_sources.c: pollers' state and what sources sent;
+ * store_sqlite_accounts.c: administrators, sessions, login failures). Not for use
  * outside src/store/.
  */
 #ifndef LR_STORE_SQLITE_INTERNAL_H
@@ -14,10 +15,12 @@
 
 /* Prepared-statement slots: store_sqlite.c uses [0, SQ_OUTBOX_BASE), the
  * outbox file [SQ_OUTBOX_BASE, SQ_SOURCES_BASE), the sources file
- * [SQ_SOURCES_BASE, SQ_SLOTS). */
+ * [SQ_SOURCES_BASE, SQ_ACCOUNTS_BASE), the accounts file
+ * [SQ_ACCOUNTS_BASE, SQ_SLOTS). */
 #define SQ_OUTBOX_BASE 64
 #define SQ_SOURCES_BASE 96
-#define SQ_SLOTS 112
+#define SQ_ACCOUNTS_BASE 112
+#define SQ_SLOTS 128
 
 typedef struct sqlite_store {
     lr_store base;
@@ -68,5 +71,21 @@ lr_status sq_malion_result(lr_store *base, int64_t company_id, int64_t at, const
                            lr_error *err);
 lr_status sq_event_versions(lr_store *base, int64_t company_id, const char *source,
                             store_version_cb cb, void *ctx, lr_error *err);
+
+/* store_sqlite_accounts.c */
+lr_status sq_user_insert(lr_store *base, lr_user *u, lr_error *err);
+lr_status sq_user_get(lr_store *base, int64_t company_id, const char *login, lr_user *out,
+                      lr_error *err);
+lr_status sq_user_update(lr_store *base, const lr_user *u, lr_error *err);
+lr_status sq_session_insert(lr_store *base, const char *id_hash, int64_t user_id, const char *csrf,
+                            int64_t now, int64_t expires_at, lr_error *err);
+lr_status sq_session_get(lr_store *base, const char *id_hash, int64_t now, lr_session *out,
+                         lr_error *err);
+lr_status sq_session_delete(lr_store *base, const char *id_hash, lr_error *err);
+lr_status sq_sessions_end(lr_store *base, int64_t user_id, const char *keep_hash, lr_error *err);
+lr_status sq_login_failure_add(lr_store *base, const char *key, int64_t at, lr_error *err);
+lr_status sq_login_failures_since(lr_store *base, const char *key, int64_t since, int64_t *n,
+                                  lr_error *err);
+lr_status sq_login_failures_clear(lr_store *base, const char *key, lr_error *err);
 
 #endif

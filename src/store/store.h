@@ -51,6 +51,26 @@ typedef struct lr_malion_state {
     char error[512];                /* "" after a success */
 } lr_malion_state;
 
+/* An administrator of the admin UI. */
+typedef struct lr_user {
+    int64_t id;
+    int64_t company_id;
+    char login[65];
+    char pw_hash[256];
+    char lang[8];
+} lr_user;
+
+/* A signed-in browser, with whom it belongs to. */
+typedef struct lr_session {
+    int64_t user_id;
+    int64_t company_id;
+    char company_code[8];
+    char login[65];
+    char csrf[65];
+    char lang[8];
+    int64_t expires_at;
+} lr_session;
+
 /* How many events of one version a source brought, and when the last was. */
 typedef struct lr_version_seen {
     const char *version;
@@ -209,6 +229,24 @@ typedef struct lr_store_ops {
     /* A poll's end: error "" for a success. */
     lr_status (*malion_result)(lr_store *s, int64_t company_id, int64_t at, const char *error,
                                lr_error *err);
+    /* Administrators and their sessions (store_sqlite_accounts.c). */
+    lr_status (*user_insert)(lr_store *s, lr_user *u, lr_error *err); /* LR_EEXIST: taken */
+    lr_status (*user_get)(lr_store *s, int64_t company_id, const char *login, lr_user *out,
+                          lr_error *err);
+    lr_status (*user_update)(lr_store *s, const lr_user *u, lr_error *err); /* hash, lang */
+    lr_status (*session_insert)(lr_store *s, const char *id_hash, int64_t user_id,
+                                const char *csrf, int64_t now, int64_t expires_at, lr_error *err);
+    /* The live session of id_hash at now; LR_ENOTFOUND when none. */
+    lr_status (*session_get)(lr_store *s, const char *id_hash, int64_t now, lr_session *out,
+                             lr_error *err);
+    lr_status (*session_delete)(lr_store *s, const char *id_hash, lr_error *err);
+    /* Ends every session of the user but keep_hash (NULL: all). */
+    lr_status (*sessions_end)(lr_store *s, int64_t user_id, const char *keep_hash, lr_error *err);
+    lr_status (*login_failure_add)(lr_store *s, const char *key, int64_t at, lr_error *err);
+    lr_status (*login_failures_since)(lr_store *s, const char *key, int64_t since, int64_t *n,
+                                      lr_error *err);
+    lr_status (*login_failures_clear)(lr_store *s, const char *key, lr_error *err);
+
     /* The versions a source's events carry (agent versions), newest last. */
     lr_status (*event_versions)(lr_store *s, int64_t company_id, const char *source,
                                 store_version_cb cb, void *ctx, lr_error *err);
@@ -335,6 +373,16 @@ void store_pool_close(lr_store_pool *p);
 #define store_malion_state_get(s, ...) ((s)->ops->malion_state_get((s), __VA_ARGS__))
 #define store_malion_cursor_set(s, ...) ((s)->ops->malion_cursor_set((s), __VA_ARGS__))
 #define store_malion_result(s, ...) ((s)->ops->malion_result((s), __VA_ARGS__))
+#define store_user_insert(s, ...) ((s)->ops->user_insert((s), __VA_ARGS__))
+#define store_user_get(s, ...) ((s)->ops->user_get((s), __VA_ARGS__))
+#define store_user_update(s, ...) ((s)->ops->user_update((s), __VA_ARGS__))
+#define store_session_insert(s, ...) ((s)->ops->session_insert((s), __VA_ARGS__))
+#define store_session_get(s, ...) ((s)->ops->session_get((s), __VA_ARGS__))
+#define store_session_delete(s, ...) ((s)->ops->session_delete((s), __VA_ARGS__))
+#define store_sessions_end(s, ...) ((s)->ops->sessions_end((s), __VA_ARGS__))
+#define store_login_failure_add(s, ...) ((s)->ops->login_failure_add((s), __VA_ARGS__))
+#define store_login_failures_since(s, ...) ((s)->ops->login_failures_since((s), __VA_ARGS__))
+#define store_login_failures_clear(s, ...) ((s)->ops->login_failures_clear((s), __VA_ARGS__))
 #define store_event_versions(s, ...) ((s)->ops->event_versions((s), __VA_ARGS__))
 #define store_division_upsert(s, ...) ((s)->ops->division_upsert((s), __VA_ARGS__))
 #define store_division_get(s, ...) ((s)->ops->division_get((s), __VA_ARGS__))

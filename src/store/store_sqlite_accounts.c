@@ -1,0 +1,219 @@
+/*
+ * store_sqlite_accounts — administrators of the admin UI, their sessions
+ * (stored by the hash of the cookie value only) and failed sign-ins for the
+ * login rate limit, in SQLite (see store.h).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/sqlite_internal.h"
+
+enum {
+    A_USER_INSERT = SQ_ACCOUNTS_BASE,
+    A_USER_GET,
+    A_USER_UPDATE,
+    A_SESSION_INSERT,
+    A_SESSION_GET,
+    A_SESSION_DELETE,
+    A_SESSIONS_END,
+    A_FAILURE_ADD,
+    A_FAILURES_SINCE,
+    A_FAILURES_CLEAR,
+    A_END
+};
+_Static_assert(A_END <= SQ_SLOTS, "too many account statements for their slots");
+
+static const char *const sql_text[A_END - SQ_ACCOUNTS_BASE] = {
+    [A_USER_INSERT - SQ_ACCOUNTS_BASE] =
+        "INSERT INTO admin_users (company_id, login, pw_hash, lang, created_at) VALUES (?1, ?2, "
+        "?3, ?4, ?5)",
+    [A_USER_GET - SQ_ACCOUNTS_BASE] =
+        "SELECT id, company_id, login, pw_hash, lang FROM admin_users WHERE company_id = ?1 AND "
+        "login = ?2",
+    [A_USER_UPDATE - SQ_ACCOUNTS_BASE] =
+        "UPDATE admin_users SET pw_hash = ?2, lang = ?3 WHERE id = ?1",
+    [A_SESSION_INSERT - SQ_ACCOUNTS_BASE] =
+        "INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES (?1, ?2, "
+        "?3, ?4, ?5)",
+    [A_SESSION_GET - SQ_ACCOUNTS_BASE] =
+        "SELECT u.id, u.company_id, c.code, u.login, s.csrf, u.lang, s.expires_at FROM sessions "
+        "s JOIN admin_users u ON u.id = s.user_id JOIN companies c ON c.id = u.company_id WHERE "
+        "s.id_hash = ?1 AND s.expires_at > ?2",
+    [A_SESSION_DELETE - SQ_ACCOUNTS_BASE] = "DELETE FROM sessions WHERE id_hash = ?1",
+    [A_SESSIONS_END - SQ_ACCOUNTS_BASE] =
+        "DELETE FROM sessions WHERE user_id = ?1 AND id_hash <> IFNULL(?2, '')",
+    [A_FAILURE_ADD - SQ_ACCOUNTS_BASE] = "INSERT INTO login_failures (key, at) VALUES (?1, ?2)",
+    [A_FAILURES_SINCE - SQ_ACCOUNTS_BASE] =
+        "SELECT count(*) FROM login_failures WHERE key = ?1 AND at >= ?2",
+    [A_FAILURES_CLEAR - SQ_ACCOUNTS_BASE] = "DELETE FROM login_failures WHERE key = ?1",
+};
+
+static sqlite3_stmt *stmt(sqlite_store *s, int slot, lr_error *err)
+{
+    return sq_stmt(s, slot, sql_text[slot - SQ_ACCOUNTS_BASE], err);
+}
+
+lr_status sq_user_insert(lr_store *base, lr_user *u, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, A_USER_INSERT, err);
+    lr_status r;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, u->company_id);
+    sq_bind_text(st, 2, u->login);
+    sq_bind_text(st, 3, u->pw_hash);
+    sq_bind_text(st, 4, u->lang);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL));
+    r = sq_run(s, st, err, "adding an administrator");
+    if (r == LR_EEXIST)
+        return lr_fail(err, LR_EEXIST, "the login '%s' exists already in this company", u->login);
+    if (r == LR_OK)
+        u->id = sqlite3_last_insert_rowid(s->db);
+    return r;
+}
+
+lr_status sq_user_get(lr_store *base, int64_t company_id, const char *login, lr_user *out,
+                      lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, A_USER_GET, err);
+    int rc;
+    lr_status r = LR_OK;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    sq_bind_text(st, 2, login);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        out->id = sqlite3_column_int64(st, 0);
+        out->company_id = sqlite3_column_int64(st, 1);
+        sq_copy_col(st, 2, out->login, sizeof out->login);
+        sq_copy_col(st, 3, out->pw_hash, sizeof out->pw_hash);
+        sq_copy_col(st, 4, out->lang, sizeof out->lang);
+    } else if (rc == SQLITE_DONE) {
+        r = lr_fail(err, LR_ENOTFOUND, "no administrator '%s'", login);
+    } else {
+        r = sq_db_fail(s, err, "reading an administrator");
+    }
+    sqlite3_reset(st);
+    return r;
+}
+
+lr_status sq_user_update(lr_store *base, const lr_user *u, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, A_USER_UPDATE, err);
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, u->id);
+    sq_bind_text(st, 2, u->pw_hash);
+    sq_bind_text(st, 3, u->lang);
+    return sq_run(s, st, err, "updating an administrator");
+}
+
+lr_status sq_session_insert(lr_store *base, const char *id_hash, int64_t user_id, const char *csrf,
+                            int64_t now, int64_t expires_at, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, A_SESSION_INSERT, err);
+    if (!st)
+        return LR_ESTORE;
+    sq_bind_text(st, 1, id_hash);
+    sqlite3_bind_int64(st, 2, user_id);
+    sq_bind_text(st, 3, csrf);
+    sqlite3_bind_int64(st, 4, now);
+    sqlite3_bind_int64(st, 5, expires_at);
+    return sq_run(s, st, err, "starting a session");
+}
+
+lr_status sq_session_get(lr_store *base, const char *id_hash, int64_t now, lr_session *out,
+                         lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, A_SESSION_GET, err);
+    int rc;
+    lr_status r = LR_OK;
+    if (!st)
+        return LR_ESTORE;
+    sq_bind_text(st, 1, id_hash);
+    sqlite3_bind_int64(st, 2, now);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        out->user_id = sqlite3_column_int64(st, 0);
+        out->company_id = sqlite3_column_int64(st, 1);
+        sq_copy_col(st, 2, out->company_code, sizeof out->company_code);
+        sq_copy_col(st, 3, out->login, sizeof out->login);
+        sq_copy_col(st, 4, out->csrf, sizeof out->csrf);
+        sq_copy_col(st, 5, out->lang, sizeof out->lang);
+        out->expires_at = sqlite3_column_int64(st, 6);
+    } else if (rc == SQLITE_DONE) {
+        r = lr_fail(err, LR_ENOTFOUND, "no such session");
+    } else {
+        r = sq_db_fail(s, err, "reading a session");
+    }
+    sqlite3_reset(st);
+    return r;
+}
+
+/* Runs the slot's statement with one text parameter (and an optional id). */
+static lr_status run_text(lr_store *base, int slot, int64_t id, const char *text, lr_error *err,
+                          const char *doing)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, slot, err);
+    if (!st)
+        return LR_ESTORE;
+    if (id) {
+        sqlite3_bind_int64(st, 1, id);
+        sq_bind_text(st, 2, text);
+    } else {
+        sq_bind_text(st, 1, text);
+    }
+    return sq_run(s, st, err, doing);
+}
+
+lr_status sq_session_delete(lr_store *base, const char *id_hash, lr_error *err)
+{
+    return run_text(base, A_SESSION_DELETE, 0, id_hash, err, "ending a session");
+}
+
+lr_status sq_sessions_end(lr_store *base, int64_t user_id, const char *keep_hash, lr_error *err)
+{
+    return run_text(base, A_SESSIONS_END, user_id, keep_hash, err, "ending sessions");
+}
+
+lr_status sq_login_failures_clear(lr_store *base, const char *key, lr_error *err)
+{
+    return run_text(base, A_FAILURES_CLEAR, 0, key, err, "clearing login failures");
+}
+
+lr_status sq_login_failure_add(lr_store *base, const char *key, int64_t at, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, A_FAILURE_ADD, err);
+    if (!st)
+        return LR_ESTORE;
+    sq_bind_text(st, 1, key);
+    sqlite3_bind_int64(st, 2, at);
+    return sq_run(s, st, err, "recording a failed sign-in");
+}
+
+lr_status sq_login_failures_since(lr_store *base, const char *key, int64_t since, int64_t *n,
+                                  lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, A_FAILURES_SINCE, err);
+    int rc;
+    if (!st)
+        return LR_ESTORE;
+    sq_bind_text(st, 1, key);
+    sqlite3_bind_int64(st, 2, since);
+    rc = sqlite3_step(st);
+    *n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? LR_OK : sq_db_fail(s, err, "counting failed sign-ins");
+}
