@@ -37,14 +37,16 @@ static void usage(FILE *f)
                "             0 turns it off; never during KoT's busy hours)\n"
                "  --no-kot   do not deliver punches or sync employees (another instance does)\n"
                "  --malion-interval  MaLion polling period per company in seconds (default\n"
-               "             300; 0 turns the poller off)\n");
+               "             300; 0 turns the poller off)\n"
+               "  --secure-cookies  served through a TLS proxy: the admin UI's cookies get Secure\n"
+               "  --list-routes  prints every route with who may call it, then exits\n");
 }
 
 int main(int argc, char **argv)
 {
     const char *db = getenv("LOGINREC_DB");
     const char *listen = "127.0.0.1:8080";
-    int threads = 4, sig = 0, kot = 1;
+    int threads = 4, sig = 0, kot = 1, secure_cookies = 0;
     long sync_interval = 3600, malion_interval = 300;
     dispatcher *disp = NULL;
     malion_poller *poller = NULL;
@@ -83,6 +85,12 @@ int main(int argc, char **argv)
                 fprintf(stderr, "loginrecd: --malion-interval must be seconds (0 or more)\n");
                 return 2;
             }
+        } else if (strcmp(argv[i], "--list-routes") == 0) {
+            api_routes_print();
+            ui_routes_print();
+            return 0;
+        } else if (strcmp(argv[i], "--secure-cookies") == 0) {
+            secure_cookies = 1;
         } else if (strcmp(argv[i], "--no-kot") == 0) {
             kot = 0;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -112,6 +120,7 @@ int main(int argc, char **argv)
     }
     memset(&app, 0, sizeof app);
     app.pool = pool;
+    app.secure_cookies = secure_cookies;
     /* the KoT worker first, so the HTTP side can wake it from the start */
     if (kot) {
         char key_path[600];

@@ -13,6 +13,7 @@
  */
 #include <jansson.h>
 #include <microhttpd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -27,6 +28,7 @@
 typedef struct route {
     const char *method;
     const char *path;
+    const char *access; /* public | token */
     const char *const *params; /* NULL-terminated allowed query parameters */
     api_handler fn;
 } route;
@@ -160,12 +162,12 @@ static const char *const export_params[] = {"kind", "encoding", NULL};
 static const char *const import_params[] = {"dry_run", "lang", NULL};
 
 static const route routes[] = {
-    {"GET", "/healthz", no_params, h_health},
-    {"POST", "/api/v1/ingest", no_params, api_ingest},
-    {"GET", "/api/v1/whoami", no_params, api_whoami},
-    {"GET", "/api/v1/punches", range_params, h_punches},
-    {"GET", "/api/v1/links.csv", export_params, api_links_export},
-    {"POST", "/api/v1/links/import", import_params, api_links_import},
+    {"GET", "/healthz", "public", no_params, h_health},
+    {"POST", "/api/v1/ingest", "token", no_params, api_ingest},
+    {"GET", "/api/v1/whoami", "token", no_params, api_whoami},
+    {"GET", "/api/v1/punches", "token", range_params, h_punches},
+    {"GET", "/api/v1/links.csv", "token", export_params, api_links_export},
+    {"POST", "/api/v1/links/import", "token", import_params, api_links_import},
 };
 
 typedef struct param_check {
@@ -182,6 +184,12 @@ static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const cha
             return MHD_YES;
     pc->bad = key;
     return MHD_NO;
+}
+
+void api_routes_print(void)
+{
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+        printf("%s %s %s\n", routes[i].method, routes[i].path, routes[i].access);
 }
 
 void api_dispatch(http_app *app, http_request *rq, http_response *rs)

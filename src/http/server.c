@@ -35,6 +35,39 @@ const char *http_query(const http_request *rq, const char *name)
     return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+const char *http_cookie(const http_request *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
+}
+
+void http_client_ip(const http_request *rq, char *out, size_t outsz)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, outsz, "-");
+    if (!ci || !ci->client_addr)
+        return;
+    if (ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out,
+                  (socklen_t)outsz);
+    else if (ci->client_addr->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, out,
+                  (socklen_t)outsz);
+}
+
+void http_set_cookie(const http_app *app, http_response *rs, const char *name, const char *value,
+                     long max_age)
+{
+    for (int i = 0; i < 3; i++) {
+        if (rs->cookies[i][0])
+            continue;
+        snprintf(rs->cookies[i], sizeof rs->cookies[i],
+                 "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%ld%s", name, value, max_age,
+                 app->secure_cookies ? "; Secure" : "");
+        return;
+    }
+}
+
 void http_error(http_response *rs, int status, const char *fmt, ...)
 {
     char msg[1024];
@@ -74,6 +107,18 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, http_response *rs)
         MHD_add_response_header(r, "WWW-Authenticate", rs->www_authenticate);
     if (rs->disposition[0])
         MHD_add_response_header(r, "Content-Disposition", rs->disposition);
+    if (rs->location[0])
+        MHD_add_response_header(r, "Location", rs->location);
+    for (int i = 0; i < 3; i++)
+        if (rs->cookies[i][0])
+            MHD_add_response_header(r, "Set-Cookie", rs->cookies[i]);
+    if (rs->html) {
+        MHD_add_response_header(r, "Content-Security-Policy",
+                                "default-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+                                "base-uri 'none'; object-src 'none'");
+        MHD_add_response_header(r, "X-Frame-Options", "DENY");
+        MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+    }
     ok = MHD_queue_response(c, (unsigned)rs->status, r);
     MHD_destroy_response(r);
     return ok;
@@ -113,8 +158,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     rs.status = 200;
     if (cs->too_big)
         http_error(&rs, 413, "request body larger than %u bytes", HTTP_BODY_MAX);
-    else
+    else if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/healthz") == 0)
         api_dispatch(srv->app, &cs->rq, &rs);
+    else
+        ui_dispatch(srv->app, &cs->rq, &rs);
     log_info("%s %s %d %zu bytes in, %zu out", method, url, rs.status, cs->rq.body.len,
              rs.body.len);
     ok = send_reply(c, &rs);

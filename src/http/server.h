@@ -33,6 +33,9 @@ typedef struct http_response {
     const char *content_type;
     const char *www_authenticate; /* NULL or the header value */
     char disposition[300];        /* Content-Disposition, "" for none */
+    char location[512];           /* Location (redirects), "" for none */
+    char cookies[3][400];         /* Set-Cookie values, "" for none */
+    int html;                     /* an admin UI page: send the browser-security headers */
     lr_buf body;
 } http_response;
 
@@ -42,6 +45,7 @@ typedef struct http_app {
      * KoT worker starts at once instead of at its next poll. */
     void (*punches_queued)(void *ctx);
     void *punches_queued_ctx;
+    int secure_cookies; /* served over TLS (behind a TLS proxy): cookies get Secure */
 } http_app;
 
 typedef void (*http_handler)(http_app *app, http_request *rq, http_response *rs);
@@ -50,12 +54,26 @@ typedef void (*http_handler)(http_app *app, http_request *rq, http_response *rs)
 const char *http_header(const http_request *rq, const char *name);
 const char *http_query(const http_request *rq, const char *name);
 
+/* A cookie's value, or NULL. Valid during the request. */
+const char *http_cookie(const http_request *rq, const char *name);
+/* The client's address as text ("127.0.0.1", "::1"). */
+void http_client_ip(const http_request *rq, char *out, size_t outsz);
+/* Adds a Set-Cookie (HttpOnly, SameSite=Strict, Path=/, Secure when the
+ * app says so); max_age 0 deletes the cookie. */
+void http_set_cookie(const http_app *app, http_response *rs, const char *name, const char *value,
+                     long max_age);
+
 /* Fills rs with a JSON error {"error": message} and status. */
 void http_error(http_response *rs, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Routes a request (api.c). */
+/* Routes a request: the API (api.c) or the admin UI (ui.c). */
 void api_dispatch(http_app *app, http_request *rq, http_response *rs);
+void ui_dispatch(http_app *app, http_request *rq, http_response *rs);
+/* Prints every route, "METHOD PATH ACCESS" (public, token, session), one
+ * per line: what the security tests walk. */
+void api_routes_print(void);
+void ui_routes_print(void);
 
 /* Parses "HOST:PORT" / "[::1]:PORT" and starts serving with `threads`
  * worker threads. */

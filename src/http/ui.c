@@ -1,0 +1,362 @@
+/*
+ * ui — the admin UI's router and its session pages (ログイン, マイアカウント,
+ * 表示言語). Server-rendered HTML from web/templates through tmpl.c, texts
+ * from the ja/en catalogues.
+ *
+ * Every route is declared once in `routes` with who may call it (public or
+ * a session), the query parameters and form fields it takes (anything else
+ * is 400), and whether it changes something (POST: the form must carry the
+ * session's CSRF token, or the pre-session token of the login form). The
+ * company is always the session's: no route takes one from the request, so
+ * a session of company A cannot name company B. A page without a session
+ * sends the browser to /login; a POST without one, or without its token,
+ * is 403.
+ */
+#include <jansson.h>
+#include <microhttpd.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "http/i18n.h"
+#include "http/server.h"
+#include "http/tmpl.h"
+#include "http/webfiles.h"
+#include "service/accounts.h"
+#include "util/form.h"
+#include "util/log.h"
+
+#define COOKIE_SESSION "lr_session"
+#define COOKIE_PRE "lr_pre" /* the login form's CSRF token, before any session */
+#define COOKIE_LANG "lr_lang"
+
+typedef enum ui_access { UI_PUBLIC, UI_SESSION } ui_access;
+
+typedef struct ui_req {
+    http_app *app;
+    lr_store *s;
+    http_request *rq;
+    http_response *rs;
+    int has_session;
+    lr_session se;
+    const char *token;
+    char pre[ACCOUNT_TOKEN_LEN + 1];
+    lr_lang lang;
+    form f;
+} ui_req;
+
+typedef void (*ui_handler)(ui_req *u);
+
+typedef struct ui_route {
+    const char *method;
+    const char *path;
+    ui_access access;
+    const char *const *fields; /* form fields (POST), NULL-terminated */
+    ui_handler fn;
+} ui_route;
+
+/* ---- rendering ---- */
+
+static const char *partial(void *ctx, const char *name)
+{
+    char path[160];
+    const web_file *f;
+    (void)ctx;
+    snprintf(path, sizeof path, "templates/%s.html", name);
+    f = web_file_get(path);
+    return f ? f->data : NULL;
+}
+
+/* Renders templates/<name>.html with data (reference taken) and the page's
+ * common values: language, session, tokens, path, title. */
+static void render(ui_req *u, int status, const char *name, const char *title_key, json_t *data)
+{
+    tmpl_env env = {i18n_tmpl_text, &u->lang, partial, NULL};
+    const char *tmpl = partial(NULL, name);
+    const char *title = i18n_text(u->lang, title_key);
+    lr_error err;
+
+    if (!data)
+        data = json_object();
+    json_object_set_new(data, "lang", json_string(u->lang == LANG_JA ? "ja" : "en"));
+    json_object_set_new(data, "is_ja", json_boolean(u->lang == LANG_JA));
+    json_object_set_new(data, "path", json_string(u->rq->path));
+    json_object_set_new(data, "title", json_string(title ? title : ""));
+    json_object_set_new(data, "pre_csrf", json_string(u->pre));
+    if (u->has_session)
+        json_object_set_new(data, "session",
+                            json_pack("{s:s, s:s, s:s}", "company", u->se.company_code, "login",
+                                      u->se.login, "csrf", u->se.csrf));
+    buf_reset(&u->rs->body);
+    if (!tmpl || tmpl_render(name, tmpl, data, &env, &u->rs->body, &err) != LR_OK) {
+        log_error("page %s: %s", name, tmpl ? err.message : "no such template");
+        http_error(u->rs, 500, "the page could not be drawn");
+    } else {
+        u->rs->status = status;
+        u->rs->content_type = "text/html; charset=utf-8";
+        u->rs->html = 1;
+    }
+    json_decref(data);
+}
+
+static void redirect(ui_req *u, const char *to)
+{
+    u->rs->status = 303;
+    u->rs->content_type = "text/plain; charset=utf-8";
+    snprintf(u->rs->location, sizeof u->rs->location, "%s", to);
+    buf_reset(&u->rs->body);
+    buf_puts(&u->rs->body, "see ");
+    buf_puts(&u->rs->body, to);
+}
+
+static void error_page(ui_req *u, int status, const char *key)
+{
+    const char *msg = i18n_text(u->lang, key);
+    render(u, status, "error", "page.error",
+           json_pack("{s:s, s:s}", "message", msg ? msg : key, "back",
+                     u->has_session ? "/" : "/login"));
+}
+
+/* ---- pages ---- */
+
+static void h_root(ui_req *u)
+{
+    redirect(u, u->has_session ? "/account" : "/login");
+}
+
+static void login_page(ui_req *u, int status, const char *error_key, const char *company,
+                       const char *login)
+{
+    json_t *d = json_pack("{s:s, s:s}", "company", company ? company : "", "login",
+                          login ? login : "");
+    if (error_key)
+        json_object_set_new(d, "error", json_pack("{s:s}", "message", i18n_text(u->lang, error_key)));
+    render(u, status, "login", "page.login", d);
+}
+
+static void h_login_get(ui_req *u)
+{
+    if (u->has_session) {
+        redirect(u, "/");
+        return;
+    }
+    login_page(u, 200, NULL, NULL, NULL);
+}
+
+static void h_login_post(ui_req *u)
+{
+    const char *company = form_get(&u->f, "company"), *login = form_get(&u->f, "login");
+    const char *password = form_get(&u->f, "password");
+    char ip[64], token[ACCOUNT_TOKEN_LEN + 1];
+    lr_error err;
+    lr_status st;
+
+    if (!company || !login || !password) {
+        login_page(u, 400, "login.failed", company, login);
+        return;
+    }
+    http_client_ip(u->rq, ip, sizeof ip);
+    st = account_login(u->s, company, login, password, ip, token, &err);
+    if (st == LR_EBUSY) {
+        login_page(u, 429, "login.throttled", company, login);
+        return;
+    }
+    if (st != LR_OK) {
+        login_page(u, st == LR_EAUTH ? 401 : 500, "login.failed", company, login);
+        return;
+    }
+    http_set_cookie(u->app, u->rs, COOKIE_SESSION, token, ACCOUNT_SESSION_SECONDS);
+    http_set_cookie(u->app, u->rs, COOKIE_PRE, "", 0);
+    sodium_memzero(token, sizeof token);
+    redirect(u, "/");
+}
+
+static void h_logout(ui_req *u)
+{
+    lr_error err;
+    if (account_logout(u->s, u->token, &err) != LR_OK)
+        log_warn("logout: %s", err.message);
+    http_set_cookie(u->app, u->rs, COOKIE_SESSION, "", 0);
+    redirect(u, "/login");
+}
+
+static void account_page(ui_req *u, int status, const char *notice_key, const char *field,
+                         const char *error_key)
+{
+    json_t *d = json_object();
+    if (notice_key)
+        json_object_set_new(d, "notice",
+                            json_pack("{s:s}", "message", i18n_text(u->lang, notice_key)));
+    if (field)
+        json_object_set_new(d, "errors", json_pack("{s:s}", field, i18n_text(u->lang, error_key)));
+    json_object_set_new(d, "nav_account", json_true());
+    render(u, status, "account", "page.account", d);
+}
+
+static void h_account(ui_req *u)
+{
+    account_page(u, 200, NULL, NULL, NULL);
+}
+
+static void h_password(ui_req *u)
+{
+    const char *cur = form_get(&u->f, "current"), *nw = form_get(&u->f, "new");
+    const char *confirm = form_get(&u->f, "confirm");
+    account_field field;
+    lr_error err;
+    if (!cur || !nw || !confirm) {
+        account_page(u, 400, NULL, "current", "account.wrong_current");
+        return;
+    }
+    if (account_change_password(u->s, &u->se, u->token, cur, nw, confirm, &field, &err) == LR_OK)
+        account_page(u, 200, "account.changed", NULL, NULL);
+    else if (field == ACCOUNT_FIELD_CURRENT)
+        account_page(u, 422, NULL, "current", "account.wrong_current");
+    else if (field == ACCOUNT_FIELD_NEW)
+        account_page(u, 422, NULL, "new", "account.too_short");
+    else if (field == ACCOUNT_FIELD_CONFIRM)
+        account_page(u, 422, NULL, "confirm", "account.mismatch");
+    else
+        error_page(u, 500, "error.title");
+}
+
+static void h_lang(ui_req *u)
+{
+    const char *lang = form_get(&u->f, "lang"), *back = form_get(&u->f, "back");
+    const char *v = lang && strcmp(lang, "en") == 0 ? "en" : "ja";
+    lr_error err;
+    if (u->has_session && account_set_lang(u->s, &u->se, v, &err) != LR_OK)
+        log_warn("language: %s", err.message);
+    http_set_cookie(u->app, u->rs, COOKIE_LANG, v, 365L * 86400);
+    /* back to a page of ours only: a local path, never another site */
+    redirect(u, back && back[0] == '/' && back[1] != '/' && !strpbrk(back, "\\\r\n") ? back : "/");
+}
+
+static void h_css(ui_req *u)
+{
+    const web_file *f = web_file_get("static/app.css");
+    u->rs->status = 200;
+    u->rs->content_type = "text/css; charset=utf-8";
+    buf_reset(&u->rs->body);
+    buf_append(&u->rs->body, f->data, f->len);
+}
+
+/* ---- the route table ---- */
+
+static const char *const no_fields[] = {NULL};
+static const char *const login_fields[] = {"csrf", "company", "login", "password", NULL};
+static const char *const csrf_only[] = {"csrf", NULL};
+static const char *const password_fields[] = {"csrf", "current", "new", "confirm", NULL};
+static const char *const lang_fields[] = {"csrf", "lang", "back", NULL};
+
+static const ui_route routes[] = {
+    {"GET", "/", UI_PUBLIC, no_fields, h_root},
+    {"GET", "/login", UI_PUBLIC, no_fields, h_login_get},
+    {"POST", "/login", UI_PUBLIC, login_fields, h_login_post},
+    {"POST", "/logout", UI_SESSION, csrf_only, h_logout},
+    {"GET", "/account", UI_SESSION, no_fields, h_account},
+    {"POST", "/account/password", UI_SESSION, password_fields, h_password},
+    {"POST", "/lang", UI_PUBLIC, lang_fields, h_lang},
+    {"GET", "/static/app.css", UI_PUBLIC, no_fields, h_css},
+};
+
+void ui_routes_print(void)
+{
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+        printf("%s %s %s\n", routes[i].method, routes[i].path,
+               routes[i].access == UI_SESSION ? "session" : "public");
+}
+
+static enum MHD_Result count_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    (void)kind;
+    (void)key;
+    (void)value;
+    ++*(int *)cls;
+    return MHD_YES;
+}
+
+/* The language of the page: the user's choice, then the cookie, then the
+ * browser's; Japanese when none says. */
+static lr_lang page_lang(const ui_req *u)
+{
+    const char *c = http_cookie(u->rq, COOKIE_LANG), *al = http_header(u->rq, "Accept-Language");
+    if (u->has_session && u->se.lang[0])
+        return lang_parse(u->se.lang);
+    if (c)
+        return lang_parse(c);
+    if (al)
+        return lang_from_accept(al);
+    return LANG_JA;
+}
+
+static int token_equal(const char *a, const char *b)
+{
+    size_t n = a ? strlen(a) : 0;
+    return a && b && n > 0 && n == strlen(b) && sodium_memcmp(a, b, n) == 0;
+}
+
+void ui_dispatch(http_app *app, http_request *rq, http_response *rs)
+{
+    ui_req u;
+    const ui_route *r = NULL;
+    int path_known = 0, nargs = 0;
+    lr_error err;
+
+    memset(&u, 0, sizeof u);
+    u.app = app;
+    u.rq = rq;
+    u.rs = rs;
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        if (strcmp(routes[i].path, rq->path) != 0)
+            continue;
+        path_known = 1;
+        if (strcmp(routes[i].method, rq->method) == 0)
+            r = &routes[i];
+    }
+    u.s = store_pool_take(app->pool);
+    u.token = http_cookie(rq, COOKIE_SESSION);
+    u.has_session = u.token && account_session(u.s, u.token, &u.se) == LR_OK;
+    u.lang = page_lang(&u);
+    {
+        const char *pre = http_cookie(rq, COOKIE_PRE);
+        if (pre && strlen(pre) == ACCOUNT_TOKEN_LEN) {
+            snprintf(u.pre, sizeof u.pre, "%s", pre);
+        } else {
+            unsigned char raw[32];
+            randombytes_buf(raw, sizeof raw);
+            sodium_bin2base64(u.pre, sizeof u.pre, raw, sizeof raw,
+                              sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+            if (!u.has_session)
+                http_set_cookie(app, rs, COOKIE_PRE, u.pre, 3600);
+        }
+    }
+    MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, count_arg, &nargs);
+    if (!r) {
+        if (path_known)
+            error_page(&u, 405, "error.not_found");
+        else
+            error_page(&u, 404, "error.not_found");
+    } else if (nargs > 0) {
+        /* no page takes a query yet; a company named here is never honoured */
+        error_page(&u, 400, "error.not_found");
+    } else if (r->access == UI_SESSION && !u.has_session) {
+        if (strcmp(r->method, "GET") == 0)
+            redirect(&u, "/login");
+        else
+            error_page(&u, 403, "error.csrf");
+    } else if (strcmp(r->method, "POST") == 0 &&
+               form_parse(buf_str(&rq->body), rq->body.len, &u.f, &err) != LR_OK) {
+        error_page(&u, err.code == LR_ETOOBIG ? 413 : 400, "error.csrf");
+    } else if (strcmp(r->method, "POST") == 0 && form_undeclared(&u.f, r->fields)) {
+        error_page(&u, 400, "error.csrf");
+    } else if (strcmp(r->method, "POST") == 0 &&
+               !token_equal(form_get(&u.f, "csrf"), u.has_session ? u.se.csrf : u.pre)) {
+        error_page(&u, 403, "error.csrf");
+    } else {
+        r->fn(&u);
+    }
+    form_free(&u.f);
+    store_pool_give(app->pool, u.s);
+}

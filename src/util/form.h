@@ -1,0 +1,37 @@
+/*
+ * form — application/x-www-form-urlencoded bodies (the admin UI's forms)
+ * into name/value pairs: '+' is a space, %XX decoded, each value valid
+ * UTF-8 without control characters other than tab and line breaks. Bounded:
+ * at most FORM_FIELDS_MAX fields of FORM_VALUE_MAX bytes. Pure.
+ */
+#ifndef LR_UTIL_FORM_H
+#define LR_UTIL_FORM_H
+
+#include <stddef.h>
+
+#include "util/status.h"
+
+#define FORM_FIELDS_MAX 64
+#define FORM_VALUE_MAX (16u * 1024)
+
+typedef struct form_field {
+    char *name, *value;
+} form_field;
+
+typedef struct form {
+    form_field f[FORM_FIELDS_MAX];
+    size_t n;
+    char *store;
+} form;
+
+/* Parses body[0..len). On LR_OK free with form_free. */
+lr_status form_parse(const char *body, size_t len, form *out, lr_error *err);
+void form_free(form *f);
+
+/* The value of the first field called name, or NULL. */
+const char *form_get(const form *f, const char *name);
+
+/* The first field whose name is not in allowed (NULL-terminated), or NULL. */
+const char *form_undeclared(const form *f, const char *const *allowed);
+
+#endif
