@@ -6,7 +6,8 @@
 #
 #   scripts/demo.sh BUILD_DIR DB_PATH
 # Writes the company's ingest token to DB_PATH.demo-token and its LanScope
-# access token to DB_PATH.demo-lanscope-token (mode 0600).
+# access token to DB_PATH.demo-lanscope-token and the password of the admin
+# UI's administrator "admin" to DB_PATH.demo-admin (mode 0600).
 set -eu
 BUILD=$1
 DB=$2
@@ -17,6 +18,9 @@ $LR init >/dev/null
 umask 077
 $LR company add DMO "デモ株式会社" --tz Asia/Tokyo --breaks on >"$DB.demo-token"
 $LR company token DMO --lanscope >"$DB.demo-lanscope-token" 2>/dev/null
+# the admin UI's administrator, with a random password kept next to the database
+head -c 12 /dev/urandom | base64 | tr -d '/+=' >"$DB.demo-admin"
+$LR user add DMO admin --password-stdin <"$DB.demo-admin" >/dev/null
 $LR division set DMO HQ --name 本社 --day-change 00:00 >/dev/null
 $LR division set DMO DEV --name 開発部 --day-change 05:00 >/dev/null
 $LR employee add DMO 1000 --last 勤怠 --first 太郎 --division HQ >/dev/null

@@ -15,6 +15,7 @@ SIM_PID=$(cat "$DB.kot-sim.pid")
 trap 'kill "$SIM_PID" 2>/dev/null || true' EXIT INT TERM
 TOKEN=$(cat "$DB.demo-token" 2>/dev/null || echo "(token file $DB.demo-token missing)")
 LSTOKEN=$(cat "$DB.demo-lanscope-token" 2>/dev/null || true)
+ADMIN_PW=$(cat "$DB.demo-admin" 2>/dev/null || echo "(none: loginrec user add DMO admin --password-stdin)")
 FROM=$(date -d "7 days ago" +%F)
 TO=$(date +%F)
 cat <<MSG
@@ -22,6 +23,7 @@ cat <<MSG
 loginrec is starting on http://$LISTEN  (Ctrl-C stops it)
   database:           $DB
   demo company:       DMO (デモ株式会社)
+  admin UI:           http://$LISTEN/  company ID DMO, login ID admin, password $ADMIN_PW
   DMO ingest token:   $TOKEN
   KING OF TIME:       simulated at $SIM (punches delivered there within seconds)
 

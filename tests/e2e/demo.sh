@@ -15,6 +15,8 @@ rc=0; out=$("$LR" check DMO) || rc=$?
 expect_eq "check DMO warns about HQ's day change (exit 1)" "1 1" \
     "$rc $(printf '%s' "$out" | grep -c '^warning: division HQ (本社) changes day at 00:00 but LanScope collects at 05:00')"
 
+expect_eq "demo administrator's password written, private" "600" "$(stat -c %a "$LOGINREC_DB.demo-admin")"
+
 FROM=$(date -d "8 days ago" +%F); TO=$(date +%F)
 CSV=$("$LR" punches DMO --from "$FROM" --to "$TO")
 expect_eq "太郎: 7 days x (in, out, break start, break end)" 28 "$(grep -c '^1000,' <<<"$CSV")"
@@ -29,6 +31,10 @@ export LOGINREC_DISPATCH_POLL_MS=100
 SIM=$(KOT_SIM_MAX_SECONDS=300 sh "$(dirname "$0")/../../scripts/demo-kot.sh" "$BUILD" "$LOGINREC_DB")
 SIM_PID=$(cat "$LOGINREC_DB.kot-sim.pid")
 start_server --sync-interval 0
+pre=$(curl -sS -c "$T/jar" "$URL/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+expect_eq "the demo administrator signs in to the admin UI" 303 \
+    "$(curl -sS -b "$T/jar" -c "$T/jar" -o /dev/null -w '%{http_code}' "$URL/login" --data-urlencode "csrf=$pre" \
+        -d company=DMO -d login=admin --data-urlencode "password=$(cat "$LOGINREC_DB.demo-admin")")"
 http GET "/api/v1/punches?from=$FROM&to=$TO" -H "Authorization: Bearer $TOKEN"
 expect_eq "loginrecd serves the demo punches (28 + 13 + 14)" 55 "$(json_get "$BODY" 'len(j)')"
 delivered() { [ "$(curl -s "$SIM/_sim/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("punches_held"))')" = 55 ]; }
