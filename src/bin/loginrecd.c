@@ -22,6 +22,8 @@
 #include "store/store.h"
 #include "util/log.h"
 
+static lr_secrets ui_secrets; /* for the admin UI: lives as long as the server */
+
 static void kick(void *ctx)
 {
     dispatcher_kick(ctx);
@@ -121,6 +123,14 @@ int main(int argc, char **argv)
     memset(&app, 0, sizeof app);
     app.pool = pool;
     app.secure_cookies = secure_cookies;
+    {
+        char key_path[600];
+        secrets_key_path(db, key_path, sizeof key_path);
+        if (secrets_load(&ui_secrets, key_path, &err) == LR_OK)
+            app.secrets = &ui_secrets;
+        else
+            log_warn("admin UI: credentials cannot be changed: %s", err.message);
+    }
     /* the KoT worker first, so the HTTP side can wake it from the start */
     if (kot) {
         char key_path[600];
@@ -175,6 +185,7 @@ int main(int argc, char **argv)
     dispatcher_stop(disp);
     http_server_stop(srv);
     store_pool_close(pool);
+    sodium_memzero(&ui_secrets, sizeof ui_secrets);
     log_info("stopped");
     return 0;
 }

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "store/secrets.h"
 #include "store/store.h"
 #include "util/buf.h"
 
@@ -46,6 +47,7 @@ typedef struct http_app {
     void (*punches_queued)(void *ctx);
     void *punches_queued_ctx;
     int secure_cookies; /* served over TLS (behind a TLS proxy): cookies get Secure */
+    const lr_secrets *secrets; /* seals credentials set in the admin UI; NULL without a key */
 } http_app;
 
 typedef void (*http_handler)(http_app *app, http_request *rq, http_response *rs);

@@ -19,41 +19,13 @@
 #include <string.h>
 
 #include "http/i18n.h"
+#include "http/ui_internal.h"
 #include "http/server.h"
 #include "http/tmpl.h"
 #include "http/webfiles.h"
 #include "service/accounts.h"
 #include "util/form.h"
 #include "util/log.h"
-
-#define COOKIE_SESSION "lr_session"
-#define COOKIE_PRE "lr_pre" /* the login form's CSRF token, before any session */
-#define COOKIE_LANG "lr_lang"
-
-typedef enum ui_access { UI_PUBLIC, UI_SESSION } ui_access;
-
-typedef struct ui_req {
-    http_app *app;
-    lr_store *s;
-    http_request *rq;
-    http_response *rs;
-    int has_session;
-    lr_session se;
-    const char *token;
-    char pre[ACCOUNT_TOKEN_LEN + 1];
-    lr_lang lang;
-    form f;
-} ui_req;
-
-typedef void (*ui_handler)(ui_req *u);
-
-typedef struct ui_route {
-    const char *method;
-    const char *path;
-    ui_access access;
-    const char *const *fields; /* form fields (POST), NULL-terminated */
-    ui_handler fn;
-} ui_route;
 
 /* ---- rendering ---- */
 
@@ -67,9 +39,7 @@ static const char *partial(void *ctx, const char *name)
     return f ? f->data : NULL;
 }
 
-/* Renders templates/<name>.html with data (reference taken) and the page's
- * common values: language, session, tokens, path, title. */
-static void render(ui_req *u, int status, const char *name, const char *title_key, json_t *data)
+void ui_render(ui_req *u, int status, const char *name, const char *title_key, json_t *data)
 {
     tmpl_env env = {i18n_tmpl_text, &u->lang, partial, NULL};
     const char *tmpl = partial(NULL, name);
@@ -99,7 +69,7 @@ static void render(ui_req *u, int status, const char *name, const char *title_ke
     json_decref(data);
 }
 
-static void redirect(ui_req *u, const char *to)
+void ui_redirect(ui_req *u, const char *to)
 {
     u->rs->status = 303;
     u->rs->content_type = "text/plain; charset=utf-8";
@@ -109,10 +79,10 @@ static void redirect(ui_req *u, const char *to)
     buf_puts(&u->rs->body, to);
 }
 
-static void error_page(ui_req *u, int status, const char *key)
+void ui_error_page(ui_req *u, int status, const char *key)
 {
     const char *msg = i18n_text(u->lang, key);
-    render(u, status, "error", "page.error",
+    ui_render(u, status, "error", "page.error",
            json_pack("{s:s, s:s}", "message", msg ? msg : key, "back",
                      u->has_session ? "/" : "/login"));
 }
@@ -121,7 +91,7 @@ static void error_page(ui_req *u, int status, const char *key)
 
 static void h_root(ui_req *u)
 {
-    redirect(u, u->has_session ? "/account" : "/login");
+    ui_redirect(u, u->has_session ? "/settings" : "/login");
 }
 
 static void login_page(ui_req *u, int status, const char *error_key, const char *company,
@@ -131,13 +101,13 @@ static void login_page(ui_req *u, int status, const char *error_key, const char 
                           login ? login : "");
     if (error_key)
         json_object_set_new(d, "error", json_pack("{s:s}", "message", i18n_text(u->lang, error_key)));
-    render(u, status, "login", "page.login", d);
+    ui_render(u, status, "login", "page.login", d);
 }
 
 static void h_login_get(ui_req *u)
 {
     if (u->has_session) {
-        redirect(u, "/");
+        ui_redirect(u, "/");
         return;
     }
     login_page(u, 200, NULL, NULL, NULL);
@@ -168,7 +138,7 @@ static void h_login_post(ui_req *u)
     http_set_cookie(u->app, u->rs, COOKIE_SESSION, token, ACCOUNT_SESSION_SECONDS);
     http_set_cookie(u->app, u->rs, COOKIE_PRE, "", 0);
     sodium_memzero(token, sizeof token);
-    redirect(u, "/");
+    ui_redirect(u, "/");
 }
 
 static void h_logout(ui_req *u)
@@ -177,7 +147,7 @@ static void h_logout(ui_req *u)
     if (account_logout(u->s, u->token, &err) != LR_OK)
         log_warn("logout: %s", err.message);
     http_set_cookie(u->app, u->rs, COOKIE_SESSION, "", 0);
-    redirect(u, "/login");
+    ui_redirect(u, "/login");
 }
 
 static void account_page(ui_req *u, int status, const char *notice_key, const char *field,
@@ -190,7 +160,7 @@ static void account_page(ui_req *u, int status, const char *notice_key, const ch
     if (field)
         json_object_set_new(d, "errors", json_pack("{s:s}", field, i18n_text(u->lang, error_key)));
     json_object_set_new(d, "nav_account", json_true());
-    render(u, status, "account", "page.account", d);
+    ui_render(u, status, "account", "page.account", d);
 }
 
 static void h_account(ui_req *u)
@@ -217,7 +187,7 @@ static void h_password(ui_req *u)
     else if (field == ACCOUNT_FIELD_CONFIRM)
         account_page(u, 422, NULL, "confirm", "account.mismatch");
     else
-        error_page(u, 500, "error.title");
+        ui_error_page(u, 500, "error.title");
 }
 
 static void h_lang(ui_req *u)
@@ -229,7 +199,7 @@ static void h_lang(ui_req *u)
         log_warn("language: %s", err.message);
     http_set_cookie(u->app, u->rs, COOKIE_LANG, v, 365L * 86400);
     /* back to a page of ours only: a local path, never another site */
-    redirect(u, back && back[0] == '/' && back[1] != '/' && !strpbrk(back, "\\\r\n") ? back : "/");
+    ui_redirect(u, back && back[0] == '/' && back[1] != '/' && !strpbrk(back, "\\\r\n") ? back : "/");
 }
 
 static void h_css(ui_req *u)
@@ -255,6 +225,10 @@ static const ui_route routes[] = {
     {"POST", "/login", UI_PUBLIC, login_fields, h_login_post},
     {"POST", "/logout", UI_SESSION, csrf_only, h_logout},
     {"GET", "/account", UI_SESSION, no_fields, h_account},
+    {"GET", "/settings", UI_SESSION, no_fields, ui_settings_view},
+    {"GET", "/settings/edit", UI_SESSION, no_fields, ui_settings_edit},
+    {"POST", "/settings", UI_SESSION, ui_settings_fields, ui_settings_save},
+    {"POST", "/settings/clear", UI_SESSION, ui_settings_clear_fields, ui_settings_clear},
     {"POST", "/account/password", UI_SESSION, password_fields, h_password},
     {"POST", "/lang", UI_PUBLIC, lang_fields, h_lang},
     {"GET", "/static/app.css", UI_PUBLIC, no_fields, h_css},
@@ -335,25 +309,25 @@ void ui_dispatch(http_app *app, http_request *rq, http_response *rs)
     MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, count_arg, &nargs);
     if (!r) {
         if (path_known)
-            error_page(&u, 405, "error.not_found");
+            ui_error_page(&u, 405, "error.not_found");
         else
-            error_page(&u, 404, "error.not_found");
+            ui_error_page(&u, 404, "error.not_found");
     } else if (nargs > 0) {
         /* no page takes a query yet; a company named here is never honoured */
-        error_page(&u, 400, "error.not_found");
+        ui_error_page(&u, 400, "error.not_found");
     } else if (r->access == UI_SESSION && !u.has_session) {
         if (strcmp(r->method, "GET") == 0)
-            redirect(&u, "/login");
+            ui_redirect(&u, "/login");
         else
-            error_page(&u, 403, "error.csrf");
+            ui_error_page(&u, 403, "error.csrf");
     } else if (strcmp(r->method, "POST") == 0 &&
                form_parse(buf_str(&rq->body), rq->body.len, &u.f, &err) != LR_OK) {
-        error_page(&u, err.code == LR_ETOOBIG ? 413 : 400, "error.csrf");
+        ui_error_page(&u, err.code == LR_ETOOBIG ? 413 : 400, "error.csrf");
     } else if (strcmp(r->method, "POST") == 0 && form_undeclared(&u.f, r->fields)) {
-        error_page(&u, 400, "error.csrf");
+        ui_error_page(&u, 400, "error.csrf");
     } else if (strcmp(r->method, "POST") == 0 &&
                !token_equal(form_get(&u.f, "csrf"), u.has_session ? u.se.csrf : u.pre)) {
-        error_page(&u, 403, "error.csrf");
+        ui_error_page(&u, 403, "error.csrf");
     } else {
         r->fn(&u);
     }

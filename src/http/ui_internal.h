@@ -1,0 +1,61 @@
+/*
+ * ui_internal — what the admin UI's page files (ui.c, ui_settings.c, ...)
+ * share: the request as a page sees it, rendering, redirects and error
+ * pages. Not for use outside src/http/.
+ */
+#ifndef LR_HTTP_UI_INTERNAL_H
+#define LR_HTTP_UI_INTERNAL_H
+
+#include <jansson.h>
+
+#include "http/server.h"
+#include "service/accounts.h"
+#include "util/form.h"
+#include "util/lang.h"
+
+#define COOKIE_SESSION "lr_session"
+#define COOKIE_PRE "lr_pre" /* the login form's CSRF token, before any session */
+#define COOKIE_LANG "lr_lang"
+
+typedef enum ui_access { UI_PUBLIC, UI_SESSION } ui_access;
+
+typedef struct ui_req {
+    http_app *app;
+    lr_store *s;
+    http_request *rq;
+    http_response *rs;
+    int has_session;
+    lr_session se;
+    const char *token;
+    char pre[ACCOUNT_TOKEN_LEN + 1];
+    lr_lang lang;
+    form f;
+} ui_req;
+
+typedef void (*ui_handler)(ui_req *u);
+
+typedef struct ui_route {
+    const char *method;
+    const char *path;
+    ui_access access;
+    const char *const *fields; /* form fields (POST), NULL-terminated */
+    ui_handler fn;
+} ui_route;
+
+/* Renders templates/<name>.html with data (reference taken) and the page's
+ * common values: language, session, tokens, path, the title of title_key. */
+void ui_render(ui_req *u, int status, const char *name, const char *title_key, json_t *data);
+/* 303 to a local path. */
+void ui_redirect(ui_req *u, const char *to);
+/* The error page with the catalogue text of key. */
+void ui_error_page(ui_req *u, int status, const char *key);
+
+/* ui_settings.c: 企業情報 */
+extern const char *const ui_settings_fields[];
+extern const char *const ui_settings_clear_fields[];
+void ui_settings_view(ui_req *u);
+void ui_settings_edit(ui_req *u);
+void ui_settings_save(ui_req *u);
+void ui_settings_clear(ui_req *u);
+
+#endif

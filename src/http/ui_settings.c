@@ -1,0 +1,218 @@
+/*
+ * ui_settings — 企業情報 (company settings), as the manuals draw it: the
+ * values read-only until [編集]; then one form for 企業名, 勤革時連携 (URL,
+ * token), 打刻連携, 休憩打刻する, LanScope's collection start and MaLion連携
+ * (on/off, ホスト名, 管理者コード, シークレットコード). Credentials are never
+ * echoed back: the page says 設定済み / 未設定, an empty field keeps the
+ * stored one, and each has its own clear (🗑) button. [保存] checks every
+ * field first and shows each problem next to its field; only a form with
+ * no problem is applied (through the same services as the CLI, audited
+ * with the administrator's login).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "http/i18n.h"
+#include "http/ui_internal.h"
+#include "service/admin.h"
+#include "service/kot_settings.h"
+#include "service/malion_settings.h"
+#include "util/log.h"
+#include "util/timefmt.h"
+
+const char *const ui_settings_fields[] = {"csrf",   "name",           "kot_url",     "kot_token",
+                                          "delivery", "breaks",       "collect",     "malion_enabled",
+                                          "malion_host", "malion_admin", "malion_secret", NULL};
+const char *const ui_settings_clear_fields[] = {"csrf", "field", NULL};
+
+/* The company's settings as the template shows them (no secret values). */
+static json_t *company_json(ui_req *u, const lr_company *c)
+{
+    char collect[6];
+    tf_format_hhmm(c->lanscope_collect_min, collect);
+    return json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:s, s:b, s:s, s:s, s:b}", "code",
+                     c->code, "name", c->name, "kot_url", c->kot_base_url, "kot_token",
+                     kot_settings_configured(u->s, c), "delivery", c->punch_delivery, "breaks",
+                     c->break_punches, "lanscope_token", c->has_lanscope_token, "collect", collect,
+                     "malion_enabled", c->malion_enabled, "malion_host", c->malion_host,
+                     "malion_admin", c->malion_admin_code, "malion_secret",
+                     malion_settings_has_secret(u->s, c));
+}
+
+static json_t *clear_buttons(ui_req *u)
+{
+    static const struct {
+        const char *field, *key;
+    } clears[] = {{"kot_token", "settings.kot_token"},
+                  {"malion_host", "settings.malion_host"},
+                  {"malion_admin", "settings.malion_admin"},
+                  {"malion_secret", "settings.malion_secret"}};
+    json_t *a = json_array();
+    for (size_t i = 0; i < sizeof clears / sizeof clears[0]; i++) {
+        char label[200];
+        snprintf(label, sizeof label, "%s%s%s",
+                 i == 0 ? i18n_text(u->lang, "settings.kot") : i18n_text(u->lang, "settings.malion"),
+                 u->lang == LANG_JA ? " " : ": ", i18n_text(u->lang, clears[i].key));
+        json_array_append_new(a, json_pack("{s:s, s:s}", "field", clears[i].field, "label", label));
+    }
+    return a;
+}
+
+/* The page; c_over replaces the stored values (a refused form shown again). */
+static void page(ui_req *u, int status, int edit, const char *notice_key, json_t *c_over,
+                 json_t *errors)
+{
+    lr_company c;
+    lr_error err;
+    json_t *d;
+    if (store_company_get(u->s, u->se.company_code, &c, &err) != LR_OK) {
+        json_decref(c_over);
+        json_decref(errors);
+        ui_error_page(u, 500, "error.title");
+        return;
+    }
+    d = json_pack("{s:o, s:b, s:b}", "c", c_over ? c_over : company_json(u, &c), "edit", edit,
+                  "nav_settings", 1);
+    if (notice_key)
+        json_object_set_new(d, "notice", json_string(i18n_text(u->lang, notice_key)));
+    if (errors && json_object_size(errors)) {
+        json_object_set_new(d, "has_errors", json_true());
+        json_object_set(d, "err", errors);
+    }
+    json_decref(errors);
+    if (edit)
+        json_object_set_new(d, "clears", clear_buttons(u));
+    ui_render(u, status, "settings", "page.settings", d);
+}
+
+void ui_settings_view(ui_req *u)
+{
+    page(u, 200, 0, NULL, NULL, NULL);
+}
+
+void ui_settings_edit(ui_req *u)
+{
+    page(u, 200, 1, NULL, NULL, NULL);
+}
+
+/* "on" / "off" -> 1 / 0; anything else -1. */
+static int onoff(const char *v)
+{
+    return v && strcmp(v, "on") == 0 ? 1 : v && strcmp(v, "off") == 0 ? 0 : -1;
+}
+
+static const char *field(ui_req *u, const char *name)
+{
+    const char *v = form_get(&u->f, name);
+    return v ? v : "";
+}
+
+void ui_settings_save(ui_req *u)
+{
+    const char *name = field(u, "name"), *url = field(u, "kot_url"), *tok = field(u, "kot_token");
+    const char *collect = field(u, "collect"), *host = field(u, "malion_host");
+    const char *admin = field(u, "malion_admin"), *secret = field(u, "malion_secret");
+    int delivery = onoff(form_get(&u->f, "delivery")), breaks = onoff(form_get(&u->f, "breaks"));
+    int menabled = onoff(form_get(&u->f, "malion_enabled")), minutes;
+    json_t *errors = json_object();
+    lr_company c;
+    lr_error err;
+    char actor[80];
+    lr_status st;
+
+    if (store_company_get(u->s, u->se.company_code, &c, &err) != LR_OK) {
+        json_decref(errors);
+        ui_error_page(u, 500, "error.title");
+        return;
+    }
+    /* every field first, each problem next to its field */
+    if (admin_check_text("company name", name, 255, &err) != LR_OK)
+        json_object_set_new(errors, "name", json_true());
+    if (kot_check_base_url(url, &err) != LR_OK)
+        json_object_set_new(errors, "kot_url", json_true());
+    if (*tok && (strlen(tok) > 512 || strpbrk(tok, " \t\r\n")))
+        json_object_set_new(errors, "kot_token", json_true());
+    if (tf_parse_hhmm(collect, &minutes, &err) != LR_OK)
+        json_object_set_new(errors, "collect", json_true());
+    if (*host && malion_check_host(host, &err) != LR_OK)
+        json_object_set_new(errors, "malion_host", json_true());
+    if (*admin && (strlen(admin) > MALION_CODE_MAX || strpbrk(admin, " \t\r\n")))
+        json_object_set_new(errors, "malion_admin", json_true());
+    if (*secret && (strlen(secret) > MALION_CODE_MAX || strpbrk(secret, " \t\r\n")))
+        json_object_set_new(errors, "malion_secret", json_true());
+    if (menabled == 1 &&
+        (!*host || !*admin || (!*secret && !malion_settings_has_secret(u->s, &c))))
+        json_object_set_new(errors, "malion_enabled", json_true());
+    if (delivery < 0 || breaks < 0 || menabled < 0) {
+        json_decref(errors);
+        ui_error_page(u, 400, "error.csrf");
+        return;
+    }
+    if (json_object_size(errors)) {
+        /* shown again as typed, secrets excepted */
+        json_t *again = company_json(u, &c);
+        json_object_set_new(again, "name", json_string(name));
+        json_object_set_new(again, "kot_url", json_string(url));
+        json_object_set_new(again, "collect", json_string(collect));
+        json_object_set_new(again, "malion_host", json_string(host));
+        json_object_set_new(again, "malion_admin", json_string(admin));
+        json_object_set_new(again, "delivery", json_boolean(delivery));
+        json_object_set_new(again, "breaks", json_boolean(breaks));
+        json_object_set_new(again, "malion_enabled", json_boolean(menabled));
+        page(u, 422, 1, NULL, again, errors);
+        return;
+    }
+    json_decref(errors);
+    snprintf(actor, sizeof actor, "ui:%s", u->se.login);
+    {
+        company_changes cc = {name, NULL, breaks, collect};
+        kot_changes kc = {url, *tok ? tok : NULL, delivery, -1};
+        malion_changes mc = {*host ? host : NULL, *admin ? admin : NULL, *secret ? secret : NULL,
+                             menabled};
+        st = admin_company_set(u->s, c.code, &cc, actor, &err);
+        if (st == LR_OK && u->app->secrets)
+            st = kot_settings_set(u->s, c.code, &kc, u->app->secrets, actor, &err);
+        if (st == LR_OK && u->app->secrets)
+            st = malion_settings_set(u->s, c.code, &mc, u->app->secrets, actor, &err);
+        if (st == LR_OK && !u->app->secrets && (*tok || *secret))
+            st = lr_fail(&err, LR_ECRYPTO, "no secrets key: credentials cannot be stored");
+    }
+    if (st != LR_OK) {
+        log_error("settings of %s: %s", c.code, err.message);
+        ui_error_page(u, 500, "error.title");
+        return;
+    }
+    page(u, 200, 0, "settings.saved", NULL, NULL);
+}
+
+void ui_settings_clear(ui_req *u)
+{
+    const char *f = field(u, "field");
+    char actor[80];
+    lr_error err;
+    lr_status st;
+    snprintf(actor, sizeof actor, "ui:%s", u->se.login);
+    if (strcmp(f, "kot_token") == 0) {
+        lr_company c;
+        st = store_company_get(u->s, u->se.company_code, &c, &err);
+        if (st == LR_OK && (st = store_begin(u->s, &err)) == LR_OK) {
+            st = store_secret_delete(u->s, c.id, KOT_SECRET_NAME, &err);
+            st = admin_commit_audited(u->s, st, c.id, actor, "kot.clear", "token", &err);
+        }
+    } else if (strcmp(f, "malion_host") == 0 || strcmp(f, "malion_admin") == 0 ||
+               strcmp(f, "malion_secret") == 0) {
+        unsigned which = strcmp(f, "malion_host") == 0    ? MALION_FIELD_HOST
+                         : strcmp(f, "malion_admin") == 0 ? MALION_FIELD_ADMIN_CODE
+                                                          : MALION_FIELD_SECRET_CODE;
+        st = malion_settings_clear(u->s, u->se.company_code, which, actor, &err);
+    } else {
+        ui_error_page(u, 400, "error.csrf");
+        return;
+    }
+    if (st != LR_OK) {
+        log_error("settings of %s: clearing %s: %s", u->se.company_code, f, err.message);
+        ui_error_page(u, 500, "error.title");
+        return;
+    }
+    page(u, 200, 1, "settings.cleared", NULL, NULL);
+}
