@@ -21,34 +21,23 @@
 #include "http/api_internal.h"
 #include "service/ingest.h"
 #include "service/ingest_lanscope.h"
+#include "util/form.h"
 #include "util/log.h"
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* The file name the sender gave (percent-decoded, last path part, no
  * control characters), or "upload.csv". */
 static void upload_name(const http_request *rq, char *out, size_t outsz)
 {
     const char *h = http_header(rq, "X-Loginrec-File");
+    char name[1024];
+    long len;
     size_t n = 0;
     snprintf(out, outsz, "upload.csv");
-    if (!h || !*h)
+    if (!h || !*h || strlen(h) >= sizeof name ||
+        (len = form_unescape(h, strlen(h), 0, name)) < 0)
         return;
-    for (const char *p = h; *p && n + 1 < outsz; p++) {
-        int c = (unsigned char)*p;
-        if (c == '%' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
-            c = hexval(p[1]) * 16 + hexval(p[2]);
-            p += 2;
-        }
+    for (long i = 0; i < len && n + 1 < outsz; i++) {
+        int c = (unsigned char)name[i];
         if (c == '/' || c == '\\') {
             n = 0; /* keep the last path part only */
             continue;

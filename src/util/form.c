@@ -19,13 +19,11 @@ static int hexval(char c)
     return -1;
 }
 
-/* Decodes s[0..n) in place into out (which may be s); returns its length
- * or -1 on a bad escape. */
-static long decode(const char *s, size_t n, char *out)
+long form_unescape(const char *s, size_t n, int plus_is_space, char *out)
 {
     size_t j = 0;
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '+') {
+        if (s[i] == '+' && plus_is_space) {
             out[j++] = ' ';
         } else if (s[i] == '%') {
             if (i + 2 >= n || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0)
@@ -74,8 +72,8 @@ lr_status form_parse(const char *body, size_t len, form *out, lr_error *err)
             return lr_fail(err, LR_ETOOBIG, "more than %d form fields", FORM_FIELDS_MAX);
         }
         eq = memchr(p, '=', (size_t)(stop - p));
-        nn = decode(p, (size_t)((eq ? eq : stop) - p), p);
-        nv = eq ? decode(eq + 1, (size_t)(stop - eq - 1), eq + 1) : 0;
+        nn = form_unescape(p, (size_t)((eq ? eq : stop) - p), 1, p);
+        nv = eq ? form_unescape(eq + 1, (size_t)(stop - eq - 1), 1, eq + 1) : 0;
         if (nn <= 0 || nv < 0 || !clean(p, (size_t)nn) || (eq && !clean(eq + 1, (size_t)nv))) {
             form_free(out);
             return lr_fail(err, LR_EINVAL, "a form field is malformed (bad escape, control "

@@ -24,6 +24,11 @@ typedef struct form {
     char *store;
 } form;
 
+/* Decodes %XX escapes of s[0..n) into out (room for n + 1; may be s), and
+ * '+' as a space when plus_is_space (forms; not headers). Returns the
+ * length written (NUL-terminated), or -1 on a bad escape. */
+long form_unescape(const char *s, size_t n, int plus_is_space, char *out);
+
 /* Parses body[0..len). On LR_OK free with form_free. */
 lr_status form_parse(const char *body, size_t len, form *out, lr_error *err);
 void form_free(form *f);
