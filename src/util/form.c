@@ -80,9 +80,11 @@ lr_status form_parse(const char *body, size_t len, form *out, lr_error *err)
                                            "character or not UTF-8)");
         }
         if ((size_t)nv > FORM_VALUE_MAX) {
+            /* the message quotes the name, which lives in what form_free releases */
+            lr_fail(err, LR_ETOOBIG, "the form field '%.40s' is longer than %u bytes", p,
+                    FORM_VALUE_MAX);
             form_free(out);
-            return lr_fail(err, LR_ETOOBIG, "the form field '%.40s' is longer than %u bytes", p,
-                           FORM_VALUE_MAX);
+            return LR_ETOOBIG;
         }
         out->f[out->n].name = p;
         out->f[out->n].value = eq ? eq + 1 : stop; /* "" when there was no '=' */
