@@ -12,12 +12,12 @@
  * the body is the report of links_report_json(). The reply's language is
  * ?lang=, else Accept-Language.
  */
-#include <microhttpd.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "http/api_internal.h"
+#include "http/multipart.h"
 #include "service/links.h"
 
 void api_links_export(http_app *app, lr_store *s, http_request *rq, http_response *rs)
@@ -54,43 +54,17 @@ void api_links_export(http_app *app, lr_store *s, http_request *rq, http_respons
              "attachment; filename=\"links-%s%s%s.csv\"", c.code, kind ? "-" : "", kind ? kind : "");
 }
 
-/* The file part of a multipart/form-data body. */
-typedef struct upload {
-    lr_buf data;
-    char name[200];
-    int found, done;
-} upload;
-
-static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
-                               const char *filename, const char *content_type,
-                               const char *transfer_encoding, const char *data, uint64_t off,
-                               size_t size)
-{
-    upload *u = cls;
-    if (!filename || u->done)
-        return MHD_YES; /* other form fields; only the first file counts */
-    if (!u->found) {
-        u->found = 1;
-        snprintf(u->name, sizeof u->name, "%s", filename);
-    } else if (off == 0) {
-        u->done = 1; /* a second file begins */
-        return MHD_YES;
-    }
-    if (size && buf_append(&u->data, data, size) != LR_OK)
-        return MHD_NO;
-    return MHD_YES;
-}
-
 /* The uploaded file, from a multipart body or the raw body. Returns 0 and
  * fills an error reply when there is none. */
-static int take_upload(http_request *rq, http_response *rs, upload *u)
+static int take_upload(http_request *rq, http_response *rs, http_upload *u)
 {
     const char *ct = http_header(rq, "Content-Type");
-    struct MHD_PostProcessor *pp;
-    enum MHD_Result ok;
+    lr_error err;
+    lr_status st;
 
-    buf_init(&u->data, LINKS_CSV_MAX);
     if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0) {
+        memset(u, 0, sizeof *u);
+        buf_init(&u->data, LINKS_CSV_MAX);
         if (ct && strncasecmp(ct, "text/", 5) != 0 &&
             strncasecmp(ct, "application/octet-stream", 24) != 0) {
             http_error(rs, 415, "Content-Type '%s' is not accepted here; send the CSV as text/csv "
@@ -104,17 +78,8 @@ static int take_upload(http_request *rq, http_response *rs, upload *u)
         }
         return 1;
     }
-    pp = MHD_create_post_processor(rq->conn, 64 * 1024, on_part, u);
-    if (!pp) {
-        http_error(rs, 400, "the multipart body has no boundary");
-        return 0;
-    }
-    ok = MHD_post_process(pp, rq->body.data ? rq->body.data : "", rq->body.len);
-    MHD_destroy_post_processor(pp);
-    if (ok != MHD_YES || !u->found) {
-        http_error(rs, ok != MHD_YES && u->data.len >= LINKS_CSV_MAX ? 413 : 400,
-                   u->found ? "the multipart body cannot be read"
-                            : "the multipart body has no file part (a part with a filename)");
+    if ((st = http_multipart_read(rq, LINKS_CSV_MAX, u, &err)) != LR_OK) {
+        http_error(rs, st == LR_ETOOBIG ? 413 : 400, "%s", err.message);
         return 0;
     }
     return 1;
@@ -129,7 +94,7 @@ void api_links_import(http_app *app, lr_store *s, http_request *rq, http_respons
     links_report rep;
     lr_error err;
     lr_status st;
-    upload u = {0};
+    http_upload u;
     json_t *o;
 
     if (!api_authenticate(s, rq, rs, &c))
@@ -141,12 +106,12 @@ void api_links_import(http_app *app, lr_store *s, http_request *rq, http_respons
     }
     dry_run = dry && (strcmp(dry, "1") == 0 || strcmp(dry, "true") == 0);
     if (!take_upload(rq, rs, &u)) {
-        buf_free(&u.data);
+        http_upload_free(&u);
         return;
     }
     lr_error_clear(&err);
     st = links_import(s, c.code, u.name, buf_str(&u.data), u.data.len, dry_run, "api", &rep, &err);
-    buf_free(&u.data);
+    http_upload_free(&u);
     if (st != LR_OK && st != LR_EINVAL) {
         links_report_free(&rep);
         api_reply_failure(rs, &err);

@@ -72,8 +72,8 @@ void http_error(http_response *rs, int status, const char *fmt, ...)
 /* Routes a request: the API (api.c) or the admin UI (ui.c). */
 void api_dispatch(http_app *app, http_request *rq, http_response *rs);
 void ui_dispatch(http_app *app, http_request *rq, http_response *rs);
-/* Prints every route, "METHOD PATH ACCESS" (public, token, session), one
- * per line: what the security tests walk. */
+/* Prints every route, "METHOD PATH ACCESS [multipart]" (access: public,
+ * token, session), one per line: what the security tests walk. */
 void api_routes_print(void);
 void ui_routes_print(void);
 

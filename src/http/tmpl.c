@@ -4,6 +4,7 @@
 #include "http/tmpl.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DEPTH_MAX 16
@@ -53,7 +54,21 @@ static lr_status fail(render *r, const char *at, const char *why, const char *wh
     return lr_fail_at(r->err, LR_EINVAL, r->name, line_of(r, at), 0, "%s%s", why, what);
 }
 
-/* The value of a dotted name: innermost context first. NULL when absent. */
+/* A field of an object, or an element of an array by its number. */
+static json_t *child(json_t *v, const char *seg)
+{
+    char *end;
+    long i;
+    if (json_is_object(v))
+        return json_object_get(v, seg);
+    if (!json_is_array(v) || !*seg)
+        return NULL;
+    i = strtol(seg, &end, 10);
+    return *end || i < 0 ? NULL : json_array_get(v, (size_t)i);
+}
+
+/* The value of a dotted name ("a.b", "list.0"): innermost context first.
+ * NULL when absent. */
 static json_t *lookup(render *r, const char *name)
 {
     char head[128];
@@ -70,7 +85,7 @@ static json_t *lookup(render *r, const char *name)
             const char *next = strchr(dot + 1, '.');
             snprintf(head, sizeof head, "%.*s", next ? (int)(next - dot - 1) : (int)strlen(dot + 1),
                      dot + 1);
-            v = json_object_get(v, head);
+            v = child(v, head);
             dot = next;
         }
         return v;

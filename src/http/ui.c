@@ -24,6 +24,7 @@
 #include "http/tmpl.h"
 #include "http/webfiles.h"
 #include "service/accounts.h"
+#include "service/links.h"
 #include "util/form.h"
 #include "util/log.h"
 
@@ -213,42 +214,79 @@ static void h_css(ui_req *u)
 
 /* ---- the route table ---- */
 
-static const char *const no_fields[] = {NULL};
 static const char *const login_fields[] = {"csrf", "company", "login", "password", NULL};
 static const char *const csrf_only[] = {"csrf", NULL};
 static const char *const password_fields[] = {"csrf", "current", "new", "confirm", NULL};
 static const char *const lang_fields[] = {"csrf", "lang", "back", NULL};
 
+static const char *const none[] = {NULL};
+
 static const ui_route routes[] = {
-    {"GET", "/", UI_PUBLIC, no_fields, h_root},
-    {"GET", "/login", UI_PUBLIC, no_fields, h_login_get},
-    {"POST", "/login", UI_PUBLIC, login_fields, h_login_post},
-    {"POST", "/logout", UI_SESSION, csrf_only, h_logout},
-    {"GET", "/account", UI_SESSION, no_fields, h_account},
-    {"GET", "/settings", UI_SESSION, no_fields, ui_settings_view},
-    {"GET", "/settings/edit", UI_SESSION, no_fields, ui_settings_edit},
-    {"POST", "/settings", UI_SESSION, ui_settings_fields, ui_settings_save},
-    {"POST", "/settings/clear", UI_SESSION, ui_settings_clear_fields, ui_settings_clear},
-    {"POST", "/account/password", UI_SESSION, password_fields, h_password},
-    {"POST", "/lang", UI_PUBLIC, lang_fields, h_lang},
-    {"GET", "/static/app.css", UI_PUBLIC, no_fields, h_css},
+    {"GET", "/", UI_PUBLIC, none, none, 0, h_root},
+    {"GET", "/login", UI_PUBLIC, none, none, 0, h_login_get},
+    {"POST", "/login", UI_PUBLIC, none, login_fields, 0, h_login_post},
+    {"POST", "/logout", UI_SESSION, none, csrf_only, 0, h_logout},
+    {"GET", "/account", UI_SESSION, none, none, 0, h_account},
+    {"POST", "/account/password", UI_SESSION, none, password_fields, 0, h_password},
+    {"GET", "/settings", UI_SESSION, none, none, 0, ui_settings_view},
+    {"GET", "/settings/edit", UI_SESSION, none, none, 0, ui_settings_edit},
+    {"POST", "/settings", UI_SESSION, none, ui_settings_fields, 0, ui_settings_save},
+    {"POST", "/settings/clear", UI_SESSION, none, ui_settings_clear_fields, 0, ui_settings_clear},
+    {"GET", "/links", UI_SESSION, none, none, 0, ui_links_view},
+    {"GET", "/links/download", UI_SESSION, ui_links_download_params, none, 0, ui_links_download},
+    {"POST", "/links/upload", UI_SESSION, none, ui_links_upload_fields, 1, ui_links_upload},
+    {"POST", "/links/apply", UI_SESSION, none, ui_links_apply_fields, 0, ui_links_apply},
+    {"POST", "/lang", UI_PUBLIC, none, lang_fields, 0, h_lang},
+    {"GET", "/static/app.css", UI_PUBLIC, none, none, 0, h_css},
 };
 
 void ui_routes_print(void)
 {
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
-        printf("%s %s %s\n", routes[i].method, routes[i].path,
-               routes[i].access == UI_SESSION ? "session" : "public");
+        printf("%s %s %s%s\n", routes[i].method, routes[i].path,
+               routes[i].access == UI_SESSION ? "session" : "public",
+               routes[i].multipart ? " multipart" : "");
 }
 
-static enum MHD_Result count_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-                                 const char *value)
+typedef struct param_check {
+    const char *const *allowed;
+    const char *bad;
+} param_check;
+
+static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
 {
+    param_check *pc = cls;
     (void)kind;
-    (void)key;
     (void)value;
-    ++*(int *)cls;
-    return MHD_YES;
+    for (const char *const *a = pc->allowed; *a; a++)
+        if (strcmp(*a, key) == 0)
+            return MHD_YES;
+    pc->bad = key;
+    return MHD_NO;
+}
+
+/* The POST's fields into u->f: a urlencoded form, or the text parts of a
+ * multipart one (its file into u->up). Returns 0 with an error page. */
+static int read_post(ui_req *u, const ui_route *r)
+{
+    lr_error err;
+    if (r->multipart) {
+        u->up_st = http_multipart_read(u->rq, LINKS_CSV_MAX, &u->up, &err);
+        if (u->up_st != LR_OK && u->up_st != LR_ENOTFOUND) {
+            ui_error_page(u, u->up_st == LR_ETOOBIG ? 413 : 400,
+                          u->up_st == LR_ETOOBIG ? "links.too_big" : "error.csrf");
+            return 0;
+        }
+        u->f = u->up.fields; /* moved: freed with u->f */
+        memset(&u->up.fields, 0, sizeof u->up.fields);
+        return 1;
+    }
+    if (form_parse(buf_str(&u->rq->body), u->rq->body.len, &u->f, &err) != LR_OK) {
+        ui_error_page(u, err.code == LR_ETOOBIG ? 413 : 400, "error.csrf");
+        return 0;
+    }
+    return 1;
 }
 
 /* The language of the page: the user's choice, then the cookie, then the
@@ -275,8 +313,8 @@ void ui_dispatch(http_app *app, http_request *rq, http_response *rs)
 {
     ui_req u;
     const ui_route *r = NULL;
-    int path_known = 0, nargs = 0;
-    lr_error err;
+    int path_known = 0;
+    param_check pc = {NULL, NULL};
 
     memset(&u, 0, sizeof u);
     u.app = app;
@@ -286,8 +324,10 @@ void ui_dispatch(http_app *app, http_request *rq, http_response *rs)
         if (strcmp(routes[i].path, rq->path) != 0)
             continue;
         path_known = 1;
-        if (strcmp(routes[i].method, rq->method) == 0)
+        if (strcmp(routes[i].method, rq->method) == 0) {
             r = &routes[i];
+            pc.allowed = r->params;
+        }
     }
     u.s = store_pool_take(app->pool);
     u.token = http_cookie(rq, COOKIE_SESSION);
@@ -306,31 +346,33 @@ void ui_dispatch(http_app *app, http_request *rq, http_response *rs)
                 http_set_cookie(app, rs, COOKIE_PRE, u.pre, 3600);
         }
     }
-    MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, count_arg, &nargs);
+    if (r)
+        MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, check_param, &pc);
     if (!r) {
         if (path_known)
             ui_error_page(&u, 405, "error.not_found");
         else
             ui_error_page(&u, 404, "error.not_found");
-    } else if (nargs > 0) {
-        /* no page takes a query yet; a company named here is never honoured */
+    } else if (pc.bad) {
+        /* an undeclared parameter: a company named here is never honoured */
         ui_error_page(&u, 400, "error.not_found");
     } else if (r->access == UI_SESSION && !u.has_session) {
         if (strcmp(r->method, "GET") == 0)
             ui_redirect(&u, "/login");
         else
             ui_error_page(&u, 403, "error.csrf");
-    } else if (strcmp(r->method, "POST") == 0 &&
-               form_parse(buf_str(&rq->body), rq->body.len, &u.f, &err) != LR_OK) {
-        ui_error_page(&u, err.code == LR_ETOOBIG ? 413 : 400, "error.csrf");
-    } else if (strcmp(r->method, "POST") == 0 && form_undeclared(&u.f, r->fields)) {
+    } else if (strcmp(r->method, "POST") != 0) {
+        r->fn(&u);
+    } else if (!read_post(&u, r)) {
+        /* the error page is drawn */
+    } else if (form_undeclared(&u.f, r->fields)) {
         ui_error_page(&u, 400, "error.csrf");
-    } else if (strcmp(r->method, "POST") == 0 &&
-               !token_equal(form_get(&u.f, "csrf"), u.has_session ? u.se.csrf : u.pre)) {
+    } else if (!token_equal(form_get(&u.f, "csrf"), u.has_session ? u.se.csrf : u.pre)) {
         ui_error_page(&u, 403, "error.csrf");
     } else {
         r->fn(&u);
     }
     form_free(&u.f);
+    http_upload_free(&u.up);
     store_pool_give(app->pool, u.s);
 }

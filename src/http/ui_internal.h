@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "http/multipart.h"
 #include "http/server.h"
 #include "service/accounts.h"
 #include "util/form.h"
@@ -29,7 +30,9 @@ typedef struct ui_req {
     const char *token;
     char pre[ACCOUNT_TOKEN_LEN + 1];
     lr_lang lang;
-    form f;
+    form f;           /* the POST's fields */
+    http_upload up;   /* a multipart POST's file */
+    lr_status up_st;  /* how reading it went (LR_ENOTFOUND: no file chosen) */
 } ui_req;
 
 typedef void (*ui_handler)(ui_req *u);
@@ -38,7 +41,9 @@ typedef struct ui_route {
     const char *method;
     const char *path;
     ui_access access;
+    const char *const *params; /* query parameters, NULL-terminated */
     const char *const *fields; /* form fields (POST), NULL-terminated */
+    int multipart;             /* the POST carries a file */
     ui_handler fn;
 } ui_route;
 
@@ -57,5 +62,14 @@ void ui_settings_view(ui_req *u);
 void ui_settings_edit(ui_req *u);
 void ui_settings_save(ui_req *u);
 void ui_settings_clear(ui_req *u);
+
+/* ui_links.c: 連携設定 */
+extern const char *const ui_links_download_params[];
+extern const char *const ui_links_upload_fields[];
+extern const char *const ui_links_apply_fields[];
+void ui_links_view(ui_req *u);
+void ui_links_download(ui_req *u);
+void ui_links_upload(ui_req *u);
+void ui_links_apply(ui_req *u);
 
 #endif

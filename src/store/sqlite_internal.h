@@ -87,5 +87,11 @@ lr_status sq_login_failure_add(lr_store *base, const char *key, int64_t at, lr_e
 lr_status sq_login_failures_since(lr_store *base, const char *key, int64_t since, int64_t *n,
                                   lr_error *err);
 lr_status sq_login_failures_clear(lr_store *base, const char *key, lr_error *err);
+lr_status sq_upload_put(lr_store *base, const char *id, int64_t company_id, int64_t user_id,
+                        const char *name, const char *data, size_t len, int64_t now,
+                        int64_t before, lr_error *err);
+lr_status sq_upload_get(lr_store *base, const char *id, int64_t company_id, int64_t user_id,
+                        int64_t since, lr_buf *data, char *name, size_t namesz, lr_error *err);
+lr_status sq_upload_delete(lr_store *base, const char *id, lr_error *err);
 
 #endif

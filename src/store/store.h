@@ -21,6 +21,7 @@
 #include "core/day.h"
 #include "core/event.h"
 #include "core/punch.h"
+#include "util/buf.h"
 #include "util/status.h"
 
 typedef struct lr_company {
@@ -246,6 +247,17 @@ typedef struct lr_store_ops {
     lr_status (*login_failures_since)(lr_store *s, const char *key, int64_t since, int64_t *n,
                                       lr_error *err);
     lr_status (*login_failures_clear)(lr_store *s, const char *key, lr_error *err);
+    /* A file held between a check and its application (link CSV uploads);
+     * putting one drops those older than `before`. */
+    lr_status (*upload_put)(lr_store *s, const char *id, int64_t company_id, int64_t user_id,
+                            const char *name, const char *data, size_t len, int64_t now,
+                            int64_t before, lr_error *err);
+    /* The upload id of that company and user made at or after since;
+     * LR_ENOTFOUND otherwise. */
+    lr_status (*upload_get)(lr_store *s, const char *id, int64_t company_id, int64_t user_id,
+                            int64_t since, lr_buf *data, char *name, size_t namesz,
+                            lr_error *err);
+    lr_status (*upload_delete)(lr_store *s, const char *id, lr_error *err);
 
     /* The versions a source's events carry (agent versions), newest last. */
     lr_status (*event_versions)(lr_store *s, int64_t company_id, const char *source,
@@ -383,6 +395,9 @@ void store_pool_close(lr_store_pool *p);
 #define store_login_failure_add(s, ...) ((s)->ops->login_failure_add((s), __VA_ARGS__))
 #define store_login_failures_since(s, ...) ((s)->ops->login_failures_since((s), __VA_ARGS__))
 #define store_login_failures_clear(s, ...) ((s)->ops->login_failures_clear((s), __VA_ARGS__))
+#define store_upload_put(s, ...) ((s)->ops->upload_put((s), __VA_ARGS__))
+#define store_upload_get(s, ...) ((s)->ops->upload_get((s), __VA_ARGS__))
+#define store_upload_delete(s, ...) ((s)->ops->upload_delete((s), __VA_ARGS__))
 #define store_event_versions(s, ...) ((s)->ops->event_versions((s), __VA_ARGS__))
 #define store_division_upsert(s, ...) ((s)->ops->division_upsert((s), __VA_ARGS__))
 #define store_division_get(s, ...) ((s)->ops->division_get((s), __VA_ARGS__))

@@ -20,6 +20,10 @@ enum {
     A_FAILURE_ADD,
     A_FAILURES_SINCE,
     A_FAILURES_CLEAR,
+    A_UPLOAD_EXPIRE,
+    A_UPLOAD_PUT,
+    A_UPLOAD_GET,
+    A_UPLOAD_DELETE,
     A_END
 };
 _Static_assert(A_END <= SQ_SLOTS, "too many account statements for their slots");
@@ -47,6 +51,14 @@ static const char *const sql_text[A_END - SQ_ACCOUNTS_BASE] = {
     [A_FAILURES_SINCE - SQ_ACCOUNTS_BASE] =
         "SELECT count(*) FROM login_failures WHERE key = ?1 AND at >= ?2",
     [A_FAILURES_CLEAR - SQ_ACCOUNTS_BASE] = "DELETE FROM login_failures WHERE key = ?1",
+    [A_UPLOAD_EXPIRE - SQ_ACCOUNTS_BASE] = "DELETE FROM link_uploads WHERE created_at < ?1",
+    [A_UPLOAD_PUT - SQ_ACCOUNTS_BASE] =
+        "INSERT INTO link_uploads (id, company_id, user_id, file_name, data, created_at) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, ?6)",
+    [A_UPLOAD_GET - SQ_ACCOUNTS_BASE] =
+        "SELECT file_name, data FROM link_uploads WHERE id = ?1 AND company_id = ?2 AND user_id "
+        "= ?3 AND created_at >= ?4",
+    [A_UPLOAD_DELETE - SQ_ACCOUNTS_BASE] = "DELETE FROM link_uploads WHERE id = ?1",
 };
 
 static sqlite3_stmt *stmt(sqlite_store *s, int slot, lr_error *err)
@@ -216,4 +228,60 @@ lr_status sq_login_failures_since(lr_store *base, const char *key, int64_t since
     *n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? LR_OK : sq_db_fail(s, err, "counting failed sign-ins");
+}
+
+lr_status sq_upload_put(lr_store *base, const char *id, int64_t company_id, int64_t user_id,
+                        const char *name, const char *data, size_t len, int64_t now,
+                        int64_t before, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, A_UPLOAD_EXPIRE, err);
+    lr_status r;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, before);
+    if ((r = sq_run(s, st, err, "dropping old uploads")) != LR_OK)
+        return r;
+    if (!(st = stmt(s, A_UPLOAD_PUT, err)))
+        return LR_ESTORE;
+    sq_bind_text(st, 1, id);
+    sqlite3_bind_int64(st, 2, company_id);
+    sqlite3_bind_int64(st, 3, user_id);
+    sq_bind_text(st, 4, name);
+    sqlite3_bind_blob64(st, 5, data, (sqlite3_uint64)len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, now);
+    return sq_run(s, st, err, "keeping an upload");
+}
+
+lr_status sq_upload_get(lr_store *base, const char *id, int64_t company_id, int64_t user_id,
+                        int64_t since, lr_buf *data, char *name, size_t namesz, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, A_UPLOAD_GET, err);
+    lr_status r = LR_OK;
+    int rc;
+    if (!st)
+        return LR_ESTORE;
+    sq_bind_text(st, 1, id);
+    sqlite3_bind_int64(st, 2, company_id);
+    sqlite3_bind_int64(st, 3, user_id);
+    sqlite3_bind_int64(st, 4, since);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        sq_copy_col(st, 0, name, namesz);
+        if (buf_append(data, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1)) !=
+            LR_OK)
+            r = lr_fail(err, LR_ETOOBIG, "the upload is larger than its buffer");
+    } else if (rc == SQLITE_DONE) {
+        r = lr_fail(err, LR_ENOTFOUND, "no such upload (or older than an hour)");
+    } else {
+        r = sq_db_fail(s, err, "reading an upload");
+    }
+    sqlite3_reset(st);
+    return r;
+}
+
+lr_status sq_upload_delete(lr_store *base, const char *id, lr_error *err)
+{
+    return run_text(base, A_UPLOAD_DELETE, 0, id, err, "dropping an upload");
 }

@@ -96,8 +96,27 @@ lr_status form_parse(const char *body, size_t len, form *out, lr_error *err)
     return LR_OK;
 }
 
+lr_status form_add(form *f, const char *name, const char *value)
+{
+    size_t nn = strlen(name), nv = strlen(value);
+    char *block;
+    if (f->n == FORM_FIELDS_MAX || nv > FORM_VALUE_MAX)
+        return LR_ETOOBIG;
+    if (!(block = malloc(nn + nv + 2)))
+        return LR_ENOMEM;
+    memcpy(block, name, nn + 1);
+    memcpy(block + nn + 1, value, nv + 1);
+    f->owned[f->n] = block;
+    f->f[f->n].name = block;
+    f->f[f->n].value = block + nn + 1;
+    f->n++;
+    return LR_OK;
+}
+
 void form_free(form *f)
 {
+    for (size_t i = 0; i < f->n; i++)
+        free(f->owned[i]);
     free(f->store);
     memset(f, 0, sizeof *f);
 }

@@ -21,7 +21,8 @@ typedef struct form_field {
 typedef struct form {
     form_field f[FORM_FIELDS_MAX];
     size_t n;
-    char *store;
+    char *store;                    /* the parsed body the fields point into */
+    char *owned[FORM_FIELDS_MAX];   /* fields added one by one (form_add) */
 } form;
 
 /* Decodes %XX escapes of s[0..n) into out (room for n + 1; may be s), and
@@ -32,6 +33,9 @@ long form_unescape(const char *s, size_t n, int plus_is_space, char *out);
 /* Parses body[0..len). On LR_OK free with form_free. */
 lr_status form_parse(const char *body, size_t len, form *out, lr_error *err);
 void form_free(form *f);
+
+/* Adds a field (copied); a form to fill this way starts zeroed. */
+lr_status form_add(form *f, const char *name, const char *value);
 
 /* The value of the first field called name, or NULL. */
 const char *form_get(const form *f, const char *name);

@@ -36,8 +36,19 @@ expect_eq "each session has its own CSRF token" "43 43 different" \
 expect_eq "the route table lists the API and the UI" "yes" \
     "$(grep -q '^POST /api/v1/ingest token$' "$T/routes" && grep -q '^GET /account session$' "$T/routes" && echo yes)"
 BAD_JAR="$T/bad.jar"
+: > "$T/empty.csv"
 printf '127.0.0.1\tFALSE\t/\tFALSE\t0\tlr_session\t%s\n' "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" > "$BAD_JAR"
-while read -r method path access; do
+# post JAR PATH FIELD=VALUE...: a form post the way the route takes it
+post() {
+    local jar=$1 path=$2; shift 2
+    local args=()
+    for kv in "$@"; do
+        if [ "$kind" = multipart ]; then args+=(-F "$kv"); else args+=(--data-urlencode "$kv"); fi
+    done
+    [ $# -eq 0 ] && { [ "$kind" = multipart ] && args+=(-F "file=@$T/empty.csv") || args+=(--data ''); }
+    curl -sS -o /dev/null -w '%{http_code}' ${jar:+-b "$jar"} -X POST "${args[@]}" "$URL$path"
+}
+while read -r method path access kind; do
     case "$access" in
     session)
         if [ "$method" = GET ]; then
@@ -47,15 +58,13 @@ while read -r method path access; do
             expect_eq "$method $path naming another company is refused" 400 \
                 "$(code -b "$T/a.jar" "$URL$path?company=BBB")"
         else
-            expect_eq "$method $path without a session: 403" 403 "$(code -X POST "$URL$path" -d "csrf=$CSRF_A")"
-            expect_eq "$method $path with a wrong session: 403" 403 \
-                "$(code -b "$BAD_JAR" -X POST "$URL$path" -d "csrf=$CSRF_A")"
-            expect_eq "$method $path without the CSRF token: 403" 403 \
-                "$(code -b "$T/a.jar" -X POST "$URL$path" --data '')"
+            expect_eq "$method $path without a session: 403" 403 "$(post "" "$path" "csrf=$CSRF_A")"
+            expect_eq "$method $path with a wrong session: 403" 403 "$(post "$BAD_JAR" "$path" "csrf=$CSRF_A")"
+            expect_eq "$method $path without the CSRF token: 403" 403 "$(post "$T/a.jar" "$path")"
             expect_eq "$method $path with a field it does not declare: 400" 400 \
-                "$(code -b "$T/a.jar" -X POST "$URL$path" -d "csrf=$CSRF_A" -d company=BBB)"
+                "$(post "$T/a.jar" "$path" "csrf=$CSRF_A" "company=BBB")"
             expect_eq "$method $path with company B's token in A's session: 403" 403 \
-                "$(code -b "$T/a.jar" -X POST "$URL$path" -d "csrf=$CSRF_B")"
+                "$(post "$T/a.jar" "$path" "csrf=$CSRF_B")"
         fi ;;
     token)
         expect_eq "$method $path without a token: 401" 401 "$(code -X "$method" "$URL$path")"

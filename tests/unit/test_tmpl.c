@@ -89,6 +89,12 @@ static void sections(void **state)
                             &err),
                      LR_OK);
     assert_string_equal(out, "in");
+    /* an element by its number: "is there a first row?" */
+    assert_int_equal(render("{{#rows.0}}has{{/rows.0}}{{^e.0}}empty{{/e.0}}{{rows.1.code}}",
+                            "{\"rows\":[{\"code\":\"a\"},{\"code\":\"b\"}],\"e\":[]}", out,
+                            sizeof out, &err),
+                     LR_OK);
+    assert_string_equal(out, "hasemptyb");
 }
 
 static void catalogue_texts(void **state)
