@@ -236,6 +236,8 @@ static const ui_route routes[] = {
     {"GET", "/links/download", UI_SESSION, ui_links_download_params, none, 0, ui_links_download},
     {"POST", "/links/upload", UI_SESSION, none, ui_links_upload_fields, 1, ui_links_upload},
     {"POST", "/links/apply", UI_SESSION, none, ui_links_apply_fields, 0, ui_links_apply},
+    {"GET", "/users", UI_SESSION, none, none, 0, ui_users_view},
+    {"POST", "/users/sync", UI_SESSION, none, ui_users_sync_fields, 0, ui_users_sync},
     {"POST", "/lang", UI_PUBLIC, none, lang_fields, 0, h_lang},
     {"GET", "/static/app.css", UI_PUBLIC, none, none, 0, h_css},
 };

@@ -72,4 +72,9 @@ void ui_links_download(ui_req *u);
 void ui_links_upload(ui_req *u);
 void ui_links_apply(ui_req *u);
 
+/* ui_users.c: ユーザー設定 */
+extern const char *const ui_users_sync_fields[];
+void ui_users_view(ui_req *u);
+void ui_users_sync(ui_req *u);
+
 #endif

@@ -1,0 +1,142 @@
+/*
+ * ui_users — ユーザー設定 (employees): every employee with their PC user
+ * name per integration, the ones KING OF TIME deleted shown apart, and
+ * [勤革時連携] → [連携実行], which runs the employee sync now (the same
+ * kot_sync_company as `loginrec kot sync` and the hourly job) and shows its
+ * counts, or why it failed.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "http/i18n.h"
+#include "http/ui_internal.h"
+#include "service/dispatch.h"
+#include "service/kot_settings.h"
+#include "service/kot_sync.h"
+#include "util/log.h"
+#include "util/timefmt.h"
+#include "util/tz.h"
+#include "util/vec.h"
+
+const char *const ui_users_sync_fields[] = {"csrf", NULL};
+
+typedef struct lists {
+    json_t *active, *deleted;
+    lr_division *divs;
+    size_t ndivs, capdivs;
+    lr_link *links;
+    size_t nlinks, caplinks;
+} lists;
+
+static int keep_division(void *ctx, const lr_division *d)
+{
+    lists *l = ctx;
+    if (!vec_room((void **)&l->divs, &l->capdivs, l->ndivs, sizeof *l->divs))
+        return 1;
+    l->divs[l->ndivs++] = *d;
+    return 0;
+}
+
+static int keep_link(void *ctx, const lr_link *k)
+{
+    lists *l = ctx;
+    if (!vec_room((void **)&l->links, &l->caplinks, l->nlinks, sizeof *l->links))
+        return 1;
+    l->links[l->nlinks++] = *k;
+    return 0;
+}
+
+static const char *account_of(const lists *l, int64_t employee, link_kind kind)
+{
+    for (size_t i = 0; i < l->nlinks; i++)
+        if (l->links[i].employee_id == employee && l->links[i].kind == kind)
+            return l->links[i].account;
+    return "";
+}
+
+static int add_employee(void *ctx, const lr_employee *e)
+{
+    lists *l = ctx;
+    const char *div = "";
+    char name[300];
+    for (size_t i = 0; i < l->ndivs; i++)
+        if (l->divs[i].id == e->division_id)
+            div = l->divs[i].name;
+    snprintf(name, sizeof name, "%s %s", e->last_name, e->first_name);
+    json_array_append_new(e->deleted ? l->deleted : l->active,
+                          json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "code", e->code, "name",
+                                    name, "division", div, "lanscope",
+                                    account_of(l, e->id, LINK_LANSCOPE), "malion",
+                                    account_of(l, e->id, LINK_MALION), "smarton",
+                                    account_of(l, e->id, LINK_SMARTON)));
+    return 0;
+}
+
+static void page(ui_req *u, int status, const char *sync_ok, const char *sync_error)
+{
+    lists l = {json_array(), json_array(), NULL, 0, 0, NULL, 0, 0};
+    lr_company c;
+    lr_error err;
+    json_t *d;
+    lr_status st = store_company_get(u->s, u->se.company_code, &c, &err);
+    if (st == LR_OK)
+        st = store_divisions_list(u->s, c.id, keep_division, &l, &err);
+    if (st == LR_OK)
+        st = store_links_list(u->s, c.id, keep_link, &l, &err);
+    if (st == LR_OK)
+        st = store_employees_list(u->s, c.id, add_employee, &l, &err);
+    free(l.divs);
+    free(l.links);
+    if (st != LR_OK) {
+        json_decref(l.active);
+        json_decref(l.deleted);
+        log_error("employees of %s: %s", u->se.company_code, err.message);
+        ui_error_page(u, 500, "error.title");
+        return;
+    }
+    d = json_pack("{s:b, s:I, s:I, s:o, s:o, s:b}", "nav_users", 1, "active_count",
+                  (json_int_t)json_array_size(l.active), "deleted_count",
+                  (json_int_t)json_array_size(l.deleted), "active", l.active, "deleted", l.deleted,
+                  "has_token", kot_settings_configured(u->s, &c));
+    if (c.kot_synced_at) {
+        char iso[32];
+        tf_format_iso(c.kot_synced_at, tz_offset_at(c.tz, c.kot_synced_at), iso);
+        json_object_set_new(d, "last_sync", json_string(iso));
+        json_object_set_new(d, "last_result", json_string(c.kot_sync_result));
+    }
+    if (sync_ok)
+        json_object_set_new(d, "sync_ok", json_string(sync_ok));
+    if (sync_error)
+        json_object_set_new(d, "sync_error", json_string(sync_error));
+    ui_render(u, status, "users", "page.users", d);
+}
+
+void ui_users_view(ui_req *u)
+{
+    page(u, 200, NULL, NULL);
+}
+
+void ui_users_sync(ui_req *u)
+{
+    kot_sync_stats st;
+    dispatch_cfg cfg;
+    lr_error err;
+    char actor[80], counts[300];
+
+    if (!u->app->secrets) {
+        page(u, 503, NULL, "no secrets key");
+        return;
+    }
+    dispatch_cfg_default(&cfg);
+    snprintf(actor, sizeof actor, "ui:%s", u->se.login);
+    if (kot_sync_company(u->s, u->se.company_code, u->app->secrets, cfg.timeout_ms, actor, &st,
+                         &err) != LR_OK) {
+        log_warn("kot sync of %s from the admin UI: %s", u->se.company_code, err.message);
+        page(u, err.code == LR_ENOTFOUND ? 409 : 502, NULL, err.message);
+        return;
+    }
+    snprintf(counts, sizeof counts, "%s: %zu / %zu / %zu / %zu / %zu",
+             i18n_text(u->lang, "users.sync_counts"), st.added, st.updated, st.deleted,
+             st.restored, st.unchanged);
+    page(u, 200, counts, NULL);
+}

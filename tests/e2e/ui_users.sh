@@ -1,0 +1,57 @@
+#!/bin/bash
+# End to end: ユーザー設定 over real HTTP against the KING OF TIME
+# simulator: an honest empty list, [連携実行] bringing the employees in
+# with its counts, links shown per integration, employees deleted in KoT
+# shown apart, and a sync without a token or in KoT's busy hours told in
+# words.
+. "$(dirname "$0")/lib.sh"
+SIMTOKEN=ui-users-token
+start_sim "$SIMTOKEN"
+
+"$LR" init >/dev/null
+"$LR" company add ACM "Acme" >/dev/null
+echo 'correct horse battery' | "$LR" user add ACM admin --password-stdin >/dev/null
+start_server --no-kot --malion-interval 0
+pre=$(curl -sS -c "$T/jar" "$URL/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+curl -sS -b "$T/jar" -c "$T/jar" -o /dev/null "$URL/login" --data-urlencode "csrf=$pre" \
+    -d company=ACM -d login=admin --data-urlencode 'password=correct horse battery'
+page() { curl -sS -b "$T/jar" "$URL/users"; }
+CSRF=$(page | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+sync() { curl -sS -b "$T/jar" -o "$T/sync.html" -w '%{http_code}' "$URL/users/sync" -d "csrf=$CSRF"; }
+
+p=$(page)
+expect_eq "an honest empty state, and no token yet" "1 1 1" \
+    "$(grep -c '従業員がいません' <<<"$p") $(grep -c '勤革時のアクセストークンが未設定です' <<<"$p") $(grep -c 'class="primary" disabled' <<<"$p")"
+expect_eq "a sync without a token is refused in words" "409 1" \
+    "$(sync) $(grep -c 'no KING OF TIME token' "$T/sync.html")"
+
+sim PUT /_sim/divisions '[{"code":"HQ","name":"本社"},{"code":"DEV","name":"開発"}]' >/dev/null
+sim PUT /_sim/employees '[
+ {"key":"k1","code":"1001","lastName":"勤怠","firstName":"太郎","divisionCode":"HQ","divisionName":"本社"},
+ {"key":"k2","code":"1002","lastName":"勤怠","firstName":"花子","divisionCode":"HQ","divisionName":"本社"},
+ {"key":"k3","code":"1003","lastName":"山田","firstName":"一郎","divisionCode":"DEV","divisionName":"開発"}]' >/dev/null
+echo "$SIMTOKEN" | "$LR" kot set ACM --base-url "$SIM" --token - >/dev/null
+expect_eq "[連携実行] brings the employees in, with its counts" "200 1" \
+    "$(sync) $(grep -c '連携しました。 追加・更新・削除・復帰・変更なし: 3 / 0 / 0 / 0 / 0' "$T/sync.html")"
+"$LR" link set ACM --kind lanscope 1003 yamada >/dev/null
+"$LR" link set ACM --kind malion 1003 'CORP\yamada' >/dev/null
+p=$(page)
+expect_eq "each employee with division and PC user names" "<tr><td>1003</td><td>山田 一郎</td><td>開発</td><td>yamada</td><td>yamada</td><td></td></tr>" \
+    "$(grep -o '<tr><td>1003</td>[^\n]*</tr>' <<<"$p")"
+expect_eq "three employees, none deleted" "1 0" \
+    "$(grep -c '在籍中の従業員 (3 人)' <<<"$p") $(grep -c '削除済みの従業員' <<<"$p" || true)"
+
+sim PUT /_sim/employees '[
+ {"key":"k1","code":"1001","lastName":"勤怠","firstName":"太郎","divisionCode":"HQ","divisionName":"本社"},
+ {"key":"k2","code":"1002","lastName":"勤怠","firstName":"花子","divisionCode":"HQ","divisionName":"本社"}]' >/dev/null
+expect_eq "an employee gone from KoT is deleted" "200 1" \
+    "$(sync) $(grep -c ': 0 / 0 / 1 / 0 / 2' "$T/sync.html")"
+p=$(page)
+expect_eq "and shown apart, links kept" "1 1" \
+    "$(grep -c '削除済みの従業員 (1 人)' <<<"$p") $(sed -n '/class="deleted"/,/<\/table>/p' <<<"$p" | grep -c '<td>1003</td><td>山田 一郎</td><td>開発</td><td>yamada</td>')"
+expect_eq "the last sync is shown" 1 "$(grep -c '前回の連携: 20' <<<"$p")"
+
+sim POST /_sim/busy '{"busy":true}' >/dev/null
+expect_eq "KoT's busy hours: the sync fails in words" "502 1" \
+    "$(sync) $(grep -c '連携できませんでした。' "$T/sync.html")"
+finish
