@@ -170,21 +170,6 @@ static const route routes[] = {
     {"POST", "/api/v1/links/import", "token", import_params, api_links_import},
 };
 
-typedef struct param_check {
-    const char *const *allowed;
-    const char *bad;
-} param_check;
-
-static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
-{
-    param_check *pc = cls;
-    for (const char *const *a = pc->allowed; *a; a++)
-        if (strcmp(*a, key) == 0)
-            return MHD_YES;
-    pc->bad = key;
-    return MHD_NO;
-}
 
 void api_routes_print(void)
 {
@@ -197,16 +182,15 @@ void api_dispatch(http_app *app, http_request *rq, http_response *rs)
     int path_known = 0;
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         const route *r = &routes[i];
-        param_check pc = {r->params, NULL};
+        const char *bad;
         lr_store *s;
         if (strcmp(r->path, rq->path) != 0)
             continue;
         path_known = 1;
         if (strcmp(r->method, rq->method) != 0)
             continue;
-        MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, check_param, &pc);
-        if (pc.bad) {
-            http_error(rs, 400, "unknown query parameter '%s'", pc.bad);
+        if ((bad = http_undeclared_query(rq, r->params))) {
+            http_error(rs, 400, "unknown query parameter '%s'", bad);
             return;
         }
         s = store_pool_take(app->pool);

@@ -35,6 +35,31 @@ const char *http_query(const http_request *rq, const char *name)
     return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+typedef struct param_check {
+    const char *const *allowed;
+    const char *bad;
+} param_check;
+
+static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    param_check *pc = cls;
+    (void)kind;
+    (void)value;
+    for (const char *const *a = pc->allowed; *a; a++)
+        if (strcmp(*a, key) == 0)
+            return MHD_YES;
+    pc->bad = key;
+    return MHD_NO;
+}
+
+const char *http_undeclared_query(const http_request *rq, const char *const *allowed)
+{
+    param_check pc = {allowed, NULL};
+    MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, check_param, &pc);
+    return pc.bad;
+}
+
 const char *http_cookie(const http_request *rq, const char *name)
 {
     return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);

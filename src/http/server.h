@@ -56,6 +56,10 @@ typedef void (*http_handler)(http_app *app, http_request *rq, http_response *rs)
 const char *http_header(const http_request *rq, const char *name);
 const char *http_query(const http_request *rq, const char *name);
 
+/* The first query parameter not in allowed (NULL-terminated), or NULL:
+ * every route refuses what it does not declare. */
+const char *http_undeclared_query(const http_request *rq, const char *const *allowed);
+
 /* A cookie's value, or NULL. Valid during the request. */
 const char *http_cookie(const http_request *rq, const char *name);
 /* The client's address as text ("127.0.0.1", "::1"). */

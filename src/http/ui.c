@@ -250,23 +250,6 @@ void ui_routes_print(void)
                routes[i].multipart ? " multipart" : "");
 }
 
-typedef struct param_check {
-    const char *const *allowed;
-    const char *bad;
-} param_check;
-
-static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
-{
-    param_check *pc = cls;
-    (void)kind;
-    (void)value;
-    for (const char *const *a = pc->allowed; *a; a++)
-        if (strcmp(*a, key) == 0)
-            return MHD_YES;
-    pc->bad = key;
-    return MHD_NO;
-}
 
 /* The POST's fields into u->f: a urlencoded form, or the text parts of a
  * multipart one (its file into u->up). Returns 0 with an error page. */
@@ -316,7 +299,6 @@ void ui_dispatch(http_app *app, http_request *rq, http_response *rs)
     ui_req u;
     const ui_route *r = NULL;
     int path_known = 0;
-    param_check pc = {NULL, NULL};
 
     memset(&u, 0, sizeof u);
     u.app = app;
@@ -326,10 +308,8 @@ void ui_dispatch(http_app *app, http_request *rq, http_response *rs)
         if (strcmp(routes[i].path, rq->path) != 0)
             continue;
         path_known = 1;
-        if (strcmp(routes[i].method, rq->method) == 0) {
+        if (strcmp(routes[i].method, rq->method) == 0)
             r = &routes[i];
-            pc.allowed = r->params;
-        }
     }
     u.s = store_pool_take(app->pool);
     u.token = http_cookie(rq, COOKIE_SESSION);
@@ -348,14 +328,12 @@ void ui_dispatch(http_app *app, http_request *rq, http_response *rs)
                 http_set_cookie(app, rs, COOKIE_PRE, u.pre, 3600);
         }
     }
-    if (r)
-        MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, check_param, &pc);
     if (!r) {
         if (path_known)
             ui_error_page(&u, 405, "error.not_found");
         else
             ui_error_page(&u, 404, "error.not_found");
-    } else if (pc.bad) {
+    } else if (http_undeclared_query(rq, r->params)) {
         /* an undeclared parameter: a company named here is never honoured */
         ui_error_page(&u, 400, "error.not_found");
     } else if (r->access == UI_SESSION && !u.has_session) {
