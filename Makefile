@@ -3,11 +3,13 @@
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 30
 LISTEN     ?= 127.0.0.1:8080
 DB         ?= var/loginrec.db
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all deps build run check test asan bench clean
+.PHONY: all deps build run check test asan fuzz bench clean
 
 all: build
 
@@ -33,8 +35,14 @@ asan: deps
 check: test asan
 	@echo "check: all tests passed (release build + ASan/UBSan unit tests)"
 
+# libFuzzer targets (tests/fuzz) built with clang, each run FUZZ_SECONDS.
+fuzz: deps
+	@cmake -S . -B $(FUZZ_BUILD) $(CMAKE_GEN) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLR_FUZZ=ON >/dev/null
+	@cmake --build $(FUZZ_BUILD) --target fuzz_targets
+	@sh scripts/fuzz.sh "$(FUZZ_BUILD)" "$(FUZZ_SECONDS)"
+
 bench: build
 	@sh bench/run.sh "$(BUILD)"
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
