@@ -6,7 +6,8 @@ set -eu
 PKGS="build-essential cmake ninja-build pkg-config
 libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev
 libjansson-dev libsodium-dev libcmocka-dev
-sqlite3 curl python3 tzdata tinyproxy-bin"
+sqlite3 curl python3 tzdata tinyproxy-bin
+clang libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do
