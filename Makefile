@@ -5,6 +5,7 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 30
+CHECK_FUZZ_SECONDS ?= 10
 LISTEN     ?= 127.0.0.1:8080
 DB         ?= var/loginrec.db
 CMAKE_GEN  := -G Ninja
@@ -33,7 +34,8 @@ asan: deps
 		ctest --output-on-failure -L unit
 
 check: test asan
-	@echo "check: all tests passed (release build + ASan/UBSan unit tests)"
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
+	@echo "check: all tests passed (release build + ASan/UBSan unit tests + $(CHECK_FUZZ_SECONDS)s of each fuzz target)"
 
 # libFuzzer targets (tests/fuzz) built with clang, each run FUZZ_SECONDS.
 fuzz: deps
