@@ -93,8 +93,12 @@ static void ingest_csv(http_app *app, lr_store *s, const lr_company *c, http_req
                         &err) != LR_OK) {
         log_warn("ingest %s: %s refused: %s (line %ld, column %ld)", c->code, name, err.message,
                  err.line, err.column);
-        /* a problem in the file is final (422): sending it again will not help */
-        api_reply_failure_as(rs, err.code == LR_EINVAL ? 422 : api_status_of(err.code), &err);
+        /* a problem in the file (a bad value, a field or row past the CSV
+         * limits) is final (422): sending it again will not help */
+        api_reply_failure_as(rs,
+                             err.code == LR_EINVAL || err.code == LR_ETOOBIG ? 422
+                                                                             : api_status_of(err.code),
+                             &err);
         return;
     }
     log_info("ingest %s: %s (%s, %s) rows=%zu accepted=%zu duplicates=%zu ignored=%zu "

@@ -1,0 +1,41 @@
+#!/bin/bash
+# End to end: every size limit answers with a clear 4xx and a message, and
+# the server goes on serving: request bodies (64 MiB), events per request
+# (100,000), a CSV field (64 KiB), a link CSV upload (32 MiB), form fields
+# (16 KiB), and sign-in attempts (429, in ui_security.sh).
+. "$(dirname "$0")/lib.sh"
+
+"$LR" init >/dev/null
+TOKEN=$("$LR" company add ACM "Acme")
+LSTOKEN=$("$LR" company token ACM --lanscope 2>/dev/null)
+start_server --no-kot --malion-interval 0
+AUTH=(-H "Authorization: Bearer $TOKEN")
+post() { curl -sS -o "$T/reply" -w '%{http_code}' "$@"; }
+
+# a body over 64 MiB: refused from its Content-Length, before it is read
+head -c $((64 * 1024 * 1024 + 1)) /dev/zero > "$T/huge"
+expect_eq "a request body over 64 MiB: 413" "413 1" \
+    "$(post "${AUTH[@]}" -H 'Content-Type: application/json' --data-binary @"$T/huge" "$URL/api/v1/ingest") $(grep -c 'larger than' "$T/reply")"
+
+python3 -c 'import json; print(json.dumps([{"source":"generic","account":"a","op":"logon","time":"2026-11-20T09:00:00Z"}]*100001))' > "$T/many.json"
+expect_eq "more than 100,000 events in one request: 413, said in words" "413 1" \
+    "$(post "${AUTH[@]}" -H 'Content-Type: application/json' --data-binary @"$T/many.json" "$URL/api/v1/ingest") $(grep -c '100001 events in one request; at most 100000' "$T/reply")"
+
+python3 - "$T/longfield.csv" <<'PY'
+import sys
+row = '"2026/11/20 05:10:00","2026/11/20 09:00:00","' + "u" * 70000 + '","1"'
+open(sys.argv[1], "w").write('"日時","イベント日時","ログオンユーザ名","ログ種類"\r\n' + row + "\r\n")
+PY
+expect_eq "a CSV field over 64 KiB: refused with its line" "422 2" \
+    "$(post -H "X-Loginrec-Company: ACM" -H "Authorization: Bearer $LSTOKEN" -H 'Content-Type: text/csv' \
+        -H 'X-Loginrec-Source: lanscope' --data-binary @"$T/longfield.csv" "$URL/api/v1/ingest") $(json_get "$(cat "$T/reply")" 'j["line"]')"
+
+head -c $((32 * 1024 * 1024 + 10)) /dev/zero | tr '\0' 'a' > "$T/big.csv"
+expect_eq "a link CSV over 32 MiB: 413" 413 \
+    "$(post "${AUTH[@]}" -H 'Content-Type: text/csv' --data-binary @"$T/big.csv" "$URL/api/v1/links/import")"
+
+expect_eq "a form field over 16 KiB: 413" 413 \
+    "$(post -X POST "$URL/login" --data-binary "csrf=$(head -c 17000 /dev/zero | tr '\0' 'x')")"
+
+expect_eq "and the server still answers" 200 "$(curl -sS -o /dev/null -w '%{http_code}' "$URL/healthz")"
+finish
