@@ -139,7 +139,7 @@ static int print_event(void *ctx, const lr_event_row *r)
 {
     events_ctx *k = ctx;
     char t[32], flags[128];
-    tf_format_iso(r->event->utc, tz_offset_at(k->c->tz, r->event->utc), t);
+    tz_format_iso(k->c->tz, r->event->utc, t);
     day_flags_format(r->flags, flags, sizeof flags);
     printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t, r->event->source, r->event->account,
            r->event->host[0] ? r->event->host : "-", r->event->op,

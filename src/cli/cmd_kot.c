@@ -130,7 +130,7 @@ static int print_row(void *ctx, const lr_outbox_row *r)
 {
     list_ctx *k = ctx;
     char t[32];
-    tf_format_iso(r->utc, tz_offset_at(k->c->tz, r->utc), t);
+    tz_format_iso(k->c->tz, r->utc, t);
     printf("%lld\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s%s\n", (long long)r->id, r->state, r->action,
            r->employee_code, r->work_day, punch_kind_name(r->kind), t, r->attempts,
            r->uncertain ? "(checking KoT first) " : "", r->result[0] ? r->result : "-");

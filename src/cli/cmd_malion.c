@@ -103,7 +103,7 @@ static void print_time(const char *label, const lr_company *c, int64_t t)
         printf("%-14s never\n", label);
         return;
     }
-    tf_format_iso(t, tz_offset_at(c->tz, t), iso);
+    tz_format_iso(c->tz, t, iso);
     printf("%-14s %s\n", label, iso);
 }
 
@@ -111,7 +111,7 @@ static int print_version(void *ctx, const lr_version_seen *v)
 {
     const lr_company *c = ctx;
     char iso[32];
-    tf_format_iso(v->last_utc, tz_offset_at(c->tz, v->last_utc), iso);
+    tz_format_iso(c->tz, v->last_utc, iso);
     printf("  %-20s %lld events, last %s\n", v->version[0] ? v->version : "(none)",
            (long long)v->events, iso);
     return 0;

@@ -12,17 +12,13 @@
  * accepts; anything undeclared is refused with 400.
  */
 #include <jansson.h>
-#include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "core/event_parse.h"
 #include "http/api_internal.h"
-#include "service/ingest.h"
 #include "sinks/ledger.h"
-#include "util/log.h"
 #include "util/token.h"
 
 typedef struct route {

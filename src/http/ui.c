@@ -13,7 +13,6 @@
  * is 403.
  */
 #include <jansson.h>
-#include <microhttpd.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>

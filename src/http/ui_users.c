@@ -100,7 +100,7 @@ static void page(ui_req *u, int status, const char *sync_ok, const char *sync_er
                   "has_token", kot_settings_configured(u->s, &c));
     if (c.kot_synced_at) {
         char iso[32];
-        tf_format_iso(c.kot_synced_at, tz_offset_at(c.tz, c.kot_synced_at), iso);
+        tz_format_iso(c.tz, c.kot_synced_at, iso);
         json_object_set_new(d, "last_sync", json_string(iso));
         json_object_set_new(d, "last_result", json_string(c.kot_sync_result));
     }

@@ -148,7 +148,7 @@ static lr_status deliver(lr_store *s, const lr_company *c, kot_client *kc, const
             stats->superseded++;
             return finish(s, d, "done", "superseded", 0, 0, err);
         }
-        tf_format_iso(d->utc, tz_offset_at(c->tz, d->utc), t);
+        tz_format_iso(c->tz, d->utc, t);
         snprintf(why, sizeof why,
                  "KING OF TIME's WebAPI cannot delete a punch: remove %s %s of %s (employee "
                  "%s) in KING OF TIME",

@@ -39,7 +39,7 @@ static int row(void *ctx, const lr_ledger_row *r)
 {
     render *k = ctx;
     char t[32];
-    tf_format_iso(r->utc, tz_offset_at(k->c->tz, r->utc), t);
+    tz_format_iso(k->c->tz, r->utc, t);
     if (k->fmt == LEDGER_CSV) {
         const char *f[] = {r->employee_code, r->work_day, punch_kind_name(r->kind), t};
         k->st = csv_write_row(k->out, f, 4, 0, "\n");

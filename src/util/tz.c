@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/timefmt.h"
+
 #ifndef LR_ZONEINFO_DIR
 #define LR_ZONEINFO_DIR "/usr/share/zoneinfo"
 #endif
@@ -79,4 +81,9 @@ void tz_utc_of_wall(const char *zone, int64_t wall, int64_t *utc, int *offset_se
         *utc = wall - before;
         *offset_sec = before;
     }
+}
+
+void tz_format_iso(const char *zone, int64_t utc, char out[32])
+{
+    tf_format_iso(utc, tz_offset_at(zone, utc), out);
 }

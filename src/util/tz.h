@@ -20,6 +20,10 @@ lr_status tz_validate(const char *zone, lr_error *err);
 /* Offset east of UTC, in seconds, of zone at the instant utc. */
 int tz_offset_at(const char *zone, int64_t utc);
 
+/* utc as an ISO 8601 date-time at zone's offset then (tf_format_iso's
+ * form): how every screen and listing shows an instant. out needs 32 bytes. */
+void tz_format_iso(const char *zone, int64_t utc, char out[32]);
+
 /* The instant a wall-clock reading (seconds since the epoch as if at UTC)
  * names in zone, and the offset in force then. A reading that happens twice
  * (clocks put back) is the first; one that never happens (clocks put
