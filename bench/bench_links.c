@@ -59,7 +59,7 @@ static lr_store *fresh(const char *dir, int run, char *path, size_t pathsz)
     char sql[256];
 
     snprintf(path, pathsz, "%s/bench-links-%d.db", dir, run);
-    unlink(path);
+    store_sqlite_remove(path);
     if (store_open(path, &s, &err) != LR_OK)
         die("open", &err);
     if (admin_company_add(s, "BEN", "Bench", "Asia/Tokyo", 0, "bench", token, &err) != LR_OK)
@@ -82,15 +82,8 @@ static lr_store *fresh(const char *dir, int run, char *path, size_t pathsz)
 
 static void cleanup(lr_store *s, const char *path)
 {
-    char p[600];
     store_close(s);
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s.key", path);
-    unlink(p);
+    store_sqlite_remove(path);
 }
 
 static double baseline(const char *path)

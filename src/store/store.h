@@ -359,6 +359,9 @@ lr_status store_open(const char *where, lr_store **out, lr_error *err);
 void store_close(lr_store *s);
 
 lr_status store_sqlite_open(const char *path, lr_store **out, lr_error *err);
+/* Deletes an SQLite database file and the files beside it (-wal, -shm and
+ * its secrets key): for tests and benchmarks that make throw-away stores. */
+void store_sqlite_remove(const char *path);
 
 /* A fixed set of handles for a server's threads. store_pool_take blocks
  * until one is free. */

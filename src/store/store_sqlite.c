@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "store/migrations.h"
@@ -1160,4 +1161,15 @@ lr_status store_sqlite_open(const char *path, lr_store **out, lr_error *err)
 fail:
     sq_close(&s->base);
     return r;
+}
+
+void store_sqlite_remove(const char *path)
+{
+    static const char *const beside[] = {"-wal", "-shm", ".key"};
+    char p[600];
+    unlink(path);
+    for (size_t i = 0; i < sizeof beside / sizeof beside[0]; i++) {
+        snprintf(p, sizeof p, "%s%s", path, beside[i]);
+        unlink(p);
+    }
 }

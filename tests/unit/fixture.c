@@ -29,7 +29,7 @@ lr_store *fixture_store_open(const char *name, char *path, size_t pathsz)
     if (base)
         mkdir(base, 0700);
     snprintf(path, pathsz, "%s/%s-%d-%d.db", base ? base : "/tmp", name, (int)getpid(), n++);
-    unlink(path);
+    store_sqlite_remove(path);
     if (store_open(path, &s, &err) != LR_OK) {
         fprintf(stderr, "%s: %s\n", path, err.message);
         return NULL;
@@ -39,15 +39,8 @@ lr_store *fixture_store_open(const char *name, char *path, size_t pathsz)
 
 void fixture_store_close(lr_store *s, const char *path)
 {
-    char p[600];
     store_close(s);
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s.key", path);
-    unlink(p);
+    store_sqlite_remove(path);
 }
 
 int fixture_company(lr_store *s, lr_company *c)
