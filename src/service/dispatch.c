@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -17,25 +18,15 @@
 #include "util/timefmt.h"
 #include "util/tz.h"
 #include "util/vec.h"
+#include "util/env.h"
 #include "util/worker.h"
-
-static long env_ms(const char *name, long def)
-{
-    const char *v = getenv(name);
-    char *end;
-    long x;
-    if (!v || !*v)
-        return def;
-    x = strtol(v, &end, 10);
-    return *end || x <= 0 ? def : x;
-}
 
 void dispatch_cfg_default(dispatch_cfg *cfg)
 {
-    cfg->timeout_ms = env_ms("LOGINREC_KOT_TIMEOUT_MS", 10000);
-    cfg->backoff_base_ms = env_ms("LOGINREC_RETRY_BASE_MS", 2000);
-    cfg->backoff_max_ms = env_ms("LOGINREC_RETRY_MAX_MS", 15 * 60 * 1000);
-    cfg->poll_ms = env_ms("LOGINREC_DISPATCH_POLL_MS", 1000);
+    cfg->timeout_ms = env_long("LOGINREC_KOT_TIMEOUT_MS", 10000, 1, LONG_MAX);
+    cfg->backoff_base_ms = env_long("LOGINREC_RETRY_BASE_MS", 2000, 1, LONG_MAX);
+    cfg->backoff_max_ms = env_long("LOGINREC_RETRY_MAX_MS", 15 * 60 * 1000, 1, LONG_MAX);
+    cfg->poll_ms = env_long("LOGINREC_DISPATCH_POLL_MS", 1000, 1, LONG_MAX);
     cfg->batch = 200;
     cfg->sync_interval_s = 3600;
 }

@@ -14,23 +14,13 @@
 #include "service/ingest.h"
 #include "service/malion_settings.h"
 #include "sources/malion.h"
+#include "util/env.h"
 #include "util/log.h"
 #include "util/text.h"
 #include "util/timefmt.h"
 #include "util/tz.h"
 #include "util/vec.h"
 #include "util/worker.h"
-
-static long env_long(const char *name, long dflt, long lo, long hi)
-{
-    const char *v = getenv(name);
-    char *end;
-    long x;
-    if (!v || !*v)
-        return dflt;
-    x = strtol(v, &end, 10);
-    return *end || x < lo || x > hi ? dflt : x;
-}
 
 void malion_poll_cfg_default(malion_poll_cfg *cfg)
 {
