@@ -26,6 +26,7 @@
 #include "service/links.h"
 #include "util/form.h"
 #include "util/log.h"
+#include "util/token.h"
 
 /* ---- rendering ---- */
 
@@ -319,10 +320,7 @@ void ui_dispatch(http_app *app, http_request *rq, http_response *rs)
         if (pre && strlen(pre) == ACCOUNT_TOKEN_LEN) {
             snprintf(u.pre, sizeof u.pre, "%s", pre);
         } else {
-            unsigned char raw[32];
-            randombytes_buf(raw, sizeof raw);
-            sodium_bin2base64(u.pre, sizeof u.pre, raw, sizeof raw,
-                              sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+            token_random(u.pre, sizeof u.pre, 32);
             if (!u.has_session)
                 http_set_cookie(app, rs, COOKIE_PRE, u.pre, 3600);
         }

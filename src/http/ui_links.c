@@ -9,7 +9,6 @@
  * administrator who sent it, for an hour; the [実行] form carries only its
  * random id. The import itself is the CLI's and the API's (service/links).
  */
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -18,6 +17,7 @@
 #include "http/ui_internal.h"
 #include "service/links.h"
 #include "util/log.h"
+#include "util/token.h"
 
 #define UPLOAD_TTL 3600
 
@@ -91,7 +91,6 @@ static json_t *report_json(ui_req *u, const links_report *rep, const char *file,
 void ui_links_upload(ui_req *u)
 {
     char actor[80], id[ACCOUNT_TOKEN_LEN + 1];
-    unsigned char raw[24];
     links_report rep;
     lr_error err;
     lr_status st;
@@ -112,8 +111,7 @@ void ui_links_upload(ui_req *u)
     }
     report = report_json(u, &rep, u->up.name, st == LR_OK);
     if (st == LR_OK && rep.nchanges > 0) {
-        randombytes_buf(raw, sizeof raw);
-        sodium_bin2base64(id, sizeof id, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        token_random(id, sizeof id, 24);
         if (store_upload_put(u->s, id, u->se.company_id, u->se.user_id, u->up.name,
                              buf_str(&u->up.data), u->up.data.len, (int64_t)time(NULL),
                              (int64_t)time(NULL) - UPLOAD_TTL, &err) != LR_OK) {

@@ -88,15 +88,6 @@ static void dummy_make(void)
         dummy[0] = '\0';
 }
 
-static void token_new(char out[ACCOUNT_TOKEN_LEN + 1])
-{
-    unsigned char raw[32];
-    randombytes_buf(raw, sizeof raw);
-    sodium_bin2base64(out, ACCOUNT_TOKEN_LEN + 1, raw, sizeof raw,
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    sodium_memzero(raw, sizeof raw);
-}
-
 lr_status account_login(lr_store *s, const char *code, const char *login, const char *password,
                         const char *ip, char token[ACCOUNT_TOKEN_LEN + 1], lr_error *err)
 {
@@ -130,8 +121,8 @@ lr_status account_login(lr_store *s, const char *code, const char *login, const 
         log_warn("sign-in of %s/%s from %s failed", code, login, ip);
         return lr_fail(err, LR_EAUTH, "the company ID, login or password is wrong");
     }
-    token_new(token);
-    token_new(csrf);
+    token_random(token, ACCOUNT_TOKEN_LEN + 1, 32);
+    token_random(csrf, sizeof csrf, 32);
     token_hash(token, hash);
     if ((st = store_begin(s, err)) != LR_OK)
         return st;

@@ -15,6 +15,16 @@ void token_generate(char *out, size_t len)
     out[len] = '\0';
 }
 
+void token_random(char *out, size_t outsz, size_t bytes)
+{
+    unsigned char raw[64];
+    if (bytes > sizeof raw)
+        bytes = sizeof raw;
+    randombytes_buf(raw, bytes);
+    sodium_bin2base64(out, outsz, raw, bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof raw);
+}
+
 int token_well_formed(const char *t, size_t len)
 {
     return strlen(t) == len && strspn(t, alphabet) == len;

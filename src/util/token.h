@@ -15,6 +15,11 @@
 /* Writes a new random token of len characters [A-Za-z0-9] + NUL into out. */
 void token_generate(char *out, size_t len);
 
+/* `bytes` random bytes as base64url without padding (what cookies, form
+ * tokens and ids carry: 32 bytes give 43 characters) into out, which
+ * holds outsz bytes. */
+void token_random(char *out, size_t outsz, size_t bytes);
+
 /* Non-zero when t is exactly len characters [A-Za-z0-9]. */
 int token_well_formed(const char *t, size_t len);
 
