@@ -130,15 +130,15 @@ void ui_settings_save(ui_req *u)
         json_object_set_new(errors, "name", json_true());
     if (kot_check_base_url(url, &err) != LR_OK)
         json_object_set_new(errors, "kot_url", json_true());
-    if (*tok && (strlen(tok) > 512 || strpbrk(tok, " \t\r\n")))
+    if (*tok && kot_check_token(tok, &err) != LR_OK)
         json_object_set_new(errors, "kot_token", json_true());
     if (tf_parse_hhmm(collect, &minutes, &err) != LR_OK)
         json_object_set_new(errors, "collect", json_true());
     if (*host && malion_check_host(host, &err) != LR_OK)
         json_object_set_new(errors, "malion_host", json_true());
-    if (*admin && (strlen(admin) > MALION_CODE_MAX || strpbrk(admin, " \t\r\n")))
+    if (*admin && malion_check_code("admin code", admin, &err) != LR_OK)
         json_object_set_new(errors, "malion_admin", json_true());
-    if (*secret && (strlen(secret) > MALION_CODE_MAX || strpbrk(secret, " \t\r\n")))
+    if (*secret && malion_check_code("secret code", secret, &err) != LR_OK)
         json_object_set_new(errors, "malion_secret", json_true());
     if (menabled == 1 &&
         (!*host || !*admin || (!*secret && !malion_settings_has_secret(u->s, &c))))
@@ -193,12 +193,7 @@ void ui_settings_clear(ui_req *u)
     lr_status st;
     snprintf(actor, sizeof actor, "ui:%s", u->se.login);
     if (strcmp(f, "kot_token") == 0) {
-        lr_company c;
-        st = store_company_get(u->s, u->se.company_code, &c, &err);
-        if (st == LR_OK && (st = store_begin(u->s, &err)) == LR_OK) {
-            st = store_secret_delete(u->s, c.id, KOT_SECRET_NAME, &err);
-            st = admin_commit_audited(u->s, st, c.id, actor, "kot.clear", "token", &err);
-        }
+        st = kot_settings_clear_token(u->s, u->se.company_code, actor, &err);
     } else if (strcmp(f, "malion_host") == 0 || strcmp(f, "malion_admin") == 0 ||
                strcmp(f, "malion_secret") == 0) {
         unsigned which = strcmp(f, "malion_host") == 0    ? MALION_FIELD_HOST

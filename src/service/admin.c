@@ -100,34 +100,57 @@ lr_status admin_company_add(lr_store *s, const char *code, const char *name, con
     return admin_commit_audited(s, st, c.id, actor, "company.add", code, err);
 }
 
-lr_status admin_company_set(lr_store *s, const char *code, const company_changes *ch,
-                            const char *actor, lr_error *err)
+lr_status admin_company_edit(lr_store *s, const char *code, admin_company_edit_fn edit, void *ctx,
+                             const char *actor, const char *action, const char *detail,
+                             lr_error *err)
 {
     lr_company c;
     lr_status st;
-    int collect = -1;
-
-    if (ch->name && (st = admin_check_text("company name", ch->name, 255, err)) != LR_OK)
-        return st;
-    if (ch->lanscope_collect && (st = tf_parse_hhmm(ch->lanscope_collect, &collect, err)) != LR_OK)
-        return st;
-    if (ch->tz && (st = tz_validate(ch->tz, err)) != LR_OK)
-        return st;
     if ((st = store_begin(s, err)) != LR_OK)
         return st;
     st = store_company_get(s, code, &c, err);
-    if (st == LR_OK) {
-        if (ch->name)
-            snprintf(c.name, sizeof c.name, "%s", ch->name);
-        if (ch->tz)
-            snprintf(c.tz, sizeof c.tz, "%s", ch->tz);
-        if (ch->breaks >= 0)
-            c.break_punches = ch->breaks;
-        if (collect >= 0)
-            c.lanscope_collect_min = collect;
+    if (st == LR_OK)
+        st = edit(s, &c, ctx, err);
+    if (st == LR_OK)
         st = store_company_update(s, &c, err);
-    }
-    return admin_commit_audited(s, st, st == LR_OK ? c.id : 0, actor, "company.set", code, err);
+    return admin_commit_audited(s, st, st == LR_OK ? c.id : 0, actor, action, detail, err);
+}
+
+typedef struct general_edit {
+    const company_changes *ch;
+    int collect; /* minutes, -1: unchanged */
+} general_edit;
+
+static lr_status apply_general(lr_store *s, lr_company *c, void *ctx, lr_error *err)
+{
+    const general_edit *g = ctx;
+    (void)s;
+    (void)err;
+    if (g->ch->name)
+        snprintf(c->name, sizeof c->name, "%s", g->ch->name);
+    if (g->ch->tz)
+        snprintf(c->tz, sizeof c->tz, "%s", g->ch->tz);
+    if (g->ch->breaks >= 0)
+        c->break_punches = g->ch->breaks;
+    if (g->collect >= 0)
+        c->lanscope_collect_min = g->collect;
+    return LR_OK;
+}
+
+lr_status admin_company_set(lr_store *s, const char *code, const company_changes *ch,
+                            const char *actor, lr_error *err)
+{
+    general_edit g = {ch, -1};
+    lr_status st;
+
+    if (ch->name && (st = admin_check_text("company name", ch->name, 255, err)) != LR_OK)
+        return st;
+    if (ch->lanscope_collect &&
+        (st = tf_parse_hhmm(ch->lanscope_collect, &g.collect, err)) != LR_OK)
+        return st;
+    if (ch->tz && (st = tz_validate(ch->tz, err)) != LR_OK)
+        return st;
+    return admin_company_edit(s, code, apply_general, &g, actor, "company.set", code, err);
 }
 
 lr_status admin_division_set(lr_store *s, const char *code, const char *div, const char *name,

@@ -30,6 +30,15 @@ lr_status admin_parse_onoff(const char *field, const char *v, int *out, lr_error
 lr_status admin_commit_audited(lr_store *s, lr_status st, int64_t company_id, const char *actor,
                                const char *action, const char *detail, lr_error *err);
 
+/* Changes company `code` in one audited transaction: reads it, lets edit
+ * change the struct (and make writes of its own, such as a sealed secret,
+ * in the same transaction), then writes it back. On any failure nothing is
+ * kept. What the company settings services (general, KoT, MaLion) share. */
+typedef lr_status (*admin_company_edit_fn)(lr_store *s, lr_company *c, void *ctx, lr_error *err);
+lr_status admin_company_edit(lr_store *s, const char *code, admin_company_edit_fn edit, void *ctx,
+                             const char *actor, const char *action, const char *detail,
+                             lr_error *err);
+
 /* Adds a company; writes its new ingest token (shown once) into token. */
 lr_status admin_company_add(lr_store *s, const char *code, const char *name, const char *tz,
                             int breaks, const char *actor, char token[LR_TOKEN_LEN + 1],

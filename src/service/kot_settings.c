@@ -9,11 +9,36 @@
 
 #include "service/admin.h"
 
+lr_status kot_check_token(const char *token, lr_error *err)
+{
+    size_t n = strlen(token);
+    if (n == 0 || n > 512 || strpbrk(token, " \t\r\n"))
+        return lr_fail(err, LR_EINVAL, "the token must be 1-512 characters without spaces");
+    return LR_OK;
+}
+
+typedef struct kot_edit {
+    const kot_changes *ch;
+    const char *sealed; /* the new token, sealed; NULL: unchanged */
+} kot_edit;
+
+static lr_status apply_kot(lr_store *s, lr_company *c, void *ctx, lr_error *err)
+{
+    const kot_edit *k = ctx;
+    if (k->ch->base_url)
+        snprintf(c->kot_base_url, sizeof c->kot_base_url, "%s", k->ch->base_url);
+    if (k->ch->delivery >= 0)
+        c->punch_delivery = k->ch->delivery;
+    if (k->ch->rate >= 0)
+        c->kot_rate = k->ch->rate;
+    return k->sealed ? store_secret_put(s, c->id, KOT_SECRET_NAME, k->sealed, err) : LR_OK;
+}
+
 lr_status kot_settings_set(lr_store *s, const char *code, const kot_changes *ch,
                            const lr_secrets *sec, const char *actor, lr_error *err)
 {
-    lr_company c;
     char *sealed = NULL, detail[300], rate[32];
+    kot_edit k = {ch, NULL};
     lr_status st;
 
     if (ch->base_url && (st = kot_check_base_url(ch->base_url, err)) != LR_OK)
@@ -21,30 +46,10 @@ lr_status kot_settings_set(lr_store *s, const char *code, const kot_changes *ch,
     if (ch->rate >= 0 && (ch->rate < 0.1 || ch->rate > KOT_RATE_MAX))
         return lr_fail(err, LR_EINVAL, "rate is %g; expected 0.1 to %g requests per second",
                        ch->rate, KOT_RATE_MAX);
-    if (ch->token) {
-        size_t n = strlen(ch->token);
-        if (n == 0 || n > 512 || strpbrk(ch->token, " \t\r\n"))
-            return lr_fail(err, LR_EINVAL, "the token must be 1-512 characters without spaces");
-        if ((st = secrets_seal(sec, ch->token, &sealed, err)) != LR_OK)
-            return st;
-    }
-    if ((st = store_begin(s, err)) != LR_OK) {
-        free(sealed);
+    if (ch->token && ((st = kot_check_token(ch->token, err)) != LR_OK ||
+                      (st = secrets_seal(sec, ch->token, &sealed, err)) != LR_OK))
         return st;
-    }
-    st = store_company_get(s, code, &c, err);
-    if (st == LR_OK) {
-        if (ch->base_url)
-            snprintf(c.kot_base_url, sizeof c.kot_base_url, "%s", ch->base_url);
-        if (ch->delivery >= 0)
-            c.punch_delivery = ch->delivery;
-        if (ch->rate >= 0)
-            c.kot_rate = ch->rate;
-        st = store_company_update(s, &c, err);
-    }
-    if (st == LR_OK && sealed)
-        st = store_secret_put(s, c.id, KOT_SECRET_NAME, sealed, err);
-    free(sealed);
+    k.sealed = sealed;
     /* the audit says what changed, never the token */
     if (ch->rate < 0)
         snprintf(rate, sizeof rate, "(same)");
@@ -53,7 +58,21 @@ lr_status kot_settings_set(lr_store *s, const char *code, const kot_changes *ch,
     snprintf(detail, sizeof detail, "base_url=%s token=%s delivery=%s rate=%s",
              ch->base_url ? ch->base_url : "(same)", ch->token ? "(replaced)" : "(same)",
              ch->delivery < 0 ? "(same)" : ch->delivery ? "on" : "off", rate);
-    return admin_commit_audited(s, st, st == LR_OK ? c.id : 0, actor, "kot.set", detail, err);
+    st = admin_company_edit(s, code, apply_kot, &k, actor, "kot.set", detail, err);
+    free(sealed);
+    return st;
+}
+
+static lr_status drop_token(lr_store *s, lr_company *c, void *ctx, lr_error *err)
+{
+    (void)ctx;
+    return store_secret_delete(s, c->id, KOT_SECRET_NAME, err);
+}
+
+lr_status kot_settings_clear_token(lr_store *s, const char *code, const char *actor,
+                                   lr_error *err)
+{
+    return admin_company_edit(s, code, drop_token, NULL, actor, "kot.clear", "token", err);
 }
 
 int kot_settings_configured(lr_store *s, const lr_company *c)

@@ -24,6 +24,14 @@ typedef struct kot_changes {
 lr_status kot_settings_set(lr_store *s, const char *code, const kot_changes *ch,
                            const lr_secrets *sec, const char *actor, lr_error *err);
 
+/* A token as KoT issues it: 1-512 characters without spaces. */
+lr_status kot_check_token(const char *token, lr_error *err);
+
+/* Removes the company's token (the 🗑 of 勤革時連携); delivery and sync stop
+ * until a new one is set. Audited as kot.clear. */
+lr_status kot_settings_clear_token(lr_store *s, const char *code, const char *actor,
+                                   lr_error *err);
+
 /* Non-zero when company c has a KING OF TIME token set. */
 int kot_settings_configured(lr_store *s, const lr_company *c);
 

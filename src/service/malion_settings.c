@@ -9,8 +9,7 @@
 
 #include "service/admin.h"
 
-/* Admin and secret codes: 1-128 printable ASCII characters, no spaces. */
-static lr_status check_code(const char *what, const char *v, lr_error *err)
+lr_status malion_check_code(const char *what, const char *v, lr_error *err)
 {
     size_t n = strlen(v);
     if (n == 0 || n > MALION_CODE_MAX)
@@ -29,47 +28,55 @@ static const char *onoff(int v)
     return v < 0 ? "(same)" : v ? "on" : "off";
 }
 
-lr_status malion_settings_set(lr_store *s, const char *code, const malion_changes *ch,
-                              const lr_secrets *sec, const char *actor, lr_error *err)
-{
-    lr_company c;
-    char *sealed = NULL, detail[600], missing[300];
-    lr_status st;
+typedef struct malion_edit {
+    const malion_changes *ch;
+    const char *sealed; /* the new secret code, sealed; NULL: unchanged */
+} malion_edit;
 
-    if ((ch->host && (st = malion_check_host(ch->host, err)) != LR_OK) ||
-        (ch->admin_code && (st = check_code("admin code (管理者コード)", ch->admin_code, err)) != LR_OK) ||
-        (ch->secret_code &&
-         (st = check_code("secret code (シークレットコード)", ch->secret_code, err)) != LR_OK))
-        return st;
-    if (ch->secret_code && (st = secrets_seal(sec, ch->secret_code, &sealed, err)) != LR_OK)
-        return st;
-    if ((st = store_begin(s, err)) != LR_OK) {
-        free(sealed);
-        return st;
-    }
-    st = store_company_get(s, code, &c, err);
-    if (st == LR_OK) {
-        if (ch->host)
-            snprintf(c.malion_host, sizeof c.malion_host, "%s", ch->host);
-        if (ch->admin_code)
-            snprintf(c.malion_admin_code, sizeof c.malion_admin_code, "%s", ch->admin_code);
-        if (ch->enabled >= 0)
-            c.malion_enabled = ch->enabled;
-        st = store_company_update(s, &c, err);
-    }
-    if (st == LR_OK && sealed)
-        st = store_secret_put(s, c.id, MALION_SECRET_NAME, sealed, err);
-    free(sealed);
-    if (st == LR_OK && ch->enabled == 1) {
-        malion_settings_missing(s, &c, missing, sizeof missing);
+static lr_status apply_malion(lr_store *s, lr_company *c, void *ctx, lr_error *err)
+{
+    const malion_edit *m = ctx;
+    char missing[300];
+    lr_status st = LR_OK;
+    if (m->ch->host)
+        snprintf(c->malion_host, sizeof c->malion_host, "%s", m->ch->host);
+    if (m->ch->admin_code)
+        snprintf(c->malion_admin_code, sizeof c->malion_admin_code, "%s", m->ch->admin_code);
+    if (m->ch->enabled >= 0)
+        c->malion_enabled = m->ch->enabled;
+    if (m->sealed)
+        st = store_secret_put(s, c->id, MALION_SECRET_NAME, m->sealed, err);
+    if (st == LR_OK && m->ch->enabled == 1) {
+        malion_settings_missing(s, c, missing, sizeof missing);
         if (missing[0])
             st = lr_fail(err, LR_EINVAL, "MaLion連携 cannot be turned on without %s", missing);
     }
+    return st;
+}
+
+lr_status malion_settings_set(lr_store *s, const char *code, const malion_changes *ch,
+                              const lr_secrets *sec, const char *actor, lr_error *err)
+{
+    char *sealed = NULL, detail[600];
+    malion_edit m = {ch, NULL};
+    lr_status st;
+
+    if ((ch->host && (st = malion_check_host(ch->host, err)) != LR_OK) ||
+        (ch->admin_code &&
+         (st = malion_check_code("admin code (管理者コード)", ch->admin_code, err)) != LR_OK) ||
+        (ch->secret_code &&
+         (st = malion_check_code("secret code (シークレットコード)", ch->secret_code, err)) != LR_OK))
+        return st;
+    if (ch->secret_code && (st = secrets_seal(sec, ch->secret_code, &sealed, err)) != LR_OK)
+        return st;
+    m.sealed = sealed;
     /* the audit says what changed, never the secret code */
     snprintf(detail, sizeof detail, "host=%s admin_code=%s secret_code=%s enabled=%s",
              ch->host ? ch->host : "(same)", ch->admin_code ? ch->admin_code : "(same)",
              ch->secret_code ? "(replaced)" : "(same)", onoff(ch->enabled));
-    return admin_commit_audited(s, st, st == LR_OK ? c.id : 0, actor, "malion.set", detail, err);
+    st = admin_company_edit(s, code, apply_malion, &m, actor, "malion.set", detail, err);
+    free(sealed);
+    return st;
 }
 
 unsigned malion_field_parse(const char *name)
@@ -83,30 +90,25 @@ unsigned malion_field_parse(const char *name)
     return 0;
 }
 
+static lr_status clear_fields(lr_store *s, lr_company *c, void *ctx, lr_error *err)
+{
+    unsigned fields = *(const unsigned *)ctx;
+    if (fields & MALION_FIELD_HOST)
+        c->malion_host[0] = '\0';
+    if (fields & MALION_FIELD_ADMIN_CODE)
+        c->malion_admin_code[0] = '\0';
+    return fields & MALION_FIELD_SECRET_CODE ? store_secret_delete(s, c->id, MALION_SECRET_NAME, err)
+                                             : LR_OK;
+}
+
 lr_status malion_settings_clear(lr_store *s, const char *code, unsigned fields, const char *actor,
                                 lr_error *err)
 {
-    lr_company c;
     char detail[100];
-    lr_status st;
-
-    if ((st = store_begin(s, err)) != LR_OK)
-        return st;
-    st = store_company_get(s, code, &c, err);
-    if (st == LR_OK) {
-        if (fields & MALION_FIELD_HOST)
-            c.malion_host[0] = '\0';
-        if (fields & MALION_FIELD_ADMIN_CODE)
-            c.malion_admin_code[0] = '\0';
-        st = store_company_update(s, &c, err);
-    }
-    if (st == LR_OK && (fields & MALION_FIELD_SECRET_CODE))
-        st = store_secret_delete(s, c.id, MALION_SECRET_NAME, err);
     snprintf(detail, sizeof detail, "cleared:%s%s%s", fields & MALION_FIELD_HOST ? " host" : "",
              fields & MALION_FIELD_ADMIN_CODE ? " admin_code" : "",
              fields & MALION_FIELD_SECRET_CODE ? " secret_code" : "");
-    return admin_commit_audited(s, st, st == LR_OK ? c.id : 0, actor, "malion.clear", detail,
-                                err);
+    return admin_company_edit(s, code, clear_fields, &fields, actor, "malion.clear", detail, err);
 }
 
 int malion_settings_has_secret(lr_store *s, const lr_company *c)

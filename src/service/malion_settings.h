@@ -22,6 +22,10 @@ typedef struct malion_changes {
 
 enum { MALION_FIELD_HOST = 1, MALION_FIELD_ADMIN_CODE = 2, MALION_FIELD_SECRET_CODE = 4 };
 
+/* An admin or secret code as MaLion generates it: 1-128 printable ASCII
+ * characters, no spaces. `what` names the field in the message. */
+lr_status malion_check_code(const char *what, const char *v, lr_error *err);
+
 /* Validates and applies ch in one audited transaction. Turning polling on
  * needs all three fields. */
 lr_status malion_settings_set(lr_store *s, const char *code, const malion_changes *ch,
