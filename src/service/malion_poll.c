@@ -223,7 +223,7 @@ static int keep_due(void *ctx, const lr_company *c)
     return 0;
 }
 
-/* One round: every company whose poll is due (looked at every second). */
+/* One round: every company whose poll is due. */
 static int poll_due(void *arg)
 {
     malion_poller *p = arg;
@@ -253,6 +253,7 @@ lr_status malion_poller_start(const char *db, const lr_secrets *sec, const malio
                               malion_poller **out, lr_error *err)
 {
     malion_poller *p = calloc(1, sizeof *p);
+    long tick_ms;
     lr_status st;
     if (!p)
         return lr_fail(err, LR_ENOMEM, "out of memory");
@@ -265,7 +266,11 @@ lr_status malion_poller_start(const char *db, const lr_secrets *sec, const malio
     p->interval_s = interval_s;
     p->queued = queued;
     p->queued_ctx = queued_ctx;
-    if ((st = worker_start("MaLion poller", poll_due, p, 1000, &p->w, err)) != LR_OK) {
+    /* Looking for due companies lists them all: do it a tenth of an interval
+     * apart (1 s to 30 s), not every second whatever the interval. */
+    tick_ms = interval_s * 100;
+    tick_ms = tick_ms < 1000 ? 1000 : tick_ms > 30000 ? 30000 : tick_ms;
+    if ((st = worker_start("MaLion poller", poll_due, p, tick_ms, &p->w, err)) != LR_OK) {
         store_close(p->s);
         sodium_memzero(&p->sec, sizeof p->sec);
         free(p);

@@ -43,8 +43,9 @@ lr_status malion_poll_company(lr_store *s, const char *code, const lr_secrets *s
 lr_status malion_poll_test(lr_store *s, const char *code, const lr_secrets *sec, long timeout_ms,
                            lr_error *err);
 
-/* The background poller: every interval_s per company with MaLion連携 on,
- * each company on its own (one's failure does not stop another's). queued
+/* The background poller: every interval_s per company with MaLion連携 on
+ * (looking for due companies a tenth of the interval apart, 1-30 s), each
+ * company on its own (one's failure does not stop another's). queued
  * (may be NULL) is called when punches were queued. */
 typedef struct malion_poller malion_poller;
 lr_status malion_poller_start(const char *db, const lr_secrets *sec, const malion_poll_cfg *cfg,
