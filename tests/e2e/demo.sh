@@ -31,10 +31,8 @@ export LOGINREC_DISPATCH_POLL_MS=100
 SIM=$(KOT_SIM_MAX_SECONDS=300 sh "$(dirname "$0")/../../scripts/demo-kot.sh" "$BUILD" "$LOGINREC_DB")
 SIM_PID=$(cat "$LOGINREC_DB.kot-sim.pid")
 start_server --sync-interval 0
-pre=$(curl -sS -c "$T/jar" "$URL/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
 expect_eq "the demo administrator signs in to the admin UI" 303 \
-    "$(curl -sS -b "$T/jar" -c "$T/jar" -o /dev/null -w '%{http_code}' "$URL/login" --data-urlencode "csrf=$pre" \
-        -d company=DMO -d login=admin --data-urlencode "password=$(cat "$LOGINREC_DB.demo-admin")")"
+    "$(ui_sign_in "$T/jar" DMO admin "$(cat "$LOGINREC_DB.demo-admin")")"
 http GET "/api/v1/punches?from=$FROM&to=$TO" -H "Authorization: Bearer $TOKEN"
 expect_eq "loginrecd serves the demo punches (28 + 13 + 14)" 55 "$(json_get "$BODY" 'len(j)')"
 delivered() { [ "$(curl -s "$SIM/_sim/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("punches_held"))')" = 55 ]; }

@@ -61,6 +61,21 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# form_csrf JAR PATH: the CSRF token of the first form of an admin UI page
+# (on /login, the pre-session token, kept in JAR)
+form_csrf() {
+    curl -sS -c "$1" -b "$1" "$URL$2" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1
+}
+
+# ui_sign_in JAR COMPANY LOGIN PASSWORD: the login form as a browser fills
+# it; prints the HTTP status (303 when signed in)
+ui_sign_in() {
+    local pre
+    pre=$(form_csrf "$1" /login)
+    curl -sS -c "$1" -b "$1" -o /dev/null -w '%{http_code}' "$URL/login" --data-urlencode "csrf=$pre" \
+        -d "company=$2" -d "login=$3" --data-urlencode "password=$4"
+}
+
 # http METHOD PATH [curl args...]: sets STATUS and BODY
 http() {
     m=$1; p=$2; shift 2

@@ -17,15 +17,10 @@ echo 'correct horse battery' | "$LR" user add ACM admin --password-stdin >/dev/n
 echo 'another horse battery' | "$LR" user add ACM clerk --password-stdin >/dev/null
 start_server --no-kot --malion-interval 0
 
-sign_in() { # sign_in JAR LOGIN PASSWORD
-    local pre
-    pre=$(curl -sS -c "$1" "$URL/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
-    curl -sS -b "$1" -c "$1" -o /dev/null "$URL/login" --data-urlencode "csrf=$pre" -d company=ACM \
-        -d "login=$2" --data-urlencode "password=$3"
-    curl -sS -b "$1" "$URL/links" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1
-}
-CSRF=$(sign_in "$T/jar" admin 'correct horse battery')
-CSRF2=$(sign_in "$T/jar2" clerk 'another horse battery')
+ui_sign_in "$T/jar" ACM admin 'correct horse battery' >/dev/null
+ui_sign_in "$T/jar2" ACM clerk 'another horse battery' >/dev/null
+CSRF=$(form_csrf "$T/jar" /links)
+CSRF2=$(form_csrf "$T/jar2" /links)
 
 # events of hanako's PC wait, unlinked
 curl -sS -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$URL/api/v1/ingest" \

@@ -15,19 +15,11 @@ echo 'correct horse battery' | "$LR" user add ACM admin --password-stdin >/dev/n
 echo 'staple battery horse' | "$LR" user add BBB boss --password-stdin >/dev/null
 start_server --no-kot --malion-interval 0
 
-# sign_in JAR COMPANY LOGIN PASSWORD: the login form as a browser fills it
-sign_in() {
-    local pre
-    pre=$(curl -sS -c "$1" -b "$1" "$URL/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
-    curl -sS -c "$1" -b "$1" -o /dev/null -w '%{http_code}' "$URL/login" --data-urlencode "csrf=$pre" \
-        -d "company=$2" -d "login=$3" --data-urlencode "password=$4"
-}
-csrf_of() { curl -sS -b "$1" "$URL/account" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1; }
 code() { curl -sS -o /dev/null -w '%{http_code}' "$@"; }
 
-expect_eq "company A signs in (303 to /)" 303 "$(sign_in "$T/a.jar" ACM admin 'correct horse battery')"
-expect_eq "company B signs in" 303 "$(sign_in "$T/b.jar" BBB boss 'staple battery horse')"
-CSRF_A=$(csrf_of "$T/a.jar"); CSRF_B=$(csrf_of "$T/b.jar")
+expect_eq "company A signs in (303 to /)" 303 "$(ui_sign_in "$T/a.jar" ACM admin 'correct horse battery')"
+expect_eq "company B signs in" 303 "$(ui_sign_in "$T/b.jar" BBB boss 'staple battery horse')"
+CSRF_A=$(form_csrf "$T/a.jar" /account); CSRF_B=$(form_csrf "$T/b.jar" /account)
 expect_eq "each session has its own CSRF token" "43 43 different" \
     "${#CSRF_A} ${#CSRF_B} $([ "$CSRF_A" != "$CSRF_B" ] && echo different)"
 
@@ -96,11 +88,11 @@ expect_eq "cookies are HttpOnly and SameSite=Strict" 1 \
 
 # --- sign-in is rate-limited ------------------------------------------------
 for i in 1 2 3 4 5; do
-    c=$(sign_in "$T/x.jar" ACM admin "wrong guess $i")
+    c=$(ui_sign_in "$T/x.jar" ACM admin "wrong guess $i")
     [ "$c" = 401 ] || not_ok "wrong password $i answered $c"
 done
 expect_eq "the sixth attempt is refused even with the right password" 429 \
-    "$(sign_in "$T/x.jar" ACM admin 'correct horse battery')"
+    "$(ui_sign_in "$T/x.jar" ACM admin 'correct horse battery')"
 page=$(curl -sS -b "$T/x.jar" -c "$T/x.jar" "$URL/login" --data-urlencode "csrf=x" -d company=ACM)
 expect_eq "a login form without its token is refused" 403 \
     "$(code -b "$T/x.jar" -X POST "$URL/login" -d csrf=forged -d company=ACM -d login=admin -d password=x)"

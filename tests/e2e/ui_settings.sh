@@ -13,10 +13,8 @@ start_server --no-kot --malion-interval 0
 KOT_SECRET='KoTtokenXYZ12345'
 MAL_SECRET='MaLsecret-7788'
 
-pre=$(curl -sS -c "$T/jar" "$URL/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
-curl -sS -b "$T/jar" -c "$T/jar" -o /dev/null "$URL/login" --data-urlencode "csrf=$pre" \
-    -d company=ACM -d login=admin --data-urlencode 'password=correct horse battery'
-CSRF=$(curl -sS -b "$T/jar" "$URL/settings/edit" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+ui_sign_in "$T/jar" ACM admin 'correct horse battery' >/dev/null
+CSRF=$(form_csrf "$T/jar" /settings/edit)
 page() { curl -sS -b "$T/jar" "$@"; }
 save() { curl -sS -b "$T/jar" -o "$T/page.html" -w '%{http_code}' "$URL/settings" --data-urlencode "csrf=$CSRF" "$@"; }
 GOOD=(--data-urlencode 'name=Acme 株式会社' -d kot_url=https://api.kingtime.jp/v1.0 -d delivery=on

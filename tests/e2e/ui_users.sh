@@ -12,11 +12,9 @@ start_sim "$SIMTOKEN"
 "$LR" company add ACM "Acme" >/dev/null
 echo 'correct horse battery' | "$LR" user add ACM admin --password-stdin >/dev/null
 start_server --no-kot --malion-interval 0
-pre=$(curl -sS -c "$T/jar" "$URL/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
-curl -sS -b "$T/jar" -c "$T/jar" -o /dev/null "$URL/login" --data-urlencode "csrf=$pre" \
-    -d company=ACM -d login=admin --data-urlencode 'password=correct horse battery'
+ui_sign_in "$T/jar" ACM admin 'correct horse battery' >/dev/null
 page() { curl -sS -b "$T/jar" "$URL/users"; }
-CSRF=$(page | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+CSRF=$(form_csrf "$T/jar" /users)
 sync() { curl -sS -b "$T/jar" -o "$T/sync.html" -w '%{http_code}' "$URL/users/sync" -d "csrf=$CSRF"; }
 
 p=$(page)
