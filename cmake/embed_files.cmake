@@ -1,6 +1,7 @@
 # Writes a C file holding every file under DIR (templates, static assets,
 # message catalogues of the admin UI) as a string with its length, sorted by
 # path. Invoked with -DOUT=<file> -DDIR=<folder>. Text files only.
+include(${CMAKE_CURRENT_LIST_DIR}/embed_text.cmake)
 file(GLOB_RECURSE FILES RELATIVE ${DIR} ${DIR}/*)
 list(SORT FILES)
 set(body "/* Generated from web/ by cmake/embed_files.cmake. */\n")
@@ -9,9 +10,7 @@ set(n 0)
 foreach(rel ${FILES})
   file(READ ${DIR}/${rel} text)
   string(LENGTH "${text}" len)
-  string(REPLACE "\\" "\\\\" text "${text}")
-  string(REPLACE "\"" "\\\"" text "${text}")
-  string(REPLACE "\n" "\\n\"\n\"" text "${text}")
+  embed_c_literal("${text}" text)
   string(APPEND body "  {\"${rel}\",\n\"${text}\", ${len}},\n")
   math(EXPR n "${n}+1")
 endforeach()

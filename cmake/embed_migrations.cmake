@@ -1,5 +1,6 @@
 # Writes a C file holding every migration as a string, in file-name order.
 # Invoked with -DOUT=<file> -DDIR=<folder of NNNN_name.sql files>.
+include(${CMAKE_CURRENT_LIST_DIR}/embed_text.cmake)
 file(GLOB FILES ${DIR}/*.sql)
 list(SORT FILES)
 set(body "/* Generated from src/store/migrations/sqlite by cmake/embed_migrations.cmake. */\n")
@@ -9,9 +10,7 @@ foreach(f ${FILES})
   get_filename_component(name ${f} NAME)
   string(REGEX MATCH "^[0-9]+" ver ${name})
   file(READ ${f} sql)
-  string(REPLACE "\\" "\\\\" sql "${sql}")
-  string(REPLACE "\"" "\\\"" sql "${sql}")
-  string(REPLACE "\n" "\\n\"\n\"" sql "${sql}")
+  embed_c_literal("${sql}" sql)
   math(EXPR vnum "${ver}")
   string(APPEND body "  {${vnum}, \"${name}\",\n\"${sql}\"},\n")
   math(EXPR n "${n}+1")
