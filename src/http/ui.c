@@ -27,6 +27,7 @@
 #include "util/form.h"
 #include "util/log.h"
 #include "util/token.h"
+#include "util/tz.h"
 
 /* ---- rendering ---- */
 
@@ -86,6 +87,27 @@ void ui_error_page(ui_req *u, int status, const char *key)
     ui_render(u, status, "error", "page.error",
            json_pack("{s:s, s:s}", "message", msg ? msg : key, "back",
                      u->has_session ? "/" : "/login"));
+}
+
+void ui_local_time(const char *zone, int64_t utc, char out[20])
+{
+    char iso[32];
+    tz_format_iso(zone, utc, iso);
+    iso[10] = ' ';
+    iso[19] = '\0';
+    memcpy(out, iso, 20);
+}
+
+json_t *ui_options(ui_req *u, const char *const *values, const char *const *keys,
+                   const char *selected)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; values[i]; i++)
+        json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", values[i], "label",
+                                           keys ? i18n_text(u->lang, keys[i]) : values[i],
+                                           "selected",
+                                           strcmp(values[i], selected ? selected : "") == 0));
+    return a;
 }
 
 /* ---- pages ---- */
@@ -238,6 +260,7 @@ static const ui_route routes[] = {
     {"POST", "/links/apply", UI_SESSION, none, ui_links_apply_fields, 0, ui_links_apply},
     {"GET", "/users", UI_SESSION, none, none, 0, ui_users_view},
     {"POST", "/users/sync", UI_SESSION, none, ui_users_sync_fields, 0, ui_users_sync},
+    {"GET", "/logs", UI_SESSION, ui_logs_params, none, 0, ui_logs_view},
     {"POST", "/lang", UI_PUBLIC, none, lang_fields, 0, h_lang},
     {"GET", "/static/app.css", UI_PUBLIC, none, none, 0, h_css},
 };

@@ -55,6 +55,13 @@ void ui_redirect(ui_req *u, const char *to);
 /* The error page with the catalogue text of key. */
 void ui_error_page(ui_req *u, int status, const char *key);
 
+/* "YYYY-MM-DD HH:MM:SS" of utc in zone. */
+void ui_local_time(const char *zone, int64_t utc, char out[20]);
+/* A <select>'s options: values[] (NULL-terminated) with the catalogue text
+ * of keys[] (NULL: the value itself), the one equal to selected marked. */
+json_t *ui_options(ui_req *u, const char *const *values, const char *const *keys,
+                   const char *selected);
+
 /* ui_settings.c: 企業情報 */
 extern const char *const ui_settings_fields[];
 extern const char *const ui_settings_clear_fields[];
@@ -76,5 +83,9 @@ void ui_links_apply(ui_req *u);
 extern const char *const ui_users_sync_fields[];
 void ui_users_view(ui_req *u);
 void ui_users_sync(ui_req *u);
+
+/* ui_logs.c: ログ表示 */
+extern const char *const ui_logs_params[];
+void ui_logs_view(ui_req *u);
 
 #endif

@@ -3,7 +3,9 @@
  * (store_sqlite.c: schema, companies, employees, links, events, ledger;
  * store_sqlite_outbox.c: the outbox and delivery attempts;
  * store_sqlite_sources.c: pollers' state and what sources sent;
- * store_sqlite_accounts.c: administrators, sessions, login failures). Not for use
+ * store_sqlite_accounts.c: administrators, sessions, login failures;
+ * store_sqlite_views.c: what the admin UI's log, daily and status pages
+ * read). Not for use
  * outside src/store/.
  */
 #ifndef LR_STORE_SQLITE_INTERNAL_H
@@ -16,11 +18,12 @@
 /* Prepared-statement slots: store_sqlite.c uses [0, SQ_OUTBOX_BASE), the
  * outbox file [SQ_OUTBOX_BASE, SQ_SOURCES_BASE), the sources file
  * [SQ_SOURCES_BASE, SQ_ACCOUNTS_BASE), the accounts file
- * [SQ_ACCOUNTS_BASE, SQ_SLOTS). */
+ * [SQ_ACCOUNTS_BASE, SQ_VIEWS_BASE), the views file [SQ_VIEWS_BASE, SQ_SLOTS). */
 #define SQ_OUTBOX_BASE 64
 #define SQ_SOURCES_BASE 96
 #define SQ_ACCOUNTS_BASE 112
-#define SQ_SLOTS 128
+#define SQ_VIEWS_BASE 128
+#define SQ_SLOTS 144
 
 typedef struct sqlite_store {
     lr_store base;
@@ -34,6 +37,18 @@ static inline sqlite_store *S(lr_store *s)
     return (sqlite_store *)s;
 }
 
+/* An event's columns as sq_event_from_row reads them (alias e). */
+#define SQ_EVENT_COLS                                                                              \
+    "e.id, e.source, e.account, e.host, e.op, e.ts_utc, e.ts_offset, e.version, e.received_at"
+/* The id of the employee an event of alias e belongs to (NULL: unlinked):
+ * the link of its source's kind, or of any kind for a generic event. */
+#define SQ_EVENT_EMPLOYEE_SQL                                                                      \
+    "(SELECT l.employee_id FROM links l WHERE l.company_id = e.company_id AND l.account = "        \
+    "e.account AND (e.source = 'generic' OR l.kind = CASE e.source WHEN 'smarton' THEN 1 WHEN "   \
+    "'lanscope' THEN 2 WHEN 'malion' THEN 3 END) ORDER BY l.kind LIMIT 1)"
+
+/* Reads SQ_EVENT_COLS from columns 0-8 of a row. */
+void sq_event_from_row(sqlite3_stmt *st, lr_event *e);
 /* Fills err from the connection's last error; LR_EBUSY when locked. */
 lr_status sq_db_fail(sqlite_store *s, lr_error *err, const char *doing);
 /* The statement of slot (prepared once from sql), reset and unbound. */
@@ -93,5 +108,13 @@ lr_status sq_upload_put(lr_store *base, const char *id, int64_t company_id, int6
 lr_status sq_upload_get(lr_store *base, const char *id, int64_t company_id, int64_t user_id,
                         int64_t since, lr_buf *data, char *name, size_t namesz, lr_error *err);
 lr_status sq_upload_delete(lr_store *base, const char *id, lr_error *err);
+
+/* store_sqlite_views.c */
+lr_status sq_events_page(lr_store *base, int64_t company_id, const lr_event_query *q,
+                         store_event_row_cb cb, void *ctx, lr_error *err);
+lr_status sq_day_events(lr_store *base, int64_t company_id, int64_t from, int64_t to,
+                        store_event_row_cb cb, void *ctx, lr_error *err);
+lr_status sq_day_punches(lr_store *base, int64_t company_id, const char *work_day,
+                         store_day_punch_cb cb, void *ctx, lr_error *err);
 
 #endif

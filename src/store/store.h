@@ -118,10 +118,34 @@ typedef struct lr_ledger_row {
 /* An event as the log view shows it. */
 typedef struct lr_event_row {
     const lr_event *event;
+    int64_t employee_id;       /* 0: unlinked */
     const char *employee_code; /* NULL: unlinked */
+    const char *employee_name; /* "姓 名"; NULL: unlinked (events_page, day_events only) */
     const char *work_day;      /* NULL unless flagged */
     unsigned flags;            /* day_flag bits */
 } lr_event_row;
+
+/* What the log view asks for: newest first, one page at a time. */
+typedef struct lr_event_query {
+    int64_t from_utc, to_utc;    /* [from, to); to 0: no end */
+    const char *const *accounts; /* naccounts > 0: only these PC user names */
+    size_t naccounts;
+    int64_t employee_id;           /* non-zero: only events linked to this employee */
+    const char *source;            /* NULL: any */
+    const char *op;                /* NULL: any; "other": neither logon nor logoff */
+    int64_t before_utc, before_id; /* before_id non-zero: only rows older than (utc, id) */
+    size_t limit;
+} lr_event_query;
+
+/* An active punch of a work day with where its delivery stands. */
+typedef struct lr_day_punch_row {
+    int64_t employee_id;
+    punch_kind kind;
+    int64_t utc;
+    const char *method;
+    const char *state;  /* its last outbox row's state; NULL: none */
+    const char *reason; /* that row's reason code ("" when none) */
+} lr_day_punch_row;
 
 typedef struct lr_outbox_row {
     int64_t id;
@@ -176,6 +200,7 @@ typedef int (*store_event_cb)(void *ctx, const lr_event *e);
 typedef int (*store_event_row_cb)(void *ctx, const lr_event_row *r);
 typedef int (*store_ledger_cb)(void *ctx, const lr_ledger_row *r);
 typedef int (*store_outbox_cb)(void *ctx, const lr_outbox_row *r);
+typedef int (*store_day_punch_cb)(void *ctx, const lr_day_punch_row *r);
 
 /* Which outbox rows a listing wants. */
 typedef enum store_outbox_filter {
@@ -305,6 +330,16 @@ typedef struct lr_store_ops {
     /* The log view: events in [from, to) (0, 0: all) with link and flags. */
     lr_status (*events_list)(lr_store *s, int64_t company_id, int64_t from_utc, int64_t to_utc,
                              int flagged_only, store_event_row_cb cb, void *ctx, lr_error *err);
+    /* The log view's page of q (store_sqlite_views.c). */
+    lr_status (*events_page)(lr_store *s, int64_t company_id, const lr_event_query *q,
+                             store_event_row_cb cb, void *ctx, lr_error *err);
+    /* The daily view: linked events in [from, to) by employee, then time. */
+    lr_status (*day_events)(lr_store *s, int64_t company_id, int64_t from_utc, int64_t to_utc,
+                            store_event_row_cb cb, void *ctx, lr_error *err);
+    /* The daily view: the company's active punches of work_day by employee
+     * and time, with their delivery. */
+    lr_status (*day_punches)(lr_store *s, int64_t company_id, const char *work_day,
+                             store_day_punch_cb cb, void *ctx, lr_error *err);
 
     lr_status (*punches_of_day)(lr_store *s, int64_t employee_id, const char *work_day,
                                 punch_stored *out, size_t max, size_t *n, lr_error *err);
@@ -416,6 +451,9 @@ void store_pool_close(lr_store_pool *p);
 #define store_event_insert(s, ...) ((s)->ops->event_insert((s), __VA_ARGS__))
 #define store_events_of_account(s, ...) ((s)->ops->events_of_account((s), __VA_ARGS__))
 #define store_events_list(s, ...) ((s)->ops->events_list((s), __VA_ARGS__))
+#define store_events_page(s, ...) ((s)->ops->events_page((s), __VA_ARGS__))
+#define store_day_events(s, ...) ((s)->ops->day_events((s), __VA_ARGS__))
+#define store_day_punches(s, ...) ((s)->ops->day_punches((s), __VA_ARGS__))
 #define store_punches_of_day(s, ...) ((s)->ops->punches_of_day((s), __VA_ARGS__))
 #define store_punch_insert(s, ...) ((s)->ops->punch_insert((s), __VA_ARGS__))
 #define store_punch_end(s, ...) ((s)->ops->punch_end((s), __VA_ARGS__))

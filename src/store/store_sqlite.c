@@ -67,11 +67,8 @@ enum {
     "lanscope_token_hash IS NOT NULL, malion_enabled, malion_host, malion_admin_code FROM "     \
     "companies "
 #define EVENT_LIST_SQL(extra)                                                                      \
-    "SELECT e.id, e.source, e.account, e.host, e.op, e.ts_utc, e.ts_offset, e.version, "          \
-    "e.received_at, (SELECT emp.code FROM links l JOIN employees emp ON emp.id = l.employee_id "  \
-    "WHERE l.company_id = e.company_id AND l.account = e.account AND (e.source = 'generic' OR "   \
-    "l.kind = CASE e.source WHEN 'smarton' THEN 1 WHEN 'lanscope' THEN 2 WHEN 'malion' THEN 3 "   \
-    "END) ORDER BY l.kind LIMIT 1), f.work_day, IFNULL(f.flags, 0) FROM log_events e LEFT JOIN "  \
+    "SELECT " SQ_EVENT_COLS ", (SELECT emp.code FROM employees emp WHERE emp.id = "                \
+    SQ_EVENT_EMPLOYEE_SQL "), f.work_day, IFNULL(f.flags, 0) FROM log_events e LEFT JOIN "        \
     "event_flags f ON f.event_id = e.id WHERE e.company_id = ?1 AND e.ts_utc >= ?2 AND e.ts_utc " \
     "< ?3 " extra " ORDER BY e.ts_utc, e.id"
 
@@ -836,7 +833,7 @@ static lr_status sq_event_insert(lr_store *base, int64_t company_id, lr_event *e
     return LR_OK;
 }
 
-static void event_from_row(sqlite3_stmt *st, lr_event *e)
+void sq_event_from_row(sqlite3_stmt *st, lr_event *e)
 {
     memset(e, 0, sizeof *e);
     e->id = sqlite3_column_int64(st, 0);
@@ -865,7 +862,7 @@ static lr_status sq_events_of_account(lr_store *base, int64_t company_id, const 
     sqlite3_bind_int64(st, 3, from);
     sqlite3_bind_int64(st, 4, to);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        event_from_row(st, &e);
+        sq_event_from_row(st, &e);
         if (cb(ctx, &e))
             break;
     }
@@ -881,7 +878,7 @@ static lr_status sq_events_list(lr_store *base, int64_t company_id, int64_t from
     sqlite_store *s = S(base);
     sqlite3_stmt *st = stmt(s, flagged_only ? Q_EVENTS_LIST_FLAGGED : Q_EVENTS_LIST, err);
     lr_event e;
-    lr_event_row row;
+    lr_event_row row = {0};
     int rc;
     if (!st)
         return LR_ESTORE;
@@ -891,7 +888,7 @@ static lr_status sq_events_list(lr_store *base, int64_t company_id, int64_t from
     sqlite3_bind_int64(st, 2, from);
     sqlite3_bind_int64(st, 3, to);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        event_from_row(st, &e);
+        sq_event_from_row(st, &e);
         row.event = &e;
         row.employee_code = (const char *)sqlite3_column_text(st, 9);
         row.work_day = (const char *)sqlite3_column_text(st, 10);
@@ -1085,6 +1082,9 @@ static const lr_store_ops sqlite_ops = {
     .event_insert = sq_event_insert,
     .events_of_account = sq_events_of_account,
     .events_list = sq_events_list,
+    .events_page = sq_events_page,
+    .day_events = sq_day_events,
+    .day_punches = sq_day_punches,
     .punches_of_day = sq_punches_of_day,
     .punch_insert = sq_punch_insert,
     .punch_end = sq_punch_end,

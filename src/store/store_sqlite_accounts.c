@@ -26,7 +26,7 @@ enum {
     A_UPLOAD_DELETE,
     A_END
 };
-_Static_assert(A_END <= SQ_SLOTS, "too many account statements for their slots");
+_Static_assert(A_END <= SQ_VIEWS_BASE, "too many account statements for their slots");
 
 static const char *const sql_text[A_END - SQ_ACCOUNTS_BASE] = {
     [A_USER_INSERT - SQ_ACCOUNTS_BASE] =

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "util/buf.h"
 #include "util/status.h"
 
 #define FORM_FIELDS_MAX 64
@@ -42,5 +43,10 @@ const char *form_get(const form *f, const char *name);
 
 /* The first field whose name is not in allowed (NULL-terminated), or NULL. */
 const char *form_undeclared(const form *f, const char *const *allowed);
+
+/* Appends the fields with a value as a query string ("a=1&b=%E6%97%A5"),
+ * every byte but A-Z a-z 0-9 - . _ ~ percent-encoded, after what out
+ * holds ("/logs?"). */
+lr_status form_encode(const form *f, lr_buf *out);
 
 #endif

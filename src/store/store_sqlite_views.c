@@ -1,0 +1,176 @@
+/*
+ * store_sqlite_views — what the admin UI's pages read from SQLite: the log
+ * view's page of events (newest first, keyset paging, so page 500 costs
+ * what page 1 does), and the daily view's events and punches of one work
+ * day (see store.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/sqlite_internal.h"
+#include "util/buf.h"
+
+enum {
+    V_DAY_EVENTS = SQ_VIEWS_BASE,
+    V_DAY_PUNCHES,
+    V_END
+};
+_Static_assert(V_END <= SQ_SLOTS, "too many view statements for their slots");
+
+static const char *const sql_text[V_END - SQ_VIEWS_BASE] = {
+    [V_DAY_EVENTS - SQ_VIEWS_BASE] =
+        "SELECT x.*, emp.code, emp.last_name || ' ' || emp.first_name FROM (SELECT " SQ_EVENT_COLS
+        ", " SQ_EVENT_EMPLOYEE_SQL " AS emp_id FROM log_events e WHERE e.company_id = ?1 AND "
+        "e.ts_utc >= ?2 AND e.ts_utc < ?3) x JOIN employees emp ON emp.id = x.emp_id ORDER BY "
+        "x.emp_id, x.ts_utc, x.id",
+    [V_DAY_PUNCHES - SQ_VIEWS_BASE] =
+        "SELECT p.employee_id, p.kind, p.ts_utc, p.method, o.state, IFNULL(o.reason, '') FROM "
+        "punches p LEFT JOIN outbox o ON o.id = (SELECT max(id) FROM outbox WHERE punch_id = "
+        "p.id) WHERE p.company_id = ?1 AND p.work_day = ?2 AND p.state = 'active' ORDER BY "
+        "p.employee_id, p.ts_utc, p.kind",
+};
+
+static sqlite3_stmt *vstmt(sqlite_store *s, int slot, lr_error *err)
+{
+    return sq_stmt(s, slot, sql_text[slot - SQ_VIEWS_BASE], err);
+}
+
+/* Columns 0-8 the event, 9 emp_id, then per caller. */
+static void row_from(sqlite3_stmt *st, lr_event *e, lr_event_row *row, int code_col, int name_col)
+{
+    sq_event_from_row(st, e);
+    memset(row, 0, sizeof *row);
+    row->event = e;
+    row->employee_id = sqlite3_column_int64(st, 9);
+    row->employee_code = (const char *)sqlite3_column_text(st, code_col);
+    row->employee_name = (const char *)sqlite3_column_text(st, name_col);
+}
+
+/* The page's SQL for q: the filters it names, keyset paging, then the
+ * employee and flags of the page's rows only. */
+static lr_status page_sql(const lr_event_query *q, lr_buf *b)
+{
+    int bad = 0;
+#define PUT(text) (bad |= buf_puts(b, (text)) != LR_OK)
+    PUT("SELECT m.*, emp.code, emp.last_name || ' ' || emp.first_name, f.work_day, "
+                "IFNULL(f.flags, 0) FROM (SELECT * FROM (SELECT " SQ_EVENT_COLS
+                ", " SQ_EVENT_EMPLOYEE_SQL " AS emp_id FROM log_events e WHERE e.company_id = ?1 "
+                "AND e.ts_utc >= ?2 AND e.ts_utc < ?3");
+    if (q->naccounts) {
+        PUT(" AND e.account IN (");
+        for (size_t i = 0; i < q->naccounts; i++)
+            bad |= buf_printf(b, "%s?%zu", i ? ", " : "", 10 + i) != LR_OK;
+        PUT(")");
+    }
+    if (q->source)
+        PUT(" AND e.source = ?4");
+    if (q->op && strcmp(q->op, "other") == 0)
+        PUT(" AND e.op NOT IN ('logon', 'logoff')");
+    else if (q->op)
+        PUT(" AND e.op = ?5");
+    if (q->before_id)
+        PUT(" AND (e.ts_utc, e.id) < (?6, ?7)");
+    PUT(")");
+    if (q->employee_id)
+        PUT(" WHERE emp_id = ?8");
+    PUT(" ORDER BY ts_utc DESC, id DESC LIMIT ?9) m LEFT JOIN employees emp ON emp.id = "
+                "m.emp_id LEFT JOIN event_flags f ON f.event_id = m.id AND f.employee_id = "
+                "m.emp_id ORDER BY m.ts_utc DESC, m.id DESC");
+#undef PUT
+    return bad ? LR_ENOMEM : LR_OK;
+}
+
+lr_status sq_events_page(lr_store *base, int64_t company_id, const lr_event_query *q,
+                         store_event_row_cb cb, void *ctx, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = NULL;
+    lr_buf sql;
+    lr_event e;
+    lr_event_row row;
+    int rc;
+
+    buf_init(&sql, 1 << 16);
+    if (page_sql(q, &sql) != LR_OK) {
+        buf_free(&sql);
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    }
+    rc = sqlite3_prepare_v2(s->db, buf_str(&sql), -1, &st, NULL);
+    buf_free(&sql);
+    if (rc != SQLITE_OK)
+        return sq_db_fail(s, err, "preparing the log view");
+    sqlite3_bind_int64(st, 1, company_id);
+    sqlite3_bind_int64(st, 2, q->from_utc);
+    sqlite3_bind_int64(st, 3, q->to_utc ? q->to_utc : INT64_MAX);
+    if (q->source)
+        sq_bind_text(st, 4, q->source);
+    if (q->op && strcmp(q->op, "other") != 0)
+        sq_bind_text(st, 5, q->op);
+    sqlite3_bind_int64(st, 6, q->before_utc);
+    sqlite3_bind_int64(st, 7, q->before_id);
+    sqlite3_bind_int64(st, 8, q->employee_id);
+    sqlite3_bind_int64(st, 9, (sqlite3_int64)q->limit);
+    for (size_t i = 0; i < q->naccounts; i++)
+        sq_bind_text(st, 10 + (int)i, q->accounts[i]);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        row_from(st, &e, &row, 10, 11);
+        row.work_day = (const char *)sqlite3_column_text(st, 12);
+        row.flags = (unsigned)sqlite3_column_int(st, 13);
+        if (cb(ctx, &row))
+            break;
+    }
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        lr_status r = sq_db_fail(s, err, "reading the log view");
+        sqlite3_finalize(st);
+        return r;
+    }
+    sqlite3_finalize(st);
+    return LR_OK;
+}
+
+lr_status sq_day_events(lr_store *base, int64_t company_id, int64_t from, int64_t to,
+                        store_event_row_cb cb, void *ctx, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = vstmt(s, V_DAY_EVENTS, err);
+    lr_event e;
+    lr_event_row row;
+    int rc;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, to);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        row_from(st, &e, &row, 10, 11);
+        if (cb(ctx, &row))
+            break;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? LR_OK
+                                                 : sq_db_fail(s, err, "reading the day's events");
+}
+
+lr_status sq_day_punches(lr_store *base, int64_t company_id, const char *work_day,
+                         store_day_punch_cb cb, void *ctx, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = vstmt(s, V_DAY_PUNCHES, err);
+    int rc;
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    sq_bind_text(st, 2, work_day);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        lr_day_punch_row r = {sqlite3_column_int64(st, 0), (punch_kind)sqlite3_column_int(st, 1),
+                              sqlite3_column_int64(st, 2),
+                              (const char *)sqlite3_column_text(st, 3),
+                              (const char *)sqlite3_column_text(st, 4),
+                              (const char *)sqlite3_column_text(st, 5)};
+        if (cb(ctx, &r))
+            break;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? LR_OK
+                                                 : sq_db_fail(s, err, "reading the day's punches");
+}
