@@ -75,16 +75,10 @@ int cmd_ingest(lr_store *s, cli_args *a)
         buf_free(&body);
         return rc;
     }
-    if (event_batch_parse_json(buf_str(&body), body.len, LR_INGEST_MAX_EVENTS, a->v[1], &b, &err) !=
-        LR_OK) {
-        buf_free(&body);
-        return cli_fail(&err);
-    }
+    rc = ingest_json(s, &c, a->v[1], buf_str(&body), body.len, &b, &res, &err);
     buf_free(&body);
-    if (ingest_events(s, &c, b.events, b.nevents, &res, &err) != LR_OK) {
-        event_batch_free(&b);
+    if (rc != LR_OK)
         return cli_fail(&err);
-    }
     if (print_reply(ingest_reply_json(&res, b.rejects, b.nrejects))) {
         event_batch_free(&b);
         return 1;

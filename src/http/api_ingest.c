@@ -114,8 +114,8 @@ static void ingest_csv(http_app *app, lr_store *s, const lr_company *c, http_req
     api_reply_json(rs, 200, o);
 }
 
-static void ingest_json(http_app *app, lr_store *s, const lr_company *c, http_request *rq,
-                        http_response *rs)
+static void ingest_json_body(http_app *app, lr_store *s, const lr_company *c, http_request *rq,
+                             http_response *rs)
 {
     lr_error err;
     lr_event_batch b;
@@ -123,14 +123,10 @@ static void ingest_json(http_app *app, lr_store *s, const lr_company *c, http_re
     json_t *o;
 
     lr_error_clear(&err);
-    if (event_batch_parse_json(buf_str(&rq->body), rq->body.len, LR_INGEST_MAX_EVENTS,
-                               "request body", &b, &err) != LR_OK) {
-        api_reply_failure(rs, &err);
-        return;
-    }
-    if (ingest_events(s, c, b.events, b.nevents, &res, &err) != LR_OK) {
-        log_error("ingest for company %s failed: %s", c->code, err.message);
-        event_batch_free(&b);
+    if (ingest_json(s, c, "request body", buf_str(&rq->body), rq->body.len, &b, &res, &err) !=
+        LR_OK) {
+        if (err.code != LR_EINVAL && err.code != LR_ETOOBIG)
+            log_error("ingest for company %s failed: %s", c->code, err.message);
         api_reply_failure(rs, &err);
         return;
     }
@@ -154,7 +150,7 @@ void api_ingest(http_app *app, lr_store *s, http_request *rq, http_response *rs)
     if (ct && strncasecmp(ct, "text/csv", 8) == 0)
         ingest_csv(app, s, &c, rq, rs);
     else if (!ct || strncasecmp(ct, "application/json", 16) == 0)
-        ingest_json(app, s, &c, rq, rs);
+        ingest_json_body(app, s, &c, rq, rs);
     else
         http_error(rs, 415,
                    "Content-Type '%s' is not accepted here; send application/json, or text/csv "

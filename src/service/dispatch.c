@@ -106,19 +106,22 @@ static lr_status read_back(lr_store *s, kot_client *kc, const lr_delivery *d, in
     return st == LR_OK ? LR_OK : LR_EBUSY;
 }
 
-static lr_status finish(lr_store *s, const lr_delivery *d, const char *state, const char *result,
-                        int uncertain, int64_t next_at, lr_error *err)
+/* Ends the attempt with its reason code and, for people, words (NULL:
+ * the code says it all). */
+static lr_status finish(lr_store *s, const lr_delivery *d, const char *state, const char *reason,
+                        const char *words, int uncertain, int64_t next_at, lr_error *err)
 {
-    return store_outbox_finish(s, d->id, state, result, uncertain, next_at, err);
+    return store_outbox_finish(s, d->id, state, reason, words ? words : reason, uncertain,
+                               next_at, err);
 }
 
 /* Schedules the next attempt of a claimed row. */
 static lr_status later(lr_store *s, const lr_delivery *d, const dispatch_cfg *cfg, int uncertain,
-                       const char *why, dispatch_stats *stats, lr_error *err)
+                       const char *reason, const char *why, dispatch_stats *stats, lr_error *err)
 {
     int64_t at = (now_ms() + dispatch_backoff_ms(cfg, d->attempts + 1) + 999) / 1000;
     stats->retried++;
-    return finish(s, d, "pending", why, uncertain, at, err);
+    return finish(s, d, "pending", reason, why, uncertain, at, err);
 }
 
 static lr_status deliver(lr_store *s, const lr_company *c, kot_client *kc, const lr_delivery *d,
@@ -132,12 +135,12 @@ static lr_status deliver(lr_store *s, const lr_company *c, kot_client *kc, const
     /* rows that need no call */
     if ((d->kind == PUNCH_BREAK_START || d->kind == PUNCH_BREAK_END) && !c->break_punches) {
         stats->skipped++;
-        return finish(s, d, "done", "breaks_off", 0, 0, err);
+        return finish(s, d, "done", "breaks_off", NULL, 0, 0, err);
     }
     if (strcmp(d->action, "retract") == 0) {
         if (!d->punch_sent) {
             stats->superseded++;
-            return finish(s, d, "done", "superseded", 0, 0, err);
+            return finish(s, d, "done", "superseded", NULL, 0, 0, err);
         }
         tz_format_iso(c->tz, d->utc, t);
         snprintf(why, sizeof why,
@@ -145,11 +148,11 @@ static lr_status deliver(lr_store *s, const lr_company *c, kot_client *kc, const
                  "%s) in KING OF TIME",
                  punch_kind_name(d->kind), t, d->work_day, d->employee_code);
         stats->failed++;
-        return finish(s, d, "failed", why, 0, 0, err);
+        return finish(s, d, "failed", "cannot_delete", why, 0, 0, err);
     }
     if (!d->punch_active) {
         stats->superseded++;
-        return finish(s, d, "done", "superseded", 0, 0, err);
+        return finish(s, d, "done", "superseded", NULL, 0, 0, err);
     }
     if (!d->kot_key[0]) {
         snprintf(why, sizeof why,
@@ -157,17 +160,18 @@ static lr_status deliver(lr_store *s, const lr_company *c, kot_client *kc, const
                  "'loginrec outbox retry %s'",
                  d->employee_code, c->code, c->code);
         stats->failed++;
-        return finish(s, d, "failed", why, 0, 0, err);
+        return finish(s, d, "failed", "no_kot_key", why, 0, 0, err);
     }
     if ((st = store_outbox_claim(s, d->id, err)) != LR_OK)
         return st == LR_EBUSY ? LR_OK : st; /* another worker has it */
 
     if (d->uncertain) {
         if (read_back(s, kc, d, &found, stats) != LR_OK)
-            return later(s, d, cfg, 1, "could not check what reached KING OF TIME", stats, err);
+            return later(s, d, cfg, 1, "read_back", "could not check what reached KING OF TIME", stats,
+                         err);
         if (found) {
             stats->already_there++;
-            return finish(s, d, "done", "already_there", 0, 0, err);
+            return finish(s, d, "done", "already_there", NULL, 0, 0, err);
         }
     }
     /* KoT wants JST times with seconds; `date` is the work day */
@@ -184,21 +188,21 @@ static lr_status deliver(lr_store *s, const lr_company *c, kot_client *kc, const
     switch (r.outcome) {
     case KOT_OK:
         stats->sent++;
-        return finish(s, d, "done", "sent", 0, 0, err);
+        return finish(s, d, "done", "sent", NULL, 0, 0, err);
     case KOT_RATE_LIMITED:
     case KOT_RETRY:
         /* did not take effect; an earlier doubt stays */
-        return later(s, d, cfg, d->uncertain, why, stats, err);
+        return later(s, d, cfg, d->uncertain, "kot_retry", why, stats, err);
     case KOT_UNKNOWN:
-        return later(s, d, cfg, 1, why, stats, err);
+        return later(s, d, cfg, 1, "kot_unknown", why, stats, err);
     case KOT_AUTH:
         stats->failed++;
         snprintf(why + strlen(why), sizeof why - strlen(why),
                  " — KING OF TIME refused the token: check it and the allowed IP addresses");
-        return finish(s, d, "failed", why, d->uncertain, 0, err);
+        return finish(s, d, "failed", "kot_auth", why, d->uncertain, 0, err);
     case KOT_REJECTED:
         stats->failed++;
-        return finish(s, d, "failed", why, d->uncertain, 0, err);
+        return finish(s, d, "failed", "kot_rejected", why, d->uncertain, 0, err);
     }
     return LR_OK;
 }

@@ -4,12 +4,14 @@
 #include "service/ingest.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/day.h"
 #include "core/event_parse.h"
+#include "util/log.h"
 #include "util/vec.h"
 
 #define MAX_RESOLVE 8
@@ -142,6 +144,43 @@ lr_status ingest_begin(ingest_run *run, lr_store *s, const lr_company *c, lr_err
     return store_begin(s, err);
 }
 
+/* Stores the run's version counts (inside its transaction). */
+static lr_status flush_versions(ingest_run *run, lr_error *err)
+{
+    for (size_t i = 0; i < run->nvers; i++) {
+        const ingest_version *v = &run->vers[i];
+        lr_status st = store_source_versions_add(run->s, run->c->id, v->source, v->version, v->n,
+                                                 v->last_utc, err);
+        if (st != LR_OK)
+            return st;
+    }
+    run->nvers = 0;
+    return LR_OK;
+}
+
+static lr_status count_version(ingest_run *run, const lr_event *e, lr_error *err)
+{
+    ingest_version *v;
+    lr_status st;
+    for (size_t i = 0; i < run->nvers; i++) {
+        v = &run->vers[i];
+        if (strcmp(v->version, e->version) == 0 && strcmp(v->source, e->source) == 0) {
+            v->n++;
+            if (e->utc > v->last_utc)
+                v->last_utc = e->utc;
+            return LR_OK;
+        }
+    }
+    if (run->nvers == INGEST_VERSIONS && (st = flush_versions(run, err)) != LR_OK)
+        return st;
+    v = &run->vers[run->nvers++];
+    snprintf(v->source, sizeof v->source, "%s", e->source);
+    snprintf(v->version, sizeof v->version, "%s", e->version);
+    v->n = 1;
+    v->last_utc = e->utc;
+    return LR_OK;
+}
+
 lr_status ingest_add(ingest_run *run, lr_event *e, lr_error *err)
 {
     lr_store *s = run->s;
@@ -160,6 +199,8 @@ lr_status ingest_add(ingest_run *run, lr_event *e, lr_error *err)
     if (st != LR_OK)
         return st;
     run->res.accepted++;
+    if ((st = count_version(run, e, err)) != LR_OK)
+        return st;
     kind = event_source_kind(e->source);
     st = store_link_resolve(s, c->id, (link_kind)(kind < 0 ? 0 : kind), e->account, ids,
                             MAX_RESOLVE, &nids, err);
@@ -185,7 +226,9 @@ lr_status ingest_add(ingest_run *run, lr_event *e, lr_error *err)
 
 lr_status ingest_commit(ingest_run *run, ingest_result *res, lr_error *err)
 {
-    lr_status st = ingest_rederive_spans(run->s, run->c, &run->ss, &run->res.punches, err);
+    lr_status st = flush_versions(run, err);
+    if (st == LR_OK)
+        st = ingest_rederive_spans(run->s, run->c, &run->ss, &run->res.punches, err);
     if (st == LR_OK)
         st = store_commit(run->s, err);
     if (st != LR_OK) {
@@ -220,6 +263,33 @@ lr_status ingest_events(lr_store *s, const lr_company *c, lr_event *events, size
         }
     }
     return ingest_commit(&run, res, err);
+}
+
+void ingest_note(lr_store *s, const lr_company *c, const char *source, const lr_error *problem)
+{
+    char words[512] = "";
+    lr_error err;
+    if (problem)
+        lr_error_format(problem, words, sizeof words);
+    if (store_source_result(s, c->id, source, (int64_t)time(NULL),
+                            problem ? lr_status_code(problem->code) : "", words, &err) != LR_OK)
+        log_warn("status of %s for %s not recorded: %s", source, c->code, err.message);
+}
+
+lr_status ingest_json(lr_store *s, const lr_company *c, const char *what, const char *body,
+                      size_t len, lr_event_batch *b, ingest_result *res, lr_error *err)
+{
+    lr_status st = event_batch_parse_json(body, len, LR_INGEST_MAX_EVENTS, what, b, err);
+    if (st == LR_OK && (st = ingest_events(s, c, b->events, b->nevents, res, err)) != LR_OK)
+        event_batch_free(b);
+    ingest_note(s, c, "api", st == LR_OK ? NULL : err);
+    if (st == LR_OK && b->nrejects) {
+        lr_error rej;
+        lr_fail(&rej, LR_EINVAL, "%s: event %zu rejected: %s", what, b->rejects[0].index,
+                b->rejects[0].error);
+        ingest_note(s, c, "api", &rej);
+    }
+    return st;
 }
 
 json_t *ingest_reply_json(const ingest_result *res, const lr_reject *rejects, size_t nrejects)

@@ -66,6 +66,15 @@ lr_status ingest_account_spans(lr_store *s, const lr_company *c, const lr_employ
  * stores an event (e is not kept), ingest_commit re-derives and commits,
  * and ingest_abort (after any failure, the caller's own included) rolls
  * back so nothing of the run is stored. */
+/* How many events of one source and version a run stored. */
+typedef struct ingest_version {
+    char source[16];
+    char version[LR_VERSION_MAX + 1];
+    int64_t n, last_utc;
+} ingest_version;
+
+#define INGEST_VERSIONS 8
+
 typedef struct ingest_run {
     lr_store *s;
     const lr_company *c;
@@ -74,12 +83,25 @@ typedef struct ingest_run {
     span_set ss;          /* days to re-derive at commit */
     lr_employee cached;   /* the last employee looked up */
     int have_cached;
+    ingest_version vers[INGEST_VERSIONS]; /* counted, then stored at commit */
+    size_t nvers;
 } ingest_run;
 
 lr_status ingest_begin(ingest_run *run, lr_store *s, const lr_company *c, lr_error *err);
 lr_status ingest_add(ingest_run *run, lr_event *e, lr_error *err);
 lr_status ingest_commit(ingest_run *run, ingest_result *res, lr_error *err);
 void ingest_abort(ingest_run *run);
+
+/* Records on the 連携状況 page that a file or batch of source was stored
+ * (problem NULL) or refused (problem says why; its file, line and column
+ * are kept with the words). A failure to record is logged, not returned. */
+void ingest_note(lr_store *s, const lr_company *c, const char *source, const lr_error *problem);
+
+/* A JSON batch (DESIGN §5.4) of the generic API or `loginrec ingest`:
+ * parsed into *b (the caller frees it with event_batch_free on LR_OK),
+ * stored, and noted as source "api", the first rejected event too. */
+lr_status ingest_json(lr_store *s, const lr_company *c, const char *what, const char *body,
+                      size_t len, lr_event_batch *b, ingest_result *res, lr_error *err);
 
 /* Re-derives every span of ss (inside the caller's transaction). */
 lr_status ingest_rederive_spans(lr_store *s, const lr_company *c, const span_set *ss,

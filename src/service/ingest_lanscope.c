@@ -25,11 +25,12 @@ lr_status ingest_lanscope(lr_store *s, const lr_company *c, const char *what, co
         return st;
     }
     st = lanscope_parse(&o, bytes, n, add_event, &run, stats, err);
-    if (st != LR_OK) {
+    if (st != LR_OK)
         ingest_abort(&run);
-        return st;
-    }
-    return ingest_commit(&run, res, err);
+    else
+        st = ingest_commit(&run, res, err);
+    ingest_note(s, c, "lanscope", st == LR_OK ? NULL : err);
+    return st;
 }
 
 json_t *ingest_lanscope_reply_json(const ingest_result *res, const lanscope_stats *stats)

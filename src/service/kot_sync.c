@@ -231,7 +231,7 @@ lr_status kot_sync_company(lr_store *s, const char *code, const lr_secrets *sec,
     }
     kot_sync_summary(stats, summary, sizeof summary);
     if (st == LR_OK)
-        st = store_company_sync_result(s, c.id, (int64_t)time(NULL), summary, err);
+        st = store_company_sync_result(s, c.id, (int64_t)time(NULL), "", summary, err);
     st = admin_commit_audited(s, st, c.id, actor, "kot.sync", summary, err);
 out:
     if (st != LR_OK) {
@@ -239,7 +239,7 @@ out:
          * the periodic sync waits one interval before the next */
         char why[256];
         snprintf(why, sizeof why, "failed: %.240s", err ? err->message : "error");
-        store_company_sync_result(s, c.id, (int64_t)time(NULL), why, NULL);
+        store_company_sync_result(s, c.id, (int64_t)time(NULL), lr_status_code(st), why, NULL);
     }
     free(k.local);
     free(k.by_key);

@@ -165,8 +165,8 @@ lr_status malion_poll_company(lr_store *s, const char *code, const lr_secrets *s
     else if ((rc = malion_client_new(c.malion_host, cfg->timeout_ms, &m, err)) == LR_OK)
         rc = read_pages(s, &c, sec, cfg, m, st, err);
     malion_client_free(m);
-    if (store_malion_result(s, c.id, (int64_t)time(NULL), rc == LR_OK ? "" : err->message,
-                            &rec) != LR_OK)
+    if (store_malion_result(s, c.id, (int64_t)time(NULL), lr_status_code(rc),
+                            rc == LR_OK ? "" : err->message, &rec) != LR_OK)
         log_error("malion %s: %s", code, rec.message);
     return rc;
 }

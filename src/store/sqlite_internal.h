@@ -70,8 +70,8 @@ lr_status sq_outbox_recover(lr_store *base, size_t *n, lr_error *err);
 lr_status sq_outbox_due(lr_store *base, int64_t company_id, int64_t now, lr_delivery *out,
                         size_t max, size_t *n, lr_error *err);
 lr_status sq_outbox_claim(lr_store *base, int64_t id, lr_error *err);
-lr_status sq_outbox_finish(lr_store *base, int64_t id, const char *state, const char *result,
-                           int uncertain, int64_t next_at, lr_error *err);
+lr_status sq_outbox_finish(lr_store *base, int64_t id, const char *state, const char *reason,
+                           const char *result, int uncertain, int64_t next_at, lr_error *err);
 lr_status sq_outbox_retry(lr_store *base, int64_t company_id, int64_t now, size_t *n,
                           lr_error *err);
 lr_status sq_attempt_record(lr_store *base, const lr_attempt *a, lr_error *err);
@@ -82,8 +82,14 @@ lr_status sq_malion_state_get(lr_store *base, int64_t company_id, lr_malion_stat
                               lr_error *err);
 lr_status sq_malion_cursor_set(lr_store *base, int64_t company_id, const char *cursor,
                                int64_t logs, lr_error *err);
-lr_status sq_malion_result(lr_store *base, int64_t company_id, int64_t at, const char *error,
-                           lr_error *err);
+lr_status sq_malion_result(lr_store *base, int64_t company_id, int64_t at, const char *code,
+                           const char *error, lr_error *err);
+lr_status sq_source_result(lr_store *base, int64_t company_id, const char *source, int64_t at,
+                           const char *code, const char *error, lr_error *err);
+lr_status sq_source_status_get(lr_store *base, int64_t company_id, const char *source,
+                               lr_source_status *out, lr_error *err);
+lr_status sq_source_versions_add(lr_store *base, int64_t company_id, const char *source,
+                                 const char *version, int64_t n, int64_t last_utc, lr_error *err);
 lr_status sq_event_versions(lr_store *base, int64_t company_id, const char *source,
                             store_version_cb cb, void *ctx, lr_error *err);
 

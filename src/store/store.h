@@ -37,6 +37,7 @@ typedef struct lr_company {
     double kot_rate;        /* KoT requests per second */
     int64_t kot_synced_at;  /* last sync attempt; 0: never */
     char kot_sync_result[256]; /* its summary, or "failed: why" */
+    char kot_sync_code[32];    /* "" after a success, else the failure's lr_status_code */
     int lanscope_collect_min;  /* LanScope's collection start, minutes after midnight */
     int has_lanscope_token;    /* a LanScope access token is issued */
     int malion_enabled;        /* MaLion連携: poll MaLionCloud */
@@ -50,7 +51,16 @@ typedef struct lr_malion_state {
     int64_t logs_total;
     int64_t attempt_at, success_at; /* 0: never */
     char error[512];                /* "" after a success */
+    char error_code[32];            /* its lr_status_code; "" after a success */
 } lr_malion_state;
+
+/* A source that sends to us (lanscope, generic, smarton): its last stored
+ * file or batch and its last refused one. */
+typedef struct lr_source_status {
+    int64_t success_at, error_at; /* 0: never */
+    char error_code[32];          /* lr_status_code of the last refusal */
+    char error[512];
+} lr_source_status;
 
 /* An administrator of the admin UI. */
 typedef struct lr_user {
@@ -156,6 +166,7 @@ typedef struct lr_outbox_row {
     punch_kind kind;
     int64_t utc;
     const char *result; /* why done (sent, already_there, ...) or why failed */
+    const char *reason; /* its code (see migration 0008) */
     int attempts;
     int uncertain;
     int64_t next_attempt_at;
@@ -235,9 +246,10 @@ typedef struct lr_store_ops {
     lr_status (*company_lanscope_token)(lr_store *s, int64_t company_id, const char *token_hash,
                                         lr_error *err);
     lr_status (*companies_list)(lr_store *s, store_company_cb cb, void *ctx, lr_error *err);
-    /* Records a KoT sync attempt: when, and its summary or failure. */
+    /* Records a KoT sync attempt: when, its failure's code ("" for a
+     * success) and its summary or failure in words. */
     lr_status (*company_sync_result)(lr_store *s, int64_t company_id, int64_t at,
-                                     const char *result, lr_error *err);
+                                     const char *code, const char *result, lr_error *err);
     lr_status (*secret_put)(lr_store *s, int64_t company_id, const char *name, const char *sealed,
                             lr_error *err);
     lr_status (*secret_get)(lr_store *s, int64_t company_id, const char *name, char *out,
@@ -252,9 +264,20 @@ typedef struct lr_store_ops {
      * the page held (inside the page's transaction). */
     lr_status (*malion_cursor_set)(lr_store *s, int64_t company_id, const char *cursor,
                                    int64_t logs, lr_error *err);
-    /* A poll's end: error "" for a success. */
-    lr_status (*malion_result)(lr_store *s, int64_t company_id, int64_t at, const char *error,
-                               lr_error *err);
+    /* A poll's end: code and error "" for a success. */
+    lr_status (*malion_result)(lr_store *s, int64_t company_id, int64_t at, const char *code,
+                               const char *error, lr_error *err);
+    /* A file or batch of a source stored (code "") or refused. */
+    lr_status (*source_result)(lr_store *s, int64_t company_id, const char *source, int64_t at,
+                               const char *code, const char *error, lr_error *err);
+    /* Zeros when the source never sent anything. */
+    lr_status (*source_status_get)(lr_store *s, int64_t company_id, const char *source,
+                                   lr_source_status *out, lr_error *err);
+    /* n more events of a source's version, the latest at last_utc (inside
+     * the storing transaction). */
+    lr_status (*source_versions_add)(lr_store *s, int64_t company_id, const char *source,
+                                     const char *version, int64_t n, int64_t last_utc,
+                                     lr_error *err);
     /* Administrators and their sessions (store_sqlite_accounts.c). */
     lr_status (*user_insert)(lr_store *s, lr_user *u, lr_error *err); /* LR_EEXIST: taken */
     lr_status (*user_get)(lr_store *s, int64_t company_id, const char *login, lr_user *out,
@@ -367,9 +390,12 @@ typedef struct lr_store_ops {
                             size_t max, size_t *n, lr_error *err);
     /* pending -> sending (attempts + 1); LR_EBUSY when someone else took it. */
     lr_status (*outbox_claim)(lr_store *s, int64_t id, lr_error *err);
-    /* Ends an attempt: state pending (retry at next_at), done or failed. */
-    lr_status (*outbox_finish)(lr_store *s, int64_t id, const char *state, const char *result,
-                               int uncertain, int64_t next_at, lr_error *err);
+    /* Ends an attempt: state pending (retry at next_at), done or failed;
+     * reason is its code (outbox.reason), result the words for people and
+     * logs. */
+    lr_status (*outbox_finish)(lr_store *s, int64_t id, const char *state, const char *reason,
+                               const char *result, int uncertain, int64_t next_at,
+                               lr_error *err);
     /* failed -> pending now; *n gets how many. */
     lr_status (*outbox_retry)(lr_store *s, int64_t company_id, int64_t now, size_t *n,
                               lr_error *err);
@@ -423,6 +449,9 @@ void store_pool_close(lr_store_pool *p);
 #define store_malion_state_get(s, ...) ((s)->ops->malion_state_get((s), __VA_ARGS__))
 #define store_malion_cursor_set(s, ...) ((s)->ops->malion_cursor_set((s), __VA_ARGS__))
 #define store_malion_result(s, ...) ((s)->ops->malion_result((s), __VA_ARGS__))
+#define store_source_result(s, ...) ((s)->ops->source_result((s), __VA_ARGS__))
+#define store_source_status_get(s, ...) ((s)->ops->source_status_get((s), __VA_ARGS__))
+#define store_source_versions_add(s, ...) ((s)->ops->source_versions_add((s), __VA_ARGS__))
 #define store_user_insert(s, ...) ((s)->ops->user_insert((s), __VA_ARGS__))
 #define store_user_get(s, ...) ((s)->ops->user_get((s), __VA_ARGS__))
 #define store_user_update(s, ...) ((s)->ops->user_update((s), __VA_ARGS__))

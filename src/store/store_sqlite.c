@@ -64,8 +64,8 @@ enum {
 #define COMPANY_COLS                                                                               \
     "id, code, name, tz, break_punches, min_break_sec, max_shift_sec, punch_delivery, "           \
     "kot_base_url, kot_rate, IFNULL(kot_synced_at, 0), kot_sync_result, lanscope_collect_min, " \
-    "lanscope_token_hash IS NOT NULL, malion_enabled, malion_host, malion_admin_code FROM "     \
-    "companies "
+    "lanscope_token_hash IS NOT NULL, malion_enabled, malion_host, malion_admin_code, "         \
+    "kot_sync_code FROM companies "
 #define EVENT_LIST_SQL(extra)                                                                      \
     "SELECT " SQ_EVENT_COLS ", (SELECT emp.code FROM employees emp WHERE emp.id = "                \
     SQ_EVENT_EMPLOYEE_SQL "), f.work_day, IFNULL(f.flags, 0) FROM log_events e LEFT JOIN "        \
@@ -82,8 +82,8 @@ static const char *const sql_text[Q_COUNT] = {
                          "malion_enabled = ?11, malion_host = ?12, malion_admin_code = ?13 "
                          "WHERE id = ?1",
     [Q_COMPANIES_LIST] = "SELECT " COMPANY_COLS "ORDER BY code",
-    [Q_COMPANY_SYNC_RESULT] = "UPDATE companies SET kot_synced_at = ?2, kot_sync_result = ?3 "
-                              "WHERE id = ?1",
+    [Q_COMPANY_SYNC_RESULT] = "UPDATE companies SET kot_synced_at = ?2, kot_sync_result = ?3, "
+                              "kot_sync_code = ?4 WHERE id = ?1",
     [Q_DIVISIONS_LIST] = "SELECT id, company_id, code, name, day_change_min FROM divisions WHERE "
                          "company_id = ?1 ORDER BY code",
     [Q_EMPLOYEE_UPDATE] = "UPDATE employees SET code = ?2, last_name = ?3, first_name = ?4, "
@@ -344,6 +344,7 @@ static void company_cols(sqlite3_stmt *st, lr_company *c)
     c->malion_enabled = sqlite3_column_int(st, 14);
     sq_copy_col(st, 15, c->malion_host, sizeof c->malion_host);
     sq_copy_col(st, 16, c->malion_admin_code, sizeof c->malion_admin_code);
+    sq_copy_col(st, 17, c->kot_sync_code, sizeof c->kot_sync_code);
 }
 
 static lr_status sq_companies_list(lr_store *base, store_company_cb cb, void *ctx, lr_error *err)
@@ -364,7 +365,7 @@ static lr_status sq_companies_list(lr_store *base, store_company_cb cb, void *ct
 }
 
 static lr_status sq_company_sync_result(lr_store *base, int64_t company_id, int64_t at,
-                                        const char *result, lr_error *err)
+                                        const char *code, const char *result, lr_error *err)
 {
     sqlite_store *s = S(base);
     sqlite3_stmt *st = stmt(s, Q_COMPANY_SYNC_RESULT, err);
@@ -373,6 +374,7 @@ static lr_status sq_company_sync_result(lr_store *base, int64_t company_id, int6
     sqlite3_bind_int64(st, 1, company_id);
     sqlite3_bind_int64(st, 2, at);
     sq_bind_text(st, 3, result);
+    sq_bind_text(st, 4, code);
     return sq_run(s, st, err, "recording the sync");
 }
 
@@ -1052,6 +1054,9 @@ static const lr_store_ops sqlite_ops = {
     .malion_state_get = sq_malion_state_get,
     .malion_cursor_set = sq_malion_cursor_set,
     .malion_result = sq_malion_result,
+    .source_result = sq_source_result,
+    .source_status_get = sq_source_status_get,
+    .source_versions_add = sq_source_versions_add,
     .event_versions = sq_event_versions,
     .user_insert = sq_user_insert,
     .user_get = sq_user_get,

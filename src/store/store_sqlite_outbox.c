@@ -31,10 +31,9 @@ static const char *const sql_text[O_END - SQ_OUTBOX_BASE] = {
         "NOTHING",
     [O_LIST - SQ_OUTBOX_BASE] =
         "SELECT o.id, o.punch_id, o.action, IFNULL(o.replaces, 0), o.state, p.kind, p.ts_utc, "
-        "o.result, o.attempts, o.uncertain, o.next_attempt_at, e.code, p.work_day FROM outbox o "
+        "o.result, o.reason, o.attempts, o.uncertain, o.next_attempt_at, e.code, p.work_day FROM outbox o "
         "JOIN punches p ON p.id = o.punch_id JOIN employees e ON e.id = p.employee_id WHERE "
-        "o.company_id = ?1 AND (?2 = 0 OR (?2 = 1 AND o.state <> 'done') OR (?2 = 2 AND "
-        "o.state = 'failed')) ORDER BY o.id",
+        "o.company_id = ?1 AND o.state IN (?2, ?3, ?4, ?5) ORDER BY o.id",
     [O_COUNTS - SQ_OUTBOX_BASE] = "SELECT state, count(*) FROM outbox WHERE company_id = ?1 "
                                   "GROUP BY state",
     [O_RECOVER - SQ_OUTBOX_BASE] = "UPDATE outbox SET state = 'pending', uncertain = 1 WHERE "
@@ -52,8 +51,8 @@ static const char *const sql_text[O_END - SQ_OUTBOX_BASE] = {
                                  "WHERE id = ?1 AND state = 'pending'",
     [O_FINISH - SQ_OUTBOX_BASE] =
         "UPDATE outbox SET state = ?2, result = ?3, uncertain = ?4, next_attempt_at = ?5, "
-        "done_at = IIF(?2 = 'done', ?6, NULL) WHERE id = ?1",
-    [O_RETRY - SQ_OUTBOX_BASE] = "UPDATE outbox SET state = 'pending', result = '', "
+        "done_at = IIF(?2 = 'done', ?6, NULL), reason = ?7 WHERE id = ?1",
+    [O_RETRY - SQ_OUTBOX_BASE] = "UPDATE outbox SET state = 'pending', result = '', reason = '', "
                                  "next_attempt_at = ?2 WHERE company_id = ?1 AND state = 'failed'",
     [O_ATTEMPT - SQ_OUTBOX_BASE] =
         "INSERT INTO delivery_attempts (outbox_id, at, http_status, error, request, outcome, "
@@ -92,7 +91,11 @@ lr_status sq_outbox_list(lr_store *base, int64_t company_id, store_outbox_filter
     if (!st)
         return LR_ESTORE;
     sqlite3_bind_int64(st, 1, company_id);
-    sqlite3_bind_int(st, 2, (int)filter);
+    /* IN over the states wanted: the (company, state) index serves it */
+    sq_bind_text(st, 2, filter == OUTBOX_ALL ? "done" : "failed");
+    sq_bind_text(st, 3, filter == OUTBOX_FAILED ? "failed" : "pending");
+    sq_bind_text(st, 4, filter == OUTBOX_FAILED ? "failed" : "sending");
+    sq_bind_text(st, 5, "failed");
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         row.id = sqlite3_column_int64(st, 0);
         row.punch_id = sqlite3_column_int64(st, 1);
@@ -102,11 +105,12 @@ lr_status sq_outbox_list(lr_store *base, int64_t company_id, store_outbox_filter
         row.kind = (punch_kind)sqlite3_column_int(st, 5);
         row.utc = sqlite3_column_int64(st, 6);
         row.result = (const char *)sqlite3_column_text(st, 7);
-        row.attempts = sqlite3_column_int(st, 8);
-        row.uncertain = sqlite3_column_int(st, 9);
-        row.next_attempt_at = sqlite3_column_int64(st, 10);
-        row.employee_code = (const char *)sqlite3_column_text(st, 11);
-        row.work_day = (const char *)sqlite3_column_text(st, 12);
+        row.reason = (const char *)sqlite3_column_text(st, 8);
+        row.attempts = sqlite3_column_int(st, 9);
+        row.uncertain = sqlite3_column_int(st, 10);
+        row.next_attempt_at = sqlite3_column_int64(st, 11);
+        row.employee_code = (const char *)sqlite3_column_text(st, 12);
+        row.work_day = (const char *)sqlite3_column_text(st, 13);
         if (cb(ctx, &row))
             break;
     }
@@ -212,8 +216,8 @@ lr_status sq_outbox_claim(lr_store *base, int64_t id, lr_error *err)
     return LR_OK;
 }
 
-lr_status sq_outbox_finish(lr_store *base, int64_t id, const char *state, const char *result,
-                           int uncertain, int64_t next_at, lr_error *err)
+lr_status sq_outbox_finish(lr_store *base, int64_t id, const char *state, const char *reason,
+                           const char *result, int uncertain, int64_t next_at, lr_error *err)
 {
     sqlite_store *s = S(base);
     sqlite3_stmt *st = ostmt(s, O_FINISH, err);
@@ -225,6 +229,7 @@ lr_status sq_outbox_finish(lr_store *base, int64_t id, const char *state, const 
     sqlite3_bind_int(st, 4, uncertain);
     sqlite3_bind_int64(st, 5, next_at);
     sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL));
+    sq_bind_text(st, 7, reason);
     return sq_run(s, st, err, "finishing an outbox row");
 }
 

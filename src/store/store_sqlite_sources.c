@@ -15,6 +15,9 @@ enum {
     X_MALION_CURSOR,
     X_MALION_RESULT,
     X_VERSIONS,
+    X_SOURCE_RESULT,
+    X_SOURCE_GET,
+    X_VERSIONS_ADD,
     X_END
 };
 _Static_assert(X_END <= SQ_ACCOUNTS_BASE, "too many source statements for their slots");
@@ -23,19 +26,33 @@ static const char *const sql_text[X_END - SQ_SOURCES_BASE] = {
     [X_SECRET_DELETE - SQ_SOURCES_BASE] =
         "DELETE FROM company_secrets WHERE company_id = ?1 AND name = ?2",
     [X_MALION_GET - SQ_SOURCES_BASE] =
-        "SELECT cursor, logs_total, IFNULL(attempt_at, 0), IFNULL(success_at, 0), error FROM "
-        "malion_state WHERE company_id = ?1",
+        "SELECT cursor, logs_total, IFNULL(attempt_at, 0), IFNULL(success_at, 0), error, "
+        "error_code FROM malion_state WHERE company_id = ?1",
     [X_MALION_CURSOR - SQ_SOURCES_BASE] =
         "INSERT INTO malion_state (company_id, cursor, logs_total) VALUES (?1, ?2, ?3) ON "
         "CONFLICT (company_id) DO UPDATE SET cursor = excluded.cursor, logs_total = logs_total "
         "+ excluded.logs_total",
     [X_MALION_RESULT - SQ_SOURCES_BASE] =
-        "INSERT INTO malion_state (company_id, attempt_at, success_at, error) VALUES (?1, ?2, "
-        "IIF(?3 = '', ?2, NULL), ?3) ON CONFLICT (company_id) DO UPDATE SET attempt_at = "
-        "excluded.attempt_at, success_at = IIF(?3 = '', ?2, success_at), error = ?3",
+        "INSERT INTO malion_state (company_id, attempt_at, success_at, error, error_code) VALUES "
+        "(?1, ?2, IIF(?3 = '', ?2, NULL), ?3, ?4) ON CONFLICT (company_id) DO UPDATE SET "
+        "attempt_at = excluded.attempt_at, success_at = IIF(?3 = '', ?2, success_at), error = "
+        "?3, error_code = ?4",
     [X_VERSIONS - SQ_SOURCES_BASE] =
-        "SELECT version, count(*), max(ts_utc) FROM log_events WHERE company_id = ?1 AND source "
-        "= ?2 GROUP BY version ORDER BY max(ts_utc)",
+        "SELECT version, events, last_utc FROM source_versions WHERE company_id = ?1 AND source "
+        "= ?2 ORDER BY last_utc, version",
+    [X_SOURCE_RESULT - SQ_SOURCES_BASE] =
+        "INSERT INTO source_status (company_id, source, success_at, error_at, error_code, error) "
+        "VALUES (?1, ?2, IIF(?4 = '', ?3, NULL), IIF(?4 = '', NULL, ?3), ?4, ?5) ON CONFLICT "
+        "(company_id, source) DO UPDATE SET success_at = IIF(?4 = '', ?3, success_at), error_at "
+        "= IIF(?4 = '', error_at, ?3), error_code = IIF(?4 = '', error_code, ?4), error = IIF(?4 "
+        "= '', error, ?5)",
+    [X_SOURCE_GET - SQ_SOURCES_BASE] =
+        "SELECT IFNULL(success_at, 0), IFNULL(error_at, 0), error_code, error FROM source_status "
+        "WHERE company_id = ?1 AND source = ?2",
+    [X_VERSIONS_ADD - SQ_SOURCES_BASE] =
+        "INSERT INTO source_versions (company_id, source, version, events, last_utc) VALUES (?1, "
+        "?2, ?3, ?4, ?5) ON CONFLICT (company_id, source, version) DO UPDATE SET events = events "
+        "+ excluded.events, last_utc = max(last_utc, excluded.last_utc)",
 };
 
 static sqlite3_stmt *stmt(sqlite_store *s, int slot, lr_error *err)
@@ -71,6 +88,7 @@ lr_status sq_malion_state_get(lr_store *base, int64_t company_id, lr_malion_stat
         out->attempt_at = sqlite3_column_int64(st, 2);
         out->success_at = sqlite3_column_int64(st, 3);
         sq_copy_col(st, 4, out->error, sizeof out->error);
+        sq_copy_col(st, 5, out->error_code, sizeof out->error_code);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? LR_OK
@@ -90,8 +108,8 @@ lr_status sq_malion_cursor_set(lr_store *base, int64_t company_id, const char *c
     return sq_run(s, st, err, "saving the MaLion cursor");
 }
 
-lr_status sq_malion_result(lr_store *base, int64_t company_id, int64_t at, const char *error,
-                           lr_error *err)
+lr_status sq_malion_result(lr_store *base, int64_t company_id, int64_t at, const char *code,
+                           const char *error, lr_error *err)
 {
     sqlite_store *s = S(base);
     sqlite3_stmt *st = stmt(s, X_MALION_RESULT, err);
@@ -100,7 +118,60 @@ lr_status sq_malion_result(lr_store *base, int64_t company_id, int64_t at, const
     sqlite3_bind_int64(st, 1, company_id);
     sqlite3_bind_int64(st, 2, at);
     sq_bind_text(st, 3, error);
+    sq_bind_text(st, 4, code);
     return sq_run(s, st, err, "saving the MaLion result");
+}
+
+lr_status sq_source_result(lr_store *base, int64_t company_id, const char *source, int64_t at,
+                           const char *code, const char *error, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, X_SOURCE_RESULT, err);
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    sq_bind_text(st, 2, source);
+    sqlite3_bind_int64(st, 3, at);
+    sq_bind_text(st, 4, code);
+    sq_bind_text(st, 5, error);
+    return sq_run(s, st, err, "saving a source's result");
+}
+
+lr_status sq_source_status_get(lr_store *base, int64_t company_id, const char *source,
+                               lr_source_status *out, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, X_SOURCE_GET, err);
+    int rc;
+    memset(out, 0, sizeof *out);
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    sq_bind_text(st, 2, source);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        out->success_at = sqlite3_column_int64(st, 0);
+        out->error_at = sqlite3_column_int64(st, 1);
+        sq_copy_col(st, 2, out->error_code, sizeof out->error_code);
+        sq_copy_col(st, 3, out->error, sizeof out->error);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LR_OK
+                                                 : sq_db_fail(s, err, "reading a source's status");
+}
+
+lr_status sq_source_versions_add(lr_store *base, int64_t company_id, const char *source,
+                                 const char *version, int64_t n, int64_t last_utc, lr_error *err)
+{
+    sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, X_VERSIONS_ADD, err);
+    if (!st)
+        return LR_ESTORE;
+    sqlite3_bind_int64(st, 1, company_id);
+    sq_bind_text(st, 2, source);
+    sq_bind_text(st, 3, version);
+    sqlite3_bind_int64(st, 4, n);
+    sqlite3_bind_int64(st, 5, last_utc);
+    return sq_run(s, st, err, "counting a source's versions");
 }
 
 lr_status sq_event_versions(lr_store *base, int64_t company_id, const char *source,

@@ -25,6 +25,24 @@ const char *lr_status_name(lr_status s)
     return "unknown error";
 }
 
+const char *lr_status_code(lr_status s)
+{
+    switch (s) {
+    case LR_OK: return "";
+    case LR_EINVAL: return "invalid";
+    case LR_ENOTFOUND: return "not_found";
+    case LR_EEXIST: return "exists";
+    case LR_EAUTH: return "auth";
+    case LR_ETOOBIG: return "too_big";
+    case LR_ENOMEM: return "no_memory";
+    case LR_EIO: return "io";
+    case LR_ESTORE: return "store";
+    case LR_EBUSY: return "busy";
+    case LR_ECRYPTO: return "crypto";
+    }
+    return "internal";
+}
+
 void lr_error_clear(lr_error *err)
 {
     if (err)

@@ -37,6 +37,10 @@ typedef struct lr_error {
 /* Short English name of a status ("invalid input", ...). Static storage. */
 const char *lr_status_name(lr_status s);
 
+/* Stable short code of a status ("auth", "io", ...), stored as a reason
+ * the admin UI words in the reader's language. Static storage. */
+const char *lr_status_code(lr_status s);
+
 /* Fills err (if not NULL) and returns code, so callers can write
  * `return lr_fail(err, LR_EINVAL, "...", ...)`. printf-style message. */
 lr_status lr_fail(lr_error *err, lr_status code, const char *fmt, ...)

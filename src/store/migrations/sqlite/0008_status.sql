@@ -7,6 +7,8 @@
 -- kot_rejected, kot_retry, kot_unknown, read_back).
 ALTER TABLE outbox ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 UPDATE outbox SET reason = result WHERE result IN ('sent', 'already_there', 'superseded', 'breaks_off');
+-- the status page lists a company's failed and waiting rows
+CREATE INDEX outbox_company_state ON outbox(company_id, state);
 
 -- The MaLion poller's and the KoT employee sync's last failure as a code
 -- ('' after a success).
