@@ -98,6 +98,19 @@ void ui_local_time(const char *zone, int64_t utc, char out[20])
     memcpy(out, iso, 20);
 }
 
+void ui_href(const char *path, const form *q, char *out, size_t outsz)
+{
+    lr_buf b;
+    buf_init(&b, outsz);
+    buf_puts(&b, path);
+    buf_puts(&b, "?");
+    if (form_encode(q, &b) == LR_OK && b.len < outsz)
+        snprintf(out, outsz, "%s", buf_str(&b));
+    else
+        snprintf(out, outsz, "%s", path);
+    buf_free(&b);
+}
+
 json_t *ui_options(ui_req *u, const char *const *values, const char *const *keys,
                    const char *selected)
 {
@@ -261,6 +274,7 @@ static const ui_route routes[] = {
     {"GET", "/users", UI_SESSION, none, none, 0, ui_users_view},
     {"POST", "/users/sync", UI_SESSION, none, ui_users_sync_fields, 0, ui_users_sync},
     {"GET", "/logs", UI_SESSION, ui_logs_params, none, 0, ui_logs_view},
+    {"GET", "/daily", UI_SESSION, ui_daily_params, none, 0, ui_daily_view},
     {"POST", "/lang", UI_PUBLIC, none, lang_fields, 0, h_lang},
     {"GET", "/static/app.css", UI_PUBLIC, none, none, 0, h_css},
 };

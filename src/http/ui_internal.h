@@ -57,6 +57,9 @@ void ui_error_page(ui_req *u, int status, const char *key);
 
 /* "YYYY-MM-DD HH:MM:SS" of utc in zone. */
 void ui_local_time(const char *zone, int64_t utc, char out[20]);
+/* path?query, the query's fields with a value percent-encoded; just path
+ * when it would not fit in outsz. */
+void ui_href(const char *path, const form *q, char *out, size_t outsz);
 /* A <select>'s options: values[] (NULL-terminated) with the catalogue text
  * of keys[] (NULL: the value itself), the one equal to selected marked. */
 json_t *ui_options(ui_req *u, const char *const *values, const char *const *keys,
@@ -83,6 +86,10 @@ void ui_links_apply(ui_req *u);
 extern const char *const ui_users_sync_fields[];
 void ui_users_view(ui_req *u);
 void ui_users_sync(ui_req *u);
+
+/* ui_daily.c: 日別データ */
+extern const char *const ui_daily_params[];
+void ui_daily_view(ui_req *u);
 
 /* ui_logs.c: ログ表示 */
 extern const char *const ui_logs_params[];

@@ -115,7 +115,6 @@ static int day_bound(const lr_company *c, const char *v, int next, int64_t *utc)
 static void filter_href(ui_req *u, const char *cursor, char *out, size_t outsz)
 {
     form f = {0};
-    lr_buf b;
     for (size_t i = 0; ui_logs_params[i + 1]; i++) { /* all but cursor */
         const char *v = http_query(u->rq, ui_logs_params[i]);
         if (v)
@@ -123,11 +122,7 @@ static void filter_href(ui_req *u, const char *cursor, char *out, size_t outsz)
     }
     if (cursor)
         form_add(&f, "cursor", cursor);
-    buf_init(&b, outsz);
-    buf_puts(&b, "/logs?");
-    form_encode(&f, &b);
-    snprintf(out, outsz, "%s", b.len < outsz ? buf_str(&b) : "/logs");
-    buf_free(&b);
+    ui_href("/logs", &f, out, outsz);
     form_free(&f);
 }
 

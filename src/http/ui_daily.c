@@ -1,0 +1,386 @@
+/*
+ * ui_daily — 日別データ (daily view): for one work day and division, each
+ * employee's 出勤 / 退勤 (and breaks) with method "PC" and where each
+ * punch's delivery to KING OF TIME stands, beside a timeline of the day's
+ * PC sessions (logon → logoff per PC), so an administrator sees at a
+ * glance which session a punch came from.
+ *
+ * An employee's day runs from their division's 日付変更時間 for 24 hours;
+ * the timeline spans exactly that. Employees with neither events nor
+ * punches that day are counted, not listed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/day.h"
+#include "http/i18n.h"
+#include "http/ui_internal.h"
+#include "util/log.h"
+#include "util/timefmt.h"
+#include "util/tz.h"
+#include "util/vec.h"
+
+const char *const ui_daily_params[] = {"day", "division", NULL};
+
+#define DAY_MIN 1440
+#define OPEN_MAX 16 /* PCs one employee is logged on to at once */
+
+typedef struct ev {
+    int64_t utc;
+    char op; /* 'i' logon, 'o' logoff */
+    char stream[LR_ACCOUNT_MAX + LR_HOST_MAX + 2];
+} ev;
+
+typedef struct person {
+    lr_employee e;
+    const lr_division *div;
+    int64_t from, to; /* the work day in UTC: [from, to) */
+    ev *evs;
+    size_t nevs, capevs;
+    lr_day_punch_row *punches; /* strings not kept: see states */
+    size_t npunches, cappunches;
+    char (*states)[3][32]; /* per punch: delivery state, reason, method (the row's
+                              strings live only during its callback) */
+} person;
+
+typedef struct board {
+    ui_req *u;
+    const lr_company *c;
+    int64_t day;
+    lr_division *divs;
+    size_t ndivs, capdivs;
+    person *people; /* by employee id */
+    size_t n, cap;
+    size_t nodata; /* listed employees without events or punches */
+} board;
+
+static int by_id(const void *a, const void *b)
+{
+    const person *x = a, *y = b;
+    return x->e.id < y->e.id ? -1 : x->e.id > y->e.id;
+}
+
+static person *find(board *b, int64_t id)
+{
+    person key;
+    key.e.id = id;
+    return b->n ? bsearch(&key, b->people, b->n, sizeof key, by_id) : NULL;
+}
+
+static int keep_division(void *ctx, const lr_division *d)
+{
+    board *b = ctx;
+    if (!vec_room((void **)&b->divs, &b->capdivs, b->ndivs, sizeof *b->divs))
+        return 1;
+    b->divs[b->ndivs++] = *d;
+    return 0;
+}
+
+static int keep_employee(void *ctx, const lr_employee *e)
+{
+    board *b = ctx;
+    person *p;
+    int64_t wall;
+    int off;
+    if (e->deleted)
+        return 0;
+    if (!vec_room((void **)&b->people, &b->cap, b->n, sizeof *b->people))
+        return 1;
+    p = &b->people[b->n++];
+    memset(p, 0, sizeof *p);
+    p->e = *e;
+    for (size_t i = 0; i < b->ndivs; i++)
+        if (b->divs[i].id == e->division_id)
+            p->div = &b->divs[i];
+    wall = b->day * 86400 + (int64_t)e->day_change_min * 60;
+    tz_utc_of_wall(b->c->tz, wall, &p->from, &off);
+    tz_utc_of_wall(b->c->tz, wall + 86400, &p->to, &off);
+    return 0;
+}
+
+static int keep_event(void *ctx, const lr_event_row *r)
+{
+    board *b = ctx;
+    person *p = find(b, r->employee_id);
+    ev *v;
+    const lr_event *e = r->event;
+    if (!p || e->utc < p->from || e->utc >= p->to)
+        return 0;
+    if (strcmp(e->op, "logon") != 0 && strcmp(e->op, "logoff") != 0)
+        return 0;
+    if (!vec_room((void **)&p->evs, &p->capevs, p->nevs, sizeof *p->evs))
+        return 1;
+    v = &p->evs[p->nevs++];
+    v->utc = e->utc;
+    v->op = strcmp(e->op, "logon") == 0 ? 'i' : 'o';
+    snprintf(v->stream, sizeof v->stream, "%s\t%s", e->account, e->host);
+    return 0;
+}
+
+static int keep_punch(void *ctx, const lr_day_punch_row *r)
+{
+    board *b = ctx;
+    person *p = find(b, r->employee_id);
+    size_t cap;
+    if (!p)
+        return 0;
+    cap = p->cappunches;
+    if (!vec_room((void **)&p->punches, &p->cappunches, p->npunches, sizeof *p->punches))
+        return 1;
+    if (cap != p->cappunches) {
+        void *grown = realloc(p->states, p->cappunches * sizeof *p->states);
+        if (!grown)
+            return 1;
+        p->states = grown;
+    }
+    p->punches[p->npunches] = *r;
+    snprintf(p->states[p->npunches][0], 32, "%s", r->state ? r->state : "");
+    snprintf(p->states[p->npunches][1], 32, "%s", r->reason ? r->reason : "");
+    snprintf(p->states[p->npunches][2], 32, "%s", r->method ? r->method : "PC");
+    p->npunches++;
+    return 0;
+}
+
+/* Minutes from the start of p's day, clamped to the bar. */
+static double minute_of(const person *p, int64_t utc)
+{
+    double m = (double)(utc - p->from) / 60.0 * DAY_MIN / ((double)(p->to - p->from) / 60.0);
+    return m < 0 ? 0 : m > DAY_MIN ? DAY_MIN : m;
+}
+
+static void hhmm(const lr_company *c, int64_t utc, char out[6])
+{
+    char t[20];
+    ui_local_time(c->tz, utc, t);
+    memcpy(out, t + 11, 5);
+    out[5] = '\0';
+}
+
+static json_t *bar(const board *b, const person *p, int64_t from, int64_t to, int no_on,
+                   int no_off, const char *stream)
+{
+    char a[6], z[6], title[400];
+    const char *tab = strchr(stream, '\t');
+    double x = minute_of(p, from), w = minute_of(p, to) - x;
+    hhmm(b->c, from, a);
+    hhmm(b->c, to, z);
+    snprintf(title, sizeof title, "%s%s–%s%s %s (%.*s)", no_on ? "… " : "", a, z,
+             no_off ? " …" : "", tab ? tab + 1 : "", tab ? (int)(tab - stream) : 0, stream);
+    return json_pack("{s:f, s:f, s:s, s:b}", "x", x, "w", w < 1 ? 1 : w, "title", title, "open",
+                     no_on || no_off);
+}
+
+typedef struct open_pc {
+    const char *stream;
+    int64_t at;
+} open_pc;
+
+/* The day's sessions: per PC (account and host), a logon opens one and
+ * the next logoff closes it; a logoff without a logon starts at the day's
+ * start, a logon without logoff runs to its end (or now). */
+static json_t *sessions(const board *b, const person *p, int64_t now)
+{
+    open_pc open[OPEN_MAX];
+    size_t nopen = 0;
+    json_t *a = json_array();
+    int64_t end = now < p->to ? now : p->to;
+    for (size_t i = 0; i < p->nevs; i++) {
+        const ev *v = &p->evs[i];
+        size_t k = 0;
+        while (k < nopen && strcmp(open[k].stream, v->stream) != 0)
+            k++;
+        if (v->op == 'i') {
+            if (k == nopen && nopen < OPEN_MAX)
+                open[nopen++] = (open_pc){v->stream, v->utc};
+        } else if (k < nopen) {
+            json_array_append_new(a, bar(b, p, open[k].at, v->utc, 0, 0, v->stream));
+            open[k] = open[--nopen];
+        } else {
+            json_array_append_new(a, bar(b, p, p->from, v->utc, 1, 0, v->stream));
+        }
+    }
+    for (size_t k = 0; k < nopen; k++)
+        json_array_append_new(a, bar(b, p, open[k].at, end > open[k].at ? end : open[k].at, 0,
+                                     1, open[k].stream));
+    return a;
+}
+
+/* Where a punch's delivery stands, in words and a tag class. */
+static json_t *delivery(ui_req *u, const lr_company *c, const char *state, const char *reason)
+{
+    const char *key, *cls;
+    char rk[64];
+    const char *why = NULL;
+    if (!state[0]) {
+        key = "daily.not_queued", cls = "muted";
+    } else if (strcmp(state, "done") == 0) {
+        int skipped = strcmp(reason, "breaks_off") == 0 || strcmp(reason, "superseded") == 0;
+        key = skipped ? "daily.skipped" : "daily.sent", cls = skipped ? "muted" : "good";
+        if (skipped) {
+            snprintf(rk, sizeof rk, "reason.%s", reason);
+            why = i18n_text(u->lang, rk);
+        }
+    } else if (strcmp(state, "failed") == 0) {
+        key = "daily.failed", cls = "bad";
+        snprintf(rk, sizeof rk, "reason.%s", reason);
+        why = i18n_text(u->lang, rk);
+    } else if (!c->punch_delivery) {
+        key = "daily.delivery_off", cls = "muted";
+    } else {
+        key = "daily.waiting", cls = "warn";
+        if (reason[0]) {
+            snprintf(rk, sizeof rk, "reason.%s", reason);
+            why = i18n_text(u->lang, rk);
+        }
+    }
+    return json_pack("{s:s, s:s, s:s}", "label", i18n_text(u->lang, key), "class", cls, "why",
+                     why ? why : "");
+}
+
+static json_t *punches(ui_req *u, const board *b, const person *p, json_t **marks)
+{
+    static const char *const keys[] = {"", "daily.clock_in", "daily.clock_out",
+                                       "daily.break_start", "daily.break_end"};
+    json_t *a = json_array();
+    *marks = json_array();
+    for (size_t i = 0; i < p->npunches; i++) {
+        const lr_day_punch_row *r = &p->punches[i];
+        char t[6];
+        json_t *o;
+        hhmm(b->c, r->utc, t);
+        o = json_pack("{s:s, s:s, s:s, s:o}", "kind",
+                      i18n_text(u->lang, keys[r->kind >= 1 && r->kind <= 4 ? r->kind : 1]), "time",
+                      t, "method", p->states[i][2], "delivery",
+                      delivery(u, b->c, p->states[i][0], p->states[i][1]));
+        json_array_append_new(a, o);
+        json_array_append_new(*marks, json_pack("{s:f, s:s}", "x", minute_of(p, r->utc), "class",
+                                                r->kind == PUNCH_CLOCK_IN || r->kind == PUNCH_CLOCK_OUT
+                                                    ? "work"
+                                                    : "rest"));
+    }
+    return a;
+}
+
+static json_t *rows(ui_req *u, board *b, const char *division)
+{
+    json_t *a = json_array();
+    int64_t now = (int64_t)time(NULL);
+    /* by code, as the employee list is */
+    for (size_t i = 0; i < b->n; i++) {
+        person *p = &b->people[i];
+        json_t *marks, *ps;
+        char start[6];
+        if (division[0] && (!p->div || strcmp(p->div->code, division) != 0))
+            continue;
+        if (!p->nevs && !p->npunches) {
+            b->nodata++;
+            continue;
+        }
+        hhmm(b->c, p->from, start);
+        ps = punches(u, b, p, &marks);
+        json_array_append_new(
+            a, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b}", "code", p->e.code, "name",
+                         p->e.last_name, "first", p->e.first_name, "start", start, "punches", ps,
+                         "bars", sessions(b, p, now), "marks", marks, "shifted",
+                         p->e.day_change_min != 0));
+    }
+    return a;
+}
+
+static int by_code(const void *a, const void *b)
+{
+    return strcmp(((const person *)a)->e.code, ((const person *)b)->e.code);
+}
+
+/* The page of another day, same division. */
+static void day_href(int64_t day, const char *division, char *out, size_t outsz)
+{
+    char d[11];
+    form f = {0};
+    tf_format_date(day, d);
+    form_add(&f, "day", d);
+    form_add(&f, "division", division);
+    ui_href("/daily", &f, out, outsz);
+    form_free(&f);
+}
+
+static void board_free(board *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        free(b->people[i].evs);
+        free(b->people[i].punches);
+        free(b->people[i].states);
+    }
+    free(b->people);
+    free(b->divs);
+}
+
+void ui_daily_view(ui_req *u)
+{
+    lr_company c;
+    lr_error err;
+    board b;
+    const char *dayq = http_query(u->rq, "day"), *division = http_query(u->rq, "division");
+    char day[11], prev[400], next[400];
+    int64_t from, to;
+    int off, bad_day = 0;
+    lr_status st;
+    json_t *d, *divs, *list;
+
+    memset(&b, 0, sizeof b);
+    b.u = u;
+    b.c = &c;
+    if (!division)
+        division = "";
+    if ((st = store_company_get(u->s, u->se.company_code, &c, &err)) != LR_OK)
+        goto fail;
+    if (dayq && dayq[0]) {
+        bad_day = tf_parse_date(dayq, &b.day, NULL) != LR_OK;
+    } else {
+        int64_t t = (int64_t)time(NULL);
+        b.day = day_of_local(t + tz_offset_at(c.tz, t), 0);
+    }
+    st = store_divisions_list(u->s, c.id, keep_division, &b, &err);
+    if (st == LR_OK && !bad_day)
+        st = store_employees_list(u->s, c.id, keep_employee, &b, &err);
+    if (st != LR_OK)
+        goto fail;
+    if (b.n)
+        qsort(b.people, b.n, sizeof *b.people, by_id);
+    if (!bad_day) {
+        /* every division's day lies within [day 00:00, day + 2 00:00) */
+        tz_utc_of_wall(c.tz, b.day * 86400, &from, &off);
+        tz_utc_of_wall(c.tz, (b.day + 2) * 86400, &to, &off);
+        tf_format_date(b.day, day);
+        if ((st = store_day_events(u->s, c.id, from, to, keep_event, &b, &err)) != LR_OK ||
+            (st = store_day_punches(u->s, c.id, day, keep_punch, &b, &err)) != LR_OK)
+            goto fail;
+        if (b.n)
+            qsort(b.people, b.n, sizeof *b.people, by_code);
+    }
+    divs = json_array();
+    json_array_append_new(divs, json_pack("{s:s, s:s, s:b}", "value", "", "label",
+                                          i18n_text(u->lang, "daily.all_divisions"), "selected",
+                                          division[0] == 0));
+    for (size_t i = 0; i < b.ndivs; i++)
+        json_array_append_new(divs, json_pack("{s:s, s:s, s:b}", "value", b.divs[i].code, "label",
+                                              b.divs[i].name, "selected",
+                                              strcmp(b.divs[i].code, division) == 0));
+    list = bad_day ? json_array() : rows(u, &b, division);
+    day_href(b.day - 1, division, prev, sizeof prev);
+    day_href(b.day + 1, division, next, sizeof next);
+    d = json_pack("{s:b, s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:b, s:b}", "nav_daily", 1, "day",
+                  bad_day ? dayq : day, "prev", prev, "next", next, "division", division,
+                  "divisions", divs, "rows", list, "listed", (json_int_t)json_array_size(list),
+                  "nodata", (json_int_t)b.nodata, "bad_day", bad_day, "delivery",
+                  c.punch_delivery);
+    board_free(&b);
+    ui_render(u, bad_day ? 400 : 200, "daily", "page.daily", d);
+    return;
+fail:
+    log_error("daily view of %s: %s", u->se.company_code, err.message);
+    board_free(&b);
+    ui_error_page(u, 500, "error.title");
+}
