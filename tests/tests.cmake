@@ -56,6 +56,7 @@ lr_e2e_test(ui_links 300)
 lr_e2e_test(ui_users 300)
 lr_e2e_test(ui_logs 300)
 lr_e2e_test(ui_daily 300)
+lr_e2e_test(ui_status 300)
 lr_e2e_test(limits 300)
 
 add_test(NAME lint_banned_functions

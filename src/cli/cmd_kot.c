@@ -152,8 +152,7 @@ int cmd_outbox(lr_store *s, cli_args *a)
         a->n--;
         if ((rc = cli_check_rest(a, 1, "outbox retry")))
             return rc;
-        if (store_company_get(s, a->v[0], &c, &err) != LR_OK ||
-            store_outbox_retry(s, c.id, (int64_t)time(NULL), &count, &err) != LR_OK)
+        if (admin_outbox_retry(s, a->v[0], "cli", &count, &err) != LR_OK)
             return cli_fail(&err);
         printf("%zu failed punch(es) queued again\n", count);
         return 0;

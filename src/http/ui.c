@@ -275,6 +275,8 @@ static const ui_route routes[] = {
     {"POST", "/users/sync", UI_SESSION, none, ui_users_sync_fields, 0, ui_users_sync},
     {"GET", "/logs", UI_SESSION, ui_logs_params, none, 0, ui_logs_view},
     {"GET", "/daily", UI_SESSION, ui_daily_params, none, 0, ui_daily_view},
+    {"GET", "/status", UI_SESSION, none, none, 0, ui_status_view},
+    {"POST", "/status/retry", UI_SESSION, none, ui_status_retry_fields, 0, ui_status_retry},
     {"POST", "/lang", UI_PUBLIC, none, lang_fields, 0, h_lang},
     {"GET", "/static/app.css", UI_PUBLIC, none, none, 0, h_css},
 };

@@ -91,6 +91,11 @@ void ui_users_sync(ui_req *u);
 extern const char *const ui_daily_params[];
 void ui_daily_view(ui_req *u);
 
+/* ui_status.c: 連携状況 */
+extern const char *const ui_status_retry_fields[];
+void ui_status_view(ui_req *u);
+void ui_status_retry(ui_req *u);
+
 /* ui_logs.c: ログ表示 */
 extern const char *const ui_logs_params[];
 void ui_logs_view(ui_req *u);

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/event_parse.h"
 #include "service/ingest.h"
@@ -72,6 +73,20 @@ lr_status admin_commit_audited(lr_store *s, lr_status st, int64_t company_id, co
     if (st != LR_OK)
         store_rollback(s);
     return st;
+}
+
+lr_status admin_outbox_retry(lr_store *s, const char *code, const char *actor, size_t *n,
+                             lr_error *err)
+{
+    lr_company c;
+    char detail[32];
+    lr_status st = store_company_get(s, code, &c, err);
+    *n = 0;
+    if (st != LR_OK || (st = store_begin(s, err)) != LR_OK)
+        return st;
+    st = store_outbox_retry(s, c.id, (int64_t)time(NULL), n, err);
+    snprintf(detail, sizeof detail, "%zu", *n);
+    return admin_commit_audited(s, st, c.id, actor, "outbox.retry", detail, err);
 }
 
 lr_status admin_company_add(lr_store *s, const char *code, const char *name, const char *tz,

@@ -39,6 +39,11 @@ lr_status admin_company_edit(lr_store *s, const char *code, admin_company_edit_f
                              const char *actor, const char *action, const char *detail,
                              lr_error *err);
 
+/* Queues every failed punch of company `code` again (failed -> pending,
+ * due now); *n gets how many. Audited as outbox.retry. */
+lr_status admin_outbox_retry(lr_store *s, const char *code, const char *actor, size_t *n,
+                             lr_error *err);
+
 /* Adds a company; writes its new ingest token (shown once) into token. */
 lr_status admin_company_add(lr_store *s, const char *code, const char *name, const char *tz,
                             int breaks, const char *actor, char token[LR_TOKEN_LEN + 1],

@@ -14,6 +14,9 @@ CREATE INDEX outbox_company_state ON outbox(company_id, state);
 -- ('' after a success).
 ALTER TABLE malion_state ADD COLUMN error_code TEXT NOT NULL DEFAULT '';
 ALTER TABLE companies ADD COLUMN kot_sync_code TEXT NOT NULL DEFAULT '';
+-- failures recorded before codes existed keep their words under "internal"
+UPDATE malion_state SET error_code = 'internal' WHERE error <> '';
+UPDATE companies SET kot_sync_code = 'internal' WHERE kot_sync_result LIKE 'failed:%';
 
 -- Sources that send to us (lanscope, generic, smarton): when a file or
 -- batch was last stored, and the last one refused, with why.
