@@ -7,7 +7,8 @@ PKGS="build-essential cmake ninja-build pkg-config
 libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev
 libjansson-dev libsodium-dev libcmocka-dev
 sqlite3 curl python3 tzdata tinyproxy-bin
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev
+chromium chromium-driver python3-selenium fonts-noto-cjk"
 
 missing=""
 for p in $PKGS; do

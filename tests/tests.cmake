@@ -62,3 +62,9 @@ lr_e2e_test(limits 300)
 add_test(NAME lint_banned_functions
          COMMAND sh ${CMAKE_SOURCE_DIR}/scripts/lint-banned.sh ${CMAKE_SOURCE_DIR})
 set_tests_properties(lint_banned_functions PROPERTIES LABELS lint)
+
+# tests/browser/NAME.sh: the admin UI in headless Chromium (label browser);
+# screenshots in BUILD/screenshots/.
+add_test(NAME browser_admin_ui
+         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/browser/admin_ui.sh ${CMAKE_BINARY_DIR})
+set_tests_properties(browser_admin_ui PROPERTIES LABELS browser TIMEOUT 300)

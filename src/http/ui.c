@@ -238,13 +238,23 @@ static void h_lang(ui_req *u)
     ui_redirect(u, back && back[0] == '/' && back[1] != '/' && !strpbrk(back, "\\\r\n") ? back : "/");
 }
 
-static void h_css(ui_req *u)
+static void static_file(ui_req *u, const char *name, const char *type)
 {
-    const web_file *f = web_file_get("static/app.css");
+    const web_file *f = web_file_get(name);
     u->rs->status = 200;
-    u->rs->content_type = "text/css; charset=utf-8";
+    u->rs->content_type = type;
     buf_reset(&u->rs->body);
     buf_append(&u->rs->body, f->data, f->len);
+}
+
+static void h_css(ui_req *u)
+{
+    static_file(u, "static/app.css", "text/css; charset=utf-8");
+}
+
+static void h_icon(ui_req *u)
+{
+    static_file(u, "static/favicon.svg", "image/svg+xml");
 }
 
 /* ---- the route table ---- */
@@ -279,6 +289,7 @@ static const ui_route routes[] = {
     {"POST", "/status/retry", UI_SESSION, none, ui_status_retry_fields, 0, ui_status_retry},
     {"POST", "/lang", UI_PUBLIC, none, lang_fields, 0, h_lang},
     {"GET", "/static/app.css", UI_PUBLIC, none, none, 0, h_css},
+    {"GET", "/static/favicon.svg", UI_PUBLIC, none, none, 0, h_icon},
 };
 
 void ui_routes_print(void)

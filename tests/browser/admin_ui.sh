@@ -1,0 +1,47 @@
+#!/bin/bash
+# Browser test: the admin UI in headless Debian Chromium (tests/browser/
+# walk.py), against a real loginrecd with the KING OF TIME simulator.
+# Screenshots go to BUILD/screenshots/.
+. "$(dirname "$0")/../e2e/lib.sh"
+export LOGINREC_KOT_TIMEOUT_MS=500 LOGINREC_DISPATCH_POLL_MS=100
+SIMTOKEN=browser-token
+start_sim "$SIMTOKEN"
+
+"$LR" init >/dev/null
+TOKEN=$("$LR" company add ACM "Acme")
+sim PUT /_sim/divisions '[{"code":"HQ","name":"本社"}]' >/dev/null
+sim PUT /_sim/employees '[
+ {"key":"k1","code":"1001","lastName":"勤怠","firstName":"太郎","divisionCode":"HQ","divisionName":"本社"},
+ {"key":"k2","code":"1002","lastName":"勤怠","firstName":"花子","divisionCode":"HQ","divisionName":"本社"}]' >/dev/null
+"$LR" kot set ACM --base-url "$SIM" --rate 40 >/dev/null
+"$LR" employee add ACM 1001 --last 勤怠 --first 太郎 >/dev/null
+"$LR" employee add ACM 1002 --last 勤怠 --first 花子 >/dev/null
+"$LR" link set ACM --kind lanscope 1001 taro >/dev/null
+echo 'correct horse battery' | "$LR" user add ACM admin --password-stdin >/dev/null
+start_server --malion-interval 0
+
+curl -sS -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$URL/api/v1/ingest" --data-binary '[
+ {"source":"lanscope","account":"taro","host":"PC-01","op":"logon","time":"2026-11-16T08:58:00+09:00","version":"1.4.0"},
+ {"source":"lanscope","account":"taro","host":"PC-01","op":"logoff","time":"2026-11-16T12:01:00+09:00","version":"1.4.0"},
+ {"source":"lanscope","account":"taro","host":"PC-01","op":"logon","time":"2026-11-16T12:55:00+09:00","version":"1.4.0"},
+ {"source":"lanscope","account":"taro","host":"PC-01","op":"logoff","time":"2026-11-16T18:20:00+09:00","version":"1.4.0"},
+ {"source":"lanscope","account":"hanakok","host":"PC-02","op":"logon","time":"2026-11-16T09:10:00+09:00","version":"1.4.0"},
+ {"source":"lanscope","account":"hanakok","host":"PC-02","op":"logoff","time":"2026-11-16T17:45:00+09:00","version":"1.4.0"}]'
+# the link CSV an administrator would upload: 1002 gets hanakok (CP932, CRLF)
+printf '連携種別,種別コード,打刻先アカウント,姓・名,サービスアカウント\r\nLanScope連携,2,1002,勤怠 花子,hanakok\r\n' |
+    iconv -f UTF-8 -t CP932 > "$T/links.csv"
+
+SHOTS="$BUILD/screenshots"
+rm -rf "$SHOTS"
+mkdir -p "$SHOTS"
+if URL="$URL" COMPANY=ACM LOGIN=admin PASSWORD='correct horse battery' CSV="$T/links.csv" \
+    KOT_TOKEN="$SIMTOKEN" DAY=2026-11-16 SHOTS="$SHOTS" \
+    timeout 240 /usr/bin/python3 "$(dirname "$0")/walk.py"; then
+    ok "the browser walk passed"
+else
+    not_ok "the browser walk"
+fi
+expect_eq "the screenshots are there" 17 "$(ls "$SHOTS"/*.png | wc -l)"
+expect_eq "the token never reached the database in clear" 0 \
+    "$(sqlite3 "$LOGINREC_DB" .dump | grep -c "$SIMTOKEN" || true)"
+finish

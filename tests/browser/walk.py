@@ -1,0 +1,200 @@
+#!/usr/bin/python3
+"""The admin UI as an administrator uses it, in headless Debian Chromium
+driven through chromedriver (python3-selenium, Debian's package).
+
+Walks: log in, edit and save 企業情報, upload a link CSV and apply it, run
+the KING OF TIME sync, filter the log view, open the daily view and the
+status page; each step checks what the page says and takes a screenshot
+(desktop 1280 px, and the main pages again at phone width). Any console
+error (a script error, a Content-Security-Policy violation, a 404 for a
+page's resource) fails the walk.
+
+Environment: URL, COMPANY, LOGIN, PASSWORD, CSV (the link CSV to upload),
+SHOTS (folder for the PNGs). Prints "ok - ..." / "not ok - ..." lines and
+exits 1 when any check failed.
+"""
+import os
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+URL = os.environ["URL"]
+SHOTS = os.environ["SHOTS"]
+failures = 0
+
+
+def check(what, cond):
+    global failures
+    print(("ok - " if cond else "not ok - ") + what, flush=True)
+    if not cond:
+        failures += 1
+
+
+def browser(width, height):
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+              "--no-first-run", "--disable-extensions", "--lang=ja",
+              "--window-size=%d,%d" % (width, height)):
+        opts.add_argument(a)
+    opts.add_experimental_option("prefs", {"intl.accept_languages": "ja,en"})
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+    d.set_page_load_timeout(20)
+    d.implicitly_wait(0)
+    return d
+
+
+def console_errors(d):
+    # the page itself may answer 4xx on purpose (a form with mistakes is
+    # 422); anything else the console reports is an error
+    page = d.current_url.split("?")[0]
+    return [e["message"] for e in d.get_log("browser")
+            if e["level"] == "SEVERE" and not e["message"].startswith(page + " ")]
+
+
+def shot(d, name):
+    # the whole page, not just the window: stretch the window to the body
+    h = d.execute_script("return document.documentElement.scrollHeight")
+    w = d.get_window_size()["width"]
+    d.set_window_size(w, min(max(h + 120, 600), 4000))
+    path = os.path.join(SHOTS, name + ".png")
+    d.save_screenshot(path)
+    d.set_window_size(w, 900)
+    errs = console_errors(d)
+    check("%s: no console errors %s" % (name, errs if errs else ""), not errs)
+
+
+def text(d):
+    return d.find_element(By.TAG_NAME, "body").text
+
+
+def field(d, name):
+    return d.find_element(By.NAME, name)
+
+
+def navigates(d, action):
+    """Runs action (a click that loads a page) and waits for the new page."""
+    old = d.find_element(By.TAG_NAME, "html")
+    action()
+    WebDriverWait(d, 15).until(expected_conditions.staleness_of(old))
+    WebDriverWait(d, 15).until(
+        lambda x: x.execute_script("return document.readyState") == "complete")
+
+
+def submit(d, form_action):
+    button = d.find_element(By.CSS_SELECTOR, 'form[action="%s"] button[type=submit]' % form_action)
+    navigates(d, button.click)
+
+
+def sign_in(d, name):
+    d.get(URL + "/")
+    check("/ sends a visitor to the login page", d.current_url.endswith("/login"))
+    field(d, "company").send_keys(os.environ["COMPANY"])
+    field(d, "login").send_keys(os.environ["LOGIN"])
+    field(d, "password").send_keys(os.environ["PASSWORD"])
+    shot(d, name)
+    submit(d, "/login")
+    check("signed in, the company's name shows", "ログアウト" in text(d))
+
+
+def walk():
+    d = browser(1280, 900)
+    try:
+        sign_in(d, "01-login")
+
+        # 企業情報: read-only until [編集], then save with a mistake, then right
+        d.get(URL + "/settings")
+        check("settings are read-only until [編集]", not d.find_elements(By.NAME, "name"))
+        shot(d, "02-settings")
+        navigates(d, d.find_element(By.LINK_TEXT, "編集").click)
+        f = field(d, "name")
+        f.clear()
+        f.send_keys("ブラウザ株式会社")
+        c = field(d, "collect")
+        c.clear()
+        c.send_keys("25:00")
+        submit(d, "/settings")
+        check("a mistake is marked at its field",
+              field(d, "collect").get_attribute("aria-invalid") == "true")
+        shot(d, "03-settings-mistake")
+        c = field(d, "collect")
+        c.clear()
+        c.send_keys("05:00")
+        field(d, "kot_token").send_keys(os.environ["KOT_TOKEN"])
+        submit(d, "/settings")
+        check("saved: the new name shows", "ブラウザ株式会社" in text(d))
+        check("the token is never shown", os.environ["KOT_TOKEN"] not in d.page_source)
+        shot(d, "04-settings-saved")
+
+        # 連携設定: upload, check, apply
+        d.get(URL + "/links")
+        field(d, "file").send_keys(os.environ["CSV"])
+        submit(d, "/links/upload")
+        check("[送信] shows old → new", "1件のアカウントを更新します" in text(d))
+        shot(d, "05-links-check")
+        submit(d, "/links/apply")
+        check("[実行] applies it", "1件のアカウントを更新" in text(d))
+        shot(d, "06-links-applied")
+
+        # ユーザー設定: [連携実行]
+        d.get(URL + "/users")
+        submit(d, "/users/sync")
+        check("[連携実行] shows its counts", "連携しました" in text(d))
+        shot(d, "07-users-synced")
+
+        # ログ表示: filter by employee and operation
+        d.get(URL + "/logs")
+        field(d, "employee").send_keys("1001")
+        d.find_element(By.CSS_SELECTOR, '#op option[value="logon"]').click()
+        navigates(d, d.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click)
+        rows = d.find_elements(By.CSS_SELECTOR, "table.logs tbody tr")
+        check("the filtered log shows only 1001's logons (%d rows)" % len(rows),
+              rows and all("1001" in r.text and "ログオン" in r.text for r in rows))
+        shot(d, "08-logs-filtered")
+
+        # 日別データ
+        d.get(URL + "/daily?day=" + os.environ["DAY"])
+        bars = d.find_elements(By.CSS_SELECTOR, "svg.timeline rect.session")
+        check("the daily view draws the sessions (%d bars)" % len(bars), len(bars) >= 2)
+        check("and the punches with method PC", "出勤" in text(d) and "PC" in text(d))
+        shot(d, "09-daily")
+
+        d.get(URL + "/status")
+        check("the status page shows the outbox", "勤革時への打刻の送信" in text(d))
+        shot(d, "10-status")
+
+        # English
+        d.find_element(By.CSS_SELECTOR, '#lang-pick option[value="en"]').click()
+        submit(d, "/lang")
+        check("English: the status page in English", "Punches to KING OF TIME" in text(d))
+        shot(d, "11-status-en")
+        d.get(URL + "/daily?day=" + os.environ["DAY"])
+        shot(d, "12-daily-en")
+        d.find_element(By.CSS_SELECTOR, '#lang-pick option[value="ja"]').click()
+        submit(d, "/lang")
+    finally:
+        d.quit()
+
+    # a phone
+    p = browser(390, 844)
+    try:
+        sign_in(p, "19-phone-login")
+        for path, name in (("/settings", "20-phone-settings"), ("/logs", "21-phone-logs"),
+                           ("/daily?day=" + os.environ["DAY"], "22-phone-daily"),
+                           ("/status", "23-phone-status")):
+            p.get(URL + path)
+            wide = p.execute_script(
+                "return document.documentElement.scrollWidth > window.innerWidth + 1")
+            check("%s fits a phone's width" % path, not wide)
+            shot(p, name)
+    finally:
+        p.quit()
+
+
+walk()
+sys.exit(1 if failures else 0)
