@@ -50,7 +50,7 @@ typedef struct board {
     const lr_company *c;
     int64_t day;
     lr_division *divs;
-    size_t ndivs, capdivs;
+    size_t ndivs;
     person *people; /* by employee id */
     size_t n, cap;
     size_t nodata; /* listed employees without events or punches */
@@ -67,15 +67,6 @@ static person *find(board *b, int64_t id)
     person key;
     key.e.id = id;
     return b->n ? bsearch(&key, b->people, b->n, sizeof key, by_id) : NULL;
-}
-
-static int keep_division(void *ctx, const lr_division *d)
-{
-    board *b = ctx;
-    if (!vec_room((void **)&b->divs, &b->capdivs, b->ndivs, sizeof *b->divs))
-        return 1;
-    b->divs[b->ndivs++] = *d;
-    return 0;
 }
 
 static int keep_employee(void *ctx, const lr_employee *e)
@@ -342,7 +333,7 @@ void ui_daily_view(ui_req *u)
         int64_t t = (int64_t)time(NULL);
         b.day = day_of_local(t + tz_offset_at(c.tz, t), 0);
     }
-    st = store_divisions_list(u->s, c.id, keep_division, &b, &err);
+    st = store_divisions_all(u->s, c.id, &b.divs, &b.ndivs, &err);
     if (st == LR_OK && !bad_day)
         st = store_employees_list(u->s, c.id, keep_employee, &b, &err);
     if (st != LR_OK)

@@ -24,19 +24,10 @@ const char *const ui_users_sync_fields[] = {"csrf", NULL};
 typedef struct lists {
     json_t *active, *deleted;
     lr_division *divs;
-    size_t ndivs, capdivs;
+    size_t ndivs;
     lr_link *links;
     size_t nlinks, caplinks;
 } lists;
-
-static int keep_division(void *ctx, const lr_division *d)
-{
-    lists *l = ctx;
-    if (!vec_room((void **)&l->divs, &l->capdivs, l->ndivs, sizeof *l->divs))
-        return 1;
-    l->divs[l->ndivs++] = *d;
-    return 0;
-}
 
 static int keep_link(void *ctx, const lr_link *k)
 {
@@ -85,13 +76,13 @@ static int add_employee(void *ctx, const lr_employee *e)
 
 static void page(ui_req *u, int status, const char *sync_ok, const char *sync_error)
 {
-    lists l = {json_array(), json_array(), NULL, 0, 0, NULL, 0, 0};
+    lists l = {json_array(), json_array(), NULL, 0, NULL, 0, 0};
     lr_company c;
     lr_error err;
     json_t *d;
     lr_status st = store_company_get(u->s, u->se.company_code, &c, &err);
     if (st == LR_OK)
-        st = store_divisions_list(u->s, c.id, keep_division, &l, &err);
+        st = store_divisions_all(u->s, c.id, &l.divs, &l.ndivs, &err);
     if (st == LR_OK)
         st = store_links_list(u->s, c.id, keep_link, &l, &err);
     if (st == LR_OK) {

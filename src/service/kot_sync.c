@@ -35,7 +35,7 @@ typedef struct sync_ctx {
     lr_employee **by_code; /* local never synced (no key), by code */
     size_t nkey, ncode;
     lr_division *divs; /* the company's divisions after the sync, by code */
-    size_t ndivs, capdivs;
+    size_t ndivs;
     unsigned char *seen; /* local[i] is in KoT */
     kot_sync_stats *stats;
     lr_status st;
@@ -50,17 +50,6 @@ static int keep_local(void *ctx, const lr_employee *e)
         return 1;
     }
     k->local[k->nlocal++] = *e;
-    return 0;
-}
-
-static int keep_division(void *ctx, const lr_division *d)
-{
-    sync_ctx *k = ctx;
-    if (!vec_room((void **)&k->divs, &k->capdivs, k->ndivs, sizeof *k->divs)) {
-        k->st = lr_fail(k->err, LR_ENOMEM, "out of memory reading divisions");
-        return 1;
-    }
-    k->divs[k->ndivs++] = *d;
     return 0;
 }
 
@@ -212,7 +201,7 @@ lr_status kot_sync_company(lr_store *s, const char *code, const lr_secrets *sec,
     k.err = err;
     st = kot_parse_divisions(divs.body.data, divs.body.len, put_division, &k, err);
     if (st == LR_OK && (st = k.st) == LR_OK)
-        st = store_divisions_list(s, c.id, keep_division, &k, err);
+        st = store_divisions_all(s, c.id, &k.divs, &k.ndivs, err);
     if (st == LR_OK && (st = k.st) == LR_OK)
         st = store_employees_list(s, c.id, keep_local, &k, err);
     if (st == LR_OK && (st = k.st) == LR_OK)

@@ -15,6 +15,46 @@ lr_status store_open(const char *where, lr_store **out, lr_error *err)
     return store_sqlite_open(where, out, err);
 }
 
+typedef struct div_list {
+    lr_division *v;
+    size_t n, cap;
+    int oom;
+} div_list;
+
+static int keep_division(void *ctx, const lr_division *d)
+{
+    div_list *l = ctx;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        lr_division *v = realloc(l->v, cap * sizeof *v);
+        if (!v) {
+            l->oom = 1;
+            return 1;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = *d;
+    return 0;
+}
+
+lr_status store_divisions_all(lr_store *s, int64_t company_id, lr_division **out, size_t *n,
+                              lr_error *err)
+{
+    div_list l = {NULL, 0, 0, 0};
+    lr_status st = s->ops->divisions_list(s, company_id, keep_division, &l, err);
+    if (st == LR_OK && l.oom)
+        st = lr_fail(err, LR_ENOMEM, "out of memory reading divisions");
+    if (st != LR_OK) {
+        free(l.v);
+        l.v = NULL;
+        l.n = 0;
+    }
+    *out = l.v;
+    *n = l.n;
+    return st;
+}
+
 void store_close(lr_store *s)
 {
     if (s)

@@ -420,6 +420,11 @@ lr_status store_open(const char *where, lr_store **out, lr_error *err);
 void store_close(lr_store *s);
 
 lr_status store_sqlite_open(const char *path, lr_store **out, lr_error *err);
+
+/* Every division of the company, by code, in one array the caller frees
+ * (NULL when there is none). */
+lr_status store_divisions_all(lr_store *s, int64_t company_id, lr_division **out, size_t *n,
+                              lr_error *err);
 /* Deletes an SQLite database file and the files beside it (-wal, -shm and
  * its secrets key): for tests and benchmarks that make throw-away stores. */
 void store_sqlite_remove(const char *path);
