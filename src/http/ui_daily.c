@@ -7,7 +7,8 @@
  *
  * An employee's day runs from their division's 日付変更時間 for 24 hours;
  * the timeline spans exactly that. Employees with neither events nor
- * punches that day are counted, not listed.
+ * punches that day are counted, not listed; the others come PAGE to a
+ * page, by code (a day of 10,000 employees drawn at once was 11 MB).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +23,10 @@
 #include "util/tz.h"
 #include "util/vec.h"
 
-const char *const ui_daily_params[] = {"day", "division", NULL};
+const char *const ui_daily_params[] = {"day", "division", "page", NULL};
 
 #define DAY_MIN 1440
+#define PAGE 100
 #define OPEN_MAX 16 /* PCs one employee is logged on to at once */
 
 typedef struct ev {
@@ -53,8 +55,34 @@ typedef struct board {
     size_t ndivs;
     person *people; /* by employee id */
     size_t n, cap;
-    size_t nodata; /* listed employees without events or punches */
+    size_t nodata; /* employees of the division without events or punches */
+    size_t listed; /* employees with records (on every page) */
+    struct {
+        int dc;
+        int64_t from, to;
+    } windows[8]; /* the work day in UTC per day-change time met (zone look-ups are dear) */
+    size_t nwindows;
 } board;
+
+/* The work day b->day under day-change dc, in UTC: [from, to). */
+static void window_of(board *b, int dc, int64_t *from, int64_t *to)
+{
+    int64_t wall = b->day * 86400 + (int64_t)dc * 60;
+    int off;
+    for (size_t i = 0; i < b->nwindows; i++)
+        if (b->windows[i].dc == dc) {
+            *from = b->windows[i].from;
+            *to = b->windows[i].to;
+            return;
+        }
+    tz_utc_of_wall(b->c->tz, wall, from, &off);
+    tz_utc_of_wall(b->c->tz, wall + 86400, to, &off);
+    if (b->nwindows < sizeof b->windows / sizeof b->windows[0]) {
+        b->windows[b->nwindows].dc = dc;
+        b->windows[b->nwindows].from = *from;
+        b->windows[b->nwindows++].to = *to;
+    }
+}
 
 static int by_id(const void *a, const void *b)
 {
@@ -73,8 +101,6 @@ static int keep_employee(void *ctx, const lr_employee *e)
 {
     board *b = ctx;
     person *p;
-    int64_t wall;
-    int off;
     if (e->deleted)
         return 0;
     if (!vec_room((void **)&b->people, &b->cap, b->n, sizeof *b->people))
@@ -85,9 +111,7 @@ static int keep_employee(void *ctx, const lr_employee *e)
     for (size_t i = 0; i < b->ndivs; i++)
         if (b->divs[i].id == e->division_id)
             p->div = &b->divs[i];
-    wall = b->day * 86400 + (int64_t)e->day_change_min * 60;
-    tz_utc_of_wall(b->c->tz, wall, &p->from, &off);
-    tz_utc_of_wall(b->c->tz, wall + 86400, &p->to, &off);
+    window_of(b, e->day_change_min, &p->from, &p->to);
     return 0;
 }
 
@@ -254,7 +278,7 @@ static json_t *punches(ui_req *u, const board *b, const person *p, json_t **mark
     return a;
 }
 
-static json_t *rows(ui_req *u, board *b, const char *division)
+static json_t *rows(ui_req *u, board *b, const char *division, size_t page)
 {
     json_t *a = json_array();
     int64_t now = (int64_t)time(NULL);
@@ -269,6 +293,8 @@ static json_t *rows(ui_req *u, board *b, const char *division)
             b->nodata++;
             continue;
         }
+        if (b->listed++ / PAGE != page)
+            continue;
         hhmm(b->c, p->from, start);
         ps = punches(u, b, p, &marks);
         json_array_append_new(
@@ -285,14 +311,17 @@ static int by_code(const void *a, const void *b)
     return strcmp(((const person *)a)->e.code, ((const person *)b)->e.code);
 }
 
-/* The page of another day, same division. */
-static void day_href(int64_t day, const char *division, char *out, size_t outsz)
+/* Another day or page, same division. */
+static void day_href(int64_t day, const char *division, size_t page, char *out, size_t outsz)
 {
-    char d[11];
+    char d[11], p[24];
     form f = {0};
     tf_format_date(day, d);
+    snprintf(p, sizeof p, "%zu", page + 1);
     form_add(&f, "day", d);
     form_add(&f, "division", division);
+    if (page)
+        form_add(&f, "page", p);
     ui_href("/daily", &f, out, outsz);
     form_free(&f);
 }
@@ -314,9 +343,11 @@ void ui_daily_view(ui_req *u)
     lr_error err;
     board b;
     const char *dayq = http_query(u->rq, "day"), *division = http_query(u->rq, "division");
+    const char *pageq = http_query(u->rq, "page");
+    size_t page = 0;
     char day[11], prev[400], next[400];
-    int64_t from, to;
-    int off, bad_day = 0;
+    int64_t from = INT64_MAX, to = 0;
+    int bad_day = 0;
     lr_status st;
     json_t *d, *divs, *list;
 
@@ -327,8 +358,14 @@ void ui_daily_view(ui_req *u)
         division = "";
     if ((st = store_company_get(u->s, u->se.company_code, &c, &err)) != LR_OK)
         goto fail;
+    if (pageq && pageq[0]) {
+        char *end;
+        long v = strtol(pageq, &end, 10);
+        bad_day |= *end || v < 1 || v > 100000;
+        page = bad_day ? 0 : (size_t)v - 1;
+    }
     if (dayq && dayq[0]) {
-        bad_day = tf_parse_date(dayq, &b.day, NULL) != LR_OK;
+        bad_day |= tf_parse_date(dayq, &b.day, NULL) != LR_OK;
     } else {
         int64_t t = (int64_t)time(NULL);
         b.day = day_of_local(t + tz_offset_at(c.tz, t), 0);
@@ -341,9 +378,11 @@ void ui_daily_view(ui_req *u)
     if (b.n)
         qsort(b.people, b.n, sizeof *b.people, by_id);
     if (!bad_day) {
-        /* every division's day lies within [day 00:00, day + 2 00:00) */
-        tz_utc_of_wall(c.tz, b.day * 86400, &from, &off);
-        tz_utc_of_wall(c.tz, (b.day + 2) * 86400, &to, &off);
+        /* the events of every employee's work day, and no more */
+        for (size_t i = 0; i < b.n; i++) {
+            from = b.people[i].from < from ? b.people[i].from : from;
+            to = b.people[i].to > to ? b.people[i].to : to;
+        }
         tf_format_date(b.day, day);
         if ((st = store_day_events(u->s, c.id, from, to, keep_event, &b, &err)) != LR_OK ||
             (st = store_day_punches(u->s, c.id, day, keep_punch, &b, &err)) != LR_OK)
@@ -359,14 +398,31 @@ void ui_daily_view(ui_req *u)
         json_array_append_new(divs, json_pack("{s:s, s:s, s:b}", "value", b.divs[i].code, "label",
                                               b.divs[i].name, "selected",
                                               strcmp(b.divs[i].code, division) == 0));
-    list = bad_day ? json_array() : rows(u, &b, division);
-    day_href(b.day - 1, division, prev, sizeof prev);
-    day_href(b.day + 1, division, next, sizeof next);
+    list = bad_day ? json_array() : rows(u, &b, division, page);
+    day_href(b.day - 1, division, 0, prev, sizeof prev);
+    day_href(b.day + 1, division, 0, next, sizeof next);
     d = json_pack("{s:b, s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:b, s:b}", "nav_daily", 1, "day",
-                  bad_day ? dayq : day, "prev", prev, "next", next, "division", division,
-                  "divisions", divs, "rows", list, "listed", (json_int_t)json_array_size(list),
+                  bad_day ? (dayq ? dayq : "") : day, "prev", prev, "next", next, "division",
+                  division, "divisions", divs, "rows", list, "listed", (json_int_t)b.listed,
                   "nodata", (json_int_t)b.nodata, "bad_day", bad_day, "delivery",
                   c.punch_delivery);
+    if (!bad_day && b.listed > PAGE) {
+        char href[400], range[64];
+        size_t first = page * PAGE + 1, shown = json_array_size(list);
+        if (shown)
+            snprintf(range, sizeof range, "%zu–%zu / %zu", first, first + shown - 1, b.listed);
+        else
+            snprintf(range, sizeof range, "0 / %zu", b.listed);
+        json_object_set_new(d, "range", json_string(range));
+        if (page) {
+            day_href(b.day, division, page - 1, href, sizeof href);
+            json_object_set_new(d, "page_prev", json_string(href));
+        }
+        if ((page + 1) * PAGE < b.listed) {
+            day_href(b.day, division, page + 1, href, sizeof href);
+            json_object_set_new(d, "page_next", json_string(href));
+        }
+    }
     board_free(&b);
     ui_render(u, bad_day ? 400 : 200, "daily", "page.daily", d);
     return;

@@ -41,11 +41,14 @@ static inline sqlite_store *S(lr_store *s)
 #define SQ_EVENT_COLS                                                                              \
     "e.id, e.source, e.account, e.host, e.op, e.ts_utc, e.ts_offset, e.version, e.received_at"
 /* The id of the employee an event of alias e belongs to (NULL: unlinked):
- * the link of its source's kind, or of any kind for a generic event. */
+ * the link of its source's kind, or of any kind for a generic event.
+ * Without statistics SQLite read every link of the company for each event
+ * (65 ms a log page at 10,000 links); the index is named. */
 #define SQ_EVENT_EMPLOYEE_SQL                                                                      \
-    "(SELECT l.employee_id FROM links l WHERE l.company_id = e.company_id AND l.account = "        \
-    "e.account AND (e.source = 'generic' OR l.kind = CASE e.source WHEN 'smarton' THEN 1 WHEN "   \
-    "'lanscope' THEN 2 WHEN 'malion' THEN 3 END) ORDER BY l.kind LIMIT 1)"
+    "(SELECT l.employee_id FROM links l INDEXED BY links_account WHERE l.company_id = "            \
+    "e.company_id AND l.account = e.account AND (e.source = 'generic' OR l.kind = CASE e.source "  \
+    "WHEN 'smarton' THEN 1 WHEN 'lanscope' THEN 2 WHEN 'malion' THEN 3 END) ORDER BY l.kind "      \
+    "LIMIT 1)"
 
 /* Reads SQ_EVENT_COLS from columns 0-8 of a row. */
 void sq_event_from_row(sqlite3_stmt *st, lr_event *e);

@@ -76,6 +76,34 @@ expect_eq "an empty day says so" "200 1" "$(get '?day=2026-11-20') $(grep -c '�
 expect_eq "a bad day is marked" "400 1" "$(get '?day=2026-02-30') $(grep -c 'aria-invalid="true"' "$T/p.html")"
 expect_eq "a company parameter is never honoured" 400 "$(get '?day=2026-11-16&company=BBB')"
 
+# --- pages of 100 employees, each employee once --------------------------------
+"$LR" kot set ACM --delivery off >/dev/null
+python3 - "$T" <<'PY'
+import json, sys
+t = sys.argv[1]
+rows = ["連携種別,種別コード,打刻先アカウント,姓・名,サービスアカウント"]
+rows += ["LanScope連携,2,P%03d,p %d,pc%03d" % (i, i, i) for i in range(150)]
+open(t + "/many.csv", "w", encoding="utf-8").write("\r\n".join(rows) + "\r\n")
+ev = [{"source": "lanscope", "account": "pc%03d" % i, "host": "H", "op": "logon",
+       "time": "2026-11-20T09:%02d:00+09:00" % (i % 60)} for i in range(150)]
+open(t + "/many.json", "w").write(json.dumps(ev))
+PY
+for i in $(seq 0 149); do printf 'employee add ACM P%03d --last p --first %d\n' "$i" "$i"; done |
+    while read -r line; do "$LR" $line >/dev/null; done
+"$LR" links import ACM "$T/many.csv" >/dev/null
+ingest "$(cat "$T/many.json")" >/dev/null
+get '?day=2026-11-20' >/dev/null
+expect_eq "150 employees: the first page holds 100" "1 100" \
+    "$(grep -c '<span>1–100 / 150</span>' "$T/p.html") $(grep -o 'code">P[0-9]*<' "$T/p.html" | wc -l)"
+grep -o 'code">P[0-9]*<' "$T/p.html" > "$T/seen"
+next=$(grep -o 'href="[^"]*" rel="next"' "$T/p.html" | sed 's/href="\(.*\)" rel="next"/\1/; s/&amp;/\&/g')
+curl -sS -b "$T/jar" -o "$T/p.html" "$URL$next"
+grep -o 'code">P[0-9]*<' "$T/p.html" >> "$T/seen"
+expect_eq "the second page the other 50, every employee once" "1 150 150" \
+    "$(grep -c '<span>101–150 / 150</span>' "$T/p.html") $(wc -l < "$T/seen") $(sort -u "$T/seen" | wc -l)"
+expect_eq "a page past the end is empty, not an error" "200 1" "$(get '?day=2026-11-20&page=9') $(grep -c '<span>0 / 150</span>' "$T/p.html")"
+expect_eq "a bad page number is refused" 400 "$(get '?day=2026-11-20&page=0')"
+
 # --- delivery off: punches wait ----------------------------------------------
 "$LR" kot set ACM --delivery off >/dev/null
 ingest '[{"source":"lanscope","account":"taro","host":"PC-01","op":"logon","time":"2026-11-17T09:00:00+09:00"}]' >/dev/null
