@@ -111,6 +111,22 @@ void ui_href(const char *path, const form *q, char *out, size_t outsz)
     buf_free(&b);
 }
 
+const char *ui_punch_kind(ui_req *u, punch_kind k)
+{
+    static const char *const keys[] = {"daily.clock_in", "daily.clock_in", "daily.clock_out",
+                                       "daily.break_start", "daily.break_end"};
+    return i18n_text(u->lang, keys[k >= 1 && k <= 4 ? k : 0]);
+}
+
+const char *ui_reason(ui_req *u, const char *code)
+{
+    char key[64];
+    if (!code || !code[0])
+        return NULL;
+    snprintf(key, sizeof key, "reason.%.50s", code);
+    return i18n_text(u->lang, key);
+}
+
 json_t *ui_options(ui_req *u, const char *const *values, const char *const *keys,
                    const char *selected)
 {

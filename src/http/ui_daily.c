@@ -226,29 +226,20 @@ static json_t *sessions(const board *b, const person *p, int64_t now)
 static json_t *delivery(ui_req *u, const lr_company *c, const char *state, const char *reason)
 {
     const char *key, *cls;
-    char rk[64];
-    const char *why = NULL;
+    const char *why = ui_reason(u, reason);
     if (!state[0]) {
         key = "daily.not_queued", cls = "muted";
     } else if (strcmp(state, "done") == 0) {
         int skipped = strcmp(reason, "breaks_off") == 0 || strcmp(reason, "superseded") == 0;
         key = skipped ? "daily.skipped" : "daily.sent", cls = skipped ? "muted" : "good";
-        if (skipped) {
-            snprintf(rk, sizeof rk, "reason.%s", reason);
-            why = i18n_text(u->lang, rk);
-        }
+        if (!skipped)
+            why = NULL; /* 送信済み says it all */
     } else if (strcmp(state, "failed") == 0) {
         key = "daily.failed", cls = "bad";
-        snprintf(rk, sizeof rk, "reason.%s", reason);
-        why = i18n_text(u->lang, rk);
     } else if (!c->punch_delivery) {
-        key = "daily.delivery_off", cls = "muted";
+        key = "daily.delivery_off", cls = "muted", why = NULL;
     } else {
         key = "daily.waiting", cls = "warn";
-        if (reason[0]) {
-            snprintf(rk, sizeof rk, "reason.%s", reason);
-            why = i18n_text(u->lang, rk);
-        }
     }
     return json_pack("{s:s, s:s, s:s}", "label", i18n_text(u->lang, key), "class", cls, "why",
                      why ? why : "");
@@ -256,8 +247,6 @@ static json_t *delivery(ui_req *u, const lr_company *c, const char *state, const
 
 static json_t *punches(ui_req *u, const board *b, const person *p, json_t **marks)
 {
-    static const char *const keys[] = {"", "daily.clock_in", "daily.clock_out",
-                                       "daily.break_start", "daily.break_end"};
     json_t *a = json_array();
     *marks = json_array();
     for (size_t i = 0; i < p->npunches; i++) {
@@ -266,7 +255,7 @@ static json_t *punches(ui_req *u, const board *b, const person *p, json_t **mark
         json_t *o;
         hhmm(b->c, r->utc, t);
         o = json_pack("{s:s, s:s, s:s, s:o}", "kind",
-                      i18n_text(u->lang, keys[r->kind >= 1 && r->kind <= 4 ? r->kind : 1]), "time",
+                      ui_punch_kind(u, r->kind), "time",
                       t, "method", p->states[i][2], "delivery",
                       delivery(u, b->c, p->states[i][0], p->states[i][1]));
         json_array_append_new(a, o);

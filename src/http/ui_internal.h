@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "core/day.h"
 #include "http/multipart.h"
 #include "http/server.h"
 #include "service/accounts.h"
@@ -57,6 +58,11 @@ void ui_error_page(ui_req *u, int status, const char *key);
 
 /* "YYYY-MM-DD HH:MM:SS" of utc in zone. */
 void ui_local_time(const char *zone, int64_t utc, char out[20]);
+/* 出勤 / 退勤 / 休憩開始 / 休憩終了 in the page's language. */
+const char *ui_punch_kind(ui_req *u, punch_kind k);
+/* The words of an outbox reason code (reason.* in the catalogues); NULL
+ * for "" or a code without words. */
+const char *ui_reason(ui_req *u, const char *code);
 /* path?query, the query's fields with a value percent-encoded; just path
  * when it would not fit in outsz. */
 void ui_href(const char *path, const form *q, char *out, size_t outsz);

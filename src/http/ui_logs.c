@@ -65,13 +65,21 @@ static json_t *statuses(ui_req *u, const lr_event_row *r)
     return a;
 }
 
-static const char *label_of(ui_req *u, const char *const *values, const char *const *keys,
-                            const char *v)
+/* The index of v among a filter's values; 0 (the "all" choice) when absent. */
+static size_t choice(const char *const *values, const char *v)
 {
     for (size_t i = 1; values[i]; i++)
         if (strcmp(values[i], v) == 0)
-            return i18n_text(u->lang, keys[i]);
-    return v;
+            return i;
+    return 0;
+}
+
+/* The words of a value, or the value itself when it is not a choice. */
+static const char *label_of(ui_req *u, const char *const *values, const char *const *keys,
+                            const char *v)
+{
+    size_t i = choice(values, v);
+    return i ? i18n_text(u->lang, keys[i]) : v;
 }
 
 static int add_row(void *ctx, const lr_event_row *r)
@@ -89,9 +97,7 @@ static int add_row(void *ctx, const lr_event_row *r)
         json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "time", when, "account",
                   e->account, "employee", r->employee_code ? r->employee_code : "", "name",
                   r->employee_name ? r->employee_name : "", "host", e->host, "op",
-                  strcmp(e->op, "logon") == 0 || strcmp(e->op, "logoff") == 0
-                      ? label_of(p->u, op_values, op_keys, e->op)
-                      : e->op,
+                  strcmp(e->op, "other") == 0 ? e->op : label_of(p->u, op_values, op_keys, e->op),
                   "source", label_of(p->u, source_values, source_keys, e->source), "version",
                   e->version, "work_day", r->work_day ? r->work_day : "", "status",
                   statuses(p->u, r)));
@@ -145,12 +151,12 @@ static void read_filters(ui_req *u, const lr_company *c, lr_event_query *q, json
         json_object_set_new(errors, "to", json_string(i18n_text(u->lang, "logs.bad_range")));
     if (src && src[0]) {
         q->source = src;
-        if (strcmp(label_of(u, source_values, source_keys, src), src) == 0)
+        if (!choice(source_values, src))
             json_object_set_new(errors, "source", json_string(i18n_text(u->lang, "logs.bad_choice")));
     }
     if (op && op[0]) {
         q->op = op;
-        if (strcmp(op, "other") != 0 && strcmp(label_of(u, op_values, op_keys, op), op) == 0)
+        if (!choice(op_values, op))
             json_object_set_new(errors, "op", json_string(i18n_text(u->lang, "logs.bad_choice")));
     }
     if (cur && cur[0]) {

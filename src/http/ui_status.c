@@ -96,20 +96,17 @@ typedef struct failed_ctx {
 
 static int add_failed(void *ctx, const lr_outbox_row *r)
 {
-    static const char *const keys[] = {"", "daily.clock_in", "daily.clock_out",
-                                       "daily.break_start", "daily.break_end"};
     failed_ctx *f = ctx;
-    char key[64], t[20];
+    char t[20];
     const char *words;
     if (++f->n > FAILED_SHOWN)
         return 1;
-    snprintf(key, sizeof key, "reason.%s", r->reason ? r->reason : "");
-    words = i18n_text(f->u->lang, key);
+    words = ui_reason(f->u, r->reason);
     ui_local_time(f->c->tz, r->utc, t);
     json_array_append_new(
         f->rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "employee", r->employee_code,
                            "day", r->work_day, "kind",
-                           i18n_text(f->u->lang, keys[r->kind >= 1 && r->kind <= 4 ? r->kind : 1]),
+                           ui_punch_kind(f->u, r->kind),
                            "time", t + 11, "words",
                            words ? words : i18n_text(f->u->lang, "status.err.internal"), "detail",
                            r->result ? r->result : "", "attempts", r->attempts));
