@@ -31,9 +31,17 @@ const char *const ui_daily_params[] = {"day", "division", "page", NULL};
 
 typedef struct ev {
     int64_t utc;
-    char op; /* 'i' logon, 'o' logoff */
-    char stream[LR_ACCOUNT_MAX + LR_HOST_MAX + 2];
+    char op;         /* 'i' logon, 'o' logoff */
+    uint32_t stream; /* "account\thost" in board.streams; one offset per PC */
 } ev;
+
+/* A punch as the page keeps it (a store row's strings live only during
+ * its callback). */
+typedef struct kept_punch {
+    punch_kind kind;
+    int64_t utc;
+    char state[16], reason[32], method[16];
+} kept_punch;
 
 typedef struct person {
     lr_employee e;
@@ -41,10 +49,8 @@ typedef struct person {
     int64_t from, to; /* the work day in UTC: [from, to) */
     ev *evs;
     size_t nevs, capevs;
-    lr_day_punch_row *punches; /* strings not kept: see states */
+    kept_punch *punches;
     size_t npunches, cappunches;
-    char (*states)[3][32]; /* per punch: delivery state, reason, method (the row's
-                              strings live only during its callback) */
 } person;
 
 typedef struct board {
@@ -57,6 +63,7 @@ typedef struct board {
     size_t n, cap;
     size_t nodata; /* employees of the division without events or punches */
     size_t listed; /* employees with records (on every page) */
+    lr_buf streams; /* the PCs' names, each once per employee, NUL-separated */
     struct {
         int dc;
         int64_t from, to;
@@ -115,6 +122,25 @@ static int keep_employee(void *ctx, const lr_employee *e)
     return 0;
 }
 
+/* The offset of the event's PC among p's PCs, added when new (an
+ * employee uses a handful, so a look through their events is enough). */
+static lr_status stream_of(board *b, const person *p, const lr_event *e, uint32_t *off)
+{
+    size_t na = strlen(e->account), nh = strlen(e->host);
+    for (size_t i = 0; i < p->nevs; i++) {
+        const char *s = b->streams.data + p->evs[i].stream;
+        if (strncmp(s, e->account, na) == 0 && s[na] == '\t' && strcmp(s + na + 1, e->host) == 0) {
+            *off = p->evs[i].stream;
+            return LR_OK;
+        }
+    }
+    *off = (uint32_t)b->streams.len;
+    if (buf_append(&b->streams, e->account, na) != LR_OK ||
+        buf_append(&b->streams, "\t", 1) != LR_OK || buf_append(&b->streams, e->host, nh + 1) != LR_OK)
+        return LR_ENOMEM;
+    return LR_OK;
+}
+
 static int keep_event(void *ctx, const lr_event_row *r)
 {
     board *b = ctx;
@@ -127,10 +153,12 @@ static int keep_event(void *ctx, const lr_event_row *r)
         return 0;
     if (!vec_room((void **)&p->evs, &p->capevs, p->nevs, sizeof *p->evs))
         return 1;
-    v = &p->evs[p->nevs++];
+    v = &p->evs[p->nevs];
     v->utc = e->utc;
     v->op = strcmp(e->op, "logon") == 0 ? 'i' : 'o';
-    snprintf(v->stream, sizeof v->stream, "%s\t%s", e->account, e->host);
+    if (stream_of(b, p, e, &v->stream) != LR_OK)
+        return 1;
+    p->nevs++;
     return 0;
 }
 
@@ -138,23 +166,17 @@ static int keep_punch(void *ctx, const lr_day_punch_row *r)
 {
     board *b = ctx;
     person *p = find(b, r->employee_id);
-    size_t cap;
+    kept_punch *k;
     if (!p)
         return 0;
-    cap = p->cappunches;
     if (!vec_room((void **)&p->punches, &p->cappunches, p->npunches, sizeof *p->punches))
         return 1;
-    if (cap != p->cappunches) {
-        void *grown = realloc(p->states, p->cappunches * sizeof *p->states);
-        if (!grown)
-            return 1;
-        p->states = grown;
-    }
-    p->punches[p->npunches] = *r;
-    snprintf(p->states[p->npunches][0], 32, "%s", r->state ? r->state : "");
-    snprintf(p->states[p->npunches][1], 32, "%s", r->reason ? r->reason : "");
-    snprintf(p->states[p->npunches][2], 32, "%s", r->method ? r->method : "PC");
-    p->npunches++;
+    k = &p->punches[p->npunches++];
+    k->kind = r->kind;
+    k->utc = r->utc;
+    snprintf(k->state, sizeof k->state, "%s", r->state ? r->state : "");
+    snprintf(k->reason, sizeof k->reason, "%s", r->reason ? r->reason : "");
+    snprintf(k->method, sizeof k->method, "%s", r->method ? r->method : "PC");
     return 0;
 }
 
@@ -174,9 +196,10 @@ static void hhmm(const lr_company *c, int64_t utc, char out[6])
 }
 
 static json_t *bar(const board *b, const person *p, int64_t from, int64_t to, int no_on,
-                   int no_off, const char *stream)
+                   int no_off, uint32_t pc)
 {
     char a[6], z[6], title[400];
+    const char *stream = b->streams.data + pc;
     const char *tab = strchr(stream, '\t');
     double x = minute_of(p, from), w = minute_of(p, to) - x;
     hhmm(b->c, from, a);
@@ -188,7 +211,7 @@ static json_t *bar(const board *b, const person *p, int64_t from, int64_t to, in
 }
 
 typedef struct open_pc {
-    const char *stream;
+    uint32_t stream;
     int64_t at;
 } open_pc;
 
@@ -204,7 +227,7 @@ static json_t *sessions(const board *b, const person *p, int64_t now)
     for (size_t i = 0; i < p->nevs; i++) {
         const ev *v = &p->evs[i];
         size_t k = 0;
-        while (k < nopen && strcmp(open[k].stream, v->stream) != 0)
+        while (k < nopen && open[k].stream != v->stream)
             k++;
         if (v->op == 'i') {
             if (k == nopen && nopen < OPEN_MAX)
@@ -250,14 +273,12 @@ static json_t *punches(ui_req *u, const board *b, const person *p, json_t **mark
     json_t *a = json_array();
     *marks = json_array();
     for (size_t i = 0; i < p->npunches; i++) {
-        const lr_day_punch_row *r = &p->punches[i];
+        const kept_punch *r = &p->punches[i];
         char t[6];
         json_t *o;
         hhmm(b->c, r->utc, t);
-        o = json_pack("{s:s, s:s, s:s, s:o}", "kind",
-                      ui_punch_kind(u, r->kind), "time",
-                      t, "method", p->states[i][2], "delivery",
-                      delivery(u, b->c, p->states[i][0], p->states[i][1]));
+        o = json_pack("{s:s, s:s, s:s, s:o}", "kind", ui_punch_kind(u, r->kind), "time", t,
+                      "method", r->method, "delivery", delivery(u, b->c, r->state, r->reason));
         json_array_append_new(a, o);
         json_array_append_new(*marks, json_pack("{s:f, s:s}", "x", minute_of(p, r->utc), "class",
                                                 r->kind == PUNCH_CLOCK_IN || r->kind == PUNCH_CLOCK_OUT
@@ -320,9 +341,9 @@ static void board_free(board *b)
     for (size_t i = 0; i < b->n; i++) {
         free(b->people[i].evs);
         free(b->people[i].punches);
-        free(b->people[i].states);
     }
     free(b->people);
+    buf_free(&b->streams);
     free(b->divs);
 }
 
@@ -341,6 +362,7 @@ void ui_daily_view(ui_req *u)
     json_t *d, *divs, *list;
 
     memset(&b, 0, sizeof b);
+    buf_init(&b.streams, (size_t)1 << 30);
     b.u = u;
     b.c = &c;
     if (!division)
