@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/vec.h"
+
 lr_status store_open(const char *where, lr_store **out, lr_error *err)
 {
     if (strncmp(where, "postgres://", 11) == 0 || strncmp(where, "postgresql://", 13) == 0)
@@ -24,15 +26,9 @@ typedef struct div_list {
 static int keep_division(void *ctx, const lr_division *d)
 {
     div_list *l = ctx;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        lr_division *v = realloc(l->v, cap * sizeof *v);
-        if (!v) {
-            l->oom = 1;
-            return 1;
-        }
-        l->v = v;
-        l->cap = cap;
+    if (!vec_room((void **)&l->v, &l->cap, l->n, sizeof *l->v)) {
+        l->oom = 1;
+        return 1;
     }
     l->v[l->n++] = *d;
     return 0;
