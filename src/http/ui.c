@@ -304,8 +304,8 @@ static const ui_route routes[] = {
     {"GET", "/status", UI_SESSION, none, none, 0, ui_status_view},
     {"POST", "/status/retry", UI_SESSION, none, ui_status_retry_fields, 0, ui_status_retry},
     {"POST", "/lang", UI_PUBLIC, none, lang_fields, 0, h_lang},
-    {"GET", "/static/app.css", UI_PUBLIC, none, none, 0, h_css},
-    {"GET", "/static/favicon.svg", UI_PUBLIC, none, none, 0, h_icon},
+    {"GET", "/static/app.css", UI_ASSET, none, none, 0, h_css},
+    {"GET", "/static/favicon.svg", UI_ASSET, none, none, 0, h_icon},
 };
 
 void ui_routes_print(void)
@@ -376,6 +376,10 @@ void ui_dispatch(http_app *app, http_request *rq, http_response *rs)
         path_known = 1;
         if (strcmp(routes[i].method, rq->method) == 0)
             r = &routes[i];
+    }
+    if (r && r->access == UI_ASSET && !http_undeclared_query(rq, r->params)) {
+        r->fn(&u); /* the same bytes for everyone: no session, no database */
+        return;
     }
     u.s = store_pool_take(app->pool);
     u.token = http_cookie(rq, COOKIE_SESSION);

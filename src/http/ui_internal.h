@@ -19,7 +19,9 @@
 #define COOKIE_PRE "lr_pre" /* the login form's CSRF token, before any session */
 #define COOKIE_LANG "lr_lang"
 
-typedef enum ui_access { UI_PUBLIC, UI_SESSION } ui_access;
+/* UI_ASSET: a public file (stylesheet, icon) served without looking up
+ * a session or setting a cookie. */
+typedef enum ui_access { UI_PUBLIC, UI_SESSION, UI_ASSET } ui_access;
 
 typedef struct ui_req {
     http_app *app;
