@@ -35,15 +35,15 @@ static sqlite3_stmt *vstmt(sqlite_store *s, int slot, lr_error *err)
     return sq_stmt(s, slot, sql_text[slot - SQ_VIEWS_BASE], err);
 }
 
-/* Columns 0-8 the event, 9 emp_id, then per caller. */
-static void row_from(sqlite3_stmt *st, lr_event *e, lr_event_row *row, int code_col, int name_col)
+/* Columns 0-8 the event, 9 emp_id, 10 the employee's code, 11 name. */
+static void row_from(sqlite3_stmt *st, lr_event *e, lr_event_row *row)
 {
     sq_event_from_row(st, e);
     memset(row, 0, sizeof *row);
     row->event = e;
     row->employee_id = sqlite3_column_int64(st, 9);
-    row->employee_code = (const char *)sqlite3_column_text(st, code_col);
-    row->employee_name = (const char *)sqlite3_column_text(st, name_col);
+    row->employee_code = (const char *)sqlite3_column_text(st, 10);
+    row->employee_name = (const char *)sqlite3_column_text(st, 11);
 }
 
 /* The page's SQL for q: the filters it names, keyset paging, then the
@@ -113,7 +113,7 @@ lr_status sq_events_page(lr_store *base, int64_t company_id, const lr_event_quer
     for (size_t i = 0; i < q->naccounts; i++)
         sq_bind_text(st, 10 + (int)i, q->accounts[i]);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        row_from(st, &e, &row, 10, 11);
+        row_from(st, &e, &row);
         row.work_day = (const char *)sqlite3_column_text(st, 12);
         row.flags = (unsigned)sqlite3_column_int(st, 13);
         if (cb(ctx, &row))
@@ -142,7 +142,7 @@ lr_status sq_day_events(lr_store *base, int64_t company_id, int64_t from, int64_
     sqlite3_bind_int64(st, 2, from);
     sqlite3_bind_int64(st, 3, to);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        row_from(st, &e, &row, 10, 11);
+        row_from(st, &e, &row);
         if (cb(ctx, &row))
             break;
     }
