@@ -15,9 +15,11 @@ exits 1 when any check failed.
 """
 import os
 import sys
+import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -86,9 +88,23 @@ def navigates(d, action):
         lambda x: x.execute_script("return document.readyState") == "complete")
 
 
+def click(d, css):
+    """Clicks the element of css, found afresh if Chromium replaced it
+    between finding and clicking (it does while it settles a page after a
+    window resize: "stale element" or "node does not belong to the
+    document"); the click has not happened then, so trying again is safe."""
+    for attempt in range(5):
+        try:
+            d.find_element(By.CSS_SELECTOR, css).click()
+            return
+        except (StaleElementReferenceException, WebDriverException) as e:
+            if attempt == 4 or not ("stale" in str(e) or "does not belong" in str(e)):
+                raise
+            time.sleep(0.2)
+
+
 def submit(d, form_action):
-    button = d.find_element(By.CSS_SELECTOR, 'form[action="%s"] button[type=submit]' % form_action)
-    navigates(d, button.click)
+    navigates(d, lambda: click(d, 'form[action="%s"] button[type=submit]' % form_action))
 
 
 def sign_in(d, name):
@@ -111,7 +127,8 @@ def walk():
         d.get(URL + "/settings")
         check("settings are read-only until [編集]", not d.find_elements(By.NAME, "name"))
         shot(d, "02-settings")
-        navigates(d, d.find_element(By.LINK_TEXT, "編集").click)
+        check("the [編集] button is there", d.find_element(By.LINK_TEXT, "編集") is not None)
+        navigates(d, lambda: click(d, 'a[href="/settings/edit"]'))
         f = field(d, "name")
         f.clear()
         f.send_keys("ブラウザ株式会社")
@@ -150,8 +167,8 @@ def walk():
         # ログ表示: filter by employee and operation
         d.get(URL + "/logs")
         field(d, "employee").send_keys("1001")
-        d.find_element(By.CSS_SELECTOR, '#op option[value="logon"]').click()
-        navigates(d, d.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click)
+        click(d, '#op option[value="logon"]')
+        navigates(d, lambda: click(d, "form.filters button[type=submit]"))
         rows = d.find_elements(By.CSS_SELECTOR, "table.logs tbody tr")
         check("the filtered log shows only 1001's logons (%d rows)" % len(rows),
               rows and all("1001" in r.text and "ログオン" in r.text for r in rows))
@@ -169,13 +186,13 @@ def walk():
         shot(d, "10-status")
 
         # English
-        d.find_element(By.CSS_SELECTOR, '#lang-pick option[value="en"]').click()
+        click(d, '#lang-pick option[value="en"]')
         submit(d, "/lang")
         check("English: the status page in English", "Punches to KING OF TIME" in text(d))
         shot(d, "11-status-en")
         d.get(URL + "/daily?day=" + os.environ["DAY"])
         shot(d, "12-daily-en")
-        d.find_element(By.CSS_SELECTOR, '#lang-pick option[value="ja"]').click()
+        click(d, '#lang-pick option[value="ja"]')
         submit(d, "/lang")
     finally:
         d.quit()
