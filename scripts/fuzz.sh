@@ -9,6 +9,7 @@ BUILD=$1
 SECONDS_EACH=${2:-30}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK="$BUILD/fuzz-work"
+export TMPDIR="$WORK" # fuzz_http keeps its throw-away store here
 mkdir -p "$WORK"
 status=0
 for src in "$ROOT"/tests/fuzz/fuzz_*.c; do
