@@ -44,6 +44,7 @@ fuzz: deps
 	@sh scripts/fuzz.sh "$(FUZZ_BUILD)" "$(FUZZ_SECONDS)"
 
 bench: build
+	@sh scripts/deps.sh bench
 	@sh bench/run.sh "$(BUILD)"
 
 clean:

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Install the Debian packages loginrec needs to build, run and test.
 # Idempotent: installs only what is missing. Needs root or sudo (apt only).
+#   scripts/deps.sh          build, run and test (make run, make check)
+#   scripts/deps.sh bench    and the benchmarks' tools too (make bench)
 set -eu
 
 PKGS="build-essential cmake ninja-build pkg-config
@@ -8,7 +10,10 @@ libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev
 libjansson-dev libsodium-dev libcmocka-dev
 sqlite3 curl python3 tzdata tinyproxy-bin
 clang libclang-rt-14-dev
-chromium chromium-driver python3-selenium fonts-noto-cjk"
+chromium chromium-driver python3-selenium fonts-noto-cjk valgrind"
+if [ "${1:-}" = bench ]; then
+    PKGS="$PKGS wrk nginx-light gnuplot-nox linux-perf"
+fi
 
 missing=""
 for p in $PKGS; do

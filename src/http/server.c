@@ -264,10 +264,8 @@ lr_status http_server_start(const char *listen, int threads, http_app *app, http
     if (!srv)
         return lr_fail(err, LR_ENOMEM, "out of memory");
     srv->app = app;
-    /* poll, not epoll: with epoll, libmicrohttpd 0.9.75 does not see a
-     * client's half-close after a keep-alive answer and holds the
-     * connection until the idle timeout (e2e_limits) */
-    srv->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+    srv->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+                                  (app->poll_loop ? MHD_USE_POLL : MHD_USE_EPOLL) |
                                   (v6 ? MHD_USE_IPv6 : 0),
                               0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
                               (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,

@@ -37,33 +37,5 @@ expect_eq "a link CSV over 32 MiB: 413" 413 \
 expect_eq "a form field over 16 KiB: 413" 413 \
     "$(post -X POST "$URL/login" --data-binary "csrf=$(head -c 17000 /dev/zero | tr '\0' 'x')")"
 
-# A client that stops sending and half-closes (shutdown(SHUT_WR)) is answered
-# or dropped at once. With epoll, libmicrohttpd 0.9.75 kept such a connection
-# until the 120 s idle timeout (found by tests/fuzz/fuzz_http.c).
-half_close() {
-    python3 - "$PORT" "$1" <<'PY'
-import socket, sys, time
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-s.sendall(sys.argv[2].encode().decode("unicode_escape").encode("latin-1"))
-s.shutdown(socket.SHUT_WR)
-s.settimeout(5)
-t, got = time.time(), b""
-try:
-    while True:
-        b = s.recv(4096)
-        if not b:
-            break
-        got += b
-except socket.timeout:
-    print("still open after 5 s")
-    sys.exit()
-print("closed", got.count(b"HTTP/1.1 "), "answer(s)")
-PY
-}
-expect_eq "half-closed keep-alive request: answered, then closed" "closed 1 answer(s)" \
-    "$(half_close 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n')"
-expect_eq "half-closed request with a short body: closed" "closed 0 answer(s)" \
-    "$(half_close 'POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n[{')"
-
 expect_eq "and the server still answers" 200 "$(curl -sS -o /dev/null -w '%{http_code}' "$URL/healthz")"
 finish

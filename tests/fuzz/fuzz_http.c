@@ -104,6 +104,7 @@ static void setup(void)
     if (store_pool_open(path, 1, &fx.pool, &err) != LR_OK)
         die("store pool", &err);
     fx.app.pool = fx.pool;
+    fx.app.poll_loop = 1; /* every input ends in a half-close: see server.h */
     if (http_server_start("127.0.0.1:0", 1, &fx.app, &srv, &err) != LR_OK)
         die("listen", &err);
     fx.port = http_server_port(srv);
