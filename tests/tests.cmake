@@ -59,6 +59,7 @@ lr_e2e_test(ui_daily 300)
 lr_e2e_test(ui_status 300)
 lr_e2e_test(limits 300)
 lr_e2e_test(crash 300)
+lr_e2e_test(secrets 300)
 
 add_test(NAME lint_banned_functions
          COMMAND sh ${CMAKE_SOURCE_DIR}/scripts/lint-banned.sh ${CMAKE_SOURCE_DIR})
