@@ -24,18 +24,20 @@ build: deps
 run: build
 	@sh scripts/run.sh "$(BUILD)" "$(DB)" "$(LISTEN)"
 
+CTEST_JOBS ?= 2
+
 test: build
-	@cd $(BUILD) && ctest --output-on-failure
+	@cd $(BUILD) && ctest --output-on-failure -j $(CTEST_JOBS)
 
 asan: deps
 	@cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DLR_WERROR=ON -DLR_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		ctest --output-on-failure -L unit
+		ctest --output-on-failure -j $(CTEST_JOBS) -L 'unit|e2e'
 
 check: test asan
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
-	@echo "check: all tests passed (release build + ASan/UBSan unit tests + $(CHECK_FUZZ_SECONDS)s of each fuzz target)"
+	@echo "check: all tests passed (release build, with e2e under valgrind memcheck + unit and e2e tests under ASan/UBSan + $(CHECK_FUZZ_SECONDS)s of each fuzz target)"
 
 # libFuzzer targets (tests/fuzz) built with clang, each run FUZZ_SECONDS.
 fuzz: deps

@@ -1,5 +1,6 @@
-# Test registration. Labels: unit (cmocka, also run under ASan+UBSan),
-# e2e (real processes over real sockets), lint.
+# Test registration. Labels: unit (cmocka) and e2e (real processes over real
+# sockets), both also run under ASan+UBSan by make check; valgrind (e2e
+# scripts with loginrecd under memcheck); browser; lint.
 
 # tests/e2e/NAME.sh run against the build, as ctest test e2e_NAME.
 function(lr_e2e_test name timeout)
@@ -60,6 +61,10 @@ lr_e2e_test(ui_status 300)
 lr_e2e_test(limits 300)
 lr_e2e_test(crash 300)
 lr_e2e_test(secrets 300)
+
+add_test(NAME valgrind_e2e
+         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/valgrind.sh ${CMAKE_BINARY_DIR})
+set_tests_properties(valgrind_e2e PROPERTIES LABELS valgrind TIMEOUT 900)
 
 add_test(NAME lint_banned_functions
          COMMAND sh ${CMAKE_SOURCE_DIR}/scripts/lint-banned.sh ${CMAKE_SOURCE_DIR})

@@ -10,20 +10,43 @@ LRD="$BUILD/loginrecd"
 mkdir -p "$BUILD/test-tmp"
 T=$(mktemp -d "$BUILD/test-tmp/e2e.XXXXXX")
 export LOGINREC_DB="$T/loginrec.db"
+# Sanitizer builds (make check runs the e2e tests on build-asan too): every
+# process's report goes to $T/sanitizer.PID, and any report fails the test.
+export ASAN_OPTIONS="log_path=$T/sanitizer:detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="log_path=$T/sanitizer:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+# LR_WRAP: a command loginrecd runs under (tests/e2e/valgrind.sh sets valgrind)
+LR_WRAP=${LR_WRAP:-}
 SERVER_PID=""
 EXTRA_PIDS="" # more processes a script starts; killed at exit
 FAILS=0
 PASSES=0
 
-cleanup() {
+# stop_server: SIGTERM (a clean stop, so leak checkers report), then SIGKILL
+# after 20 s.
+stop_server() {
     if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 1 200); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
         kill -9 "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
     fi
+    SERVER_PID=""
+}
+
+cleanup() {
+    local rc=$?
+    stop_server
     if [ -n "${SIM_PID:-}" ] && kill -0 "$SIM_PID" 2>/dev/null; then
         kill "$SIM_PID" 2>/dev/null || true
     fi
     for p in $EXTRA_PIDS; do kill -9 "$p" 2>/dev/null || true; done
-    if [ "$FAILS" -eq 0 ]; then rm -rf "$T"; else echo "kept $T for inspection"; fi
+    if ls "$T"/sanitizer.* >/dev/null 2>&1; then
+        echo "not ok - sanitizer reports:"; head -n 60 "$T"/sanitizer.*
+        FAILS=$((FAILS + 1)); rc=1
+    fi
+    if [ -n "${CHECK_AT_EXIT:-}" ] && ! $CHECK_AT_EXIT; then FAILS=$((FAILS + 1)); rc=1; fi
+    if [ "$FAILS" -eq 0 ]; then rm -rf "$T"; else echo "kept $T for inspection"; rc=1; fi
+    exit $rc
 }
 trap cleanup EXIT
 
@@ -43,10 +66,10 @@ json_get() { printf '%s' "$1" | python3 -c "import json,sys; j=json.load(sys.std
 start_server() {
     echo "--- start_server $*" >> "$T/server.log"
     local from=$(($(wc -l < "$T/server.log") + 1)) # this start's lines only
-    "$LRD" --db "$LOGINREC_DB" --listen 127.0.0.1:0 --threads 2 "$@" 2>>"$T/server.log" &
+    $LR_WRAP "$LRD" --db "$LOGINREC_DB" --listen 127.0.0.1:0 --threads 2 "$@" 2>>"$T/server.log" &
     SERVER_PID=$!
     PORT=""
-    for _ in $(seq 1 100); do
+    for _ in $(seq 1 300); do
         PORT=$(tail -n +"$from" "$T/server.log" | sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\).*#\1#p')
         [ -n "$PORT" ] && break
         kill -0 "$SERVER_PID" 2>/dev/null || { cat "$T/server.log"; echo "server died"; exit 1; }
