@@ -2,7 +2,7 @@
 """Writes a LanScope CSV (one row per event, CP932, CRLF, every field quoted,
 as the manager writes it) of ROWS rows with a fixed seed:
 
-    gen_lanscope.py OUT.csv [ROWS]
+    gen_lanscope.py OUT.csv [ROWS] [USERS]
 
 Employees log on and off on their PCs over consecutive days; a few rows are
 SYSTEM or other log kinds, as in real files.
@@ -12,7 +12,8 @@ import sys
 
 out, rows = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
 rnd = random.Random(20261123)
-users = [f"CORP\\user{i:05d}" for i in range(10_000)]
+nusers = int(sys.argv[3]) if len(sys.argv) > 3 else 10_000
+users = [f"CORP\\user{i:05d}" for i in range(nusers)]
 lines = ['"サブマネージャno","エージェントno","日時","イベント日時","ログオンユーザ名","ログ種類","コンピュータ名"']
 n = 0
 day = 0
