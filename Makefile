@@ -2,6 +2,7 @@
 # Both install missing Debian packages first (scripts/deps.sh, apt only).
 
 BUILD      ?= build
+BENCH_BUILD ?= build-release
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 30
@@ -45,9 +46,12 @@ fuzz: deps
 	@cmake --build $(FUZZ_BUILD) --target fuzz_targets
 	@sh scripts/fuzz.sh "$(FUZZ_BUILD)" "$(FUZZ_SECONDS)"
 
-bench: build
+# benchmarks: a Release build of its own; figures in $(BUILD)/bench/results.json
+bench: deps
 	@sh scripts/deps.sh bench
-	@sh bench/run.sh "$(BUILD)"
+	@cmake -S . -B $(BENCH_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DLR_WERROR=ON >/dev/null
+	@cmake --build $(BENCH_BUILD)
+	@sh bench/run.sh "$(BENCH_BUILD)" "$(BUILD)/bench"
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(BENCH_BUILD)

@@ -10,7 +10,7 @@
 # or when RSS grew by more than LOAD_RSS_SLACK_KB between the two samples;
 # never because of a time.
 #   bench/load.sh BUILD_DIR [SECONDS] [CONNECTIONS]
-# Writes BUILD_DIR/bench/load.json ({"ingest":{...},"read":{...},"nginx":{...},"rss_kb":{...}}).
+# Writes RESULTS/load.json (default BUILD_DIR/bench/): {"ingest":{...},"read":{...},"nginx":{...},"rss_kb":{...}}.
 set -eu
 BUILD=$(cd "$1" && pwd)
 SECONDS_EACH=${2:-${LOAD_SECONDS:-10}}
@@ -19,19 +19,12 @@ THREADS=${LOAD_THREADS:-2}
 SLACK_KB=${LOAD_RSS_SLACK_KB:-16384}
 EMPLOYEES=100
 HERE=$(cd "$(dirname "$0")" && pwd)
-for tool in wrk nginx; do
-    command -v $tool >/dev/null || { echo "load: $tool is missing (apt-get install wrk nginx-light)" >&2; exit 2; }
-done
+command -v wrk >/dev/null || { echo "load: wrk is missing (apt-get install wrk)" >&2; exit 2; }
 mkdir -p "$BUILD/bench-tmp" "$BUILD/bench"
 T=$(mktemp -d "$BUILD/bench-tmp/load.XXXXXX")
-chmod 755 "$T" # nginx's workers read the static file as an unprivileged user
-LRD_PID="" NGINX_PID=""
-trap '[ -n "$LRD_PID" ] && kill $LRD_PID 2>/dev/null; [ -n "$NGINX_PID" ] && kill $NGINX_PID 2>/dev/null; rm -rf "$T"' EXIT
+. "$HERE/lib.sh"
+trap bench_cleanup EXIT
 LR="$BUILD/loginrec --db $T/load.db"
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 
 # --- a company with EMPLOYEES linked employees and one day of punches
 $LR init >/dev/null
@@ -50,45 +43,15 @@ json.dump([{"source": "lanscope", "account": "u%03d" % i, "host": "PC%03d" % i, 
 PY
 $LR ingest LOD "$T/day.json" >/dev/null
 
-"$BUILD/loginrecd" --db "$T/load.db" --listen 127.0.0.1:0 --threads 4 --no-kot \
-    --malion-interval 0 --sync-interval 0 2>"$T/loginrecd.log" &
-LRD_PID=$!
-PORT=""
-for _ in $(seq 1 100); do
-    PORT=$(sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\).*#\1#p' "$T/loginrecd.log")
-    [ -n "$PORT" ] && break
-    sleep 0.1
-done
-[ -n "$PORT" ] || { cat "$T/loginrecd.log"; echo "load: loginrecd did not start" >&2; exit 1; }
-URL="http://127.0.0.1:$PORT"
+start_loginrecd "$T/load.db" --threads 4 --no-kot
 READ_PATH="/api/v1/punches?from=2026-11-20&to=2026-11-20"
 curl -sS -f -o "$T/answer" -H "Authorization: Bearer $TOKEN" "$URL$READ_PATH"
 SIZE=$(stat -c %s "$T/answer")
 
-# --- nginx with the same number of workers as loginrecd has cores to use
-mkdir -p "$T/www" "$T/nginx"
+# --- nginx serving a file of the same size: the ceiling
+mkdir -p "$T/www"
 head -c "$SIZE" /dev/urandom | base64 -w 0 | head -c "$SIZE" > "$T/www/answer.json"
-chmod 644 "$T/www/answer.json"
-NPORT=$(free_port)
-cat > "$T/nginx/nginx.conf" <<EOF
-worker_processes $(nproc);
-daemon off;
-pid $T/nginx/nginx.pid;
-error_log $T/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $T/nginx;
-    proxy_temp_path $T/nginx;
-    fastcgi_temp_path $T/nginx;
-    uwsgi_temp_path $T/nginx;
-    scgi_temp_path $T/nginx;
-    default_type application/json;
-    server { listen 127.0.0.1:$NPORT; root $T/www; }
-}
-EOF
-nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" &
-NGINX_PID=$!
+start_nginx
 
 # --- the wrk scripts: unique events per request (a counter per wrk thread),
 # and a summary line of JSON at the end
@@ -136,9 +99,9 @@ run_wrk() { # NAME SECONDS wrk-args...
     [ -s "$T/$name.json" ] || { cat "$T/$name.out"; echo "load: wrk gave no result for $name" >&2; exit 1; }
 }
 
-# warm-up: a short round of each, so caches and pools are at their size
-run_wrk warm-ingest 2 -s "$T/ingest.lua" "$URL"
-run_wrk warm-read 2 -s "$T/report.lua" -H "Authorization: Bearer $TOKEN" "$URL$READ_PATH"
+# warm-up: a whole round of each, so caches and pools reach their size
+run_wrk warm-ingest "$SECONDS_EACH" -s "$T/ingest.lua" "$URL"
+run_wrk warm-read "$SECONDS_EACH" -s "$T/report.lua" -H "Authorization: Bearer $TOKEN" "$URL$READ_PATH"
 RSS0=$(rss_kb)
 run_wrk ingest "$SECONDS_EACH" -s "$T/ingest.lua" "$URL"
 run_wrk read "$SECONDS_EACH" -s "$T/report.lua" -H "Authorization: Bearer $TOKEN" "$URL$READ_PATH"
@@ -146,10 +109,10 @@ run_wrk ingest2 "$SECONDS_EACH" -s "$T/ingest.lua" "$URL"
 run_wrk read2 "$SECONDS_EACH" -s "$T/report.lua" -H "Authorization: Bearer $TOKEN" "$URL$READ_PATH"
 RSS1=$(rss_kb)
 HWM=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$LRD_PID/status")
-run_wrk nginx "$SECONDS_EACH" -s "$T/report.lua" "http://127.0.0.1:$NPORT/answer.json"
+run_wrk nginx "$SECONDS_EACH" -s "$T/report.lua" "$NGINX_URL/answer.json"
 STORED=$(sqlite3 "$T/load.db" 'SELECT count(*) FROM log_events')
 
-python3 - "$T" "$BUILD/bench/load.json" "$RSS0" "$RSS1" "$HWM" "$SIZE" "$CONNS" "$SECONDS_EACH" \
+python3 - "$T" "$RESULTS/load.json" "$RSS0" "$RSS1" "$HWM" "$SIZE" "$CONNS" "$SECONDS_EACH" \
     "$SLACK_KB" "$STORED" <<'PY'
 import json, sys
 t, out, rss0, rss1, hwm, size, conns, secs, slack, stored = sys.argv[1:]

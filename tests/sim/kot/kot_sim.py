@@ -74,6 +74,10 @@ def parse_time(s):
 
 
 class Handler(BaseHTTPRequestHandler):
+    # the status line and headers go out in one write and the body in
+    # another: with Nagle on, the body waited for the client's delayed ACK
+    # (40 ms a punch on a kept-alive connection; bench/latency.sh)
+    disable_nagle_algorithm = True
     protocol_version = "HTTP/1.1"
     server_version = "kot-sim/1"
 
