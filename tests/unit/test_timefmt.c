@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -92,12 +93,38 @@ static void zones(void **state)
     assert_int_equal(tz_offset_at("UTC", 1795132980), 0);
 }
 
+/* New York in 2026-2027: -4 h from 2026-03-08 07:00Z to 2026-11-01 06:00Z
+ * and from 2027-03-14 07:00Z, else -5 h */
+static int new_york(int64_t utc)
+{
+    return (utc >= 1772953200 && utc < 1793512800) || utc >= 1805007600 ? -4 * 3600 : -5 * 3600;
+}
+
+/* Every 7 minutes over three days each side of New York's two changes in
+ * 2026, with a Tokyo day and a day 256 days on (the same cache slot) asked
+ * in between: the offsets tz_offset_at keeps per day are the zone's. */
+static void zone_day_cache(void **state)
+{
+    static const int64_t changes[] = {1772953200, 1793512800};
+    (void)state;
+    for (size_t c = 0; c < 2; c++)
+        for (int64_t t = changes[c] - 3 * 86400; t < changes[c] + 3 * 86400; t += 7 * 60) {
+            assert_int_equal(tz_offset_at("America/New_York", t), new_york(t));
+            assert_int_equal(tz_offset_at("Asia/Tokyo", t), 9 * 3600);
+            assert_int_equal(tz_offset_at("America/New_York", t + 256 * 86400),
+                             new_york(t + 256 * 86400));
+            assert_int_equal(tz_offset_at("America/New_York", t), new_york(t));
+        }
+    assert_int_equal(tz_offset_at("Asia/Tokyo", -86400 * 200), 9 * 3600); /* before 1970 */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(iso_roundtrip), cmocka_unit_test(iso_variants),
         cmocka_unit_test(iso_errors),    cmocka_unit_test(dates),
         cmocka_unit_test(hhmm),          cmocka_unit_test(zones),
+        cmocka_unit_test(zone_day_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
