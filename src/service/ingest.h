@@ -81,8 +81,7 @@ typedef struct ingest_run {
     int64_t now;
     ingest_result res;
     span_set ss;          /* days to re-derive at commit */
-    lr_employee cached;   /* the last employee looked up */
-    int have_cached;
+    struct account_cache *accounts; /* account -> linked employees, for the run */
     ingest_version vers[INGEST_VERSIONS]; /* counted, then stored at commit */
     size_t nvers;
 } ingest_run;
