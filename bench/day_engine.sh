@@ -4,10 +4,8 @@
 #   bench/day_engine.sh BUILD_DIR
 set -eu
 BUILD=$(cd "$1" && pwd)
-T=$(mktemp -d)
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
-trap bench_cleanup EXIT
 "$BUILD/bench_day" "${DAY_EMPLOYEES:-10000}" "${DAY_DAYS:-30}" 3 > "$T/day.json"
 python3 - "$T/day.json" > "$T/part.json" <<'PY'
 import json, sys

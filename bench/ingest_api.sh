@@ -11,11 +11,8 @@ set -eu
 BUILD=$(cd "$1" && pwd)
 EVENTS=${API_EVENTS:-200000}
 EMPLOYEES=${EMPLOYEES:-10000}
-mkdir -p "$BUILD/bench-tmp"
-T=$(mktemp -d "$BUILD/bench-tmp/api.XXXXXX")
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
-trap bench_cleanup EXIT
 
 start_sim bench
 TOKEN=$(company "$T/empty.db" BEN "$EMPLOYEES")

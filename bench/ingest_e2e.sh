@@ -16,11 +16,8 @@ BUILD=$(cd "$1" && pwd)
 ROWS=${ROWS:-1000000}
 EMPLOYEES=${EMPLOYEES:-10000}
 RUNS=${RUNS:-1}
-mkdir -p "$BUILD/bench-tmp"
-T=$(mktemp -d "$BUILD/bench-tmp/ingest.XXXXXX")
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
-trap bench_cleanup EXIT
 BENCH_DB=${BENCH_DB:-$BUILD/bench-tmp/bench.db}
 
 FILE="$BUILD/bench-tmp/lanscope-$ROWS.csv"

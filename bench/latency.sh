@@ -14,11 +14,8 @@ BUILD=$(cd "$1" && pwd)
 EVENTS=${LATENCY_EVENTS:-10000}
 RATE=${LATENCY_RATE:-100}
 NCOMP=${LATENCY_COMPANIES:-4}
-mkdir -p "$BUILD/bench-tmp"
-T=$(mktemp -d "$BUILD/bench-tmp/latency.XXXXXX")
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
-trap bench_cleanup EXIT
 
 start_sim bench
 args=()

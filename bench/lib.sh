@@ -1,9 +1,13 @@
-# Shared helpers of the benchmark scripts (sourced): a company with N
-# employees from the KING OF TIME simulator and their LanScope links, timing,
-# and writing a benchmark's entry for results.json.
-# Needs BUILD (absolute) and T (a scratch folder) set by the caller.
+# Shared helpers of the benchmark scripts (sourced, with BUILD set to the
+# build folder's absolute path): a scratch folder T (removed at exit with
+# every process started here), a company with N employees from the KING OF
+# TIME simulator and their LanScope links, loginrecd, nginx, timing, and
+# writing a benchmark's entry for results.json.
 
 HERE=${HERE:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
+mkdir -p "$BUILD/bench-tmp"
+T=$(mktemp -d "$BUILD/bench-tmp/$(basename "$0" .sh).XXXXXX")
+trap bench_cleanup EXIT
 SIM_PID=${SIM_PID:-}
 LRD_PID=${LRD_PID:-}
 RESULTS=${RESULTS:-$BUILD/bench}

@@ -20,10 +20,7 @@ SLACK_KB=${LOAD_RSS_SLACK_KB:-16384}
 EMPLOYEES=100
 HERE=$(cd "$(dirname "$0")" && pwd)
 command -v wrk >/dev/null || { echo "load: wrk is missing (apt-get install wrk)" >&2; exit 2; }
-mkdir -p "$BUILD/bench-tmp" "$BUILD/bench"
-T=$(mktemp -d "$BUILD/bench-tmp/load.XXXXXX")
 . "$HERE/lib.sh"
-trap bench_cleanup EXIT
 LR="$BUILD/loginrec --db $T/load.db"
 
 # --- a company with EMPLOYEES linked employees and one day of punches

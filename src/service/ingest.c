@@ -240,7 +240,12 @@ lr_status ingest_begin(ingest_run *run, lr_store *s, const lr_company *c, lr_err
     run->c = c;
     run->now = (int64_t)time(NULL);
     span_set_init(&run->ss);
-    return store_begin(s, err);
+    store_bulk(s, 1);
+    if (store_begin(s, err) != LR_OK) {
+        store_bulk(s, 0);
+        return err ? err->code : LR_ESTORE;
+    }
+    return LR_OK;
 }
 
 /* Stores the run's version counts (inside its transaction). */
@@ -331,12 +336,14 @@ lr_status ingest_commit(ingest_run *run, ingest_result *res, lr_error *err)
     span_set_free(&run->ss);
     cache_free(run->accounts);
     run->accounts = NULL;
+    store_bulk(run->s, 0);
     return LR_OK;
 }
 
 void ingest_abort(ingest_run *run)
 {
     store_rollback(run->s);
+    store_bulk(run->s, 0);
     span_set_free(&run->ss);
     cache_free(run->accounts);
     run->accounts = NULL;

@@ -233,6 +233,9 @@ typedef struct lr_store_ops {
     lr_status (*begin)(lr_store *s, lr_error *err);
     lr_status (*commit)(lr_store *s, lr_error *err);
     void (*rollback)(lr_store *s);
+    /* A large write is ahead (on: an ingest run) or over (off): the backend
+     * may use more memory meanwhile. Only a hint; never fails. */
+    void (*bulk)(lr_store *s, int on);
     int (*schema_version)(lr_store *s);
 
     lr_status (*company_insert)(lr_store *s, lr_company *c, const char *token_hash, lr_error *err);
@@ -441,6 +444,7 @@ void store_pool_close(lr_store_pool *p);
 #define store_begin(s, err) ((s)->ops->begin((s), (err)))
 #define store_commit(s, err) ((s)->ops->commit((s), (err)))
 #define store_rollback(s) ((s)->ops->rollback((s)))
+#define store_bulk(s, on) ((s)->ops->bulk((s), (on)))
 #define store_schema_version(s) ((s)->ops->schema_version((s)))
 #define store_company_insert(s, ...) ((s)->ops->company_insert((s), __VA_ARGS__))
 #define store_company_update(s, ...) ((s)->ops->company_update((s), __VA_ARGS__))
