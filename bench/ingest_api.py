@@ -19,6 +19,8 @@ import threading
 import time
 from urllib.parse import urlparse
 
+from clients import percentile, run_threads
+
 url, token, n, batch, clients, emps, out = sys.argv[1:8]
 n, batch, clients, emps = int(n), int(batch), int(clients), int(emps)
 rnd = random.Random(20261124)
@@ -59,14 +61,9 @@ def client(k):
 
 
 t0 = time.perf_counter()
-threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
-for t in threads:
-    t.start()
-for t in threads:
-    t.join()
+run_threads(client, clients)
 secs = time.perf_counter() - t0
-times.sort()
-pct = lambda q: times[min(len(times) - 1, int(round(q / 100 * (len(times) - 1))))]
+pct = lambda q: percentile(times, q)
 print(json.dumps({"events": n, "batch": batch, "clients": clients, "batches": len(bodies),
                   "seconds": round(secs, 3), "events_per_s": round(n / secs),
                   "p50_batch_ms": round(pct(50), 1), "p99_batch_ms": round(pct(99), 1),

@@ -18,9 +18,10 @@ import http.client
 import json
 import statistics
 import sys
-import threading
 import time
 from urllib.parse import urlparse
+
+from clients import percentile, run_threads
 
 url, sim, n, rate = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 companies = [(t, p, int(e)) for t, p, e in (c.split(":") for c in sys.argv[5:])]
@@ -31,11 +32,6 @@ CLIENTS = 4
 def conn(base):
     u = urlparse(base)
     return http.client.HTTPConnection(u.hostname, u.port, timeout=30)
-
-
-def pct(v, q):
-    v = sorted(v)
-    return v[min(len(v) - 1, int(round(q / 100 * (len(v) - 1))))]
 
 
 # event i: company i % C, employee (i // C) % E, day (i // C) // E
@@ -75,11 +71,7 @@ def client(k):
             c = conn(url)
 
 
-threads = [threading.Thread(target=client, args=(k,)) for k in range(CLIENTS)]
-for t in threads:
-    t.start()
-for t in threads:
-    t.join()
+run_threads(client, CLIENTS)
 sent_s = time.time() - start
 
 # wait for every punch (at most 120 s after the last 200)
@@ -112,7 +104,7 @@ for i in range(1000):
 print(json.dumps({
     "events": n, "rate_per_s": rate, "companies": len(companies), "sent_seconds": round(sent_s, 2),
     "acknowledged": len(ok_at), "errors": len(errors), "punches_matched": len(lat),
-    "p50_ms": round(pct(lat, 50), 2) if lat else None, "p99_ms": round(pct(lat, 99), 2) if lat else None,
+    "p50_ms": round(percentile(lat, 50), 2) if lat else None, "p99_ms": round(percentile(lat, 99), 2) if lat else None,
     "max_ms": round(max(lat), 2) if lat else None, "min_ms": round(min(lat), 2) if lat else None,
     "mean_ms": round(statistics.mean(lat), 2) if lat else None,
-    "direct_p50_ms": round(pct(rt, 50), 3), "direct_p99_ms": round(pct(rt, 99), 3)}))
+    "direct_p50_ms": round(percentile(rt, 50), 3), "direct_p99_ms": round(percentile(rt, 99), 3)}))
