@@ -235,17 +235,16 @@ static lr_status account_links(ingest_run *run, int kind, const char *account,
 
 lr_status ingest_begin(ingest_run *run, lr_store *s, const lr_company *c, lr_error *err)
 {
+    lr_status st;
     memset(run, 0, sizeof *run);
     run->s = s;
     run->c = c;
     run->now = (int64_t)time(NULL);
     span_set_init(&run->ss);
     store_bulk(s, 1);
-    if (store_begin(s, err) != LR_OK) {
+    if ((st = store_begin(s, err)) != LR_OK)
         store_bulk(s, 0);
-        return err ? err->code : LR_ESTORE;
-    }
-    return LR_OK;
+    return st;
 }
 
 /* Stores the run's version counts (inside its transaction). */

@@ -61,11 +61,6 @@ void ingest_event_days(const lr_company *c, const lr_employee *e, int64_t utc, i
 lr_status ingest_account_spans(lr_store *s, const lr_company *c, const lr_employee *e,
                                link_kind kind, const char *account, span_set *ss, lr_error *err);
 
-/* ingest_events one event at a time, for readers that stream (a LanScope
- * file of a million rows): ingest_begin opens the transaction, ingest_add
- * stores an event (e is not kept), ingest_commit re-derives and commits,
- * and ingest_abort (after any failure, the caller's own included) rolls
- * back so nothing of the run is stored. */
 /* How many events of one source and version a run stored. */
 typedef struct ingest_version {
     char source[16];
@@ -75,6 +70,11 @@ typedef struct ingest_version {
 
 #define INGEST_VERSIONS 8
 
+/* ingest_events one event at a time, for readers that stream (a LanScope
+ * file of a million rows): ingest_begin opens the transaction, ingest_add
+ * stores an event (e is not kept), ingest_commit re-derives and commits,
+ * and ingest_abort (after any failure, the caller's own included) rolls
+ * back so nothing of the run is stored. */
 typedef struct ingest_run {
     lr_store *s;
     const lr_company *c;
