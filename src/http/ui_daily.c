@@ -45,7 +45,6 @@ typedef struct kept_punch {
 
 typedef struct person {
     lr_employee e;
-    const lr_division *div;
     int64_t from, to; /* the work day in UTC: [from, to) */
     ev *evs;
     size_t nevs, capevs;
@@ -57,6 +56,7 @@ typedef struct board {
     ui_req *u;
     const lr_company *c;
     int64_t day;
+    const char *division; /* "" for all */
     lr_division *divs;
     size_t ndivs;
     person *people; /* by employee id */
@@ -107,17 +107,21 @@ static person *find(board *b, int64_t id)
 static int keep_employee(void *ctx, const lr_employee *e)
 {
     board *b = ctx;
+    const lr_division *div = NULL;
     person *p;
     if (e->deleted)
+        return 0;
+    for (size_t i = 0; i < b->ndivs; i++)
+        if (b->divs[i].id == e->division_id)
+            div = &b->divs[i];
+    /* another division's employee: their events and punches are not kept */
+    if (b->division[0] && (!div || strcmp(div->code, b->division) != 0))
         return 0;
     if (!vec_room((void **)&b->people, &b->cap, b->n, sizeof *b->people))
         return 1;
     p = &b->people[b->n++];
     memset(p, 0, sizeof *p);
     p->e = *e;
-    for (size_t i = 0; i < b->ndivs; i++)
-        if (b->divs[i].id == e->division_id)
-            p->div = &b->divs[i];
     window_of(b, e->day_change_min, &p->from, &p->to);
     return 0;
 }
@@ -288,7 +292,7 @@ static json_t *punches(ui_req *u, const board *b, const person *p, json_t **mark
     return a;
 }
 
-static json_t *rows(ui_req *u, board *b, const char *division, size_t page)
+static json_t *rows(ui_req *u, board *b, size_t page)
 {
     json_t *a = json_array();
     int64_t now = (int64_t)time(NULL);
@@ -297,8 +301,6 @@ static json_t *rows(ui_req *u, board *b, const char *division, size_t page)
         person *p = &b->people[i];
         json_t *marks, *ps;
         char start[6];
-        if (division[0] && (!p->div || strcmp(p->div->code, division) != 0))
-            continue;
         if (!p->nevs && !p->npunches) {
             b->nodata++;
             continue;
@@ -367,6 +369,7 @@ void ui_daily_view(ui_req *u)
     b.c = &c;
     if (!division)
         division = "";
+    b.division = division;
     if ((st = store_company_get(u->s, u->se.company_code, &c, &err)) != LR_OK)
         goto fail;
     if (pageq && pageq[0]) {
@@ -409,7 +412,7 @@ void ui_daily_view(ui_req *u)
         json_array_append_new(divs, json_pack("{s:s, s:s, s:b}", "value", b.divs[i].code, "label",
                                               b.divs[i].name, "selected",
                                               strcmp(b.divs[i].code, division) == 0));
-    list = bad_day ? json_array() : rows(u, &b, division, page);
+    list = bad_day ? json_array() : rows(u, &b, page);
     day_href(b.day - 1, division, 0, prev, sizeof prev);
     day_href(b.day + 1, division, 0, next, sizeof next);
     d = json_pack("{s:b, s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:b, s:b}", "nav_daily", 1, "day",
