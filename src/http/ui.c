@@ -118,13 +118,18 @@ const char *ui_punch_kind(ui_req *u, punch_kind k)
     return i18n_text(u->lang, keys[k >= 1 && k <= 4 ? k : 0]);
 }
 
-const char *ui_reason(ui_req *u, const char *code)
+const char *ui_code_text(ui_req *u, const char *prefix, const char *code)
 {
-    char key[64];
+    char key[80];
     if (!code || !code[0])
         return NULL;
-    snprintf(key, sizeof key, "reason.%.50s", code);
+    snprintf(key, sizeof key, "%s.%.50s", prefix, code);
     return i18n_text(u->lang, key);
+}
+
+const char *ui_reason(ui_req *u, const char *code)
+{
+    return ui_code_text(u, "reason", code);
 }
 
 json_t *ui_options(ui_req *u, const char *const *values, const char *const *keys,

@@ -62,8 +62,10 @@ void ui_error_page(ui_req *u, int status, const char *key);
 void ui_local_time(const char *zone, int64_t utc, char out[20]);
 /* 出勤 / 退勤 / 休憩開始 / 休憩終了 in the page's language. */
 const char *ui_punch_kind(ui_req *u, punch_kind k);
-/* The words of an outbox reason code (reason.* in the catalogues); NULL
- * for "" or a code without words. */
+/* The catalogue text of PREFIX.CODE (a status or reason code in words);
+ * NULL for "" or a code without words. */
+const char *ui_code_text(ui_req *u, const char *prefix, const char *code);
+/* ui_code_text of an outbox reason code (reason.*). */
 const char *ui_reason(ui_req *u, const char *code);
 /* path?query, the query's fields with a value percent-encoded; just path
  * when it would not fit in outsz. */

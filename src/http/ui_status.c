@@ -35,12 +35,10 @@ static json_t *when(const lr_company *c, int64_t t)
 static json_t *problem(ui_req *u, const lr_company *c, int64_t at, const char *code,
                        const char *detail)
 {
-    char key[64];
     const char *words;
     if (!code[0] && !detail[0])
         return json_null();
-    snprintf(key, sizeof key, "status.err.%s", code);
-    words = i18n_text(u->lang, key);
+    words = ui_code_text(u, "status.err", code);
     return json_pack("{s:o, s:s, s:s}", "at", when(c, at), "words",
                      words ? words : i18n_text(u->lang, "status.err.internal"), "detail", detail);
 }
