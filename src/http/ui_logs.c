@@ -201,25 +201,14 @@ void ui_logs_view(ui_req *u)
     int none = 0, status = 200;
     char href[2048], cursor[48];
 
-    if (store_company_get(u->s, u->se.company_code, &c, &err) != LR_OK) {
-        json_decref(errors);
-        json_decref(f);
-        json_decref(p.rows);
-        ui_error_page(u, 500, "error.title");
-        return;
-    }
+    if (store_company_get(u->s, u->se.company_code, &c, &err) != LR_OK)
+        goto fail;
     read_filters(u, &c, &q, errors, accounts, links, &none);
     q.limit = PAGE + 1;
-    if (json_object_size(errors)) {
+    if (json_object_size(errors))
         status = 400;
-    } else if (!none && store_events_page(u->s, c.id, &q, add_row, &p, &err) != LR_OK) {
-        log_error("log view of %s: %s", c.code, err.message);
-        json_decref(errors);
-        json_decref(f);
-        json_decref(p.rows);
-        ui_error_page(u, 500, "error.title");
-        return;
-    }
+    else if (!none && store_events_page(u->s, c.id, &q, add_row, &p, &err) != LR_OK)
+        goto fail;
     for (size_t i = 0; ui_logs_params[i + 1]; i++) {
         const char *v = http_query(u->rq, ui_logs_params[i]);
         json_object_set_new(f, ui_logs_params[i], json_string(v ? v : ""));
@@ -239,4 +228,11 @@ void ui_logs_view(ui_req *u)
         json_object_set_new(d, "first_href", json_string(href));
     }
     ui_render(u, status, "logs", "page.logs", d);
+    return;
+fail:
+    log_error("log view of %s: %s", u->se.company_code, err.message);
+    json_decref(errors);
+    json_decref(f);
+    json_decref(p.rows);
+    ui_error_page(u, 500, "error.title");
 }

@@ -88,6 +88,7 @@ lr_status sq_events_page(lr_store *base, int64_t company_id, const lr_event_quer
     lr_buf sql;
     lr_event e;
     lr_event_row row;
+    lr_status r;
     int rc;
 
     buf_init(&sql, 1 << 16);
@@ -119,13 +120,9 @@ lr_status sq_events_page(lr_store *base, int64_t company_id, const lr_event_quer
         if (cb(ctx, &row))
             break;
     }
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        lr_status r = sq_db_fail(s, err, "reading the log view");
-        sqlite3_finalize(st);
-        return r;
-    }
+    r = rc == SQLITE_DONE || rc == SQLITE_ROW ? LR_OK : sq_db_fail(s, err, "reading the log view");
     sqlite3_finalize(st);
-    return LR_OK;
+    return r;
 }
 
 lr_status sq_day_events(lr_store *base, int64_t company_id, int64_t from, int64_t to,
