@@ -209,7 +209,7 @@ echo '[{"source":"lanscope","account":"pc04","host":"PC","op":"logoff","time":"2
 wait_for 30 outbox_empty || not_ok "correction delivered"
 expect_eq "the correction is a second clock-out in KoT" "1@09:00 2@17:00 2@19:30"     "$(json_get "$(sim GET /_sim/punches)" "' '.join(sorted(p['code']+'@'+p['time'][11:16] for p in j if p['employeeKey']=='w04' and p['date']=='2026-11-20'))")"
 # the periodic sync of loginrecd picks up a new employee by itself
-kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+stop_server
 sim PUT /_sim/employees "$(python3 -c "import json; e=json.load(open('$T/emps50.json')); e.append({'key':'w99','code':'2099','lastName':'新人','firstName':'太郎'}); print(json.dumps(e))")" >/dev/null
 sqlite3 "$LOGINREC_DB" "UPDATE companies SET kot_synced_at = 0"
 start_server --sync-interval 60
@@ -220,5 +220,5 @@ expect_eq "plain http is refused for a non-loopback host" "1" "$RC"
 OUT=$("$LR" kot set ACM --rate 0 2>&1) && RC=0 || RC=$?
 expect_eq "a zero rate is refused" "1" "$RC"
 
-kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+stop_server
 finish

