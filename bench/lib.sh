@@ -121,6 +121,9 @@ start_loginrecd() {
     URL="http://127.0.0.1:$PORT"
 }
 
+# lrd_kib FIELD: loginrecd's VmRSS or VmHWM (peak) in KiB.
+lrd_kib() { sed -n "s/^$1:[[:space:]]*\([0-9]*\).*/\1/p" "/proc/$LRD_PID/status"; }
+
 stop_loginrecd() {
     [ -n "$LRD_PID" ] && kill "$LRD_PID" 2>/dev/null && wait "$LRD_PID" 2>/dev/null
     LRD_PID=""

@@ -87,7 +87,6 @@ end
 EOF
 
 ROUND=0
-rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$LRD_PID/status"; }
 run_wrk() { # NAME SECONDS wrk-args...
     local name=$1 secs=$2; shift 2
     ROUND=$((ROUND + 1))
@@ -99,13 +98,13 @@ run_wrk() { # NAME SECONDS wrk-args...
 # warm-up: a whole round of each, so caches and pools reach their size
 run_wrk warm-ingest "$SECONDS_EACH" -s "$T/ingest.lua" "$URL"
 run_wrk warm-read "$SECONDS_EACH" -s "$T/report.lua" -H "Authorization: Bearer $TOKEN" "$URL$READ_PATH"
-RSS0=$(rss_kb)
+RSS0=$(lrd_kib VmRSS)
 run_wrk ingest "$SECONDS_EACH" -s "$T/ingest.lua" "$URL"
 run_wrk read "$SECONDS_EACH" -s "$T/report.lua" -H "Authorization: Bearer $TOKEN" "$URL$READ_PATH"
 run_wrk ingest2 "$SECONDS_EACH" -s "$T/ingest.lua" "$URL"
 run_wrk read2 "$SECONDS_EACH" -s "$T/report.lua" -H "Authorization: Bearer $TOKEN" "$URL$READ_PATH"
-RSS1=$(rss_kb)
-HWM=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$LRD_PID/status")
+RSS1=$(lrd_kib VmRSS)
+HWM=$(lrd_kib VmHWM)
 run_wrk nginx "$SECONDS_EACH" -s "$T/report.lua" "$NGINX_URL/answer.json"
 STORED=$(sqlite3 "$T/load.db" 'SELECT count(*) FROM log_events')
 

@@ -23,8 +23,7 @@ printf 'bench password 1\n' | "$BUILD/loginrec" --db "$DB" user add BEN viewer -
 
 start_loginrecd "$DB" --threads 4 --no-kot
 sleep 0.5
-rss() { sed -n "s/^$1:[[:space:]]*\([0-9]*\).*/\1/p" "/proc/$LRD_PID/status"; }
-RSS0=$(rss VmRSS)
+RSS0=$(lrd_kib VmRSS)
 jar="$T/jar"
 pre=$(curl -sS -c "$jar" -b "$jar" "$URL/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
 code=$(curl -sS -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' "$URL/login" --data-urlencode "csrf=$pre" \
@@ -33,7 +32,7 @@ code=$(curl -sS -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' "$URL/login" 
 # signing in hashes the password with Argon2id (libsodium's interactive
 # limits: 64 MiB), which would be the peak; it is reported on its own and
 # the peak is reset (Linux: clear_refs 5) before the pages are served
-LOGIN_PEAK=$(rss VmHWM)
+LOGIN_PEAK=$(lrd_kib VmHWM)
 echo 5 > "/proc/$LRD_PID/clear_refs" 2>/dev/null || echo "log_view: cannot reset the peak RSS; it includes the login" >&2
 
 : > "$T/times"
@@ -48,7 +47,7 @@ for path in "/logs" "/logs?op=other" "/logs?source=malion" "/logs?from=2026-01-0
             "/daily?day=2026-01-05" "/daily?day=2026-01-05&page=50" "/status"; do
     curl -sS -b "$jar" -o /dev/null -w "%{time_total} $path\n" "$URL$path" >> "$T/others"
 done
-PEAK=$(rss VmHWM)
+PEAK=$(lrd_kib VmHWM)
 size=$(awk '{s += $2} END {printf "%d", s / NR}' "$T/times")
 mkdir -p "$T/www"
 head -c "$size" /dev/urandom | base64 -w 0 | head -c "$size" > "$T/www/page.html"
