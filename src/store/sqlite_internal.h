@@ -54,6 +54,9 @@ static inline sqlite_store *S(lr_store *s)
 void sq_event_from_row(sqlite3_stmt *st, lr_event *e);
 /* Fills err from the connection's last error; LR_EBUSY when locked. */
 lr_status sq_db_fail(sqlite_store *s, lr_error *err, const char *doing);
+/* Ends reading st (resets it): LR_OK when the last step's rc was a row or
+ * the end, else the connection's error while `doing`. */
+lr_status sq_end(sqlite_store *s, sqlite3_stmt *st, int rc, lr_error *err, const char *doing);
 /* The statement of slot (prepared once from sql), reset and unbound. */
 sqlite3_stmt *sq_stmt(sqlite_store *s, int slot, const char *sql, lr_error *err);
 void sq_bind_text(sqlite3_stmt *st, int i, const char *v);

@@ -162,6 +162,12 @@ lr_status sq_db_fail(sqlite_store *s, lr_error *err, const char *doing)
                    s->base.path);
 }
 
+lr_status sq_end(sqlite_store *s, sqlite3_stmt *st, int rc, lr_error *err, const char *doing)
+{
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LR_OK : sq_db_fail(s, err, doing);
+}
+
 sqlite3_stmt *sq_stmt(sqlite_store *s, int slot, const char *sql, lr_error *err)
 {
     if (!s->q[slot]) {
@@ -372,8 +378,7 @@ static lr_status sq_companies_list(lr_store *base, store_company_cb cb, void *ct
         if (cb(ctx, &c))
             break;
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LR_OK : sq_db_fail(s, err, "listing companies");
+    return sq_end(s, st, rc, err, "listing companies");
 }
 
 static lr_status sq_company_sync_result(lr_store *base, int64_t company_id, int64_t at,
@@ -633,8 +638,7 @@ static lr_status sq_divisions_list(lr_store *base, int64_t company_id, store_div
         if (cb(ctx, &d))
             break;
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LR_OK : sq_db_fail(s, err, "listing divisions");
+    return sq_end(s, st, rc, err, "listing divisions");
 }
 
 static lr_status sq_employee_update(lr_store *base, const lr_employee *e, lr_error *err)
@@ -673,8 +677,7 @@ static lr_status sq_employees_list(lr_store *base, int64_t company_id, store_emp
         if (cb(ctx, &e))
             break;
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LR_OK : sq_db_fail(s, err, "listing employees");
+    return sq_end(s, st, rc, err, "listing employees");
 }
 
 static lr_status sq_links_list(lr_store *base, int64_t company_id, store_link_cb cb, void *ctx,
@@ -694,8 +697,7 @@ static lr_status sq_links_list(lr_store *base, int64_t company_id, store_link_cb
         if (cb(ctx, &l))
             break;
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LR_OK : sq_db_fail(s, err, "listing links");
+    return sq_end(s, st, rc, err, "listing links");
 }
 
 static lr_status sq_link_delete(lr_store *base, int64_t company_id, link_kind kind,

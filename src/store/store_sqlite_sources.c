@@ -90,9 +90,7 @@ lr_status sq_malion_state_get(lr_store *base, int64_t company_id, lr_malion_stat
         sq_copy_col(st, 4, out->error, sizeof out->error);
         sq_copy_col(st, 5, out->error_code, sizeof out->error_code);
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LR_OK
-                                                 : sq_db_fail(s, err, "reading the MaLion state");
+    return sq_end(s, st, rc, err, "reading the MaLion state");
 }
 
 lr_status sq_malion_cursor_set(lr_store *base, int64_t company_id, const char *cursor,
@@ -154,9 +152,7 @@ lr_status sq_source_status_get(lr_store *base, int64_t company_id, const char *s
         sq_copy_col(st, 2, out->error_code, sizeof out->error_code);
         sq_copy_col(st, 3, out->error, sizeof out->error);
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LR_OK
-                                                 : sq_db_fail(s, err, "reading a source's status");
+    return sq_end(s, st, rc, err, "reading a source's status");
 }
 
 lr_status sq_source_versions_add(lr_store *base, int64_t company_id, const char *source,
@@ -190,7 +186,5 @@ lr_status sq_event_versions(lr_store *base, int64_t company_id, const char *sour
         if (cb(ctx, &v))
             break;
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LR_OK
-                                                 : sq_db_fail(s, err, "listing agent versions");
+    return sq_end(s, st, rc, err, "listing agent versions");
 }

@@ -143,9 +143,7 @@ lr_status sq_day_events(lr_store *base, int64_t company_id, int64_t from, int64_
         if (cb(ctx, &row))
             break;
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? LR_OK
-                                                 : sq_db_fail(s, err, "reading the day's events");
+    return sq_end(s, st, rc, err, "reading the day's events");
 }
 
 lr_status sq_day_punches(lr_store *base, int64_t company_id, const char *work_day,
@@ -167,7 +165,5 @@ lr_status sq_day_punches(lr_store *base, int64_t company_id, const char *work_da
         if (cb(ctx, &r))
             break;
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? LR_OK
-                                                 : sq_db_fail(s, err, "reading the day's punches");
+    return sq_end(s, st, rc, err, "reading the day's punches");
 }
