@@ -21,7 +21,6 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 URL = os.environ["URL"]
@@ -79,11 +78,27 @@ def field(d, name):
     return d.find_element(By.NAME, name)
 
 
+def gone(element):
+    """True once element has left the document. selenium's staleness_of
+    knows only "stale element"; Chromium may instead answer "node does
+    not belong to the document" when the old page is being torn down,
+    which means the same thing."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as e:
+        if "does not belong" in str(e):
+            return True
+        raise
+
+
 def navigates(d, action):
     """Runs action (a click that loads a page) and waits for the new page."""
     old = d.find_element(By.TAG_NAME, "html")
     action()
-    WebDriverWait(d, 15).until(expected_conditions.staleness_of(old))
+    WebDriverWait(d, 15).until(lambda x: gone(old))
     WebDriverWait(d, 15).until(
         lambda x: x.execute_script("return document.readyState") == "complete")
 
