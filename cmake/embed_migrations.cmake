@@ -1,10 +1,10 @@
 # Writes a C file holding every migration as a string, in file-name order.
-# Invoked with -DOUT=<file> -DDIR=<folder of NNNN_name.sql files>.
+# Invoked with -DOUT=<file> -DDIR=<folder of NNNN_name.sql files> -DDIALECT=<sqlite|postgres>.
 include(${CMAKE_CURRENT_LIST_DIR}/embed_text.cmake)
 file(GLOB FILES ${DIR}/*.sql)
 list(SORT FILES)
-set(body "/* Generated from src/store/migrations/sqlite by cmake/embed_migrations.cmake. */\n")
-string(APPEND body "#include \"store/migrations.h\"\n\nconst lr_migration lr_sqlite_migrations[] = {\n")
+set(body "/* Generated from src/store/migrations/${DIALECT} by cmake/embed_migrations.cmake. */\n")
+string(APPEND body "#include \"store/migrations.h\"\n\nconst lr_migration lr_${DIALECT}_migrations[] = {\n")
 set(n 0)
 foreach(f ${FILES})
   get_filename_component(name ${f} NAME)
@@ -15,6 +15,6 @@ foreach(f ${FILES})
   string(APPEND body "  {${vnum}, \"${name}\",\n\"${sql}\"},\n")
   math(EXPR n "${n}+1")
 endforeach()
-string(APPEND body "};\nconst int lr_sqlite_migration_count = ${n};\n")
+string(APPEND body "};\nconst int lr_${DIALECT}_migration_count = ${n};\n")
 file(WRITE ${OUT}.tmp "${body}")
 file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

@@ -29,6 +29,15 @@ void dispatch_cfg_default(dispatch_cfg *cfg)
     cfg->poll_ms = env_long("LOGINREC_DISPATCH_POLL_MS", 1000, 1, LONG_MAX);
     cfg->batch = 200;
     cfg->sync_interval_s = 3600;
+    cfg->lease_s = env_long("LOGINREC_OUTBOX_LEASE_S", 300, 1, 86400);
+}
+
+/* How long a row being sent stays this instance's: longer than one
+ * attempt (a read-back and a POST, each up to the timeout), so that no
+ * other instance takes it over while it may still reach KoT. */
+static int64_t sending_lease_s(const dispatch_cfg *cfg)
+{
+    return 2 * ((cfg->timeout_ms + 999) / 1000) + 5;
 }
 
 long dispatch_backoff_ms(const dispatch_cfg *cfg, int attempts)
@@ -162,7 +171,8 @@ static lr_status deliver(lr_store *s, const lr_company *c, kot_client *kc, const
         stats->failed++;
         return finish(s, d, "failed", "no_kot_key", why, 0, 0, err);
     }
-    if ((st = store_outbox_claim(s, d->id, err)) != LR_OK)
+    if ((st = store_outbox_claim(s, d->id, (int64_t)time(NULL) + sending_lease_s(cfg), err)) !=
+        LR_OK)
         return st == LR_EBUSY ? LR_OK : st; /* another worker has it */
 
     if (d->uncertain) {
@@ -220,7 +230,8 @@ lr_status dispatch_company(lr_store *s, const lr_company *c, const lr_secrets *s
     rows = calloc((size_t)cfg->batch, sizeof *rows);
     if (!rows)
         return lr_fail(err, LR_ENOMEM, "out of memory");
-    st = store_outbox_due(s, c->id, (int64_t)time(NULL), rows, (size_t)cfg->batch, &n, err);
+    st = store_outbox_due(s, c->id, (int64_t)time(NULL), cfg->lease_s, rows, (size_t)cfg->batch,
+                          &n, err);
     if (st == LR_OK && n > 0)
         st = kot_settings_client(s, c, sec, cfg->timeout_ms, &kc, err);
     stats->rows += n;
@@ -232,6 +243,10 @@ lr_status dispatch_company(lr_store *s, const lr_company *c, const lr_secrets *s
 }
 
 /* ---- the background thread ---- */
+
+/* A sync holds its lease at most this long: an instance that dies syncing
+ * delays that company's next sync by this much. */
+#define SYNC_LEASE_S 300
 
 struct dispatcher {
     worker *w;
@@ -255,22 +270,35 @@ static int keep_company(void *ctx, const lr_company *c)
 }
 
 /* The periodic employee sync: due (an interval after the last attempt,
- * failed or not), outside busy hours, with a token. */
+ * failed or not), outside busy hours, with a token. Instances sharing the
+ * database take the company's "kot_sync" lease first, and look again at
+ * when the last sync was once they hold it. */
 static void maybe_sync(dispatcher *d, const lr_company *c)
 {
     int64_t now = (int64_t)time(NULL);
+    const char *me = store_instance_id();
+    lr_company fresh;
     kot_sync_stats st;
     lr_error err;
     if (d->cfg.sync_interval_s <= 0 || now - c->kot_synced_at < d->cfg.sync_interval_s ||
         kot_busy_hours(now) || !kot_settings_configured(d->s, c))
         return;
-    if (kot_sync_company(d->s, c->code, &d->sec, d->cfg.timeout_ms, "sync-job", &st, &err) != LR_OK) {
-        log_warn("kot sync of company %s: %s", c->code, err.message);
-    } else {
-        char summary[200];
-        kot_sync_summary(&st, summary, sizeof summary);
-        log_info("kot sync of company %s: %s", c->code, summary);
+    if (store_shared(d->s) &&
+        store_lease_take(d->s, "kot_sync", c->id, me, now, SYNC_LEASE_S, NULL) != LR_OK)
+        return; /* another instance syncs it */
+    if (store_company_get(d->s, c->code, &fresh, NULL) == LR_OK &&
+        now - fresh.kot_synced_at >= d->cfg.sync_interval_s) {
+        if (kot_sync_company(d->s, c->code, &d->sec, d->cfg.timeout_ms, "sync-job", &st, &err) !=
+            LR_OK) {
+            log_warn("kot sync of company %s: %s", c->code, err.message);
+        } else {
+            char summary[200];
+            kot_sync_summary(&st, summary, sizeof summary);
+            log_info("kot sync of company %s: %s", c->code, summary);
+        }
     }
+    if (store_shared(d->s))
+        store_lease_drop(d->s, "kot_sync", c->id, me, NULL);
 }
 
 /* One round: every company's sync when due, then its due deliveries.
@@ -282,6 +310,15 @@ static int round_once(void *arg)
     size_t work = 0;
     lr_error err;
 
+    if (store_shared(d->s)) {
+        size_t recovered = 0;
+        if (store_outbox_recover(d->s, (int64_t)time(NULL), &recovered, &err) != LR_OK)
+            log_error("dispatcher: %s", err.message);
+        else if (recovered)
+            log_warn("dispatcher: %zu punch(es) were being sent by an instance that stopped; "
+                     "they will be checked in KING OF TIME before any is sent again",
+                     recovered);
+    }
     if (store_companies_list(d->s, keep_company, &cs, &err) != LR_OK)
         log_error("dispatcher: %s", err.message);
     for (size_t i = 0; i < cs.n; i++)
@@ -318,7 +355,10 @@ lr_status dispatcher_start(const char *db, const lr_secrets *sec, const dispatch
     }
     d->sec = *sec;
     d->cfg = *cfg;
-    if ((st = store_outbox_recover(d->s, &recovered, err)) != LR_OK ||
+    /* alone on its database, whatever was being sent is this process's
+     * past; shared, only rows whose lease ran out (every round does that) */
+    if ((st = store_outbox_recover(d->s, store_shared(d->s) ? (int64_t)time(NULL) : INT64_MAX,
+                                   &recovered, err)) != LR_OK ||
         (st = worker_start("dispatcher", round_once, d, cfg->poll_ms, &d->w, err)) != LR_OK) {
         store_close(d->s);
         sodium_memzero(&d->sec, sizeof d->sec);

@@ -27,10 +27,12 @@ typedef struct dispatch_cfg {
     long poll_ms;          /* how often an idle dispatcher looks for work */
     int batch;             /* rows taken per company per round */
     long sync_interval_s;  /* employee sync every this long; 0: never */
+    long lease_s;          /* due rows taken stay this instance's this long */
 } dispatch_cfg;
 
 /* Defaults, overridable by LOGINREC_KOT_TIMEOUT_MS, LOGINREC_RETRY_BASE_MS,
- * LOGINREC_RETRY_MAX_MS, LOGINREC_DISPATCH_POLL_MS; sync every hour. */
+ * LOGINREC_RETRY_MAX_MS, LOGINREC_DISPATCH_POLL_MS, LOGINREC_OUTBOX_LEASE_S;
+ * sync every hour. */
 void dispatch_cfg_default(dispatch_cfg *cfg);
 
 typedef struct dispatch_stats {

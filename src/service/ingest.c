@@ -128,6 +128,11 @@ lr_status ingest_account_spans(lr_store *s, const lr_company *c, const lr_employ
 lr_status ingest_rederive_spans(lr_store *s, const lr_company *c, const span_set *ss,
                                 rederive_stats *stats, lr_error *err)
 {
+    /* instances sharing the database derive one company's days one at a
+     * time (a no-op when ingest_begin took it already) */
+    lr_status locked = ss->n ? store_lock_company(s, c->id, err) : LR_OK;
+    if (locked != LR_OK)
+        return locked;
     for (size_t i = 0; i < ss->n; i++) {
         lr_employee e;
         lr_status st = store_employee_by_id(s, ss->v[i].employee_id, &e, err);
@@ -242,8 +247,16 @@ lr_status ingest_begin(ingest_run *run, lr_store *s, const lr_company *c, lr_err
     run->now = (int64_t)time(NULL);
     span_set_init(&run->ss);
     store_bulk(s, 1);
-    if ((st = store_begin(s, err)) != LR_OK)
+    if ((st = store_begin(s, err)) != LR_OK) {
         store_bulk(s, 0);
+        return st;
+    }
+    /* the run's events and the days they touch, as one writer of the
+     * company among instances sharing the database */
+    if ((st = store_lock_company(s, c->id, err)) != LR_OK) {
+        store_rollback(s);
+        store_bulk(s, 0);
+    }
     return st;
 }
 

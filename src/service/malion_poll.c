@@ -202,6 +202,10 @@ struct malion_poller {
     void *queued_ctx;
 };
 
+/* A poll holds the company's "malion" lease at most this long: an instance
+ * that dies polling delays that company's next poll by this much. */
+#define POLL_LEASE_S 300
+
 typedef struct due_list {
     char (*codes)[8];
     size_t n, cap;
@@ -232,10 +236,23 @@ static int poll_due(void *arg)
     if (store_companies_list(p->s, keep_due, &due, &err) != LR_OK)
         log_error("malion poller: %s", err.message);
     for (size_t i = 0; i < due.n; i++) {
-        malion_poll_stats st;
+        malion_poll_stats st = {0};
+        lr_company c;
+        lr_malion_state ms;
+        const char *me = store_instance_id();
+        /* instances sharing the database: one polls a company at a time,
+         * and looks again whether the poll is due once it holds the lease */
+        if (store_company_get(p->s, due.codes[i], &c, NULL) != LR_OK ||
+            (store_shared(p->s) && store_lease_take(p->s, "malion", c.id, me, (int64_t)time(NULL),
+                                                    POLL_LEASE_S, NULL) != LR_OK))
+            continue;
         lr_error_clear(&err);
-        if (malion_poll_company(p->s, due.codes[i], &p->sec, &p->cfg, &st, &err) != LR_OK)
+        if (store_malion_state_get(p->s, c.id, &ms, NULL) == LR_OK &&
+            (int64_t)time(NULL) - ms.attempt_at >= p->interval_s &&
+            malion_poll_company(p->s, due.codes[i], &p->sec, &p->cfg, &st, &err) != LR_OK)
             log_warn("malion %s: %s", due.codes[i], err.message);
+        if (store_shared(p->s))
+            store_lease_drop(p->s, "malion", c.id, me, NULL);
         if (st.pages)
             log_info("malion %s: %zu page(s), %zu logs, %zu new events, %zu duplicates, %zu "
                      "without attendance code, punches +%zu ~%zu -%zu",

@@ -14,5 +14,7 @@ typedef struct lr_migration {
 
 extern const lr_migration lr_sqlite_migrations[];
 extern const int lr_sqlite_migration_count;
+extern const lr_migration lr_postgres_migrations[];
+extern const int lr_postgres_migration_count;
 
 #endif

@@ -4,17 +4,43 @@
 #include "store/store.h"
 
 #include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/vec.h"
 
+int store_is_pg(const char *where)
+{
+    return strncmp(where, "postgres://", 11) == 0 || strncmp(where, "postgresql://", 13) == 0;
+}
+
 lr_status store_open(const char *where, lr_store **out, lr_error *err)
 {
-    if (strncmp(where, "postgres://", 11) == 0 || strncmp(where, "postgresql://", 13) == 0)
-        return lr_fail(err, LR_EINVAL,
-                       "PostgreSQL is not supported by this build yet; give a SQLite file path");
-    return store_sqlite_open(where, out, err);
+    return store_is_pg(where) ? store_pg_open(where, out, err) : store_sqlite_open(where, out, err);
+}
+
+static char instance_id[128];
+static pthread_once_t instance_once = PTHREAD_ONCE_INIT;
+
+static void make_instance_id(void)
+{
+    char host[64] = "";
+    unsigned char r[4];
+    if (gethostname(host, sizeof host) != 0)
+        snprintf(host, sizeof host, "?");
+    host[sizeof host - 1] = '\0';
+    randombytes_buf(r, sizeof r);
+    snprintf(instance_id, sizeof instance_id, "%s:%ld:%02x%02x%02x%02x", host, (long)getpid(), r[0],
+             r[1], r[2], r[3]);
+}
+
+const char *store_instance_id(void)
+{
+    pthread_once(&instance_once, make_instance_id);
+    return instance_id;
 }
 
 typedef struct div_list {

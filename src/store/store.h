@@ -1,7 +1,8 @@
 /*
  * store — everything loginrec persists goes through this interface; no SQL
  * lives outside src/store/. A backend (SQLite today, PostgreSQL later) fills
- * an lr_store_ops table; callers use the store_* wrappers below.
+ * an lr_store_ops table; callers use the store_* wrappers below. The SQL
+ * store (store_sql*.c) is the one backend, over SQLite or PostgreSQL.
  *
  * Threads: one lr_store handle is used by one thread at a time (take one
  * from an lr_store_pool in servers). Writes that belong together run between
@@ -385,14 +386,19 @@ typedef struct lr_store_ops {
                              store_outbox_cb cb, void *ctx, lr_error *err);
     lr_status (*outbox_counts)(lr_store *s, int64_t company_id, lr_outbox_counts *out,
                                lr_error *err);
-    /* Rows left 'sending' by a process that died: back to pending, marked
-     * uncertain (the punch may have reached KoT). *n gets how many. */
-    lr_status (*outbox_recover)(lr_store *s, size_t *n, lr_error *err);
-    /* Up to max pending rows of the company due at `now`, oldest first. */
-    lr_status (*outbox_due)(lr_store *s, int64_t company_id, int64_t now, lr_delivery *out,
-                            size_t max, size_t *n, lr_error *err);
-    /* pending -> sending (attempts + 1); LR_EBUSY when someone else took it. */
-    lr_status (*outbox_claim)(lr_store *s, int64_t id, lr_error *err);
+    /* Rows left 'sending' by an instance that died or stalled (their lease
+     * ended before `before`): back to pending, marked uncertain (the punch
+     * may have reached KoT). *n gets how many. */
+    lr_status (*outbox_recover)(lr_store *s, int64_t before, size_t *n, lr_error *err);
+    /* Leases up to max pending rows of the company due at `now` to this
+     * instance (store_instance_id) for lease_s seconds, oldest first, and
+     * returns them. Rows another instance holds are skipped (PostgreSQL:
+     * FOR UPDATE SKIP LOCKED), so instances drain the outbox together. */
+    lr_status (*outbox_due)(lr_store *s, int64_t company_id, int64_t now, int64_t lease_s,
+                            lr_delivery *out, size_t max, size_t *n, lr_error *err);
+    /* pending -> sending (attempts + 1) for this instance, leased until
+     * lease_until; LR_EBUSY when another instance holds the row. */
+    lr_status (*outbox_claim)(lr_store *s, int64_t id, int64_t lease_until, lr_error *err);
     /* Ends an attempt: state pending (retry at next_at), done or failed;
      * reason is its code (outbox.reason), result the words for people and
      * logs. */
@@ -410,6 +416,20 @@ typedef struct lr_store_ops {
 
     lr_status (*audit)(lr_store *s, int64_t company_id, const char *actor, const char *action,
                        const char *detail, lr_error *err);
+
+    /* Inside a transaction: waits until no other transaction derives the
+     * company's punches, and holds that until commit or rollback
+     * (PostgreSQL: a transaction advisory lock; SQLite's single writer
+     * needs none). */
+    lr_status (*lock_company)(lr_store *s, int64_t company_id, lr_error *err);
+    /* The lease `name` of a company (a poll, a sync) for `seconds` from
+     * now, to owner: LR_OK when it was free, expired or owner's already,
+     * LR_EBUSY while another owner holds it. */
+    lr_status (*lease_take)(lr_store *s, const char *name, int64_t company_id, const char *owner,
+                            int64_t now, int64_t seconds, lr_error *err);
+    /* Gives the lease back (if owner holds it). */
+    lr_status (*lease_drop)(lr_store *s, const char *name, int64_t company_id, const char *owner,
+                            lr_error *err);
 } lr_store_ops;
 
 struct lr_store {
@@ -417,12 +437,23 @@ struct lr_store {
     char path[512]; /* where it was opened, for messages */
 };
 
-/* Opens (and migrates) the store named by `where`: a file path for SQLite.
- * The caller closes it with store_close(). */
+/* Opens (and migrates) the store named by `where`: a file path for SQLite,
+ * a postgres:// or postgresql:// URL (libpq's) for PostgreSQL. The caller
+ * closes it with store_close(). */
 lr_status store_open(const char *where, lr_store **out, lr_error *err);
 void store_close(lr_store *s);
+/* 1 when `where` names a PostgreSQL database. */
+int store_is_pg(const char *where);
 
 lr_status store_sqlite_open(const char *path, lr_store **out, lr_error *err);
+lr_status store_pg_open(const char *url, lr_store **out, lr_error *err);
+/* "sqlite" or "postgresql". */
+const char *store_backend(const lr_store *s);
+/* 1 when several instances may share the store (PostgreSQL). */
+int store_shared(const lr_store *s);
+/* This process's name among instances sharing a store (host, pid and a
+ * random part): what its outbox and poller leases carry. */
+const char *store_instance_id(void);
 
 /* Every division of the company, by code, in one array the caller frees
  * (NULL when there is none). */
@@ -511,5 +542,8 @@ void store_pool_close(lr_store_pool *p);
 #define store_employee_update(s, ...) ((s)->ops->employee_update((s), __VA_ARGS__))
 #define store_flags_replace(s, ...) ((s)->ops->flags_replace((s), __VA_ARGS__))
 #define store_audit(s, ...) ((s)->ops->audit((s), __VA_ARGS__))
+#define store_lock_company(s, ...) ((s)->ops->lock_company((s), __VA_ARGS__))
+#define store_lease_take(s, ...) ((s)->ops->lease_take((s), __VA_ARGS__))
+#define store_lease_drop(s, ...) ((s)->ops->lease_drop((s), __VA_ARGS__))
 
 #endif

@@ -1,12 +1,9 @@
 /*
- * store_sqlite — the SQLite backend of the store interface (see store.h).
- *
- * One file, WAL journal (readers never wait for the writer), foreign keys
- * on, a busy timeout so concurrent writers queue instead of failing, and
- * synchronous=FULL so that an acknowledged write survives a crash of the
- * process or the machine. Statements are prepared once per handle.
+ * store_sql — the store interface (see store.h) over SQL, written once for
+ * SQLite and PostgreSQL (the driver, sql_driver.h, runs it): schema,
+ * companies, employees, links, events and the ledger. Statements are
+ * prepared once per handle.
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +11,7 @@
 #include <time.h>
 
 #include "store/migrations.h"
-#include "store/sqlite_internal.h"
+#include "store/sql_internal.h"
 
 enum {
     Q_COMPANY_INSERT,
@@ -54,28 +51,29 @@ enum {
     Q_FLAGS_DELETE,
     Q_FLAGS_INSERT,
     Q_AUDIT,
+    Q_LOCK_COMPANY,
     Q_COUNT
 };
 
 #define EMPLOYEE_COLS                                                                              \
-    "e.id, e.company_id, e.code, e.last_name, e.first_name, IFNULL(e.division_id, 0), "           \
-    "IFNULL(d.day_change_min, 0), e.deleted, IFNULL(e.kot_key, '') FROM employees e LEFT JOIN "   \
+    "e.id, e.company_id, e.code, e.last_name, e.first_name, COALESCE(e.division_id, 0), "           \
+    "COALESCE(d.day_change_min, 0), e.deleted, COALESCE(e.kot_key, '') FROM employees e LEFT JOIN "   \
     "divisions d ON d.id = e.division_id "
 #define COMPANY_COLS                                                                               \
     "id, code, name, tz, break_punches, min_break_sec, max_shift_sec, punch_delivery, "           \
-    "kot_base_url, kot_rate, IFNULL(kot_synced_at, 0), kot_sync_result, lanscope_collect_min, " \
+    "kot_base_url, kot_rate, COALESCE(kot_synced_at, 0), kot_sync_result, lanscope_collect_min, " \
     "lanscope_token_hash IS NOT NULL, malion_enabled, malion_host, malion_admin_code, "         \
     "kot_sync_code FROM companies "
 #define EVENT_LIST_SQL(extra)                                                                      \
     "SELECT " SQ_EVENT_COLS ", (SELECT emp.code FROM employees emp WHERE emp.id = "                \
-    SQ_EVENT_EMPLOYEE_SQL "), f.work_day, IFNULL(f.flags, 0) FROM log_events e LEFT JOIN "        \
+    SQ_EVENT_EMPLOYEE_SQL "), f.work_day, COALESCE(f.flags, 0) FROM log_events e LEFT JOIN "        \
     "event_flags f ON f.event_id = e.id WHERE e.company_id = ?1 AND e.ts_utc >= ?2 AND e.ts_utc " \
     "< ?3 " extra " ORDER BY e.ts_utc, e.id"
 
 static const char *const sql_text[Q_COUNT] = {
     [Q_COMPANY_INSERT] = "INSERT INTO companies (code, name, tz, break_punches, min_break_sec, "
                          "max_shift_sec, punch_delivery, ingest_token_hash, created_at) VALUES "
-                         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
     [Q_COMPANY_UPDATE] = "UPDATE companies SET name = ?2, tz = ?3, break_punches = ?4, "
                          "min_break_sec = ?5, max_shift_sec = ?6, punch_delivery = ?7, "
                          "kot_base_url = ?8, kot_rate = ?9, lanscope_collect_min = ?10, "
@@ -105,7 +103,7 @@ static const char *const sql_text[Q_COUNT] = {
                        "company_id = ?1 AND code = ?2",
     [Q_EMPLOYEE_INSERT] = "INSERT INTO employees (company_id, code, last_name, first_name, "
                           "division_id, kot_key) VALUES (?1, ?2, ?3, ?4, NULLIF(?5, 0), "
-                          "NULLIF(?6, ''))",
+                          "NULLIF(?6, '')) RETURNING id",
     [Q_EMPLOYEE_GET] = "SELECT " EMPLOYEE_COLS "WHERE e.company_id = ?1 AND e.code = ?2",
     [Q_EMPLOYEE_BY_ID] = "SELECT " EMPLOYEE_COLS "WHERE e.id = ?1",
     [Q_EMPLOYEES_LIST] = "SELECT " EMPLOYEE_COLS "WHERE e.company_id = ?1 ORDER BY e.code",
@@ -128,7 +126,7 @@ static const char *const sql_text[Q_COUNT] = {
                             "ORDER BY kind",
     [Q_EVENT_INSERT] = "INSERT INTO log_events (company_id, source, account, host, op, ts_utc, "
                        "ts_offset, version, raw, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                       "?8, ?9, ?10) ON CONFLICT DO NOTHING",
+                       "?8, ?9, ?10) ON CONFLICT DO NOTHING RETURNING id",
     [Q_EVENTS_OF_ACCOUNT] = "SELECT id, source, account, host, op, ts_utc, ts_offset, version, "
                             "received_at FROM log_events INDEXED BY log_events_account_time WHERE "
                             "company_id = ?1 AND account = ?2 "
@@ -138,7 +136,7 @@ static const char *const sql_text[Q_COUNT] = {
     [Q_PUNCHES_OF_DAY] = "SELECT id, kind, ts_utc FROM punches WHERE employee_id = ?1 AND "
                          "work_day = ?2 AND state = 'active' ORDER BY ts_utc, kind",
     [Q_PUNCH_INSERT] = "INSERT INTO punches (company_id, employee_id, work_day, kind, ts_utc, "
-                       "replaces, created_at) VALUES (?1, ?2, ?3, ?4, ?5, NULLIF(?6, 0), ?7)",
+                       "replaces, created_at) VALUES (?1, ?2, ?3, ?4, ?5, NULLIF(?6, 0), ?7) RETURNING id",
     [Q_PUNCH_END] = "UPDATE punches SET state = ?2, ended_at = ?3 WHERE id = ?1 AND state = "
                     "'active'",
     [Q_LEDGER_LIST] = "SELECT p.id, e.code, p.work_day, p.kind, p.ts_utc, p.method FROM punches "
@@ -146,104 +144,100 @@ static const char *const sql_text[Q_COUNT] = {
                       "p.state = 'active' AND p.work_day >= ?2 AND p.work_day <= ?3 ORDER BY "
                       "e.code, p.work_day, p.ts_utc, p.kind",
     [Q_FLAGS_DELETE] = "DELETE FROM event_flags WHERE employee_id = ?1 AND work_day = ?2",
-    [Q_FLAGS_INSERT] = "INSERT OR REPLACE INTO event_flags (event_id, employee_id, work_day, "
-                       "flags) VALUES (?1, ?2, ?3, ?4)",
+    [Q_FLAGS_INSERT] = "INSERT INTO event_flags (event_id, employee_id, work_day, flags) VALUES "
+                       "(?1, ?2, ?3, ?4) ON CONFLICT (event_id, employee_id) DO UPDATE SET "
+                       "work_day = excluded.work_day, flags = excluded.flags",
+    /* only run where the driver is shared: SQLite has one writer anyway */
+    [Q_LOCK_COMPANY] = "SELECT /*pg: pg_advisory_xact_lock(1819435620, CAST(?1 AS INTEGER)), */ 1",
     [Q_AUDIT] = "INSERT INTO audit_log (at, company_id, actor, action, detail) VALUES (?1, "
                 "NULLIF(?2, 0), ?3, ?4, ?5)",
 };
 
 _Static_assert(Q_COUNT <= SQ_OUTBOX_BASE, "statement slots overlap the outbox file's");
 
-lr_status sq_db_fail(sqlite_store *s, lr_error *err, const char *doing)
+lr_status sq_db_fail(sql_store *s, lr_error *err, const char *doing)
 {
-    int rc = sqlite3_extended_errcode(s->db);
-    lr_status st = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED ? LR_EBUSY : LR_ESTORE;
-    return lr_fail(err, st, "database error while %s: %s (%s)", doing, sqlite3_errmsg(s->db),
-                   s->base.path);
+    return s->drv->fail(s->db, err, doing, s->base.path);
 }
 
-lr_status sq_end(sqlite_store *s, sqlite3_stmt *st, int rc, lr_error *err, const char *doing)
+lr_status sq_end(sql_store *s, sql_stmt *st, int rc, lr_error *err, const char *doing)
 {
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LR_OK : sq_db_fail(s, err, doing);
+    lr_status r = rc == SQL_ROW || rc == SQL_DONE ? LR_OK : sq_db_fail(s, err, doing);
+    sql_reset(st);
+    return r;
 }
 
-sqlite3_stmt *sq_stmt(sqlite_store *s, int slot, const char *sql, lr_error *err)
+sql_stmt *sq_stmt(sql_store *s, int slot, const char *sql, lr_error *err)
 {
     if (!s->q[slot]) {
-        if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->q[slot], NULL) !=
-            SQLITE_OK) {
+        if (!(s->q[slot] = s->drv->prepare(s->db, sql))) {
             sq_db_fail(s, err, "preparing a statement");
             return NULL;
         }
     } else {
-        sqlite3_reset(s->q[slot]);
-        sqlite3_clear_bindings(s->q[slot]);
+        sql_reset(s->q[slot]);
     }
     return s->q[slot];
 }
 
-void sq_bind_text(sqlite3_stmt *st, int i, const char *v)
+void sq_bind_text(sql_stmt *st, int i, const char *v)
 {
-    sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    st->drv->bind_text(st, i, v);
 }
 
-void sq_copy_col(sqlite3_stmt *st, int i, char *dst, size_t dstsz)
+void sq_copy_col(sql_stmt *st, int i, char *dst, size_t dstsz)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    snprintf(dst, dstsz, "%s", t ? (const char *)t : "");
+    const char *t = sql_col_text(st, i);
+    snprintf(dst, dstsz, "%s", t ? t : "");
 }
 
-lr_status sq_run(sqlite_store *s, sqlite3_stmt *st, lr_error *err, const char *doing)
+lr_status sq_run(sql_store *s, sql_stmt *st, lr_error *err, const char *doing)
 {
-    int rc = sqlite3_step(st);
-    lr_status r = LR_OK;
-    if (rc == SQLITE_CONSTRAINT) {
-        /* only a unique key means "exists"; a foreign key, check or trigger
-         * failure is an error the caller must not mistake for a duplicate */
-        int ext = sqlite3_extended_errcode(s->db);
-        if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
-            r = lr_fail(err, LR_EEXIST, "%s: %s", doing, sqlite3_errmsg(s->db));
-        else
-            r = lr_fail(err, LR_ESTORE, "%s: %s", doing, sqlite3_errmsg(s->db));
-    } else if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        r = sq_db_fail(s, err, doing);
-    sqlite3_reset(st);
-    return r;
+    return sq_end(s, st, sql_step(st), err, doing);
+}
+
+lr_status sq_run_id(sql_store *s, sql_stmt *st, int64_t *id, lr_error *err, const char *doing)
+{
+    int rc = sql_step(st);
+    if (rc == SQL_ROW)
+        *id = sql_col_int64(st, 0);
+    else if (rc == SQL_DONE)
+        lr_fail(err, LR_EEXIST, "%s: it exists already", doing);
+    return rc == SQL_DONE ? (sql_reset(st), LR_EEXIST) : sq_end(s, st, rc, err, doing);
+}
+
+int64_t sq_changes(sql_store *s)
+{
+    return s->drv->changes(s->db);
 }
 
 /* The statement of query q of this file. */
 #define stmt(s, q, err) sq_stmt((s), (q), sql_text[(q)], (err))
 
-static lr_status exec(sqlite_store *s, const char *sql, lr_error *err, const char *doing)
+static lr_status exec(sql_store *s, const char *sql, lr_error *err, const char *doing)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        lr_status st = lr_fail(err, LR_ESTORE, "database error while %s: %s (%s)", doing,
-                               msg ? msg : "?", s->base.path);
-        sqlite3_free(msg);
-        return st;
-    }
-    return LR_OK;
+    return s->drv->exec(s->db, sql) == 0 ? LR_OK : sq_db_fail(s, err, doing);
 }
 
 static void sq_close(lr_store *base)
 {
-    sqlite_store *s = S(base);
+    sql_store *s = S(base);
     if (!s)
         return;
     for (int i = 0; i < SQ_SLOTS; i++)
-        sqlite3_finalize(s->q[i]);
-    sqlite3_close(s->db);
+        if (s->q[i])
+            s->drv->finalize(s->q[i]);
+    if (s->db)
+        s->drv->close(s->db);
     free(s);
 }
 
 static lr_status sq_begin(lr_store *base, lr_error *err)
 {
-    sqlite_store *s = S(base);
+    sql_store *s = S(base);
     if (s->depth++ > 0)
         return LR_OK;
-    if (exec(s, "BEGIN IMMEDIATE", err, "starting a transaction") != LR_OK) {
+    if (exec(s, s->drv->begin_sql, err, "starting a transaction") != LR_OK) {
         s->depth = 0;
         return err ? err->code : LR_ESTORE;
     }
@@ -252,7 +246,7 @@ static lr_status sq_begin(lr_store *base, lr_error *err)
 
 static lr_status sq_commit(lr_store *base, lr_error *err)
 {
-    sqlite_store *s = S(base);
+    sql_store *s = S(base);
     if (s->depth == 0)
         return LR_OK;
     if (--s->depth > 0)
@@ -260,106 +254,97 @@ static lr_status sq_commit(lr_store *base, lr_error *err)
     return exec(s, "COMMIT", err, "committing");
 }
 
-/* An ingest run gets a 16 MiB page cache instead of SQLite's 2 MiB: a
- * 1,000,000-event file spilled pages to the WAL and read them back
- * (profiled: 40.8 s -> 31.9 s; 64 MiB was no faster). Every connection
- * having it kept loginrecd at 140 MiB after one 日別データ page instead of
- * 35, so the cache shrinks back when the run is over. */
 static void sq_bulk(lr_store *base, int on)
 {
-    sqlite_store *s = S(base);
-    sqlite3_exec(s->db, on ? "PRAGMA cache_size = -16384" : "PRAGMA cache_size = -2000", NULL, NULL,
-                 NULL);
+    sql_store *s = S(base);
+    s->drv->bulk(s->db, on);
 }
 
 static void sq_rollback(lr_store *base)
 {
-    sqlite_store *s = S(base);
+    sql_store *s = S(base);
     if (s->depth == 0)
         return;
     s->depth = 0;
-    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->drv->exec(s->db, "ROLLBACK");
 }
 
 static int sq_schema_version(lr_store *base)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st;
+    sql_store *s = S(base);
+    sql_stmt *st = s->drv->prepare(s->db, "SELECT MAX(version) FROM schema_migrations");
     int v = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT MAX(version) FROM schema_migrations", -1, &st, NULL) !=
-        SQLITE_OK)
+    if (!st)
         return 0;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    if (sql_step(st) == SQL_ROW)
+        v = (int)sql_col_int64(st, 0);
+    s->drv->finalize(st);
     return v;
 }
 
-static void bind_company(sqlite3_stmt *st, const lr_company *c)
+static void bind_company(sql_stmt *st, const lr_company *c)
 {
     sq_bind_text(st, 2, c->name);
     sq_bind_text(st, 3, c->tz);
-    sqlite3_bind_int(st, 4, c->break_punches);
-    sqlite3_bind_int(st, 5, c->min_break_sec);
-    sqlite3_bind_int(st, 6, c->max_shift_sec);
-    sqlite3_bind_int(st, 7, c->punch_delivery);
+    sql_bind_int64(st, 4, c->break_punches);
+    sql_bind_int64(st, 5, c->min_break_sec);
+    sql_bind_int64(st, 6, c->max_shift_sec);
+    sql_bind_int64(st, 7, c->punch_delivery);
 }
 
 static lr_status sq_company_insert(lr_store *base, lr_company *c, const char *token_hash,
                                    lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_COMPANY_INSERT, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_COMPANY_INSERT, err);
     lr_status r;
     if (!st)
         return LR_ESTORE;
     sq_bind_text(st, 1, c->code);
     bind_company(st, c);
     sq_bind_text(st, 8, token_hash);
-    sqlite3_bind_int64(st, 9, (sqlite3_int64)time(NULL));
-    r = sq_run(s, st, err, "adding the company");
+    sql_bind_int64(st, 9, (int64_t)time(NULL));
+    r = sq_run_id(s, st, &c->id, err, "adding the company");
     if (r == LR_EEXIST)
         return lr_fail(err, LR_EEXIST, "company '%s' exists already", c->code);
-    if (r == LR_OK)
-        c->id = sqlite3_last_insert_rowid(s->db);
     return r;
 }
 
 static lr_status sq_company_update(lr_store *base, const lr_company *c, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_COMPANY_UPDATE, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_COMPANY_UPDATE, err);
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, c->id);
+    sql_bind_int64(st, 1, c->id);
     bind_company(st, c);
     sq_bind_text(st, 8, c->kot_base_url);
-    sqlite3_bind_double(st, 9, c->kot_rate);
-    sqlite3_bind_int(st, 10, c->lanscope_collect_min);
-    sqlite3_bind_int(st, 11, c->malion_enabled);
+    sql_bind_double(st, 9, c->kot_rate);
+    sql_bind_int64(st, 10, c->lanscope_collect_min);
+    sql_bind_int64(st, 11, c->malion_enabled);
     sq_bind_text(st, 12, c->malion_host);
     sq_bind_text(st, 13, c->malion_admin_code);
     return sq_run(s, st, err, "updating the company");
 }
 
-static void company_cols(sqlite3_stmt *st, lr_company *c)
+static void company_cols(sql_stmt *st, lr_company *c)
 {
     memset(c, 0, sizeof *c);
-    c->id = sqlite3_column_int64(st, 0);
+    c->id = sql_col_int64(st, 0);
     sq_copy_col(st, 1, c->code, sizeof c->code);
     sq_copy_col(st, 2, c->name, sizeof c->name);
     sq_copy_col(st, 3, c->tz, sizeof c->tz);
-    c->break_punches = sqlite3_column_int(st, 4);
-    c->min_break_sec = sqlite3_column_int(st, 5);
-    c->max_shift_sec = sqlite3_column_int(st, 6);
-    c->punch_delivery = sqlite3_column_int(st, 7);
+    c->break_punches = (int)sql_col_int64(st, 4);
+    c->min_break_sec = (int)sql_col_int64(st, 5);
+    c->max_shift_sec = (int)sql_col_int64(st, 6);
+    c->punch_delivery = (int)sql_col_int64(st, 7);
     sq_copy_col(st, 8, c->kot_base_url, sizeof c->kot_base_url);
-    c->kot_rate = sqlite3_column_double(st, 9);
-    c->kot_synced_at = sqlite3_column_int64(st, 10);
+    c->kot_rate = sql_col_double(st, 9);
+    c->kot_synced_at = sql_col_int64(st, 10);
     sq_copy_col(st, 11, c->kot_sync_result, sizeof c->kot_sync_result);
-    c->lanscope_collect_min = sqlite3_column_int(st, 12);
-    c->has_lanscope_token = sqlite3_column_int(st, 13);
-    c->malion_enabled = sqlite3_column_int(st, 14);
+    c->lanscope_collect_min = (int)sql_col_int64(st, 12);
+    c->has_lanscope_token = (int)sql_col_int64(st, 13);
+    c->malion_enabled = (int)sql_col_int64(st, 14);
     sq_copy_col(st, 15, c->malion_host, sizeof c->malion_host);
     sq_copy_col(st, 16, c->malion_admin_code, sizeof c->malion_admin_code);
     sq_copy_col(st, 17, c->kot_sync_code, sizeof c->kot_sync_code);
@@ -367,13 +352,13 @@ static void company_cols(sqlite3_stmt *st, lr_company *c)
 
 static lr_status sq_companies_list(lr_store *base, store_company_cb cb, void *ctx, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_COMPANIES_LIST, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_COMPANIES_LIST, err);
     lr_company c;
     int rc;
     if (!st)
         return LR_ESTORE;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sql_step(st)) == SQL_ROW) {
         company_cols(st, &c);
         if (cb(ctx, &c))
             break;
@@ -384,37 +369,37 @@ static lr_status sq_companies_list(lr_store *base, store_company_cb cb, void *ct
 static lr_status sq_company_sync_result(lr_store *base, int64_t company_id, int64_t at,
                                         const char *code, const char *result, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_COMPANY_SYNC_RESULT, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_COMPANY_SYNC_RESULT, err);
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
-    sqlite3_bind_int64(st, 2, at);
+    sql_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 2, at);
     sq_bind_text(st, 3, result);
     sq_bind_text(st, 4, code);
     return sq_run(s, st, err, "recording the sync");
 }
 
-static lr_status company_row(sqlite_store *s, sqlite3_stmt *st, lr_company *c, lr_error *err,
+static lr_status company_row(sql_store *s, sql_stmt *st, lr_company *c, lr_error *err,
                              const char *what)
 {
-    int rc = sqlite3_step(st);
+    int rc = sql_step(st);
     lr_status r = LR_OK;
-    if (rc == SQLITE_ROW) {
+    if (rc == SQL_ROW) {
         company_cols(st, c);
-    } else if (rc == SQLITE_DONE) {
+    } else if (rc == SQL_DONE) {
         r = lr_fail(err, LR_ENOTFOUND, "unknown company%s%s", what ? " " : "", what ? what : "");
     } else {
         r = sq_db_fail(s, err, "reading a company");
     }
-    sqlite3_reset(st);
+    sql_reset(st);
     return r;
 }
 
 static lr_status sq_company_get(lr_store *base, const char *code, lr_company *out, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_COMPANY_GET, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_COMPANY_GET, err);
     char what[80];
     if (!st)
         return LR_ESTORE;
@@ -425,8 +410,8 @@ static lr_status sq_company_get(lr_store *base, const char *code, lr_company *ou
 
 static lr_status sq_company_by_token(lr_store *base, const char *token_hash, lr_company *out)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_COMPANY_BY_TOKEN, NULL);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_COMPANY_BY_TOKEN, NULL);
     if (!st)
         return LR_ESTORE;
     sq_bind_text(st, 1, token_hash);
@@ -436,8 +421,8 @@ static lr_status sq_company_by_token(lr_store *base, const char *token_hash, lr_
 static lr_status sq_company_by_lanscope_token(lr_store *base, const char *code,
                                                const char *token_hash, lr_company *out)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_COMPANY_BY_LANSCOPE_TOKEN, NULL);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_COMPANY_BY_LANSCOPE_TOKEN, NULL);
     if (!st)
         return LR_ESTORE;
     sq_bind_text(st, 1, code);
@@ -448,11 +433,11 @@ static lr_status sq_company_by_lanscope_token(lr_store *base, const char *code,
 static lr_status sq_company_lanscope_token(lr_store *base, int64_t company_id,
                                            const char *token_hash, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_COMPANY_LANSCOPE_TOKEN, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_COMPANY_LANSCOPE_TOKEN, err);
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 1, company_id);
     sq_bind_text(st, 2, token_hash);
     return sq_run(s, st, err, "storing the LanScope token");
 }
@@ -460,181 +445,179 @@ static lr_status sq_company_lanscope_token(lr_store *base, int64_t company_id,
 static lr_status sq_secret_put(lr_store *base, int64_t company_id, const char *name,
                                const char *sealed, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_SECRET_PUT, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_SECRET_PUT, err);
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 1, company_id);
     sq_bind_text(st, 2, name);
     sq_bind_text(st, 3, sealed);
-    sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
+    sql_bind_int64(st, 4, (int64_t)time(NULL));
     return sq_run(s, st, err, "storing a secret");
 }
 
 static lr_status sq_secret_get(lr_store *base, int64_t company_id, const char *name, char *out,
                                size_t outsz, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_SECRET_GET, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_SECRET_GET, err);
     lr_status r = LR_OK;
     int rc;
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 1, company_id);
     sq_bind_text(st, 2, name);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        if ((size_t)sqlite3_column_bytes(st, 0) >= outsz)
+    rc = sql_step(st);
+    if (rc == SQL_ROW) {
+        if (strlen(sql_col_text(st, 0)) >= outsz)
             r = lr_fail(err, LR_ETOOBIG, "secret '%s' is larger than its buffer", name);
         else
             sq_copy_col(st, 0, out, outsz);
-    } else if (rc == SQLITE_DONE) {
+    } else if (rc == SQL_DONE) {
         r = lr_fail(err, LR_ENOTFOUND, "no secret '%s' is set", name);
     } else {
         r = sq_db_fail(s, err, "reading a secret");
     }
-    sqlite3_reset(st);
+    sql_reset(st);
     return r;
 }
 
 static lr_status sq_division_upsert(lr_store *base, lr_division *d, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_DIVISION_UPSERT, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_DIVISION_UPSERT, err);
     int rc;
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, d->company_id);
+    sql_bind_int64(st, 1, d->company_id);
     sq_bind_text(st, 2, d->code);
     sq_bind_text(st, 3, d->name);
-    sqlite3_bind_int(st, 4, d->day_change_min);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
+    sql_bind_int64(st, 4, d->day_change_min);
+    rc = sql_step(st);
+    if (rc != SQL_ROW) {
         lr_status r = sq_db_fail(s, err, "saving the division");
-        sqlite3_reset(st);
+        sql_reset(st);
         return r;
     }
-    d->id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
+    d->id = sql_col_int64(st, 0);
+    sql_reset(st);
     return LR_OK;
 }
 
 static lr_status sq_division_get(lr_store *base, int64_t company_id, const char *code,
                                  lr_division *d, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_DIVISION_GET, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_DIVISION_GET, err);
     lr_status r = LR_OK;
     int rc;
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 1, company_id);
     sq_bind_text(st, 2, code);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        d->id = sqlite3_column_int64(st, 0);
-        d->company_id = sqlite3_column_int64(st, 1);
+    rc = sql_step(st);
+    if (rc == SQL_ROW) {
+        d->id = sql_col_int64(st, 0);
+        d->company_id = sql_col_int64(st, 1);
         sq_copy_col(st, 2, d->code, sizeof d->code);
         sq_copy_col(st, 3, d->name, sizeof d->name);
-        d->day_change_min = sqlite3_column_int(st, 4);
-    } else if (rc == SQLITE_DONE) {
+        d->day_change_min = (int)sql_col_int64(st, 4);
+    } else if (rc == SQL_DONE) {
         r = lr_fail(err, LR_ENOTFOUND, "unknown division '%s'", code);
     } else {
         r = sq_db_fail(s, err, "reading a division");
     }
-    sqlite3_reset(st);
+    sql_reset(st);
     return r;
 }
 
 static lr_status sq_employee_insert(lr_store *base, lr_employee *e, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_EMPLOYEE_INSERT, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_EMPLOYEE_INSERT, err);
     lr_status r;
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, e->company_id);
+    sql_bind_int64(st, 1, e->company_id);
     sq_bind_text(st, 2, e->code);
     sq_bind_text(st, 3, e->last_name);
     sq_bind_text(st, 4, e->first_name);
-    sqlite3_bind_int64(st, 5, e->division_id);
+    sql_bind_int64(st, 5, e->division_id);
     sq_bind_text(st, 6, e->kot_key);
-    r = sq_run(s, st, err, "adding the employee");
+    r = sq_run_id(s, st, &e->id, err, "adding the employee");
     if (r == LR_EEXIST)
         return lr_fail(err, LR_EEXIST, "employee '%s' exists already", e->code);
-    if (r == LR_OK)
-        e->id = sqlite3_last_insert_rowid(s->db);
     return r;
 }
 
-static void employee_cols(sqlite3_stmt *st, lr_employee *e)
+static void employee_cols(sql_stmt *st, lr_employee *e)
 {
     memset(e, 0, sizeof *e);
-    e->id = sqlite3_column_int64(st, 0);
-    e->company_id = sqlite3_column_int64(st, 1);
+    e->id = sql_col_int64(st, 0);
+    e->company_id = sql_col_int64(st, 1);
     sq_copy_col(st, 2, e->code, sizeof e->code);
     sq_copy_col(st, 3, e->last_name, sizeof e->last_name);
     sq_copy_col(st, 4, e->first_name, sizeof e->first_name);
-    e->division_id = sqlite3_column_int64(st, 5);
-    e->day_change_min = sqlite3_column_int(st, 6);
-    e->deleted = sqlite3_column_int(st, 7);
+    e->division_id = sql_col_int64(st, 5);
+    e->day_change_min = (int)sql_col_int64(st, 6);
+    e->deleted = (int)sql_col_int64(st, 7);
     sq_copy_col(st, 8, e->kot_key, sizeof e->kot_key);
 }
 
-static lr_status employee_row(sqlite_store *s, sqlite3_stmt *st, lr_employee *e, lr_error *err,
+static lr_status employee_row(sql_store *s, sql_stmt *st, lr_employee *e, lr_error *err,
                               const char *code)
 {
-    int rc = sqlite3_step(st);
+    int rc = sql_step(st);
     lr_status r = LR_OK;
-    if (rc == SQLITE_ROW) {
+    if (rc == SQL_ROW) {
         employee_cols(st, e);
-    } else if (rc == SQLITE_DONE) {
+    } else if (rc == SQL_DONE) {
         r = lr_fail(err, LR_ENOTFOUND, "unknown employee '%s'", code);
     } else {
         r = sq_db_fail(s, err, "reading an employee");
     }
-    sqlite3_reset(st);
+    sql_reset(st);
     return r;
 }
 
 static lr_status sq_employee_get(lr_store *base, int64_t company_id, const char *code,
                                  lr_employee *out, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_EMPLOYEE_GET, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_EMPLOYEE_GET, err);
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 1, company_id);
     sq_bind_text(st, 2, code);
     return employee_row(s, st, out, err, code);
 }
 
 static lr_status sq_employee_by_id(lr_store *base, int64_t id, lr_employee *out, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_EMPLOYEE_BY_ID, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_EMPLOYEE_BY_ID, err);
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, id);
+    sql_bind_int64(st, 1, id);
     return employee_row(s, st, out, err, "(by id)");
 }
 
 static lr_status sq_divisions_list(lr_store *base, int64_t company_id, store_division_cb cb,
                                    void *ctx, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_DIVISIONS_LIST, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_DIVISIONS_LIST, err);
     lr_division d;
     int rc;
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        d.id = sqlite3_column_int64(st, 0);
-        d.company_id = sqlite3_column_int64(st, 1);
+    sql_bind_int64(st, 1, company_id);
+    while ((rc = sql_step(st)) == SQL_ROW) {
+        d.id = sql_col_int64(st, 0);
+        d.company_id = sql_col_int64(st, 1);
         sq_copy_col(st, 2, d.code, sizeof d.code);
         sq_copy_col(st, 3, d.name, sizeof d.name);
-        d.day_change_min = sqlite3_column_int(st, 4);
+        d.day_change_min = (int)sql_col_int64(st, 4);
         if (cb(ctx, &d))
             break;
     }
@@ -643,18 +626,18 @@ static lr_status sq_divisions_list(lr_store *base, int64_t company_id, store_div
 
 static lr_status sq_employee_update(lr_store *base, const lr_employee *e, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_EMPLOYEE_UPDATE, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_EMPLOYEE_UPDATE, err);
     lr_status r;
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, e->id);
+    sql_bind_int64(st, 1, e->id);
     sq_bind_text(st, 2, e->code);
     sq_bind_text(st, 3, e->last_name);
     sq_bind_text(st, 4, e->first_name);
-    sqlite3_bind_int64(st, 5, e->division_id);
+    sql_bind_int64(st, 5, e->division_id);
     sq_bind_text(st, 6, e->kot_key);
-    sqlite3_bind_int(st, 7, e->deleted);
+    sql_bind_int64(st, 7, e->deleted);
     r = sq_run(s, st, err, "updating the employee");
     if (r == LR_EEXIST)
         return lr_fail(err, LR_EEXIST, "employee code '%s' or KoT key '%s' belongs to another employee",
@@ -665,14 +648,14 @@ static lr_status sq_employee_update(lr_store *base, const lr_employee *e, lr_err
 static lr_status sq_employees_list(lr_store *base, int64_t company_id, store_employee_cb cb,
                                    void *ctx, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_EMPLOYEES_LIST, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_EMPLOYEES_LIST, err);
     lr_employee e;
     int rc;
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    sql_bind_int64(st, 1, company_id);
+    while ((rc = sql_step(st)) == SQL_ROW) {
         employee_cols(st, &e);
         if (cb(ctx, &e))
             break;
@@ -683,16 +666,16 @@ static lr_status sq_employees_list(lr_store *base, int64_t company_id, store_emp
 static lr_status sq_links_list(lr_store *base, int64_t company_id, store_link_cb cb, void *ctx,
                                lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_LINKS_LIST, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_LINKS_LIST, err);
     lr_link l;
     int rc;
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        l.employee_id = sqlite3_column_int64(st, 0);
-        l.kind = (link_kind)sqlite3_column_int(st, 1);
+    sql_bind_int64(st, 1, company_id);
+    while ((rc = sql_step(st)) == SQL_ROW) {
+        l.employee_id = sql_col_int64(st, 0);
+        l.kind = (link_kind)(int)sql_col_int64(st, 1);
         sq_copy_col(st, 2, l.account, sizeof l.account);
         if (cb(ctx, &l))
             break;
@@ -703,21 +686,21 @@ static lr_status sq_links_list(lr_store *base, int64_t company_id, store_link_cb
 static lr_status sq_link_delete(lr_store *base, int64_t company_id, link_kind kind,
                                 int64_t employee_id, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_LINK_DELETE, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_LINK_DELETE, err);
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
-    sqlite3_bind_int(st, 2, kind);
-    sqlite3_bind_int64(st, 3, employee_id);
+    sql_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 2, kind);
+    sql_bind_int64(st, 3, employee_id);
     return sq_run(s, st, err, "removing a link");
 }
 
 static lr_status sq_link_set(lr_store *base, int64_t company_id, const lr_link *l, char *prev,
                              size_t prevsz, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st;
+    sql_store *s = S(base);
+    sql_stmt *st;
     lr_status r;
     int rc;
 
@@ -725,13 +708,13 @@ static lr_status sq_link_set(lr_store *base, int64_t company_id, const lr_link *
     /* who owns the account now? */
     if (!(st = stmt(s, Q_LINK_OWNER, err)))
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
-    sqlite3_bind_int(st, 2, l->kind);
+    sql_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 2, l->kind);
     sq_bind_text(st, 3, l->account);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        int64_t owner = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
+    rc = sql_step(st);
+    if (rc == SQL_ROW) {
+        int64_t owner = sql_col_int64(st, 0);
+        sql_reset(st);
         if (owner == l->employee_id) {
             snprintf(prev, prevsz, "%s", l->account);
             return LR_OK; /* already so */
@@ -741,42 +724,42 @@ static lr_status sq_link_set(lr_store *base, int64_t company_id, const lr_link *
                        "user name can belong to one employee only (manual FAQ 5.2.1)",
                        l->account, link_kind_name(l->kind));
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    sql_reset(st);
+    if (rc != SQL_DONE)
         return sq_db_fail(s, err, "reading links");
     /* the account this employee had for the kind */
     if (!(st = stmt(s, Q_LINK_OF_EMP, err)))
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
-    sqlite3_bind_int(st, 2, l->kind);
-    sqlite3_bind_int64(st, 3, l->employee_id);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    sql_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 2, l->kind);
+    sql_bind_int64(st, 3, l->employee_id);
+    if (sql_step(st) == SQL_ROW)
         sq_copy_col(st, 0, prev, prevsz);
-    sqlite3_reset(st);
+    sql_reset(st);
     if ((r = sq_link_delete(base, company_id, l->kind, l->employee_id, err)) != LR_OK)
         return r;
     if (!(st = stmt(s, Q_LINK_INSERT, err)))
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
-    sqlite3_bind_int(st, 2, l->kind);
+    sql_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 2, l->kind);
     sq_bind_text(st, 3, l->account);
-    sqlite3_bind_int64(st, 4, l->employee_id);
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL));
+    sql_bind_int64(st, 4, l->employee_id);
+    sql_bind_int64(st, 5, (int64_t)time(NULL));
     return sq_run(s, st, err, "saving the link");
 }
 
-static lr_status collect_ids(sqlite_store *s, sqlite3_stmt *st, int64_t *ids, size_t max,
+static lr_status collect_ids(sql_store *s, sql_stmt *st, int64_t *ids, size_t max,
                              size_t *n, lr_error *err)
 {
     int rc;
     *n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sql_step(st)) == SQL_ROW) {
         if (*n < max)
-            ids[*n] = sqlite3_column_int64(st, 0);
+            ids[*n] = sql_col_int64(st, 0);
         (*n)++;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    sql_reset(st);
+    if (rc != SQL_DONE)
         return sq_db_fail(s, err, "reading links");
     if (*n > max)
         *n = max;
@@ -787,15 +770,15 @@ static lr_status sq_link_resolve(lr_store *base, int64_t company_id, link_kind k
                                  const char *account, int64_t *ids, size_t max, size_t *n,
                                  lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, kind == LINK_NONE ? Q_LINK_RESOLVE_ANY : Q_LINK_RESOLVE, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, kind == LINK_NONE ? Q_LINK_RESOLVE_ANY : Q_LINK_RESOLVE, err);
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 1, company_id);
     if (kind == LINK_NONE) {
         sq_bind_text(st, 2, account);
     } else {
-        sqlite3_bind_int(st, 2, kind);
+        sql_bind_int64(st, 2, kind);
         sq_bind_text(st, 3, account);
     }
     return collect_ids(s, st, ids, max, n, err);
@@ -804,86 +787,80 @@ static lr_status sq_link_resolve(lr_store *base, int64_t company_id, link_kind k
 static lr_status sq_links_of_employee(lr_store *base, int64_t employee_id, lr_link *out,
                                       size_t max, size_t *n, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_LINKS_OF_EMPLOYEE, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_LINKS_OF_EMPLOYEE, err);
     int rc;
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, employee_id);
+    sql_bind_int64(st, 1, employee_id);
     *n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
-        out[*n].employee_id = sqlite3_column_int64(st, 0);
-        out[*n].kind = (link_kind)sqlite3_column_int(st, 1);
+    while ((rc = sql_step(st)) == SQL_ROW && *n < max) {
+        out[*n].employee_id = sql_col_int64(st, 0);
+        out[*n].kind = (link_kind)(int)sql_col_int64(st, 1);
         sq_copy_col(st, 2, out[*n].account, sizeof out[*n].account);
         (*n)++;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    sql_reset(st);
+    if (rc != SQL_DONE && rc != SQL_ROW)
         return sq_db_fail(s, err, "reading links");
     return LR_OK;
 }
 
 static lr_status sq_event_insert(lr_store *base, int64_t company_id, lr_event *e, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_EVENT_INSERT, err);
-    lr_status r;
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_EVENT_INSERT, err);
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 1, company_id);
     sq_bind_text(st, 2, e->source);
     sq_bind_text(st, 3, e->account);
     sq_bind_text(st, 4, e->host);
     sq_bind_text(st, 5, e->op);
-    sqlite3_bind_int64(st, 6, e->utc);
-    sqlite3_bind_int(st, 7, e->offset_sec);
+    sql_bind_int64(st, 6, e->utc);
+    sql_bind_int64(st, 7, e->offset_sec);
     sq_bind_text(st, 8, e->version);
     sq_bind_text(st, 9, e->raw ? e->raw : "");
-    sqlite3_bind_int64(st, 10, e->received_at);
-    r = sq_run(s, st, err, "storing an event");
-    if (r != LR_OK)
-        return r;
-    if (sqlite3_changes(s->db) == 0)
-        return LR_EEXIST;
-    e->id = sqlite3_last_insert_rowid(s->db);
-    return LR_OK;
+    sql_bind_int64(st, 10, e->received_at);
+    /* a duplicate returns no row: LR_EEXIST, which callers count */
+    return sq_run_id(s, st, &e->id, err, "storing an event");
 }
 
-void sq_event_from_row(sqlite3_stmt *st, lr_event *e)
+void sq_event_from_row(sql_stmt *st, lr_event *e)
 {
     memset(e, 0, sizeof *e);
-    e->id = sqlite3_column_int64(st, 0);
+    e->id = sql_col_int64(st, 0);
     sq_copy_col(st, 1, e->source, sizeof e->source);
     sq_copy_col(st, 2, e->account, sizeof e->account);
     sq_copy_col(st, 3, e->host, sizeof e->host);
     sq_copy_col(st, 4, e->op, sizeof e->op);
-    e->utc = sqlite3_column_int64(st, 5);
-    e->offset_sec = sqlite3_column_int(st, 6);
+    e->utc = sql_col_int64(st, 5);
+    e->offset_sec = (int)sql_col_int64(st, 6);
     sq_copy_col(st, 7, e->version, sizeof e->version);
-    e->received_at = sqlite3_column_int64(st, 8);
+    e->received_at = sql_col_int64(st, 8);
 }
 
 static lr_status sq_events_of_account(lr_store *base, int64_t company_id, const char *account,
                                       int64_t from, int64_t to, store_event_cb cb, void *ctx,
                                       lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_EVENTS_OF_ACCOUNT, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_EVENTS_OF_ACCOUNT, err);
     lr_event e;
     int rc;
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 1, company_id);
     sq_bind_text(st, 2, account);
-    sqlite3_bind_int64(st, 3, from);
-    sqlite3_bind_int64(st, 4, to);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    sql_bind_int64(st, 3, from);
+    sql_bind_int64(st, 4, to);
+    while ((rc = sql_step(st)) == SQL_ROW) {
         sq_event_from_row(st, &e);
         if (cb(ctx, &e))
             break;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    sql_reset(st);
+    if (rc != SQL_DONE && rc != SQL_ROW)
         return sq_db_fail(s, err, "reading events");
     return LR_OK;
 }
@@ -891,8 +868,8 @@ static lr_status sq_events_of_account(lr_store *base, int64_t company_id, const 
 static lr_status sq_events_list(lr_store *base, int64_t company_id, int64_t from, int64_t to,
                                 int flagged_only, store_event_row_cb cb, void *ctx, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, flagged_only ? Q_EVENTS_LIST_FLAGGED : Q_EVENTS_LIST, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, flagged_only ? Q_EVENTS_LIST_FLAGGED : Q_EVENTS_LIST, err);
     lr_event e;
     lr_event_row row = {0};
     int rc;
@@ -900,20 +877,20 @@ static lr_status sq_events_list(lr_store *base, int64_t company_id, int64_t from
         return LR_ESTORE;
     if (from == 0 && to == 0)
         to = INT64_MAX;
-    sqlite3_bind_int64(st, 1, company_id);
-    sqlite3_bind_int64(st, 2, from);
-    sqlite3_bind_int64(st, 3, to);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    sql_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 2, from);
+    sql_bind_int64(st, 3, to);
+    while ((rc = sql_step(st)) == SQL_ROW) {
         sq_event_from_row(st, &e);
         row.event = &e;
-        row.employee_code = (const char *)sqlite3_column_text(st, 9);
-        row.work_day = (const char *)sqlite3_column_text(st, 10);
-        row.flags = (unsigned)sqlite3_column_int(st, 11);
+        row.employee_code = sql_col_text(st, 9);
+        row.work_day = sql_col_text(st, 10);
+        row.flags = (unsigned)(int)sql_col_int64(st, 11);
         if (cb(ctx, &row))
             break;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    sql_reset(st);
+    if (rc != SQL_DONE && rc != SQL_ROW)
         return sq_db_fail(s, err, "listing events");
     return LR_OK;
 }
@@ -921,26 +898,26 @@ static lr_status sq_events_list(lr_store *base, int64_t company_id, int64_t from
 static lr_status sq_punches_of_day(lr_store *base, int64_t employee_id, const char *work_day,
                                    punch_stored *out, size_t max, size_t *n, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_PUNCHES_OF_DAY, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_PUNCHES_OF_DAY, err);
     int rc;
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, employee_id);
+    sql_bind_int64(st, 1, employee_id);
     sq_bind_text(st, 2, work_day);
     *n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sql_step(st)) == SQL_ROW) {
         if (*n == max) {
-            sqlite3_reset(st);
+            sql_reset(st);
             return lr_fail(err, LR_ETOOBIG, "more than %zu punches on %s", max, work_day);
         }
-        out[*n].id = sqlite3_column_int64(st, 0);
-        out[*n].kind = (punch_kind)sqlite3_column_int(st, 1);
-        out[*n].utc = sqlite3_column_int64(st, 2);
+        out[*n].id = sql_col_int64(st, 0);
+        out[*n].kind = (punch_kind)(int)sql_col_int64(st, 1);
+        out[*n].utc = sql_col_int64(st, 2);
         (*n)++;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    sql_reset(st);
+    if (rc != SQL_DONE)
         return sq_db_fail(s, err, "reading punches");
     return LR_OK;
 }
@@ -949,60 +926,56 @@ static lr_status sq_punch_insert(lr_store *base, int64_t company_id, int64_t emp
                                  const char *work_day, punch_kind kind, int64_t utc,
                                  int64_t replaces, int64_t *id, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_PUNCH_INSERT, err);
-    lr_status r;
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_PUNCH_INSERT, err);
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
-    sqlite3_bind_int64(st, 2, employee_id);
+    sql_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 2, employee_id);
     sq_bind_text(st, 3, work_day);
-    sqlite3_bind_int(st, 4, kind);
-    sqlite3_bind_int64(st, 5, utc);
-    sqlite3_bind_int64(st, 6, replaces);
-    sqlite3_bind_int64(st, 7, (sqlite3_int64)time(NULL));
-    r = sq_run(s, st, err, "storing a punch");
-    if (r == LR_OK)
-        *id = sqlite3_last_insert_rowid(s->db);
-    return r;
+    sql_bind_int64(st, 4, kind);
+    sql_bind_int64(st, 5, utc);
+    sql_bind_int64(st, 6, replaces);
+    sql_bind_int64(st, 7, (int64_t)time(NULL));
+    return sq_run_id(s, st, id, err, "storing a punch");
 }
 
 static lr_status sq_punch_end(lr_store *base, int64_t punch_id, const char *state, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_PUNCH_END, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_PUNCH_END, err);
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, punch_id);
+    sql_bind_int64(st, 1, punch_id);
     sq_bind_text(st, 2, state);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
+    sql_bind_int64(st, 3, (int64_t)time(NULL));
     return sq_run(s, st, err, "ending a punch");
 }
 
 static lr_status sq_ledger_list(lr_store *base, int64_t company_id, const char *from_day,
                                 const char *to_day, store_ledger_cb cb, void *ctx, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_LEDGER_LIST, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_LEDGER_LIST, err);
     lr_ledger_row row;
     int rc;
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 1, company_id);
     sq_bind_text(st, 2, from_day);
     sq_bind_text(st, 3, to_day);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        row.id = sqlite3_column_int64(st, 0);
+    while ((rc = sql_step(st)) == SQL_ROW) {
+        row.id = sql_col_int64(st, 0);
         sq_copy_col(st, 1, row.employee_code, sizeof row.employee_code);
         sq_copy_col(st, 2, row.work_day, sizeof row.work_day);
-        row.kind = (punch_kind)sqlite3_column_int(st, 3);
-        row.utc = sqlite3_column_int64(st, 4);
-        row.method = (const char *)sqlite3_column_text(st, 5);
+        row.kind = (punch_kind)(int)sql_col_int64(st, 3);
+        row.utc = sql_col_int64(st, 4);
+        row.method = sql_col_text(st, 5);
         if (cb(ctx, &row))
             break;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    sql_reset(st);
+    if (rc != SQL_DONE && rc != SQL_ROW)
         return sq_db_fail(s, err, "reading the ledger");
     return LR_OK;
 }
@@ -1010,22 +983,22 @@ static lr_status sq_ledger_list(lr_store *base, int64_t company_id, const char *
 static lr_status sq_flags_replace(lr_store *base, int64_t employee_id, const char *work_day,
                                   const day_event_flag *flags, size_t n, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_FLAGS_DELETE, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_FLAGS_DELETE, err);
     lr_status r;
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, employee_id);
+    sql_bind_int64(st, 1, employee_id);
     sq_bind_text(st, 2, work_day);
     if ((r = sq_run(s, st, err, "clearing event flags")) != LR_OK)
         return r;
     for (size_t i = 0; i < n; i++) {
         if (!(st = stmt(s, Q_FLAGS_INSERT, err)))
             return LR_ESTORE;
-        sqlite3_bind_int64(st, 1, flags[i].event_id);
-        sqlite3_bind_int64(st, 2, employee_id);
+        sql_bind_int64(st, 1, flags[i].event_id);
+        sql_bind_int64(st, 2, employee_id);
         sq_bind_text(st, 3, work_day);
-        sqlite3_bind_int(st, 4, (int)flags[i].flags);
+        sql_bind_int64(st, 4, (int)flags[i].flags);
         if ((r = sq_run(s, st, err, "storing event flags")) != LR_OK)
             return r;
     }
@@ -1035,20 +1008,32 @@ static lr_status sq_flags_replace(lr_store *base, int64_t employee_id, const cha
 static lr_status sq_audit(lr_store *base, int64_t company_id, const char *actor,
                           const char *action, const char *detail, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_AUDIT, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, Q_AUDIT, err);
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
-    sqlite3_bind_int64(st, 2, company_id);
+    sql_bind_int64(st, 1, (int64_t)time(NULL));
+    sql_bind_int64(st, 2, company_id);
     sq_bind_text(st, 3, actor);
     sq_bind_text(st, 4, action);
     sq_bind_text(st, 5, detail ? detail : "");
     return sq_run(s, st, err, "writing the audit log");
 }
 
-static const lr_store_ops sqlite_ops = {
-    .name = "sqlite",
+static lr_status sq_lock_company(lr_store *base, int64_t company_id, lr_error *err)
+{
+    sql_store *s = S(base);
+    sql_stmt *st;
+    if (!s->drv->shared)
+        return LR_OK;
+    if (!(st = stmt(s, Q_LOCK_COMPANY, err)))
+        return LR_ESTORE;
+    sql_bind_int64(st, 1, company_id);
+    return sq_run(s, st, err, "waiting for the company's lock");
+}
+
+static const lr_store_ops sql_ops = {
+    .name = "sql",
     .close = sq_close,
     .begin = sq_begin,
     .commit = sq_commit,
@@ -1120,59 +1105,74 @@ static const lr_store_ops sqlite_ops = {
     .attempt_record = sq_attempt_record,
     .flags_replace = sq_flags_replace,
     .audit = sq_audit,
+    .lock_company = sq_lock_company,
+    .lease_take = sq_lease_take,
+    .lease_drop = sq_lease_drop,
 };
 
-/* Applies every migration newer than the database, each in a transaction. */
-static lr_status migrate(sqlite_store *s, lr_error *err)
+/* Applies every migration newer than the database, each in a transaction,
+ * under the driver's migration lock (two instances starting together: the
+ * second waits, then finds the schema current). */
+static lr_status migrate(sql_store *s, lr_error *err)
 {
-    lr_status r = exec(s,
-                       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY "
-                       "KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
-                       err, "preparing migrations");
+    lr_status r = LR_OK;
     int have;
-    if (r != LR_OK)
-        return r;
+    if (s->drv->migration_lock(s->db, 1) != 0)
+        return sq_db_fail(s, err, "waiting for the migration lock");
+    if ((r = exec(s,
+                  "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY "
+                  "KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+                  err, "preparing migrations")) != LR_OK)
+        goto out;
     have = sq_schema_version(&s->base);
-    for (int i = 0; i < lr_sqlite_migration_count; i++) {
-        const lr_migration *m = &lr_sqlite_migrations[i];
+    for (int i = 0; i < *s->drv->nmigrations; i++) {
+        const lr_migration *m = &s->drv->migrations[i];
         char rec[256];
         if (m->version <= have)
             continue;
-        if ((r = exec(s, "BEGIN IMMEDIATE", err, "starting a migration")) != LR_OK)
-            return r;
+        if ((r = exec(s, s->drv->begin_sql, err, "starting a migration")) != LR_OK)
+            goto out;
         snprintf(rec, sizeof rec,
                  "INSERT INTO schema_migrations (version, name, applied_at) VALUES (%d, '%s', %lld)",
                  m->version, m->name, (long long)time(NULL));
         if ((r = exec(s, m->sql, err, m->name)) != LR_OK ||
             (r = exec(s, rec, err, "recording a migration")) != LR_OK ||
             (r = exec(s, "COMMIT", err, "committing a migration")) != LR_OK) {
-            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-            return r;
+            s->drv->exec(s->db, "ROLLBACK");
+            goto out;
         }
     }
-    return LR_OK;
+out:
+    s->drv->migration_lock(s->db, 0);
+    return r;
 }
 
-lr_status store_sqlite_open(const char *path, lr_store **out, lr_error *err)
+/* where without a password, for messages: "postgresql://u:secret@h/db"
+ * becomes "postgresql://u@h/db". */
+static void redact(const char *where, char *out, size_t outsz)
 {
-    sqlite_store *s = calloc(1, sizeof *s);
+    const char *scheme = strstr(where, "://");
+    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+    if (at && colon && colon < at)
+        snprintf(out, outsz, "%.*s%s", (int)(colon - where), where, at);
+    else
+        snprintf(out, outsz, "%s", where);
+}
+
+static lr_status store_sql_open(const sql_driver *drv, const char *where, lr_store **out,
+                                lr_error *err)
+{
+    sql_store *s = calloc(1, sizeof *s);
     lr_status r;
 
     *out = NULL;
     if (!s)
-        return lr_fail(err, LR_ENOMEM, "out of memory opening %s", path);
-    s->base.ops = &sqlite_ops;
-    snprintf(s->base.path, sizeof s->base.path, "%s", path);
-    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK) {
-        r = lr_fail(err, LR_EIO, "cannot open database %s: %s", path,
-                    s->db ? sqlite3_errmsg(s->db) : "out of memory");
-        goto fail;
-    }
-    sqlite3_busy_timeout(s->db, 10000);
-    if ((r = exec(s,
-                  "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;",
-                  err, "configuring the database")) != LR_OK)
+        return lr_fail(err, LR_ENOMEM, "out of memory opening the database");
+    s->base.ops = &sql_ops;
+    s->drv = drv;
+    redact(where, s->base.path, sizeof s->base.path);
+    if ((r = drv->open(where, &s->db, err)) != LR_OK)
         goto fail;
     if ((r = migrate(s, err)) != LR_OK)
         goto fail;
@@ -1181,6 +1181,26 @@ lr_status store_sqlite_open(const char *path, lr_store **out, lr_error *err)
 fail:
     sq_close(&s->base);
     return r;
+}
+
+lr_status store_sqlite_open(const char *path, lr_store **out, lr_error *err)
+{
+    return store_sql_open(&sqldrv_sqlite, path, out, err);
+}
+
+lr_status store_pg_open(const char *url, lr_store **out, lr_error *err)
+{
+    return store_sql_open(&sqldrv_pg, url, out, err);
+}
+
+const char *store_backend(const lr_store *s)
+{
+    return ((const sql_store *)s)->drv->name;
+}
+
+int store_shared(const lr_store *s)
+{
+    return ((const sql_store *)s)->drv->shared;
 }
 
 void store_sqlite_remove(const char *path)

@@ -1,40 +1,44 @@
 /*
- * sqlite_internal — what the files of the SQLite backend share
- * (store_sqlite.c: schema, companies, employees, links, events, ledger;
- * store_sqlite_outbox.c: the outbox and delivery attempts;
- * store_sqlite_sources.c: pollers' state and what sources sent;
- * store_sqlite_accounts.c: administrators, sessions, login failures;
- * store_sqlite_views.c: what the admin UI's log, daily and status pages
- * read). Not for use
- * outside src/store/.
+ * sql_internal — what the files of the SQL store share. The store's SQL is
+ * written once for both databases and runs through a sql_driver
+ * (sql_driver.h: SQLite or PostgreSQL):
+ * store_sql.c: schema, companies, employees, links, events, ledger;
+ * store_sql_outbox.c: the outbox and delivery attempts;
+ * store_sql_sources.c: pollers' state and what sources sent;
+ * store_sql_accounts.c: administrators, sessions, login failures;
+ * store_sql_views.c: what the admin UI's log, daily and status pages read;
+ * store_sql_leases.c: leases held by one instance among several.
+ * Not for use outside src/store/.
  */
-#ifndef LR_STORE_SQLITE_INTERNAL_H
-#define LR_STORE_SQLITE_INTERNAL_H
+#ifndef LR_STORE_SQL_INTERNAL_H
+#define LR_STORE_SQL_INTERNAL_H
 
-#include <sqlite3.h>
-
+#include "store/sql_driver.h"
 #include "store/store.h"
 
 /* Prepared-statement slots: store_sqlite.c uses [0, SQ_OUTBOX_BASE), the
  * outbox file [SQ_OUTBOX_BASE, SQ_SOURCES_BASE), the sources file
  * [SQ_SOURCES_BASE, SQ_ACCOUNTS_BASE), the accounts file
- * [SQ_ACCOUNTS_BASE, SQ_VIEWS_BASE), the views file [SQ_VIEWS_BASE, SQ_SLOTS). */
+ * [SQ_ACCOUNTS_BASE, SQ_VIEWS_BASE), the views file [SQ_VIEWS_BASE,
+ * SQ_LEASES_BASE), the leases file [SQ_LEASES_BASE, SQ_SLOTS). */
 #define SQ_OUTBOX_BASE 64
 #define SQ_SOURCES_BASE 96
 #define SQ_ACCOUNTS_BASE 112
 #define SQ_VIEWS_BASE 128
-#define SQ_SLOTS 144
+#define SQ_LEASES_BASE 144
+#define SQ_SLOTS 152
 
-typedef struct sqlite_store {
+typedef struct sql_store {
     lr_store base;
-    sqlite3 *db;
-    sqlite3_stmt *q[SQ_SLOTS];
+    const sql_driver *drv;
+    sql_conn *db;
+    sql_stmt *q[SQ_SLOTS];
     int depth; /* transaction nesting */
-} sqlite_store;
+} sql_store;
 
-static inline sqlite_store *S(lr_store *s)
+static inline sql_store *S(lr_store *s)
 {
-    return (sqlite_store *)s;
+    return (sql_store *)s;
 }
 
 /* An event's columns as sq_event_from_row reads them (alias e). */
@@ -51,18 +55,23 @@ static inline sqlite_store *S(lr_store *s)
     "LIMIT 1)"
 
 /* Reads SQ_EVENT_COLS from columns 0-8 of a row. */
-void sq_event_from_row(sqlite3_stmt *st, lr_event *e);
+void sq_event_from_row(sql_stmt *st, lr_event *e);
 /* Fills err from the connection's last error; LR_EBUSY when locked. */
-lr_status sq_db_fail(sqlite_store *s, lr_error *err, const char *doing);
+lr_status sq_db_fail(sql_store *s, lr_error *err, const char *doing);
 /* Ends reading st (resets it): LR_OK when the last step's rc was a row or
  * the end, else the connection's error while `doing`. */
-lr_status sq_end(sqlite_store *s, sqlite3_stmt *st, int rc, lr_error *err, const char *doing);
+lr_status sq_end(sql_store *s, sql_stmt *st, int rc, lr_error *err, const char *doing);
 /* The statement of slot (prepared once from sql), reset and unbound. */
-sqlite3_stmt *sq_stmt(sqlite_store *s, int slot, const char *sql, lr_error *err);
-void sq_bind_text(sqlite3_stmt *st, int i, const char *v);
-void sq_copy_col(sqlite3_stmt *st, int i, char *dst, size_t dstsz);
+sql_stmt *sq_stmt(sql_store *s, int slot, const char *sql, lr_error *err);
+void sq_bind_text(sql_stmt *st, int i, const char *v);
+void sq_copy_col(sql_stmt *st, int i, char *dst, size_t dstsz);
 /* Runs a statement that returns no rows; LR_EEXIST for a unique key. */
-lr_status sq_run(sqlite_store *s, sqlite3_stmt *st, lr_error *err, const char *doing);
+lr_status sq_run(sql_store *s, sql_stmt *st, lr_error *err, const char *doing);
+/* Runs an INSERT ... RETURNING id: *id gets it. LR_EEXIST for a unique key,
+ * or when the statement's ON CONFLICT DO NOTHING returned no row. */
+lr_status sq_run_id(sql_store *s, sql_stmt *st, int64_t *id, lr_error *err, const char *doing);
+/* Rows the connection's last write changed. */
+int64_t sq_changes(sql_store *s);
 
 /* store_sqlite_outbox.c */
 lr_status sq_outbox_enqueue(lr_store *base, int64_t company_id, int64_t punch_id,
@@ -72,10 +81,10 @@ lr_status sq_outbox_list(lr_store *base, int64_t company_id, store_outbox_filter
                          store_outbox_cb cb, void *ctx, lr_error *err);
 lr_status sq_outbox_counts(lr_store *base, int64_t company_id, lr_outbox_counts *out,
                            lr_error *err);
-lr_status sq_outbox_recover(lr_store *base, size_t *n, lr_error *err);
-lr_status sq_outbox_due(lr_store *base, int64_t company_id, int64_t now, lr_delivery *out,
-                        size_t max, size_t *n, lr_error *err);
-lr_status sq_outbox_claim(lr_store *base, int64_t id, lr_error *err);
+lr_status sq_outbox_recover(lr_store *base, int64_t before, size_t *n, lr_error *err);
+lr_status sq_outbox_due(lr_store *base, int64_t company_id, int64_t now, int64_t lease_s,
+                        lr_delivery *out, size_t max, size_t *n, lr_error *err);
+lr_status sq_outbox_claim(lr_store *base, int64_t id, int64_t lease_until, lr_error *err);
 lr_status sq_outbox_finish(lr_store *base, int64_t id, const char *state, const char *reason,
                            const char *result, int uncertain, int64_t next_at, lr_error *err);
 lr_status sq_outbox_retry(lr_store *base, int64_t company_id, int64_t now, size_t *n,
@@ -128,5 +137,11 @@ lr_status sq_day_events(lr_store *base, int64_t company_id, int64_t from, int64_
                         store_event_row_cb cb, void *ctx, lr_error *err);
 lr_status sq_day_punches(lr_store *base, int64_t company_id, const char *work_day,
                          store_day_punch_cb cb, void *ctx, lr_error *err);
+
+/* store_sql_leases.c */
+lr_status sq_lease_take(lr_store *base, const char *name, int64_t company_id, const char *owner,
+                        int64_t now, int64_t seconds, lr_error *err);
+lr_status sq_lease_drop(lr_store *base, const char *name, int64_t company_id, const char *owner,
+                        lr_error *err);
 
 #endif

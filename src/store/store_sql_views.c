@@ -1,5 +1,5 @@
 /*
- * store_sqlite_views — what the admin UI's pages read from SQLite: the log
+ * store_sql_views — what the admin UI's pages read from the database: the log
  * view's page of events (newest first, keyset paging, so page 500 costs
  * what page 1 does), and the daily view's events and punches of one work
  * day (see store.h).
@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/sqlite_internal.h"
+#include "store/sql_internal.h"
 #include "util/buf.h"
 
 enum {
@@ -15,7 +15,7 @@ enum {
     V_DAY_PUNCHES,
     V_END
 };
-_Static_assert(V_END <= SQ_SLOTS, "too many view statements for their slots");
+_Static_assert(V_END <= SQ_LEASES_BASE, "too many view statements for their slots");
 
 static const char *const sql_text[V_END - SQ_VIEWS_BASE] = {
     [V_DAY_EVENTS - SQ_VIEWS_BASE] =
@@ -24,26 +24,26 @@ static const char *const sql_text[V_END - SQ_VIEWS_BASE] = {
         "e.ts_utc >= ?2 AND e.ts_utc < ?3) x JOIN employees emp ON emp.id = x.emp_id ORDER BY "
         "x.emp_id, x.ts_utc, x.id",
     [V_DAY_PUNCHES - SQ_VIEWS_BASE] =
-        "SELECT p.employee_id, p.kind, p.ts_utc, p.method, o.state, IFNULL(o.reason, '') FROM "
+        "SELECT p.employee_id, p.kind, p.ts_utc, p.method, o.state, COALESCE(o.reason, '') FROM "
         "punches p LEFT JOIN outbox o ON o.id = (SELECT max(id) FROM outbox WHERE punch_id = "
         "p.id) WHERE p.company_id = ?1 AND p.work_day = ?2 AND p.state = 'active' ORDER BY "
         "p.employee_id, p.ts_utc, p.kind",
 };
 
-static sqlite3_stmt *vstmt(sqlite_store *s, int slot, lr_error *err)
+static sql_stmt *vstmt(sql_store *s, int slot, lr_error *err)
 {
     return sq_stmt(s, slot, sql_text[slot - SQ_VIEWS_BASE], err);
 }
 
 /* Columns 0-8 the event, 9 emp_id, 10 the employee's code, 11 name. */
-static void row_from(sqlite3_stmt *st, lr_event *e, lr_event_row *row)
+static void row_from(sql_stmt *st, lr_event *e, lr_event_row *row)
 {
     sq_event_from_row(st, e);
     memset(row, 0, sizeof *row);
     row->event = e;
-    row->employee_id = sqlite3_column_int64(st, 9);
-    row->employee_code = (const char *)sqlite3_column_text(st, 10);
-    row->employee_name = (const char *)sqlite3_column_text(st, 11);
+    row->employee_id = sql_col_int64(st, 9);
+    row->employee_code = sql_col_text(st, 10);
+    row->employee_name = sql_col_text(st, 11);
 }
 
 /* The page's SQL for q: the filters it names, keyset paging, then the
@@ -53,7 +53,7 @@ static lr_status page_sql(const lr_event_query *q, lr_buf *b)
     int bad = 0;
 #define PUT(text) (bad |= buf_puts(b, (text)) != LR_OK)
     PUT("SELECT m.*, emp.code, emp.last_name || ' ' || emp.first_name, f.work_day, "
-                "IFNULL(f.flags, 0) FROM (SELECT * FROM (SELECT " SQ_EVENT_COLS
+                "COALESCE(f.flags, 0) FROM (SELECT * FROM (SELECT " SQ_EVENT_COLS
                 ", " SQ_EVENT_EMPLOYEE_SQL " AS emp_id FROM log_events e WHERE e.company_id = ?1 "
                 "AND e.ts_utc >= ?2 AND e.ts_utc < ?3");
     if (q->naccounts) {
@@ -83,8 +83,8 @@ static lr_status page_sql(const lr_event_query *q, lr_buf *b)
 lr_status sq_events_page(lr_store *base, int64_t company_id, const lr_event_query *q,
                          store_event_row_cb cb, void *ctx, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = NULL;
+    sql_store *s = S(base);
+    sql_stmt *st = NULL;
     lr_buf sql;
     lr_event e;
     lr_event_row row;
@@ -96,49 +96,49 @@ lr_status sq_events_page(lr_store *base, int64_t company_id, const lr_event_quer
         buf_free(&sql);
         return lr_fail(err, LR_ENOMEM, "out of memory");
     }
-    rc = sqlite3_prepare_v2(s->db, buf_str(&sql), -1, &st, NULL);
+    st = s->drv->prepare(s->db, buf_str(&sql));
     buf_free(&sql);
-    if (rc != SQLITE_OK)
+    if (!st)
         return sq_db_fail(s, err, "preparing the log view");
-    sqlite3_bind_int64(st, 1, company_id);
-    sqlite3_bind_int64(st, 2, q->from_utc);
-    sqlite3_bind_int64(st, 3, q->to_utc ? q->to_utc : INT64_MAX);
+    sql_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 2, q->from_utc);
+    sql_bind_int64(st, 3, q->to_utc ? q->to_utc : INT64_MAX);
     if (q->source)
         sq_bind_text(st, 4, q->source);
     if (q->op && strcmp(q->op, "other") != 0)
         sq_bind_text(st, 5, q->op);
-    sqlite3_bind_int64(st, 6, q->before_utc);
-    sqlite3_bind_int64(st, 7, q->before_id);
-    sqlite3_bind_int64(st, 8, q->employee_id);
-    sqlite3_bind_int64(st, 9, (sqlite3_int64)q->limit);
+    sql_bind_int64(st, 6, q->before_utc);
+    sql_bind_int64(st, 7, q->before_id);
+    sql_bind_int64(st, 8, q->employee_id);
+    sql_bind_int64(st, 9, (int64_t)q->limit);
     for (size_t i = 0; i < q->naccounts; i++)
         sq_bind_text(st, 10 + (int)i, q->accounts[i]);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sql_step(st)) == SQL_ROW) {
         row_from(st, &e, &row);
-        row.work_day = (const char *)sqlite3_column_text(st, 12);
-        row.flags = (unsigned)sqlite3_column_int(st, 13);
+        row.work_day = sql_col_text(st, 12);
+        row.flags = (unsigned)(int)sql_col_int64(st, 13);
         if (cb(ctx, &row))
             break;
     }
-    r = rc == SQLITE_DONE || rc == SQLITE_ROW ? LR_OK : sq_db_fail(s, err, "reading the log view");
-    sqlite3_finalize(st);
+    r = rc == SQL_DONE || rc == SQL_ROW ? LR_OK : sq_db_fail(s, err, "reading the log view");
+    s->drv->finalize(st);
     return r;
 }
 
 lr_status sq_day_events(lr_store *base, int64_t company_id, int64_t from, int64_t to,
                         store_event_row_cb cb, void *ctx, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = vstmt(s, V_DAY_EVENTS, err);
+    sql_store *s = S(base);
+    sql_stmt *st = vstmt(s, V_DAY_EVENTS, err);
     lr_event e;
     lr_event_row row;
     int rc;
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
-    sqlite3_bind_int64(st, 2, from);
-    sqlite3_bind_int64(st, 3, to);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    sql_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 2, from);
+    sql_bind_int64(st, 3, to);
+    while ((rc = sql_step(st)) == SQL_ROW) {
         row_from(st, &e, &row);
         if (cb(ctx, &row))
             break;
@@ -149,19 +149,19 @@ lr_status sq_day_events(lr_store *base, int64_t company_id, int64_t from, int64_
 lr_status sq_day_punches(lr_store *base, int64_t company_id, const char *work_day,
                          store_day_punch_cb cb, void *ctx, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = vstmt(s, V_DAY_PUNCHES, err);
+    sql_store *s = S(base);
+    sql_stmt *st = vstmt(s, V_DAY_PUNCHES, err);
     int rc;
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 1, company_id);
     sq_bind_text(st, 2, work_day);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        lr_day_punch_row r = {sqlite3_column_int64(st, 0), (punch_kind)sqlite3_column_int(st, 1),
-                              sqlite3_column_int64(st, 2),
-                              (const char *)sqlite3_column_text(st, 3),
-                              (const char *)sqlite3_column_text(st, 4),
-                              (const char *)sqlite3_column_text(st, 5)};
+    while ((rc = sql_step(st)) == SQL_ROW) {
+        lr_day_punch_row r = {sql_col_int64(st, 0), (punch_kind)(int)sql_col_int64(st, 1),
+                              sql_col_int64(st, 2),
+                              sql_col_text(st, 3),
+                              sql_col_text(st, 4),
+                              sql_col_text(st, 5)};
         if (cb(ctx, &r))
             break;
     }

@@ -1,5 +1,5 @@
 /*
- * store_sqlite_sources — what the sources leave in SQLite beside their
+ * store_sql_sources — what the sources leave in the database beside their
  * events: the MaLion poller's cursor and last result, the versions of the
  * agents that sent events, and removing a secret a source no longer needs
  * (see store.h).
@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/sqlite_internal.h"
+#include "store/sql_internal.h"
 
 enum {
     X_SECRET_DELETE = SQ_SOURCES_BASE,
@@ -26,7 +26,7 @@ static const char *const sql_text[X_END - SQ_SOURCES_BASE] = {
     [X_SECRET_DELETE - SQ_SOURCES_BASE] =
         "DELETE FROM company_secrets WHERE company_id = ?1 AND name = ?2",
     [X_MALION_GET - SQ_SOURCES_BASE] =
-        "SELECT cursor, logs_total, IFNULL(attempt_at, 0), IFNULL(success_at, 0), error, "
+        "SELECT cursor, logs_total, COALESCE(attempt_at, 0), COALESCE(success_at, 0), error, "
         "error_code FROM malion_state WHERE company_id = ?1",
     [X_MALION_CURSOR - SQ_SOURCES_BASE] =
         "INSERT INTO malion_state (company_id, cursor, logs_total) VALUES (?1, ?2, ?3) ON "
@@ -34,20 +34,20 @@ static const char *const sql_text[X_END - SQ_SOURCES_BASE] = {
         "+ excluded.logs_total",
     [X_MALION_RESULT - SQ_SOURCES_BASE] =
         "INSERT INTO malion_state (company_id, attempt_at, success_at, error, error_code) VALUES "
-        "(?1, ?2, IIF(?3 = '', ?2, NULL), ?3, ?4) ON CONFLICT (company_id) DO UPDATE SET "
-        "attempt_at = excluded.attempt_at, success_at = IIF(?3 = '', ?2, success_at), error = "
+        "(?1, ?2, CASE WHEN ?3 = '' THEN ?2 ELSE NULL END, ?3, ?4) ON CONFLICT (company_id) DO UPDATE SET "
+        "attempt_at = excluded.attempt_at, success_at = CASE WHEN ?3 = '' THEN ?2 ELSE success_at END, error = "
         "?3, error_code = ?4",
     [X_VERSIONS - SQ_SOURCES_BASE] =
         "SELECT version, events, last_utc FROM source_versions WHERE company_id = ?1 AND source "
         "= ?2 ORDER BY last_utc, version",
     [X_SOURCE_RESULT - SQ_SOURCES_BASE] =
         "INSERT INTO source_status (company_id, source, success_at, error_at, error_code, error) "
-        "VALUES (?1, ?2, IIF(?4 = '', ?3, NULL), IIF(?4 = '', NULL, ?3), ?4, ?5) ON CONFLICT "
-        "(company_id, source) DO UPDATE SET success_at = IIF(?4 = '', ?3, success_at), error_at "
-        "= IIF(?4 = '', error_at, ?3), error_code = IIF(?4 = '', error_code, ?4), error = IIF(?4 "
-        "= '', error, ?5)",
+        "VALUES (?1, ?2, CASE WHEN ?4 = '' THEN ?3 ELSE NULL END, CASE WHEN ?4 = '' THEN NULL ELSE ?3 END, ?4, ?5) ON CONFLICT "
+        "(company_id, source) DO UPDATE SET success_at = CASE WHEN ?4 = '' THEN ?3 ELSE success_at END, error_at "
+        "= CASE WHEN ?4 = '' THEN error_at ELSE ?3 END, error_code = CASE WHEN ?4 = '' THEN error_code ELSE ?4 END, error = CASE WHEN ?4 "
+        "= '' THEN error ELSE ?5 END",
     [X_SOURCE_GET - SQ_SOURCES_BASE] =
-        "SELECT IFNULL(success_at, 0), IFNULL(error_at, 0), error_code, error FROM source_status "
+        "SELECT COALESCE(success_at, 0), COALESCE(error_at, 0), error_code, error FROM source_status "
         "WHERE company_id = ?1 AND source = ?2",
     [X_VERSIONS_ADD - SQ_SOURCES_BASE] =
         "INSERT INTO source_versions (company_id, source, version, events, last_utc) VALUES (?1, "
@@ -55,18 +55,18 @@ static const char *const sql_text[X_END - SQ_SOURCES_BASE] = {
         "+ excluded.events, last_utc = max(last_utc, excluded.last_utc)",
 };
 
-static sqlite3_stmt *stmt(sqlite_store *s, int slot, lr_error *err)
+static sql_stmt *stmt(sql_store *s, int slot, lr_error *err)
 {
     return sq_stmt(s, slot, sql_text[slot - SQ_SOURCES_BASE], err);
 }
 
 lr_status sq_secret_delete(lr_store *base, int64_t company_id, const char *name, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, X_SECRET_DELETE, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, X_SECRET_DELETE, err);
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 1, company_id);
     sq_bind_text(st, 2, name);
     return sq_run(s, st, err, "removing a secret");
 }
@@ -74,19 +74,19 @@ lr_status sq_secret_delete(lr_store *base, int64_t company_id, const char *name,
 lr_status sq_malion_state_get(lr_store *base, int64_t company_id, lr_malion_state *out,
                               lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, X_MALION_GET, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, X_MALION_GET, err);
     int rc;
     memset(out, 0, sizeof *out);
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    sql_bind_int64(st, 1, company_id);
+    rc = sql_step(st);
+    if (rc == SQL_ROW) {
         sq_copy_col(st, 0, out->cursor, sizeof out->cursor);
-        out->logs_total = sqlite3_column_int64(st, 1);
-        out->attempt_at = sqlite3_column_int64(st, 2);
-        out->success_at = sqlite3_column_int64(st, 3);
+        out->logs_total = sql_col_int64(st, 1);
+        out->attempt_at = sql_col_int64(st, 2);
+        out->success_at = sql_col_int64(st, 3);
         sq_copy_col(st, 4, out->error, sizeof out->error);
         sq_copy_col(st, 5, out->error_code, sizeof out->error_code);
     }
@@ -96,25 +96,25 @@ lr_status sq_malion_state_get(lr_store *base, int64_t company_id, lr_malion_stat
 lr_status sq_malion_cursor_set(lr_store *base, int64_t company_id, const char *cursor,
                                int64_t logs, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, X_MALION_CURSOR, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, X_MALION_CURSOR, err);
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 1, company_id);
     sq_bind_text(st, 2, cursor);
-    sqlite3_bind_int64(st, 3, logs);
+    sql_bind_int64(st, 3, logs);
     return sq_run(s, st, err, "saving the MaLion cursor");
 }
 
 lr_status sq_malion_result(lr_store *base, int64_t company_id, int64_t at, const char *code,
                            const char *error, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, X_MALION_RESULT, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, X_MALION_RESULT, err);
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
-    sqlite3_bind_int64(st, 2, at);
+    sql_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 2, at);
     sq_bind_text(st, 3, error);
     sq_bind_text(st, 4, code);
     return sq_run(s, st, err, "saving the MaLion result");
@@ -123,13 +123,13 @@ lr_status sq_malion_result(lr_store *base, int64_t company_id, int64_t at, const
 lr_status sq_source_result(lr_store *base, int64_t company_id, const char *source, int64_t at,
                            const char *code, const char *error, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, X_SOURCE_RESULT, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, X_SOURCE_RESULT, err);
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 1, company_id);
     sq_bind_text(st, 2, source);
-    sqlite3_bind_int64(st, 3, at);
+    sql_bind_int64(st, 3, at);
     sq_bind_text(st, 4, code);
     sq_bind_text(st, 5, error);
     return sq_run(s, st, err, "saving a source's result");
@@ -138,17 +138,17 @@ lr_status sq_source_result(lr_store *base, int64_t company_id, const char *sourc
 lr_status sq_source_status_get(lr_store *base, int64_t company_id, const char *source,
                                lr_source_status *out, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, X_SOURCE_GET, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, X_SOURCE_GET, err);
     int rc;
     memset(out, 0, sizeof *out);
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 1, company_id);
     sq_bind_text(st, 2, source);
-    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        out->success_at = sqlite3_column_int64(st, 0);
-        out->error_at = sqlite3_column_int64(st, 1);
+    if ((rc = sql_step(st)) == SQL_ROW) {
+        out->success_at = sql_col_int64(st, 0);
+        out->error_at = sql_col_int64(st, 1);
         sq_copy_col(st, 2, out->error_code, sizeof out->error_code);
         sq_copy_col(st, 3, out->error, sizeof out->error);
     }
@@ -158,31 +158,31 @@ lr_status sq_source_status_get(lr_store *base, int64_t company_id, const char *s
 lr_status sq_source_versions_add(lr_store *base, int64_t company_id, const char *source,
                                  const char *version, int64_t n, int64_t last_utc, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, X_VERSIONS_ADD, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, X_VERSIONS_ADD, err);
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 1, company_id);
     sq_bind_text(st, 2, source);
     sq_bind_text(st, 3, version);
-    sqlite3_bind_int64(st, 4, n);
-    sqlite3_bind_int64(st, 5, last_utc);
+    sql_bind_int64(st, 4, n);
+    sql_bind_int64(st, 5, last_utc);
     return sq_run(s, st, err, "counting a source's versions");
 }
 
 lr_status sq_event_versions(lr_store *base, int64_t company_id, const char *source,
                             store_version_cb cb, void *ctx, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, X_VERSIONS, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, X_VERSIONS, err);
     int rc;
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 1, company_id);
     sq_bind_text(st, 2, source);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        lr_version_seen v = {(const char *)sqlite3_column_text(st, 0),
-                             sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2)};
+    while ((rc = sql_step(st)) == SQL_ROW) {
+        lr_version_seen v = {sql_col_text(st, 0),
+                             sql_col_int64(st, 1), sql_col_int64(st, 2)};
         if (cb(ctx, &v))
             break;
     }

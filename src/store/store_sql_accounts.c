@@ -1,13 +1,13 @@
 /*
- * store_sqlite_accounts — administrators of the admin UI, their sessions
+ * store_sql_accounts — administrators of the admin UI, their sessions
  * (stored by the hash of the cookie value only) and failed sign-ins for the
- * login rate limit, in SQLite (see store.h).
+ * login rate limit (see store.h).
  */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "store/sqlite_internal.h"
+#include "store/sql_internal.h"
 
 enum {
     A_USER_INSERT = SQ_ACCOUNTS_BASE,
@@ -31,7 +31,7 @@ _Static_assert(A_END <= SQ_VIEWS_BASE, "too many account statements for their sl
 static const char *const sql_text[A_END - SQ_ACCOUNTS_BASE] = {
     [A_USER_INSERT - SQ_ACCOUNTS_BASE] =
         "INSERT INTO admin_users (company_id, login, pw_hash, lang, created_at) VALUES (?1, ?2, "
-        "?3, ?4, ?5)",
+        "?3, ?4, ?5) RETURNING id",
     [A_USER_GET - SQ_ACCOUNTS_BASE] =
         "SELECT id, company_id, login, pw_hash, lang FROM admin_users WHERE company_id = ?1 AND "
         "login = ?2",
@@ -46,7 +46,7 @@ static const char *const sql_text[A_END - SQ_ACCOUNTS_BASE] = {
         "s.id_hash = ?1 AND s.expires_at > ?2",
     [A_SESSION_DELETE - SQ_ACCOUNTS_BASE] = "DELETE FROM sessions WHERE id_hash = ?1",
     [A_SESSIONS_END - SQ_ACCOUNTS_BASE] =
-        "DELETE FROM sessions WHERE user_id = ?1 AND id_hash <> IFNULL(?2, '')",
+        "DELETE FROM sessions WHERE user_id = ?1 AND id_hash <> COALESCE(?2, '')",
     [A_FAILURE_ADD - SQ_ACCOUNTS_BASE] = "INSERT INTO login_failures (key, at) VALUES (?1, ?2)",
     [A_FAILURES_SINCE - SQ_ACCOUNTS_BASE] =
         "SELECT count(*) FROM login_failures WHERE key = ?1 AND at >= ?2",
@@ -61,66 +61,64 @@ static const char *const sql_text[A_END - SQ_ACCOUNTS_BASE] = {
     [A_UPLOAD_DELETE - SQ_ACCOUNTS_BASE] = "DELETE FROM link_uploads WHERE id = ?1",
 };
 
-static sqlite3_stmt *stmt(sqlite_store *s, int slot, lr_error *err)
+static sql_stmt *stmt(sql_store *s, int slot, lr_error *err)
 {
     return sq_stmt(s, slot, sql_text[slot - SQ_ACCOUNTS_BASE], err);
 }
 
 lr_status sq_user_insert(lr_store *base, lr_user *u, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, A_USER_INSERT, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, A_USER_INSERT, err);
     lr_status r;
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, u->company_id);
+    sql_bind_int64(st, 1, u->company_id);
     sq_bind_text(st, 2, u->login);
     sq_bind_text(st, 3, u->pw_hash);
     sq_bind_text(st, 4, u->lang);
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL));
-    r = sq_run(s, st, err, "adding an administrator");
+    sql_bind_int64(st, 5, (int64_t)time(NULL));
+    r = sq_run_id(s, st, &u->id, err, "adding an administrator");
     if (r == LR_EEXIST)
         return lr_fail(err, LR_EEXIST, "the login '%s' exists already in this company", u->login);
-    if (r == LR_OK)
-        u->id = sqlite3_last_insert_rowid(s->db);
     return r;
 }
 
 lr_status sq_user_get(lr_store *base, int64_t company_id, const char *login, lr_user *out,
                       lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, A_USER_GET, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, A_USER_GET, err);
     int rc;
     lr_status r = LR_OK;
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 1, company_id);
     sq_bind_text(st, 2, login);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    rc = sql_step(st);
+    if (rc == SQL_ROW) {
         memset(out, 0, sizeof *out);
-        out->id = sqlite3_column_int64(st, 0);
-        out->company_id = sqlite3_column_int64(st, 1);
+        out->id = sql_col_int64(st, 0);
+        out->company_id = sql_col_int64(st, 1);
         sq_copy_col(st, 2, out->login, sizeof out->login);
         sq_copy_col(st, 3, out->pw_hash, sizeof out->pw_hash);
         sq_copy_col(st, 4, out->lang, sizeof out->lang);
-    } else if (rc == SQLITE_DONE) {
+    } else if (rc == SQL_DONE) {
         r = lr_fail(err, LR_ENOTFOUND, "no administrator '%s'", login);
     } else {
         r = sq_db_fail(s, err, "reading an administrator");
     }
-    sqlite3_reset(st);
+    sql_reset(st);
     return r;
 }
 
 lr_status sq_user_update(lr_store *base, const lr_user *u, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, A_USER_UPDATE, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, A_USER_UPDATE, err);
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, u->id);
+    sql_bind_int64(st, 1, u->id);
     sq_bind_text(st, 2, u->pw_hash);
     sq_bind_text(st, 3, u->lang);
     return sq_run(s, st, err, "updating an administrator");
@@ -129,45 +127,45 @@ lr_status sq_user_update(lr_store *base, const lr_user *u, lr_error *err)
 lr_status sq_session_insert(lr_store *base, const char *id_hash, int64_t user_id, const char *csrf,
                             int64_t now, int64_t expires_at, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, A_SESSION_INSERT, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, A_SESSION_INSERT, err);
     if (!st)
         return LR_ESTORE;
     sq_bind_text(st, 1, id_hash);
-    sqlite3_bind_int64(st, 2, user_id);
+    sql_bind_int64(st, 2, user_id);
     sq_bind_text(st, 3, csrf);
-    sqlite3_bind_int64(st, 4, now);
-    sqlite3_bind_int64(st, 5, expires_at);
+    sql_bind_int64(st, 4, now);
+    sql_bind_int64(st, 5, expires_at);
     return sq_run(s, st, err, "starting a session");
 }
 
 lr_status sq_session_get(lr_store *base, const char *id_hash, int64_t now, lr_session *out,
                          lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, A_SESSION_GET, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, A_SESSION_GET, err);
     int rc;
     lr_status r = LR_OK;
     if (!st)
         return LR_ESTORE;
     sq_bind_text(st, 1, id_hash);
-    sqlite3_bind_int64(st, 2, now);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    sql_bind_int64(st, 2, now);
+    rc = sql_step(st);
+    if (rc == SQL_ROW) {
         memset(out, 0, sizeof *out);
-        out->user_id = sqlite3_column_int64(st, 0);
-        out->company_id = sqlite3_column_int64(st, 1);
+        out->user_id = sql_col_int64(st, 0);
+        out->company_id = sql_col_int64(st, 1);
         sq_copy_col(st, 2, out->company_code, sizeof out->company_code);
         sq_copy_col(st, 3, out->login, sizeof out->login);
         sq_copy_col(st, 4, out->csrf, sizeof out->csrf);
         sq_copy_col(st, 5, out->lang, sizeof out->lang);
-        out->expires_at = sqlite3_column_int64(st, 6);
-    } else if (rc == SQLITE_DONE) {
+        out->expires_at = sql_col_int64(st, 6);
+    } else if (rc == SQL_DONE) {
         r = lr_fail(err, LR_ENOTFOUND, "no such session");
     } else {
         r = sq_db_fail(s, err, "reading a session");
     }
-    sqlite3_reset(st);
+    sql_reset(st);
     return r;
 }
 
@@ -175,12 +173,12 @@ lr_status sq_session_get(lr_store *base, const char *id_hash, int64_t now, lr_se
 static lr_status run_text(lr_store *base, int slot, int64_t id, const char *text, lr_error *err,
                           const char *doing)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, slot, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, slot, err);
     if (!st)
         return LR_ESTORE;
     if (id) {
-        sqlite3_bind_int64(st, 1, id);
+        sql_bind_int64(st, 1, id);
         sq_bind_text(st, 2, text);
     } else {
         sq_bind_text(st, 1, text);
@@ -205,79 +203,80 @@ lr_status sq_login_failures_clear(lr_store *base, const char *key, lr_error *err
 
 lr_status sq_login_failure_add(lr_store *base, const char *key, int64_t at, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, A_FAILURE_ADD, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, A_FAILURE_ADD, err);
     if (!st)
         return LR_ESTORE;
     sq_bind_text(st, 1, key);
-    sqlite3_bind_int64(st, 2, at);
+    sql_bind_int64(st, 2, at);
     return sq_run(s, st, err, "recording a failed sign-in");
 }
 
 lr_status sq_login_failures_since(lr_store *base, const char *key, int64_t since, int64_t *n,
                                   lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, A_FAILURES_SINCE, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, A_FAILURES_SINCE, err);
     int rc;
     if (!st)
         return LR_ESTORE;
     sq_bind_text(st, 1, key);
-    sqlite3_bind_int64(st, 2, since);
-    rc = sqlite3_step(st);
-    *n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? LR_OK : sq_db_fail(s, err, "counting failed sign-ins");
+    sql_bind_int64(st, 2, since);
+    rc = sql_step(st);
+    *n = rc == SQL_ROW ? sql_col_int64(st, 0) : 0;
+    sql_reset(st);
+    return rc == SQL_ROW ? LR_OK : sq_db_fail(s, err, "counting failed sign-ins");
 }
 
 lr_status sq_upload_put(lr_store *base, const char *id, int64_t company_id, int64_t user_id,
                         const char *name, const char *data, size_t len, int64_t now,
                         int64_t before, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, A_UPLOAD_EXPIRE, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, A_UPLOAD_EXPIRE, err);
     lr_status r;
     if (!st)
         return LR_ESTORE;
-    sqlite3_bind_int64(st, 1, before);
+    sql_bind_int64(st, 1, before);
     if ((r = sq_run(s, st, err, "dropping old uploads")) != LR_OK)
         return r;
     if (!(st = stmt(s, A_UPLOAD_PUT, err)))
         return LR_ESTORE;
     sq_bind_text(st, 1, id);
-    sqlite3_bind_int64(st, 2, company_id);
-    sqlite3_bind_int64(st, 3, user_id);
+    sql_bind_int64(st, 2, company_id);
+    sql_bind_int64(st, 3, user_id);
     sq_bind_text(st, 4, name);
-    sqlite3_bind_blob64(st, 5, data, (sqlite3_uint64)len, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, now);
+    sql_bind_blob(st, 5, data, len);
+    sql_bind_int64(st, 6, now);
     return sq_run(s, st, err, "keeping an upload");
 }
 
 lr_status sq_upload_get(lr_store *base, const char *id, int64_t company_id, int64_t user_id,
                         int64_t since, lr_buf *data, char *name, size_t namesz, lr_error *err)
 {
-    sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, A_UPLOAD_GET, err);
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, A_UPLOAD_GET, err);
     lr_status r = LR_OK;
     int rc;
     if (!st)
         return LR_ESTORE;
     sq_bind_text(st, 1, id);
-    sqlite3_bind_int64(st, 2, company_id);
-    sqlite3_bind_int64(st, 3, user_id);
-    sqlite3_bind_int64(st, 4, since);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    sql_bind_int64(st, 2, company_id);
+    sql_bind_int64(st, 3, user_id);
+    sql_bind_int64(st, 4, since);
+    rc = sql_step(st);
+    if (rc == SQL_ROW) {
+        size_t n = 0;
+        const void *bytes = sql_col_blob(st, 1, &n);
         sq_copy_col(st, 0, name, namesz);
-        if (buf_append(data, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1)) !=
-            LR_OK)
+        if (buf_append(data, bytes, n) != LR_OK)
             r = lr_fail(err, LR_ETOOBIG, "the upload is larger than its buffer");
-    } else if (rc == SQLITE_DONE) {
+    } else if (rc == SQL_DONE) {
         r = lr_fail(err, LR_ENOTFOUND, "no such upload (or older than an hour)");
     } else {
         r = sq_db_fail(s, err, "reading an upload");
     }
-    sqlite3_reset(st);
+    sql_reset(st);
     return r;
 }
 

@@ -1,0 +1,113 @@
+/*
+ * sql_driver — what the SQL store (store_sql*.c) needs of a database: a
+ * connection, statements with numbered parameters (?1, ?2, ... as written in
+ * the store's SQL), rows read one at a time, and errors mapped to the
+ * store's codes. Two drivers fill it: SQLite (sqldrv_sqlite.c) and
+ * PostgreSQL through libpq (sqldrv_pg.c). Not for use outside src/store/.
+ *
+ * The SQL the store writes is the common dialect of both: COALESCE, CASE,
+ * ON CONFLICT ... DO, RETURNING. A driver may rewrite what it must: the
+ * PostgreSQL driver turns ?N into $N, drops SQLite's INDEXED BY hints and
+ * uncomments PostgreSQL-only parts written as comments beginning "pg:"
+ * (FOR UPDATE SKIP LOCKED, advisory locks), which SQLite ignores.
+ */
+#ifndef LR_STORE_SQL_DRIVER_H
+#define LR_STORE_SQL_DRIVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/migrations.h"
+#include "util/status.h"
+
+/* What a step gave: a row, the end, or an error (read with drv->fail). */
+enum { SQL_DONE = 0, SQL_ROW = 1, SQL_ERROR = 2 };
+
+typedef struct sql_conn sql_conn;
+typedef struct sql_driver sql_driver;
+
+/* A statement; each driver's own struct starts with this. */
+typedef struct sql_stmt {
+    const sql_driver *drv;
+} sql_stmt;
+
+struct sql_driver {
+    const char *name;                 /* "sqlite" or "postgresql" */
+    int shared;                       /* several processes may use one database */
+    const lr_migration *migrations;   /* this dialect's schema, oldest first */
+    const int *nmigrations;
+    const char *begin_sql;            /* how a write transaction starts */
+
+    lr_status (*open)(const char *where, sql_conn **out, lr_error *err);
+    void (*close)(sql_conn *c);
+    /* A statement of sql; NULL on failure (drv->fail tells why). */
+    sql_stmt *(*prepare)(sql_conn *c, const char *sql);
+    void (*finalize)(sql_stmt *st);
+    /* Ready to run again; bindings cleared (unbound parameters are NULL). */
+    void (*reset)(sql_stmt *st);
+    void (*bind_int64)(sql_stmt *st, int i, int64_t v);
+    void (*bind_double)(sql_stmt *st, int i, double v);
+    /* v must stay valid until the statement is reset. */
+    void (*bind_text)(sql_stmt *st, int i, const char *v);
+    void (*bind_blob)(sql_stmt *st, int i, const void *v, size_t n);
+    int (*step)(sql_stmt *st);
+    int64_t (*col_int64)(sql_stmt *st, int i); /* booleans read as 0 / 1 */
+    double (*col_double)(sql_stmt *st, int i);
+    const char *(*col_text)(sql_stmt *st, int i); /* NULL for SQL NULL */
+    const void *(*col_blob)(sql_stmt *st, int i, size_t *n);
+    /* Rows changed by the connection's last INSERT / UPDATE / DELETE. */
+    int64_t (*changes)(sql_conn *c);
+    /* Runs statements that return nothing (several, ;-separated). */
+    int (*exec)(sql_conn *c, const char *sql);
+    /* The connection's last error as the store's code in err:
+     * LR_EEXIST for a unique key, LR_EBUSY for a lock, a conflict, a
+     * timeout or a lost connection, else LR_ESTORE. */
+    lr_status (*fail)(sql_conn *c, lr_error *err, const char *doing, const char *where);
+    /* Holds (on) or releases (off) the database-wide lock migrations run
+     * under, so that instances starting together do not race. */
+    int (*migration_lock)(sql_conn *c, int on);
+    /* A large write is ahead (on) or over (off); may use more memory. */
+    void (*bulk)(sql_conn *c, int on);
+};
+
+extern const sql_driver sqldrv_sqlite;
+extern const sql_driver sqldrv_pg;
+
+static inline void sql_bind_int64(sql_stmt *st, int i, int64_t v)
+{
+    st->drv->bind_int64(st, i, v);
+}
+static inline void sql_bind_double(sql_stmt *st, int i, double v)
+{
+    st->drv->bind_double(st, i, v);
+}
+static inline void sql_bind_blob(sql_stmt *st, int i, const void *v, size_t n)
+{
+    st->drv->bind_blob(st, i, v, n);
+}
+static inline int sql_step(sql_stmt *st)
+{
+    return st->drv->step(st);
+}
+static inline void sql_reset(sql_stmt *st)
+{
+    st->drv->reset(st);
+}
+static inline int64_t sql_col_int64(sql_stmt *st, int i)
+{
+    return st->drv->col_int64(st, i);
+}
+static inline double sql_col_double(sql_stmt *st, int i)
+{
+    return st->drv->col_double(st, i);
+}
+static inline const char *sql_col_text(sql_stmt *st, int i)
+{
+    return st->drv->col_text(st, i);
+}
+static inline const void *sql_col_blob(sql_stmt *st, int i, size_t *n)
+{
+    return st->drv->col_blob(st, i, n);
+}
+
+#endif

@@ -1,0 +1,483 @@
+/*
+ * sqldrv_pg — the PostgreSQL driver of the SQL store (libpq; see
+ * sql_driver.h). Selected by a postgres:// or postgresql:// URL.
+ *
+ * - The store's ?N parameters become $N, SQLite's "INDEXED BY name" hints
+ *   are dropped and a comment beginning "pg:" becomes its text, once per
+ *   statement.
+ * - Each run is one PQexecParams: integers go as int8, reals as float8,
+ *   blobs as binary bytea, text as "unknown" (the server takes the type
+ *   its place in the statement wants). Results come back whole, so a
+ *   caller may run other statements while it reads the rows.
+ * - Each connection sets a statement timeout (LOGINREC_PG_STATEMENT_TIMEOUT_MS,
+ *   default 30000) and a lock timeout of the same length.
+ * - A lost connection is reset before the next statement, but never inside
+ *   a transaction: that transaction has failed and the caller rolls back.
+ * - Migrations run under a session advisory lock, so instances starting
+ *   together apply each migration once.
+ */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sql_driver.h"
+
+/* The advisory lock key migrations run under ("lr" "mg"). */
+#define MIGRATION_LOCK 0x6c726d67
+
+struct sql_conn {
+    PGconn *pg;
+    int in_tx;           /* a transaction is open on this connection */
+    int64_t changes;     /* rows the last write changed */
+    char sqlstate[6];    /* of the last error; "" when none */
+    char message[512];   /* of the last error */
+};
+
+typedef struct pg_param {
+    const char *value; /* NULL: SQL NULL */
+    int length, format;
+    Oid type;
+    char num[32]; /* an integer's or real's text */
+} pg_param;
+
+typedef struct pg_stmt {
+    sql_stmt base;
+    sql_conn *c;
+    char *sql;           /* with $N */
+    int nparams;         /* the highest $N */
+    unsigned char *used; /* [i]: $i+1 appears in sql */
+    pg_param *p;
+    PGresult *res;
+    int row;             /* the current row; -1 before the first */
+    unsigned char *blob; /* the last column read as a blob */
+} pg_stmt;
+
+#define P(st) ((pg_stmt *)(st))
+
+enum { OID_BYTEA = 17, OID_INT8 = 20, OID_TEXT = 25, OID_FLOAT8 = 701 };
+
+static void set_error(sql_conn *c, const char *sqlstate, const char *message)
+{
+    size_t n;
+    snprintf(c->sqlstate, sizeof c->sqlstate, "%s", sqlstate ? sqlstate : "");
+    snprintf(c->message, sizeof c->message, "%s", message ? message : "unknown error");
+    n = strlen(c->message);
+    while (n > 0 && (c->message[n - 1] == '\n' || c->message[n - 1] == ' '))
+        c->message[--n] = '\0';
+}
+
+/* Keeps the result's error; returns 0 when res is a success. */
+static int check(sql_conn *c, PGresult *res)
+{
+    ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
+        c->sqlstate[0] = '\0';
+        return 0;
+    }
+    if (res)
+        set_error(c, PQresultErrorField(res, PG_DIAG_SQLSTATE), PQresultErrorMessage(res));
+    else
+        set_error(c, PQstatus(c->pg) == CONNECTION_BAD ? "08006" : "", PQerrorMessage(c->pg));
+    return -1;
+}
+
+static void quiet(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message; /* NOTICEs ("already exists, skipping") are not for the log */
+}
+
+/* Session settings, after every (re)connect. */
+static int configure(sql_conn *c)
+{
+    const char *env = getenv("LOGINREC_PG_STATEMENT_TIMEOUT_MS");
+    long ms = env && *env ? strtol(env, NULL, 10) : 30000;
+    char sql[200];
+    PGresult *res;
+    int rc;
+    PQsetNoticeProcessor(c->pg, quiet, NULL);
+    snprintf(sql, sizeof sql,
+             "SET statement_timeout = %ld; SET lock_timeout = %ld; SET client_min_messages = "
+             "warning; SET TIME ZONE 'UTC'",
+             ms, ms);
+    res = PQexec(c->pg, sql);
+    rc = check(c, res);
+    PQclear(res);
+    return rc;
+}
+
+/* The connection, reset first when it was lost outside a transaction. */
+static int usable(sql_conn *c)
+{
+    if (PQstatus(c->pg) == CONNECTION_OK)
+        return 0;
+    if (c->in_tx) {
+        set_error(c, "08006", "the connection to PostgreSQL was lost during a transaction");
+        return -1;
+    }
+    PQreset(c->pg);
+    if (PQstatus(c->pg) != CONNECTION_OK) {
+        set_error(c, "08006", PQerrorMessage(c->pg));
+        return -1;
+    }
+    return configure(c);
+}
+
+static lr_status pg_open(const char *url, sql_conn **out, lr_error *err)
+{
+    sql_conn *c = calloc(1, sizeof *c);
+    *out = NULL;
+    if (!c)
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    c->pg = PQconnectdb(url);
+    if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
+        set_error(c, "", c->pg ? PQerrorMessage(c->pg) : "out of memory");
+        lr_fail(err, LR_EIO, "cannot connect to PostgreSQL: %s", c->message);
+        PQfinish(c->pg);
+        free(c);
+        return LR_EIO;
+    }
+    if (configure(c) != 0) {
+        lr_fail(err, LR_ESTORE, "cannot configure the PostgreSQL session: %s", c->message);
+        PQfinish(c->pg);
+        free(c);
+        return LR_ESTORE;
+    }
+    *out = c;
+    return LR_OK;
+}
+
+static void pg_close(sql_conn *c)
+{
+    PQfinish(c->pg);
+    free(c);
+}
+
+/* sql with ?N as $N and "INDEXED BY name " dropped, outside quotes; *max
+ * gets the highest N, used[N-1] marks each N seen (used has 100 slots). */
+static char *translate(const char *sql, int *max, unsigned char **used)
+{
+    size_t n = strlen(sql);
+    char *out = malloc(n + 1), *o = out;
+    int quoted = 0, in_pg = 0, cap = 100;
+    *max = 0;
+    *used = calloc((size_t)cap, 1);
+    if (!out || !*used) {
+        free(out);
+        free(*used);
+        *used = NULL;
+        return NULL;
+    }
+    for (const char *p = sql; *p;) {
+        if (*p == '\'') {
+            quoted = !quoted;
+            *o++ = *p++;
+        } else if (!quoted && *p == '?' && p[1] >= '0' && p[1] <= '9') {
+            int k = (int)strtol(p + 1, (char **)&p, 10);
+            if (k > *max)
+                *max = k;
+            if (k > cap) {
+                unsigned char *bigger = realloc(*used, (size_t)k * 2);
+                if (!bigger)
+                    continue;
+                memset(bigger + cap, 0, (size_t)(k * 2 - cap));
+                *used = bigger;
+                cap = k * 2;
+            }
+            (*used)[k - 1] = 1;
+            /* "$N" is as long as "?N" */
+            o += snprintf(o, (size_t)(out + n + 1 - o), "$%d", k);
+        } else if (!quoted && strncmp(p, "/*pg: ", 6) == 0) {
+            p += 6; /* PostgreSQL's part of the statement: kept, uncommented */
+            in_pg = 1;
+        } else if (in_pg && strncmp(p, " */", 3) == 0) {
+            p += 3;
+            in_pg = 0;
+        } else if (!quoted && strncmp(p, "INDEXED BY ", 11) == 0) {
+            p += 11;
+            while (*p && *p != ' ')
+                p++;
+            if (*p == ' ')
+                p++;
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static sql_stmt *pg_prepare(sql_conn *c, const char *sql)
+{
+    pg_stmt *s = calloc(1, sizeof *s);
+    if (!s || !(s->sql = translate(sql, &s->nparams, &s->used)) ||
+        !(s->p = calloc((size_t)s->nparams + 1, sizeof *s->p))) {
+        set_error(c, "", "out of memory");
+        if (s) {
+            free(s->sql);
+            free(s->used);
+        }
+        free(s);
+        return NULL;
+    }
+    s->base.drv = &sqldrv_pg;
+    s->c = c;
+    s->row = -1;
+    return &s->base;
+}
+
+static void pg_reset(sql_stmt *st)
+{
+    pg_stmt *s = P(st);
+    PQclear(s->res);
+    s->res = NULL;
+    s->row = -1;
+    PQfreemem(s->blob);
+    s->blob = NULL;
+    memset(s->p, 0, (size_t)s->nparams * sizeof *s->p);
+}
+
+static void pg_finalize(sql_stmt *st)
+{
+    pg_stmt *s = P(st);
+    pg_reset(st);
+    free(s->sql);
+    free(s->used);
+    free(s->p);
+    free(s);
+}
+
+static pg_param *param(sql_stmt *st, int i)
+{
+    pg_stmt *s = P(st);
+    return i >= 1 && i <= s->nparams ? &s->p[i - 1] : NULL;
+}
+
+static void pg_bind_int64(sql_stmt *st, int i, int64_t v)
+{
+    pg_param *p = param(st, i);
+    if (!p)
+        return;
+    snprintf(p->num, sizeof p->num, "%lld", (long long)v);
+    p->value = p->num;
+    p->type = OID_INT8;
+    p->format = 0;
+}
+
+static void pg_bind_double(sql_stmt *st, int i, double v)
+{
+    pg_param *p = param(st, i);
+    if (!p)
+        return;
+    snprintf(p->num, sizeof p->num, "%.17g", v);
+    p->value = p->num;
+    p->type = OID_FLOAT8;
+    p->format = 0;
+}
+
+static void pg_bind_text(sql_stmt *st, int i, const char *v)
+{
+    pg_param *p = param(st, i);
+    if (!p)
+        return;
+    p->value = v;
+    p->type = 0;
+    p->format = 0;
+}
+
+static void pg_bind_blob(sql_stmt *st, int i, const void *v, size_t n)
+{
+    pg_param *p = param(st, i);
+    if (!p)
+        return;
+    p->value = n ? v : "";
+    p->length = (int)n;
+    p->type = OID_BYTEA;
+    p->format = 1;
+}
+
+static int run(pg_stmt *s)
+{
+    enum { STACK = 16 };
+    const char *values_s[STACK];
+    int lengths_s[STACK], formats_s[STACK];
+    Oid types_s[STACK];
+    const char **values = values_s;
+    int *lengths = lengths_s, *formats = formats_s;
+    Oid *types = types_s;
+    int n = s->nparams, rc;
+
+    if (usable(s->c) != 0)
+        return -1;
+    if (n > STACK) {
+        values = malloc((size_t)n * sizeof *values);
+        lengths = malloc((size_t)n * sizeof *lengths);
+        formats = malloc((size_t)n * sizeof *formats);
+        types = malloc((size_t)n * sizeof *types);
+    }
+    if (!values || !lengths || !formats || !types) {
+        set_error(s->c, "", "out of memory");
+        rc = -1;
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        values[i] = s->p[i].value;
+        lengths[i] = s->p[i].length;
+        formats[i] = s->p[i].format;
+        /* a parameter the statement never names needs a type all the same */
+        types[i] = s->used[i] ? s->p[i].type : OID_TEXT;
+    }
+    s->res = PQexecParams(s->c->pg, s->sql, n, types, values, lengths, formats, 0);
+    rc = check(s->c, s->res);
+    if (rc == 0) {
+        const char *t = PQcmdTuples(s->res);
+        s->c->changes = t && *t ? strtoll(t, NULL, 10) : 0;
+    }
+out:
+    if (n > STACK) {
+        free(values);
+        free(lengths);
+        free(formats);
+        free(types);
+    }
+    return rc;
+}
+
+static int pg_step(sql_stmt *st)
+{
+    pg_stmt *s = P(st);
+    if (!s->res && run(s) != 0)
+        return SQL_ERROR;
+    if (PQresultStatus(s->res) != PGRES_TUPLES_OK)
+        return SQL_DONE;
+    return ++s->row < PQntuples(s->res) ? SQL_ROW : SQL_DONE;
+}
+
+static const char *value(sql_stmt *st, int i)
+{
+    pg_stmt *s = P(st);
+    if (!s->res || s->row < 0 || s->row >= PQntuples(s->res) || i >= PQnfields(s->res) ||
+        PQgetisnull(s->res, s->row, i))
+        return NULL;
+    return PQgetvalue(s->res, s->row, i);
+}
+
+static int64_t pg_col_int64(sql_stmt *st, int i)
+{
+    const char *v = value(st, i);
+    if (!v)
+        return 0;
+    if (v[0] == 't' && !v[1])
+        return 1;
+    if (v[0] == 'f' && !v[1])
+        return 0;
+    return strtoll(v, NULL, 10);
+}
+
+static double pg_col_double(sql_stmt *st, int i)
+{
+    const char *v = value(st, i);
+    return v ? strtod(v, NULL) : 0;
+}
+
+static const char *pg_col_text(sql_stmt *st, int i)
+{
+    return value(st, i);
+}
+
+static const void *pg_col_blob(sql_stmt *st, int i, size_t *n)
+{
+    pg_stmt *s = P(st);
+    const char *v = value(st, i);
+    *n = 0;
+    PQfreemem(s->blob);
+    s->blob = NULL;
+    if (!v)
+        return NULL;
+    s->blob = PQunescapeBytea((const unsigned char *)v, n);
+    return s->blob;
+}
+
+static int64_t pg_changes(sql_conn *c)
+{
+    return c->changes;
+}
+
+static int starts(const char *sql, const char *word)
+{
+    return strncmp(sql, word, strlen(word)) == 0;
+}
+
+static int pg_exec(sql_conn *c, const char *sql)
+{
+    PGresult *res;
+    int rc;
+    if (starts(sql, "ROLLBACK") && PQstatus(c->pg) != CONNECTION_OK) {
+        c->in_tx = 0; /* nothing to roll back on a lost connection */
+        return 0;
+    }
+    if (usable(c) != 0)
+        return -1;
+    res = PQexec(c->pg, sql);
+    rc = check(c, res);
+    PQclear(res);
+    if (starts(sql, "BEGIN"))
+        c->in_tx = rc == 0;
+    else if (starts(sql, "COMMIT") || starts(sql, "ROLLBACK"))
+        c->in_tx = 0;
+    return rc;
+}
+
+static lr_status pg_fail(sql_conn *c, lr_error *err, const char *doing, const char *where)
+{
+    const char *s = c->sqlstate;
+    lr_status st = LR_ESTORE;
+    if (strcmp(s, "23505") == 0)
+        st = LR_EEXIST;
+    else if (strcmp(s, "40001") == 0 || strcmp(s, "40P01") == 0 || strcmp(s, "55P03") == 0 ||
+             strcmp(s, "57014") == 0 || strcmp(s, "53300") == 0 || strncmp(s, "08", 2) == 0 ||
+             strcmp(s, "57P01") == 0 || PQstatus(c->pg) == CONNECTION_BAD)
+        st = LR_EBUSY; /* conflict, timeout or lost connection: try again later */
+    return lr_fail(err, st, "database error while %s: %s (%s)", doing, c->message, where);
+}
+
+static int pg_migration_lock(sql_conn *c, int on)
+{
+    char sql[80];
+    snprintf(sql, sizeof sql, "SELECT pg_advisory_%slock(%d)", on ? "" : "un", MIGRATION_LOCK);
+    return pg_exec(c, sql);
+}
+
+static void pg_bulk(sql_conn *c, int on)
+{
+    (void)c;
+    (void)on;
+}
+
+const sql_driver sqldrv_pg = {
+    .name = "postgresql",
+    .shared = 1,
+    .migrations = lr_postgres_migrations,
+    .nmigrations = &lr_postgres_migration_count,
+    .begin_sql = "BEGIN",
+    .open = pg_open,
+    .close = pg_close,
+    .prepare = pg_prepare,
+    .finalize = pg_finalize,
+    .reset = pg_reset,
+    .bind_int64 = pg_bind_int64,
+    .bind_double = pg_bind_double,
+    .bind_text = pg_bind_text,
+    .bind_blob = pg_bind_blob,
+    .step = pg_step,
+    .col_int64 = pg_col_int64,
+    .col_double = pg_col_double,
+    .col_text = pg_col_text,
+    .col_blob = pg_col_blob,
+    .changes = pg_changes,
+    .exec = pg_exec,
+    .fail = pg_fail,
+    .migration_lock = pg_migration_lock,
+    .bulk = pg_bulk,
+};

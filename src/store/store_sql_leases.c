@@ -1,0 +1,59 @@
+/*
+ * store_sql_leases — leases: what one instance among several holds for a
+ * while (a company's MaLion poll, its KoT employee sync), so that only one
+ * does it at a time and another takes over when the holder stops renewing.
+ */
+#include "store/sql_internal.h"
+
+enum { E_TAKE = SQ_LEASES_BASE, E_DROP, E_END };
+_Static_assert(E_END <= SQ_SLOTS, "too many lease statements for their slots");
+
+static const char *const sql_text[E_END - SQ_LEASES_BASE] = {
+    /* new, or ours, or expired: it is ours until ?4 + ?5 (a row back) */
+    [E_TAKE - SQ_LEASES_BASE] =
+        "INSERT INTO leases (name, company_id, owner, expires_at) VALUES (?1, ?2, ?3, ?4 + ?5) ON "
+        "CONFLICT (name, company_id) DO UPDATE SET owner = excluded.owner, expires_at = "
+        "excluded.expires_at WHERE leases.owner = excluded.owner OR leases.expires_at <= ?4 "
+        "RETURNING owner",
+    [E_DROP - SQ_LEASES_BASE] =
+        "DELETE FROM leases WHERE name = ?1 AND company_id = ?2 AND owner = ?3",
+};
+
+static sql_stmt *estmt(sql_store *s, int q, lr_error *err)
+{
+    return sq_stmt(s, q, sql_text[q - SQ_LEASES_BASE], err);
+}
+
+lr_status sq_lease_take(lr_store *base, const char *name, int64_t company_id, const char *owner,
+                        int64_t now, int64_t seconds, lr_error *err)
+{
+    sql_store *s = S(base);
+    sql_stmt *st = estmt(s, E_TAKE, err);
+    int rc;
+    if (!st)
+        return LR_ESTORE;
+    sq_bind_text(st, 1, name);
+    sql_bind_int64(st, 2, company_id);
+    sq_bind_text(st, 3, owner);
+    sql_bind_int64(st, 4, now);
+    sql_bind_int64(st, 5, seconds);
+    rc = sql_step(st);
+    if (rc == SQL_DONE) {
+        sql_reset(st);
+        return lr_fail(err, LR_EBUSY, "another instance holds the %s lease", name);
+    }
+    return sq_end(s, st, rc, err, "taking a lease");
+}
+
+lr_status sq_lease_drop(lr_store *base, const char *name, int64_t company_id, const char *owner,
+                        lr_error *err)
+{
+    sql_store *s = S(base);
+    sql_stmt *st = estmt(s, E_DROP, err);
+    if (!st)
+        return LR_ESTORE;
+    sq_bind_text(st, 1, name);
+    sql_bind_int64(st, 2, company_id);
+    sq_bind_text(st, 3, owner);
+    return sq_run(s, st, err, "dropping a lease");
+}

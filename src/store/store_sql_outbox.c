@@ -1,0 +1,300 @@
+/*
+ * store_sql_outbox — the outbox and delivery attempts: what the dispatcher
+ * leases, claims, finishes and records (see store.h). A row moves
+ * pending -> sending -> done | failed | pending (retry later). Instances
+ * sharing a database lease the rows they take (lease_owner, lease_until);
+ * a row left 'sending' past its lease (its instance died) is returned to
+ * pending and marked uncertain, so the next attempt reads KoT back first.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/sql_internal.h"
+
+enum {
+    O_ENQUEUE = SQ_OUTBOX_BASE,
+    O_LIST,
+    O_COUNTS,
+    O_RECOVER,
+    O_DUE,
+    O_CLAIM,
+    O_FINISH,
+    O_RETRY,
+    O_ATTEMPT,
+    O_LEASE,
+    O_UNLEASE,
+    O_END
+};
+_Static_assert(O_END <= SQ_SOURCES_BASE, "too many outbox statements for their slots");
+
+static const char *const sql_text[O_END - SQ_OUTBOX_BASE] = {
+    [O_ENQUEUE - SQ_OUTBOX_BASE] =
+        "INSERT INTO outbox (company_id, punch_id, action, replaces, idem_key, next_attempt_at, "
+        "created_at) VALUES (?1, ?2, ?3, NULLIF(?4, 0), ?5, ?6, ?6) ON CONFLICT (idem_key) DO "
+        "NOTHING",
+    [O_LIST - SQ_OUTBOX_BASE] =
+        "SELECT o.id, o.punch_id, o.action, COALESCE(o.replaces, 0), o.state, p.kind, p.ts_utc, "
+        "o.result, o.reason, o.attempts, o.uncertain, o.next_attempt_at, e.code, p.work_day FROM outbox o "
+        "JOIN punches p ON p.id = o.punch_id JOIN employees e ON e.id = p.employee_id WHERE "
+        "o.company_id = ?1 AND o.state IN (?2, ?3, ?4, ?5) ORDER BY o.id",
+    [O_COUNTS - SQ_OUTBOX_BASE] = "SELECT state, count(*) FROM outbox WHERE company_id = ?1 "
+                                  "GROUP BY state",
+    [O_RECOVER - SQ_OUTBOX_BASE] = "UPDATE outbox SET state = 'pending', uncertain = 1, "
+                                   "lease_until = 0 WHERE state = 'sending' AND lease_until < ?1",
+    [O_UNLEASE - SQ_OUTBOX_BASE] = "UPDATE outbox SET lease_until = 0 WHERE state = 'pending' "
+                                   "AND lease_until > 0 AND lease_until < ?1",
+    /* rows due and free (never leased, lease over, or ours already) become
+     * ours; another instance's rows locked right now are skipped */
+    [O_LEASE - SQ_OUTBOX_BASE] =
+        "UPDATE outbox SET lease_owner = ?3, lease_until = ?2 + ?4 WHERE id IN (SELECT id FROM "
+        "outbox WHERE state = 'pending' AND company_id = ?1 AND next_attempt_at <= ?2 AND "
+        "(lease_until <= ?2 OR lease_owner = ?3) ORDER BY id LIMIT ?5 "
+        "/*pg: FOR UPDATE SKIP LOCKED */)",
+    [O_DUE - SQ_OUTBOX_BASE] =
+        "SELECT o.id, o.company_id, o.punch_id, o.action, p.state = 'active', o.action = "
+        "'retract' AND EXISTS (SELECT 1 FROM outbox o2 WHERE o2.punch_id = o.punch_id AND "
+        "o2.action <> 'retract' AND o2.state = 'done' AND o2.result IN ('sent', "
+        "'already_there')), p.kind, p.ts_utc, p.work_day, "
+        "e.code, COALESCE(e.kot_key, ''), COALESCE(d.code, ''), o.attempts, o.uncertain FROM outbox o "
+        "JOIN punches p ON p.id = o.punch_id JOIN employees e ON e.id = p.employee_id LEFT JOIN "
+        "divisions d ON d.id = e.division_id WHERE o.state = 'pending' AND o.company_id = ?1 AND "
+        "o.next_attempt_at <= ?2 AND o.lease_owner = ?4 AND o.lease_until > ?2 ORDER BY o.id "
+        "LIMIT ?3",
+    [O_CLAIM - SQ_OUTBOX_BASE] = "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
+                                 "lease_until = ?3 WHERE id = ?1 AND state = 'pending' AND "
+                                 "lease_owner = ?2",
+    [O_FINISH - SQ_OUTBOX_BASE] =
+        "UPDATE outbox SET state = ?2, result = ?3, uncertain = ?4, next_attempt_at = ?5, "
+        "done_at = CASE WHEN ?2 = 'done' THEN ?6 ELSE NULL END, reason = ?7, lease_until = 0 "
+        "WHERE id = ?1 AND (state = 'pending' OR lease_owner = ?8)",
+    [O_RETRY - SQ_OUTBOX_BASE] = "UPDATE outbox SET state = 'pending', result = '', reason = '', "
+                                 "next_attempt_at = ?2 WHERE company_id = ?1 AND state = 'failed'",
+    [O_ATTEMPT - SQ_OUTBOX_BASE] =
+        "INSERT INTO delivery_attempts (outbox_id, at, http_status, error, request, outcome, "
+        "answer, duration_ms) VALUES (?1, ?2, NULLIF(?3, 0), '', ?4, ?5, ?6, ?7)",
+};
+
+static sql_stmt *ostmt(sql_store *s, int q, lr_error *err)
+{
+    return sq_stmt(s, q, sql_text[q - SQ_OUTBOX_BASE], err);
+}
+
+lr_status sq_outbox_enqueue(lr_store *base, int64_t company_id, int64_t punch_id,
+                            const char *action, int64_t replaces, const char *idem_key,
+                            lr_error *err)
+{
+    sql_store *s = S(base);
+    sql_stmt *st = ostmt(s, O_ENQUEUE, err);
+    if (!st)
+        return LR_ESTORE;
+    sql_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 2, punch_id);
+    sq_bind_text(st, 3, action);
+    sql_bind_int64(st, 4, replaces);
+    sq_bind_text(st, 5, idem_key);
+    sql_bind_int64(st, 6, (int64_t)time(NULL));
+    return sq_run(s, st, err, "queueing a punch");
+}
+
+lr_status sq_outbox_list(lr_store *base, int64_t company_id, store_outbox_filter filter,
+                         store_outbox_cb cb, void *ctx, lr_error *err)
+{
+    sql_store *s = S(base);
+    sql_stmt *st = ostmt(s, O_LIST, err);
+    lr_outbox_row row;
+    int rc;
+    if (!st)
+        return LR_ESTORE;
+    sql_bind_int64(st, 1, company_id);
+    /* IN over the states wanted: the (company, state) index serves it */
+    sq_bind_text(st, 2, filter == OUTBOX_ALL ? "done" : "failed");
+    sq_bind_text(st, 3, filter == OUTBOX_FAILED ? "failed" : "pending");
+    sq_bind_text(st, 4, filter == OUTBOX_FAILED ? "failed" : "sending");
+    sq_bind_text(st, 5, "failed");
+    while ((rc = sql_step(st)) == SQL_ROW) {
+        row.id = sql_col_int64(st, 0);
+        row.punch_id = sql_col_int64(st, 1);
+        row.action = sql_col_text(st, 2);
+        row.replaces = sql_col_int64(st, 3);
+        row.state = sql_col_text(st, 4);
+        row.kind = (punch_kind)(int)sql_col_int64(st, 5);
+        row.utc = sql_col_int64(st, 6);
+        row.result = sql_col_text(st, 7);
+        row.reason = sql_col_text(st, 8);
+        row.attempts = (int)sql_col_int64(st, 9);
+        row.uncertain = (int)sql_col_int64(st, 10);
+        row.next_attempt_at = sql_col_int64(st, 11);
+        row.employee_code = sql_col_text(st, 12);
+        row.work_day = sql_col_text(st, 13);
+        if (cb(ctx, &row))
+            break;
+    }
+    sql_reset(st);
+    if (rc != SQL_DONE && rc != SQL_ROW)
+        return sq_db_fail(s, err, "reading the outbox");
+    return LR_OK;
+}
+
+lr_status sq_outbox_counts(lr_store *base, int64_t company_id, lr_outbox_counts *out,
+                           lr_error *err)
+{
+    sql_store *s = S(base);
+    sql_stmt *st = ostmt(s, O_COUNTS, err);
+    int rc;
+    memset(out, 0, sizeof *out);
+    if (!st)
+        return LR_ESTORE;
+    sql_bind_int64(st, 1, company_id);
+    while ((rc = sql_step(st)) == SQL_ROW) {
+        const char *state = sql_col_text(st, 0);
+        size_t n = (size_t)sql_col_int64(st, 1);
+        if (strcmp(state, "pending") == 0)
+            out->pending = n;
+        else if (strcmp(state, "sending") == 0)
+            out->sending = n;
+        else if (strcmp(state, "failed") == 0)
+            out->failed = n;
+        else
+            out->done = n;
+    }
+    sql_reset(st);
+    return rc == SQL_DONE ? LR_OK : sq_db_fail(s, err, "counting the outbox");
+}
+
+/* Runs an UPDATE; *n gets the rows it changed. */
+static lr_status run_counted(sql_store *s, sql_stmt *st, size_t *n, lr_error *err,
+                             const char *doing)
+{
+    lr_status r = sq_run(s, st, err, doing);
+    *n = r == LR_OK ? (size_t)sq_changes(s) : 0;
+    return r;
+}
+
+lr_status sq_outbox_recover(lr_store *base, int64_t before, size_t *n, lr_error *err)
+{
+    sql_store *s = S(base);
+    sql_stmt *st = ostmt(s, O_RECOVER, err);
+    lr_status r;
+    if (!st)
+        return LR_ESTORE;
+    sql_bind_int64(st, 1, before);
+    if ((r = run_counted(s, st, n, err, "recovering the outbox")) != LR_OK)
+        return r;
+    /* due rows an instance took but never claimed are free again too */
+    if (!(st = ostmt(s, O_UNLEASE, err)))
+        return LR_ESTORE;
+    sql_bind_int64(st, 1, before);
+    return sq_run(s, st, err, "recovering the outbox");
+}
+
+lr_status sq_outbox_due(lr_store *base, int64_t company_id, int64_t now, int64_t lease_s,
+                        lr_delivery *out, size_t max, size_t *n, lr_error *err)
+{
+    sql_store *s = S(base);
+    sql_stmt *st = ostmt(s, O_LEASE, err);
+    lr_status r;
+    int rc;
+    *n = 0;
+    if (!st)
+        return LR_ESTORE;
+    sql_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 2, now);
+    sq_bind_text(st, 3, store_instance_id());
+    sql_bind_int64(st, 4, lease_s);
+    sql_bind_int64(st, 5, (int64_t)max);
+    if ((r = sq_run(s, st, err, "leasing due outbox rows")) != LR_OK)
+        return r;
+    if (!(st = ostmt(s, O_DUE, err)))
+        return LR_ESTORE;
+    sql_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 2, now);
+    sql_bind_int64(st, 3, (int64_t)max);
+    sq_bind_text(st, 4, store_instance_id());
+    while ((rc = sql_step(st)) == SQL_ROW && *n < max) {
+        lr_delivery *d = &out[(*n)++];
+        memset(d, 0, sizeof *d);
+        d->id = sql_col_int64(st, 0);
+        d->company_id = sql_col_int64(st, 1);
+        d->punch_id = sql_col_int64(st, 2);
+        sq_copy_col(st, 3, d->action, sizeof d->action);
+        d->punch_active = (int)sql_col_int64(st, 4);
+        d->punch_sent = (int)sql_col_int64(st, 5);
+        d->kind = (punch_kind)(int)sql_col_int64(st, 6);
+        d->utc = sql_col_int64(st, 7);
+        sq_copy_col(st, 8, d->work_day, sizeof d->work_day);
+        sq_copy_col(st, 9, d->employee_code, sizeof d->employee_code);
+        sq_copy_col(st, 10, d->kot_key, sizeof d->kot_key);
+        sq_copy_col(st, 11, d->division_code, sizeof d->division_code);
+        d->attempts = (int)sql_col_int64(st, 12);
+        d->uncertain = (int)sql_col_int64(st, 13);
+    }
+    sql_reset(st);
+    if (rc != SQL_DONE && rc != SQL_ROW)
+        return sq_db_fail(s, err, "reading the due outbox");
+    return LR_OK;
+}
+
+lr_status sq_outbox_claim(lr_store *base, int64_t id, int64_t lease_until, lr_error *err)
+{
+    sql_store *s = S(base);
+    sql_stmt *st = ostmt(s, O_CLAIM, err);
+    lr_status r;
+    if (!st)
+        return LR_ESTORE;
+    sql_bind_int64(st, 1, id);
+    sq_bind_text(st, 2, store_instance_id());
+    sql_bind_int64(st, 3, lease_until);
+    if ((r = sq_run(s, st, err, "claiming an outbox row")) != LR_OK)
+        return r;
+    if (sq_changes(s) != 1)
+        return lr_fail(err, LR_EBUSY, "outbox row %lld was taken by another worker or instance",
+                       (long long)id);
+    return LR_OK;
+}
+
+lr_status sq_outbox_finish(lr_store *base, int64_t id, const char *state, const char *reason,
+                           const char *result, int uncertain, int64_t next_at, lr_error *err)
+{
+    sql_store *s = S(base);
+    sql_stmt *st = ostmt(s, O_FINISH, err);
+    if (!st)
+        return LR_ESTORE;
+    sql_bind_int64(st, 1, id);
+    sq_bind_text(st, 2, state);
+    sq_bind_text(st, 3, result ? result : "");
+    sql_bind_int64(st, 4, uncertain);
+    sql_bind_int64(st, 5, next_at);
+    sql_bind_int64(st, 6, (int64_t)time(NULL));
+    sq_bind_text(st, 7, reason);
+    sq_bind_text(st, 8, store_instance_id());
+    return sq_run(s, st, err, "finishing an outbox row");
+}
+
+lr_status sq_outbox_retry(lr_store *base, int64_t company_id, int64_t now, size_t *n,
+                          lr_error *err)
+{
+    sql_store *s = S(base);
+    sql_stmt *st = ostmt(s, O_RETRY, err);
+    if (!st)
+        return LR_ESTORE;
+    sql_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 2, now);
+    return run_counted(s, st, n, err, "retrying failed punches");
+}
+
+lr_status sq_attempt_record(lr_store *base, const lr_attempt *a, lr_error *err)
+{
+    sql_store *s = S(base);
+    sql_stmt *st = ostmt(s, O_ATTEMPT, err);
+    if (!st)
+        return LR_ESTORE;
+    sql_bind_int64(st, 1, a->outbox_id);
+    sql_bind_int64(st, 2, a->at);
+    sql_bind_int64(st, 3, a->http_status);
+    sq_bind_text(st, 4, a->request ? a->request : "");
+    sq_bind_text(st, 5, a->outcome ? a->outcome : "");
+    sq_bind_text(st, 6, a->answer ? a->answer : "");
+    sql_bind_int64(st, 7, a->duration_ms);
+    return sq_run(s, st, err, "recording a delivery attempt");
+}
