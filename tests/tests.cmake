@@ -1,12 +1,29 @@
 # Test registration. Labels: unit (cmocka) and e2e (real processes over real
-# sockets), both also run under ASan+UBSan by make check; valgrind (e2e
-# scripts with loginrecd under memcheck); browser; lint.
+# sockets), both also run under ASan+UBSan by make check; postgres (the e2e
+# scripts again, on a throw-away PostgreSQL cluster); valgrind (e2e scripts
+# with loginrecd under memcheck); browser; lint.
 
-# tests/e2e/NAME.sh run against the build, as ctest test e2e_NAME.
+# The PostgreSQL cluster of the postgres tests: started before the first,
+# stopped after the last (ctest fixtures).
+add_test(NAME pg_cluster_start
+         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/pg/cluster.sh start ${CMAKE_BINARY_DIR}/pg)
+add_test(NAME pg_cluster_stop
+         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/pg/cluster.sh stop ${CMAKE_BINARY_DIR}/pg)
+set_tests_properties(pg_cluster_start PROPERTIES FIXTURES_SETUP pg LABELS postgres TIMEOUT 120)
+set_tests_properties(pg_cluster_stop PROPERTIES FIXTURES_CLEANUP pg LABELS postgres TIMEOUT 120)
+
+# tests/e2e/NAME.sh run against the build, as ctest test e2e_NAME on SQLite
+# and e2e_pg_NAME on PostgreSQL (unless ARGN holds SQLITE_ONLY).
 function(lr_e2e_test name timeout)
   add_test(NAME e2e_${name}
            COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/${name}.sh ${CMAKE_BINARY_DIR})
   set_tests_properties(e2e_${name} PROPERTIES LABELS e2e TIMEOUT ${timeout})
+  if(NOT "SQLITE_ONLY" IN_LIST ARGN)
+    add_test(NAME e2e_pg_${name}
+             COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/${name}.sh ${CMAKE_BINARY_DIR})
+    set_tests_properties(e2e_pg_${name} PROPERTIES LABELS postgres TIMEOUT ${timeout}
+                         FIXTURES_REQUIRED pg ENVIRONMENT LR_TEST_BACKEND=postgres)
+  endif()
 endfunction()
 
 function(lr_unit_test name)
@@ -48,7 +65,8 @@ target_link_libraries(test_lanscope PRIVATE PkgConfig::SQLITE3)
 lr_e2e_test(api 300)
 lr_e2e_test(links 300)
 lr_e2e_test(kot 600)
-lr_e2e_test(demo 300)
+# demo: `make run`'s SQLite set-up (scripts/demo.sh writes beside the file)
+lr_e2e_test(demo 300 SQLITE_ONLY)
 lr_e2e_test(lanscope 300)
 lr_e2e_test(malion 300)
 lr_e2e_test(ui_security 300)

@@ -68,7 +68,7 @@ int main(int argc, char **argv)
     }
     if (!init) {
         struct stat st;
-        if (stat(db, &st) != 0) {
+        if (!store_is_pg(db) && stat(db, &st) != 0) {
             fprintf(stderr, "loginrec: error: database %s does not exist; run 'loginrec --db %s init'\n",
                     db, db);
             return 1;

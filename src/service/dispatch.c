@@ -29,7 +29,7 @@ void dispatch_cfg_default(dispatch_cfg *cfg)
     cfg->poll_ms = env_long("LOGINREC_DISPATCH_POLL_MS", 1000, 1, LONG_MAX);
     cfg->batch = 200;
     cfg->sync_interval_s = 3600;
-    cfg->lease_s = env_long("LOGINREC_OUTBOX_LEASE_S", 300, 1, 86400);
+    cfg->lease_s = env_long("LOGINREC_OUTBOX_LEASE_S", 30, 1, 86400);
 }
 
 /* How long a row being sent stays this instance's: longer than one
@@ -244,9 +244,13 @@ lr_status dispatch_company(lr_store *s, const lr_company *c, const lr_secrets *s
 
 /* ---- the background thread ---- */
 
-/* A sync holds its lease at most this long: an instance that dies syncing
- * delays that company's next sync by this much. */
-#define SYNC_LEASE_S 300
+/* A sync holds its lease at most this long (LOGINREC_POLL_LEASE_S, as the
+ * MaLion poll): an instance that dies syncing delays that company's next
+ * sync by this much. */
+static int64_t sync_lease_s(void)
+{
+    return env_long("LOGINREC_POLL_LEASE_S", 300, 1, 86400);
+}
 
 struct dispatcher {
     worker *w;
@@ -284,7 +288,7 @@ static void maybe_sync(dispatcher *d, const lr_company *c)
         kot_busy_hours(now) || !kot_settings_configured(d->s, c))
         return;
     if (store_shared(d->s) &&
-        store_lease_take(d->s, "kot_sync", c->id, me, now, SYNC_LEASE_S, NULL) != LR_OK)
+        store_lease_take(d->s, "kot_sync", c->id, me, now, sync_lease_s(), NULL) != LR_OK)
         return; /* another instance syncs it */
     if (store_company_get(d->s, c->code, &fresh, NULL) == LR_OK &&
         now - fresh.kot_synced_at >= d->cfg.sync_interval_s) {

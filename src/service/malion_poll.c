@@ -202,9 +202,13 @@ struct malion_poller {
     void *queued_ctx;
 };
 
-/* A poll holds the company's "malion" lease at most this long: an instance
- * that dies polling delays that company's next poll by this much. */
-#define POLL_LEASE_S 300
+/* A poll holds the company's "malion" lease at most this long
+ * (LOGINREC_POLL_LEASE_S, default 300 s): an instance that dies polling
+ * delays that company's next poll by this much. */
+static int64_t poll_lease_s(void)
+{
+    return env_long("LOGINREC_POLL_LEASE_S", 300, 1, 86400);
+}
 
 typedef struct due_list {
     char (*codes)[8];
@@ -244,7 +248,7 @@ static int poll_due(void *arg)
          * and looks again whether the poll is due once it holds the lease */
         if (store_company_get(p->s, due.codes[i], &c, NULL) != LR_OK ||
             (store_shared(p->s) && store_lease_take(p->s, "malion", c.id, me, (int64_t)time(NULL),
-                                                    POLL_LEASE_S, NULL) != LR_OK))
+                                                    poll_lease_s(), NULL) != LR_OK))
             continue;
         lr_error_clear(&err);
         if (store_malion_state_get(p->s, c.id, &ms, NULL) == LR_OK &&

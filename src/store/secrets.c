@@ -2,6 +2,7 @@
  * secrets — secretbox sealing of stored credentials (see secrets.h).
  */
 #include "store/secrets.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +17,13 @@
 
 void secrets_key_path(const char *db_path, char *out, size_t outsz)
 {
-    snprintf(out, outsz, "%s.key", db_path);
+    const char *file = getenv("LOGINREC_KEY_FILE");
+    if (file && *file)
+        snprintf(out, outsz, "%s", file);
+    else if (store_is_pg(db_path))
+        snprintf(out, outsz, "loginrec.key"); /* a URL has no folder to put it beside */
+    else
+        snprintf(out, outsz, "%s.key", db_path);
 }
 
 lr_status secrets_key_create(const char *key_path, int *created, lr_error *err)

@@ -21,7 +21,9 @@ typedef struct lr_secrets {
     unsigned char key[LR_KEY_BYTES];
 } lr_secrets;
 
-/* "<db>.key" for a database path. */
+/* LOGINREC_KEY_FILE if set, else "<db>.key" for a SQLite path, or
+ * "loginrec.key" (in the working folder) for a PostgreSQL URL: instances
+ * sharing a database must share the key (LOGINREC_KEY or the same file). */
 void secrets_key_path(const char *db_path, char *out, size_t outsz);
 
 /* Creates key_path with a fresh random key, mode 0600, unless it exists

@@ -30,29 +30,31 @@ static const char *const sql_text[X_END - SQ_SOURCES_BASE] = {
         "error_code FROM malion_state WHERE company_id = ?1",
     [X_MALION_CURSOR - SQ_SOURCES_BASE] =
         "INSERT INTO malion_state (company_id, cursor, logs_total) VALUES (?1, ?2, ?3) ON "
-        "CONFLICT (company_id) DO UPDATE SET cursor = excluded.cursor, logs_total = logs_total "
-        "+ excluded.logs_total",
+        "CONFLICT (company_id) DO UPDATE SET cursor = excluded.cursor, logs_total = "
+        "malion_state.logs_total + excluded.logs_total",
     [X_MALION_RESULT - SQ_SOURCES_BASE] =
         "INSERT INTO malion_state (company_id, attempt_at, success_at, error, error_code) VALUES "
         "(?1, ?2, CASE WHEN ?3 = '' THEN ?2 ELSE NULL END, ?3, ?4) ON CONFLICT (company_id) DO UPDATE SET "
-        "attempt_at = excluded.attempt_at, success_at = CASE WHEN ?3 = '' THEN ?2 ELSE success_at END, error = "
-        "?3, error_code = ?4",
+        "attempt_at = excluded.attempt_at, success_at = CASE WHEN ?3 = '' THEN ?2 ELSE malion_state.success_at "
+        "END, error = ?3, error_code = ?4",
     [X_VERSIONS - SQ_SOURCES_BASE] =
         "SELECT version, events, last_utc FROM source_versions WHERE company_id = ?1 AND source "
         "= ?2 ORDER BY last_utc, version",
     [X_SOURCE_RESULT - SQ_SOURCES_BASE] =
         "INSERT INTO source_status (company_id, source, success_at, error_at, error_code, error) "
         "VALUES (?1, ?2, CASE WHEN ?4 = '' THEN ?3 ELSE NULL END, CASE WHEN ?4 = '' THEN NULL ELSE ?3 END, ?4, ?5) ON CONFLICT "
-        "(company_id, source) DO UPDATE SET success_at = CASE WHEN ?4 = '' THEN ?3 ELSE success_at END, error_at "
-        "= CASE WHEN ?4 = '' THEN error_at ELSE ?3 END, error_code = CASE WHEN ?4 = '' THEN error_code ELSE ?4 END, error = CASE WHEN ?4 "
-        "= '' THEN error ELSE ?5 END",
+        "(company_id, source) DO UPDATE SET success_at = CASE WHEN ?4 = '' THEN ?3 ELSE "
+        "source_status.success_at END, error_at = CASE WHEN ?4 = '' THEN source_status.error_at "
+        "ELSE ?3 END, error_code = CASE WHEN ?4 = '' THEN source_status.error_code ELSE ?4 END, "
+        "error = CASE WHEN ?4 = '' THEN source_status.error ELSE ?5 END",
     [X_SOURCE_GET - SQ_SOURCES_BASE] =
         "SELECT COALESCE(success_at, 0), COALESCE(error_at, 0), error_code, error FROM source_status "
         "WHERE company_id = ?1 AND source = ?2",
     [X_VERSIONS_ADD - SQ_SOURCES_BASE] =
         "INSERT INTO source_versions (company_id, source, version, events, last_utc) VALUES (?1, "
-        "?2, ?3, ?4, ?5) ON CONFLICT (company_id, source, version) DO UPDATE SET events = events "
-        "+ excluded.events, last_utc = max(last_utc, excluded.last_utc)",
+        "?2, ?3, ?4, ?5) ON CONFLICT (company_id, source, version) DO UPDATE SET events = "
+        "source_versions.events + excluded.events, last_utc = CASE WHEN excluded.last_utc > "
+        "source_versions.last_utc THEN excluded.last_utc ELSE source_versions.last_utc END",
 };
 
 static sql_stmt *stmt(sql_store *s, int slot, lr_error *err)

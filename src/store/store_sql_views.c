@@ -70,7 +70,7 @@ static lr_status page_sql(const lr_event_query *q, lr_buf *b)
         PUT(" AND e.op = ?5");
     if (q->before_id)
         PUT(" AND (e.ts_utc, e.id) < (?6, ?7)");
-    PUT(")");
+    PUT(") inner_page");
     if (q->employee_id)
         PUT(" WHERE emp_id = ?8");
     PUT(" ORDER BY ts_utc DESC, id DESC LIMIT ?9) m LEFT JOIN employees emp ON emp.id = "

@@ -54,7 +54,15 @@ batches=$(sed -n 's/^batches acknowledged \([0-9]*\).*/\1/p' "$T/client.log")
     not_ok "the client got batches acknowledged: $(cat "$T/client.log")"
 
 # every acknowledged event is stored
-sqlite3 "$LOGINREC_DB" <<SQL
+if [ -n "$PG_DB" ]; then
+    db_sql <<SQL > "$T/missing.txt"
+CREATE TEMP TABLE acked (account TEXT, ts BIGINT, op TEXT);
+\copy acked FROM '$T/acked.tsv'
+SELECT count(*) FROM acked a WHERE NOT EXISTS (SELECT 1 FROM log_events e WHERE e.account = a.account
+    AND e.ts_utc = a.ts AND e.op = a.op);
+SQL
+else
+    db_sql <<SQL
 CREATE TEMP TABLE acked (account TEXT, ts INTEGER, op TEXT);
 .mode tabs
 .import $T/acked.tsv acked
@@ -62,18 +70,19 @@ CREATE TEMP TABLE acked (account TEXT, ts INTEGER, op TEXT);
 SELECT count(*) FROM acked a WHERE NOT EXISTS (SELECT 1 FROM log_events e WHERE e.account = a.account
     AND e.ts_utc = a.ts AND e.op = a.op);
 SQL
+fi
 expect_eq "every event answered 200 is in the store ($(wc -l < "$T/acked.tsv") events)" 0 "$(cat "$T/missing.txt")"
-expect_eq "no punch is derived twice" 0 "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM (SELECT 1 FROM punches
-    WHERE state = 'active' GROUP BY employee_id, work_day, kind HAVING count(*) > 1)")"
+expect_eq "no punch is derived twice" 0 "$(db_sql "SELECT count(*) FROM (SELECT 1 FROM punches
+    WHERE state = 'active' GROUP BY employee_id, work_day, kind HAVING count(*) > 1) d")"
 expect_eq "each stored logon/logoff pair gave its two punches" \
-    "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM log_events")" \
-    "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM punches WHERE state = 'active'")"
+    "$(db_sql "SELECT count(*) FROM log_events")" \
+    "$(db_sql "SELECT count(*) FROM punches WHERE state = 'active'")"
 
 # the outbox drains; KING OF TIME holds each punch once
-drained() { [ "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM outbox WHERE state <> 'done'")" = 0 ]; }
+drained() { [ "$(db_sql "SELECT count(*) FROM outbox WHERE state <> 'done'")" = 0 ]; }
 wait_for 120 drained && ok "the outbox drained" || not_ok "the outbox drained: $("$LR" outbox ACM | head -3)"
 sim GET /_sim/punches > "$T/kot.json"
 expect_eq "KING OF TIME got each punch exactly once" \
-    "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM punches WHERE state = 'active'") 0" \
+    "$(db_sql "SELECT count(*) FROM punches WHERE state = 'active'") 0" \
     "$(json_get "$(cat "$T/kot.json")" "str(len(j)) + ' ' + str(len(j) - len({(p['employeeKey'], p['date'], p['code'], p['time']) for p in j}))")"
 finish

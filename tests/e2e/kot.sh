@@ -123,11 +123,11 @@ expect_eq "every punch of the week is in KoT exactly once" \
 STATS=$(sim GET /_sim/stats)
 expect_eq "faults of every kind were injected" "yes" "$(json_get "$STATS" \
     '"yes" if all(j.get("fault_"+k,0)>0 for k in ["500","503","429","303","slow","drop_after","drop_before"]) else j')"
-ALREADY=$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM outbox WHERE result = 'already_there'")
+ALREADY=$(db_sql "SELECT count(*) FROM outbox WHERE result = 'already_there'")
 [ "$ALREADY" -gt 0 ] && ok "read-back found $ALREADY punches that had arrived without an answer" \
     || not_ok "read-back was exercised"
 expect_eq "every attempt is recorded, never the token" "0" \
-    "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM delivery_attempts WHERE request LIKE '%$SIMTOKEN%' OR answer LIKE '%$SIMTOKEN%'")"
+    "$(db_sql "SELECT count(*) FROM delivery_attempts WHERE request LIKE '%$SIMTOKEN%' OR answer LIKE '%$SIMTOKEN%'")"
 
 # --- 3. below the budget, never rate-limited ----------------------------------
 sim POST /_sim/faults '{"rate":0}' >/dev/null
@@ -185,7 +185,7 @@ sed 's/11-18/11-19/g; s/pc01/pc02/g' "$T/day18.json" > "$T/day19.json"
 wait_for 30 outbox_empty || not_ok "day 19 delivered"
 expect_eq "with it off, queued break punches are not sent" "1 2" "$(codes 2026-11-19)"
 expect_eq "they are marked, not lost" 2 \
-    "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM outbox WHERE result = 'breaks_off'")"
+    "$(db_sql "SELECT count(*) FROM outbox WHERE result = 'breaks_off'")"
 
 # --- 6. refused, retried; corrections; the periodic sync; base URLs ------------
 # KoT forgets w03 (no sync here): its punch is refused with 400 and parked
@@ -211,7 +211,7 @@ expect_eq "the correction is a second clock-out in KoT" "1@09:00 2@17:00 2@19:30
 # the periodic sync of loginrecd picks up a new employee by itself
 stop_server
 sim PUT /_sim/employees "$(python3 -c "import json; e=json.load(open('$T/emps50.json')); e.append({'key':'w99','code':'2099','lastName':'新人','firstName':'太郎'}); print(json.dumps(e))")" >/dev/null
-sqlite3 "$LOGINREC_DB" "UPDATE companies SET kot_synced_at = 0"
+db_sql "UPDATE companies SET kot_synced_at = 0"
 start_server --sync-interval 60
 newcomer() { "$LR" links export ACM --kind lanscope --encoding utf-8 | grep -q '"2099","新人 太郎"'; }
 wait_for 30 newcomer && ok "loginrecd's periodic sync adds a new employee" || not_ok "loginrecd's periodic sync adds a new employee"

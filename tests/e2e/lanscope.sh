@@ -121,7 +121,7 @@ expect_eq "the file became clock-in and clock-out for both" 4 "$(punch_count 202
 expect_eq "the upload went through the proxy" 1 \
     "$(grep -c "POST http://127.0.0.1:$SERVER_PORT/api/v1/ingest" "$T/tinyproxy.log")"
 expect_eq "events carry the agent's version" "loginrec-agent/0.1.0" \
-    "$(sqlite3 "$LOGINREC_DB" "SELECT DISTINCT version FROM log_events")"
+    "$(db_sql "SELECT DISTINCT version FROM log_events")"
 
 # a file still being written is not sent until its size holds still
 day_file "$T/day2.full" 2026-11-17
@@ -173,7 +173,7 @@ expect_eq "and goes on with new files" 4 "$(punch_count 2026-11-22)"
 for d in 20261116 20261117 20261118 20261119 20261121 20261122; do
     [ "$(sent_count $d.csv)" = 1 ] || not_ok "$d.csv sent $(sent_count $d.csv) times"
 done
-expect_eq "every event stored once" 24 "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM log_events")"
+expect_eq "every event stored once" 24 "$(db_sql "SELECT count(*) FROM log_events")"
 kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true
 
 # --- run mode with a wrong proxy password: the file stays, the log says why

@@ -10,6 +10,39 @@ LRD="$BUILD/loginrecd"
 mkdir -p "$BUILD/test-tmp"
 T=$(mktemp -d "$BUILD/test-tmp/e2e.XXXXXX")
 export LOGINREC_DB="$T/loginrec.db"
+# LR_TEST_BACKEND=postgres (the tests labelled postgres): a fresh database
+# of the cluster tests/pg/cluster.sh started (its URL in BUILD/pg/url),
+# dropped at the end when the test passed.
+PG_DB=""
+if [ "${LR_TEST_BACKEND:-sqlite}" = postgres ]; then
+    PG_URL=$(cat "$BUILD/pg/url") || { echo "no PostgreSQL cluster: tests/pg/cluster.sh start $BUILD/pg"; exit 1; }
+    PG_DB="lr_$(basename "$T" | tr -dc 'a-zA-Z0-9' | tr 'A-Z' 'a-z')"
+    psql "$PG_URL" -qX -c "CREATE DATABASE $PG_DB" >/dev/null
+    export LOGINREC_DB="${PG_URL%/*}/$PG_DB"
+    export LOGINREC_KEY_FILE="$T/loginrec.key"
+fi
+
+# db_sql [SQL]: runs SQL (or stdin) on the test's database, rows as
+# sqlite3 prints them (columns joined by |)
+db_sql() {
+    if [ -n "$PG_DB" ]; then
+        if [ $# -gt 0 ]; then psql "$LOGINREC_DB" -qAtX -v ON_ERROR_STOP=1 -c "$1"
+        else psql "$LOGINREC_DB" -qAtX -v ON_ERROR_STOP=1 -f -; fi
+    else
+        db_sql "$@"
+    fi
+}
+
+# db_files: the files that hold the database (SQLite: the file, its WAL and
+# key; PostgreSQL: a pg_dump of it, and the key file)
+db_files() {
+    if [ -n "$PG_DB" ]; then
+        pg_dump "$LOGINREC_DB" > "$T/pg_dump.sql"
+        ls "$T/pg_dump.sql" "$LOGINREC_KEY_FILE" 2>/dev/null || true
+    else
+        ls "$LOGINREC_DB"* 2>/dev/null || true
+    fi
+}
 # Sanitizer builds (make check runs the e2e tests on build-asan too): every
 # process's report goes to $T/sanitizer.PID, and any report fails the test.
 export ASAN_OPTIONS="log_path=$T/sanitizer:detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
@@ -44,7 +77,12 @@ cleanup() {
         echo "not ok - sanitizer reports:"; head -n 60 "$T"/sanitizer.*
         FAILS=$((FAILS + 1)); rc=1
     fi
-    if [ "$FAILS" -eq 0 ]; then rm -rf "$T"; else echo "kept $T for inspection"; rc=1; fi
+    if [ "$FAILS" -eq 0 ]; then
+        rm -rf "$T"
+        [ -z "$PG_DB" ] || psql "$PG_URL" -qX -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true
+    else
+        echo "kept $T for inspection${PG_DB:+ (and PostgreSQL database $PG_DB)}"; rc=1
+    fi
     exit $rc
 }
 trap cleanup EXIT

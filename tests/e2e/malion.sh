@@ -46,7 +46,7 @@ until_eq() {
     local end=$((SECONDS + $1)) want=$2; shift 2
     while [ $SECONDS -lt $end ] && [ "$("$@")" != "$want" ]; do sleep 0.2; done
 }
-state() { sqlite3 "$LOGINREC_DB" "SELECT $2 FROM malion_state JOIN companies c ON c.id = company_id WHERE c.code = '$1'"; }
+state() { db_sql "SELECT $2 FROM malion_state JOIN companies c ON c.id = company_id WHERE c.code = '$1'"; }
 
 start_malion A ADM1 "$SECRET_A"
 start_malion B ADM2 "$SECRET_B"
@@ -86,6 +86,9 @@ for d in 16 17 18 19 20; do
     logs A TA9 tarouk "2026-11-$d 06:00 on" "2026-11-$d 23:00 off"
 done
 export LOGINREC_MALION_PAGE_SIZE=7
+# on PostgreSQL a poller that was killed holds its company's lease: a short one
+# lets the restarted loginrecd (a new instance) take over within the test
+export LOGINREC_POLL_LEASE_S=2
 start_server --no-kot --malion-interval 1
 until_eq 30 35 state ACM logs_total
 expect_eq "every log read, in pages of 7" "35 ''" "$(state ACM logs_total) '$(state ACM error)'"
@@ -93,11 +96,11 @@ expect_eq "logons/logoffs became punches for both employees" 20 "$(punches ACM 2
 expect_eq "the first logon and last logoff of the day" "1000,2026-11-16,clock_in,2026-11-16T08:56:00+09:00 1000,2026-11-16,clock_out,2026-11-16T18:06:00+09:00" \
     "$(punches ACM 2026-11-16 | grep '^1000' | paste -sd ' ')"
 expect_eq "agents without an attendance code are ignored" 0 \
-    "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM log_events WHERE host = 'PC-SHARED'")"
+    "$(db_sql "SELECT count(*) FROM log_events WHERE host = 'PC-SHARED'")"
 expect_eq "other operations are stored as 'other', not punched" "5" \
-    "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM log_events WHERE source = 'malion' AND op = 'other'")"
+    "$(db_sql "SELECT count(*) FROM log_events WHERE source = 'malion' AND op = 'other'")"
 expect_eq "events carry the agent version MaLion reports" "6.3.1|10 6.3.2|10" \
-    "$(sqlite3 "$LOGINREC_DB" "SELECT version, count(*) FROM log_events WHERE op <> 'other' GROUP BY version" | paste -sd ' ')"
+    "$(db_sql "SELECT version, count(*) FROM log_events WHERE op <> 'other' GROUP BY version ORDER BY version" | paste -sd ' ')"
 
 # --- the other company fails in plain words, and ACM goes on ---------------
 wait_for 10 eval '[ -n "$(state BBB error)" ]' || true
@@ -107,7 +110,7 @@ logs B TA1 jiro "2026-11-20 09:00 on" "2026-11-20 18:00 off"
 logs A TA1 tarouk "2026-11-21 08:45 on"
 until_eq 15 36 state ACM logs_total
 expect_eq "ACM is still polled while BBB fails" "1000,2026-11-21,clock_in,2026-11-21T08:45:00+09:00" "$(punches ACM 2026-11-21)"
-expect_eq "BBB collected nothing" "0" "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM log_events e JOIN companies c ON c.id = e.company_id WHERE c.code = 'BBB'")"
+expect_eq "BBB collected nothing" "0" "$(db_sql "SELECT count(*) FROM log_events e JOIN companies c ON c.id = e.company_id WHERE c.code = 'BBB'")"
 out=$(lr malion status BBB)
 expect_eq "malion status shows the last error and no success" "last success   never|last error     MaLion refused the admin code or the secret code (HTTP 401): check them in MaLion's API settings" \
     "$(printf '%s\n' "$out" | grep -E '^last (success|error)' | paste -sd '|')"
@@ -137,7 +140,7 @@ expect_eq "all 12 punches arrived through expiring tokens and repeated records" 
 expect_eq "the simulator expired tokens and repeated records" "yes yes yes" \
     "$([ "$(stat_of A token_expired)" -ge 1 ] && echo yes) $([ "$(stat_of A repeated)" -ge 1 ] && echo yes) $([ "$(stat_of A auth_ok)" -gt $((auths + 1)) ] && echo yes)"
 expect_eq "no event stored twice" 0 \
-    "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM (SELECT 1 FROM log_events GROUP BY company_id, account, ts_utc, op HAVING count(*) > 1)")"
+    "$(db_sql "SELECT count(*) FROM (SELECT 1 FROM log_events GROUP BY company_id, account, ts_utc, op HAVING count(*) > 1) d")"
 msim A POST /_sim/faults '{}' >/dev/null
 
 # --- SIGKILL mid-page, then a restart: no loss, no duplicate ---------------
@@ -161,17 +164,17 @@ until_eq 30 $((before + 25)) state ACM logs_total
 expect_eq "after the restart every log is read exactly once" "$((before + 25))" "$(state ACM logs_total)"
 expect_eq "and every punch is there, once" 20 "$(punches ACM 2026-11-26 2026-11-30 | wc -l)"
 expect_eq "no event stored twice" 0 \
-    "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM (SELECT 1 FROM log_events GROUP BY company_id, account, ts_utc, op HAVING count(*) > 1)")"
+    "$(db_sql "SELECT count(*) FROM (SELECT 1 FROM log_events GROUP BY company_id, account, ts_utc, op HAVING count(*) > 1) d")"
 expect_eq "no active punch twice" 0 \
-    "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM (SELECT 1 FROM punches WHERE state = 'active' GROUP BY employee_id, work_day, kind HAVING count(*) > 1)")"
+    "$(db_sql "SELECT count(*) FROM (SELECT 1 FROM punches WHERE state = 'active' GROUP BY employee_id, work_day, kind HAVING count(*) > 1) d")"
 
 # --- the secret code is never shown, logged or stored in clear ------------
 lr malion status ACM >/dev/null
 stop_server
 for s in "$SECRET_A" "$SECRET_B" "$WRONG_B"; do
-    hits=$(cat "$T/server.log" "$CLI_OUT" "$LOGINREC_DB"* | grep -a -c -F "$s" || true)
+    hits=$(cat "$T/server.log" "$CLI_OUT" $(db_files) | grep -a -c -F "$s" || true)
     expect_eq "secret ${s:0:6}… in no log, CLI output or database file" 0 "$hits"
 done
 expect_eq "the audit says the secret was replaced, not what it is" 1 \
-    "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM audit_log WHERE action = 'malion.set' AND detail LIKE '%secret_code=(replaced)%' AND detail LIKE 'host=%ADM1%'" || true)"
+    "$(db_sql "SELECT count(*) FROM audit_log WHERE action = 'malion.set' AND detail LIKE '%secret_code=(replaced)%' AND detail LIKE 'host=%ADM1%'" || true)"
 finish

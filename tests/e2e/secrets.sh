@@ -73,8 +73,11 @@ expect_eq "B's API token ingests for B" 200 \
         --data-binary '[{"source":"generic","account":"b1","op":"logon","time":"2026-11-16T09:00:00+09:00"}]')"
 expect_eq "the KoT token was used: the simulator holds A's two punches" 2 \
     "$(wait_for 20 sh -c "curl -sS '$SIM/_sim/stats' | grep -q '\"punches_held\": *2'"; curl -sS "$SIM/_sim/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["punches_held"])')"
+malion_succeeded() {
+    [ "$(db_sql "SELECT 1 FROM malion_state m JOIN companies c ON c.id = m.company_id WHERE c.code = 'ACM' AND m.success_at IS NOT NULL")" = 1 ]
+}
 expect_eq "the MaLion secret was used: A's poller signed in" yes \
-    "$(wait_for 15 sh -c "sqlite3 '$LOGINREC_DB' \"SELECT 1 FROM malion_state m JOIN companies c ON c.id = m.company_id WHERE c.code = 'ACM' AND m.success_at IS NOT NULL\" | grep -q 1" && echo yes)"
+    "$(wait_for 15 malion_succeeded && echo yes)"
 
 # --- every answer -----------------------------------------------------------
 "$LRD" --list-routes > "$T/routes"
@@ -116,7 +119,7 @@ found_in() { # SECRET FILES...: the files holding SECRET, or "none"
     hits=$(grep -a -l -F -e "$s" "$@" 2>/dev/null | sed "s#$T/##" | paste -sd ' ')
     echo "${hits:-none}"
 }
-db_files=("$LOGINREC_DB"*)
+mapfile -t db_files < <(db_files)
 for name in KOT_A KOT_B MAL_A MAL_B PW_A PW_B API_A API_B LS_A; do
     s=${!name}
     expect_eq "$name is in no answer, CLI report or log" none \

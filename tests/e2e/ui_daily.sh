@@ -46,7 +46,7 @@ expect_eq "the day's events go in" 200 "$(ingest '[
  {"source":"lanscope","account":"yoru","host":"PC-03","op":"logoff","time":"2026-11-17T04:30:00+09:00"},
  {"source":"lanscope","account":"misync","host":"PC-09","op":"logon","time":"2026-11-16T10:00:00+09:00"},
  {"source":"lanscope","account":"misync","host":"PC-09","op":"logoff","time":"2026-11-16T11:00:00+09:00"}]')"
-outbox_settled() { [ "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM outbox WHERE state IN ('pending','sending')")" = 0 ]; }
+outbox_settled() { [ "$(db_sql "SELECT count(*) FROM outbox WHERE state IN ('pending','sending')")" = 0 ]; }
 wait_for 30 outbox_settled || not_ok "the outbox settled"
 
 get() { curl -sS -b "$T/jar" -o "$T/p.html" -w '%{http_code}' "$URL/daily$1"; }

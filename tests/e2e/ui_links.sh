@@ -49,7 +49,7 @@ expect_eq "[送信] checks the file (200)" 200 "$code"
 expect_eq "it shows old → new for the row" "<tr><td>2</td><td>lanscope</td><td>0012</td><td>勤怠 花子</td><td>（なし）</td><td>hanakok</td></tr>" \
     "$(grep -o "<tr><td>2</td>.*</tr>" "$T/check.html")"
 expect_eq "and says what would happen" 1 "$(grep -c '1件のアカウントを更新します' "$T/check.html")"
-expect_eq "nothing is written yet" 1 "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM links")"
+expect_eq "nothing is written yet" 1 "$(db_sql "SELECT count(*) FROM links")"
 UPLOAD=$(sed -n 's/.*name="upload" value="\([^"]*\)".*/\1/p' "$T/check.html")
 expect_eq "an [実行] button carries the checked file's id" 32 "${#UPLOAD}"
 
@@ -62,12 +62,12 @@ expect_eq "a made-up id is refused" 410 \
 # --- [実行] -------------------------------------------------------------------
 code=$(curl -sS -b "$T/jar" -o "$T/done.html" -w '%{http_code}' "$URL/links/apply" -d "csrf=$CSRF" -d "upload=$UPLOAD")
 expect_eq "[実行] applies it: 1件のアカウントを更新" "200 1" "$code $(grep -c '>1件のアカウントを更新<' "$T/done.html")"
-expect_eq "the link is stored" "hanakok" "$(sqlite3 "$LOGINREC_DB" "SELECT account FROM links l JOIN employees e ON e.id = l.employee_id WHERE e.code = '0012'")"
+expect_eq "the link is stored" "hanakok" "$(db_sql "SELECT account FROM links l JOIN employees e ON e.id = l.employee_id WHERE e.code = '0012'")"
 expect_eq "the waiting events became punches" 2 "$("$LR" punches ACM --from 2026-11-16 --to 2026-11-16 | grep -c '^0012,')"
 expect_eq "the checked file is used once" 410 \
     "$(curl -sS -b "$T/jar" -o /dev/null -w '%{http_code}' "$URL/links/apply" -d "csrf=$CSRF" -d "upload=$UPLOAD")"
 expect_eq "audited with the administrator's login" 1 \
-    "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM audit_log WHERE action = 'links.import' AND actor = 'ui:admin'")"
+    "$(db_sql "SELECT count(*) FROM audit_log WHERE action = 'links.import' AND actor = 'ui:admin'")"
 
 # --- a broken file: every problem with its line, nothing to apply -------------
 printf '連携種別,種別コード,打刻先アカウント,姓・名,サービスアカウント\r\nLanScope連携,2,12,x,tarouk2\r\nLanScope連携,3,1000,y,z\r\n' |

@@ -39,7 +39,7 @@ expect_eq "turning MaLion on without its codes is refused in words" 1 \
 expect_eq "what was typed is shown again (but never a secret)" "1 0" \
     "$(grep -c 'value="ftp://kot"' "$T/page.html") $(grep -c 'has space' "$T/page.html" || true)"
 expect_eq "nothing was saved" "0 https://api.kingtime.jp/v1.0" \
-    "$(sqlite3 "$LOGINREC_DB" "SELECT punch_delivery || ' ' || kot_base_url FROM companies WHERE code='ACM'")"
+    "$(db_sql "SELECT punch_delivery || ' ' || kot_base_url FROM companies WHERE code='ACM'")"
 curl -sS -b "$T/jar" -o /dev/null -X POST "$URL/lang" -d "csrf=$CSRF" -d lang=en -d back=/settings
 save --data-urlencode 'name=' "${GOOD[@]:2}" "${NO_CREDENTIALS[@]}" >/dev/null
 expect_eq "in English the same mistake reads in English" 1 \
@@ -51,23 +51,23 @@ code=$(save "${GOOD[@]}" -d kot_token="$KOT_SECRET" -d malion_enabled=on -d mali
        -d malion_admin=ADM1 -d malion_secret="$MAL_SECRET")
 expect_eq "saved (200, 保存しました。)" "200 1" "$code $(grep -c '保存しました。' "$T/page.html")"
 expect_eq "the settings are in the store" "Acme 株式会社|1|1|1|malioncloud1234.intercom.co.jp|ADM1" \
-    "$(sqlite3 "$LOGINREC_DB" "SELECT name, punch_delivery, break_punches, malion_enabled, malion_host, malion_admin_code FROM companies WHERE code='ACM'")"
+    "$(db_sql "SELECT name, punch_delivery, break_punches, malion_enabled, malion_host, malion_admin_code FROM companies WHERE code='ACM'")"
 expect_eq "credentials show as 設定済み, never their value" "2 0 0" \
     "$(page "$URL/settings" | grep -c '<dd>設定済み</dd>') $(page "$URL/settings/edit" | grep -c -e "$KOT_SECRET" -e "$MAL_SECRET" || true) $(grep -c -e "$KOT_SECRET" "$T/page.html" || true)"
 expect_eq "the change is audited with the administrator's login" 3 \
-    "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM audit_log WHERE actor = 'ui:admin' AND action IN ('company.set', 'kot.set', 'malion.set')")"
+    "$(db_sql "SELECT count(*) FROM audit_log WHERE actor = 'ui:admin' AND action IN ('company.set', 'kot.set', 'malion.set')")"
 for s in "$KOT_SECRET" "$MAL_SECRET"; do
     expect_eq "${s:0:6}… is not in the database file or the log in clear" 0 \
-        "$(cat "$LOGINREC_DB"* "$T/server.log" | grep -a -c -F "$s" || true)"
+        "$(cat $(db_files) "$T/server.log" | grep -a -c -F "$s" || true)"
 done
 
 # --- each credential clears on its own --------------------------------------
 code=$(curl -sS -b "$T/jar" -o "$T/page.html" -w '%{http_code}' "$URL/settings/clear" -d "csrf=$CSRF" -d field=malion_secret)
 expect_eq "🗑 シークレットコード clears it alone" "200 1 ADM1" \
-    "$code $(page "$URL/settings" | grep -c '<dt>シークレットコード</dt><dd>未設定</dd>') $(sqlite3 "$LOGINREC_DB" "SELECT malion_admin_code FROM companies")"
+    "$code $(page "$URL/settings" | grep -c '<dt>シークレットコード</dt><dd>未設定</dd>') $(db_sql "SELECT malion_admin_code FROM companies")"
 code=$(curl -sS -b "$T/jar" -o /dev/null -w '%{http_code}' "$URL/settings/clear" -d "csrf=$CSRF" -d field=kot_token)
 expect_eq "🗑 the KoT token" "200 0" \
-    "$code $(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM company_secrets WHERE name = 'kot_token'")"
+    "$code $(db_sql "SELECT count(*) FROM company_secrets WHERE name = 'kot_token'")"
 expect_eq "an unknown field to clear is refused" 400 \
     "$(curl -sS -b "$T/jar" -o /dev/null -w '%{http_code}' "$URL/settings/clear" -d "csrf=$CSRF" -d field=name)"
 finish

@@ -72,7 +72,7 @@ echo wrong-token | "$LR" kot set ACM --base-url "$SIM" --token - --rate 40 >/dev
 get >/dev/null
 expect_eq "a refused sync in words" 1 "$(flat | grep -c '<b>最後のエラー</b> [0-9: -]*: 認証に失敗しました。')"
 echo "$SIMTOKEN" | "$LR" kot set ACM --token - --delivery on >/dev/null
-outbox_failed() { [ "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM outbox WHERE state = 'failed'")" -ge 3 ]; }
+outbox_failed() { [ "$(db_sql "SELECT count(*) FROM outbox WHERE state = 'failed'")" -ge 3 ]; }
 wait_for 30 outbox_failed || not_ok "the punches failed"
 get >/dev/null
 expect_eq "failed punches with their reason in words" "1 3" \
@@ -88,7 +88,7 @@ expect_eq "[再送] without the form token is refused" 403 \
 code=$(curl -sS -b "$T/jar" -o "$T/r.html" -w '%{http_code}' "$URL/status/retry" -d "csrf=$CSRF")
 expect_eq "[再送] queues the three again" "200 1" "$code $(grep -c '再送に回した打刻: 3' "$T/r.html")"
 expect_eq "audited with the administrator's login" "1" \
-    "$(sqlite3 "$LOGINREC_DB" "SELECT count(*) FROM audit_log WHERE action = 'outbox.retry' AND actor = 'ui:admin' AND detail = '3'")"
+    "$(db_sql "SELECT count(*) FROM audit_log WHERE action = 'outbox.retry' AND actor = 'ui:admin' AND detail = '3'")"
 sent() { [ "$(json_get "$(sim GET /_sim/punches)" "len(j)")" -ge 3 ]; }
 wait_for 30 sent && ok "the retried punches reached KING OF TIME" || not_ok "the retried punches reached KING OF TIME"
 get >/dev/null
