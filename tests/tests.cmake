@@ -93,3 +93,10 @@ set_tests_properties(lint_banned_functions PROPERTIES LABELS lint)
 add_test(NAME browser_admin_ui
          COMMAND bash ${CMAKE_SOURCE_DIR}/tests/browser/admin_ui.sh ${CMAKE_BINARY_DIR})
 set_tests_properties(browser_admin_ui PROPERTIES LABELS browser TIMEOUT 300)
+
+# Several instances on one PostgreSQL database; it restarts the cluster, so
+# it runs alone.
+add_test(NAME e2e_pg_instances
+         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/instances.sh ${CMAKE_BINARY_DIR})
+set_tests_properties(e2e_pg_instances PROPERTIES LABELS postgres TIMEOUT 600 RUN_SERIAL ON
+                     FIXTURES_REQUIRED pg ENVIRONMENT LR_TEST_BACKEND=postgres)

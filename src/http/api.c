@@ -65,14 +65,25 @@ static int refuse_token(http_response *rs, const char *what)
     return 0;
 }
 
+/* A token no company has: 401. The database failing to answer (a lost
+ * connection, a timeout) says nothing of the token: 503, try again. */
+static int unknown_or_unavailable(http_response *rs, lr_status st, const char *what)
+{
+    if (st == LR_ENOTFOUND)
+        return refuse_token(rs, what);
+    http_error(rs, 503, "the database is not available; try again");
+    return 0;
+}
+
 /* Finds the company of the request's bearer token; fills a 401 otherwise. */
 int api_authenticate(lr_store *s, http_request *rq, http_response *rs, lr_company *c)
 {
     char hash[LR_TOKEN_HASH_LEN + 1];
+    lr_status st;
     if (!bearer_hash(rq, rs, hash))
         return 0;
-    if (store_company_by_token(s, hash, c) != LR_OK)
-        return refuse_token(rs, "unknown ingest token");
+    if ((st = store_company_by_token(s, hash, c)) != LR_OK)
+        return unknown_or_unavailable(rs, st, "unknown ingest token");
     return 1;
 }
 
@@ -80,12 +91,14 @@ int api_authenticate_sender(lr_store *s, http_request *rq, http_response *rs, lr
 {
     const char *code = http_header(rq, "X-Loginrec-Company");
     char hash[LR_TOKEN_HASH_LEN + 1];
+    lr_status st;
     if (!code)
         return api_authenticate(s, rq, rs, c);
     if (!bearer_hash(rq, rs, hash))
         return 0;
-    if (store_company_by_lanscope_token(s, code, hash, c) != LR_OK)
-        return refuse_token(rs, "the company code or the LanScope access token is wrong");
+    if ((st = store_company_by_lanscope_token(s, code, hash, c)) != LR_OK)
+        return unknown_or_unavailable(rs, st,
+                                      "the company code or the LanScope access token is wrong");
     return 1;
 }
 
