@@ -11,7 +11,7 @@ LISTEN     ?= 127.0.0.1:8080
 DB         ?= var/loginrec.db
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all deps build run check test asan fuzz bench clean
+.PHONY: all deps build run check test test-pg asan fuzz bench clean
 
 all: build
 
@@ -27,18 +27,24 @@ run: build
 
 CTEST_JOBS ?= 2
 
+# the release build: unit, e2e (SQLite), valgrind, browser and lint tests
 test: build
-	@cd $(BUILD) && ctest --output-on-failure -j $(CTEST_JOBS)
+	@cd $(BUILD) && ctest --output-on-failure -j $(CTEST_JOBS) -LE postgres
 
 asan: deps
 	@cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DLR_WERROR=ON -DLR_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		ctest --output-on-failure -j $(CTEST_JOBS) -L 'unit|e2e'
+		ctest --output-on-failure -j $(CTEST_JOBS) -L 'unit|postgres'
+
+# every e2e script on PostgreSQL with the release build (make check runs
+# them under the sanitizers instead: see asan)
+test-pg: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(CTEST_JOBS) -L postgres
 
 check: test asan
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
-	@echo "check: all tests passed (release build, with e2e under valgrind memcheck + unit and e2e tests under ASan/UBSan + $(CHECK_FUZZ_SECONDS)s of each fuzz target)"
+	@echo "check: all tests passed (release build: unit, e2e on SQLite, e2e under valgrind memcheck, browser; ASan/UBSan build: unit, e2e on PostgreSQL; $(CHECK_FUZZ_SECONDS)s of each fuzz target)"
 
 # libFuzzer targets (tests/fuzz) built with clang, each run FUZZ_SECONDS.
 fuzz: deps

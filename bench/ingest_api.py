@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Ingest API under concurrent clients.
 
-    ingest_api.py URL TOKEN EVENTS BATCH CLIENTS EMPLOYEES OUT.json
+    ingest_api.py URL[,URL...] TOKEN EVENTS BATCH CLIENTS EMPLOYEES OUT.json
 
 Makes EVENTS logon/logoff events (fixed seed; EMPLOYEES users named
 CORP\\userNNNNN logging on and off over consecutive days), cuts them into
 batches of BATCH, and has CLIENTS threads post the batches over keep-alive
-HTTP. Writes the same events to OUT.0.json, OUT.1.json, ... in files of
+HTTP (client k to the k-th URL of the list, round-robin: several
+loginrecd instances behind no balancer). Writes the same events to OUT.0.json, OUT.1.json, ... in files of
 100,000 (the most one `loginrec ingest` takes: the baseline's input), and
 prints one line of JSON: events/s, p50/p99 per batch.
 """
@@ -45,7 +46,8 @@ lock = threading.Lock()
 
 
 def client(k):
-    u = urlparse(url)
+    urls = url.split(",")
+    u = urlparse(urls[k % len(urls)])
     c = http.client.HTTPConnection(u.hostname, u.port, timeout=300)
     for b in bodies[k::clients]:
         t0 = time.perf_counter()

@@ -29,7 +29,7 @@ db_sql() {
         if [ $# -gt 0 ]; then psql "$LOGINREC_DB" -qAtX -v ON_ERROR_STOP=1 -c "$1"
         else psql "$LOGINREC_DB" -qAtX -v ON_ERROR_STOP=1 -f -; fi
     else
-        db_sql "$@"
+        sqlite3 "$LOGINREC_DB" "$@"
     fi
 }
 

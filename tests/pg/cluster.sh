@@ -5,7 +5,8 @@
 #   tests/pg/cluster.sh stop DIR    stops it and removes its folder
 # As root, the server runs as the unprivileged "postgres" user (PostgreSQL
 # refuses root). Settings are for tests: no fsync (the cluster dies with
-# the run anyway), many connections (three instances and their pools).
+# the run anyway; PG_DURABLE=1 keeps PostgreSQL's durable defaults, as the
+# benchmarks do), many connections (three instances and their pools).
 set -eu
 cmd=${1:?usage: $0 start|stop DIR}
 DIR=${2:?usage: $0 start|stop DIR}
@@ -26,8 +27,10 @@ start)
     as_owner "$PGBIN/initdb" -D "$DATA/db" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1 ||
         { cat "$DIR/initdb.log"; exit 1; }
     PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    FAST="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [ "${PG_DURABLE:-0}" = 1 ] && FAST=""
     as_owner "$PGBIN/pg_ctl" -D "$DATA/db" -l "$DATA/server.log" -w -t 60 \
-        -o "-p $PORT -k $DATA -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+        -o "-p $PORT -k $DATA -c listen_addresses=127.0.0.1 $FAST -c max_connections=300" \
         start >/dev/null || { cat "$DATA/server.log"; exit 1; }
     echo "postgresql://postgres@127.0.0.1:$PORT/postgres" > "$DIR/url"
     echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT ($DATA)"
