@@ -6,7 +6,7 @@
 # and draws as RESULTS/results.png.
 #   bench/run.sh BUILD_DIR RESULTS_DIR
 # Sizes: ROWS, EMPLOYEES, API_EVENTS, LATENCY_EVENTS, LATENCY_RATE,
-# VIEW_LOADS, LOAD_SECONDS, RUNS (see each script).
+# VIEW_LOADS, LOAD_SECONDS, RUNS, INST_EVENTS, INST_EMPLOYEES (see each script).
 set -eu
 BUILD=$(cd "$1" && pwd)
 RESULTS=${2:-$BUILD/bench}
@@ -36,6 +36,8 @@ run "bench_links: the link CSV for 10,000 employees" "$BUILD/bench_links" "$BUIL
 run "lanscope_parse: the LanScope parser vs sqlite3 .import --csv" \
     bash "$HERE/lanscope_parse.sh" "$BUILD" "$RUNS"
 run "kot_delivery: punches/s against the simulator's budget" bash "$HERE/kot_delivery.sh" "$BUILD" "$RUNS"
+run "instances: ingest and delivery, SQLite vs 1 and 3 instances on PostgreSQL" \
+    bash "$HERE/instances.sh" "$BUILD"
 echo
 echo "== results"
 python3 "$HERE/report.py" "$RESULTS"
