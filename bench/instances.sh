@@ -6,7 +6,8 @@
 # - ingest: INST_EVENTS events (default 60,000) in batches of 500 from 6
 #   clients, spread over the instances, delivery off;
 # - delivery: then punch delivery is switched on and the instances drain
-#   the outbox to the KING OF TIME simulator (no budget); punches/s until
+#   the outbox to the KING OF TIME simulator (no budget, KoT rate 100/s per
+#   instance); punches/s until
 #   the last is done.
 # Ratios: each configuration's rate over SQLite's.
 #   bench/instances.sh BUILD_DIR
@@ -39,9 +40,9 @@ run() {
     done
     python3 "$HERE/ingest_api.py" "$urls" "$token" "$EVENTS" 500 6 "$EMPLOYEES" "$T/events-$name" \
         > "$T/$name-ingest.json"
-    total=$("$BUILD/loginrec" --db "$db" punches BEN --from 2000-01-01 --to 2100-01-01 | tail -n +2 | wc -l)
+    total=$("$BUILD/loginrec" --db "$db" punches BEN --from 2026-06-01 --to 2027-05-31 | tail -n +2 | wc -l)
     t0=$(now_ms)
-    printf 'bench\n' | "$BUILD/loginrec" --db "$db" kot set BEN --token - --rate 100000 \
+    printf 'bench\n' | "$BUILD/loginrec" --db "$db" kot set BEN --token - --rate 100 \
         --delivery on >/dev/null
     for _ in $(seq 1 3000); do
         left=$("$BUILD/loginrec" --db "$db" outbox BEN | sed -n 's/^# \([0-9]*\) pending, \([0-9]*\) sending, \([0-9]*\) failed.*/\1 \2 \3/p')
