@@ -34,20 +34,19 @@ struct sql_conn {
     char message[512];   /* of the last error */
 };
 
-typedef struct pg_param {
-    const char *value; /* NULL: SQL NULL */
-    int length, format;
-    Oid type;
-    char num[32]; /* an integer's or real's text */
-} pg_param;
-
 typedef struct pg_stmt {
     sql_stmt base;
     sql_conn *c;
-    char *sql;           /* with $N */
-    int nparams;         /* the highest $N */
-    unsigned char *used; /* [i]: $i+1 appears in sql */
-    pg_param *p;
+    char *sql;    /* with $N */
+    int nparams;  /* the highest $N */
+    /* what PQexecParams takes, a slot per parameter */
+    const char **values; /* NULL: SQL NULL */
+    int *lengths, *formats;
+    Oid *types;   /* 0: the type the statement gives the parameter */
+    Oid *unbound; /* a reset's type: 0, or text where the statement never
+                   * names the parameter (the server wants a type all the
+                   * same) */
+    char (*num)[32]; /* an integer's or real's text */
     PGresult *res;
     int row;             /* the current row; -1 before the first */
     unsigned char *blob; /* the last column read as a blob */
@@ -155,39 +154,32 @@ static void pg_close(sql_conn *c)
 }
 
 /* sql with ?N as $N and "INDEXED BY name " dropped, outside quotes; *max
- * gets the highest N, used[N-1] marks each N seen (used has 100 slots). */
-static char *translate(const char *sql, int *max, unsigned char **used)
+ * gets the highest N, used[N-1] marks each N seen (used has a slot per
+ * character of sql, as N never exceeds that in the store's SQL). NULL when
+ * out of memory or for an N out of range. */
+static char *translate(const char *sql, unsigned char *used, int *max)
 {
     size_t n = strlen(sql);
     char *out = malloc(n + 1), *o = out;
-    int quoted = 0, in_pg = 0, cap = 100;
+    int quoted = 0, in_pg = 0;
     *max = 0;
-    *used = calloc((size_t)cap, 1);
-    if (!out || !*used) {
-        free(out);
-        free(*used);
-        *used = NULL;
+    if (!out)
         return NULL;
-    }
     for (const char *p = sql; *p;) {
         if (*p == '\'') {
             quoted = !quoted;
             *o++ = *p++;
         } else if (!quoted && *p == '?' && p[1] >= '0' && p[1] <= '9') {
-            int k = (int)strtol(p + 1, (char **)&p, 10);
-            if (k > *max)
-                *max = k;
-            if (k > cap) {
-                unsigned char *bigger = realloc(*used, (size_t)k * 2);
-                if (!bigger)
-                    continue;
-                memset(bigger + cap, 0, (size_t)(k * 2 - cap));
-                *used = bigger;
-                cap = k * 2;
+            long k = strtol(p + 1, (char **)&p, 10);
+            if (k < 1 || (size_t)k > n) {
+                free(out);
+                return NULL;
             }
-            (*used)[k - 1] = 1;
+            used[k - 1] = 1;
+            if (k > *max)
+                *max = (int)k;
             /* "$N" is as long as "?N" */
-            o += snprintf(o, (size_t)(out + n + 1 - o), "$%d", k);
+            o += snprintf(o, (size_t)(out + n + 1 - o), "$%ld", k);
         } else if (!quoted && strncmp(p, "/*pg: ", 6) == 0) {
             p += 6; /* PostgreSQL's part of the statement: kept, uncommented */
             in_pg = 1;
@@ -208,23 +200,38 @@ static char *translate(const char *sql, int *max, unsigned char **used)
     return out;
 }
 
+static void pg_reset(sql_stmt *st);
+static void pg_finalize(sql_stmt *st);
+
 static sql_stmt *pg_prepare(sql_conn *c, const char *sql)
 {
     pg_stmt *s = calloc(1, sizeof *s);
-    if (!s || !(s->sql = translate(sql, &s->nparams, &s->used)) ||
-        !(s->p = calloc((size_t)s->nparams + 1, sizeof *s->p))) {
-        set_error(c, "", "out of memory");
-        if (s) {
-            free(s->sql);
-            free(s->used);
-        }
-        free(s);
-        return NULL;
-    }
+    unsigned char *used = calloc(strlen(sql) + 1, 1);
+    size_t k;
+    if (!s || !used || !(s->sql = translate(sql, used, &s->nparams)))
+        goto fail;
     s->base.drv = &sqldrv_pg;
     s->c = c;
-    s->row = -1;
+    k = (size_t)s->nparams + 1;
+    s->values = calloc(k, sizeof *s->values);
+    s->lengths = calloc(k, sizeof *s->lengths);
+    s->formats = calloc(k, sizeof *s->formats);
+    s->types = calloc(k, sizeof *s->types);
+    s->unbound = calloc(k, sizeof *s->unbound);
+    s->num = calloc(k, sizeof *s->num);
+    if (!s->values || !s->lengths || !s->formats || !s->types || !s->unbound || !s->num)
+        goto fail;
+    for (int i = 0; i < s->nparams; i++)
+        s->unbound[i] = used[i] ? 0 : OID_TEXT;
+    free(used);
+    pg_reset(&s->base);
     return &s->base;
+fail:
+    set_error(c, "", "out of memory, or a parameter number out of range");
+    free(used);
+    if (s)
+        pg_finalize(&s->base);
+    return NULL;
 }
 
 static void pg_reset(sql_stmt *st)
@@ -235,113 +242,87 @@ static void pg_reset(sql_stmt *st)
     s->row = -1;
     PQfreemem(s->blob);
     s->blob = NULL;
-    memset(s->p, 0, (size_t)s->nparams * sizeof *s->p);
+    for (int i = 0; i < s->nparams; i++) {
+        s->values[i] = NULL;
+        s->lengths[i] = s->formats[i] = 0;
+        s->types[i] = s->unbound[i];
+    }
 }
 
 static void pg_finalize(sql_stmt *st)
 {
     pg_stmt *s = P(st);
-    pg_reset(st);
+    PQclear(s->res);
+    PQfreemem(s->blob);
     free(s->sql);
-    free(s->used);
-    free(s->p);
+    free(s->values);
+    free(s->lengths);
+    free(s->formats);
+    free(s->types);
+    free(s->unbound);
+    free(s->num);
     free(s);
 }
 
-static pg_param *param(sql_stmt *st, int i)
+/* Parameter i's slot (0-based) with its type (text where the statement
+ * never names it) and format set; -1 when the statement has no such
+ * parameter. */
+static int param(sql_stmt *st, int i, Oid type, int format)
 {
     pg_stmt *s = P(st);
-    return i >= 1 && i <= s->nparams ? &s->p[i - 1] : NULL;
+    if (i < 1 || i > s->nparams)
+        return -1;
+    s->types[i - 1] = s->unbound[i - 1] ? s->unbound[i - 1] : type;
+    s->formats[i - 1] = format;
+    return i - 1;
 }
 
 static void pg_bind_int64(sql_stmt *st, int i, int64_t v)
 {
-    pg_param *p = param(st, i);
-    if (!p)
-        return;
-    snprintf(p->num, sizeof p->num, "%lld", (long long)v);
-    p->value = p->num;
-    p->type = OID_INT8;
-    p->format = 0;
+    int k = param(st, i, OID_INT8, 0);
+    if (k >= 0) {
+        snprintf(P(st)->num[k], sizeof P(st)->num[k], "%lld", (long long)v);
+        P(st)->values[k] = P(st)->num[k];
+    }
 }
 
 static void pg_bind_double(sql_stmt *st, int i, double v)
 {
-    pg_param *p = param(st, i);
-    if (!p)
-        return;
-    snprintf(p->num, sizeof p->num, "%.17g", v);
-    p->value = p->num;
-    p->type = OID_FLOAT8;
-    p->format = 0;
+    int k = param(st, i, OID_FLOAT8, 0);
+    if (k >= 0) {
+        snprintf(P(st)->num[k], sizeof P(st)->num[k], "%.17g", v);
+        P(st)->values[k] = P(st)->num[k];
+    }
 }
 
 static void pg_bind_text(sql_stmt *st, int i, const char *v)
 {
-    pg_param *p = param(st, i);
-    if (!p)
-        return;
-    p->value = v;
-    p->type = 0;
-    p->format = 0;
+    int k = param(st, i, 0, 0);
+    if (k >= 0)
+        P(st)->values[k] = v;
 }
 
 static void pg_bind_blob(sql_stmt *st, int i, const void *v, size_t n)
 {
-    pg_param *p = param(st, i);
-    if (!p)
-        return;
-    p->value = n ? v : "";
-    p->length = (int)n;
-    p->type = OID_BYTEA;
-    p->format = 1;
+    int k = param(st, i, OID_BYTEA, 1);
+    if (k >= 0) {
+        P(st)->values[k] = n ? v : "";
+        P(st)->lengths[k] = (int)n;
+    }
 }
 
 static int run(pg_stmt *s)
 {
-    enum { STACK = 16 };
-    const char *values_s[STACK];
-    int lengths_s[STACK], formats_s[STACK];
-    Oid types_s[STACK];
-    const char **values = values_s;
-    int *lengths = lengths_s, *formats = formats_s;
-    Oid *types = types_s;
-    int n = s->nparams, rc;
-
+    const char *t;
     if (usable(s->c) != 0)
         return -1;
-    if (n > STACK) {
-        values = malloc((size_t)n * sizeof *values);
-        lengths = malloc((size_t)n * sizeof *lengths);
-        formats = malloc((size_t)n * sizeof *formats);
-        types = malloc((size_t)n * sizeof *types);
-    }
-    if (!values || !lengths || !formats || !types) {
-        set_error(s->c, "", "out of memory");
-        rc = -1;
-        goto out;
-    }
-    for (int i = 0; i < n; i++) {
-        values[i] = s->p[i].value;
-        lengths[i] = s->p[i].length;
-        formats[i] = s->p[i].format;
-        /* a parameter the statement never names needs a type all the same */
-        types[i] = s->used[i] ? s->p[i].type : OID_TEXT;
-    }
-    s->res = PQexecParams(s->c->pg, s->sql, n, types, values, lengths, formats, 0);
-    rc = check(s->c, s->res);
-    if (rc == 0) {
-        const char *t = PQcmdTuples(s->res);
-        s->c->changes = t && *t ? strtoll(t, NULL, 10) : 0;
-    }
-out:
-    if (n > STACK) {
-        free(values);
-        free(lengths);
-        free(formats);
-        free(types);
-    }
-    return rc;
+    s->res = PQexecParams(s->c->pg, s->sql, s->nparams, s->types, s->values, s->lengths,
+                          s->formats, 0);
+    if (check(s->c, s->res) != 0)
+        return -1;
+    t = PQcmdTuples(s->res);
+    s->c->changes = t && *t ? strtoll(t, NULL, 10) : 0;
+    return 0;
 }
 
 static int pg_step(sql_stmt *st)
