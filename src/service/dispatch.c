@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "service/company_lease.h"
 #include "service/kot_settings.h"
 #include "service/kot_sync.h"
 #include "sinks/kot_client.h"
@@ -244,14 +245,6 @@ lr_status dispatch_company(lr_store *s, const lr_company *c, const lr_secrets *s
 
 /* ---- the background thread ---- */
 
-/* A sync holds its lease at most this long (LOGINREC_POLL_LEASE_S, as the
- * MaLion poll): an instance that dies syncing delays that company's next
- * sync by this much. */
-static int64_t sync_lease_s(void)
-{
-    return env_long("LOGINREC_POLL_LEASE_S", 300, 1, 86400);
-}
-
 struct dispatcher {
     worker *w;
     lr_store *s;
@@ -280,15 +273,13 @@ static int keep_company(void *ctx, const lr_company *c)
 static void maybe_sync(dispatcher *d, const lr_company *c)
 {
     int64_t now = (int64_t)time(NULL);
-    const char *me = store_instance_id();
     lr_company fresh;
     kot_sync_stats st;
     lr_error err;
     if (d->cfg.sync_interval_s <= 0 || now - c->kot_synced_at < d->cfg.sync_interval_s ||
         kot_busy_hours(now) || !kot_settings_configured(d->s, c))
         return;
-    if (store_shared(d->s) &&
-        store_lease_take(d->s, "kot_sync", c->id, me, now, sync_lease_s(), NULL) != LR_OK)
+    if (!company_lease_take(d->s, "kot_sync", c->id))
         return; /* another instance syncs it */
     if (store_company_get(d->s, c->code, &fresh, NULL) == LR_OK &&
         now - fresh.kot_synced_at >= d->cfg.sync_interval_s) {
@@ -301,8 +292,7 @@ static void maybe_sync(dispatcher *d, const lr_company *c)
             log_info("kot sync of company %s: %s", c->code, summary);
         }
     }
-    if (store_shared(d->s))
-        store_lease_drop(d->s, "kot_sync", c->id, me, NULL);
+    company_lease_drop(d->s, "kot_sync", c->id);
 }
 
 /* One round: every company's sync when due, then its due deliveries.

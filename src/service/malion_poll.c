@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "core/event_parse.h"
+#include "service/company_lease.h"
 #include "service/ingest.h"
 #include "service/malion_settings.h"
 #include "sources/malion.h"
@@ -202,32 +203,35 @@ struct malion_poller {
     void *queued_ctx;
 };
 
-/* A poll holds the company's "malion" lease at most this long
- * (LOGINREC_POLL_LEASE_S, default 300 s): an instance that dies polling
- * delays that company's next poll by this much. */
-static int64_t poll_lease_s(void)
-{
-    return env_long("LOGINREC_POLL_LEASE_S", 300, 1, 86400);
-}
+typedef struct due_company {
+    int64_t id;
+    char code[8];
+} due_company;
 
 typedef struct due_list {
-    char (*codes)[8];
+    due_company *v;
     size_t n, cap;
     lr_store *s;
     long interval_s;
 } due_list;
 
+/* The company's poll is due: interval_s after its last attempt. */
+static int poll_is_due(lr_store *s, int64_t company_id, long interval_s)
+{
+    lr_malion_state ms;
+    return store_malion_state_get(s, company_id, &ms, NULL) == LR_OK &&
+           (int64_t)time(NULL) - ms.attempt_at >= interval_s;
+}
+
 static int keep_due(void *ctx, const lr_company *c)
 {
     due_list *d = ctx;
-    lr_malion_state ms;
-    int64_t now = (int64_t)time(NULL);
-    if (!c->malion_enabled || store_malion_state_get(d->s, c->id, &ms, NULL) != LR_OK ||
-        now - ms.attempt_at < d->interval_s)
+    if (!c->malion_enabled || !poll_is_due(d->s, c->id, d->interval_s))
         return 0;
-    if (!vec_room((void **)&d->codes, &d->cap, d->n, sizeof *d->codes))
+    if (!vec_room((void **)&d->v, &d->cap, d->n, sizeof *d->v))
         return 1;
-    memcpy(d->codes[d->n++], c->code, sizeof c->code);
+    d->v[d->n].id = c->id;
+    memcpy(d->v[d->n++].code, c->code, sizeof c->code);
     return 0;
 }
 
@@ -240,32 +244,26 @@ static int poll_due(void *arg)
     if (store_companies_list(p->s, keep_due, &due, &err) != LR_OK)
         log_error("malion poller: %s", err.message);
     for (size_t i = 0; i < due.n; i++) {
+        const due_company *c = &due.v[i];
         malion_poll_stats st = {0};
-        lr_company c;
-        lr_malion_state ms;
-        const char *me = store_instance_id();
         /* instances sharing the database: one polls a company at a time,
          * and looks again whether the poll is due once it holds the lease */
-        if (store_company_get(p->s, due.codes[i], &c, NULL) != LR_OK ||
-            (store_shared(p->s) && store_lease_take(p->s, "malion", c.id, me, (int64_t)time(NULL),
-                                                    poll_lease_s(), NULL) != LR_OK))
+        if (!company_lease_take(p->s, "malion", c->id))
             continue;
         lr_error_clear(&err);
-        if (store_malion_state_get(p->s, c.id, &ms, NULL) == LR_OK &&
-            (int64_t)time(NULL) - ms.attempt_at >= p->interval_s &&
-            malion_poll_company(p->s, due.codes[i], &p->sec, &p->cfg, &st, &err) != LR_OK)
-            log_warn("malion %s: %s", due.codes[i], err.message);
-        if (store_shared(p->s))
-            store_lease_drop(p->s, "malion", c.id, me, NULL);
+        if (poll_is_due(p->s, c->id, p->interval_s) &&
+            malion_poll_company(p->s, c->code, &p->sec, &p->cfg, &st, &err) != LR_OK)
+            log_warn("malion %s: %s", c->code, err.message);
+        company_lease_drop(p->s, "malion", c->id);
         if (st.pages)
             log_info("malion %s: %zu page(s), %zu logs, %zu new events, %zu duplicates, %zu "
                      "without attendance code, punches +%zu ~%zu -%zu",
-                     due.codes[i], st.pages, st.logs, st.events, st.duplicates, st.no_code,
+                     c->code, st.pages, st.logs, st.events, st.duplicates, st.no_code,
                      st.punches.added, st.punches.replaced, st.punches.retracted);
         if (p->queued && rederive_queued(&st.punches))
             p->queued(p->queued_ctx);
     }
-    free(due.codes);
+    free(due.v);
     return 0;
 }
 

@@ -424,7 +424,8 @@ typedef struct lr_store_ops {
     lr_status (*lock_company)(lr_store *s, int64_t company_id, lr_error *err);
     /* The lease `name` of a company (a poll, a sync) for `seconds` from
      * now, to owner: LR_OK when it was free, expired or owner's already,
-     * LR_EBUSY while another owner holds it. */
+     * LR_EBUSY while another owner holds it. A store only one instance
+     * uses (not store_shared) grants every lease without a write. */
     lr_status (*lease_take)(lr_store *s, const char *name, int64_t company_id, const char *owner,
                             int64_t now, int64_t seconds, lr_error *err);
     /* Gives the lease back (if owner holds it). */
@@ -447,8 +448,6 @@ int store_is_pg(const char *where);
 
 lr_status store_sqlite_open(const char *path, lr_store **out, lr_error *err);
 lr_status store_pg_open(const char *url, lr_store **out, lr_error *err);
-/* "sqlite" or "postgresql". */
-const char *store_backend(const lr_store *s);
 /* 1 when several instances may share the store (PostgreSQL). */
 int store_shared(const lr_store *s);
 /* This process's name among instances sharing a store (host, pid and a

@@ -28,9 +28,11 @@ lr_status sq_lease_take(lr_store *base, const char *name, int64_t company_id, co
                         int64_t now, int64_t seconds, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = estmt(s, E_TAKE, err);
+    sql_stmt *st;
     int rc;
-    if (!st)
+    if (!s->drv->shared)
+        return LR_OK; /* one instance: every lease is its own */
+    if (!(st = estmt(s, E_TAKE, err)))
         return LR_ESTORE;
     sq_bind_text(st, 1, name);
     sql_bind_int64(st, 2, company_id);
@@ -49,8 +51,10 @@ lr_status sq_lease_drop(lr_store *base, const char *name, int64_t company_id, co
                         lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = estmt(s, E_DROP, err);
-    if (!st)
+    sql_stmt *st;
+    if (!s->drv->shared)
+        return LR_OK;
+    if (!(st = estmt(s, E_DROP, err)))
         return LR_ESTORE;
     sq_bind_text(st, 1, name);
     sql_bind_int64(st, 2, company_id);
