@@ -201,9 +201,11 @@ lr_status sq_run_id(sql_store *s, sql_stmt *st, int64_t *id, lr_error *err, cons
     int rc = sql_step(st);
     if (rc == SQL_ROW)
         *id = sql_col_int64(st, 0);
-    else if (rc == SQL_DONE)
-        lr_fail(err, LR_EEXIST, "%s: it exists already", doing);
-    return rc == SQL_DONE ? (sql_reset(st), LR_EEXIST) : sq_end(s, st, rc, err, doing);
+    if (rc != SQL_DONE)
+        return sq_end(s, st, rc, err, doing);
+    /* ON CONFLICT DO NOTHING returned no row */
+    sql_reset(st);
+    return lr_fail(err, LR_EEXIST, "%s: it exists already", doing);
 }
 
 int64_t sq_changes(sql_store *s)
@@ -1191,11 +1193,6 @@ lr_status store_sqlite_open(const char *path, lr_store **out, lr_error *err)
 lr_status store_pg_open(const char *url, lr_store **out, lr_error *err)
 {
     return store_sql_open(&sqldrv_pg, url, out, err);
-}
-
-const char *store_backend(const lr_store *s)
-{
-    return ((const sql_store *)s)->drv->name;
 }
 
 int store_shared(const lr_store *s)
