@@ -13,16 +13,22 @@ set_tests_properties(pg_cluster_start PROPERTIES FIXTURES_SETUP pg LABELS postgr
 set_tests_properties(pg_cluster_stop PROPERTIES FIXTURES_CLEANUP pg LABELS postgres TIMEOUT 120)
 
 # tests/e2e/NAME.sh run against the build, as ctest test e2e_NAME on SQLite
-# and e2e_pg_NAME on PostgreSQL (unless ARGN holds SQLITE_ONLY).
+# and e2e_pg_NAME on PostgreSQL. Options after the timeout: SQLITE_ONLY,
+# PG_ONLY, SERIAL (runs alone: it restarts the cluster).
 function(lr_e2e_test name timeout)
-  add_test(NAME e2e_${name}
-           COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/${name}.sh ${CMAKE_BINARY_DIR})
-  set_tests_properties(e2e_${name} PROPERTIES LABELS e2e TIMEOUT ${timeout})
+  if(NOT "PG_ONLY" IN_LIST ARGN)
+    add_test(NAME e2e_${name}
+             COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/${name}.sh ${CMAKE_BINARY_DIR})
+    set_tests_properties(e2e_${name} PROPERTIES LABELS e2e TIMEOUT ${timeout})
+  endif()
   if(NOT "SQLITE_ONLY" IN_LIST ARGN)
     add_test(NAME e2e_pg_${name}
              COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/${name}.sh ${CMAKE_BINARY_DIR})
     set_tests_properties(e2e_pg_${name} PROPERTIES LABELS postgres TIMEOUT ${timeout}
                          FIXTURES_REQUIRED pg ENVIRONMENT LR_TEST_BACKEND=postgres)
+    if("SERIAL" IN_LIST ARGN)
+      set_tests_properties(e2e_pg_${name} PROPERTIES RUN_SERIAL ON)
+    endif()
   endif()
 endfunction()
 
@@ -79,6 +85,8 @@ lr_e2e_test(ui_status 300)
 lr_e2e_test(limits 300)
 lr_e2e_test(crash 300)
 lr_e2e_test(secrets 300)
+# several instances on one PostgreSQL database
+lr_e2e_test(instances 600 PG_ONLY SERIAL)
 
 add_test(NAME valgrind_e2e
          COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/valgrind.sh ${CMAKE_BINARY_DIR})
@@ -93,10 +101,3 @@ set_tests_properties(lint_banned_functions PROPERTIES LABELS lint)
 add_test(NAME browser_admin_ui
          COMMAND bash ${CMAKE_SOURCE_DIR}/tests/browser/admin_ui.sh ${CMAKE_BINARY_DIR})
 set_tests_properties(browser_admin_ui PROPERTIES LABELS browser TIMEOUT 300)
-
-# Several instances on one PostgreSQL database; it restarts the cluster, so
-# it runs alone.
-add_test(NAME e2e_pg_instances
-         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/instances.sh ${CMAKE_BINARY_DIR})
-set_tests_properties(e2e_pg_instances PROPERTIES LABELS postgres TIMEOUT 600 RUN_SERIAL ON
-                     FIXTURES_REQUIRED pg ENVIRONMENT LR_TEST_BACKEND=postgres)

@@ -12,19 +12,7 @@ export LOGINREC_KOT_TIMEOUT_MS=500 LOGINREC_RETRY_BASE_MS=100 LOGINREC_RETRY_MAX
 SIMTOKEN=crash-token
 start_sim "$SIMTOKEN"
 
-"$LR" init >/dev/null
-TOKEN=$("$LR" company add ACM "Acme")
-python3 - "$EMPLOYEES" > "$T/emps.json" <<'PY'
-import json, sys
-print(json.dumps([{"key": "k%03d" % i, "code": "E%03d" % i, "lastName": "社員", "firstName": str(i)}
-                  for i in range(int(sys.argv[1]))]))
-PY
-sim PUT /_sim/employees "$(cat "$T/emps.json")" >/dev/null
-echo "$SIMTOKEN" | "$LR" kot set ACM --base-url "$SIM" --token - --rate 100 --delivery on >/dev/null
-"$LR" kot sync ACM >/dev/null
-for i in $(seq 0 $((EMPLOYEES - 1))); do
-    "$LR" link set ACM --kind lanscope "$(printf 'E%03d' "$i")" "$(printf 'acct%03d' "$i")" >/dev/null
-done
+TOKEN=$(delivering_company ACM "$EMPLOYEES" 100)
 
 PORT=$(free_port)
 URL="http://127.0.0.1:$PORT"

@@ -45,19 +45,7 @@ expect_eq "each migration was applied once" \
 
 # --- a company whose punches go to the simulator, slowly enough to kill an
 # instance mid-drain (KoT rate: 8 calls/s per instance) ---------------------
-"$LR" init >/dev/null
-TOKEN=$("$LR" company add ACM "Acme")
-python3 - "$EMPLOYEES" > "$T/emps.json" <<'PY'
-import json, sys
-print(json.dumps([{"key": "k%03d" % i, "code": "E%03d" % i, "lastName": "社員", "firstName": str(i)}
-                  for i in range(int(sys.argv[1]))]))
-PY
-sim PUT /_sim/employees "$(cat "$T/emps.json")" >/dev/null
-echo "$SIMTOKEN" | "$LR" kot set ACM --base-url "$SIM" --token - --rate 8 --delivery on >/dev/null
-"$LR" kot sync ACM >/dev/null
-for i in $(seq 0 $((EMPLOYEES - 1))); do
-    "$LR" link set ACM --kind lanscope "$(printf 'E%03d' "$i")" "$(printf 'acct%03d' "$i")" >/dev/null
-done
+TOKEN=$(delivering_company ACM "$EMPLOYEES" 8)
 
 # day d's logons and logoffs of every employee, as a JSON batch
 batch() {

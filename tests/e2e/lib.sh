@@ -176,6 +176,28 @@ sim() {
     fi
 }
 
+# delivering_company CODE EMPLOYEES RATE: a company whose punches go to the
+# simulator (start_sim first, with SIMTOKEN as its token) at RATE calls/s:
+# EMPLOYEES employees E000... (KoT keys k000...) synced from it, each linked
+# to the LanScope account acct000...; prints its ingest token.
+delivering_company() {
+    local token
+    "$LR" init >/dev/null
+    token=$("$LR" company add "$1" "Acme")
+    python3 - "$2" > "$T/emps.json" <<'PY'
+import json, sys
+print(json.dumps([{"key": "k%03d" % i, "code": "E%03d" % i, "lastName": "社員", "firstName": str(i)}
+                  for i in range(int(sys.argv[1]))]))
+PY
+    sim PUT /_sim/employees "$(cat "$T/emps.json")" >/dev/null
+    echo "$SIMTOKEN" | "$LR" kot set "$1" --base-url "$SIM" --token - --rate "$3" --delivery on >/dev/null
+    "$LR" kot sync "$1" >/dev/null
+    for i in $(seq 0 $(($2 - 1))); do
+        "$LR" link set "$1" --kind lanscope "$(printf 'E%03d' "$i")" "$(printf 'acct%03d' "$i")" >/dev/null
+    done
+    echo "$token"
+}
+
 stop_sim() {
     if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then kill "$SIM_PID" 2>/dev/null || true; fi
 }
