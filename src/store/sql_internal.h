@@ -34,6 +34,7 @@ typedef struct sql_store {
     sql_conn *db;
     sql_stmt *q[SQ_SLOTS];
     int depth; /* transaction nesting */
+    int64_t locked_company; /* whose lock_company this transaction holds; 0: none */
 } sql_store;
 
 static inline sql_store *S(lr_store *s)

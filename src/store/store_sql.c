@@ -147,8 +147,8 @@ static const char *const sql_text[Q_COUNT] = {
     [Q_FLAGS_INSERT] = "INSERT INTO event_flags (event_id, employee_id, work_day, flags) VALUES "
                        "(?1, ?2, ?3, ?4) ON CONFLICT (event_id, employee_id) DO UPDATE SET "
                        "work_day = excluded.work_day, flags = excluded.flags",
-    /* only run where the driver is shared: SQLite has one writer anyway */
-    [Q_LOCK_COMPANY] = "SELECT /*pg: pg_advisory_xact_lock(1819435620, CAST(?1 AS INTEGER)), */ 1",
+    /* PostgreSQL only (a shared driver): SQLite has one writer anyway */
+    [Q_LOCK_COMPANY] = "SELECT pg_advisory_xact_lock(1819435620, CAST(?1 AS INTEGER))",
     [Q_AUDIT] = "INSERT INTO audit_log (at, company_id, actor, action, detail) VALUES (?1, "
                 "NULLIF(?2, 0), ?3, ?4, ?5)",
 };
@@ -253,6 +253,7 @@ static lr_status sq_commit(lr_store *base, lr_error *err)
         return LR_OK;
     if (--s->depth > 0)
         return LR_OK;
+    s->locked_company = 0; /* a transaction lock ends with its transaction */
     return exec(s, "COMMIT", err, "committing");
 }
 
@@ -268,6 +269,7 @@ static void sq_rollback(lr_store *base)
     if (s->depth == 0)
         return;
     s->depth = 0;
+    s->locked_company = 0;
     s->drv->exec(s->db, "ROLLBACK");
 }
 
@@ -1026,12 +1028,17 @@ static lr_status sq_lock_company(lr_store *base, int64_t company_id, lr_error *e
 {
     sql_store *s = S(base);
     sql_stmt *st;
-    if (!s->drv->shared)
+    lr_status r;
+    /* unshared, or held already in this transaction (an ingest run takes
+     * it at its start, and its re-derivation asks again) */
+    if (!s->drv->shared || s->locked_company == company_id)
         return LR_OK;
     if (!(st = stmt(s, Q_LOCK_COMPANY, err)))
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
-    return sq_run(s, st, err, "waiting for the company's lock");
+    if ((r = sq_run(s, st, err, "waiting for the company's lock")) == LR_OK && s->depth > 0)
+        s->locked_company = company_id;
+    return r;
 }
 
 static const lr_store_ops sql_ops = {
