@@ -81,6 +81,10 @@ static inline void sql_bind_double(sql_stmt *st, int i, double v)
 {
     st->drv->bind_double(st, i, v);
 }
+static inline void sql_bind_text(sql_stmt *st, int i, const char *v)
+{
+    st->drv->bind_text(st, i, v);
+}
 static inline void sql_bind_blob(sql_stmt *st, int i, const void *v, size_t n)
 {
     st->drv->bind_blob(st, i, v, n);

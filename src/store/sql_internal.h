@@ -64,7 +64,6 @@ lr_status sq_db_fail(sql_store *s, lr_error *err, const char *doing);
 lr_status sq_end(sql_store *s, sql_stmt *st, int rc, lr_error *err, const char *doing);
 /* The statement of slot (prepared once from sql), reset and unbound. */
 sql_stmt *sq_stmt(sql_store *s, int slot, const char *sql, lr_error *err);
-void sq_bind_text(sql_stmt *st, int i, const char *v);
 void sq_copy_col(sql_stmt *st, int i, char *dst, size_t dstsz);
 /* Runs a statement that returns no rows; LR_EEXIST for a unique key. */
 lr_status sq_run(sql_store *s, sql_stmt *st, lr_error *err, const char *doing);

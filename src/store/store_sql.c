@@ -180,11 +180,6 @@ sql_stmt *sq_stmt(sql_store *s, int slot, const char *sql, lr_error *err)
     return s->q[slot];
 }
 
-void sq_bind_text(sql_stmt *st, int i, const char *v)
-{
-    st->drv->bind_text(st, i, v);
-}
-
 void sq_copy_col(sql_stmt *st, int i, char *dst, size_t dstsz)
 {
     const char *t = sql_col_text(st, i);
@@ -288,8 +283,8 @@ static int sq_schema_version(lr_store *base)
 
 static void bind_company(sql_stmt *st, const lr_company *c)
 {
-    sq_bind_text(st, 2, c->name);
-    sq_bind_text(st, 3, c->tz);
+    sql_bind_text(st, 2, c->name);
+    sql_bind_text(st, 3, c->tz);
     sql_bind_int64(st, 4, c->break_punches);
     sql_bind_int64(st, 5, c->min_break_sec);
     sql_bind_int64(st, 6, c->max_shift_sec);
@@ -304,9 +299,9 @@ static lr_status sq_company_insert(lr_store *base, lr_company *c, const char *to
     lr_status r;
     if (!st)
         return LR_ESTORE;
-    sq_bind_text(st, 1, c->code);
+    sql_bind_text(st, 1, c->code);
     bind_company(st, c);
-    sq_bind_text(st, 8, token_hash);
+    sql_bind_text(st, 8, token_hash);
     sql_bind_int64(st, 9, (int64_t)time(NULL));
     r = sq_run_id(s, st, &c->id, err, "adding the company");
     if (r == LR_EEXIST)
@@ -322,12 +317,12 @@ static lr_status sq_company_update(lr_store *base, const lr_company *c, lr_error
         return LR_ESTORE;
     sql_bind_int64(st, 1, c->id);
     bind_company(st, c);
-    sq_bind_text(st, 8, c->kot_base_url);
+    sql_bind_text(st, 8, c->kot_base_url);
     sql_bind_double(st, 9, c->kot_rate);
     sql_bind_int64(st, 10, c->lanscope_collect_min);
     sql_bind_int64(st, 11, c->malion_enabled);
-    sq_bind_text(st, 12, c->malion_host);
-    sq_bind_text(st, 13, c->malion_admin_code);
+    sql_bind_text(st, 12, c->malion_host);
+    sql_bind_text(st, 13, c->malion_admin_code);
     return sq_run(s, st, err, "updating the company");
 }
 
@@ -379,8 +374,8 @@ static lr_status sq_company_sync_result(lr_store *base, int64_t company_id, int6
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
     sql_bind_int64(st, 2, at);
-    sq_bind_text(st, 3, result);
-    sq_bind_text(st, 4, code);
+    sql_bind_text(st, 3, result);
+    sql_bind_text(st, 4, code);
     return sq_run(s, st, err, "recording the sync");
 }
 
@@ -407,7 +402,7 @@ static lr_status sq_company_get(lr_store *base, const char *code, lr_company *ou
     char what[80];
     if (!st)
         return LR_ESTORE;
-    sq_bind_text(st, 1, code);
+    sql_bind_text(st, 1, code);
     snprintf(what, sizeof what, "'%.64s'", code);
     return company_row(s, st, out, err, what);
 }
@@ -418,7 +413,7 @@ static lr_status sq_company_by_token(lr_store *base, const char *token_hash, lr_
     sql_stmt *st = stmt(s, Q_COMPANY_BY_TOKEN, NULL);
     if (!st)
         return LR_ESTORE;
-    sq_bind_text(st, 1, token_hash);
+    sql_bind_text(st, 1, token_hash);
     return company_row(s, st, out, NULL, NULL);
 }
 
@@ -429,8 +424,8 @@ static lr_status sq_company_by_lanscope_token(lr_store *base, const char *code,
     sql_stmt *st = stmt(s, Q_COMPANY_BY_LANSCOPE_TOKEN, NULL);
     if (!st)
         return LR_ESTORE;
-    sq_bind_text(st, 1, code);
-    sq_bind_text(st, 2, token_hash);
+    sql_bind_text(st, 1, code);
+    sql_bind_text(st, 2, token_hash);
     return company_row(s, st, out, NULL, NULL);
 }
 
@@ -442,7 +437,7 @@ static lr_status sq_company_lanscope_token(lr_store *base, int64_t company_id,
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
-    sq_bind_text(st, 2, token_hash);
+    sql_bind_text(st, 2, token_hash);
     return sq_run(s, st, err, "storing the LanScope token");
 }
 
@@ -454,8 +449,8 @@ static lr_status sq_secret_put(lr_store *base, int64_t company_id, const char *n
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
-    sq_bind_text(st, 2, name);
-    sq_bind_text(st, 3, sealed);
+    sql_bind_text(st, 2, name);
+    sql_bind_text(st, 3, sealed);
     sql_bind_int64(st, 4, (int64_t)time(NULL));
     return sq_run(s, st, err, "storing a secret");
 }
@@ -470,7 +465,7 @@ static lr_status sq_secret_get(lr_store *base, int64_t company_id, const char *n
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
-    sq_bind_text(st, 2, name);
+    sql_bind_text(st, 2, name);
     rc = sql_step(st);
     if (rc == SQL_ROW) {
         if (strlen(sql_col_text(st, 0)) >= outsz)
@@ -494,8 +489,8 @@ static lr_status sq_division_upsert(lr_store *base, lr_division *d, lr_error *er
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, d->company_id);
-    sq_bind_text(st, 2, d->code);
-    sq_bind_text(st, 3, d->name);
+    sql_bind_text(st, 2, d->code);
+    sql_bind_text(st, 3, d->name);
     sql_bind_int64(st, 4, d->day_change_min);
     rc = sql_step(st);
     if (rc != SQL_ROW) {
@@ -518,7 +513,7 @@ static lr_status sq_division_get(lr_store *base, int64_t company_id, const char 
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
-    sq_bind_text(st, 2, code);
+    sql_bind_text(st, 2, code);
     rc = sql_step(st);
     if (rc == SQL_ROW) {
         d->id = sql_col_int64(st, 0);
@@ -543,11 +538,11 @@ static lr_status sq_employee_insert(lr_store *base, lr_employee *e, lr_error *er
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, e->company_id);
-    sq_bind_text(st, 2, e->code);
-    sq_bind_text(st, 3, e->last_name);
-    sq_bind_text(st, 4, e->first_name);
+    sql_bind_text(st, 2, e->code);
+    sql_bind_text(st, 3, e->last_name);
+    sql_bind_text(st, 4, e->first_name);
     sql_bind_int64(st, 5, e->division_id);
-    sq_bind_text(st, 6, e->kot_key);
+    sql_bind_text(st, 6, e->kot_key);
     r = sq_run_id(s, st, &e->id, err, "adding the employee");
     if (r == LR_EEXIST)
         return lr_fail(err, LR_EEXIST, "employee '%s' exists already", e->code);
@@ -592,7 +587,7 @@ static lr_status sq_employee_get(lr_store *base, int64_t company_id, const char 
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
-    sq_bind_text(st, 2, code);
+    sql_bind_text(st, 2, code);
     return employee_row(s, st, out, err, code);
 }
 
@@ -636,11 +631,11 @@ static lr_status sq_employee_update(lr_store *base, const lr_employee *e, lr_err
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, e->id);
-    sq_bind_text(st, 2, e->code);
-    sq_bind_text(st, 3, e->last_name);
-    sq_bind_text(st, 4, e->first_name);
+    sql_bind_text(st, 2, e->code);
+    sql_bind_text(st, 3, e->last_name);
+    sql_bind_text(st, 4, e->first_name);
     sql_bind_int64(st, 5, e->division_id);
-    sq_bind_text(st, 6, e->kot_key);
+    sql_bind_text(st, 6, e->kot_key);
     sql_bind_int64(st, 7, e->deleted);
     r = sq_run(s, st, err, "updating the employee");
     if (r == LR_EEXIST)
@@ -714,7 +709,7 @@ static lr_status sq_link_set(lr_store *base, int64_t company_id, const lr_link *
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
     sql_bind_int64(st, 2, l->kind);
-    sq_bind_text(st, 3, l->account);
+    sql_bind_text(st, 3, l->account);
     rc = sql_step(st);
     if (rc == SQL_ROW) {
         int64_t owner = sql_col_int64(st, 0);
@@ -746,7 +741,7 @@ static lr_status sq_link_set(lr_store *base, int64_t company_id, const lr_link *
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
     sql_bind_int64(st, 2, l->kind);
-    sq_bind_text(st, 3, l->account);
+    sql_bind_text(st, 3, l->account);
     sql_bind_int64(st, 4, l->employee_id);
     sql_bind_int64(st, 5, (int64_t)time(NULL));
     return sq_run(s, st, err, "saving the link");
@@ -780,10 +775,10 @@ static lr_status sq_link_resolve(lr_store *base, int64_t company_id, link_kind k
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
     if (kind == LINK_NONE) {
-        sq_bind_text(st, 2, account);
+        sql_bind_text(st, 2, account);
     } else {
         sql_bind_int64(st, 2, kind);
-        sq_bind_text(st, 3, account);
+        sql_bind_text(st, 3, account);
     }
     return collect_ids(s, st, ids, max, n, err);
 }
@@ -817,14 +812,14 @@ static lr_status sq_event_insert(lr_store *base, int64_t company_id, lr_event *e
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
-    sq_bind_text(st, 2, e->source);
-    sq_bind_text(st, 3, e->account);
-    sq_bind_text(st, 4, e->host);
-    sq_bind_text(st, 5, e->op);
+    sql_bind_text(st, 2, e->source);
+    sql_bind_text(st, 3, e->account);
+    sql_bind_text(st, 4, e->host);
+    sql_bind_text(st, 5, e->op);
     sql_bind_int64(st, 6, e->utc);
     sql_bind_int64(st, 7, e->offset_sec);
-    sq_bind_text(st, 8, e->version);
-    sq_bind_text(st, 9, e->raw ? e->raw : "");
+    sql_bind_text(st, 8, e->version);
+    sql_bind_text(st, 9, e->raw ? e->raw : "");
     sql_bind_int64(st, 10, e->received_at);
     /* a duplicate returns no row: LR_EEXIST, which callers count */
     return sq_run_id(s, st, &e->id, err, "storing an event");
@@ -855,7 +850,7 @@ static lr_status sq_events_of_account(lr_store *base, int64_t company_id, const 
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
-    sq_bind_text(st, 2, account);
+    sql_bind_text(st, 2, account);
     sql_bind_int64(st, 3, from);
     sql_bind_int64(st, 4, to);
     while ((rc = sql_step(st)) == SQL_ROW) {
@@ -908,7 +903,7 @@ static lr_status sq_punches_of_day(lr_store *base, int64_t employee_id, const ch
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, employee_id);
-    sq_bind_text(st, 2, work_day);
+    sql_bind_text(st, 2, work_day);
     *n = 0;
     while ((rc = sql_step(st)) == SQL_ROW) {
         if (*n == max) {
@@ -936,7 +931,7 @@ static lr_status sq_punch_insert(lr_store *base, int64_t company_id, int64_t emp
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
     sql_bind_int64(st, 2, employee_id);
-    sq_bind_text(st, 3, work_day);
+    sql_bind_text(st, 3, work_day);
     sql_bind_int64(st, 4, kind);
     sql_bind_int64(st, 5, utc);
     sql_bind_int64(st, 6, replaces);
@@ -951,7 +946,7 @@ static lr_status sq_punch_end(lr_store *base, int64_t punch_id, const char *stat
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, punch_id);
-    sq_bind_text(st, 2, state);
+    sql_bind_text(st, 2, state);
     sql_bind_int64(st, 3, (int64_t)time(NULL));
     return sq_run(s, st, err, "ending a punch");
 }
@@ -966,8 +961,8 @@ static lr_status sq_ledger_list(lr_store *base, int64_t company_id, const char *
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
-    sq_bind_text(st, 2, from_day);
-    sq_bind_text(st, 3, to_day);
+    sql_bind_text(st, 2, from_day);
+    sql_bind_text(st, 3, to_day);
     while ((rc = sql_step(st)) == SQL_ROW) {
         row.id = sql_col_int64(st, 0);
         sq_copy_col(st, 1, row.employee_code, sizeof row.employee_code);
@@ -993,7 +988,7 @@ static lr_status sq_flags_replace(lr_store *base, int64_t employee_id, const cha
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, employee_id);
-    sq_bind_text(st, 2, work_day);
+    sql_bind_text(st, 2, work_day);
     if ((r = sq_run(s, st, err, "clearing event flags")) != LR_OK)
         return r;
     for (size_t i = 0; i < n; i++) {
@@ -1001,7 +996,7 @@ static lr_status sq_flags_replace(lr_store *base, int64_t employee_id, const cha
             return LR_ESTORE;
         sql_bind_int64(st, 1, flags[i].event_id);
         sql_bind_int64(st, 2, employee_id);
-        sq_bind_text(st, 3, work_day);
+        sql_bind_text(st, 3, work_day);
         sql_bind_int64(st, 4, (int)flags[i].flags);
         if ((r = sq_run(s, st, err, "storing event flags")) != LR_OK)
             return r;
@@ -1018,9 +1013,9 @@ static lr_status sq_audit(lr_store *base, int64_t company_id, const char *actor,
         return LR_ESTORE;
     sql_bind_int64(st, 1, (int64_t)time(NULL));
     sql_bind_int64(st, 2, company_id);
-    sq_bind_text(st, 3, actor);
-    sq_bind_text(st, 4, action);
-    sq_bind_text(st, 5, detail ? detail : "");
+    sql_bind_text(st, 3, actor);
+    sql_bind_text(st, 4, action);
+    sql_bind_text(st, 5, detail ? detail : "");
     return sq_run(s, st, err, "writing the audit log");
 }
 

@@ -74,9 +74,9 @@ lr_status sq_user_insert(lr_store *base, lr_user *u, lr_error *err)
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, u->company_id);
-    sq_bind_text(st, 2, u->login);
-    sq_bind_text(st, 3, u->pw_hash);
-    sq_bind_text(st, 4, u->lang);
+    sql_bind_text(st, 2, u->login);
+    sql_bind_text(st, 3, u->pw_hash);
+    sql_bind_text(st, 4, u->lang);
     sql_bind_int64(st, 5, (int64_t)time(NULL));
     r = sq_run_id(s, st, &u->id, err, "adding an administrator");
     if (r == LR_EEXIST)
@@ -94,7 +94,7 @@ lr_status sq_user_get(lr_store *base, int64_t company_id, const char *login, lr_
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
-    sq_bind_text(st, 2, login);
+    sql_bind_text(st, 2, login);
     rc = sql_step(st);
     if (rc == SQL_ROW) {
         memset(out, 0, sizeof *out);
@@ -119,8 +119,8 @@ lr_status sq_user_update(lr_store *base, const lr_user *u, lr_error *err)
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, u->id);
-    sq_bind_text(st, 2, u->pw_hash);
-    sq_bind_text(st, 3, u->lang);
+    sql_bind_text(st, 2, u->pw_hash);
+    sql_bind_text(st, 3, u->lang);
     return sq_run(s, st, err, "updating an administrator");
 }
 
@@ -131,9 +131,9 @@ lr_status sq_session_insert(lr_store *base, const char *id_hash, int64_t user_id
     sql_stmt *st = stmt(s, A_SESSION_INSERT, err);
     if (!st)
         return LR_ESTORE;
-    sq_bind_text(st, 1, id_hash);
+    sql_bind_text(st, 1, id_hash);
     sql_bind_int64(st, 2, user_id);
-    sq_bind_text(st, 3, csrf);
+    sql_bind_text(st, 3, csrf);
     sql_bind_int64(st, 4, now);
     sql_bind_int64(st, 5, expires_at);
     return sq_run(s, st, err, "starting a session");
@@ -148,7 +148,7 @@ lr_status sq_session_get(lr_store *base, const char *id_hash, int64_t now, lr_se
     lr_status r = LR_OK;
     if (!st)
         return LR_ESTORE;
-    sq_bind_text(st, 1, id_hash);
+    sql_bind_text(st, 1, id_hash);
     sql_bind_int64(st, 2, now);
     rc = sql_step(st);
     if (rc == SQL_ROW) {
@@ -179,9 +179,9 @@ static lr_status run_text(lr_store *base, int slot, int64_t id, const char *text
         return LR_ESTORE;
     if (id) {
         sql_bind_int64(st, 1, id);
-        sq_bind_text(st, 2, text);
+        sql_bind_text(st, 2, text);
     } else {
-        sq_bind_text(st, 1, text);
+        sql_bind_text(st, 1, text);
     }
     return sq_run(s, st, err, doing);
 }
@@ -207,7 +207,7 @@ lr_status sq_login_failure_add(lr_store *base, const char *key, int64_t at, lr_e
     sql_stmt *st = stmt(s, A_FAILURE_ADD, err);
     if (!st)
         return LR_ESTORE;
-    sq_bind_text(st, 1, key);
+    sql_bind_text(st, 1, key);
     sql_bind_int64(st, 2, at);
     return sq_run(s, st, err, "recording a failed sign-in");
 }
@@ -220,7 +220,7 @@ lr_status sq_login_failures_since(lr_store *base, const char *key, int64_t since
     int rc;
     if (!st)
         return LR_ESTORE;
-    sq_bind_text(st, 1, key);
+    sql_bind_text(st, 1, key);
     sql_bind_int64(st, 2, since);
     rc = sql_step(st);
     *n = rc == SQL_ROW ? sql_col_int64(st, 0) : 0;
@@ -242,10 +242,10 @@ lr_status sq_upload_put(lr_store *base, const char *id, int64_t company_id, int6
         return r;
     if (!(st = stmt(s, A_UPLOAD_PUT, err)))
         return LR_ESTORE;
-    sq_bind_text(st, 1, id);
+    sql_bind_text(st, 1, id);
     sql_bind_int64(st, 2, company_id);
     sql_bind_int64(st, 3, user_id);
-    sq_bind_text(st, 4, name);
+    sql_bind_text(st, 4, name);
     sql_bind_blob(st, 5, data, len);
     sql_bind_int64(st, 6, now);
     return sq_run(s, st, err, "keeping an upload");
@@ -260,7 +260,7 @@ lr_status sq_upload_get(lr_store *base, const char *id, int64_t company_id, int6
     int rc;
     if (!st)
         return LR_ESTORE;
-    sq_bind_text(st, 1, id);
+    sql_bind_text(st, 1, id);
     sql_bind_int64(st, 2, company_id);
     sql_bind_int64(st, 3, user_id);
     sql_bind_int64(st, 4, since);

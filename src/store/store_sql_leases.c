@@ -34,9 +34,9 @@ lr_status sq_lease_take(lr_store *base, const char *name, int64_t company_id, co
         return LR_OK; /* one instance: every lease is its own */
     if (!(st = estmt(s, E_TAKE, err)))
         return LR_ESTORE;
-    sq_bind_text(st, 1, name);
+    sql_bind_text(st, 1, name);
     sql_bind_int64(st, 2, company_id);
-    sq_bind_text(st, 3, owner);
+    sql_bind_text(st, 3, owner);
     sql_bind_int64(st, 4, now);
     sql_bind_int64(st, 5, seconds);
     rc = sql_step(st);
@@ -56,8 +56,8 @@ lr_status sq_lease_drop(lr_store *base, const char *name, int64_t company_id, co
         return LR_OK;
     if (!(st = estmt(s, E_DROP, err)))
         return LR_ESTORE;
-    sq_bind_text(st, 1, name);
+    sql_bind_text(st, 1, name);
     sql_bind_int64(st, 2, company_id);
-    sq_bind_text(st, 3, owner);
+    sql_bind_text(st, 3, owner);
     return sq_run(s, st, err, "dropping a lease");
 }

@@ -90,9 +90,9 @@ lr_status sq_outbox_enqueue(lr_store *base, int64_t company_id, int64_t punch_id
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
     sql_bind_int64(st, 2, punch_id);
-    sq_bind_text(st, 3, action);
+    sql_bind_text(st, 3, action);
     sql_bind_int64(st, 4, replaces);
-    sq_bind_text(st, 5, idem_key);
+    sql_bind_text(st, 5, idem_key);
     sql_bind_int64(st, 6, (int64_t)time(NULL));
     return sq_run(s, st, err, "queueing a punch");
 }
@@ -108,10 +108,10 @@ lr_status sq_outbox_list(lr_store *base, int64_t company_id, store_outbox_filter
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
     /* IN over the states wanted: the (company, state) index serves it */
-    sq_bind_text(st, 2, filter == OUTBOX_ALL ? "done" : "failed");
-    sq_bind_text(st, 3, filter == OUTBOX_FAILED ? "failed" : "pending");
-    sq_bind_text(st, 4, filter == OUTBOX_FAILED ? "failed" : "sending");
-    sq_bind_text(st, 5, "failed");
+    sql_bind_text(st, 2, filter == OUTBOX_ALL ? "done" : "failed");
+    sql_bind_text(st, 3, filter == OUTBOX_FAILED ? "failed" : "pending");
+    sql_bind_text(st, 4, filter == OUTBOX_FAILED ? "failed" : "sending");
+    sql_bind_text(st, 5, "failed");
     while ((rc = sql_step(st)) == SQL_ROW) {
         row.id = sql_col_int64(st, 0);
         row.punch_id = sql_col_int64(st, 1);
@@ -200,7 +200,7 @@ lr_status sq_outbox_due(lr_store *base, int64_t company_id, int64_t now, int64_t
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
     sql_bind_int64(st, 2, now);
-    sq_bind_text(st, 3, store_instance_id());
+    sql_bind_text(st, 3, store_instance_id());
     sql_bind_int64(st, 4, lease_s);
     sql_bind_int64(st, 5, (int64_t)max);
     if ((r = sq_run(s, st, err, "leasing due outbox rows")) != LR_OK)
@@ -210,7 +210,7 @@ lr_status sq_outbox_due(lr_store *base, int64_t company_id, int64_t now, int64_t
     sql_bind_int64(st, 1, company_id);
     sql_bind_int64(st, 2, now);
     sql_bind_int64(st, 3, (int64_t)max);
-    sq_bind_text(st, 4, store_instance_id());
+    sql_bind_text(st, 4, store_instance_id());
     while ((rc = sql_step(st)) == SQL_ROW && *n < max) {
         lr_delivery *d = &out[(*n)++];
         memset(d, 0, sizeof *d);
@@ -243,7 +243,7 @@ lr_status sq_outbox_claim(lr_store *base, int64_t id, int64_t lease_until, lr_er
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, id);
-    sq_bind_text(st, 2, store_instance_id());
+    sql_bind_text(st, 2, store_instance_id());
     sql_bind_int64(st, 3, lease_until);
     if ((r = sq_run(s, st, err, "claiming an outbox row")) != LR_OK)
         return r;
@@ -261,13 +261,13 @@ lr_status sq_outbox_finish(lr_store *base, int64_t id, const char *state, const 
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, id);
-    sq_bind_text(st, 2, state);
-    sq_bind_text(st, 3, result ? result : "");
+    sql_bind_text(st, 2, state);
+    sql_bind_text(st, 3, result ? result : "");
     sql_bind_int64(st, 4, uncertain);
     sql_bind_int64(st, 5, next_at);
     sql_bind_int64(st, 6, (int64_t)time(NULL));
-    sq_bind_text(st, 7, reason);
-    sq_bind_text(st, 8, store_instance_id());
+    sql_bind_text(st, 7, reason);
+    sql_bind_text(st, 8, store_instance_id());
     return sq_run(s, st, err, "finishing an outbox row");
 }
 
@@ -292,9 +292,9 @@ lr_status sq_attempt_record(lr_store *base, const lr_attempt *a, lr_error *err)
     sql_bind_int64(st, 1, a->outbox_id);
     sql_bind_int64(st, 2, a->at);
     sql_bind_int64(st, 3, a->http_status);
-    sq_bind_text(st, 4, a->request ? a->request : "");
-    sq_bind_text(st, 5, a->outcome ? a->outcome : "");
-    sq_bind_text(st, 6, a->answer ? a->answer : "");
+    sql_bind_text(st, 4, a->request ? a->request : "");
+    sql_bind_text(st, 5, a->outcome ? a->outcome : "");
+    sql_bind_text(st, 6, a->answer ? a->answer : "");
     sql_bind_int64(st, 7, a->duration_ms);
     return sq_run(s, st, err, "recording a delivery attempt");
 }

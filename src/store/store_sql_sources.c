@@ -69,7 +69,7 @@ lr_status sq_secret_delete(lr_store *base, int64_t company_id, const char *name,
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
-    sq_bind_text(st, 2, name);
+    sql_bind_text(st, 2, name);
     return sq_run(s, st, err, "removing a secret");
 }
 
@@ -103,7 +103,7 @@ lr_status sq_malion_cursor_set(lr_store *base, int64_t company_id, const char *c
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
-    sq_bind_text(st, 2, cursor);
+    sql_bind_text(st, 2, cursor);
     sql_bind_int64(st, 3, logs);
     return sq_run(s, st, err, "saving the MaLion cursor");
 }
@@ -117,8 +117,8 @@ lr_status sq_malion_result(lr_store *base, int64_t company_id, int64_t at, const
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
     sql_bind_int64(st, 2, at);
-    sq_bind_text(st, 3, error);
-    sq_bind_text(st, 4, code);
+    sql_bind_text(st, 3, error);
+    sql_bind_text(st, 4, code);
     return sq_run(s, st, err, "saving the MaLion result");
 }
 
@@ -130,10 +130,10 @@ lr_status sq_source_result(lr_store *base, int64_t company_id, const char *sourc
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
-    sq_bind_text(st, 2, source);
+    sql_bind_text(st, 2, source);
     sql_bind_int64(st, 3, at);
-    sq_bind_text(st, 4, code);
-    sq_bind_text(st, 5, error);
+    sql_bind_text(st, 4, code);
+    sql_bind_text(st, 5, error);
     return sq_run(s, st, err, "saving a source's result");
 }
 
@@ -147,7 +147,7 @@ lr_status sq_source_status_get(lr_store *base, int64_t company_id, const char *s
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
-    sq_bind_text(st, 2, source);
+    sql_bind_text(st, 2, source);
     if ((rc = sql_step(st)) == SQL_ROW) {
         out->success_at = sql_col_int64(st, 0);
         out->error_at = sql_col_int64(st, 1);
@@ -165,8 +165,8 @@ lr_status sq_source_versions_add(lr_store *base, int64_t company_id, const char 
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
-    sq_bind_text(st, 2, source);
-    sq_bind_text(st, 3, version);
+    sql_bind_text(st, 2, source);
+    sql_bind_text(st, 3, version);
     sql_bind_int64(st, 4, n);
     sql_bind_int64(st, 5, last_utc);
     return sq_run(s, st, err, "counting a source's versions");
@@ -181,7 +181,7 @@ lr_status sq_event_versions(lr_store *base, int64_t company_id, const char *sour
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
-    sq_bind_text(st, 2, source);
+    sql_bind_text(st, 2, source);
     while ((rc = sql_step(st)) == SQL_ROW) {
         lr_version_seen v = {sql_col_text(st, 0),
                              sql_col_int64(st, 1), sql_col_int64(st, 2)};

@@ -104,15 +104,15 @@ lr_status sq_events_page(lr_store *base, int64_t company_id, const lr_event_quer
     sql_bind_int64(st, 2, q->from_utc);
     sql_bind_int64(st, 3, q->to_utc ? q->to_utc : INT64_MAX);
     if (q->source)
-        sq_bind_text(st, 4, q->source);
+        sql_bind_text(st, 4, q->source);
     if (q->op && strcmp(q->op, "other") != 0)
-        sq_bind_text(st, 5, q->op);
+        sql_bind_text(st, 5, q->op);
     sql_bind_int64(st, 6, q->before_utc);
     sql_bind_int64(st, 7, q->before_id);
     sql_bind_int64(st, 8, q->employee_id);
     sql_bind_int64(st, 9, (int64_t)q->limit);
     for (size_t i = 0; i < q->naccounts; i++)
-        sq_bind_text(st, 10 + (int)i, q->accounts[i]);
+        sql_bind_text(st, 10 + (int)i, q->accounts[i]);
     while ((rc = sql_step(st)) == SQL_ROW) {
         row_from(st, &e, &row);
         row.work_day = sql_col_text(st, 12);
@@ -155,7 +155,7 @@ lr_status sq_day_punches(lr_store *base, int64_t company_id, const char *work_da
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
-    sq_bind_text(st, 2, work_day);
+    sql_bind_text(st, 2, work_day);
     while ((rc = sql_step(st)) == SQL_ROW) {
         lr_day_punch_row r = {sql_col_int64(st, 0), (punch_kind)(int)sql_col_int64(st, 1),
                               sql_col_int64(st, 2),
