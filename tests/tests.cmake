@@ -1,7 +1,9 @@
-# Test registration. Labels: unit (cmocka) and e2e (real processes over real
-# sockets), both also run under ASan+UBSan by make check; postgres (the e2e
-# scripts again, on a throw-away PostgreSQL cluster); valgrind (e2e scripts
-# with loginrecd under memcheck); browser; lint.
+# Test registration. Labels: unit (cmocka); e2e (real processes over real
+# sockets, on SQLite); postgres (the store's unit tests and the e2e scripts
+# again, on a throw-away PostgreSQL cluster); valgrind (e2e scripts with
+# loginrecd under memcheck); browser; lint. make check runs unit, e2e,
+# valgrind, browser and lint on the release build, and unit and postgres
+# on the ASan+UBSan build.
 
 # The PostgreSQL cluster of the postgres tests: started before the first,
 # stopped after the last (ctest fixtures).
@@ -32,6 +34,9 @@ function(lr_e2e_test name timeout)
   endif()
 endfunction()
 
+# tests/unit/NAME.c (cmocka) with the sources after it, as ctest test NAME.
+# A test of the store (it links tests/unit/fixture.c) runs a second time on
+# PostgreSQL as NAME_pg: the fixture gives each case a database of its own.
 function(lr_unit_test name)
   add_executable(${name} tests/unit/${name}.c ${ARGN})
   target_link_libraries(${name} PRIVATE loginrec_core PkgConfig::CMOCKA)
@@ -39,6 +44,13 @@ function(lr_unit_test name)
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set_tests_properties(${name} PROPERTIES LABELS unit TIMEOUT 120
                        ENVIRONMENT "LR_TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp")
+  if("tests/unit/fixture.c" IN_LIST ARGN)
+    add_test(NAME ${name}_pg COMMAND ${name} ${LR_TEST_ARGS_${name}}
+             WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+    set_tests_properties(${name}_pg PROPERTIES LABELS postgres TIMEOUT 300
+                         FIXTURES_REQUIRED pg
+                         ENVIRONMENT "LR_TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp;LR_TEST_BACKEND=postgres;LR_PG_URL_FILE=${CMAKE_BINARY_DIR}/pg/url")
+  endif()
 endfunction()
 
 set(LR_TEST_ARGS_test_day ${CMAKE_SOURCE_DIR}/tests/cases/day)
@@ -48,25 +60,20 @@ lr_unit_test(test_punch)
 lr_unit_test(test_event_parse)
 lr_unit_test(test_secrets)
 lr_unit_test(test_service tests/unit/fixture.c)
-target_link_libraries(test_service PRIVATE PkgConfig::SQLITE3)
 set(LR_TEST_ARGS_test_csv ${CMAKE_SOURCE_DIR}/tests/cases/csv)
 lr_unit_test(test_csv tests/unit/cases.c)
 lr_unit_test(test_encoding)
 lr_unit_test(test_link_csv)
 lr_unit_test(test_kot_reply)
 lr_unit_test(test_links tests/unit/fixture.c tests/unit/cases.c)
-target_link_libraries(test_links PRIVATE PkgConfig::SQLITE3)
 lr_unit_test(test_lanscope tests/unit/fixture.c tests/unit/cases.c)
 lr_unit_test(test_malion tests/unit/fixture.c)
-target_link_libraries(test_malion PRIVATE PkgConfig::SQLITE3)
 lr_unit_test(test_accounts tests/unit/fixture.c)
-target_link_libraries(test_accounts PRIVATE PkgConfig::SQLITE3)
 lr_unit_test(test_tmpl)
 lr_unit_test(test_form)
 lr_unit_test(test_i18n)
 lr_unit_test(test_agent)
 target_link_libraries(test_agent PRIVATE loginrec_agent)
-target_link_libraries(test_lanscope PRIVATE PkgConfig::SQLITE3)
 
 lr_e2e_test(api 300)
 lr_e2e_test(links 300)

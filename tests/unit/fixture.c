@@ -1,5 +1,6 @@
 /*
- * fixture — throw-away store files for tests (see fixture.h).
+ * fixture — throw-away stores for tests (see fixture.h): a SQLite file, or
+ * with LR_TEST_BACKEND=postgres a database of the test cluster.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,10 +14,76 @@
 
 #include <cmocka.h>
 #include <sodium.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "fixture.h"
 #include "service/admin.h"
+
+int fixture_pg(void)
+{
+    const char *b = getenv("LR_TEST_BACKEND");
+    return b && strcmp(b, "postgres") == 0;
+}
+
+/* The cluster's maintenance URL (BUILD/pg/url, named by LR_PG_URL_FILE). */
+static const char *pg_admin_url(void)
+{
+    static char url[300];
+    const char *file = getenv("LR_PG_URL_FILE");
+    FILE *fp = file ? fopen(file, "r") : NULL;
+    size_t n;
+    if (!fp || !fgets(url, sizeof url, fp)) {
+        fprintf(stderr, "fixture: no PostgreSQL cluster (LR_PG_URL_FILE=%s); "
+                        "tests/pg/cluster.sh start BUILD/pg\n", file ? file : "");
+        if (fp)
+            fclose(fp);
+        return NULL;
+    }
+    fclose(fp);
+    n = strcspn(url, "\r\n");
+    url[n] = '\0';
+    return url;
+}
+
+/* Runs sql (no rows) on the database at url; 0, or -1 with the reason
+ * printed. */
+static int pg_run(const char *url, const char *sql)
+{
+    PGconn *pg = PQconnectdb(url);
+    PGresult *res = PQstatus(pg) == CONNECTION_OK ? PQexec(pg, sql) : NULL;
+    int ok = res && (PQresultStatus(res) == PGRES_COMMAND_OK ||
+                     PQresultStatus(res) == PGRES_TUPLES_OK);
+    if (!ok)
+        fprintf(stderr, "fixture: %s: %s\n", sql, PQerrorMessage(pg));
+    PQclear(res);
+    PQfinish(pg);
+    return ok ? 0 : -1;
+}
+
+/* A new, empty database of the cluster; its URL in path. */
+static int pg_create(const char *name, int n, char *path, size_t pathsz)
+{
+    const char *admin = pg_admin_url();
+    char sql[200], db[100];
+    const char *slash;
+    if (!admin || !(slash = strrchr(admin, '/')))
+        return -1;
+    snprintf(db, sizeof db, "lr_unit_%s_%d_%d", name, (int)getpid(), n);
+    snprintf(path, pathsz, "%.*s/%s", (int)(slash - admin), admin, db);
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", db);
+    return pg_run(admin, sql);
+}
+
+static void pg_drop(const char *path)
+{
+    const char *admin = pg_admin_url();
+    char sql[200];
+    if (!admin)
+        return;
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", strrchr(path, '/') + 1);
+    pg_run(admin, sql);
+}
 
 lr_store *fixture_store_open(const char *name, char *path, size_t pathsz)
 {
@@ -28,8 +95,13 @@ lr_store *fixture_store_open(const char *name, char *path, size_t pathsz)
         return NULL;
     if (base)
         mkdir(base, 0700);
-    snprintf(path, pathsz, "%s/%s-%d-%d.db", base ? base : "/tmp", name, (int)getpid(), n++);
-    store_sqlite_remove(path);
+    if (fixture_pg()) {
+        if (pg_create(name, n++, path, pathsz) != 0)
+            return NULL;
+    } else {
+        snprintf(path, pathsz, "%s/%s-%d-%d.db", base ? base : "/tmp", name, (int)getpid(), n++);
+        store_sqlite_remove(path);
+    }
     if (store_open(path, &s, &err) != LR_OK) {
         fprintf(stderr, "%s: %s\n", path, err.message);
         return NULL;
@@ -40,7 +112,10 @@ lr_store *fixture_store_open(const char *name, char *path, size_t pathsz)
 void fixture_store_close(lr_store *s, const char *path)
 {
     store_close(s);
-    store_sqlite_remove(path);
+    if (store_is_pg(path))
+        pg_drop(path);
+    else
+        store_sqlite_remove(path);
 }
 
 int fixture_company(lr_store *s, lr_company *c)
@@ -93,10 +168,29 @@ ingest_result fixture_ingest(fx *f, const char *json)
     return r;
 }
 
+/* One statement's result on PostgreSQL; fails the test on error. */
+static PGresult *pg_query(PGconn **pg, const char *url, const char *sql)
+{
+    PGresult *res;
+    *pg = PQconnectdb(url);
+    if (PQstatus(*pg) != CONNECTION_OK)
+        fail_msg("%s: %s", url, PQerrorMessage(*pg));
+    res = PQexec(*pg, sql);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", sql, PQerrorMessage(*pg));
+    return res;
+}
+
 void fixture_sql(const char *path, const char *sql)
 {
     sqlite3 *db;
     char *msg = NULL;
+    if (store_is_pg(path)) {
+        PGconn *pg;
+        PQclear(pg_query(&pg, path, sql));
+        PQfinish(pg);
+        return;
+    }
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     sqlite3_busy_timeout(db, 5000);
     if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
@@ -109,6 +203,15 @@ long long fixture_sql_int(const char *path, const char *sql)
     sqlite3 *db;
     sqlite3_stmt *st;
     long long v;
+    if (store_is_pg(path)) {
+        PGconn *pg;
+        PGresult *res = pg_query(&pg, path, sql);
+        assert_int_equal(PQntuples(res), 1);
+        v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+        PQclear(res);
+        PQfinish(pg);
+        return v;
+    }
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     sqlite3_busy_timeout(db, 5000);
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -118,4 +221,24 @@ long long fixture_sql_int(const char *path, const char *sql)
     sqlite3_finalize(st);
     sqlite3_close(db);
     return v;
+}
+
+void fixture_fail_inserts(const char *path, const char *table, const char *column,
+                          const char *value)
+{
+    char sql[600];
+    if (store_is_pg(path))
+        snprintf(sql, sizeof sql,
+                 "CREATE FUNCTION fixture_fault() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                 "BEGIN IF NEW.%s = '%s' THEN RAISE EXCEPTION 'injected'; END IF; "
+                 "RETURN NEW; END $$; "
+                 "CREATE TRIGGER fixture_fault BEFORE INSERT ON %s FOR EACH ROW "
+                 "EXECUTE FUNCTION fixture_fault()",
+                 column, value, table);
+    else
+        snprintf(sql, sizeof sql,
+                 "CREATE TRIGGER fixture_fault BEFORE INSERT ON %s WHEN NEW.%s = '%s' "
+                 "BEGIN SELECT RAISE(ABORT, 'injected'); END",
+                 table, column, value);
+    fixture_sql(path, sql);
 }

@@ -1,6 +1,9 @@
 /*
- * fixture — a fresh SQLite store file per test, under $LR_TEST_TMP (the
- * build's test-tmp), removed with its WAL files afterwards.
+ * fixture — a fresh store per test, removed afterwards: a SQLite file under
+ * $LR_TEST_TMP (the build's test-tmp), or with LR_TEST_BACKEND=postgres a
+ * new database of the test cluster whose URL is in $LR_PG_URL_FILE (the
+ * cluster tests/pg/cluster.sh started). A store's "path" is its file or
+ * its URL.
  */
 #ifndef LR_TESTS_FIXTURE_H
 #define LR_TESTS_FIXTURE_H
@@ -9,6 +12,9 @@
 
 #include "service/ingest.h"
 #include "store/store.h"
+
+/* 1 when the tests run on PostgreSQL (LR_TEST_BACKEND=postgres). */
+int fixture_pg(void);
 
 /* Opens a new, migrated store; its path goes to path. NULL on failure
  * (the reason printed). */
@@ -36,11 +42,16 @@ int fixture_fx_teardown(void **state);
  * on any error. */
 ingest_result fixture_ingest(fx *f, const char *json);
 
-/* Runs one SQL statement on the file directly (what no store call does,
+/* Runs SQL on the store's database directly (what no store call does,
  * like a fault trigger); fails the test on error. */
 void fixture_sql(const char *path, const char *sql);
 
 /* Integer result of a one-value query. */
 long long fixture_sql_int(const char *path, const char *sql);
+
+/* Makes every INSERT into table whose column equals value fail, from
+ * outside the product (a trigger in the backend's dialect). */
+void fixture_fail_inserts(const char *path, const char *table, const char *column,
+                          const char *value);
 
 #endif

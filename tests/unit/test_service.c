@@ -235,8 +235,7 @@ static void failed_batch_leaves_nothing(void **state)
     const char *json = "[" EV("tarouk", "PC-01", "logon", "2026-11-16T09:00:00+09:00") ","
                        EV("boom", "PC-01", "logon", "2026-11-16T09:00:00+09:00") "]";
     /* inject a failure on the second insert, from outside the product */
-    fixture_sql(f->path, "CREATE TRIGGER boom BEFORE INSERT ON log_events WHEN "
-                         "NEW.account = 'boom' BEGIN SELECT RAISE(ABORT, 'injected'); END");
+    fixture_fail_inserts(f->path, "log_events", "account", "boom");
     assert_int_equal(event_batch_parse_json(json, strlen(json), 10, "t", &b, &err), LR_OK);
     assert_int_not_equal(ingest_events(f->s, &f->c, b.events, b.nevents, &r, &err), LR_OK);
     event_batch_free(&b);
