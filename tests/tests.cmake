@@ -69,6 +69,12 @@ lr_unit_test(test_links tests/unit/fixture.c tests/unit/cases.c)
 lr_unit_test(test_lanscope tests/unit/fixture.c tests/unit/cases.c)
 lr_unit_test(test_malion tests/unit/fixture.c)
 lr_unit_test(test_accounts tests/unit/fixture.c)
+# the PostgreSQL driver itself: on the cluster only
+add_executable(test_pg_driver tests/unit/test_pg_driver.c tests/unit/fixture.c)
+target_link_libraries(test_pg_driver PRIVATE loginrec_core PkgConfig::CMOCKA)
+add_test(NAME test_pg_driver COMMAND test_pg_driver)
+set_tests_properties(test_pg_driver PROPERTIES LABELS postgres TIMEOUT 120 FIXTURES_REQUIRED pg
+                     ENVIRONMENT "LR_TEST_BACKEND=postgres;LR_PG_URL_FILE=${CMAKE_BINARY_DIR}/pg/url")
 lr_unit_test(test_tmpl)
 lr_unit_test(test_form)
 lr_unit_test(test_i18n)

@@ -10,7 +10,7 @@
  *   its place in the statement wants). Results come back whole, so a
  *   caller may run other statements while it reads the rows.
  * - Each connection sets a statement timeout (LOGINREC_PG_STATEMENT_TIMEOUT_MS,
- *   default 30000) and a lock timeout of the same length.
+ *   1 to 3600000, default 30000) and a lock timeout of the same length.
  * - A lost connection is reset before the next statement, but never inside
  *   a transaction: that transaction has failed and the caller rolls back.
  * - Migrations run under a session advisory lock, so instances starting
@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "store/sql_driver.h"
+#include "util/env.h"
 
 /* The advisory lock key migrations run under ("lr" "mg"). */
 #define MIGRATION_LOCK 0x6c726d67
@@ -90,8 +91,8 @@ static void quiet(void *arg, const char *message)
 /* Session settings, after every (re)connect. */
 static int configure(sql_conn *c)
 {
-    const char *env = getenv("LOGINREC_PG_STATEMENT_TIMEOUT_MS");
-    long ms = env && *env ? strtol(env, NULL, 10) : 30000;
+    /* 0 would mean "no limit" to PostgreSQL: never from a typo */
+    long ms = env_long("LOGINREC_PG_STATEMENT_TIMEOUT_MS", 30000, 1, 3600000);
     char sql[200];
     PGresult *res;
     int rc;
