@@ -2,7 +2,9 @@
 # End to end: every size limit answers with a clear 4xx and a message, and
 # the server goes on serving: request bodies (64 MiB), events per request
 # (100,000), a CSV field (64 KiB), a link CSV upload (32 MiB), form fields
-# (16 KiB), and sign-in attempts (429, in ui_security.sh).
+# (16 KiB), and sign-in attempts (429, in ui_security.sh). On PostgreSQL,
+# also time: a write that waits past LOGINREC_PG_STATEMENT_TIMEOUT_MS for a
+# lock answers 503, stores nothing, and goes through once the lock is gone.
 . "$(dirname "$0")/lib.sh"
 
 "$LR" init >/dev/null
@@ -38,4 +40,28 @@ expect_eq "a form field over 16 KiB: 413" 413 \
     "$(post -X POST "$URL/login" --data-binary "csrf=$(head -c 17000 /dev/zero | tr '\0' 'x')")"
 
 expect_eq "and the server still answers" 200 "$(curl -sS -o /dev/null -w '%{http_code}' "$URL/healthz")"
+
+if [ -n "$PG_DB" ]; then
+    stop_server
+    LOGINREC_PG_STATEMENT_TIMEOUT_MS=300 start_server --no-kot --malion-interval 0
+    # another client holds the events table (at most 60 s, then it ends)
+    PGAPPNAME=lr_locker psql "$LOGINREC_DB" -qX \
+        -c "LOCK TABLE log_events IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60)" >/dev/null 2>&1 &
+    EXTRA_PIDS="$EXTRA_PIDS $!"
+    held=""
+    for _ in $(seq 1 100); do
+        held=$(db_sql "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'lr_locker' AND wait_event = 'PgSleep'")
+        [ "$held" = 1 ] && break
+        sleep 0.1
+    done
+    expect_eq "the events table is locked by another client" 1 "$held"
+    EV='[{"source":"generic","account":"lockme","op":"logon","time":"2026-11-20T09:00:00+09:00"}]'
+    expect_eq "a write that outwaits the statement timeout: 503, said in words" "503 1" \
+        "$(post "${AUTH[@]}" -H 'Content-Type: application/json' --data-binary "$EV" "$URL/api/v1/ingest") $(grep -c 'timeout' "$T/reply")"
+    db_sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lr_locker'" >/dev/null
+    expect_eq "nothing of it was stored" 0 "$(db_sql "SELECT count(*) FROM log_events WHERE account = 'lockme'")"
+    expect_eq "once the lock is gone, the same request goes through" 200 \
+        "$(post "${AUTH[@]}" -H 'Content-Type: application/json' --data-binary "$EV" "$URL/api/v1/ingest")"
+    expect_eq "and is stored once" 1 "$(db_sql "SELECT count(*) FROM log_events WHERE account = 'lockme'")"
+fi
 finish
