@@ -106,18 +106,19 @@ sim_all_employees() {
         "$T"/emps-*.json | curl -sS -X PUT "$SIM/_sim/employees" --data-binary @- >/dev/null
 }
 
-# start_loginrecd DB [options]: loginrecd on a free port; sets URL, LRD_PID.
+# start_loginrecd DB [options]: loginrecd on a free port, its log in
+# $LRD_LOG (default $T/loginrecd.log); sets URL, LRD_PID.
 start_loginrecd() {
-    local db=$1; shift
+    local db=$1 log=${LRD_LOG:-$T/loginrecd.log}; shift
     "$BUILD/loginrecd" --db "$db" --listen 127.0.0.1:0 --malion-interval 0 --sync-interval 0 "$@" \
-        2>"$T/loginrecd.log" &
+        2>"$log" &
     LRD_PID=$!
     PORT=""
     for _ in $(seq 1 300); do
-        PORT=$(sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\).*#\1#p' "$T/loginrecd.log")
+        PORT=$(sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\).*#\1#p' "$log")
         [ -n "$PORT" ] && break; sleep 0.1
     done
-    [ -n "$PORT" ] || { cat "$T/loginrecd.log"; echo "bench: loginrecd did not start" >&2; exit 1; }
+    [ -n "$PORT" ] || { cat "$log"; echo "bench: loginrecd did not start" >&2; exit 1; }
     URL="http://127.0.0.1:$PORT"
 }
 

@@ -5,10 +5,14 @@
  * - The store's ?N parameters become $N, SQLite's "INDEXED BY name" hints
  *   are dropped and a comment beginning "pg:" becomes its text, once per
  *   statement.
- * - Each run is one PQexecParams: integers go as int8, reals as float8,
- *   blobs as binary bytea, text as "unknown" (the server takes the type
- *   its place in the statement wants). Results come back whole, so a
- *   caller may run other statements while it reads the rows.
+ * - A statement's first run is one PQexecParams: integers go as int8,
+ *   reals as float8, blobs as binary bytea, text as "unknown" (the server
+ *   takes the type its place in the statement wants). A statement run
+ *   again (the store's slots, kept for the connection's life) is prepared
+ *   on the server with the types of that run, and runs as PQexecPrepared
+ *   from then on: parsed and planned once per connection, not per run.
+ *   Results come back whole, so a caller may run other statements while it
+ *   reads the rows.
  * - Each connection sets a statement timeout (LOGINREC_PG_STATEMENT_TIMEOUT_MS,
  *   1 to 3600000, default 30000) and a lock timeout of the same length.
  * - A lost connection is reset before the next statement, but never inside
@@ -30,6 +34,9 @@
 struct sql_conn {
     PGconn *pg;
     int in_tx;           /* a transaction is open on this connection */
+    unsigned gen;        /* which session: counts (re)connects; a prepared
+                          * statement belongs to one session */
+    unsigned names;      /* prepared statements named so far */
     int64_t changes;     /* rows the last write changed */
     char sqlstate[6];    /* of the last error; "" when none */
     char message[512];   /* of the last error */
@@ -49,6 +56,9 @@ typedef struct pg_stmt {
                    * same) */
     char (*num)[32]; /* an integer's or real's text */
     PGresult *res;
+    int runs;            /* times run */
+    unsigned prepared;   /* the session (c->gen) it is prepared in; 0: none */
+    char name[16];       /* its name on the server when prepared */
     int row;             /* the current row; -1 before the first */
     unsigned char *blob; /* the last column read as a blob */
 } pg_stmt;
@@ -117,6 +127,7 @@ static int usable(sql_conn *c)
         return -1;
     }
     PQreset(c->pg);
+    c->gen++; /* the server forgot its prepared statements */
     if (PQstatus(c->pg) != CONNECTION_OK) {
         set_error(c, "08006", PQerrorMessage(c->pg));
         return -1;
@@ -144,6 +155,7 @@ static lr_status pg_open(const char *url, sql_conn **out, lr_error *err)
         free(c);
         return LR_ESTORE;
     }
+    c->gen = 1;
     *out = c;
     return LR_OK;
 }
@@ -253,6 +265,11 @@ static void pg_reset(sql_stmt *st)
 static void pg_finalize(sql_stmt *st)
 {
     pg_stmt *s = P(st);
+    if (s->prepared && s->prepared == s->c->gen && PQstatus(s->c->pg) == CONNECTION_OK) {
+        char sql[40];
+        snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
+        PQclear(PQexec(s->c->pg, sql));
+    }
     PQclear(s->res);
     PQfreemem(s->blob);
     free(s->sql);
@@ -312,13 +329,33 @@ static void pg_bind_blob(sql_stmt *st, int i, const void *v, size_t n)
     }
 }
 
+/* Prepares s on the server, named, with this run's parameter types. */
+static int prepare(pg_stmt *s)
+{
+    PGresult *res;
+    int rc;
+    snprintf(s->name, sizeof s->name, "lr%u", ++s->c->names);
+    res = PQprepare(s->c->pg, s->name, s->sql, s->nparams, s->types);
+    rc = check(s->c, res);
+    PQclear(res);
+    if (rc == 0)
+        s->prepared = s->c->gen;
+    return rc;
+}
+
 static int run(pg_stmt *s)
 {
     const char *t;
     if (usable(s->c) != 0)
         return -1;
-    s->res = PQexecParams(s->c->pg, s->sql, s->nparams, s->types, s->values, s->lengths,
-                          s->formats, 0);
+    if (s->runs++ > 0 && s->prepared != s->c->gen && prepare(s) != 0)
+        return -1;
+    if (s->prepared == s->c->gen)
+        s->res = PQexecPrepared(s->c->pg, s->name, s->nparams, s->values, s->lengths,
+                                s->formats, 0);
+    else
+        s->res = PQexecParams(s->c->pg, s->sql, s->nparams, s->types, s->values, s->lengths,
+                              s->formats, 0);
     if (check(s->c, s->res) != 0)
         return -1;
     t = PQcmdTuples(s->res);

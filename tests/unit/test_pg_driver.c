@@ -3,7 +3,8 @@
  * a database of the test cluster (label postgres only): the store's SQL
  * rewritten for PostgreSQL, the session's statement and lock timeouts
  * (LOGINREC_PG_STATEMENT_TIMEOUT_MS), errors mapped to the store's codes,
- * and the connection reset after the server ends it.
+ * statements prepared on the server when run again, and the connection
+ * reset after the server ends it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -254,6 +255,62 @@ static void reconnects_after_the_server_ends_the_session(void **state)
     sqldrv_pg.close(c);
 }
 
+/* Runs st (SELECT ?1 + 1) with v; its one value. */
+static long long run_plus_one(sql_stmt *st, long long v)
+{
+    long long r;
+    sql_reset(st);
+    sql_bind_int64(st, 1, v);
+    if (sql_step(st) != SQL_ROW)
+        return -1;
+    r = sql_col_int64(st, 0);
+    assert_int_equal(sql_step(st), SQL_DONE);
+    return r;
+}
+
+static void statements_run_again_are_prepared(void **state)
+{
+    drv_fx *f = *state;
+    sql_conn *c = conn(f);
+    sql_stmt *st = sqldrv_pg.prepare(c, "SELECT ?1 + 1"), *dyn;
+    lr_error err;
+    char v[64];
+    assert_non_null(st);
+    /* a statement run once (the store's one-off queries) is not kept */
+    assert_int_equal(run_plus_one(st, 1), 2);
+    assert_int_equal(one(c, "SELECT count(*) FROM pg_prepared_statements", v, sizeof v), SQL_ROW);
+    assert_string_equal(v, "0");
+    /* run again: prepared once, then reused with new values */
+    assert_int_equal(run_plus_one(st, 2), 3);
+    assert_int_equal(run_plus_one(st, 41), 42);
+    assert_int_equal(one(c, "SELECT count(*) FROM pg_prepared_statements", v, sizeof v), SQL_ROW);
+    assert_string_equal(v, "1");
+    /* a NULL where an integer went before */
+    sql_reset(st);
+    assert_int_equal(sql_step(st), SQL_ROW);
+    assert_null(sql_col_text(st, 0));
+    /* a second statement gets a name of its own */
+    dyn = sqldrv_pg.prepare(c, "SELECT ?1 || 'x'");
+    sql_bind_text(dyn, 1, "a");
+    assert_int_equal(sql_step(dyn), SQL_ROW);
+    sql_reset(dyn);
+    sql_bind_text(dyn, 1, "b");
+    assert_int_equal(sql_step(dyn), SQL_ROW);
+    assert_string_equal(sql_col_text(dyn, 0), "bx");
+    sqldrv_pg.finalize(dyn);
+    /* after a reconnect the new session prepares it again */
+    kill_backend(f, c);
+    assert_int_equal(run_plus_one(st, 1), -1);
+    assert_int_equal(failure(c, &err, "reading"), LR_EBUSY);
+    assert_int_equal(run_plus_one(st, 9), 10);
+    assert_int_equal(run_plus_one(st, 10), 11);
+    /* finalizing gives the server's copy back */
+    sqldrv_pg.finalize(st);
+    assert_int_equal(one(c, "SELECT count(*) FROM pg_prepared_statements", v, sizeof v), SQL_ROW);
+    assert_string_equal(v, "0");
+    sqldrv_pg.close(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -264,6 +321,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(lock_wait_is_busy, setup, teardown),
         cmocka_unit_test_setup_teardown(reconnects_after_the_server_ends_the_session, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(statements_run_again_are_prepared, setup, teardown),
     };
     if (!fixture_pg()) {
         fprintf(stderr, "test_pg_driver: runs on PostgreSQL only (LR_TEST_BACKEND=postgres)\n");
