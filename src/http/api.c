@@ -38,6 +38,7 @@ int api_status_of(lr_status st)
     case LR_EEXIST: return 409;
     case LR_ETOOBIG: return 413;
     case LR_EBUSY: return 503;
+    case LR_ELIMIT: return 429;
     default: return 500;
     }
 }

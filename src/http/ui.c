@@ -184,8 +184,12 @@ static void h_login_post(ui_req *u)
     }
     http_client_ip(u->rq, ip, sizeof ip);
     st = account_login(u->s, company, login, password, ip, token, &err);
-    if (st == LR_EBUSY) {
+    if (st == LR_ELIMIT) {
         login_page(u, 429, "login.throttled", company, login);
+        return;
+    }
+    if (st == LR_EBUSY) {
+        login_page(u, 503, "login.unavailable", company, login);
         return;
     }
     if (st != LR_OK) {

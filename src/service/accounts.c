@@ -106,12 +106,15 @@ lr_status account_login(lr_store *s, const char *code, const char *login, const 
         return st;
     if (n_login >= ACCOUNT_FAILS_MAX || n_ip >= ACCOUNT_FAILS_MAX_IP) {
         log_warn("sign-in of %s/%s from %s refused: too many failures", code, login, ip);
-        return lr_fail(err, LR_EBUSY, "too many failed sign-ins; wait %d minutes",
+        return lr_fail(err, LR_ELIMIT, "too many failed sign-ins; wait %d minutes",
                        ACCOUNT_FAIL_WINDOW / 60);
     }
-    known = strlen(password) <= ACCOUNT_PASSWORD_MAX &&
-            store_company_get(s, code, &c, NULL) == LR_OK &&
-            store_user_get(s, c.id, login, &u, NULL) == LR_OK;
+    st = store_company_get(s, code, &c, err);
+    if (st == LR_OK)
+        st = store_user_get(s, c.id, login, &u, err);
+    if (st != LR_OK && st != LR_ENOTFOUND)
+        return st; /* the database failed: not the caller's failure */
+    known = st == LR_OK && strlen(password) <= ACCOUNT_PASSWORD_MAX;
     ok = crypto_pwhash_str_verify(known ? u.pw_hash : dummy, password, strlen(password)) == 0 &&
          known;
     if (!ok) {

@@ -7,7 +7,7 @@
  * value of which only a hash is stored, with its own CSRF token, and lasts
  * ACCOUNT_SESSION_SECONDS. Sign-in is rate-limited: after ACCOUNT_FAILS_MAX
  * failures of one company/login (or ACCOUNT_FAILS_MAX_IP from one address)
- * within ACCOUNT_FAIL_WINDOW seconds, attempts are refused (LR_EBUSY)
+ * within ACCOUNT_FAIL_WINDOW seconds, attempts are refused (LR_ELIMIT)
  * until the window has passed, even with the right password.
  */
 #ifndef LR_SERVICE_ACCOUNTS_H
@@ -27,8 +27,9 @@ lr_status account_user_add(lr_store *s, const char *code, const char *login, con
                            const char *actor, lr_error *err);
 
 /* Signs in. On LR_OK token gets the new session's cookie value. LR_EAUTH:
- * wrong company, login or password (one message for all three); LR_EBUSY:
- * too many failures. `ip` is the client's address, for the limit. */
+ * wrong company, login or password (one message for all three); LR_ELIMIT:
+ * too many failures; LR_EBUSY: the database did not answer in time (no
+ * failure is counted). `ip` is the client's address, for the limit. */
 lr_status account_login(lr_store *s, const char *code, const char *login, const char *password,
                         const char *ip, char token[ACCOUNT_TOKEN_LEN + 1], lr_error *err);
 

@@ -21,6 +21,7 @@ const char *lr_status_name(lr_status s)
     case LR_ESTORE: return "database error";
     case LR_EBUSY: return "busy";
     case LR_ECRYPTO: return "cryptography error";
+    case LR_ELIMIT: return "too many attempts";
     }
     return "unknown error";
 }
@@ -39,6 +40,7 @@ const char *lr_status_code(lr_status s)
     case LR_ESTORE: return "store";
     case LR_EBUSY: return "busy";
     case LR_ECRYPTO: return "crypto";
+    case LR_ELIMIT: return "limited";
     }
     return "internal";
 }

@@ -22,8 +22,9 @@ typedef enum lr_status {
     LR_ENOMEM,
     LR_EIO,    /* file or socket */
     LR_ESTORE, /* the database failed */
-    LR_EBUSY,  /* try again later */
+    LR_EBUSY,  /* try again later (a lock, a timeout, a lost connection) */
     LR_ECRYPTO,
+    LR_ELIMIT, /* too many attempts by this caller: wait, then try again */
 } lr_status;
 
 typedef struct lr_error {

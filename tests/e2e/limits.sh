@@ -63,5 +63,25 @@ if [ -n "$PG_DB" ]; then
     expect_eq "once the lock is gone, the same request goes through" 200 \
         "$(post "${AUTH[@]}" -H 'Content-Type: application/json' --data-binary "$EV" "$URL/api/v1/ingest")"
     expect_eq "and is stored once" 1 "$(db_sql "SELECT count(*) FROM log_events WHERE account = 'lockme'")"
+
+    # a sign-in the database cannot answer in time is "try again", not
+    # "too many failed attempts"
+    "$LR" user add ACM admin --password-stdin <<< "correct horse battery" >/dev/null
+    PGAPPNAME=lr_locker psql "$LOGINREC_DB" -qX \
+        -c "LOCK TABLE login_failures IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60)" >/dev/null 2>&1 &
+    EXTRA_PIDS="$EXTRA_PIDS $!"
+    for _ in $(seq 1 100); do
+        [ "$(db_sql "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'lr_locker' AND wait_event = 'PgSleep'")" = 1 ] && break
+        sleep 0.1
+    done
+    JAR="$T/jar"
+    pre=$(form_csrf "$JAR" /login)
+    code=$(curl -sS -c "$JAR" -b "$JAR" -o "$T/page" -w '%{http_code}' "$URL/login" --data-urlencode "csrf=$pre" \
+        -H 'Accept-Language: en' -d company=ACM -d login=admin --data-urlencode "password=correct horse battery")
+    expect_eq "a sign-in that outwaits the statement timeout: 503, 'try again', not 'too many attempts'" "503 1 0" \
+        "$code $(grep -c 'did not answer in time' "$T/page") $(grep -c 'Too many' "$T/page")"
+    db_sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lr_locker'" >/dev/null
+    expect_eq "and the same sign-in goes through once the lock is gone" 303 \
+        "$(ui_sign_in "$JAR" ACM admin "correct horse battery")"
 fi
 finish

@@ -96,7 +96,7 @@ static void failures_are_rate_limited(void **state)
         assert_int_equal(account_login(f->s, "ACM", "admin", "guess guess", "10.0.0.1", tok, &err),
                          LR_EAUTH);
     /* now even the right password waits */
-    assert_int_equal(account_login(f->s, "ACM", "admin", PW, "10.0.0.2", tok, &err), LR_EBUSY);
+    assert_int_equal(account_login(f->s, "ACM", "admin", PW, "10.0.0.2", tok, &err), LR_ELIMIT);
     assert_non_null(strstr(err.message, "wait 15 minutes"));
     /* the window passes */
     fixture_sql(f->path, "UPDATE login_failures SET at = at - 3600");
@@ -108,7 +108,7 @@ static void failures_are_rate_limited(void **state)
         assert_int_equal(account_login(f->s, "ACM", login, "guess guess", "10.9.9.9", tok, &err),
                          LR_EAUTH);
     }
-    assert_int_equal(account_login(f->s, "ACM", "admin", PW, "10.9.9.9", tok, &err), LR_EBUSY);
+    assert_int_equal(account_login(f->s, "ACM", "admin", PW, "10.9.9.9", tok, &err), LR_ELIMIT);
 }
 
 static void password_change_ends_other_sessions(void **state)
