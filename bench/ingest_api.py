@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Ingest API under concurrent clients.
 
-    ingest_api.py URL[,URL...] TOKEN EVENTS BATCH CLIENTS EMPLOYEES OUT.json
+    ingest_api.py URL[,URL...] TOKEN[,TOKEN...] EVENTS BATCH CLIENTS EMPLOYEES OUT.json
 
 Makes EVENTS logon/logoff events (fixed seed; EMPLOYEES users named
 CORP\\userNNNNN logging on and off over consecutive days), cuts them into
 batches of BATCH, and has CLIENTS threads post the batches over keep-alive
-HTTP (client k to the k-th URL of the list, round-robin: several
-loginrecd instances behind no balancer). Writes the same events to OUT.0.json, OUT.1.json, ... in files of
+HTTP (client k to the k-th URL of the list and with the k-th token,
+round-robin: several loginrecd instances behind no balancer, several
+companies). Writes the same events to OUT.0.json, OUT.1.json, ... in files of
 100,000 (the most one `loginrec ingest` takes: the baseline's input), and
 prints one line of JSON: events/s, p50/p99 per batch.
 """
@@ -46,12 +47,13 @@ lock = threading.Lock()
 
 
 def client(k):
-    urls = url.split(",")
+    urls, tokens = url.split(","), token.split(",")
     u = urlparse(urls[k % len(urls)])
+    bearer = "Bearer " + tokens[k % len(tokens)]
     c = http.client.HTTPConnection(u.hostname, u.port, timeout=300)
     for b in bodies[k::clients]:
         t0 = time.perf_counter()
-        c.request("POST", "/api/v1/ingest", b, {"Authorization": "Bearer " + token,
+        c.request("POST", "/api/v1/ingest", b, {"Authorization": bearer,
                                                 "Content-Type": "application/json"})
         r = c.getresponse()
         reply = r.read()

@@ -5,7 +5,8 @@
 # tests/pg/cluster.sh), in the same run on the same data.
 # - ingest: INST_EVENTS events (default 60,000) of INST_EMPLOYEES employees
 #   (default 1,000) in batches of 500 from 6 clients, spread over the
-#   instances, delivery off;
+#   instances and over INST_COMPANIES companies (default 3; each has the
+#   same employees and links), delivery off;
 # - delivery: then punch delivery is switched on (KoT rate 100/s, the most
 #   a company may set) and the instances deliver to the KING OF TIME
 #   simulator for INST_DELIVER_S seconds (default 20); punches/s is what
@@ -18,6 +19,7 @@ BUILD=$(cd "$1" && pwd)
 EVENTS=${INST_EVENTS:-60000}
 EMPLOYEES=${INST_EMPLOYEES:-1000}
 WINDOW=${INST_DELIVER_S:-20}
+COMPANIES=${INST_COMPANIES:-3}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 PGDIR="$T/pg"
@@ -37,21 +39,28 @@ sim_held() { curl -sS "$SIM/_sim/stats" | python3 -c 'import json,sys; print(jso
 
 # run NAME DB INSTANCES: one configuration; prints a JSON line
 run() {
-    local name=$1 db=$2 n=$3 token urls="" total t0 held
-    token=$(company "$db" BEN "$EMPLOYEES")
+    local name=$1 db=$2 n=$3 tokens="" urls="" total=0 t0 held c
+    for c in $(seq 1 "$COMPANIES"); do
+        tokens="$tokens${tokens:+,}$(company "$db" "BN$c" "$EMPLOYEES")"
+    done
+    sim_all_employees
     for i in $(seq 1 "$n"); do
         LRD_LOG="$T/$name-$i.log" start_loginrecd "$db" --threads 4
         PIDS+=("$LRD_PID")
         urls="$urls${urls:+,}$URL"
     done
     LRD_PID=""
-    python3 "$HERE/ingest_api.py" "$urls" "$token" "$EVENTS" 500 6 "$EMPLOYEES" "$T/events-$name" \
+    python3 "$HERE/ingest_api.py" "$urls" "$tokens" "$EVENTS" 500 6 "$EMPLOYEES" "$T/events-$name" \
         > "$T/$name-ingest.json"
-    total=$("$BUILD/loginrec" --db "$db" punches BEN --from 2026-06-01 --to 2027-05-31 | tail -n +2 | wc -l)
+    for c in $(seq 1 "$COMPANIES"); do
+        total=$((total + $("$BUILD/loginrec" --db "$db" punches "BN$c" --from 2026-06-01 --to 2027-05-31 | tail -n +2 | wc -l)))
+    done
     curl -sS -X POST "$SIM/_sim/reset" -d '{}' >/dev/null
     t0=$(now_ms)
-    printf 'bench\n' | "$BUILD/loginrec" --db "$db" kot set BEN --token - --rate 100 \
-        --delivery on >/dev/null
+    for c in $(seq 1 "$COMPANIES"); do
+        printf 'bench\n' | "$BUILD/loginrec" --db "$db" kot set "BN$c" --token - --rate 100 \
+            --delivery on >/dev/null
+    done
     sleep "$WINDOW"
     held=$(sim_held)
     ms=$(($(now_ms) - t0))

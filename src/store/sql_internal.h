@@ -16,7 +16,7 @@
 #include "store/sql_driver.h"
 #include "store/store.h"
 
-/* Prepared-statement slots: store_sqlite.c uses [0, SQ_OUTBOX_BASE), the
+/* Prepared-statement slots: store_sql.c uses [0, SQ_OUTBOX_BASE), the
  * outbox file [SQ_OUTBOX_BASE, SQ_SOURCES_BASE), the sources file
  * [SQ_SOURCES_BASE, SQ_ACCOUNTS_BASE), the accounts file
  * [SQ_ACCOUNTS_BASE, SQ_VIEWS_BASE), the views file [SQ_VIEWS_BASE,
