@@ -47,10 +47,16 @@ static int teardown(void **state)
     return 0;
 }
 
-static sql_conn *conn(drv_fx *f)
+/* A driver connection to f's database, opened with
+ * LOGINREC_PG_STATEMENT_TIMEOUT_MS set to timeout_ms (NULL: unset). */
+static sql_conn *conn(drv_fx *f, const char *timeout_ms)
 {
     sql_conn *c;
     lr_error err;
+    if (timeout_ms)
+        setenv("LOGINREC_PG_STATEMENT_TIMEOUT_MS", timeout_ms, 1);
+    else
+        unsetenv("LOGINREC_PG_STATEMENT_TIMEOUT_MS");
     if (sqldrv_pg.open(f->path, &c, &err) != LR_OK)
         fail_msg("open: %s", err.message);
     return c;
@@ -79,7 +85,7 @@ static lr_status failure(sql_conn *c, lr_error *err, const char *doing)
 static void store_sql_is_rewritten(void **state)
 {
     drv_fx *f = *state;
-    sql_conn *c = conn(f);
+    sql_conn *c = conn(f, NULL);
     sql_stmt *st;
     char v[64];
 
@@ -128,7 +134,7 @@ static void store_sql_is_rewritten(void **state)
 static void errors_map_to_store_codes(void **state)
 {
     drv_fx *f = *state;
-    sql_conn *c = conn(f);
+    sql_conn *c = conn(f, NULL);
     lr_error err;
     char v[64];
     assert_int_equal(sqldrv_pg.exec(c, "INSERT INTO t VALUES (1, 'one')"), 0);
@@ -157,11 +163,7 @@ static void timeout_setting(void **state)
     char v[64];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         sql_conn *c;
-        if (cases[i].env)
-            setenv("LOGINREC_PG_STATEMENT_TIMEOUT_MS", cases[i].env, 1);
-        else
-            unsetenv("LOGINREC_PG_STATEMENT_TIMEOUT_MS");
-        c = conn(f);
+        c = conn(f, cases[i].env);
         assert_int_equal(one(c, "SHOW statement_timeout", v, sizeof v), SQL_ROW);
         if (strcmp(v, cases[i].want) != 0)
             fail_msg("LOGINREC_PG_STATEMENT_TIMEOUT_MS=%s: statement_timeout %s, want %s",
@@ -178,8 +180,7 @@ static void slow_statement_is_busy(void **state)
     sql_conn *c;
     lr_error err;
     char v[64];
-    setenv("LOGINREC_PG_STATEMENT_TIMEOUT_MS", "200", 1);
-    c = conn(f);
+    c = conn(f, "200");
     /* cancelled by the server long before the sleep ends */
     assert_int_equal(one(c, "SELECT pg_sleep(20)", v, sizeof v), SQL_ERROR);
     assert_int_equal(failure(c, &err, "waiting"), LR_EBUSY);
@@ -197,8 +198,7 @@ static void lock_wait_is_busy(void **state)
     sql_conn *c;
     lr_error err;
     PGresult *r;
-    setenv("LOGINREC_PG_STATEMENT_TIMEOUT_MS", "200", 1);
-    c = conn(f);
+    c = conn(f, "200");
     assert_int_equal(PQstatus(holder), CONNECTION_OK);
     r = PQexec(holder, "BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE");
     assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
@@ -229,8 +229,7 @@ static void reconnects_after_the_server_ends_the_session(void **state)
     sql_conn *c;
     lr_error err;
     char v[64];
-    setenv("LOGINREC_PG_STATEMENT_TIMEOUT_MS", "250", 1);
-    c = conn(f);
+    c = conn(f, "250");
 
     /* outside a transaction: the statement that meets the closed
      * connection fails as busy; the next one reconnects, with the
@@ -271,7 +270,7 @@ static long long run_plus_one(sql_stmt *st, long long v)
 static void statements_run_again_are_prepared(void **state)
 {
     drv_fx *f = *state;
-    sql_conn *c = conn(f);
+    sql_conn *c = conn(f, NULL);
     sql_stmt *st = sqldrv_pg.prepare(c, "SELECT ?1 + 1"), *dyn;
     lr_error err;
     char v[64];
