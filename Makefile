@@ -44,7 +44,7 @@ test-pg: build
 
 check: test asan
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
-	@echo "check: all tests passed (release build: unit, e2e on SQLite, e2e under valgrind memcheck, browser; ASan/UBSan build: unit, e2e on PostgreSQL; $(CHECK_FUZZ_SECONDS)s of each fuzz target)"
+	@echo "check: all tests passed (release build: unit, e2e on SQLite, e2e under valgrind memcheck, browser; ASan/UBSan build: unit on SQLite, unit and e2e on PostgreSQL; $(CHECK_FUZZ_SECONDS)s of each fuzz target)"
 
 # libFuzzer targets (tests/fuzz) built with clang, each run FUZZ_SECONDS.
 fuzz: deps
