@@ -101,6 +101,11 @@ static inline int64_t sql_col_int64(sql_stmt *st, int i)
 {
     return st->drv->col_int64(st, i);
 }
+/* A column that fits an int (flags, kinds, counts, booleans). */
+static inline int sql_col_int(sql_stmt *st, int i)
+{
+    return (int)st->drv->col_int64(st, i);
+}
 static inline double sql_col_double(sql_stmt *st, int i)
 {
     return st->drv->col_double(st, i);

@@ -73,7 +73,7 @@ lr_status sq_run_id(sql_store *s, sql_stmt *st, int64_t *id, lr_error *err, cons
 /* Rows the connection's last write changed. */
 int64_t sq_changes(sql_store *s);
 
-/* store_sqlite_outbox.c */
+/* store_sql_outbox.c */
 lr_status sq_outbox_enqueue(lr_store *base, int64_t company_id, int64_t punch_id,
                             const char *action, int64_t replaces, const char *idem_key,
                             lr_error *err);
@@ -91,7 +91,7 @@ lr_status sq_outbox_retry(lr_store *base, int64_t company_id, int64_t now, size_
                           lr_error *err);
 lr_status sq_attempt_record(lr_store *base, const lr_attempt *a, lr_error *err);
 
-/* store_sqlite_sources.c */
+/* store_sql_sources.c */
 lr_status sq_secret_delete(lr_store *base, int64_t company_id, const char *name, lr_error *err);
 lr_status sq_malion_state_get(lr_store *base, int64_t company_id, lr_malion_state *out,
                               lr_error *err);
@@ -108,7 +108,7 @@ lr_status sq_source_versions_add(lr_store *base, int64_t company_id, const char 
 lr_status sq_event_versions(lr_store *base, int64_t company_id, const char *source,
                             store_version_cb cb, void *ctx, lr_error *err);
 
-/* store_sqlite_accounts.c */
+/* store_sql_accounts.c */
 lr_status sq_user_insert(lr_store *base, lr_user *u, lr_error *err);
 lr_status sq_user_get(lr_store *base, int64_t company_id, const char *login, lr_user *out,
                       lr_error *err);
@@ -130,7 +130,7 @@ lr_status sq_upload_get(lr_store *base, const char *id, int64_t company_id, int6
                         int64_t since, lr_buf *data, char *name, size_t namesz, lr_error *err);
 lr_status sq_upload_delete(lr_store *base, const char *id, lr_error *err);
 
-/* store_sqlite_views.c */
+/* store_sql_views.c */
 lr_status sq_events_page(lr_store *base, int64_t company_id, const lr_event_query *q,
                          store_event_row_cb cb, void *ctx, lr_error *err);
 lr_status sq_day_events(lr_store *base, int64_t company_id, int64_t from, int64_t to,

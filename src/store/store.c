@@ -1,5 +1,5 @@
 /*
- * store — backend selection and the handle pool (see store.h).
+ * store — the instance id, the division list and the handle pool (see store.h).
  */
 #include "store/store.h"
 
@@ -15,11 +15,6 @@
 int store_is_pg(const char *where)
 {
     return strncmp(where, "postgres://", 11) == 0 || strncmp(where, "postgresql://", 13) == 0;
-}
-
-lr_status store_open(const char *where, lr_store **out, lr_error *err)
-{
-    return store_is_pg(where) ? store_pg_open(where, out, err) : store_sqlite_open(where, out, err);
 }
 
 static char instance_id[128];

@@ -1,8 +1,8 @@
 /*
  * store — everything loginrec persists goes through this interface; no SQL
- * lives outside src/store/. A backend (SQLite today, PostgreSQL later) fills
- * an lr_store_ops table; callers use the store_* wrappers below. The SQL
- * store (store_sql*.c) is the one backend, over SQLite or PostgreSQL.
+ * lives outside src/store/. A backend fills an lr_store_ops table; callers
+ * use the store_* wrappers below. The SQL store (store_sql*.c) is the one
+ * backend, over SQLite or PostgreSQL.
  *
  * Threads: one lr_store handle is used by one thread at a time (take one
  * from an lr_store_pool in servers). Writes that belong together run between
@@ -282,7 +282,7 @@ typedef struct lr_store_ops {
     lr_status (*source_versions_add)(lr_store *s, int64_t company_id, const char *source,
                                      const char *version, int64_t n, int64_t last_utc,
                                      lr_error *err);
-    /* Administrators and their sessions (store_sqlite_accounts.c). */
+    /* Administrators and their sessions (store_sql_accounts.c). */
     lr_status (*user_insert)(lr_store *s, lr_user *u, lr_error *err); /* LR_EEXIST: taken */
     lr_status (*user_get)(lr_store *s, int64_t company_id, const char *login, lr_user *out,
                           lr_error *err);
@@ -357,7 +357,7 @@ typedef struct lr_store_ops {
     /* The log view: events in [from, to) (0, 0: all) with link and flags. */
     lr_status (*events_list)(lr_store *s, int64_t company_id, int64_t from_utc, int64_t to_utc,
                              int flagged_only, store_event_row_cb cb, void *ctx, lr_error *err);
-    /* The log view's page of q (store_sqlite_views.c). */
+    /* The log view's page of q (store_sql_views.c). */
     lr_status (*events_page)(lr_store *s, int64_t company_id, const lr_event_query *q,
                              store_event_row_cb cb, void *ctx, lr_error *err);
     /* The daily view: linked events in [from, to) by employee, then time. */
@@ -388,7 +388,8 @@ typedef struct lr_store_ops {
                                lr_error *err);
     /* Rows left 'sending' by an instance that died or stalled (their lease
      * ended before `before`): back to pending, marked uncertain (the punch
-     * may have reached KoT). *n gets how many. */
+     * may have reached KoT). *n gets how many. Pending rows whose lease
+     * ended before `before` are freed too. */
     lr_status (*outbox_recover)(lr_store *s, int64_t before, size_t *n, lr_error *err);
     /* Leases up to max pending rows of the company due at `now` to this
      * instance (store_instance_id) for lease_s seconds, oldest first, and
@@ -446,8 +447,6 @@ void store_close(lr_store *s);
 /* 1 when `where` names a PostgreSQL database. */
 int store_is_pg(const char *where);
 
-lr_status store_sqlite_open(const char *path, lr_store **out, lr_error *err);
-lr_status store_pg_open(const char *url, lr_store **out, lr_error *err);
 /* 1 when several instances may share the store (PostgreSQL). */
 int store_shared(const lr_store *s);
 /* This process's name among instances sharing a store (host, pid and a

@@ -276,7 +276,7 @@ static int sq_schema_version(lr_store *base)
     if (!st)
         return 0;
     if (sql_step(st) == SQL_ROW)
-        v = (int)sql_col_int64(st, 0);
+        v = sql_col_int(st, 0);
     s->drv->finalize(st);
     return v;
 }
@@ -333,17 +333,17 @@ static void company_cols(sql_stmt *st, lr_company *c)
     sq_copy_col(st, 1, c->code, sizeof c->code);
     sq_copy_col(st, 2, c->name, sizeof c->name);
     sq_copy_col(st, 3, c->tz, sizeof c->tz);
-    c->break_punches = (int)sql_col_int64(st, 4);
-    c->min_break_sec = (int)sql_col_int64(st, 5);
-    c->max_shift_sec = (int)sql_col_int64(st, 6);
-    c->punch_delivery = (int)sql_col_int64(st, 7);
+    c->break_punches = sql_col_int(st, 4);
+    c->min_break_sec = sql_col_int(st, 5);
+    c->max_shift_sec = sql_col_int(st, 6);
+    c->punch_delivery = sql_col_int(st, 7);
     sq_copy_col(st, 8, c->kot_base_url, sizeof c->kot_base_url);
     c->kot_rate = sql_col_double(st, 9);
     c->kot_synced_at = sql_col_int64(st, 10);
     sq_copy_col(st, 11, c->kot_sync_result, sizeof c->kot_sync_result);
-    c->lanscope_collect_min = (int)sql_col_int64(st, 12);
-    c->has_lanscope_token = (int)sql_col_int64(st, 13);
-    c->malion_enabled = (int)sql_col_int64(st, 14);
+    c->lanscope_collect_min = sql_col_int(st, 12);
+    c->has_lanscope_token = sql_col_int(st, 13);
+    c->malion_enabled = sql_col_int(st, 14);
     sq_copy_col(st, 15, c->malion_host, sizeof c->malion_host);
     sq_copy_col(st, 16, c->malion_admin_code, sizeof c->malion_admin_code);
     sq_copy_col(st, 17, c->kot_sync_code, sizeof c->kot_sync_code);
@@ -520,7 +520,7 @@ static lr_status sq_division_get(lr_store *base, int64_t company_id, const char 
         d->company_id = sql_col_int64(st, 1);
         sq_copy_col(st, 2, d->code, sizeof d->code);
         sq_copy_col(st, 3, d->name, sizeof d->name);
-        d->day_change_min = (int)sql_col_int64(st, 4);
+        d->day_change_min = sql_col_int(st, 4);
     } else if (rc == SQL_DONE) {
         r = lr_fail(err, LR_ENOTFOUND, "unknown division '%s'", code);
     } else {
@@ -558,8 +558,8 @@ static void employee_cols(sql_stmt *st, lr_employee *e)
     sq_copy_col(st, 3, e->last_name, sizeof e->last_name);
     sq_copy_col(st, 4, e->first_name, sizeof e->first_name);
     e->division_id = sql_col_int64(st, 5);
-    e->day_change_min = (int)sql_col_int64(st, 6);
-    e->deleted = (int)sql_col_int64(st, 7);
+    e->day_change_min = sql_col_int(st, 6);
+    e->deleted = sql_col_int(st, 7);
     sq_copy_col(st, 8, e->kot_key, sizeof e->kot_key);
 }
 
@@ -616,7 +616,7 @@ static lr_status sq_divisions_list(lr_store *base, int64_t company_id, store_div
         d.company_id = sql_col_int64(st, 1);
         sq_copy_col(st, 2, d.code, sizeof d.code);
         sq_copy_col(st, 3, d.name, sizeof d.name);
-        d.day_change_min = (int)sql_col_int64(st, 4);
+        d.day_change_min = sql_col_int(st, 4);
         if (cb(ctx, &d))
             break;
     }
@@ -674,7 +674,7 @@ static lr_status sq_links_list(lr_store *base, int64_t company_id, store_link_cb
     sql_bind_int64(st, 1, company_id);
     while ((rc = sql_step(st)) == SQL_ROW) {
         l.employee_id = sql_col_int64(st, 0);
-        l.kind = (link_kind)(int)sql_col_int64(st, 1);
+        l.kind = (link_kind)sql_col_int(st, 1);
         sq_copy_col(st, 2, l.account, sizeof l.account);
         if (cb(ctx, &l))
             break;
@@ -795,7 +795,7 @@ static lr_status sq_links_of_employee(lr_store *base, int64_t employee_id, lr_li
     *n = 0;
     while ((rc = sql_step(st)) == SQL_ROW && *n < max) {
         out[*n].employee_id = sql_col_int64(st, 0);
-        out[*n].kind = (link_kind)(int)sql_col_int64(st, 1);
+        out[*n].kind = (link_kind)sql_col_int(st, 1);
         sq_copy_col(st, 2, out[*n].account, sizeof out[*n].account);
         (*n)++;
     }
@@ -834,7 +834,7 @@ void sq_event_from_row(sql_stmt *st, lr_event *e)
     sq_copy_col(st, 3, e->host, sizeof e->host);
     sq_copy_col(st, 4, e->op, sizeof e->op);
     e->utc = sql_col_int64(st, 5);
-    e->offset_sec = (int)sql_col_int64(st, 6);
+    e->offset_sec = sql_col_int(st, 6);
     sq_copy_col(st, 7, e->version, sizeof e->version);
     e->received_at = sql_col_int64(st, 8);
 }
@@ -884,7 +884,7 @@ static lr_status sq_events_list(lr_store *base, int64_t company_id, int64_t from
         row.event = &e;
         row.employee_code = sql_col_text(st, 9);
         row.work_day = sql_col_text(st, 10);
-        row.flags = (unsigned)(int)sql_col_int64(st, 11);
+        row.flags = (unsigned)sql_col_int(st, 11);
         if (cb(ctx, &row))
             break;
     }
@@ -911,7 +911,7 @@ static lr_status sq_punches_of_day(lr_store *base, int64_t employee_id, const ch
             return lr_fail(err, LR_ETOOBIG, "more than %zu punches on %s", max, work_day);
         }
         out[*n].id = sql_col_int64(st, 0);
-        out[*n].kind = (punch_kind)(int)sql_col_int64(st, 1);
+        out[*n].kind = (punch_kind)sql_col_int(st, 1);
         out[*n].utc = sql_col_int64(st, 2);
         (*n)++;
     }
@@ -967,7 +967,7 @@ static lr_status sq_ledger_list(lr_store *base, int64_t company_id, const char *
         row.id = sql_col_int64(st, 0);
         sq_copy_col(st, 1, row.employee_code, sizeof row.employee_code);
         sq_copy_col(st, 2, row.work_day, sizeof row.work_day);
-        row.kind = (punch_kind)(int)sql_col_int64(st, 3);
+        row.kind = (punch_kind)sql_col_int(st, 3);
         row.utc = sql_col_int64(st, 4);
         row.method = sql_col_text(st, 5);
         if (cb(ctx, &row))
@@ -1164,9 +1164,9 @@ static void redact(const char *where, char *out, size_t outsz)
         snprintf(out, outsz, "%s", where);
 }
 
-static lr_status store_sql_open(const sql_driver *drv, const char *where, lr_store **out,
-                                lr_error *err)
+lr_status store_open(const char *where, lr_store **out, lr_error *err)
 {
+    const sql_driver *drv = store_is_pg(where) ? &sqldrv_pg : &sqldrv_sqlite;
     sql_store *s = calloc(1, sizeof *s);
     lr_status r;
 
@@ -1185,16 +1185,6 @@ static lr_status store_sql_open(const sql_driver *drv, const char *where, lr_sto
 fail:
     sq_close(&s->base);
     return r;
-}
-
-lr_status store_sqlite_open(const char *path, lr_store **out, lr_error *err)
-{
-    return store_sql_open(&sqldrv_sqlite, path, out, err);
-}
-
-lr_status store_pg_open(const char *url, lr_store **out, lr_error *err)
-{
-    return store_sql_open(&sqldrv_pg, url, out, err);
 }
 
 int store_shared(const lr_store *s)

@@ -118,12 +118,12 @@ lr_status sq_outbox_list(lr_store *base, int64_t company_id, store_outbox_filter
         row.action = sql_col_text(st, 2);
         row.replaces = sql_col_int64(st, 3);
         row.state = sql_col_text(st, 4);
-        row.kind = (punch_kind)(int)sql_col_int64(st, 5);
+        row.kind = (punch_kind)sql_col_int(st, 5);
         row.utc = sql_col_int64(st, 6);
         row.result = sql_col_text(st, 7);
         row.reason = sql_col_text(st, 8);
-        row.attempts = (int)sql_col_int64(st, 9);
-        row.uncertain = (int)sql_col_int64(st, 10);
+        row.attempts = sql_col_int(st, 9);
+        row.uncertain = sql_col_int(st, 10);
         row.next_attempt_at = sql_col_int64(st, 11);
         row.employee_code = sql_col_text(st, 12);
         row.work_day = sql_col_text(st, 13);
@@ -218,16 +218,16 @@ lr_status sq_outbox_due(lr_store *base, int64_t company_id, int64_t now, int64_t
         d->company_id = sql_col_int64(st, 1);
         d->punch_id = sql_col_int64(st, 2);
         sq_copy_col(st, 3, d->action, sizeof d->action);
-        d->punch_active = (int)sql_col_int64(st, 4);
-        d->punch_sent = (int)sql_col_int64(st, 5);
-        d->kind = (punch_kind)(int)sql_col_int64(st, 6);
+        d->punch_active = sql_col_int(st, 4);
+        d->punch_sent = sql_col_int(st, 5);
+        d->kind = (punch_kind)sql_col_int(st, 6);
         d->utc = sql_col_int64(st, 7);
         sq_copy_col(st, 8, d->work_day, sizeof d->work_day);
         sq_copy_col(st, 9, d->employee_code, sizeof d->employee_code);
         sq_copy_col(st, 10, d->kot_key, sizeof d->kot_key);
         sq_copy_col(st, 11, d->division_code, sizeof d->division_code);
-        d->attempts = (int)sql_col_int64(st, 12);
-        d->uncertain = (int)sql_col_int64(st, 13);
+        d->attempts = sql_col_int(st, 12);
+        d->uncertain = sql_col_int(st, 13);
     }
     sql_reset(st);
     if (rc != SQL_DONE && rc != SQL_ROW)

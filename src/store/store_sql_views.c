@@ -116,7 +116,7 @@ lr_status sq_events_page(lr_store *base, int64_t company_id, const lr_event_quer
     while ((rc = sql_step(st)) == SQL_ROW) {
         row_from(st, &e, &row);
         row.work_day = sql_col_text(st, 12);
-        row.flags = (unsigned)(int)sql_col_int64(st, 13);
+        row.flags = (unsigned)sql_col_int(st, 13);
         if (cb(ctx, &row))
             break;
     }
@@ -157,7 +157,7 @@ lr_status sq_day_punches(lr_store *base, int64_t company_id, const char *work_da
     sql_bind_int64(st, 1, company_id);
     sql_bind_text(st, 2, work_day);
     while ((rc = sql_step(st)) == SQL_ROW) {
-        lr_day_punch_row r = {sql_col_int64(st, 0), (punch_kind)(int)sql_col_int64(st, 1),
+        lr_day_punch_row r = {sql_col_int64(st, 0), (punch_kind)sql_col_int(st, 1),
                               sql_col_int64(st, 2),
                               sql_col_text(st, 3),
                               sql_col_text(st, 4),
