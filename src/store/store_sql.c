@@ -1116,11 +1116,15 @@ static const lr_store_ops sql_ops = {
 
 /* Applies every migration newer than the database, each in a transaction,
  * under the driver's migration lock (two instances starting together: the
- * second waits, then finds the schema current). */
+ * second waits, then finds the schema current). A current schema, what
+ * every handle of a pool but the first finds, costs one read. */
 static lr_status migrate(sql_store *s, lr_error *err)
 {
+    int n = *s->drv->nmigrations;
     lr_status r = LR_OK;
     int have;
+    if (n > 0 && sq_schema_version(&s->base) >= s->drv->migrations[n - 1].version)
+        return LR_OK;
     if (s->drv->migration_lock(s->db, 1) != 0)
         return sq_db_fail(s, err, "waiting for the migration lock");
     if ((r = exec(s,
@@ -1129,7 +1133,7 @@ static lr_status migrate(sql_store *s, lr_error *err)
                   err, "preparing migrations")) != LR_OK)
         goto out;
     have = sq_schema_version(&s->base);
-    for (int i = 0; i < *s->drv->nmigrations; i++) {
+    for (int i = 0; i < n; i++) {
         const lr_migration *m = &s->drv->migrations[i];
         char rec[256];
         if (m->version <= have)
