@@ -135,35 +135,32 @@ static int usable(sql_conn *c)
     return configure(c);
 }
 
+static void pg_close(sql_conn *c)
+{
+    PQfinish(c->pg);
+    free(c);
+}
+
 static lr_status pg_open(const char *url, sql_conn **out, lr_error *err)
 {
     sql_conn *c = calloc(1, sizeof *c);
+    lr_status r;
     *out = NULL;
     if (!c)
         return lr_fail(err, LR_ENOMEM, "out of memory");
     c->pg = PQconnectdb(url);
     if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
         set_error(c, "", c->pg ? PQerrorMessage(c->pg) : "out of memory");
-        lr_fail(err, LR_EIO, "cannot connect to PostgreSQL: %s", c->message);
-        PQfinish(c->pg);
-        free(c);
-        return LR_EIO;
+        r = lr_fail(err, LR_EIO, "cannot connect to PostgreSQL: %s", c->message);
+    } else if (configure(c) != 0) {
+        r = lr_fail(err, LR_ESTORE, "cannot configure the PostgreSQL session: %s", c->message);
+    } else {
+        c->gen = 1;
+        *out = c;
+        return LR_OK;
     }
-    if (configure(c) != 0) {
-        lr_fail(err, LR_ESTORE, "cannot configure the PostgreSQL session: %s", c->message);
-        PQfinish(c->pg);
-        free(c);
-        return LR_ESTORE;
-    }
-    c->gen = 1;
-    *out = c;
-    return LR_OK;
-}
-
-static void pg_close(sql_conn *c)
-{
-    PQfinish(c->pg);
-    free(c);
+    pg_close(c);
+    return r;
 }
 
 /* sql with ?N as $N and "INDEXED BY name " dropped, outside quotes; *max
@@ -265,7 +262,7 @@ static void pg_reset(sql_stmt *st)
 static void pg_finalize(sql_stmt *st)
 {
     pg_stmt *s = P(st);
-    if (s->prepared && s->prepared == s->c->gen && PQstatus(s->c->pg) == CONNECTION_OK) {
+    if (s->prepared == s->c->gen && PQstatus(s->c->pg) == CONNECTION_OK) {
         char sql[40];
         snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
         PQclear(PQexec(s->c->pg, sql));
