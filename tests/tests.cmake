@@ -37,19 +37,27 @@ endfunction()
 # tests/unit/NAME.c (cmocka) with the sources after it, as ctest test NAME.
 # A test of the store (it links tests/unit/fixture.c) runs a second time on
 # PostgreSQL as NAME_pg: the fixture gives each case a database of its own.
+# test_pg_*: the PostgreSQL driver's own tests, on the cluster only.
 function(lr_unit_test name)
   add_executable(${name} tests/unit/${name}.c ${ARGN})
   target_link_libraries(${name} PRIVATE loginrec_core PkgConfig::CMOCKA)
-  add_test(NAME ${name} COMMAND ${name} ${LR_TEST_ARGS_${name}}
-           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
-  set_tests_properties(${name} PROPERTIES LABELS unit TIMEOUT 120
-                       ENVIRONMENT "LR_TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp")
-  if("tests/unit/fixture.c" IN_LIST ARGN)
-    add_test(NAME ${name}_pg COMMAND ${name} ${LR_TEST_ARGS_${name}}
+  set(tmp "LR_TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp")
+  if(name MATCHES "^test_pg_")
+    set(pg_test ${name})
+  else()
+    add_test(NAME ${name} COMMAND ${name} ${LR_TEST_ARGS_${name}}
              WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
-    set_tests_properties(${name}_pg PROPERTIES LABELS postgres TIMEOUT 300
+    set_tests_properties(${name} PROPERTIES LABELS unit TIMEOUT 120 ENVIRONMENT "${tmp}")
+    if("tests/unit/fixture.c" IN_LIST ARGN)
+      set(pg_test ${name}_pg)
+    endif()
+  endif()
+  if(DEFINED pg_test)
+    add_test(NAME ${pg_test} COMMAND ${name} ${LR_TEST_ARGS_${name}}
+             WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+    set_tests_properties(${pg_test} PROPERTIES LABELS postgres TIMEOUT 300
                          FIXTURES_REQUIRED pg
-                         ENVIRONMENT "LR_TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp;LR_TEST_BACKEND=postgres;LR_PG_URL_FILE=${CMAKE_BINARY_DIR}/pg/url")
+                         ENVIRONMENT "${tmp};LR_TEST_BACKEND=postgres;LR_PG_URL_FILE=${CMAKE_BINARY_DIR}/pg/url")
   endif()
 endfunction()
 
@@ -69,12 +77,7 @@ lr_unit_test(test_links tests/unit/fixture.c tests/unit/cases.c)
 lr_unit_test(test_lanscope tests/unit/fixture.c tests/unit/cases.c)
 lr_unit_test(test_malion tests/unit/fixture.c)
 lr_unit_test(test_accounts tests/unit/fixture.c)
-# the PostgreSQL driver itself: on the cluster only
-add_executable(test_pg_driver tests/unit/test_pg_driver.c tests/unit/fixture.c)
-target_link_libraries(test_pg_driver PRIVATE loginrec_core PkgConfig::CMOCKA)
-add_test(NAME test_pg_driver COMMAND test_pg_driver)
-set_tests_properties(test_pg_driver PROPERTIES LABELS postgres TIMEOUT 120 FIXTURES_REQUIRED pg
-                     ENVIRONMENT "LR_TEST_BACKEND=postgres;LR_PG_URL_FILE=${CMAKE_BINARY_DIR}/pg/url")
+lr_unit_test(test_pg_driver tests/unit/fixture.c)
 lr_unit_test(test_tmpl)
 lr_unit_test(test_form)
 lr_unit_test(test_i18n)

@@ -44,21 +44,28 @@ expect_eq "and the server still answers" 200 "$(curl -sS -o /dev/null -w '%{http
 if [ -n "$PG_DB" ]; then
     stop_server
     LOGINREC_PG_STATEMENT_TIMEOUT_MS=300 start_server --no-kot --malion-interval 0
-    # another client holds the events table (at most 60 s, then it ends)
-    PGAPPNAME=lr_locker psql "$LOGINREC_DB" -qX \
-        -c "LOCK TABLE log_events IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60)" >/dev/null 2>&1 &
-    EXTRA_PIDS="$EXTRA_PIDS $!"
-    held=""
-    for _ in $(seq 1 100); do
-        held=$(db_sql "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'lr_locker' AND wait_event = 'PgSleep'")
-        [ "$held" = 1 ] && break
-        sleep 0.1
-    done
-    expect_eq "the events table is locked by another client" 1 "$held"
+    # hold_lock TABLE: another client holds TABLE (until release_lock, or
+    # 60 s at most); HELD is 1 once it does
+    hold_lock() {
+        HELD=""
+        PGAPPNAME=lr_locker psql "$LOGINREC_DB" -qX \
+            -c "LOCK TABLE $1 IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60)" >/dev/null 2>&1 &
+        EXTRA_PIDS="$EXTRA_PIDS $!"
+        for _ in $(seq 1 100); do
+            HELD=$(db_sql "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'lr_locker' AND wait_event = 'PgSleep'")
+            [ "$HELD" = 1 ] && break
+            sleep 0.1
+        done
+    }
+    release_lock() {
+        db_sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lr_locker'" >/dev/null
+    }
+    hold_lock log_events
+    expect_eq "the events table is locked by another client" 1 "$HELD"
     EV='[{"source":"generic","account":"lockme","op":"logon","time":"2026-11-20T09:00:00+09:00"}]'
     expect_eq "a write that outwaits the statement timeout: 503, said in words" "503 1" \
         "$(post "${AUTH[@]}" -H 'Content-Type: application/json' --data-binary "$EV" "$URL/api/v1/ingest") $(grep -c 'timeout' "$T/reply")"
-    db_sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lr_locker'" >/dev/null
+    release_lock
     expect_eq "nothing of it was stored" 0 "$(db_sql "SELECT count(*) FROM log_events WHERE account = 'lockme'")"
     expect_eq "once the lock is gone, the same request goes through" 200 \
         "$(post "${AUTH[@]}" -H 'Content-Type: application/json' --data-binary "$EV" "$URL/api/v1/ingest")"
@@ -67,20 +74,15 @@ if [ -n "$PG_DB" ]; then
     # a sign-in the database cannot answer in time is "try again", not
     # "too many failed attempts"
     "$LR" user add ACM admin --password-stdin <<< "correct horse battery" >/dev/null
-    PGAPPNAME=lr_locker psql "$LOGINREC_DB" -qX \
-        -c "LOCK TABLE login_failures IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60)" >/dev/null 2>&1 &
-    EXTRA_PIDS="$EXTRA_PIDS $!"
-    for _ in $(seq 1 100); do
-        [ "$(db_sql "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'lr_locker' AND wait_event = 'PgSleep'")" = 1 ] && break
-        sleep 0.1
-    done
+    hold_lock login_failures
+    expect_eq "the sign-in failures table is locked by another client" 1 "$HELD"
     JAR="$T/jar"
     pre=$(form_csrf "$JAR" /login)
     code=$(curl -sS -c "$JAR" -b "$JAR" -o "$T/page" -w '%{http_code}' "$URL/login" --data-urlencode "csrf=$pre" \
         -H 'Accept-Language: en' -d company=ACM -d login=admin --data-urlencode "password=correct horse battery")
     expect_eq "a sign-in that outwaits the statement timeout: 503, 'try again', not 'too many attempts'" "503 1 0" \
         "$code $(grep -c 'did not answer in time' "$T/page") $(grep -c 'Too many' "$T/page")"
-    db_sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lr_locker'" >/dev/null
+    release_lock
     expect_eq "and the same sign-in goes through once the lock is gone" 303 \
         "$(ui_sign_in "$JAR" ACM admin "correct horse battery")"
 fi

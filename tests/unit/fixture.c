@@ -26,14 +26,19 @@ int fixture_pg(void)
     return b && strcmp(b, "postgres") == 0;
 }
 
-/* The cluster's maintenance URL (BUILD/pg/url, named by LR_PG_URL_FILE). */
+/* The cluster's maintenance URL (BUILD/pg/url, named by LR_PG_URL_FILE),
+ * read once. */
 static const char *pg_admin_url(void)
 {
     static char url[300];
     const char *file = getenv("LR_PG_URL_FILE");
-    FILE *fp = file ? fopen(file, "r") : NULL;
+    FILE *fp;
     size_t n;
+    if (url[0])
+        return url;
+    fp = file ? fopen(file, "r") : NULL;
     if (!fp || !fgets(url, sizeof url, fp)) {
+        url[0] = '\0';
         fprintf(stderr, "fixture: no PostgreSQL cluster (LR_PG_URL_FILE=%s); "
                         "tests/pg/cluster.sh start BUILD/pg\n", file ? file : "");
         if (fp)
