@@ -39,7 +39,7 @@ sim_held() { curl -sS "$SIM/_sim/stats" | python3 -c 'import json,sys; print(jso
 
 # run NAME DB INSTANCES: one configuration; prints a JSON line
 run() {
-    local name=$1 db=$2 n=$3 tokens="" urls="" total=0 t0 held c
+    local name=$1 db=$2 n=$3 tokens="" urls="" total=0 t0 held ms c
     for c in $(seq 1 "$COMPANIES"); do
         tokens="$tokens${tokens:+,}$(company "$db" "BN$c" "$EMPLOYEES")"
     done
