@@ -62,6 +62,11 @@ lr_status sq_db_fail(sql_store *s, lr_error *err, const char *doing);
 /* Ends reading st (resets it): LR_OK when the last step's rc was a row or
  * the end, else the connection's error while `doing`. */
 lr_status sq_end(sql_store *s, sql_stmt *st, int rc, lr_error *err, const char *doing);
+/* Ends reading one row (resets st): LR_OK when the last step's rc was that
+ * row, LR_ENOTFOUND with the printf-style message `missing` when there was
+ * none, else the connection's error while `doing`. */
+lr_status sq_end_one(sql_store *s, sql_stmt *st, int rc, lr_error *err, const char *doing,
+                     const char *missing, ...) __attribute__((format(printf, 6, 7)));
 /* The statement of slot (prepared once from sql), reset and unbound. */
 sql_stmt *sq_stmt(sql_store *s, int slot, const char *sql, lr_error *err);
 void sq_copy_col(sql_stmt *st, int i, char *dst, size_t dstsz);

@@ -4,6 +4,7 @@
  * companies, employees, links, events and the ledger. Statements are
  * prepared once per handle.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +166,20 @@ lr_status sq_end(sql_store *s, sql_stmt *st, int rc, lr_error *err, const char *
     lr_status r = rc == SQL_ROW || rc == SQL_DONE ? LR_OK : sq_db_fail(s, err, doing);
     sql_reset(st);
     return r;
+}
+
+lr_status sq_end_one(sql_store *s, sql_stmt *st, int rc, lr_error *err, const char *doing,
+                     const char *missing, ...)
+{
+    char msg[300];
+    va_list ap;
+    if (rc != SQL_DONE)
+        return sq_end(s, st, rc, err, doing);
+    va_start(ap, missing);
+    vsnprintf(msg, sizeof msg, missing, ap);
+    va_end(ap);
+    sql_reset(st);
+    return lr_fail(err, LR_ENOTFOUND, "%s", msg);
 }
 
 sql_stmt *sq_stmt(sql_store *s, int slot, const char *sql, lr_error *err)
@@ -383,16 +398,10 @@ static lr_status company_row(sql_store *s, sql_stmt *st, lr_company *c, lr_error
                              const char *what)
 {
     int rc = sql_step(st);
-    lr_status r = LR_OK;
-    if (rc == SQL_ROW) {
+    if (rc == SQL_ROW)
         company_cols(st, c);
-    } else if (rc == SQL_DONE) {
-        r = lr_fail(err, LR_ENOTFOUND, "unknown company%s%s", what ? " " : "", what ? what : "");
-    } else {
-        r = sq_db_fail(s, err, "reading a company");
-    }
-    sql_reset(st);
-    return r;
+    return sq_end_one(s, st, rc, err, "reading a company", "unknown company%s%s",
+                      what ? " " : "", what ? what : "");
 }
 
 static lr_status sq_company_get(lr_store *base, const char *code, lr_company *out, lr_error *err)
@@ -508,7 +517,6 @@ static lr_status sq_division_get(lr_store *base, int64_t company_id, const char 
 {
     sql_store *s = S(base);
     sql_stmt *st = stmt(s, Q_DIVISION_GET, err);
-    lr_status r = LR_OK;
     int rc;
     if (!st)
         return LR_ESTORE;
@@ -521,13 +529,8 @@ static lr_status sq_division_get(lr_store *base, int64_t company_id, const char 
         sq_copy_col(st, 2, d->code, sizeof d->code);
         sq_copy_col(st, 3, d->name, sizeof d->name);
         d->day_change_min = sql_col_int(st, 4);
-    } else if (rc == SQL_DONE) {
-        r = lr_fail(err, LR_ENOTFOUND, "unknown division '%s'", code);
-    } else {
-        r = sq_db_fail(s, err, "reading a division");
     }
-    sql_reset(st);
-    return r;
+    return sq_end_one(s, st, rc, err, "reading a division", "unknown division '%s'", code);
 }
 
 static lr_status sq_employee_insert(lr_store *base, lr_employee *e, lr_error *err)
@@ -567,16 +570,9 @@ static lr_status employee_row(sql_store *s, sql_stmt *st, lr_employee *e, lr_err
                               const char *code)
 {
     int rc = sql_step(st);
-    lr_status r = LR_OK;
-    if (rc == SQL_ROW) {
+    if (rc == SQL_ROW)
         employee_cols(st, e);
-    } else if (rc == SQL_DONE) {
-        r = lr_fail(err, LR_ENOTFOUND, "unknown employee '%s'", code);
-    } else {
-        r = sq_db_fail(s, err, "reading an employee");
-    }
-    sql_reset(st);
-    return r;
+    return sq_end_one(s, st, rc, err, "reading an employee", "unknown employee '%s'", code);
 }
 
 static lr_status sq_employee_get(lr_store *base, int64_t company_id, const char *code,

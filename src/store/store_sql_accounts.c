@@ -90,7 +90,6 @@ lr_status sq_user_get(lr_store *base, int64_t company_id, const char *login, lr_
     sql_store *s = S(base);
     sql_stmt *st = stmt(s, A_USER_GET, err);
     int rc;
-    lr_status r = LR_OK;
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
@@ -103,13 +102,8 @@ lr_status sq_user_get(lr_store *base, int64_t company_id, const char *login, lr_
         sq_copy_col(st, 2, out->login, sizeof out->login);
         sq_copy_col(st, 3, out->pw_hash, sizeof out->pw_hash);
         sq_copy_col(st, 4, out->lang, sizeof out->lang);
-    } else if (rc == SQL_DONE) {
-        r = lr_fail(err, LR_ENOTFOUND, "no administrator '%s'", login);
-    } else {
-        r = sq_db_fail(s, err, "reading an administrator");
     }
-    sql_reset(st);
-    return r;
+    return sq_end_one(s, st, rc, err, "reading an administrator", "no administrator '%s'", login);
 }
 
 lr_status sq_user_update(lr_store *base, const lr_user *u, lr_error *err)
@@ -145,7 +139,6 @@ lr_status sq_session_get(lr_store *base, const char *id_hash, int64_t now, lr_se
     sql_store *s = S(base);
     sql_stmt *st = stmt(s, A_SESSION_GET, err);
     int rc;
-    lr_status r = LR_OK;
     if (!st)
         return LR_ESTORE;
     sql_bind_text(st, 1, id_hash);
@@ -160,13 +153,8 @@ lr_status sq_session_get(lr_store *base, const char *id_hash, int64_t now, lr_se
         sq_copy_col(st, 4, out->csrf, sizeof out->csrf);
         sq_copy_col(st, 5, out->lang, sizeof out->lang);
         out->expires_at = sql_col_int64(st, 6);
-    } else if (rc == SQL_DONE) {
-        r = lr_fail(err, LR_ENOTFOUND, "no such session");
-    } else {
-        r = sq_db_fail(s, err, "reading a session");
     }
-    sql_reset(st);
-    return r;
+    return sq_end_one(s, st, rc, err, "reading a session", "no such session");
 }
 
 /* Runs the slot's statement with one text parameter (and an optional id). */
