@@ -40,6 +40,7 @@ for _ in $(seq 1 50); do
 done
 [ -n "$SIM" ] || { echo "the KoT simulator did not start; see $LOG" >&2; exit 1; }
 echo "$TOKEN" | $LR kot set DMO --base-url "$SIM" --token - --delivery on --rate 5 >/dev/null
-# the simulator has no busy hours here (tests switch them on), so this works
-$LR kot sync DMO >/dev/null || echo "warning: the demo KoT sync failed; punches wait until it works" >&2
+# like KING OF TIME, the simulator refuses reads 08:30-10:00 and 17:30-18:30
+# JST: then loginrecd's periodic sync does it when the window ends
+$LR kot sync DMO >/dev/null || echo "note: the demo's KING OF TIME sync did not run now (see above); loginrecd runs it within the hour" >&2
 echo "$SIM"

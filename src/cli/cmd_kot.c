@@ -12,6 +12,7 @@
 #include "service/dispatch.h"
 #include "service/kot_settings.h"
 #include "service/kot_sync.h"
+#include "sinks/kot_api.h"
 #include "util/timefmt.h"
 #include "util/tz.h"
 
@@ -62,9 +63,6 @@ static int kot_sync(lr_store *s, cli_args *a)
     if ((rc = cli_check_rest(a, 1, "kot sync")) || (rc = cli_load_secrets(&sec)))
         return rc;
     dispatch_cfg_default(&cfg);
-    if (kot_busy_hours((int64_t)time(NULL)))
-        fprintf(stderr, "loginrec: note: KING OF TIME refuses employee calls 08:30-10:00 and "
-                        "17:30-18:30 JST; this may fail now\n");
     if (kot_sync_company(s, a->v[0], &sec, cfg.timeout_ms, "cli", &st, &err) != LR_OK)
         return cli_fail(&err);
     kot_sync_summary(&st, summary, sizeof summary);
@@ -163,8 +161,12 @@ int cmd_outbox(lr_store *s, cli_args *a)
     if (store_company_get(s, a->v[0], &c, &err) != LR_OK ||
         store_outbox_counts(s, c.id, &n, &err) != LR_OK)
         return cli_fail(&err);
-    printf("# %zu pending, %zu sending, %zu failed, %zu done; delivery %s\n", n.pending, n.sending,
+    printf("# %zu pending, %zu sending, %zu failed, %zu done; delivery %s", n.pending, n.sending,
            n.failed, n.done, c.punch_delivery ? "on" : "off");
+    if (n.restricted)
+        printf("; %zu wait for the read-back after %s JST (KING OF TIME's restricted hours)",
+               n.restricted, kot_restricted_end_words(n.restricted_until));
+    printf("\n");
     printf("id\tstate\taction\temployee\twork_day\tkind\ttime\tattempts\tresult\n");
     k = (list_ctx){&c, 0};
     if (store_outbox_list(s, c.id, failed ? OUTBOX_FAILED : OUTBOX_OPEN, print_row, &k, &err) != LR_OK)

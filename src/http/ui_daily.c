@@ -18,6 +18,7 @@
 #include "core/day.h"
 #include "http/i18n.h"
 #include "http/ui_internal.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/timefmt.h"
 #include "util/tz.h"
@@ -295,7 +296,7 @@ static json_t *punches(ui_req *u, const board *b, const person *p, json_t **mark
 static json_t *rows(ui_req *u, board *b, size_t page)
 {
     json_t *a = json_array();
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = clock_now();
     /* by code, as the employee list is */
     for (size_t i = 0; i < b->n; i++) {
         person *p = &b->people[i];
@@ -381,7 +382,7 @@ void ui_daily_view(ui_req *u)
     if (dayq && dayq[0]) {
         bad_day |= tf_parse_date(dayq, &b.day, NULL) != LR_OK;
     } else {
-        int64_t t = (int64_t)time(NULL);
+        int64_t t = clock_now();
         b.day = day_of_local(t + tz_offset_at(c.tz, t), 0);
     }
     st = store_divisions_all(u->s, c.id, &b.divs, &b.ndivs, &err);

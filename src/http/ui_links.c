@@ -16,6 +16,7 @@
 #include "http/i18n.h"
 #include "http/ui_internal.h"
 #include "service/links.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/token.h"
 
@@ -113,8 +114,8 @@ void ui_links_upload(ui_req *u)
     if (st == LR_OK && rep.nchanges > 0) {
         token_random(id, sizeof id, 24);
         if (store_upload_put(u->s, id, u->se.company_id, u->se.user_id, u->up.name,
-                             buf_str(&u->up.data), u->up.data.len, (int64_t)time(NULL),
-                             (int64_t)time(NULL) - UPLOAD_TTL, &err) != LR_OK) {
+                             buf_str(&u->up.data), u->up.data.len, clock_now(),
+                             clock_now() - UPLOAD_TTL, &err) != LR_OK) {
             links_report_free(&rep);
             json_decref(report);
             log_error("links upload of %s: %s", u->se.company_code, err.message);
@@ -139,7 +140,7 @@ void ui_links_apply(ui_req *u)
 
     buf_init(&data, LINKS_CSV_MAX);
     if (!id || store_upload_get(u->s, id, u->se.company_id, u->se.user_id,
-                                (int64_t)time(NULL) - UPLOAD_TTL, &data, name, sizeof name,
+                                clock_now() - UPLOAD_TTL, &data, name, sizeof name,
                                 &err) != LR_OK) {
         buf_free(&data);
         page(u, 410, "links.expired", NULL);

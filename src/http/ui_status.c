@@ -16,6 +16,7 @@
 #include "service/admin.h"
 #include "service/lanscope_settings.h"
 #include "service/malion_settings.h"
+#include "sinks/kot_api.h"
 #include "util/log.h"
 
 const char *const ui_status_retry_fields[] = {"csrf", NULL};
@@ -154,12 +155,13 @@ static void page(ui_req *u, int status, const char *notice)
                     c.kot_sync_code[0] ? problem(u, &c, c.kot_synced_at, c.kot_sync_code,
                                                  c.kot_sync_result)
                                        : json_null());
-    d = json_pack("{s:b, s:o, s:o, s:o, s:o, s:b, s:{s:I, s:I, s:I, s:I}, s:o, s:b}", "nav_status",
-                  1, "lanscope", ls, "malion", ml, "api", api, "kot", kot, "delivery",
-                  c.punch_delivery, "outbox", "pending", (json_int_t)oc.pending, "sending",
-                  (json_int_t)oc.sending, "failed", (json_int_t)oc.failed, "done",
-                  (json_int_t)oc.done, "failed_rows", fc.rows, "more_failed",
-                  fc.n > FAILED_SHOWN);
+    d = json_pack("{s:b, s:o, s:o, s:o, s:o, s:b, s:{s:I, s:I, s:I, s:I, s:I, s:s}, s:o, s:b}",
+                  "nav_status", 1, "lanscope", ls, "malion", ml, "api", api, "kot", kot,
+                  "delivery", c.punch_delivery, "outbox", "pending", (json_int_t)oc.pending,
+                  "sending", (json_int_t)oc.sending, "failed", (json_int_t)oc.failed, "done",
+                  (json_int_t)oc.done, "restricted", (json_int_t)oc.restricted,
+                  "restricted_end", kot_restricted_end_words(oc.restricted_until), "failed_rows",
+                  fc.rows, "more_failed", fc.n > FAILED_SHOWN);
     if (notice)
         json_object_set_new(d, "notice", json_string(notice));
     ui_render(u, status, "status", "page.status", d);

@@ -137,7 +137,12 @@ void ui_users_sync(ui_req *u)
     if (kot_sync_company(u->s, u->se.company_code, u->app->secrets, cfg.timeout_ms, actor, &st,
                          &err) != LR_OK) {
         log_warn("kot sync of %s from the admin UI: %s", u->se.company_code, err.message);
-        page(u, err.code == LR_ENOTFOUND ? 409 : 502, NULL, err.message);
+        /* "not now" (KoT's restricted hours, maintenance, busy): words of the
+         * page's language, the detail in the log */
+        if (err.code == LR_EBUSY)
+            page(u, 503, NULL, i18n_text(u->lang, "users.sync_later"));
+        else
+            page(u, err.code == LR_ENOTFOUND ? 409 : 502, NULL, err.message);
         return;
     }
     snprintf(counts, sizeof counts, "%s: %zu / %zu / %zu / %zu / %zu",

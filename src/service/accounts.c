@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "service/admin.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/token.h"
 
@@ -92,7 +93,7 @@ lr_status account_login(lr_store *s, const char *code, const char *login, const 
                         const char *ip, char token[ACCOUNT_TOKEN_LEN + 1], lr_error *err)
 {
     char k_login[100], k_ip[80], hash[LR_TOKEN_HASH_LEN + 1], csrf[ACCOUNT_TOKEN_LEN + 1];
-    int64_t now = (int64_t)time(NULL), n_login = 0, n_ip = 0;
+    int64_t now = clock_now(), n_login = 0, n_ip = 0;
     lr_company c;
     lr_user u;
     int known, ok;
@@ -141,7 +142,7 @@ lr_status account_session(lr_store *s, const char *token, lr_session *out)
     if (!token || strlen(token) != ACCOUNT_TOKEN_LEN)
         return LR_ENOTFOUND;
     token_hash(token, hash);
-    return store_session_get(s, hash, (int64_t)time(NULL), out, NULL);
+    return store_session_get(s, hash, clock_now(), out, NULL);
 }
 
 lr_status account_logout(lr_store *s, const char *token, lr_error *err)

@@ -9,6 +9,7 @@
 
 #include "core/event_parse.h"
 #include "service/ingest.h"
+#include "util/clock.h"
 #include "util/timefmt.h"
 #include "util/tz.h"
 
@@ -84,7 +85,7 @@ lr_status admin_outbox_retry(lr_store *s, const char *code, const char *actor, s
     *n = 0;
     if (st != LR_OK || (st = store_begin(s, err)) != LR_OK)
         return st;
-    st = store_outbox_retry(s, c.id, (int64_t)time(NULL), n, err);
+    st = store_outbox_retry(s, c.id, clock_now(), n, err);
     snprintf(detail, sizeof detail, "%zu", *n);
     return admin_commit_audited(s, st, c.id, actor, "outbox.retry", detail, err);
 }

@@ -14,7 +14,9 @@
 #include "service/company_lease.h"
 #include "service/kot_settings.h"
 #include "service/kot_sync.h"
+#include "sinks/kot_api.h"
 #include "sinks/kot_client.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/timefmt.h"
 #include "util/tz.h"
@@ -31,6 +33,7 @@ void dispatch_cfg_default(dispatch_cfg *cfg)
     cfg->batch = 200;
     cfg->sync_interval_s = 3600;
     cfg->lease_s = env_long("LOGINREC_OUTBOX_LEASE_S", 30, 1, 86400);
+    cfg->restricted_jitter_s = env_long("LOGINREC_KOT_RESTRICTED_JITTER_S", 120, 0, 3600);
 }
 
 /* How long a row being sent stays this instance's: longer than one
@@ -52,26 +55,13 @@ long dispatch_backoff_ms(const dispatch_cfg *cfg, int attempts)
     return (long)(d * (0.5 + (double)randombytes_uniform(1000) / 1000.0));
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static const char *punch_code(punch_kind k)
-{
-    static const char *const codes[] = {"?", "1", "2", "3", "4"};
-    return (int)k >= 1 && (int)k <= 4 ? codes[k] : "?";
-}
-
 static void record(lr_store *s, const lr_delivery *d, const kot_reply *r, const char *outcome)
 {
     char answer[1025];
     lr_attempt a;
     snprintf(answer, sizeof answer, "%.*s", (int)(r->body.len < 1024 ? r->body.len : 1024),
              r->body.data ? r->body.data : "");
-    a = (lr_attempt){d->id,     (int64_t)time(NULL), (int)r->status, outcome, r->request,
+    a = (lr_attempt){d->id,     clock_now(), (int)r->status, outcome, r->request,
                      answer,    r->duration_ms};
     if (store_attempt_record(s, &a, NULL) != LR_OK)
         log_warn("could not record the attempt of outbox row %lld", (long long)d->id);
@@ -91,29 +81,33 @@ static int match_record(void *ctx, const kot_timerecord *r)
     return f->found;
 }
 
-/* Reads the employee-day back. LR_OK with *found set, or LR_EBUSY when
- * KoT did not answer usefully (the row waits). */
-static lr_status read_back(lr_store *s, kot_client *kc, const lr_delivery *d, int *found,
-                           dispatch_stats *stats)
+/* Reads the employee-day back (that employee only). KOT_OK with *found
+ * set; otherwise what KoT answered (the row waits). */
+static kot_outcome read_back(lr_store *s, kot_client *kc, const lr_delivery *d, int *found,
+                             dispatch_stats *stats)
 {
-    char path[300];
+    const char *keys[1] = {d->kot_key};
+    kot_request q;
     kot_reply r;
     find_ctx f = {d, 0};
     lr_status st;
 
-    snprintf(path, sizeof path, "/daily-workings/timerecord?start=%s&end=%s%s%s", d->work_day,
-             d->work_day, d->division_code[0] ? "&division=" : "", d->division_code);
+    *found = 0;
+    if (kot_timerecords_get(d->work_day, d->work_day, keys, 1, &q, NULL) != LR_OK)
+        return KOT_REJECTED;
     stats->calls++;
-    if (kot_call(kc, "GET", path, NULL, &r) != KOT_OK) {
+    kot_call(kc, &q, &r);
+    kot_request_free(&q);
+    if (r.outcome != KOT_OK) {
         record(s, d, &r, "read_back_failed");
         buf_free(&r.body);
-        return LR_EBUSY;
+        return r.outcome;
     }
     st = kot_parse_timerecords(r.body.data, r.body.len, match_record, &f, NULL);
     record(s, d, &r, st != LR_OK ? "read_back_malformed" : f.found ? "read_back_found" : "read_back_absent");
     buf_free(&r.body);
     *found = f.found;
-    return st == LR_OK ? LR_OK : LR_EBUSY;
+    return st == LR_OK ? KOT_OK : KOT_UNKNOWN;
 }
 
 /* Ends the attempt with its reason code and, for people, words (NULL:
@@ -129,18 +123,52 @@ static lr_status finish(lr_store *s, const lr_delivery *d, const char *state, co
 static lr_status later(lr_store *s, const lr_delivery *d, const dispatch_cfg *cfg, int uncertain,
                        const char *reason, const char *why, dispatch_stats *stats, lr_error *err)
 {
-    int64_t at = (now_ms() + dispatch_backoff_ms(cfg, d->attempts + 1) + 999) / 1000;
+    int64_t at = (clock_now_ms() + dispatch_backoff_ms(cfg, d->attempts + 1) + 999) / 1000;
     stats->retried++;
     return finish(s, d, "pending", reason, why, uncertain, at, err);
+}
+
+/* An uncertain row in KoT's restricted hours: its read-back would be
+ * refused until the window ends, so it waits for the end (plus jitter, so
+ * that every waiting row does not ask at the same second), not on backoff;
+ * it is neither retried through the window nor parked as failed. */
+static lr_status wait_window(lr_store *s, const lr_delivery *d, const dispatch_cfg *cfg,
+                             int64_t ends, int uncertain, dispatch_stats *stats, lr_error *err)
+{
+    char why[200];
+    int64_t jitter = cfg->restricted_jitter_s > 0
+                         ? (int64_t)randombytes_uniform((uint32_t)cfg->restricted_jitter_s + 1)
+                         : 0;
+    snprintf(why, sizeof why,
+             "KING OF TIME's restricted hours (08:30-10:00, 17:30-18:30 JST): %s after %s JST",
+             uncertain ? "checked in KING OF TIME" : "sent", kot_restricted_end_words(ends - 1));
+    stats->waiting++;
+    return finish(s, d, "pending", "restricted", why, uncertain, ends + jitter, err);
+}
+
+/* KoT said "not now": in its restricted hours the row waits for their end;
+ * otherwise (maintenance) it is retried on backoff. Nothing took effect. */
+static lr_status not_now(lr_store *s, const lr_delivery *d, const dispatch_cfg *cfg,
+                         const char *why, dispatch_stats *stats, lr_error *err)
+{
+    int64_t ends;
+    if (kot_restricted(clock_now(), &ends))
+        return wait_window(s, d, cfg, ends, d->uncertain, stats, err);
+    return later(s, d, cfg, d->uncertain, "kot_retry", why, stats, err);
 }
 
 static lr_status deliver(lr_store *s, const lr_company *c, kot_client *kc, const lr_delivery *d,
                          const dispatch_cfg *cfg, dispatch_stats *stats, lr_error *err)
 {
-    char path[200], body[300], t[32], why[400];
+    char t[32], why[400];
     kot_reply r;
+    kot_request q;
+    kot_punch p;
+    kot_outcome o;
     lr_status st;
+    lr_error err2;
     int found = 0;
+    int64_t ends;
 
     /* rows that need no call */
     if ((d->kind == PUNCH_BREAK_START || d->kind == PUNCH_BREAK_END) && !c->break_punches) {
@@ -172,27 +200,36 @@ static lr_status deliver(lr_store *s, const lr_company *c, kot_client *kc, const
         stats->failed++;
         return finish(s, d, "failed", "no_kot_key", why, 0, 0, err);
     }
-    if ((st = store_outbox_claim(s, d->id, (int64_t)time(NULL) + sending_lease_s(cfg), err)) !=
-        LR_OK)
+    /* a read-back cannot be answered in the restricted hours: no call */
+    if (d->uncertain && kot_restricted(clock_now(), &ends))
+        return wait_window(s, d, cfg, ends, 1, stats, err);
+    p = (kot_punch){d->kot_key, d->work_day, d->utc, (int)d->kind, d->division_code};
+    if (kot_punch_post(&p, &q, &err2) != LR_OK) {
+        stats->failed++;
+        return finish(s, d, "failed", "kot_rejected", err2.message, d->uncertain, 0, err);
+    }
+    if ((st = store_outbox_claim(s, d->id, clock_now() + sending_lease_s(cfg), err)) != LR_OK) {
+        kot_request_free(&q);
         return st == LR_EBUSY ? LR_OK : st; /* another worker has it */
-
+    }
     if (d->uncertain) {
-        if (read_back(s, kc, d, &found, stats) != LR_OK)
-            return later(s, d, cfg, 1, "read_back", "could not check what reached KING OF TIME", stats,
-                         err);
-        if (found) {
+        o = read_back(s, kc, d, &found, stats);
+        if (o == KOT_OK && found) {
+            kot_request_free(&q);
             stats->already_there++;
             return finish(s, d, "done", "already_there", NULL, 0, 0, err);
         }
+        if (o != KOT_OK) {
+            kot_request_free(&q);
+            if (o == KOT_RESTRICTED)
+                return not_now(s, d, cfg, "KING OF TIME did not answer the check now", stats, err);
+            return later(s, d, cfg, 1, "read_back", "could not check what reached KING OF TIME",
+                         stats, err);
+        }
     }
-    /* KoT wants JST times with seconds; `date` is the work day */
-    tf_format_iso(d->utc, 9 * 3600, t);
-    snprintf(path, sizeof path, "/daily-workings/timerecord/%s", d->kot_key);
-    snprintf(body, sizeof body, "{\"date\":\"%s\",\"time\":\"%s\",\"code\":\"%s\"%s%s%s}",
-             d->work_day, t, punch_code(d->kind), d->division_code[0] ? ",\"divisionCode\":\"" : "",
-             d->division_code, d->division_code[0] ? "\"" : "");
     stats->calls++;
-    kot_call(kc, "POST", path, body, &r);
+    kot_call(kc, &q, &r);
+    kot_request_free(&q);
     record(s, d, &r, kot_outcome_name(r.outcome));
     snprintf(why, sizeof why, "%s", r.reason);
     buf_free(&r.body);
@@ -206,6 +243,8 @@ static lr_status deliver(lr_store *s, const lr_company *c, kot_client *kc, const
         return later(s, d, cfg, d->uncertain, "kot_retry", why, stats, err);
     case KOT_UNKNOWN:
         return later(s, d, cfg, 1, "kot_unknown", why, stats, err);
+    case KOT_RESTRICTED:
+        return not_now(s, d, cfg, why, stats, err);
     case KOT_AUTH:
         stats->failed++;
         snprintf(why + strlen(why), sizeof why - strlen(why),
@@ -231,7 +270,7 @@ lr_status dispatch_company(lr_store *s, const lr_company *c, const lr_secrets *s
     rows = calloc((size_t)cfg->batch, sizeof *rows);
     if (!rows)
         return lr_fail(err, LR_ENOMEM, "out of memory");
-    st = store_outbox_due(s, c->id, (int64_t)time(NULL), cfg->lease_s, rows, (size_t)cfg->batch,
+    st = store_outbox_due(s, c->id, clock_now(), cfg->lease_s, rows, (size_t)cfg->batch,
                           &n, err);
     if (st == LR_OK && n > 0)
         st = kot_settings_client(s, c, sec, cfg->timeout_ms, &kc, err);
@@ -272,12 +311,12 @@ static int keep_company(void *ctx, const lr_company *c)
  * when the last sync was once they hold it. */
 static void maybe_sync(dispatcher *d, const lr_company *c)
 {
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = clock_now();
     lr_company fresh;
     kot_sync_stats st;
     lr_error err;
     if (d->cfg.sync_interval_s <= 0 || now - c->kot_synced_at < d->cfg.sync_interval_s ||
-        kot_busy_hours(now) || !kot_settings_configured(d->s, c))
+        kot_restricted(now, NULL) || !kot_settings_configured(d->s, c))
         return;
     if (!company_lease_take(d->s, "kot_sync", c->id))
         return; /* another instance syncs it */
@@ -306,7 +345,7 @@ static int round_once(void *arg)
 
     if (store_shared(d->s)) {
         size_t recovered = 0;
-        if (store_outbox_recover(d->s, (int64_t)time(NULL), &recovered, &err) != LR_OK)
+        if (store_outbox_recover(d->s, clock_now(), &recovered, &err) != LR_OK)
             log_error("dispatcher: %s", err.message);
         else if (recovered)
             log_warn("dispatcher: %zu punch(es) were being sent by an instance that stopped; "
@@ -351,7 +390,7 @@ lr_status dispatcher_start(const char *db, const lr_secrets *sec, const dispatch
     d->cfg = *cfg;
     /* alone on its database, whatever was being sent is this process's
      * past; shared, only rows whose lease ran out (every round does that) */
-    if ((st = store_outbox_recover(d->s, store_shared(d->s) ? (int64_t)time(NULL) : INT64_MAX,
+    if ((st = store_outbox_recover(d->s, store_shared(d->s) ? clock_now() : INT64_MAX,
                                    &recovered, err)) != LR_OK ||
         (st = worker_start("dispatcher", round_once, d, cfg->poll_ms, &d->w, err)) != LR_OK) {
         store_close(d->s);

@@ -28,16 +28,20 @@ typedef struct dispatch_cfg {
     int batch;             /* rows taken per company per round */
     long sync_interval_s;  /* employee sync every this long; 0: never */
     long lease_s;          /* due rows taken stay this instance's this long */
+    long restricted_jitter_s; /* rows waiting for KoT's restricted hours to end spread
+                                 over this long after the end */
 } dispatch_cfg;
 
 /* Defaults, overridable by LOGINREC_KOT_TIMEOUT_MS, LOGINREC_RETRY_BASE_MS,
- * LOGINREC_RETRY_MAX_MS, LOGINREC_DISPATCH_POLL_MS, LOGINREC_OUTBOX_LEASE_S;
+ * LOGINREC_RETRY_MAX_MS, LOGINREC_DISPATCH_POLL_MS, LOGINREC_OUTBOX_LEASE_S,
+ * LOGINREC_KOT_RESTRICTED_JITTER_S (default 120);
  * sync every hour. */
 void dispatch_cfg_default(dispatch_cfg *cfg);
 
 typedef struct dispatch_stats {
     size_t rows; /* due rows taken */
     size_t sent, already_there, superseded, skipped, retried, failed, calls;
+    size_t waiting; /* wait for KoT's restricted hours to end */
 } dispatch_stats;
 
 /* One round for one company: the due rows, up to cfg->batch (stats->rows

@@ -11,6 +11,7 @@
 
 #include "core/day.h"
 #include "core/event_parse.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/vec.h"
 
@@ -244,7 +245,7 @@ lr_status ingest_begin(ingest_run *run, lr_store *s, const lr_company *c, lr_err
     memset(run, 0, sizeof *run);
     run->s = s;
     run->c = c;
-    run->now = (int64_t)time(NULL);
+    run->now = clock_now();
     span_set_init(&run->ss);
     store_bulk(s, 1);
     if ((st = store_begin(s, err)) != LR_OK) {
@@ -385,7 +386,7 @@ void ingest_note(lr_store *s, const lr_company *c, const char *source, const lr_
     lr_error err;
     if (problem)
         lr_error_format(problem, words, sizeof words);
-    if (store_source_result(s, c->id, source, (int64_t)time(NULL),
+    if (store_source_result(s, c->id, source, clock_now(),
                             problem ? lr_status_code(problem->code) : "", words, &err) != LR_OK)
         log_warn("status of %s for %s not recorded: %s", source, c->code, err.message);
 }

@@ -10,14 +10,10 @@
 
 #include "service/admin.h"
 #include "service/kot_settings.h"
+#include "sinks/kot_api.h"
 #include "sinks/kot_reply.h"
+#include "util/clock.h"
 #include "util/vec.h"
-
-int kot_busy_hours(int64_t utc)
-{
-    int64_t m = ((utc + 9 * 3600) % 86400 + 86400) % 86400 / 60; /* JST minute of day */
-    return (m >= 8 * 60 + 30 && m < 10 * 60) || (m >= 17 * 60 + 30 && m < 18 * 60 + 30);
-}
 
 void kot_sync_summary(const kot_sync_stats *st, char *out, size_t outsz)
 {
@@ -156,20 +152,32 @@ static int put_employee(void *ctx, const kot_employee *ke)
     return k->st != LR_OK;
 }
 
-/* GETs path; LR_EBUSY when KoT says "later" (busy hours, rate, 5xx). */
-static lr_status fetch(kot_client *kc, const char *path, kot_reply *r, lr_error *err)
+/* Runs a GET and frees it; LR_EBUSY when KoT says "later" (restricted
+ * hours, maintenance, rate, 5xx). */
+static lr_status fetch(kot_client *kc, lr_status built, kot_request *q, kot_reply *r,
+                       lr_error *err)
 {
-    kot_outcome o = kot_call(kc, "GET", path, NULL, r);
-    if (o == KOT_OK)
-        return LR_OK;
-    if (o == KOT_RETRY || o == KOT_UNKNOWN || o == KOT_RATE_LIMITED)
-        return lr_fail(err, LR_EBUSY, "KING OF TIME %s: %s; try again later", path, r->reason);
-    if (o == KOT_AUTH)
-        return lr_fail(err, LR_EAUTH,
-                       "KING OF TIME refused the token (%s): check the token and that this "
-                       "server's address is allowed",
-                       r->reason);
-    return lr_fail(err, LR_EIO, "KING OF TIME %s: %s", path, r->reason);
+    kot_outcome o;
+    lr_status st = LR_OK;
+    if (built != LR_OK)
+        return built;
+    o = kot_call(kc, q, r);
+    if (o == KOT_RESTRICTED)
+        st = lr_fail(err, LR_EBUSY,
+                     "KING OF TIME does not answer reads now (%s): its restricted hours "
+                     "08:30-10:00 and 17:30-18:30 JST, or maintenance; try again later",
+                     r->reason);
+    else if (o == KOT_RETRY || o == KOT_UNKNOWN || o == KOT_RATE_LIMITED)
+        st = lr_fail(err, LR_EBUSY, "KING OF TIME %s: %s; try again later", q->path, r->reason);
+    else if (o == KOT_AUTH)
+        st = lr_fail(err, LR_EAUTH,
+                     "KING OF TIME refused the token (%s): check the token and that this "
+                     "server's address is allowed",
+                     r->reason);
+    else if (o != KOT_OK)
+        st = lr_fail(err, LR_EIO, "KING OF TIME %s: %s", q->path, r->reason);
+    kot_request_free(q);
+    return st;
 }
 
 lr_status kot_sync_company(lr_store *s, const char *code, const lr_secrets *sec, long timeout_ms,
@@ -178,18 +186,27 @@ lr_status kot_sync_company(lr_store *s, const char *code, const lr_secrets *sec,
     lr_company c;
     kot_client *kc = NULL;
     kot_reply divs = {0}, emps = {0};
+    kot_request q;
     sync_ctx k = {0};
     char summary[200];
     lr_status st;
+    int64_t now = clock_now();
 
     memset(stats, 0, sizeof *stats);
-    if ((st = store_company_get(s, code, &c, err)) != LR_OK ||
-        (st = kot_settings_client(s, &c, sec, timeout_ms, &kc, err)) != LR_OK)
+    if ((st = store_company_get(s, code, &c, err)) != LR_OK)
+        return st;
+    if (kot_restricted(now, NULL))
+        return lr_fail(err, LR_EBUSY,
+                       "KING OF TIME does not answer employee and division reads in its "
+                       "restricted hours (打刻制限時間帯, 08:30-10:00 and 17:30-18:30 JST): run "
+                       "the sync after %s JST",
+                       kot_restricted_end_words(now));
+    if ((st = kot_settings_client(s, &c, sec, timeout_ms, &kc, err)) != LR_OK)
         return st;
     /* read both before writing anything: a failure leaves the store as is */
-    st = fetch(kc, "/divisions", &divs, err);
+    st = fetch(kc, kot_divisions_get(&q, err), &q, &divs, err);
     if (st == LR_OK)
-        st = fetch(kc, "/employees?includeResigner=false", &emps, err);
+        st = fetch(kc, kot_employees_get(&q, err), &q, &emps, err);
     kot_client_free(kc);
     if (st != LR_OK)
         goto out;
@@ -220,7 +237,7 @@ lr_status kot_sync_company(lr_store *s, const char *code, const lr_secrets *sec,
     }
     kot_sync_summary(stats, summary, sizeof summary);
     if (st == LR_OK)
-        st = store_company_sync_result(s, c.id, (int64_t)time(NULL), "", summary, err);
+        st = store_company_sync_result(s, c.id, clock_now(), "", summary, err);
     st = admin_commit_audited(s, st, c.id, actor, "kot.sync", summary, err);
 out:
     if (st != LR_OK) {
@@ -228,7 +245,7 @@ out:
          * the periodic sync waits one interval before the next */
         char why[256];
         snprintf(why, sizeof why, "failed: %.240s", err ? err->message : "error");
-        store_company_sync_result(s, c.id, (int64_t)time(NULL), lr_status_code(st), why, NULL);
+        store_company_sync_result(s, c.id, clock_now(), lr_status_code(st), why, NULL);
     }
     free(k.local);
     free(k.by_key);

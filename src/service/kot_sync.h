@@ -19,14 +19,13 @@ typedef struct kot_sync_stats {
     size_t added, updated, deleted, restored, unchanged, divisions;
 } kot_sync_stats;
 
+/* LR_EBUSY, with words saying when to try again, in KoT's restricted
+ * hours (nothing is called then, nothing recorded), or when KoT answers
+ * "not now" or is unreachable. */
 lr_status kot_sync_company(lr_store *s, const char *code, const lr_secrets *sec, long timeout_ms,
                            const char *actor, kot_sync_stats *stats, lr_error *err);
 
 /* "N added, N updated, N deleted, N restored". */
 void kot_sync_summary(const kot_sync_stats *st, char *out, size_t outsz);
-
-/* Non-zero inside KING OF TIME's busy hours (08:30-10:00, 17:30-18:30
- * JST), when it refuses non-punch calls. */
-int kot_busy_hours(int64_t utc);
 
 #endif

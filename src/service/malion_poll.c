@@ -15,6 +15,7 @@
 #include "service/ingest.h"
 #include "service/malion_settings.h"
 #include "sources/malion.h"
+#include "util/clock.h"
 #include "util/env.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -166,7 +167,7 @@ lr_status malion_poll_company(lr_store *s, const char *code, const lr_secrets *s
     else if ((rc = malion_client_new(c.malion_host, cfg->timeout_ms, &m, err)) == LR_OK)
         rc = read_pages(s, &c, sec, cfg, m, st, err);
     malion_client_free(m);
-    if (store_malion_result(s, c.id, (int64_t)time(NULL), lr_status_code(rc),
+    if (store_malion_result(s, c.id, clock_now(), lr_status_code(rc),
                             rc == LR_OK ? "" : err->message, &rec) != LR_OK)
         log_error("malion %s: %s", code, rec.message);
     return rc;
@@ -220,7 +221,7 @@ static int poll_is_due(lr_store *s, int64_t company_id, long interval_s)
 {
     lr_malion_state ms;
     return store_malion_state_get(s, company_id, &ms, NULL) == LR_OK &&
-           (int64_t)time(NULL) - ms.attempt_at >= interval_s;
+           clock_now() - ms.attempt_at >= interval_s;
 }
 
 static int keep_due(void *ctx, const lr_company *c)

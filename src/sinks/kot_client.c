@@ -122,10 +122,10 @@ static long elapsed_ms(const struct timespec *t0)
     return (long)((t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000);
 }
 
-kot_outcome kot_call(kot_client *c, const char *method, const char *path, const char *json,
-                     kot_reply *r)
+kot_outcome kot_call(kot_client *c, const kot_request *req, kot_reply *r)
 {
-    char url[1200];
+    const char *method = req->method, *path = req->path, *json = req->body;
+    char url[4096];
     struct curl_slist *h = NULL;
     struct timespec t0;
     kot_transport t = KOT_T_ANSWERED;
@@ -135,7 +135,12 @@ kot_outcome kot_call(kot_client *c, const char *method, const char *path, const 
     buf_init(&r->body, KOT_ANSWER_MAX);
     snprintf(r->request, sizeof r->request, "%s %s%s%s", method, path, json ? " " : "",
              json ? json : "");
-    snprintf(url, sizeof url, "%s%s", c->base, path);
+    if ((size_t)snprintf(url, sizeof url, "%s%s", c->base, path) >= sizeof url) {
+        r->outcome = KOT_REJECTED;
+        snprintf(r->reason, sizeof r->reason, "the request's URL is longer than %zu bytes",
+                 sizeof url - 1);
+        return r->outcome;
+    }
     if (c->limit)
         ratelimit_acquire(c->limit);
 

@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "sinks/kot_api.h"
 #include "sinks/kot_reply.h"
 #include "util/buf.h"
 
@@ -37,9 +38,8 @@ void kot_client_free(kot_client *c);
 /* Checks a base URL: https://, or http:// to a loopback address only. */
 lr_status kot_check_base_url(const char *url, lr_error *err);
 
-/* One call: method "GET" / "POST", path with its query, JSON body or NULL.
- * Fills r (free r->body with buf_free) and returns r->outcome. */
-kot_outcome kot_call(kot_client *c, const char *method, const char *path, const char *json,
-                     kot_reply *r);
+/* One call (built by kot_api). Fills r (free r->body with buf_free) and
+ * returns r->outcome. */
+kot_outcome kot_call(kot_client *c, const kot_request *req, kot_reply *r);
 
 #endif

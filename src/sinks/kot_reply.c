@@ -20,29 +20,34 @@ const char *kot_outcome_name(kot_outcome o)
     case KOT_RATE_LIMITED: return "rate_limited";
     case KOT_REJECTED: return "rejected";
     case KOT_AUTH: return "auth";
+    case KOT_RESTRICTED: return "restricted";
     }
     return "?";
 }
 
-/* "303" or 303 */
-static int is_303(json_t *v)
+/* The code n, as KoT writes it: "303" or 303 */
+static int is_code(json_t *v, int n)
 {
-    return (json_is_string(v) && strcmp(json_string_value(v), "303") == 0) ||
-           (json_is_integer(v) && json_integer_value(v) == 303);
+    char s[16];
+    snprintf(s, sizeof s, "%d", n);
+    return (json_is_string(v) && strcmp(json_string_value(v), s) == 0) ||
+           (json_is_integer(v) && json_integer_value(v) == n);
 }
 
-/* Finds the rate-limit code and the first message in a KoT error body. */
-static void read_error(json_t *o, int *limited, char *reason, size_t reasonsz)
+/* Finds the rate-limit (303) and restricted-hours (104) codes and the
+ * first message in a KoT error body: {"message","code"} or
+ * {"errors":[{"message","code"}]}. */
+static void read_error(json_t *o, int *limited, int *restricted, char *reason, size_t reasonsz)
 {
     json_t *errors = json_object_get(o, "errors"), *e;
     size_t i;
     const char *msg = json_string_value(json_object_get(o, "message"));
-    if (is_303(json_object_get(o, "code")))
-        *limited = 1;
+    *limited |= is_code(json_object_get(o, "code"), 303);
+    *restricted |= is_code(json_object_get(o, "code"), 104);
     json_array_foreach(errors, i, e)
     {
-        if (is_303(json_object_get(e, "code")))
-            *limited = 1;
+        *limited |= is_code(json_object_get(e, "code"), 303);
+        *restricted |= is_code(json_object_get(e, "code"), 104);
         if (!msg)
             msg = json_string_value(json_object_get(e, "message"));
     }
@@ -54,7 +59,7 @@ kot_outcome kot_classify(kot_transport t, long status, const char *body, size_t 
                          size_t reasonsz)
 {
     json_t *o = NULL;
-    int limited = 0;
+    int limited = 0, restricted = 0;
     kot_outcome out;
     char msg[256] = "";
 
@@ -69,12 +74,14 @@ kot_outcome kot_classify(kot_transport t, long status, const char *body, size_t 
     if (body && len)
         o = json_loadb(body, len, 0, NULL);
     if (json_is_object(o))
-        read_error(o, &limited, msg, sizeof msg);
+        read_error(o, &limited, &restricted, msg, sizeof msg);
     json_decref(o);
     if (limited || status == 429)
         out = KOT_RATE_LIMITED;
     else if (status >= 200 && status < 300)
         out = KOT_OK;
+    else if ((status == 403 && restricted) || status == 503)
+        out = KOT_RESTRICTED; /* refused before doing anything: "not now", never "wrong token" */
     else if (status == 401 || status == 403)
         out = KOT_AUTH;
     else if (status >= 500)

@@ -26,6 +26,8 @@ typedef enum kot_outcome {
     KOT_RATE_LIMITED, /* HTTP 429 or {"code":"303"}: did not take effect */
     KOT_REJECTED,     /* 4xx: this request will never succeed as it is */
     KOT_AUTH,         /* 401/403: token wrong or this address not allowed */
+    KOT_RESTRICTED,   /* not now: 403 with code 104 (restricted hours, 08:30-10:00 and
+                         17:30-18:30 JST) or 503 (maintenance); did not take effect */
 } kot_outcome;
 
 const char *kot_outcome_name(kot_outcome o);

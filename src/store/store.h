@@ -195,6 +195,8 @@ typedef struct lr_delivery {
 
 typedef struct lr_outbox_counts {
     size_t pending, sending, failed, done;
+    size_t restricted;        /* of pending: waiting for KoT's restricted hours to end */
+    int64_t restricted_until; /* the earliest of their next attempts; 0: none */
 } lr_outbox_counts;
 
 /* What one delivery attempt saw (never the token). */
@@ -397,6 +399,10 @@ typedef struct lr_store_ops {
      * FOR UPDATE SKIP LOCKED), so instances drain the outbox together. */
     lr_status (*outbox_due)(lr_store *s, int64_t company_id, int64_t now, int64_t lease_s,
                             lr_delivery *out, size_t max, size_t *n, lr_error *err);
+    /* The companies with pending rows due at `now` that no other instance
+     * holds, each once (cb's non-zero stops). */
+    lr_status (*outbox_due_companies)(lr_store *s, int64_t now, int (*cb)(void *ctx, int64_t id),
+                                      void *ctx, lr_error *err);
     /* pending -> sending (attempts + 1) for this instance, leased until
      * lease_until; LR_EBUSY when another instance holds the row. */
     lr_status (*outbox_claim)(lr_store *s, int64_t id, int64_t lease_until, lr_error *err);
@@ -432,6 +438,12 @@ typedef struct lr_store_ops {
     /* Gives the lease back (if owner holds it). */
     lr_status (*lease_drop)(lr_store *s, const char *name, int64_t company_id, const char *owner,
                             lr_error *err);
+    /* Takes the company's next n KING OF TIME send slots, interval_us
+     * apart, shared by every instance: *first_us gets the first one's
+     * instant (microseconds since the epoch, never before now_us); slot i
+     * is at *first_us + i * interval_us. One statement. */
+    lr_status (*kot_slots_take)(lr_store *s, int64_t company_id, int n, int64_t interval_us,
+                                int64_t now_us, int64_t *first_us, lr_error *err);
 } lr_store_ops;
 
 struct lr_store {
@@ -530,6 +542,7 @@ void store_pool_close(lr_store_pool *p);
 #define store_outbox_counts(s, ...) ((s)->ops->outbox_counts((s), __VA_ARGS__))
 #define store_outbox_recover(s, ...) ((s)->ops->outbox_recover((s), __VA_ARGS__))
 #define store_outbox_due(s, ...) ((s)->ops->outbox_due((s), __VA_ARGS__))
+#define store_outbox_due_companies(s, ...) ((s)->ops->outbox_due_companies((s), __VA_ARGS__))
 #define store_outbox_claim(s, ...) ((s)->ops->outbox_claim((s), __VA_ARGS__))
 #define store_outbox_finish(s, ...) ((s)->ops->outbox_finish((s), __VA_ARGS__))
 #define store_outbox_retry(s, ...) ((s)->ops->outbox_retry((s), __VA_ARGS__))
@@ -543,5 +556,6 @@ void store_pool_close(lr_store_pool *p);
 #define store_lock_company(s, ...) ((s)->ops->lock_company((s), __VA_ARGS__))
 #define store_lease_take(s, ...) ((s)->ops->lease_take((s), __VA_ARGS__))
 #define store_lease_drop(s, ...) ((s)->ops->lease_drop((s), __VA_ARGS__))
+#define store_kot_slots_take(s, ...) ((s)->ops->kot_slots_take((s), __VA_ARGS__))
 
 #endif

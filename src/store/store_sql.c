@@ -13,6 +13,7 @@
 
 #include "store/migrations.h"
 #include "store/sql_internal.h"
+#include "util/clock.h"
 
 enum {
     Q_COMPANY_INSERT,
@@ -317,7 +318,7 @@ static lr_status sq_company_insert(lr_store *base, lr_company *c, const char *to
     sql_bind_text(st, 1, c->code);
     bind_company(st, c);
     sql_bind_text(st, 8, token_hash);
-    sql_bind_int64(st, 9, (int64_t)time(NULL));
+    sql_bind_int64(st, 9, clock_now());
     r = sq_run_id(s, st, &c->id, err, "adding the company");
     if (r == LR_EEXIST)
         return lr_fail(err, LR_EEXIST, "company '%s' exists already", c->code);
@@ -460,7 +461,7 @@ static lr_status sq_secret_put(lr_store *base, int64_t company_id, const char *n
     sql_bind_int64(st, 1, company_id);
     sql_bind_text(st, 2, name);
     sql_bind_text(st, 3, sealed);
-    sql_bind_int64(st, 4, (int64_t)time(NULL));
+    sql_bind_int64(st, 4, clock_now());
     return sq_run(s, st, err, "storing a secret");
 }
 
@@ -739,7 +740,7 @@ static lr_status sq_link_set(lr_store *base, int64_t company_id, const lr_link *
     sql_bind_int64(st, 2, l->kind);
     sql_bind_text(st, 3, l->account);
     sql_bind_int64(st, 4, l->employee_id);
-    sql_bind_int64(st, 5, (int64_t)time(NULL));
+    sql_bind_int64(st, 5, clock_now());
     return sq_run(s, st, err, "saving the link");
 }
 
@@ -931,7 +932,7 @@ static lr_status sq_punch_insert(lr_store *base, int64_t company_id, int64_t emp
     sql_bind_int64(st, 4, kind);
     sql_bind_int64(st, 5, utc);
     sql_bind_int64(st, 6, replaces);
-    sql_bind_int64(st, 7, (int64_t)time(NULL));
+    sql_bind_int64(st, 7, clock_now());
     return sq_run_id(s, st, id, err, "storing a punch");
 }
 
@@ -943,7 +944,7 @@ static lr_status sq_punch_end(lr_store *base, int64_t punch_id, const char *stat
         return LR_ESTORE;
     sql_bind_int64(st, 1, punch_id);
     sql_bind_text(st, 2, state);
-    sql_bind_int64(st, 3, (int64_t)time(NULL));
+    sql_bind_int64(st, 3, clock_now());
     return sq_run(s, st, err, "ending a punch");
 }
 
@@ -1007,7 +1008,7 @@ static lr_status sq_audit(lr_store *base, int64_t company_id, const char *actor,
     sql_stmt *st = stmt(s, Q_AUDIT, err);
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, (int64_t)time(NULL));
+    sql_bind_int64(st, 1, clock_now());
     sql_bind_int64(st, 2, company_id);
     sql_bind_text(st, 3, actor);
     sql_bind_text(st, 4, action);
@@ -1099,6 +1100,7 @@ static const lr_store_ops sql_ops = {
     .outbox_counts = sq_outbox_counts,
     .outbox_recover = sq_outbox_recover,
     .outbox_due = sq_outbox_due,
+    .outbox_due_companies = sq_outbox_due_companies,
     .outbox_claim = sq_outbox_claim,
     .outbox_finish = sq_outbox_finish,
     .outbox_retry = sq_outbox_retry,
@@ -1108,6 +1110,7 @@ static const lr_store_ops sql_ops = {
     .lock_company = sq_lock_company,
     .lease_take = sq_lease_take,
     .lease_drop = sq_lease_drop,
+    .kot_slots_take = sq_kot_slots_take,
 };
 
 /* Applies every migration newer than the database, each in a transaction,
@@ -1138,7 +1141,7 @@ static lr_status migrate(sql_store *s, lr_error *err)
             goto out;
         snprintf(rec, sizeof rec,
                  "INSERT INTO schema_migrations (version, name, applied_at) VALUES (%d, '%s', %lld)",
-                 m->version, m->name, (long long)time(NULL));
+                 m->version, m->name, (long long)clock_now());
         if ((r = exec(s, m->sql, err, m->name)) != LR_OK ||
             (r = exec(s, rec, err, "recording a migration")) != LR_OK ||
             (r = exec(s, "COMMIT", err, "committing a migration")) != LR_OK) {

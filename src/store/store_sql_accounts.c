@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "store/sql_internal.h"
+#include "util/clock.h"
 
 enum {
     A_USER_INSERT = SQ_ACCOUNTS_BASE,
@@ -77,7 +78,7 @@ lr_status sq_user_insert(lr_store *base, lr_user *u, lr_error *err)
     sql_bind_text(st, 2, u->login);
     sql_bind_text(st, 3, u->pw_hash);
     sql_bind_text(st, 4, u->lang);
-    sql_bind_int64(st, 5, (int64_t)time(NULL));
+    sql_bind_int64(st, 5, clock_now());
     r = sq_run_id(s, st, &u->id, err, "adding an administrator");
     if (r == LR_EEXIST)
         return lr_fail(err, LR_EEXIST, "the login '%s' exists already in this company", u->login);

@@ -1,11 +1,13 @@
 /*
  * store_sql_leases — leases: what one instance among several holds for a
  * while (a company's MaLion poll, its KoT employee sync), so that only one
- * does it at a time and another takes over when the holder stops renewing.
+ * does it at a time and another takes over when the holder stops renewing;
+ * and a company's KING OF TIME send slots, which every instance takes from
+ * so that together they keep to the company's one request rate.
  */
 #include "store/sql_internal.h"
 
-enum { E_TAKE = SQ_LEASES_BASE, E_DROP, E_END };
+enum { E_TAKE = SQ_LEASES_BASE, E_DROP, E_SLOTS, E_END };
 _Static_assert(E_END <= SQ_SLOTS, "too many lease statements for their slots");
 
 static const char *const sql_text[E_END - SQ_LEASES_BASE] = {
@@ -17,6 +19,12 @@ static const char *const sql_text[E_END - SQ_LEASES_BASE] = {
         "RETURNING owner",
     [E_DROP - SQ_LEASES_BASE] =
         "DELETE FROM leases WHERE name = ?1 AND company_id = ?2 AND owner = ?3",
+    /* from the later of the next free slot and now, ?3 microseconds on;
+     * the row lock (PostgreSQL) or the write lock (SQLite) orders takers */
+    [E_SLOTS - SQ_LEASES_BASE] =
+        "INSERT INTO kot_send_slots (company_id, next_us) VALUES (?1, ?2 + ?3) ON CONFLICT "
+        "(company_id) DO UPDATE SET next_us = CASE WHEN kot_send_slots.next_us > ?2 THEN "
+        "kot_send_slots.next_us ELSE ?2 END + ?3 RETURNING next_us - ?3",
 };
 
 static sql_stmt *estmt(sql_store *s, int q, lr_error *err)
@@ -60,4 +68,25 @@ lr_status sq_lease_drop(lr_store *base, const char *name, int64_t company_id, co
     sql_bind_int64(st, 2, company_id);
     sql_bind_text(st, 3, owner);
     return sq_run(s, st, err, "dropping a lease");
+}
+
+lr_status sq_kot_slots_take(lr_store *base, int64_t company_id, int n, int64_t interval_us,
+                            int64_t now_us, int64_t *first_us, lr_error *err)
+{
+    sql_store *s = S(base);
+    sql_stmt *st;
+    int rc;
+    *first_us = now_us;
+    if (n <= 0)
+        return LR_OK;
+    if (!(st = estmt(s, E_SLOTS, err)))
+        return LR_ESTORE;
+    sql_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 2, now_us);
+    sql_bind_int64(st, 3, (int64_t)n * interval_us);
+    if ((rc = sql_step(st)) == SQL_ROW)
+        *first_us = sql_col_int64(st, 0);
+    return sq_end_one(s, st, rc, err, "taking KING OF TIME send slots",
+                      "no KING OF TIME send slot came back for company %lld",
+                      (long long)company_id);
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "store/sql_internal.h"
+#include "util/clock.h"
 
 enum {
     O_ENQUEUE = SQ_OUTBOX_BASE,
@@ -24,6 +25,7 @@ enum {
     O_ATTEMPT,
     O_LEASE,
     O_UNLEASE,
+    O_DUE_COMPANIES,
     O_END
 };
 _Static_assert(O_END <= SQ_SOURCES_BASE, "too many outbox statements for their slots");
@@ -38,10 +40,15 @@ static const char *const sql_text[O_END - SQ_OUTBOX_BASE] = {
         "o.result, o.reason, o.attempts, o.uncertain, o.next_attempt_at, e.code, p.work_day FROM outbox o "
         "JOIN punches p ON p.id = o.punch_id JOIN employees e ON e.id = p.employee_id WHERE "
         "o.company_id = ?1 AND o.state IN (?2, ?3, ?4, ?5) ORDER BY o.id",
-    [O_COUNTS - SQ_OUTBOX_BASE] = "SELECT state, count(*) FROM outbox WHERE company_id = ?1 "
-                                  "GROUP BY state",
+    [O_COUNTS - SQ_OUTBOX_BASE] =
+        "SELECT state, count(*), sum(CASE WHEN reason = 'restricted' THEN 1 ELSE 0 END), "
+        "min(CASE WHEN reason = 'restricted' THEN next_attempt_at END) FROM outbox WHERE "
+        "company_id = ?1 GROUP BY state",
     [O_RECOVER - SQ_OUTBOX_BASE] = "UPDATE outbox SET state = 'pending', uncertain = 1, "
                                    "lease_until = 0 WHERE state = 'sending' AND lease_until < ?1",
+    [O_DUE_COMPANIES - SQ_OUTBOX_BASE] =
+        "SELECT DISTINCT company_id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 "
+        "AND (lease_until <= ?1 OR lease_owner = ?2)",
     [O_UNLEASE - SQ_OUTBOX_BASE] = "UPDATE outbox SET lease_until = 0 WHERE state = 'pending' "
                                    "AND lease_until > 0 AND lease_until < ?1",
     /* rows due and free (never leased, lease over, or ours already) become
@@ -93,7 +100,7 @@ lr_status sq_outbox_enqueue(lr_store *base, int64_t company_id, int64_t punch_id
     sql_bind_text(st, 3, action);
     sql_bind_int64(st, 4, replaces);
     sql_bind_text(st, 5, idem_key);
-    sql_bind_int64(st, 6, (int64_t)time(NULL));
+    sql_bind_int64(st, 6, clock_now());
     return sq_run(s, st, err, "queueing a punch");
 }
 
@@ -149,9 +156,11 @@ lr_status sq_outbox_counts(lr_store *base, int64_t company_id, lr_outbox_counts 
     while ((rc = sql_step(st)) == SQL_ROW) {
         const char *state = sql_col_text(st, 0);
         size_t n = (size_t)sql_col_int64(st, 1);
-        if (strcmp(state, "pending") == 0)
+        if (strcmp(state, "pending") == 0) {
             out->pending = n;
-        else if (strcmp(state, "sending") == 0)
+            out->restricted = (size_t)sql_col_int64(st, 2);
+            out->restricted_until = sql_col_int64(st, 3);
+        } else if (strcmp(state, "sending") == 0)
             out->sending = n;
         else if (strcmp(state, "failed") == 0)
             out->failed = n;
@@ -235,6 +244,22 @@ lr_status sq_outbox_due(lr_store *base, int64_t company_id, int64_t now, int64_t
     return LR_OK;
 }
 
+lr_status sq_outbox_due_companies(lr_store *base, int64_t now, int (*cb)(void *ctx, int64_t id),
+                                  void *ctx, lr_error *err)
+{
+    sql_store *s = S(base);
+    sql_stmt *st = ostmt(s, O_DUE_COMPANIES, err);
+    int rc;
+    if (!st)
+        return LR_ESTORE;
+    sql_bind_int64(st, 1, now);
+    sql_bind_text(st, 2, store_instance_id());
+    while ((rc = sql_step(st)) == SQL_ROW)
+        if (cb(ctx, sql_col_int64(st, 0)))
+            break;
+    return sq_end(s, st, rc, err, "finding companies with due punches");
+}
+
 lr_status sq_outbox_claim(lr_store *base, int64_t id, int64_t lease_until, lr_error *err)
 {
     sql_store *s = S(base);
@@ -265,7 +290,7 @@ lr_status sq_outbox_finish(lr_store *base, int64_t id, const char *state, const 
     sql_bind_text(st, 3, result ? result : "");
     sql_bind_int64(st, 4, uncertain);
     sql_bind_int64(st, 5, next_at);
-    sql_bind_int64(st, 6, (int64_t)time(NULL));
+    sql_bind_int64(st, 6, clock_now());
     sql_bind_text(st, 7, reason);
     sql_bind_text(st, 8, store_instance_id());
     return sq_run(s, st, err, "finishing an outbox row");

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/clock.h"
 #include "util/timefmt.h"
 
 static lr_log_level log_min = LR_LOG_INFO;
@@ -26,7 +27,7 @@ void log_msg(lr_log_level level, const char *fmt, ...)
 
     if (level < log_min)
         return;
-    tf_format_iso((int64_t)time(NULL), 0, ts);
+    tf_format_iso(clock_now(), 0, ts);
     n = snprintf(line, sizeof line, "%s %s ", ts, names[level]);
     va_start(ap, fmt);
     n += vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # End to end: KING OF TIME, against the simulator (tests/sim/kot).
-#   1. employee sync: adds, updates, deletes (links kept), restores; busy
-#      hours refuse and change nothing
+#   1. employee sync: adds, updates, deletes (links kept), restores;
+#      maintenance refuses and changes nothing (restricted hours: kot_hours.sh)
 #   2. a week for 50 employees delivered through 30 % injected faults of
 #      every kind, loginrecd killed with SIGKILL mid-drain and restarted:
 #      every punch exactly once in KoT, nothing left in the outbox
@@ -54,11 +54,11 @@ expect_eq "a returning employee is restored" "0 added, 0 updated, 0 deleted, 1 r
     "$("$LR" kot sync ACM)"
 expect_eq "with their link" '"LanScope連携","2","1003","山田 一郎","yamada"' \
     "$("$LR" links export ACM --kind lanscope --encoding utf-8 | grep 1003 | tr -d '\r')"
-sim POST /_sim/busy '{"busy":true}' >/dev/null
+sim POST /_sim/maintenance '{"on":true}' >/dev/null
 OUT=$("$LR" kot sync ACM 2>&1) && RC=0 || RC=$?
-expect_eq "busy hours: sync fails, to be retried" "1 yes" \
-    "$RC $(grep -q 'try again later' <<<"$OUT" && echo yes || echo no)"
-sim POST /_sim/busy '{"busy":false}' >/dev/null
+expect_eq "maintenance (503): sync fails, to be retried" "1 yes" \
+    "$RC $(grep -q 'or maintenance; try again later' <<<"$OUT" && echo yes || echo no)"
+sim POST /_sim/maintenance '{"on":false}' >/dev/null
 expect_eq "and changed nothing" "0 added, 0 updated, 0 deleted, 0 restored" "$("$LR" kot sync ACM)"
 
 # --- 2. a week for 50 employees through faults, with a SIGKILL ---------------

@@ -1,6 +1,12 @@
 # Shared helpers for the end-to-end scripts: a temp folder, loginrecd on a
 # free loopback port (port 0, read back from its log), assertions.
 # Everything started here is stopped by the EXIT trap.
+#
+# The clock: every process of a test (loginrecd, loginrec, the simulators)
+# adds LOGINREC_TIME_OFFSET_S to the real time. A test starts at 11:00:00
+# JST (outside KING OF TIME's restricted hours) of today, whatever the real
+# hour: no test depends on the time of day. An offset set by the caller
+# only moves "today" (and so shows that the hour does not matter).
 
 set -eu
 BUILD=${1:?usage: $0 BUILD_DIR}
@@ -10,6 +16,11 @@ LRD="$BUILD/loginrecd"
 mkdir -p "$BUILD/test-tmp"
 T=$(mktemp -d "$BUILD/test-tmp/e2e.XXXXXX")
 export LOGINREC_DB="$T/loginrec.db"
+# jst_offset HH:MM[:SS]: the offset (seconds) that puts the clock at that
+# JST time of today's JST date
+jst_offset() { python3 "$(dirname "${BASH_SOURCE[0]}")/../sim/jst_offset.py" "$1"; }
+export LOGINREC_TIME_OFFSET_S="$(jst_offset 11:00)"
+
 # LR_TEST_BACKEND=postgres (the tests labelled postgres): a fresh database
 # of the cluster tests/pg/cluster.sh started (its URL in BUILD/pg/url),
 # dropped at the end when the test passed.

@@ -2,8 +2,8 @@
 # End to end: ユーザー設定 over real HTTP against the KING OF TIME
 # simulator: an honest empty list, [連携実行] bringing the employees in
 # with its counts, links shown per integration, employees deleted in KoT
-# shown apart, and a sync without a token or in KoT's busy hours told in
-# words.
+# shown apart, and a sync without a token, in KoT's restricted hours or
+# under its maintenance told in words.
 . "$(dirname "$0")/lib.sh"
 SIMTOKEN=ui-users-token
 start_sim "$SIMTOKEN"
@@ -49,7 +49,22 @@ expect_eq "and shown apart, links kept" "1 1" \
     "$(grep -c '削除済みの従業員 (1 人)' <<<"$p") $(sed -n '/class="deleted"/,/<\/table>/p' <<<"$p" | grep -c '<td>1003</td><td>山田 一郎</td><td>開発</td><td>yamada</td>')"
 expect_eq "the last sync is shown" 1 "$(grep -c '前回の連携: 20' <<<"$p")"
 
-sim POST /_sim/busy '{"busy":true}' >/dev/null
-expect_eq "KoT's busy hours: the sync fails in words" "502 1" \
-    "$(sync) $(grep -c '連携できませんでした。' "$T/sync.html")"
+# KoT's restricted hours: loginrecd (and the simulator) at 09:00 JST
+stop_server
+export LOGINREC_TIME_OFFSET_S=$(jst_offset 09:00)
+sim POST /_sim/clock "{\"offset_s\": $LOGINREC_TIME_OFFSET_S}" >/dev/null
+start_server --no-kot --malion-interval 0
+before=$(json_get "$(sim GET /_sim/stats)" 'j.get("requests",0) + j.get("restricted",0)')
+expect_eq "at 09:00 JST (restricted hours) the sync is not tried, and says why in words" "503 1 1" \
+    "$(sync) $(grep -c '連携できませんでした。' "$T/sync.html") $(grep -c '打刻制限時間帯 8:30〜10:00・17:30〜18:30' "$T/sync.html")"
+expect_eq "KoT was not called" "$before" \
+    "$(json_get "$(sim GET /_sim/stats)" 'j.get("requests",0) + j.get("restricted",0)')"
+# KoT's maintenance (503 to everything) at 11:00
+stop_server
+export LOGINREC_TIME_OFFSET_S=$(jst_offset 11:00)
+sim POST /_sim/clock "{\"offset_s\": $LOGINREC_TIME_OFFSET_S}" >/dev/null
+sim POST /_sim/maintenance '{"on":true}' >/dev/null
+start_server --no-kot --malion-interval 0
+expect_eq "KoT under maintenance: the sync fails in words, to be tried later" "503 1" \
+    "$(sync) $(grep -c 'メンテナンス中' "$T/sync.html")"
 finish

@@ -1,6 +1,6 @@
 /*
  * test_kot_reply — what KING OF TIME answers mean, and the JSON of its
- * lists; the dispatcher's backoff and the busy-hours clock.
+ * lists; the dispatcher's backoff.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,7 +12,6 @@
 #include <sodium.h>
 
 #include "service/dispatch.h"
-#include "service/kot_sync.h"
 #include "sinks/kot_reply.h"
 #include "util/timefmt.h"
 
@@ -38,7 +37,22 @@ static void outcomes(void **state)
     /* may have taken effect */
     assert_int_equal(classify(KOT_T_NO_ANSWER, 0, NULL, why), KOT_UNKNOWN);
     assert_int_equal(classify(KOT_T_ANSWERED, 500, "oops", why), KOT_UNKNOWN);
-    assert_int_equal(classify(KOT_T_ANSWERED, 503, NULL, why), KOT_UNKNOWN);
+    assert_int_equal(classify(KOT_T_ANSWERED, 502, NULL, why), KOT_UNKNOWN);
+    /* "not now": restricted hours (403 + code 104, as KoT writes it) and
+     * maintenance (503), never "wrong token" */
+    assert_int_equal(classify(KOT_T_ANSWERED, 403,
+                              "{\"message\":\"次の時間帯(JST)はAPIへのアクセスが禁止されています "
+                              "[08:30 ~ 10:00, 17:30 ~ 18:30]\",\"code\":104}",
+                              why),
+                     KOT_RESTRICTED);
+    assert_non_null(strstr(why, "HTTP 403: 次の時間帯(JST)は"));
+    assert_int_equal(classify(KOT_T_ANSWERED, 403, "{\"errors\":[{\"message\":\"x\",\"code\":\"104\"}]}", why),
+                     KOT_RESTRICTED);
+    assert_int_equal(classify(KOT_T_ANSWERED, 503, "<html>maintenance</html>", why), KOT_RESTRICTED);
+    assert_int_equal(classify(KOT_T_ANSWERED, 503, NULL, why), KOT_RESTRICTED);
+    /* 104 means restricted on a 403 only; 1040 is not 104 */
+    assert_int_equal(classify(KOT_T_ANSWERED, 400, "{\"code\":104}", why), KOT_REJECTED);
+    assert_int_equal(classify(KOT_T_ANSWERED, 403, "{\"code\":1040}", why), KOT_AUTH);
     /* did not */
     assert_int_equal(classify(KOT_T_NOT_SENT, 0, NULL, why), KOT_RETRY);
     /* refusals, with the API's words */
@@ -48,6 +62,8 @@ static void outcomes(void **state)
     assert_string_equal(why, "HTTP 400: employee key is not found");
     assert_int_equal(classify(KOT_T_ANSWERED, 401, NULL, why), KOT_AUTH);
     assert_int_equal(classify(KOT_T_ANSWERED, 403, "{\"errors\":[{\"message\":\"ip\"}]}", why), KOT_AUTH);
+    assert_int_equal(classify(KOT_T_ANSWERED, 403, "{\"message\":\"認証に失敗しました\",\"code\":100}", why),
+                     KOT_AUTH);
 }
 
 typedef struct seen {
@@ -115,20 +131,6 @@ static void refuses_malformed(void **state)
     assert_int_equal(s.n, 0);
 }
 
-static void busy_hours_are_jst(void **state)
-{
-    int64_t t;
-    assert_int_equal(tf_parse_iso("2026-11-16T08:29:59+09:00", &t, &(int){0}, NULL), LR_OK);
-    assert_false(kot_busy_hours(t));
-    assert_true(kot_busy_hours(t + 1));
-    assert_int_equal(tf_parse_iso("2026-11-16T10:00:00+09:00", &t, &(int){0}, NULL), LR_OK);
-    assert_false(kot_busy_hours(t));
-    assert_int_equal(tf_parse_iso("2026-11-16T09:00:00Z", &t, &(int){0}, NULL), LR_OK); /* 18:00 JST */
-    assert_true(kot_busy_hours(t));
-    assert_int_equal(tf_parse_iso("2026-11-16T18:30:00+09:00", &t, &(int){0}, NULL), LR_OK);
-    assert_false(kot_busy_hours(t));
-}
-
 static void backoff_grows_with_jitter_and_a_cap(void **state)
 {
     dispatch_cfg cfg = {.backoff_base_ms = 1000, .backoff_max_ms = 60000};
@@ -147,7 +149,6 @@ int main(void)
         cmocka_unit_test(outcomes),
         cmocka_unit_test(parses_lists),
         cmocka_unit_test(refuses_malformed),
-        cmocka_unit_test(busy_hours_are_jst),
         cmocka_unit_test(backoff_grows_with_jitter_and_a_cap),
     };
     if (sodium_init() < 0)
