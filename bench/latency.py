@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """From an event's HTTP 200 to its punch at KING OF TIME.
 
-    latency.py URL SIM EVENTS RATE TOKEN:PREFIX:EMPLOYEES ...
+    latency.py URL SIM[,SIM...] EVENTS RATE TOKEN:PREFIX:EMPLOYEES ...
 
 Posts EVENTS logon events, one per request, at RATE events/s in all (open
 loop: each has its own send time), spread over the companies given as
@@ -9,9 +9,10 @@ TOKEN:PREFIX:EMPLOYEES (employee keys PREFIX00000.., user names
 CORP\\userNNNNN as bench/lib.sh links them). Each logon is the first of its
 employee's day, so it becomes a clock-in punch. The 200's time is noted per
 event; the simulator notes when each punch arrived; they are matched by
-employee key and punch time. Baseline: the same client posting punches
-straight to the simulator (1,000 of them), the HTTP round trip alone.
-Prints one line of JSON.
+employee key and punch time, over every simulator given and every tenant
+(access token) of each. Baseline: the same client posting punches straight
+to the first simulator (1,000 of them, with its default token "bench"), the
+HTTP round trip alone. Prints one line of JSON.
 """
 import datetime
 import http.client
@@ -23,7 +24,7 @@ from urllib.parse import urlparse
 
 from clients import percentile, run_threads
 
-url, sim, n, rate = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+url, sims, n, rate = sys.argv[1], sys.argv[2].split(","), int(sys.argv[3]), float(sys.argv[4])
 companies = [(t, p, int(e)) for t, p, e in (c.split(":") for c in sys.argv[5:])]
 JST = datetime.timezone(datetime.timedelta(hours=9))
 CLIENTS = 4
@@ -75,18 +76,25 @@ run_threads(client, CLIENTS)
 sent_s = time.time() - start
 
 # wait for every punch (at most 120 s after the last 200)
-s = conn(sim)
+ss = [conn(sim) for sim in sims]
+
+
+def get(c, path):
+    c.request("GET", path)
+    return json.loads(c.getresponse().read())
+
+
 deadline = time.time() + 120
-held = 0
 while time.time() < deadline:
-    s.request("GET", "/_sim/stats")
-    held = json.loads(s.getresponse().read())["punches_held"]
+    held = sum(t["punches_held"] for c in ss for t in get(c, "/_sim/stats")["tenants"].values())
     if held >= len(ok_at):
         break
     time.sleep(0.2)
-s.request("GET", "/_sim/punches")
-arrived = {(p["employeeKey"], p["time"]): p["received"] for p in json.loads(s.getresponse().read())}
+arrived = {(p["employeeKey"], p["time"]): p["received"]
+           for c in ss for p in get(c, "/_sim/punches?all=1")}
+limited = sum(get(c, "/_sim/stats").get("rate_limited", 0) for c in ss)
 lat = [(arrived[k] - t) * 1000 for k, t in ok_at.items() if k in arrived]
+s = ss[0]
 
 # baseline: the HTTP round trip of a punch straight to the simulator
 rt = []
@@ -104,6 +112,7 @@ for i in range(1000):
 print(json.dumps({
     "events": n, "rate_per_s": rate, "companies": len(companies), "sent_seconds": round(sent_s, 2),
     "acknowledged": len(ok_at), "errors": len(errors), "punches_matched": len(lat),
+    "rate_limited": limited,
     "p50_ms": round(percentile(lat, 50), 2) if lat else None, "p99_ms": round(percentile(lat, 99), 2) if lat else None,
     "max_ms": round(max(lat), 2) if lat else None, "min_ms": round(min(lat), 2) if lat else None,
     "mean_ms": round(statistics.mean(lat), 2) if lat else None,

@@ -64,16 +64,18 @@ NGINX
 
 now_ms() { date +%s%3N; }
 
-# start_sim TOKEN: the KoT simulator (tests/sim/kot); sets SIM.
+# start_sim TOKEN: a KoT simulator (tests/sim/kot), its log its own; sets SIM and SIM_PID.
 start_sim() {
+    local log
+    log=$(mktemp "$T/sim.XXXXXX")
     python3 "$HERE/../tests/sim/kot/kot_sim.py" --token "$1" --budget 0 --max-seconds 1800 \
-        >"$T/sim.log" 2>&1 &
+        >"$log" 2>&1 &
     SIM_PID=$!
     SIM=""
     for _ in $(seq 1 100); do
-        SIM=$(sed -n 's#^listening on \(http://.*\)$#\1#p' "$T/sim.log"); [ -n "$SIM" ] && break; sleep 0.1
+        SIM=$(sed -n 's#^listening on \(http://.*\)$#\1#p' "$log"); [ -n "$SIM" ] && break; sleep 0.1
     done
-    [ -n "$SIM" ] || { cat "$T/sim.log"; echo "bench: the KoT simulator did not start" >&2; exit 1; }
+    [ -n "$SIM" ] || { cat "$log"; echo "bench: the KoT simulator did not start" >&2; exit 1; }
 }
 
 # company DB CODE EMPLOYEES: a company in DB whose EMPLOYEES employees

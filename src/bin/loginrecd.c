@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "http/server.h"
-#include "service/dispatch.h"
+#include "service/kot_worker.h"
 #include "service/malion_poll.h"
 #include "store/secrets.h"
 #include "store/store.h"
@@ -26,7 +26,7 @@ static lr_secrets ui_secrets; /* for the admin UI: lives as long as the server *
 
 static void kick(void *ctx)
 {
-    dispatcher_kick(ctx);
+    kot_worker_kick(ctx);
 }
 
 static void usage(FILE *f)
@@ -36,7 +36,7 @@ static void usage(FILE *f)
                "  --listen   address to serve on (default 127.0.0.1:8080; port 0 picks one)\n"
                "  --threads  worker threads (default 4)\n"
                "  --sync-interval  KING OF TIME employee sync period in seconds (default 3600;\n"
-               "             0 turns it off; never during KoT's busy hours)\n"
+               "             0 turns it off; never in KoT's restricted hours)\n"
                "  --no-kot   do not deliver punches or sync employees (another instance does)\n"
                "  --malion-interval  MaLion polling period per company in seconds (default\n"
                "             300; 0 turns the poller off)\n"
@@ -50,7 +50,7 @@ int main(int argc, char **argv)
     const char *listen = "127.0.0.1:8080";
     int threads = 4, sig = 0, kot = 1, secure_cookies = 0;
     long sync_interval = 3600, malion_interval = 300;
-    dispatcher *disp = NULL;
+    kot_worker *disp = NULL;
     malion_poller *poller = NULL;
     lr_error err;
     lr_store_pool *pool = NULL;
@@ -141,7 +141,7 @@ int main(int argc, char **argv)
         secrets_key_path(db, key_path, sizeof key_path);
         if (secrets_load(&sec, key_path, &err) != LR_OK)
             log_warn("KING OF TIME worker not started: %s", err.message);
-        else if (dispatcher_start(db, &sec, &cfg, &disp, &err) != LR_OK)
+        else if (kot_worker_start(db, &sec, &cfg, &disp, &err) != LR_OK)
             log_warn("KING OF TIME worker not started: %s", err.message);
         else {
             log_info("KING OF TIME worker started (employee sync every %lds)", sync_interval);
@@ -167,7 +167,7 @@ int main(int argc, char **argv)
     if (http_server_start(listen, threads, &app, &srv, &err) != LR_OK) {
         log_error("%s", err.message);
         malion_poller_stop(poller);
-        dispatcher_stop(disp);
+        kot_worker_stop(disp);
         store_pool_close(pool);
         return 1;
     }
@@ -182,7 +182,7 @@ int main(int argc, char **argv)
     sigwait(&set, &sig);
     log_info("signal %d: stopping", sig);
     malion_poller_stop(poller);
-    dispatcher_stop(disp);
+    kot_worker_stop(disp);
     http_server_stop(srv);
     store_pool_close(pool);
     sodium_memzero(&ui_secrets, sizeof ui_secrets);

@@ -9,7 +9,7 @@
 
 #include "cli/cli.h"
 #include "service/admin.h"
-#include "service/dispatch.h"
+#include "service/kot_deliver.h"
 #include "service/kot_settings.h"
 #include "service/kot_sync.h"
 #include "sinks/kot_api.h"
@@ -71,7 +71,7 @@ static int kot_sync(lr_store *s, cli_args *a)
 }
 
 /* Drains what is due now, once (the service does this continuously). */
-static int kot_deliver(lr_store *s, cli_args *a)
+static int kot_deliver_cmd(lr_store *s, cli_args *a)
 {
     int rc;
     lr_secrets sec;
@@ -79,7 +79,9 @@ static int kot_deliver(lr_store *s, cli_args *a)
     lr_company c;
     dispatch_cfg cfg;
     dispatch_stats st = {0};
-    size_t before;
+    kot_transport *tp = NULL;
+    kot_deliver *dl = NULL;
+    lr_status ok;
     if ((rc = cli_check_rest(a, 1, "kot deliver")) || (rc = cli_load_secrets(&sec)))
         return rc;
     dispatch_cfg_default(&cfg);
@@ -90,15 +92,25 @@ static int kot_deliver(lr_store *s, cli_args *a)
                         "with 'loginrec kot set %s --delivery on'\n", c.code, c.code);
         return 1;
     }
-    /* rounds of one batch until a round finds fewer rows than that */
-    do {
-        before = st.rows;
-        if (dispatch_company(s, &c, &sec, &cfg, &st, &err) != LR_OK)
-            return cli_fail(&err);
-    } while (st.rows - before == (size_t)cfg.batch);
-    printf("%zu sent, %zu already there, %zu superseded, %zu skipped, %zu to retry, %zu failed "
-           "(%zu calls)\n",
-           st.sent, st.already_there, st.superseded, st.skipped, st.retried, st.failed, st.calls);
+    /* passes until one finds nothing due, at the company's rate */
+    ok = kot_transport_curl(&tp, &err);
+    if (ok == LR_OK)
+        ok = kot_deliver_new(s, &sec, &cfg, tp, &dl, &err);
+    if (ok == LR_OK)
+        ok = kot_deliver_drain(dl, c.id, &err);
+    if (dl) {
+        kot_deliver_stop(dl);
+        kot_deliver_stats(dl, &st);
+    }
+    kot_deliver_free(dl);
+    if (tp)
+        tp->ops->free(tp);
+    if (ok != LR_OK)
+        return cli_fail(&err);
+    printf("%zu sent, %zu already there, %zu superseded, %zu skipped, %zu to retry, %zu waiting "
+           "for KING OF TIME's restricted hours to end, %zu failed (%zu calls)\n",
+           st.sent, st.already_there, st.superseded, st.skipped, st.retried, st.waiting,
+           st.failed, st.calls);
     return 0;
 }
 
@@ -115,7 +127,7 @@ int cmd_kot(lr_store *s, cli_args *a)
     if (strcmp(sub, "sync") == 0)
         return kot_sync(s, a);
     if (strcmp(sub, "deliver") == 0)
-        return kot_deliver(s, a);
+        return kot_deliver_cmd(s, a);
     return cli_usage("kot: unknown subcommand '%s'", sub);
 }
 

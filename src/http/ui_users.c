@@ -11,7 +11,7 @@
 
 #include "http/i18n.h"
 #include "http/ui_internal.h"
-#include "service/dispatch.h"
+#include "service/kot_dispatch.h"
 #include "service/kot_settings.h"
 #include "service/kot_sync.h"
 #include "util/log.h"

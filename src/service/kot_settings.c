@@ -81,8 +81,8 @@ int kot_settings_configured(lr_store *s, const lr_company *c)
     return store_secret_get(s, c->id, KOT_SECRET_NAME, sealed, sizeof sealed, NULL) == LR_OK;
 }
 
-lr_status kot_settings_client(lr_store *s, const lr_company *c, const lr_secrets *sec,
-                              long timeout_ms, kot_client **out, lr_error *err)
+lr_status kot_settings_conn(lr_store *s, const lr_company *c, const lr_secrets *sec,
+                            long timeout_ms, kot_conn **out, lr_error *err)
 {
     char sealed[2048], *token = NULL;
     lr_status st = store_secret_get(s, c->id, KOT_SECRET_NAME, sealed, sizeof sealed, err);
@@ -93,7 +93,7 @@ lr_status kot_settings_client(lr_store *s, const lr_company *c, const lr_secrets
                        c->code, c->code);
     if (st != LR_OK || (st = secrets_open(sec, sealed, &token, err)) != LR_OK)
         return st;
-    st = kot_client_new(c->id, c->kot_base_url, token, c->kot_rate, timeout_ms, out, err);
+    st = kot_conn_new(c->kot_base_url, token, timeout_ms, out, err);
     secrets_free_plain(token);
     return st;
 }

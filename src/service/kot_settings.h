@@ -35,9 +35,10 @@ lr_status kot_settings_clear_token(lr_store *s, const char *code, const char *ac
 /* Non-zero when company c has a KING OF TIME token set. */
 int kot_settings_configured(lr_store *s, const lr_company *c);
 
-/* A client for company c (its token opened with sec). LR_ENOTFOUND when
- * no token is set. */
-lr_status kot_settings_client(lr_store *s, const lr_company *c, const lr_secrets *sec,
-                              long timeout_ms, kot_client **out, lr_error *err);
+/* A connection to company c's KING OF TIME (its token opened with sec);
+ * the caller frees it with kot_conn_free. LR_ENOTFOUND when no token is
+ * set. */
+lr_status kot_settings_conn(lr_store *s, const lr_company *c, const lr_secrets *sec,
+                            long timeout_ms, kot_conn **out, lr_error *err);
 
 #endif

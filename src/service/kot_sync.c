@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "service/admin.h"
+#include "service/kot_budget.h"
 #include "service/kot_settings.h"
 #include "sinks/kot_api.h"
 #include "sinks/kot_reply.h"
@@ -154,13 +155,16 @@ static int put_employee(void *ctx, const kot_employee *ke)
 
 /* Runs a GET and frees it; LR_EBUSY when KoT says "later" (restricted
  * hours, maintenance, rate, 5xx). */
-static lr_status fetch(kot_client *kc, lr_status built, kot_request *q, kot_reply *r,
-                       lr_error *err)
+static lr_status fetch(lr_store *s, const lr_company *c, const kot_conn *kc, lr_status built,
+                       kot_request *q, kot_reply *r, lr_error *err)
 {
     kot_outcome o;
-    lr_status st = LR_OK;
-    if (built != LR_OK)
-        return built;
+    lr_status st = built;
+    /* within the company's one rate, with its deliveries */
+    if (st != LR_OK || (st = kot_budget_wait(s, c, err)) != LR_OK) {
+        kot_request_free(q);
+        return st;
+    }
     o = kot_call(kc, q, r);
     if (o == KOT_RESTRICTED)
         st = lr_fail(err, LR_EBUSY,
@@ -184,7 +188,7 @@ lr_status kot_sync_company(lr_store *s, const char *code, const lr_secrets *sec,
                            const char *actor, kot_sync_stats *stats, lr_error *err)
 {
     lr_company c;
-    kot_client *kc = NULL;
+    kot_conn *kc = NULL;
     kot_reply divs = {0}, emps = {0};
     kot_request q;
     sync_ctx k = {0};
@@ -201,13 +205,13 @@ lr_status kot_sync_company(lr_store *s, const char *code, const lr_secrets *sec,
                        "restricted hours (打刻制限時間帯, 08:30-10:00 and 17:30-18:30 JST): run "
                        "the sync after %s JST",
                        kot_restricted_end_words(now));
-    if ((st = kot_settings_client(s, &c, sec, timeout_ms, &kc, err)) != LR_OK)
+    if ((st = kot_settings_conn(s, &c, sec, timeout_ms, &kc, err)) != LR_OK)
         return st;
     /* read both before writing anything: a failure leaves the store as is */
-    st = fetch(kc, kot_divisions_get(&q, err), &q, &divs, err);
+    st = fetch(s, &c, kc, kot_divisions_get(&q, err), &q, &divs, err);
     if (st == LR_OK)
-        st = fetch(kc, kot_employees_get(&q, err), &q, &emps, err);
-    kot_client_free(kc);
+        st = fetch(s, &c, kc, kot_employees_get(&q, err), &q, &emps, err);
+    kot_conn_free(kc);
     if (st != LR_OK)
         goto out;
     if ((st = store_begin(s, err)) != LR_OK)

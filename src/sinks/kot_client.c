@@ -1,5 +1,5 @@
 /*
- * kot_client — libcurl calls to KING OF TIME with a per-company rate
+ * kot_client — libcurl calls to KING OF TIME, one at a time or many at once
  * (see kot_client.h).
  */
 #include "sinks/kot_client.h"
@@ -12,48 +12,19 @@
 #include <strings.h>
 #include <time.h>
 
-#include "util/ratelimit.h"
+#define MULTI_CONNECTIONS 256L
 
-struct kot_client {
-    CURL *curl;
+struct kot_conn {
     char base[512];
     char auth[700]; /* "Authorization: Bearer ..." */
     long timeout_ms;
-    ratelimit *limit;
 };
 
-/* One limiter per company for the whole process, created on first use. */
-#define LIMITERS 256
-static struct {
-    int64_t company_id;
-    ratelimit r;
-} limiters[LIMITERS];
-static size_t nlimiters;
-static pthread_mutex_t limiters_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 
 static void curl_init_once(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
-static ratelimit *limiter_for(int64_t company_id, double rate)
-{
-    ratelimit *r = NULL;
-    pthread_mutex_lock(&limiters_mu);
-    for (size_t i = 0; i < nlimiters && !r; i++)
-        if (limiters[i].company_id == company_id)
-            r = &limiters[i].r;
-    if (!r && nlimiters < LIMITERS) {
-        limiters[nlimiters].company_id = company_id;
-        r = &limiters[nlimiters].r;
-        ratelimit_init(r, rate);
-        nlimiters++;
-    }
-    pthread_mutex_unlock(&limiters_mu);
-    if (r)
-        ratelimit_set(r, rate);
-    return r;
 }
 
 lr_status kot_check_base_url(const char *url, lr_error *err)
@@ -75,39 +46,51 @@ lr_status kot_check_base_url(const char *url, lr_error *err)
                    url);
 }
 
-lr_status kot_client_new(int64_t company_id, const char *base_url, const char *token,
-                         double rate, long timeout_ms, kot_client **out, lr_error *err)
+lr_status kot_conn_new(const char *base_url, const char *token, long timeout_ms, kot_conn **out,
+                       lr_error *err)
 {
-    kot_client *c;
+    kot_conn *c;
     lr_status st = kot_check_base_url(base_url, err);
     if (st != LR_OK)
         return st;
     if (!token || !*token || strlen(token) > 600 || strpbrk(token, "\r\n"))
         return lr_fail(err, LR_EINVAL, "the KING OF TIME token is missing or malformed");
     pthread_once(&curl_once, curl_init_once);
-    c = calloc(1, sizeof *c);
-    if (!c || !(c->curl = curl_easy_init())) {
-        free(c);
-        return lr_fail(err, LR_ENOMEM, "cannot start an HTTP client");
-    }
+    if (!(c = calloc(1, sizeof *c)))
+        return lr_fail(err, LR_ENOMEM, "out of memory");
     snprintf(c->base, sizeof c->base, "%s", base_url);
     for (size_t n = strlen(c->base); n > 0 && c->base[n - 1] == '/'; n--)
         c->base[n - 1] = '\0'; /* paths start with '/' */
     snprintf(c->auth, sizeof c->auth, "Authorization: Bearer %s", token);
     c->timeout_ms = timeout_ms > 0 ? timeout_ms : 10000;
-    c->limit = limiter_for(company_id, rate);
     *out = c;
     return LR_OK;
 }
 
-void kot_client_free(kot_client *c)
+const char *kot_conn_base_url(const kot_conn *c)
+{
+    return c->base;
+}
+
+void kot_conn_free(kot_conn *c)
 {
     if (!c)
         return;
-    curl_easy_cleanup(c->curl);
     memset(c->auth, 0, sizeof c->auth);
     free(c);
 }
+
+/* ---- one call's set-up and reading, shared by both ways ---- */
+
+typedef struct kcall {
+    CURL *e;
+    struct curl_slist *h;
+    char *url, *body;
+    void *tag;
+    struct timespec t0;
+    kot_reply r;
+    struct kcall *next, *prev; /* the free list (next), or in flight */
+} kcall;
 
 static size_t on_data(char *p, size_t size, size_t n, void *ud)
 {
@@ -122,61 +105,82 @@ static long elapsed_ms(const struct timespec *t0)
     return (long)((t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000);
 }
 
-kot_outcome kot_call(kot_client *c, const kot_request *req, kot_reply *r)
+static void call_reset(kcall *k)
 {
-    const char *method = req->method, *path = req->path, *json = req->body;
-    char url[4096];
-    struct curl_slist *h = NULL;
-    struct timespec t0;
-    kot_transport t = KOT_T_ANSWERED;
-    CURLcode rc;
+    curl_slist_free_all(k->h);
+    free(k->url);
+    free(k->body);
+    buf_free(&k->r.body);
+    k->h = NULL;
+    k->url = k->body = NULL;
+    k->tag = NULL;
+}
 
-    memset(r, 0, sizeof *r);
-    buf_init(&r->body, KOT_ANSWER_MAX);
-    snprintf(r->request, sizeof r->request, "%s %s%s%s", method, path, json ? " " : "",
-             json ? json : "");
-    if ((size_t)snprintf(url, sizeof url, "%s%s", c->base, path) >= sizeof url) {
-        r->outcome = KOT_REJECTED;
-        snprintf(r->reason, sizeof r->reason, "the request's URL is longer than %zu bytes",
-                 sizeof url - 1);
-        return r->outcome;
+/* Sets k's handle up for q to c. LR_OK, or the reason (in k->r) it could
+ * not be: then nothing was sent. */
+static lr_status call_setup(kcall *k, const kot_conn *c, const kot_request *q)
+{
+    size_t n = strlen(c->base) + strlen(q->path) + 1;
+    CURLcode bad = CURLE_OK;
+    int post = strcmp(q->method, "POST") == 0;
+
+    memset(&k->r, 0, sizeof k->r);
+    buf_init(&k->r.body, KOT_ANSWER_MAX);
+    snprintf(k->r.request, sizeof k->r.request, "%s %s%s%s", q->method, q->path,
+             q->body ? " " : "", q->body ? q->body : "");
+    k->url = malloc(n);
+    k->body = q->body ? strdup(q->body) : NULL;
+    if (k->url)
+        snprintf(k->url, n, "%s%s", c->base, q->path);
+    if (!k->url || (q->body && !k->body) ||
+        !(k->h = curl_slist_append(NULL, c->auth)) ||
+        !curl_slist_append(k->h, "Accept: application/json") ||
+        (q->body && !curl_slist_append(k->h, "Content-Type: application/json; charset=utf-8"))) {
+        snprintf(k->r.reason, sizeof k->r.reason, "out of memory");
+        return LR_ENOMEM;
     }
-    if (c->limit)
-        ratelimit_acquire(c->limit);
-
-    curl_easy_reset(c->curl);
-    h = curl_slist_append(h, c->auth);
-    h = curl_slist_append(h, "Accept: application/json");
-    if (json)
-        h = curl_slist_append(h, "Content-Type: application/json; charset=utf-8");
-    curl_easy_setopt(c->curl, CURLOPT_URL, url);
-    curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, c->timeout_ms);
-    curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT_MS, c->timeout_ms);
-    curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c->curl, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &r->body);
-    curl_easy_setopt(c->curl, CURLOPT_USERAGENT, "loginrec/" LR_VERSION);
-    if (strcmp(method, "POST") == 0) {
-        curl_easy_setopt(c->curl, CURLOPT_POST, 1L);
-        curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, json ? json : "");
+    curl_easy_reset(k->e);
+    /* each in turn, stopping at the first refused */
+    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_URL, k->url);
+    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_HTTPHEADER, k->h);
+    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_CONNECTTIMEOUT_MS, c->timeout_ms);
+    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_NOSIGNAL, 1L);
+    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_FOLLOWLOCATION, 0L);
+    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_WRITEFUNCTION, on_data);
+    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_WRITEDATA, &k->r.body);
+    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_PRIVATE, k);
+    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_USERAGENT, "loginrec/" LR_VERSION);
+    if (post) {
+        if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_POST, 1L);
+        if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_POSTFIELDS, k->body ? k->body : "");
         /* A punch POST is not idempotent. On a reused keep-alive connection
          * that closes without an answer, libcurl silently sends the request
          * again on a new one; if the server had recorded the first, KoT
          * holds the punch twice (the e2e fault test caught exactly this).
          * A fresh connection per punch disables that retry. */
-        curl_easy_setopt(c->curl, CURLOPT_FRESH_CONNECT, 1L);
-        curl_easy_setopt(c->curl, CURLOPT_FORBID_REUSE, 1L);
+        if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_FRESH_CONNECT, 1L);
+        if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_FORBID_REUSE, 1L);
     }
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    rc = curl_easy_perform(c->curl);
-    r->duration_ms = elapsed_ms(&t0);
-    curl_slist_free_all(h);
+    if (bad) {
+        snprintf(k->r.reason, sizeof k->r.reason, "cannot set the call up: %s",
+                 curl_easy_strerror(bad));
+        return LR_EIO;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &k->t0);
+    return LR_OK;
+}
 
+/* What the call's end (rc) means, in k->r. */
+static void call_read(kcall *k, CURLcode rc)
+{
+    kot_reply *r = &k->r;
+    kot_arrival t = KOT_T_ANSWERED;
+    r->duration_ms = elapsed_ms(&k->t0);
     if (rc == CURLE_OK) {
-        curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &r->status);
+        if (curl_easy_getinfo(k->e, CURLINFO_RESPONSE_CODE, &r->status) != CURLE_OK)
+            r->status = 0;
     } else if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
                rc == CURLE_COULDNT_RESOLVE_PROXY || rc == CURLE_SSL_CONNECT_ERROR ||
                rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_URL_MALFORMAT) {
@@ -192,5 +196,182 @@ kot_outcome kot_call(kot_client *c, const kot_request *req, kot_reply *r)
         size_t n = strlen(r->reason);
         snprintf(r->reason + n, sizeof r->reason - n, " (%s)", curl_easy_strerror(rc));
     }
+}
+
+/* The reply of a call that could not be set up: not sent. */
+static void call_not_sent(kcall *k)
+{
+    char why[300];
+    snprintf(why, sizeof why, "%s", k->r.reason);
+    k->r.outcome = KOT_RETRY;
+    snprintf(k->r.reason, sizeof k->r.reason, "the call was not made: %s", why);
+}
+
+kot_outcome kot_call(const kot_conn *c, const kot_request *req, kot_reply *r)
+{
+    kcall k = {0};
+    pthread_once(&curl_once, curl_init_once);
+    if (!(k.e = curl_easy_init())) {
+        memset(r, 0, sizeof *r);
+        r->outcome = KOT_RETRY;
+        snprintf(r->reason, sizeof r->reason, "cannot start an HTTP client");
+        return r->outcome;
+    }
+    if (call_setup(&k, c, req) == LR_OK)
+        call_read(&k, curl_easy_perform(k.e));
+    else
+        call_not_sent(&k);
+    *r = k.r;
+    k.r.body = (lr_buf){0}; /* now the caller's */
+    call_reset(&k);
+    curl_easy_cleanup(k.e);
     return r->outcome;
+}
+
+/* ---- many at once: a curl multi handle ---- */
+
+typedef struct multi {
+    kot_transport base;
+    CURLM *m;
+    kcall *free_calls;
+    kcall *busy; /* in flight */
+    size_t in_flight;
+} multi;
+
+static void busy_add(multi *mt, kcall *k)
+{
+    k->prev = NULL;
+    k->next = mt->busy;
+    if (mt->busy)
+        mt->busy->prev = k;
+    mt->busy = k;
+    mt->in_flight++;
+}
+
+static void busy_remove(multi *mt, kcall *k)
+{
+    if (k->prev)
+        k->prev->next = k->next;
+    else
+        mt->busy = k->next;
+    if (k->next)
+        k->next->prev = k->prev;
+    mt->in_flight--;
+}
+
+static void to_free_list(multi *mt, kcall *k)
+{
+    call_reset(k);
+    k->prev = NULL;
+    k->next = mt->free_calls;
+    mt->free_calls = k;
+}
+
+static lr_status m_start(kot_transport *t, const kot_conn *c, const kot_request *q, void *tag,
+                         lr_error *err)
+{
+    multi *mt = (multi *)t;
+    kcall *k = mt->free_calls;
+    lr_status st;
+    CURLMcode mc;
+    if (k) {
+        mt->free_calls = k->next;
+    } else {
+        if (!(k = calloc(1, sizeof *k)) || !(k->e = curl_easy_init())) {
+            free(k);
+            return lr_fail(err, LR_ENOMEM, "cannot start an HTTP client");
+        }
+    }
+    k->next = NULL;
+    if ((st = call_setup(k, c, q)) != LR_OK) {
+        st = lr_fail(err, st, "%s", k->r.reason);
+        to_free_list(mt, k);
+        return st;
+    }
+    k->tag = tag;
+    if ((mc = curl_multi_add_handle(mt->m, k->e)) != CURLM_OK) {
+        to_free_list(mt, k);
+        return lr_fail(err, LR_EIO, "cannot start a call: %s", curl_multi_strerror(mc));
+    }
+    busy_add(mt, k);
+    return LR_OK;
+}
+
+static void m_drain(multi *mt, kot_answer_fn fn, void *ctx)
+{
+    CURLMsg *msg;
+    int left, running;
+    curl_multi_perform(mt->m, &running);
+    while ((msg = curl_multi_info_read(mt->m, &left))) {
+        kcall *k = NULL;
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&k);
+        call_read(k, msg->data.result);
+        curl_multi_remove_handle(mt->m, k->e);
+        busy_remove(mt, k);
+        fn(ctx, k->tag, &k->r);
+        to_free_list(mt, k);
+    }
+}
+
+static void m_poll(kot_transport *t, long wait_ms, kot_answer_fn fn, void *ctx)
+{
+    multi *mt = (multi *)t;
+    m_drain(mt, fn, ctx);
+    if (wait_ms > 0) {
+        curl_multi_poll(mt->m, NULL, 0, (int)wait_ms, NULL);
+        m_drain(mt, fn, ctx);
+    }
+}
+
+static void m_wake(kot_transport *t)
+{
+    curl_multi_wakeup(((multi *)t)->m);
+}
+
+static size_t m_in_flight(const kot_transport *t)
+{
+    return ((const multi *)t)->in_flight;
+}
+
+static void m_free(kot_transport *t)
+{
+    multi *mt = (multi *)t;
+    kcall *k;
+    if (!mt)
+        return;
+    /* calls in flight: their handles are the multi's until removed */
+    while ((k = mt->busy)) {
+        curl_multi_remove_handle(mt->m, k->e);
+        busy_remove(mt, k);
+        to_free_list(mt, k);
+    }
+    while ((k = mt->free_calls)) {
+        mt->free_calls = k->next;
+        curl_easy_cleanup(k->e);
+        free(k);
+    }
+    curl_multi_cleanup(mt->m);
+    free(mt);
+}
+
+static const kot_transport_ops multi_ops = {m_start, m_poll, m_wake, m_in_flight, m_free};
+
+lr_status kot_transport_curl(kot_transport **out, lr_error *err)
+{
+    multi *mt;
+    pthread_once(&curl_once, curl_init_once);
+    if (!(mt = calloc(1, sizeof *mt)) || !(mt->m = curl_multi_init())) {
+        free(mt);
+        return lr_fail(err, LR_ENOMEM, "cannot start an HTTP client");
+    }
+    mt->base.ops = &multi_ops;
+    if (curl_multi_setopt(mt->m, CURLMOPT_MAX_TOTAL_CONNECTIONS, MULTI_CONNECTIONS) != CURLM_OK) {
+        curl_multi_cleanup(mt->m);
+        free(mt);
+        return lr_fail(err, LR_EIO, "cannot set the HTTP client up");
+    }
+    *out = &mt->base;
+    return LR_OK;
 }

@@ -55,7 +55,7 @@ static void read_error(json_t *o, int *limited, int *restricted, char *reason, s
         snprintf(reason, reasonsz, "%s", msg);
 }
 
-kot_outcome kot_classify(kot_transport t, long status, const char *body, size_t len, char *reason,
+kot_outcome kot_classify(kot_arrival t, long status, const char *body, size_t len, char *reason,
                          size_t reasonsz)
 {
     json_t *o = NULL;

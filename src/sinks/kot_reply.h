@@ -11,13 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/buf.h"
 #include "util/status.h"
 
-typedef enum kot_transport {
+typedef enum kot_arrival {
     KOT_T_ANSWERED = 0, /* an HTTP answer arrived */
     KOT_T_NOT_SENT,     /* failed before the request left (connect, DNS) */
     KOT_T_NO_ANSWER,    /* sent, then timeout or connection dropped */
-} kot_transport;
+} kot_arrival;
 
 typedef enum kot_outcome {
     KOT_OK = 0,
@@ -32,9 +33,22 @@ typedef enum kot_outcome {
 
 const char *kot_outcome_name(kot_outcome o);
 
+#define KOT_ANSWER_MAX (64u * 1024 * 1024)
+
+/* One call's answer, as the client got it: what it means, the HTTP status
+ * and body, how long it took, and the request (never the token). */
+typedef struct kot_reply {
+    kot_outcome outcome;
+    long status; /* 0 when no answer */
+    long duration_ms;
+    char reason[300];
+    char request[600];
+    lr_buf body; /* the answer (bounded by KOT_ANSWER_MAX) */
+} kot_reply;
+
 /* Classifies an answer; reason gets the words for a person (the API's
  * own message when it gave one). body may be NULL. */
-kot_outcome kot_classify(kot_transport t, long http_status, const char *body, size_t len,
+kot_outcome kot_classify(kot_arrival t, long http_status, const char *body, size_t len,
                          char *reason, size_t reasonsz);
 
 typedef struct kot_employee {

@@ -148,7 +148,7 @@ lr_status sq_lease_take(lr_store *base, const char *name, int64_t company_id, co
                         int64_t now, int64_t seconds, lr_error *err);
 lr_status sq_kot_slots_take(lr_store *base, int64_t company_id, int n, int64_t interval_us,
                             int64_t now_us, int64_t *first_us, lr_error *err);
-lr_status sq_outbox_due_companies(lr_store *base, int64_t now, int (*cb)(void *ctx, int64_t id),
+lr_status sq_outbox_due_companies(lr_store *base, int64_t now, store_due_company_cb cb,
                                   void *ctx, lr_error *err);
 lr_status sq_lease_drop(lr_store *base, const char *name, int64_t company_id, const char *owner,
                         lr_error *err);

@@ -214,6 +214,13 @@ typedef int (*store_event_cb)(void *ctx, const lr_event *e);
 typedef int (*store_event_row_cb)(void *ctx, const lr_event_row *r);
 typedef int (*store_ledger_cb)(void *ctx, const lr_ledger_row *r);
 typedef int (*store_outbox_cb)(void *ctx, const lr_outbox_row *r);
+/* A company with punches due, and how they are to be delivered now. */
+typedef struct lr_due_company {
+    int64_t id;
+    int break_punches;
+    double kot_rate;
+} lr_due_company;
+typedef int (*store_due_company_cb)(void *ctx, const lr_due_company *c);
 typedef int (*store_day_punch_cb)(void *ctx, const lr_day_punch_row *r);
 
 /* Which outbox rows a listing wants. */
@@ -399,10 +406,11 @@ typedef struct lr_store_ops {
      * FOR UPDATE SKIP LOCKED), so instances drain the outbox together. */
     lr_status (*outbox_due)(lr_store *s, int64_t company_id, int64_t now, int64_t lease_s,
                             lr_delivery *out, size_t max, size_t *n, lr_error *err);
-    /* The companies with pending rows due at `now` that no other instance
-     * holds, each once (cb's non-zero stops). */
-    lr_status (*outbox_due_companies)(lr_store *s, int64_t now, int (*cb)(void *ctx, int64_t id),
-                                      void *ctx, lr_error *err);
+    /* The companies with 打刻連携 on and pending rows due at `now` that no
+     * other instance holds, each once, with their delivery settings as
+     * they are now (cb's non-zero stops). */
+    lr_status (*outbox_due_companies)(lr_store *s, int64_t now, store_due_company_cb cb, void *ctx,
+                                      lr_error *err);
     /* pending -> sending (attempts + 1) for this instance, leased until
      * lease_until; LR_EBUSY when another instance holds the row. */
     lr_status (*outbox_claim)(lr_store *s, int64_t id, int64_t lease_until, lr_error *err);

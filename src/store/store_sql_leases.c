@@ -20,11 +20,14 @@ static const char *const sql_text[E_END - SQ_LEASES_BASE] = {
     [E_DROP - SQ_LEASES_BASE] =
         "DELETE FROM leases WHERE name = ?1 AND company_id = ?2 AND owner = ?3",
     /* from the later of the next free slot and now, ?3 microseconds on;
-     * the row lock (PostgreSQL) or the write lock (SQLite) orders takers */
+     * the row lock (PostgreSQL) or the write lock (SQLite) orders takers.
+     * A next slot more than a minute ahead is a clock put back, not a
+     * budget spent (slots are taken seconds ahead): it starts from now. */
     [E_SLOTS - SQ_LEASES_BASE] =
         "INSERT INTO kot_send_slots (company_id, next_us) VALUES (?1, ?2 + ?3) ON CONFLICT "
-        "(company_id) DO UPDATE SET next_us = CASE WHEN kot_send_slots.next_us > ?2 THEN "
-        "kot_send_slots.next_us ELSE ?2 END + ?3 RETURNING next_us - ?3",
+        "(company_id) DO UPDATE SET next_us = CASE WHEN kot_send_slots.next_us > ?2 AND "
+        "kot_send_slots.next_us < ?2 + 60000000 THEN kot_send_slots.next_us ELSE ?2 END + ?3 "
+        "RETURNING next_us - ?3",
 };
 
 static sql_stmt *estmt(sql_store *s, int q, lr_error *err)

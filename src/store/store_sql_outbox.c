@@ -47,8 +47,9 @@ static const char *const sql_text[O_END - SQ_OUTBOX_BASE] = {
     [O_RECOVER - SQ_OUTBOX_BASE] = "UPDATE outbox SET state = 'pending', uncertain = 1, "
                                    "lease_until = 0 WHERE state = 'sending' AND lease_until < ?1",
     [O_DUE_COMPANIES - SQ_OUTBOX_BASE] =
-        "SELECT DISTINCT company_id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 "
-        "AND (lease_until <= ?1 OR lease_owner = ?2)",
+        "SELECT c.id, c.break_punches, c.kot_rate FROM companies c WHERE c.punch_delivery = 1 "
+        "AND c.id IN (SELECT company_id FROM outbox WHERE state = 'pending' AND "
+        "next_attempt_at <= ?1 AND (lease_until <= ?1 OR lease_owner = ?2))",
     [O_UNLEASE - SQ_OUTBOX_BASE] = "UPDATE outbox SET lease_until = 0 WHERE state = 'pending' "
                                    "AND lease_until > 0 AND lease_until < ?1",
     /* rows due and free (never leased, lease over, or ours already) become
@@ -244,19 +245,24 @@ lr_status sq_outbox_due(lr_store *base, int64_t company_id, int64_t now, int64_t
     return LR_OK;
 }
 
-lr_status sq_outbox_due_companies(lr_store *base, int64_t now, int (*cb)(void *ctx, int64_t id),
+lr_status sq_outbox_due_companies(lr_store *base, int64_t now, store_due_company_cb cb,
                                   void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
     sql_stmt *st = ostmt(s, O_DUE_COMPANIES, err);
+    lr_due_company c;
     int rc;
     if (!st)
         return LR_ESTORE;
     sql_bind_int64(st, 1, now);
     sql_bind_text(st, 2, store_instance_id());
-    while ((rc = sql_step(st)) == SQL_ROW)
-        if (cb(ctx, sql_col_int64(st, 0)))
+    while ((rc = sql_step(st)) == SQL_ROW) {
+        c.id = sql_col_int64(st, 0);
+        c.break_punches = sql_col_int(st, 1);
+        c.kot_rate = sql_col_double(st, 2);
+        if (cb(ctx, &c))
             break;
+    }
     return sq_end(s, st, rc, err, "finding companies with due punches");
 }
 

@@ -40,6 +40,13 @@ int64_t clock_now_ms(void)
     return ((int64_t)ts.tv_sec + clock_offset_s()) * 1000 + ts.tv_nsec / 1000000;
 }
 
+int64_t clock_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ((int64_t)ts.tv_sec + clock_offset_s()) * 1000000 + ts.tv_nsec / 1000;
+}
+
 int64_t clock_now(void)
 {
     return (int64_t)time(NULL) + clock_offset_s();

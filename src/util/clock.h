@@ -20,6 +20,8 @@
 int64_t clock_now(void);
 /* Milliseconds since the epoch. */
 int64_t clock_now_ms(void);
+/* Microseconds since the epoch. */
+int64_t clock_now_us(void);
 /* The offset in force, in seconds (0 unless LOGINREC_TIME_OFFSET_S says). */
 int64_t clock_offset_s(void);
 

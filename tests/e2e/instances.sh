@@ -8,7 +8,11 @@
 #   all three; one is killed with SIGKILL mid-drain; the other two finish,
 #   and the KING OF TIME simulator holds every punch exactly once;
 # - the PostgreSQL server restarts under the survivors: they reconnect and
-#   go on ingesting and delivering without a restart of their own.
+#   go on ingesting and delivering without a restart of their own;
+# - one budget per company whatever the number of instances: three
+#   instances deliver a company at --rate 5 to a KoT that allows 5
+#   requests a second: no request is rate-limited, and at least 0.9x the
+#   budget arrives.
 . "$(dirname "$0")/lib.sh"
 [ -n "$PG_DB" ] || { echo "instances.sh needs LR_TEST_BACKEND=postgres"; exit 1; }
 EMPLOYEES=12
@@ -112,7 +116,48 @@ expect_eq "while the database was away, a valid token was never refused (401)" 0
 TOTAL=$((EMPLOYEES * (DAYS + 2) * 2))
 wait_for 60 drained && ok "the new punches were delivered" || not_ok "the new punches were delivered"
 expect_eq "KING OF TIME still holds each punch exactly once" "$TOTAL 0" "$(exactly_once)"
-for n in 1 3; do
+# --- one budget for the company, three instances ---------------------------
+start_instance 2
+wait_for 30 up 2 || not_ok "instance 2 started again"
+BEMP=20
+python3 - "$BEMP" > "$T/bud.json" <<'PY'
+import json, sys
+n = int(sys.argv[1])
+print(json.dumps([{"name": "bud", "token": "bud-token", "budget": 5, "employees": [
+    {"key": "b%03d" % i, "code": "B%03d" % i, "lastName": "予算", "firstName": str(i)}
+    for i in range(n)]}]))
+PY
+sim PUT /_sim/tenants "$(cat "$T/bud.json")" >/dev/null
+BTOKEN=$("$LR" company add BUD "Budget")
+echo bud-token | "$LR" kot set BUD --base-url "$SIM" --token - --rate 5 >/dev/null
+"$LR" kot sync BUD >/dev/null
+for i in $(seq 0 $((BEMP - 1))); do
+    "$LR" link set BUD --kind lanscope "$(printf 'B%03d' "$i")" "$(printf 'bud%03d' "$i")" >/dev/null
+done
+python3 - "$BEMP" > "$T/bud-events.json" <<'PY'
+import json, sys
+n = int(sys.argv[1])
+print(json.dumps([{"source": "lanscope", "account": "bud%03d" % i, "host": "PC", "op": op,
+                   "time": "2026-10-%02dT%02d:%02d:00+09:00" % (d, h, i)}
+                  for d in (20, 21) for i in range(n) for h, op in ((9, "logon"), (18, "logoff"))]))
+PY
+curl -sS -o /dev/null -H "Authorization: Bearer $BTOKEN" -H 'Content-Type: application/json' \
+    "${URLS[1]}/api/v1/ingest" --data-binary @"$T/bud-events.json"
+BTOTAL=$((BEMP * 4))
+"$LR" kot set BUD --delivery on >/dev/null
+bud_drained() { [ "$(db_sql "SELECT count(*) FROM outbox o JOIN companies c ON c.id = o.company_id WHERE c.code = 'BUD' AND o.state <> 'done'")" = 0 ]; }
+wait_for 120 bud_drained && ok "three instances drained company BUD's $BTOTAL punches" ||
+    not_ok "three instances drained company BUD's $BTOTAL punches"
+sim GET "/_sim/punches?tenant=bud" > "$T/bud-kot.json"
+expect_eq "at --rate 5 against KoT's 5 a second, from three instances: none rate-limited, each once" \
+    "0 $BTOTAL 0" \
+    "$(json_get "$(sim GET /_sim/stats)" 'j["tenants"]["bud"].get("rate_limited", 0)') $(json_get "$(cat "$T/bud-kot.json")" "str(len(j)) + ' ' + str(len(j) - len({(p['employeeKey'], p['date'], p['code']) for p in j}))")"
+BY=$(for n in 1 2 3; do grep -o 'company BUD: [0-9]* sent' "$T/server-$n.log" | awk '{s += $3} END {print s + 0}'; done | tr '\n' ' ')
+RATE=$(json_get "$(cat "$T/bud-kot.json")" 'round((len(j) - 1) / (max(p["received"] for p in j) - min(p["received"] for p in j)), 2)')
+python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) >= 4.5 else 1)" "$RATE" &&
+    ok "delivered at $RATE punches/s, at least 0.9x the budget of 5 (sent by instance 1, 2, 3: $BY)" ||
+    not_ok "delivered at $RATE punches/s, at least 0.9x the budget of 5 (sent by instance 1, 2, 3: $BY)"
+for n in 1 2 3; do
     kill -TERM "${PIDS[$n]}" 2>/dev/null || true
     wait "${PIDS[$n]}" 2>/dev/null || true
 done

@@ -11,11 +11,11 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "service/dispatch.h"
+#include "service/kot_dispatch.h"
 #include "sinks/kot_reply.h"
 #include "util/timefmt.h"
 
-static kot_outcome classify(kot_transport t, long status, const char *body, char *why)
+static kot_outcome classify(kot_arrival t, long status, const char *body, char *why)
 {
     return kot_classify(t, status, body, body ? strlen(body) : 0, why, 300);
 }

@@ -1,0 +1,178 @@
+/*
+ * kot_worker — the delivery and employee-sync threads of loginrecd (see
+ * kot_worker.h).
+ */
+#include "service/kot_worker.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "service/company_lease.h"
+#include "service/kot_deliver.h"
+#include "service/kot_settings.h"
+#include "service/kot_sync.h"
+#include "sinks/kot_api.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/vec.h"
+#include "util/worker.h"
+
+#define SYNC_LOOK_MS 1000 /* how often the sync thread looks for a due sync */
+
+struct kot_worker {
+    /* delivery */
+    pthread_t thread;
+    atomic_int stop;
+    lr_store *ds;
+    kot_transport *tp;
+    kot_deliver *dl;
+    /* sync */
+    worker *sw;
+    lr_store *ss;
+    lr_secrets sec;
+    dispatch_cfg cfg;
+};
+
+static void *deliver_loop(void *arg)
+{
+    kot_worker *w = arg;
+    while (!atomic_load(&w->stop)) {
+        int64_t now = clock_now_ms(), next = kot_deliver_step(w->dl, now);
+        /* at least once a second: a stop, a clock moved */
+        if (next > now + 1000)
+            next = now + 1000;
+        if (!atomic_load(&w->stop))
+            kot_deliver_wait(w->dl, clock_now_ms(), next);
+    }
+    kot_deliver_stop(w->dl);
+    return NULL;
+}
+
+typedef struct companies {
+    lr_company *v;
+    size_t n, cap;
+} companies;
+
+static int keep_company(void *ctx, const lr_company *c)
+{
+    companies *cs = ctx;
+    if (!vec_room((void **)&cs->v, &cs->cap, cs->n, sizeof *cs->v))
+        return 1;
+    cs->v[cs->n++] = *c;
+    return 0;
+}
+
+/* The periodic employee sync of one company: due (an interval after the
+ * last attempt, failed or not), outside the restricted hours, with a
+ * token. Instances sharing the database take the company's "kot_sync"
+ * lease first, and look again at when the last sync was once they hold it. */
+static void maybe_sync(kot_worker *w, const lr_company *c)
+{
+    int64_t now = clock_now();
+    lr_company fresh;
+    kot_sync_stats st;
+    lr_error err;
+    if (w->cfg.sync_interval_s <= 0 || now - c->kot_synced_at < w->cfg.sync_interval_s ||
+        kot_restricted(now, NULL) || !kot_settings_configured(w->ss, c))
+        return;
+    if (!company_lease_take(w->ss, "kot_sync", c->id))
+        return; /* another instance syncs it */
+    if (store_company_get(w->ss, c->code, &fresh, NULL) == LR_OK &&
+        now - fresh.kot_synced_at >= w->cfg.sync_interval_s) {
+        if (kot_sync_company(w->ss, c->code, &w->sec, w->cfg.timeout_ms, "sync-job", &st, &err) !=
+            LR_OK) {
+            log_warn("kot sync of company %s: %s", c->code, err.message);
+        } else {
+            char summary[200];
+            kot_sync_summary(&st, summary, sizeof summary);
+            log_info("kot sync of company %s: %s", c->code, summary);
+        }
+    }
+    company_lease_drop(w->ss, "kot_sync", c->id);
+}
+
+static int sync_round(void *arg)
+{
+    kot_worker *w = arg;
+    companies cs = {0};
+    lr_error err;
+    if (store_companies_list(w->ss, keep_company, &cs, &err) != LR_OK)
+        log_error("kot sync: %s", err.message);
+    for (size_t i = 0; i < cs.n; i++)
+        maybe_sync(w, &cs.v[i]);
+    free(cs.v);
+    return 0;
+}
+
+static void worker_free(kot_worker *w)
+{
+    kot_deliver_free(w->dl);
+    if (w->tp)
+        w->tp->ops->free(w->tp);
+    store_close(w->ds);
+    store_close(w->ss);
+    sodium_memzero(&w->sec, sizeof w->sec);
+    free(w);
+}
+
+lr_status kot_worker_start(const char *db, const lr_secrets *sec, const dispatch_cfg *cfg,
+                           kot_worker **out, lr_error *err)
+{
+    kot_worker *w = calloc(1, sizeof *w);
+    size_t recovered = 0;
+    lr_status st;
+    if (!w)
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    w->sec = *sec;
+    w->cfg = *cfg;
+    atomic_init(&w->stop, 0);
+    if ((st = store_open(db, &w->ds, err)) != LR_OK || (st = store_open(db, &w->ss, err)) != LR_OK ||
+        (st = kot_transport_curl(&w->tp, err)) != LR_OK ||
+        (st = kot_deliver_new(w->ds, sec, cfg, w->tp, &w->dl, err)) != LR_OK)
+        goto fail;
+    /* alone on its database, whatever was being sent is this process's
+     * past; shared, only rows whose lease ran out (every pass does that) */
+    if ((st = store_outbox_recover(w->ds, store_shared(w->ds) ? clock_now() : INT64_MAX,
+                                   &recovered, err)) != LR_OK)
+        goto fail;
+    if (recovered)
+        log_warn("delivery: %zu punch(es) were in flight when the last process stopped; they "
+                 "will be checked in KING OF TIME before any is sent again",
+                 recovered);
+    if (pthread_create(&w->thread, NULL, deliver_loop, w) != 0) {
+        st = lr_fail(err, LR_ENOMEM, "cannot start the delivery thread");
+        goto fail;
+    }
+    if (cfg->sync_interval_s > 0 &&
+        (st = worker_start("kot sync", sync_round, w, SYNC_LOOK_MS, &w->sw, err)) != LR_OK) {
+        atomic_store(&w->stop, 1);
+        kot_deliver_kick(w->dl);
+        pthread_join(w->thread, NULL);
+        goto fail;
+    }
+    *out = w;
+    return LR_OK;
+fail:
+    worker_free(w);
+    return st;
+}
+
+void kot_worker_kick(kot_worker *w)
+{
+    kot_deliver_kick(w->dl);
+}
+
+void kot_worker_stop(kot_worker *w)
+{
+    if (!w)
+        return;
+    worker_stop(w->sw);
+    atomic_store(&w->stop, 1);
+    kot_deliver_kick(w->dl);
+    pthread_join(w->thread, NULL);
+    worker_free(w);
+}
