@@ -11,8 +11,14 @@
 #   a company may set) and the instances deliver to the KING OF TIME
 #   simulator for INST_DELIVER_S seconds (default 20); punches/s is what
 #   the simulator received in that window, each checked to be there once.
-# Ratios: each configuration's rate over SQLite's. Leaves RESULTS/instances.json
-# and the results.json entries instances_ingest and instances_delivery.
+# - one budget: 3 instances on PostgreSQL deliver INST_BUDGET_PUNCHES
+#   punches (default 100) of one company at --rate 5 to a KING OF TIME that
+#   allows 5 requests a second (a simulator tenant with that budget):
+#   punches/s from the first arrival to the last, and how many answers were
+#   rate-limited (goal: none, and at least 0.9x the budget).
+# Ratios: each configuration's rate over SQLite's; the budget's, delivered
+# over the budget. Leaves RESULTS/instances.json and the results.json entries
+# instances_ingest, instances_delivery and instances_budget.
 #   bench/instances.sh BUILD_DIR
 set -eu
 BUILD=$(cd "$1" && pwd)
@@ -79,14 +85,70 @@ print(json.dumps({"instances": n, "ingest_events_per_s": r["events_per_s"],
 PY
 }
 
+# budget DB: one company at --rate 5, three instances, KoT allowing 5/s
+budget() {
+    local db=$1 n=${INST_BUDGET_PUNCHES:-100} token i urls=""
+    python3 - "$n" "$T/bud-tenant.json" "$T/bud-events.json" "$T/bud-links.csv" <<'PY'
+import json, sys
+n = int(sys.argv[1])
+emps = (n + 1) // 2
+json.dump([{"name": "bud", "token": "bud-token", "budget": 5, "employees": [
+    {"key": "bud%05d" % i, "code": "%05d" % i, "lastName": "社員", "firstName": str(i)}
+    for i in range(emps)]}], open(sys.argv[2], "w"))
+ev = [{"source": "lanscope", "account": "CORP\\user%05d" % i, "host": "PC", "op": op,
+       "time": "2026-08-03T%02d:%02d:00+09:00" % (h, i % 60)}
+      for i in range(emps) for h, op in ((9, "logon"), (18, "logoff"))][:n]
+json.dump(ev, open(sys.argv[3], "w"))
+with open(sys.argv[4], "w", encoding="utf-8") as f:
+    f.write('"連携種別","種別コード","打刻先アカウント","姓・名","サービスアカウント"\r\n')
+    for i in range(emps):
+        f.write('"LanScope連携","2","%05d","社員 %d","CORP\\user%05d"\r\n' % (i, i, i))
+PY
+    curl -sS -X PUT "$SIM/_sim/tenants" --data-binary @"$T/bud-tenant.json" >/dev/null
+    "$BUILD/loginrec" --db "$db" init >/dev/null
+    "$BUILD/loginrec" --db "$db" company add BUD Budget >/dev/null
+    printf 'bud-token\n' | "$BUILD/loginrec" --db "$db" kot set BUD --base-url "$SIM" --token - \
+        --rate 5 >/dev/null
+    "$BUILD/loginrec" --db "$db" kot sync BUD >/dev/null
+    "$BUILD/loginrec" --db "$db" links import BUD "$T/bud-links.csv" >/dev/null
+    "$BUILD/loginrec" --db "$db" ingest BUD "$T/bud-events.json" >/dev/null
+    curl -sS -X POST "$SIM/_sim/reset" -d '{}' >/dev/null
+    for i in 1 2 3; do
+        LRD_LOG="$T/budget-$i.log" start_loginrecd "$db" --threads 2
+        PIDS+=("$LRD_PID")
+    done
+    LRD_PID=""
+    "$BUILD/loginrec" --db "$db" kot set BUD --delivery on >/dev/null
+    for _ in $(seq 1 1200); do
+        [ "$(curl -sS "$SIM/_sim/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tenants"]["bud"].get("punches_held", 0))')" -ge "$n" ] && break
+        sleep 0.1
+    done
+    stop_all
+    curl -sS "$SIM/_sim/punches?tenant=bud" > "$T/bud-punches.json"
+    curl -sS "$SIM/_sim/stats" > "$T/bud-stats.json"
+    python3 - "$T/bud-punches.json" "$T/bud-stats.json" "$n" <<'PY'
+import json, sys
+got, st, n = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))["tenants"]["bud"], int(sys.argv[3])
+t = sorted(p["received"] for p in got)
+print(json.dumps({"instances": 3, "rate": 5, "budget": 5, "punches": n, "delivered": len(got),
+                  "sent_twice": len(got) - len({(p["employeeKey"], p["date"], p["code"]) for p in got}),
+                  "rate_limited": st.get("rate_limited", 0),
+                  "punches_per_s": round((len(t) - 1) / (t[-1] - t[0]), 2) if len(t) > 1 else 0}))
+PY
+}
+
 run sqlite "$T/bench.db" 1 > "$T/r-sqlite.json"
-psql "$PG_URL" -qX -c "CREATE DATABASE bench1" -c "CREATE DATABASE bench3" >/dev/null
+psql "$PG_URL" -qX -c "CREATE DATABASE bench1" -c "CREATE DATABASE bench3" \
+    -c "CREATE DATABASE budget" >/dev/null
 run pg1 "${PG_URL%/*}/bench1" 1 > "$T/r-pg1.json"
 run pg3 "${PG_URL%/*}/bench3" 3 > "$T/r-pg3.json"
+budget "${PG_URL%/*}/budget" > "$T/r-budget.json"
 
-python3 - "$T/r-sqlite.json" "$T/r-pg1.json" "$T/r-pg3.json" "$RESULTS/instances.json" "$RESULTS" <<'PY'
+python3 - "$T/r-sqlite.json" "$T/r-pg1.json" "$T/r-pg3.json" "$RESULTS/instances.json" "$RESULTS" \
+    "$T/r-budget.json" <<'PY'
 import json, sys
 s, p1, p3 = (json.load(open(f)) for f in sys.argv[1:4])
+b = json.load(open(sys.argv[6]))
 print("%-26s %12s %13s %10s %12s" % ("", "ingest ev/s", "p99 batch ms", "punches", "delivered/s"))
 for name, r in (("SQLite, 1 instance", s), ("PostgreSQL, 1 instance", p1), ("PostgreSQL, 3 instances", p3)):
     print("%-26s %12d %13.0f %10d %12d   (ingest %.2fx, delivery %.2fx SQLite's)" % (
@@ -94,7 +156,15 @@ for name, r in (("SQLite, 1 instance", s), ("PostgreSQL, 1 instance", p1), ("Pos
         r["ingest_events_per_s"] / s["ingest_events_per_s"], r["punches_per_s"] / s["punches_per_s"]))
     if r["ingest_errors"] or r["sent_twice"]:
         print("  WARNING: %d ingest errors, %d punches sent twice" % (r["ingest_errors"], r["sent_twice"]))
-json.dump({"sqlite": s, "pg1": p1, "pg3": p3}, open(sys.argv[4], "w"), indent=1)
+print("one company at --rate 5, 3 instances, KoT allowing 5/s: %s punches/s (%.2fx the budget), "
+      "%d rate-limited, %d of %d delivered, %d twice" % (b["punches_per_s"], b["punches_per_s"] / b["budget"],
+      b["rate_limited"], b["delivered"], b["punches"], b["sent_twice"]))
+json.dump({"value": b["punches_per_s"], "unit": "punches/s (one company, 3 instances)",
+           "baseline": b["budget"], "ratio": round(b["punches_per_s"] / b["budget"], 3),
+           "detail": dict(b, ratio_means="punches/s the 3 instances delivered together / the "
+                          "company's KoT budget (goal: >= 0.9 and no rate-limited answer)")},
+          open(sys.argv[5] + "/parts/instances_budget.json", "w"))
+json.dump({"sqlite": s, "pg1": p1, "pg3": p3, "budget": b}, open(sys.argv[4], "w"), indent=1)
 detail = {"sqlite_1": s, "postgresql_1": p1, "postgresql_3": p3}
 for part, key, unit, what in (
         ("instances_ingest", "ingest_events_per_s", "events/s (3 instances on PostgreSQL)", "ingest"),

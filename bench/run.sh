@@ -7,7 +7,8 @@
 #   bench/run.sh BUILD_DIR RESULTS_DIR
 # Sizes: ROWS, EMPLOYEES, API_EVENTS, LATENCY_EVENTS, LATENCY_RATE,
 # VIEW_LOADS, LOAD_SECONDS, RUNS, INST_EVENTS, INST_EMPLOYEES, INST_COMPANIES,
-# INST_DELIVER_S (see each script).
+# INST_DELIVER_S, INST_BUDGET_PUNCHES, FANOUT_COMPANIES, FANOUT_RATE, FANOUT_SIMS,
+# FANOUT_BACKLOG, FANOUT_EVENTS, FANOUT_LOAD (see each script).
 set -eu
 BUILD=$(cd "$1" && pwd)
 RESULTS=${2:-$BUILD/bench}
@@ -37,7 +38,8 @@ run "bench_links: the link CSV for 10,000 employees" "$BUILD/bench_links" "$BUIL
 run "lanscope_parse: the LanScope parser vs sqlite3 .import --csv" \
     bash "$HERE/lanscope_parse.sh" "$BUILD" "$RUNS"
 run "kot_delivery: punches/s against the simulator's budget" bash "$HERE/kot_delivery.sh" "$BUILD" "$RUNS"
-run "instances: ingest and delivery, SQLite vs 1 and 3 instances on PostgreSQL" \
+run "kot_fanout: one instance delivering to 200 companies at once" bash "$HERE/kot_fanout.sh" "$BUILD"
+run "instances: ingest and delivery, SQLite vs 1 and 3 instances on PostgreSQL; one budget" \
     bash "$HERE/instances.sh" "$BUILD"
 echo
 echo "== results"

@@ -4,7 +4,6 @@
  */
 #include "service/kot_deliver.h"
 
-#include <math.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -177,8 +176,8 @@ static int keep_due(void *ctx, const lr_due_company *c)
 
 static size_t batch_of(const lane *l)
 {
-    double n = ceil(l->c.kot_rate * BATCH_SECONDS);
-    return n < 1 ? 1 : n > BATCH_MAX ? BATCH_MAX : (size_t)n;
+    double n = l->c.kot_rate * BATCH_SECONDS; /* rounded up, at least one */
+    return n < 1 ? 1 : n >= BATCH_MAX ? BATCH_MAX : (size_t)n + (n > (double)(size_t)n);
 }
 
 /* Inserts j into its lane's queue by due_ms. */
@@ -477,6 +476,7 @@ static void on_answer(void *ctx, void *tag, const kot_reply *r)
 {
     kot_deliver *dl = ctx;
     job *j = tag, *f = j->follow;
+    dl->now_ms = dl->cfg.clock_ms(); /* it came now, maybe well into a wait */
     j->l->in_flight--;
     answered(dl, j, r);
     while (f) { /* the same day's read-back answers them too */
@@ -558,10 +558,10 @@ static void flush(kot_deliver *dl)
 
 /* ---- passes ---- */
 
-int64_t kot_deliver_step(kot_deliver *dl, int64_t now_ms)
+int64_t kot_deliver_step(kot_deliver *dl)
 {
     int kicked = atomic_exchange(&dl->kicked, 0);
-    int64_t next;
+    int64_t next, now_ms = dl->cfg.clock_ms();
     lr_error err;
 
     dl->now_ms = now_ms;
@@ -599,9 +599,9 @@ int64_t kot_deliver_step(kot_deliver *dl, int64_t now_ms)
     return next;
 }
 
-void kot_deliver_wait(kot_deliver *dl, int64_t now_ms, int64_t until_ms)
+void kot_deliver_wait(kot_deliver *dl, int64_t until_ms)
 {
-    dl->now_ms = now_ms;
+    int64_t now_ms = dl->cfg.clock_ms();
     dl->tp->ops->poll(dl->tp, until_ms > now_ms ? (long)(until_ms - now_ms) : 0, on_answer, dl);
 }
 
@@ -611,12 +611,12 @@ lr_status kot_deliver_drain(kot_deliver *dl, int64_t company_id, lr_error *err)
     for (;;) {
         int64_t next;
         kot_deliver_kick(dl);
-        next = kot_deliver_step(dl, clock_now_ms());
+        next = kot_deliver_step(dl);
         if (!dl->last_take && !dl->open)
             break;
         while (dl->open) {
-            kot_deliver_wait(dl, clock_now_ms(), next);
-            next = kot_deliver_step(dl, clock_now_ms());
+            kot_deliver_wait(dl, next);
+            next = kot_deliver_step(dl);
         }
     }
     for (size_t i = 0; i < dl->nlanes; i++)
@@ -627,8 +627,8 @@ lr_status kot_deliver_drain(kot_deliver *dl, int64_t company_id, lr_error *err)
 
 void kot_deliver_stop(kot_deliver *dl)
 {
-    int64_t until = clock_now_ms() + dl->cfg.timeout_ms + 1000;
-    dl->now_ms = clock_now_ms();
+    int64_t until = dl->cfg.clock_ms() + dl->cfg.timeout_ms + 1000;
+    dl->now_ms = dl->cfg.clock_ms();
     /* not started: back to pending, not sent */
     for (size_t i = 0; i < dl->nlanes; i++) {
         job *j;
@@ -644,8 +644,8 @@ void kot_deliver_stop(kot_deliver *dl)
             }
         }
     }
-    while (dl->tp->ops->in_flight(dl->tp) && clock_now_ms() < until)
-        kot_deliver_wait(dl, clock_now_ms(), clock_now_ms() + 100);
+    while (dl->tp->ops->in_flight(dl->tp) && dl->cfg.clock_ms() < until)
+        kot_deliver_wait(dl, dl->cfg.clock_ms() + 100);
     flush(dl);
 }
 

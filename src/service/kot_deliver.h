@@ -19,8 +19,8 @@
  * A crash between the claim and the finish leaves rows 'sending': they
  * are recovered as uncertain (store_outbox_recover) and read back before
  * anything is sent again. Everything but kot_deliver_kick is the calling
- * thread's. Times are milliseconds since the epoch of the one clock
- * (util/clock), passed in so that tests can run the clock themselves.
+ * thread's. Times are milliseconds since the epoch, of cfg->clock_ms (the
+ * one clock, util/clock; the tests run their own).
  */
 #ifndef LR_SERVICE_KOT_DELIVER_H
 #define LR_SERVICE_KOT_DELIVER_H
@@ -40,15 +40,15 @@ lr_status kot_deliver_new(lr_store *s, const lr_secrets *sec, const dispatch_cfg
 /* Delivers for this company only (0: every company). */
 void kot_deliver_only(kot_deliver *dl, int64_t company_id);
 
-/* One pass at now_ms: recovers rows of instances that stopped (shared
- * store), takes due rows, starts the calls whose slot has come, hands over
- * the answers that came, finishes ended rows. Returns when it next has
- * something to do. */
-int64_t kot_deliver_step(kot_deliver *dl, int64_t now_ms);
+/* One pass: recovers rows of instances that stopped (shared store), takes
+ * due rows, starts the calls whose slot has come, hands over the answers
+ * that came, finishes ended rows. Returns when it next has something to
+ * do. */
+int64_t kot_deliver_step(kot_deliver *dl);
 
 /* Waits for answers (handing them to the state machine) until until_ms at
  * the latest, or a kick. */
-void kot_deliver_wait(kot_deliver *dl, int64_t now_ms, int64_t until_ms);
+void kot_deliver_wait(kot_deliver *dl, int64_t until_ms);
 
 /* New punches were queued: the next pass looks now. Any thread. */
 void kot_deliver_kick(kot_deliver *dl);

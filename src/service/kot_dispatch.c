@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/clock.h"
 #include "util/env.h"
 #include "util/tz.h"
 
@@ -21,6 +22,7 @@ void dispatch_cfg_default(dispatch_cfg *cfg)
     cfg->sync_interval_s = 3600;
     cfg->lease_s = env_long("LOGINREC_OUTBOX_LEASE_S", 30, 1, 86400);
     cfg->restricted_jitter_s = env_long("LOGINREC_KOT_RESTRICTED_JITTER_S", 120, 0, 3600);
+    cfg->clock_ms = clock_now_ms;
 }
 
 long dispatch_backoff_ms(const dispatch_cfg *cfg, int attempts)

@@ -43,6 +43,7 @@ typedef struct dispatch_cfg {
     long lease_s;             /* due rows taken stay this instance's this long */
     long restricted_jitter_s; /* rows waiting for KoT's restricted hours to end
                                  spread over this long after the end */
+    int64_t (*clock_ms)(void); /* the one clock (util/clock); tests run their own */
 } dispatch_cfg;
 
 /* Defaults, overridable by LOGINREC_KOT_TIMEOUT_MS, LOGINREC_RETRY_BASE_MS,

@@ -41,12 +41,12 @@ static void *deliver_loop(void *arg)
 {
     kot_worker *w = arg;
     while (!atomic_load(&w->stop)) {
-        int64_t now = clock_now_ms(), next = kot_deliver_step(w->dl, now);
+        int64_t next = kot_deliver_step(w->dl), now = clock_now_ms();
         /* at least once a second: a stop, a clock moved */
         if (next > now + 1000)
             next = now + 1000;
         if (!atomic_load(&w->stop))
-            kot_deliver_wait(w->dl, clock_now_ms(), next);
+            kot_deliver_wait(w->dl, next);
     }
     kot_deliver_stop(w->dl);
     return NULL;

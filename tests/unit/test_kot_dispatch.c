@@ -27,6 +27,14 @@
 #include "sinks/kot_client.h"
 #include "util/timefmt.h"
 
+/* the test's clock, which the runner reads (cfg.clock_ms) */
+static int64_t test_now_ms;
+
+static int64_t test_clock(void)
+{
+    return test_now_ms;
+}
+
 /* ---- a fake KING OF TIME behind a fake transport ---- */
 
 #define CALLS_MAX 256
@@ -61,7 +69,6 @@ typedef struct fake {
         char key[64], date[11], time[32], code[2];
     } kot[KOT_MAX]; /* what KoT holds */
     size_t nkot;
-    int64_t *now_ms;
     fx *f;
     int claimed_before_call; /* every POST's row was 'sending' when it went */
 } fake;
@@ -86,7 +93,7 @@ static lr_status f_start(kot_transport *t, const kot_conn *c, const kot_request 
     snprintf(x->body, sizeof x->body, "%s", q->body ? q->body : "");
     snprintf(x->company, sizeof x->company, "%.7s", company_of_conn(c));
     x->tag = tag;
-    x->at_ms = *k->now_ms;
+    x->at_ms = test_now_ms;
     if (strcmp(x->method, "POST") == 0) {
         x->a = k->nposts ? k->posts[0] : (fake_answer){KOT_T_ANSWERED, 201, "{}", 1, 0};
         if (k->nposts)
@@ -215,7 +222,6 @@ static const kot_transport_ops fake_ops = {f_start, f_poll, f_wake, f_in_flight,
 typedef struct world {
     fx *f;
     fake k;
-    int64_t now_ms;
     lr_secrets sec;
     dispatch_cfg cfg;
     kot_deliver *dl;
@@ -257,11 +263,11 @@ static int setup(void **state)
     w->cfg.backoff_max_ms = 60000;
     w->cfg.poll_ms = 1000;
     w->cfg.restricted_jitter_s = 60;
+    w->cfg.clock_ms = test_clock;
     w->k.base.ops = &fake_ops;
-    w->k.now_ms = &w->now_ms;
     w->k.f = w->f;
     w->k.claimed_before_call = 1;
-    w->now_ms = jst("11:00:00");
+    test_now_ms = jst("11:00:00");
     if (kot_deliver_new(w->f->s, &w->sec, &w->cfg, &w->k.base, &w->dl, &err) != LR_OK)
         return -1;
     *state = w;
@@ -280,17 +286,17 @@ static int teardown(void **state)
 /* Runs the runner from now for `ms` of the test's clock, in 10 ms steps. */
 static void run_for(world *w, int64_t ms)
 {
-    int64_t until = w->now_ms + ms;
-    for (; w->now_ms <= until; w->now_ms += 10) {
-        kot_deliver_step(w->dl, w->now_ms);
-        kot_deliver_wait(w->dl, w->now_ms, w->now_ms);
+    int64_t until = test_now_ms + ms;
+    for (; test_now_ms <= until; test_now_ms += 10) {
+        kot_deliver_step(w->dl);
+        kot_deliver_wait(w->dl, test_now_ms);
     }
 }
 
 /* Moves the clock to t (ms) and runs a second there. */
 static void run_at(world *w, int64_t t)
 {
-    w->now_ms = t;
+    test_now_ms = t;
     run_for(w, 1000);
 }
 
@@ -405,7 +411,7 @@ static void restricted_hours_wait_for_the_end(void **state)
 {
     world *w = *state;
     int64_t next, end10 = jst("10:00:00") / 1000;
-    w->now_ms = jst("08:59:50");
+    test_now_ms = jst("08:59:50");
     w->k.posts[w->k.nposts++] = (fake_answer){KOT_T_NO_ANSWER, 0, NULL, 1, 0};
     fixture_ingest(w->f, "[" EV("tarouk", "logon", "08:55:00") "]");
     run_for(w, 100);
@@ -443,7 +449,7 @@ static void restricted_answers_are_later_never_refused(void **state)
     int64_t end1830 = jst("18:30:00") / 1000;
     /* a 403 + 104 to a POST in the window (the clock a little off): it
      * waits for the end, not uncertain, not failed */
-    w->now_ms = jst("18:00:00");
+    test_now_ms = jst("18:00:00");
     w->k.posts[w->k.nposts++] =
         (fake_answer){KOT_T_ANSWERED, 403,
                       "{\"message\":\"次の時間帯(JST)はAPIへのアクセスが禁止されています "
@@ -455,7 +461,7 @@ static void restricted_answers_are_later_never_refused(void **state)
     reason_is(w, "restricted");
     assert_in_range(q(w, "SELECT next_attempt_at FROM outbox"), end1830, end1830 + 60);
     /* 503 (maintenance) outside the window: backoff, not uncertain */
-    w->now_ms = jst("19:00:00");
+    test_now_ms = jst("19:00:00");
     w->k.posts[w->k.nposts++] = (fake_answer){KOT_T_ANSWERED, 503, "<html>maintenance</html>", 0, 0};
     run_for(w, 100);
     assert_string_equal(row_state(w, "1"), "pending");
