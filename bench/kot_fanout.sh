@@ -48,7 +48,7 @@ import json, sys
 t, ncomp, nsims, emps, rate, backlog = sys.argv[1], *map(int, sys.argv[2:6]), int(sys.argv[6])
 tenants = [[] for _ in range(nsims)]
 for c in range(ncomp):
-    code = "F%03d" % c
+    code = "F%05d" % c
     em = [{"key": "%sk%05d" % (code, i), "code": "%05d" % i, "lastName": "社員", "firstName": str(i)}
           for i in range(emps)]
     tenants[c % nsims].append({"name": code, "token": "tok-" + code, "budget": rate, "employees": em})
@@ -76,16 +76,16 @@ done
 $LR init >/dev/null
 t0=$(now_ms)
 for c in $(seq 0 $((NCOMP - 1))); do
-    code=$(printf 'F%03d' "$c")
+    code=$(printf 'F%05d' "$c")
     $LR company add "$code" "Fanout $code" | tail -1 > "$T/token-$code"
     echo "tok-$code" | $LR kot set "$code" --base-url "${SIMS[$((c % NSIMS))]}" --token - --rate "$RATE" \
         --delivery on >/dev/null
 done
 # each company's sync waits for its own send slots: several at a time
-for c in $(seq 0 $((NCOMP - 1))); do printf 'F%03d\n' "$c"; done |
+for c in $(seq 0 $((NCOMP - 1))); do printf 'F%05d\n' "$c"; done |
     xargs -P 8 -I{} sh -c "$LR kot sync {} >/dev/null && $LR links import {} $T/links-{}.csv >/dev/null"
 for c in $(seq 0 $((NCOMP - 1))); do
-    code=$(printf 'F%03d' "$c")
+    code=$(printf 'F%05d' "$c")
     $LR ingest "$code" "$T/backlog-$code.json" >/dev/null
 done
 echo "set-up: $NCOMP companies, $((NCOMP * BACKLOG)) punches queued in $(( ($(now_ms) - t0) / 1000 )) s"
@@ -126,7 +126,7 @@ for s in "${SIMS[@]}"; do curl -sS -X POST "$s/_sim/reset" -d '{}' >/dev/null; d
 start_loginrecd "$DB" --threads 4
 args=()
 for c in $(seq 0 $((NCOMP - 1))); do
-    code=$(printf 'F%03d' "$c")
+    code=$(printf 'F%05d' "$c")
     args+=("$(cat "$T/token-$code"):${code}k:$EMPLOYEES")
 done
 LRATE=$(python3 -c "print($NCOMP * $RATE * $LOAD)")

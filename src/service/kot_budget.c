@@ -4,6 +4,7 @@
  */
 #include "service/kot_budget.h"
 
+#include <sodium.h>
 #include <time.h>
 
 #include "util/clock.h"
@@ -21,8 +22,9 @@ int64_t kot_budget_interval_us(double rate)
 lr_status kot_budget_take(lr_store *s, const lr_company *c, int n, int64_t now_us,
                           int64_t *first_us, lr_error *err)
 {
-    return store_kot_slots_take(s, c->id, n, kot_budget_interval_us(c->kot_rate), now_us,
-                                first_us, err);
+    int64_t interval = kot_budget_interval_us(c->kot_rate);
+    int64_t phase = (int64_t)randombytes_uniform((uint32_t)(interval < 2000000000 ? interval : 2000000000));
+    return store_kot_slots_take(s, c->id, n, interval, now_us, phase, first_us, err);
 }
 
 lr_status kot_budget_wait(lr_store *s, const lr_company *c, lr_error *err)

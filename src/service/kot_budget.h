@@ -4,7 +4,10 @@
  * call goes out at a send slot taken from the store (kot_send_slots), one
  * statement for any number of slots. Slots are 1/rate apart plus 5 %, so
  * that jitter on the way (a connect, a busy scheduler) never puts more
- * than `rate` requests into one of KoT's one-second windows.
+ * than `rate` requests into one of KoT's one-second windows. A budget that
+ * was idle starts at a random point of its first interval: companies
+ * whose punches come together (a morning's clock-ins) are not sent in
+ * step, as bursts.
  */
 #ifndef LR_SERVICE_KOT_BUDGET_H
 #define LR_SERVICE_KOT_BUDGET_H

@@ -21,6 +21,10 @@
 #define GROUP_MAX 40 /* employees whose day one read-back asks for */
 #define LIST_MS 1000 /* the company list is read again this often */
 #define TAKE_GAP_MS 10 /* kicks closer than this share one take */
+#define TAKE_COMPANIES 32 /* a take's companies at most: a short transaction, so
+                             that no call waits long past its slot behind it */
+#define LOOKAHEAD_MS 1000 /* a company with more due takes its next batch
+                             while this much of its current one is left */
 #define FLUSH_GAP_MS 50 /* ended rows are written together, at most this late */
 #define FLUSH_MAX 256
 
@@ -44,6 +48,8 @@ struct lane {
     kot_conn *conn;
     int64_t conn_ms; /* when conn was made (settings are read again each LIST_MS) */
     job *head;     /* waiting for their slot, by due_ms */
+    int64_t tail_ms; /* the last slot queued */
+    int hungry;    /* its last take was a full batch: more may be due */
     size_t in_flight;
     dispatch_stats st; /* since its last log line */
     int64_t logged_ms;
@@ -61,6 +67,8 @@ struct kot_deliver {
     int64_t now_ms; /* of the pass or wait in progress */
     int64_t listed_ms, recovered_ms, looked_ms;
     size_t last_take; /* rows the last take took */
+    int more; /* the last take left due companies for the next */
+    size_t take_from; /* where among the due companies the next take starts */
     atomic_int kicked;
     job *live;   /* every job alive */
     job **ended; /* attempts over, to finish in the store */
@@ -184,6 +192,8 @@ static size_t batch_of(const lane *l)
 static void enqueue(job *j)
 {
     job **p = &j->l->head;
+    if (j->due_ms > j->l->tail_ms)
+        j->l->tail_ms = j->due_ms;
     while (*p && (*p)->due_ms <= j->due_ms)
         p = &(*p)->next;
     j->next = *p;
@@ -301,6 +311,7 @@ static lr_status take_company(kot_deliver *dl, taken *tk, lr_delivery *rows, lr_
 
     dl->last_take += n;
     l->st.rows += n;
+    l->hungry = n == max;
     if (st != LR_OK || n == 0)
         return st;
     tk->calls = calloc(n, sizeof *tk->calls);
@@ -357,6 +368,13 @@ static void taken_free(kot_deliver *dl, taken *tk, int keep)
     free(tk->ends);
 }
 
+/* A company ready for its next batch: nothing queued, or what is queued
+ * goes within LOOKAHEAD_MS (its slots then run on without a gap). */
+static int ready(const kot_deliver *dl, const lane *l)
+{
+    return !l->head || l->tail_ms - dl->now_ms < LOOKAHEAD_MS;
+}
+
 /* Makes the lane's connection for this batch; 0 when it cannot be (no
  * token, the key): its rows stay pending. */
 static int connect_lane(kot_deliver *dl, lane *l)
@@ -389,6 +407,7 @@ static void take(kot_deliver *dl)
 
     dl->looked_ms = dl->now_ms;
     dl->last_take = 0;
+    dl->more = 0;
     if (store_outbox_due_companies(dl->s, dl->now_ms / 1000, keep_due, &due, &err) != LR_OK) {
         log_error("delivery: %s", err.message);
         return;
@@ -397,17 +416,31 @@ static void take(kot_deliver *dl)
     rows = calloc(BATCH_MAX, sizeof *rows);
     if (!tks || !rows)
         goto out;
-    for (size_t i = 0; i < due.n; i++) {
+    /* a company with nothing due is not hungry any more */
+    for (size_t i = 0; i < dl->nlanes; i++) {
+        int is_due = 0;
+        for (size_t k = 0; k < due.n && !is_due; k++)
+            is_due = due.v[k].id == dl->lanes[i]->c.id;
+        if (!is_due)
+            dl->lanes[i]->hungry = 0;
+    }
+    /* from where the last take stopped, so that every company gets its turn */
+    for (size_t k = 0; k < due.n; k++) {
+        size_t i = (dl->take_from + k) % due.n;
         lane *l = lane_of(dl, due.v[i].id);
         if (!l && (!dl->only || due.v[i].id == dl->only))
             dl->listed_ms = INT64_MIN / 2; /* a company new since the list: read it again */
-        if (!l || !l->listed)
+        if (!l || !l->listed || !ready(dl, l))
             continue;
+        if (ntk == TAKE_COMPANIES) {
+            dl->more = 1;
+            dl->take_from = i;
+            break;
+        }
         /* what decides this batch, as it is now (the rest: as of the list) */
         l->c.break_punches = due.v[i].break_punches;
         l->c.kot_rate = due.v[i].kot_rate;
-        /* a company whose calls still wait for their slots takes no more */
-        if (!l->head && connect_lane(dl, l))
+        if (connect_lane(dl, l))
             tks[ntk++].l = l;
     }
     if (!ntk)
@@ -558,6 +591,18 @@ static void flush(kot_deliver *dl)
 
 /* ---- passes ---- */
 
+/* A take is wanted before the idle poll: the last left companies for the
+ * next, or a company with more due is about to run out of queued calls. */
+static int want_take(const kot_deliver *dl)
+{
+    if (dl->more)
+        return 1;
+    for (size_t i = 0; i < dl->nlanes; i++)
+        if (dl->lanes[i]->hungry && ready(dl, dl->lanes[i]))
+            return 1;
+    return 0;
+}
+
 int64_t kot_deliver_step(kot_deliver *dl)
 {
     int kicked = atomic_exchange(&dl->kicked, 0);
@@ -577,23 +622,31 @@ int64_t kot_deliver_step(kot_deliver *dl)
                      "will be checked in KING OF TIME before any is sent again",
                      n);
     }
-    if ((kicked && now_ms - dl->looked_ms >= TAKE_GAP_MS) ||
+    if (((kicked || want_take(dl)) && now_ms - dl->looked_ms >= TAKE_GAP_MS) ||
         now_ms - dl->looked_ms >= dl->cfg.poll_ms)
         take(dl);
     else if (kicked)
         atomic_store(&dl->kicked, 1); /* too soon after the last: the next pass */
     start_due(dl);
-    dl->tp->ops->poll(dl->tp, 0, on_answer, dl);
+    /* (the answers come in kot_deliver_wait) */
     /* not on any punch's way to KoT (the answer is in): one commit for
      * many, unless nothing else is going on */
     if (dl->nended && (dl->nended >= FLUSH_MAX || now_ms - dl->ended_ms >= FLUSH_GAP_MS ||
                        dl->nended == dl->open))
         flush(dl);
 
-    next = dl->looked_ms + (atomic_load(&dl->kicked) ? TAKE_GAP_MS : dl->cfg.poll_ms);
-    for (size_t i = 0; i < dl->nlanes; i++)
-        if (dl->lanes[i]->head && dl->lanes[i]->head->due_ms < next)
-            next = dl->lanes[i]->head->due_ms;
+    next = dl->looked_ms + (atomic_load(&dl->kicked) || want_take(dl) ? TAKE_GAP_MS
+                                                                        : dl->cfg.poll_ms);
+    for (size_t i = 0; i < dl->nlanes; i++) {
+        lane *l = dl->lanes[i];
+        if (l->head && l->head->due_ms < next)
+            next = l->head->due_ms;
+        /* a hungry company's next batch, before its queue runs dry */
+        if (l->hungry && l->head && l->tail_ms - LOOKAHEAD_MS < next)
+            next = l->tail_ms - LOOKAHEAD_MS > dl->looked_ms + TAKE_GAP_MS
+                       ? l->tail_ms - LOOKAHEAD_MS
+                       : dl->looked_ms + TAKE_GAP_MS;
+    }
     if (dl->nended && dl->ended_ms + FLUSH_GAP_MS < next)
         next = dl->ended_ms + FLUSH_GAP_MS;
     return next;

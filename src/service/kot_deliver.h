@@ -41,9 +41,9 @@ lr_status kot_deliver_new(lr_store *s, const lr_secrets *sec, const dispatch_cfg
 void kot_deliver_only(kot_deliver *dl, int64_t company_id);
 
 /* One pass: recovers rows of instances that stopped (shared store), takes
- * due rows, starts the calls whose slot has come, hands over the answers
- * that came, finishes ended rows. Returns when it next has something to
- * do. */
+ * due rows, starts the calls whose slot has come, finishes ended rows.
+ * Returns when it next has something to do. Answers come in
+ * kot_deliver_wait. */
 int64_t kot_deliver_step(kot_deliver *dl);
 
 /* Waits for answers (handing them to the state machine) until until_ms at

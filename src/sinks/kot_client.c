@@ -315,14 +315,16 @@ static void m_drain(multi *mt, kot_answer_fn fn, void *ctx)
     }
 }
 
+/* One curl_multi_perform a poll: with hundreds of calls in flight it
+ * walks them all. Calls just started make curl_multi_poll return at once
+ * (their timers are due), so they are under way without a perform of
+ * their own. */
 static void m_poll(kot_transport *t, long wait_ms, kot_answer_fn fn, void *ctx)
 {
     multi *mt = (multi *)t;
-    m_drain(mt, fn, ctx);
-    if (wait_ms > 0) {
+    if (wait_ms > 0)
         curl_multi_poll(mt->m, NULL, 0, (int)wait_ms, NULL);
-        m_drain(mt, fn, ctx);
-    }
+    m_drain(mt, fn, ctx);
 }
 
 static void m_wake(kot_transport *t)

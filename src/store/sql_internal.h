@@ -147,7 +147,8 @@ lr_status sq_day_punches(lr_store *base, int64_t company_id, const char *work_da
 lr_status sq_lease_take(lr_store *base, const char *name, int64_t company_id, const char *owner,
                         int64_t now, int64_t seconds, lr_error *err);
 lr_status sq_kot_slots_take(lr_store *base, int64_t company_id, int n, int64_t interval_us,
-                            int64_t now_us, int64_t *first_us, lr_error *err);
+                            int64_t now_us, int64_t idle_phase_us, int64_t *first_us,
+                            lr_error *err);
 lr_status sq_outbox_due_companies(lr_store *base, int64_t now, store_due_company_cb cb,
                                   void *ctx, lr_error *err);
 lr_status sq_lease_drop(lr_store *base, const char *name, int64_t company_id, const char *owner,

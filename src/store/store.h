@@ -448,10 +448,12 @@ typedef struct lr_store_ops {
                             lr_error *err);
     /* Takes the company's next n KING OF TIME send slots, interval_us
      * apart, shared by every instance: *first_us gets the first one's
-     * instant (microseconds since the epoch, never before now_us); slot i
-     * is at *first_us + i * interval_us. One statement. */
+     * instant (microseconds since the epoch, never before now_us; when the
+     * budget was idle, now_us + idle_phase_us); slot i is at *first_us +
+     * i * interval_us. One statement. */
     lr_status (*kot_slots_take)(lr_store *s, int64_t company_id, int n, int64_t interval_us,
-                                int64_t now_us, int64_t *first_us, lr_error *err);
+                                int64_t now_us, int64_t idle_phase_us, int64_t *first_us,
+                                lr_error *err);
 } lr_store_ops;
 
 struct lr_store {

@@ -19,15 +19,16 @@ static const char *const sql_text[E_END - SQ_LEASES_BASE] = {
         "RETURNING owner",
     [E_DROP - SQ_LEASES_BASE] =
         "DELETE FROM leases WHERE name = ?1 AND company_id = ?2 AND owner = ?3",
-    /* from the later of the next free slot and now, ?3 microseconds on;
-     * the row lock (PostgreSQL) or the write lock (SQLite) orders takers.
-     * A next slot more than a minute ahead is a clock put back, not a
-     * budget spent (slots are taken seconds ahead): it starts from now. */
+    /* from the next free slot, or (the budget was idle) from now plus ?4,
+     * ?3 microseconds on; the row lock (PostgreSQL) or the write lock
+     * (SQLite) orders takers. A next slot more than a minute ahead is a
+     * clock put back, not a budget spent (slots are taken seconds ahead):
+     * it starts from now. */
     [E_SLOTS - SQ_LEASES_BASE] =
-        "INSERT INTO kot_send_slots (company_id, next_us) VALUES (?1, ?2 + ?3) ON CONFLICT "
+        "INSERT INTO kot_send_slots (company_id, next_us) VALUES (?1, ?2 + ?4 + ?3) ON CONFLICT "
         "(company_id) DO UPDATE SET next_us = CASE WHEN kot_send_slots.next_us > ?2 AND "
-        "kot_send_slots.next_us < ?2 + 60000000 THEN kot_send_slots.next_us ELSE ?2 END + ?3 "
-        "RETURNING next_us - ?3",
+        "kot_send_slots.next_us < ?2 + 60000000 THEN kot_send_slots.next_us ELSE ?2 + ?4 END + "
+        "?3 RETURNING next_us - ?3",
 };
 
 static sql_stmt *estmt(sql_store *s, int q, lr_error *err)
@@ -74,7 +75,8 @@ lr_status sq_lease_drop(lr_store *base, const char *name, int64_t company_id, co
 }
 
 lr_status sq_kot_slots_take(lr_store *base, int64_t company_id, int n, int64_t interval_us,
-                            int64_t now_us, int64_t *first_us, lr_error *err)
+                            int64_t now_us, int64_t idle_phase_us, int64_t *first_us,
+                            lr_error *err)
 {
     sql_store *s = S(base);
     sql_stmt *st;
@@ -87,6 +89,7 @@ lr_status sq_kot_slots_take(lr_store *base, int64_t company_id, int n, int64_t i
     sql_bind_int64(st, 1, company_id);
     sql_bind_int64(st, 2, now_us);
     sql_bind_int64(st, 3, (int64_t)n * interval_us);
+    sql_bind_int64(st, 4, idle_phase_us);
     if ((rc = sql_step(st)) == SQL_ROW)
         *first_us = sql_col_int64(st, 0);
     return sq_end_one(s, st, rc, err, "taking KING OF TIME send slots",

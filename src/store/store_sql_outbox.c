@@ -60,10 +60,13 @@ static const char *const sql_text[O_END - SQ_OUTBOX_BASE] = {
         "(lease_until <= ?2 OR lease_owner = ?3) ORDER BY id LIMIT ?5 "
         "/*pg: FOR UPDATE SKIP LOCKED */)",
     [O_DUE - SQ_OUTBOX_BASE] =
-        "SELECT o.id, o.company_id, o.punch_id, o.action, p.state = 'active', o.action = "
-        "'retract' AND EXISTS (SELECT 1 FROM outbox o2 WHERE o2.punch_id = o.punch_id AND "
-        "o2.action <> 'retract' AND o2.state = 'done' AND o2.result IN ('sent', "
-        "'already_there')), p.kind, p.ts_utc, p.work_day, "
+        /* the EXISTS only for a retraction (an AND would evaluate it for
+         * every row), through the punch's index (by state, it walks every
+         * done row) */
+        "SELECT o.id, o.company_id, o.punch_id, o.action, p.state = 'active', CASE WHEN "
+        "o.action = 'retract' THEN EXISTS (SELECT 1 FROM outbox o2 INDEXED BY outbox_punch "
+        "WHERE o2.punch_id = o.punch_id AND o2.action <> 'retract' AND o2.state = 'done' AND "
+        "o2.result IN ('sent', 'already_there')) ELSE FALSE END, p.kind, p.ts_utc, p.work_day, "
         "e.code, COALESCE(e.kot_key, ''), COALESCE(d.code, ''), o.attempts, o.uncertain FROM outbox o "
         "JOIN punches p ON p.id = o.punch_id JOIN employees e ON e.id = p.employee_id LEFT JOIN "
         "divisions d ON d.id = e.division_id WHERE o.state = 'pending' AND o.company_id = ?1 AND "

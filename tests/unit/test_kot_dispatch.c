@@ -347,7 +347,7 @@ static void claimed_then_sent(void **state)
 {
     world *w = *state;
     fixture_ingest(w->f, "[" EV("tarouk", "logon", "09:00:00") "]");
-    run_for(w, 100);
+    run_for(w, 300);
     assert_int_equal(w->k.ncalls, 1);
     assert_string_equal(w->k.calls[0].method, "POST");
     assert_string_equal(w->k.calls[0].path, "/daily-workings/timerecord/k1000");
@@ -368,7 +368,7 @@ static void no_answer_then_read_back_finds_it(void **state)
     world *w = *state;
     w->k.posts[w->k.nposts++] = (fake_answer){KOT_T_NO_ANSWER, 0, NULL, 1, 0};
     fixture_ingest(w->f, "[" EV("tarouk", "logon", "09:00:00") "]");
-    run_for(w, 100);
+    run_for(w, 300);
     assert_string_equal(row_state(w, "1"), "pending uncertain");
     reason_is(w, "kot_unknown");
     /* the backoff: 1 s with jitter; nothing before half of it */
@@ -393,7 +393,7 @@ static void read_back_absent_then_sent(void **state)
     /* a 500: KoT may have done it before failing */
     w->k.posts[w->k.nposts++] = (fake_answer){KOT_T_ANSWERED, 500, "{}", 0, 0};
     fixture_ingest(w->f, "[" EV("tarouk", "logon", "09:00:00") "]");
-    run_for(w, 100);
+    run_for(w, 300);
     assert_string_equal(row_state(w, "1"), "pending uncertain");
     run_for(w, 4000);
     assert_int_equal(w->k.ncalls, 3);
@@ -414,7 +414,7 @@ static void restricted_hours_wait_for_the_end(void **state)
     test_now_ms = jst("08:59:50");
     w->k.posts[w->k.nposts++] = (fake_answer){KOT_T_NO_ANSWER, 0, NULL, 1, 0};
     fixture_ingest(w->f, "[" EV("tarouk", "logon", "08:55:00") "]");
-    run_for(w, 100);
+    run_for(w, 300);
     assert_string_equal(row_state(w, "1"), "pending uncertain");
     /* 09:00: due again, but a read-back would be refused: no call */
     run_at(w, jst("09:00:00"));
@@ -456,14 +456,14 @@ static void restricted_answers_are_later_never_refused(void **state)
                       "[08:30 ~ 10:00, 17:30 ~ 18:30]\",\"code\":104}",
                       0, 0};
     fixture_ingest(w->f, "[" EV("tarouk", "logon", "09:00:00") "]");
-    run_for(w, 100);
+    run_for(w, 300);
     assert_string_equal(row_state(w, "1"), "pending");
     reason_is(w, "restricted");
     assert_in_range(q(w, "SELECT next_attempt_at FROM outbox"), end1830, end1830 + 60);
     /* 503 (maintenance) outside the window: backoff, not uncertain */
     test_now_ms = jst("19:00:00");
     w->k.posts[w->k.nposts++] = (fake_answer){KOT_T_ANSWERED, 503, "<html>maintenance</html>", 0, 0};
-    run_for(w, 100);
+    run_for(w, 300);
     assert_string_equal(row_state(w, "1"), "pending");
     reason_is(w, "kot_retry");
     assert_int_equal(q(w, "SELECT count(*) FROM outbox WHERE state = 'failed'"), 0);
@@ -478,7 +478,7 @@ static void rate_limited_is_retried(void **state)
     w->k.posts[w->k.nposts++] =
         (fake_answer){KOT_T_ANSWERED, 400, "{\"code\":\"303\",\"message\":\"Too Many Requests\"}", 0, 0};
     fixture_ingest(w->f, "[" EV("tarouk", "logon", "09:00:00") "]");
-    run_for(w, 100);
+    run_for(w, 300);
     assert_string_equal(row_state(w, "1"), "pending");
     reason_is(w, "kot_retry");
     run_for(w, 4000);
@@ -585,7 +585,7 @@ static void crash_between_claim_and_record(void **state)
     /* the POST reaches KoT, then the process dies before its answer */
     w->k.posts[w->k.nposts++] = (fake_answer){KOT_T_ANSWERED, 201, "{}", 1, 1};
     fixture_ingest(w->f, "[" EV("tarouk", "logon", "09:00:00") "]");
-    run_for(w, 100);
+    run_for(w, 300);
     assert_string_equal(row_state(w, "1"), "sending");
     keep_punch(&w->k, &w->k.calls[0]); /* it did arrive */
     kot_deliver_free(w->dl);           /* the crash: nothing more is written */
@@ -616,7 +616,7 @@ static void crash_before_the_call(void **state)
              (long long)jst("11:00:05") * 1000);
     fixture_sql(w->f->path, sql);
     fixture_ingest(w->f, "[" EV("tarouk", "logon", "09:00:00") "]");
-    run_for(w, 100);
+    run_for(w, 300);
     assert_int_equal(w->k.ncalls, 0);
     assert_string_equal(row_state(w, "1"), "sending");
     kot_deliver_free(w->dl);

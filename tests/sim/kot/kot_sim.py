@@ -53,20 +53,20 @@ of --token (named "default"):
   "employees", "divisions"}] (adds or replaces those tenants).
 
 It prints "listening on http://HOST:PORT" once ready and exits by itself
-after --max-seconds (0: never).
+after --max-seconds (0: never). One thread, asyncio: a connection costs no
+thread, so a few hundred companies' punches a second fit in one process.
 """
 import argparse
 import datetime
+import asyncio
 import json
 import os
 import random
 import re
 import socket
 import sys
-import threading
 import time
 from collections import deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlparse
 
 JST = datetime.timezone(datetime.timedelta(hours=9))
@@ -105,7 +105,6 @@ class Tenant:
 
 class State:
     def __init__(self, token, budget):
-        self.lock = threading.Lock()
         self.default = Tenant("default", token, budget)
         self.by_token = {token: self.default}
         self.by_name = {"default": self.default}
@@ -131,172 +130,144 @@ def parse_time(s):
     return datetime.datetime.fromisoformat(s.replace("Z", "+00:00"))
 
 
-class Handler(BaseHTTPRequestHandler):
-    # the status line and headers go out in one write and the body in
-    # another: with Nagle on, the body waited for the client's delayed ACK
-    # (40 ms a punch on a kept-alive connection; bench/latency.sh)
-    disable_nagle_algorithm = True
-    protocol_version = "HTTP/1.1"
-    server_version = "kot-sim/2"
+REASONS = {200: "OK", 201: "Created", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
+           404: "Not Found", 405: "Method Not Allowed", 429: "Too Many Requests",
+           500: "Internal Server Error", 503: "Service Unavailable"}
 
-    def log_message(self, fmt, *args):  # quiet; stats tell the story
-        pass
 
-    # --- plumbing -----------------------------------------------------
-    @property
-    def st(self):
-        return self.server.state
+class Drop(Exception):
+    """The connection is closed with no answer."""
 
-    def body_json(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(n) if n else b""
-        try:
-            return json.loads(raw.decode("utf-8")) if raw else None, raw
-        except (ValueError, UnicodeDecodeError):
-            return ValueError, raw
 
-    def send(self, status, data, ctype="application/json; charset=utf-8"):
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-        with self.st.lock:
-            self.st.count("status_%d" % status)
+class Answer:
+    """One request's answer: status, body, content type; `delay` seconds
+    before it is written (the slow fault); `drop` closes instead."""
 
-    def reply(self, status, obj):
-        self.send(status, json.dumps(obj, ensure_ascii=False).encode("utf-8"))
+    def __init__(self, status=200, obj=None, data=None, ctype="application/json; charset=utf-8"):
+        self.status = status
+        self.data = data if data is not None else json.dumps(obj, ensure_ascii=False).encode("utf-8")
+        self.ctype = ctype
+        self.delay = 0.0
+        self.drop = False
 
-    def error(self, status, message, code=None):
-        e = {"message": message}
-        if code is not None:
-            e["code"] = code
-        self.reply(status, {"errors": [e]})
 
-    def drop(self):
-        with self.st.lock:
-            self.st.count("dropped")
-        self.close_connection = True
-        try:
-            self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+def error(status, message, code=None):
+    e = {"message": message}
+    if code is not None:
+        e["code"] = code
+    return Answer(status, {"errors": [e]})
 
-    # --- gates ----------------------------------------------------------
-    def gate(self, always_open):
-        """The tenant of the request, or None once it has been answered."""
+
+def dropped(st):
+    st.count("dropped")
+    a = Answer(0, data=b"")
+    a.drop = True
+    return a
+
+
+class Api:
+    """The routes and gates, as KING OF TIME answers (see the docstring)."""
+
+    def __init__(self, state):
+        self.st = state
+
+    def gate(self, headers, always_open):
+        """(tenant, None), or (None, the answer that refuses)."""
         st = self.st
         if st.maintenance:
-            with st.lock:
-                st.count("maintenance")
-            self.send(503, MAINTENANCE_PAGE, "text/html; charset=utf-8")
-            return None
-        h = self.headers.get("Authorization", "")
+            st.count("maintenance")
+            return None, Answer(503, data=MAINTENANCE_PAGE, ctype="text/html; charset=utf-8")
+        h = headers.get("authorization", "")
         tenant = st.by_token.get(h[7:]) if h.startswith("Bearer ") else None
         if tenant is None:
-            self.error(401, "invalid access token", 101)
-            return None
+            return None, error(401, "invalid access token", 101)
         if not always_open and st.restricted():
-            with st.lock:
-                st.count("restricted")
-                tenant.count("restricted")
-            self.reply(403, {"message": RESTRICTED_MESSAGE, "code": 104})
-            return None
-        with st.lock:
-            st.count("requests")
-            tenant.count("requests")
-            if tenant.budget <= 0:
-                return tenant
-            now = time.monotonic()
-            while tenant.window and now - tenant.window[0] >= 1.0:
-                tenant.window.popleft()
-            if len(tenant.window) < tenant.budget:
-                tenant.window.append(now)
-                return tenant
-            st.count("rate_limited")
-            tenant.count("rate_limited")
-            tenant.limit_flip ^= 1
-            flip = tenant.limit_flip
-        if flip:
-            self.error(429, "Too Many Requests", 303)
-        else:
-            self.reply(400, {"code": "303", "message": "Too Many Requests"})
-        return None
+            st.count("restricted")
+            tenant.count("restricted")
+            return None, Answer(403, {"message": RESTRICTED_MESSAGE, "code": 104})
+        st.count("requests")
+        tenant.count("requests")
+        if tenant.budget <= 0:
+            return tenant, None
+        now = time.monotonic()
+        while tenant.window and now - tenant.window[0] >= 1.0:
+            tenant.window.popleft()
+        if len(tenant.window) < tenant.budget:
+            tenant.window.append(now)
+            return tenant, None
+        st.count("rate_limited")
+        tenant.count("rate_limited")
+        tenant.limit_flip ^= 1
+        if tenant.limit_flip:
+            return None, error(429, "Too Many Requests", 303)
+        return None, Answer(400, {"code": "303", "message": "Too Many Requests"})
 
     def pick_fault(self, post):
         st = self.st
-        with st.lock:
-            f = st.faults
-            if post and f["next_posts"]:
-                k = f["next_posts"].pop(0)
-                if k:
-                    st.count("fault_" + k)
-                return k
-            if f["kinds"] and st.rng.random() < f["rate"]:
-                k = st.rng.choice(f["kinds"])
+        f = st.faults
+        if post and f["next_posts"]:
+            k = f["next_posts"].pop(0)
+            if k:
                 st.count("fault_" + k)
-                return k
+            return k
+        if f["kinds"] and st.rng.random() < f["rate"]:
+            k = st.rng.choice(f["kinds"])
+            st.count("fault_" + k)
+            return k
         return None
 
-    # --- routes -----------------------------------------------------------
-    def do_GET(self):
-        u = urlparse(self.path)
-        if u.path.startswith("/_sim/"):
-            return self.control("GET", u)
+    def get(self, u, headers):
         token_call = TOKEN_RE.match(u.path)
-        tenant = self.gate(always_open=bool(token_call))
-        if tenant is None:
-            return
+        tenant, refused = self.gate(headers, always_open=bool(token_call))
+        if refused:
+            return refused
         if token_call:
-            return self.reply(200, {"available": unquote(token_call.group(1)) == tenant.token})
+            return Answer(200, {"available": unquote(token_call.group(1)) == tenant.token})
         fault = self.pick_fault(post=False)
         if fault in ("drop_before", "drop_after"):
-            return self.drop()
+            return dropped(self.st)
         if fault in ("500", "503"):
-            return self.error(int(fault), "injected server error")
+            return error(int(fault), "injected server error")
         if fault in ("429", "303"):
-            return self.error(429, "Too Many Requests", 303)
-        if fault == "slow":
-            time.sleep(self.st.faults["slow_seconds"])
+            return error(429, "Too Many Requests", 303)
         q = parse_qs(u.query)
         if u.path.endswith("/employees"):
-            with self.st.lock:
-                emps = [e for e in tenant.employees if not e.get("_deleted")]
-                out = [{k: v for k, v in e.items() if not k.startswith("_")} for e in emps]
-            return self.reply(200, out)
-        if u.path.endswith("/divisions"):
-            with self.st.lock:
-                out = list(tenant.divisions)
-            return self.reply(200, out)
-        if u.path.endswith("/daily-workings/timerecord"):
-            return self.timerecords(tenant, q)
-        self.error(404, "no such endpoint", 404)
+            emps = [e for e in tenant.employees if not e.get("_deleted")]
+            a = Answer(200, [{k: v for k, v in e.items() if not k.startswith("_")} for e in emps])
+        elif u.path.endswith("/divisions"):
+            a = Answer(200, list(tenant.divisions))
+        elif u.path.endswith("/daily-workings/timerecord"):
+            a = self.timerecords(tenant, q)
+        else:
+            a = error(404, "no such endpoint", 404)
+        if fault == "slow":
+            a.delay = self.st.faults["slow_seconds"]
+        return a
 
     def timerecords(self, tenant, q):
         start, end = q.get("start", [""])[0], q.get("end", [""])[0]
         if not DATE_RE.match(start) or not DATE_RE.match(end):
-            return self.error(400, "start and end must be YYYY-MM-DD", 400)
+            return error(400, "start and end must be YYYY-MM-DD", 400)
         d0 = datetime.date.fromisoformat(start)
         d1 = datetime.date.fromisoformat(end)
         if d1 < d0 or (d1 - d0).days > 61:
-            return self.error(400, "the period must be at most 62 days", 400)
+            return error(400, "the period must be at most 62 days", 400)
         division = q.get("division", [None])[0]
         keys = q.get("employeeKeys", [None])[0]
         keys = set(keys.split(",")) if keys is not None else None
-        with self.st.lock:
-            emp_div = {e["key"]: e.get("divisionCode") for e in tenant.employees}
-            days = {}
-            for p in tenant.punches:
-                d = datetime.date.fromisoformat(p["date"])
-                if not d0 <= d <= d1:
-                    continue
-                if division and emp_div.get(p["employeeKey"]) != division:
-                    continue
-                if keys is not None and p["employeeKey"] not in keys:
-                    continue
-                per = days.setdefault(p["date"], {})
-                per.setdefault(p["employeeKey"], []).append(
-                    {"time": p["time"], "code": p["code"], "divisionCode": p.get("divisionCode")})
+        emp_div = {e["key"]: e.get("divisionCode") for e in tenant.employees}
+        days = {}
+        for p in tenant.punches:
+            d = datetime.date.fromisoformat(p["date"])
+            if not d0 <= d <= d1:
+                continue
+            if division and emp_div.get(p["employeeKey"]) != division:
+                continue
+            if keys is not None and p["employeeKey"] not in keys:
+                continue
+            per = days.setdefault(p["date"], {})
+            per.setdefault(p["employeeKey"], []).append(
+                {"time": p["time"], "code": p["code"], "divisionCode": p.get("divisionCode")})
         out = []
         d = d0
         while d <= d1:
@@ -305,34 +276,32 @@ class Handler(BaseHTTPRequestHandler):
             out.append({"date": ds, "dailyWorkings": [
                 {"date": ds, "employeeKey": k, "timeRecord": v} for k, v in sorted(per.items())]})
             d += datetime.timedelta(days=1)
-        self.reply(200, out)
+        return Answer(200, out)
 
-    def do_POST(self):
-        u = urlparse(self.path)
-        if u.path.startswith("/_sim/"):
-            return self.control("POST", u)
-        body, raw = self.body_json()
+    def post(self, u, headers, raw):
         m = PUNCH_RE.match(u.path)
         # punch registration is open in the restricted hours
-        tenant = self.gate(always_open=bool(m))
-        if tenant is None:
-            return
+        tenant, refused = self.gate(headers, always_open=bool(m))
+        if refused:
+            return refused
         if not m:
-            return self.error(404, "no such endpoint", 404)
+            return error(404, "no such endpoint", 404)
         fault = self.pick_fault(post=True)
         if fault == "drop_before":
-            return self.drop()
+            return dropped(self.st)
         if fault in ("500", "503"):
-            return self.error(int(fault), "injected server error")
+            return error(int(fault), "injected server error")
         if fault in ("429", "303"):
-            return self.reply(400, {"code": "303", "message": "Too Many Requests"})
+            return Answer(400, {"code": "303", "message": "Too Many Requests"})
         key = unquote(m.group(1))
+        try:
+            body = json.loads(raw.decode("utf-8")) if raw else None
+        except (ValueError, UnicodeDecodeError):
+            body = None
+        if not isinstance(body, dict):
+            return error(400, "the body is not a JSON object", 400)
         errors = []
-        if body is ValueError or not isinstance(body, dict):
-            return self.error(400, "the body is not a JSON object", 400)
-        with self.st.lock:
-            known = any(e["key"] == key and not e.get("_deleted") for e in tenant.employees)
-        if not known:
+        if not any(e["key"] == key and not e.get("_deleted") for e in tenant.employees):
             errors.append({"message": "employee key %s is not found" % key, "code": 105})
         date, t, code = body.get("date"), body.get("time"), body.get("code")
         if not isinstance(date, str) or not DATE_RE.match(date):
@@ -347,109 +316,155 @@ class Handler(BaseHTTPRequestHandler):
         if code not in ("1", "2", "3", "4"):
             errors.append({"message": "code must be \"1\", \"2\", \"3\" or \"4\"", "code": 400})
         if errors:
-            return self.reply(400, {"errors": errors})
+            return Answer(400, {"errors": errors})
         # "received" is the real time (latency is measured against it)
         rec = {"employeeKey": key, "date": date, "time": parse_time(t).astimezone(JST).isoformat(),
                "code": code, "divisionCode": body.get("divisionCode"), "received": time.time()}
-        with self.st.lock:
-            tenant.punches.append(rec)
-            tenant.count("punches")
-            self.st.count("punches")
+        tenant.punches.append(rec)
+        tenant.count("punches")
+        self.st.count("punches")
         if fault == "drop_after":
-            return self.drop()
-        if fault == "slow":
-            time.sleep(self.st.faults["slow_seconds"])
-        self.reply(201, {"date": date, "time": rec["time"], "code": code,
+            return dropped(self.st)
+        a = Answer(201, {"date": date, "time": rec["time"], "code": code,
                          "divisionCode": body.get("divisionCode")})
+        if fault == "slow":
+            a.delay = self.st.faults["slow_seconds"]
+        return a
 
-    def do_PUT(self):
-        u = urlparse(self.path)
-        if u.path.startswith("/_sim/"):
-            return self.control("PUT", u)
-        self.error(405, "method not allowed", 405)
-
-    # --- control ----------------------------------------------------------
-    def control(self, method, u):
+    def control(self, method, u, raw):
         st = self.st
         body = None
         q = parse_qs(u.query)
         if method in ("POST", "PUT"):
-            body, _ = self.body_json()
-            if body is ValueError:
-                return self.error(400, "bad JSON")
-        with st.lock:
-            t = st.by_name.get(q.get("tenant", ["default"])[0])
-            out = None
-            if t is None:
-                pass
-            elif method == "PUT" and u.path == "/_sim/employees":
-                t.employees = body
-                out = {"employees": len(body)}
-            elif method == "PUT" and u.path == "/_sim/divisions":
-                t.divisions = body
-                out = {"divisions": len(body)}
-            elif method == "PUT" and u.path == "/_sim/tenants":
-                for spec in body:
-                    old = st.by_name.get(spec["name"])
-                    if old is not None:
-                        st.by_token.pop(old.token, None)
-                    n = Tenant(spec["name"], spec["token"], int(spec.get("budget", 0)))
-                    n.employees = spec.get("employees", [])
-                    n.divisions = spec.get("divisions", [])
-                    st.by_name[n.name] = n
-                    st.by_token[n.token] = n
-                out = {"tenants": len(st.by_name)}
-            elif method == "GET" and u.path == "/_sim/punches":
-                if q.get("all"):
-                    out = [dict(p, tenant=n.name) for n in st.by_name.values() for p in n.punches]
-                else:
-                    out = list(t.punches)
-            elif method == "GET" and u.path == "/_sim/stats":
-                out = dict(st.stats)
-                out["punches_held"] = len(t.punches)
-                out["tenants"] = {n.name: dict(n.stats, punches_held=len(n.punches))
-                                  for n in st.by_name.values()}
-            elif method == "POST" and u.path == "/_sim/faults":
-                st.faults.update(body)
-                st.faults["next_posts"] = list(st.faults.get("next_posts") or [])
-                if "seed" in body:
-                    st.rng = random.Random(body["seed"])
-                out = st.faults
-            elif method == "POST" and u.path == "/_sim/maintenance":
-                st.maintenance = bool(body.get("on"))
-                out = {"maintenance": st.maintenance}
-            elif method == "POST" and u.path == "/_sim/clock":
-                st.offset_s = int(body.get("offset_s", 0))
-                out = {"offset_s": st.offset_s, "now": st.now().isoformat(),
-                       "restricted": st.restricted()}
-            elif method == "GET" and u.path == "/_sim/clock":
-                out = {"offset_s": st.offset_s, "now": st.now().isoformat(),
-                       "restricted": st.restricted()}
-            elif method == "POST" and u.path == "/_sim/budget":
-                t.budget = int(body.get("budget", 0))
-                t.window.clear()
-                out = {"budget": t.budget}
-            elif method == "POST" and u.path == "/_sim/reset":
-                for n in st.by_name.values():
-                    n.punches = []
-                    n.stats = {}
-                    n.window.clear()
-                st.stats = {}
-                out = {"reset": True}
+            try:
+                body = json.loads(raw.decode("utf-8")) if raw else None
+            except (ValueError, UnicodeDecodeError):
+                return error(400, "bad JSON")
+        t = st.by_name.get(q.get("tenant", ["default"])[0])
+        out = None
+        if t is None:
+            pass
+        elif method == "PUT" and u.path == "/_sim/employees":
+            t.employees = body
+            out = {"employees": len(body)}
+        elif method == "PUT" and u.path == "/_sim/divisions":
+            t.divisions = body
+            out = {"divisions": len(body)}
+        elif method == "PUT" and u.path == "/_sim/tenants":
+            for spec in body:
+                old = st.by_name.get(spec["name"])
+                if old is not None:
+                    st.by_token.pop(old.token, None)
+                n = Tenant(spec["name"], spec["token"], int(spec.get("budget", 0)))
+                n.employees = spec.get("employees", [])
+                n.divisions = spec.get("divisions", [])
+                st.by_name[n.name] = n
+                st.by_token[n.token] = n
+            out = {"tenants": len(st.by_name)}
+        elif method == "GET" and u.path == "/_sim/punches":
+            if q.get("all"):
+                out = [dict(p, tenant=n.name) for n in st.by_name.values() for p in n.punches]
+            else:
+                out = list(t.punches)
+        elif method == "GET" and u.path == "/_sim/stats":
+            out = dict(st.stats)
+            out["punches_held"] = len(t.punches)
+            out["tenants"] = {n.name: dict(n.stats, punches_held=len(n.punches))
+                              for n in st.by_name.values()}
+        elif method == "POST" and u.path == "/_sim/faults":
+            st.faults.update(body)
+            st.faults["next_posts"] = list(st.faults.get("next_posts") or [])
+            if "seed" in body:
+                st.rng = random.Random(body["seed"])
+            out = st.faults
+        elif method == "POST" and u.path == "/_sim/maintenance":
+            st.maintenance = bool(body.get("on"))
+            out = {"maintenance": st.maintenance}
+        elif method == "POST" and u.path == "/_sim/clock":
+            st.offset_s = int(body.get("offset_s", 0))
+            out = {"offset_s": st.offset_s, "now": st.now().isoformat(), "restricted": st.restricted()}
+        elif method == "GET" and u.path == "/_sim/clock":
+            out = {"offset_s": st.offset_s, "now": st.now().isoformat(), "restricted": st.restricted()}
+        elif method == "POST" and u.path == "/_sim/budget":
+            t.budget = int(body.get("budget", 0))
+            t.window.clear()
+            out = {"budget": t.budget}
+        elif method == "POST" and u.path == "/_sim/reset":
+            for n in st.by_name.values():
+                n.punches = []
+                n.stats = {}
+                n.window.clear()
+            st.stats = {}
+            out = {"reset": True}
         if out is None:
-            return self.error(404, "no such control endpoint or tenant")
-        data = json.dumps(out, ensure_ascii=False).encode("utf-8")
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+            return error(404, "no such control endpoint or tenant")
+        return Answer(200, out)
+
+    def handle(self, method, target, headers, raw):
+        u = urlparse(target)
+        if u.path.startswith("/_sim/"):
+            if method not in ("GET", "POST", "PUT"):
+                return error(405, "method not allowed", 405)
+            return self.control(method, u, raw)
+        if method == "GET":
+            return self.get(u, headers)
+        if method == "POST":
+            return self.post(u, headers, raw)
+        return error(405, "method not allowed", 405)
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 1024
+async def serve_connection(api, reader, writer):
+    """HTTP/1.1 on one connection: requests in turn, kept alive unless the
+    client says close."""
+    sock = writer.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        # the answer goes out in one write; no Nagle wait for a delayed ACK
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        while True:
+            line = await reader.readline()
+            if not line:
+                break
+            try:
+                method, target, version = line.decode("latin-1").split()
+            except ValueError:
+                break
+            headers = {}
+            while True:
+                h = await reader.readline()
+                if h in (b"\r\n", b"\n", b""):
+                    break
+                k, _, v = h.decode("latin-1").partition(":")
+                headers[k.strip().lower()] = v.strip()
+            n = int(headers.get("content-length") or 0)
+            raw = await reader.readexactly(n) if n else b""
+            a = api.handle(method, target, headers, raw)
+            if a.drop:
+                sock = writer.get_extra_info("socket")
+                if sock is not None:
+                    try:
+                        sock.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+                break
+            if a.delay:
+                await asyncio.sleep(a.delay)
+            close = headers.get("connection", "").lower() == "close" or version == "HTTP/1.0"
+            api.st.count("status_%d" % a.status)
+            writer.write(("HTTP/1.1 %d %s\r\nServer: kot-sim/3\r\nContent-Type: %s\r\n"
+                          "Content-Length: %d\r\n%s\r\n" % (
+                              a.status, REASONS.get(a.status, "Status"), a.ctype, len(a.data),
+                              "Connection: close\r\n" if close else "")).encode("latin-1") + a.data)
+            await writer.drain()
+            if close:
+                break
+    except (ConnectionError, asyncio.IncompleteReadError):
+        pass
+    finally:
+        try:
+            writer.close()
+        except (ConnectionError, OSError):
+            pass
 
 
 def main():
@@ -463,25 +478,31 @@ def main():
     ap.add_argument("--max-seconds", type=float, default=600)
     a = ap.parse_args()
 
-    if a.host == "::1":
-        Server.address_family = socket.AF_INET6
-    srv = Server((a.host, a.port), Handler)
-    srv.state = State(a.token, a.budget)
+    state = State(a.token, a.budget)
     if a.employees:
         with open(a.employees, encoding="utf-8") as f:
-            srv.state.default.employees = json.load(f)
+            state.default.employees = json.load(f)
     if a.divisions:
         with open(a.divisions, encoding="utf-8") as f:
-            srv.state.default.divisions = json.load(f)
-    if a.max_seconds > 0:
-        threading.Timer(a.max_seconds, srv.shutdown).start()
-    host = "[::1]" if a.host == "::1" else a.host
-    print("listening on http://%s:%d" % (host, srv.server_address[1]), flush=True)
+            state.default.divisions = json.load(f)
+    api = Api(state)
+
+    async def run():
+        srv = await asyncio.start_server(lambda r, w: serve_connection(api, r, w), a.host, a.port,
+                                         backlog=1024)
+        port = srv.sockets[0].getsockname()[1]
+        host = "[::1]" if a.host == "::1" else a.host
+        print("listening on http://%s:%d" % (host, port), flush=True)
+        async with srv:
+            if a.max_seconds > 0:
+                await asyncio.sleep(a.max_seconds)
+            else:
+                await asyncio.Event().wait()
+
     try:
-        srv.serve_forever(poll_interval=0.2)
+        asyncio.run(run())
     except KeyboardInterrupt:
         pass
-    srv.server_close()
     return 0
 
 

@@ -7,3 +7,8 @@ CREATE TABLE kot_send_slots (
     company_id INTEGER PRIMARY KEY,
     next_us    INTEGER NOT NULL
 );
+
+-- Delivery takes one company's due rows at a time, with every company's
+-- rows queued together (a morning's clock-ins of many companies): the
+-- company first, or each take walks every company's due rows.
+CREATE INDEX outbox_company_due ON outbox(company_id, state, next_attempt_at);
