@@ -4,11 +4,13 @@
  */
 #include "service/kot_deliver.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "service/kot_budget.h"
 #include "service/kot_settings.h"
@@ -29,6 +31,18 @@
 #define FLUSH_MAX 256
 
 typedef struct lane lane;
+
+/*
+ * Two sides, which loginrecd runs on two threads so that no call waits
+ * behind a commit (a take can wait hundreds of milliseconds for SQLite's
+ * write lock while requests ingest):
+ *   - the store side (list, take, flush) reads and writes the store;
+ *   - the send side (start_due, the answers) owns the transport.
+ * `mu` guards what both touch: the lanes array, each lane's queue (head,
+ * tail_ms), in_flight and conn, the ended list, `open` and the live list.
+ * A lane's settings (c), hungry and stats are the store side's alone; a
+ * job in flight is the send side's alone.
+ */
 
 /* One row's attempt in the runner. */
 typedef struct job {
@@ -61,15 +75,19 @@ struct kot_deliver {
     lr_secrets sec;
     dispatch_cfg cfg;
     kot_transport *tp;
+    pthread_mutex_t mu;
+    pthread_cond_t store_cv; /* the store side waits on it: a kick, rows ended */
     lane **lanes;
     size_t nlanes, caplanes;
     int64_t only;
-    int64_t now_ms; /* of the pass or wait in progress */
+    int64_t now_ms;  /* the store side's pass in progress */
+    int64_t send_ms; /* the send side's */
     int64_t listed_ms, recovered_ms, looked_ms;
     size_t last_take; /* rows the last take took */
     int more; /* the last take left due companies for the next */
     size_t take_from; /* where among the due companies the next take starts */
     atomic_int kicked;
+    int store_wake; /* a kick or a first ended row since the store side last looked (mu) */
     job *live;   /* every job alive */
     job **ended; /* attempts over, to finish in the store */
     size_t nended, capended;
@@ -90,6 +108,8 @@ lr_status kot_deliver_new(lr_store *s, const lr_secrets *sec, const dispatch_cfg
     dl->tp = tp;
     dl->listed_ms = dl->recovered_ms = dl->looked_ms = INT64_MIN / 2;
     atomic_init(&dl->kicked, 0);
+    pthread_mutex_init(&dl->mu, NULL);
+    pthread_cond_init(&dl->store_cv, NULL);
     *out = dl;
     return LR_OK;
 }
@@ -102,12 +122,20 @@ void kot_deliver_only(kot_deliver *dl, int64_t company_id)
 void kot_deliver_kick(kot_deliver *dl)
 {
     atomic_store(&dl->kicked, 1);
+    pthread_mutex_lock(&dl->mu);
+    dl->store_wake = 1;
+    pthread_cond_signal(&dl->store_cv);
+    pthread_mutex_unlock(&dl->mu);
     dl->tp->ops->wake(dl->tp);
 }
 
-size_t kot_deliver_open(const kot_deliver *dl)
+size_t kot_deliver_open(kot_deliver *dl)
 {
-    return dl->open;
+    size_t n;
+    pthread_mutex_lock(&dl->mu);
+    n = dl->open;
+    pthread_mutex_unlock(&dl->mu);
+    return n;
 }
 
 static void add_stats(dispatch_stats *to, const dispatch_stats *from)
@@ -139,31 +167,50 @@ static lane *lane_of(kot_deliver *dl, int64_t company_id)
     return NULL;
 }
 
+typedef struct company_list {
+    lr_company *v;
+    size_t n, cap;
+    int64_t only;
+} company_list;
+
 static int keep_company(void *ctx, const lr_company *c)
 {
-    kot_deliver *dl = ctx;
-    lane *l = lane_of(dl, c->id);
-    if (dl->only && c->id != dl->only)
+    company_list *cl = ctx;
+    if (cl->only && c->id != cl->only)
         return 0;
-    if (!l) {
-        if (!vec_room((void **)&dl->lanes, &dl->caplanes, dl->nlanes, sizeof *dl->lanes) ||
-            !(l = calloc(1, sizeof *l)))
-            return 1;
-        dl->lanes[dl->nlanes++] = l;
-    }
-    l->c = *c;
-    l->listed = 1;
+    if (!vec_room((void **)&cl->v, &cl->cap, cl->n, sizeof *cl->v))
+        return 1;
+    cl->v[cl->n++] = *c;
     return 0;
 }
 
+/* Reads the companies (outside the lock), then makes their lanes. */
 static void list_companies(kot_deliver *dl)
 {
+    company_list cl = {NULL, 0, 0, dl->only};
     lr_error err;
+    dl->listed_ms = dl->now_ms;
+    if (store_companies_list(dl->s, keep_company, &cl, &err) != LR_OK) {
+        log_error("delivery: %s", err.message);
+        free(cl.v);
+        return;
+    }
     for (size_t i = 0; i < dl->nlanes; i++)
         dl->lanes[i]->listed = 0;
-    if (store_companies_list(dl->s, keep_company, dl, &err) != LR_OK)
-        log_error("delivery: %s", err.message);
-    dl->listed_ms = dl->now_ms;
+    pthread_mutex_lock(&dl->mu);
+    for (size_t i = 0; i < cl.n; i++) {
+        lane *l = lane_of(dl, cl.v[i].id);
+        if (!l) {
+            if (!vec_room((void **)&dl->lanes, &dl->caplanes, dl->nlanes, sizeof *dl->lanes) ||
+                !(l = calloc(1, sizeof *l)))
+                break;
+            dl->lanes[dl->nlanes++] = l;
+        }
+        l->c = cl.v[i];
+        l->listed = 1;
+    }
+    pthread_mutex_unlock(&dl->mu);
+    free(cl.v);
 }
 
 /* ---- taking due rows ---- */
@@ -200,24 +247,32 @@ static void enqueue(job *j)
     *p = j;
 }
 
-static job *job_new(kot_deliver *dl, lane *l)
+/* A job of the take in progress: the store side's until it is queued. */
+static job *job_new(lane *l)
 {
     job *j = calloc(1, sizeof *j);
-    if (!j)
-        return NULL;
-    j->l = l;
+    if (j)
+        j->l = l;
+    return j;
+}
+
+/* Makes a job of the runner's (under mu): counted open, freed with it. */
+static void job_live(kot_deliver *dl, job *j)
+{
+    j->live_prev = NULL;
     j->live_next = dl->live;
     if (dl->live)
         dl->live->live_prev = j;
     dl->live = j;
-    return j;
+    dl->open++;
 }
 
+/* Frees a job (a live one under mu). */
 static void job_free(kot_deliver *dl, job *j)
 {
     if (j->live_prev)
         j->live_prev->live_next = j->live_next;
-    else
+    else if (dl->live == j)
         dl->live = j->live_next;
     if (j->live_next)
         j->live_next->live_prev = j->live_prev;
@@ -319,7 +374,7 @@ static lr_status take_company(kot_deliver *dl, taken *tk, lr_delivery *rows, lr_
     if (!tk->calls || !tk->ends)
         return lr_fail(err, LR_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
-        job *j = job_new(dl, l);
+        job *j = job_new(l);
         if (!j)
             return lr_fail(err, LR_ENOMEM, "out of memory");
         if (kd_begin(&j->r, &rows[i], &rules, &dl->cfg, dl->now_ms) == KD_END) {
@@ -369,7 +424,8 @@ static void taken_free(kot_deliver *dl, taken *tk, int keep)
 }
 
 /* A company ready for its next batch: nothing queued, or what is queued
- * goes within LOOKAHEAD_MS (its slots then run on without a gap). */
+ * goes within LOOKAHEAD_MS (its slots then run on without a gap). Under
+ * mu. */
 static int ready(const kot_deliver *dl, const lane *l)
 {
     return !l->head || l->tail_ms - dl->now_ms < LOOKAHEAD_MS;
@@ -380,7 +436,7 @@ static int ready(const kot_deliver *dl, const lane *l)
 static int connect_lane(kot_deliver *dl, lane *l)
 {
     lr_error err;
-    kot_conn *c = NULL;
+    kot_conn *c = NULL, *old;
     if (l->conn && dl->now_ms - l->conn_ms < LIST_MS)
         return 1;
     if (kot_settings_conn(dl->s, &l->c, &dl->sec, dl->cfg.timeout_ms, &c, &err) != LR_OK) {
@@ -389,8 +445,11 @@ static int connect_lane(kot_deliver *dl, lane *l)
         l->warned = 1;
         return 0;
     }
-    kot_conn_free(l->conn);
+    pthread_mutex_lock(&dl->mu);
+    old = l->conn;
     l->conn = c;
+    pthread_mutex_unlock(&dl->mu);
+    kot_conn_free(old); /* calls in flight made their own copy */
     l->conn_ms = dl->now_ms;
     l->warned = 0;
     return 1;
@@ -428,9 +487,15 @@ static void take(kot_deliver *dl)
     for (size_t k = 0; k < due.n; k++) {
         size_t i = (dl->take_from + k) % due.n;
         lane *l = lane_of(dl, due.v[i].id);
+        int go;
         if (!l && (!dl->only || due.v[i].id == dl->only))
             dl->listed_ms = INT64_MIN / 2; /* a company new since the list: read it again */
-        if (!l || !l->listed || !ready(dl, l))
+        if (!l || !l->listed)
+            continue;
+        pthread_mutex_lock(&dl->mu);
+        go = ready(dl, l);
+        pthread_mutex_unlock(&dl->mu);
+        if (!go)
             continue;
         if (ntk == TAKE_COMPANIES) {
             dl->more = 1;
@@ -459,14 +524,19 @@ static void take(kot_deliver *dl)
             taken_free(dl, &tks[i], 0);
         goto out;
     }
+    pthread_mutex_lock(&dl->mu);
     for (size_t i = 0; i < ntk; i++) {
-        for (size_t k = 0; k < tks[i].nends; k++)
-            kd_tally(&tks[i].ends[k]->r, &tks[i].l->st);
         for (size_t k = 0; k < tks[i].ncalls; k++) {
             enqueue(tks[i].calls[k]);
             for (job *f = tks[i].calls[k]; f; f = f->follow)
-                dl->open++;
+                job_live(dl, f);
         }
+    }
+    pthread_mutex_unlock(&dl->mu);
+    dl->tp->ops->wake(dl->tp); /* the send side: new slots to keep */
+    for (size_t i = 0; i < ntk; i++) {
+        for (size_t k = 0; k < tks[i].nends; k++)
+            kd_tally(&tks[i].ends[k]->r, &tks[i].l->st);
         taken_free(dl, &tks[i], 1);
     }
 out:
@@ -475,13 +545,17 @@ out:
     free(rows);
 }
 
-/* ---- calls ---- */
+/* ---- the send side: calls and answers ---- */
 
+/* An attempt is over: to be finished by the store side (under mu). */
 static void ended(kot_deliver *dl, job *j)
 {
     if (vec_room((void **)&dl->ended, &dl->capended, dl->nended, sizeof *dl->ended)) {
-        if (!dl->nended)
-            dl->ended_ms = dl->now_ms;
+        if (!dl->nended) {
+            dl->ended_ms = dl->send_ms;
+            dl->store_wake = 1;
+            pthread_cond_signal(&dl->store_cv);
+        }
         dl->ended[dl->nended++] = j;
         return;
     }
@@ -492,15 +566,15 @@ static void ended(kot_deliver *dl, job *j)
 }
 
 /* One job's answer: its end, or its next call (the POST after a
- * read-back) queued at its spare slot. */
+ * read-back) queued at its spare slot. Under mu. */
 static void answered(kot_deliver *dl, job *j, const kot_reply *r)
 {
     j->follow = NULL;
-    if (kd_answer(&j->r, r, &dl->cfg, dl->now_ms) == KD_END) {
+    if (kd_answer(&j->r, r, &dl->cfg, dl->send_ms) == KD_END) {
         ended(dl, j);
         return;
     }
-    j->due_ms = j->spare_ms ? j->spare_ms : dl->now_ms;
+    j->due_ms = j->spare_ms ? j->spare_ms : dl->send_ms;
     j->spare_ms = 0;
     enqueue(j);
 }
@@ -509,7 +583,8 @@ static void on_answer(void *ctx, void *tag, const kot_reply *r)
 {
     kot_deliver *dl = ctx;
     job *j = tag, *f = j->follow;
-    dl->now_ms = dl->cfg.clock_ms(); /* it came now, maybe well into a wait */
+    pthread_mutex_lock(&dl->mu);
+    dl->send_ms = dl->cfg.clock_ms(); /* it came now, maybe well into a wait */
     j->l->in_flight--;
     answered(dl, j, r);
     while (f) { /* the same day's read-back answers them too */
@@ -517,33 +592,59 @@ static void on_answer(void *ctx, void *tag, const kot_reply *r)
         answered(dl, f, r);
         f = next;
     }
+    pthread_mutex_unlock(&dl->mu);
 }
 
-static void start_due(kot_deliver *dl)
+/* Starts every call whose slot has come; returns the next slot (under mu). */
+static int64_t start_due(kot_deliver *dl)
 {
+    int64_t next = INT64_MAX;
     for (size_t i = 0; i < dl->nlanes; i++) {
         lane *l = dl->lanes[i];
         job *j;
-        while ((j = l->head) && j->due_ms <= dl->now_ms) {
+        while ((j = l->head) && j->due_ms <= dl->send_ms) {
             lr_error err;
             l->head = j->next;
             j->next = NULL;
-            if (dl->tp->ops->start(dl->tp, l->conn, &j->r.call, j, &err) == LR_OK) {
-                l->in_flight++;
-            } else {
+            l->in_flight++;
+            if (dl->tp->ops->start(dl->tp, l->conn, &j->r.call, j, &err) != LR_OK) {
                 /* not sent: the row waits for its next attempt */
                 kot_reply r = {0};
+                job *f = j->follow;
                 r.outcome = KOT_RETRY;
                 snprintf(r.reason, sizeof r.reason, "the call was not made: %s", err.message);
                 snprintf(r.request, sizeof r.request, "%s %s", j->r.call.method, j->r.call.path);
-                l->in_flight++;
-                on_answer(dl, j, &r);
+                l->in_flight--;
+                answered(dl, j, &r);
+                for (; f; f = j) {
+                    j = f->follow;
+                    answered(dl, f, &r);
+                }
             }
         }
+        if (l->head && l->head->due_ms < next)
+            next = l->head->due_ms;
     }
+    return next;
 }
 
-/* ---- finishing ---- */
+int64_t kot_deliver_send_step(kot_deliver *dl)
+{
+    int64_t next;
+    pthread_mutex_lock(&dl->mu);
+    dl->send_ms = dl->cfg.clock_ms();
+    next = start_due(dl);
+    pthread_mutex_unlock(&dl->mu);
+    return next;
+}
+
+void kot_deliver_wait(kot_deliver *dl, int64_t until_ms)
+{
+    int64_t now_ms = dl->cfg.clock_ms();
+    dl->tp->ops->poll(dl->tp, until_ms > now_ms ? (long)(until_ms - now_ms) : 0, on_answer, dl);
+}
+
+/* ---- the store side: finishing ---- */
 
 static void log_lane(kot_deliver *dl, lane *l, int force)
 {
@@ -560,39 +661,64 @@ static void log_lane(kot_deliver *dl, lane *l, int force)
     l->logged_ms = dl->now_ms;
 }
 
+/* Writes the ended rows (taken out of the list under mu, written outside
+ * it, put back if the store refused). */
 static void flush(kot_deliver *dl)
 {
+    job **batch;
+    size_t n;
     lr_error err;
     lr_status st;
-    if (!dl->nended)
+
+    pthread_mutex_lock(&dl->mu);
+    batch = dl->ended;
+    n = dl->nended;
+    dl->ended = NULL;
+    dl->nended = dl->capended = 0;
+    pthread_mutex_unlock(&dl->mu);
+    if (!n) {
+        free(batch);
         return;
+    }
     if ((st = store_begin(dl->s, &err)) == LR_OK) {
-        for (size_t i = 0; st == LR_OK && i < dl->nended; i++)
-            st = finish_row(dl->s, &dl->ended[i]->r, &err);
+        for (size_t i = 0; st == LR_OK && i < n; i++)
+            st = finish_row(dl->s, &batch[i]->r, &err);
         st = st == LR_OK ? store_commit(dl->s, &err) : st;
         if (st != LR_OK)
             store_rollback(dl->s);
     }
+    pthread_mutex_lock(&dl->mu);
     if (st != LR_OK) { /* kept: written a little later */
-        log_error("delivery: recording what KING OF TIME answered: %s", err.message);
+        for (size_t i = 0; i < n; i++)
+            ended(dl, batch[i]);
         dl->ended_ms = dl->now_ms;
+        pthread_mutex_unlock(&dl->mu);
+        log_error("delivery: recording what KING OF TIME answered: %s", err.message);
+        free(batch);
         return;
     }
-    for (size_t i = 0; i < dl->nended; i++) {
-        job *j = dl->ended[i];
-        kd_tally(&j->r, &j->l->st);
-        job_free(dl, j);
+    for (size_t i = 0; i < n; i++) {
+        kd_tally(&batch[i]->r, &batch[i]->l->st);
+        job_free(dl, batch[i]);
     }
-    dl->open -= dl->nended;
-    dl->nended = 0;
-    for (size_t i = 0; i < dl->nlanes; i++)
-        log_lane(dl, dl->lanes[i], !dl->lanes[i]->head && !dl->lanes[i]->in_flight);
+    dl->open -= n;
+    pthread_mutex_unlock(&dl->mu);
+    free(batch);
+    for (size_t i = 0; i < dl->nlanes; i++) {
+        lane *l = dl->lanes[i];
+        int idle;
+        pthread_mutex_lock(&dl->mu);
+        idle = !l->head && !l->in_flight;
+        pthread_mutex_unlock(&dl->mu);
+        log_lane(dl, l, idle);
+    }
 }
 
-/* ---- passes ---- */
+/* ---- the store side: passes ---- */
 
 /* A take is wanted before the idle poll: the last left companies for the
- * next, or a company with more due is about to run out of queued calls. */
+ * next, or a company with more due is about to run out of queued calls
+ * (under mu). */
 static int want_take(const kot_deliver *dl)
 {
     if (dl->more)
@@ -603,9 +729,9 @@ static int want_take(const kot_deliver *dl)
     return 0;
 }
 
-int64_t kot_deliver_step(kot_deliver *dl)
+int64_t kot_deliver_store_step(kot_deliver *dl)
 {
-    int kicked = atomic_exchange(&dl->kicked, 0);
+    int kicked = atomic_exchange(&dl->kicked, 0), wanted, flush_now;
     int64_t next, now_ms = dl->cfg.clock_ms();
     lr_error err;
 
@@ -622,25 +748,28 @@ int64_t kot_deliver_step(kot_deliver *dl)
                      "will be checked in KING OF TIME before any is sent again",
                      n);
     }
-    if (((kicked || want_take(dl)) && now_ms - dl->looked_ms >= TAKE_GAP_MS) ||
+    pthread_mutex_lock(&dl->mu);
+    wanted = want_take(dl);
+    pthread_mutex_unlock(&dl->mu);
+    if (((kicked || wanted) && now_ms - dl->looked_ms >= TAKE_GAP_MS) ||
         now_ms - dl->looked_ms >= dl->cfg.poll_ms)
         take(dl);
     else if (kicked)
         atomic_store(&dl->kicked, 1); /* too soon after the last: the next pass */
-    start_due(dl);
-    /* (the answers come in kot_deliver_wait) */
     /* not on any punch's way to KoT (the answer is in): one commit for
      * many, unless nothing else is going on */
-    if (dl->nended && (dl->nended >= FLUSH_MAX || now_ms - dl->ended_ms >= FLUSH_GAP_MS ||
-                       dl->nended == dl->open))
+    pthread_mutex_lock(&dl->mu);
+    flush_now = dl->nended && (dl->nended >= FLUSH_MAX || now_ms - dl->ended_ms >= FLUSH_GAP_MS ||
+                               dl->nended == dl->open);
+    pthread_mutex_unlock(&dl->mu);
+    if (flush_now)
         flush(dl);
 
+    pthread_mutex_lock(&dl->mu);
     next = dl->looked_ms + (atomic_load(&dl->kicked) || want_take(dl) ? TAKE_GAP_MS
                                                                         : dl->cfg.poll_ms);
     for (size_t i = 0; i < dl->nlanes; i++) {
         lane *l = dl->lanes[i];
-        if (l->head && l->head->due_ms < next)
-            next = l->head->due_ms;
         /* a hungry company's next batch, before its queue runs dry */
         if (l->hungry && l->head && l->tail_ms - LOOKAHEAD_MS < next)
             next = l->tail_ms - LOOKAHEAD_MS > dl->looked_ms + TAKE_GAP_MS
@@ -649,13 +778,37 @@ int64_t kot_deliver_step(kot_deliver *dl)
     }
     if (dl->nended && dl->ended_ms + FLUSH_GAP_MS < next)
         next = dl->ended_ms + FLUSH_GAP_MS;
+    if (next > now_ms + LIST_MS)
+        next = now_ms + LIST_MS;
+    pthread_mutex_unlock(&dl->mu);
     return next;
 }
 
-void kot_deliver_wait(kot_deliver *dl, int64_t until_ms)
+void kot_deliver_store_wait(kot_deliver *dl, int64_t until_ms)
 {
-    int64_t now_ms = dl->cfg.clock_ms();
-    dl->tp->ops->poll(dl->tp, until_ms > now_ms ? (long)(until_ms - now_ms) : 0, on_answer, dl);
+    int64_t wait = until_ms - dl->cfg.clock_ms();
+    struct timespec ts;
+    if (wait <= 0)
+        return;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += (time_t)(wait / 1000);
+    ts.tv_nsec += (long)(wait % 1000) * 1000000;
+    if (ts.tv_nsec >= 1000000000) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000;
+    }
+    pthread_mutex_lock(&dl->mu);
+    /* a kick or a first ended row (now or since the pass) ends the wait */
+    if (!dl->store_wake)
+        pthread_cond_timedwait(&dl->store_cv, &dl->mu, &ts);
+    dl->store_wake = 0;
+    pthread_mutex_unlock(&dl->mu);
+}
+
+int64_t kot_deliver_step(kot_deliver *dl)
+{
+    int64_t a = kot_deliver_store_step(dl), b = kot_deliver_send_step(dl);
+    return a < b ? a : b;
 }
 
 lr_status kot_deliver_drain(kot_deliver *dl, int64_t company_id, lr_error *err)
@@ -665,9 +818,9 @@ lr_status kot_deliver_drain(kot_deliver *dl, int64_t company_id, lr_error *err)
         int64_t next;
         kot_deliver_kick(dl);
         next = kot_deliver_step(dl);
-        if (!dl->last_take && !dl->open)
+        if (!dl->last_take && !kot_deliver_open(dl))
             break;
-        while (dl->open) {
+        while (kot_deliver_open(dl)) {
             kot_deliver_wait(dl, next);
             next = kot_deliver_step(dl);
         }
@@ -678,27 +831,35 @@ lr_status kot_deliver_drain(kot_deliver *dl, int64_t company_id, lr_error *err)
     return LR_OK;
 }
 
-void kot_deliver_stop(kot_deliver *dl)
+/* Calls not started go back to pending (both sides stopped). */
+static void abandon_queued(kot_deliver *dl)
 {
-    int64_t until = dl->cfg.clock_ms() + dl->cfg.timeout_ms + 1000;
-    dl->now_ms = dl->cfg.clock_ms();
-    /* not started: back to pending, not sent */
+    pthread_mutex_lock(&dl->mu);
+    dl->send_ms = dl->cfg.clock_ms();
     for (size_t i = 0; i < dl->nlanes; i++) {
         job *j;
         while ((j = dl->lanes[i]->head)) {
             job *f = j->follow;
             dl->lanes[i]->head = j->next;
-            kd_abandon(&j->r, "loginrecd stopped before it was sent", dl->now_ms);
+            kd_abandon(&j->r, "loginrecd stopped before it was sent", dl->send_ms);
             ended(dl, j);
             for (; f; f = j) {
                 j = f->follow;
-                kd_abandon(&f->r, "loginrecd stopped before it was checked", dl->now_ms);
+                kd_abandon(&f->r, "loginrecd stopped before it was checked", dl->send_ms);
                 ended(dl, f);
             }
         }
     }
+    pthread_mutex_unlock(&dl->mu);
+}
+
+void kot_deliver_stop(kot_deliver *dl)
+{
+    int64_t until = dl->cfg.clock_ms() + dl->cfg.timeout_ms + 1000;
+    abandon_queued(dl);
     while (dl->tp->ops->in_flight(dl->tp) && dl->cfg.clock_ms() < until)
         kot_deliver_wait(dl, dl->cfg.clock_ms() + 100);
+    dl->now_ms = dl->cfg.clock_ms();
     flush(dl);
 }
 
@@ -716,6 +877,8 @@ void kot_deliver_free(kot_deliver *dl)
     }
     free(dl->ended);
     free(dl->lanes);
+    pthread_cond_destroy(&dl->store_cv);
+    pthread_mutex_destroy(&dl->mu);
     sodium_memzero(&dl->sec, sizeof dl->sec);
     free(dl);
 }

@@ -18,8 +18,13 @@
  *
  * A crash between the claim and the finish leaves rows 'sending': they
  * are recovered as uncertain (store_outbox_recover) and read back before
- * anything is sent again. Everything but kot_deliver_kick is the calling
- * thread's. Times are milliseconds since the epoch, of cfg->clock_ms (the
+ * anything is sent again.
+ *
+ * Threads: the store side (kot_deliver_store_step / _store_wait) and the
+ * send side (kot_deliver_send_step / _wait) may run on two threads, so
+ * that no call waits behind a commit; or one thread runs both
+ * (kot_deliver_step). kot_deliver_kick is any thread's; the rest is one
+ * caller's. Times are milliseconds since the epoch, of cfg->clock_ms (the
  * one clock, util/clock; the tests run their own).
  */
 #ifndef LR_SERVICE_KOT_DELIVER_H
@@ -40,22 +45,29 @@ lr_status kot_deliver_new(lr_store *s, const lr_secrets *sec, const dispatch_cfg
 /* Delivers for this company only (0: every company). */
 void kot_deliver_only(kot_deliver *dl, int64_t company_id);
 
-/* One pass: recovers rows of instances that stopped (shared store), takes
- * due rows, starts the calls whose slot has come, finishes ended rows.
- * Returns when it next has something to do. Answers come in
- * kot_deliver_wait. */
-int64_t kot_deliver_step(kot_deliver *dl);
+/* The store side's pass: reads the companies again (each second),
+ * recovers rows of instances that stopped (shared store), takes due rows,
+ * finishes ended rows. Returns when it next has something to do. */
+int64_t kot_deliver_store_step(kot_deliver *dl);
+/* Sleeps until until_ms, a kick, or a first ended row. */
+void kot_deliver_store_wait(kot_deliver *dl, int64_t until_ms);
 
+/* The send side's pass: starts the calls whose slot has come. Returns the
+ * next slot. */
+int64_t kot_deliver_send_step(kot_deliver *dl);
 /* Waits for answers (handing them to the state machine) until until_ms at
- * the latest, or a kick. */
+ * the latest, or new calls queued, or a kick. */
 void kot_deliver_wait(kot_deliver *dl, int64_t until_ms);
+
+/* Both passes, one thread. */
+int64_t kot_deliver_step(kot_deliver *dl);
 
 /* New punches were queued: the next pass looks now. Any thread. */
 void kot_deliver_kick(kot_deliver *dl);
 
 /* Rows taken and not yet finished in the store (waiting for their slot,
  * in flight, or ended but not written). */
-size_t kot_deliver_open(const kot_deliver *dl);
+size_t kot_deliver_open(kot_deliver *dl);
 
 /* What the passes did since the last call, added to *st. */
 void kot_deliver_stats(kot_deliver *dl, dispatch_stats *st);

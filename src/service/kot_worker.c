@@ -24,8 +24,8 @@
 #define SYNC_LOOK_MS 1000 /* how often the sync thread looks for a due sync */
 
 struct kot_worker {
-    /* delivery */
-    pthread_t thread;
+    /* delivery: the send side on `thread`, the store side on `store_thread` */
+    pthread_t thread, store_thread;
     atomic_int stop;
     lr_store *ds;
     kot_transport *tp;
@@ -37,18 +37,30 @@ struct kot_worker {
     dispatch_cfg cfg;
 };
 
-static void *deliver_loop(void *arg)
+/* The send side: calls at their slots, answers. */
+static void *send_loop(void *arg)
 {
     kot_worker *w = arg;
     while (!atomic_load(&w->stop)) {
-        int64_t next = kot_deliver_step(w->dl), now = clock_now_ms();
+        int64_t next = kot_deliver_send_step(w->dl), now = clock_now_ms();
         /* at least once a second: a stop, a clock moved */
         if (next > now + 1000)
             next = now + 1000;
         if (!atomic_load(&w->stop))
             kot_deliver_wait(w->dl, next);
     }
-    kot_deliver_stop(w->dl);
+    return NULL;
+}
+
+/* The store side: takes and finishes. */
+static void *store_loop(void *arg)
+{
+    kot_worker *w = arg;
+    while (!atomic_load(&w->stop)) {
+        int64_t next = kot_deliver_store_step(w->dl);
+        if (!atomic_load(&w->stop))
+            kot_deliver_store_wait(w->dl, next);
+    }
     return NULL;
 }
 
@@ -108,6 +120,19 @@ static int sync_round(void *arg)
     return 0;
 }
 
+/* Stops the send thread (and the store thread when started), then ends
+ * delivery on this one: what was not started goes back to pending, calls
+ * in flight are waited for, ended rows are written. */
+static void stop_delivery(kot_worker *w, int store_started)
+{
+    atomic_store(&w->stop, 1);
+    kot_deliver_kick(w->dl);
+    pthread_join(w->thread, NULL);
+    if (store_started)
+        pthread_join(w->store_thread, NULL);
+    kot_deliver_stop(w->dl);
+}
+
 static void worker_free(kot_worker *w)
 {
     kot_deliver_free(w->dl);
@@ -143,15 +168,18 @@ lr_status kot_worker_start(const char *db, const lr_secrets *sec, const dispatch
         log_warn("delivery: %zu punch(es) were in flight when the last process stopped; they "
                  "will be checked in KING OF TIME before any is sent again",
                  recovered);
-    if (pthread_create(&w->thread, NULL, deliver_loop, w) != 0) {
+    if (pthread_create(&w->thread, NULL, send_loop, w) != 0) {
         st = lr_fail(err, LR_ENOMEM, "cannot start the delivery thread");
+        goto fail;
+    }
+    if (pthread_create(&w->store_thread, NULL, store_loop, w) != 0) {
+        st = lr_fail(err, LR_ENOMEM, "cannot start the delivery thread");
+        stop_delivery(w, 0);
         goto fail;
     }
     if (cfg->sync_interval_s > 0 &&
         (st = worker_start("kot sync", sync_round, w, SYNC_LOOK_MS, &w->sw, err)) != LR_OK) {
-        atomic_store(&w->stop, 1);
-        kot_deliver_kick(w->dl);
-        pthread_join(w->thread, NULL);
+        stop_delivery(w, 1);
         goto fail;
     }
     *out = w;
@@ -171,8 +199,6 @@ void kot_worker_stop(kot_worker *w)
     if (!w)
         return;
     worker_stop(w->sw);
-    atomic_store(&w->stop, 1);
-    kot_deliver_kick(w->dl);
-    pthread_join(w->thread, NULL);
+    stop_delivery(w, 1);
     worker_free(w);
 }
