@@ -167,50 +167,35 @@ static lane *lane_of(kot_deliver *dl, int64_t company_id)
     return NULL;
 }
 
-typedef struct company_list {
-    lr_company *v;
-    size_t n, cap;
-    int64_t only;
-} company_list;
-
-static int keep_company(void *ctx, const lr_company *c)
-{
-    company_list *cl = ctx;
-    if (cl->only && c->id != cl->only)
-        return 0;
-    if (!vec_room((void **)&cl->v, &cl->cap, cl->n, sizeof *cl->v))
-        return 1;
-    cl->v[cl->n++] = *c;
-    return 0;
-}
-
 /* Reads the companies (outside the lock), then makes their lanes. */
 static void list_companies(kot_deliver *dl)
 {
-    company_list cl = {NULL, 0, 0, dl->only};
+    lr_company *cs = NULL;
+    size_t n = 0;
     lr_error err;
     dl->listed_ms = dl->now_ms;
-    if (store_companies_list(dl->s, keep_company, &cl, &err) != LR_OK) {
+    if (store_companies_all(dl->s, &cs, &n, &err) != LR_OK) {
         log_error("delivery: %s", err.message);
-        free(cl.v);
         return;
     }
     for (size_t i = 0; i < dl->nlanes; i++)
         dl->lanes[i]->listed = 0;
     pthread_mutex_lock(&dl->mu);
-    for (size_t i = 0; i < cl.n; i++) {
-        lane *l = lane_of(dl, cl.v[i].id);
+    for (size_t i = 0; i < n; i++) {
+        lane *l = lane_of(dl, cs[i].id);
+        if (dl->only && cs[i].id != dl->only)
+            continue;
         if (!l) {
             if (!vec_room((void **)&dl->lanes, &dl->caplanes, dl->nlanes, sizeof *dl->lanes) ||
                 !(l = calloc(1, sizeof *l)))
                 break;
             dl->lanes[dl->nlanes++] = l;
         }
-        l->c = cl.v[i];
+        l->c = cs[i];
         l->listed = 1;
     }
     pthread_mutex_unlock(&dl->mu);
-    free(cl.v);
+    free(cs);
 }
 
 /* ---- taking due rows ---- */

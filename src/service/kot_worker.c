@@ -18,7 +18,6 @@
 #include "sinks/kot_api.h"
 #include "util/clock.h"
 #include "util/log.h"
-#include "util/vec.h"
 #include "util/worker.h"
 
 #define SYNC_LOOK_MS 1000 /* how often the sync thread looks for a due sync */
@@ -64,20 +63,6 @@ static void *store_loop(void *arg)
     return NULL;
 }
 
-typedef struct companies {
-    lr_company *v;
-    size_t n, cap;
-} companies;
-
-static int keep_company(void *ctx, const lr_company *c)
-{
-    companies *cs = ctx;
-    if (!vec_room((void **)&cs->v, &cs->cap, cs->n, sizeof *cs->v))
-        return 1;
-    cs->v[cs->n++] = *c;
-    return 0;
-}
-
 /* The periodic employee sync of one company: due (an interval after the
  * last attempt, failed or not), outside the restricted hours, with a
  * token. Instances sharing the database take the company's "kot_sync"
@@ -110,13 +95,14 @@ static void maybe_sync(kot_worker *w, const lr_company *c)
 static int sync_round(void *arg)
 {
     kot_worker *w = arg;
-    companies cs = {0};
+    lr_company *cs = NULL;
+    size_t n = 0;
     lr_error err;
-    if (store_companies_list(w->ss, keep_company, &cs, &err) != LR_OK)
+    if (store_companies_all(w->ss, &cs, &n, &err) != LR_OK)
         log_error("kot sync: %s", err.message);
-    for (size_t i = 0; i < cs.n; i++)
-        maybe_sync(w, &cs.v[i]);
-    free(cs.v);
+    for (size_t i = 0; i < n; i++)
+        maybe_sync(w, &cs[i]);
+    free(cs);
     return 0;
 }
 

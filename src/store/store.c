@@ -72,6 +72,39 @@ lr_status store_divisions_all(lr_store *s, int64_t company_id, lr_division **out
     return st;
 }
 
+typedef struct company_list {
+    lr_company *v;
+    size_t n, cap;
+    int oom;
+} company_list;
+
+static int keep_company(void *ctx, const lr_company *c)
+{
+    company_list *l = ctx;
+    if (!vec_room((void **)&l->v, &l->cap, l->n, sizeof *l->v)) {
+        l->oom = 1;
+        return 1;
+    }
+    l->v[l->n++] = *c;
+    return 0;
+}
+
+lr_status store_companies_all(lr_store *s, lr_company **out, size_t *n, lr_error *err)
+{
+    company_list l = {NULL, 0, 0, 0};
+    lr_status st = s->ops->companies_list(s, keep_company, &l, err);
+    if (st == LR_OK && l.oom)
+        st = lr_fail(err, LR_ENOMEM, "out of memory reading companies");
+    if (st != LR_OK) {
+        free(l.v);
+        l.v = NULL;
+        l.n = 0;
+    }
+    *out = l.v;
+    *n = l.n;
+    return st;
+}
+
 void store_close(lr_store *s)
 {
     if (s)

@@ -479,6 +479,8 @@ const char *store_instance_id(void);
  * (NULL when there is none). */
 lr_status store_divisions_all(lr_store *s, int64_t company_id, lr_division **out, size_t *n,
                               lr_error *err);
+/* Every company, in one array the caller frees (NULL when there is none). */
+lr_status store_companies_all(lr_store *s, lr_company **out, size_t *n, lr_error *err);
 /* Deletes an SQLite database file and the files beside it (-wal, -shm and
  * its secrets key): for tests and benchmarks that make throw-away stores. */
 void store_sqlite_remove(const char *path);
