@@ -80,6 +80,7 @@ struct kot_deliver {
     lane **lanes;
     size_t nlanes, caplanes;
     int64_t only;
+    int quiet; /* no log line a second (kot_deliver_drain: the caller reports) */
     int64_t now_ms;  /* the store side's pass in progress */
     int64_t send_ms; /* the send side's */
     int64_t listed_ms, recovered_ms, looked_ms;
@@ -638,7 +639,8 @@ static void log_lane(kot_deliver *dl, lane *l, int force)
         return;
     if (!force && dl->now_ms - l->logged_ms < 1000)
         return;
-    log_info("delivery: company %s: %zu sent, %zu already there, %zu to retry, %zu waiting for "
+    if (!dl->quiet)
+        log_info("delivery: company %s: %zu sent, %zu already there, %zu to retry, %zu waiting for "
              "the restricted hours' end, %zu failed",
              l->c.code, s->sent, s->already_there, s->retried, s->waiting, s->failed);
     add_stats(&dl->total, s);
@@ -799,6 +801,7 @@ int64_t kot_deliver_step(kot_deliver *dl)
 lr_status kot_deliver_drain(kot_deliver *dl, int64_t company_id, lr_error *err)
 {
     kot_deliver_only(dl, company_id);
+    dl->quiet = 1;
     for (;;) {
         int64_t next;
         kot_deliver_kick(dl);

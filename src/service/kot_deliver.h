@@ -73,7 +73,8 @@ size_t kot_deliver_open(kot_deliver *dl);
 void kot_deliver_stats(kot_deliver *dl, dispatch_stats *st);
 
 /* Drains company_id once: passes until one finds no due row and nothing
- * is open (what `loginrec kot deliver` does). */
+ * is open (what `loginrec kot deliver` does). Logs nothing: what it did
+ * is in kot_deliver_stats. */
 lr_status kot_deliver_drain(kot_deliver *dl, int64_t company_id, lr_error *err);
 
 /* Stops: calls not yet started go back to pending, calls in flight are

@@ -35,6 +35,7 @@ typedef struct sql_store {
     sql_stmt *q[SQ_SLOTS];
     int depth; /* transaction nesting */
     int64_t locked_company; /* whose lock_company this transaction holds; 0: none */
+    int gated; /* holds the process's SQLite writer gate (store_sql.c) */
 } sql_store;
 
 static inline sql_store *S(lr_store *s)

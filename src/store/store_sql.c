@@ -4,6 +4,7 @@
  * companies, employees, links, events and the ledger. Statements are
  * prepared once per handle.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,6 +228,40 @@ int64_t sq_changes(sql_store *s)
 /* The statement of query q of this file. */
 #define stmt(s, q, err) sq_stmt((s), (q), sql_text[(q)], (err))
 
+/*
+ * The writer gate. SQLite lets one connection write at a time; the others
+ * wait in its busy handler, which sleeps between tries (1, 2, 5 … 100 ms),
+ * so under steady writing a waiter can lose again and again for hundreds of
+ * milliseconds (the delivery's take behind a stream of ingests). In one
+ * process, write transactions on SQLite queue on this mutex instead and go
+ * as soon as the one before ends. Another process (the CLI) still meets
+ * SQLite's own lock. PostgreSQL needs none: it queues row by row.
+ */
+static pthread_mutex_t writer_gate = PTHREAD_MUTEX_INITIALIZER;
+
+#define GATE_WAIT_S 10 /* as SQLite's busy timeout */
+
+static lr_status gate_enter(sql_store *s, lr_error *err)
+{
+    struct timespec until;
+    if (s->drv->shared)
+        return LR_OK;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += GATE_WAIT_S;
+    if (pthread_mutex_timedlock(&writer_gate, &until) != 0)
+        return lr_fail(err, LR_EBUSY, "the database stayed busy for %d s", GATE_WAIT_S);
+    s->gated = 1;
+    return LR_OK;
+}
+
+static void gate_leave(sql_store *s)
+{
+    if (s->gated) {
+        s->gated = 0;
+        pthread_mutex_unlock(&writer_gate);
+    }
+}
+
 static lr_status exec(sql_store *s, const char *sql, lr_error *err, const char *doing)
 {
     return s->drv->exec(s->db, sql) == 0 ? LR_OK : sq_db_fail(s, err, doing);
@@ -237,6 +272,7 @@ static void sq_close(lr_store *base)
     sql_store *s = S(base);
     if (!s)
         return;
+    gate_leave(s);
     for (int i = 0; i < SQ_SLOTS; i++)
         if (s->q[i])
             s->drv->finalize(s->q[i]);
@@ -248,10 +284,16 @@ static void sq_close(lr_store *base)
 static lr_status sq_begin(lr_store *base, lr_error *err)
 {
     sql_store *s = S(base);
+    lr_status st;
     if (s->depth++ > 0)
         return LR_OK;
+    if ((st = gate_enter(s, err)) != LR_OK) {
+        s->depth = 0;
+        return st;
+    }
     if (exec(s, s->drv->begin_sql, err, "starting a transaction") != LR_OK) {
         s->depth = 0;
+        gate_leave(s);
         return err ? err->code : LR_ESTORE;
     }
     return LR_OK;
@@ -260,12 +302,17 @@ static lr_status sq_begin(lr_store *base, lr_error *err)
 static lr_status sq_commit(lr_store *base, lr_error *err)
 {
     sql_store *s = S(base);
+    lr_status st;
     if (s->depth == 0)
         return LR_OK;
     if (--s->depth > 0)
         return LR_OK;
     s->locked_company = 0; /* a transaction lock ends with its transaction */
-    return exec(s, "COMMIT", err, "committing");
+    st = exec(s, "COMMIT", err, "committing");
+    if (st != LR_OK) /* a COMMIT that failed (busy) left it open: nothing of it stays */
+        s->drv->exec(s->db, "ROLLBACK");
+    gate_leave(s);
+    return st;
 }
 
 static void sq_bulk(lr_store *base, int on)
@@ -282,6 +329,7 @@ static void sq_rollback(lr_store *base)
     s->depth = 0;
     s->locked_company = 0;
     s->drv->exec(s->db, "ROLLBACK");
+    gate_leave(s);
 }
 
 static int sq_schema_version(lr_store *base)
