@@ -27,6 +27,9 @@ curl -sS -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: applic
  {"source":"lanscope","account":"taro","host":"PC-01","op":"logoff","time":"2026-11-16T18:20:00+09:00","version":"1.4.0"},
  {"source":"lanscope","account":"hanakok","host":"PC-02","op":"logon","time":"2026-11-16T09:10:00+09:00","version":"1.4.0"},
  {"source":"lanscope","account":"hanakok","host":"PC-02","op":"logoff","time":"2026-11-16T17:45:00+09:00","version":"1.4.0"}]'
+# one punch waits for KING OF TIME's restricted hours to end (as a punch
+# whose answer never came, met at 09:00, does): 連携状況 says so
+db_sql "UPDATE outbox SET reason = 'restricted', uncertain = 1, next_attempt_at = 4102444800 WHERE id = (SELECT min(id) FROM outbox)"
 # the link CSV an administrator would upload: 1002 gets hanakok (CP932, CRLF)
 printf '連携種別,種別コード,打刻先アカウント,姓・名,サービスアカウント\r\nLanScope連携,2,1002,勤怠 花子,hanakok\r\n' |
     iconv -f UTF-8 -t CP932 > "$T/links.csv"

@@ -198,12 +198,17 @@ def walk():
 
         d.get(URL + "/status")
         check("the status page shows the outbox", "勤革時への打刻の送信" in text(d))
+        check("and the punch waiting for the restricted hours' end",
+              "打刻制限時間帯（8:30〜10:00、17:30〜18:30）の終了を待つ打刻: 1" in text(d))
         shot(d, "10-status")
 
         # English
         click(d, '#lang-pick option[value="en"]')
         submit(d, "/lang")
         check("English: the status page in English", "Punches to KING OF TIME" in text(d))
+        check("English: the restricted hours' wait in English",
+              "Punches waiting for KING OF TIME's restricted hours (08:30-10:00, 17:30-18:30) to end: 1"
+              in text(d))
         shot(d, "11-status-en")
         d.get(URL + "/daily?day=" + os.environ["DAY"])
         shot(d, "12-daily-en")
