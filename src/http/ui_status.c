@@ -183,7 +183,7 @@ void ui_status_retry(ui_req *u)
         ui_error_page(u, 500, "error.title");
         return;
     }
-    if (n && u->app->punches_queued) /* the dispatcher goes now, not at its next tick */
+    if (n && u->app->punches_queued) /* delivery looks now, not at its next poll */
         u->app->punches_queued(u->app->punches_queued_ctx);
     snprintf(notice, sizeof notice, "%s %zu", i18n_text(u->lang, "status.retried"), n);
     page(u, 200, notice);

@@ -38,7 +38,7 @@ typedef struct dispatch_cfg {
     long timeout_ms;          /* per KoT call */
     long backoff_base_ms;     /* first retry after about this long */
     long backoff_max_ms;
-    long poll_ms;             /* how often an idle dispatcher looks for due rows */
+    long poll_ms;             /* how often idle delivery looks for due rows */
     long sync_interval_s;     /* employee sync every this long; 0: never */
     long lease_s;             /* due rows taken stay this instance's this long */
     long restricted_jitter_s; /* rows waiting for KoT's restricted hours to end

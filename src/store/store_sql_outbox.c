@@ -1,5 +1,5 @@
 /*
- * store_sql_outbox — the outbox and delivery attempts: what the dispatcher
+ * store_sql_outbox — the outbox and delivery attempts: what delivery
  * leases, claims, finishes and records (see store.h). A row moves
  * pending -> sending -> done | failed | pending (retry later). Instances
  * sharing a database lease the rows they take (lease_owner, lease_until);

@@ -2,7 +2,7 @@
  * worker — a background thread that runs one caller's "round" again and
  * again: at once while the round says there is more work, otherwise after
  * an idle time or as soon as it is kicked. Stopping waits for the round in
- * progress. The KoT dispatcher and the MaLion poller are workers.
+ * progress. The KoT employee sync and the MaLion poller are workers.
  */
 #ifndef LR_UTIL_WORKER_H
 #define LR_UTIL_WORKER_H
