@@ -40,7 +40,9 @@ const char cli_usage_text[] =
     "  malion status CODE                                    last success, last error\n"
     "  outbox CODE [--failed]\n"
     "  outbox retry CODE\n"
-    "  ingest CODE FILE.json                                 (- reads stdin)\n"
+    "  ingest CODE FILE.json [--partial]                     (- reads stdin; a batch\n"
+    "                                        with a rejected event stores nothing\n"
+    "                                        unless --partial keeps the valid ones)\n"
     "  ingest CODE FILE.csv --source lanscope [--agent-version V]\n"
     "  punches CODE --from DATE --to DATE [--format csv|json]\n"
     "  events CODE [--from DATE --to DATE] [--flagged]\n";

@@ -52,7 +52,7 @@ int cmd_ingest(lr_store *s, cli_args *a)
     lr_buf body;
     lr_event_batch b;
     ingest_result res;
-    int rc, bad = 0;
+    int rc, bad = 0, partial = cli_take_flag(a, "--partial");
     const char *source = cli_take(a, "--source", &bad);
     const char *version = cli_take(a, "--agent-version", &bad);
 
@@ -75,18 +75,17 @@ int cmd_ingest(lr_store *s, cli_args *a)
         buf_free(&body);
         return rc;
     }
-    rc = ingest_json(s, &c, a->v[1], buf_str(&body), body.len, &b, &res, &err);
+    rc = ingest_json(s, &c, a->v[1], buf_str(&body), body.len, partial, &b, &res, &err);
     buf_free(&body);
-    if (rc != LR_OK)
-        return cli_fail(&err);
-    if (print_reply(ingest_reply_json(&res, b.rejects, b.nrejects))) {
-        event_batch_free(&b);
-        return 1;
-    }
     for (size_t i = 0; i < b.nrejects; i++)
         fprintf(stderr, "loginrec: %s: event %zu rejected: %s\n", a->v[1], b.rejects[i].index,
                 b.rejects[i].error);
-    rc = b.nrejects ? 1 : 0;
+    if (rc != LR_OK) {
+        event_batch_free(&b);
+        return cli_fail(&err);
+    }
+    /* with --partial the caller chose to keep the valid events: success */
+    rc = print_reply(ingest_reply_json(&res, b.rejects, b.nrejects)) ? 1 : 0;
     event_batch_free(&b);
     return rc;
 }

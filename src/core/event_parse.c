@@ -205,7 +205,7 @@ lr_status event_batch_parse_json(const char *body, size_t len, size_t max_events
                       sizeof r->error) == 0) {
             out->index[out->nevents++] = i;
         } else {
-            r->index = i;
+            r->index = i + 1;
             out->nrejects++;
         }
     }

@@ -18,7 +18,7 @@
 #define LR_INGEST_MAX_EVENTS 100000
 
 typedef struct lr_reject {
-    size_t index; /* position in the submitted array, from 0 */
+    size_t index; /* position in the submitted array, from 1 (as people count) */
     char error[256];
 } lr_reject;
 

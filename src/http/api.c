@@ -120,6 +120,17 @@ void api_reply_failure(http_response *rs, const lr_error *err)
     api_reply_failure_as(rs, api_status_of(err->code), err);
 }
 
+int api_query_flag(const http_request *rq, http_response *rs, const char *name, int *out)
+{
+    const char *v = http_query(rq, name);
+    *out = v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
+    if (v && !*out && strcmp(v, "0") != 0 && strcmp(v, "false") != 0) {
+        http_error(rs, 400, "%s is '%s'; expected 1 or 0", name, v);
+        return 0;
+    }
+    return 1;
+}
+
 void api_reply_failure_as(http_response *rs, int status, const lr_error *err)
 {
     json_t *o = json_pack("{s:s}", "error", err->message[0] ? err->message : lr_status_name(err->code));
@@ -170,10 +181,11 @@ static const char *const no_params[] = {NULL};
 static const char *const range_params[] = {"from", "to", NULL};
 static const char *const export_params[] = {"kind", "encoding", NULL};
 static const char *const import_params[] = {"dry_run", "lang", NULL};
+static const char *const ingest_params[] = {"partial", NULL};
 
 static const route routes[] = {
     {"GET", "/healthz", "public", no_params, h_health},
-    {"POST", "/api/v1/ingest", "token", no_params, api_ingest},
+    {"POST", "/api/v1/ingest", "token", ingest_params, api_ingest},
     {"GET", "/api/v1/whoami", "token", no_params, api_whoami},
     {"GET", "/api/v1/punches", "token", range_params, h_punches},
     {"GET", "/api/v1/links.csv", "token", export_params, api_links_export},

@@ -2,8 +2,10 @@
  * api_ingest — events in (DESIGN §5.4).
  *
  *   POST /api/v1/ingest
- *     Content-Type: application/json   a JSON array of events; each bad
- *                                      element is rejected alone
+ *     Content-Type: application/json   a JSON array of events, whole or not
+ *     [?partial=1]                     at all (422 naming every rejected
+ *                                      event by its 1-based index), or with
+ *                                      partial=1 the valid ones kept
  *     Content-Type: text/csv           a LanScope CSV file, whole or not at
  *     X-Loginrec-Source: lanscope      all (422 with file, line and column)
  *     X-Loginrec-File: NAME            the file's name, percent-encoded
@@ -121,23 +123,32 @@ static void ingest_json_body(http_app *app, lr_store *s, const lr_company *c, ht
     lr_event_batch b;
     ingest_result res;
     json_t *o;
+    int partial, st;
 
+    if (!api_query_flag(rq, rs, "partial", &partial))
+        return;
     lr_error_clear(&err);
-    if (ingest_json(s, c, "request body", buf_str(&rq->body), rq->body.len, &b, &res, &err) !=
-        LR_OK) {
+    st = ingest_json(s, c, "request body", buf_str(&rq->body), rq->body.len, partial, &b, &res,
+                     &err);
+    if (st != LR_OK && !b.nrejects) {
         if (err.code != LR_EINVAL && err.code != LR_ETOOBIG)
             log_error("ingest for company %s failed: %s", c->code, err.message);
+        event_batch_free(&b);
         api_reply_failure(rs, &err);
         return;
     }
-    api_punches_queued(app, &res.punches);
+    if (st == LR_OK)
+        api_punches_queued(app, &res.punches);
+    /* refused whole (422) or stored: the same shape, every reject listed */
     o = ingest_reply_json(&res, b.rejects, b.nrejects);
     event_batch_free(&b);
     if (!o) {
         http_error(rs, 500, "out of memory writing the reply");
         return;
     }
-    api_reply_json(rs, 200, o);
+    if (st != LR_OK)
+        json_object_set_new(o, "error", json_string(err.message));
+    api_reply_json(rs, st == LR_OK ? 200 : 422, o);
 }
 
 void api_ingest(http_app *app, lr_store *s, http_request *rq, http_response *rs)

@@ -30,6 +30,10 @@ void api_reply_json(http_response *rs, int status, json_t *o);
 /* {"error": message, "file", "line", "column"} with the status of
  * err->code, or the given status. */
 void api_reply_failure(http_response *rs, const lr_error *err);
+/* A yes/no query parameter: absent or 0/false is 0, 1/true is 1 (*out);
+ * anything else answers 400 naming the parameter and returns 0. */
+int api_query_flag(const http_request *rq, http_response *rs, const char *name, int *out);
+
 void api_reply_failure_as(http_response *rs, int status, const lr_error *err);
 
 /* Wakes the KoT worker (if the app has one) when stats queued punches. */

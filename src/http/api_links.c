@@ -87,7 +87,7 @@ static int take_upload(http_request *rq, http_response *rs, http_upload *u)
 
 void api_links_import(http_app *app, lr_store *s, http_request *rq, http_response *rs)
 {
-    const char *dry = http_query(rq, "dry_run"), *lang_q = http_query(rq, "lang");
+    const char *lang_q = http_query(rq, "lang");
     lr_lang lang = lang_q ? lang_parse(lang_q) : lang_from_accept(http_header(rq, "Accept-Language"));
     int dry_run = 0;
     lr_company c;
@@ -99,12 +99,8 @@ void api_links_import(http_app *app, lr_store *s, http_request *rq, http_respons
 
     if (!api_authenticate(s, rq, rs, &c))
         return;
-    if (dry && strcmp(dry, "1") != 0 && strcmp(dry, "0") != 0 && strcmp(dry, "true") != 0 &&
-        strcmp(dry, "false") != 0) {
-        http_error(rs, 400, "dry_run is '%s'; expected 1 or 0", dry);
+    if (!api_query_flag(rq, rs, "dry_run", &dry_run))
         return;
-    }
-    dry_run = dry && (strcmp(dry, "1") == 0 || strcmp(dry, "true") == 0);
     if (!take_upload(rq, rs, &u)) {
         http_upload_free(&u);
         return;

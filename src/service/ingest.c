@@ -392,11 +392,20 @@ void ingest_note(lr_store *s, const lr_company *c, const char *source, const lr_
 }
 
 lr_status ingest_json(lr_store *s, const lr_company *c, const char *what, const char *body,
-                      size_t len, lr_event_batch *b, ingest_result *res, lr_error *err)
+                      size_t len, int partial, lr_event_batch *b, ingest_result *res,
+                      lr_error *err)
 {
     lr_status st = event_batch_parse_json(body, len, LR_INGEST_MAX_EVENTS, what, b, err);
-    if (st == LR_OK && (st = ingest_events(s, c, b->events, b->nevents, res, err)) != LR_OK)
-        event_batch_free(b);
+    memset(res, 0, sizeof *res);
+    if (st == LR_OK && b->nrejects && !partial)
+        st = lr_fail(err, LR_EINVAL,
+                     "%s: %zu of %zu events rejected, so nothing was stored (event %zu: %s); "
+                     "correct them and send the batch again, or ask for partial acceptance "
+                     "(?partial=1, loginrec ingest --partial) to keep the valid events",
+                     what, b->nrejects, b->nrejects + b->nevents, b->rejects[0].index,
+                     b->rejects[0].error);
+    else if (st == LR_OK)
+        st = ingest_events(s, c, b->events, b->nevents, res, err);
     ingest_note(s, c, "api", st == LR_OK ? NULL : err);
     if (st == LR_OK && b->nrejects) {
         lr_error rej;

@@ -96,11 +96,15 @@ void ingest_abort(ingest_run *run);
  * are kept with the words). A failure to record is logged, not returned. */
 void ingest_note(lr_store *s, const lr_company *c, const char *source, const lr_error *problem);
 
-/* A JSON batch (DESIGN §5.4) of the generic API or `loginrec ingest`:
- * parsed into *b (the caller frees it with event_batch_free on LR_OK),
- * stored, and noted as source "api", the first rejected event too. */
+/* A JSON batch (DESIGN §5.4) of the generic API or `loginrec ingest`,
+ * parsed into *b, which the caller always frees with event_batch_free.
+ * The batch is whole or nothing: when any event is rejected nothing is
+ * stored and LR_EINVAL comes back with b->rejects saying why, unless
+ * `partial` asks to keep the valid events (the rejects are then in *b
+ * beside LR_OK). Noted as source "api" on the 連携状況 page. */
 lr_status ingest_json(lr_store *s, const lr_company *c, const char *what, const char *body,
-                      size_t len, lr_event_batch *b, ingest_result *res, lr_error *err);
+                      size_t len, int partial, lr_event_batch *b, ingest_result *res,
+                      lr_error *err);
 
 /* Re-derives every span of ss (inside the caller's transaction). */
 lr_status ingest_rederive_spans(lr_store *s, const lr_company *c, const span_set *ss,

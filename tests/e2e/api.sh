@@ -35,10 +35,32 @@ cat > "$T/batch1.json" <<'JSON'
  {"source":"lanscope","account":"ghost","host":"PC-09","op":"logon","time":"2026-11-18T09:00:00+09:00"}
 ]
 JSON
+# a batch with a rejected event is refused whole: nothing stored
 http POST /api/v1/ingest -H "$AUTH" -H "$JSON" --data-binary @"$T/batch1.json"
-expect_eq "ingest answers 200" 200 "$STATUS"
+expect_eq "a batch with a rejected event: 422" 422 "$STATUS"
+expect_eq "422: nothing accepted, the reason by 1-based index" "0 7" \
+    "$(json_get "$BODY" 'j["accepted"], j["rejected"][0]["index"]' | tr -d '(),')"
+expect_eq "422: the error says nothing was stored and how to keep the rest" True \
+    "$(json_get "$BODY" '"nothing was stored" in j["error"] and "partial=1" in j["error"]')"
+expect_eq "422: nothing stored" 0 "$("$LR" events ACM | tail -n +2 | wc -l)"
+# half a day: the logon without a UTC offset is rejected, so its logoff must
+# not become a lone 退勤
+http POST /api/v1/ingest -H "$AUTH" -H "$JSON" --data-binary '[
+ {"source":"lanscope","account":"tarouk","host":"PC-01","op":"logon","time":"2026-11-20T09:00:00"},
+ {"source":"lanscope","account":"tarouk","host":"PC-01","op":"logoff","time":"2026-11-20T18:00:00+09:00"}]'
+expect_eq "a logon without a UTC offset: 422, event 1" "422 1" "$STATUS $(json_get "$BODY" 'j["rejected"][0]["index"]')"
+expect_eq "its logoff was not stored, no punch queued" "0 0" \
+    "$("$LR" events ACM | tail -n +2 | wc -l) $(db_sql 'SELECT count(*) FROM outbox')"
+printf '[{"source":"lanscope","account":"tarouk","host":"PC-01","op":"logon","time":"2026-11-20T09:00:00"}]' > "$T/bad.json"
+RC=0; OUT=$("$LR" ingest ACM "$T/bad.json" 2>&1) || RC=$?
+expect_eq "loginrec ingest: a rejected event fails the file, naming event 1" "1 1" \
+    "$RC $(grep -c 'event 1 rejected' <<<"$OUT")"
+expect_eq "loginrec ingest: says nothing was stored" 1 "$(grep -c 'nothing was stored' <<<"$OUT")"
+
+http POST "/api/v1/ingest?partial=1" -H "$AUTH" -H "$JSON" --data-binary @"$T/batch1.json"
+expect_eq "?partial=1: ingest answers 200" 200 "$STATUS"
 expect_eq "accepted counts valid events" 7 "$(json_get "$BODY" 'j["accepted"]')"
-expect_eq "rejected names the index" 6 "$(json_get "$BODY" 'j["rejected"][0]["index"]')"
+expect_eq "rejected names the index, 1-based" 7 "$(json_get "$BODY" 'j["rejected"][0]["index"]')"
 expect_eq "rejected says why" True "$(json_get "$BODY" '"did you mean" in j["rejected"][0]["error"]')"
 expect_eq "unlinked account counted" 1 "$(json_get "$BODY" 'j["unlinked"]')"
 
@@ -57,7 +79,7 @@ expect_eq "CLI punches CSV" "employee,date,kind,time
 1000,2026-11-17,clock_in,2026-11-17T09:30:00+09:00" "$CSV"
 
 # re-delivery is a no-op
-http POST /api/v1/ingest -H "$AUTH" -H "$JSON" --data-binary @"$T/batch1.json"
+http POST "/api/v1/ingest?partial=1" -H "$AUTH" -H "$JSON" --data-binary @"$T/batch1.json"
 expect_eq "re-post: nothing accepted" 0 "$(json_get "$BODY" 'j["accepted"]')"
 expect_eq "re-post: all duplicates" 7 "$(json_get "$BODY" 'j["duplicates"]')"
 http GET "/api/v1/punches?from=2026-11-01&to=2026-11-30" -H "$AUTH"
@@ -111,6 +133,13 @@ expect_eq "late logoff replaces the clock-out" 1 "$(json_get "$BODY" 'j["punches
 # flagged events are listed
 FLAGGED=$("$LR" events ACM --flagged | tail -n +2 | cut -f3,8 | sort | tr '\n' ' ')
 expect_eq "events --flagged lists the no-logoff and no-logon events" "hanako	no_logoff tarouk	no_logon " "$FLAGGED"
+
+# loginrec ingest --partial keeps the good events and still names the bad one
+printf '[{"source":"lanscope","account":"tarouk","host":"PC-01","op":"logon","time":"2026-11-21T09:00:00"},
+ {"source":"lanscope","account":"tarouk","host":"PC-01","op":"logon","time":"2026-11-21T09:05:00+09:00"}]' > "$T/partial.json"
+RC=0; OUT=$("$LR" ingest ACM --partial "$T/partial.json" 2>"$T/partial.err") || RC=$?
+expect_eq "--partial: exit 0, one accepted, event 1 named on stderr" "0 1 1" \
+    "$RC $(json_get "$OUT" 'j["accepted"]') $(grep -c 'event 1 rejected' "$T/partial.err")"
 
 # SIGTERM stops cleanly
 kill -TERM "$SERVER_PID"

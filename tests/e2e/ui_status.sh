@@ -60,11 +60,11 @@ expect_eq "MaLion: on, never succeeded, could not connect (in words)" "1 1 1" \
 expect_eq "the secret code is never shown" 0 "$(grep -c 's3cret-code-1234' "$T/p.html" || true)"
 
 # --- the generic API: a batch with a rejected event --------------------------------
-curl -sS -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$URL/api/v1/ingest" \
+curl -sS -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$URL/api/v1/ingest?partial=1" \
     --data-binary '[{"source":"lanscope","account":"taro","host":"PC","op":"logon","time":"2026-11-18T09:00:00+09:00"},{"source":"lanscope","account":"taro","op":"logon","time":"yesterday"}]'
 get >/dev/null
 expect_eq "API: stored, and the rejected event told" "1 1" \
-    "$(section api | grep -cE '<dd>20[0-9-]+ [0-9:]+</dd>') $(section api | grep -c 'event 1 rejected')"
+    "$(section api | grep -cE '<dd>20[0-9-]+ [0-9:]+</dd>') $(section api | grep -c 'event 2 rejected')"
 
 # --- KING OF TIME: a sync refused, then punches that fail ---------------------------
 echo wrong-token | "$LR" kot set ACM --base-url "$SIM" --token - --rate 40 >/dev/null

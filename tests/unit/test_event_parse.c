@@ -100,7 +100,7 @@ static void each_bad_event_is_rejected_by_field(void **state)
         assert_int_equal(parse(body, &b, &err), LR_OK);
         assert_int_equal(b.nevents, 0);
         assert_int_equal(b.nrejects, 1);
-        assert_int_equal(b.rejects[0].index, 0);
+        assert_int_equal(b.rejects[0].index, 1);
         if (!strstr(b.rejects[0].error, cases[i].needle))
             fail_msg("case %zu: '%s' does not mention '%s'", i, b.rejects[0].error, cases[i].needle);
         event_batch_free(&b);
@@ -118,7 +118,7 @@ static void good_and_bad_mixed(void **state)
     assert_int_equal(b.nevents, 2);
     assert_int_equal(b.index[1], 2);
     assert_int_equal(b.nrejects, 1);
-    assert_int_equal(b.rejects[0].index, 1);
+    assert_int_equal(b.rejects[0].index, 2);
     event_batch_free(&b);
 }
 
