@@ -27,6 +27,7 @@ const char cli_usage_text[] =
     "  user add CODE LOGIN --password-stdin                  an administrator of the admin UI\n"
     "  employee add CODE EMPCODE --last LAST --first FIRST [--division DIV]\n"
     "  link set CODE --kind lanscope|malion|smarton EMPCODE ACCOUNT\n"
+    "  link delete CODE --kind lanscope|malion|smarton EMPCODE\n"
     "  links export CODE [--kind KIND] [--encoding cp932|utf-8] [-o FILE]\n"
     "  links import CODE FILE [--dry-run]                    (- reads stdin)\n"
     "  kot set CODE [--base-url URL] [--token TOKEN|-] [--delivery on|off] [--rate N]\n"

@@ -125,13 +125,26 @@ int cmd_link(lr_store *s, cli_args *a)
     lr_error err;
     rederive_stats st = {0};
     const char *kind;
-    if (a->n < 1 || strcmp(a->v[0], "set") != 0)
-        return cli_usage("link: expected 'set'");
+    char acc[LR_ACCOUNT_MAX + 1];
+    int del = a->n >= 1 && strcmp(a->v[0], "delete") == 0;
+    if (a->n < 1 || (strcmp(a->v[0], "set") != 0 && !del))
+        return cli_usage("link: expected 'set' or 'delete'");
     a->v++;
     a->n--;
     kind = cli_take(a, "--kind", &bad);
     if (bad || !kind)
-        return cli_usage("link set: --kind lanscope|malion|smarton is required");
+        return cli_usage("link %s: --kind lanscope|malion|smarton is required",
+                         del ? "delete" : "set");
+    if (del) {
+        if ((rc = cli_check_rest(a, 2, "link delete")))
+            return rc;
+        if (admin_link_delete(s, a->v[0], kind, a->v[1], "cli", acc, &st, &err) != LR_OK)
+            return cli_fail(&err);
+        printf("removed %s account '%s' from employee %s (%zu days re-derived: %zu punches "
+               "added, %zu replaced, %zu retracted)\n",
+               kind, acc, a->v[1], st.days, st.added, st.replaced, st.retracted);
+        return 0;
+    }
     if ((rc = cli_check_rest(a, 3, "link set")))
         return rc;
     if (admin_link_set(s, a->v[0], kind, a->v[1], a->v[2], "cli", &st, &err) != LR_OK)

@@ -66,7 +66,13 @@ static void print_report(FILE *f, const links_report *rep, const char *file, lr_
     for (size_t i = 0; i < rep->nchanges; i++) {
         const link_change *ch = &rep->changes[i];
         fprintf(f, "%s:%ld: %s %s (%s): %s -> %s\n", file, ch->line, link_kind_label(ch->kind),
-                ch->employee, ch->name, ch->before[0] ? ch->before : "-", ch->after);
+                ch->employee, ch->name, ch->before[0] ? ch->before : "-",
+                ch->after[0] ? ch->after : (lang == LANG_JA ? "-（紐づけを解除）" : "- (link removed)"));
+    }
+    for (size_t i = 0; i < rep->warnings.n; i++) {
+        link_csv_error_text(&rep->warnings.v[i], lang, msg, sizeof msg);
+        fprintf(stderr, "%s:%ld: %s: %s\n", file, rep->warnings.v[i].line,
+                lang == LANG_JA ? "注意" : "warning", msg);
     }
     for (size_t i = 0; i < rep->errors.n; i++) {
         const link_csv_error *e = &rep->errors.v[i];

@@ -59,7 +59,7 @@ void link_csv_errors_free(link_csv_errors *es)
 void link_csv_note(link_csv_errors *es, link_csv_problem what, long line, long col,
                    const char *a, const char *b, long other)
 {
-    link_csv_error e = {what, line, col, other, "", ""};
+    link_csv_error e = {what, line, col, other, "", "", ""};
     snprintf(e.a, sizeof e.a, "%s", a ? a : "");
     snprintf(e.b, sizeof e.b, "%s", b ? b : "");
     (void)link_csv_errors_add(es, &e); /* a problem not kept is still counted */
@@ -136,6 +136,9 @@ int link_csv_row_parse(const csv_reader *r, const link_csv_layout *lay, link_csv
      * domain's "\" (or "¥") is the user name. */
     if (!text_trim_copy(acc->s, row->account, sizeof row->account) || text_has_control(row->account)) {
         link_csv_note(es, LCP_ACCOUNT_BAD, line, acc->column, acc->s, NULL, 0);
+    } else if (strcmp(row->account, LINK_CSV_REMOVE) == 0) {
+        row->remove = 1;
+        row->account[0] = '\0';
     } else {
         event_account_normalise(row->account);
         if (row->account[0] == '\0')
@@ -180,7 +183,8 @@ lr_status link_csv_find_repeats(link_csv_row *rows, size_t n, link_csv_errors *e
     /* Manual FAQ "PC のユーザー名が重複している": one PC user name, one employee. */
     qsort(rows, n, sizeof *rows, by_kind_account);
     for (size_t i = 1; i < n && rows[i].valid; i++)
-        if (rows[i].kind == rows[i - 1].kind && strcmp(rows[i].account, rows[i - 1].account) == 0 &&
+        if (rows[i].kind == rows[i - 1].kind && !rows[i].remove &&
+            strcmp(rows[i].account, rows[i - 1].account) == 0 &&
             strcmp(rows[i].employee, rows[i - 1].employee) != 0)
             link_csv_note(es, LCP_ACCOUNT_TWICE, rows[i].line, rows[i].col_account, rows[i].account,
                 rows[i - 1].employee, rows[i - 1].line);
@@ -226,6 +230,7 @@ const char *link_csv_problem_name(link_csv_problem p)
         [LCP_ACCOUNT_BAD] = "account_invalid",
         [LCP_ACCOUNT_TWICE] = "account_twice",
         [LCP_ACCOUNT_TAKEN] = "account_taken",
+        [LCP_ACCOUNT_CASE] = "account_case",
     };
     if ((size_t)p < sizeof names / sizeof names[0] && names[p])
         return names[p];
@@ -348,6 +353,33 @@ void link_csv_error_text(const link_csv_error *e, lr_lang lang, char *out, size_
                       "duplicate PC user name trouble of the manual: change the PC user name, or "
                       "give '%s' another account in the same file",
                  a, b, b);
+        break;
+    case LCP_ACCOUNT_CASE:
+        /* accounts match exactly (manual §3): a case-only difference is
+         * almost always a typo, so it is said, not refused */
+        if (o > 0 && ja)
+            snprintf(out, outsz,
+                     "サービスアカウント「%s」は、%ld 行目の「%s」と大文字と小文字だけが違います。"
+                     "アカウントは大文字・小文字まで完全に一致したときだけ紐づきます。入力ミスで"
+                     "ないか確認してください",
+                     a, o, b);
+        else if (o > 0)
+            snprintf(out, outsz,
+                     "service account '%s' differs only in upper/lower case from '%s' on line "
+                     "%ld. Accounts match exactly, case included: check that it is not a typo",
+                     a, b, o);
+        else if (ja)
+            snprintf(out, outsz,
+                     "サービスアカウント「%s」は、従業員「%s」の「%s」と大文字と小文字だけが違い"
+                     "ます。アカウントは大文字・小文字まで完全に一致したときだけ紐づきます。入力"
+                     "ミスでないか確認してください",
+                     a, e->owner, b);
+        else
+            snprintf(out, outsz,
+                     "service account '%s' differs only in upper/lower case from '%s', which "
+                     "employee %s has. Accounts match exactly, case included: check that it is "
+                     "not a typo",
+                     a, b, e->owner);
         break;
     default:
         snprintf(out, outsz, "?");

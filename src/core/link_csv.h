@@ -28,6 +28,9 @@ enum {
 
 #define LINK_CSV_EMPLOYEE_MAX 63
 
+/* What a サービスアカウント of "-" means: remove the employee's link. */
+#define LINK_CSV_REMOVE "-"
+
 /* "LanScope連携", "MaLion連携", "SmartOn ID連携"; NULL for LINK_NONE. */
 const char *link_kind_label(link_kind k);
 
@@ -48,6 +51,9 @@ typedef enum link_csv_problem {
     LCP_ACCOUNT_BAD,        /* a: the account (too long, control characters) */
     LCP_ACCOUNT_TWICE,      /* a: the account, b: the other employee; other_line */
     LCP_ACCOUNT_TAKEN,      /* a: the account, b: the employee who has it */
+    LCP_ACCOUNT_CASE,       /* a warning: a, the account, differs only in upper/lower
+                               case from b, stored for employee owner (other_line 0)
+                               or on other_line of the file */
 } link_csv_problem;
 
 typedef struct link_csv_error {
@@ -56,6 +62,7 @@ typedef struct link_csv_error {
     long other_line;
     char a[LR_ACCOUNT_MAX + 1];
     char b[LR_ACCOUNT_MAX + 1];
+    char owner[LINK_CSV_EMPLOYEE_MAX + 1]; /* LCP_ACCOUNT_CASE: who has b */
 } link_csv_error;
 
 /* Where each column is in the file (any order). */
@@ -70,7 +77,8 @@ typedef struct link_csv_row {
     long col_employee, col_account; /* for messages */
     link_kind kind;
     char employee[LINK_CSV_EMPLOYEE_MAX + 1];
-    char account[LR_ACCOUNT_MAX + 1]; /* trimmed, DOMAIN\ removed */
+    char account[LR_ACCOUNT_MAX + 1]; /* trimmed, DOMAIN\ removed; "" to remove */
+    int remove; /* the account was LINK_CSV_REMOVE: account is "" */
 } link_csv_row;
 
 /* Collects problems; keeps the first `max` in full and counts the rest. */

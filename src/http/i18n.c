@@ -120,3 +120,32 @@ int i18n_check(char *out, size_t outsz)
 #undef PROBLEM
     return n;
 }
+
+void i18n_fill(lr_lang lang, const char *key, char *out, size_t outsz, const char *const *names,
+               const char *const *values, size_t n)
+{
+    const char *t = i18n_text(lang, key);
+    size_t o = 0;
+    if (!t)
+        t = key;
+    while (*t && o + 1 < outsz) {
+        size_t i = n;
+        if (*t == '{')
+            for (i = 0; i < n; i++) {
+                size_t len = strlen(names[i]);
+                if (strncmp(t + 1, names[i], len) == 0 && t[1 + len] == '}')
+                    break;
+            }
+        if (i < n) {
+            size_t vlen = strlen(values[i]);
+            if (vlen > outsz - 1 - o)
+                vlen = outsz - 1 - o;
+            memcpy(out + o, values[i], vlen);
+            o += vlen;
+            t += strlen(names[i]) + 2;
+        } else {
+            out[o++] = *t++;
+        }
+    }
+    out[o] = '\0';
+}

@@ -14,6 +14,12 @@
 /* The text of key in lang, or NULL. */
 const char *i18n_text(lr_lang lang, const char *key);
 
+/* The text of key in lang with each "{name}" replaced by its value (n
+ * pairs), into out: the words around a value differ in order between the
+ * two languages. An unknown key gives the key itself. */
+void i18n_fill(lr_lang lang, const char *key, char *out, size_t outsz, const char *const *names,
+               const char *const *values, size_t n);
+
 /* For tmpl_render: ctx points at an lr_lang. */
 const char *i18n_tmpl_text(void *ctx, const char *key);
 

@@ -98,6 +98,16 @@ void ui_local_time(const char *zone, int64_t utc, char out[20])
     memcpy(out, iso, 20);
 }
 
+void ui_local_minute(const char *zone, int64_t utc, char out[17])
+{
+    char iso[32];
+    tz_format_iso(zone, utc, iso);
+    iso[4] = iso[7] = '/';
+    iso[10] = ' ';
+    iso[16] = '\0';
+    memcpy(out, iso, 17);
+}
+
 void ui_href(const char *path, const form *q, char *out, size_t outsz)
 {
     lr_buf b;

@@ -60,6 +60,8 @@ void ui_error_page(ui_req *u, int status, const char *key);
 
 /* "YYYY-MM-DD HH:MM:SS" of utc in zone. */
 void ui_local_time(const char *zone, int64_t utc, char out[20]);
+/* "2026/12/02 09:59": an instant as people read it, in zone. */
+void ui_local_minute(const char *zone, int64_t utc, char out[17]);
 /* 出勤 / 退勤 / 休憩開始 / 休憩終了 in the page's language. */
 const char *ui_punch_kind(ui_req *u, punch_kind k);
 /* The catalogue text of PREFIX.CODE (a status or reason code in words);

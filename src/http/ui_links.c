@@ -36,6 +36,12 @@ static void page(ui_req *u, int status, const char *problem_key, json_t *report)
     ui_render(u, status, "links", "page.links", d);
 }
 
+static void page_notice(ui_req *u, const char *words)
+{
+    json_t *d = json_pack("{s:b, s:s}", "nav_links", 1, "notice", words);
+    ui_render(u, 200, "links", "page.links", d);
+}
+
 void ui_links_view(ui_req *u)
 {
     page(u, 200, NULL, NULL);
@@ -131,17 +137,35 @@ void ui_links_upload(ui_req *u)
 void ui_links_apply(ui_req *u)
 {
     const char *id = form_get(&u->f, "upload");
-    char actor[80], name[200];
+    char actor[80], name[200], when[17];
     lr_buf data;
     links_report rep;
     lr_error err;
     lr_status st;
     json_t *report;
+    int64_t applied_at = 0;
 
     buf_init(&data, LINKS_CSV_MAX);
-    if (!id || store_upload_get(u->s, id, u->se.company_id, u->se.user_id,
-                                clock_now() - UPLOAD_TTL, &data, name, sizeof name,
-                                &err) != LR_OK) {
+    st = id ? store_upload_get(u->s, id, u->se.company_id, u->se.user_id,
+                               clock_now() - UPLOAD_TTL, &data, name, sizeof name, &applied_at,
+                               &err)
+            : LR_ENOTFOUND;
+    if (st == LR_EEXIST) {
+        /* the form sent again (a reload after [実行]): it is done already */
+        char words[600];
+        lr_company c;
+        buf_free(&data);
+        ui_local_minute(store_company_get(u->s, u->se.company_code, &c, &err) == LR_OK
+                            ? c.tz
+                            : "Asia/Tokyo",
+                        applied_at, when);
+        i18n_fill(u->lang, "links.applied_already", words, sizeof words,
+                  (const char *const[]){"file", "when", "by"},
+                  (const char *const[]){name, when, u->se.login}, 3);
+        page_notice(u, words);
+        return;
+    }
+    if (st != LR_OK) {
         buf_free(&data);
         page(u, 410, "links.expired", NULL);
         return;
@@ -157,7 +181,7 @@ void ui_links_apply(ui_req *u)
         return;
     }
     if (st == LR_OK) {
-        if (store_upload_delete(u->s, id, &err) != LR_OK)
+        if (store_upload_applied(u->s, id, clock_now(), &err) != LR_OK)
             log_warn("links upload %s: %s", u->se.company_code, err.message);
         if (u->app->punches_queued && rederive_queued(&rep.punches))
             u->app->punches_queued(u->app->punches_queued_ctx);

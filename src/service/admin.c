@@ -279,3 +279,45 @@ out:
     span_set_free(&ss);
     return admin_commit_audited(s, st, st == LR_OK ? c.id : 0, actor, "link.set", detail, err);
 }
+
+lr_status admin_link_delete(lr_store *s, const char *code, const char *kind, const char *emp,
+                            const char *actor, char account[LR_ACCOUNT_MAX + 1],
+                            rederive_stats *stats, lr_error *err)
+{
+    lr_company c;
+    lr_employee e;
+    lr_link links[4];
+    link_kind k = link_kind_parse(kind);
+    char detail[600];
+    span_set ss;
+    size_t n = 0;
+    lr_status st;
+
+    account[0] = '\0';
+    if (k == LINK_NONE)
+        return lr_fail(err, LR_EINVAL, "kind is '%s'; expected lanscope, malion or smarton", kind);
+    span_set_init(&ss);
+    if ((st = store_begin(s, err)) != LR_OK)
+        return st;
+    if ((st = store_company_get(s, code, &c, err)) != LR_OK ||
+        (st = store_employee_get(s, c.id, emp, &e, err)) != LR_OK ||
+        (st = store_links_of_employee(s, e.id, links, 4, &n, err)) != LR_OK)
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        if (links[i].kind == k)
+            snprintf(account, LR_ACCOUNT_MAX + 1, "%s", links[i].account);
+    if (!account[0]) {
+        st = lr_fail(err, LR_ENOTFOUND, "employee %s has no %s link", emp, kind);
+        goto out;
+    }
+    /* the days its events made are re-derived without it */
+    st = store_link_delete(s, c.id, k, e.id, err);
+    if (st == LR_OK)
+        st = ingest_account_spans(s, &c, &e, k, account, &ss, err);
+    if (st == LR_OK)
+        st = ingest_rederive_spans(s, &c, &ss, stats, err);
+out:
+    snprintf(detail, sizeof detail, "%s %.63s %s -> (none)", kind, emp, account);
+    span_set_free(&ss);
+    return admin_commit_audited(s, st, st == LR_OK ? c.id : 0, actor, "link.delete", detail, err);
+}

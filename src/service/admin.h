@@ -58,5 +58,11 @@ lr_status admin_employee_add(lr_store *s, const char *code, const char *emp, con
 lr_status admin_link_set(lr_store *s, const char *code, const char *kind, const char *emp,
                          const char *account, const char *actor, rederive_stats *stats,
                          lr_error *err);
+/* Removes employee emp's link of kind (its account goes to account[]),
+ * re-deriving the days its events made; audited. LR_ENOTFOUND when the
+ * employee has no link of that kind. */
+lr_status admin_link_delete(lr_store *s, const char *code, const char *kind, const char *emp,
+                            const char *actor, char account[LR_ACCOUNT_MAX + 1],
+                            rederive_stats *stats, lr_error *err);
 
 #endif

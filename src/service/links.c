@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "service/admin.h"
 #include "service/ingest.h"
@@ -278,8 +279,86 @@ static int cmp_claim(const void *x, const void *y)
     return (a->employee_id > b->employee_id) - (a->employee_id < b->employee_id);
 }
 
+static void keep_same(links_report *rep, const link_csv_row *r, const lr_employee *e,
+                      const char *account)
+{
+    link_same *u = &rep->unchanged_rows[rep->unchanged++];
+    u->line = r->line;
+    u->kind = r->kind;
+    snprintf(u->employee, sizeof u->employee, "%s", e->code);
+    snprintf(u->name, sizeof u->name, "%s %s", e->last_name, e->first_name);
+    snprintf(u->account, sizeof u->account, "%s", account);
+}
+
+/* An account the import will hold, for the upper/lower-case check. */
+typedef struct spelling {
+    link_kind kind;
+    const char *account;
+    long line;            /* 0: stored */
+    const char *employee; /* whose it is */
+    int changed;          /* a change of this file: warned about */
+} spelling;
+
+static int cmp_spelling(const void *x, const void *y)
+{
+    const spelling *a = x, *b = y;
+    int c = (int)a->kind - (int)b->kind;
+    if (c == 0)
+        c = strcasecmp(a->account, b->account);
+    if (c == 0)
+        c = strcmp(a->account, b->account);
+    return c ? c : (a->line > b->line) - (a->line < b->line);
+}
+
+/* Warns about each account the file sets that differs only in upper/lower
+ * case from another: stored (named with its employee) or in the file
+ * (named with its line). PC user names match exactly (manual §3). */
+static lr_status case_warnings(const known *k, links_report *rep, lr_error *err)
+{
+    size_t n = 0, cap = k->nlinks + rep->nchanges;
+    spelling *v = malloc((cap + 1) * sizeof *v);
+    if (!v)
+        return lr_fail(err, LR_ENOMEM, "out of memory checking accounts");
+    for (size_t i = 0; i < k->nlinks; i++) {
+        const lr_employee *e = emp_by_id(k, k->links[i].employee_id);
+        v[n++] = (spelling){k->links[i].kind, k->links[i].account, 0, e ? e->code : "?", 0};
+    }
+    for (size_t i = 0; i < rep->nchanges; i++)
+        if (rep->changes[i].after[0])
+            v[n++] = (spelling){rep->changes[i].kind, rep->changes[i].after,
+                                rep->changes[i].line, rep->changes[i].employee, 1};
+    if (n > 1)
+        qsort(v, n, sizeof *v, cmp_spelling);
+    for (size_t g = 0, end; g < n; g = end) {
+        for (end = g + 1; end < n && v[end].kind == v[g].kind &&
+                          strcasecmp(v[end].account, v[g].account) == 0;
+             end++)
+            ;
+        for (size_t i = g; i < end; i++) {
+            const spelling *other = NULL;
+            if (!v[i].changed)
+                continue;
+            /* name a stored twin first: it is the one that would be meant */
+            for (size_t j = g; j < end; j++)
+                if (strcmp(v[j].account, v[i].account) != 0 &&
+                    (!other || (other->line > 0 && v[j].line == 0)))
+                    other = &v[j];
+            if (other) {
+                link_csv_error w = {.what = LCP_ACCOUNT_CASE, .line = v[i].line,
+                                    .other_line = other->line};
+                snprintf(w.a, sizeof w.a, "%s", v[i].account);
+                snprintf(w.b, sizeof w.b, "%s", other->account);
+                snprintf(w.owner, sizeof w.owner, "%s", other->employee);
+                (void)link_csv_errors_add(&rep->warnings, &w); /* counted if not kept */
+            }
+        }
+    }
+    free(v);
+    return LR_OK;
+}
+
 /* Checks rows (sorted by line here) against the store; problems and the
- * changes go to rep (rep->changes has room for n). */
+ * changes go to rep (rep->changes and rep->unchanged_rows have room for n). */
 static lr_status check_rows(const known *k, link_csv_row *rows, size_t n, links_report *rep,
                             lr_error *err)
 {
@@ -317,7 +396,15 @@ static lr_status check_rows(const known *k, link_csv_row *rows, size_t n, links_
         int64_t owner;
         if (!emps[i])
             continue;
-        owner = owner_of(k, rows[i].kind, rows[i].account);
+        cur = account_of(k, rows[i].kind, emps[i]->id);
+        /* what is stored, or the export's stand-in for "no link" sent
+         * back: nothing to do */
+        if (strcmp(cur, rows[i].account) == 0 ||
+            (!cur[0] && strcmp(rows[i].account, emps[i]->code) == 0)) {
+            keep_same(rep, &rows[i], emps[i], cur);
+            continue;
+        }
+        owner = rows[i].remove ? 0 : owner_of(k, rows[i].kind, rows[i].account);
         if (owner && owner != emps[i]->id) {
             /* Free only if its owner is given another account in this file. */
             claim key = {rows[i].kind, owner};
@@ -328,12 +415,8 @@ static lr_status check_rows(const known *k, link_csv_row *rows, size_t n, links_
                 continue;
             }
         }
-        cur = account_of(k, rows[i].kind, emps[i]->id);
-        if (strcmp(cur, rows[i].account) == 0) {
-            rep->unchanged++;
-            continue;
-        }
         link_change *ch = &rep->changes[rep->nchanges++];
+        rep->nremoved += rows[i].remove;
         ch->line = rows[i].line;
         ch->kind = rows[i].kind;
         snprintf(ch->employee, sizeof ch->employee, "%s", emps[i]->code);
@@ -343,7 +426,7 @@ static lr_status check_rows(const known *k, link_csv_row *rows, size_t n, links_
     }
     free(claims);
     free(emps);
-    return LR_OK;
+    return case_warnings(k, rep, err);
 }
 
 /* Writes the changes: every changed link is removed first, so that
@@ -364,9 +447,10 @@ static lr_status apply_changes(lr_store *s, const lr_company *c, const known *k,
         lr_link l = {.employee_id = e->id, .kind = ch->kind};
         char prev[LR_ACCOUNT_MAX + 1];
         snprintf(l.account, sizeof l.account, "%s", ch->after);
-        st = store_link_set(s, c->id, &l, prev, sizeof prev, err);
+        if (ch->after[0]) /* "": a removal, done above */
+            st = store_link_set(s, c->id, &l, prev, sizeof prev, err);
         /* re-derive what the new account brings and the old one leaves */
-        if (st == LR_OK)
+        if (st == LR_OK && ch->after[0])
             st = ingest_account_spans(s, c, e, ch->kind, ch->after, &ss, err);
         if (st == LR_OK && ch->before[0])
             st = ingest_account_spans(s, c, e, ch->kind, ch->before, &ss, err);
@@ -379,9 +463,11 @@ static lr_status apply_changes(lr_store *s, const lr_company *c, const known *k,
 
 static void audit_detail(const links_report *rep, const char *file, char *out, size_t outsz)
 {
-    snprintf(out, outsz, "file=%s encoding=%s rows=%zu updated=%zu unchanged=%zu errors=%zu",
-             file, enc_name(rep->encoding), rep->rows, rep->nchanges, rep->unchanged,
-             rep->errors.total);
+    snprintf(out, outsz,
+             "file=%s encoding=%s rows=%zu updated=%zu removed=%zu unchanged=%zu errors=%zu "
+             "warnings=%zu",
+             file, enc_name(rep->encoding), rep->rows, rep->nchanges, rep->nremoved,
+             rep->unchanged, rep->errors.total, rep->warnings.total);
 }
 
 static int cmp_error_pos(const void *x, const void *y)
@@ -409,6 +495,7 @@ lr_status links_import(lr_store *s, const char *code, const char *file, const ch
     memset(&k, 0, sizeof k);
     rep->dry_run = dry_run;
     rep->errors.max = LINKS_MAX_ERRORS;
+    rep->warnings.max = LINKS_MAX_ERRORS;
     if (n > LINKS_CSV_MAX)
         return lr_fail(err, LR_ETOOBIG, "%s is larger than %u bytes", file, LINKS_CSV_MAX);
     if ((st = read_rows(file, data, n, rep, &rows, &nrows, err)) != LR_OK)
@@ -418,7 +505,8 @@ lr_status links_import(lr_store *s, const char *code, const char *file, const ch
     if ((st = store_company_get(s, code, &c, err)) != LR_OK ||
         (st = known_load(s, c.id, &k, err)) != LR_OK)
         goto rollback;
-    if (!(rep->changes = calloc(nrows + 1, sizeof *rep->changes))) {
+    if (!(rep->changes = calloc(nrows + 1, sizeof *rep->changes)) ||
+        !(rep->unchanged_rows = calloc(nrows + 1, sizeof *rep->unchanged_rows))) {
         st = lr_fail(err, LR_ENOMEM, "out of memory checking %s", file);
         goto rollback;
     }
@@ -443,11 +531,13 @@ rollback:
     store_rollback(s);
 done:
     if (st != LR_OK) {
-        rep->nchanges = 0; /* nothing was written */
+        rep->nchanges = rep->nremoved = 0; /* nothing was written */
         memset(&rep->punches, 0, sizeof rep->punches);
     }
     if (rep->errors.n > 1) /* read in passes; reported in file order */
         qsort(rep->errors.v, rep->errors.n, sizeof *rep->errors.v, cmp_error_pos);
+    if (rep->warnings.n > 1)
+        qsort(rep->warnings.v, rep->warnings.n, sizeof *rep->warnings.v, cmp_error_pos);
     known_free(&k);
     free(rows);
     return st;
@@ -456,7 +546,9 @@ done:
 void links_report_free(links_report *rep)
 {
     free(rep->changes);
+    free(rep->unchanged_rows);
     link_csv_errors_free(&rep->errors);
+    link_csv_errors_free(&rep->warnings);
     memset(rep, 0, sizeof *rep);
 }
 
@@ -474,19 +566,28 @@ void links_report_summary(const links_report *rep, lr_lang lang, char *out, size
                  rep->nchanges);
     else
         snprintf(out, outsz, ja ? "%zu件のアカウントを更新" : "%zu accounts updated", rep->nchanges);
+    if (rep->nremoved && !rep->errors.total) {
+        size_t len = strlen(out);
+        snprintf(out + len, outsz - len,
+                 ja ? "（うち %zu件は紐づけを解除）" : " (%zu of them links removed)", rep->nremoved);
+    }
 }
 
 json_t *links_report_json(const links_report *rep, lr_lang lang)
 {
     char summary[256], msg[1200];
-    json_t *o, *changes = json_array(), *errors = json_array();
+    json_t *o, *changes = json_array(), *errors = json_array(), *same = json_array(),
+               *warnings = json_array();
 
     links_report_summary(rep, lang, summary, sizeof summary);
-    o = json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:o, s:o, s:{s:I, s:I, s:I}}", "summary",
-                  summary, "encoding", enc_name(rep->encoding), "dry_run", rep->dry_run, "rows",
-                  (json_int_t)rep->rows, "updated", (json_int_t)rep->nchanges, "unchanged",
+    o = json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:{s:I, s:I, "
+                  "s:I}}",
+                  "summary", summary, "encoding", enc_name(rep->encoding), "dry_run",
+                  rep->dry_run, "rows", (json_int_t)rep->rows, "updated",
+                  (json_int_t)rep->nchanges, "removed", (json_int_t)rep->nremoved, "unchanged",
                   (json_int_t)rep->unchanged, "errors_total", (json_int_t)rep->errors.total,
-                  "changes", changes, "errors", errors, "punches", "added",
+                  "changes", changes, "unchanged_rows", same, "errors", errors, "warnings",
+                  warnings, "punches", "added",
                   (json_int_t)rep->punches.added, "replaced", (json_int_t)rep->punches.replaced,
                   "retracted", (json_int_t)rep->punches.retracted);
     if (!o)
@@ -501,15 +602,28 @@ json_t *links_report_json(const links_report *rep, lr_lang lang)
                                    ch->after)) != 0)
             goto oom;
     }
-    for (size_t i = 0; i < rep->errors.n; i++) {
-        const link_csv_error *e = &rep->errors.v[i];
-        link_csv_error_text(e, lang, msg, sizeof msg);
-        if (json_array_append_new(errors, json_pack("{s:I, s:I, s:s, s:s}", "line",
-                                                    (json_int_t)e->line, "column",
-                                                    (json_int_t)e->column, "code",
-                                                    link_csv_problem_name(e->what), "message",
-                                                    msg)) != 0)
+    for (size_t i = 0; i < rep->unchanged; i++) {
+        const link_same *u = &rep->unchanged_rows[i];
+        if (json_array_append_new(
+                same, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "line", (json_int_t)u->line,
+                                "kind", link_kind_name(u->kind), "kind_label",
+                                link_kind_label(u->kind), "employee", u->employee, "name",
+                                u->name, "account", u->account)) != 0)
             goto oom;
+    }
+    for (int w = 0; w < 2; w++) {
+        const link_csv_errors *es = w ? &rep->warnings : &rep->errors;
+        for (size_t i = 0; i < es->n; i++) {
+            const link_csv_error *e = &es->v[i];
+            link_csv_error_text(e, lang, msg, sizeof msg);
+            if (json_array_append_new(w ? warnings : errors,
+                                      json_pack("{s:I, s:I, s:s, s:s}", "line",
+                                                (json_int_t)e->line, "column",
+                                                (json_int_t)e->column, "code",
+                                                link_csv_problem_name(e->what), "message",
+                                                msg)) != 0)
+                goto oom;
+        }
     }
     return o;
 oom:

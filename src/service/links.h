@@ -38,14 +38,28 @@ typedef struct link_change {
     char after[LR_ACCOUNT_MAX + 1];
 } link_change;
 
+/* A row that changes nothing: it says what is stored, or it is the
+ * export's stand-in for "no link" (the employee code as the account of an
+ * employee without a link), or it removes a link that is not there. */
+typedef struct link_same {
+    long line;
+    link_kind kind;
+    char employee[64];
+    char name[260];
+    char account[LR_ACCOUNT_MAX + 1]; /* "" for an employee without a link */
+} link_same;
+
 typedef struct links_report {
     text_encoding encoding;
     int dry_run;
     size_t rows;      /* data rows read */
-    size_t unchanged; /* rows that already said what is stored */
-    link_change *changes;
+    size_t unchanged; /* rows that change nothing (unchanged_rows lists them) */
+    link_same *unchanged_rows;
+    link_change *changes; /* after "" removes the link */
     size_t nchanges;  /* = accounts updated (or to be, in a dry run) */
+    size_t nremoved;  /* of which links removed */
     link_csv_errors errors;
+    link_csv_errors warnings; /* accepted, but said: upper/lower-case twins */
     rederive_stats punches;
 } links_report;
 
@@ -55,7 +69,11 @@ typedef struct links_report {
 lr_status links_export(lr_store *s, const char *code, links_kinds kinds, text_encoding enc,
                        lr_buf *out, lr_error *err);
 
-/* Imports data[0..n) named file for company code. Returns LR_OK when
+/* Imports data[0..n) named file for company code. A row whose account is
+ * the employee's own code, for an employee without a link of its kind, is
+ * what the export writes for "no link" and changes nothing; an account of
+ * "-" removes the link. An account that differs from a stored one or one in
+ * the file only in upper/lower case is accepted with a warning. Returns LR_OK when
  * applied (or, with dry_run, when it would apply); LR_EINVAL when the file
  * has problems (rep->errors lists them, nothing changed); another status
  * when the store failed. rep is filled in every case; free it with

@@ -133,8 +133,9 @@ lr_status sq_upload_put(lr_store *base, const char *id, int64_t company_id, int6
                         const char *name, const char *data, size_t len, int64_t now,
                         int64_t before, lr_error *err);
 lr_status sq_upload_get(lr_store *base, const char *id, int64_t company_id, int64_t user_id,
-                        int64_t since, lr_buf *data, char *name, size_t namesz, lr_error *err);
-lr_status sq_upload_delete(lr_store *base, const char *id, lr_error *err);
+                        int64_t since, lr_buf *data, char *name, size_t namesz,
+                        int64_t *applied_at, lr_error *err);
+lr_status sq_upload_applied(lr_store *base, const char *id, int64_t at, lr_error *err);
 
 /* store_sql_views.c */
 lr_status sq_events_page(lr_store *base, int64_t company_id, const lr_event_query *q,

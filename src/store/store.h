@@ -314,11 +314,13 @@ typedef struct lr_store_ops {
                             const char *name, const char *data, size_t len, int64_t now,
                             int64_t before, lr_error *err);
     /* The upload id of that company and user made at or after since;
-     * LR_ENOTFOUND otherwise. */
+     * LR_ENOTFOUND otherwise; LR_EEXIST (name and *applied_at set) when it
+     * was applied already. */
     lr_status (*upload_get)(lr_store *s, const char *id, int64_t company_id, int64_t user_id,
                             int64_t since, lr_buf *data, char *name, size_t namesz,
-                            lr_error *err);
-    lr_status (*upload_delete)(lr_store *s, const char *id, lr_error *err);
+                            int64_t *applied_at, lr_error *err);
+    /* Marks it applied at `at` and drops its bytes. */
+    lr_status (*upload_applied)(lr_store *s, const char *id, int64_t at, lr_error *err);
 
     /* The versions a source's events carry (agent versions), newest last. */
     lr_status (*event_versions)(lr_store *s, int64_t company_id, const char *source,
@@ -526,7 +528,7 @@ void store_pool_close(lr_store_pool *p);
 #define store_login_failures_clear(s, ...) ((s)->ops->login_failures_clear((s), __VA_ARGS__))
 #define store_upload_put(s, ...) ((s)->ops->upload_put((s), __VA_ARGS__))
 #define store_upload_get(s, ...) ((s)->ops->upload_get((s), __VA_ARGS__))
-#define store_upload_delete(s, ...) ((s)->ops->upload_delete((s), __VA_ARGS__))
+#define store_upload_applied(s, ...) ((s)->ops->upload_applied((s), __VA_ARGS__))
 #define store_event_versions(s, ...) ((s)->ops->event_versions((s), __VA_ARGS__))
 #define store_division_upsert(s, ...) ((s)->ops->division_upsert((s), __VA_ARGS__))
 #define store_division_get(s, ...) ((s)->ops->division_get((s), __VA_ARGS__))

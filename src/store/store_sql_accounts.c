@@ -24,7 +24,7 @@ enum {
     A_UPLOAD_EXPIRE,
     A_UPLOAD_PUT,
     A_UPLOAD_GET,
-    A_UPLOAD_DELETE,
+    A_UPLOAD_APPLIED,
     A_END
 };
 _Static_assert(A_END <= SQ_VIEWS_BASE, "too many account statements for their slots");
@@ -57,9 +57,10 @@ static const char *const sql_text[A_END - SQ_ACCOUNTS_BASE] = {
         "INSERT INTO link_uploads (id, company_id, user_id, file_name, data, created_at) VALUES "
         "(?1, ?2, ?3, ?4, ?5, ?6)",
     [A_UPLOAD_GET - SQ_ACCOUNTS_BASE] =
-        "SELECT file_name, data FROM link_uploads WHERE id = ?1 AND company_id = ?2 AND user_id "
-        "= ?3 AND created_at >= ?4",
-    [A_UPLOAD_DELETE - SQ_ACCOUNTS_BASE] = "DELETE FROM link_uploads WHERE id = ?1",
+        "SELECT file_name, data, applied_at FROM link_uploads WHERE id = ?1 AND company_id = ?2 "
+        "AND user_id = ?3 AND created_at >= ?4",
+    [A_UPLOAD_APPLIED - SQ_ACCOUNTS_BASE] =
+        "UPDATE link_uploads SET applied_at = ?2, data = ?3 WHERE id = ?1",
 };
 
 static sql_stmt *stmt(sql_store *s, int slot, lr_error *err)
@@ -241,7 +242,8 @@ lr_status sq_upload_put(lr_store *base, const char *id, int64_t company_id, int6
 }
 
 lr_status sq_upload_get(lr_store *base, const char *id, int64_t company_id, int64_t user_id,
-                        int64_t since, lr_buf *data, char *name, size_t namesz, lr_error *err)
+                        int64_t since, lr_buf *data, char *name, size_t namesz,
+                        int64_t *applied_at, lr_error *err)
 {
     sql_store *s = S(base);
     sql_stmt *st = stmt(s, A_UPLOAD_GET, err);
@@ -258,7 +260,10 @@ lr_status sq_upload_get(lr_store *base, const char *id, int64_t company_id, int6
         size_t n = 0;
         const void *bytes = sql_col_blob(st, 1, &n);
         sq_copy_col(st, 0, name, namesz);
-        if (buf_append(data, bytes, n) != LR_OK)
+        *applied_at = sql_col_int64(st, 2);
+        if (*applied_at)
+            r = lr_fail(err, LR_EEXIST, "the upload was applied already");
+        else if (buf_append(data, bytes, n) != LR_OK)
             r = lr_fail(err, LR_ETOOBIG, "the upload is larger than its buffer");
     } else if (rc == SQL_DONE) {
         r = lr_fail(err, LR_ENOTFOUND, "no such upload (or older than an hour)");
@@ -269,7 +274,14 @@ lr_status sq_upload_get(lr_store *base, const char *id, int64_t company_id, int6
     return r;
 }
 
-lr_status sq_upload_delete(lr_store *base, const char *id, lr_error *err)
+lr_status sq_upload_applied(lr_store *base, const char *id, int64_t at, lr_error *err)
 {
-    return run_text(base, A_UPLOAD_DELETE, 0, id, err, "dropping an upload");
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, A_UPLOAD_APPLIED, err);
+    if (!st)
+        return LR_ESTORE;
+    sql_bind_text(st, 1, id);
+    sql_bind_int64(st, 2, at);
+    sql_bind_blob(st, 3, "", 0); /* the bytes are not needed any more */
+    return sq_run(s, st, err, "marking an upload applied");
 }

@@ -78,6 +78,62 @@ sed -i 's/,12,/,0012,/' "$T/bad.csv"
 OUT=$(LANG=ja_JP.UTF-8 "$LR" links import ACM "$T/bad.csv")
 expect_eq "CLI import in Japanese" "2件のアカウントを更新" "$(printf '%s\n' "$OUT" | grep 件)"
 
+# --- the whole export sent back after editing one row (issue 19) ---------
+# Unlinked employees show their employee code as the account; sent back
+# unchanged, those rows link nobody.
+"$LR" employee add ACM 2001 --last 山田 --first 一郎 >/dev/null
+"$LR" employee add ACM 2002 --last 山田 --first 二郎 >/dev/null
+"$LR" employee add ACM 2003 --last 山田 --first 三郎 >/dev/null
+"$LR" links export ACM --kind lanscope -o "$T/all.csv"
+python3 - "$T/all.csv" "$T/all-edited.csv" <<'PY'
+import sys
+text = open(sys.argv[1], "rb").read().decode("cp932")
+text = text.replace('"山田 一郎","2001"', '"山田 一郎","ichiro"')
+open(sys.argv[2], "wb").write(text.encode("cp932"))
+PY
+LINKS_BEFORE=$(db_sql 'SELECT count(*) FROM links')
+http POST "/api/v1/links/import?dry_run=1" -H "$AUTH" -H "Accept-Language: ja" -F "file=@$T/all-edited.csv"
+expect_eq "the whole export with one row edited: 1 to update, 4 unchanged" \
+    "1件のアカウントを更新します（確認のみ。まだ変更していません） 1 4" \
+    "$(json_get "$BODY" 'j["summary"], j["updated"], j["unchanged"]' | tr -d "(),'")"
+expect_eq "the preview lists the unchanged rows, unlinked ones as such" \
+    "0012:hana2 1000:taro2 2002:- 2003:-" \
+    "$(json_get "$BODY" '" ".join("%s:%s" % (u["employee"], u["account"] or "-") for u in j["unchanged_rows"])')"
+http POST /api/v1/links/import -H "$AUTH" -F "file=@$T/all-edited.csv"
+expect_eq "applied: one account updated" "1 accounts updated" "$(json_get "$BODY" 'j["summary"]')"
+expect_eq "and one link more, none named after an employee code" "$((LINKS_BEFORE + 1)) 0" \
+    "$(db_sql 'SELECT count(*) FROM links') $(db_sql "SELECT count(*) FROM links WHERE account IN ('2002','2003')")"
+
+# --- accounts that differ only in upper/lower case: accepted, warned -----
+printf '連携種別,種別コード,打刻先アカウント,姓・名,サービスアカウント\n' > "$T/case.csv"
+printf 'LanScope連携,2,2002,山田 二郎,Taro2\n' >> "$T/case.csv"
+printf 'LanScope連携,2,2003,山田 三郎,saburo\n' >> "$T/case.csv"
+printf 'LanScope連携,2,0012,勤怠 花子,SABURO\n' >> "$T/case.csv"
+http POST "/api/v1/links/import?dry_run=1" -H "$AUTH" -H "Accept-Language: en" -F "file=@$T/case.csv"
+expect_eq "case-only differences are accepted (200), three lines warned" "200 2 3 4" \
+    "$STATUS $(json_get "$BODY" '" ".join(str(w["line"]) for w in j["warnings"])')"
+expect_eq "the warning names the upper/lower-case difference and the stored account" True \
+    "$(json_get "$BODY" '"upper/lower case" in j["warnings"][0]["message"] and "taro2" in j["warnings"][0]["message"] and "1000" in j["warnings"][0]["message"]')"
+expect_eq "the in-file one names the other line" True \
+    "$(json_get "$BODY" '"line 4" in j["warnings"][1]["message"] and "line 3" in j["warnings"][2]["message"]')"
+OUT=$(LANG=ja_JP.UTF-8 "$LR" links import ACM "$T/case.csv" --dry-run 2>&1)
+expect_eq "CLI: the warning in Japanese, by line" 1 \
+    "$(grep -c "^$T/case.csv:2: 注意: .*taro2.*大文字と小文字" <<<"$OUT")"
+
+# --- removing a link: "-" in the file, and loginrec link delete -----------
+printf '連携種別,種別コード,打刻先アカウント,姓・名,サービスアカウント\nLanScope連携,2,2001,山田 一郎,-\nLanScope連携,2,2002,山田 二郎,-\n' > "$T/remove.csv"
+http POST /api/v1/links/import -H "$AUTH" -F "file=@$T/remove.csv"
+expect_eq "'-' removes 2001's link; 2002 had none: unchanged" "200 1 1 ichiro -> (none)" \
+    "$STATUS $(json_get "$BODY" '"%d %d %s -> %s" % (j["updated"], j["unchanged"], j["changes"][0]["before"], j["changes"][0]["after"] or "(none)")')"
+expect_eq "2001 has no link now" 0 "$(db_sql "SELECT count(*) FROM links l JOIN employees e ON e.id = l.employee_id WHERE e.code = '2001'")"
+OUT=$("$LR" link delete ACM --kind lanscope 0012)
+expect_eq "link delete says what it removed" True "$(case "$OUT" in *"hana2"*0012*) echo True;; *) echo False;; esac)"
+expect_eq "0012 has no link now, and it is audited" "0 1" \
+    "$(db_sql "SELECT count(*) FROM links l JOIN employees e ON e.id = l.employee_id WHERE e.code = '0012'") $(db_sql "SELECT count(*) FROM audit_log WHERE action = 'link.delete'")"
+RC=0; OUT=$("$LR" link delete ACM --kind lanscope 0012 2>&1) || RC=$?
+expect_eq "deleting a link that is not there fails, saying so" "1 True" \
+    "$RC $(case "$OUT" in *"no lanscope link"*) echo True;; *) echo False;; esac)"
+
 # --- bad requests ---------------------------------------------------------
 http POST /api/v1/links/import -H "$AUTH" -H "Content-Type: application/json" --data-binary '[]'
 expect_eq "JSON is not a CSV upload" 415 "$STATUS"

@@ -46,7 +46,7 @@ open(sys.argv[2], "wb").write(t.replace('"勤怠 花子","0012"', '"勤怠 花�
 PY
 code=$(curl -sS -b "$T/jar" -o "$T/check.html" -w '%{http_code}' "$URL/links/upload" -F "csrf=$CSRF" -F "file=@$T/edited.csv;type=text/csv")
 expect_eq "[送信] checks the file (200)" 200 "$code"
-expect_eq "it shows old → new for the row" "<tr><td>2</td><td>lanscope</td><td>0012</td><td>勤怠 花子</td><td>（なし）</td><td>hanakok</td></tr>" \
+expect_eq "it shows old → new for the row, the kind by its label" "<tr><td>2</td><td>LanScope連携</td><td>0012</td><td>勤怠 花子</td><td>（なし）</td><td>hanakok</td></tr>" \
     "$(grep -o "<tr><td>2</td>.*</tr>" "$T/check.html")"
 expect_eq "and says what would happen" 1 "$(grep -c '1件のアカウントを更新します' "$T/check.html")"
 expect_eq "nothing is written yet" 1 "$(db_sql "SELECT count(*) FROM links")"
@@ -64,8 +64,13 @@ code=$(curl -sS -b "$T/jar" -o "$T/done.html" -w '%{http_code}' "$URL/links/appl
 expect_eq "[実行] applies it: 1件のアカウントを更新" "200 1" "$code $(grep -c '>1件のアカウントを更新<' "$T/done.html")"
 expect_eq "the link is stored" "hanakok" "$(db_sql "SELECT account FROM links l JOIN employees e ON e.id = l.employee_id WHERE e.code = '0012'")"
 expect_eq "the waiting events became punches" 2 "$("$LR" punches ACM --from 2026-11-16 --to 2026-11-16 | grep -c '^0012,')"
-expect_eq "the checked file is used once" 410 \
-    "$(curl -sS -b "$T/jar" -o /dev/null -w '%{http_code}' "$URL/links/apply" -d "csrf=$CSRF" -d "upload=$UPLOAD")"
+# a reload after [実行] sends the form again: it says the file was applied
+# already, when and by whom, and applies nothing twice
+code=$(curl -sS -b "$T/jar" -o "$T/again.html" -w '%{http_code}' "$URL/links/apply" -d "csrf=$CSRF" -d "upload=$UPLOAD")
+expect_eq "a reload after [実行]: already applied, when and by whom" "200 1 0" \
+    "$code $(grep -cE 'edited.csv は 20[0-9]{2}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2} に admin が実行済みです' "$T/again.html") $(grep -c '有効期限' "$T/again.html")"
+expect_eq "the checked file is used once" 1 \
+    "$(db_sql "SELECT count(*) FROM audit_log WHERE action = 'links.import'")"
 expect_eq "audited with the administrator's login" 1 \
     "$(db_sql "SELECT count(*) FROM audit_log WHERE action = 'links.import' AND actor = 'ui:admin'")"
 

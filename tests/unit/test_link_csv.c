@@ -59,13 +59,27 @@ static void header_problems(void **state)
     csv_reader_free(&r);
 }
 
+static void removals_are_not_one_account(void **state)
+{
+    /* "-" in two rows removes two links; it is not one account twice */
+    link_csv_row rows[2] = {
+        {2, 1, 0, 0, LINK_LANSCOPE, "1000", "", 1},
+        {3, 1, 0, 0, LINK_LANSCOPE, "2000", "", 1},
+    };
+    link_csv_errors es = {.max = 10};
+    (void)state;
+    assert_int_equal(link_csv_find_repeats(rows, 2, &es), LR_OK);
+    assert_int_equal(es.total, 0);
+    link_csv_errors_free(&es);
+}
+
 static void repeats_are_found(void **state)
 {
     link_csv_row rows[4] = {
-        {2, 1, 0, 0, LINK_LANSCOPE, "1000", "pc"},
-        {3, 1, 0, 0, LINK_LANSCOPE, "2000", "pc"},     /* same account */
-        {4, 1, 0, 0, LINK_MALION, "3000", "pc"},       /* other kind: fine */
-        {5, 1, 0, 0, LINK_LANSCOPE, "1000", "other"},  /* same employee */
+        {2, 1, 0, 0, LINK_LANSCOPE, "1000", "pc", 0},
+        {3, 1, 0, 0, LINK_LANSCOPE, "2000", "pc", 0},     /* same account */
+        {4, 1, 0, 0, LINK_MALION, "3000", "pc", 0},       /* other kind: fine */
+        {5, 1, 0, 0, LINK_LANSCOPE, "1000", "other", 0},  /* same employee */
     };
     link_csv_errors es = {.max = 10};
     assert_int_equal(link_csv_find_repeats(rows, 4, &es), LR_OK);
@@ -86,7 +100,7 @@ static void repeats_are_found(void **state)
 static void errors_are_capped_but_counted(void **state)
 {
     link_csv_errors es = {.max = 2};
-    link_csv_error e = {LCP_ACCOUNT_EMPTY, 1, 1, 0, "", ""};
+    link_csv_error e = {LCP_ACCOUNT_EMPTY, 1, 1, 0, "", "", ""};
     for (int i = 0; i < 5; i++)
         assert_int_equal(link_csv_errors_add(&es, &e), LR_OK);
     assert_int_equal(es.n, 2);
@@ -97,8 +111,8 @@ static void errors_are_capped_but_counted(void **state)
 /* Every problem has a name and words in both languages, and they differ. */
 static void every_problem_speaks_both_languages(void **state)
 {
-    for (int p = LCP_SYNTAX; p <= LCP_ACCOUNT_TAKEN; p++) {
-        link_csv_error e = {(link_csv_problem)p, 2, 1, 1, "x", "y"};
+    for (int p = LCP_SYNTAX; p <= LCP_ACCOUNT_CASE; p++) {
+        link_csv_error e = {(link_csv_problem)p, 2, 1, 1, "x", "y", "z"};
         char en[1200], ja[1200];
         link_csv_error_text(&e, LANG_EN, en, sizeof en);
         link_csv_error_text(&e, LANG_JA, ja, sizeof ja);
@@ -136,6 +150,7 @@ int main(void)
         cmocka_unit_test(header_in_any_order),
         cmocka_unit_test(header_problems),
         cmocka_unit_test(repeats_are_found),
+        cmocka_unit_test(removals_are_not_one_account),
         cmocka_unit_test(errors_are_capped_but_counted),
         cmocka_unit_test(every_problem_speaks_both_languages),
         cmocka_unit_test(writes_quoted_crlf_rows),
