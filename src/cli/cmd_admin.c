@@ -78,22 +78,43 @@ int cmd_company(lr_store *s, cli_args *a)
 
 int cmd_division(lr_store *s, cli_args *a)
 {
-    int bad = 0, rc;
+    int bad = 0, rc, dry;
     lr_error err;
-    const char *name, *dc;
+    const char *name, *dc, *from;
+    division_change ch;
     if (a->n < 1 || strcmp(a->v[0], "set") != 0)
         return cli_usage("division: expected 'set'");
     a->v++;
     a->n--;
     name = cli_take(a, "--name", &bad);
     dc = cli_take(a, "--day-change", &bad);
-    if (bad || !name || !dc)
-        return cli_usage("division set: --name NAME and --day-change HH:MM are required");
+    from = cli_take(a, "--rederive-from", &bad);
+    dry = cli_take_flag(a, "--dry-run");
+    if (bad || !dc)
+        return cli_usage("division set: --day-change HH:MM is required (and --name NAME for a "
+                         "new division)");
     if ((rc = cli_check_rest(a, 2, "division set")))
         return rc;
-    if (admin_division_set(s, a->v[0], a->v[1], name, dc, "cli", &err) != LR_OK)
+    if (!from && !dry) {
+        if (admin_division_set(s, a->v[0], a->v[1], name, dc, "cli", &err) != LR_OK)
+            return cli_fail(&err);
+        printf("division %s: day change %s (days already derived are kept; "
+               "--rederive-from DATE re-derives them)\n",
+               a->v[1], dc);
+        return 0;
+    }
+    if (name)
+        return cli_usage("division set: --name cannot be changed with --rederive-from or "
+                         "--dry-run; set it first");
+    if (admin_division_day_change(s, a->v[0], a->v[1], dc, from, dry, "cli", &ch, &err) != LR_OK)
         return cli_fail(&err);
-    printf("division %s: %s, day change %s\n", a->v[1], name, dc);
+    printf("division %s: day change %02d:%02d -> %s%s", a->v[1], ch.before_min / 60,
+           ch.before_min % 60, dc, dry ? " (dry run: nothing changed)" : "");
+    if (from)
+        printf("; %zu employees' days from %s re-derived: %zu punches added, %zu replaced, %zu "
+               "retracted",
+               ch.employees, from, ch.punches.added, ch.punches.replaced, ch.punches.retracted);
+    printf("\n");
     return 0;
 }
 

@@ -77,6 +77,12 @@ void ui_href(const char *path, const form *q, char *out, size_t outsz);
 json_t *ui_options(ui_req *u, const char *const *values, const char *const *keys,
                    const char *selected);
 
+/* ui_divisions.c: 所属設定 */
+extern const char *const ui_divisions_params[];
+extern const char *const ui_divisions_save_fields[];
+void ui_divisions_view(ui_req *u);
+void ui_divisions_save(ui_req *u);
+
 /* ui_settings.c: 企業情報 */
 extern const char *const ui_settings_fields[];
 extern const char *const ui_settings_clear_fields[];

@@ -50,8 +50,27 @@ lr_status admin_company_add(lr_store *s, const char *code, const char *name, con
                             lr_error *err);
 lr_status admin_company_set(lr_store *s, const char *code, const company_changes *ch,
                             const char *actor, lr_error *err);
+/* Creates or changes division div. name NULL keeps the stored name (the
+ * division must exist then). Days already derived are not re-derived: see
+ * admin_division_day_change for that. */
 lr_status admin_division_set(lr_store *s, const char *code, const char *div, const char *name,
                              const char *day_change, const char *actor, lr_error *err);
+
+/* What changing a division's 日付変更時間 did, or would do. */
+typedef struct division_change {
+    int before_min, after_min; /* the day change, minutes after midnight */
+    size_t employees;          /* of the division (not deleted), re-derived */
+    rederive_stats punches;    /* punches added, replaced, retracted */
+} division_change;
+
+/* Moves division div's 日付変更時間 to day_change ("HH:MM") and, when from
+ * ("YYYY-MM-DD") is given, re-derives the work days of its employees from
+ * that day to today under the new boundary: the punches that change are
+ * queued to KING OF TIME as corrections. With dry_run nothing is kept and
+ * *res says what would change (the preview). Audited as division.day_change. */
+lr_status admin_division_day_change(lr_store *s, const char *code, const char *div,
+                                    const char *day_change, const char *from, int dry_run,
+                                    const char *actor, division_change *res, lr_error *err);
 lr_status admin_employee_add(lr_store *s, const char *code, const char *emp, const char *last,
                              const char *first, const char *div, const char *actor,
                              lr_error *err);

@@ -40,7 +40,8 @@ typedef struct align_ctx {
 static int check_division(void *ctx, const lr_division *d)
 {
     align_ctx *a = ctx;
-    lanscope_misaligned m = {d->code, d->name, d->day_change_min, a->c->lanscope_collect_min};
+    lanscope_misaligned m = {d->code, d->name, d->day_change_min, a->c->lanscope_collect_min,
+                             a->c->code};
     if (d->day_change_min == a->c->lanscope_collect_min)
         return 0;
     a->n++;
@@ -63,7 +64,7 @@ lr_status lanscope_alignment(lr_store *s, const lr_company *c, lanscope_misalign
     if (st == LR_OK && !a.stop && c->lanscope_collect_min != 0)
         st = store_employees_list(s, c->id, count_no_division, &a, err);
     if (st == LR_OK && a.no_division > 0) {
-        lanscope_misaligned m = {"", "", 0, c->lanscope_collect_min};
+        lanscope_misaligned m = {"", "", 0, c->lanscope_collect_min, c->code};
         a.n++;
         if (cb)
             cb(ctx, &m);
@@ -80,9 +81,11 @@ void lanscope_misaligned_text(const lanscope_misaligned *m, char *out, size_t ou
     if (m->division_code[0])
         snprintf(out, outsz,
                  "division %s (%s) changes day at %s but LanScope collects at %s: its punches "
-                 "may land on the wrong work day; set its 日付変更時間 to %s in KING OF TIME or "
-                 "the collection start to %s",
-                 m->division_code, m->division_name, dc, co, co, dc);
+                 "may land on the wrong work day; set the 日付変更時間 loginrec uses to %s in "
+                 "the admin UI's 所属設定 or with 'loginrec division set %s %s --day-change %s', "
+                 "or the collection start to %s",
+                 m->division_code, m->division_name, dc, co, co, m->company_code,
+                 m->division_code, co, dc);
     else
         snprintf(out, outsz,
                  "employees without a division change day at 00:00 but LanScope collects at %s: "

@@ -25,6 +25,7 @@ typedef struct lanscope_misaligned {
     const char *division_name;
     int day_change_min;
     int collect_min;
+    const char *company_code;
 } lanscope_misaligned;
 
 typedef int (*lanscope_misaligned_cb)(void *ctx, const lanscope_misaligned *m);
