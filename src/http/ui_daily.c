@@ -6,7 +6,11 @@
  * glance which session a punch came from.
  *
  * An employee's day runs from their division's 日付変更時間 for 24 hours;
- * the timeline spans exactly that. Employees with neither events nor
+ * the timeline spans exactly that. Sessions are paired from the events
+ * around it too (up to the longest shift either side), so a session that
+ * crosses the day change is PC use drawn to the edge and marked as
+ * continuing, and a punch outside the window is listed at its real time
+ * with its mark at the edge. Employees with neither events nor
  * punches that day are counted, not listed; the others come PAGE to a
  * page, by code (a day of 10,000 employees drawn at once was 11 MB).
  */
@@ -49,6 +53,7 @@ typedef struct person {
     int64_t from, to; /* the work day in UTC: [from, to) */
     ev *evs;
     size_t nevs, capevs;
+    size_t inday; /* of evs, those inside [from, to) */
     kept_punch *punches;
     size_t npunches, cappunches;
 } person;
@@ -152,7 +157,8 @@ static int keep_event(void *ctx, const lr_event_row *r)
     person *p = find(b, r->employee_id);
     ev *v;
     const lr_event *e = r->event;
-    if (!p || e->utc < p->from || e->utc >= p->to)
+    /* the sessions around the day too: one crossing its edge pairs */
+    if (!p || e->utc < p->from - b->c->max_shift_sec || e->utc >= p->to + b->c->max_shift_sec)
         return 0;
     if (strcmp(e->op, "logon") != 0 && strcmp(e->op, "logoff") != 0)
         return 0;
@@ -164,6 +170,7 @@ static int keep_event(void *ctx, const lr_event_row *r)
     if (stream_of(b, p, e, &v->stream) != LR_OK)
         return 1;
     p->nevs++;
+    p->inday += e->utc >= p->from && e->utc < p->to;
     return 0;
 }
 
@@ -200,19 +207,45 @@ static void hhmm(const lr_company *c, int64_t utc, char out[6])
     out[5] = '\0';
 }
 
+/* "06:00", or "06:00（翌日）" / "22:00（前日）" outside p's work day. */
+static void when(const board *b, const person *p, int64_t utc, char *out, size_t outsz)
+{
+    char t[6];
+    hhmm(b->c, utc, t);
+    snprintf(out, outsz, "%s%s", t,
+             utc > p->to      ? i18n_text(b->u->lang, "daily.next_day")
+             : utc < p->from ? i18n_text(b->u->lang, "daily.prev_day")
+                             : "");
+}
+
+/* A session from..to on PC pc, drawn inside p's work day. no_on / no_off:
+ * its logon / logoff is missing (drawn "open"); a session cut by the
+ * day's edge is PC use all the same ("continues"). NULL when it is wholly
+ * outside the day. */
 static json_t *bar(const board *b, const person *p, int64_t from, int64_t to, int no_on,
                    int no_off, uint32_t pc)
 {
-    char a[6], z[6], title[400];
+    char a[48], z[48], title[400];
     const char *stream = b->streams.data + pc;
     const char *tab = strchr(stream, '\t');
-    double x = minute_of(p, from), w = minute_of(p, to) - x;
-    hhmm(b->c, from, a);
-    hhmm(b->c, to, z);
+    int64_t f = from < p->from ? p->from : from, t = to > p->to ? p->to : to;
+    double x, w;
+    if (t < f || (t == f && from != to) || from >= p->to || to < p->from)
+        return NULL;
+    x = minute_of(p, f);
+    w = minute_of(p, t) - x;
+    when(b, p, from, a, sizeof a);
+    when(b, p, to, z, sizeof z);
     snprintf(title, sizeof title, "%s%s–%s%s %s (%.*s)", no_on ? "… " : "", a, z,
              no_off ? " …" : "", tab ? tab + 1 : "", tab ? (int)(tab - stream) : 0, stream);
-    return json_pack("{s:f, s:f, s:s, s:b}", "x", x, "w", w < 1 ? 1 : w, "title", title, "open",
-                     no_on || no_off);
+    return json_pack("{s:f, s:f, s:s, s:s}", "x", x, "w", w < 1 ? 1 : w, "title", title, "class",
+                     no_on || no_off ? " open" : (from < p->from || to > p->to) ? " continues" : "");
+}
+
+static void add_bar(json_t *a, json_t *bar_or_null)
+{
+    if (bar_or_null)
+        json_array_append_new(a, bar_or_null);
 }
 
 typedef struct open_pc {
@@ -221,8 +254,9 @@ typedef struct open_pc {
 } open_pc;
 
 /* The day's sessions: per PC (account and host), a logon opens one and
- * the next logoff closes it; a logoff without a logon starts at the day's
- * start, a logon without logoff runs to its end (or now). */
+ * the next logoff (within the longest shift) closes it; a logoff without a
+ * logon starts at the day's start, a logon without logoff runs to the next
+ * logon on that PC or the day's end (or now). */
 static json_t *sessions(const board *b, const person *p, int64_t now)
 {
     open_pc open[OPEN_MAX];
@@ -234,19 +268,27 @@ static json_t *sessions(const board *b, const person *p, int64_t now)
         size_t k = 0;
         while (k < nopen && open[k].stream != v->stream)
             k++;
+        if (k < nopen && (v->op == 'i' || v->utc - open[k].at > b->c->max_shift_sec)) {
+            /* no logoff came: that session ends where this event is */
+            if (open[k].at >= p->from)
+                add_bar(a, bar(b, p, open[k].at, v->utc < end ? v->utc : end, 0, 1, v->stream));
+            open[k] = open[--nopen];
+            k = nopen;
+        }
         if (v->op == 'i') {
-            if (k == nopen && nopen < OPEN_MAX)
+            if (nopen < OPEN_MAX)
                 open[nopen++] = (open_pc){v->stream, v->utc};
         } else if (k < nopen) {
-            json_array_append_new(a, bar(b, p, open[k].at, v->utc, 0, 0, v->stream));
+            add_bar(a, bar(b, p, open[k].at, v->utc, 0, 0, v->stream));
             open[k] = open[--nopen];
-        } else {
-            json_array_append_new(a, bar(b, p, p->from, v->utc, 1, 0, v->stream));
+        } else if (v->utc >= p->from && v->utc < p->to) {
+            add_bar(a, bar(b, p, p->from, v->utc, 1, 0, v->stream));
         }
     }
     for (size_t k = 0; k < nopen; k++)
-        json_array_append_new(a, bar(b, p, open[k].at, end > open[k].at ? end : open[k].at, 0,
-                                     1, open[k].stream));
+        if (open[k].at >= p->from)
+            add_bar(a, bar(b, p, open[k].at, end > open[k].at ? end : open[k].at, 0, 1,
+                           open[k].stream));
     return a;
 }
 
@@ -279,16 +321,23 @@ static json_t *punches(ui_req *u, const board *b, const person *p, json_t **mark
     *marks = json_array();
     for (size_t i = 0; i < p->npunches; i++) {
         const kept_punch *r = &p->punches[i];
-        char t[6];
+        char t[48], title[120];
+        int outside = r->utc < p->from || r->utc >= p->to;
+        double x = minute_of(p, r->utc);
         json_t *o;
-        hhmm(b->c, r->utc, t);
+        when(b, p, r->utc, t, sizeof t);
         o = json_pack("{s:s, s:s, s:s, s:o}", "kind", ui_punch_kind(u, r->kind), "time", t,
                       "method", r->method, "delivery", delivery(u, b->c, r->state, r->reason));
         json_array_append_new(a, o);
-        json_array_append_new(*marks, json_pack("{s:f, s:s}", "x", minute_of(p, r->utc), "class",
+        snprintf(title, sizeof title, "%s %s", ui_punch_kind(u, r->kind), t);
+        /* a punch past the day's edge (a night's clock-out): its mark stays
+         * inside the bar, at that edge, and says where the punch is */
+        json_array_append_new(*marks, json_pack("{s:f, s:s, s:s}", "x",
+                                                x > DAY_MIN - 6 ? DAY_MIN - 6 : x, "class",
                                                 r->kind == PUNCH_CLOCK_IN || r->kind == PUNCH_CLOCK_OUT
-                                                    ? "work"
-                                                    : "rest"));
+                                                    ? (outside ? "work beyond" : "work")
+                                                    : (outside ? "rest beyond" : "rest"),
+                                                "title", title));
     }
     return a;
 }
@@ -302,7 +351,7 @@ static json_t *rows(ui_req *u, board *b, size_t page)
         person *p = &b->people[i];
         json_t *marks, *ps;
         char start[6];
-        if (!p->nevs && !p->npunches) {
+        if (!p->inday && !p->npunches) {
             b->nodata++;
             continue;
         }
@@ -393,11 +442,14 @@ void ui_daily_view(ui_req *u)
     if (b.n)
         qsort(b.people, b.n, sizeof *b.people, by_id);
     if (!bad_day) {
-        /* the events of every employee's work day, and no more */
+        /* the events of every employee's work day, and of the sessions
+         * that cross its edges (up to the longest shift either side) */
         for (size_t i = 0; i < b.n; i++) {
             from = b.people[i].from < from ? b.people[i].from : from;
             to = b.people[i].to > to ? b.people[i].to : to;
         }
+        from -= c.max_shift_sec;
+        to += c.max_shift_sec;
         tf_format_date(b.day, day);
         if ((st = store_day_events(u->s, c.id, from, to, keep_event, &b, &err)) != LR_OK ||
             (st = store_day_punches(u->s, c.id, day, keep_punch, &b, &err)) != LR_OK)

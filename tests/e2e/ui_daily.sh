@@ -76,6 +76,19 @@ expect_eq "an empty day says so" "200 1" "$(get '?day=2026-11-20') $(grep -c '�
 expect_eq "a bad day is marked" "400 1" "$(get '?day=2026-02-30') $(grep -c 'aria-invalid="true"' "$T/p.html")"
 expect_eq "a company parameter is never honoured" 400 "$(get '?day=2026-11-16&company=BBB')"
 
+# --- a session past the day change (issue 19) ------------------------------------
+expect_eq "a night past midnight goes in" 200 "$(ingest '[
+ {"source":"lanscope","account":"hanako","host":"PC-02","op":"logon","time":"2026-11-18T22:00:00+09:00"},
+ {"source":"lanscope","account":"hanako","host":"PC-02","op":"logoff","time":"2026-11-19T06:00:00+09:00"}]')"
+get '?day=2026-11-18' >/dev/null
+expect_eq "it is PC use to the window's end, marked as continuing, not 'no logoff'" "1 0 1" \
+    "$(row 1002 | grep -c '<rect class="session continues" x="1320" y="6" width="120"') $(row 1002 | grep -c 'session open' || true) $(row 1002 | grep -c '<title>22:00–06:00（翌日） PC-02 (hanako)</title>')"
+expect_eq "the clock-out is listed at its real time; its mark sits at the edge and says so" "1 1 1" \
+    "$(row 1002 | grep -c '<b>退勤</b> 06:00（翌日）') $(row 1002 | grep -c 'class="mark work beyond" x="1434"') $(row 1002 | grep -c '<title>退勤 06:00（翌日）</title>')"
+get '?day=2026-11-19' >/dev/null
+expect_eq "the next day draws its part as continuing from the day before, not 'no logon'" "1 0" \
+    "$(row 1002 | grep -c '<rect class="session continues" x="0" y="6" width="360" height="16"><title>22:00（前日）–06:00 PC-02 (hanako)</title>') $(row 1002 | grep -c 'session open' || true)"
+
 # --- pages of 100 employees, each employee once --------------------------------
 "$LR" kot set ACM --delivery off >/dev/null
 python3 - "$T" <<'PY'
