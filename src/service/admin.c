@@ -103,7 +103,9 @@ lr_status admin_company_add(lr_store *s, const char *code, const char *name, con
         (st = admin_check_text("company name", name, 255, err)) != LR_OK ||
         (st = tz_validate(tz ? tz : "Asia/Tokyo", err)) != LR_OK)
         return st;
-    snprintf(c.code, sizeof c.code, "%s", code);
+    /* KING OF TIME's company ID, in any case at login: kept in upper case */
+    for (size_t i = 0; i < sizeof c.code - 1 && code[i]; i++)
+        c.code[i] = (char)(code[i] >= 'a' && code[i] <= 'z' ? code[i] - 'a' + 'A' : code[i]);
     snprintf(c.name, sizeof c.name, "%s", name);
     snprintf(c.tz, sizeof c.tz, "%s", tz ? tz : "Asia/Tokyo");
     c.break_punches = breaks;
@@ -114,7 +116,7 @@ lr_status admin_company_add(lr_store *s, const char *code, const char *name, con
     if ((st = store_begin(s, err)) != LR_OK)
         return st;
     st = store_company_insert(s, &c, hash, err);
-    return admin_commit_audited(s, st, c.id, actor, "company.add", code, err);
+    return admin_commit_audited(s, st, c.id, actor, "company.add", c.code, err);
 }
 
 lr_status admin_company_edit(lr_store *s, const char *code, admin_company_edit_fn edit, void *ctx,

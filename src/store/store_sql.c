@@ -90,9 +90,10 @@ static const char *const sql_text[Q_COUNT] = {
     [Q_EMPLOYEE_UPDATE] = "UPDATE employees SET code = ?2, last_name = ?3, first_name = ?4, "
                           "division_id = NULLIF(?5, 0), kot_key = NULLIF(?6, ''), deleted = ?7 "
                           "WHERE id = ?1",
-    [Q_COMPANY_GET] = "SELECT " COMPANY_COLS "WHERE code = ?1",
+    /* company IDs are stored in upper case and taken in any (admin_company_add) */
+    [Q_COMPANY_GET] = "SELECT " COMPANY_COLS "WHERE code = upper(?1)",
     [Q_COMPANY_BY_TOKEN] = "SELECT " COMPANY_COLS "WHERE ingest_token_hash = ?1",
-    [Q_COMPANY_BY_LANSCOPE_TOKEN] = "SELECT " COMPANY_COLS "WHERE code = ?1 AND "
+    [Q_COMPANY_BY_LANSCOPE_TOKEN] = "SELECT " COMPANY_COLS "WHERE code = upper(?1) AND "
                                     "lanscope_token_hash = ?2",
     [Q_COMPANY_LANSCOPE_TOKEN] = "UPDATE companies SET lanscope_token_hash = ?2 WHERE id = ?1",
     [Q_SECRET_PUT] = "INSERT INTO company_secrets (company_id, name, sealed, updated_at) VALUES "

@@ -106,6 +106,12 @@ expect_eq "unknown path: 404" 404 "$STATUS"
 CNT=$("$LR" events ACM | tail -n +2 | wc -l)
 expect_eq "bad requests stored nothing" 7 "$CNT"
 
+# the company ID in any case, as KING OF TIME's own login takes it
+expect_eq "CLI: 'acm' is ACM" "$("$LR" punches ACM --from 2026-11-01 --to 2026-11-30)" \
+    "$("$LR" punches acm --from 2026-11-01 --to 2026-11-30)"
+expect_eq "a company added in lower case is stored in upper case" "DMO" \
+    "$("$LR" company add dmo "Demo" >/dev/null && db_sql "SELECT code FROM companies WHERE code = 'DMO'")"
+
 # CLI errors: non-zero exit, message names the problem
 if OUT=$("$LR" link set ACM --kind lanscope 9999 someone 2>&1); then not_ok "link to missing employee fails"; else
     expect_eq "link to missing employee names it" True "$(case "$OUT" in *9999*) echo True;; *) echo False;; esac)"; fi

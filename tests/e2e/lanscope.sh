@@ -199,8 +199,8 @@ expect_eq "ACM's token with another company's code: 401" "401 the company code o
 http POST /api/v1/ingest "${CSVH[@]}" -H "Authorization: Bearer $LSTOKEN"
 expect_eq "the LanScope token without the company code: 401" 401 "$STATUS"
 http POST /api/v1/ingest -H "Content-Type: text/csv" --data-binary @"$T/api.csv" \
-    -H "X-Loginrec-Company: ACM" -H "Authorization: Bearer $LSTOKEN"
-expect_eq "CSV without X-Loginrec-Source: 400" 400 "$STATUS"
+    -H "X-Loginrec-Company: acm" -H "Authorization: Bearer $LSTOKEN"
+expect_eq "CSV without X-Loginrec-Source: 400 (the company ID in lower case is ACM's)" 400 "$STATUS"
 http POST /api/v1/ingest -H "Content-Type: text/plain" --data-binary @"$T/api.csv" \
     -H "X-Loginrec-Company: ACM" -H "Authorization: Bearer $LSTOKEN"
 expect_eq "another content type: 415" 415 "$STATUS"

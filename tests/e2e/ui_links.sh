@@ -19,6 +19,8 @@ start_server --no-kot --malion-interval 0
 
 ui_sign_in "$T/jar" ACM admin 'correct horse battery' >/dev/null
 ui_sign_in "$T/jar2" ACM clerk 'another horse battery' >/dev/null
+expect_eq "the login takes the company ID in any case" 303 \
+    "$(ui_sign_in "$T/jar3" acm admin 'correct horse battery')"
 CSRF=$(form_csrf "$T/jar" /links)
 CSRF2=$(form_csrf "$T/jar2" /links)
 
