@@ -25,10 +25,10 @@ const char *const ui_status_retry_fields[] = {"csrf", NULL};
 
 static json_t *when(const lr_company *c, int64_t t)
 {
-    char s[20];
+    char s[17];
     if (!t)
         return json_null();
-    ui_local_time(c->tz, t, s);
+    ui_local_minute(c->tz, t, s); /* 2026/12/02 09:59, as people read it */
     return json_string(s);
 }
 

@@ -104,9 +104,9 @@ static void page(ui_req *u, int status, const char *sync_ok, const char *sync_er
                   (json_int_t)json_array_size(l.deleted), "active", l.active, "deleted", l.deleted,
                   "has_token", kot_settings_configured(u->s, &c));
     if (c.kot_synced_at) {
-        char iso[32];
-        tz_format_iso(c.tz, c.kot_synced_at, iso);
-        json_object_set_new(d, "last_sync", json_string(iso));
+        char when[17];
+        ui_local_minute(c.tz, c.kot_synced_at, when);
+        json_object_set_new(d, "last_sync", json_string(when));
         json_object_set_new(d, "last_result", json_string(c.kot_sync_result));
     }
     if (sync_ok)

@@ -70,6 +70,37 @@ def shot(d, name):
     check("%s: no console errors %s" % (name, errs if errs else ""), not errs)
 
 
+LAYOUT_JS = """
+const over = document.documentElement.scrollWidth > window.innerWidth + 1;
+const wrapped = [];
+for (const b of document.querySelectorAll('button, a.button')) {
+  const r = b.getBoundingClientRect();
+  if (r.width === 0) continue;
+  const lh = parseFloat(getComputedStyle(b).lineHeight) || 20;
+  const pad = parseFloat(getComputedStyle(b).paddingTop) + parseFloat(getComputedStyle(b).paddingBottom)
+            + parseFloat(getComputedStyle(b).borderTopWidth) + parseFloat(getComputedStyle(b).borderBottomWidth);
+  if (r.height - pad > lh * 1.5) wrapped.push(b.textContent.trim());
+}
+const split = [];
+for (const c of document.querySelectorAll('dd, td, th')) {
+  const w = c.textContent.trim();
+  if (w && !/\s/.test(w) && w.length <= 12 && c.getClientRects().length &&
+      c.getBoundingClientRect().height > 2.2 * (parseFloat(getComputedStyle(c).lineHeight) || 20) &&
+      c.querySelectorAll('*').length === 0) split.push(w);
+}
+return [over, wrapped, split];
+"""
+
+
+def layout(d, what):
+    """The page fits the window, no button's label wraps, and no short word
+    is split over lines in a table or list cell."""
+    over, wrapped, split = d.execute_script(LAYOUT_JS)
+    check("%s: no wider than the window (%d px)" % (what, d.get_window_size()["width"]), not over)
+    check("%s: no button label wraps %s" % (what, wrapped if wrapped else ""), not wrapped)
+    check("%s: no short word split over lines %s" % (what, split if split else ""), not split)
+
+
 def text(d):
     return d.find_element(By.TAG_NAME, "body").text
 
@@ -163,6 +194,18 @@ def walk():
         check("the token is never shown", os.environ["KOT_TOKEN"] not in d.page_source)
         shot(d, "04-settings-saved")
 
+        # 連携設定: the whole export sent back with one row edited: the rest
+        # is unchanged, and an account that differs only in case is warned
+        d.get(URL + "/links")
+        field(d, "file").send_keys(os.environ["CSV_ALL"])
+        submit(d, "/links/upload")
+        check("the whole export: one to update, the rest unchanged",
+              "1件のアカウントを更新します" in text(d) and "変更のない行（1）" in text(d))
+        check("the case-only difference is warned", "大文字と小文字だけが違います" in text(d))
+        click(d, "details.unchanged summary")
+        shot(d, "05a-links-unchanged")
+        layout(d, "/links with a preview")
+
         # 連携設定: upload, check, apply
         d.get(URL + "/links")
         field(d, "file").send_keys(os.environ["CSV"])
@@ -178,6 +221,24 @@ def walk():
         submit(d, "/users/sync")
         check("[連携実行] shows its counts", "連携しました" in text(d))
         shot(d, "07-users-synced")
+
+        # 所属設定: HQ changes day at 00:00, LanScope collects at 05:00
+        d.get(URL + "/divisions")
+        check("所属設定 warns beside HQ", "LanScope の収集開始（05:00）と違います" in text(d))
+        shot(d, "07a-divisions")
+        layout(d, "/divisions")
+        navigates(d, lambda: click(d, 'tr[data-division="HQ"] a.button'))
+        f = field(d, "day_change")
+        d.execute_script("arguments[0].value = '05:00'", f)
+        d.execute_script("arguments[0].value = '2026-11-16'", field(d, "from"))
+        submit(d, "/divisions/save")
+        check("[確認] previews the punches that would change", "件が変わります" in text(d)
+              and "まだ何も変更していません" in text(d))
+        shot(d, "07b-divisions-preview")
+        navigates(d, lambda: click(d, 'input[name="confirm"] ~ button[type=submit]'))
+        check("[変更する] applies it", "日付変更時間を 00:00 から 05:00 に変更しました" in text(d)
+              and "一致" in text(d))
+        shot(d, "07c-divisions-changed")
 
         # ログ表示: filter by employee and operation
         d.get(URL + "/logs")
@@ -195,12 +256,24 @@ def walk():
         check("the daily view draws the sessions (%d bars)" % len(bars), len(bars) >= 2)
         check("and the punches with method PC", "出勤" in text(d) and "PC" in text(d))
         shot(d, "09-daily")
+        layout(d, "/daily")
+        d.get(URL + "/daily?day=2026-11-17")
+        check("a night past the day change is PC use that continues",
+              d.find_elements(By.CSS_SELECTOR, "svg.timeline rect.session.continues")
+              and not d.find_elements(By.CSS_SELECTOR, "svg.timeline rect.session.open"))
+        check("its clock-out is listed at its real time", "07:00（翌日）" in text(d))
+        shot(d, "09a-daily-crossing")
 
         d.get(URL + "/status")
         check("the status page shows the outbox", "勤革時への打刻の送信" in text(d))
         check("and the punch waiting for the restricted hours' end",
               "打刻制限時間帯（8:30〜10:00、17:30〜18:30）の終了を待つ打刻: 1" in text(d))
         shot(d, "10-status")
+        for path in ("/settings", "/users", "/logs"):
+            d.get(URL + path)
+            layout(d, path)
+        d.get(URL + "/status")
+        layout(d, "/status")
 
         # English
         click(d, '#lang-pick option[value="en"]')
@@ -223,11 +296,10 @@ def walk():
         sign_in(p, "19-phone-login")
         for path, name in (("/settings", "20-phone-settings"), ("/logs", "21-phone-logs"),
                            ("/daily?day=" + os.environ["DAY"], "22-phone-daily"),
-                           ("/status", "23-phone-status")):
+                           ("/status", "23-phone-status"), ("/divisions", "24-phone-divisions"),
+                           ("/links", "25-phone-links"), ("/users", "26-phone-users")):
             p.get(URL + path)
-            wide = p.execute_script(
-                "return document.documentElement.scrollWidth > window.innerWidth + 1")
-            check("%s fits a phone's width" % path, not wide)
+            layout(p, path + " on a phone")
             shot(p, name)
     finally:
         p.quit()

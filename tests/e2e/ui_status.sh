@@ -40,7 +40,7 @@ expect_eq "a good file from agent 1.2.0" 200 "$(csv "$T/20261116.csv" 1.2.0)"
 expect_eq "a broken file is refused" 422 "$(csv "$T/20261117.csv" 1.2.0)"
 get >/dev/null
 expect_eq "LanScope: token, last file, the agent's version" "1 1 1" \
-    "$(section lanscope | grep -c '<dt>アクセストークン</dt><dd>設定済み</dd>') $(section lanscope | grep -cE '<dt>最後に受け取った日時</dt><dd>20[0-9-]+ [0-9:]+</dd>') $(section lanscope | grep -c '<span class="tag">1.2.0</span> 2 件')"
+    "$(section lanscope | grep -c '<dt>アクセストークン</dt><dd>設定済み</dd>') $(section lanscope | grep -cE '<dt>最後に受け取った日時</dt><dd>20[0-9]{2}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2}</dd>') $(section lanscope | grep -c '<span class="tag">1.2.0</span> 2 件')"
 expect_eq "the refused file in words, its line in the detail" "1 1" \
     "$(section lanscope | grep -c '受け取ったデータに誤りがあり、受け付けませんでした。') $(section lanscope | grep -c '20261117.csv:3:')"
 expect_eq "the day-change warning names the division" 1 \
@@ -64,13 +64,13 @@ curl -sS -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: applic
     --data-binary '[{"source":"lanscope","account":"taro","host":"PC","op":"logon","time":"2026-11-18T09:00:00+09:00"},{"source":"lanscope","account":"taro","op":"logon","time":"yesterday"}]'
 get >/dev/null
 expect_eq "API: stored, and the rejected event told" "1 1" \
-    "$(section api | grep -cE '<dd>20[0-9-]+ [0-9:]+</dd>') $(section api | grep -c 'event 2 rejected')"
+    "$(section api | grep -cE '<dd>20[0-9]{2}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2}</dd>') $(section api | grep -c 'event 2 rejected')"
 
 # --- KING OF TIME: a sync refused, then punches that fail ---------------------------
 echo wrong-token | "$LR" kot set ACM --base-url "$SIM" --token - --rate 40 >/dev/null
 "$LR" kot sync ACM >/dev/null 2>&1 || true
 get >/dev/null
-expect_eq "a refused sync in words" 1 "$(flat | grep -c '<b>最後のエラー</b> [0-9: -]*: 認証に失敗しました。')"
+expect_eq "a refused sync in words" 1 "$(flat | grep -c '<b>最後のエラー</b> [0-9: /]*: 認証に失敗しました。')"
 echo "$SIMTOKEN" | "$LR" kot set ACM --token - --delivery on >/dev/null
 outbox_failed() { [ "$(db_sql "SELECT count(*) FROM outbox WHERE state = 'failed'")" -ge 3 ]; }
 wait_for 30 outbox_failed || not_ok "the punches failed"

@@ -31,6 +31,8 @@ sim PUT /_sim/employees '[
 echo "$SIMTOKEN" | "$LR" kot set ACM --base-url "$SIM" --token - >/dev/null
 expect_eq "[連携実行] brings the employees in, with its counts" "200 1" \
     "$(sync) $(grep -c '連携しました。 追加・更新・削除・復帰・変更なし: 3 / 0 / 0 / 0 / 0' "$T/sync.html")"
+expect_eq "the last sync as people read it (2026/12/02 09:59), not ISO" "1 0" \
+    "$(grep -cE '>[^<]*: 20[0-9]{2}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2}' "$T/sync.html") $(grep -cE '20[0-9-]{8}T[0-9:]{8}' "$T/sync.html" || true)"
 "$LR" link set ACM --kind lanscope 1003 yamada >/dev/null
 "$LR" link set ACM --kind malion 1003 'CORP\yamada' >/dev/null
 p=$(page)
