@@ -84,9 +84,13 @@ for (const b of document.querySelectorAll('button, a.button')) {
 const split = [];
 for (const c of document.querySelectorAll('dd, td, th')) {
   const w = c.textContent.trim();
-  if (w && !/\s/.test(w) && w.length <= 12 && c.getClientRects().length &&
-      c.getBoundingClientRect().height > 2.2 * (parseFloat(getComputedStyle(c).lineHeight) || 20) &&
-      c.querySelectorAll('*').length === 0) split.push(w);
+  if (!w || /\\s/.test(w) || w.length > 12 || c.querySelectorAll('*').length) continue;
+  /* the cell's own text on more than one line (not a row made tall by
+   * its neighbours) */
+  const r = document.createRange();
+  r.selectNodeContents(c);
+  const tops = new Set([...r.getClientRects()].map(x => Math.round(x.top)));
+  if (tops.size > 1) split.push(w);
 }
 return [over, wrapped, split];
 """
