@@ -6,21 +6,18 @@
  * file that was checked, showing "N件のアカウントを更新".
  *
  * Between [送信] and [実行] the file is kept in the store for the
- * administrator who sent it, for an hour; the [実行] form carries only its
+ * administrator who sent it, for an hour (service/links); the [実行] form carries only its
  * random id. The import itself is the CLI's and the API's (service/links).
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "http/i18n.h"
 #include "http/ui_internal.h"
 #include "service/links.h"
-#include "util/clock.h"
 #include "util/log.h"
 #include "util/token.h"
 
-#define UPLOAD_TTL 3600
 
 const char *const ui_links_download_params[] = {"kind", "encoding", NULL};
 const char *const ui_links_upload_fields[] = {"csrf", NULL};
@@ -119,9 +116,8 @@ void ui_links_upload(ui_req *u)
     report = report_json(u, &rep, u->up.name, st == LR_OK);
     if (st == LR_OK && rep.nchanges > 0) {
         token_random(id, sizeof id, 24);
-        if (store_upload_put(u->s, id, u->se.company_id, u->se.user_id, u->up.name,
-                             buf_str(&u->up.data), u->up.data.len, clock_now(),
-                             clock_now() - UPLOAD_TTL, &err) != LR_OK) {
+        if (links_upload_keep(u->s, id, u->se.company_id, u->se.user_id, u->up.name,
+                              buf_str(&u->up.data), u->up.data.len, &err) != LR_OK) {
             links_report_free(&rep);
             json_decref(report);
             log_error("links upload of %s: %s", u->se.company_code, err.message);
@@ -146,9 +142,8 @@ void ui_links_apply(ui_req *u)
     int64_t applied_at = 0;
 
     buf_init(&data, LINKS_CSV_MAX);
-    st = id ? store_upload_get(u->s, id, u->se.company_id, u->se.user_id,
-                               clock_now() - UPLOAD_TTL, &data, name, sizeof name, &applied_at,
-                               &err)
+    st = id ? links_upload_take(u->s, id, u->se.company_id, u->se.user_id, &data, name,
+                                sizeof name, &applied_at, &err)
             : LR_ENOTFOUND;
     if (st == LR_EEXIST) {
         /* the form sent again (a reload after [実行]): it is done already */
@@ -181,7 +176,7 @@ void ui_links_apply(ui_req *u)
         return;
     }
     if (st == LR_OK) {
-        if (store_upload_applied(u->s, id, clock_now(), &err) != LR_OK)
+        if (links_upload_applied(u->s, id, &err) != LR_OK)
             log_warn("links upload %s: %s", u->se.company_code, err.message);
         if (u->app->punches_queued && rederive_queued(&rep.punches))
             u->app->punches_queued(u->app->punches_queued_ctx);

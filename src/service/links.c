@@ -10,6 +10,7 @@
 
 #include "service/admin.h"
 #include "service/ingest.h"
+#include "util/clock.h"
 #include "util/csv.h"
 #include "util/vec.h"
 
@@ -629,4 +630,25 @@ json_t *links_report_json(const links_report *rep, lr_lang lang)
 oom:
     json_decref(o);
     return NULL;
+}
+
+lr_status links_upload_keep(lr_store *s, const char *id, int64_t company_id, int64_t user_id,
+                            const char *name, const char *data, size_t len, lr_error *err)
+{
+    int64_t now = clock_now();
+    return store_upload_put(s, id, company_id, user_id, name, data, len, now,
+                            now - LINKS_UPLOAD_TTL, err);
+}
+
+lr_status links_upload_take(lr_store *s, const char *id, int64_t company_id, int64_t user_id,
+                            lr_buf *data, char *name, size_t namesz, int64_t *applied_at,
+                            lr_error *err)
+{
+    return store_upload_get(s, id, company_id, user_id, clock_now() - LINKS_UPLOAD_TTL, data,
+                            name, namesz, applied_at, err);
+}
+
+lr_status links_upload_applied(lr_store *s, const char *id, lr_error *err)
+{
+    return store_upload_applied(s, id, clock_now(), err);
 }

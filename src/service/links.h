@@ -83,6 +83,21 @@ lr_status links_import(lr_store *s, const char *code, const char *file, const ch
                        lr_error *err);
 void links_report_free(links_report *rep);
 
+/* A checked file kept between the admin UI's [送信] and [実行], for the
+ * administrator who sent it, for LINKS_UPLOAD_TTL seconds (older ones are
+ * dropped when a new one is kept). */
+#define LINKS_UPLOAD_TTL 3600
+lr_status links_upload_keep(lr_store *s, const char *id, int64_t company_id, int64_t user_id,
+                            const char *name, const char *data, size_t len, lr_error *err);
+/* The kept file id of that company and user: LR_ENOTFOUND when there is
+ * none (or it expired); LR_EEXIST with name and *applied_at when it was
+ * applied already. */
+lr_status links_upload_take(lr_store *s, const char *id, int64_t company_id, int64_t user_id,
+                            lr_buf *data, char *name, size_t namesz, int64_t *applied_at,
+                            lr_error *err);
+/* Marks it applied now (a reload then says so instead of applying twice). */
+lr_status links_upload_applied(lr_store *s, const char *id, lr_error *err);
+
 /* "3件のアカウントを更新" / "3 accounts updated" (or the dry-run or
  * refusal sentence), into out. */
 void links_report_summary(const links_report *rep, lr_lang lang, char *out, size_t outsz);
