@@ -60,28 +60,32 @@ static int links_export_cmd(lr_store *s, cli_args *a)
     return 0;
 }
 
+/* "file:line:character: 3列目（打刻先アカウント）: words", as editors jump to
+ * it and people count columns. */
+static void print_problem(const link_csv_error *e, const char *file, const char *tag, lr_lang lang)
+{
+    char msg[1200], where[160], pos[48] = "";
+    link_csv_error_text(e, lang, msg, sizeof msg);
+    link_csv_field_text(e, lang, where, sizeof where);
+    if (e->column > 0)
+        snprintf(pos, sizeof pos, ":%ld", e->column);
+    fprintf(stderr, "%s:%ld%s: %s%s%s%s%s\n", file, e->line, pos, tag ? tag : "", tag ? ": " : "",
+            where, where[0] ? ": " : "", msg);
+}
+
 static void print_report(FILE *f, const links_report *rep, const char *file, lr_lang lang)
 {
-    char summary[256], msg[1200];
+    char summary[256];
     for (size_t i = 0; i < rep->nchanges; i++) {
         const link_change *ch = &rep->changes[i];
         fprintf(f, "%s:%ld: %s %s (%s): %s -> %s\n", file, ch->line, link_kind_label(ch->kind),
                 ch->employee, ch->name, ch->before[0] ? ch->before : "-",
                 ch->after[0] ? ch->after : (lang == LANG_JA ? "-（紐づけを解除）" : "- (link removed)"));
     }
-    for (size_t i = 0; i < rep->warnings.n; i++) {
-        link_csv_error_text(&rep->warnings.v[i], lang, msg, sizeof msg);
-        fprintf(stderr, "%s:%ld: %s: %s\n", file, rep->warnings.v[i].line,
-                lang == LANG_JA ? "注意" : "warning", msg);
-    }
-    for (size_t i = 0; i < rep->errors.n; i++) {
-        const link_csv_error *e = &rep->errors.v[i];
-        link_csv_error_text(e, lang, msg, sizeof msg);
-        if (e->column > 0)
-            fprintf(stderr, "%s:%ld:%ld: %s\n", file, e->line, e->column, msg);
-        else
-            fprintf(stderr, "%s:%ld: %s\n", file, e->line, msg);
-    }
+    for (size_t i = 0; i < rep->warnings.n; i++)
+        print_problem(&rep->warnings.v[i], file, lang == LANG_JA ? "注意" : "warning", lang);
+    for (size_t i = 0; i < rep->errors.n; i++)
+        print_problem(&rep->errors.v[i], file, NULL, lang);
     if (rep->errors.total > rep->errors.n)
         fprintf(stderr, lang == LANG_JA ? "…ほか %zu 件\n" : "... and %zu more\n",
                 rep->errors.total - rep->errors.n);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/event_parse.h"
+#include "util/encoding.h"
 #include "util/text.h"
 
 static const char *const header_names[LC_NCOLS] = {
@@ -56,13 +57,37 @@ void link_csv_errors_free(link_csv_errors *es)
     es->n = es->total = 0;
 }
 
-void link_csv_note(link_csv_errors *es, link_csv_problem what, long line, long col,
-                   const char *a, const char *b, long other)
+static void note(link_csv_errors *es, link_csv_problem what, link_csv_at at, int detail,
+                 const char *a, const char *b, long other)
 {
-    link_csv_error e = {what, line, col, other, "", "", ""};
+    link_csv_error e = {what, at.line, at.column, at.field, at.lc, detail, other, "", "", ""};
     snprintf(e.a, sizeof e.a, "%s", a ? a : "");
     snprintf(e.b, sizeof e.b, "%s", b ? b : "");
     (void)link_csv_errors_add(es, &e); /* a problem not kept is still counted */
+}
+
+void link_csv_note(link_csv_errors *es, link_csv_problem what, link_csv_at at, const char *a,
+                   const char *b, long other)
+{
+    note(es, what, at, 0, a, b, other);
+}
+
+void link_csv_note_detail(link_csv_errors *es, link_csv_problem what, link_csv_at at, int detail,
+                          const char *a)
+{
+    note(es, what, at, detail, a, NULL, 0);
+}
+
+/* Where field i (from 0) of the current record is; lc, the column it is. */
+static link_csv_at at_field(const csv_reader *r, size_t i, int lc)
+{
+    return (link_csv_at){r->fields[i].line, (int)i + 1, lc, r->fields[i].column};
+}
+
+/* Where the row's field of column lc is. */
+static link_csv_at at_col(const csv_reader *r, const link_csv_layout *lay, int lc)
+{
+    return at_field(r, (size_t)lay->col[lc], lc);
 }
 
 int link_csv_layout_parse(const csv_reader *r, link_csv_layout *lay, link_csv_errors *es)
@@ -83,15 +108,16 @@ int link_csv_layout_parse(const csv_reader *r, link_csv_layout *lay, link_csv_er
         for (c = 0; c < LC_NCOLS && strcmp(name, header_names[c]) != 0; c++)
             ;
         if (c == LC_NCOLS)
-            link_csv_note(es, LCP_HEADER_UNKNOWN, f->line, f->column, name, NULL, 0);
+            link_csv_note(es, LCP_HEADER_UNKNOWN, at_field(r, i, -1), name, NULL, 0);
         else if (lay->col[c] >= 0)
-            link_csv_note(es, LCP_HEADER_TWICE, f->line, f->column, name, NULL, 0);
+            link_csv_note(es, LCP_HEADER_TWICE, at_field(r, i, c), name, NULL, 0);
         else
             lay->col[c] = (int)i;
     }
     for (int c = 0; c < LC_NCOLS; c++)
         if (lay->col[c] < 0)
-            link_csv_note(es, LCP_HEADER_MISSING, r->fields[0].line, 0, header_names[c], NULL, 0);
+            link_csv_note(es, LCP_HEADER_MISSING, LINK_CSV_LINE(r->fields[0].line), header_names[c],
+                          NULL, 0);
     return es->total == before;
 }
 
@@ -109,40 +135,41 @@ int link_csv_row_parse(const csv_reader *r, const link_csv_layout *lay, link_csv
         char a[24], b[24];
         snprintf(a, sizeof a, "%zu", r->nfields);
         snprintf(b, sizeof b, "%zu", lay->nfields);
-        link_csv_note(es, LCP_FIELDS, line, 0, a, b, 0);
+        link_csv_note(es, LCP_FIELDS, LINK_CSV_LINE(line), a, b, 0);
         return 0;
     }
     label = &r->fields[lay->col[LC_KIND_LABEL]];
     code = &r->fields[lay->col[LC_KIND_CODE]];
     emp = &r->fields[lay->col[LC_EMPLOYEE]];
     acc = &r->fields[lay->col[LC_ACCOUNT]];
-    row->col_employee = emp->column;
-    row->col_account = acc->column;
+    row->at_employee = at_col(r, lay, LC_EMPLOYEE);
+    row->at_account = at_col(r, lay, LC_ACCOUNT);
 
     if (!text_trim_copy(label->s, tmp, sizeof tmp) || (row->kind = kind_of_label(tmp)) == LINK_NONE) {
-        link_csv_note(es, LCP_KIND_LABEL, line, label->column, tmp, NULL, 0);
+        link_csv_note(es, LCP_KIND_LABEL, at_col(r, lay, LC_KIND_LABEL), tmp, NULL, 0);
     } else {
         char want[2] = {(char)('0' + row->kind), '\0'};
         if (!text_trim_copy(code->s, tmp, sizeof tmp) || strcmp(tmp, want) != 0)
-            link_csv_note(es, LCP_KIND_CODE, line, code->column, tmp, link_kind_label(row->kind), 0);
+            link_csv_note(es, LCP_KIND_CODE, at_col(r, lay, LC_KIND_CODE), tmp,
+                          link_kind_label(row->kind), 0);
     }
 
     if (!text_trim_copy(emp->s, row->employee, sizeof row->employee) || text_has_control(row->employee))
-        link_csv_note(es, LCP_EMPLOYEE_BAD, line, emp->column, emp->s, NULL, 0);
+        link_csv_note(es, LCP_EMPLOYEE_BAD, row->at_employee, emp->s, NULL, 0);
     else if (row->employee[0] == '\0')
-        link_csv_note(es, LCP_EMPLOYEE_EMPTY, line, emp->column, NULL, NULL, 0);
+        link_csv_note(es, LCP_EMPLOYEE_EMPTY, row->at_employee, NULL, NULL, 0);
 
     /* Manual §3: exact, case-sensitive PC user names; the part after the
      * domain's "\" (or "¥") is the user name. */
     if (!text_trim_copy(acc->s, row->account, sizeof row->account) || text_has_control(row->account)) {
-        link_csv_note(es, LCP_ACCOUNT_BAD, line, acc->column, acc->s, NULL, 0);
+        link_csv_note(es, LCP_ACCOUNT_BAD, row->at_account, acc->s, NULL, 0);
     } else if (strcmp(row->account, LINK_CSV_REMOVE) == 0) {
         row->remove = 1;
         row->account[0] = '\0';
     } else {
         event_account_normalise(row->account);
         if (row->account[0] == '\0')
-            link_csv_note(es, LCP_ACCOUNT_EMPTY, line, acc->column, NULL, NULL, 0);
+            link_csv_note(es, LCP_ACCOUNT_EMPTY, row->at_account, NULL, NULL, 0);
     }
     row->valid = es->total == before;
     return row->valid;
@@ -170,6 +197,13 @@ static int by_kind_employee(const void *x, const void *y)
     return c ? c : (a->line > b->line) - (a->line < b->line);
 }
 
+/* at, on the row's line (a row made by hand may not say where it is). */
+static link_csv_at on_line(link_csv_at at, long line)
+{
+    at.line = line;
+    return at;
+}
+
 lr_status link_csv_find_repeats(link_csv_row *rows, size_t n, link_csv_errors *es)
 {
     if (n < 2)
@@ -178,16 +212,17 @@ lr_status link_csv_find_repeats(link_csv_row *rows, size_t n, link_csv_errors *e
     for (size_t i = 1; i < n && rows[i].valid; i++)
         if (rows[i].kind == rows[i - 1].kind &&
             strcmp(rows[i].employee, rows[i - 1].employee) == 0)
-            link_csv_note(es, LCP_EMPLOYEE_TWICE, rows[i].line, rows[i].col_employee, rows[i].employee,
-                NULL, rows[i - 1].line);
+            link_csv_note(es, LCP_EMPLOYEE_TWICE, on_line(rows[i].at_employee, rows[i].line),
+                          rows[i].employee, NULL, rows[i - 1].line);
     /* Manual FAQ "PC のユーザー名が重複している": one PC user name, one employee. */
     qsort(rows, n, sizeof *rows, by_kind_account);
     for (size_t i = 1; i < n && rows[i].valid; i++)
         if (rows[i].kind == rows[i - 1].kind && !rows[i].remove &&
             strcmp(rows[i].account, rows[i - 1].account) == 0 &&
             strcmp(rows[i].employee, rows[i - 1].employee) != 0)
-            link_csv_note(es, LCP_ACCOUNT_TWICE, rows[i].line, rows[i].col_account, rows[i].account,
-                rows[i - 1].employee, rows[i - 1].line);
+            link_csv_note(es, LCP_ACCOUNT_TWICE, on_line(rows[i].at_account, rows[i].line),
+                          rows[i].account,
+                          rows[i - 1].employee, rows[i - 1].line);
     return LR_OK;
 }
 
@@ -231,10 +266,101 @@ const char *link_csv_problem_name(link_csv_problem p)
         [LCP_ACCOUNT_TWICE] = "account_twice",
         [LCP_ACCOUNT_TAKEN] = "account_taken",
         [LCP_ACCOUNT_CASE] = "account_case",
+        [LCP_ENCODING] = "encoding",
     };
     if ((size_t)p < sizeof names / sizeof names[0] && names[p])
         return names[p];
     return "unknown";
+}
+
+void link_csv_field_text(const link_csv_error *e, lr_lang lang, char *out, size_t outsz)
+{
+    const char *name = e->lc >= 0 && e->lc < LC_NCOLS ? header_names[e->lc]
+                       : e->what == LCP_HEADER_UNKNOWN ? e->a
+                                                       : NULL;
+    if (e->field <= 0)
+        snprintf(out, outsz, "%s", "");
+    else if (name)
+        snprintf(out, outsz, lang == LANG_JA ? "%d列目（%s）" : "field %d (%s)", e->field, name);
+    else
+        snprintf(out, outsz, lang == LANG_JA ? "%d列目" : "field %d", e->field);
+}
+
+/* Why the reader stopped (a csv_problem), in words with what to do. */
+static void syntax_text(const link_csv_error *e, int ja, char *out, size_t outsz)
+{
+    const char *t;
+    switch ((csv_problem)e->detail) {
+    case CSV_TOO_MANY_FIELDS:
+        t = ja ? "1 行の項目が 1024 個を超えています。CSV ファイルを選んでいるか確認してください"
+               : "a row has more than 1024 fields; check that the file is a CSV file";
+        break;
+    case CSV_FIELD_TOO_LONG:
+        t = ja ? "項目が長すぎます（65536 バイトまで）。引用符（\"）の閉じ忘れがないか確認してください"
+               : "a field is longer than 65536 bytes; check for a quote (\") left open";
+        break;
+    case CSV_QUOTE_NOT_CLOSED:
+        t = ja ? "引用符（\"）で始まる項目が閉じられていません。項目の終わりに \" を追加してください"
+               : "a quoted field is not closed; add the missing '\"' at the end of the field";
+        break;
+    case CSV_AFTER_QUOTE:
+        t = ja ? "引用符（\"）で閉じた項目のあとに文字があります。閉じた \" のあとはカンマか行の終わりにし"
+                 "てください"
+               : "there is text after a closing quote; a closing '\"' must be followed by a comma "
+                 "or the end of the line";
+        break;
+    case CSV_QUOTE_IN_FIELD:
+        t = ja ? "引用符で囲まれていない項目の中に \" があります。項目全体を \" で囲み、中の \" は \"\" と 2 "
+                 "つ重ねてください"
+               : "a quote inside an unquoted field; quote the whole field and double the quote "
+                 "(\"\")";
+        break;
+    default:
+        snprintf(out, outsz, ja ? "CSV として読み取れません: %s" : "the file cannot be read as CSV: %s",
+                 e->a);
+        return;
+    }
+    snprintf(out, outsz, "%s", t);
+}
+
+/* Why the bytes are not text we read (an enc_problem), with the fix. */
+static void encoding_text(const link_csv_error *e, int ja, char *out, size_t outsz)
+{
+    const char *t;
+    switch ((enc_problem)e->detail) {
+    case ENC_IS_UTF16:
+        t = ja ? "ファイルが UTF-16（メモ帳の「Unicode」）で保存されています。メモ帳で開き、[名前を付けて保"
+                 "存] で文字コードを「ANSI」か「UTF-8」にして保存し直してください"
+               : "the file is UTF-16 (Notepad's \"Unicode\"); open it in Notepad and use Save As "
+                 "with the encoding \"ANSI\" or \"UTF-8\"";
+        break;
+    case ENC_IS_BINARY:
+        t = ja ? "テキスト（CSV）ファイルではありません。Excel のブック（.xlsx）ではありませんか？ Excel "
+                 "では [名前を付けて保存] で「CSV（コンマ区切り）」を選んでください"
+               : "the file is not a text (CSV) file. Is it an Excel workbook (.xlsx)? In Excel, use "
+                 "Save As and choose \"CSV (Comma delimited)\"";
+        break;
+    case ENC_BAD_BOM:
+        t = ja ? "ファイルは UTF-8 の印（BOM）で始まりますが、UTF-8 でない文字があります。テキストエディ"
+                 "ターで文字コードを「UTF-8」にして保存し直してください"
+               : "the file starts with a UTF-8 BOM but holds bytes that are not UTF-8; save it "
+                 "again as UTF-8 in a text editor";
+        break;
+    case ENC_IS_EUC_JP:
+        t = ja ? "ファイルの文字コードが EUC-JP です。読み込めるのは CP932（Excel・メモ帳の「ANSI」）と "
+                 "UTF-8 です。テキストエディターで文字コードを「UTF-8」にして保存し直すか、"
+                 "iconv -f EUC-JP -t UTF-8 で変換してください"
+               : "the file is EUC-JP; loginrec reads CP932 (Excel's and Notepad's \"ANSI\") and "
+                 "UTF-8. Save it as UTF-8 in a text editor, or convert it with "
+                 "iconv -f EUC-JP -t UTF-8";
+        break;
+    default:
+        t = ja ? "文字コードを読み取れません（UTF-8 でも CP932 でもありません）。[CSV データ保存] で保存し"
+                 "た CSV を編集し、メモ帳で「ANSI」か「UTF-8」で保存してください"
+               : "the file is neither UTF-8 nor CP932; edit a CSV from [Download CSV] and save it "
+                 "in Notepad as \"ANSI\" or \"UTF-8\"";
+    }
+    snprintf(out, outsz, "%s", t);
 }
 
 void link_csv_error_text(const link_csv_error *e, lr_lang lang, char *out, size_t outsz)
@@ -245,7 +371,10 @@ void link_csv_error_text(const link_csv_error *e, lr_lang lang, char *out, size_
 
     switch (e->what) {
     case LCP_SYNTAX:
-        snprintf(out, outsz, ja ? "CSV として読み取れません: %s" : "the file cannot be read as CSV: %s", a);
+        syntax_text(e, ja, out, outsz);
+        break;
+    case LCP_ENCODING:
+        encoding_text(e, ja, out, outsz);
         break;
     case LCP_HEADER_MISSING:
         snprintf(out, outsz,

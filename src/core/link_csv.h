@@ -54,11 +54,26 @@ typedef enum link_csv_problem {
     LCP_ACCOUNT_CASE,       /* a warning: a, the account, differs only in upper/lower
                                case from b, stored for employee owner (other_line 0)
                                or on other_line of the file */
+    LCP_ENCODING,           /* detail: the enc_problem; a: the technical detail */
 } link_csv_problem;
+
+/* Where a problem is: its line, its field counted from 1 as people count
+ * columns ("3列目"), which of the format's columns that is (LC_*, or -1),
+ * and the character on the line (the technical detail). field 0: the
+ * whole row. */
+typedef struct link_csv_at {
+    long line;
+    int field, lc;
+    long column;
+} link_csv_at;
+
+#define LINK_CSV_LINE(l) ((link_csv_at){(l), 0, -1, 0})
 
 typedef struct link_csv_error {
     link_csv_problem what;
     long line, column; /* column 0: the whole row */
+    int field, lc;     /* as link_csv_at */
+    int detail;        /* LCP_SYNTAX: the csv_problem; LCP_ENCODING: the enc_problem */
     long other_line;
     char a[LR_ACCOUNT_MAX + 1];
     char b[LR_ACCOUNT_MAX + 1];
@@ -74,7 +89,7 @@ typedef struct link_csv_layout {
 typedef struct link_csv_row {
     long line;
     int valid; /* no problem of its own; else only employee is meaningful */
-    long col_employee, col_account; /* for messages */
+    link_csv_at at_employee, at_account; /* for messages */
     link_kind kind;
     char employee[LINK_CSV_EMPLOYEE_MAX + 1];
     char account[LR_ACCOUNT_MAX + 1]; /* trimmed, DOMAIN\ removed; "" to remove */
@@ -92,8 +107,11 @@ lr_status link_csv_errors_add(link_csv_errors *es, const link_csv_error *e);
 void link_csv_errors_free(link_csv_errors *es);
 /* Adds a problem from its parts (a, b: NULL for none); one that cannot be
  * kept for lack of memory is still counted. */
-void link_csv_note(link_csv_errors *es, link_csv_problem what, long line, long column,
-                   const char *a, const char *b, long other_line);
+void link_csv_note(link_csv_errors *es, link_csv_problem what, link_csv_at at, const char *a,
+                   const char *b, long other_line);
+/* The same with a detail (LCP_SYNTAX, LCP_ENCODING). */
+void link_csv_note_detail(link_csv_errors *es, link_csv_problem what, link_csv_at at, int detail,
+                          const char *a);
 
 /* Reads the header from the reader's current record. Each problem goes to
  * es; returns non-zero when the layout is usable. */
@@ -116,6 +134,10 @@ lr_status link_csv_write_row(lr_buf *b, link_kind kind, const char *employee, co
 
 /* Short machine name of a problem ("account_taken"), for API clients. */
 const char *link_csv_problem_name(link_csv_problem p);
+
+/* Where the problem is, as people count: "3列目（打刻先アカウント）" or
+ * "field 3 (打刻先アカウント)"; "" for a whole row. */
+void link_csv_field_text(const link_csv_error *e, lr_lang lang, char *out, size_t outsz);
 
 /* The problem in words, without its line ("the service account 'x' ..."). */
 void link_csv_error_text(const link_csv_error *e, lr_lang lang, char *out, size_t outsz);

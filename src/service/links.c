@@ -192,6 +192,13 @@ out:
 
 /* ---- import ---- */
 
+/* The reader stopped: where, in which field and why. */
+static void note_unreadable(links_report *rep, const csv_reader *r, const lr_error *e2)
+{
+    link_csv_at at = {e2->line, (int)r->problem_field, -1, e2->column};
+    link_csv_note_detail(&rep->errors, LCP_SYNTAX, at, (int)r->problem, e2->message);
+}
+
 /* Reads rows; problems of the file itself go to rep. *rows is malloc'ed. */
 static lr_status read_rows(const char *file, const char *data, size_t n, links_report *rep,
                            link_csv_row **rows, size_t *nrows, lr_error *err)
@@ -200,6 +207,7 @@ static lr_status read_rows(const char *file, const char *data, size_t n, links_r
     csv_reader r;
     link_csv_layout lay;
     lr_error e2;
+    enc_problem why;
     size_t cap = 0;
     lr_status st;
 
@@ -207,20 +215,21 @@ static lr_status read_rows(const char *file, const char *data, size_t n, links_r
     *nrows = 0;
     buf_init(&text, (size_t)LINKS_CSV_MAX * 2);
     lr_error_clear(&e2);
-    if (enc_decode(file, data, n, &text, &rep->encoding, &e2) != LR_OK) {
-        link_csv_note(&rep->errors, LCP_SYNTAX, e2.line, e2.column, e2.message, NULL, 0);
+    if (enc_decode(file, data, n, &text, &rep->encoding, &why, &e2) != LR_OK) {
+        link_csv_note_detail(&rep->errors, LCP_ENCODING, (link_csv_at){e2.line, 0, -1, e2.column},
+                             (int)why, e2.message);
         buf_free(&text);
         return LR_OK;
     }
     csv_reader_init(&r, file, buf_str(&text), text.len);
     st = csv_reader_next(&r, &e2);
     if (st == LR_ENOTFOUND) {
-        link_csv_note(&rep->errors, LCP_HEADER_MISSING, 1, 0, "連携種別", NULL, 0);
+        link_csv_note(&rep->errors, LCP_HEADER_MISSING, LINK_CSV_LINE(1), "連携種別", NULL, 0);
         st = LR_OK;
         goto out;
     }
     if (st != LR_OK) {
-        link_csv_note(&rep->errors, LCP_SYNTAX, e2.line, e2.column, e2.message, NULL, 0);
+        note_unreadable(rep, &r, &e2);
         st = LR_OK;
         goto out;
     }
@@ -238,7 +247,7 @@ static lr_status read_rows(const char *file, const char *data, size_t n, links_r
         (*nrows)++; /* kept even when invalid: its employee is still checked */
     }
     if (st != LR_ENOTFOUND) /* the rest cannot be read: say where, stop */
-        link_csv_note(&rep->errors, LCP_SYNTAX, e2.line, e2.column, e2.message, NULL, 0);
+        note_unreadable(rep, &r, &e2);
     st = link_csv_find_repeats(*rows, *nrows, &rep->errors);
 out:
     csv_reader_free(&r);
@@ -296,6 +305,7 @@ typedef struct spelling {
     link_kind kind;
     const char *account;
     long line;            /* 0: stored */
+    link_csv_at at;       /* where in the file */
     const char *employee; /* whose it is */
     int changed;          /* a change of this file: warned about */
 } spelling;
@@ -322,12 +332,14 @@ static lr_status case_warnings(const known *k, links_report *rep, lr_error *err)
         return lr_fail(err, LR_ENOMEM, "out of memory checking accounts");
     for (size_t i = 0; i < k->nlinks; i++) {
         const lr_employee *e = emp_by_id(k, k->links[i].employee_id);
-        v[n++] = (spelling){k->links[i].kind, k->links[i].account, 0, e ? e->code : "?", 0};
+        v[n++] = (spelling){k->links[i].kind, k->links[i].account, 0, LINK_CSV_LINE(0),
+                            e ? e->code : "?", 0};
     }
     for (size_t i = 0; i < rep->nchanges; i++)
         if (rep->changes[i].after[0])
             v[n++] = (spelling){rep->changes[i].kind, rep->changes[i].after,
-                                rep->changes[i].line, rep->changes[i].employee, 1};
+                                rep->changes[i].line, rep->changes[i].at_account,
+                                rep->changes[i].employee, 1};
     if (n > 1)
         qsort(v, n, sizeof *v, cmp_spelling);
     for (size_t g = 0, end; g < n; g = end) {
@@ -346,7 +358,8 @@ static lr_status case_warnings(const known *k, links_report *rep, lr_error *err)
                     other = &v[j];
             if (other) {
                 link_csv_error w = {.what = LCP_ACCOUNT_CASE, .line = v[i].line,
-                                    .other_line = other->line};
+                                    .column = v[i].at.column, .field = v[i].at.field,
+                                    .lc = v[i].at.lc, .other_line = other->line};
                 snprintf(w.a, sizeof w.a, "%s", v[i].account);
                 snprintf(w.b, sizeof w.b, "%s", other->account);
                 snprintf(w.owner, sizeof w.owner, "%s", other->employee);
@@ -380,11 +393,11 @@ static lr_status check_rows(const known *k, link_csv_row *rows, size_t n, links_
         if (!rows[i].employee[0]) {
             continue; /* reported as empty already */
         } else if (!e) {
-            link_csv_note(&rep->errors, LCP_EMPLOYEE_UNKNOWN, rows[i].line, rows[i].col_employee,
-                    rows[i].employee, zeros_hint(k, rows[i].employee), 0);
+            link_csv_note(&rep->errors, LCP_EMPLOYEE_UNKNOWN, rows[i].at_employee, rows[i].employee,
+                          zeros_hint(k, rows[i].employee), 0);
         } else if (e->deleted) {
-            link_csv_note(&rep->errors, LCP_EMPLOYEE_DELETED, rows[i].line, rows[i].col_employee,
-                    rows[i].employee, NULL, 0);
+            link_csv_note(&rep->errors, LCP_EMPLOYEE_DELETED, rows[i].at_employee, rows[i].employee,
+                          NULL, 0);
         } else if (rows[i].valid) {
             emps[i] = e;
             claims[nclaims++] = (claim){rows[i].kind, e->id};
@@ -411,14 +424,15 @@ static lr_status check_rows(const known *k, link_csv_row *rows, size_t n, links_
             claim key = {rows[i].kind, owner};
             if (!nclaims || !bsearch(&key, claims, nclaims, sizeof *claims, cmp_claim)) {
                 const lr_employee *o = emp_by_id(k, owner);
-                link_csv_note(&rep->errors, LCP_ACCOUNT_TAKEN, rows[i].line, rows[i].col_account,
-                        rows[i].account, o ? o->code : "?", 0);
+                link_csv_note(&rep->errors, LCP_ACCOUNT_TAKEN, rows[i].at_account, rows[i].account,
+                              o ? o->code : "?", 0);
                 continue;
             }
         }
         link_change *ch = &rep->changes[rep->nchanges++];
         rep->nremoved += rows[i].remove;
         ch->line = rows[i].line;
+        ch->at_account = rows[i].at_account;
         ch->kind = rows[i].kind;
         snprintf(ch->employee, sizeof ch->employee, "%s", emps[i]->code);
         snprintf(ch->name, sizeof ch->name, "%s %s", emps[i]->last_name, emps[i]->first_name);
@@ -476,6 +490,8 @@ static int cmp_error_pos(const void *x, const void *y)
     const link_csv_error *a = x, *b = y;
     if (a->line != b->line)
         return (a->line > b->line) - (a->line < b->line);
+    if (a->field != b->field)
+        return (a->field > b->field) - (a->field < b->field);
     if (a->column != b->column)
         return (a->column > b->column) - (a->column < b->column);
     return (int)a->what - (int)b->what;
@@ -574,9 +590,19 @@ void links_report_summary(const links_report *rep, lr_lang lang, char *out, size
     }
 }
 
+/* The machine name of a problem's detail ("utf16", "quote_not_closed"). */
+static const char *detail_code(const link_csv_error *e)
+{
+    if (e->what == LCP_ENCODING)
+        return enc_problem_name((enc_problem)e->detail);
+    if (e->what == LCP_SYNTAX)
+        return csv_problem_name((csv_problem)e->detail);
+    return "";
+}
+
 json_t *links_report_json(const links_report *rep, lr_lang lang)
 {
-    char summary[256], msg[1200];
+    char summary[256], msg[1200], where[160];
     json_t *o, *changes = json_array(), *errors = json_array(), *same = json_array(),
                *warnings = json_array();
 
@@ -617,12 +643,13 @@ json_t *links_report_json(const links_report *rep, lr_lang lang)
         for (size_t i = 0; i < es->n; i++) {
             const link_csv_error *e = &es->v[i];
             link_csv_error_text(e, lang, msg, sizeof msg);
-            if (json_array_append_new(w ? warnings : errors,
-                                      json_pack("{s:I, s:I, s:s, s:s}", "line",
-                                                (json_int_t)e->line, "column",
-                                                (json_int_t)e->column, "code",
-                                                link_csv_problem_name(e->what), "message",
-                                                msg)) != 0)
+            link_csv_field_text(e, lang, where, sizeof where);
+            if (json_array_append_new(
+                    w ? warnings : errors,
+                    json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s}", "line", (json_int_t)e->line,
+                              "field", (json_int_t)e->field, "column", (json_int_t)e->column,
+                              "where", where, "code", link_csv_problem_name(e->what), "detail",
+                              detail_code(e), "message", msg)) != 0)
                 goto oom;
         }
     }

@@ -31,6 +31,7 @@ typedef unsigned links_kinds;
 
 typedef struct link_change {
     long line;
+    link_csv_at at_account;           /* where the new account is */
     link_kind kind;
     char employee[64];
     char name[260];                   /* "last first" */

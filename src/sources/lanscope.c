@@ -74,7 +74,9 @@ static lr_status read_header(parser *p, const csv_reader *r, lr_error *err)
                 continue;
             if (p->col[c] >= 0)
                 return lr_fail_at(err, LR_EINVAL, what, f->line, f->column,
-                                  "the column '%s' appears twice in the header", name);
+                                  "field %zu: the column '%s' appears twice in the header (also "
+                                  "field %d)",
+                                  i + 1, name, p->col[c] + 1);
             p->col[c] = (int)i;
         }
     }
@@ -119,8 +121,9 @@ static lr_status field_time(parser *p, const csv_reader *r, int col, int64_t *ut
     if (!text_trim_copy(f->s, s, sizeof s) ||
         tf_parse_datetime(s, &wall, &has_offset, offset, &why) != LR_OK)
         return lr_fail_at(err, LR_EINVAL, p->o->what, f->line, f->column,
-                          "%s '%.40s' is not a date-time (expected YYYY/MM/DD HH:MM:SS)",
-                          col_names[col], f->s);
+                          "field %d (%s) '%.40s' is not a date-time (expected YYYY/MM/DD "
+                          "HH:MM:SS)",
+                          p->col[col] + 1, col_names[col], f->s);
     if (has_offset) {
         *utc = wall - *offset;
         return LR_OK;
@@ -161,11 +164,13 @@ static lr_status row_account(parser *p, const csv_reader *r, int *skip, lr_error
     *skip = 0;
     if (!text_trim_copy(u->s, user, sizeof user) || text_has_control(user))
         return lr_fail_at(err, LR_EINVAL, p->o->what, u->line, u->column,
-                          "ログオンユーザ名 is longer than %d bytes or holds control characters",
-                          LR_ACCOUNT_MAX);
+                          "field %d (ログオンユーザ名) is longer than %d bytes or holds control "
+                          "characters",
+                          p->col[COL_USER] + 1, LR_ACCOUNT_MAX);
     event_account_normalise(user);
     if (user[0] == '\0')
-        return lr_fail_at(err, LR_EINVAL, p->o->what, u->line, u->column, "ログオンユーザ名 is empty");
+        return lr_fail_at(err, LR_EINVAL, p->o->what, u->line, u->column,
+                          "field %d (ログオンユーザ名) is empty", p->col[COL_USER] + 1);
     if (strcasecmp(user, "SYSTEM") == 0) {
         p->stats->ignored_system++;
         *skip = 1;
@@ -177,8 +182,9 @@ static lr_status row_account(parser *p, const csv_reader *r, int *skip, lr_error
         const csv_field *h = &r->fields[p->col[COL_HOST]];
         if (!text_trim_copy(h->s, p->ev.host, sizeof p->ev.host) || text_has_control(p->ev.host))
             return lr_fail_at(err, LR_EINVAL, p->o->what, h->line, h->column,
-                              "コンピュータ名 is longer than %d bytes or holds control characters",
-                              LR_HOST_MAX);
+                              "field %d (コンピュータ名) is longer than %d bytes or holds "
+                              "control characters",
+                              p->col[COL_HOST] + 1, LR_HOST_MAX);
     }
     return LR_OK;
 }
@@ -231,9 +237,9 @@ static lr_status read_row(parser *p, const csv_reader *r, lr_error *err)
         int kind = log_kind(k->s);
         if (kind < 0)
             return lr_fail_at(err, LR_EINVAL, what, k->line, k->column,
-                              "ログ種類 '%.20s' is not a log kind (1 logon, 2 logoff; other "
-                              "numbers are skipped)",
-                              k->s);
+                              "field %d (ログ種類) '%.20s' is not a log kind (1 logon, 2 "
+                              "logoff; other numbers are skipped)",
+                              p->col[COL_KIND] + 1, k->s);
         if (kind == 0) {
             int64_t utc;
             int off;
@@ -270,7 +276,7 @@ lr_status lanscope_parse(const lanscope_opts *o, const char *bytes, size_t n, la
     snprintf(p.ev.version, sizeof p.ev.version, "%s", o->version ? o->version : "");
     buf_init(&p.raw, (size_t)CSV_MAX_FIELDS * CSV_MAX_FIELD_LEN);
     buf_init(&text, n * 2 + 64);
-    if ((st = enc_decode(o->what, bytes, n, &text, &stats->encoding, err)) != LR_OK) {
+    if ((st = enc_decode(o->what, bytes, n, &text, &stats->encoding, NULL, err)) != LR_OK) {
         buf_free(&text);
         buf_free(&p.raw);
         return st;

@@ -25,6 +25,19 @@ void csv_reader_free(csv_reader *r)
     memset(r, 0, sizeof *r);
 }
 
+const char *csv_problem_name(csv_problem p)
+{
+    switch (p) {
+    case CSV_FINE: return "fine";
+    case CSV_TOO_MANY_FIELDS: return "too_many_fields";
+    case CSV_FIELD_TOO_LONG: return "field_too_long";
+    case CSV_QUOTE_NOT_CLOSED: return "quote_not_closed";
+    case CSV_AFTER_QUOTE: return "text_after_quote";
+    case CSV_QUOTE_IN_FIELD: return "quote_in_field";
+    }
+    return "?";
+}
+
 /* Column in characters (UTF-8 lead bytes) of p on the current line. */
 static long column_of(const csv_reader *r, const char *p)
 {
@@ -35,9 +48,11 @@ static long column_of(const csv_reader *r, const char *p)
     return col;
 }
 
-static lr_status fail_here(csv_reader *r, const char *p, lr_status st, const char *msg,
-                           lr_error *err)
+static lr_status fail_here(csv_reader *r, const char *p, csv_problem why, lr_status st,
+                           const char *msg, lr_error *err)
 {
+    r->problem = why;
+    r->problem_field = r->nfields;
     return lr_fail_at(err, st, r->what, r->line, column_of(r, p), "%s", msg);
 }
 
@@ -58,7 +73,7 @@ static int eat_newline(csv_reader *r)
 static lr_status new_field(csv_reader *r, int quoted, lr_error *err)
 {
     if (r->nfields == CSV_MAX_FIELDS)
-        return fail_here(r, r->p, LR_ETOOBIG, "more than 1024 fields in one record", err);
+        return fail_here(r, r->p, CSV_TOO_MANY_FIELDS, LR_ETOOBIG, "more than 1024 fields in one record", err);
     if (r->nfields == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 16;
         csv_field *f = realloc(r->fields, cap * sizeof *f);
@@ -81,7 +96,7 @@ static lr_status field_put(csv_reader *r, const char *p, size_t n, lr_error *err
 {
     size_t have = r->text.len - r->offs[r->nfields - 1];
     if (have + n > CSV_MAX_FIELD_LEN)
-        return fail_here(r, p, LR_ETOOBIG, "a field is longer than 65536 bytes", err);
+        return fail_here(r, p, CSV_FIELD_TOO_LONG, LR_ETOOBIG, "a field is longer than 65536 bytes", err);
     if (buf_append(&r->text, p, n) != LR_OK)
         return lr_fail(err, LR_ENOMEM, "out of memory reading %s", r->what);
     return LR_OK;
@@ -106,7 +121,7 @@ static lr_status read_quoted(csv_reader *r, lr_error *err)
             /* report where the quote was opened: that is what to fix */
             r->line = open_line;
             r->line_start = open_ls;
-            return fail_here(r, open, LR_EINVAL,
+            return fail_here(r, open, CSV_QUOTE_NOT_CLOSED, LR_EINVAL,
                              "a quoted field is not closed (a '\"' is missing)", err);
         }
         if (*q == '"') {
@@ -128,7 +143,7 @@ static lr_status read_quoted(csv_reader *r, lr_error *err)
     while (r->p < r->end && (*r->p == ' ' || *r->p == '\t'))
         r->p++;
     if (r->p < r->end && *r->p != ',' && *r->p != '\r' && *r->p != '\n')
-        return fail_here(r, r->p, LR_EINVAL,
+        return fail_here(r, r->p, CSV_AFTER_QUOTE, LR_EINVAL,
                          "unexpected text after a closing quote; expected ',' or the end of "
                          "the line",
                          err);
@@ -140,7 +155,7 @@ static lr_status read_plain(csv_reader *r, lr_error *err)
     const char *q = r->p;
     while (q < r->end && *q != ',' && *q != '\r' && *q != '\n') {
         if (*q == '"')
-            return fail_here(r, q, LR_EINVAL,
+            return fail_here(r, q, CSV_QUOTE_IN_FIELD, LR_EINVAL,
                              "a quote inside an unquoted field; quote the whole field and "
                              "double the quote (\"\")",
                              err);

@@ -28,6 +28,19 @@ typedef struct csv_field {
     long line, column; /* where the field starts */
 } csv_field;
 
+/* What made a record unreadable, for words in the reader's language. */
+typedef enum csv_problem {
+    CSV_FINE = 0,
+    CSV_TOO_MANY_FIELDS,  /* more than CSV_MAX_FIELDS */
+    CSV_FIELD_TOO_LONG,   /* longer than CSV_MAX_FIELD_LEN */
+    CSV_QUOTE_NOT_CLOSED, /* a quoted field runs to the end of the file */
+    CSV_AFTER_QUOTE,      /* text between a closing quote and the next comma */
+    CSV_QUOTE_IN_FIELD,   /* a '"' inside an unquoted field */
+} csv_problem;
+
+/* Short machine name of a problem ("quote_not_closed"), for API clients. */
+const char *csv_problem_name(csv_problem p);
+
 typedef struct csv_reader {
     const char *what; /* file name for messages */
     const char *p, *end;
@@ -37,6 +50,8 @@ typedef struct csv_reader {
     csv_field *fields;
     size_t nfields, cap;
     size_t *offs;
+    csv_problem problem; /* after an error: what it was */
+    size_t problem_field; /* and in which field, from 1 */
 } csv_reader;
 
 void csv_reader_init(csv_reader *r, const char *what, const char *text, size_t n);

@@ -116,22 +116,65 @@ static lr_status convert(const char *to, const char *from, const char *in, size_
     return st;
 }
 
+const char *enc_problem_name(enc_problem p)
+{
+    switch (p) {
+    case ENC_FINE: return "fine";
+    case ENC_IS_UTF16: return "utf16";
+    case ENC_IS_BINARY: return "binary";
+    case ENC_BAD_BOM: return "bad_bom";
+    case ENC_IS_EUC_JP: return "euc_jp";
+    case ENC_UNKNOWN: return "unknown_encoding";
+    }
+    return "?";
+}
+
+/* EUC-JP rather than CP932: iconv reads it all as EUC-JP, and it has no
+ * byte in 0x80-0xA0, which EUC-JP uses only as its shift bytes 0x8E and
+ * 0x8F, and which CP932 Japanese is full of (kana, punctuation, most
+ * kanji lead bytes). When CP932 could read it, even the shift bytes count
+ * as CP932's. */
+static int looks_euc_jp(const char *in, size_t n, int cp932_ok)
+{
+    const unsigned char *p = (const unsigned char *)in;
+    lr_buf tmp;
+    size_t bad = 0;
+    int high = 0, ok;
+    for (size_t i = 0; i < n; i++) {
+        int shift = p[i] == 0x8E || p[i] == 0x8F;
+        if ((p[i] >= 0x80 && p[i] <= 0xA0 && (cp932_ok || !shift)) || p[i] == 0xFF)
+            return 0; /* glibc's EUC-JP lets C1 bytes through; EUC-JP text has none */
+        high |= p[i] >= 0x80;
+    }
+    if (!high)
+        return 0;
+    buf_init(&tmp, n * 3 + 128); /* convert asks for n * 1.5 + 64 first */
+    ok = convert("UTF-8", "EUC-JP", in, n, &tmp, &bad) == LR_OK;
+    buf_free(&tmp);
+    return ok;
+}
+
 lr_status enc_decode(const char *what, const char *in, size_t n, lr_buf *out,
-                     text_encoding *enc, lr_error *err)
+                     text_encoding *enc, enc_problem *why, lr_error *err)
 {
     text_encoding e;
     size_t bad = 0, nul;
     long line, col;
     lr_status st;
+    enc_problem dummy;
 
+    if (!why)
+        why = &dummy;
+    *why = ENC_FINE;
     if (n >= 2 && (((unsigned char)in[0] == 0xFF && (unsigned char)in[1] == 0xFE) ||
                    ((unsigned char)in[0] == 0xFE && (unsigned char)in[1] == 0xFF)))
-        return lr_fail_at(err, LR_EINVAL, what, 1, 1,
+        return *why = ENC_IS_UTF16, lr_fail_at(err, LR_EINVAL, what, 1, 1,
                           "the file is UTF-16 (Notepad's \"Unicode\"); save it as UTF-8 or "
                           "ANSI (CP932) and try again");
     nul = strnlen(in, n);
     if (nul < n) {
         position(in, nul, &line, &col);
+        *why = ENC_IS_BINARY;
         return lr_fail_at(err, LR_EINVAL, what, line, col,
                           "the file contains a NUL byte: it is not a text (CSV) file");
     }
@@ -139,6 +182,7 @@ lr_status enc_decode(const char *what, const char *in, size_t n, lr_buf *out,
         e = ENC_UTF8_BOM;
         if (!enc_utf8_valid(in + 3, n - 3, &bad)) {
             position(in + 3, bad, &line, &col); /* the BOM is not a column */
+            *why = ENC_BAD_BOM;
             return lr_fail_at(err, LR_EINVAL, what, line, col,
                               "the file starts with a UTF-8 BOM but byte 0x%02X is not UTF-8",
                               (unsigned char)in[bad + 3]);
@@ -151,11 +195,18 @@ lr_status enc_decode(const char *what, const char *in, size_t n, lr_buf *out,
         e = ENC_CP932;
         size_t bad2 = 0;
         st = convert("UTF-8", "CP932", in, n, out, &bad2);
+        if ((st == LR_OK || st == LR_EINVAL) && looks_euc_jp(in, n, st == LR_OK)) {
+            *why = ENC_IS_EUC_JP;
+            return lr_fail_at(err, LR_EINVAL, what, 1, 1,
+                              "the file is EUC-JP; save it as UTF-8 or CP932 and try again "
+                              "(iconv -f EUC-JP -t UTF-8)");
+        }
         if (st == LR_EINVAL) {
             /* point at the byte of the encoding that read further: that is
              * most likely the one the file was meant to be in */
             size_t at = bad > bad2 ? bad : bad2;
             position(in, at, &line, &col);
+            *why = ENC_UNKNOWN;
             return lr_fail_at(err, LR_EINVAL, what, line, col,
                               "the file is neither UTF-8 nor CP932 (Shift_JIS): byte 0x%02X "
                               "is not %s",

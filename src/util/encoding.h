@@ -33,12 +33,27 @@ int enc_parse(const char *s);
  * of the first byte that is not. */
 int enc_utf8_valid(const char *in, size_t n, size_t *bad_at);
 
+/* Why a file's bytes are not text we read, for words in the reader's
+ * language (err->message stays the English technical detail). */
+typedef enum enc_problem {
+    ENC_FINE = 0,
+    ENC_IS_UTF16,   /* a UTF-16 BOM: Notepad's "Unicode" */
+    ENC_IS_BINARY,  /* a NUL byte: not a text file */
+    ENC_BAD_BOM,    /* a UTF-8 BOM, then bytes that are not UTF-8 */
+    ENC_IS_EUC_JP,  /* well-formed EUC-JP, and not CP932 Japanese */
+    ENC_UNKNOWN,    /* neither UTF-8 nor CP932 */
+} enc_problem;
+
+/* Short machine name of a problem ("utf16"), for API clients. */
+const char *enc_problem_name(enc_problem p);
+
 /* Detects the encoding of in[0..n) and appends its text as UTF-8 (BOM
- * removed) to out. Refuses binary files (NUL bytes) and UTF-16; when the
- * bytes are neither UTF-8 nor CP932, err names `what`, the line and column
- * of the first byte that fits neither. *enc may be NULL. */
+ * removed) to out. Refuses binary files (NUL bytes), UTF-16 and EUC-JP;
+ * when the bytes are neither UTF-8 nor CP932, err names `what`, the line
+ * and column of the first byte that fits neither. *enc and *why may be
+ * NULL; *why says what was refused (ENC_FINE on success). */
 lr_status enc_decode(const char *what, const char *in, size_t n, lr_buf *out,
-                     text_encoding *enc, lr_error *err);
+                     text_encoding *enc, enc_problem *why, lr_error *err);
 
 /* Appends UTF-8 text in[0..n) to out in encoding e (a BOM first for
  * ENC_UTF8_BOM). For CP932, a character with no CP932 form is an error

@@ -154,7 +154,7 @@ printf '"日時","イベント日時","ログオンユーザ名","ログ種類"\
 day_file "$T/watch/20261121.csv" 2026-11-21
 wait_for 20 grep -q "sent 20261121.csv" "$T/agent.log"
 expect_eq "the refused file is in rejected/ with its reason" \
-    "refused (HTTP 422): line 2, column 23: イベント日時 '2026/11/31 09:00:00' is not a date-time (expected YYYY/MM/DD HH:MM:SS)" \
+    "refused (HTTP 422): line 2, column 23: field 2 (イベント日時) '2026/11/31 09:00:00' is not a date-time (expected YYYY/MM/DD HH:MM:SS)" \
     "$(head -1 "$T/watch/rejected/20261120-bad.csv.error.txt" 2>/dev/null)"
 expect_eq "and is gone from the watch folder" "no" "$([ -e "$T/watch/20261120-bad.csv" ] && echo yes || echo no)"
 expect_eq "the log line names it" 1 "$(grep -c 'rejected 20261120-bad.csv: rows=- accepted=0 duplicates=0 rejected=all' "$T/agent.log")"

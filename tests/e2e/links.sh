@@ -71,9 +71,12 @@ expect_eq "and nothing changed" "$BEFORE" "$("$LR" links export ACM --kind lansc
 OUT=$("$LR" links import ACM "$T/bad.csv" 2>&1) && RC=0 || RC=$?
 expect_eq "CLI import of a bad file exits 1" 1 "$RC"
 expect_eq "CLI names file, line and column" \
-    "$T/bad.csv:3:14: no employee has the code '12' (did a spreadsheet drop leading zeros? '0012' exists; edit the CSV in a text editor)" \
+    "$T/bad.csv:3:14: field 3 (打刻先アカウント): no employee has the code '12' (did a spreadsheet drop leading zeros? '0012' exists; edit the CSV in a text editor)" \
     "$(printf '%s\n' "$OUT" | head -1)"
 
+OUT=$(LANG=ja_JP.UTF-8 "$LR" links import ACM "$T/bad.csv" 2>&1) || true
+expect_eq "in Japanese, the field as people count it" 1 \
+    "$(printf '%s\n' "$OUT" | grep -c "^$T/bad.csv:3:14: 3列目（打刻先アカウント）: 打刻先アカウント「12」の従業員はいません")"
 sed -i 's/,12,/,0012,/' "$T/bad.csv"
 OUT=$(LANG=ja_JP.UTF-8 "$LR" links import ACM "$T/bad.csv")
 expect_eq "CLI import in Japanese" "2件のアカウントを更新" "$(printf '%s\n' "$OUT" | grep 件)"
@@ -118,7 +121,7 @@ expect_eq "the in-file one names the other line" True \
     "$(json_get "$BODY" '"line 4" in j["warnings"][1]["message"] and "line 3" in j["warnings"][2]["message"]')"
 OUT=$(LANG=ja_JP.UTF-8 "$LR" links import ACM "$T/case.csv" --dry-run 2>&1)
 expect_eq "CLI: the warning in Japanese, by line" 1 \
-    "$(grep -c "^$T/case.csv:2: 注意: .*taro2.*大文字と小文字" <<<"$OUT")"
+    "$(grep -c "^$T/case.csv:2:[0-9]*: 注意: 5列目（サービスアカウント）: .*taro2.*大文字と小文字" <<<"$OUT")"
 
 # --- removing a link: "-" in the file, and loginrec link delete -----------
 printf '連携種別,種別コード,打刻先アカウント,姓・名,サービスアカウント\nLanScope連携,2,2001,山田 一郎,-\nLanScope連携,2,2002,山田 二郎,-\n' > "$T/remove.csv"

@@ -81,8 +81,21 @@ printf '連携種別,種別コード,打刻先アカウント,姓・名,サー�
     iconv -f UTF-8 -t CP932 > "$T/bad.csv"
 code=$(curl -sS -b "$T/jar" -o "$T/bad.html" -w '%{http_code}' "$URL/links/upload" -F "csrf=$CSRF" -F "file=@$T/bad.csv")
 expect_eq "a broken file: 422, no [実行]" "422 0" "$code $(grep -c 'name="upload"' "$T/bad.html" || true)"
-expect_eq "each problem with its line and column" "2 3" \
-    "$(grep -o '<tr><td>[0-9]*</td><td>[0-9]*</td><td>' "$T/bad.html" | sed 's/<tr><td>\([0-9]*\)<.*/\1/' | paste -sd ' ')"
+expect_eq "each problem with its line and the field as people count it (issue 19)" \
+    "2 3列目（打刻先アカウント） 3 2列目（種別コード）" \
+    "$(grep -o '<tr><td>[0-9]*</td><td>[^<]*</td><td>' "$T/bad.html" | sed 's/<tr><td>\([0-9]*\)<\/td><td>\([^<]*\)<.*/\1 \2/' | paste -sd ' ')"
+# a file in an encoding we do not read: said in Japanese, with the fix
+printf '連携種別,種別コード,打刻先アカウント,姓・名,サービスアカウント\r\n' | iconv -f UTF-8 -t EUC-JP > "$T/euc.csv"
+printf '連携種別,種別コード,打刻先アカウント,姓・名,サービスアカウント\r\n' | iconv -f UTF-8 -t UTF-16 > "$T/u16.csv"
+for f in euc u16; do
+    curl -sS -b "$T/jar" -o "$T/$f.html" "$URL/links/upload" -F "csrf=$CSRF" -F "file=@$T/$f.csv"
+done
+expect_eq "EUC-JP: named, and how to fix it, in Japanese" 1 \
+    "$(grep -c 'ファイルの文字コードが EUC-JP です。.*UTF-8」にして保存し直すか' "$T/euc.html")"
+expect_eq "UTF-16: named as Notepad's Unicode, in Japanese" 1 \
+    "$(grep -c 'UTF-16（メモ帳の「Unicode」）で保存されています' "$T/u16.html")"
+expect_eq "and no English sentence on either page" 0 \
+    "$(cat "$T/euc.html" "$T/u16.html" | grep -ciE 'the file|save it|neither' || true)"
 expect_eq "the Excel-stripped zero is named" 1 "$(grep -c '0012' "$T/bad.html")"
 code=$(curl -sS -b "$T/jar" -o "$T/none.html" -w '%{http_code}' "$URL/links/upload" -F "csrf=$CSRF" -F "file=@/dev/null;filename=")
 expect_eq "no file chosen: said so" "400 1" "$code $(grep -c 'ファイルを選んでから送信してください' "$T/none.html")"

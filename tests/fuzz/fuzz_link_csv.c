@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int have_layout = 0;
 
     buf_init(&text, size * 3 + 16);
-    if (enc_decode("fuzz.csv", (const char *)data, size, &text, NULL, &err) == LR_OK) {
+    if (enc_decode("fuzz.csv", (const char *)data, size, &text, NULL, NULL, &err) == LR_OK) {
         csv_reader_init(&r, "fuzz.csv", buf_str(&text), text.len);
         while (csv_reader_next(&r, &err) == LR_OK) {
             if (csv_record_blank(&r))

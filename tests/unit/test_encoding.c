@@ -22,7 +22,7 @@ static void decode(const char *in, size_t n, text_encoding want_enc, const char 
     lr_error err;
     text_encoding e = (text_encoding)-1;
     buf_init(&out, 1 << 20);
-    if (enc_decode("f.csv", in, n, &out, &e, &err) != LR_OK)
+    if (enc_decode("f.csv", in, n, &out, &e, NULL, &err) != LR_OK)
         fail_msg("decode failed: %s", err.message);
     assert_int_equal(e, want_enc);
     assert_string_equal(buf_str(&out), want);
@@ -46,24 +46,67 @@ static void refuses(void **state)
     lr_error err;
     buf_init(&out, 1 << 20);
     /* UTF-16 (Notepad's "Unicode") */
-    assert_int_equal(enc_decode("u.csv", "\xFF\xFE" "a\0", 4, &out, NULL, &err), LR_EINVAL);
+    assert_int_equal(enc_decode("u.csv", "\xFF\xFE" "a\0", 4, &out, NULL, NULL, &err), LR_EINVAL);
     assert_non_null(strstr(err.message, "UTF-16"));
     /* binary */
-    assert_int_equal(enc_decode("b.csv", "ab\ncd\0e", 7, &out, NULL, &err), LR_EINVAL);
+    assert_int_equal(enc_decode("b.csv", "ab\ncd\0e", 7, &out, NULL, NULL, &err), LR_EINVAL);
     assert_int_equal(err.line, 2);
     assert_int_equal(err.column, 3);
     /* 0x80 alone is neither UTF-8 nor CP932 */
-    assert_int_equal(enc_decode("x.csv", "ok\nab\x80z", 7, &out, NULL, &err), LR_EINVAL);
+    assert_int_equal(enc_decode("x.csv", "ok\nab\x80z", 7, &out, NULL, NULL, &err), LR_EINVAL);
     assert_int_equal(err.line, 2);
     assert_int_equal(err.column, 3);
     assert_string_equal(err.file, "x.csv");
     assert_non_null(strstr(err.message, "0x80"));
     /* a BOM followed by bytes that are not UTF-8 */
-    assert_int_equal(enc_decode("y.csv", "\xEF\xBB\xBF" "a\x8b\xce", 6, &out, NULL, &err),
+    assert_int_equal(enc_decode("y.csv", "\xEF\xBB\xBF" "a\x8b\xce", 6, &out, NULL, NULL, &err),
                      LR_EINVAL);
     assert_int_equal(err.column, 2);
     /* a CP932 lead byte cut off at the end */
-    assert_int_equal(enc_decode("z.csv", "\x8b\xce\x91", 3, &out, NULL, &err), LR_EINVAL);
+    assert_int_equal(enc_decode("z.csv", "\x8b\xce\x91", 3, &out, NULL, NULL, &err), LR_EINVAL);
+    buf_free(&out);
+}
+
+/* Each refusal says why, so the reader's language can word it. */
+static void says_why(void **state)
+{
+    static const struct {
+        const char *bytes;
+        size_t n;
+        enc_problem why;
+    } cases[] = {
+        {"\xFF\xFE" "a\0", 4, ENC_IS_UTF16},
+        {"\xFE\xFF" "\0a", 4, ENC_IS_UTF16},
+        {"ab\ncd\0e", 7, ENC_IS_BINARY},
+        {"\xEF\xBB\xBF" "a\x8b\xce", 6, ENC_BAD_BOM},
+        {"ok\nab\x80z", 7, ENC_UNKNOWN},
+        /* 連携種別,勤怠 太郎 in EUC-JP: CP932 cannot read 種 (0xBC 0xEF ...) */
+        {"\xCF\xA2\xB7\xC8\xBC\xEF\xCA\xCC,\xB6\xD0\xC2\xD5 \xC2\xC0\xCF\xBA\r\n", 20,
+         ENC_IS_EUC_JP},
+        /* 勤怠 alone in EUC-JP is also CP932 half-width kana (ｶﾐﾂﾓ) */
+        {"\xB6\xD0\xC2\xD5\r\n", 6, ENC_IS_EUC_JP},
+    };
+    lr_buf out;
+    lr_error err;
+    enc_problem why;
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        buf_init(&out, 1 << 20);
+        why = ENC_FINE;
+        assert_int_equal(enc_decode("w.csv", cases[i].bytes, cases[i].n, &out, NULL, &why, &err),
+                         LR_EINVAL);
+        if (why != cases[i].why)
+            fail_msg("case %zu: %s, not %s (%s)", i, enc_problem_name(why),
+                     enc_problem_name(cases[i].why), err.message);
+        buf_free(&out);
+    }
+    /* CP932 Japanese is never taken for EUC-JP: 勤怠 太郎 in CP932 */
+    buf_init(&out, 1 << 20);
+    why = ENC_UNKNOWN;
+    assert_int_equal(enc_decode("c.csv", "\x8b\xce\x91\xd3 \x91\xbe\x98\x59", 9, &out, NULL, &why, &err),
+                     LR_OK);
+    assert_int_equal(why, ENC_FINE);
+    assert_string_equal(buf_str(&out), "勤怠 太郎");
     buf_free(&out);
 }
 
@@ -99,6 +142,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(detects),
         cmocka_unit_test(refuses),
+        cmocka_unit_test(says_why),
         cmocka_unit_test(encodes),
         cmocka_unit_test(names),
     };

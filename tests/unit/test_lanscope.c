@@ -144,10 +144,10 @@ static void errors_name_line_and_column(void **state)
     static const bad_file cases[] = {
         {"err_layout.csv", 1, 1, "not a LanScope log"},
         {"err_missing_column.csv", 1, 1, "no column 'ログオンユーザ名'"},
-        {"err_date.csv", 3, 23, "イベント日時 '2026/11/31 18:00:00' is not a date-time"},
-        {"err_kind.csv", 3, 54, "ログ種類 'ログオフ' is not a log kind"},
+        {"err_date.csv", 3, 23, "field 2 (イベント日時) '2026/11/31 18:00:00' is not a date-time"},
+        {"err_kind.csv", 3, 54, "field 4 (ログ種類) 'ログオフ' is not a log kind"},
         {"err_fields.csv", 3, 1, "3 fields but the header has 4"},
-        {"err_user.csv", 3, 12, "ログオンユーザ名 is empty"},
+        {"err_user.csv", 3, 12, "field 2 (ログオンユーザ名) is empty"},
         {"err_quote.csv", 2, 54, "after a closing quote"},
         {"err_empty.csv", 1, 1, "the file is empty"},
     };

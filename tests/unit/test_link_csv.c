@@ -2,6 +2,7 @@
  * test_link_csv — the link CSV format on its own: header in any order,
  * row rules, repeats, and a message in both languages for every problem.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <cmocka.h>
 
 #include "core/link_csv.h"
+#include "util/encoding.h"
 
 static int read_header(const char *text, csv_reader *r, link_csv_layout *lay, link_csv_errors *es)
 {
@@ -55,6 +57,18 @@ static void header_problems(void **state)
     assert_int_equal(es.v[1].what, LCP_HEADER_UNKNOWN);
     assert_string_equal(es.v[1].a, "メモ");
     assert_int_equal(es.v[2].what, LCP_HEADER_MISSING);
+    /* named as people count columns, the character in the detail */
+    {
+        char w[160];
+        link_csv_field_text(&es.v[0], LANG_JA, w, sizeof w);
+        assert_string_equal(w, "2列目（連携種別）");
+        link_csv_field_text(&es.v[1], LANG_JA, w, sizeof w);
+        assert_string_equal(w, "4列目（メモ）");
+        link_csv_field_text(&es.v[1], LANG_EN, w, sizeof w);
+        assert_string_equal(w, "field 4 (メモ)");
+        link_csv_field_text(&es.v[2], LANG_JA, w, sizeof w);
+        assert_string_equal(w, ""); /* the header as a whole */
+    }
     link_csv_errors_free(&es);
     csv_reader_free(&r);
 }
@@ -63,8 +77,8 @@ static void removals_are_not_one_account(void **state)
 {
     /* "-" in two rows removes two links; it is not one account twice */
     link_csv_row rows[2] = {
-        {2, 1, 0, 0, LINK_LANSCOPE, "1000", "", 1},
-        {3, 1, 0, 0, LINK_LANSCOPE, "2000", "", 1},
+        {.line = 2, .valid = 1, .kind = LINK_LANSCOPE, .employee = "1000", .remove = 1},
+        {.line = 3, .valid = 1, .kind = LINK_LANSCOPE, .employee = "2000", .remove = 1},
     };
     link_csv_errors es = {.max = 10};
     (void)state;
@@ -76,10 +90,13 @@ static void removals_are_not_one_account(void **state)
 static void repeats_are_found(void **state)
 {
     link_csv_row rows[4] = {
-        {2, 1, 0, 0, LINK_LANSCOPE, "1000", "pc", 0},
-        {3, 1, 0, 0, LINK_LANSCOPE, "2000", "pc", 0},     /* same account */
-        {4, 1, 0, 0, LINK_MALION, "3000", "pc", 0},       /* other kind: fine */
-        {5, 1, 0, 0, LINK_LANSCOPE, "1000", "other", 0},  /* same employee */
+        {.line = 2, .valid = 1, .kind = LINK_LANSCOPE, .employee = "1000", .account = "pc"},
+        /* same account */
+        {.line = 3, .valid = 1, .kind = LINK_LANSCOPE, .employee = "2000", .account = "pc"},
+        /* other kind: fine */
+        {.line = 4, .valid = 1, .kind = LINK_MALION, .employee = "3000", .account = "pc"},
+        /* same employee */
+        {.line = 5, .valid = 1, .kind = LINK_LANSCOPE, .employee = "1000", .account = "other"},
     };
     link_csv_errors es = {.max = 10};
     assert_int_equal(link_csv_find_repeats(rows, 4, &es), LR_OK);
@@ -100,7 +117,7 @@ static void repeats_are_found(void **state)
 static void errors_are_capped_but_counted(void **state)
 {
     link_csv_errors es = {.max = 2};
-    link_csv_error e = {LCP_ACCOUNT_EMPTY, 1, 1, 0, "", "", ""};
+    link_csv_error e = {.what = LCP_ACCOUNT_EMPTY, .line = 1, .column = 1};
     for (int i = 0; i < 5; i++)
         assert_int_equal(link_csv_errors_add(&es, &e), LR_OK);
     assert_int_equal(es.n, 2);
@@ -108,11 +125,39 @@ static void errors_are_capped_but_counted(void **state)
     link_csv_errors_free(&es);
 }
 
-/* Every problem has a name and words in both languages, and they differ. */
+/* A run of three English words ("nothing was changed"): English left in
+ * a Japanese sentence. */
+static int english_run(const char *s)
+{
+    int run = 0;
+    while (*s) {
+        if (isalpha((unsigned char)*s)) {
+            while (isalpha((unsigned char)*s))
+                s++;
+            if (++run >= 3)
+                return 1;
+        } else {
+            if (*s != ' ' && *s != ',')
+                run = 0;
+            s++;
+        }
+    }
+    return 0;
+}
+
+/* Every problem, with each detail, has a name and words in both
+ * languages, they differ, and the Japanese has no English sentence. */
 static void every_problem_speaks_both_languages(void **state)
 {
-    for (int p = LCP_SYNTAX; p <= LCP_ACCOUNT_CASE; p++) {
-        link_csv_error e = {(link_csv_problem)p, 2, 1, 1, "x", "y", "z"};
+    for (int i = 0; i < (LCP_ENCODING + 1) * 8; i++) {
+        int p = i / 8, detail = i % 8;
+        if (p < LCP_SYNTAX || (detail && p != LCP_SYNTAX && p != LCP_ENCODING) ||
+            (p == LCP_SYNTAX && detail > CSV_QUOTE_IN_FIELD) ||
+            (p == LCP_ENCODING && (detail < ENC_IS_UTF16 || detail > ENC_UNKNOWN)))
+            continue;
+        link_csv_error e = {.what = (link_csv_problem)p, .line = 2, .column = 1, .field = 3,
+                            .lc = LC_EMPLOYEE, .detail = detail, .other_line = 1,
+                            .a = "x", .b = "y", .owner = "z"};
         char en[1200], ja[1200];
         link_csv_error_text(&e, LANG_EN, en, sizeof en);
         link_csv_error_text(&e, LANG_JA, ja, sizeof ja);
@@ -125,9 +170,13 @@ static void every_problem_speaks_both_languages(void **state)
         /* the Japanese one is written in Japanese (the arguments are ASCII) */
         assert_true(strstr(ja, "ません") || strstr(ja, "です") || strstr(ja, "ます") ||
                     strstr(ja, "ください"));
+        if (english_run(ja))
+            fail_msg("problem %d (detail %d) keeps English in Japanese: %s", p, detail, ja);
     }
-    for (int a = LCP_SYNTAX; a <= LCP_ACCOUNT_TAKEN; a++)
-        for (int b = a + 1; b <= LCP_ACCOUNT_TAKEN; b++)
+    assert_true(english_run("nothing was changed"));
+    assert_false(english_run("iconv -f EUC-JP -t UTF-8 で変換"));
+    for (int a = LCP_SYNTAX; a <= LCP_ENCODING; a++)
+        for (int b = a + 1; b <= LCP_ENCODING; b++)
             assert_string_not_equal(link_csv_problem_name((link_csv_problem)a),
                                     link_csv_problem_name((link_csv_problem)b));
 }

@@ -158,6 +158,9 @@ static void refusals_change_nothing(void **state)
 {
     fx *f = *state;
     static const char nul[] = HEADER "\"LanScope連携\",\"2\",\"0012\",\"x\",\"a\0b\"\r\n";
+    /* 連携種別,... in UTF-16LE with its BOM, and in EUC-JP */
+    static const char utf16[] = "\xFF\xFE\x23\x90\x3A\x64";
+    static const char eucjp[] = "\xCF\xA2\xB7\xC8\xBC\xEF\xCA\xCC,\xBC\xEF\xCA\xCC\r\n";
     static const char undecodable[] = HEADER "\"LanScope連携\",\"2\",\"0012\",\"x\",\"a\x80\"\r\n";
     const bad_case cases[] = {
         {"unknown employee", HEADER "LanScope連携,2,0012,x,hana\r\nLanScope連携,2,9999,x,who\r\n",
@@ -190,8 +193,10 @@ static void refusals_change_nothing(void **state)
         {"empty file", "", NULL, 0, LCP_HEADER_MISSING, 1},
         {"not CSV: unclosed quote", HEADER "LanScope連携,2,0012,x,\"hana\r\n", NULL, 0,
          LCP_SYNTAX, 2},
-        {"not CSV: a spreadsheet binary", NULL, nul, sizeof nul - 1, LCP_SYNTAX, 2},
-        {"not decodable", NULL, undecodable, sizeof undecodable - 1, LCP_SYNTAX, 2},
+        {"not CSV: a spreadsheet binary", NULL, nul, sizeof nul - 1, LCP_ENCODING, 2},
+        {"not decodable", NULL, undecodable, sizeof undecodable - 1, LCP_ENCODING, 2},
+        {"UTF-16 (Notepad's Unicode)", NULL, utf16, sizeof utf16 - 1, LCP_ENCODING, 1},
+        {"EUC-JP", NULL, eucjp, sizeof eucjp - 1, LCP_ENCODING, 1},
         {"wrong field count", HEADER "LanScope連携,2,0012,x\r\n", NULL, 0, LCP_FIELDS, 2},
     };
     size_t n0, n1;
@@ -250,6 +255,16 @@ static void all_problems_are_listed_with_lines(void **state)
     assert_int_equal(rep.errors.v[1].line, 3);
     assert_int_equal(rep.errors.v[2].line, 4);
     assert_int_equal(rep.errors.v[2].what, LCP_ACCOUNT_EMPTY);
+    /* each names its field as people count them (issue 19: not a character) */
+    {
+        static const char *const want[] = {"3列目（打刻先アカウント）", "1列目（連携種別）",
+                                           "5列目（サービスアカウント）"};
+        char w[160];
+        for (int i = 0; i < 3; i++) {
+            link_csv_field_text(&rep.errors.v[i], LANG_JA, w, sizeof w);
+            assert_string_equal(w, want[i]);
+        }
+    }
     links_report_free(&rep);
 }
 
