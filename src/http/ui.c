@@ -93,6 +93,7 @@ void ui_local_time(const char *zone, int64_t utc, char out[20])
 {
     char iso[32];
     tz_format_iso(zone, utc, iso);
+    iso[4] = iso[7] = '/';
     iso[10] = ' ';
     iso[19] = '\0';
     memcpy(out, iso, 20);

@@ -58,7 +58,7 @@ void ui_redirect(ui_req *u, const char *to);
 /* The error page with the catalogue text of key. */
 void ui_error_page(ui_req *u, int status, const char *key);
 
-/* "YYYY-MM-DD HH:MM:SS" of utc in zone. */
+/* "YYYY/MM/DD HH:MM:SS" of utc in zone, as people read it. */
 void ui_local_time(const char *zone, int64_t utc, char out[20]);
 /* "2026/12/02 09:59": an instant as people read it, in zone. */
 void ui_local_minute(const char *zone, int64_t utc, char out[17]);

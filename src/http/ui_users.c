@@ -74,6 +74,40 @@ static int add_employee(void *ctx, const lr_employee *e)
     return 0;
 }
 
+/* The counts of a sync in words of the page's language ("追加 0・更新 4・…"). */
+static void counts_words(ui_req *u, const kot_sync_stats *st, int with_unchanged, char *out,
+                         size_t outsz)
+{
+    static const char *const names[] = {"added", "updated", "deleted", "restored", "unchanged"};
+    char v[5][24];
+    const char *values[5];
+    const size_t n[5] = {st->added, st->updated, st->deleted, st->restored, st->unchanged};
+    for (int i = 0; i < 5; i++) {
+        snprintf(v[i], sizeof v[i], "%zu", n[i]);
+        values[i] = v[i];
+    }
+    i18n_fill(u->lang, with_unchanged ? "users.sync_counts_now" : "users.sync_counts", out, outsz,
+              names, values, 5);
+}
+
+/* The last sync's result: its counts, or why it failed (the detail apart). */
+static void sync_result(ui_req *u, const lr_company *c, int just_failed, json_t *d)
+{
+    kot_sync_stats st;
+    char words[300];
+    if (c->kot_sync_code[0]) {
+        if (just_failed)
+            return; /* said above the form already */
+        const char *w = ui_code_text(u, "status.err", c->kot_sync_code);
+        json_object_set_new(d, "last_problem", json_pack("{s:s, s:s}", "words",
+                                                         w ? w : i18n_text(u->lang, "status.err.internal"),
+                                                         "detail", c->kot_sync_result));
+    } else if (kot_sync_summary_parse(c->kot_sync_result, &st)) {
+        counts_words(u, &st, 0, words, sizeof words);
+        json_object_set_new(d, "last_result", json_string(words));
+    }
+}
+
 static void page(ui_req *u, int status, const char *sync_ok, const char *sync_error)
 {
     lists l = {json_array(), json_array(), NULL, 0, NULL, 0, 0};
@@ -107,7 +141,7 @@ static void page(ui_req *u, int status, const char *sync_ok, const char *sync_er
         char when[17];
         ui_local_minute(c.tz, c.kot_synced_at, when);
         json_object_set_new(d, "last_sync", json_string(when));
-        json_object_set_new(d, "last_result", json_string(c.kot_sync_result));
+        sync_result(u, &c, sync_error != NULL, d);
     }
     if (sync_ok)
         json_object_set_new(d, "sync_ok", json_string(sync_ok));
@@ -141,12 +175,15 @@ void ui_users_sync(ui_req *u)
          * page's language, the detail in the log */
         if (err.code == LR_EBUSY)
             page(u, 503, NULL, i18n_text(u->lang, "users.sync_later"));
-        else
-            page(u, err.code == LR_ENOTFOUND ? 409 : 502, NULL, err.message);
+        else {
+            /* the words of the page's language; the detail is the log's
+             * and 連携状況's */
+            const char *w = ui_code_text(u, "status.err", lr_status_code(err.code));
+            page(u, err.code == LR_ENOTFOUND ? 409 : 502, NULL,
+                 w ? w : i18n_text(u->lang, "status.err.internal"));
+        }
         return;
     }
-    snprintf(counts, sizeof counts, "%s: %zu / %zu / %zu / %zu / %zu",
-             i18n_text(u->lang, "users.sync_counts"), st.added, st.updated, st.deleted,
-             st.restored, st.unchanged);
+    counts_words(u, &st, 1, counts, sizeof counts);
     page(u, 200, counts, NULL);
 }

@@ -22,6 +22,15 @@ void kot_sync_summary(const kot_sync_stats *st, char *out, size_t outsz)
              st->updated, st->deleted, st->restored);
 }
 
+int kot_sync_summary_parse(const char *s, kot_sync_stats *st)
+{
+    int used = -1;
+    memset(st, 0, sizeof *st);
+    return sscanf(s, "%zu added, %zu updated, %zu deleted, %zu restored%n", &st->added,
+                  &st->updated, &st->deleted, &st->restored, &used) == 4 &&
+           used == (int)strlen(s);
+}
+
 /* Everything a sync compares, held for the transaction. */
 typedef struct sync_ctx {
     lr_store *s;

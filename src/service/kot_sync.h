@@ -25,7 +25,12 @@ typedef struct kot_sync_stats {
 lr_status kot_sync_company(lr_store *s, const char *code, const lr_secrets *sec, long timeout_ms,
                            const char *actor, kot_sync_stats *stats, lr_error *err);
 
-/* "N added, N updated, N deleted, N restored". */
+/* "N added, N updated, N deleted, N restored": what a sync stores as its
+ * result (the counts, for the pages to word in the reader's language). */
 void kot_sync_summary(const kot_sync_stats *st, char *out, size_t outsz);
+
+/* Reads the counts back from a summary; 0 when s is not one (a failure's
+ * detail). */
+int kot_sync_summary_parse(const char *s, kot_sync_stats *st);
 
 #endif

@@ -27,6 +27,7 @@ curl -sS -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: applic
  {"source":"lanscope","account":"taro","host":"PC-01","op":"logoff","time":"2026-11-16T18:20:00+09:00","version":"1.4.0"},
  {"source":"lanscope","account":"hanakok","host":"PC-02","op":"logon","time":"2026-11-16T09:10:00+09:00","version":"1.4.0"},
  {"source":"lanscope","account":"hanakok","host":"PC-02","op":"logoff","time":"2026-11-16T17:45:00+09:00","version":"1.4.0"},
+ {"source":"generic","account":"taro","host":"PC-01","op":"file_copy","time":"2026-11-16T15:00:00+09:00"},
  {"source":"lanscope","account":"taro","host":"PC-01","op":"logon","time":"2026-11-17T22:00:00+09:00","version":"1.4.0"},
  {"source":"lanscope","account":"taro","host":"PC-01","op":"logoff","time":"2026-11-18T07:00:00+09:00","version":"1.4.0"}]'
 # one punch waits for KING OF TIME's restricted hours to end (as a punch
@@ -35,6 +36,9 @@ db_sql "UPDATE outbox SET reason = 'restricted', uncertain = 1, next_attempt_at 
 # the link CSV an administrator would upload: 1002 gets hanakok (CP932, CRLF)
 printf '連携種別,種別コード,打刻先アカウント,姓・名,サービスアカウント\r\nLanScope連携,2,1002,勤怠 花子,hanakok\r\n' |
     iconv -f UTF-8 -t CP932 > "$T/links.csv"
+# a file saved in EUC-JP, which loginrec does not read
+printf '連携種別,種別コード,打刻先アカウント,姓・名,サービスアカウント\r\nLanScope連携,2,1002,勤怠 花子,hanakok\r\n' |
+    iconv -f UTF-8 -t EUC-JP > "$T/links-euc.csv"
 # the whole export with one row edited: 1002 gets "Taro" (taro is 1001's)
 "$LR" links export ACM --kind lanscope -o "$T/all.csv"
 python3 - "$T/all.csv" <<'PY'
@@ -47,14 +51,14 @@ PY
 SHOTS="$BUILD/screenshots"
 rm -rf "$SHOTS"
 mkdir -p "$SHOTS"
-if URL="$URL" COMPANY=ACM LOGIN=admin PASSWORD='correct horse battery' CSV="$T/links.csv" CSV_ALL="$T/all.csv" \
+if URL="$URL" COMPANY=ACM LOGIN=admin PASSWORD='correct horse battery' CSV="$T/links.csv" CSV_ALL="$T/all.csv" CSV_EUC="$T/links-euc.csv" \
     KOT_TOKEN="$SIMTOKEN" DAY=2026-11-16 SHOTS="$SHOTS" \
     timeout 240 /usr/bin/python3 "$(dirname "$0")/walk.py"; then
     ok "the browser walk passed"
 else
     not_ok "the browser walk"
 fi
-expect_eq "the screenshots are there" 25 "$(ls "$SHOTS"/*.png | wc -l)"
+expect_eq "the screenshots are there" 26 "$(ls "$SHOTS"/*.png | wc -l)"
 expect_eq "the token never reached the database in clear" 0 \
     "$(sqlite3 "$LOGINREC_DB" .dump | grep -c "$SIMTOKEN" || true)"
 finish

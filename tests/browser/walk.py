@@ -14,6 +14,7 @@ SHOTS (folder for the PNGs). Prints "ok - ..." / "not ok - ..." lines and
 exits 1 when any check failed.
 """
 import os
+import re
 import sys
 import time
 
@@ -35,18 +36,29 @@ def check(what, cond):
         failures += 1
 
 
+def phone_metrics(d, width, height):
+    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                      {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
+
+
 def browser(width, height):
+    """A browser whose pages are width CSS px wide. Headless Chromium's
+    window is at least 500 px wide, so a phone's width is emulated (as
+    DevTools' device mode does)."""
     opts = webdriver.ChromeOptions()
     opts.binary_location = "/usr/bin/chromium"
     for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
               "--no-first-run", "--disable-extensions", "--lang=ja",
-              "--window-size=%d,%d" % (width, height)):
+              "--window-size=%d,%d" % (max(width, 500), height)):
         opts.add_argument(a)
     opts.add_experimental_option("prefs", {"intl.accept_languages": "ja,en"})
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
     d.set_page_load_timeout(20)
     d.implicitly_wait(0)
+    d.phone = (width, height) if width < 500 else None
+    if d.phone:
+        phone_metrics(d, width, height)
     return d
 
 
@@ -61,17 +73,23 @@ def console_errors(d):
 def shot(d, name):
     # the whole page, not just the window: stretch the window to the body
     h = d.execute_script("return document.documentElement.scrollHeight")
-    w = d.get_window_size()["width"]
-    d.set_window_size(w, min(max(h + 120, 600), 4000))
     path = os.path.join(SHOTS, name + ".png")
-    d.save_screenshot(path)
-    d.set_window_size(w, 900)
+    if d.phone:
+        phone_metrics(d, d.phone[0], min(max(h + 40, 600), 4000))
+        d.save_screenshot(path)
+        phone_metrics(d, *d.phone)
+    else:
+        w = d.get_window_size()["width"]
+        d.set_window_size(w, min(max(h + 120, 600), 4000))
+        d.save_screenshot(path)
+        d.set_window_size(w, 900)
     errs = console_errors(d)
     check("%s: no console errors %s" % (name, errs if errs else ""), not errs)
 
 
 LAYOUT_JS = """
-const over = document.documentElement.scrollWidth > window.innerWidth + 1;
+const width = arguments[0] || window.innerWidth;
+const over = document.documentElement.scrollWidth > width + 1 || window.innerWidth > width + 1;
 const wrapped = [];
 for (const b of document.querySelectorAll('button, a.button')) {
   const r = b.getBoundingClientRect();
@@ -97,12 +115,85 @@ return [over, wrapped, split];
 
 
 def layout(d, what):
-    """The page fits the window, no button's label wraps, and no short word
-    is split over lines in a table or list cell."""
-    over, wrapped, split = d.execute_script(LAYOUT_JS)
-    check("%s: no wider than the window (%d px)" % (what, d.get_window_size()["width"]), not over)
+    """The page fits the window, no button's label wraps, no short word
+    is split over lines in a table or list cell, and a Japanese page says
+    nothing in English."""
+    width = d.phone[0] if d.phone else d.execute_script("return window.innerWidth")
+    over, wrapped, split = d.execute_script(LAYOUT_JS, width)
+    check("%s: no wider than the window (%d px)" % (what, width), not over)
     check("%s: no button label wraps %s" % (what, wrapped if wrapped else ""), not wrapped)
     check("%s: no short word split over lines %s" % (what, split if split else ""), not split)
+    japanese_only(d, what)
+
+
+# The visible text of the page, but for what is English on purpose: the
+# technical detail folded under 技術的な詳細（英語）, and code.
+VISIBLE_TEXT_JS = """
+const out = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+  const e = n.parentElement;
+  if (!e || e.closest('script, style, code, pre, details.detail > :not(summary), .problem details > :not(summary)'))
+    continue;
+  out.push(n.textContent);
+}
+for (const i of document.querySelectorAll('input[type=submit], button'))
+  out.push(i.value || '');
+return out.join(' | ');
+"""
+
+# English catalogue values a Japanese page must not show (two words or
+# more: single words such as "PC" or "CSV" are the same in both).
+EN_VALUES = []
+_here = os.path.dirname(os.path.abspath(__file__))
+with open(os.path.join(_here, "..", "..", "web", "i18n", "en.tsv"), encoding="utf-8") as f:
+    for row in f:
+        key, _, value = row.rstrip("\n").partition("\t")
+        words = re.findall(r"[A-Za-z]+", value)
+        if not key.startswith("name.") and len(words) >= 2 and "{" not in value:
+            EN_VALUES.append(value)
+# Codes the pages must show as labels (issue 19): sources, operations,
+# what a sync counts.
+RAW_CODES = re.compile(r"\b(lanscope|malion|smarton|generic|file_copy|logon|logoff|added|updated|"
+                       r"deleted|restored|other)\b")
+
+
+PHONE_TABLE_JS = """
+const t = document.querySelector('table.logs, table.daily');
+const box = t.closest('.scroll');
+const shown = [...t.querySelectorAll('tbody td')].filter(c => c.getBoundingClientRect().width > 0);
+return [box.scrollWidth > box.clientWidth + 1,
+        shown.filter(c => c.classList.contains('more')).length,
+        t.querySelectorAll('tbody td.fold details').length,
+        shown.filter(c => c.getBoundingClientRect().right > window.innerWidth + 1).length];
+"""
+
+
+def phone_table(d, what):
+    """On a phone the log and daily tables need no sideways scrolling: the
+    log shows time, employee and operation, with the rest folded."""
+    sideways, more_shown, folds, outside = d.execute_script(PHONE_TABLE_JS)
+    check("%s on a phone: the table does not scroll sideways, no cell outside (%d)" %
+          (what, outside), not sideways and outside == 0)
+    if what.startswith("/logs"):
+        check("%s on a phone: time, employee, operation; the rest folded (%d shown, %d folds)" %
+              (what, more_shown, folds), more_shown == 0 and folds > 0)
+        ops = d.find_elements(By.CSS_SELECTOR, "table.logs td.op")
+        check("%s on a phone: the operation shows" % what, ops and ops[0].is_displayed())
+
+
+def japanese_only(d, what):
+    """In Japanese mode: no English catalogue value, no English sentence
+    (three English words in a row, product names aside) and no raw code."""
+    if d.find_element(By.TAG_NAME, "html").get_attribute("lang") != "ja":
+        return
+    t = d.execute_script(VISIBLE_TEXT_JS)
+    t = re.sub(r"KING OF TIME|LanScope Cat|SmartOn ID", "", t)
+    found = [v for v in EN_VALUES if v in t]
+    found += re.findall(r"[A-Za-z]+(?:[ ,]+[A-Za-z]+){2,}", t)
+    found += RAW_CODES.findall(t)
+    check("%s: nothing in English on the Japanese page %s" % (what, found if found else ""),
+          not found)
 
 
 def text(d):
@@ -210,6 +301,15 @@ def walk():
         shot(d, "05a-links-unchanged")
         layout(d, "/links with a preview")
 
+        # 連携設定: a file in EUC-JP is refused in Japanese, with the fix
+        d.get(URL + "/links")
+        field(d, "file").send_keys(os.environ["CSV_EUC"])
+        submit(d, "/links/upload")
+        check("an EUC-JP file: named, and how to save it again, in Japanese",
+              "ファイルの文字コードが EUC-JP です" in text(d) and "保存し直す" in text(d))
+        shot(d, "05b-links-euc")
+        layout(d, "/links with an EUC-JP file")
+
         # 連携設定: upload, check, apply
         d.get(URL + "/links")
         field(d, "file").send_keys(os.environ["CSV"])
@@ -304,6 +404,8 @@ def walk():
                            ("/links", "25-phone-links"), ("/users", "26-phone-users")):
             p.get(URL + path)
             layout(p, path + " on a phone")
+            if path.startswith(("/logs", "/daily")):
+                phone_table(p, path)
             shot(p, name)
     finally:
         p.quit()

@@ -34,23 +34,24 @@ expect_eq "events go in" 200 "$(ingest "$TOKEN" '[
 expect_eq "another company's event goes in" 200 "$(ingest "$TOKEN_B" '[
  {"source":"lanscope","account":"hanakok","host":"B-01","op":"logon","time":"2026-11-16T10:00:00+09:00"}]')"
 
-rows() { grep -c '<tr><td>20' "$1" || true; }
+rows() { grep -c '<tr><td class="time">20' "$1" || true; }
 get() { # QUERY -> status, page in $T/p.html
     curl -sS -b "$T/jar" -o "$T/p.html" -w '%{http_code}' "$URL/logs$1"
 }
 
 expect_eq "every event of the company, none of the other's" "200 6" "$(get '') $(rows "$T/p.html")"
-expect_eq "newest first, in the company's time" "2026-11-18 09:00:00" \
-    "$(grep -o '<tr><td>[^<]*' "$T/p.html" | head -1 | sed 's/<tr><td>//')"
+expect_eq "newest first, in the company's time, as people write it" "2026/11/18 09:00:00" \
+    "$(grep -o '<tr><td class="time">[^<]*' "$T/p.html" | head -1 | sed 's/<tr><td class="time">//')"
 expect_eq "the PC user name is escaped" "1 0" \
     "$(grep -c '&lt;script&gt;x&lt;/script&gt;' "$T/p.html") $(grep -c '<script>x' "$T/p.html" || true)"
 line() { grep "$1" "$T/p.html" | head -1; }
 expect_eq "an unlinked PC user name says so" 1 "$(line 'PC-99' | grep -c '>未連携<')"
-expect_eq "an operation that is not a logon/logoff says so" 1 "$(line '>lock<' | grep -c '>対象外の操作<')"
+expect_eq "an operation that is not a logon/logoff says so, its code labelled" 1 \
+    "$(line '>その他の操作 <code>lock</code><' | grep -c '>対象外の操作<')"
 expect_eq "a logon without logoff is flagged, with its work day" 1 \
-    "$(line '08:55:00' | grep -c '>ログオフなし</span> <span class="muted">2026-11-17<')"
+    "$(line '08:55:00' | grep -c '>ログオフなし</span> <span class="muted">2026/11/17<')"
 expect_eq "the employee, host, operation, source and version are shown" 1 \
-    "$(grep -c '<tr><td>2026-11-16 18:30:00</td><td>hanakok</td><td>0012 勤怠 花子</td><td>PC-02</td><td>ログオフ</td><td>LanScope Cat</td><td>1.4.0</td>' "$T/p.html")"
+    "$(grep -c '<tr><td class="time">2026/11/16 18:30:00</td><td class="more">hanakok</td><td class="employee">0012 勤怠 花子</td><td class="more">PC-02</td><td class="op">ログオフ</td><td class="more">LanScope Cat</td><td class="more">1.4.0</td>' "$T/p.html")"
 
 expect_eq "a date range (the company's calendar days)" "200 3" "$(get '?from=2026-11-17&to=2026-11-17') $(rows "$T/p.html")"
 expect_eq "the filled filters are shown again" 1 "$(grep -c 'id="from" name="from" type="date" value="2026-11-17"' "$T/p.html")"
@@ -85,7 +86,7 @@ pages=0
 while [ -n "$q" ] && [ $pages -lt 10 ]; do
     get "$q" >/dev/null
     pages=$((pages + 1))
-    grep -o "<tr><td>[^<]*" "$T/p.html" >> "$seen" || true
+    grep -o "<tr><td class=\"time\">[^<]*" "$T/p.html" >> "$seen" || true
     q=$(grep -o 'href="/logs?[^"]*" rel="next"' "$T/p.html" | sed 's/href="\/logs\(.*\)" rel="next"/\1/; s/&amp;/\&/g' || true)
 done
 expect_eq "three pages of at most 100" 3 "$pages"
@@ -95,7 +96,7 @@ expect_eq "the last page offers the way back to the newest" 1 "$(grep -c '>最�
 # --- English -------------------------------------------------------------------
 curl -sS -b "$T/jar" -c "$T/jar" -o /dev/null "$URL/lang" -d "csrf=$(form_csrf "$T/jar" /logs)" -d lang=en -d back=/logs
 get '?from=2026-11-16&to=2026-11-18' >/dev/null
-expect_eq "English labels" "1 1" "$(grep -c '>Unlinked<' "$T/p.html") $(grep -c '<th>Service account</th>' "$T/p.html")"
+expect_eq "English labels" "1 1" "$(grep -c '>Unlinked<' "$T/p.html") $(grep -c '<th class="more">Service account</th>' "$T/p.html")"
 expect_eq "no Japanese text in the English page but data" 0 \
     "$(sed 's/勤怠 花子//g; s/勤怠 太郎//g; s/>日本語</></' "$T/p.html" | grep -cP '[\x{3040}-\x{30ff}\x{4e00}-\x{9fff}]' || true)"
 

@@ -20,8 +20,8 @@ sync() { curl -sS -b "$T/jar" -o "$T/sync.html" -w '%{http_code}' "$URL/users/sy
 p=$(page)
 expect_eq "an honest empty state, and no token yet" "1 1 1" \
     "$(grep -c '従業員がいません' <<<"$p") $(grep -c '勤革時のアクセストークンが未設定です' <<<"$p") $(grep -c 'class="primary" disabled' <<<"$p")"
-expect_eq "a sync without a token is refused in words" "409 1" \
-    "$(sync) $(grep -c 'no KING OF TIME token' "$T/sync.html")"
+expect_eq "a sync without a token is refused in words of the page's language" "409 1 0" \
+    "$(sync) $(grep -c '連携できませんでした。 設定が足りないため実行できませんでした' "$T/sync.html") $(grep -c 'no KING OF TIME token' "$T/sync.html" || true)"
 
 sim PUT /_sim/divisions '[{"code":"HQ","name":"本社"},{"code":"DEV","name":"開発"}]' >/dev/null
 sim PUT /_sim/employees '[
@@ -30,7 +30,9 @@ sim PUT /_sim/employees '[
  {"key":"k3","code":"1003","lastName":"山田","firstName":"一郎","divisionCode":"DEV","divisionName":"開発"}]' >/dev/null
 echo "$SIMTOKEN" | "$LR" kot set ACM --base-url "$SIM" --token - >/dev/null
 expect_eq "[連携実行] brings the employees in, with its counts" "200 1" \
-    "$(sync) $(grep -c '連携しました。 追加・更新・削除・復帰・変更なし: 3 / 0 / 0 / 0 / 0' "$T/sync.html")"
+    "$(sync) $(grep -c '連携しました。 追加 3・更新 0・削除 0・復帰 0・変更なし 0' "$T/sync.html")"
+expect_eq "the last sync's counts in Japanese, not '3 added, 0 updated' (issue 19)" "1 0" \
+    "$(grep -c '— 追加 3・更新 0・削除 0・復帰 0</p>' "$T/sync.html") $(grep -c 'added' "$T/sync.html" || true)"
 expect_eq "the last sync as people read it (2026/12/02 09:59), not ISO" "1 0" \
     "$(grep -cE '>[^<]*: 20[0-9]{2}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2}' "$T/sync.html") $(grep -cE '20[0-9-]{8}T[0-9:]{8}' "$T/sync.html" || true)"
 "$LR" link set ACM --kind lanscope 1003 yamada >/dev/null
@@ -45,7 +47,7 @@ sim PUT /_sim/employees '[
  {"key":"k1","code":"1001","lastName":"勤怠","firstName":"太郎","divisionCode":"HQ","divisionName":"本社"},
  {"key":"k2","code":"1002","lastName":"勤怠","firstName":"花子","divisionCode":"HQ","divisionName":"本社"}]' >/dev/null
 expect_eq "an employee gone from KoT is deleted" "200 1" \
-    "$(sync) $(grep -c ': 0 / 0 / 1 / 0 / 2' "$T/sync.html")"
+    "$(sync) $(grep -c '追加 0・更新 0・削除 1・復帰 0・変更なし 2' "$T/sync.html")"
 p=$(page)
 expect_eq "and shown apart, links kept" "1 1" \
     "$(grep -c '削除済みの従業員 (1 人)' <<<"$p") $(sed -n '/class="deleted"/,/<\/table>/p' <<<"$p" | grep -c '<td>1003</td><td>山田 一郎</td><td>開発</td><td>yamada</td>')"
@@ -69,4 +71,11 @@ sim POST /_sim/maintenance '{"on":true}' >/dev/null
 start_server --no-kot --malion-interval 0
 expect_eq "KoT under maintenance: the sync fails in words, to be tried later" "503 1" \
     "$(sync) $(grep -c 'メンテナンス中' "$T/sync.html")"
+# a token KoT refuses: the last sync's failure in words, the detail folded
+sim POST /_sim/maintenance '{"on":false}' >/dev/null
+echo wrong-token | "$LR" kot set ACM --token - >/dev/null
+expect_eq "a refused token: said in Japanese" "502 1" \
+    "$(sync) $(grep -c '連携できませんでした。 認証に失敗しました' "$T/sync.html")"
+expect_eq "and the last result is that failure, in words, its detail folded" "1 1" \
+    "$(page | grep -c '<div class="problem" role="alert"><p>連携できませんでした。 認証に失敗しました') $(page | grep -c '<details><summary>技術的な詳細（英語）</summary>')"
 finish
