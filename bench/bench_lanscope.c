@@ -27,7 +27,7 @@ int main(int argc, char **argv)
     lanscope_stats st;
     lr_error err;
     struct timespec t0, t1;
-    lanscope_opts o = {argc > 1 ? argv[1] : "", "Asia/Tokyo", "bench"};
+    lanscope_opts o = {argc > 1 ? argv[1] : "", "Asia/Tokyo", "bench", NULL};
 
     if (argc != 2 || !(f = fopen(argv[1], "rb"))) {
         fprintf(stderr, "usage: bench_lanscope FILE\n");

@@ -159,20 +159,20 @@ int main(int argc, char **argv)
             buf_printf(&edited, "LanScope連携,2,%05d,勤怠 太郎%d,pc-user-%05d\r\n", i, i, i);
         csv_bytes = edited.len;
         t = now_ms();
-        if (links_import(s, "BEN", "bench.csv", edited.data, edited.len, 1, "bench", &rep, &err) !=
+        if (links_import(s, "BEN", "bench.csv", edited.data, edited.len, 1, "bench", NULL, &rep, &err) !=
             LR_OK)
             die("dry run", &err);
         dry[r] = now_ms() - t;
         links_report_free(&rep);
         t = now_ms();
-        if (links_import(s, "BEN", "bench.csv", edited.data, edited.len, 0, "bench", &rep, &err) !=
+        if (links_import(s, "BEN", "bench.csv", edited.data, edited.len, 0, "bench", NULL, &rep, &err) !=
                 LR_OK ||
             rep.nchanges != EMPLOYEES)
             die("import", &err);
         imp[r] = now_ms() - t;
         links_report_free(&rep);
         t = now_ms();
-        if (links_import(s, "BEN", "bench.csv", edited.data, edited.len, 0, "bench", &rep, &err) !=
+        if (links_import(s, "BEN", "bench.csv", edited.data, edited.len, 0, "bench", NULL, &rep, &err) !=
                 LR_OK ||
             rep.nchanges != 0)
             die("re-import", &err);

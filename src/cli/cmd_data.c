@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_progress.h"
 #include "core/event_parse.h"
 #include "service/ingest.h"
 #include "service/ingest_lanscope.h"
@@ -38,9 +39,13 @@ static int ingest_lanscope_file(lr_store *s, const lr_company *c, const char *pa
     ingest_result res;
     lanscope_stats stats;
     lr_error err;
+    cli_progress line;
+    lr_status st;
     lr_error_clear(&err);
-    if (ingest_lanscope(s, c, path, buf_str(body), body->len, version, &res, &stats, &err) !=
-        LR_OK)
+    st = ingest_lanscope(s, c, path, buf_str(body), body->len, version, cli_progress_start(&line),
+                         &res, &stats, &err);
+    cli_progress_end(&line);
+    if (st != LR_OK)
         return cli_fail(&err);
     return print_reply(ingest_lanscope_reply_json(&res, &stats));
 }
@@ -52,6 +57,7 @@ int cmd_ingest(lr_store *s, cli_args *a)
     lr_buf body;
     lr_event_batch b;
     ingest_result res;
+    cli_progress line;
     int rc, bad = 0, partial = cli_take_flag(a, "--partial");
     const char *source = cli_take(a, "--source", &bad);
     const char *version = cli_take(a, "--agent-version", &bad);
@@ -75,7 +81,9 @@ int cmd_ingest(lr_store *s, cli_args *a)
         buf_free(&body);
         return rc;
     }
-    rc = ingest_json(s, &c, a->v[1], buf_str(&body), body.len, partial, &b, &res, &err);
+    rc = ingest_json(s, &c, a->v[1], buf_str(&body), body.len, partial, cli_progress_start(&line),
+                     &b, &res, &err);
+    cli_progress_end(&line);
     buf_free(&body);
     for (size_t i = 0; i < b.nrejects; i++)
         fprintf(stderr, "loginrec: %s: event %zu rejected: %s\n", a->v[1], b.rejects[i].index,

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/cli_progress.h"
 #include "service/admin.h"
 #include "service/kot_deliver.h"
 #include "service/kot_settings.h"
@@ -59,11 +60,16 @@ static int kot_sync(lr_store *s, cli_args *a)
     lr_error err;
     kot_sync_stats st;
     dispatch_cfg cfg;
+    cli_progress line;
     char summary[200];
+    lr_status ok;
     if ((rc = cli_check_rest(a, 1, "kot sync")) || (rc = cli_load_secrets(&sec)))
         return rc;
     dispatch_cfg_default(&cfg);
-    if (kot_sync_company(s, a->v[0], &sec, cfg.timeout_ms, "cli", &st, &err) != LR_OK)
+    ok = kot_sync_company(s, a->v[0], &sec, cfg.timeout_ms, "cli", cli_progress_start(&line), &st,
+                          &err);
+    cli_progress_end(&line);
+    if (ok != LR_OK)
         return cli_fail(&err);
     kot_sync_summary(&st, summary, sizeof summary);
     printf("%s\n", summary);

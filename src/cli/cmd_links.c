@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_progress.h"
 #include "service/links.h"
 #include "util/lang.h"
 
@@ -95,6 +96,7 @@ static void print_report(FILE *f, const links_report *rep, const char *file, lr_
 
 static int links_import_cmd(lr_store *s, cli_args *a)
 {
+    cli_progress line;
     int rc, dry = cli_take_flag(a, "--dry-run");
     lr_lang lang = lang_from_env();
     links_report rep;
@@ -110,7 +112,9 @@ static int links_import_cmd(lr_store *s, cli_args *a)
         buf_free(&in);
         return cli_fail(&err);
     }
-    st = links_import(s, a->v[0], a->v[1], buf_str(&in), in.len, dry, "cli", &rep, &err);
+    st = links_import(s, a->v[0], a->v[1], buf_str(&in), in.len, dry, "cli",
+                      cli_progress_start(&line), &rep, &err);
+    cli_progress_end(&line);
     buf_free(&in);
     if (st == LR_OK || st == LR_EINVAL)
         print_report(stdout, &rep, a->v[1], lang);

@@ -91,7 +91,7 @@ static void ingest_csv(http_app *app, lr_store *s, const lr_company *c, http_req
         return;
     upload_name(rq, name, sizeof name);
     lr_error_clear(&err);
-    if (ingest_lanscope(s, c, name, buf_str(&rq->body), rq->body.len, version, &res, &stats,
+    if (ingest_lanscope(s, c, name, buf_str(&rq->body), rq->body.len, version, NULL, &res, &stats,
                         &err) != LR_OK) {
         log_warn("ingest %s: %s refused: %s (line %ld, column %ld)", c->code, name, err.message,
                  err.line, err.column);
@@ -128,7 +128,7 @@ static void ingest_json_body(http_app *app, lr_store *s, const lr_company *c, ht
     if (!api_query_flag(rq, rs, "partial", &partial))
         return;
     lr_error_clear(&err);
-    st = ingest_json(s, c, "request body", buf_str(&rq->body), rq->body.len, partial, &b, &res,
+    st = ingest_json(s, c, "request body", buf_str(&rq->body), rq->body.len, partial, NULL, &b, &res,
                      &err);
     if (st != LR_OK && !b.nrejects) {
         if (err.code != LR_EINVAL && err.code != LR_ETOOBIG)

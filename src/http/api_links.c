@@ -106,7 +106,7 @@ void api_links_import(http_app *app, lr_store *s, http_request *rq, http_respons
         return;
     }
     lr_error_clear(&err);
-    st = links_import(s, c.code, u.name, buf_str(&u.data), u.data.len, dry_run, "api", &rep, &err);
+    st = links_import(s, c.code, u.name, buf_str(&u.data), u.data.len, dry_run, "api", NULL, &rep, &err);
     http_upload_free(&u);
     if (st != LR_OK && st != LR_EINVAL) {
         links_report_free(&rep);

@@ -106,7 +106,7 @@ void ui_links_upload(ui_req *u)
     }
     snprintf(actor, sizeof actor, "ui:%s", u->se.login);
     st = links_import(u->s, u->se.company_code, u->up.name, buf_str(&u->up.data), u->up.data.len,
-                      1, actor, &rep, &err);
+                      1, actor, NULL, &rep, &err);
     if (st != LR_OK && st != LR_EINVAL) {
         links_report_free(&rep);
         log_error("links check of %s: %s", u->se.company_code, err.message);
@@ -166,8 +166,8 @@ void ui_links_apply(ui_req *u)
         return;
     }
     snprintf(actor, sizeof actor, "ui:%s", u->se.login);
-    st = links_import(u->s, u->se.company_code, name, buf_str(&data), data.len, 0, actor, &rep,
-                      &err);
+    st = links_import(u->s, u->se.company_code, name, buf_str(&data), data.len, 0, actor, NULL,
+                      &rep, &err);
     buf_free(&data);
     if (st != LR_OK && st != LR_EINVAL) {
         links_report_free(&rep);

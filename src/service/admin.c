@@ -268,7 +268,7 @@ lr_status admin_division_day_change(lr_store *s, const char *code, const char *d
         st = lr_fail(err, LR_ENOMEM, "out of memory listing the division's employees");
     res->employees = m.n;
     if (st == LR_OK)
-        st = ingest_rederive_spans(s, &c, &ss, &res->punches, err);
+        st = ingest_rederive_spans(s, &c, &ss, NULL, &res->punches, err);
 out:
     span_set_free(&ss);
     if (dry_run || st != LR_OK) {
@@ -361,7 +361,7 @@ lr_status admin_link_set(lr_store *s, const char *code, const char *kind, const 
     if (st == LR_OK && prev[0] && strcmp(prev, l.account) != 0)
         st = ingest_account_spans(s, &c, &e, l.kind, prev, &ss, err);
     if (st == LR_OK)
-        st = ingest_rederive_spans(s, &c, &ss, stats, err);
+        st = ingest_rederive_spans(s, &c, &ss, NULL, stats, err);
 out:
     snprintf(detail, sizeof detail, "%s %.63s %s -> %s", kind, emp, prev[0] ? prev : "(none)", acc);
     span_set_free(&ss);
@@ -403,7 +403,7 @@ lr_status admin_link_delete(lr_store *s, const char *code, const char *kind, con
     if (st == LR_OK)
         st = ingest_account_spans(s, &c, &e, k, account, &ss, err);
     if (st == LR_OK)
-        st = ingest_rederive_spans(s, &c, &ss, stats, err);
+        st = ingest_rederive_spans(s, &c, &ss, NULL, stats, err);
 out:
     snprintf(detail, sizeof detail, "%s %.63s %s -> (none)", kind, emp, account);
     span_set_free(&ss);

@@ -127,7 +127,8 @@ lr_status ingest_account_spans(lr_store *s, const lr_company *c, const lr_employ
 }
 
 lr_status ingest_rederive_spans(lr_store *s, const lr_company *c, const span_set *ss,
-                                rederive_stats *stats, lr_error *err)
+                                const progress_hook *progress, rederive_stats *stats,
+                                lr_error *err)
 {
     /* instances sharing the database derive one company's days one at a
      * time (a no-op when ingest_begin took it already) */
@@ -142,6 +143,8 @@ lr_status ingest_rederive_spans(lr_store *s, const lr_company *c, const span_set
         st = rederive_days(s, c, &e, ss->v[i].d0, ss->v[i].d1, stats, err);
         if (st != LR_OK)
             return st;
+        if ((i & 63) == 63 || i + 1 == ss->n)
+            progress_report(progress, PROGRESS_DERIVE, i + 1, ss->n, 0);
     }
     return LR_OK;
 }
@@ -337,7 +340,8 @@ lr_status ingest_commit(ingest_run *run, ingest_result *res, lr_error *err)
 {
     lr_status st = flush_versions(run, err);
     if (st == LR_OK)
-        st = ingest_rederive_spans(run->s, run->c, &run->ss, &run->res.punches, err);
+        st = ingest_rederive_spans(run->s, run->c, &run->ss, run->progress, &run->res.punches,
+                                   err);
     if (st == LR_OK)
         st = store_commit(run->s, err);
     if (st != LR_OK) {
@@ -362,8 +366,8 @@ void ingest_abort(ingest_run *run)
     run->accounts = NULL;
 }
 
-lr_status ingest_events(lr_store *s, const lr_company *c, lr_event *events, size_t n,
-                        ingest_result *res, lr_error *err)
+static lr_status store_events(lr_store *s, const lr_company *c, lr_event *events, size_t n,
+                              const progress_hook *progress, ingest_result *res, lr_error *err)
 {
     ingest_run run;
     lr_status st;
@@ -371,13 +375,22 @@ lr_status ingest_events(lr_store *s, const lr_company *c, lr_event *events, size
     memset(res, 0, sizeof *res);
     if ((st = ingest_begin(&run, s, c, err)) != LR_OK)
         return st;
+    run.progress = progress;
     for (size_t i = 0; i < n; i++) {
         if ((st = ingest_add(&run, &events[i], err)) != LR_OK) {
             ingest_abort(&run);
             return st;
         }
+        if ((i & 4095) == 4095 || i + 1 == n)
+            progress_report(progress, PROGRESS_STORE, i + 1, n, 0);
     }
     return ingest_commit(&run, res, err);
+}
+
+lr_status ingest_events(lr_store *s, const lr_company *c, lr_event *events, size_t n,
+                        ingest_result *res, lr_error *err)
+{
+    return store_events(s, c, events, n, NULL, res, err);
 }
 
 void ingest_note(lr_store *s, const lr_company *c, const char *source, const lr_error *problem)
@@ -392,8 +405,8 @@ void ingest_note(lr_store *s, const lr_company *c, const char *source, const lr_
 }
 
 lr_status ingest_json(lr_store *s, const lr_company *c, const char *what, const char *body,
-                      size_t len, int partial, lr_event_batch *b, ingest_result *res,
-                      lr_error *err)
+                      size_t len, int partial, const progress_hook *progress, lr_event_batch *b,
+                      ingest_result *res, lr_error *err)
 {
     lr_status st = event_batch_parse_json(body, len, LR_INGEST_MAX_EVENTS, what, b, err);
     memset(res, 0, sizeof *res);
@@ -405,7 +418,7 @@ lr_status ingest_json(lr_store *s, const lr_company *c, const char *what, const 
                      what, b->nrejects, b->nrejects + b->nevents, b->rejects[0].index,
                      b->rejects[0].error);
     else if (st == LR_OK)
-        st = ingest_events(s, c, b->events, b->nevents, res, err);
+        st = store_events(s, c, b->events, b->nevents, progress, res, err);
     ingest_note(s, c, "api", st == LR_OK ? NULL : err);
     if (st == LR_OK && b->nrejects) {
         lr_error rej;

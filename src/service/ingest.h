@@ -15,6 +15,7 @@
 #include "core/event_parse.h"
 #include "service/rederive.h"
 #include "store/store.h"
+#include "util/progress.h"
 
 typedef struct ingest_result {
     size_t accepted;
@@ -84,6 +85,7 @@ typedef struct ingest_run {
     struct account_cache *accounts; /* account -> linked employees, for the run */
     ingest_version vers[INGEST_VERSIONS]; /* counted, then stored at commit */
     size_t nvers;
+    const progress_hook *progress; /* NULL, or told how far re-deriving is */
 } ingest_run;
 
 lr_status ingest_begin(ingest_run *run, lr_store *s, const lr_company *c, lr_error *err);
@@ -103,11 +105,13 @@ void ingest_note(lr_store *s, const lr_company *c, const char *source, const lr_
  * `partial` asks to keep the valid events (the rejects are then in *b
  * beside LR_OK). Noted as source "api" on the 連携状況 page. */
 lr_status ingest_json(lr_store *s, const lr_company *c, const char *what, const char *body,
-                      size_t len, int partial, lr_event_batch *b, ingest_result *res,
-                      lr_error *err);
+                      size_t len, int partial, const progress_hook *progress, lr_event_batch *b,
+                      ingest_result *res, lr_error *err);
 
-/* Re-derives every span of ss (inside the caller's transaction). */
+/* Re-derives every span of ss (inside the caller's transaction), telling
+ * progress (may be NULL) how many are done. */
 lr_status ingest_rederive_spans(lr_store *s, const lr_company *c, const span_set *ss,
-                                rederive_stats *stats, lr_error *err);
+                                const progress_hook *progress, rederive_stats *stats,
+                                lr_error *err);
 
 #endif

@@ -12,10 +12,10 @@ static lr_status add_event(void *ctx, lr_event *e, lr_error *err)
 }
 
 lr_status ingest_lanscope(lr_store *s, const lr_company *c, const char *what, const char *bytes,
-                          size_t n, const char *version, ingest_result *res,
-                          lanscope_stats *stats, lr_error *err)
+                          size_t n, const char *version, const progress_hook *progress,
+                          ingest_result *res, lanscope_stats *stats, lr_error *err)
 {
-    lanscope_opts o = {what, c->tz, version};
+    lanscope_opts o = {what, c->tz, version, progress};
     ingest_run run;
     lr_status st;
 
@@ -24,6 +24,7 @@ lr_status ingest_lanscope(lr_store *s, const lr_company *c, const char *what, co
         memset(stats, 0, sizeof *stats);
         return st;
     }
+    run.progress = progress;
     st = lanscope_parse(&o, bytes, n, add_event, &run, stats, err);
     if (st != LR_OK)
         ingest_abort(&run);

@@ -17,8 +17,8 @@
  * errors; `version` is put on every event (the agent's version). *stats
  * tells what the file held (as far as it was read when it failed). */
 lr_status ingest_lanscope(lr_store *s, const lr_company *c, const char *what, const char *bytes,
-                          size_t n, const char *version, ingest_result *res,
-                          lanscope_stats *stats, lr_error *err);
+                          size_t n, const char *version, const progress_hook *progress,
+                          ingest_result *res, lanscope_stats *stats, lr_error *err);
 
 /* The ingest reply (ingest_reply_json) plus what the file held:
  * {"file":{"rows","events","ignored_system","ignored_kind","layout",

@@ -44,6 +44,8 @@ typedef struct sync_ctx {
     size_t ndivs;
     unsigned char *seen; /* local[i] is in KoT */
     kot_sync_stats *stats;
+    const progress_hook *progress;
+    size_t compared;
     lr_status st;
     lr_error *err;
 } sync_ctx;
@@ -131,6 +133,9 @@ static int put_employee(void *ctx, const kot_employee *ke)
     lr_employee *e = find_local(k, ke->key, ke->code), want = {0};
     const lr_division *div = NULL;
 
+    if ((++k->compared & 255) == 0)
+        progress_report(k->progress, PROGRESS_COMPARE, k->compared, 0, 0);
+
     if (ke->division_code && ke->division_code[0] && k->ndivs)
         div = bsearch(ke->division_code, k->divs, k->ndivs, sizeof *k->divs, cmp_div_code);
     if (e)
@@ -194,7 +199,8 @@ static lr_status fetch(lr_store *s, const lr_company *c, const kot_conn *kc, lr_
 }
 
 lr_status kot_sync_company(lr_store *s, const char *code, const lr_secrets *sec, long timeout_ms,
-                           const char *actor, kot_sync_stats *stats, lr_error *err)
+                           const char *actor, const progress_hook *progress,
+                           kot_sync_stats *stats, lr_error *err)
 {
     lr_company c;
     kot_conn *kc = NULL;
@@ -217,6 +223,7 @@ lr_status kot_sync_company(lr_store *s, const char *code, const lr_secrets *sec,
     if ((st = kot_settings_conn(s, &c, sec, timeout_ms, &kc, err)) != LR_OK)
         return st;
     /* read both before writing anything: a failure leaves the store as is */
+    progress_report(progress, PROGRESS_FETCH, 0, 0, 0);
     st = fetch(s, &c, kc, kot_divisions_get(&q, err), &q, &divs, err);
     if (st == LR_OK)
         st = fetch(s, &c, kc, kot_employees_get(&q, err), &q, &emps, err);
@@ -228,6 +235,7 @@ lr_status kot_sync_company(lr_store *s, const char *code, const lr_secrets *sec,
     k.s = s;
     k.c = &c;
     k.stats = stats;
+    k.progress = progress;
     k.err = err;
     st = kot_parse_divisions(divs.body.data, divs.body.len, put_division, &k, err);
     if (st == LR_OK && (st = k.st) == LR_OK)

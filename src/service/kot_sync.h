@@ -14,6 +14,7 @@
 
 #include "store/secrets.h"
 #include "store/store.h"
+#include "util/progress.h"
 
 typedef struct kot_sync_stats {
     size_t added, updated, deleted, restored, unchanged, divisions;
@@ -23,7 +24,8 @@ typedef struct kot_sync_stats {
  * hours (nothing is called then, nothing recorded), or when KoT answers
  * "not now" or is unreachable. */
 lr_status kot_sync_company(lr_store *s, const char *code, const lr_secrets *sec, long timeout_ms,
-                           const char *actor, kot_sync_stats *stats, lr_error *err);
+                           const char *actor, const progress_hook *progress,
+                           kot_sync_stats *stats, lr_error *err);
 
 /* "N added, N updated, N deleted, N restored": what a sync stores as its
  * result (the counts, for the pages to word in the reader's language). */

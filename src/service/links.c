@@ -447,7 +447,7 @@ static lr_status check_rows(const known *k, link_csv_row *rows, size_t n, links_
 /* Writes the changes: every changed link is removed first, so that
  * accounts moving between employees of the file never collide. */
 static lr_status apply_changes(lr_store *s, const lr_company *c, const known *k,
-                               links_report *rep, lr_error *err)
+                               links_report *rep, const progress_hook *progress, lr_error *err)
 {
     span_set ss;
     lr_status st = LR_OK;
@@ -471,7 +471,7 @@ static lr_status apply_changes(lr_store *s, const lr_company *c, const known *k,
             st = ingest_account_spans(s, c, e, ch->kind, ch->before, &ss, err);
     }
     if (st == LR_OK)
-        st = ingest_rederive_spans(s, c, &ss, &rep->punches, err);
+        st = ingest_rederive_spans(s, c, &ss, progress, &rep->punches, err);
     span_set_free(&ss);
     return st;
 }
@@ -498,8 +498,8 @@ static int cmp_error_pos(const void *x, const void *y)
 }
 
 lr_status links_import(lr_store *s, const char *code, const char *file, const char *data,
-                       size_t n, int dry_run, const char *actor, links_report *rep,
-                       lr_error *err)
+                       size_t n, int dry_run, const char *actor, const progress_hook *progress,
+                       links_report *rep, lr_error *err)
 {
     lr_company c;
     known k;
@@ -541,7 +541,7 @@ lr_status links_import(lr_store *s, const char *code, const char *file, const ch
     }
     if (dry_run)
         goto rollback; /* st is LR_OK: it would apply */
-    st = apply_changes(s, &c, &k, rep, err);
+    st = apply_changes(s, &c, &k, rep, progress, err);
     st = admin_commit_audited(s, st, c.id, actor, "links.import", detail, err);
     goto done;
 rollback:

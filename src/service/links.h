@@ -20,6 +20,7 @@
 #include "store/store.h"
 #include "util/encoding.h"
 #include "util/lang.h"
+#include "util/progress.h"
 
 #define LINKS_CSV_MAX (32u * 1024 * 1024) /* bytes of a file to import */
 #define LINKS_EXPORT_MAX (256u * 1024 * 1024)
@@ -80,8 +81,8 @@ lr_status links_export(lr_store *s, const char *code, links_kinds kinds, text_en
  * when the store failed. rep is filled in every case; free it with
  * links_report_free(). */
 lr_status links_import(lr_store *s, const char *code, const char *file, const char *data,
-                       size_t n, int dry_run, const char *actor, links_report *rep,
-                       lr_error *err);
+                       size_t n, int dry_run, const char *actor, const progress_hook *progress,
+                       links_report *rep, lr_error *err);
 void links_report_free(links_report *rep);
 
 /* A checked file kept between the admin UI's [送信] and [実行], for the

@@ -293,7 +293,12 @@ lr_status lanscope_parse(const lanscope_opts *o, const char *bytes, size_t n, la
         }
         if (st != LR_OK)
             break;
+        if ((stats->rows & 4095) == 0)
+            progress_report(o->progress, PROGRESS_READ, (uint64_t)(r.p - buf_str(&text)),
+                            text.len, stats->rows);
     }
+    if (st == LR_ENOTFOUND)
+        progress_report(o->progress, PROGRESS_READ, text.len, text.len, stats->rows);
     if (st == LR_ENOTFOUND)
         st = have_header ? LR_OK
                          : lr_fail_at(err, LR_EINVAL, o->what, 1, 1,

@@ -29,6 +29,7 @@
 
 #include "core/event.h"
 #include "util/encoding.h"
+#include "util/progress.h"
 #include "util/status.h"
 
 typedef enum lanscope_layout {
@@ -40,6 +41,7 @@ typedef struct lanscope_opts {
     const char *what;    /* the file name, for messages */
     const char *zone;    /* the company's time zone ("Asia/Tokyo") */
     const char *version; /* the sender's version, put on every event */
+    const progress_hook *progress; /* NULL, or told how far the text is read */
 } lanscope_opts;
 
 typedef struct lanscope_stats {

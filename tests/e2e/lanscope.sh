@@ -223,4 +223,24 @@ printf 'a,b\r\n1,2\r\n' > "$T/other.csv"
 out=$("$LR" ingest ACM "$T/other.csv" --source lanscope 2>&1) && rc=0 || rc=$?
 expect_eq "a file of another layout is an error with file, line and column" \
     "1 loginrec: error: $T/other.csv:1:1: not a LanScope log" "$rc $(printf '%s' "$out" | cut -d: -f1-6)"
+
+# --- progress on a terminal, nothing extra when piped (issue 19) ----------
+python3 - "$T/big.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w", encoding="cp932", newline="") as f:
+    f.write("日時,イベント日時,ログオンユーザ名,ログ種類\r\n")
+    for i in range(12000):
+        f.write("2026/12/01 05:10:00,2026/12/01 %02d:%02d:%02d,tty%d,1\r\n" % (8 + i % 10, i % 60, i % 59, i % 500))
+PY
+# script(1) gives the command a terminal; its output is what the terminal got
+LANG=ja_JP.UTF-8 script -qefc "'$LR' ingest ACM '$T/big.csv' --source lanscope" "$T/tty.log" >/dev/null
+expect_eq "on a terminal: a progress line in Japanese (how far, rows), redrawn in place" 1 \
+    "$(tr '\r' '\n' < "$T/tty.log" | grep -cm1 '^読み込み 100% [0-9.]* / [0-9.]* MB.* 12,000 行')"
+expect_eq "erased at the end, the reply printed after it" 1 \
+    "$(grep -c $'\r\033\\[K{"accepted"' "$T/tty.log")"
+expect_eq "the reply follows as before" 12000 \
+    "$(tr '\r' '\n' < "$T/tty.log" | grep -o '"accepted": *[0-9]*' | grep -o '[0-9]*$')"
+LANG=ja_JP.UTF-8 "$LR" ingest ACM "$T/big.csv" --source lanscope >"$T/piped.out" 2>"$T/piped.err"
+expect_eq "piped: nothing extra (no line, no escape), the same reply" "0 0 12000" \
+    "$(grep -c '読み込み' "$T/piped.err" || true) $(grep -c $'\r' "$T/piped.err" "$T/piped.out" | awk -F: '{s+=$2} END {print s}') $(json_get "$(cat "$T/piped.out")" 'j["accepted"] + j["duplicates"]')"
 finish

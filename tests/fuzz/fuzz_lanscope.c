@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    lanscope_opts o = {"fuzz.csv", size % 2 ? "America/New_York" : "Asia/Tokyo", "fuzz"};
+    lanscope_opts o = {"fuzz.csv", size % 2 ? "America/New_York" : "Asia/Tokyo", "fuzz", NULL};
     lanscope_stats st;
     lr_error err;
     size_t n = 0;

@@ -50,7 +50,7 @@ static lr_status parse_file(const char *name, seen *s, lanscope_stats *st, lr_er
     char path[256];
     size_t len;
     char *bytes;
-    lanscope_opts o = {name, "Asia/Tokyo", "agent-1.2.3"};
+    lanscope_opts o = {name, "Asia/Tokyo", "agent-1.2.3", NULL};
     lr_status rc;
 
     snprintf(path, sizeof path, DATA "%s", name);
@@ -170,7 +170,7 @@ static void refuses_binary_and_utf16(void **state)
     seen s;
     lanscope_stats st;
     lr_error err;
-    lanscope_opts o = {"x.csv", "Asia/Tokyo", ""};
+    lanscope_opts o = {"x.csv", "Asia/Tokyo", "", NULL};
     (void)state;
     memset(&s, 0, sizeof s);
     assert_int_equal(lanscope_parse(&o, utf16, sizeof utf16 - 1, collect, &s, &st, &err),
@@ -191,7 +191,7 @@ static void times_in_company_zone(void **state)
     seen s;
     lanscope_stats st;
     lr_error err;
-    lanscope_opts o = {"ny.csv", "America/New_York", "agent-1.2.3"};
+    lanscope_opts o = {"ny.csv", "America/New_York", "agent-1.2.3", NULL};
     char iso[32];
     (void)state;
     memset(&s, 0, sizeof s);
@@ -222,7 +222,7 @@ static void callback_failure_stops_the_parse(void **state)
     size_t len, n = 0;
     lanscope_stats st;
     lr_error err;
-    lanscope_opts o = {"events_cp932.csv", "Asia/Tokyo", ""};
+    lanscope_opts o = {"events_cp932.csv", "Asia/Tokyo", "", NULL};
     (void)state;
     bytes = cases_read(DATA "events_cp932.csv", &len);
     assert_int_equal(lanscope_parse(&o, bytes, len, stop_at_second, &n, &st, &err), LR_ESTORE);
@@ -253,7 +253,7 @@ static lr_status ingest_file(fx *f, const char *name, ingest_result *res, lansco
     snprintf(path, sizeof path, DATA "%s", name);
     bytes = cases_read(path, &len);
     lr_error_clear(err);
-    rc = ingest_lanscope(f->s, &f->c, name, bytes, len, "agent-1.2.3", res, st, err);
+    rc = ingest_lanscope(f->s, &f->c, name, bytes, len, "agent-1.2.3", NULL, res, st, err);
     free(bytes);
     return rc;
 }

@@ -64,7 +64,7 @@ static char *export(fx *f, links_kinds kinds, text_encoding enc, size_t *len)
 static lr_status import(fx *f, const char *csv, size_t n, int dry, links_report *rep)
 {
     lr_error err;
-    return links_import(f->s, "ACM", "edit.csv", csv, n, dry, "test", rep, &err);
+    return links_import(f->s, "ACM", "edit.csv", csv, n, dry, "test", NULL, rep, &err);
 }
 
 /* Replaces the first "from" with "to" in s (bytes); caller frees. */
