@@ -143,7 +143,8 @@ static void page(ui_req *u, int status, const char *notice)
                 json_pack("{s:b, s:o, s:o}", "token", c.has_lanscope_token, "versions", lsv,
                           "misaligned", al.list));
     malion_settings_missing(u->s, &c, missing, sizeof missing);
-    ml = json_pack("{s:b, s:b, s:o, s:o, s:I, s:o, s:o}", "enabled", c.malion_enabled, "complete",
+    ml = json_pack("{s:b, s:b, s:b, s:o, s:o, s:I, s:o, s:o}", "enabled", c.malion_enabled,
+                   "before_change", ms.error[0] && ms.settings_at > ms.attempt_at, "complete",
                    missing[0] == 0, "success", when(&c, ms.success_at), "attempt",
                    when(&c, ms.attempt_at), "logs", (json_int_t)ms.logs_total, "versions", mlv,
                    "problem",

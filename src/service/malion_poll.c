@@ -216,12 +216,13 @@ typedef struct due_list {
     long interval_s;
 } due_list;
 
-/* The company's poll is due: interval_s after its last attempt. */
+/* The company's poll is due: interval_s after its last attempt, or at
+ * once after its settings changed (a fix is tried without waiting). */
 static int poll_is_due(lr_store *s, int64_t company_id, long interval_s)
 {
     lr_malion_state ms;
     return store_malion_state_get(s, company_id, &ms, NULL) == LR_OK &&
-           clock_now() - ms.attempt_at >= interval_s;
+           (clock_now() - ms.attempt_at >= interval_s || ms.settings_at >= ms.attempt_at);
 }
 
 static int keep_due(void *ctx, const lr_company *c)

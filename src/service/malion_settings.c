@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "service/admin.h"
+#include "util/clock.h"
 
 lr_status malion_check_code(const char *what, const char *v, lr_error *err)
 {
@@ -38,12 +39,19 @@ static lr_status apply_malion(lr_store *s, lr_company *c, void *ctx, lr_error *e
     const malion_edit *m = ctx;
     char missing[300];
     lr_status st = LR_OK;
-    if (m->ch->host)
+    int changed = m->sealed != NULL;
+    if (m->ch->host) {
+        changed |= strcmp(c->malion_host, m->ch->host) != 0;
         snprintf(c->malion_host, sizeof c->malion_host, "%s", m->ch->host);
-    if (m->ch->admin_code)
+    }
+    if (m->ch->admin_code) {
+        changed |= strcmp(c->malion_admin_code, m->ch->admin_code) != 0;
         snprintf(c->malion_admin_code, sizeof c->malion_admin_code, "%s", m->ch->admin_code);
-    if (m->ch->enabled >= 0)
+    }
+    if (m->ch->enabled >= 0) {
+        changed |= c->malion_enabled != m->ch->enabled;
         c->malion_enabled = m->ch->enabled;
+    }
     if (m->sealed)
         st = store_secret_put(s, c->id, MALION_SECRET_NAME, m->sealed, err);
     if (st == LR_OK && m->ch->enabled == 1) {
@@ -51,6 +59,10 @@ static lr_status apply_malion(lr_store *s, lr_company *c, void *ctx, lr_error *e
         if (missing[0])
             st = lr_fail(err, LR_EINVAL, "MaLion連携 cannot be turned on without %s", missing);
     }
+    /* the poller asks MaLion at once with what changed, and the last error
+     * is shown as from before the change until then */
+    if (st == LR_OK && changed)
+        st = store_malion_settings_changed(s, c->id, clock_now(), err);
     return st;
 }
 
@@ -97,8 +109,12 @@ static lr_status clear_fields(lr_store *s, lr_company *c, void *ctx, lr_error *e
         c->malion_host[0] = '\0';
     if (fields & MALION_FIELD_ADMIN_CODE)
         c->malion_admin_code[0] = '\0';
-    return fields & MALION_FIELD_SECRET_CODE ? store_secret_delete(s, c->id, MALION_SECRET_NAME, err)
-                                             : LR_OK;
+    if (fields & MALION_FIELD_SECRET_CODE) {
+        lr_status st = store_secret_delete(s, c->id, MALION_SECRET_NAME, err);
+        if (st != LR_OK)
+            return st;
+    }
+    return fields ? store_malion_settings_changed(s, c->id, clock_now(), err) : LR_OK;
 }
 
 lr_status malion_settings_clear(lr_store *s, const char *code, unsigned fields, const char *actor,

@@ -105,6 +105,8 @@ lr_status sq_malion_cursor_set(lr_store *base, int64_t company_id, const char *c
                                int64_t logs, lr_error *err);
 lr_status sq_malion_result(lr_store *base, int64_t company_id, int64_t at, const char *code,
                            const char *error, lr_error *err);
+lr_status sq_malion_settings_changed(lr_store *base, int64_t company_id, int64_t at,
+                                     lr_error *err);
 lr_status sq_source_result(lr_store *base, int64_t company_id, const char *source, int64_t at,
                            const char *code, const char *error, lr_error *err);
 lr_status sq_source_status_get(lr_store *base, int64_t company_id, const char *source,

@@ -53,6 +53,7 @@ typedef struct lr_malion_state {
     int64_t attempt_at, success_at; /* 0: never */
     char error[512];                /* "" after a success */
     char error_code[32];            /* its lr_status_code; "" after a success */
+    int64_t settings_at;            /* the settings' last change; 0: never */
 } lr_malion_state;
 
 /* A source that sends to us (lanscope, generic, smarton): its last stored
@@ -280,6 +281,8 @@ typedef struct lr_store_ops {
     /* A poll's end: code and error "" for a success. */
     lr_status (*malion_result)(lr_store *s, int64_t company_id, int64_t at, const char *code,
                                const char *error, lr_error *err);
+    lr_status (*malion_settings_changed)(lr_store *s, int64_t company_id, int64_t at,
+                                         lr_error *err);
     /* A file or batch of a source stored (code "") or refused. */
     lr_status (*source_result)(lr_store *s, int64_t company_id, const char *source, int64_t at,
                                const char *code, const char *error, lr_error *err);
@@ -513,6 +516,7 @@ void store_pool_close(lr_store_pool *p);
 #define store_malion_state_get(s, ...) ((s)->ops->malion_state_get((s), __VA_ARGS__))
 #define store_malion_cursor_set(s, ...) ((s)->ops->malion_cursor_set((s), __VA_ARGS__))
 #define store_malion_result(s, ...) ((s)->ops->malion_result((s), __VA_ARGS__))
+#define store_malion_settings_changed(s, ...) ((s)->ops->malion_settings_changed((s), __VA_ARGS__))
 #define store_source_result(s, ...) ((s)->ops->source_result((s), __VA_ARGS__))
 #define store_source_status_get(s, ...) ((s)->ops->source_status_get((s), __VA_ARGS__))
 #define store_source_versions_add(s, ...) ((s)->ops->source_versions_add((s), __VA_ARGS__))

@@ -1104,6 +1104,7 @@ static const lr_store_ops sql_ops = {
     .malion_state_get = sq_malion_state_get,
     .malion_cursor_set = sq_malion_cursor_set,
     .malion_result = sq_malion_result,
+    .malion_settings_changed = sq_malion_settings_changed,
     .source_result = sq_source_result,
     .source_status_get = sq_source_status_get,
     .source_versions_add = sq_source_versions_add,

@@ -18,6 +18,7 @@ enum {
     X_SOURCE_RESULT,
     X_SOURCE_GET,
     X_VERSIONS_ADD,
+    X_MALION_SETTINGS,
     X_END
 };
 _Static_assert(X_END <= SQ_ACCOUNTS_BASE, "too many source statements for their slots");
@@ -27,7 +28,7 @@ static const char *const sql_text[X_END - SQ_SOURCES_BASE] = {
         "DELETE FROM company_secrets WHERE company_id = ?1 AND name = ?2",
     [X_MALION_GET - SQ_SOURCES_BASE] =
         "SELECT cursor, logs_total, COALESCE(attempt_at, 0), COALESCE(success_at, 0), error, "
-        "error_code FROM malion_state WHERE company_id = ?1",
+        "error_code, COALESCE(settings_at, 0) FROM malion_state WHERE company_id = ?1",
     [X_MALION_CURSOR - SQ_SOURCES_BASE] =
         "INSERT INTO malion_state (company_id, cursor, logs_total) VALUES (?1, ?2, ?3) ON "
         "CONFLICT (company_id) DO UPDATE SET cursor = excluded.cursor, logs_total = "
@@ -55,6 +56,9 @@ static const char *const sql_text[X_END - SQ_SOURCES_BASE] = {
         "?2, ?3, ?4, ?5) ON CONFLICT (company_id, source, version) DO UPDATE SET events = "
         "source_versions.events + excluded.events, last_utc = CASE WHEN excluded.last_utc > "
         "source_versions.last_utc THEN excluded.last_utc ELSE source_versions.last_utc END",
+    [X_MALION_SETTINGS - SQ_SOURCES_BASE] =
+        "INSERT INTO malion_state (company_id, settings_at) VALUES (?1, ?2) ON CONFLICT "
+        "(company_id) DO UPDATE SET settings_at = excluded.settings_at",
 };
 
 static sql_stmt *stmt(sql_store *s, int slot, lr_error *err)
@@ -91,6 +95,7 @@ lr_status sq_malion_state_get(lr_store *base, int64_t company_id, lr_malion_stat
         out->success_at = sql_col_int64(st, 3);
         sq_copy_col(st, 4, out->error, sizeof out->error);
         sq_copy_col(st, 5, out->error_code, sizeof out->error_code);
+        out->settings_at = sql_col_int64(st, 6);
     }
     return sq_end(s, st, rc, err, "reading the MaLion state");
 }
@@ -120,6 +125,18 @@ lr_status sq_malion_result(lr_store *base, int64_t company_id, int64_t at, const
     sql_bind_text(st, 3, error);
     sql_bind_text(st, 4, code);
     return sq_run(s, st, err, "saving the MaLion result");
+}
+
+lr_status sq_malion_settings_changed(lr_store *base, int64_t company_id, int64_t at,
+                                     lr_error *err)
+{
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, X_MALION_SETTINGS, err);
+    if (!st)
+        return LR_ESTORE;
+    sql_bind_int64(st, 1, company_id);
+    sql_bind_int64(st, 2, at);
+    return sq_run(s, st, err, "noting the MaLion settings' change");
 }
 
 lr_status sq_source_result(lr_store *base, int64_t company_id, const char *source, int64_t at,

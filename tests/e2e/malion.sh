@@ -168,6 +168,17 @@ expect_eq "no event stored twice" 0 \
 expect_eq "no active punch twice" 0 \
     "$(db_sql "SELECT count(*) FROM (SELECT 1 FROM punches WHERE state = 'active' GROUP BY employee_id, work_day, kind HAVING count(*) > 1) d")"
 
+# --- changed settings are tried at once, not after the interval (issue 19) --
+stop_server
+printf '%s\n' "$WRONG_B" | lr malion set BBB --secret-code - >/dev/null
+start_server --no-kot --malion-interval 60 # BBB polled a second ago: not due for a minute
+wait_for 15 eval '[ -n "$(state BBB error)" ]' || true
+expect_eq "a minute's interval, yet the changed secret code is tried at once" \
+    "MaLion refused the admin code or the secret code (HTTP 401): check them in MaLion's API settings" "$(state BBB error)"
+printf '%s\n' "$SECRET_B" | lr malion set BBB --secret-code - >/dev/null
+wait_for 15 eval '[ -z "$(state BBB error)" ]' || true
+expect_eq "and so is the fix: the error is gone without waiting the interval" "''" "'$(state BBB error)'"
+
 # --- the secret code is never shown, logged or stored in clear ------------
 lr malion status ACM >/dev/null
 stop_server

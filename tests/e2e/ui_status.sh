@@ -58,6 +58,25 @@ get >/dev/null
 expect_eq "MaLion: on, never succeeded, could not connect (in words)" "1 1 1" \
     "$(section malion | grep -c '<dt>ログの取得</dt><dd>する</dd>') $(section malion | grep -c '<dt>最後に受け取った日時</dt><dd>まだありません</dd>') $(section malion | grep -c '接続できませんでした。')"
 expect_eq "the secret code is never shown" 0 "$(grep -c 's3cret-code-1234' "$T/p.html" || true)"
+expect_eq "no settings changed since: the error is not marked as older" 0 \
+    "$(section malion | grep -c '設定を変更する前のもの' || true)"
+# the administrator fixes the host: the old error is not the new settings'
+# verdict (issue 19), and the poller is due at once
+sleep 1 # a change in a later second than the failed attempt
+"$LR" malion set ACM --host "127.0.0.1:$(free_port)" >/dev/null
+get >/dev/null
+expect_eq "after a change the old error says it is from before the change" 1 \
+    "$(section malion | grep -c 'このエラーは MaLion連携の設定を変更する前のものです')"
+expect_eq "and the poll is due at once (settings changed after the last attempt)" 1 \
+    "$(db_sql "SELECT count(*) FROM malion_state WHERE settings_at >= attempt_at")"
+changed_at=$(db_sql "SELECT settings_at FROM malion_state")
+sleep 1
+"$LR" malion set ACM --host "$(db_sql "SELECT malion_host FROM companies WHERE code = 'ACM'")" >/dev/null
+expect_eq "saving the same settings again is no change" "$changed_at" "$(db_sql "SELECT settings_at FROM malion_state")"
+"$LR" malion poll ACM >/dev/null 2>&1 || true
+get >/dev/null
+expect_eq "the next attempt's error is the new settings' own" "1 0" \
+    "$(section malion | grep -c '接続できませんでした。') $(section malion | grep -c '設定を変更する前のもの' || true)"
 
 # --- the generic API: a batch with a rejected event --------------------------------
 curl -sS -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$URL/api/v1/ingest?partial=1" \
