@@ -33,7 +33,7 @@ const char cli_usage_text[] =
     "  links export CODE [--kind KIND] [--encoding cp932|utf-8] [-o FILE]\n"
     "  links import CODE FILE [--dry-run]                    (- reads stdin)\n"
     "  kot set CODE [--base-url URL] [--token TOKEN|-] [--delivery on|off] [--rate N]\n"
-    "  kot sync CODE                                         employees from KING OF TIME\n"
+    "  kot sync CODE [--dry-run]                             employees from KING OF TIME\n"
     "  kot deliver CODE                                      send what is due, once\n"
     "  malion set CODE [--host HOST] [--admin-code CODE] [--secret-code CODE|-]\n"
     "                  [--enabled on|off]                   MaLion連携\n"

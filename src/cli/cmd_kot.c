@@ -63,16 +63,17 @@ static int kot_sync(lr_store *s, cli_args *a)
     cli_progress line;
     char summary[200];
     lr_status ok;
+    int dry = cli_take_flag(a, "--dry-run");
     if ((rc = cli_check_rest(a, 1, "kot sync")) || (rc = cli_load_secrets(&sec)))
         return rc;
     dispatch_cfg_default(&cfg);
-    ok = kot_sync_company(s, a->v[0], &sec, cfg.timeout_ms, "cli", cli_progress_start(&line), &st,
-                          &err);
+    ok = kot_sync_company(s, a->v[0], &sec, cfg.timeout_ms, "cli", dry,
+                          cli_progress_start(&line), &st, &err);
     cli_progress_end(&line);
     if (ok != LR_OK)
         return cli_fail(&err);
     kot_sync_summary(&st, summary, sizeof summary);
-    printf("%s\n", summary);
+    printf("%s%s\n", summary, dry ? " (dry run: nothing changed)" : "");
     return 0;
 }
 

@@ -313,6 +313,7 @@ static const ui_route routes[] = {
     {"GET", "/settings/edit", UI_SESSION, none, none, 0, ui_settings_edit},
     {"POST", "/settings", UI_SESSION, none, ui_settings_fields, 0, ui_settings_save},
     {"POST", "/settings/clear", UI_SESSION, none, ui_settings_clear_fields, 0, ui_settings_clear},
+    {"POST", "/settings/test", UI_SESSION, none, ui_settings_test_fields, 0, ui_settings_test},
     {"GET", "/divisions", UI_SESSION, ui_divisions_params, none, 0, ui_divisions_view},
     {"POST", "/divisions/save", UI_SESSION, none, ui_divisions_save_fields, 0, ui_divisions_save},
     {"GET", "/links", UI_SESSION, none, none, 0, ui_links_view},

@@ -86,10 +86,12 @@ void ui_divisions_save(ui_req *u);
 /* ui_settings.c: 企業情報 */
 extern const char *const ui_settings_fields[];
 extern const char *const ui_settings_clear_fields[];
+extern const char *const ui_settings_test_fields[];
 void ui_settings_view(ui_req *u);
 void ui_settings_edit(ui_req *u);
 void ui_settings_save(ui_req *u);
 void ui_settings_clear(ui_req *u);
+void ui_settings_test(ui_req *u);
 
 /* ui_links.c: 連携設定 */
 extern const char *const ui_links_download_params[];

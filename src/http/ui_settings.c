@@ -15,7 +15,10 @@
 #include "http/i18n.h"
 #include "http/ui_internal.h"
 #include "service/admin.h"
+#include "service/kot_dispatch.h"
 #include "service/kot_settings.h"
+#include "service/kot_sync.h"
+#include "service/malion_poll.h"
 #include "service/malion_settings.h"
 #include "util/log.h"
 #include "util/timefmt.h"
@@ -23,7 +26,8 @@
 const char *const ui_settings_fields[] = {"csrf",   "name",           "kot_url",     "kot_token",
                                           "delivery", "breaks",       "collect",     "malion_enabled",
                                           "malion_host", "malion_admin", "malion_secret", NULL};
-const char *const ui_settings_clear_fields[] = {"csrf", "field", NULL};
+const char *const ui_settings_clear_fields[] = {"csrf", "field", "confirm", NULL};
+const char *const ui_settings_test_fields[] = {"csrf", "target", NULL};
 
 /* The company's settings as the template shows them (no secret values). */
 static json_t *company_json(ui_req *u, const lr_company *c)
@@ -58,9 +62,10 @@ static json_t *clear_buttons(ui_req *u)
     return a;
 }
 
-/* The page; c_over replaces the stored values (a refused form shown again). */
+/* The page; c_over replaces the stored values (a refused form shown again);
+ * extra's members are added to the template's data (taken). */
 static void page(ui_req *u, int status, int edit, const char *notice_key, json_t *c_over,
-                 json_t *errors)
+                 json_t *errors, json_t *extra)
 {
     lr_company c;
     lr_error err;
@@ -68,11 +73,16 @@ static void page(ui_req *u, int status, int edit, const char *notice_key, json_t
     if (store_company_get(u->s, u->se.company_code, &c, &err) != LR_OK) {
         json_decref(c_over);
         json_decref(errors);
+        json_decref(extra);
         ui_error_page(u, 500, "error.title");
         return;
     }
     d = json_pack("{s:o, s:b, s:b}", "c", c_over ? c_over : company_json(u, &c), "edit", edit,
                   "nav_settings", 1);
+    if (extra) {
+        json_object_update(d, extra);
+        json_decref(extra);
+    }
     if (notice_key)
         json_object_set_new(d, "notice", json_string(i18n_text(u->lang, notice_key)));
     if (errors && json_object_size(errors)) {
@@ -87,12 +97,12 @@ static void page(ui_req *u, int status, int edit, const char *notice_key, json_t
 
 void ui_settings_view(ui_req *u)
 {
-    page(u, 200, 0, NULL, NULL, NULL);
+    page(u, 200, 0, NULL, NULL, NULL, NULL);
 }
 
 void ui_settings_edit(ui_req *u)
 {
-    page(u, 200, 1, NULL, NULL, NULL);
+    page(u, 200, 1, NULL, NULL, NULL, NULL);
 }
 
 /* "on" / "off" -> 1 / 0; anything else -1. */
@@ -159,7 +169,11 @@ void ui_settings_save(ui_req *u)
         json_object_set_new(again, "delivery", json_boolean(delivery));
         json_object_set_new(again, "breaks", json_boolean(breaks));
         json_object_set_new(again, "malion_enabled", json_boolean(menabled));
-        page(u, 422, 1, NULL, again, errors);
+        /* what was typed in a secret field is not sent back to the browser:
+         * said next to the field, so it is typed again */
+        page(u, 422, 1, NULL, again, errors,
+             json_pack("{s:b, s:b}", "retype_kot_token", *tok != 0, "retype_malion_secret",
+                       *secret != 0));
         return;
     }
     json_decref(errors);
@@ -182,32 +196,138 @@ void ui_settings_save(ui_req *u)
         ui_error_page(u, 500, "error.title");
         return;
     }
-    page(u, 200, 0, "settings.saved", NULL, NULL);
+    page(u, 200, 0, "settings.saved", NULL, NULL, NULL);
+}
+
+/* What clearing a field takes with it, in words of the page's language. */
+static const char *clear_consequence(ui_req *u, const lr_company *c, const char *f)
+{
+    if (strcmp(f, "kot_token") == 0)
+        return i18n_text(u->lang, "settings.clear_kot_token");
+    return i18n_text(u->lang, c->malion_enabled ? "settings.clear_malion_on"
+                                                : "settings.clear_malion_off");
+}
+
+static json_t *clear_label(ui_req *u, const char *f)
+{
+    json_t *a = clear_buttons(u);
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        json_t *b = json_array_get(a, i);
+        if (strcmp(json_string_value(json_object_get(b, "field")), f) == 0) {
+            json_t *label = json_incref(json_object_get(b, "label"));
+            json_decref(a);
+            return label;
+        }
+    }
+    json_decref(a);
+    return NULL;
 }
 
 void ui_settings_clear(ui_req *u)
 {
     const char *f = field(u, "field");
+    int confirmed = strcmp(field(u, "confirm"), "1") == 0, was_on;
     char actor[80];
+    json_t *label = clear_label(u, f);
+    lr_company c;
     lr_error err;
     lr_status st;
+
+    if (!label) {
+        ui_error_page(u, 400, "error.csrf");
+        return;
+    }
+    if (store_company_get(u->s, u->se.company_code, &c, &err) != LR_OK) {
+        json_decref(label);
+        ui_error_page(u, 500, "error.title");
+        return;
+    }
+    if (!confirmed) { /* 🗑 asks first, saying what goes with it */
+        page(u, 200, 1, NULL, NULL, NULL,
+             json_pack("{s:{s:s, s:o, s:s}}", "confirm_clear", "field", f, "label", label, "what",
+                       clear_consequence(u, &c, f)));
+        return;
+    }
+    json_decref(label);
     snprintf(actor, sizeof actor, "ui:%s", u->se.login);
+    was_on = c.malion_enabled;
     if (strcmp(f, "kot_token") == 0) {
         st = kot_settings_clear_token(u->s, u->se.company_code, actor, &err);
-    } else if (strcmp(f, "malion_host") == 0 || strcmp(f, "malion_admin") == 0 ||
-               strcmp(f, "malion_secret") == 0) {
+    } else {
         unsigned which = strcmp(f, "malion_host") == 0    ? MALION_FIELD_HOST
                          : strcmp(f, "malion_admin") == 0 ? MALION_FIELD_ADMIN_CODE
                                                           : MALION_FIELD_SECRET_CODE;
         st = malion_settings_clear(u->s, u->se.company_code, which, actor, &err);
-    } else {
-        ui_error_page(u, 400, "error.csrf");
-        return;
     }
     if (st != LR_OK) {
         log_error("settings of %s: clearing %s: %s", u->se.company_code, f, err.message);
         ui_error_page(u, 500, "error.title");
         return;
     }
-    page(u, 200, 1, "settings.cleared", NULL, NULL);
+    page(u, 200, 1,
+         was_on && strcmp(f, "kot_token") != 0 ? "settings.cleared_malion_off" : "settings.cleared",
+         NULL, NULL, NULL);
+}
+
+/* The result of a connection test in words: ok, or why not with the
+ * technical detail apart. */
+static json_t *test_result(ui_req *u, const char *target, lr_status st, const lr_error *err,
+                           const char *ok_words)
+{
+    const char *w;
+    const int kot = strcmp(target, "kot") == 0;
+    if (st == LR_OK)
+        return json_pack("{s:b, s:b, s:{s:b, s:s}}", "test_kot", kot, "test_malion", !kot, "test",
+                         "ok", 1, "words", ok_words);
+    w = st == LR_EBUSY && kot ? i18n_text(u->lang, "users.sync_later")
+                              : ui_code_text(u, "status.err", lr_status_code(st));
+    return json_pack("{s:b, s:b, s:{s:b, s:s, s:s}}", "test_kot", kot, "test_malion", !kot, "test",
+                     "ok", 0, "words", w ? w : i18n_text(u->lang, "status.err.internal"),
+                     "detail", err->message);
+}
+
+void ui_settings_test(ui_req *u)
+{
+    const char *target = field(u, "target");
+    char words[400] = "";
+    lr_error err;
+    lr_status st;
+
+    lr_error_clear(&err);
+    if (strcmp(target, "kot") == 0) {
+        /* what `loginrec kot sync --dry-run` does: read KoT, change nothing */
+        kot_sync_stats ks;
+        dispatch_cfg cfg;
+        dispatch_cfg_default(&cfg);
+        st = u->app->secrets ? kot_sync_company(u->s, u->se.company_code, u->app->secrets,
+                                                cfg.timeout_ms, "ui-test", 1, NULL, &ks, &err)
+                             : lr_fail(&err, LR_ECRYPTO, "no secrets key");
+        if (st == LR_OK) {
+            static const char *const names[] = {"employees", "added", "updated", "deleted",
+                                                "restored"};
+            char v[5][24];
+            const char *values[5];
+            const size_t n[5] = {ks.added + ks.updated + ks.unchanged + ks.restored, ks.added,
+                                 ks.updated, ks.deleted, ks.restored};
+            for (int i = 0; i < 5; i++) {
+                snprintf(v[i], sizeof v[i], "%zu", n[i]);
+                values[i] = v[i];
+            }
+            i18n_fill(u->lang, "settings.test_kot_ok", words, sizeof words, names, values, 5);
+        }
+    } else if (strcmp(target, "malion") == 0) {
+        /* what `loginrec malion test` does: sign in with the stored codes */
+        malion_poll_cfg cfg;
+        malion_poll_cfg_default(&cfg);
+        st = u->app->secrets
+                 ? malion_poll_test(u->s, u->se.company_code, u->app->secrets, cfg.timeout_ms, &err)
+                 : lr_fail(&err, LR_ECRYPTO, "no secrets key");
+        snprintf(words, sizeof words, "%s", i18n_text(u->lang, "settings.test_malion_ok"));
+    } else {
+        ui_error_page(u, 400, "error.csrf");
+        return;
+    }
+    if (st != LR_OK)
+        log_warn("connection test (%s) of %s: %s", target, u->se.company_code, err.message);
+    page(u, 200, 0, NULL, NULL, NULL, test_result(u, target, st, &err, words));
 }

@@ -168,7 +168,7 @@ void ui_users_sync(ui_req *u)
     }
     dispatch_cfg_default(&cfg);
     snprintf(actor, sizeof actor, "ui:%s", u->se.login);
-    if (kot_sync_company(u->s, u->se.company_code, u->app->secrets, cfg.timeout_ms, actor, NULL, &st,
+    if (kot_sync_company(u->s, u->se.company_code, u->app->secrets, cfg.timeout_ms, actor, 0, NULL, &st,
                          &err) != LR_OK) {
         log_warn("kot sync of %s from the admin UI: %s", u->se.company_code, err.message);
         /* "not now" (KoT's restricted hours, maintenance, busy): words of the

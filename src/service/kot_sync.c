@@ -199,7 +199,7 @@ static lr_status fetch(lr_store *s, const lr_company *c, const kot_conn *kc, lr_
 }
 
 lr_status kot_sync_company(lr_store *s, const char *code, const lr_secrets *sec, long timeout_ms,
-                           const char *actor, const progress_hook *progress,
+                           const char *actor, int dry_run, const progress_hook *progress,
                            kot_sync_stats *stats, lr_error *err)
 {
     lr_company c;
@@ -257,11 +257,15 @@ lr_status kot_sync_company(lr_store *s, const char *code, const lr_secrets *sec,
         stats->deleted++;
     }
     kot_sync_summary(stats, summary, sizeof summary);
+    if (dry_run) { /* what a sync would do: the counts, nothing kept */
+        store_rollback(s);
+        goto out;
+    }
     if (st == LR_OK)
         st = store_company_sync_result(s, c.id, clock_now(), "", summary, err);
     st = admin_commit_audited(s, st, c.id, actor, "kot.sync", summary, err);
 out:
-    if (st != LR_OK) {
+    if (st != LR_OK && !dry_run) {
         /* a failed attempt is recorded too: the status screen shows it, and
          * the periodic sync waits one interval before the next */
         char why[256];

@@ -24,7 +24,7 @@ typedef struct kot_sync_stats {
  * hours (nothing is called then, nothing recorded), or when KoT answers
  * "not now" or is unreachable. */
 lr_status kot_sync_company(lr_store *s, const char *code, const lr_secrets *sec, long timeout_ms,
-                           const char *actor, const progress_hook *progress,
+                           const char *actor, int dry_run, const progress_hook *progress,
                            kot_sync_stats *stats, lr_error *err);
 
 /* "N added, N updated, N deleted, N restored": what a sync stores as its

@@ -80,7 +80,7 @@ static void maybe_sync(kot_worker *w, const lr_company *c)
         return; /* another instance syncs it */
     if (store_company_get(w->ss, c->code, &fresh, NULL) == LR_OK &&
         now - fresh.kot_synced_at >= w->cfg.sync_interval_s) {
-        if (kot_sync_company(w->ss, c->code, &w->sec, w->cfg.timeout_ms, "sync-job", NULL, &st, &err) !=
+        if (kot_sync_company(w->ss, c->code, &w->sec, w->cfg.timeout_ms, "sync-job", 0, NULL, &st, &err) !=
             LR_OK) {
             log_warn("kot sync of company %s: %s", c->code, err.message);
         } else {

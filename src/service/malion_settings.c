@@ -109,6 +109,8 @@ static lr_status clear_fields(lr_store *s, lr_company *c, void *ctx, lr_error *e
         c->malion_host[0] = '\0';
     if (fields & MALION_FIELD_ADMIN_CODE)
         c->malion_admin_code[0] = '\0';
+    if (fields)
+        c->malion_enabled = 0; /* it cannot poll without what was cleared */
     if (fields & MALION_FIELD_SECRET_CODE) {
         lr_status st = store_secret_delete(s, c->id, MALION_SECRET_NAME, err);
         if (st != LR_OK)

@@ -31,8 +31,8 @@ lr_status malion_check_code(const char *what, const char *v, lr_error *err);
 lr_status malion_settings_set(lr_store *s, const char *code, const malion_changes *ch,
                               const lr_secrets *sec, const char *actor, lr_error *err);
 
-/* Clears the fields of the mask (MALION_FIELD_*); polling stays as it is
- * and reports what is missing. */
+/* Clears the fields of the mask (MALION_FIELD_*) and turns polling off
+ * (MaLion連携 cannot poll without them; the admin UI says so). */
 lr_status malion_settings_clear(lr_store *s, const char *code, unsigned fields, const char *actor,
                                 lr_error *err);
 

@@ -58,7 +58,7 @@ if URL="$URL" COMPANY=ACM LOGIN=admin PASSWORD='correct horse battery' CSV="$T/l
 else
     not_ok "the browser walk"
 fi
-expect_eq "the screenshots are there" 26 "$(ls "$SHOTS"/*.png | wc -l)"
+expect_eq "the screenshots are there" 28 "$(ls "$SHOTS"/*.png | wc -l)"
 expect_eq "the token never reached the database in clear" 0 \
     "$(sqlite3 "$LOGINREC_DB" .dump | grep -c "$SIMTOKEN" || true)"
 finish

@@ -289,6 +289,22 @@ def walk():
         check("the token is never shown", os.environ["KOT_TOKEN"] not in d.page_source)
         shot(d, "04-settings-saved")
 
+        # 接続テスト (KING OF TIME): the result in words, on the page
+        navigates(d, lambda: click(d, 'form.test input[value="kot"] ~ button'))
+        check("[接続テスト] says it connected and what a sync would do",
+              "勤革時に接続できました。従業員 2 人" in text(d))
+        shot(d, "04a-settings-test")
+        layout(d, "/settings after a connection test")
+        # 🗑 asks first, saying what goes with it
+        d.get(URL + "/settings/edit")
+        navigates(d, lambda: click(d, 'ul.clears input[value="kot_token"] ~ button'))
+        check("🗑 asks first and says what goes with it",
+              "次の設定を削除しますか？" in text(d) and "勤革時への打刻の送信" in text(d))
+        shot(d, "04b-settings-clear-confirm")
+        layout(d, "/settings/clear, asking")
+        navigates(d, lambda: click(d, 'div.preview a[href="/settings/edit"]'))
+        check("[削除しない] keeps the token", "削除しました" not in text(d))
+
         # 連携設定: the whole export sent back with one row edited: the rest
         # is unchanged, and an account that differs only in case is warned
         d.get(URL + "/links")

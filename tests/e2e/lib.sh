@@ -178,6 +178,17 @@ start_sim() {
     [ -n "$SIM" ] || { echo "simulator did not start"; exit 1; }
 }
 
+# start_malion NAME ADMIN SECRET: a simulator; sets MAL_<NAME> (host:port)
+start_malion() {
+    python3 "$(dirname "${BASH_SOURCE[0]}")/../sim/malion/malion_sim.py" --admin-code "$2" --secret-code "$3" --max-seconds 300 >"$T/sim-$1.log" 2>&1 &
+    EXTRA_PIDS="$EXTRA_PIDS $!"
+    wait_for 10 grep -q '^listening on' "$T/sim-$1.log" || { echo "simulator $1 did not start"; exit 1; }
+    eval "MAL_$1=$(sed -n 's#^listening on http://##p' "$T/sim-$1.log")"
+}
+msim() { # msim NAME METHOD PATH [JSON]
+    local host; eval "host=\$MAL_$1"
+    curl -sS --max-time 10 -X "$2" "http://$host$3" ${4:+-H 'Content-Type: application/json' --data-binary "$4"}
+}
 # sim METHOD PATH [JSON]: a control call to the simulator; prints the answer.
 sim() {
     if [ $# -ge 3 ]; then

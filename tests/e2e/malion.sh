@@ -8,7 +8,6 @@
 # words while the other company goes on; and the secret code nowhere in
 # logs, CLI output or the database file.
 . "$(dirname "$0")/lib.sh"
-SIMPY="$(dirname "$0")/../sim/malion/malion_sim.py"
 SECRET_A='S3CRET-a1b2c3d4e5'
 SECRET_B='S3CRET-bbbb7777'
 WRONG_B='WRONG-secret-5150'
@@ -16,17 +15,6 @@ CLI_OUT="$T/cli.out"
 : > "$CLI_OUT"
 lr() { "$LR" "$@" 2>&1 | tee -a "$CLI_OUT"; return "${PIPESTATUS[0]}"; }
 
-# start_malion NAME ADMIN SECRET: a simulator; sets MAL_<NAME> (host:port)
-start_malion() {
-    python3 "$SIMPY" --admin-code "$2" --secret-code "$3" --max-seconds 300 >"$T/sim-$1.log" 2>&1 &
-    EXTRA_PIDS="$EXTRA_PIDS $!"
-    wait_for 10 grep -q '^listening on' "$T/sim-$1.log" || { echo "simulator $1 did not start"; exit 1; }
-    eval "MAL_$1=$(sed -n 's#^listening on http://##p' "$T/sim-$1.log")"
-}
-msim() { # msim NAME METHOD PATH [JSON]
-    local host; eval "host=\$MAL_$1"
-    curl -sS --max-time 10 -X "$2" "http://$host$3" ${4:+-H 'Content-Type: application/json' --data-binary "$4"}
-}
 stat_of() { msim "$1" GET /_sim/stats | python3 -c "import json,sys; print(json.load(sys.stdin).get('$2', 0))"; }
 # logs NAME AGENT USER "DAY HH:MM op" ...: appends operation logs (op: on, off, file)
 logs() {

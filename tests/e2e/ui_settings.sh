@@ -5,6 +5,8 @@
 # same services as the CLI, credentials never echoed back (nor logged, nor
 # stored in clear), and each credential cleared on its own (🗑).
 . "$(dirname "$0")/lib.sh"
+# the connection test reads KING OF TIME: outside its restricted hours
+export LOGINREC_TIME_OFFSET_S=$(jst_offset 11:00)
 
 "$LR" init >/dev/null
 "$LR" company add ACM "Acme <株式会社>" >/dev/null
@@ -38,6 +40,8 @@ expect_eq "turning MaLion on without its codes is refused in words" 1 \
     "$(grep -c 'ホスト名・管理者コード・シークレットコードをすべて設定してから有効にしてください。' "$T/page.html")"
 expect_eq "what was typed is shown again (but never a secret)" "1 0" \
     "$(grep -c 'value="ftp://kot"' "$T/page.html") $(grep -c 'has space' "$T/page.html" || true)"
+expect_eq "the typed secret field says plainly it must be typed again (issue 19)" 1 \
+    "$(grep -c '安全のため、入力された値は画面に残していません。もう一度入力してください。' "$T/page.html")"
 expect_eq "nothing was saved" "0 https://api.kingtime.jp/v1.0" \
     "$(db_sql "SELECT punch_delivery || ' ' || kot_base_url FROM companies WHERE code='ACM'")"
 curl -sS -b "$T/jar" -o /dev/null -X POST "$URL/lang" -d "csrf=$CSRF" -d lang=en -d back=/settings
@@ -61,13 +65,46 @@ for s in "$KOT_SECRET" "$MAL_SECRET"; do
         "$(cat $(db_files) "$T/server.log" | grep -a -c -F "$s" || true)"
 done
 
-# --- each credential clears on its own --------------------------------------
-code=$(curl -sS -b "$T/jar" -o "$T/page.html" -w '%{http_code}' "$URL/settings/clear" -d "csrf=$CSRF" -d field=malion_secret)
-expect_eq "🗑 シークレットコード clears it alone" "200 1 ADM1" \
-    "$code $(page "$URL/settings" | grep -c '<dt>シークレットコード</dt><dd>未設定</dd>') $(db_sql "SELECT malion_admin_code FROM companies")"
-code=$(curl -sS -b "$T/jar" -o /dev/null -w '%{http_code}' "$URL/settings/clear" -d "csrf=$CSRF" -d field=kot_token)
-expect_eq "🗑 the KoT token" "200 0" \
+# --- 🗑 asks first, saying what goes with it; each credential on its own ----
+clear() { curl -sS -b "$T/jar" -o "$T/page.html" -w '%{http_code}' "$URL/settings/clear" -d "csrf=$CSRF" "$@"; }
+expect_eq "the 🗑 buttons are words (an emoji alone is a box without an emoji font)" 1 \
+    "$(page "$URL/settings/edit" | grep -c '<button type="submit">削除: MaLion連携 管理者コード</button>')"
+code=$(clear -d field=malion_admin)
+expect_eq "🗑 管理者コード asks first and says MaLion連携 goes off; nothing removed yet" "200 1 1 ADM1|1" \
+    "$code $(grep -c '次の設定を削除しますか？' "$T/page.html") $(grep -c 'MaLion連携（ログの取得）はオフになります' "$T/page.html") $(db_sql "SELECT malion_admin_code, malion_enabled FROM companies")"
+code=$(clear -d field=malion_secret -d confirm=1)
+expect_eq "[削除する] シークレットコード: removed alone, MaLion連携 off, said so" "200 1 1 ADM1|0" \
+    "$code $(grep -c 'MaLion連携（ログの取得）はオフにしました' "$T/page.html") $(page "$URL/settings" | grep -c '<dt>シークレットコード</dt><dd>未設定</dd>') $(db_sql "SELECT malion_admin_code, malion_enabled FROM companies")"
+code=$(clear -d field=kot_token)
+expect_eq "🗑 the KoT token says punches stop going to KING OF TIME" "200 1 1" \
+    "$code $(grep -c '勤革時への打刻の送信と従業員の連携ができなくなります' "$T/page.html") $(db_sql "SELECT count(*) FROM company_secrets WHERE name = 'kot_token'")"
+code=$(clear -d field=kot_token -d confirm=1)
+expect_eq "[削除する] the KoT token" "200 0" \
     "$code $(db_sql "SELECT count(*) FROM company_secrets WHERE name = 'kot_token'")"
 expect_eq "an unknown field to clear is refused" 400 \
     "$(curl -sS -b "$T/jar" -o /dev/null -w '%{http_code}' "$URL/settings/clear" -d "csrf=$CSRF" -d field=name)"
+
+# --- 接続テスト: what kot sync --dry-run and malion test do, in words ----------
+SIMTOKEN=settings-sim-token
+start_sim "$SIMTOKEN"
+sim PUT /_sim/divisions '[{"code":"HQ","name":"本社"}]' >/dev/null
+sim PUT /_sim/employees '[
+ {"key":"k1","code":"1001","lastName":"勤怠","firstName":"太郎","divisionCode":"HQ","divisionName":"本社"},
+ {"key":"k2","code":"1002","lastName":"勤怠","firstName":"花子","divisionCode":"HQ","divisionName":"本社"}]' >/dev/null
+echo "$SIMTOKEN" | "$LR" kot set ACM --base-url "$SIM" --token - >/dev/null
+test_conn() { curl -sS -b "$T/jar" -o "$T/page.html" -w '%{http_code}' "$URL/settings/test" -d "csrf=$CSRF" -d "target=$1"; }
+expect_eq "KING OF TIME: connected, the employees counted, what a sync would do" "200 1" \
+    "$(test_conn kot) $(grep -c '勤革時に接続できました。従業員 2 人（いま連携すると 追加 2・更新 0・削除 0・復帰 0）' "$T/page.html")"
+expect_eq "and nothing was changed (no employee, no sync recorded)" "0 0" \
+    "$(db_sql "SELECT count(*) FROM employees") $(db_sql "SELECT count(*) FROM audit_log WHERE action = 'kot.sync'")"
+echo wrong-token | "$LR" kot set ACM --token - >/dev/null
+expect_eq "a token KoT refuses: said in words, the detail folded" "200 1 1" \
+    "$(test_conn kot) $(grep -c '認証に失敗しました' "$T/page.html") $(grep -c '<details><summary>技術的な詳細（英語）</summary>' "$T/page.html")"
+start_malion A ADM1 "$MAL_SECRET"
+printf '%s\n' "$MAL_SECRET" | "$LR" malion set ACM --host "$MAL_A" --secret-code - >/dev/null
+expect_eq "MaLion: signed in with the saved codes" "200 1" \
+    "$(test_conn malion) $(grep -c 'MaLion に接続できました。管理者コードとシークレットコードは受け付けられました。' "$T/page.html")"
+printf 'wrong-secret-1\n' | "$LR" malion set ACM --secret-code - >/dev/null
+expect_eq "a wrong secret code: said in words" "200 1" \
+    "$(test_conn malion) $(grep -c '認証に失敗しました' "$T/page.html")"
 finish
