@@ -50,7 +50,7 @@ static const char *unit_words(lr_lang lang, progress_stage s)
     const int ja = lang == LANG_JA;
     switch (s) {
     case PROGRESS_STORE: return ja ? "件" : "events";
-    case PROGRESS_DERIVE: return ja ? "件" : "employee-days";
+    case PROGRESS_DERIVE: return ja ? "件" : "day ranges";
     case PROGRESS_CHECK: return ja ? "行" : "rows";
     case PROGRESS_COMPARE: return ja ? "人" : "employees";
     default: return "";
@@ -71,8 +71,8 @@ void cli_progress_format(lr_lang lang, progress_stage stage, uint64_t done, uint
             o += (size_t)snprintf(out + o, outsz - o, __VA_ARGS__);                                \
     } while (0)
     PUT("%s", stage_words(lang, stage));
-    if (stage == PROGRESS_FETCH) {
-        PUT(ja ? " %.0f 秒" : " %.0f s", elapsed_s);
+    if (stage == PROGRESS_FETCH) { /* told once, when the wait begins */
+        PUT("…");
         return;
     }
     if (total > 0)

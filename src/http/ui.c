@@ -322,6 +322,7 @@ static const ui_route routes[] = {
     {"POST", "/links/apply", UI_SESSION, none, ui_links_apply_fields, 0, ui_links_apply},
     {"GET", "/users", UI_SESSION, none, none, 0, ui_users_view},
     {"POST", "/users/sync", UI_SESSION, none, ui_users_sync_fields, 0, ui_users_sync},
+    {"POST", "/users/unlink", UI_SESSION, none, ui_users_unlink_fields, 0, ui_users_unlink},
     {"GET", "/logs", UI_SESSION, ui_logs_params, none, 0, ui_logs_view},
     {"GET", "/daily", UI_SESSION, ui_daily_params, none, 0, ui_daily_view},
     {"GET", "/status", UI_SESSION, none, none, 0, ui_status_view},

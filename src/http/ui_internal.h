@@ -106,6 +106,8 @@ void ui_links_apply(ui_req *u);
 extern const char *const ui_users_sync_fields[];
 void ui_users_view(ui_req *u);
 void ui_users_sync(ui_req *u);
+extern const char *const ui_users_unlink_fields[];
+void ui_users_unlink(ui_req *u);
 
 /* ui_daily.c: 日別データ */
 extern const char *const ui_daily_params[];

@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/link_csv.h"
 #include "http/i18n.h"
 #include "http/ui_internal.h"
+#include "service/admin.h"
 #include "service/kot_dispatch.h"
 #include "service/kot_settings.h"
 #include "service/kot_sync.h"
@@ -20,6 +22,7 @@
 #include "util/vec.h"
 
 const char *const ui_users_sync_fields[] = {"csrf", NULL};
+const char *const ui_users_unlink_fields[] = {"csrf", "employee", "kind", "confirm", NULL};
 
 typedef struct lists {
     json_t *active, *deleted;
@@ -108,7 +111,8 @@ static void sync_result(ui_req *u, const lr_company *c, int just_failed, json_t 
     }
 }
 
-static void page(ui_req *u, int status, const char *sync_ok, const char *sync_error)
+/* The page; extra's members are added to the template's data (taken). */
+static void page(ui_req *u, int status, const char *sync_ok, const char *sync_error, json_t *extra)
 {
     lists l = {json_array(), json_array(), NULL, 0, NULL, 0, 0};
     lr_company c;
@@ -129,6 +133,7 @@ static void page(ui_req *u, int status, const char *sync_ok, const char *sync_er
     if (st != LR_OK) {
         json_decref(l.active);
         json_decref(l.deleted);
+        json_decref(extra);
         log_error("employees of %s: %s", u->se.company_code, err.message);
         ui_error_page(u, 500, "error.title");
         return;
@@ -147,12 +152,16 @@ static void page(ui_req *u, int status, const char *sync_ok, const char *sync_er
         json_object_set_new(d, "sync_ok", json_string(sync_ok));
     if (sync_error)
         json_object_set_new(d, "sync_error", json_string(sync_error));
+    if (extra) {
+        json_object_update(d, extra);
+        json_decref(extra);
+    }
     ui_render(u, status, "users", "page.users", d);
 }
 
 void ui_users_view(ui_req *u)
 {
-    page(u, 200, NULL, NULL);
+    page(u, 200, NULL, NULL, NULL);
 }
 
 void ui_users_sync(ui_req *u)
@@ -163,7 +172,7 @@ void ui_users_sync(ui_req *u)
     char actor[80], counts[300];
 
     if (!u->app->secrets) {
-        page(u, 503, NULL, "no secrets key");
+        page(u, 503, NULL, "no secrets key", NULL);
         return;
     }
     dispatch_cfg_default(&cfg);
@@ -174,16 +183,57 @@ void ui_users_sync(ui_req *u)
         /* "not now" (KoT's restricted hours, maintenance, busy): words of the
          * page's language, the detail in the log */
         if (err.code == LR_EBUSY)
-            page(u, 503, NULL, i18n_text(u->lang, "users.sync_later"));
+            page(u, 503, NULL, i18n_text(u->lang, "users.sync_later"), NULL);
         else {
             /* the words of the page's language; the detail is the log's
              * and 連携状況's */
             const char *w = ui_code_text(u, "status.err", lr_status_code(err.code));
             page(u, err.code == LR_ENOTFOUND ? 409 : 502, NULL,
-                 w ? w : i18n_text(u->lang, "status.err.internal"));
+                 w ? w : i18n_text(u->lang, "status.err.internal"), NULL);
         }
         return;
     }
     counts_words(u, &st, 1, counts, sizeof counts);
-    page(u, 200, counts, NULL);
+    page(u, 200, counts, NULL, NULL);
+}
+
+/* [解除] beside a PC user name: asks first, saying what goes with it, then
+ * removes the link as `loginrec link delete` does (the days its events made
+ * are re-derived; their punches are retracted and corrected in KoT). */
+void ui_users_unlink(ui_req *u)
+{
+    const char *emp = form_get(&u->f, "employee"), *kind = form_get(&u->f, "kind");
+    const char *confirm = form_get(&u->f, "confirm");
+    link_kind k = kind ? link_kind_parse(kind) : LINK_NONE;
+    char actor[80], account[LR_ACCOUNT_MAX + 1], words[600], n[24];
+    rederive_stats rs = {0};
+    lr_error err;
+
+    if (!emp || !emp[0] || k == LINK_NONE) {
+        ui_error_page(u, 400, "error.csrf");
+        return;
+    }
+    if (!confirm || strcmp(confirm, "1") != 0) {
+        page(u, 200, NULL, NULL,
+             json_pack("{s:{s:s, s:s, s:s}}", "confirm_unlink", "employee", emp, "kind", kind,
+                       "kind_label", link_kind_label(k)));
+        return;
+    }
+    snprintf(actor, sizeof actor, "ui:%s", u->se.login);
+    if (admin_link_delete(u->s, u->se.company_code, kind, emp, actor, account, &rs, &err) !=
+        LR_OK) {
+        log_warn("unlink of %s %s %s: %s", u->se.company_code, kind, emp, err.message);
+        page(u, err.code == LR_ENOTFOUND ? 404 : 500, NULL, NULL,
+             json_pack("{s:s}", "problem",
+                       i18n_text(u->lang, err.code == LR_ENOTFOUND ? "users.unlink_none"
+                                                                   : "status.err.internal")));
+        return;
+    }
+    {
+        static const char *const names[] = {"employee", "kind", "account", "retracted"};
+        const char *values[4] = {emp, link_kind_label(k), account, n};
+        snprintf(n, sizeof n, "%zu", rs.retracted);
+        i18n_fill(u->lang, "users.unlinked", words, sizeof words, names, values, 4);
+    }
+    page(u, 200, NULL, NULL, json_pack("{s:s}", "notice", words));
 }

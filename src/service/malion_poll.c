@@ -157,6 +157,10 @@ lr_status malion_poll_company(lr_store *s, const char *code, const lr_secrets *s
     char missing[300];
     lr_status rc;
     lr_error rec;
+    /* the attempt is dated by its start, when it read the settings: a
+     * change during it is newer, so the poll is due again and its error is
+     * shown as from before the change */
+    int64_t started = clock_now();
 
     memset(st, 0, sizeof *st);
     if ((rc = store_company_get(s, code, &c, err)) != LR_OK)
@@ -167,7 +171,7 @@ lr_status malion_poll_company(lr_store *s, const char *code, const lr_secrets *s
     else if ((rc = malion_client_new(c.malion_host, cfg->timeout_ms, &m, err)) == LR_OK)
         rc = read_pages(s, &c, sec, cfg, m, st, err);
     malion_client_free(m);
-    if (store_malion_result(s, c.id, clock_now(), lr_status_code(rc),
+    if (store_malion_result(s, c.id, started, lr_status_code(rc),
                             rc == LR_OK ? "" : err->message, &rec) != LR_OK)
         log_error("malion %s: %s", code, rec.message);
     return rc;

@@ -52,7 +52,8 @@ static lr_status fail_here(csv_reader *r, const char *p, csv_problem why, lr_sta
                            const char *msg, lr_error *err)
 {
     r->problem = why;
-    r->problem_field = r->nfields;
+    /* the field being read is counted already, but for the one too many */
+    r->problem_field = r->nfields + (why == CSV_TOO_MANY_FIELDS);
     return lr_fail_at(err, st, r->what, r->line, column_of(r, p), "%s", msg);
 }
 

@@ -132,21 +132,28 @@ const char *enc_problem_name(enc_problem p)
 /* EUC-JP rather than CP932: iconv reads it all as EUC-JP, and it has no
  * byte in 0x80-0xA0, which EUC-JP uses only as its shift bytes 0x8E and
  * 0x8F, and which CP932 Japanese is full of (kana, punctuation, most
- * kanji lead bytes). When CP932 could read it, even the shift bytes count
- * as CP932's. */
+ * kanji lead bytes). When CP932 could read it too (as half-width kana and
+ * rarer kanji), it takes positive evidence: an EUC-JP hiragana or katakana
+ * (0xA4 or 0xA5, then 0xA1-0xF6), which Japanese text is seldom without. */
 static int looks_euc_jp(const char *in, size_t n, int cp932_ok)
 {
     const unsigned char *p = (const unsigned char *)in;
     lr_buf tmp;
     size_t bad = 0;
-    int high = 0, ok;
+    int high = 0, kana = 0, ok;
     for (size_t i = 0; i < n; i++) {
         int shift = p[i] == 0x8E || p[i] == 0x8F;
         if ((p[i] >= 0x80 && p[i] <= 0xA0 && (cp932_ok || !shift)) || p[i] == 0xFF)
             return 0; /* glibc's EUC-JP lets C1 bytes through; EUC-JP text has none */
         high |= p[i] >= 0x80;
+        if (p[i] >= 0xA1) {
+            /* a two-byte character: its lead, then its second byte */
+            kana |= (p[i] == 0xA4 || p[i] == 0xA5) && i + 1 < n && p[i + 1] >= 0xA1 &&
+                    p[i + 1] <= 0xF6;
+            i++;
+        }
     }
-    if (!high)
+    if (!high || (cp932_ok && !kana))
         return 0;
     buf_init(&tmp, n * 3 + 128); /* convert asks for n * 1.5 + 64 first */
     ok = convert("UTF-8", "EUC-JP", in, n, &tmp, &bad) == LR_OK;

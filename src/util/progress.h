@@ -13,7 +13,7 @@
 typedef enum progress_stage {
     PROGRESS_READ,     /* a file's text read: done/total in bytes; items: rows */
     PROGRESS_STORE,    /* events stored: done/total in events */
-    PROGRESS_DERIVE,   /* employee-days re-derived: done/total in runs of days */
+    PROGRESS_DERIVE,   /* days re-derived: done/total in day ranges (one employee's each) */
     PROGRESS_CHECK,    /* rows checked: done/total in rows */
     PROGRESS_FETCH,    /* waiting for an answer: no count */
     PROGRESS_COMPARE,  /* records compared: done/total in records */

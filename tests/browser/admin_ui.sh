@@ -59,6 +59,8 @@ else
     not_ok "the browser walk"
 fi
 expect_eq "the screenshots are there" 28 "$(ls "$SHOTS"/*.png | wc -l)"
+expect_eq "[削除しない] kept the KoT token" 1 \
+    "$(db_sql "SELECT count(*) FROM company_secrets WHERE name = 'kot_token'")"
 expect_eq "the token never reached the database in clear" 0 \
     "$(sqlite3 "$LOGINREC_DB" .dump | grep -c "$SIMTOKEN" || true)"
 finish

@@ -38,8 +38,20 @@ expect_eq "the last sync as people read it (2026/12/02 09:59), not ISO" "1 0" \
 "$LR" link set ACM --kind lanscope 1003 yamada >/dev/null
 "$LR" link set ACM --kind malion 1003 'CORP\yamada' >/dev/null
 p=$(page)
-expect_eq "each employee with division and PC user names" "<tr><td>1003</td><td>山田 一郎</td><td>開発</td><td>yamada</td><td>yamada</td><td></td></tr>" \
-    "$(grep -o '<tr><td>1003</td>[^\n]*</tr>' <<<"$p")"
+expect_eq "each employee with division and PC user names, each with [解除]" "1003|山田 一郎|開発|yamada 解除|yamada 解除|" \
+    "$(grep -o '<tr><td>1003</td>.*</tr>' <<<"$p" | python3 -c 'import re,sys; print("|".join(" ".join(re.sub("<[^>]*>", " ", c).split()) for c in sys.stdin.read().strip()[8:-10].split("</td><td>")))')"
+
+# --- [解除] asks first, then removes that one link (issue 19) ---------------
+CSRF=$(form_csrf "$T/jar" /users)
+unlink() { curl -sS -b "$T/jar" -o "$T/unlink.html" -w '%{http_code}' "$URL/users/unlink" -d "csrf=$CSRF" -d employee=1003 "$@"; }
+expect_eq "[解除] asks first, saying what goes with it; nothing removed yet" "200 1 1 2" \
+    "$(unlink -d kind=malion) $(grep -c '紐づけを解除しますか？ 1003 — MaLion連携' "$T/unlink.html") $(grep -c 'すでに作られた打刻は取り消され' "$T/unlink.html") $(db_sql "SELECT count(*) FROM links")"
+expect_eq "[解除する] removes the MaLion link alone, says so, audited as the administrator" "200 1 1 1" \
+    "$(unlink -d kind=malion -d confirm=1) $(grep -c '1003 の MaLion連携（yamada）の紐づけを解除しました。' "$T/unlink.html") $(db_sql "SELECT count(*) FROM links") $(db_sql "SELECT count(*) FROM audit_log WHERE action = 'link.delete' AND actor = 'ui:admin'")"
+expect_eq "a link that is not there: said in words" "404 1" \
+    "$(unlink -d kind=malion -d confirm=1) $(grep -c 'この従業員には、その連携の紐づけがありません。' "$T/unlink.html")"
+expect_eq "an unknown kind is refused" 400 "$(unlink -d kind=nope -d confirm=1)"
+"$LR" link set ACM --kind malion 1003 'CORP\yamada' >/dev/null
 expect_eq "three employees, none deleted" "1 0" \
     "$(grep -c '在籍中の従業員 (3 人)' <<<"$p") $(grep -c '削除済みの従業員' <<<"$p" || true)"
 

@@ -83,8 +83,9 @@ static void says_why(void **state)
         /* 連携種別,勤怠 太郎 in EUC-JP: CP932 cannot read 種 (0xBC 0xEF ...) */
         {"\xCF\xA2\xB7\xC8\xBC\xEF\xCA\xCC,\xB6\xD0\xC2\xD5 \xC2\xC0\xCF\xBA\r\n", 20,
          ENC_IS_EUC_JP},
-        /* 勤怠 alone in EUC-JP is also CP932 half-width kana (ｶﾐﾂﾓ) */
-        {"\xB6\xD0\xC2\xD5\r\n", 6, ENC_IS_EUC_JP},
+        /* アカウント in EUC-JP is also CP932 half-width kana; its kana pairs
+         * (0xA5 0xA2 ...) say EUC-JP */
+        {"\xA5\xA2\xA5\xAB\xA5\xA6\xA5\xF3\xA5\xC8\r\n", 12, ENC_IS_EUC_JP},
     };
     lr_buf out;
     lr_error err;
@@ -107,6 +108,12 @@ static void says_why(void **state)
                      LR_OK);
     assert_int_equal(why, ENC_FINE);
     assert_string_equal(buf_str(&out), "勤怠 太郎");
+    buf_free(&out);
+    /* nor CP932 half-width kana: ﾔﾏﾀﾞ (0xD4 0xCF 0xC0 0xDE) is no EUC-JP kana */
+    buf_init(&out, 1 << 20);
+    assert_int_equal(enc_decode("k.csv", "\xD4\xCF\xC0\xDE", 4, &out, NULL, &why, &err), LR_OK);
+    assert_int_equal(why, ENC_FINE);
+    assert_string_equal(buf_str(&out), "ﾔﾏﾀﾞ");
     buf_free(&out);
 }
 
