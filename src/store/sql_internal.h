@@ -28,6 +28,11 @@
 #define SQ_LEASES_BASE 144
 #define SQ_SLOTS 152
 
+/* lr_store, opaque outside src/store/. */
+struct lr_store {
+    char path[512]; /* where it was opened (password removed), for messages */
+};
+
 typedef struct sql_store {
     lr_store base;
     const sql_driver *drv;
@@ -79,83 +84,7 @@ lr_status sq_run_id(sql_store *s, sql_stmt *st, int64_t *id, lr_error *err, cons
 /* Rows the connection's last write changed. */
 int64_t sq_changes(sql_store *s);
 
-/* store_sql_outbox.c */
-lr_status sq_outbox_enqueue(lr_store *base, int64_t company_id, int64_t punch_id,
-                            const char *action, int64_t replaces, const char *idem_key,
-                            lr_error *err);
-lr_status sq_outbox_list(lr_store *base, int64_t company_id, store_outbox_filter filter,
-                         store_outbox_cb cb, void *ctx, lr_error *err);
-lr_status sq_outbox_counts(lr_store *base, int64_t company_id, lr_outbox_counts *out,
-                           lr_error *err);
-lr_status sq_outbox_recover(lr_store *base, int64_t before, size_t *n, lr_error *err);
-lr_status sq_outbox_due(lr_store *base, int64_t company_id, int64_t now, int64_t lease_s,
-                        lr_delivery *out, size_t max, size_t *n, lr_error *err);
-lr_status sq_outbox_claim(lr_store *base, int64_t id, int64_t lease_until, lr_error *err);
-lr_status sq_outbox_finish(lr_store *base, int64_t id, const char *state, const char *reason,
-                           const char *result, int uncertain, int64_t next_at, lr_error *err);
-lr_status sq_outbox_retry(lr_store *base, int64_t company_id, int64_t now, size_t *n,
-                          lr_error *err);
-lr_status sq_attempt_record(lr_store *base, const lr_attempt *a, lr_error *err);
-
-/* store_sql_sources.c */
-lr_status sq_secret_delete(lr_store *base, int64_t company_id, const char *name, lr_error *err);
-lr_status sq_malion_state_get(lr_store *base, int64_t company_id, lr_malion_state *out,
-                              lr_error *err);
-lr_status sq_malion_cursor_set(lr_store *base, int64_t company_id, const char *cursor,
-                               int64_t logs, lr_error *err);
-lr_status sq_malion_result(lr_store *base, int64_t company_id, int64_t at, const char *code,
-                           const char *error, lr_error *err);
-lr_status sq_malion_settings_changed(lr_store *base, int64_t company_id, int64_t at,
-                                     lr_error *err);
-lr_status sq_source_result(lr_store *base, int64_t company_id, const char *source, int64_t at,
-                           const char *code, const char *error, lr_error *err);
-lr_status sq_source_status_get(lr_store *base, int64_t company_id, const char *source,
-                               lr_source_status *out, lr_error *err);
-lr_status sq_source_versions_add(lr_store *base, int64_t company_id, const char *source,
-                                 const char *version, int64_t n, int64_t last_utc, lr_error *err);
-lr_status sq_event_versions(lr_store *base, int64_t company_id, const char *source,
-                            store_version_cb cb, void *ctx, lr_error *err);
-
-/* store_sql_accounts.c */
-lr_status sq_user_insert(lr_store *base, lr_user *u, lr_error *err);
-lr_status sq_user_get(lr_store *base, int64_t company_id, const char *login, lr_user *out,
-                      lr_error *err);
-lr_status sq_user_update(lr_store *base, const lr_user *u, lr_error *err);
-lr_status sq_session_insert(lr_store *base, const char *id_hash, int64_t user_id, const char *csrf,
-                            int64_t now, int64_t expires_at, lr_error *err);
-lr_status sq_session_get(lr_store *base, const char *id_hash, int64_t now, lr_session *out,
-                         lr_error *err);
-lr_status sq_session_delete(lr_store *base, const char *id_hash, lr_error *err);
-lr_status sq_sessions_end(lr_store *base, int64_t user_id, const char *keep_hash, lr_error *err);
-lr_status sq_login_failure_add(lr_store *base, const char *key, int64_t at, lr_error *err);
-lr_status sq_login_failures_since(lr_store *base, const char *key, int64_t since, int64_t *n,
-                                  lr_error *err);
-lr_status sq_login_failures_clear(lr_store *base, const char *key, lr_error *err);
-lr_status sq_upload_put(lr_store *base, const char *id, int64_t company_id, int64_t user_id,
-                        const char *name, const char *data, size_t len, int64_t now,
-                        int64_t before, lr_error *err);
-lr_status sq_upload_get(lr_store *base, const char *id, int64_t company_id, int64_t user_id,
-                        int64_t since, lr_buf *data, char *name, size_t namesz,
-                        int64_t *applied_at, lr_error *err);
-lr_status sq_upload_applied(lr_store *base, const char *id, int64_t at, lr_error *err);
-
-/* store_sql_views.c */
-lr_status sq_events_page(lr_store *base, int64_t company_id, const lr_event_query *q,
-                         store_event_row_cb cb, void *ctx, lr_error *err);
-lr_status sq_day_events(lr_store *base, int64_t company_id, int64_t from, int64_t to,
-                        store_event_row_cb cb, void *ctx, lr_error *err);
-lr_status sq_day_punches(lr_store *base, int64_t company_id, const char *work_day,
-                         store_day_punch_cb cb, void *ctx, lr_error *err);
-
-/* store_sql_leases.c */
-lr_status sq_lease_take(lr_store *base, const char *name, int64_t company_id, const char *owner,
-                        int64_t now, int64_t seconds, lr_error *err);
-lr_status sq_kot_slots_take(lr_store *base, int64_t company_id, int n, int64_t interval_us,
-                            int64_t now_us, int64_t idle_phase_us, int64_t *first_us,
-                            lr_error *err);
-lr_status sq_outbox_due_companies(lr_store *base, int64_t now, store_due_company_cb cb,
-                                  void *ctx, lr_error *err);
-lr_status sq_lease_drop(lr_store *base, const char *name, int64_t company_id, const char *owner,
-                        lr_error *err);
+/* Closes the handle (store_close). */
+void sq_close(lr_store *base);
 
 #endif

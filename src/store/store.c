@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/sql_internal.h"
 #include "util/vec.h"
 
 int store_is_pg(const char *where)
@@ -59,7 +60,7 @@ lr_status store_divisions_all(lr_store *s, int64_t company_id, lr_division **out
                               lr_error *err)
 {
     div_list l = {NULL, 0, 0, 0};
-    lr_status st = s->ops->divisions_list(s, company_id, keep_division, &l, err);
+    lr_status st = store_divisions_list(s, company_id, keep_division, &l, err);
     if (st == LR_OK && l.oom)
         st = lr_fail(err, LR_ENOMEM, "out of memory reading divisions");
     if (st != LR_OK) {
@@ -92,7 +93,7 @@ static int keep_company(void *ctx, const lr_company *c)
 lr_status store_companies_all(lr_store *s, lr_company **out, size_t *n, lr_error *err)
 {
     company_list l = {NULL, 0, 0, 0};
-    lr_status st = s->ops->companies_list(s, keep_company, &l, err);
+    lr_status st = store_companies_list(s, keep_company, &l, err);
     if (st == LR_OK && l.oom)
         st = lr_fail(err, LR_ENOMEM, "out of memory reading companies");
     if (st != LR_OK) {
@@ -108,7 +109,7 @@ lr_status store_companies_all(lr_store *s, lr_company **out, size_t *n, lr_error
 void store_close(lr_store *s)
 {
     if (s)
-        s->ops->close(s);
+        sq_close(s);
 }
 
 struct lr_store_pool {

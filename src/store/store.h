@@ -1,8 +1,8 @@
 /*
- * store — everything loginrec persists goes through this interface; no SQL
- * lives outside src/store/. A backend fills an lr_store_ops table; callers
- * use the store_* wrappers below. The SQL store (store_sql*.c) is the one
- * backend, over SQLite or PostgreSQL.
+ * store — everything loginrec persists goes through these functions; no SQL
+ * lives outside src/store/. They are plain functions of the SQL store
+ * (store_sql*.c), which runs over SQLite or PostgreSQL through a
+ * sql_driver; lr_store is opaque.
  *
  * Threads: one lr_store handle is used by one thread at a time (take one
  * from an lr_store_pool in servers). Writes that belong together run between
@@ -238,233 +238,210 @@ typedef int (*store_version_cb)(void *ctx, const lr_version_seen *v);
 
 typedef struct lr_store lr_store;
 
-typedef struct lr_store_ops {
-    const char *name;
-    void (*close)(lr_store *s);
-    lr_status (*begin)(lr_store *s, lr_error *err);
-    lr_status (*commit)(lr_store *s, lr_error *err);
-    void (*rollback)(lr_store *s);
-    /* A large write is ahead (on: an ingest run) or over (off): the backend
-     * may use more memory meanwhile. Only a hint; never fails. */
-    void (*bulk)(lr_store *s, int on);
-    int (*schema_version)(lr_store *s);
-
-    lr_status (*company_insert)(lr_store *s, lr_company *c, const char *token_hash, lr_error *err);
-    lr_status (*company_update)(lr_store *s, const lr_company *c, lr_error *err);
-    lr_status (*company_get)(lr_store *s, const char *code, lr_company *out, lr_error *err);
-    lr_status (*company_by_token)(lr_store *s, const char *token_hash, lr_company *out);
-    /* The company of code whose LanScope token hashes to token_hash. */
-    lr_status (*company_by_lanscope_token)(lr_store *s, const char *code, const char *token_hash,
-                                           lr_company *out);
-    /* Replaces the company's LanScope token (its hash). */
-    lr_status (*company_lanscope_token)(lr_store *s, int64_t company_id, const char *token_hash,
-                                        lr_error *err);
-    lr_status (*companies_list)(lr_store *s, store_company_cb cb, void *ctx, lr_error *err);
-    /* Records a KoT sync attempt: when, its failure's code ("" for a
-     * success) and its summary or failure in words. */
-    lr_status (*company_sync_result)(lr_store *s, int64_t company_id, int64_t at,
-                                     const char *code, const char *result, lr_error *err);
-    lr_status (*secret_put)(lr_store *s, int64_t company_id, const char *name, const char *sealed,
+lr_status store_begin(lr_store *s, lr_error *err);
+lr_status store_commit(lr_store *s, lr_error *err);
+void store_rollback(lr_store *s);
+/* A large write is ahead (on: an ingest run) or over (off): the backend
+ * may use more memory meanwhile. Only a hint; never fails. */
+void store_bulk(lr_store *s, int on);
+int store_schema_version(lr_store *s);
+lr_status store_company_insert(lr_store *s, lr_company *c, const char *token_hash, lr_error *err);
+lr_status store_company_update(lr_store *s, const lr_company *c, lr_error *err);
+lr_status store_company_get(lr_store *s, const char *code, lr_company *out, lr_error *err);
+lr_status store_company_by_token(lr_store *s, const char *token_hash, lr_company *out);
+/* The company of code whose LanScope token hashes to token_hash. */
+lr_status store_company_by_lanscope_token(lr_store *s, const char *code, const char *token_hash,
+                                          lr_company *out);
+/* Replaces the company's LanScope token (its hash). */
+lr_status store_company_lanscope_token(lr_store *s, int64_t company_id, const char *token_hash,
+                                       lr_error *err);
+lr_status store_companies_list(lr_store *s, store_company_cb cb, void *ctx, lr_error *err);
+/* Records a KoT sync attempt: when, its failure's code ("" for a
+ * success) and its summary or failure in words. */
+lr_status store_company_sync_result(lr_store *s, int64_t company_id, int64_t at, const char *code,
+                                    const char *result, lr_error *err);
+lr_status store_secret_put(lr_store *s, int64_t company_id, const char *name, const char *sealed,
+                           lr_error *err);
+lr_status store_secret_get(lr_store *s, int64_t company_id, const char *name, char *out,
+                           size_t outsz, lr_error *err);
+/* Removes a secret (no error when there is none). */
+lr_status store_secret_delete(lr_store *s, int64_t company_id, const char *name, lr_error *err);
+/* The MaLion poller's state (zeros before its first poll). */
+lr_status store_malion_state_get(lr_store *s, int64_t company_id, lr_malion_state *out,
+                                 lr_error *err);
+/* After a committed page: the cursor to go on from, and how many logs
+ * the page held (inside the page's transaction). */
+lr_status store_malion_cursor_set(lr_store *s, int64_t company_id, const char *cursor,
+                                  int64_t logs, lr_error *err);
+/* A poll's end: code and error "" for a success. */
+lr_status store_malion_result(lr_store *s, int64_t company_id, int64_t at, const char *code,
+                              const char *error, lr_error *err);
+lr_status store_malion_settings_changed(lr_store *s, int64_t company_id, int64_t at, lr_error *err);
+/* A file or batch of a source stored (code "") or refused. */
+lr_status store_source_result(lr_store *s, int64_t company_id, const char *source, int64_t at,
+                              const char *code, const char *error, lr_error *err);
+/* Zeros when the source never sent anything. */
+lr_status store_source_status_get(lr_store *s, int64_t company_id, const char *source,
+                                  lr_source_status *out, lr_error *err);
+/* n more events of a source's version, the latest at last_utc (inside
+ * the storing transaction). */
+lr_status store_source_versions_add(lr_store *s, int64_t company_id, const char *source,
+                                    const char *version, int64_t n, int64_t last_utc,
+                                    lr_error *err);
+/* Administrators and their sessions (store_sql_accounts.c). */
+lr_status store_user_insert(lr_store *s, lr_user *u, lr_error *err); /* LR_EEXIST: taken */
+lr_status store_user_get(lr_store *s, int64_t company_id, const char *login, lr_user *out,
+                         lr_error *err);
+lr_status store_user_update(lr_store *s, const lr_user *u, lr_error *err); /* hash, lang */
+lr_status store_session_insert(lr_store *s, const char *id_hash, int64_t user_id, const char *csrf,
+                               int64_t now, int64_t expires_at, lr_error *err);
+/* The live session of id_hash at now; LR_ENOTFOUND when none. */
+lr_status store_session_get(lr_store *s, const char *id_hash, int64_t now, lr_session *out,
                             lr_error *err);
-    lr_status (*secret_get)(lr_store *s, int64_t company_id, const char *name, char *out,
-                            size_t outsz, lr_error *err);
-    /* Removes a secret (no error when there is none). */
-    lr_status (*secret_delete)(lr_store *s, int64_t company_id, const char *name, lr_error *err);
-
-    /* The MaLion poller's state (zeros before its first poll). */
-    lr_status (*malion_state_get)(lr_store *s, int64_t company_id, lr_malion_state *out,
-                                  lr_error *err);
-    /* After a committed page: the cursor to go on from, and how many logs
-     * the page held (inside the page's transaction). */
-    lr_status (*malion_cursor_set)(lr_store *s, int64_t company_id, const char *cursor,
-                                   int64_t logs, lr_error *err);
-    /* A poll's end: code and error "" for a success. */
-    lr_status (*malion_result)(lr_store *s, int64_t company_id, int64_t at, const char *code,
-                               const char *error, lr_error *err);
-    lr_status (*malion_settings_changed)(lr_store *s, int64_t company_id, int64_t at,
-                                         lr_error *err);
-    /* A file or batch of a source stored (code "") or refused. */
-    lr_status (*source_result)(lr_store *s, int64_t company_id, const char *source, int64_t at,
-                               const char *code, const char *error, lr_error *err);
-    /* Zeros when the source never sent anything. */
-    lr_status (*source_status_get)(lr_store *s, int64_t company_id, const char *source,
-                                   lr_source_status *out, lr_error *err);
-    /* n more events of a source's version, the latest at last_utc (inside
-     * the storing transaction). */
-    lr_status (*source_versions_add)(lr_store *s, int64_t company_id, const char *source,
-                                     const char *version, int64_t n, int64_t last_utc,
+lr_status store_session_delete(lr_store *s, const char *id_hash, lr_error *err);
+/* Ends every session of the user but keep_hash (NULL: all). */
+lr_status store_sessions_end(lr_store *s, int64_t user_id, const char *keep_hash, lr_error *err);
+lr_status store_login_failure_add(lr_store *s, const char *key, int64_t at, lr_error *err);
+lr_status store_login_failures_since(lr_store *s, const char *key, int64_t since, int64_t *n,
                                      lr_error *err);
-    /* Administrators and their sessions (store_sql_accounts.c). */
-    lr_status (*user_insert)(lr_store *s, lr_user *u, lr_error *err); /* LR_EEXIST: taken */
-    lr_status (*user_get)(lr_store *s, int64_t company_id, const char *login, lr_user *out,
-                          lr_error *err);
-    lr_status (*user_update)(lr_store *s, const lr_user *u, lr_error *err); /* hash, lang */
-    lr_status (*session_insert)(lr_store *s, const char *id_hash, int64_t user_id,
-                                const char *csrf, int64_t now, int64_t expires_at, lr_error *err);
-    /* The live session of id_hash at now; LR_ENOTFOUND when none. */
-    lr_status (*session_get)(lr_store *s, const char *id_hash, int64_t now, lr_session *out,
+lr_status store_login_failures_clear(lr_store *s, const char *key, lr_error *err);
+/* A file held between a check and its application (link CSV uploads);
+ * putting one drops those older than `before`. */
+lr_status store_upload_put(lr_store *s, const char *id, int64_t company_id, int64_t user_id,
+                           const char *name, const char *data, size_t len, int64_t now,
+                           int64_t before, lr_error *err);
+/* The upload id of that company and user made at or after since;
+ * LR_ENOTFOUND otherwise; LR_EEXIST (name and *applied_at set) when it
+ * was applied already. */
+lr_status store_upload_get(lr_store *s, const char *id, int64_t company_id, int64_t user_id,
+                           int64_t since, lr_buf *data, char *name, size_t namesz,
+                           int64_t *applied_at, lr_error *err);
+/* Marks it applied at `at` and drops its bytes. */
+lr_status store_upload_applied(lr_store *s, const char *id, int64_t at, lr_error *err);
+/* The versions a source's events carry (agent versions), newest last. */
+lr_status store_event_versions(lr_store *s, int64_t company_id, const char *source,
+                               store_version_cb cb, void *ctx, lr_error *err);
+lr_status store_division_upsert(lr_store *s, lr_division *d, lr_error *err);
+lr_status store_division_get(lr_store *s, int64_t company_id, const char *code, lr_division *out,
                              lr_error *err);
-    lr_status (*session_delete)(lr_store *s, const char *id_hash, lr_error *err);
-    /* Ends every session of the user but keep_hash (NULL: all). */
-    lr_status (*sessions_end)(lr_store *s, int64_t user_id, const char *keep_hash, lr_error *err);
-    lr_status (*login_failure_add)(lr_store *s, const char *key, int64_t at, lr_error *err);
-    lr_status (*login_failures_since)(lr_store *s, const char *key, int64_t since, int64_t *n,
-                                      lr_error *err);
-    lr_status (*login_failures_clear)(lr_store *s, const char *key, lr_error *err);
-    /* A file held between a check and its application (link CSV uploads);
-     * putting one drops those older than `before`. */
-    lr_status (*upload_put)(lr_store *s, const char *id, int64_t company_id, int64_t user_id,
-                            const char *name, const char *data, size_t len, int64_t now,
-                            int64_t before, lr_error *err);
-    /* The upload id of that company and user made at or after since;
-     * LR_ENOTFOUND otherwise; LR_EEXIST (name and *applied_at set) when it
-     * was applied already. */
-    lr_status (*upload_get)(lr_store *s, const char *id, int64_t company_id, int64_t user_id,
-                            int64_t since, lr_buf *data, char *name, size_t namesz,
-                            int64_t *applied_at, lr_error *err);
-    /* Marks it applied at `at` and drops its bytes. */
-    lr_status (*upload_applied)(lr_store *s, const char *id, int64_t at, lr_error *err);
-
-    /* The versions a source's events carry (agent versions), newest last. */
-    lr_status (*event_versions)(lr_store *s, int64_t company_id, const char *source,
-                                store_version_cb cb, void *ctx, lr_error *err);
-
-    lr_status (*division_upsert)(lr_store *s, lr_division *d, lr_error *err);
-    lr_status (*division_get)(lr_store *s, int64_t company_id, const char *code, lr_division *out,
-                              lr_error *err);
-    lr_status (*divisions_list)(lr_store *s, int64_t company_id, store_division_cb cb, void *ctx,
-                                lr_error *err);
-
-    lr_status (*employee_insert)(lr_store *s, lr_employee *e, lr_error *err);
-    lr_status (*employee_get)(lr_store *s, int64_t company_id, const char *code, lr_employee *out,
-                              lr_error *err);
-    lr_status (*employee_by_id)(lr_store *s, int64_t id, lr_employee *out, lr_error *err);
-    /* Rewrites code, names, division, kot_key and deleted of employee e->id. */
-    lr_status (*employee_update)(lr_store *s, const lr_employee *e, lr_error *err);
-    /* Every employee of the company, deleted ones too, by code. */
-    lr_status (*employees_list)(lr_store *s, int64_t company_id, store_employee_cb cb, void *ctx,
-                                lr_error *err);
-
-    /* Sets employee's account for kind. *prev_account gets the account it
-     * replaces ("" if none). LR_EEXIST when another employee has it. */
-    lr_status (*link_set)(lr_store *s, int64_t company_id, const lr_link *l, char *prev_account,
-                          size_t prevsz, lr_error *err);
-    /* Employees linked to account for a source's kind (LINK_NONE: any kind).
-     * Writes up to max ids, returns the count in *n. */
-    lr_status (*link_resolve)(lr_store *s, int64_t company_id, link_kind kind, const char *account,
-                              int64_t *ids, size_t max, size_t *n, lr_error *err);
-    lr_status (*links_of_employee)(lr_store *s, int64_t employee_id, lr_link *out, size_t max,
-                                   size_t *n, lr_error *err);
-    /* Every link of the company (of employees deleted or not), by kind. */
-    lr_status (*links_list)(lr_store *s, int64_t company_id, store_link_cb cb, void *ctx,
+lr_status store_divisions_list(lr_store *s, int64_t company_id, store_division_cb cb, void *ctx,
+                               lr_error *err);
+lr_status store_employee_insert(lr_store *s, lr_employee *e, lr_error *err);
+lr_status store_employee_get(lr_store *s, int64_t company_id, const char *code, lr_employee *out,
+                             lr_error *err);
+lr_status store_employee_by_id(lr_store *s, int64_t id, lr_employee *out, lr_error *err);
+/* Rewrites code, names, division, kot_key and deleted of employee e->id. */
+lr_status store_employee_update(lr_store *s, const lr_employee *e, lr_error *err);
+/* Every employee of the company, deleted ones too, by code. */
+lr_status store_employees_list(lr_store *s, int64_t company_id, store_employee_cb cb, void *ctx,
+                               lr_error *err);
+/* Sets employee's account for kind. *prev_account gets the account it
+ * replaces ("" if none). LR_EEXIST when another employee has it. */
+lr_status store_link_set(lr_store *s, int64_t company_id, const lr_link *l, char *prev_account,
+                         size_t prevsz, lr_error *err);
+/* Employees linked to account for a source's kind (LINK_NONE: any kind).
+ * Writes up to max ids, returns the count in *n. */
+lr_status store_link_resolve(lr_store *s, int64_t company_id, link_kind kind, const char *account,
+                             int64_t *ids, size_t max, size_t *n, lr_error *err);
+lr_status store_links_of_employee(lr_store *s, int64_t employee_id, lr_link *out, size_t max,
+                                  size_t *n, lr_error *err);
+/* Every link of the company (of employees deleted or not), by kind. */
+lr_status store_links_list(lr_store *s, int64_t company_id, store_link_cb cb, void *ctx,
+                           lr_error *err);
+/* Removes the employee's link of kind, if any. */
+lr_status store_link_delete(lr_store *s, int64_t company_id, link_kind kind, int64_t employee_id,
                             lr_error *err);
-    /* Removes the employee's link of kind, if any. */
-    lr_status (*link_delete)(lr_store *s, int64_t company_id, link_kind kind, int64_t employee_id,
-                             lr_error *err);
-
-    /* LR_OK and e->id set when new; LR_EEXIST when the natural key exists. */
-    lr_status (*event_insert)(lr_store *s, int64_t company_id, lr_event *e, lr_error *err);
-    /* Events of one account (any source; the caller filters) in [from, to). */
-    lr_status (*events_of_account)(lr_store *s, int64_t company_id, const char *account,
-                                   int64_t from_utc, int64_t to_utc, store_event_cb cb, void *ctx,
-                                   lr_error *err);
-    /* The log view: events in [from, to) (0, 0: all) with link and flags. */
-    lr_status (*events_list)(lr_store *s, int64_t company_id, int64_t from_utc, int64_t to_utc,
-                             int flagged_only, store_event_row_cb cb, void *ctx, lr_error *err);
-    /* The log view's page of q (store_sql_views.c). */
-    lr_status (*events_page)(lr_store *s, int64_t company_id, const lr_event_query *q,
-                             store_event_row_cb cb, void *ctx, lr_error *err);
-    /* The daily view: linked events in [from, to) by employee, then time. */
-    lr_status (*day_events)(lr_store *s, int64_t company_id, int64_t from_utc, int64_t to_utc,
+/* LR_OK and e->id set when new; LR_EEXIST when the natural key exists. */
+lr_status store_event_insert(lr_store *s, int64_t company_id, lr_event *e, lr_error *err);
+/* Events of one account (any source; the caller filters) in [from, to). */
+lr_status store_events_of_account(lr_store *s, int64_t company_id, const char *account,
+                                  int64_t from_utc, int64_t to_utc, store_event_cb cb, void *ctx,
+                                  lr_error *err);
+/* The log view: events in [from, to) (0, 0: all) with link and flags. */
+lr_status store_events_list(lr_store *s, int64_t company_id, int64_t from_utc, int64_t to_utc,
+                            int flagged_only, store_event_row_cb cb, void *ctx, lr_error *err);
+/* The log view's page of q (store_sql_views.c). */
+lr_status store_events_page(lr_store *s, int64_t company_id, const lr_event_query *q,
                             store_event_row_cb cb, void *ctx, lr_error *err);
-    /* The daily view: the company's active punches of work_day by employee
-     * and time, with their delivery. */
-    lr_status (*day_punches)(lr_store *s, int64_t company_id, const char *work_day,
-                             store_day_punch_cb cb, void *ctx, lr_error *err);
-
-    lr_status (*punches_of_day)(lr_store *s, int64_t employee_id, const char *work_day,
-                                punch_stored *out, size_t max, size_t *n, lr_error *err);
-    lr_status (*punch_insert)(lr_store *s, int64_t company_id, int64_t employee_id,
-                              const char *work_day, punch_kind kind, int64_t utc, int64_t replaces,
-                              int64_t *id, lr_error *err);
-    /* Ends an active punch: state "replaced" or "retracted". */
-    lr_status (*punch_end)(lr_store *s, int64_t punch_id, const char *state, lr_error *err);
-    lr_status (*ledger_list)(lr_store *s, int64_t company_id, const char *from_day,
-                             const char *to_day, store_ledger_cb cb, void *ctx, lr_error *err);
-
-    lr_status (*outbox_enqueue)(lr_store *s, int64_t company_id, int64_t punch_id,
-                                const char *action, int64_t replaces, const char *idem_key,
-                                lr_error *err);
-    /* Rows of the company by id, filtered. */
-    lr_status (*outbox_list)(lr_store *s, int64_t company_id, store_outbox_filter filter,
-                             store_outbox_cb cb, void *ctx, lr_error *err);
-    lr_status (*outbox_counts)(lr_store *s, int64_t company_id, lr_outbox_counts *out,
+/* The daily view: linked events in [from, to) by employee, then time. */
+lr_status store_day_events(lr_store *s, int64_t company_id, int64_t from_utc, int64_t to_utc,
+                           store_event_row_cb cb, void *ctx, lr_error *err);
+/* The daily view: the company's active punches of work_day by employee
+ * and time, with their delivery. */
+lr_status store_day_punches(lr_store *s, int64_t company_id, const char *work_day,
+                            store_day_punch_cb cb, void *ctx, lr_error *err);
+lr_status store_punches_of_day(lr_store *s, int64_t employee_id, const char *work_day,
+                               punch_stored *out, size_t max, size_t *n, lr_error *err);
+lr_status store_punch_insert(lr_store *s, int64_t company_id, int64_t employee_id,
+                             const char *work_day, punch_kind kind, int64_t utc, int64_t replaces,
+                             int64_t *id, lr_error *err);
+/* Ends an active punch: state "replaced" or "retracted". */
+lr_status store_punch_end(lr_store *s, int64_t punch_id, const char *state, lr_error *err);
+lr_status store_ledger_list(lr_store *s, int64_t company_id, const char *from_day,
+                            const char *to_day, store_ledger_cb cb, void *ctx, lr_error *err);
+lr_status store_outbox_enqueue(lr_store *s, int64_t company_id, int64_t punch_id,
+                               const char *action, int64_t replaces, const char *idem_key,
                                lr_error *err);
-    /* Rows left 'sending' by an instance that died or stalled (their lease
-     * ended before `before`): back to pending, marked uncertain (the punch
-     * may have reached KoT). *n gets how many. Pending rows whose lease
-     * ended before `before` are freed too. */
-    lr_status (*outbox_recover)(lr_store *s, int64_t before, size_t *n, lr_error *err);
-    /* Leases up to max pending rows of the company due at `now` to this
-     * instance (store_instance_id) for lease_s seconds, oldest first, and
-     * returns them. Rows another instance holds are skipped (PostgreSQL:
-     * FOR UPDATE SKIP LOCKED), so instances drain the outbox together. */
-    lr_status (*outbox_due)(lr_store *s, int64_t company_id, int64_t now, int64_t lease_s,
-                            lr_delivery *out, size_t max, size_t *n, lr_error *err);
-    /* The companies with 打刻連携 on and pending rows due at `now` that no
-     * other instance holds, each once, with their delivery settings as
-     * they are now (cb's non-zero stops). */
-    lr_status (*outbox_due_companies)(lr_store *s, int64_t now, store_due_company_cb cb, void *ctx,
-                                      lr_error *err);
-    /* pending -> sending (attempts + 1) for this instance, leased until
-     * lease_until; LR_EBUSY when another instance holds the row. */
-    lr_status (*outbox_claim)(lr_store *s, int64_t id, int64_t lease_until, lr_error *err);
-    /* Ends an attempt: state pending (retry at next_at), done or failed;
-     * reason is its code (outbox.reason), result the words for people and
-     * logs. */
-    lr_status (*outbox_finish)(lr_store *s, int64_t id, const char *state, const char *reason,
-                               const char *result, int uncertain, int64_t next_at,
-                               lr_error *err);
-    /* failed -> pending now; *n gets how many. */
-    lr_status (*outbox_retry)(lr_store *s, int64_t company_id, int64_t now, size_t *n,
+/* Rows of the company by id, filtered. */
+lr_status store_outbox_list(lr_store *s, int64_t company_id, store_outbox_filter filter,
+                            store_outbox_cb cb, void *ctx, lr_error *err);
+lr_status store_outbox_counts(lr_store *s, int64_t company_id, lr_outbox_counts *out,
                               lr_error *err);
-    lr_status (*attempt_record)(lr_store *s, const lr_attempt *a, lr_error *err);
-
-    /* Replaces the flags of (employee, work_day) with flags[0..n). */
-    lr_status (*flags_replace)(lr_store *s, int64_t employee_id, const char *work_day,
-                               const day_event_flag *flags, size_t n, lr_error *err);
-
-    lr_status (*audit)(lr_store *s, int64_t company_id, const char *actor, const char *action,
-                       const char *detail, lr_error *err);
-
-    /* Inside a transaction: waits until no other transaction derives the
-     * company's punches, and holds that until commit or rollback
-     * (PostgreSQL: a transaction advisory lock; SQLite's single writer
-     * needs none). */
-    lr_status (*lock_company)(lr_store *s, int64_t company_id, lr_error *err);
-    /* The lease `name` of a company (a poll, a sync) for `seconds` from
-     * now, to owner: LR_OK when it was free, expired or owner's already,
-     * LR_EBUSY while another owner holds it. A store only one instance
-     * uses (not store_shared) grants every lease without a write. */
-    lr_status (*lease_take)(lr_store *s, const char *name, int64_t company_id, const char *owner,
-                            int64_t now, int64_t seconds, lr_error *err);
-    /* Gives the lease back (if owner holds it). */
-    lr_status (*lease_drop)(lr_store *s, const char *name, int64_t company_id, const char *owner,
-                            lr_error *err);
-    /* Takes the company's next n KING OF TIME send slots, interval_us
-     * apart, shared by every instance: *first_us gets the first one's
-     * instant (microseconds since the epoch, never before now_us; when the
-     * budget was idle, now_us + idle_phase_us); slot i is at *first_us +
-     * i * interval_us. One statement. */
-    lr_status (*kot_slots_take)(lr_store *s, int64_t company_id, int n, int64_t interval_us,
-                                int64_t now_us, int64_t idle_phase_us, int64_t *first_us,
-                                lr_error *err);
-} lr_store_ops;
-
-struct lr_store {
-    const lr_store_ops *ops;
-    char path[512]; /* where it was opened, for messages */
-};
+/* Rows left 'sending' by an instance that died or stalled (their lease
+ * ended before `before`): back to pending, marked uncertain (the punch
+ * may have reached KoT). *n gets how many. Pending rows whose lease
+ * ended before `before` are freed too. */
+lr_status store_outbox_recover(lr_store *s, int64_t before, size_t *n, lr_error *err);
+/* Leases up to max pending rows of the company due at `now` to this
+ * instance (store_instance_id) for lease_s seconds, oldest first, and
+ * returns them. Rows another instance holds are skipped (PostgreSQL:
+ * FOR UPDATE SKIP LOCKED), so instances drain the outbox together. */
+lr_status store_outbox_due(lr_store *s, int64_t company_id, int64_t now, int64_t lease_s,
+                           lr_delivery *out, size_t max, size_t *n, lr_error *err);
+/* The companies with 打刻連携 on and pending rows due at `now` that no
+ * other instance holds, each once, with their delivery settings as
+ * they are now (cb's non-zero stops). */
+lr_status store_outbox_due_companies(lr_store *s, int64_t now, store_due_company_cb cb, void *ctx,
+                                     lr_error *err);
+/* pending -> sending (attempts + 1) for this instance, leased until
+ * lease_until; LR_EBUSY when another instance holds the row. */
+lr_status store_outbox_claim(lr_store *s, int64_t id, int64_t lease_until, lr_error *err);
+/* Ends an attempt: state pending (retry at next_at), done or failed;
+ * reason is its code (outbox.reason), result the words for people and
+ * logs. */
+lr_status store_outbox_finish(lr_store *s, int64_t id, const char *state, const char *reason,
+                              const char *result, int uncertain, int64_t next_at, lr_error *err);
+/* failed -> pending now; *n gets how many. */
+lr_status store_outbox_retry(lr_store *s, int64_t company_id, int64_t now, size_t *n,
+                             lr_error *err);
+lr_status store_attempt_record(lr_store *s, const lr_attempt *a, lr_error *err);
+/* Replaces the flags of (employee, work_day) with flags[0..n). */
+lr_status store_flags_replace(lr_store *s, int64_t employee_id, const char *work_day,
+                              const day_event_flag *flags, size_t n, lr_error *err);
+lr_status store_audit(lr_store *s, int64_t company_id, const char *actor, const char *action,
+                      const char *detail, lr_error *err);
+/* Inside a transaction: waits until no other transaction derives the
+ * company's punches, and holds that until commit or rollback
+ * (PostgreSQL: a transaction advisory lock; SQLite's single writer
+ * needs none). */
+lr_status store_lock_company(lr_store *s, int64_t company_id, lr_error *err);
+/* The lease `name` of a company (a poll, a sync) for `seconds` from
+ * now, to owner: LR_OK when it was free, expired or owner's already,
+ * LR_EBUSY while another owner holds it. A store only one instance
+ * uses (not store_shared) grants every lease without a write. */
+lr_status store_lease_take(lr_store *s, const char *name, int64_t company_id, const char *owner,
+                           int64_t now, int64_t seconds, lr_error *err);
+/* Gives the lease back (if owner holds it). */
+lr_status store_lease_drop(lr_store *s, const char *name, int64_t company_id, const char *owner,
+                           lr_error *err);
+/* Takes the company's next n KING OF TIME send slots, interval_us
+ * apart, shared by every instance: *first_us gets the first one's
+ * instant (microseconds since the epoch, never before now_us; when the
+ * budget was idle, now_us + idle_phase_us); slot i is at *first_us +
+ * i * interval_us. One statement. */
+lr_status store_kot_slots_take(lr_store *s, int64_t company_id, int n, int64_t interval_us,
+                               int64_t now_us, int64_t idle_phase_us, int64_t *first_us,
+                               lr_error *err);
 
 /* Opens (and migrates) the store named by `where`: a file path for SQLite,
  * a postgres:// or postgresql:// URL (libpq's) for PostgreSQL. The caller
@@ -497,83 +474,5 @@ lr_status store_pool_open(const char *where, int size, lr_store_pool **out, lr_e
 lr_store *store_pool_take(lr_store_pool *p);
 void store_pool_give(lr_store_pool *p, lr_store *s);
 void store_pool_close(lr_store_pool *p);
-
-/* Wrappers: the names callers use. */
-#define store_begin(s, err) ((s)->ops->begin((s), (err)))
-#define store_commit(s, err) ((s)->ops->commit((s), (err)))
-#define store_rollback(s) ((s)->ops->rollback((s)))
-#define store_bulk(s, on) ((s)->ops->bulk((s), (on)))
-#define store_schema_version(s) ((s)->ops->schema_version((s)))
-#define store_company_insert(s, ...) ((s)->ops->company_insert((s), __VA_ARGS__))
-#define store_company_update(s, ...) ((s)->ops->company_update((s), __VA_ARGS__))
-#define store_company_get(s, ...) ((s)->ops->company_get((s), __VA_ARGS__))
-#define store_company_by_token(s, ...) ((s)->ops->company_by_token((s), __VA_ARGS__))
-#define store_company_by_lanscope_token(s, ...) ((s)->ops->company_by_lanscope_token((s), __VA_ARGS__))
-#define store_company_lanscope_token(s, ...) ((s)->ops->company_lanscope_token((s), __VA_ARGS__))
-#define store_secret_put(s, ...) ((s)->ops->secret_put((s), __VA_ARGS__))
-#define store_secret_get(s, ...) ((s)->ops->secret_get((s), __VA_ARGS__))
-#define store_secret_delete(s, ...) ((s)->ops->secret_delete((s), __VA_ARGS__))
-#define store_malion_state_get(s, ...) ((s)->ops->malion_state_get((s), __VA_ARGS__))
-#define store_malion_cursor_set(s, ...) ((s)->ops->malion_cursor_set((s), __VA_ARGS__))
-#define store_malion_result(s, ...) ((s)->ops->malion_result((s), __VA_ARGS__))
-#define store_malion_settings_changed(s, ...) ((s)->ops->malion_settings_changed((s), __VA_ARGS__))
-#define store_source_result(s, ...) ((s)->ops->source_result((s), __VA_ARGS__))
-#define store_source_status_get(s, ...) ((s)->ops->source_status_get((s), __VA_ARGS__))
-#define store_source_versions_add(s, ...) ((s)->ops->source_versions_add((s), __VA_ARGS__))
-#define store_user_insert(s, ...) ((s)->ops->user_insert((s), __VA_ARGS__))
-#define store_user_get(s, ...) ((s)->ops->user_get((s), __VA_ARGS__))
-#define store_user_update(s, ...) ((s)->ops->user_update((s), __VA_ARGS__))
-#define store_session_insert(s, ...) ((s)->ops->session_insert((s), __VA_ARGS__))
-#define store_session_get(s, ...) ((s)->ops->session_get((s), __VA_ARGS__))
-#define store_session_delete(s, ...) ((s)->ops->session_delete((s), __VA_ARGS__))
-#define store_sessions_end(s, ...) ((s)->ops->sessions_end((s), __VA_ARGS__))
-#define store_login_failure_add(s, ...) ((s)->ops->login_failure_add((s), __VA_ARGS__))
-#define store_login_failures_since(s, ...) ((s)->ops->login_failures_since((s), __VA_ARGS__))
-#define store_login_failures_clear(s, ...) ((s)->ops->login_failures_clear((s), __VA_ARGS__))
-#define store_upload_put(s, ...) ((s)->ops->upload_put((s), __VA_ARGS__))
-#define store_upload_get(s, ...) ((s)->ops->upload_get((s), __VA_ARGS__))
-#define store_upload_applied(s, ...) ((s)->ops->upload_applied((s), __VA_ARGS__))
-#define store_event_versions(s, ...) ((s)->ops->event_versions((s), __VA_ARGS__))
-#define store_division_upsert(s, ...) ((s)->ops->division_upsert((s), __VA_ARGS__))
-#define store_division_get(s, ...) ((s)->ops->division_get((s), __VA_ARGS__))
-#define store_employee_insert(s, ...) ((s)->ops->employee_insert((s), __VA_ARGS__))
-#define store_employee_get(s, ...) ((s)->ops->employee_get((s), __VA_ARGS__))
-#define store_employee_by_id(s, ...) ((s)->ops->employee_by_id((s), __VA_ARGS__))
-#define store_employees_list(s, ...) ((s)->ops->employees_list((s), __VA_ARGS__))
-#define store_links_list(s, ...) ((s)->ops->links_list((s), __VA_ARGS__))
-#define store_link_delete(s, ...) ((s)->ops->link_delete((s), __VA_ARGS__))
-#define store_link_set(s, ...) ((s)->ops->link_set((s), __VA_ARGS__))
-#define store_link_resolve(s, ...) ((s)->ops->link_resolve((s), __VA_ARGS__))
-#define store_links_of_employee(s, ...) ((s)->ops->links_of_employee((s), __VA_ARGS__))
-#define store_event_insert(s, ...) ((s)->ops->event_insert((s), __VA_ARGS__))
-#define store_events_of_account(s, ...) ((s)->ops->events_of_account((s), __VA_ARGS__))
-#define store_events_list(s, ...) ((s)->ops->events_list((s), __VA_ARGS__))
-#define store_events_page(s, ...) ((s)->ops->events_page((s), __VA_ARGS__))
-#define store_day_events(s, ...) ((s)->ops->day_events((s), __VA_ARGS__))
-#define store_day_punches(s, ...) ((s)->ops->day_punches((s), __VA_ARGS__))
-#define store_punches_of_day(s, ...) ((s)->ops->punches_of_day((s), __VA_ARGS__))
-#define store_punch_insert(s, ...) ((s)->ops->punch_insert((s), __VA_ARGS__))
-#define store_punch_end(s, ...) ((s)->ops->punch_end((s), __VA_ARGS__))
-#define store_ledger_list(s, ...) ((s)->ops->ledger_list((s), __VA_ARGS__))
-#define store_outbox_enqueue(s, ...) ((s)->ops->outbox_enqueue((s), __VA_ARGS__))
-#define store_outbox_list(s, ...) ((s)->ops->outbox_list((s), __VA_ARGS__))
-#define store_outbox_counts(s, ...) ((s)->ops->outbox_counts((s), __VA_ARGS__))
-#define store_outbox_recover(s, ...) ((s)->ops->outbox_recover((s), __VA_ARGS__))
-#define store_outbox_due(s, ...) ((s)->ops->outbox_due((s), __VA_ARGS__))
-#define store_outbox_due_companies(s, ...) ((s)->ops->outbox_due_companies((s), __VA_ARGS__))
-#define store_outbox_claim(s, ...) ((s)->ops->outbox_claim((s), __VA_ARGS__))
-#define store_outbox_finish(s, ...) ((s)->ops->outbox_finish((s), __VA_ARGS__))
-#define store_outbox_retry(s, ...) ((s)->ops->outbox_retry((s), __VA_ARGS__))
-#define store_attempt_record(s, ...) ((s)->ops->attempt_record((s), __VA_ARGS__))
-#define store_companies_list(s, ...) ((s)->ops->companies_list((s), __VA_ARGS__))
-#define store_company_sync_result(s, ...) ((s)->ops->company_sync_result((s), __VA_ARGS__))
-#define store_divisions_list(s, ...) ((s)->ops->divisions_list((s), __VA_ARGS__))
-#define store_employee_update(s, ...) ((s)->ops->employee_update((s), __VA_ARGS__))
-#define store_flags_replace(s, ...) ((s)->ops->flags_replace((s), __VA_ARGS__))
-#define store_audit(s, ...) ((s)->ops->audit((s), __VA_ARGS__))
-#define store_lock_company(s, ...) ((s)->ops->lock_company((s), __VA_ARGS__))
-#define store_lease_take(s, ...) ((s)->ops->lease_take((s), __VA_ARGS__))
-#define store_lease_drop(s, ...) ((s)->ops->lease_drop((s), __VA_ARGS__))
-#define store_kot_slots_take(s, ...) ((s)->ops->kot_slots_take((s), __VA_ARGS__))
 
 #endif

@@ -268,7 +268,7 @@ static lr_status exec(sql_store *s, const char *sql, lr_error *err, const char *
     return s->drv->exec(s->db, sql) == 0 ? LR_OK : sq_db_fail(s, err, doing);
 }
 
-static void sq_close(lr_store *base)
+void sq_close(lr_store *base)
 {
     sql_store *s = S(base);
     if (!s)
@@ -282,7 +282,7 @@ static void sq_close(lr_store *base)
     free(s);
 }
 
-static lr_status sq_begin(lr_store *base, lr_error *err)
+lr_status store_begin(lr_store *base, lr_error *err)
 {
     sql_store *s = S(base);
     lr_status st;
@@ -300,7 +300,7 @@ static lr_status sq_begin(lr_store *base, lr_error *err)
     return LR_OK;
 }
 
-static lr_status sq_commit(lr_store *base, lr_error *err)
+lr_status store_commit(lr_store *base, lr_error *err)
 {
     sql_store *s = S(base);
     lr_status st;
@@ -316,13 +316,13 @@ static lr_status sq_commit(lr_store *base, lr_error *err)
     return st;
 }
 
-static void sq_bulk(lr_store *base, int on)
+void store_bulk(lr_store *base, int on)
 {
     sql_store *s = S(base);
     s->drv->bulk(s->db, on);
 }
 
-static void sq_rollback(lr_store *base)
+void store_rollback(lr_store *base)
 {
     sql_store *s = S(base);
     if (s->depth == 0)
@@ -333,7 +333,7 @@ static void sq_rollback(lr_store *base)
     gate_leave(s);
 }
 
-static int sq_schema_version(lr_store *base)
+int store_schema_version(lr_store *base)
 {
     sql_store *s = S(base);
     sql_stmt *st = s->drv->prepare(s->db, "SELECT MAX(version) FROM schema_migrations");
@@ -356,7 +356,7 @@ static void bind_company(sql_stmt *st, const lr_company *c)
     sql_bind_int64(st, 7, c->punch_delivery);
 }
 
-static lr_status sq_company_insert(lr_store *base, lr_company *c, const char *token_hash,
+lr_status store_company_insert(lr_store *base, lr_company *c, const char *token_hash,
                                    lr_error *err)
 {
     sql_store *s = S(base);
@@ -374,7 +374,7 @@ static lr_status sq_company_insert(lr_store *base, lr_company *c, const char *to
     return r;
 }
 
-static lr_status sq_company_update(lr_store *base, const lr_company *c, lr_error *err)
+lr_status store_company_update(lr_store *base, const lr_company *c, lr_error *err)
 {
     sql_store *s = S(base);
     sql_stmt *st = stmt(s, Q_COMPANY_UPDATE, err);
@@ -414,7 +414,7 @@ static void company_cols(sql_stmt *st, lr_company *c)
     sq_copy_col(st, 17, c->kot_sync_code, sizeof c->kot_sync_code);
 }
 
-static lr_status sq_companies_list(lr_store *base, store_company_cb cb, void *ctx, lr_error *err)
+lr_status store_companies_list(lr_store *base, store_company_cb cb, void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
     sql_stmt *st = stmt(s, Q_COMPANIES_LIST, err);
@@ -430,7 +430,7 @@ static lr_status sq_companies_list(lr_store *base, store_company_cb cb, void *ct
     return sq_end(s, st, rc, err, "listing companies");
 }
 
-static lr_status sq_company_sync_result(lr_store *base, int64_t company_id, int64_t at,
+lr_status store_company_sync_result(lr_store *base, int64_t company_id, int64_t at,
                                         const char *code, const char *result, lr_error *err)
 {
     sql_store *s = S(base);
@@ -454,7 +454,7 @@ static lr_status company_row(sql_store *s, sql_stmt *st, lr_company *c, lr_error
                       what ? " " : "", what ? what : "");
 }
 
-static lr_status sq_company_get(lr_store *base, const char *code, lr_company *out, lr_error *err)
+lr_status store_company_get(lr_store *base, const char *code, lr_company *out, lr_error *err)
 {
     sql_store *s = S(base);
     sql_stmt *st = stmt(s, Q_COMPANY_GET, err);
@@ -466,7 +466,7 @@ static lr_status sq_company_get(lr_store *base, const char *code, lr_company *ou
     return company_row(s, st, out, err, what);
 }
 
-static lr_status sq_company_by_token(lr_store *base, const char *token_hash, lr_company *out)
+lr_status store_company_by_token(lr_store *base, const char *token_hash, lr_company *out)
 {
     sql_store *s = S(base);
     sql_stmt *st = stmt(s, Q_COMPANY_BY_TOKEN, NULL);
@@ -476,7 +476,7 @@ static lr_status sq_company_by_token(lr_store *base, const char *token_hash, lr_
     return company_row(s, st, out, NULL, NULL);
 }
 
-static lr_status sq_company_by_lanscope_token(lr_store *base, const char *code,
+lr_status store_company_by_lanscope_token(lr_store *base, const char *code,
                                                const char *token_hash, lr_company *out)
 {
     sql_store *s = S(base);
@@ -488,7 +488,7 @@ static lr_status sq_company_by_lanscope_token(lr_store *base, const char *code,
     return company_row(s, st, out, NULL, NULL);
 }
 
-static lr_status sq_company_lanscope_token(lr_store *base, int64_t company_id,
+lr_status store_company_lanscope_token(lr_store *base, int64_t company_id,
                                            const char *token_hash, lr_error *err)
 {
     sql_store *s = S(base);
@@ -500,7 +500,7 @@ static lr_status sq_company_lanscope_token(lr_store *base, int64_t company_id,
     return sq_run(s, st, err, "storing the LanScope token");
 }
 
-static lr_status sq_secret_put(lr_store *base, int64_t company_id, const char *name,
+lr_status store_secret_put(lr_store *base, int64_t company_id, const char *name,
                                const char *sealed, lr_error *err)
 {
     sql_store *s = S(base);
@@ -514,7 +514,7 @@ static lr_status sq_secret_put(lr_store *base, int64_t company_id, const char *n
     return sq_run(s, st, err, "storing a secret");
 }
 
-static lr_status sq_secret_get(lr_store *base, int64_t company_id, const char *name, char *out,
+lr_status store_secret_get(lr_store *base, int64_t company_id, const char *name, char *out,
                                size_t outsz, lr_error *err)
 {
     sql_store *s = S(base);
@@ -540,7 +540,7 @@ static lr_status sq_secret_get(lr_store *base, int64_t company_id, const char *n
     return r;
 }
 
-static lr_status sq_division_upsert(lr_store *base, lr_division *d, lr_error *err)
+lr_status store_division_upsert(lr_store *base, lr_division *d, lr_error *err)
 {
     sql_store *s = S(base);
     sql_stmt *st = stmt(s, Q_DIVISION_UPSERT, err);
@@ -562,7 +562,7 @@ static lr_status sq_division_upsert(lr_store *base, lr_division *d, lr_error *er
     return LR_OK;
 }
 
-static lr_status sq_division_get(lr_store *base, int64_t company_id, const char *code,
+lr_status store_division_get(lr_store *base, int64_t company_id, const char *code,
                                  lr_division *d, lr_error *err)
 {
     sql_store *s = S(base);
@@ -583,7 +583,7 @@ static lr_status sq_division_get(lr_store *base, int64_t company_id, const char 
     return sq_end_one(s, st, rc, err, "reading a division", "unknown division '%s'", code);
 }
 
-static lr_status sq_employee_insert(lr_store *base, lr_employee *e, lr_error *err)
+lr_status store_employee_insert(lr_store *base, lr_employee *e, lr_error *err)
 {
     sql_store *s = S(base);
     sql_stmt *st = stmt(s, Q_EMPLOYEE_INSERT, err);
@@ -625,7 +625,7 @@ static lr_status employee_row(sql_store *s, sql_stmt *st, lr_employee *e, lr_err
     return sq_end_one(s, st, rc, err, "reading an employee", "unknown employee '%s'", code);
 }
 
-static lr_status sq_employee_get(lr_store *base, int64_t company_id, const char *code,
+lr_status store_employee_get(lr_store *base, int64_t company_id, const char *code,
                                  lr_employee *out, lr_error *err)
 {
     sql_store *s = S(base);
@@ -637,7 +637,7 @@ static lr_status sq_employee_get(lr_store *base, int64_t company_id, const char 
     return employee_row(s, st, out, err, code);
 }
 
-static lr_status sq_employee_by_id(lr_store *base, int64_t id, lr_employee *out, lr_error *err)
+lr_status store_employee_by_id(lr_store *base, int64_t id, lr_employee *out, lr_error *err)
 {
     sql_store *s = S(base);
     sql_stmt *st = stmt(s, Q_EMPLOYEE_BY_ID, err);
@@ -647,7 +647,7 @@ static lr_status sq_employee_by_id(lr_store *base, int64_t id, lr_employee *out,
     return employee_row(s, st, out, err, "(by id)");
 }
 
-static lr_status sq_divisions_list(lr_store *base, int64_t company_id, store_division_cb cb,
+lr_status store_divisions_list(lr_store *base, int64_t company_id, store_division_cb cb,
                                    void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
@@ -669,7 +669,7 @@ static lr_status sq_divisions_list(lr_store *base, int64_t company_id, store_div
     return sq_end(s, st, rc, err, "listing divisions");
 }
 
-static lr_status sq_employee_update(lr_store *base, const lr_employee *e, lr_error *err)
+lr_status store_employee_update(lr_store *base, const lr_employee *e, lr_error *err)
 {
     sql_store *s = S(base);
     sql_stmt *st = stmt(s, Q_EMPLOYEE_UPDATE, err);
@@ -690,7 +690,7 @@ static lr_status sq_employee_update(lr_store *base, const lr_employee *e, lr_err
     return r;
 }
 
-static lr_status sq_employees_list(lr_store *base, int64_t company_id, store_employee_cb cb,
+lr_status store_employees_list(lr_store *base, int64_t company_id, store_employee_cb cb,
                                    void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
@@ -708,7 +708,7 @@ static lr_status sq_employees_list(lr_store *base, int64_t company_id, store_emp
     return sq_end(s, st, rc, err, "listing employees");
 }
 
-static lr_status sq_links_list(lr_store *base, int64_t company_id, store_link_cb cb, void *ctx,
+lr_status store_links_list(lr_store *base, int64_t company_id, store_link_cb cb, void *ctx,
                                lr_error *err)
 {
     sql_store *s = S(base);
@@ -728,7 +728,7 @@ static lr_status sq_links_list(lr_store *base, int64_t company_id, store_link_cb
     return sq_end(s, st, rc, err, "listing links");
 }
 
-static lr_status sq_link_delete(lr_store *base, int64_t company_id, link_kind kind,
+lr_status store_link_delete(lr_store *base, int64_t company_id, link_kind kind,
                                 int64_t employee_id, lr_error *err)
 {
     sql_store *s = S(base);
@@ -741,7 +741,7 @@ static lr_status sq_link_delete(lr_store *base, int64_t company_id, link_kind ki
     return sq_run(s, st, err, "removing a link");
 }
 
-static lr_status sq_link_set(lr_store *base, int64_t company_id, const lr_link *l, char *prev,
+lr_status store_link_set(lr_store *base, int64_t company_id, const lr_link *l, char *prev,
                              size_t prevsz, lr_error *err)
 {
     sql_store *s = S(base);
@@ -781,7 +781,7 @@ static lr_status sq_link_set(lr_store *base, int64_t company_id, const lr_link *
     if (sql_step(st) == SQL_ROW)
         sq_copy_col(st, 0, prev, prevsz);
     sql_reset(st);
-    if ((r = sq_link_delete(base, company_id, l->kind, l->employee_id, err)) != LR_OK)
+    if ((r = store_link_delete(base, company_id, l->kind, l->employee_id, err)) != LR_OK)
         return r;
     if (!(st = stmt(s, Q_LINK_INSERT, err)))
         return LR_ESTORE;
@@ -811,7 +811,7 @@ static lr_status collect_ids(sql_store *s, sql_stmt *st, int64_t *ids, size_t ma
     return LR_OK;
 }
 
-static lr_status sq_link_resolve(lr_store *base, int64_t company_id, link_kind kind,
+lr_status store_link_resolve(lr_store *base, int64_t company_id, link_kind kind,
                                  const char *account, int64_t *ids, size_t max, size_t *n,
                                  lr_error *err)
 {
@@ -829,7 +829,7 @@ static lr_status sq_link_resolve(lr_store *base, int64_t company_id, link_kind k
     return collect_ids(s, st, ids, max, n, err);
 }
 
-static lr_status sq_links_of_employee(lr_store *base, int64_t employee_id, lr_link *out,
+lr_status store_links_of_employee(lr_store *base, int64_t employee_id, lr_link *out,
                                       size_t max, size_t *n, lr_error *err)
 {
     sql_store *s = S(base);
@@ -851,7 +851,7 @@ static lr_status sq_links_of_employee(lr_store *base, int64_t employee_id, lr_li
     return LR_OK;
 }
 
-static lr_status sq_event_insert(lr_store *base, int64_t company_id, lr_event *e, lr_error *err)
+lr_status store_event_insert(lr_store *base, int64_t company_id, lr_event *e, lr_error *err)
 {
     sql_store *s = S(base);
     sql_stmt *st = stmt(s, Q_EVENT_INSERT, err);
@@ -885,7 +885,7 @@ void sq_event_from_row(sql_stmt *st, lr_event *e)
     e->received_at = sql_col_int64(st, 8);
 }
 
-static lr_status sq_events_of_account(lr_store *base, int64_t company_id, const char *account,
+lr_status store_events_of_account(lr_store *base, int64_t company_id, const char *account,
                                       int64_t from, int64_t to, store_event_cb cb, void *ctx,
                                       lr_error *err)
 {
@@ -910,7 +910,7 @@ static lr_status sq_events_of_account(lr_store *base, int64_t company_id, const 
     return LR_OK;
 }
 
-static lr_status sq_events_list(lr_store *base, int64_t company_id, int64_t from, int64_t to,
+lr_status store_events_list(lr_store *base, int64_t company_id, int64_t from, int64_t to,
                                 int flagged_only, store_event_row_cb cb, void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
@@ -940,7 +940,7 @@ static lr_status sq_events_list(lr_store *base, int64_t company_id, int64_t from
     return LR_OK;
 }
 
-static lr_status sq_punches_of_day(lr_store *base, int64_t employee_id, const char *work_day,
+lr_status store_punches_of_day(lr_store *base, int64_t employee_id, const char *work_day,
                                    punch_stored *out, size_t max, size_t *n, lr_error *err)
 {
     sql_store *s = S(base);
@@ -967,7 +967,7 @@ static lr_status sq_punches_of_day(lr_store *base, int64_t employee_id, const ch
     return LR_OK;
 }
 
-static lr_status sq_punch_insert(lr_store *base, int64_t company_id, int64_t employee_id,
+lr_status store_punch_insert(lr_store *base, int64_t company_id, int64_t employee_id,
                                  const char *work_day, punch_kind kind, int64_t utc,
                                  int64_t replaces, int64_t *id, lr_error *err)
 {
@@ -985,7 +985,7 @@ static lr_status sq_punch_insert(lr_store *base, int64_t company_id, int64_t emp
     return sq_run_id(s, st, id, err, "storing a punch");
 }
 
-static lr_status sq_punch_end(lr_store *base, int64_t punch_id, const char *state, lr_error *err)
+lr_status store_punch_end(lr_store *base, int64_t punch_id, const char *state, lr_error *err)
 {
     sql_store *s = S(base);
     sql_stmt *st = stmt(s, Q_PUNCH_END, err);
@@ -997,7 +997,7 @@ static lr_status sq_punch_end(lr_store *base, int64_t punch_id, const char *stat
     return sq_run(s, st, err, "ending a punch");
 }
 
-static lr_status sq_ledger_list(lr_store *base, int64_t company_id, const char *from_day,
+lr_status store_ledger_list(lr_store *base, int64_t company_id, const char *from_day,
                                 const char *to_day, store_ledger_cb cb, void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
@@ -1025,7 +1025,7 @@ static lr_status sq_ledger_list(lr_store *base, int64_t company_id, const char *
     return LR_OK;
 }
 
-static lr_status sq_flags_replace(lr_store *base, int64_t employee_id, const char *work_day,
+lr_status store_flags_replace(lr_store *base, int64_t employee_id, const char *work_day,
                                   const day_event_flag *flags, size_t n, lr_error *err)
 {
     sql_store *s = S(base);
@@ -1050,7 +1050,7 @@ static lr_status sq_flags_replace(lr_store *base, int64_t employee_id, const cha
     return LR_OK;
 }
 
-static lr_status sq_audit(lr_store *base, int64_t company_id, const char *actor,
+lr_status store_audit(lr_store *base, int64_t company_id, const char *actor,
                           const char *action, const char *detail, lr_error *err)
 {
     sql_store *s = S(base);
@@ -1065,7 +1065,7 @@ static lr_status sq_audit(lr_store *base, int64_t company_id, const char *actor,
     return sq_run(s, st, err, "writing the audit log");
 }
 
-static lr_status sq_lock_company(lr_store *base, int64_t company_id, lr_error *err)
+lr_status store_lock_company(lr_store *base, int64_t company_id, lr_error *err)
 {
     sql_store *s = S(base);
     sql_stmt *st;
@@ -1082,86 +1082,7 @@ static lr_status sq_lock_company(lr_store *base, int64_t company_id, lr_error *e
     return r;
 }
 
-static const lr_store_ops sql_ops = {
-    .name = "sql",
-    .close = sq_close,
-    .begin = sq_begin,
-    .commit = sq_commit,
-    .rollback = sq_rollback,
-    .bulk = sq_bulk,
-    .schema_version = sq_schema_version,
-    .company_insert = sq_company_insert,
-    .company_update = sq_company_update,
-    .company_get = sq_company_get,
-    .company_by_token = sq_company_by_token,
-    .company_by_lanscope_token = sq_company_by_lanscope_token,
-    .company_lanscope_token = sq_company_lanscope_token,
-    .companies_list = sq_companies_list,
-    .company_sync_result = sq_company_sync_result,
-    .secret_put = sq_secret_put,
-    .secret_get = sq_secret_get,
-    .secret_delete = sq_secret_delete,
-    .malion_state_get = sq_malion_state_get,
-    .malion_cursor_set = sq_malion_cursor_set,
-    .malion_result = sq_malion_result,
-    .malion_settings_changed = sq_malion_settings_changed,
-    .source_result = sq_source_result,
-    .source_status_get = sq_source_status_get,
-    .source_versions_add = sq_source_versions_add,
-    .event_versions = sq_event_versions,
-    .user_insert = sq_user_insert,
-    .user_get = sq_user_get,
-    .user_update = sq_user_update,
-    .session_insert = sq_session_insert,
-    .session_get = sq_session_get,
-    .session_delete = sq_session_delete,
-    .sessions_end = sq_sessions_end,
-    .login_failure_add = sq_login_failure_add,
-    .login_failures_since = sq_login_failures_since,
-    .login_failures_clear = sq_login_failures_clear,
-    .upload_put = sq_upload_put,
-    .upload_get = sq_upload_get,
-    .upload_applied = sq_upload_applied,
-    .division_upsert = sq_division_upsert,
-    .division_get = sq_division_get,
-    .divisions_list = sq_divisions_list,
-    .employee_insert = sq_employee_insert,
-    .employee_get = sq_employee_get,
-    .employee_by_id = sq_employee_by_id,
-    .employee_update = sq_employee_update,
-    .employees_list = sq_employees_list,
-    .links_list = sq_links_list,
-    .link_delete = sq_link_delete,
-    .link_set = sq_link_set,
-    .link_resolve = sq_link_resolve,
-    .links_of_employee = sq_links_of_employee,
-    .event_insert = sq_event_insert,
-    .events_of_account = sq_events_of_account,
-    .events_list = sq_events_list,
-    .events_page = sq_events_page,
-    .day_events = sq_day_events,
-    .day_punches = sq_day_punches,
-    .punches_of_day = sq_punches_of_day,
-    .punch_insert = sq_punch_insert,
-    .punch_end = sq_punch_end,
-    .ledger_list = sq_ledger_list,
-    .outbox_enqueue = sq_outbox_enqueue,
-    .outbox_list = sq_outbox_list,
-    .outbox_counts = sq_outbox_counts,
-    .outbox_recover = sq_outbox_recover,
-    .outbox_due = sq_outbox_due,
-    .outbox_due_companies = sq_outbox_due_companies,
-    .outbox_claim = sq_outbox_claim,
-    .outbox_finish = sq_outbox_finish,
-    .outbox_retry = sq_outbox_retry,
-    .attempt_record = sq_attempt_record,
-    .flags_replace = sq_flags_replace,
-    .audit = sq_audit,
-    .lock_company = sq_lock_company,
-    .lease_take = sq_lease_take,
-    .lease_drop = sq_lease_drop,
-    .kot_slots_take = sq_kot_slots_take,
-};
+
 
 /* Applies every migration newer than the database, each in a transaction,
  * under the driver's migration lock (two instances starting together: the
@@ -1172,7 +1093,7 @@ static lr_status migrate(sql_store *s, lr_error *err)
     int n = *s->drv->nmigrations;
     lr_status r = LR_OK;
     int have;
-    if (n > 0 && sq_schema_version(&s->base) >= s->drv->migrations[n - 1].version)
+    if (n > 0 && store_schema_version(&s->base) >= s->drv->migrations[n - 1].version)
         return LR_OK;
     if (s->drv->migration_lock(s->db, 1) != 0)
         return sq_db_fail(s, err, "waiting for the migration lock");
@@ -1181,7 +1102,7 @@ static lr_status migrate(sql_store *s, lr_error *err)
                   "KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
                   err, "preparing migrations")) != LR_OK)
         goto out;
-    have = sq_schema_version(&s->base);
+    have = store_schema_version(&s->base);
     for (int i = 0; i < n; i++) {
         const lr_migration *m = &s->drv->migrations[i];
         char rec[256];
@@ -1226,7 +1147,6 @@ lr_status store_open(const char *where, lr_store **out, lr_error *err)
     *out = NULL;
     if (!s)
         return lr_fail(err, LR_ENOMEM, "out of memory opening the database");
-    s->base.ops = &sql_ops;
     s->drv = drv;
     redact(where, s->base.path, sizeof s->base.path);
     if ((r = drv->open(where, &s->db, err)) != LR_OK)

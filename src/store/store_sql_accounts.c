@@ -68,7 +68,7 @@ static sql_stmt *stmt(sql_store *s, int slot, lr_error *err)
     return sq_stmt(s, slot, sql_text[slot - SQ_ACCOUNTS_BASE], err);
 }
 
-lr_status sq_user_insert(lr_store *base, lr_user *u, lr_error *err)
+lr_status store_user_insert(lr_store *base, lr_user *u, lr_error *err)
 {
     sql_store *s = S(base);
     sql_stmt *st = stmt(s, A_USER_INSERT, err);
@@ -86,7 +86,7 @@ lr_status sq_user_insert(lr_store *base, lr_user *u, lr_error *err)
     return r;
 }
 
-lr_status sq_user_get(lr_store *base, int64_t company_id, const char *login, lr_user *out,
+lr_status store_user_get(lr_store *base, int64_t company_id, const char *login, lr_user *out,
                       lr_error *err)
 {
     sql_store *s = S(base);
@@ -108,7 +108,7 @@ lr_status sq_user_get(lr_store *base, int64_t company_id, const char *login, lr_
     return sq_end_one(s, st, rc, err, "reading an administrator", "no administrator '%s'", login);
 }
 
-lr_status sq_user_update(lr_store *base, const lr_user *u, lr_error *err)
+lr_status store_user_update(lr_store *base, const lr_user *u, lr_error *err)
 {
     sql_store *s = S(base);
     sql_stmt *st = stmt(s, A_USER_UPDATE, err);
@@ -120,7 +120,7 @@ lr_status sq_user_update(lr_store *base, const lr_user *u, lr_error *err)
     return sq_run(s, st, err, "updating an administrator");
 }
 
-lr_status sq_session_insert(lr_store *base, const char *id_hash, int64_t user_id, const char *csrf,
+lr_status store_session_insert(lr_store *base, const char *id_hash, int64_t user_id, const char *csrf,
                             int64_t now, int64_t expires_at, lr_error *err)
 {
     sql_store *s = S(base);
@@ -135,7 +135,7 @@ lr_status sq_session_insert(lr_store *base, const char *id_hash, int64_t user_id
     return sq_run(s, st, err, "starting a session");
 }
 
-lr_status sq_session_get(lr_store *base, const char *id_hash, int64_t now, lr_session *out,
+lr_status store_session_get(lr_store *base, const char *id_hash, int64_t now, lr_session *out,
                          lr_error *err)
 {
     sql_store *s = S(base);
@@ -176,22 +176,22 @@ static lr_status run_text(lr_store *base, int slot, int64_t id, const char *text
     return sq_run(s, st, err, doing);
 }
 
-lr_status sq_session_delete(lr_store *base, const char *id_hash, lr_error *err)
+lr_status store_session_delete(lr_store *base, const char *id_hash, lr_error *err)
 {
     return run_text(base, A_SESSION_DELETE, 0, id_hash, err, "ending a session");
 }
 
-lr_status sq_sessions_end(lr_store *base, int64_t user_id, const char *keep_hash, lr_error *err)
+lr_status store_sessions_end(lr_store *base, int64_t user_id, const char *keep_hash, lr_error *err)
 {
     return run_text(base, A_SESSIONS_END, user_id, keep_hash, err, "ending sessions");
 }
 
-lr_status sq_login_failures_clear(lr_store *base, const char *key, lr_error *err)
+lr_status store_login_failures_clear(lr_store *base, const char *key, lr_error *err)
 {
     return run_text(base, A_FAILURES_CLEAR, 0, key, err, "clearing login failures");
 }
 
-lr_status sq_login_failure_add(lr_store *base, const char *key, int64_t at, lr_error *err)
+lr_status store_login_failure_add(lr_store *base, const char *key, int64_t at, lr_error *err)
 {
     sql_store *s = S(base);
     sql_stmt *st = stmt(s, A_FAILURE_ADD, err);
@@ -202,7 +202,7 @@ lr_status sq_login_failure_add(lr_store *base, const char *key, int64_t at, lr_e
     return sq_run(s, st, err, "recording a failed sign-in");
 }
 
-lr_status sq_login_failures_since(lr_store *base, const char *key, int64_t since, int64_t *n,
+lr_status store_login_failures_since(lr_store *base, const char *key, int64_t since, int64_t *n,
                                   lr_error *err)
 {
     sql_store *s = S(base);
@@ -218,7 +218,7 @@ lr_status sq_login_failures_since(lr_store *base, const char *key, int64_t since
     return rc == SQL_ROW ? LR_OK : sq_db_fail(s, err, "counting failed sign-ins");
 }
 
-lr_status sq_upload_put(lr_store *base, const char *id, int64_t company_id, int64_t user_id,
+lr_status store_upload_put(lr_store *base, const char *id, int64_t company_id, int64_t user_id,
                         const char *name, const char *data, size_t len, int64_t now,
                         int64_t before, lr_error *err)
 {
@@ -241,7 +241,7 @@ lr_status sq_upload_put(lr_store *base, const char *id, int64_t company_id, int6
     return sq_run(s, st, err, "keeping an upload");
 }
 
-lr_status sq_upload_get(lr_store *base, const char *id, int64_t company_id, int64_t user_id,
+lr_status store_upload_get(lr_store *base, const char *id, int64_t company_id, int64_t user_id,
                         int64_t since, lr_buf *data, char *name, size_t namesz,
                         int64_t *applied_at, lr_error *err)
 {
@@ -274,7 +274,7 @@ lr_status sq_upload_get(lr_store *base, const char *id, int64_t company_id, int6
     return r;
 }
 
-lr_status sq_upload_applied(lr_store *base, const char *id, int64_t at, lr_error *err)
+lr_status store_upload_applied(lr_store *base, const char *id, int64_t at, lr_error *err)
 {
     sql_store *s = S(base);
     sql_stmt *st = stmt(s, A_UPLOAD_APPLIED, err);

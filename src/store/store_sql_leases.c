@@ -36,7 +36,7 @@ static sql_stmt *estmt(sql_store *s, int q, lr_error *err)
     return sq_stmt(s, q, sql_text[q - SQ_LEASES_BASE], err);
 }
 
-lr_status sq_lease_take(lr_store *base, const char *name, int64_t company_id, const char *owner,
+lr_status store_lease_take(lr_store *base, const char *name, int64_t company_id, const char *owner,
                         int64_t now, int64_t seconds, lr_error *err)
 {
     sql_store *s = S(base);
@@ -59,7 +59,7 @@ lr_status sq_lease_take(lr_store *base, const char *name, int64_t company_id, co
     return sq_end(s, st, rc, err, "taking a lease");
 }
 
-lr_status sq_lease_drop(lr_store *base, const char *name, int64_t company_id, const char *owner,
+lr_status store_lease_drop(lr_store *base, const char *name, int64_t company_id, const char *owner,
                         lr_error *err)
 {
     sql_store *s = S(base);
@@ -74,7 +74,7 @@ lr_status sq_lease_drop(lr_store *base, const char *name, int64_t company_id, co
     return sq_run(s, st, err, "dropping a lease");
 }
 
-lr_status sq_kot_slots_take(lr_store *base, int64_t company_id, int n, int64_t interval_us,
+lr_status store_kot_slots_take(lr_store *base, int64_t company_id, int n, int64_t interval_us,
                             int64_t now_us, int64_t idle_phase_us, int64_t *first_us,
                             lr_error *err)
 {

@@ -91,7 +91,7 @@ static sql_stmt *ostmt(sql_store *s, int q, lr_error *err)
     return sq_stmt(s, q, sql_text[q - SQ_OUTBOX_BASE], err);
 }
 
-lr_status sq_outbox_enqueue(lr_store *base, int64_t company_id, int64_t punch_id,
+lr_status store_outbox_enqueue(lr_store *base, int64_t company_id, int64_t punch_id,
                             const char *action, int64_t replaces, const char *idem_key,
                             lr_error *err)
 {
@@ -108,7 +108,7 @@ lr_status sq_outbox_enqueue(lr_store *base, int64_t company_id, int64_t punch_id
     return sq_run(s, st, err, "queueing a punch");
 }
 
-lr_status sq_outbox_list(lr_store *base, int64_t company_id, store_outbox_filter filter,
+lr_status store_outbox_list(lr_store *base, int64_t company_id, store_outbox_filter filter,
                          store_outbox_cb cb, void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
@@ -147,7 +147,7 @@ lr_status sq_outbox_list(lr_store *base, int64_t company_id, store_outbox_filter
     return LR_OK;
 }
 
-lr_status sq_outbox_counts(lr_store *base, int64_t company_id, lr_outbox_counts *out,
+lr_status store_outbox_counts(lr_store *base, int64_t company_id, lr_outbox_counts *out,
                            lr_error *err)
 {
     sql_store *s = S(base);
@@ -184,7 +184,7 @@ static lr_status run_counted(sql_store *s, sql_stmt *st, size_t *n, lr_error *er
     return r;
 }
 
-lr_status sq_outbox_recover(lr_store *base, int64_t before, size_t *n, lr_error *err)
+lr_status store_outbox_recover(lr_store *base, int64_t before, size_t *n, lr_error *err)
 {
     sql_store *s = S(base);
     sql_stmt *st = ostmt(s, O_RECOVER, err);
@@ -201,7 +201,7 @@ lr_status sq_outbox_recover(lr_store *base, int64_t before, size_t *n, lr_error 
     return sq_run(s, st, err, "recovering the outbox");
 }
 
-lr_status sq_outbox_due(lr_store *base, int64_t company_id, int64_t now, int64_t lease_s,
+lr_status store_outbox_due(lr_store *base, int64_t company_id, int64_t now, int64_t lease_s,
                         lr_delivery *out, size_t max, size_t *n, lr_error *err)
 {
     sql_store *s = S(base);
@@ -248,7 +248,7 @@ lr_status sq_outbox_due(lr_store *base, int64_t company_id, int64_t now, int64_t
     return LR_OK;
 }
 
-lr_status sq_outbox_due_companies(lr_store *base, int64_t now, store_due_company_cb cb,
+lr_status store_outbox_due_companies(lr_store *base, int64_t now, store_due_company_cb cb,
                                   void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
@@ -269,7 +269,7 @@ lr_status sq_outbox_due_companies(lr_store *base, int64_t now, store_due_company
     return sq_end(s, st, rc, err, "finding companies with due punches");
 }
 
-lr_status sq_outbox_claim(lr_store *base, int64_t id, int64_t lease_until, lr_error *err)
+lr_status store_outbox_claim(lr_store *base, int64_t id, int64_t lease_until, lr_error *err)
 {
     sql_store *s = S(base);
     sql_stmt *st = ostmt(s, O_CLAIM, err);
@@ -287,7 +287,7 @@ lr_status sq_outbox_claim(lr_store *base, int64_t id, int64_t lease_until, lr_er
     return LR_OK;
 }
 
-lr_status sq_outbox_finish(lr_store *base, int64_t id, const char *state, const char *reason,
+lr_status store_outbox_finish(lr_store *base, int64_t id, const char *state, const char *reason,
                            const char *result, int uncertain, int64_t next_at, lr_error *err)
 {
     sql_store *s = S(base);
@@ -305,7 +305,7 @@ lr_status sq_outbox_finish(lr_store *base, int64_t id, const char *state, const 
     return sq_run(s, st, err, "finishing an outbox row");
 }
 
-lr_status sq_outbox_retry(lr_store *base, int64_t company_id, int64_t now, size_t *n,
+lr_status store_outbox_retry(lr_store *base, int64_t company_id, int64_t now, size_t *n,
                           lr_error *err)
 {
     sql_store *s = S(base);
@@ -317,7 +317,7 @@ lr_status sq_outbox_retry(lr_store *base, int64_t company_id, int64_t now, size_
     return run_counted(s, st, n, err, "retrying failed punches");
 }
 
-lr_status sq_attempt_record(lr_store *base, const lr_attempt *a, lr_error *err)
+lr_status store_attempt_record(lr_store *base, const lr_attempt *a, lr_error *err)
 {
     sql_store *s = S(base);
     sql_stmt *st = ostmt(s, O_ATTEMPT, err);

@@ -66,7 +66,7 @@ static sql_stmt *stmt(sql_store *s, int slot, lr_error *err)
     return sq_stmt(s, slot, sql_text[slot - SQ_SOURCES_BASE], err);
 }
 
-lr_status sq_secret_delete(lr_store *base, int64_t company_id, const char *name, lr_error *err)
+lr_status store_secret_delete(lr_store *base, int64_t company_id, const char *name, lr_error *err)
 {
     sql_store *s = S(base);
     sql_stmt *st = stmt(s, X_SECRET_DELETE, err);
@@ -77,7 +77,7 @@ lr_status sq_secret_delete(lr_store *base, int64_t company_id, const char *name,
     return sq_run(s, st, err, "removing a secret");
 }
 
-lr_status sq_malion_state_get(lr_store *base, int64_t company_id, lr_malion_state *out,
+lr_status store_malion_state_get(lr_store *base, int64_t company_id, lr_malion_state *out,
                               lr_error *err)
 {
     sql_store *s = S(base);
@@ -100,7 +100,7 @@ lr_status sq_malion_state_get(lr_store *base, int64_t company_id, lr_malion_stat
     return sq_end(s, st, rc, err, "reading the MaLion state");
 }
 
-lr_status sq_malion_cursor_set(lr_store *base, int64_t company_id, const char *cursor,
+lr_status store_malion_cursor_set(lr_store *base, int64_t company_id, const char *cursor,
                                int64_t logs, lr_error *err)
 {
     sql_store *s = S(base);
@@ -113,7 +113,7 @@ lr_status sq_malion_cursor_set(lr_store *base, int64_t company_id, const char *c
     return sq_run(s, st, err, "saving the MaLion cursor");
 }
 
-lr_status sq_malion_result(lr_store *base, int64_t company_id, int64_t at, const char *code,
+lr_status store_malion_result(lr_store *base, int64_t company_id, int64_t at, const char *code,
                            const char *error, lr_error *err)
 {
     sql_store *s = S(base);
@@ -127,7 +127,7 @@ lr_status sq_malion_result(lr_store *base, int64_t company_id, int64_t at, const
     return sq_run(s, st, err, "saving the MaLion result");
 }
 
-lr_status sq_malion_settings_changed(lr_store *base, int64_t company_id, int64_t at,
+lr_status store_malion_settings_changed(lr_store *base, int64_t company_id, int64_t at,
                                      lr_error *err)
 {
     sql_store *s = S(base);
@@ -139,7 +139,7 @@ lr_status sq_malion_settings_changed(lr_store *base, int64_t company_id, int64_t
     return sq_run(s, st, err, "noting the MaLion settings' change");
 }
 
-lr_status sq_source_result(lr_store *base, int64_t company_id, const char *source, int64_t at,
+lr_status store_source_result(lr_store *base, int64_t company_id, const char *source, int64_t at,
                            const char *code, const char *error, lr_error *err)
 {
     sql_store *s = S(base);
@@ -154,7 +154,7 @@ lr_status sq_source_result(lr_store *base, int64_t company_id, const char *sourc
     return sq_run(s, st, err, "saving a source's result");
 }
 
-lr_status sq_source_status_get(lr_store *base, int64_t company_id, const char *source,
+lr_status store_source_status_get(lr_store *base, int64_t company_id, const char *source,
                                lr_source_status *out, lr_error *err)
 {
     sql_store *s = S(base);
@@ -174,7 +174,7 @@ lr_status sq_source_status_get(lr_store *base, int64_t company_id, const char *s
     return sq_end(s, st, rc, err, "reading a source's status");
 }
 
-lr_status sq_source_versions_add(lr_store *base, int64_t company_id, const char *source,
+lr_status store_source_versions_add(lr_store *base, int64_t company_id, const char *source,
                                  const char *version, int64_t n, int64_t last_utc, lr_error *err)
 {
     sql_store *s = S(base);
@@ -189,7 +189,7 @@ lr_status sq_source_versions_add(lr_store *base, int64_t company_id, const char 
     return sq_run(s, st, err, "counting a source's versions");
 }
 
-lr_status sq_event_versions(lr_store *base, int64_t company_id, const char *source,
+lr_status store_event_versions(lr_store *base, int64_t company_id, const char *source,
                             store_version_cb cb, void *ctx, lr_error *err)
 {
     sql_store *s = S(base);

@@ -80,7 +80,7 @@ static lr_status page_sql(const lr_event_query *q, lr_buf *b)
     return bad ? LR_ENOMEM : LR_OK;
 }
 
-lr_status sq_events_page(lr_store *base, int64_t company_id, const lr_event_query *q,
+lr_status store_events_page(lr_store *base, int64_t company_id, const lr_event_query *q,
                          store_event_row_cb cb, void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
@@ -125,7 +125,7 @@ lr_status sq_events_page(lr_store *base, int64_t company_id, const lr_event_quer
     return r;
 }
 
-lr_status sq_day_events(lr_store *base, int64_t company_id, int64_t from, int64_t to,
+lr_status store_day_events(lr_store *base, int64_t company_id, int64_t from, int64_t to,
                         store_event_row_cb cb, void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
@@ -146,7 +146,7 @@ lr_status sq_day_events(lr_store *base, int64_t company_id, int64_t from, int64_
     return sq_end(s, st, rc, err, "reading the day's events");
 }
 
-lr_status sq_day_punches(lr_store *base, int64_t company_id, const char *work_day,
+lr_status store_day_punches(lr_store *base, int64_t company_id, const char *work_day,
                          store_day_punch_cb cb, void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
