@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "service/accounts.h"
+#include "service/admins.h"
 #include "service/admin.h"
 #include "store/secrets.h"
 

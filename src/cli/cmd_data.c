@@ -12,7 +12,7 @@
 #include "core/event_parse.h"
 #include "service/ingest.h"
 #include "service/ingest_lanscope.h"
-#include "sinks/ledger.h"
+#include "service/ledger_export.h"
 #include "util/timefmt.h"
 #include "util/tz.h"
 

@@ -18,7 +18,7 @@
 #include <strings.h>
 
 #include "http/api_internal.h"
-#include "sinks/ledger.h"
+#include "service/ledger_export.h"
 #include "util/token.h"
 
 typedef struct route {

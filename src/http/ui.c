@@ -22,7 +22,7 @@
 #include "http/server.h"
 #include "http/tmpl.h"
 #include "http/webfiles.h"
-#include "service/accounts.h"
+#include "service/admins.h"
 #include "service/links.h"
 #include "util/form.h"
 #include "util/log.h"

@@ -11,7 +11,7 @@
 #include "core/day.h"
 #include "http/multipart.h"
 #include "http/server.h"
-#include "service/accounts.h"
+#include "service/admins.h"
 #include "util/form.h"
 #include "util/lang.h"
 

@@ -5,8 +5,8 @@
  * store_sql.c: schema, companies, employees, links, events, ledger;
  * store_sql_outbox.c: the outbox and delivery attempts;
  * store_sql_sources.c: pollers' state and what sources sent;
- * store_sql_accounts.c: administrators, sessions, login failures;
- * store_sql_views.c: what the admin UI's log, daily and status pages read;
+ * store_sql_admins.c: administrators, sessions, login failures;
+ * store_sql_pages.c: what the admin UI's log, daily and status pages read;
  * store_sql_leases.c: leases held by one instance among several.
  * Not for use outside src/store/.
  */
@@ -18,13 +18,13 @@
 
 /* Prepared-statement slots: store_sql.c uses [0, SQ_OUTBOX_BASE), the
  * outbox file [SQ_OUTBOX_BASE, SQ_SOURCES_BASE), the sources file
- * [SQ_SOURCES_BASE, SQ_ACCOUNTS_BASE), the accounts file
- * [SQ_ACCOUNTS_BASE, SQ_VIEWS_BASE), the views file [SQ_VIEWS_BASE,
+ * [SQ_SOURCES_BASE, SQ_ADMINS_BASE), the admins file
+ * [SQ_ADMINS_BASE, SQ_PAGES_BASE), the views file [SQ_PAGES_BASE,
  * SQ_LEASES_BASE), the leases file [SQ_LEASES_BASE, SQ_SLOTS). */
 #define SQ_OUTBOX_BASE 64
 #define SQ_SOURCES_BASE 96
-#define SQ_ACCOUNTS_BASE 112
-#define SQ_VIEWS_BASE 128
+#define SQ_ADMINS_BASE 112
+#define SQ_PAGES_BASE 128
 #define SQ_LEASES_BASE 144
 #define SQ_SLOTS 152
 

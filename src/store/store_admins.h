@@ -34,7 +34,7 @@ typedef struct lr_session {
     int64_t expires_at;
 } lr_session;
 
-/* Administrators and their sessions (store_sql_accounts.c). */
+/* Administrators and their sessions (store_sql_admins.c). */
 lr_status store_user_insert(lr_store *s, lr_user *u, lr_error *err); /* LR_EEXIST: taken */
 lr_status store_user_get(lr_store *s, int64_t company_id, const char *login, lr_user *out,
                          lr_error *err);

@@ -55,7 +55,7 @@ typedef int (*store_day_punch_cb)(void *ctx, const lr_day_punch_row *r);
 /* The log view: events in [from, to) (0, 0: all) with link and flags. */
 lr_status store_events_list(lr_store *s, int64_t company_id, int64_t from_utc, int64_t to_utc,
                             int flagged_only, store_event_row_cb cb, void *ctx, lr_error *err);
-/* The log view's page of q (store_sql_views.c). */
+/* The log view's page of q (store_sql_pages.c). */
 lr_status store_events_page(lr_store *s, int64_t company_id, const lr_event_query *q,
                             store_event_row_cb cb, void *ctx, lr_error *err);
 /* The daily view: linked events in [from, to) by employee, then time. */

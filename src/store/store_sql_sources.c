@@ -21,7 +21,7 @@ enum {
     X_MALION_SETTINGS,
     X_END
 };
-_Static_assert(X_END <= SQ_ACCOUNTS_BASE, "too many source statements for their slots");
+_Static_assert(X_END <= SQ_ADMINS_BASE, "too many source statements for their slots");
 
 static const char *const sql_text[X_END - SQ_SOURCES_BASE] = {
     [X_SECRET_DELETE - SQ_SOURCES_BASE] =

@@ -26,7 +26,7 @@
 #include <sodium.h>
 
 #include "http/server.h"
-#include "service/accounts.h"
+#include "service/admins.h"
 #include "service/admin.h"
 #include "util/buf.h"
 #include "util/log.h"

@@ -20,7 +20,7 @@
 #include "service/admin.h"
 #include "service/ingest.h"
 #include "service/links.h"
-#include "sinks/ledger.h"
+#include "service/ledger_export.h"
 
 #define CASES "tests/cases/links/"
 #define HEADER "連携種別,種別コード,打刻先アカウント,姓・名,サービスアカウント\r\n"

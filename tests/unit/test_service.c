@@ -16,7 +16,7 @@
 #include "fixture.h"
 #include "service/admin.h"
 #include "service/ingest.h"
-#include "sinks/ledger.h"
+#include "service/ledger_export.h"
 #include "store/store.h"
 
 static int setup(void **state)

@@ -1,7 +1,7 @@
 /*
- * ledger — CSV / JSON rendering of the local ledger (see ledger.h).
+ * ledger_export — CSV / JSON rendering of the local ledger (see ledger_export.h).
  */
-#include "sinks/ledger.h"
+#include "service/ledger_export.h"
 
 #include <jansson.h>
 #include <stdlib.h>

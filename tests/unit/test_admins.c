@@ -1,5 +1,5 @@
 /*
- * test_accounts — administrators on a real SQLite file: argon2id hashes
+ * test_admins — administrators on a real SQLite file: argon2id hashes
  * (never the password), sign-in, one message for every wrong part, the
  * rate limit (the right password is refused too while it holds), sessions
  * and logout, and a password change that ends the other sessions.
@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
-#include "service/accounts.h"
+#include "service/admins.h"
 
 #define PW "correct horse battery"
 

@@ -1,5 +1,5 @@
 /*
- * accounts — the administrators of the admin UI (ログイン / マイアカウント):
+ * admins — the administrators of the admin UI (ログイン / マイアカウント):
  * adding one, signing in and out, sessions, and changing a password.
  *
  * Passwords are hashed with argon2id (libsodium crypto_pwhash_str) and at
@@ -10,8 +10,8 @@
  * within ACCOUNT_FAIL_WINDOW seconds, attempts are refused (LR_ELIMIT)
  * until the window has passed, even with the right password.
  */
-#ifndef LR_SERVICE_ACCOUNTS_H
-#define LR_SERVICE_ACCOUNTS_H
+#ifndef LR_SERVICE_ADMINS_H
+#define LR_SERVICE_ADMINS_H
 
 #include "store/store.h"
 

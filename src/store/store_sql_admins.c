@@ -1,5 +1,5 @@
 /*
- * store_sql_accounts — administrators of the admin UI, their sessions
+ * store_sql_admins — administrators of the admin UI, their sessions
  * (stored by the hash of the cookie value only) and failed sign-ins for the
  * login rate limit (see store.h).
  */
@@ -11,7 +11,7 @@
 #include "util/clock.h"
 
 enum {
-    A_USER_INSERT = SQ_ACCOUNTS_BASE,
+    A_USER_INSERT = SQ_ADMINS_BASE,
     A_USER_GET,
     A_USER_UPDATE,
     A_SESSION_INSERT,
@@ -27,45 +27,45 @@ enum {
     A_UPLOAD_APPLIED,
     A_END
 };
-_Static_assert(A_END <= SQ_VIEWS_BASE, "too many account statements for their slots");
+_Static_assert(A_END <= SQ_PAGES_BASE, "too many account statements for their slots");
 
-static const char *const sql_text[A_END - SQ_ACCOUNTS_BASE] = {
-    [A_USER_INSERT - SQ_ACCOUNTS_BASE] =
+static const char *const sql_text[A_END - SQ_ADMINS_BASE] = {
+    [A_USER_INSERT - SQ_ADMINS_BASE] =
         "INSERT INTO admin_users (company_id, login, pw_hash, lang, created_at) VALUES (?1, ?2, "
         "?3, ?4, ?5) RETURNING id",
-    [A_USER_GET - SQ_ACCOUNTS_BASE] =
+    [A_USER_GET - SQ_ADMINS_BASE] =
         "SELECT id, company_id, login, pw_hash, lang FROM admin_users WHERE company_id = ?1 AND "
         "login = ?2",
-    [A_USER_UPDATE - SQ_ACCOUNTS_BASE] =
+    [A_USER_UPDATE - SQ_ADMINS_BASE] =
         "UPDATE admin_users SET pw_hash = ?2, lang = ?3 WHERE id = ?1",
-    [A_SESSION_INSERT - SQ_ACCOUNTS_BASE] =
+    [A_SESSION_INSERT - SQ_ADMINS_BASE] =
         "INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES (?1, ?2, "
         "?3, ?4, ?5)",
-    [A_SESSION_GET - SQ_ACCOUNTS_BASE] =
+    [A_SESSION_GET - SQ_ADMINS_BASE] =
         "SELECT u.id, u.company_id, c.code, u.login, s.csrf, u.lang, s.expires_at FROM sessions "
         "s JOIN admin_users u ON u.id = s.user_id JOIN companies c ON c.id = u.company_id WHERE "
         "s.id_hash = ?1 AND s.expires_at > ?2",
-    [A_SESSION_DELETE - SQ_ACCOUNTS_BASE] = "DELETE FROM sessions WHERE id_hash = ?1",
-    [A_SESSIONS_END - SQ_ACCOUNTS_BASE] =
+    [A_SESSION_DELETE - SQ_ADMINS_BASE] = "DELETE FROM sessions WHERE id_hash = ?1",
+    [A_SESSIONS_END - SQ_ADMINS_BASE] =
         "DELETE FROM sessions WHERE user_id = ?1 AND id_hash <> COALESCE(?2, '')",
-    [A_FAILURE_ADD - SQ_ACCOUNTS_BASE] = "INSERT INTO login_failures (key, at) VALUES (?1, ?2)",
-    [A_FAILURES_SINCE - SQ_ACCOUNTS_BASE] =
+    [A_FAILURE_ADD - SQ_ADMINS_BASE] = "INSERT INTO login_failures (key, at) VALUES (?1, ?2)",
+    [A_FAILURES_SINCE - SQ_ADMINS_BASE] =
         "SELECT count(*) FROM login_failures WHERE key = ?1 AND at >= ?2",
-    [A_FAILURES_CLEAR - SQ_ACCOUNTS_BASE] = "DELETE FROM login_failures WHERE key = ?1",
-    [A_UPLOAD_EXPIRE - SQ_ACCOUNTS_BASE] = "DELETE FROM link_uploads WHERE created_at < ?1",
-    [A_UPLOAD_PUT - SQ_ACCOUNTS_BASE] =
+    [A_FAILURES_CLEAR - SQ_ADMINS_BASE] = "DELETE FROM login_failures WHERE key = ?1",
+    [A_UPLOAD_EXPIRE - SQ_ADMINS_BASE] = "DELETE FROM link_uploads WHERE created_at < ?1",
+    [A_UPLOAD_PUT - SQ_ADMINS_BASE] =
         "INSERT INTO link_uploads (id, company_id, user_id, file_name, data, created_at) VALUES "
         "(?1, ?2, ?3, ?4, ?5, ?6)",
-    [A_UPLOAD_GET - SQ_ACCOUNTS_BASE] =
+    [A_UPLOAD_GET - SQ_ADMINS_BASE] =
         "SELECT file_name, data, applied_at FROM link_uploads WHERE id = ?1 AND company_id = ?2 "
         "AND user_id = ?3 AND created_at >= ?4",
-    [A_UPLOAD_APPLIED - SQ_ACCOUNTS_BASE] =
+    [A_UPLOAD_APPLIED - SQ_ADMINS_BASE] =
         "UPDATE link_uploads SET applied_at = ?2, data = ?3 WHERE id = ?1",
 };
 
 static sql_stmt *stmt(sql_store *s, int slot, lr_error *err)
 {
-    return sq_stmt(s, slot, sql_text[slot - SQ_ACCOUNTS_BASE], err);
+    return sq_stmt(s, slot, sql_text[slot - SQ_ADMINS_BASE], err);
 }
 
 lr_status store_user_insert(lr_store *base, lr_user *u, lr_error *err)

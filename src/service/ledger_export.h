@@ -1,5 +1,5 @@
 /*
- * ledger — the local ledger sink: the punches loginrec derived, as people
+ * ledger_export — the local ledger: the punches loginrec derived, as people
  * and tools read them (日別データ). Always on; needs no external account.
  * Formats a company's active punches for a date range as CSV or JSON into a
  * bounded buffer. Thread-safe given one store handle per thread.
@@ -8,8 +8,8 @@
  * {"employee","date","kind","time","method"}. Both sorted by employee, date,
  * time; time is ISO 8601 in the company's zone.
  */
-#ifndef LR_SINKS_LEDGER_H
-#define LR_SINKS_LEDGER_H
+#ifndef LR_SERVICE_LEDGER_EXPORT_H
+#define LR_SERVICE_LEDGER_EXPORT_H
 
 #include "store/store.h"
 #include "util/buf.h"

@@ -1,7 +1,7 @@
 /*
- * accounts — administrators, sign-in and sessions (see accounts.h).
+ * admins — administrators, sign-in and sessions (see admins.h).
  */
-#include "service/accounts.h"
+#include "service/admins.h"
 
 #include <pthread.h>
 #include <sodium.h>

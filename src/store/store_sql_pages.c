@@ -1,5 +1,5 @@
 /*
- * store_sql_views — what the admin UI's pages read from the database: the log
+ * store_sql_pages — what the admin UI's pages read from the database: the log
  * view's page of events (newest first, keyset paging, so page 500 costs
  * what page 1 does), and the daily view's events and punches of one work
  * day (see store.h).
@@ -11,19 +11,19 @@
 #include "util/buf.h"
 
 enum {
-    V_DAY_EVENTS = SQ_VIEWS_BASE,
+    V_DAY_EVENTS = SQ_PAGES_BASE,
     V_DAY_PUNCHES,
     V_END
 };
 _Static_assert(V_END <= SQ_LEASES_BASE, "too many view statements for their slots");
 
-static const char *const sql_text[V_END - SQ_VIEWS_BASE] = {
-    [V_DAY_EVENTS - SQ_VIEWS_BASE] =
+static const char *const sql_text[V_END - SQ_PAGES_BASE] = {
+    [V_DAY_EVENTS - SQ_PAGES_BASE] =
         "SELECT x.*, emp.code, emp.last_name || ' ' || emp.first_name FROM (SELECT " SQ_EVENT_COLS
         ", " SQ_EVENT_EMPLOYEE_SQL " AS emp_id FROM log_events e WHERE e.company_id = ?1 AND "
         "e.ts_utc >= ?2 AND e.ts_utc < ?3) x JOIN employees emp ON emp.id = x.emp_id ORDER BY "
         "x.emp_id, x.ts_utc, x.id",
-    [V_DAY_PUNCHES - SQ_VIEWS_BASE] =
+    [V_DAY_PUNCHES - SQ_PAGES_BASE] =
         "SELECT p.employee_id, p.kind, p.ts_utc, p.method, o.state, COALESCE(o.reason, '') FROM "
         "punches p LEFT JOIN outbox o ON o.id = (SELECT max(id) FROM outbox WHERE punch_id = "
         "p.id) WHERE p.company_id = ?1 AND p.work_day = ?2 AND p.state = 'active' ORDER BY "
@@ -32,7 +32,7 @@ static const char *const sql_text[V_END - SQ_VIEWS_BASE] = {
 
 static sql_stmt *vstmt(sql_store *s, int slot, lr_error *err)
 {
-    return sq_stmt(s, slot, sql_text[slot - SQ_VIEWS_BASE], err);
+    return sq_stmt(s, slot, sql_text[slot - SQ_PAGES_BASE], err);
 }
 
 /* Columns 0-8 the event, 9 emp_id, 10 the employee's code, 11 name. */
