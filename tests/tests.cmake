@@ -87,6 +87,12 @@ lr_unit_test(test_progress src/cli/cli_progress.c)
 lr_unit_test(test_agent)
 target_link_libraries(test_agent PRIVATE loginrec_agent)
 
+# Schema parity: both dialects' migrations compared (PostgreSQL cluster).
+add_test(NAME test_schema_parity
+         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/schema_parity.sh ${CMAKE_BINARY_DIR})
+set_tests_properties(test_schema_parity PROPERTIES LABELS postgres TIMEOUT 120
+                     FIXTURES_REQUIRED pg ENVIRONMENT LR_TEST_BACKEND=postgres)
+
 lr_e2e_test(api 300)
 lr_e2e_test(links 300)
 lr_e2e_test(kot 600)

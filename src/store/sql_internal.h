@@ -19,7 +19,7 @@
 /* Prepared-statement slots: store_sql.c uses [0, SQ_OUTBOX_BASE), the
  * outbox file [SQ_OUTBOX_BASE, SQ_SOURCES_BASE), the sources file
  * [SQ_SOURCES_BASE, SQ_ADMINS_BASE), the admins file
- * [SQ_ADMINS_BASE, SQ_PAGES_BASE), the views file [SQ_PAGES_BASE,
+ * [SQ_ADMINS_BASE, SQ_PAGES_BASE), the pages file [SQ_PAGES_BASE,
  * SQ_LEASES_BASE), the leases file [SQ_LEASES_BASE, SQ_SLOTS). */
 #define SQ_OUTBOX_BASE 64
 #define SQ_SOURCES_BASE 96
