@@ -83,9 +83,9 @@ lr_unit_test(test_pg_driver tests/unit/fixture.c)
 lr_unit_test(test_tmpl)
 lr_unit_test(test_form)
 lr_unit_test(test_i18n)
-lr_unit_test(test_progress src/cli/cli_progress.c)
+lr_unit_test(test_progress)
 lr_unit_test(test_agent)
-target_link_libraries(test_agent PRIVATE loginrec_agent)
+target_link_libraries(test_agent PRIVATE lr_agent)
 
 # Schema parity: both dialects' migrations compared (PostgreSQL cluster).
 add_test(NAME test_schema_parity

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "service/admin.h"
+#include "util/company_code.h"
 #include "util/text.h"
 #include "util/token.h"
 
@@ -196,7 +196,7 @@ int agent_config_check(const agent_config *c, char *out, size_t outsz)
     if (!c->company[0])
         problem(&pr, "the company code is not set (--company: the first 3 or 6 characters of "
                      "your KING OF TIME login ID)");
-    else if (admin_check_company_code(c->company, &err) != LR_OK)
+    else if (company_code_check(c->company, &err) != LR_OK)
         problem(&pr, "%s (the first 3 or 6 characters of your KING OF TIME login ID)",
                 err.message);
     if (!c->token[0])

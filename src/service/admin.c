@@ -11,22 +11,9 @@
 #include "core/event_parse.h"
 #include "service/ingest.h"
 #include "util/clock.h"
+#include "util/company_code.h"
 #include "util/timefmt.h"
 #include "util/tz.h"
-
-lr_status admin_check_company_code(const char *code, lr_error *err)
-{
-    size_t n = strlen(code);
-    if (n != 3 && n != 6)
-        return lr_fail(err, LR_EINVAL, "company code '%s' must be 3 or 6 characters", code);
-    for (size_t i = 0; i < n; i++) {
-        char c = code[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
-            return lr_fail(err, LR_EINVAL, "company code '%s' must be letters and digits only",
-                           code);
-    }
-    return LR_OK;
-}
 
 lr_status admin_check_text(const char *field, const char *v, size_t max, lr_error *err)
 {
@@ -99,7 +86,7 @@ lr_status admin_company_add(lr_store *s, const char *code, const char *name, con
     char hash[LR_TOKEN_HASH_LEN + 1];
     lr_status st;
 
-    if ((st = admin_check_company_code(code, err)) != LR_OK ||
+    if ((st = company_code_check(code, err)) != LR_OK ||
         (st = admin_check_text("company name", name, 255, err)) != LR_OK ||
         (st = tz_validate(tz ? tz : "Asia/Tokyo", err)) != LR_OK)
         return st;

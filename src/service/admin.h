@@ -19,8 +19,6 @@ typedef struct company_changes {
     const char *lanscope_collect; /* "HH:MM": LanScope's collection start */
 } company_changes;
 
-/* Validators, reusable by every entry point. */
-lr_status admin_check_company_code(const char *code, lr_error *err);
 lr_status admin_check_text(const char *field, const char *v, size_t max, lr_error *err);
 lr_status admin_parse_onoff(const char *field, const char *v, int *out, lr_error *err);
 
