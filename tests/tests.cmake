@@ -84,6 +84,7 @@ lr_unit_test(test_tmpl)
 lr_unit_test(test_form)
 lr_unit_test(test_i18n)
 lr_unit_test(test_progress)
+lr_unit_test(test_company_settings tests/unit/fixture.c)
 lr_unit_test(test_agent)
 target_link_libraries(test_agent PRIVATE lr_agent)
 

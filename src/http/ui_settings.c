@@ -4,17 +4,17 @@
  * token), 打刻連携, 休憩打刻する, LanScope's collection start and MaLion連携
  * (on/off, ホスト名, 管理者コード, シークレットコード). Credentials are never
  * echoed back: the page says 設定済み / 未設定, an empty field keeps the
- * stored one, and each has its own clear (🗑) button. [保存] checks every
- * field first and shows each problem next to its field; only a form with
- * no problem is applied (through the same services as the CLI, audited
- * with the administrator's login).
+ * stored one, and each has its own [削除] button, which asks first. [保存]
+ * has service/company_settings check every field and show each problem
+ * next to its field; only a form with no problem is saved, whole, in one
+ * transaction (audited with the administrator's login).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "http/i18n.h"
 #include "http/ui_internal.h"
-#include "service/admin.h"
+#include "service/company_settings.h"
 #include "service/kot_dispatch.h"
 #include "service/kot_settings.h"
 #include "service/kot_sync.h"
@@ -117,81 +117,61 @@ static const char *field(ui_req *u, const char *name)
     return v ? v : "";
 }
 
+static void mark_bad(void *ctx, const char *field)
+{
+    json_object_set_new(ctx, field, json_true());
+}
+
 void ui_settings_save(ui_req *u)
 {
-    const char *name = field(u, "name"), *url = field(u, "kot_url"), *tok = field(u, "kot_token");
-    const char *collect = field(u, "collect"), *host = field(u, "malion_host");
-    const char *admin = field(u, "malion_admin"), *secret = field(u, "malion_secret");
-    int delivery = onoff(form_get(&u->f, "delivery")), breaks = onoff(form_get(&u->f, "breaks"));
-    int menabled = onoff(form_get(&u->f, "malion_enabled")), minutes;
-    json_t *errors = json_object();
+    company_settings_form f = {
+        .name = field(u, "name"),
+        .kot_url = field(u, "kot_url"),
+        .kot_token = field(u, "kot_token"),
+        .collect = field(u, "collect"),
+        .malion_host = field(u, "malion_host"),
+        .malion_admin = field(u, "malion_admin"),
+        .malion_secret = field(u, "malion_secret"),
+        .delivery = onoff(form_get(&u->f, "delivery")),
+        .breaks = onoff(form_get(&u->f, "breaks")),
+        .malion_enabled = onoff(form_get(&u->f, "malion_enabled")),
+    };
+    json_t *errors;
     lr_company c;
     lr_error err;
     char actor[80];
-    lr_status st;
 
+    if (f.delivery < 0 || f.breaks < 0 || f.malion_enabled < 0) {
+        ui_error_page(u, 400, "error.csrf");
+        return;
+    }
     if (store_company_get(u->s, u->se.company_code, &c, &err) != LR_OK) {
-        json_decref(errors);
         ui_error_page(u, 500, "error.title");
         return;
     }
     /* every field first, each problem next to its field */
-    if (admin_check_text("company name", name, 255, &err) != LR_OK)
-        json_object_set_new(errors, "name", json_true());
-    if (kot_check_base_url(url, &err) != LR_OK)
-        json_object_set_new(errors, "kot_url", json_true());
-    if (*tok && kot_check_token(tok, &err) != LR_OK)
-        json_object_set_new(errors, "kot_token", json_true());
-    if (tf_parse_hhmm(collect, &minutes, &err) != LR_OK)
-        json_object_set_new(errors, "collect", json_true());
-    if (*host && malion_check_host(host, &err) != LR_OK)
-        json_object_set_new(errors, "malion_host", json_true());
-    if (*admin && malion_check_code("admin code", admin, &err) != LR_OK)
-        json_object_set_new(errors, "malion_admin", json_true());
-    if (*secret && malion_check_code("secret code", secret, &err) != LR_OK)
-        json_object_set_new(errors, "malion_secret", json_true());
-    if (menabled == 1 &&
-        (!*host || !*admin || (!*secret && !malion_settings_has_secret(u->s, &c))))
-        json_object_set_new(errors, "malion_enabled", json_true());
-    if (delivery < 0 || breaks < 0 || menabled < 0) {
-        json_decref(errors);
-        ui_error_page(u, 400, "error.csrf");
-        return;
-    }
-    if (json_object_size(errors)) {
+    errors = json_object();
+    if (company_settings_check(u->s, &c, &f, mark_bad, errors) > 0) {
         /* shown again as typed, secrets excepted */
         json_t *again = company_json(u, &c);
-        json_object_set_new(again, "name", json_string(name));
-        json_object_set_new(again, "kot_url", json_string(url));
-        json_object_set_new(again, "collect", json_string(collect));
-        json_object_set_new(again, "malion_host", json_string(host));
-        json_object_set_new(again, "malion_admin", json_string(admin));
-        json_object_set_new(again, "delivery", json_boolean(delivery));
-        json_object_set_new(again, "breaks", json_boolean(breaks));
-        json_object_set_new(again, "malion_enabled", json_boolean(menabled));
+        json_object_set_new(again, "name", json_string(f.name));
+        json_object_set_new(again, "kot_url", json_string(f.kot_url));
+        json_object_set_new(again, "collect", json_string(f.collect));
+        json_object_set_new(again, "malion_host", json_string(f.malion_host));
+        json_object_set_new(again, "malion_admin", json_string(f.malion_admin));
+        json_object_set_new(again, "delivery", json_boolean(f.delivery));
+        json_object_set_new(again, "breaks", json_boolean(f.breaks));
+        json_object_set_new(again, "malion_enabled", json_boolean(f.malion_enabled));
         /* what was typed in a secret field is not sent back to the browser:
          * said next to the field, so it is typed again */
         page(u, 422, 1, NULL, again, errors,
-             json_pack("{s:b, s:b}", "retype_kot_token", *tok != 0, "retype_malion_secret",
-                       *secret != 0));
+             json_pack("{s:b, s:b}", "retype_kot_token", *f.kot_token != 0,
+                       "retype_malion_secret", *f.malion_secret != 0));
         return;
     }
     json_decref(errors);
     snprintf(actor, sizeof actor, "ui:%s", u->se.login);
-    {
-        company_changes cc = {name, NULL, breaks, collect};
-        kot_changes kc = {url, *tok ? tok : NULL, delivery, -1};
-        malion_changes mc = {*host ? host : NULL, *admin ? admin : NULL, *secret ? secret : NULL,
-                             menabled};
-        st = admin_company_set(u->s, c.code, &cc, actor, &err);
-        if (st == LR_OK && u->app->secrets)
-            st = kot_settings_set(u->s, c.code, &kc, u->app->secrets, actor, &err);
-        if (st == LR_OK && u->app->secrets)
-            st = malion_settings_set(u->s, c.code, &mc, u->app->secrets, actor, &err);
-        if (st == LR_OK && !u->app->secrets && (*tok || *secret))
-            st = lr_fail(&err, LR_ECRYPTO, "no secrets key: credentials cannot be stored");
-    }
-    if (st != LR_OK) {
+    if (company_settings_save(u->s, c.code, &f, u->app->secrets, actor, &err) != LR_OK) {
         log_error("settings of %s: %s", c.code, err.message);
         ui_error_page(u, 500, "error.title");
         return;
