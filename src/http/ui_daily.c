@@ -22,6 +22,7 @@
 #include "core/day.h"
 #include "http/i18n.h"
 #include "http/ui_internal.h"
+#include "service/daily.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/timefmt.h"
@@ -34,166 +35,16 @@ const char *const ui_daily_params[] = {"day", "division", "page", NULL};
 #define PAGE 100
 #define OPEN_MAX 16 /* PCs one employee is logged on to at once */
 
-typedef struct ev {
-    int64_t utc;
-    char op;         /* 'i' logon, 'o' logoff */
-    uint32_t stream; /* "account\thost" in board.streams; one offset per PC */
-} ev;
-
-/* A punch as the page keeps it (a store row's strings live only during
- * its callback). */
-typedef struct kept_punch {
-    punch_kind kind;
-    int64_t utc;
-    char state[16], reason[32], method[16];
-} kept_punch;
-
-typedef struct person {
-    lr_employee e;
-    int64_t from, to; /* the work day in UTC: [from, to) */
-    ev *evs;
-    size_t nevs, capevs;
-    size_t inday; /* of evs, those inside [from, to) */
-    kept_punch *punches;
-    size_t npunches, cappunches;
-} person;
-
+/* The service's facts, and what the page counts as it lists them. */
 typedef struct board {
+    daily_board d;
     ui_req *u;
-    const lr_company *c;
-    int64_t day;
-    const char *division; /* "" for all */
-    lr_division *divs;
-    size_t ndivs;
-    person *people; /* by employee id */
-    size_t n, cap;
     size_t nodata; /* employees of the division without events or punches */
     size_t listed; /* employees with records (on every page) */
-    lr_buf streams; /* the PCs' names, each once per employee, NUL-separated */
-    struct {
-        int dc;
-        int64_t from, to;
-    } windows[8]; /* the work day in UTC per day-change time met (zone look-ups are dear) */
-    size_t nwindows;
 } board;
 
-/* The work day b->day under day-change dc, in UTC: [from, to). */
-static void window_of(board *b, int dc, int64_t *from, int64_t *to)
-{
-    int64_t wall = b->day * 86400 + (int64_t)dc * 60;
-    int off;
-    for (size_t i = 0; i < b->nwindows; i++)
-        if (b->windows[i].dc == dc) {
-            *from = b->windows[i].from;
-            *to = b->windows[i].to;
-            return;
-        }
-    tz_utc_of_wall(b->c->tz, wall, from, &off);
-    tz_utc_of_wall(b->c->tz, wall + 86400, to, &off);
-    if (b->nwindows < sizeof b->windows / sizeof b->windows[0]) {
-        b->windows[b->nwindows].dc = dc;
-        b->windows[b->nwindows].from = *from;
-        b->windows[b->nwindows++].to = *to;
-    }
-}
-
-static int by_id(const void *a, const void *b)
-{
-    const person *x = a, *y = b;
-    return x->e.id < y->e.id ? -1 : x->e.id > y->e.id;
-}
-
-static person *find(board *b, int64_t id)
-{
-    person key;
-    key.e.id = id;
-    return b->n ? bsearch(&key, b->people, b->n, sizeof key, by_id) : NULL;
-}
-
-static int keep_employee(void *ctx, const lr_employee *e)
-{
-    board *b = ctx;
-    const lr_division *div = NULL;
-    person *p;
-    if (e->deleted)
-        return 0;
-    for (size_t i = 0; i < b->ndivs; i++)
-        if (b->divs[i].id == e->division_id)
-            div = &b->divs[i];
-    /* another division's employee: their events and punches are not kept */
-    if (b->division[0] && (!div || strcmp(div->code, b->division) != 0))
-        return 0;
-    if (!vec_room((void **)&b->people, &b->cap, b->n, sizeof *b->people))
-        return 1;
-    p = &b->people[b->n++];
-    memset(p, 0, sizeof *p);
-    p->e = *e;
-    window_of(b, e->day_change_min, &p->from, &p->to);
-    return 0;
-}
-
-/* The offset of the event's PC among p's PCs, added when new (an
- * employee uses a handful, so a look through their events is enough). */
-static lr_status stream_of(board *b, const person *p, const lr_event *e, uint32_t *off)
-{
-    size_t na = strlen(e->account), nh = strlen(e->host);
-    for (size_t i = 0; i < p->nevs; i++) {
-        const char *s = b->streams.data + p->evs[i].stream;
-        if (strncmp(s, e->account, na) == 0 && s[na] == '\t' && strcmp(s + na + 1, e->host) == 0) {
-            *off = p->evs[i].stream;
-            return LR_OK;
-        }
-    }
-    *off = (uint32_t)b->streams.len;
-    if (buf_append(&b->streams, e->account, na) != LR_OK ||
-        buf_append(&b->streams, "\t", 1) != LR_OK || buf_append(&b->streams, e->host, nh + 1) != LR_OK)
-        return LR_ENOMEM;
-    return LR_OK;
-}
-
-static int keep_event(void *ctx, const lr_event_row *r)
-{
-    board *b = ctx;
-    person *p = find(b, r->employee_id);
-    ev *v;
-    const lr_event *e = r->event;
-    /* the sessions around the day too: one crossing its edge pairs */
-    if (!p || e->utc < p->from - b->c->max_shift_sec || e->utc >= p->to + b->c->max_shift_sec)
-        return 0;
-    if (strcmp(e->op, "logon") != 0 && strcmp(e->op, "logoff") != 0)
-        return 0;
-    if (!vec_room((void **)&p->evs, &p->capevs, p->nevs, sizeof *p->evs))
-        return 1;
-    v = &p->evs[p->nevs];
-    v->utc = e->utc;
-    v->op = strcmp(e->op, "logon") == 0 ? 'i' : 'o';
-    if (stream_of(b, p, e, &v->stream) != LR_OK)
-        return 1;
-    p->nevs++;
-    p->inday += e->utc >= p->from && e->utc < p->to;
-    return 0;
-}
-
-static int keep_punch(void *ctx, const lr_day_punch_row *r)
-{
-    board *b = ctx;
-    person *p = find(b, r->employee_id);
-    kept_punch *k;
-    if (!p)
-        return 0;
-    if (!vec_room((void **)&p->punches, &p->cappunches, p->npunches, sizeof *p->punches))
-        return 1;
-    k = &p->punches[p->npunches++];
-    k->kind = r->kind;
-    k->utc = r->utc;
-    snprintf(k->state, sizeof k->state, "%s", r->state ? r->state : "");
-    snprintf(k->reason, sizeof k->reason, "%s", r->reason ? r->reason : "");
-    snprintf(k->method, sizeof k->method, "%s", r->method ? r->method : "PC");
-    return 0;
-}
-
 /* Minutes from the start of p's day, clamped to the bar. */
-static double minute_of(const person *p, int64_t utc)
+static double minute_of(const daily_person *p, int64_t utc)
 {
     double m = (double)(utc - p->from) / 60.0 * DAY_MIN / ((double)(p->to - p->from) / 60.0);
     return m < 0 ? 0 : m > DAY_MIN ? DAY_MIN : m;
@@ -208,10 +59,10 @@ static void hhmm(const lr_company *c, int64_t utc, char out[6])
 }
 
 /* "06:00", or "06:00（翌日）" / "22:00（前日）" outside p's work day. */
-static void when(const board *b, const person *p, int64_t utc, char *out, size_t outsz)
+static void when(const board *b, const daily_person *p, int64_t utc, char *out, size_t outsz)
 {
     char t[6];
-    hhmm(b->c, utc, t);
+    hhmm(b->d.c, utc, t);
     snprintf(out, outsz, "%s%s", t,
              utc > p->to      ? i18n_text(b->u->lang, "daily.next_day")
              : utc < p->from ? i18n_text(b->u->lang, "daily.prev_day")
@@ -222,11 +73,11 @@ static void when(const board *b, const person *p, int64_t utc, char *out, size_t
  * its logon / logoff is missing (drawn "open"); a session cut by the
  * day's edge is PC use all the same ("continues"). NULL when it is wholly
  * outside the day. */
-static json_t *bar(const board *b, const person *p, int64_t from, int64_t to, int no_on,
+static json_t *bar(const board *b, const daily_person *p, int64_t from, int64_t to, int no_on,
                    int no_off, uint32_t pc)
 {
     char a[48], z[48], title[400];
-    const char *stream = b->streams.data + pc;
+    const char *stream = b->d.streams.data + pc;
     const char *tab = strchr(stream, '\t');
     int64_t f = from < p->from ? p->from : from, t = to > p->to ? p->to : to;
     double x, w;
@@ -257,18 +108,18 @@ typedef struct open_pc {
  * the next logoff (within the longest shift) closes it; a logoff without a
  * logon starts at the day's start, a logon without logoff runs to the next
  * logon on that PC or the day's end (or now). */
-static json_t *sessions(const board *b, const person *p, int64_t now)
+static json_t *sessions(const board *b, const daily_person *p, int64_t now)
 {
     open_pc open[OPEN_MAX];
     size_t nopen = 0;
     json_t *a = json_array();
     int64_t end = now < p->to ? now : p->to;
     for (size_t i = 0; i < p->nevs; i++) {
-        const ev *v = &p->evs[i];
+        const daily_event *v = &p->evs[i];
         size_t k = 0;
         while (k < nopen && open[k].stream != v->stream)
             k++;
-        if (k < nopen && (v->op == 'i' || v->utc - open[k].at > b->c->max_shift_sec)) {
+        if (k < nopen && (v->op == 'i' || v->utc - open[k].at > b->d.c->max_shift_sec)) {
             /* no logoff came: that session ends where this event is */
             if (open[k].at >= p->from)
                 add_bar(a, bar(b, p, open[k].at, v->utc < end ? v->utc : end, 0, 1, v->stream));
@@ -315,19 +166,19 @@ static json_t *delivery(ui_req *u, const lr_company *c, const char *state, const
                      why ? why : "");
 }
 
-static json_t *punches(ui_req *u, const board *b, const person *p, json_t **marks)
+static json_t *punches(ui_req *u, const board *b, const daily_person *p, json_t **marks)
 {
     json_t *a = json_array();
     *marks = json_array();
     for (size_t i = 0; i < p->npunches; i++) {
-        const kept_punch *r = &p->punches[i];
+        const daily_punch *r = &p->punches[i];
         char t[48], title[120];
         int outside = r->utc < p->from || r->utc >= p->to;
         double x = minute_of(p, r->utc);
         json_t *o;
         when(b, p, r->utc, t, sizeof t);
         o = json_pack("{s:s, s:s, s:s, s:o}", "kind", ui_punch_kind(u, r->kind), "time", t,
-                      "method", r->method, "delivery", delivery(u, b->c, r->state, r->reason));
+                      "method", r->method, "delivery", delivery(u, b->d.c, r->state, r->reason));
         json_array_append_new(a, o);
         snprintf(title, sizeof title, "%s %s", ui_punch_kind(u, r->kind), t);
         /* a punch past the day's edge (a night's clock-out): its mark stays
@@ -347,8 +198,8 @@ static json_t *rows(ui_req *u, board *b, size_t page)
     json_t *a = json_array();
     int64_t now = clock_now();
     /* by code, as the employee list is */
-    for (size_t i = 0; i < b->n; i++) {
-        person *p = &b->people[i];
+    for (size_t i = 0; i < b->d.n; i++) {
+        daily_person *p = &b->d.people[i];
         json_t *marks, *ps;
         char start[6];
         if (!p->inday && !p->npunches) {
@@ -357,7 +208,7 @@ static json_t *rows(ui_req *u, board *b, size_t page)
         }
         if (b->listed++ / PAGE != page)
             continue;
-        hhmm(b->c, p->from, start);
+        hhmm(b->d.c, p->from, start);
         ps = punches(u, b, p, &marks);
         json_array_append_new(
             a, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b}", "code", p->e.code, "name",
@@ -366,11 +217,6 @@ static json_t *rows(ui_req *u, board *b, size_t page)
                          p->e.day_change_min != 0));
     }
     return a;
-}
-
-static int by_code(const void *a, const void *b)
-{
-    return strcmp(((const person *)a)->e.code, ((const person *)b)->e.code);
 }
 
 /* Another day or page, same division. */
@@ -388,17 +234,6 @@ static void day_href(int64_t day, const char *division, size_t page, char *out, 
     form_free(&f);
 }
 
-static void board_free(board *b)
-{
-    for (size_t i = 0; i < b->n; i++) {
-        free(b->people[i].evs);
-        free(b->people[i].punches);
-    }
-    free(b->people);
-    buf_free(&b->streams);
-    free(b->divs);
-}
-
 void ui_daily_view(ui_req *u)
 {
     lr_company c;
@@ -408,18 +243,15 @@ void ui_daily_view(ui_req *u)
     const char *pageq = http_query(u->rq, "page");
     size_t page = 0;
     char day[11], prev[400], next[400];
-    int64_t from = INT64_MAX, to = 0;
+    int64_t when_day = 0;
     int bad_day = 0;
     lr_status st;
     json_t *d, *divs, *list;
 
     memset(&b, 0, sizeof b);
-    buf_init(&b.streams, (size_t)1 << 30);
     b.u = u;
-    b.c = &c;
     if (!division)
         division = "";
-    b.division = division;
     if ((st = store_company_get(u->s, u->se.company_code, &c, &err)) != LR_OK)
         goto fail;
     if (pageq && pageq[0]) {
@@ -429,45 +261,25 @@ void ui_daily_view(ui_req *u)
         page = bad_day ? 0 : (size_t)v - 1;
     }
     if (dayq && dayq[0]) {
-        bad_day |= tf_parse_date(dayq, &b.day, NULL) != LR_OK;
+        bad_day |= tf_parse_date(dayq, &when_day, NULL) != LR_OK;
     } else {
         int64_t t = clock_now();
-        b.day = day_of_local(t + tz_offset_at(c.tz, t), 0);
+        when_day = day_of_local(t + tz_offset_at(c.tz, t), 0);
     }
-    st = store_divisions_all(u->s, c.id, &b.divs, &b.ndivs, &err);
-    if (st == LR_OK && !bad_day)
-        st = store_employees_list(u->s, c.id, keep_employee, &b, &err);
-    if (st != LR_OK)
+    if ((st = daily_board_load(u->s, &c, when_day, division, !bad_day, &b.d, &err)) != LR_OK)
         goto fail;
-    if (b.n)
-        qsort(b.people, b.n, sizeof *b.people, by_id);
-    if (!bad_day) {
-        /* the events of every employee's work day, and of the sessions
-         * that cross its edges (up to the longest shift either side) */
-        for (size_t i = 0; i < b.n; i++) {
-            from = b.people[i].from < from ? b.people[i].from : from;
-            to = b.people[i].to > to ? b.people[i].to : to;
-        }
-        from -= c.max_shift_sec;
-        to += c.max_shift_sec;
-        tf_format_date(b.day, day);
-        if ((st = store_day_events(u->s, c.id, from, to, keep_event, &b, &err)) != LR_OK ||
-            (st = store_day_punches(u->s, c.id, day, keep_punch, &b, &err)) != LR_OK)
-            goto fail;
-        if (b.n)
-            qsort(b.people, b.n, sizeof *b.people, by_code);
-    }
+    tf_format_date(b.d.day, day);
     divs = json_array();
     json_array_append_new(divs, json_pack("{s:s, s:s, s:b}", "value", "", "label",
                                           i18n_text(u->lang, "daily.all_divisions"), "selected",
                                           division[0] == 0));
-    for (size_t i = 0; i < b.ndivs; i++)
-        json_array_append_new(divs, json_pack("{s:s, s:s, s:b}", "value", b.divs[i].code, "label",
-                                              b.divs[i].name, "selected",
-                                              strcmp(b.divs[i].code, division) == 0));
+    for (size_t i = 0; i < b.d.ndivs; i++)
+        json_array_append_new(divs, json_pack("{s:s, s:s, s:b}", "value", b.d.divs[i].code, "label",
+                                              b.d.divs[i].name, "selected",
+                                              strcmp(b.d.divs[i].code, division) == 0));
     list = bad_day ? json_array() : rows(u, &b, page);
-    day_href(b.day - 1, division, 0, prev, sizeof prev);
-    day_href(b.day + 1, division, 0, next, sizeof next);
+    day_href(b.d.day - 1, division, 0, prev, sizeof prev);
+    day_href(b.d.day + 1, division, 0, next, sizeof next);
     d = json_pack("{s:b, s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:b, s:b}", "nav_daily", 1, "day",
                   bad_day ? (dayq ? dayq : "") : day, "prev", prev, "next", next, "division",
                   division, "divisions", divs, "rows", list, "listed", (json_int_t)b.listed,
@@ -482,19 +294,19 @@ void ui_daily_view(ui_req *u)
             snprintf(range, sizeof range, "0 / %zu", b.listed);
         json_object_set_new(d, "range", json_string(range));
         if (page) {
-            day_href(b.day, division, page - 1, href, sizeof href);
+            day_href(b.d.day, division, page - 1, href, sizeof href);
             json_object_set_new(d, "page_prev", json_string(href));
         }
         if ((page + 1) * PAGE < b.listed) {
-            day_href(b.day, division, page + 1, href, sizeof href);
+            day_href(b.d.day, division, page + 1, href, sizeof href);
             json_object_set_new(d, "page_next", json_string(href));
         }
     }
-    board_free(&b);
+    daily_board_free(&b.d);
     ui_render(u, bad_day ? 400 : 200, "daily", "page.daily", d);
     return;
 fail:
     log_error("daily view of %s: %s", u->se.company_code, err.message);
-    board_free(&b);
+    daily_board_free(&b.d);
     ui_error_page(u, 500, "error.title");
 }
