@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/routers.h"
 #include "http/server.h"
 #include "service/kot_worker.h"
 #include "service/malion_poll.h"
@@ -121,6 +122,8 @@ int main(int argc, char **argv)
         return 1;
     }
     memset(&app, 0, sizeof app);
+    app.routers = http_routers;
+    app.nrouters = http_nrouters;
     app.pool = pool;
     app.secure_cookies = secure_cookies;
     {

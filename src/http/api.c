@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "http/api_internal.h"
+#include "http/routers.h"
 #include "service/ledger_export.h"
 #include "util/token.h"
 
@@ -198,6 +199,14 @@ void api_routes_print(void)
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
         printf("%s %s %s\n", routes[i].method, routes[i].path, routes[i].access);
 }
+
+int api_wants(const char *path)
+{
+    return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/healthz") == 0;
+}
+
+const http_router http_routers[] = {{api_wants, api_dispatch}, {ui_wants, ui_dispatch}};
+const size_t http_nrouters = sizeof http_routers / sizeof http_routers[0];
 
 void api_dispatch(http_app *app, http_request *rq, http_response *rs)
 {

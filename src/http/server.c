@@ -183,10 +183,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     rs.status = 200;
     if (cs->too_big)
         http_error(&rs, 413, "request body larger than %u bytes", HTTP_BODY_MAX);
-    else if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/healthz") == 0)
-        api_dispatch(srv->app, &cs->rq, &rs);
-    else
-        ui_dispatch(srv->app, &cs->rq, &rs);
+    else {
+        size_t i = 0;
+        while (i < srv->app->nrouters && !srv->app->routers[i].wants(url))
+            i++;
+        if (i < srv->app->nrouters)
+            srv->app->routers[i].dispatch(srv->app, &cs->rq, &rs);
+        else
+            http_error(&rs, 404, "no such path");
+    }
     log_info("%s %s %d %zu bytes in, %zu out", method, url, rs.status, cs->rq.body.len,
              rs.body.len);
     ok = send_reply(c, &rs);

@@ -40,7 +40,19 @@ typedef struct http_response {
     lr_buf body;
 } http_response;
 
-typedef struct http_app {
+typedef struct http_app http_app;
+typedef void (*http_handler)(http_app *app, http_request *rq, http_response *rs);
+
+/* A front door: the paths it wants, and how it answers them. */
+typedef struct http_router {
+    int (*wants)(const char *path);
+    http_handler dispatch;
+} http_router;
+
+struct http_app {
+    /* asked in order; the first that wants a path answers it (none: 404) */
+    const http_router *routers;
+    size_t nrouters;
     lr_store_pool *pool;
     /* Called (if set) after a request queued punches for delivery, so the
      * KoT worker starts at once instead of at its next poll. */
@@ -55,9 +67,7 @@ typedef struct http_app {
      * connection until the idle timeout. The HTTP fuzz target sends every
      * input that way. */
     int poll_loop;
-} http_app;
-
-typedef void (*http_handler)(http_app *app, http_request *rq, http_response *rs);
+};
 
 /* Header / query value, or NULL. Valid during the request. */
 const char *http_header(const http_request *rq, const char *name);
@@ -79,14 +89,6 @@ void http_set_cookie(const http_app *app, http_response *rs, const char *name, c
 /* Fills rs with a JSON error {"error": message} and status. */
 void http_error(http_response *rs, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-
-/* Routes a request: the API (api.c) or the admin UI (ui.c). */
-void api_dispatch(http_app *app, http_request *rq, http_response *rs);
-void ui_dispatch(http_app *app, http_request *rq, http_response *rs);
-/* Prints every route, "METHOD PATH ACCESS [multipart]" (access: public,
- * token, session), one per line: what the security tests walk. */
-void api_routes_print(void);
-void ui_routes_print(void);
 
 /* Parses "HOST:PORT" / "[::1]:PORT" and starts serving with `threads`
  * worker threads. */

@@ -19,6 +19,7 @@
 
 #include "http/i18n.h"
 #include "http/ui_internal.h"
+#include "http/routers.h"
 #include "http/server.h"
 #include "http/tmpl.h"
 #include "http/webfiles.h"
@@ -382,6 +383,12 @@ static int token_equal(const char *a, const char *b)
 {
     size_t n = a ? strlen(a) : 0;
     return a && b && n > 0 && n == strlen(b) && sodium_memcmp(a, b, n) == 0;
+}
+
+int ui_wants(const char *path)
+{
+    (void)path;
+    return 1;
 }
 
 void ui_dispatch(http_app *app, http_request *rq, http_response *rs)

@@ -25,6 +25,7 @@
 
 #include <sodium.h>
 
+#include "http/routers.h"
 #include "http/server.h"
 #include "service/admins.h"
 #include "service/admin.h"
@@ -103,6 +104,8 @@ static void setup(void)
     store_close(s);
     if (store_pool_open(path, 1, &fx.pool, &err) != LR_OK)
         die("store pool", &err);
+    fx.app.routers = http_routers;
+    fx.app.nrouters = http_nrouters;
     fx.app.pool = fx.pool;
     fx.app.poll_loop = 1; /* every input ends in a half-close: see server.h */
     if (http_server_start("127.0.0.1:0", 1, &fx.app, &srv, &err) != LR_OK)
