@@ -29,6 +29,9 @@ typedef struct sql_driver sql_driver;
 /* A statement; each driver's own struct starts with this. */
 typedef struct sql_stmt {
     const sql_driver *drv;
+    /* a parameter could not be bound since the last reset: the next step
+     * fails instead of running with it NULL */
+    int bind_failed;
 } sql_stmt;
 
 struct sql_driver {
@@ -45,11 +48,13 @@ struct sql_driver {
     void (*finalize)(sql_stmt *st);
     /* Ready to run again; bindings cleared (unbound parameters are NULL). */
     void (*reset)(sql_stmt *st);
-    void (*bind_int64)(sql_stmt *st, int i, int64_t v);
-    void (*bind_double)(sql_stmt *st, int i, double v);
+    /* Binders: 0, or -1 when parameter i could not take v (no such
+     * parameter, too big, out of memory). */
+    int (*bind_int64)(sql_stmt *st, int i, int64_t v);
+    int (*bind_double)(sql_stmt *st, int i, double v);
     /* v must stay valid until the statement is reset. */
-    void (*bind_text)(sql_stmt *st, int i, const char *v);
-    void (*bind_blob)(sql_stmt *st, int i, const void *v, size_t n);
+    int (*bind_text)(sql_stmt *st, int i, const char *v);
+    int (*bind_blob)(sql_stmt *st, int i, const void *v, size_t n);
     int (*step)(sql_stmt *st);
     int64_t (*col_int64)(sql_stmt *st, int i); /* booleans read as 0 / 1 */
     double (*col_double)(sql_stmt *st, int i);
@@ -73,28 +78,39 @@ struct sql_driver {
 extern const sql_driver sqldrv_sqlite;
 extern const sql_driver sqldrv_pg;
 
-static inline void sql_bind_int64(sql_stmt *st, int i, int64_t v)
+/* Binding: each binder's result is kept on the statement (a failed one
+ * makes the statement's next step SQL_ERROR), so every binding is checked
+ * where the statement runs, which already handles its errors; the result
+ * is returned too for a caller that wants to stop at once. */
+static inline int sql_bound(sql_stmt *st, int rc)
 {
-    st->drv->bind_int64(st, i, v);
+    if (rc != 0)
+        st->bind_failed = 1;
+    return rc;
 }
-static inline void sql_bind_double(sql_stmt *st, int i, double v)
+static inline int sql_bind_int64(sql_stmt *st, int i, int64_t v)
 {
-    st->drv->bind_double(st, i, v);
+    return sql_bound(st, st->drv->bind_int64(st, i, v));
 }
-static inline void sql_bind_text(sql_stmt *st, int i, const char *v)
+static inline int sql_bind_double(sql_stmt *st, int i, double v)
 {
-    st->drv->bind_text(st, i, v);
+    return sql_bound(st, st->drv->bind_double(st, i, v));
 }
-static inline void sql_bind_blob(sql_stmt *st, int i, const void *v, size_t n)
+static inline int sql_bind_text(sql_stmt *st, int i, const char *v)
 {
-    st->drv->bind_blob(st, i, v, n);
+    return sql_bound(st, st->drv->bind_text(st, i, v));
+}
+static inline int sql_bind_blob(sql_stmt *st, int i, const void *v, size_t n)
+{
+    return sql_bound(st, st->drv->bind_blob(st, i, v, n));
 }
 static inline int sql_step(sql_stmt *st)
 {
-    return st->drv->step(st);
+    return st->bind_failed ? SQL_ERROR : st->drv->step(st);
 }
 static inline void sql_reset(sql_stmt *st)
 {
+    st->bind_failed = 0;
     st->drv->reset(st);
 }
 static inline int64_t sql_col_int64(sql_stmt *st, int i)

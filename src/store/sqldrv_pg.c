@@ -21,6 +21,7 @@
  *   together apply each migration once.
  */
 #include <libpq-fe.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,38 +293,43 @@ static int param(sql_stmt *st, int i, Oid type, int format)
     return i - 1;
 }
 
-static void pg_bind_int64(sql_stmt *st, int i, int64_t v)
+static int pg_bind_int64(sql_stmt *st, int i, int64_t v)
 {
     int k = param(st, i, OID_INT8, 0);
-    if (k >= 0) {
-        snprintf(P(st)->num[k], sizeof P(st)->num[k], "%lld", (long long)v);
-        P(st)->values[k] = P(st)->num[k];
-    }
+    if (k < 0)
+        return -1;
+    snprintf(P(st)->num[k], sizeof P(st)->num[k], "%lld", (long long)v);
+    P(st)->values[k] = P(st)->num[k];
+    return 0;
 }
 
-static void pg_bind_double(sql_stmt *st, int i, double v)
+static int pg_bind_double(sql_stmt *st, int i, double v)
 {
     int k = param(st, i, OID_FLOAT8, 0);
-    if (k >= 0) {
-        snprintf(P(st)->num[k], sizeof P(st)->num[k], "%.17g", v);
-        P(st)->values[k] = P(st)->num[k];
-    }
+    if (k < 0)
+        return -1;
+    snprintf(P(st)->num[k], sizeof P(st)->num[k], "%.17g", v);
+    P(st)->values[k] = P(st)->num[k];
+    return 0;
 }
 
-static void pg_bind_text(sql_stmt *st, int i, const char *v)
+static int pg_bind_text(sql_stmt *st, int i, const char *v)
 {
     int k = param(st, i, 0, 0);
-    if (k >= 0)
-        P(st)->values[k] = v;
+    if (k < 0)
+        return -1;
+    P(st)->values[k] = v;
+    return 0;
 }
 
-static void pg_bind_blob(sql_stmt *st, int i, const void *v, size_t n)
+static int pg_bind_blob(sql_stmt *st, int i, const void *v, size_t n)
 {
     int k = param(st, i, OID_BYTEA, 1);
-    if (k >= 0) {
-        P(st)->values[k] = n ? v : "";
-        P(st)->lengths[k] = (int)n;
-    }
+    if (k < 0 || n > INT_MAX)
+        return -1;
+    P(st)->values[k] = n ? v : "";
+    P(st)->lengths[k] = (int)n;
+    return 0;
 }
 
 /* Prepares s on the server, named, with this run's parameter types. */

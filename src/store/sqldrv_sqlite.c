@@ -75,24 +75,31 @@ static void lite_reset(sql_stmt *st)
     sqlite3_clear_bindings(L(st));
 }
 
-static void lite_bind_int64(sql_stmt *st, int i, int64_t v)
+/* SQLite's result as the driver's; the reason stays on the connection
+ * (sqlite3_errmsg), where drv->fail reads it. */
+static int bound(int rc)
 {
-    sqlite3_bind_int64(L(st), i, (sqlite3_int64)v);
+    return rc == SQLITE_OK ? 0 : -1;
 }
 
-static void lite_bind_double(sql_stmt *st, int i, double v)
+static int lite_bind_int64(sql_stmt *st, int i, int64_t v)
 {
-    sqlite3_bind_double(L(st), i, v);
+    return bound(sqlite3_bind_int64(L(st), i, (sqlite3_int64)v));
 }
 
-static void lite_bind_text(sql_stmt *st, int i, const char *v)
+static int lite_bind_double(sql_stmt *st, int i, double v)
 {
-    sqlite3_bind_text(L(st), i, v, -1, SQLITE_STATIC);
+    return bound(sqlite3_bind_double(L(st), i, v));
 }
 
-static void lite_bind_blob(sql_stmt *st, int i, const void *v, size_t n)
+static int lite_bind_text(sql_stmt *st, int i, const char *v)
 {
-    sqlite3_bind_blob64(L(st), i, v, (sqlite3_uint64)n, SQLITE_STATIC);
+    return bound(sqlite3_bind_text(L(st), i, v, -1, SQLITE_STATIC));
+}
+
+static int lite_bind_blob(sql_stmt *st, int i, const void *v, size_t n)
+{
+    return bound(sqlite3_bind_blob64(L(st), i, v, (sqlite3_uint64)n, SQLITE_STATIC));
 }
 
 static int lite_step(sql_stmt *st)
