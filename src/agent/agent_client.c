@@ -11,27 +11,18 @@
 #include <string.h>
 #include <strings.h>
 
+#include "net/curl_call.h"
+
 #define REPLY_MAX (64u * 1024)
 
 typedef struct answer {
-    char body[REPLY_MAX];
-    size_t len;
+    lr_buf body; /* at most REPLY_MAX */
     char www_auth[128]; /* the WWW-Authenticate scheme ("Bearer", "Basic") */
 } answer;
 
 void agent_client_init(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
-static size_t on_body(char *p, size_t size, size_t n, void *ctx)
-{
-    answer *a = ctx;
-    size_t k = size * n, room = sizeof a->body - 1 - a->len;
-    memcpy(a->body + a->len, p, k < room ? k : room);
-    a->len += k < room ? k : room;
-    a->body[a->len] = '\0';
-    return k;
 }
 
 static size_t on_header(char *p, size_t size, size_t n, void *ctx)
@@ -54,7 +45,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ctx)
 /* What the server said about the refusal: "line 3, column 23: why". */
 static void server_reason(const answer *a, char *out, size_t outsz)
 {
-    json_t *o = json_loadb(a->body, a->len, 0, NULL);
+    json_t *o = json_loadb(buf_str(&a->body), a->body.len, 0, NULL);
     const char *msg = o ? json_string_value(json_object_get(o, "error")) : NULL;
     json_int_t line = o ? json_integer_value(json_object_get(o, "line")) : 0;
     json_int_t col = o ? json_integer_value(json_object_get(o, "column")) : 0;
@@ -70,7 +61,7 @@ static void server_reason(const answer *a, char *out, size_t outsz)
 /* Whether the answer is loginrecd's own JSON (not a proxy's page). */
 static int from_loginrecd(const answer *a)
 {
-    json_t *o = json_loadb(a->body, a->len, 0, NULL);
+    json_t *o = json_loadb(buf_str(&a->body), a->body.len, 0, NULL);
     int ours = json_is_object(o);
     json_decref(o);
     return ours;
@@ -83,7 +74,7 @@ static long count_of(json_t *o, const char *key)
 
 static void read_counts(const answer *a, agent_reply *r)
 {
-    json_t *o = json_loadb(a->body, a->len, 0, NULL);
+    json_t *o = json_loadb(buf_str(&a->body), a->body.len, 0, NULL);
     json_t *f = json_object_get(o, "file");
     const char *name = json_string_value(json_object_get(o, "name"));
     r->rows = count_of(f, "rows");
@@ -116,16 +107,16 @@ static void classify(const agent_config *c, CURLcode cc, long status, const answ
     if (status >= 300)
         cc = CURLE_OK; /* the answer's status is known even if the connection broke after it
                           (tinyproxy resets a refused request's upload) */
-    switch (cc) {
-    case CURLE_OK:
+    switch (net_outcome_of(cc)) {
+    case NET_ANSWERED:
         break;
-    case CURLE_COULDNT_RESOLVE_PROXY:
+    case NET_RESOLVE_PROXY:
         set(r, AGENT_RETRY, "the proxy host in '%s' could not be found (DNS)", c->proxy);
         return;
-    case CURLE_COULDNT_RESOLVE_HOST:
+    case NET_RESOLVE:
         set(r, AGENT_RETRY, "the server's host name in %s could not be found (DNS)", c->server);
         return;
-    case CURLE_COULDNT_CONNECT:
+    case NET_CONNECT:
         if (proxied)
             set(r, AGENT_RETRY, "could not connect to the proxy %s: is it running? (%s)", c->proxy,
                 curl_msg);
@@ -133,14 +124,11 @@ static void classify(const agent_config *c, CURLcode cc, long status, const answ
             set(r, AGENT_RETRY, "could not connect to the server %s: is loginrecd running? (%s)",
                 c->server, curl_msg);
         return;
-    case CURLE_OPERATION_TIMEDOUT:
+    case NET_TIMEOUT:
         set(r, AGENT_RETRY, "no answer from %s within %d seconds", proxied ? c->proxy : c->server,
             c->timeout_sec);
         return;
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CERTPROBLEM:
+    case NET_TLS:
         set(r, AGENT_SETTINGS, "TLS with %s failed: %s", c->server, curl_msg);
         return;
     default:
@@ -203,12 +191,15 @@ static void call(const agent_config *c, const char *path, const char *name, cons
     char url[700], hdr[4][400], proxy[300], err[CURL_ERROR_SIZE] = "";
     struct curl_slist *h = NULL;
     CURL *e = curl_easy_init();
+    net_opts o = {e, CURLE_OK};
     CURLcode cc;
     long status = 0;
     size_t ulen = strlen(c->server);
 
     memset(r, 0, sizeof *r);
+    buf_free(&a.body);
     memset(&a, 0, sizeof a);
+    buf_init(&a.body, REPLY_MAX);
     if (!e) {
         set(r, AGENT_RETRY, "out of memory");
         return;
@@ -229,35 +220,33 @@ static void call(const agent_config *c, const char *path, const char *name, cons
         h = curl_slist_append(h, hdr[3]);
         h = curl_slist_append(h, "Content-Type: text/csv");
         h = curl_slist_append(h, "X-Loginrec-Source: lanscope");
-        curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)n);
+        net_opt(&o, CURLOPT_POSTFIELDS, body);
+        net_opt(&o, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)n);
     }
-    curl_easy_setopt(e, CURLOPT_URL, url);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, err);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 10L);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)c->timeout_sec);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, &a);
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, &a);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    net_common(&o, url, h, (long)c->timeout_sec * 1000, 10000L, &a.body);
+    net_opt(&o, CURLOPT_ERRORBUFFER, err);
+    net_opt(&o, CURLOPT_HEADERFUNCTION, on_header);
+    net_opt(&o, CURLOPT_HEADERDATA, &a);
     if (c->proxy[0]) {
         snprintf(proxy, sizeof proxy, "http://%s", c->proxy);
-        curl_easy_setopt(e, CURLOPT_PROXY, proxy);
-        curl_easy_setopt(e, CURLOPT_NOPROXY, ""); /* the setting wins over no_proxy */
+        net_opt(&o, CURLOPT_PROXY, proxy);
+        net_opt(&o, CURLOPT_NOPROXY, ""); /* the setting wins over no_proxy */
         if (c->proxy_user[0]) {
-            curl_easy_setopt(e, CURLOPT_PROXYAUTH, (long)CURLAUTH_BASIC);
-            curl_easy_setopt(e, CURLOPT_PROXYUSERNAME, c->proxy_user);
-            curl_easy_setopt(e, CURLOPT_PROXYPASSWORD, c->proxy_password);
+            net_opt(&o, CURLOPT_PROXYAUTH, (long)CURLAUTH_BASIC);
+            net_opt(&o, CURLOPT_PROXYUSERNAME, c->proxy_user);
+            net_opt(&o, CURLOPT_PROXYPASSWORD, c->proxy_password);
         }
     } else {
-        curl_easy_setopt(e, CURLOPT_PROXY, ""); /* no proxy from the environment either */
+        net_opt(&o, CURLOPT_PROXY, ""); /* no proxy from the environment either */
     }
-    cc = curl_easy_perform(e);
-    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
-    classify(c, cc, status, &a, err[0] ? err : curl_easy_strerror(cc), r);
+    if (o.first != CURLE_OK) {
+        set(r, AGENT_RETRY, "cannot set the call up: %s", curl_easy_strerror(o.first));
+    } else {
+        cc = curl_easy_perform(e);
+        if (curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
+            status = 0;
+        classify(c, cc, status, &a, err[0] ? err : curl_easy_strerror(cc), r);
+    }
     curl_slist_free_all(h);
     curl_easy_cleanup(e);
     memset(hdr[0], 0, sizeof hdr[0]);

@@ -12,6 +12,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "net/curl_call.h"
+
 #define MULTI_CONNECTIONS 256L
 
 struct kot_conn {
@@ -92,12 +94,6 @@ typedef struct kcall {
     struct kcall *next, *prev; /* the free list (next), or in flight */
 } kcall;
 
-static size_t on_data(char *p, size_t size, size_t n, void *ud)
-{
-    lr_buf *b = ud;
-    return buf_append(b, p, size * n) == LR_OK ? size * n : 0;
-}
-
 static long elapsed_ms(const struct timespec *t0)
 {
     struct timespec t1;
@@ -121,7 +117,7 @@ static void call_reset(kcall *k)
 static lr_status call_setup(kcall *k, const kot_conn *c, const kot_request *q)
 {
     size_t n = strlen(c->base) + strlen(q->path) + 1;
-    CURLcode bad = CURLE_OK;
+    net_opts o = {k->e, CURLE_OK};
     int post = strcmp(q->method, "POST") == 0;
 
     memset(&k->r, 0, sizeof k->r);
@@ -141,31 +137,23 @@ static lr_status call_setup(kcall *k, const kot_conn *c, const kot_request *q)
     }
     curl_easy_reset(k->e);
     /* each in turn, stopping at the first refused */
-    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_URL, k->url);
-    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_HTTPHEADER, k->h);
-    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_TIMEOUT_MS, c->timeout_ms);
-    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_CONNECTTIMEOUT_MS, c->timeout_ms);
-    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_NOSIGNAL, 1L);
-    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_PROTOCOLS_STR, "http,https");
-    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_FOLLOWLOCATION, 0L);
-    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_WRITEFUNCTION, on_data);
-    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_WRITEDATA, &k->r.body);
-    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_PRIVATE, k);
-    if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_USERAGENT, "loginrec/" LR_VERSION);
+    net_common(&o, k->url, k->h, c->timeout_ms, c->timeout_ms, &k->r.body);
+    net_opt(&o, CURLOPT_PRIVATE, k);
+    net_opt(&o, CURLOPT_USERAGENT, "loginrec/" LR_VERSION);
     if (post) {
-        if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_POST, 1L);
-        if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_POSTFIELDS, k->body ? k->body : "");
+        net_opt(&o, CURLOPT_POST, 1L);
+        net_opt(&o, CURLOPT_POSTFIELDS, k->body ? k->body : "");
         /* A punch POST is not idempotent. On a reused keep-alive connection
          * that closes without an answer, libcurl silently sends the request
          * again on a new one; if the server had recorded the first, KoT
          * holds the punch twice (the e2e fault test caught exactly this).
          * A fresh connection per punch disables that retry. */
-        if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_FRESH_CONNECT, 1L);
-        if (!bad) bad = curl_easy_setopt(k->e, CURLOPT_FORBID_REUSE, 1L);
+        net_opt(&o, CURLOPT_FRESH_CONNECT, 1L);
+        net_opt(&o, CURLOPT_FORBID_REUSE, 1L);
     }
-    if (bad) {
+    if (o.first != CURLE_OK) {
         snprintf(k->r.reason, sizeof k->r.reason, "cannot set the call up: %s",
-                 curl_easy_strerror(bad));
+                 curl_easy_strerror(o.first));
         return LR_EIO;
     }
     clock_gettime(CLOCK_MONOTONIC, &k->t0);
@@ -178,12 +166,11 @@ static void call_read(kcall *k, CURLcode rc)
     kot_reply *r = &k->r;
     kot_arrival t = KOT_T_ANSWERED;
     r->duration_ms = elapsed_ms(&k->t0);
-    if (rc == CURLE_OK) {
+    net_outcome o = net_outcome_of(rc);
+    if (o == NET_ANSWERED) {
         if (curl_easy_getinfo(k->e, CURLINFO_RESPONSE_CODE, &r->status) != CURLE_OK)
             r->status = 0;
-    } else if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
-               rc == CURLE_COULDNT_RESOLVE_PROXY || rc == CURLE_SSL_CONNECT_ERROR ||
-               rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_URL_MALFORMAT) {
+    } else if (net_not_sent(o)) {
         t = KOT_T_NOT_SENT;
     } else {
         /* timeout, dropped, reset, empty reply, too large: the request may

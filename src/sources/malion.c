@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "net/curl_call.h"
 #include "util/buf.h"
 
 #define ANSWER_MAX (16u * 1024 * 1024)
@@ -100,17 +101,13 @@ void malion_client_free(malion_client *m)
     free(m);
 }
 
-static size_t on_data(char *p, size_t size, size_t n, void *ud)
-{
-    return buf_append(ud, p, size * n) == LR_OK ? size * n : 0;
-}
-
 /* One call; *status 0 when no answer came (then err and *why say why). */
 static lr_status call(malion_client *m, const char *path, const char *json, lr_buf *body,
                       long *status, malion_failure *why, lr_error *err)
 {
     char url[1200], cerr[CURL_ERROR_SIZE] = "";
     struct curl_slist *h = NULL;
+    net_opts o = {m->curl, CURLE_OK};
     CURLcode rc;
 
     snprintf(url, sizeof url, "%s%s", m->base, path);
@@ -120,39 +117,38 @@ static lr_status call(malion_client *m, const char *path, const char *json, lr_b
         h = curl_slist_append(h, "Content-Type: application/json; charset=utf-8");
     else if (m->auth[0])
         h = curl_slist_append(h, m->auth);
-    curl_easy_setopt(m->curl, CURLOPT_URL, url);
-    curl_easy_setopt(m->curl, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(m->curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(m->curl, CURLOPT_TIMEOUT_MS, m->timeout_ms);
-    curl_easy_setopt(m->curl, CURLOPT_CONNECTTIMEOUT_MS, m->timeout_ms < 10000 ? m->timeout_ms : 10000L);
-    curl_easy_setopt(m->curl, CURLOPT_ERRORBUFFER, cerr);
-    curl_easy_setopt(m->curl, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(m->curl, CURLOPT_WRITEDATA, body);
-    curl_easy_setopt(m->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    net_common(&o, url, h, m->timeout_ms, m->timeout_ms < 10000 ? m->timeout_ms : 10000L, body);
+    net_opt(&o, CURLOPT_ERRORBUFFER, cerr);
     if (json)
-        curl_easy_setopt(m->curl, CURLOPT_POSTFIELDS, json);
-    rc = curl_easy_perform(m->curl);
+        net_opt(&o, CURLOPT_POSTFIELDS, json);
+    rc = o.first != CURLE_OK ? o.first : curl_easy_perform(m->curl);
     curl_slist_free_all(h);
     *status = 0;
     if (rc == CURLE_OK) {
-        curl_easy_getinfo(m->curl, CURLINFO_RESPONSE_CODE, status);
+        if (curl_easy_getinfo(m->curl, CURLINFO_RESPONSE_CODE, status) != CURLE_OK)
+            *status = 0;
         return LR_OK;
     }
-    switch (rc) {
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CACERT_BADFILE:
+    if (o.first != CURLE_OK) {
+        *why = MALION_UNREACHABLE;
+        return lr_fail(err, LR_EIO, "cannot set the call to %s up: %s", m->base,
+                       curl_easy_strerror(rc));
+    }
+    switch (net_outcome_of(rc)) {
+    case NET_TLS:
         *why = MALION_TLS;
         return lr_fail(err, LR_EIO, "TLS with %s failed: %s (is the host name right?)", m->base,
                        cerr[0] ? cerr : curl_easy_strerror(rc));
-    case CURLE_COULDNT_RESOLVE_HOST:
+    case NET_RESOLVE:
         *why = MALION_UNREACHABLE;
         return lr_fail(err, LR_EIO, "the host %s could not be found (DNS): check the host name",
                        m->base + (strncmp(m->base, "https", 5) == 0 ? 8 : 7));
-    case CURLE_OPERATION_TIMEDOUT:
+    case NET_TIMEOUT:
         *why = MALION_UNREACHABLE;
         return lr_fail(err, LR_EIO, "%s did not answer within %ld ms", m->base, m->timeout_ms);
+    case NET_TOO_BIG:
+        *why = MALION_UNREACHABLE;
+        return lr_fail(err, LR_EIO, "%s answered more than this client reads at once", m->base);
     default:
         *why = MALION_UNREACHABLE;
         return lr_fail(err, LR_EIO, "%s is unreachable: %s", m->base,
