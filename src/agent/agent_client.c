@@ -22,7 +22,7 @@ typedef struct answer {
 
 void agent_client_init(void)
 {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    net_init();
 }
 
 static size_t on_header(char *p, size_t size, size_t n, void *ctx)

@@ -90,24 +90,25 @@ void ui_error_page(ui_req *u, int status, const char *key)
                      u->has_session ? "/" : "/login"));
 }
 
-void ui_local_time(const char *zone, int64_t utc, char out[20])
+/* The first len characters of "YYYY/MM/DD HH:MM:SS" of utc in zone. */
+static void local_words(const char *zone, int64_t utc, char *out, size_t len)
 {
     char iso[32];
     tz_format_iso(zone, utc, iso);
     iso[4] = iso[7] = '/';
     iso[10] = ' ';
-    iso[19] = '\0';
-    memcpy(out, iso, 20);
+    iso[len] = '\0';
+    memcpy(out, iso, len + 1);
+}
+
+void ui_local_time(const char *zone, int64_t utc, char out[20])
+{
+    local_words(zone, utc, out, 19);
 }
 
 void ui_local_minute(const char *zone, int64_t utc, char out[17])
 {
-    char iso[32];
-    tz_format_iso(zone, utc, iso);
-    iso[4] = iso[7] = '/';
-    iso[10] = ' ';
-    iso[16] = '\0';
-    memcpy(out, iso, 17);
+    local_words(zone, utc, out, 16);
 }
 
 void ui_href(const char *path, const form *q, char *out, size_t outsz)

@@ -3,6 +3,20 @@
  */
 #include "net/curl_call.h"
 
+#include <pthread.h>
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void init_once(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void net_init(void)
+{
+    pthread_once(&once, init_once);
+}
+
 net_outcome net_outcome_of(CURLcode rc)
 {
     switch (rc) {

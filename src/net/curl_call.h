@@ -12,6 +12,9 @@
 
 #include "util/buf.h"
 
+/* libcurl's global set-up, once per process, from any thread. */
+void net_init(void);
+
 /* What a transfer came to. */
 typedef enum net_outcome {
     NET_ANSWERED = 0,   /* an HTTP status came back */

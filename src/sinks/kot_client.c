@@ -22,13 +22,6 @@ struct kot_conn {
     long timeout_ms;
 };
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-
-static void curl_init_once(void)
-{
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
 lr_status kot_check_base_url(const char *url, lr_error *err)
 {
     static const char *const loopback[] = {"http://127.0.0.1", "http://localhost", "http://[::1]"};
@@ -57,7 +50,7 @@ lr_status kot_conn_new(const char *base_url, const char *token, long timeout_ms,
         return st;
     if (!token || !*token || strlen(token) > 600 || strpbrk(token, "\r\n"))
         return lr_fail(err, LR_EINVAL, "the KING OF TIME token is missing or malformed");
-    pthread_once(&curl_once, curl_init_once);
+    net_init();
     if (!(c = calloc(1, sizeof *c)))
         return lr_fail(err, LR_ENOMEM, "out of memory");
     snprintf(c->base, sizeof c->base, "%s", base_url);
@@ -197,7 +190,7 @@ static void call_not_sent(kcall *k)
 kot_outcome kot_call(const kot_conn *c, const kot_request *req, kot_reply *r)
 {
     kcall k = {0};
-    pthread_once(&curl_once, curl_init_once);
+    net_init();
     if (!(k.e = curl_easy_init())) {
         memset(r, 0, sizeof *r);
         r->outcome = KOT_RETRY;
@@ -350,7 +343,7 @@ static const kot_transport_ops multi_ops = {m_start, m_poll, m_wake, m_in_flight
 lr_status kot_transport_curl(kot_transport **out, lr_error *err)
 {
     multi *mt;
-    pthread_once(&curl_once, curl_init_once);
+    net_init();
     if (!(mt = calloc(1, sizeof *mt)) || !(mt->m = curl_multi_init())) {
         free(mt);
         return lr_fail(err, LR_ENOMEM, "cannot start an HTTP client");

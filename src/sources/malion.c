@@ -25,13 +25,6 @@ struct malion_client {
     long timeout_ms;
 };
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-
-static void curl_init_once(void)
-{
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
 lr_status malion_check_host(const char *host, lr_error *err)
 {
     size_t n = strlen(host), i;
@@ -81,7 +74,7 @@ lr_status malion_client_new(const char *host, long timeout_ms, malion_client **o
     lr_status st = malion_check_host(host, err);
     if (st != LR_OK)
         return st;
-    pthread_once(&curl_once, curl_init_once);
+    net_init();
     if (!(m = calloc(1, sizeof *m)) || !(m->curl = curl_easy_init())) {
         free(m);
         return lr_fail(err, LR_ENOMEM, "cannot start an HTTP client");
