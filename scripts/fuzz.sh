@@ -18,7 +18,9 @@ for src in "$ROOT"/tests/fuzz/fuzz_*.c; do
     scratch="$WORK/$name"
     mkdir -p "$scratch" "$WORK/crashes"
     printf 'fuzz %-18s %ss ... ' "$name" "$SECONDS_EACH"
-    if "$BUILD/$name" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
+    # -timeout: an input's limit; fuzz_http's own hang limit (60 s) is
+    # shorter, so it, not libFuzzer's alarm, says what kind of hang it was
+    if "$BUILD/$name" -max_total_time="$SECONDS_EACH" -timeout=90 -rss_limit_mb=2048 \
         -artifact_prefix="$WORK/crashes/$name-" -print_final_stats=1 \
         "$scratch" "$corpus" >"$WORK/$name.log" 2>&1; then
         echo "ok ($(sed -n 's/^stat::number_of_executed_units: *//p' "$WORK/$name.log") runs)"
