@@ -2,7 +2,11 @@
  * sql_internal — what the files of the SQL store share. The store's SQL is
  * written once for both databases and runs through a sql_driver
  * (sql_driver.h: SQLite or PostgreSQL):
- * store_sql.c: schema, companies, employees, links, events, ledger;
+ * store_sql.c: the handle: open, migrations, transactions, audit, locks;
+ * store_sql_companies.c: companies and their secrets;
+ * store_sql_people.c: divisions, employees, links;
+ * store_sql_events.c: events stored and read back, the log listing;
+ * store_sql_punches.c: punches, the ledger, day flags;
  * store_sql_outbox.c: the outbox and delivery attempts;
  * store_sql_sources.c: pollers' state and what sources sent;
  * store_sql_admins.c: administrators, sessions, login failures;
@@ -20,13 +24,19 @@
  * outbox file [SQ_OUTBOX_BASE, SQ_SOURCES_BASE), the sources file
  * [SQ_SOURCES_BASE, SQ_ADMINS_BASE), the admins file
  * [SQ_ADMINS_BASE, SQ_PAGES_BASE), the pages file [SQ_PAGES_BASE,
- * SQ_LEASES_BASE), the leases file [SQ_LEASES_BASE, SQ_SLOTS). */
+ * SQ_LEASES_BASE), the leases file [SQ_LEASES_BASE, SQ_COMPANIES_BASE), and
+ * the companies, people, events and punches files from their own bases up
+ * to the next one (SQ_SLOTS after the punches). */
 #define SQ_OUTBOX_BASE 64
 #define SQ_SOURCES_BASE 96
 #define SQ_ADMINS_BASE 112
 #define SQ_PAGES_BASE 128
 #define SQ_LEASES_BASE 144
-#define SQ_SLOTS 152
+#define SQ_COMPANIES_BASE 152
+#define SQ_PEOPLE_BASE 168
+#define SQ_EVENTS_BASE 192
+#define SQ_PUNCHES_BASE 200
+#define SQ_SLOTS 216
 
 /* lr_store, opaque outside src/store/. */
 struct lr_store {
