@@ -1,9 +1,11 @@
 /*
  * admin — the administrator's operations on companies, divisions, employees
- * and links, shared by the CLI and (later) the web UI. Each validates its
- * input with a message that names the field, runs in one transaction, and
- * writes an audit_log row. Setting a link re-derives the days of the
- * events it (un)claims, so events that arrived before the link are punched.
+ * and links, shared by the CLI and the admin UI. Each validates its input
+ * with a message that names the field, runs in one transaction, and writes
+ * an audit_log row. Setting a link re-derives the days of the events it
+ * (un)claims, so events that arrived before the link are punched. One
+ * file per thing administered: admin_companies.c, admin_divisions.c,
+ * admin_people.c (employees and links); admin.c holds what they share.
  */
 #ifndef LR_SERVICE_ADMIN_H
 #define LR_SERVICE_ADMIN_H
