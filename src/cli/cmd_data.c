@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/cli_progress.h"
 #include "core/event_parse.h"
+#include "reply/replies.h"
 #include "service/ingest.h"
 #include "service/ingest_lanscope.h"
 #include "service/ledger_export.h"

@@ -21,6 +21,7 @@
 
 #include "core/event_parse.h"
 #include "http/api_internal.h"
+#include "reply/replies.h"
 #include "service/ingest.h"
 #include "service/ingest_lanscope.h"
 #include "util/form.h"

@@ -18,6 +18,7 @@
 
 #include "http/api_internal.h"
 #include "http/multipart.h"
+#include "reply/replies.h"
 #include "service/links.h"
 
 void api_links_export(http_app *app, lr_store *s, http_request *rq, http_response *rs)

@@ -14,6 +14,7 @@
 
 #include "http/i18n.h"
 #include "http/ui_internal.h"
+#include "reply/replies.h"
 #include "service/links.h"
 #include "util/log.h"
 #include "util/token.h"

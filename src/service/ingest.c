@@ -429,17 +429,3 @@ lr_status ingest_json(lr_store *s, const lr_company *c, const char *what, const 
     return st;
 }
 
-json_t *ingest_reply_json(const ingest_result *res, const lr_reject *rejects, size_t nrejects)
-{
-    json_t *rej = json_array();
-    if (!rej)
-        return NULL;
-    for (size_t i = 0; i < nrejects; i++)
-        json_array_append_new(rej, json_pack("{s:I, s:s}", "index", (json_int_t)rejects[i].index,
-                                             "error", rejects[i].error));
-    return json_pack("{s:I, s:I, s:o, s:I, s:{s:I, s:I, s:I}}", "accepted",
-                     (json_int_t)res->accepted, "duplicates", (json_int_t)res->duplicates,
-                     "rejected", rej, "unlinked", (json_int_t)res->unlinked, "punches", "added",
-                     (json_int_t)res->punches.added, "replaced", (json_int_t)res->punches.replaced,
-                     "retracted", (json_int_t)res->punches.retracted);
-}

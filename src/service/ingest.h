@@ -27,14 +27,6 @@ typedef struct ingest_result {
 lr_status ingest_events(lr_store *s, const lr_company *c, lr_event *events, size_t n,
                         ingest_result *res, lr_error *err);
 
-
-/* The reply the API and `loginrec ingest` give (DESIGN §5.4):
- * {"accepted","duplicates","rejected":[{"index","error"}],"unlinked",
- *  "punches":{"added","replaced","retracted"}}. Caller json_decref()s it;
- * NULL when out of memory. */
-struct json_t *ingest_reply_json(const ingest_result *res, const lr_reject *rejects,
-                                 size_t nrejects);
-
 /* A set of (employee, day range) to re-derive; shared with admin. */
 typedef struct day_span {
     int64_t employee_id;

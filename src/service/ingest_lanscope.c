@@ -34,23 +34,3 @@ lr_status ingest_lanscope(lr_store *s, const lr_company *c, const char *what, co
     return st;
 }
 
-json_t *ingest_lanscope_reply_json(const ingest_result *res, const lanscope_stats *stats)
-{
-    json_t *o = ingest_reply_json(res, NULL, 0);
-    json_t *f = json_pack("{s:I, s:I, s:I, s:I, s:s, s:s}", "rows", (json_int_t)stats->rows,
-                          "events", (json_int_t)stats->events, "ignored_system",
-                          (json_int_t)stats->ignored_system, "ignored_kind",
-                          (json_int_t)stats->ignored_kind, "layout",
-                          lanscope_layout_name(stats->layout), "encoding",
-                          enc_name(stats->encoding));
-    if (!o || !f) {
-        json_decref(o);
-        json_decref(f);
-        return NULL;
-    }
-    if (json_object_set_new(o, "file", f) != 0) { /* f is released by it */
-        json_decref(o);
-        return NULL;
-    }
-    return o;
-}

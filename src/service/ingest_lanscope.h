@@ -8,8 +8,6 @@
 #ifndef LR_SERVICE_INGEST_LANSCOPE_H
 #define LR_SERVICE_INGEST_LANSCOPE_H
 
-#include <jansson.h>
-
 #include "service/ingest.h"
 #include "sources/lanscope.h"
 
@@ -19,10 +17,5 @@
 lr_status ingest_lanscope(lr_store *s, const lr_company *c, const char *what, const char *bytes,
                           size_t n, const char *version, const progress_hook *progress,
                           ingest_result *res, lanscope_stats *stats, lr_error *err);
-
-/* The ingest reply (ingest_reply_json) plus what the file held:
- * {"file":{"rows","events","ignored_system","ignored_kind","layout",
- * "encoding"}, ...}. NULL when out of memory. */
-json_t *ingest_lanscope_reply_json(const ingest_result *res, const lanscope_stats *stats);
 
 #endif

@@ -13,8 +13,6 @@
 #ifndef LR_SERVICE_LINKS_H
 #define LR_SERVICE_LINKS_H
 
-#include <jansson.h>
-
 #include "core/link_csv.h"
 #include "service/rederive.h"
 #include "store/store.h"
@@ -103,8 +101,5 @@ lr_status links_upload_applied(lr_store *s, const char *id, lr_error *err);
 /* "3件のアカウントを更新" / "3 accounts updated" (or the dry-run or
  * refusal sentence), into out. */
 void links_report_summary(const links_report *rep, lr_lang lang, char *out, size_t outsz);
-
-/* The reply of the API: summary, counts, changes, errors. NULL on OOM. */
-json_t *links_report_json(const links_report *rep, lr_lang lang);
 
 #endif
