@@ -119,12 +119,11 @@ static void on_report(void *ctx, progress_stage stage, uint64_t done, uint64_t t
     int64_t now = mono_ns();
     char line[200];
 
-    if (!p->drawn || stage != p->stage) {
-        if (stage != p->stage || !p->stage_start_ns)
-            p->stage_start_ns = now;
+    if (stage != p->stage || !p->stage_start_ns) { /* a stage begins: its rate from now */
         p->stage = stage;
-    } else if (now - p->last_draw_ns < DRAW_EVERY_NS && done < total) {
-        return;
+        p->stage_start_ns = now;
+    } else if (p->drawn && now - p->last_draw_ns < DRAW_EVERY_NS && done < total) {
+        return; /* drawn a moment ago; the last report is always drawn */
     }
     cli_progress_format(p->lang, stage, done, total, items,
                         (double)(now - p->stage_start_ns) / 1e9, line, sizeof line);

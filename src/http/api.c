@@ -205,9 +205,6 @@ int api_wants(const char *path)
     return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/healthz") == 0;
 }
 
-const http_router http_routers[] = {{api_wants, api_dispatch}, {ui_wants, ui_dispatch}};
-const size_t http_nrouters = sizeof http_routers / sizeof http_routers[0];
-
 void api_dispatch(http_app *app, http_request *rq, http_response *rs)
 {
     int path_known = 0;

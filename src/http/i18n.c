@@ -149,3 +149,17 @@ void i18n_fill(lr_lang lang, const char *key, char *out, size_t outsz, const cha
     }
     out[o] = '\0';
 }
+
+void i18n_fill_counts(lr_lang lang, const char *key, char *out, size_t outsz,
+                      const char *const *names, const size_t *counts, size_t n)
+{
+    char v[I18N_FILL_MAX][24];
+    const char *values[I18N_FILL_MAX];
+    if (n > I18N_FILL_MAX)
+        n = I18N_FILL_MAX;
+    for (size_t i = 0; i < n; i++) {
+        snprintf(v[i], sizeof v[i], "%zu", counts[i]);
+        values[i] = v[i];
+    }
+    i18n_fill(lang, key, out, outsz, names, values, n);
+}

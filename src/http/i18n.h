@@ -20,6 +20,12 @@ const char *i18n_text(lr_lang lang, const char *key);
 void i18n_fill(lr_lang lang, const char *key, char *out, size_t outsz, const char *const *names,
                const char *const *values, size_t n);
 
+/* i18n_fill with numbers: each "{name}" replaced by its count (at most
+ * I18N_FILL_MAX). */
+#define I18N_FILL_MAX 8
+void i18n_fill_counts(lr_lang lang, const char *key, char *out, size_t outsz,
+                      const char *const *names, const size_t *counts, size_t n);
+
 /* For tmpl_render: ctx points at an lr_lang. */
 const char *i18n_tmpl_text(void *ctx, const char *key);
 

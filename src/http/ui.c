@@ -90,6 +90,20 @@ void ui_error_page(ui_req *u, int status, const char *key)
                      u->has_session ? "/" : "/login"));
 }
 
+json_t *ui_confirm(ui_req *u, const char *question, const char *what, const char *action,
+                   const char *const *fields, const char *yes_key, const char *no_key,
+                   const char *back_href)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; fields[i] && fields[i + 1]; i += 2)
+        json_array_append_new(list, json_pack("{s:s, s:s}", "name", fields[i], "value",
+                                              fields[i + 1]));
+    return json_pack("{s:{s:s, s:s, s:s, s:o, s:s, s:s, s:s}}", "confirm", "question", question,
+                     "what", what, "action", action, "fields", list, "yes",
+                     i18n_text(u->lang, yes_key), "no", i18n_text(u->lang, no_key), "back",
+                     back_href);
+}
+
 /* The first len characters of "YYYY/MM/DD HH:MM:SS" of utc in zone. */
 static void local_words(const char *zone, int64_t utc, char *out, size_t len)
 {
@@ -138,6 +152,12 @@ const char *ui_code_text(ui_req *u, const char *prefix, const char *code)
         return NULL;
     snprintf(key, sizeof key, "%s.%.50s", prefix, code);
     return i18n_text(u->lang, key);
+}
+
+const char *ui_failure_words(ui_req *u, const char *code)
+{
+    const char *w = ui_code_text(u, "status.err", code);
+    return w ? w : i18n_text(u->lang, "status.err.internal");
 }
 
 const char *ui_reason(ui_req *u, const char *code)

@@ -122,15 +122,11 @@ void ui_divisions_view(ui_req *u)
 static void punch_words(ui_req *u, const char *key, const division_change *ch, char *out,
                         size_t outsz)
 {
-    char total[24], added[24], replaced[24], retracted[24], employees[24];
-    snprintf(total, sizeof total, "%zu", rederive_queued(&ch->punches));
-    snprintf(added, sizeof added, "%zu", ch->punches.added);
-    snprintf(replaced, sizeof replaced, "%zu", ch->punches.replaced);
-    snprintf(retracted, sizeof retracted, "%zu", ch->punches.retracted);
-    snprintf(employees, sizeof employees, "%zu", ch->employees);
-    i18n_fill(u->lang, key, out, outsz,
-              (const char *const[]){"total", "added", "replaced", "retracted", "employees"},
-              (const char *const[]){total, added, replaced, retracted, employees}, 5);
+    i18n_fill_counts(u->lang, key, out, outsz,
+                     (const char *const[]){"total", "added", "replaced", "retracted", "employees"},
+                     (const size_t[]){rederive_queued(&ch->punches), ch->punches.added,
+                                      ch->punches.replaced, ch->punches.retracted, ch->employees},
+                     5);
 }
 
 void ui_divisions_save(ui_req *u)

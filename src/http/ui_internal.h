@@ -58,6 +58,15 @@ void ui_redirect(ui_req *u, const char *to);
 /* The error page with the catalogue text of key. */
 void ui_error_page(ui_req *u, int status, const char *key);
 
+/* What a page asks before a change it cannot take back, for
+ * templates/confirm.html ({"confirm": ...}, taken by the page's data):
+ * the question and what goes with it; [yes_key] posts to action the
+ * fields (name, value, name, value, ..., NULL) with confirm=1; [no_key]
+ * goes back to back_href. */
+json_t *ui_confirm(ui_req *u, const char *question, const char *what, const char *action,
+                   const char *const *fields, const char *yes_key, const char *no_key,
+                   const char *back_href);
+
 /* "YYYY/MM/DD HH:MM:SS" of utc in zone, as people read it. */
 void ui_local_time(const char *zone, int64_t utc, char out[20]);
 /* "2026/12/02 09:59": an instant as people read it, in zone. */
@@ -67,6 +76,9 @@ const char *ui_punch_kind(ui_req *u, punch_kind k);
 /* The catalogue text of PREFIX.CODE (a status or reason code in words);
  * NULL for "" or a code without words. */
 const char *ui_code_text(ui_req *u, const char *prefix, const char *code);
+/* A failure's code (an lr_status_code) in words of the page's language:
+ * status.err.<code>, or status.err.internal for a code without words. */
+const char *ui_failure_words(ui_req *u, const char *code);
 /* ui_code_text of an outbox reason code (reason.*). */
 const char *ui_reason(ui_req *u, const char *code);
 /* path?query, the query's fields with a value percent-encoded; just path

@@ -82,18 +82,13 @@ static const char *label_of(ui_req *u, const char *const *values, const char *co
     return i ? i18n_text(u->lang, keys[i]) : v;
 }
 
-/* An operation in words: ログオン, ログオフ, or その他の操作; for the last,
- * the source's own name for it ("file_copy") goes beside, as its code. */
-static const char *op_words(ui_req *u, const char *op)
-{
-    size_t i = choice(op_values, op);
-    return i18n_text(u->lang, i ? op_keys[i] : "logs.op_other");
-}
-
 static int add_row(void *ctx, const lr_event_row *r)
 {
     page_ctx *p = ctx;
     const lr_event *e = r->event;
+    /* ログオン, ログオフ, or その他の操作 with the source's own name for it
+     * ("file_copy") beside, as its code */
+    size_t op = choice(op_values, e->op);
     char when[20], day[11] = "";
     if (++p->n > PAGE)
         return 1; /* the row after the page: there is a next page */
@@ -108,8 +103,9 @@ static int add_row(void *ctx, const lr_event_row *r)
         p->rows,
         json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "time", when, "account",
                   e->account, "employee", r->employee_code ? r->employee_code : "", "name",
-                  r->employee_name ? r->employee_name : "", "host", e->host, "op", op_words(p->u, e->op), "op_code",
-                  choice(op_values, e->op) ? "" : e->op,
+                  r->employee_name ? r->employee_name : "", "host", e->host, "op",
+                  i18n_text(p->u->lang, op ? op_keys[op] : "logs.op_other"), "op_code",
+                  op ? "" : e->op,
                   "source", label_of(p->u, source_values, source_keys, e->source), "version",
                   e->version, "work_day", day, "status",
                   statuses(p->u, r)));

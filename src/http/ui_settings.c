@@ -43,21 +43,43 @@ static json_t *company_json(ui_req *u, const lr_company *c)
                      malion_settings_has_secret(u->s, c));
 }
 
+/* What has its own [削除] button: KING OF TIME's token, and MaLion's
+ * fields (malion: its MALION_FIELD_*). */
+typedef struct clearable {
+    const char *field, *key;
+    unsigned malion;
+} clearable;
+
+static const clearable clearables[] = {
+    {"kot_token", "settings.kot_token", 0},
+    {"malion_host", "settings.malion_host", MALION_FIELD_HOST},
+    {"malion_admin", "settings.malion_admin", MALION_FIELD_ADMIN_CODE},
+    {"malion_secret", "settings.malion_secret", MALION_FIELD_SECRET_CODE},
+};
+
+static const clearable *clearable_of(const char *field)
+{
+    for (size_t i = 0; i < sizeof clearables / sizeof clearables[0]; i++)
+        if (strcmp(clearables[i].field, field) == 0)
+            return &clearables[i];
+    return NULL;
+}
+
+/* "勤革時連携 アクセストークン" / "KING OF TIME: Access token" */
+static void clear_label(ui_req *u, const clearable *k, char *out, size_t outsz)
+{
+    snprintf(out, outsz, "%s%s%s", i18n_text(u->lang, k->malion ? "settings.malion" : "settings.kot"),
+             u->lang == LANG_JA ? " " : ": ", i18n_text(u->lang, k->key));
+}
+
 static json_t *clear_buttons(ui_req *u)
 {
-    static const struct {
-        const char *field, *key;
-    } clears[] = {{"kot_token", "settings.kot_token"},
-                  {"malion_host", "settings.malion_host"},
-                  {"malion_admin", "settings.malion_admin"},
-                  {"malion_secret", "settings.malion_secret"}};
     json_t *a = json_array();
-    for (size_t i = 0; i < sizeof clears / sizeof clears[0]; i++) {
+    for (size_t i = 0; i < sizeof clearables / sizeof clearables[0]; i++) {
         char label[200];
-        snprintf(label, sizeof label, "%s%s%s",
-                 i == 0 ? i18n_text(u->lang, "settings.kot") : i18n_text(u->lang, "settings.malion"),
-                 u->lang == LANG_JA ? " " : ": ", i18n_text(u->lang, clears[i].key));
-        json_array_append_new(a, json_pack("{s:s, s:s}", "field", clears[i].field, "label", label));
+        clear_label(u, &clearables[i], label, sizeof label);
+        json_array_append_new(a, json_pack("{s:s, s:s}", "field", clearables[i].field, "label",
+                                           label));
     }
     return a;
 }
@@ -179,73 +201,50 @@ void ui_settings_save(ui_req *u)
     page(u, 200, 0, "settings.saved", NULL, NULL, NULL);
 }
 
-/* What clearing a field takes with it, in words of the page's language. */
-static const char *clear_consequence(ui_req *u, const lr_company *c, const char *f)
+/* What clearing k takes with it, in words of the page's language. */
+static const char *clear_consequence(ui_req *u, const lr_company *c, const clearable *k)
 {
-    if (strcmp(f, "kot_token") == 0)
+    if (!k->malion)
         return i18n_text(u->lang, "settings.clear_kot_token");
     return i18n_text(u->lang, c->malion_enabled ? "settings.clear_malion_on"
                                                 : "settings.clear_malion_off");
 }
 
-static json_t *clear_label(ui_req *u, const char *f)
-{
-    json_t *a = clear_buttons(u);
-    for (size_t i = 0; i < json_array_size(a); i++) {
-        json_t *b = json_array_get(a, i);
-        if (strcmp(json_string_value(json_object_get(b, "field")), f) == 0) {
-            json_t *label = json_incref(json_object_get(b, "label"));
-            json_decref(a);
-            return label;
-        }
-    }
-    json_decref(a);
-    return NULL;
-}
-
 void ui_settings_clear(ui_req *u)
 {
-    const char *f = field(u, "field");
-    int confirmed = strcmp(field(u, "confirm"), "1") == 0, was_on;
-    char actor[80];
-    json_t *label = clear_label(u, f);
+    const clearable *k = clearable_of(field(u, "field"));
+    char actor[80], question[300], label[200];
     lr_company c;
     lr_error err;
     lr_status st;
 
-    if (!label) {
+    if (!k) {
         ui_error_page(u, 400, "error.csrf");
         return;
     }
     if (store_company_get(u->s, u->se.company_code, &c, &err) != LR_OK) {
-        json_decref(label);
         ui_error_page(u, 500, "error.title");
         return;
     }
-    if (!confirmed) { /* 🗑 asks first, saying what goes with it */
+    if (strcmp(field(u, "confirm"), "1") != 0) { /* [削除] asks first, saying what goes with it */
+        clear_label(u, k, label, sizeof label);
+        snprintf(question, sizeof question, "%s %s", i18n_text(u->lang, "settings.clear_confirm"),
+                 label);
         page(u, 200, 1, NULL, NULL, NULL,
-             json_pack("{s:{s:s, s:o, s:s}}", "confirm_clear", "field", f, "label", label, "what",
-                       clear_consequence(u, &c, f)));
+             ui_confirm(u, question, clear_consequence(u, &c, k), "/settings/clear",
+                        (const char *const[]){"field", k->field, NULL}, "settings.clear_do",
+                        "settings.clear_keep", "/settings/edit"));
         return;
     }
-    json_decref(label);
     snprintf(actor, sizeof actor, "ui:%s", u->se.login);
-    was_on = c.malion_enabled;
-    if (strcmp(f, "kot_token") == 0) {
-        st = kot_settings_clear_token(u->s, u->se.company_code, actor, &err);
-    } else {
-        unsigned which = strcmp(f, "malion_host") == 0    ? MALION_FIELD_HOST
-                         : strcmp(f, "malion_admin") == 0 ? MALION_FIELD_ADMIN_CODE
-                                                          : MALION_FIELD_SECRET_CODE;
-        st = malion_settings_clear(u->s, u->se.company_code, which, actor, &err);
-    }
+    st = k->malion ? malion_settings_clear(u->s, u->se.company_code, k->malion, actor, &err)
+                   : kot_settings_clear_token(u->s, u->se.company_code, actor, &err);
     if (st != LR_OK) {
-        log_error("settings of %s: clearing %s: %s", u->se.company_code, f, err.message);
+        log_error("settings of %s: clearing %s: %s", u->se.company_code, k->field, err.message);
         ui_error_page(u, 500, "error.title");
         return;
     }
-    page(u, 200, 1,
-         was_on && strcmp(f, "kot_token") != 0 ? "settings.cleared_malion_off" : "settings.cleared",
+    page(u, 200, 1, k->malion && c.malion_enabled ? "settings.cleared_malion_off" : "settings.cleared",
          NULL, NULL, NULL);
 }
 
@@ -260,10 +259,9 @@ static json_t *test_result(ui_req *u, const char *target, lr_status st, const lr
         return json_pack("{s:b, s:b, s:{s:b, s:s}}", "test_kot", kot, "test_malion", !kot, "test",
                          "ok", 1, "words", ok_words);
     w = st == LR_EBUSY && kot ? i18n_text(u->lang, "users.sync_later")
-                              : ui_code_text(u, "status.err", lr_status_code(st));
+                              : ui_failure_words(u, lr_status_code(st));
     return json_pack("{s:b, s:b, s:{s:b, s:s, s:s}}", "test_kot", kot, "test_malion", !kot, "test",
-                     "ok", 0, "words", w ? w : i18n_text(u->lang, "status.err.internal"),
-                     "detail", err->message);
+                     "ok", 0, "words", w, "detail", err->message);
 }
 
 void ui_settings_test(ui_req *u)
@@ -285,15 +283,9 @@ void ui_settings_test(ui_req *u)
         if (st == LR_OK) {
             static const char *const names[] = {"employees", "added", "updated", "deleted",
                                                 "restored"};
-            char v[5][24];
-            const char *values[5];
             const size_t n[5] = {ks.added + ks.updated + ks.unchanged + ks.restored, ks.added,
                                  ks.updated, ks.deleted, ks.restored};
-            for (int i = 0; i < 5; i++) {
-                snprintf(v[i], sizeof v[i], "%zu", n[i]);
-                values[i] = v[i];
-            }
-            i18n_fill(u->lang, "settings.test_kot_ok", words, sizeof words, names, values, 5);
+            i18n_fill_counts(u->lang, "settings.test_kot_ok", words, sizeof words, names, n, 5);
         }
     } else if (strcmp(target, "malion") == 0) {
         /* what `loginrec malion test` does: sign in with the stored codes */

@@ -36,12 +36,10 @@ static json_t *when(const lr_company *c, int64_t t)
 static json_t *problem(ui_req *u, const lr_company *c, int64_t at, const char *code,
                        const char *detail)
 {
-    const char *words;
     if (!code[0] && !detail[0])
         return json_null();
-    words = ui_code_text(u, "status.err", code);
-    return json_pack("{s:o, s:s, s:s}", "at", when(c, at), "words",
-                     words ? words : i18n_text(u->lang, "status.err.internal"), "detail", detail);
+    return json_pack("{s:o, s:s, s:s}", "at", when(c, at), "words", ui_failure_words(u, code),
+                     "detail", detail);
 }
 
 static int add_version(void *ctx, const lr_version_seen *v)

@@ -82,15 +82,9 @@ static void counts_words(ui_req *u, const kot_sync_stats *st, int with_unchanged
                          size_t outsz)
 {
     static const char *const names[] = {"added", "updated", "deleted", "restored", "unchanged"};
-    char v[5][24];
-    const char *values[5];
     const size_t n[5] = {st->added, st->updated, st->deleted, st->restored, st->unchanged};
-    for (int i = 0; i < 5; i++) {
-        snprintf(v[i], sizeof v[i], "%zu", n[i]);
-        values[i] = v[i];
-    }
-    i18n_fill(u->lang, with_unchanged ? "users.sync_counts_now" : "users.sync_counts", out, outsz,
-              names, values, 5);
+    i18n_fill_counts(u->lang, with_unchanged ? "users.sync_counts_now" : "users.sync_counts", out,
+                     outsz, names, n, 5);
 }
 
 /* The last sync's result: its counts, or why it failed (the detail apart). */
@@ -101,9 +95,8 @@ static void sync_result(ui_req *u, const lr_company *c, int just_failed, json_t 
     if (c->kot_sync_code[0]) {
         if (just_failed)
             return; /* said above the form already */
-        const char *w = ui_code_text(u, "status.err", c->kot_sync_code);
         json_object_set_new(d, "last_problem", json_pack("{s:s, s:s}", "words",
-                                                         w ? w : i18n_text(u->lang, "status.err.internal"),
+                                                         ui_failure_words(u, c->kot_sync_code),
                                                          "detail", c->kot_sync_result));
     } else if (kot_sync_summary_parse(c->kot_sync_result, &st)) {
         counts_words(u, &st, 0, words, sizeof words);
@@ -187,9 +180,8 @@ void ui_users_sync(ui_req *u)
         else {
             /* the words of the page's language; the detail is the log's
              * and 連携状況's */
-            const char *w = ui_code_text(u, "status.err", lr_status_code(err.code));
             page(u, err.code == LR_ENOTFOUND ? 409 : 502, NULL,
-                 w ? w : i18n_text(u->lang, "status.err.internal"), NULL);
+                 ui_failure_words(u, lr_status_code(err.code)), NULL);
         }
         return;
     }
@@ -214,9 +206,13 @@ void ui_users_unlink(ui_req *u)
         return;
     }
     if (!confirm || strcmp(confirm, "1") != 0) {
+        char question[300];
+        snprintf(question, sizeof question, "%s %s — %s", i18n_text(u->lang, "users.unlink_confirm"),
+                 emp, link_kind_label(k));
         page(u, 200, NULL, NULL,
-             json_pack("{s:{s:s, s:s, s:s}}", "confirm_unlink", "employee", emp, "kind", kind,
-                       "kind_label", link_kind_label(k)));
+             ui_confirm(u, question, i18n_text(u->lang, "users.unlink_what"), "/users/unlink",
+                        (const char *const[]){"employee", emp, "kind", kind, NULL},
+                        "users.unlink_do", "users.unlink_keep", "/users"));
         return;
     }
     snprintf(actor, sizeof actor, "ui:%s", u->se.login);

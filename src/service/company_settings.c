@@ -53,6 +53,12 @@ static const char *text_of(const company_settings_form *f, size_t offset)
     return v ? v : "";
 }
 
+/* v when something was typed into it, else NULL. */
+static const char *typed(const char *v)
+{
+    return v && *v ? v : NULL;
+}
+
 int company_settings_check(lr_store *s, const lr_company *c, const company_settings_form *f,
                            void (*bad)(void *ctx, const char *field), void *ctx)
 {
@@ -67,19 +73,12 @@ int company_settings_check(lr_store *s, const lr_company *c, const company_setti
     }
     /* MaLion連携 on needs all three codes, the secret typed or stored */
     if (f->malion_enabled == 1 &&
-        (!*text_of(f, offsetof(company_settings_form, malion_host)) ||
-         !*text_of(f, offsetof(company_settings_form, malion_admin)) ||
-         (!*text_of(f, offsetof(company_settings_form, malion_secret)) &&
-          !malion_settings_has_secret(s, c)))) {
+        (!typed(f->malion_host) || !typed(f->malion_admin) ||
+         (!typed(f->malion_secret) && !malion_settings_has_secret(s, c)))) {
         bad(ctx, "malion_enabled");
         n++;
     }
     return n;
-}
-
-static const char *typed(const char *v)
-{
-    return v && *v ? v : NULL;
 }
 
 lr_status company_settings_save(lr_store *s, const char *code, const company_settings_form *f,
