@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/cli_progress.h"
 #include "service/links.h"
+#include "reply/link_csv_words.h"
 #include "util/lang.h"
 
 static int links_export_cmd(lr_store *s, cli_args *a)
@@ -66,8 +67,8 @@ static int links_export_cmd(lr_store *s, cli_args *a)
 static void print_problem(const link_csv_error *e, const char *file, const char *tag, lr_lang lang)
 {
     char msg[1200], where[160], pos[48] = "";
-    link_csv_error_text(e, lang, msg, sizeof msg);
-    link_csv_field_text(e, lang, where, sizeof where);
+    link_csv_problem_words(e, lang, msg, sizeof msg);
+    link_csv_field_words(e, lang, where, sizeof where);
     if (e->column > 0)
         snprintf(pos, sizeof pos, ":%ld", e->column);
     fprintf(stderr, "%s:%ld%s: %s%s%s%s%s\n", file, e->line, pos, tag ? tag : "", tag ? ": " : "",

@@ -1,6 +1,5 @@
 /*
- * link_csv — the link CSV format and its problems in two languages (see
- * link_csv.h).
+ * link_csv — the link CSV format and its problems (see link_csv.h).
  */
 #include "core/link_csv.h"
 
@@ -16,7 +15,10 @@ static const char *const header_names[LC_NCOLS] = {
     "連携種別", "種別コード", "打刻先アカウント", "姓・名", "サービスアカウント",
 };
 
-#define HEADER_LINE "連携種別,種別コード,打刻先アカウント,姓・名,サービスアカウント"
+const char *link_csv_column_name(int lc)
+{
+    return lc >= 0 && lc < LC_NCOLS ? header_names[lc] : NULL;
+}
 
 const char *link_kind_label(link_kind k)
 {
@@ -28,7 +30,7 @@ const char *link_kind_label(link_kind k)
     }
 }
 
-static link_kind kind_of_label(const char *s)
+link_kind link_kind_of_label(const char *s)
 {
     for (int k = LINK_SMARTON; k <= LINK_MALION; k++)
         if (strcmp(s, link_kind_label((link_kind)k)) == 0)
@@ -145,7 +147,7 @@ int link_csv_row_parse(const csv_reader *r, const link_csv_layout *lay, link_csv
     row->at_employee = at_col(r, lay, LC_EMPLOYEE);
     row->at_account = at_col(r, lay, LC_ACCOUNT);
 
-    if (!text_trim_copy(label->s, tmp, sizeof tmp) || (row->kind = kind_of_label(tmp)) == LINK_NONE) {
+    if (!text_trim_copy(label->s, tmp, sizeof tmp) || (row->kind = link_kind_of_label(tmp)) == LINK_NONE) {
         link_csv_note(es, LCP_KIND_LABEL, at_col(r, lay, LC_KIND_LABEL), tmp, NULL, 0);
     } else {
         char want[2] = {(char)('0' + row->kind), '\0'};
@@ -271,246 +273,4 @@ const char *link_csv_problem_name(link_csv_problem p)
     if ((size_t)p < sizeof names / sizeof names[0] && names[p])
         return names[p];
     return "unknown";
-}
-
-void link_csv_field_text(const link_csv_error *e, lr_lang lang, char *out, size_t outsz)
-{
-    const char *name = e->lc >= 0 && e->lc < LC_NCOLS ? header_names[e->lc]
-                       : e->what == LCP_HEADER_UNKNOWN ? e->a
-                                                       : NULL;
-    if (e->field <= 0)
-        snprintf(out, outsz, "%s", "");
-    else if (name)
-        snprintf(out, outsz, lang == LANG_JA ? "%d列目（%s）" : "field %d (%s)", e->field, name);
-    else
-        snprintf(out, outsz, lang == LANG_JA ? "%d列目" : "field %d", e->field);
-}
-
-/* Why the reader stopped (a csv_problem), in words with what to do. */
-static void syntax_text(const link_csv_error *e, int ja, char *out, size_t outsz)
-{
-    const char *t;
-    switch ((csv_problem)e->detail) {
-    case CSV_TOO_MANY_FIELDS:
-        t = ja ? "1 行の項目が 1024 個を超えています。CSV ファイルを選んでいるか確認してください"
-               : "a row has more than 1024 fields; check that the file is a CSV file";
-        break;
-    case CSV_FIELD_TOO_LONG:
-        t = ja ? "項目が長すぎます（65536 バイトまで）。引用符（\"）の閉じ忘れがないか確認してください"
-               : "a field is longer than 65536 bytes; check for a quote (\") left open";
-        break;
-    case CSV_QUOTE_NOT_CLOSED:
-        t = ja ? "引用符（\"）で始まる項目が閉じられていません。項目の終わりに \" を追加してください"
-               : "a quoted field is not closed; add the missing '\"' at the end of the field";
-        break;
-    case CSV_AFTER_QUOTE:
-        t = ja ? "引用符（\"）で閉じた項目のあとに文字があります。閉じた \" のあとはカンマか行の終わりにし"
-                 "てください"
-               : "there is text after a closing quote; a closing '\"' must be followed by a comma "
-                 "or the end of the line";
-        break;
-    case CSV_QUOTE_IN_FIELD:
-        t = ja ? "引用符で囲まれていない項目の中に \" があります。項目全体を \" で囲み、中の \" は \"\" と 2 "
-                 "つ重ねてください"
-               : "a quote inside an unquoted field; quote the whole field and double the quote "
-                 "(\"\")";
-        break;
-    default:
-        snprintf(out, outsz, ja ? "CSV として読み取れません: %s" : "the file cannot be read as CSV: %s",
-                 e->a);
-        return;
-    }
-    snprintf(out, outsz, "%s", t);
-}
-
-/* Why the bytes are not text we read (an enc_problem), with the fix. */
-static void encoding_text(const link_csv_error *e, int ja, char *out, size_t outsz)
-{
-    const char *t;
-    switch ((enc_problem)e->detail) {
-    case ENC_IS_UTF16:
-        t = ja ? "ファイルが UTF-16（メモ帳の「Unicode」）で保存されています。メモ帳で開き、[名前を付けて保"
-                 "存] で文字コードを「ANSI」か「UTF-8」にして保存し直してください"
-               : "the file is UTF-16 (Notepad's \"Unicode\"); open it in Notepad and use Save As "
-                 "with the encoding \"ANSI\" or \"UTF-8\"";
-        break;
-    case ENC_IS_BINARY:
-        t = ja ? "テキスト（CSV）ファイルではありません。Excel のブック（.xlsx）ではありませんか？ Excel "
-                 "では [名前を付けて保存] で「CSV（コンマ区切り）」を選んでください"
-               : "the file is not a text (CSV) file. Is it an Excel workbook (.xlsx)? In Excel, use "
-                 "Save As and choose \"CSV (Comma delimited)\"";
-        break;
-    case ENC_BAD_BOM:
-        t = ja ? "ファイルは UTF-8 の印（BOM）で始まりますが、UTF-8 でない文字があります。テキストエディ"
-                 "ターで文字コードを「UTF-8」にして保存し直してください"
-               : "the file starts with a UTF-8 BOM but holds bytes that are not UTF-8; save it "
-                 "again as UTF-8 in a text editor";
-        break;
-    case ENC_IS_EUC_JP:
-        t = ja ? "ファイルの文字コードが EUC-JP です。読み込めるのは CP932（Excel・メモ帳の「ANSI」）と "
-                 "UTF-8 です。テキストエディターで文字コードを「UTF-8」にして保存し直すか、"
-                 "iconv -f EUC-JP -t UTF-8 で変換してください"
-               : "the file is EUC-JP; loginrec reads CP932 (Excel's and Notepad's \"ANSI\") and "
-                 "UTF-8. Save it as UTF-8 in a text editor, or convert it with "
-                 "iconv -f EUC-JP -t UTF-8";
-        break;
-    default:
-        t = ja ? "文字コードを読み取れません（UTF-8 でも CP932 でもありません）。[CSV データ保存] で保存し"
-                 "た CSV を編集し、メモ帳で「ANSI」か「UTF-8」で保存してください"
-               : "the file is neither UTF-8 nor CP932; edit a CSV from [Download CSV] and save it "
-                 "in Notepad as \"ANSI\" or \"UTF-8\"";
-    }
-    snprintf(out, outsz, "%s", t);
-}
-
-void link_csv_error_text(const link_csv_error *e, lr_lang lang, char *out, size_t outsz)
-{
-    const int ja = lang == LANG_JA;
-    const char *a = e->a, *b = e->b;
-    long o = e->other_line;
-
-    switch (e->what) {
-    case LCP_SYNTAX:
-        syntax_text(e, ja, out, outsz);
-        break;
-    case LCP_ENCODING:
-        encoding_text(e, ja, out, outsz);
-        break;
-    case LCP_HEADER_MISSING:
-        snprintf(out, outsz,
-                 ja ? "ヘッダーに「%s」列がありません。ヘッダーは " HEADER_LINE
-                      " です（[CSV データ保存] で出力した CSV を編集してください）"
-                    : "the header has no column '%s'; the header is " HEADER_LINE
-                      " (edit a CSV exported by loginrec)",
-                 a);
-        break;
-    case LCP_HEADER_UNKNOWN:
-        snprintf(out, outsz,
-                 ja ? "ヘッダーに不明な列「%s」があります。ヘッダーは " HEADER_LINE " です"
-                    : "the header has an unknown column '%s'; the header is " HEADER_LINE,
-                 a);
-        break;
-    case LCP_HEADER_TWICE:
-        snprintf(out, outsz, ja ? "ヘッダーに「%s」列が 2 つあります" : "the header has column '%s' twice", a);
-        break;
-    case LCP_FIELDS:
-        snprintf(out, outsz, ja ? "項目数が %s 個です（ヘッダーは %s 個）" : "the row has %s fields; the header has %s", a, b);
-        break;
-    case LCP_KIND_LABEL:
-        snprintf(out, outsz,
-                 ja ? "連携種別「%s」は不明です（LanScope連携・MaLion連携・SmartOn ID連携 のいずれか）"
-                    : "the kind (連携種別) '%s' is unknown; expected LanScope連携, MaLion連携 or "
-                      "SmartOn ID連携",
-                 a);
-        break;
-    case LCP_KIND_CODE: {
-        int want = kind_of_label(b);
-        snprintf(out, outsz,
-                 ja ? "種別コード「%s」が連携種別「%s」と合いません（%d のはずです）"
-                    : "the kind code (種別コード) '%s' does not match the kind '%s' (it should be %d)",
-                 a, b, want);
-        break;
-    }
-    case LCP_EMPLOYEE_EMPTY:
-        snprintf(out, outsz, ja ? "打刻先アカウントが空です" : "the employee code (打刻先アカウント) is empty");
-        break;
-    case LCP_EMPLOYEE_BAD:
-        snprintf(out, outsz,
-                 ja ? "打刻先アカウント「%.40s」が長すぎるか、制御文字を含みます"
-                    : "the employee code (打刻先アカウント) '%.40s' is too long or contains "
-                      "control characters",
-                 a);
-        break;
-    case LCP_EMPLOYEE_UNKNOWN:
-        if (b[0])
-            snprintf(out, outsz,
-                     ja ? "打刻先アカウント「%s」の従業員はいません（Excel で先頭の 0 が消えていませ"
-                          "んか？「%s」がいます。CSV はメモ帳で編集してください）"
-                        : "no employee has the code '%s' (did a spreadsheet drop leading zeros? "
-                          "'%s' exists; edit the CSV in a text editor)",
-                     a, b);
-        else
-            snprintf(out, outsz,
-                     ja ? "打刻先アカウント「%s」の従業員はいません（勤革時連携で従業員を取り込んでから"
-                          "紐づけてください）"
-                        : "no employee has the code '%s' (sync employees from KING OF TIME first)",
-                     a);
-        break;
-    case LCP_EMPLOYEE_DELETED:
-        snprintf(out, outsz,
-                 ja ? "従業員「%s」は勤革時から削除されています" : "employee '%s' was deleted from KING OF TIME",
-                 a);
-        break;
-    case LCP_EMPLOYEE_TWICE:
-        snprintf(out, outsz,
-                 ja ? "従業員「%s」は %ld 行目にもあります（同じ連携種別で 1 行だけにしてください）"
-                    : "employee '%s' is also on line %ld for the same kind; keep one row",
-                 a, o);
-        break;
-    case LCP_ACCOUNT_EMPTY:
-        snprintf(out, outsz,
-                 ja ? "サービスアカウント（PC のユーザー名）が空です"
-                    : "the service account (サービスアカウント, the PC user name) is empty");
-        break;
-    case LCP_ACCOUNT_BAD:
-        snprintf(out, outsz,
-                 ja ? "サービスアカウント「%.40s」が長すぎるか、制御文字を含みます"
-                    : "the service account (サービスアカウント) '%.40s' is too long or contains "
-                      "control characters",
-                 a);
-        break;
-    case LCP_ACCOUNT_TWICE:
-        if (ja)
-            snprintf(out, outsz,
-                     "サービスアカウント「%s」は %ld 行目で従業員「%s」にも指定されています。"
-                     "PC のユーザー名が重複していると、別の人のログで打刻されます（マニュアル"
-                     "「PC のユーザー名が重複している」）",
-                     a, o, b);
-        else
-            snprintf(out, outsz,
-                     "service account '%s' is also given to employee '%s' on line %ld. A PC "
-                     "user name must belong to one employee, or one person's logons punch for "
-                     "another (manual: duplicate PC user names)",
-                     a, b, o);
-        break;
-    case LCP_ACCOUNT_TAKEN:
-        snprintf(out, outsz,
-                 ja ? "サービスアカウント「%s」は既に従業員「%s」に紐づいています。PC のユーザー名"
-                      "が重複しています（マニュアル「PC のユーザー名が重複している」）。PC のユーザー"
-                      "名を変えるか、同じ CSV で「%s」に別のアカウントを指定してください"
-                    : "service account '%s' is already linked to employee '%s'. That is the "
-                      "duplicate PC user name trouble of the manual: change the PC user name, or "
-                      "give '%s' another account in the same file",
-                 a, b, b);
-        break;
-    case LCP_ACCOUNT_CASE:
-        /* accounts match exactly (manual §3): a case-only difference is
-         * almost always a typo, so it is said, not refused */
-        if (o > 0 && ja)
-            snprintf(out, outsz,
-                     "サービスアカウント「%s」は、%ld 行目の「%s」と大文字と小文字だけが違います。"
-                     "アカウントは大文字・小文字まで完全に一致したときだけ紐づきます。入力ミスで"
-                     "ないか確認してください",
-                     a, o, b);
-        else if (o > 0)
-            snprintf(out, outsz,
-                     "service account '%s' differs only in upper/lower case from '%s' on line "
-                     "%ld. Accounts match exactly, case included: check that it is not a typo",
-                     a, b, o);
-        else if (ja)
-            snprintf(out, outsz,
-                     "サービスアカウント「%s」は、従業員「%s」の「%s」と大文字と小文字だけが違い"
-                     "ます。アカウントは大文字・小文字まで完全に一致したときだけ紐づきます。入力"
-                     "ミスでないか確認してください",
-                     a, e->owner, b);
-        else
-            snprintf(out, outsz,
-                     "service account '%s' differs only in upper/lower case from '%s', which "
-                     "employee %s has. Accounts match exactly, case included: check that it is "
-                     "not a typo",
-                     a, b, e->owner);
-        break;
-    default:
-        snprintf(out, outsz, "?");
-    }
 }

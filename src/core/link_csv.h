@@ -1,8 +1,9 @@
 /*
  * link_csv — the employee link CSV of the manuals §3 (DESIGN §5.5): its
- * header, the Japanese kind labels, what makes a row valid, and the words
- * of every problem in Japanese and English. No I/O and no store: the
- * service (service/links.c) checks rows against the employees it knows.
+ * header, the Japanese kind labels, what makes a row valid, and every
+ * problem as a code with its values. No I/O, no store and no words: the
+ * service (service/links.c) checks rows against the employees it knows, and
+ * reply/link_csv_words.c words the problems from the catalogues.
  *
  *   連携種別,種別コード,打刻先アカウント,姓・名,サービスアカウント
  *   "LanScope連携","2","1000","勤怠 太郎","tarouk"
@@ -15,7 +16,6 @@
 #include "core/event.h"
 #include "util/buf.h"
 #include "util/csv.h"
-#include "util/lang.h"
 
 enum {
     LC_KIND_LABEL, /* 連携種別 */
@@ -31,8 +31,16 @@ enum {
 /* What a サービスアカウント of "-" means: remove the employee's link. */
 #define LINK_CSV_REMOVE "-"
 
+/* The header as the manuals print it. */
+#define LINK_CSV_HEADER_LINE "連携種別,種別コード,打刻先アカウント,姓・名,サービスアカウント"
+
+/* The header's name of column lc (LC_*): "打刻先アカウント"; NULL for none. */
+const char *link_csv_column_name(int lc);
+
 /* "LanScope連携", "MaLion連携", "SmartOn ID連携"; NULL for LINK_NONE. */
 const char *link_kind_label(link_kind k);
+/* The kind of a label; LINK_NONE for none. */
+link_kind link_kind_of_label(const char *s);
 
 typedef enum link_csv_problem {
     LCP_SYNTAX = 1,     /* a: what the reader said */
@@ -134,12 +142,5 @@ lr_status link_csv_write_row(lr_buf *b, link_kind kind, const char *employee, co
 
 /* Short machine name of a problem ("account_taken"), for API clients. */
 const char *link_csv_problem_name(link_csv_problem p);
-
-/* Where the problem is, as people count: "3列目（打刻先アカウント）" or
- * "field 3 (打刻先アカウント)"; "" for a whole row. */
-void link_csv_field_text(const link_csv_error *e, lr_lang lang, char *out, size_t outsz);
-
-/* The problem in words, without its line ("the service account 'x' ..."). */
-void link_csv_error_text(const link_csv_error *e, lr_lang lang, char *out, size_t outsz);
 
 #endif

@@ -17,12 +17,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http/i18n.h"
+#include "words/i18n.h"
 #include "http/ui_internal.h"
 #include "http/routers.h"
 #include "http/server.h"
 #include "http/tmpl.h"
-#include "http/webfiles.h"
+#include "words/webfiles.h"
 #include "service/admins.h"
 #include "service/links.h"
 #include "util/form.h"

@@ -20,7 +20,7 @@
 #include <time.h>
 
 #include "core/day.h"
-#include "http/i18n.h"
+#include "words/i18n.h"
 #include "http/ui_internal.h"
 #include "service/daily.h"
 #include "util/clock.h"

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http/i18n.h"
+#include "words/i18n.h"
 #include "http/ui_internal.h"
 #include "reply/replies.h"
 #include "service/links.h"

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/i18n.h"
+#include "words/i18n.h"
 #include "http/ui_internal.h"
 #include "util/log.h"
 #include "util/timefmt.h"

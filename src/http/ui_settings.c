@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http/i18n.h"
+#include "words/i18n.h"
 #include "http/ui_internal.h"
 #include "service/company_settings.h"
 #include "service/kot_dispatch.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "http/i18n.h"
+#include "words/i18n.h"
 #include "http/ui_internal.h"
 #include "service/admin.h"
 #include "service/lanscope_settings.h"

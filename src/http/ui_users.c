@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "core/link_csv.h"
-#include "http/i18n.h"
+#include "words/i18n.h"
 #include "http/ui_internal.h"
 #include "service/admin.h"
 #include "service/kot_dispatch.h"

@@ -2,6 +2,7 @@
  * replies — the API's and the CLI's JSON replies (see replies.h).
  */
 #include "reply/replies.h"
+#include "reply/link_csv_words.h"
 
 #include <string.h>
 
@@ -93,8 +94,8 @@ json_t *links_report_json(const links_report *rep, lr_lang lang)
         const link_csv_errors *es = w ? &rep->warnings : &rep->errors;
         for (size_t i = 0; i < es->n; i++) {
             const link_csv_error *e = &es->v[i];
-            link_csv_error_text(e, lang, msg, sizeof msg);
-            link_csv_field_text(e, lang, where, sizeof where);
+            link_csv_problem_words(e, lang, msg, sizeof msg);
+            link_csv_field_words(e, lang, where, sizeof where);
             if (json_array_append_new(
                     w ? warnings : errors,
                     json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s}", "line", (json_int_t)e->line,

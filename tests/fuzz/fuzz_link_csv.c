@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "core/link_csv.h"
+#include "reply/link_csv_words.h"
 #include "util/encoding.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -38,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)link_csv_find_repeats(rows, n, &es);
         for (size_t i = 0; i < es.n; i++) {
             char msg[600];
-            link_csv_error_text(&es.v[i], (lr_lang)(i % 2), msg, sizeof msg);
+            link_csv_problem_words(&es.v[i], (lr_lang)(i % 2), msg, sizeof msg);
         }
         csv_reader_free(&r);
     }

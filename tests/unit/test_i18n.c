@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "http/i18n.h"
-#include "http/webfiles.h"
+#include "words/i18n.h"
+#include "words/webfiles.h"
 
 static void catalogues_match(void **state)
 {

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "core/link_csv.h"
+#include "reply/link_csv_words.h"
 #include "util/encoding.h"
 
 static int read_header(const char *text, csv_reader *r, link_csv_layout *lay, link_csv_errors *es)
@@ -60,13 +61,13 @@ static void header_problems(void **state)
     /* named as people count columns, the character in the detail */
     {
         char w[160];
-        link_csv_field_text(&es.v[0], LANG_JA, w, sizeof w);
+        link_csv_field_words(&es.v[0], LANG_JA, w, sizeof w);
         assert_string_equal(w, "2列目（連携種別）");
-        link_csv_field_text(&es.v[1], LANG_JA, w, sizeof w);
+        link_csv_field_words(&es.v[1], LANG_JA, w, sizeof w);
         assert_string_equal(w, "4列目（メモ）");
-        link_csv_field_text(&es.v[1], LANG_EN, w, sizeof w);
+        link_csv_field_words(&es.v[1], LANG_EN, w, sizeof w);
         assert_string_equal(w, "field 4 (メモ)");
-        link_csv_field_text(&es.v[2], LANG_JA, w, sizeof w);
+        link_csv_field_words(&es.v[2], LANG_JA, w, sizeof w);
         assert_string_equal(w, ""); /* the header as a whole */
     }
     link_csv_errors_free(&es);
@@ -159,12 +160,16 @@ static void every_problem_speaks_both_languages(void **state)
                             .lc = LC_EMPLOYEE, .detail = detail, .other_line = 1,
                             .a = "x", .b = "y", .owner = "z"};
         char en[1200], ja[1200];
-        link_csv_error_text(&e, LANG_EN, en, sizeof en);
-        link_csv_error_text(&e, LANG_JA, ja, sizeof ja);
+        link_csv_problem_words(&e, LANG_EN, en, sizeof en);
+        link_csv_problem_words(&e, LANG_JA, ja, sizeof ja);
         assert_string_not_equal(link_csv_problem_name(e.what), "unknown");
         assert_true(strlen(en) > 10);
         assert_true(strlen(ja) > 10);
         assert_string_not_equal(en, ja);
+        /* each has its catalogue entry, and every value is filled in */
+        if (strncmp(en, "linkcsv.", 8) == 0 || strncmp(ja, "linkcsv.", 8) == 0 || strchr(en, '{') ||
+            strchr(ja, '{'))
+            fail_msg("problem %d (detail %d) misses words: %s / %s", p, detail, en, ja);
         /* the English sentence is English: its first word is ASCII */
         assert_true((unsigned char)en[0] < 0x80);
         /* the Japanese one is written in Japanese (the arguments are ASCII) */

@@ -20,6 +20,7 @@
 #include "service/admin.h"
 #include "service/ingest.h"
 #include "service/links.h"
+#include "reply/link_csv_words.h"
 #include "service/ledger_export.h"
 
 #define CASES "tests/cases/links/"
@@ -221,7 +222,7 @@ static void refusals_change_nothing(void **state)
                     seen = 1;
             if (!seen) {
                 char msg[1200];
-                link_csv_error_text(&rep.errors.v[0], LANG_EN, msg, sizeof msg);
+                link_csv_problem_words(&rep.errors.v[0], LANG_EN, msg, sizeof msg);
                 fail_msg("%s: expected problem %s on line %ld; first problem: line %ld: %s",
                          c->name, link_csv_problem_name(c->want), c->line, rep.errors.v[0].line,
                          msg);
@@ -261,7 +262,7 @@ static void all_problems_are_listed_with_lines(void **state)
                                            "5列目（サービスアカウント）"};
         char w[160];
         for (int i = 0; i < 3; i++) {
-            link_csv_field_text(&rep.errors.v[i], LANG_JA, w, sizeof w);
+            link_csv_field_words(&rep.errors.v[i], LANG_JA, w, sizeof w);
             assert_string_equal(w, want[i]);
         }
     }

@@ -4,8 +4,8 @@
  * comments). Templates name keys ({{@key}}); no visible text lives in a
  * template. Thread-safe (the catalogues are read once).
  */
-#ifndef LR_HTTP_I18N_H
-#define LR_HTTP_I18N_H
+#ifndef LR_WORDS_I18N_H
+#define LR_WORDS_I18N_H
 
 #include <stddef.h>
 

@@ -3,8 +3,8 @@
  * catalogues), compiled into the binary by cmake/embed_files.cmake so that
  * loginrecd is one file to deploy.
  */
-#ifndef LR_HTTP_WEBFILES_H
-#define LR_HTTP_WEBFILES_H
+#ifndef LR_WORDS_WEBFILES_H
+#define LR_WORDS_WEBFILES_H
 
 #include <stddef.h>
 

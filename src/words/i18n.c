@@ -1,14 +1,14 @@
 /*
  * i18n — message catalogues (see i18n.h).
  */
-#include "http/i18n.h"
+#include "words/i18n.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/webfiles.h"
+#include "words/webfiles.h"
 
 #define ENTRIES_MAX 1024
 

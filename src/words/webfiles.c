@@ -1,7 +1,7 @@
 /*
  * webfiles — lookup of the embedded admin UI files (see webfiles.h).
  */
-#include "http/webfiles.h"
+#include "words/webfiles.h"
 
 #include <string.h>
 
