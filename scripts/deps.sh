@@ -8,6 +8,7 @@ set -eu
 PKGS="build-essential cmake ninja-build pkg-config
 libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev postgresql-15
 libjansson-dev libsodium-dev libcmocka-dev
+libevtx-dev libbfio-dev libevtx-utils
 sqlite3 curl python3 tzdata tinyproxy-bin
 clang libclang-rt-14-dev
 chromium chromium-driver python3-selenium fonts-noto-cjk valgrind"

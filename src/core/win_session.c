@@ -80,7 +80,7 @@ static int process_is_user32(const char *p)
     return n == 6 && strncmp(s, "User32", 6) == 0;
 }
 
-static int is_sit_down(const win_event *e)
+int win_event_is_sit_down(const win_event *e)
 {
     return e->event_id == 4624 && (e->logon_type == 2 || e->logon_type == 10 || e->logon_type == 11) &&
            process_is_user32(e->logon_process);
@@ -169,7 +169,7 @@ static size_t session_new(deriver *d, const win_event *e)
     return d->nss++;
 }
 
-static lr_status idle_open(deriver *d, size_t session, win_idle_kind kind, int64_t utc)
+static lr_status idle_open(deriver *d, size_t session, win_idle_kind kind, const win_event *e)
 {
     if (d->nidles == d->capidles) {
         size_t cap = d->capidles ? d->capidles * 2 : 64;
@@ -179,22 +179,23 @@ static lr_status idle_open(deriver *d, size_t session, win_idle_kind kind, int64
         d->idles = v;
         d->capidles = cap;
     }
-    d->idles[d->nidles] = (win_idle){session, kind, utc, 0};
+    d->idles[d->nidles] = (win_idle){session, kind, e->utc, 0, e->id, 0};
     d->ss[session].open_idle = d->nidles++;
     return LR_OK;
 }
 
-static void idle_close(deriver *d, work_session *w, int64_t utc)
+static void idle_close(deriver *d, work_session *w, int64_t utc, int64_t event)
 {
     if (w->open_idle != NO_SESSION) {
         d->idles[w->open_idle].to = utc;
+        d->idles[w->open_idle].to_event = event;
         w->open_idle = NO_SESSION;
     }
 }
 
 static void session_end(deriver *d, work_session *w, int64_t utc, int64_t event, unsigned flags)
 {
-    idle_close(d, w, utc);
+    idle_close(d, w, utc, event);
     w->open = 0;
     w->s.end = utc;
     w->s.end_event = event;
@@ -307,7 +308,7 @@ static void unlock(deriver *d, const host_state *h, const win_event *e, win_verd
         v->flags = WIN_FLAG_AUTO_RESTART;
         v->session = i;
     } else if (w->open_idle != NO_SESSION && d->idles[w->open_idle].kind == WIN_IDLE_LOCK) {
-        idle_close(d, w, e->utc);
+        idle_close(d, w, e->utc, e->id);
         v->role = WIN_IDLE_END;
         v->session = i;
     }
@@ -328,7 +329,7 @@ static lr_status one_record(deriver *d, host_state *h, size_t k, size_t end)
         return LR_OK;
     }
     if (security && e->event_id == 4624) {
-        if (is_sit_down(e))
+        if (win_event_is_sit_down(e))
             return sit_down(d, h, k, end, v);
         if (e->logon_type == 7)
             unlock(d, h, e, v);
@@ -353,7 +354,7 @@ static lr_status one_record(deriver *d, host_state *h, size_t k, size_t end)
         if (i != NO_SESSION && d->ss[i].pending) {
             v->flags = WIN_FLAG_AUTO_RESTART;
         } else if (i != NO_SESSION && d->ss[i].open_idle == NO_SESSION) {
-            if (idle_open(d, i, e->event_id == 4800 ? WIN_IDLE_LOCK : WIN_IDLE_SCREENSAVER, e->utc))
+            if (idle_open(d, i, e->event_id == 4800 ? WIN_IDLE_LOCK : WIN_IDLE_SCREENSAVER, e))
                 return LR_ENOMEM;
             v->role = WIN_IDLE_START;
             v->session = i;
@@ -364,7 +365,7 @@ static lr_status one_record(deriver *d, host_state *h, size_t k, size_t end)
         i = find_open(d, h->first_session, e->logon_id, e->user);
         if (i != NO_SESSION && d->ss[i].open_idle != NO_SESSION &&
             d->idles[d->ss[i].open_idle].kind == WIN_IDLE_SCREENSAVER) {
-            idle_close(d, &d->ss[i], e->utc);
+            idle_close(d, &d->ss[i], e->utc, e->id);
             v->role = WIN_IDLE_END;
             v->session = i;
         }
@@ -386,7 +387,7 @@ static lr_status one_record(deriver *d, host_state *h, size_t k, size_t end)
     } else if (e->event_id == 42 && provider_is(e, WIN_PROVIDER_KERNEL_POWER)) {
         for (i = h->first_session; i < d->nss; i++)
             if (d->ss[i].open && !d->ss[i].pending && d->ss[i].open_idle == NO_SESSION) {
-                if (idle_open(d, i, WIN_IDLE_SLEEP, e->utc))
+                if (idle_open(d, i, WIN_IDLE_SLEEP, e))
                     return LR_ENOMEM;
                 v->role = WIN_IDLE_START;
             }
@@ -395,7 +396,7 @@ static lr_status one_record(deriver *d, host_state *h, size_t k, size_t end)
         for (i = h->first_session; i < d->nss; i++) {
             work_session *w = &d->ss[i];
             if (w->open && w->open_idle != NO_SESSION && d->idles[w->open_idle].kind == WIN_IDLE_SLEEP) {
-                idle_close(d, w, e->utc);
+                idle_close(d, w, e->utc, e->id);
                 v->role = WIN_IDLE_END;
             }
         }
@@ -474,7 +475,8 @@ static lr_status finish(deriver *d, win_output *out)
             d->idles[nidles] = d->idles[i];
             d->idles[nidles++].session = to[d->idles[i].session];
         }
-    qsort(d->idles, nidles, sizeof *d->idles, by_session_from);
+    if (nidles > 1)
+        qsort(d->idles, nidles, sizeof *d->idles, by_session_from);
     out->nsessions = kept;
     out->idles = d->idles;
     out->nidles = nidles;

@@ -105,6 +105,7 @@ typedef struct win_idle {
     size_t session;
     win_idle_kind kind;
     int64_t from, to; /* utc; to 0: not over when the records end */
+    int64_t from_event, to_event; /* the callers' ids; to_event 0 when not over */
 } win_idle;
 
 typedef struct win_output {
@@ -121,6 +122,9 @@ typedef struct win_output {
 lr_status win_sessions_derive(const win_event *events, size_t n, win_output *out);
 
 void win_output_free(win_output *out);
+
+/* Non-zero for a sit-down logon (rule 1). */
+int win_event_is_sit_down(const win_event *e);
 
 /* Non-zero for an account that is not a person (rule 2). */
 int win_account_is_system(const char *user);
