@@ -10,8 +10,6 @@ SECONDS_EACH=${2:-30}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK="$BUILD/fuzz-work"
 export TMPDIR="$WORK" # fuzz_http keeps its throw-away store here
-# leaks inside libevtx on damaged files are not ours (see the file)
-export LSAN_OPTIONS="suppressions=$ROOT/tests/fuzz/lsan.supp:print_suppressions=0"
 mkdir -p "$WORK"
 status=0
 for src in "$ROOT"/tests/fuzz/fuzz_*.c; do

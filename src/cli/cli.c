@@ -19,6 +19,8 @@ const char cli_usage_text[] =
     "  company add CODE NAME [--tz ZONE] [--breaks on|off]   prints the ingest token\n"
     "  company set CODE [--name NAME] [--tz ZONE] [--breaks on|off]\n"
     "                   [--lanscope-collect HH:MM]          LanScope's collection start\n"
+    "                   [--idle-break MINUTES]              Windows: a lock or sleep this long\n"
+    "                                                        is a break (休憩打刻する; 15)\n"
     "  company token CODE --lanscope                         issues or rotates the LanScope\n"
     "                                                        access token (shown once)\n"
     "  check CODE                                            warns of settings that misplace\n"
@@ -28,8 +30,8 @@ const char cli_usage_text[] =
     "                                        division's days from DATE (a preview with --dry-run)\n"
     "  user add CODE LOGIN --password-stdin                  an administrator of the admin UI\n"
     "  employee add CODE EMPCODE --last LAST --first FIRST [--division DIV]\n"
-    "  link set CODE --kind lanscope|malion|smarton EMPCODE ACCOUNT\n"
-    "  link delete CODE --kind lanscope|malion|smarton EMPCODE\n"
+    "  link set CODE --kind lanscope|malion|smarton|windows|linux EMPCODE ACCOUNT\n"
+    "  link delete CODE --kind lanscope|malion|smarton|windows|linux EMPCODE\n"
     "  links export CODE [--kind KIND] [--encoding cp932|utf-8] [-o FILE]\n"
     "  links import CODE FILE [--dry-run]                    (- reads stdin)\n"
     "  kot set CODE [--base-url URL] [--token TOKEN|-] [--delivery on|off] [--rate N]\n"
@@ -47,6 +49,8 @@ const char cli_usage_text[] =
     "                                        with a rejected event stores nothing\n"
     "                                        unless --partial keeps the valid ones)\n"
     "  ingest CODE FILE.csv --source lanscope [--agent-version V]\n"
+    "  ingest CODE FILE --source evtx|winlogbeat [--partial]  a Windows Security or System\n"
+    "                                        log (.evtx), or Winlogbeat's JSON lines\n"
     "  punches CODE --from DATE --to DATE [--format csv|json]\n"
     "  events CODE [--from DATE --to DATE] [--flagged]\n";
 

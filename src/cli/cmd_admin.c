@@ -35,7 +35,7 @@ int cmd_company(lr_store *s, cli_args *a)
 {
     int bad = 0, rc, breaks = -1;
     lr_error err;
-    const char *sub, *name, *tz, *br, *collect;
+    const char *sub, *name, *tz, *br, *collect, *idle;
     if (a->n < 1)
         return cli_usage("company: expected add, set or token");
     sub = a->v[0];
@@ -47,15 +47,16 @@ int cmd_company(lr_store *s, cli_args *a)
     collect = cli_take(a, "--lanscope-collect", &bad);
     tz = cli_take(a, "--tz", &bad);
     br = cli_take(a, "--breaks", &bad);
+    idle = cli_take(a, "--idle-break", &bad);
     if (bad)
         return cli_usage("company %s: an option is missing its value", sub);
     if (br && admin_parse_onoff("--breaks", br, &breaks, &err) != LR_OK)
         return cli_fail(&err);
     if (strcmp(sub, "add") == 0) {
         char token[LR_TOKEN_LEN + 1];
-        if (name || collect)
+        if (name || collect || idle)
             return cli_usage("company add: give the name as the second argument; "
-                             "--lanscope-collect belongs to 'company set'");
+                             "--lanscope-collect and --idle-break belong to 'company set'");
         if ((rc = cli_check_rest(a, 2, "company add")))
             return rc;
         if (admin_company_add(s, a->v[0], a->v[1], tz, breaks > 0, "cli", token, &err) != LR_OK)
@@ -65,7 +66,7 @@ int cmd_company(lr_store *s, cli_args *a)
         return 0;
     }
     if (strcmp(sub, "set") == 0) {
-        company_changes ch = {name, tz, breaks, collect};
+        company_changes ch = {name, tz, breaks, collect, idle};
         if ((rc = cli_check_rest(a, 1, "company set")))
             return rc;
         if (admin_company_set(s, a->v[0], &ch, "cli", &err) != LR_OK)

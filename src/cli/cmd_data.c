@@ -13,6 +13,7 @@
 #include "reply/replies.h"
 #include "service/ingest.h"
 #include "service/ingest_lanscope.h"
+#include "service/ingest_windows.h"
 #include "service/ledger_export.h"
 #include "util/timefmt.h"
 #include "util/tz.h"
@@ -51,6 +52,24 @@ static int ingest_lanscope_file(lr_store *s, const lr_company *c, const char *pa
     return print_reply(ingest_lanscope_reply_json(&res, &stats));
 }
 
+/* A Windows log (.evtx or Winlogbeat JSON), whole or not at all. */
+static int ingest_windows_file(lr_store *s, const lr_company *c, const char *path,
+                               const lr_buf *body, win_format fmt, int partial)
+{
+    ingest_result res;
+    evtx_stats stats;
+    lr_error err;
+    cli_progress line;
+    lr_status st;
+    lr_error_clear(&err);
+    st = ingest_windows(s, c, path, body->data, body->len, fmt, partial, cli_progress_start(&line),
+                        &res, &stats, &err);
+    cli_progress_end(&line);
+    if (st != LR_OK)
+        return cli_fail(&err);
+    return print_reply(ingest_windows_reply_json(&res, &stats, fmt));
+}
+
 int cmd_ingest(lr_store *s, cli_args *a)
 {
     lr_company c;
@@ -65,8 +84,10 @@ int cmd_ingest(lr_store *s, cli_args *a)
 
     if (bad)
         return cli_usage("ingest: an option is missing its value");
-    if (source && strcmp(source, "lanscope") != 0 && strcmp(source, "json") != 0)
-        return cli_usage("ingest: --source is 'lanscope' (a LanScope CSV file) or 'json'");
+    if (source && strcmp(source, "lanscope") != 0 && strcmp(source, "json") != 0 &&
+        !win_format_parse(source))
+        return cli_usage("ingest: --source is 'lanscope' (a LanScope CSV file), 'evtx' (a Windows "
+                         "event log file), 'winlogbeat' (Winlogbeat's JSON lines) or 'json'");
     if ((rc = cli_check_rest(a, 2, "ingest")))
         return rc;
     lr_error_clear(&err);
@@ -76,6 +97,11 @@ int cmd_ingest(lr_store *s, cli_args *a)
     if (cli_read_file(a->v[1], &body, &err) != LR_OK) {
         buf_free(&body);
         return cli_fail(&err);
+    }
+    if (source && win_format_parse(source)) {
+        rc = ingest_windows_file(s, &c, a->v[1], &body, win_format_parse(source), partial);
+        buf_free(&body);
+        return rc;
     }
     if (source && strcmp(source, "lanscope") == 0) {
         rc = ingest_lanscope_file(s, &c, a->v[1], &body, version ? version : "loginrec " LR_VERSION);

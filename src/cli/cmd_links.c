@@ -31,7 +31,7 @@ static int links_export_cmd(lr_store *s, cli_args *a)
     if (kind) {
         link_kind k = link_kind_parse(kind);
         if (k == LINK_NONE)
-            return cli_usage("links export: --kind is '%s'; expected lanscope, malion or smarton",
+            return cli_usage("links export: --kind is '%s'; expected lanscope, malion, smarton, windows or linux",
                              kind);
         kinds = 1u << k;
     }

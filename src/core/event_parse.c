@@ -12,11 +12,11 @@
 #include "util/text.h"
 #include "util/timefmt.h"
 
-static const char *const sources[] = {"generic", "smarton", "lanscope", "malion"};
+static const char *const sources[] = {"generic", "smarton", "lanscope", "malion", "windows", "linux"};
 
 int event_source_kind(const char *source)
 {
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i <= LINK_KIND_LAST; i++)
         if (strcmp(source, sources[i]) == 0)
             return i == 0 ? LINK_NONE : i; /* index matches link_kind */
     return -1;
@@ -24,7 +24,7 @@ int event_source_kind(const char *source)
 
 const char *link_kind_name(link_kind k)
 {
-    return (k >= LINK_SMARTON && k <= LINK_MALION) ? sources[k] : NULL;
+    return (k >= LINK_SMARTON && k <= LINK_KIND_LAST) ? sources[k] : NULL;
 }
 
 link_kind link_kind_parse(const char *s)
@@ -127,7 +127,7 @@ static int parse_one(json_t *o, lr_event *e, char *why, size_t whysz)
         take_string(o, "version", 0, e->version, sizeof e->version, why, whysz))
         return -1;
     if (event_source_kind(e->source) < 0) {
-        snprintf(why, whysz, "'source' is '%.32s'; expected lanscope, malion, smarton or generic",
+        snprintf(why, whysz, "'source' is '%.32s'; expected lanscope, malion, smarton, windows, linux or generic",
                  e->source);
         return -1;
     }

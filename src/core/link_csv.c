@@ -26,13 +26,15 @@ const char *link_kind_label(link_kind k)
     case LINK_SMARTON: return "SmartOn ID連携";
     case LINK_LANSCOPE: return "LanScope連携";
     case LINK_MALION: return "MaLion連携";
+    case LINK_WINDOWS: return "Windows連携";
+    case LINK_LINUX: return "Linux連携";
     default: return NULL;
     }
 }
 
 link_kind link_kind_of_label(const char *s)
 {
-    for (int k = LINK_SMARTON; k <= LINK_MALION; k++)
+    for (int k = LINK_SMARTON; k <= LINK_KIND_LAST; k++)
         if (strcmp(s, link_kind_label((link_kind)k)) == 0)
             return (link_kind)k;
     return LINK_NONE;

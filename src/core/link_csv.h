@@ -37,7 +37,8 @@ enum {
 /* The header's name of column lc (LC_*): "打刻先アカウント"; NULL for none. */
 const char *link_csv_column_name(int lc);
 
-/* "LanScope連携", "MaLion連携", "SmartOn ID連携"; NULL for LINK_NONE. */
+/* "LanScope連携", "MaLion連携", "SmartOn ID連携", "Windows連携", "Linux連携";
+ * NULL for LINK_NONE. */
 const char *link_kind_label(link_kind k);
 /* The kind of a label; LINK_NONE for none. */
 link_kind link_kind_of_label(const char *s);

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/vec.h"
+
 #define IDS_MAX 4               /* logon ids one session holds (rule 3: two in practice) */
 #define LINK_WINDOW_SEC 1       /* rule 3 */
 #define ARSO_AFTER_BOOT_SEC 300 /* rule 6: logon within 5 minutes of the boot */
@@ -145,14 +147,8 @@ static int by_user_sid_host(const void *pa, const void *pb, void *ctx)
 static size_t session_new(deriver *d, const win_event *e)
 {
     work_session *w;
-    if (d->nss == d->capss) {
-        size_t cap = d->capss ? d->capss * 2 : 64;
-        work_session *v = realloc(d->ss, cap * sizeof *v);
-        if (!v)
-            return NO_SESSION;
-        d->ss = v;
-        d->capss = cap;
-    }
+    if (!vec_room((void **)&d->ss, &d->capss, d->nss, sizeof *d->ss))
+        return NO_SESSION;
     w = &d->ss[d->nss];
     memset(w, 0, sizeof *w);
     w->s.host = e->host;
@@ -171,14 +167,8 @@ static size_t session_new(deriver *d, const win_event *e)
 
 static lr_status idle_open(deriver *d, size_t session, win_idle_kind kind, const win_event *e)
 {
-    if (d->nidles == d->capidles) {
-        size_t cap = d->capidles ? d->capidles * 2 : 64;
-        win_idle *v = realloc(d->idles, cap * sizeof *v);
-        if (!v)
-            return LR_ENOMEM;
-        d->idles = v;
-        d->capidles = cap;
-    }
+    if (!vec_room((void **)&d->idles, &d->capidles, d->nidles, sizeof *d->idles))
+        return LR_ENOMEM;
     d->idles[d->nidles] = (win_idle){session, kind, e->utc, 0, e->id, 0};
     d->ss[session].open_idle = d->nidles++;
     return LR_OK;

@@ -10,6 +10,12 @@
  *     X-Loginrec-Source: lanscope      all (422 with file, line and column)
  *     X-Loginrec-File: NAME            the file's name, percent-encoded
  *     X-Loginrec-Agent-Version: V      put on every event (log view)
+ *     Content-Type: application/x-ndjson   Winlogbeat's JSON lines (or
+ *       (X-Loginrec-Source: winlogbeat)    application/json with that
+ *                                          source: a JSON array of them)
+ *     Content-Type: application/octet-stream  an .evtx file
+ *       X-Loginrec-Source: evtx        [?partial=1] takes a damaged file's
+ *                                      readable records
  *   GET /api/v1/whoami                 the company the credentials name
  *
  * Both take the company's ingest token, or X-Loginrec-Company with the
@@ -24,18 +30,19 @@
 #include "reply/replies.h"
 #include "service/ingest.h"
 #include "service/ingest_lanscope.h"
+#include "service/ingest_windows.h"
 #include "util/form.h"
 #include "util/log.h"
 
 /* The file name the sender gave (percent-decoded, last path part, no
- * control characters), or "upload.csv". */
-static void upload_name(const http_request *rq, char *out, size_t outsz)
+ * control characters), or fallback. */
+static void upload_name(const http_request *rq, const char *fallback, char *out, size_t outsz)
 {
     const char *h = http_header(rq, "X-Loginrec-File");
     char name[1024];
     long len;
     size_t n = 0;
-    snprintf(out, outsz, "upload.csv");
+    snprintf(out, outsz, "%s", fallback);
     if (!h || !*h || strlen(h) >= sizeof name ||
         (len = form_unescape(h, strlen(h), 0, name)) < 0)
         return;
@@ -49,7 +56,7 @@ static void upload_name(const http_request *rq, char *out, size_t outsz)
     }
     out[n] = '\0';
     if (n == 0)
-        snprintf(out, outsz, "upload.csv");
+        snprintf(out, outsz, "%s", fallback);
 }
 
 /* The agent's version: printable ASCII, at most LR_VERSION_MAX bytes. */
@@ -90,7 +97,7 @@ static void ingest_csv(http_app *app, lr_store *s, const lr_company *c, http_req
     }
     if (!agent_version(rq, rs, version, sizeof version))
         return;
-    upload_name(rq, name, sizeof name);
+    upload_name(rq, "upload.csv", name, sizeof name);
     lr_error_clear(&err);
     if (ingest_lanscope(s, c, name, buf_str(&rq->body), rq->body.len, version, NULL, &res, &stats,
                         &err) != LR_OK) {
@@ -152,21 +159,66 @@ static void ingest_json_body(http_app *app, lr_store *s, const lr_company *c, ht
     api_reply_json(rs, st == LR_OK ? 200 : 422, o);
 }
 
+/* A Windows event log: an .evtx file or Winlogbeat's JSON, whole or not at
+ * all (422 with where and why). */
+static void ingest_windows_body(http_app *app, lr_store *s, const lr_company *c, win_format fmt,
+                                http_request *rq, http_response *rs)
+{
+    char name[256];
+    ingest_result res;
+    evtx_stats stats;
+    lr_error err;
+    json_t *o;
+    int partial;
+
+    if (!api_query_flag(rq, rs, "partial", &partial))
+        return;
+    upload_name(rq, fmt == WIN_FORMAT_EVTX ? "upload.evtx" : "upload.ndjson", name, sizeof name);
+    lr_error_clear(&err);
+    if (ingest_windows(s, c, name, rq->body.data ? rq->body.data : "", rq->body.len, fmt, partial,
+                       NULL, &res, &stats, &err) != LR_OK) {
+        log_warn("ingest %s: %s refused: %s", c->code, name, err.message);
+        api_reply_failure_as(rs,
+                             err.code == LR_EINVAL || err.code == LR_ETOOBIG ? 422
+                                                                             : api_status_of(err.code),
+                             &err);
+        return;
+    }
+    log_info("ingest %s: %s (%s) records=%zu accepted=%zu duplicates=%zu unlinked=%zu", c->code,
+             name, win_format_name(fmt), stats.w.records, res.accepted, res.duplicates,
+             res.unlinked);
+    api_punches_queued(app, &res.punches);
+    if (!(o = ingest_windows_reply_json(&res, &stats, fmt))) {
+        http_error(rs, 500, "out of memory writing the reply");
+        return;
+    }
+    api_reply_json(rs, 200, o);
+}
+
 void api_ingest(http_app *app, lr_store *s, http_request *rq, http_response *rs)
 {
     lr_company c;
     const char *ct = http_header(rq, "Content-Type");
+    const char *source = http_header(rq, "X-Loginrec-Source");
+    win_format fmt = source ? win_format_parse(source) : (win_format)0;
 
     if (!api_authenticate_sender(s, rq, rs, &c))
         return;
-    if (ct && strncasecmp(ct, "text/csv", 8) == 0)
+    if (ct && strncasecmp(ct, "application/x-ndjson", 20) == 0 && (!source || fmt == WIN_FORMAT_WINLOGBEAT))
+        ingest_windows_body(app, s, &c, WIN_FORMAT_WINLOGBEAT, rq, rs);
+    else if (fmt && ct &&
+             (strncasecmp(ct, "application/octet-stream", 24) == 0 ||
+              (fmt == WIN_FORMAT_WINLOGBEAT && strncasecmp(ct, "application/json", 16) == 0)))
+        ingest_windows_body(app, s, &c, fmt, rq, rs);
+    else if (ct && strncasecmp(ct, "text/csv", 8) == 0)
         ingest_csv(app, s, &c, rq, rs);
     else if (!ct || strncasecmp(ct, "application/json", 16) == 0)
         ingest_json_body(app, s, &c, rq, rs);
     else
         http_error(rs, 415,
-                   "Content-Type '%s' is not accepted here; send application/json, or text/csv "
-                   "with X-Loginrec-Source: lanscope",
+                   "Content-Type '%s' is not accepted here; send application/json, text/csv "
+                   "with X-Loginrec-Source: lanscope, application/x-ndjson (Winlogbeat), or "
+                   "application/octet-stream with X-Loginrec-Source: evtx",
                    ct);
 }
 

@@ -34,7 +34,7 @@ void api_links_export(http_app *app, lr_store *s, http_request *rq, http_respons
     if (kind) {
         link_kind k = link_kind_parse(kind);
         if (k == LINK_NONE) {
-            http_error(rs, 400, "kind is '%s'; expected lanscope, malion or smarton", kind);
+            http_error(rs, 400, "kind is '%s'; expected lanscope, malion, smarton, windows or linux", kind);
             return;
         }
         kinds = 1u << k;

@@ -68,7 +68,7 @@ void link_csv_problem_words(const link_csv_error *e, lr_lang lang, char *out, si
 {
     static const char *const names[] = {"value", "other", "line",   "owner", "column",
                                         "header", "kinds", "expected"};
-    char value[48], line[24], expected[8], kinds[160], key[64];
+    char value[48], line[24], expected[8], kinds[256], key[64];
     const char *column = e->lc >= 0 && e->lc < LC_NCOLS ? link_csv_column_name(e->lc) : "";
     const char *a = e->a;
     link_kind want = link_kind_of_label(e->b);
@@ -87,10 +87,12 @@ void link_csv_problem_words(const link_csv_error *e, lr_lang lang, char *out, si
         column = link_csv_column_name(LC_KIND_CODE);
     snprintf(line, sizeof line, "%ld", e->other_line);
     snprintf(expected, sizeof expected, "%d", (int)want);
-    i18n_fill(lang, "linkcsv.kinds", kinds, sizeof kinds, (const char *const[]){"a", "b", "c"},
+    i18n_fill(lang, "linkcsv.kinds", kinds, sizeof kinds,
+              (const char *const[]){"a", "b", "c", "d", "e"},
               (const char *const[]){link_kind_label(LINK_LANSCOPE), link_kind_label(LINK_MALION),
-                                    link_kind_label(LINK_SMARTON)},
-              3);
+                                    link_kind_label(LINK_SMARTON), link_kind_label(LINK_WINDOWS),
+                                    link_kind_label(LINK_LINUX)},
+              5);
     key_of(e, key, sizeof key);
     i18n_fill(lang, key, out, outsz, names,
               (const char *const[]){a, e->b, line, e->owner, column, LINK_CSV_HEADER_LINE, kinds,

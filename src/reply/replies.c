@@ -42,6 +42,32 @@ json_t *ingest_lanscope_reply_json(const ingest_result *res, const lanscope_stat
     return o;
 }
 
+json_t *ingest_windows_reply_json(const ingest_result *res, const evtx_stats *stats, win_format fmt)
+{
+    json_t *o = ingest_reply_json(res, NULL, 0);
+    json_t *f = json_pack("{s:s, s:I, s:I, s:I, s:I}", "format", win_format_name(fmt), "records",
+                          (json_int_t)stats->w.records, "events", (json_int_t)stats->w.wanted,
+                          "ignored_system", (json_int_t)stats->w.ignored_system, "ignored_kind",
+                          (json_int_t)stats->w.ignored_kind);
+    if (f && fmt == WIN_FORMAT_EVTX &&
+        (json_object_set_new(f, "dirty", json_boolean(stats->dirty)) != 0 ||
+         json_object_set_new(f, "damaged", json_boolean(stats->damaged)) != 0 ||
+         json_object_set_new(f, "unreadable", json_integer((json_int_t)stats->unreadable)) != 0)) {
+        json_decref(f);
+        f = NULL;
+    }
+    if (!o || !f) {
+        json_decref(o);
+        json_decref(f);
+        return NULL;
+    }
+    if (json_object_set_new(o, "file", f) != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 /* The machine name of a problem's detail ("utf16", "quote_not_closed"). */
 static const char *detail_code(const link_csv_error *e)
 {

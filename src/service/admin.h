@@ -19,6 +19,7 @@ typedef struct company_changes {
     const char *tz;
     int breaks; /* -1 unchanged, 0 off, 1 on */
     const char *lanscope_collect; /* "HH:MM": LanScope's collection start */
+    const char *idle_break;       /* minutes (1-240): a Windows idle span that is a break */
 } company_changes;
 
 lr_status admin_check_text(const char *field, const char *v, size_t max, lr_error *err);

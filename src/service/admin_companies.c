@@ -5,6 +5,7 @@
 #include "service/admin.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -76,7 +77,8 @@ lr_status admin_company_edit(lr_store *s, const char *code, admin_company_edit_f
 
 typedef struct general_edit {
     const company_changes *ch;
-    int collect; /* minutes, -1: unchanged */
+    int collect;    /* minutes, -1: unchanged */
+    int idle_break; /* minutes, -1: unchanged */
 } general_edit;
 
 static lr_status apply_general(lr_store *s, lr_company *c, void *ctx, lr_error *err)
@@ -92,14 +94,17 @@ static lr_status apply_general(lr_store *s, lr_company *c, void *ctx, lr_error *
         c->break_punches = g->ch->breaks;
     if (g->collect >= 0)
         c->lanscope_collect_min = g->collect;
+    if (g->idle_break >= 0)
+        c->idle_break_min = g->idle_break;
     return LR_OK;
 }
 
 lr_status admin_company_set(lr_store *s, const char *code, const company_changes *ch,
                             const char *actor, lr_error *err)
 {
-    general_edit g = {ch, -1};
+    general_edit g = {ch, -1, -1};
     lr_status st;
+    char *end;
 
     if (ch->name && (st = admin_check_text("company name", ch->name, 255, err)) != LR_OK)
         return st;
@@ -108,5 +113,13 @@ lr_status admin_company_set(lr_store *s, const char *code, const company_changes
         return st;
     if (ch->tz && (st = tz_validate(ch->tz, err)) != LR_OK)
         return st;
+    if (ch->idle_break) {
+        long v = strtol(ch->idle_break, &end, 10);
+        if (!ch->idle_break[0] || *end || v < 1 || v > 240)
+            return lr_fail(err, LR_EINVAL,
+                           "--idle-break is '%s'; expected minutes from 1 to 240 (default 15)",
+                           ch->idle_break);
+        g.idle_break = (int)v;
+    }
     return admin_company_edit(s, code, apply_general, &g, actor, "company.set", code, err);
 }

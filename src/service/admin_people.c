@@ -77,7 +77,7 @@ lr_status admin_link_set(lr_store *s, const char *code, const char *kind, const 
 
     l.kind = link_kind_parse(kind);
     if (l.kind == LINK_NONE)
-        return lr_fail(err, LR_EINVAL, "kind is '%s'; expected lanscope, malion or smarton", kind);
+        return lr_fail(err, LR_EINVAL, "kind is '%s'; expected lanscope, malion, smarton, windows or linux", kind);
     /* trimmed of surrounding spaces; DOMAIN\user keeps user */
     while (*account == ' ')
         account++;
@@ -132,7 +132,7 @@ lr_status admin_link_delete(lr_store *s, const char *code, const char *kind, con
 
     account[0] = '\0';
     if (k == LINK_NONE)
-        return lr_fail(err, LR_EINVAL, "kind is '%s'; expected lanscope, malion or smarton", kind);
+        return lr_fail(err, LR_EINVAL, "kind is '%s'; expected lanscope, malion, smarton, windows or linux", kind);
     span_set_init(&ss);
     if ((st = store_begin(s, err)) != LR_OK)
         return st;

@@ -84,7 +84,7 @@ int company_settings_check(lr_store *s, const lr_company *c, const company_setti
 lr_status company_settings_save(lr_store *s, const char *code, const company_settings_form *f,
                                 const lr_secrets *sec, const char *actor, lr_error *err)
 {
-    company_changes cc = {f->name, NULL, f->breaks, f->collect};
+    company_changes cc = {f->name, NULL, f->breaks, f->collect, NULL};
     kot_changes kc = {f->kot_url, typed(f->kot_token), f->delivery, -1};
     malion_changes mc = {typed(f->malion_host), typed(f->malion_admin), typed(f->malion_secret),
                          f->malion_enabled};

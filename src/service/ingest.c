@@ -301,12 +301,30 @@ static lr_status count_version(ingest_run *run, const lr_event *e, lr_error *err
     return LR_OK;
 }
 
+/* Whether account is linked by kind, and (when spans) the days an event
+ * at utc touches for every employee it is linked to. */
+static lr_status add_spans(ingest_run *run, int kind, const char *account, int64_t utc, int spans,
+                           int *linked, lr_error *err)
+{
+    const account_entry *links;
+    lr_status st = account_links(run, kind, account, &links, err);
+    if (st != LR_OK)
+        return st;
+    *linked = links->n > 0;
+    for (size_t j = 0; spans && j < links->n; j++) {
+        int64_t d0, d1;
+        event_days(run->c, links->day_change_min[j], utc, &d0, &d1);
+        if (span_set_add(&run->ss, links->ids[j], d0, d1) != LR_OK)
+            return lr_fail(err, LR_ENOMEM, "out of memory");
+    }
+    return LR_OK;
+}
+
 lr_status ingest_add(ingest_run *run, lr_event *e, lr_error *err)
 {
     lr_store *s = run->s;
     const lr_company *c = run->c;
-    const account_entry *links;
-    int kind;
+    int kind, linked;
     lr_status st;
 
     e->received_at = run->now;
@@ -321,19 +339,71 @@ lr_status ingest_add(ingest_run *run, lr_event *e, lr_error *err)
     if ((st = count_version(run, e, err)) != LR_OK)
         return st;
     kind = event_source_kind(e->source);
-    if ((st = account_links(run, kind < 0 ? 0 : kind, e->account, &links, err)) != LR_OK)
-        return st;
-    if (links->n == 0)
+    /* other operations are stored for the log view and never punched */
+    st = add_spans(run, kind < 0 ? 0 : kind, e->account, e->utc,
+                   strcmp(e->op, "logon") == 0 || strcmp(e->op, "logoff") == 0, &linked, err);
+    if (st == LR_OK && !linked)
         run->res.unlinked++;
-    if (strcmp(e->op, "logon") != 0 && strcmp(e->op, "logoff") != 0)
-        return LR_OK; /* stored for the log view; never punched */
-    for (size_t j = 0; j < links->n; j++) {
-        int64_t d0, d1;
-        event_days(c, links->day_change_min[j], e->utc, &d0, &d1);
-        if (span_set_add(&run->ss, links->ids[j], d0, d1) != LR_OK)
-            return lr_fail(err, LR_ENOMEM, "out of memory");
+    return st;
+}
+
+typedef struct host_spans {
+    ingest_run *run;
+    int64_t utc;
+    lr_error *err;
+    lr_status st;
+} host_spans;
+
+static int add_host_account(void *ctx, const char *account)
+{
+    host_spans *h = ctx;
+    int linked;
+    h->st = add_spans(h->run, LINK_WINDOWS, account, h->utc, 1, &linked, h->err);
+    return h->st != LR_OK;
+}
+
+lr_status ingest_add_windows(ingest_run *run, lr_event *e, lr_win_row *r, lr_error *err)
+{
+    lr_store *s = run->s;
+    int64_t id = 0, shift = run->c->max_shift_sec;
+    int new_row = 1, linked = 0;
+    lr_status st;
+
+    e->received_at = run->now;
+    st = store_event_insert(s, run->c->id, e, err);
+    if (st == LR_EEXIST) { /* the other record of a linked logon, or a record sent again */
+        new_row = 0;
+        st = store_event_row(s, run->c->id, e, &id, err);
+        e->id = id;
     }
-    return LR_OK;
+    if (st != LR_OK)
+        return st;
+    r->event_row = e->id;
+    st = store_win_record_insert(s, run->c->id, r, err);
+    if (st == LR_EEXIST) {
+        run->res.duplicates++;
+        return LR_OK;
+    }
+    if (st != LR_OK)
+        return st;
+    run->res.accepted++;
+    if (new_row && (st = count_version(run, e, err)) != LR_OK)
+        return st;
+    if (e->account[0]) {
+        if ((st = add_spans(run, LINK_WINDOWS, e->account, e->utc, 1, &linked, err)) != LR_OK)
+            return st;
+        if (!linked)
+            run->res.unlinked++;
+        return LR_OK;
+    }
+    /* a host's own record (a boot, a shutdown, a sleep) touches the sessions
+     * of every account on that host around it */
+    {
+        host_spans h = {run, e->utc, err, LR_OK};
+        st = store_win_accounts_on_host(s, run->c->id, e->host, e->utc - shift, e->utc + shift,
+                                        add_host_account, &h, err);
+        return st != LR_OK ? st : h.st;
+    }
 }
 
 lr_status ingest_commit(ingest_run *run, ingest_result *res, lr_error *err)

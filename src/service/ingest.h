@@ -83,6 +83,13 @@ typedef struct ingest_run {
 lr_status ingest_begin(ingest_run *run, lr_store *s, const lr_company *c, lr_error *err);
 lr_status ingest_add(ingest_run *run, lr_event *e, lr_error *err);
 lr_status ingest_commit(ingest_run *run, ingest_result *res, lr_error *err);
+/* ingest_add for a Windows record (service/ingest_windows.c): e is the
+ * event the log view shows (source "windows"), r the record with its
+ * fields. The second record of a linked logon shares the first's event
+ * row; a record stored already (its host, channel and number) is a
+ * duplicate. A host's own record (no account) re-derives the days of every
+ * account seen on that host around it. */
+lr_status ingest_add_windows(ingest_run *run, lr_event *e, lr_win_row *r, lr_error *err);
 void ingest_abort(ingest_run *run);
 
 /* Records on the 連携状況 page that a file or batch of source was stored

@@ -161,12 +161,12 @@ lr_status links_export(lr_store *s, const char *code, links_kinds kinds, text_en
     if (kinds == 0) {
         st = lr_fail(err, LR_EINVAL,
                      "company %s has no links yet, so the kind cannot be guessed; choose one "
-                     "(lanscope, malion or smarton)",
+                     "(lanscope, malion, smarton, windows or linux)",
                      c.code);
         goto out;
     }
     st = link_csv_write_header(&text);
-    for (int kind = LINK_SMARTON; kind <= LINK_MALION && st == LR_OK; kind++) {
+    for (int kind = LINK_SMARTON; kind <= LINK_KIND_LAST && st == LR_OK; kind++) {
         if (!(kinds & (1u << kind)))
             continue;
         for (size_t i = 0; i < k.nemp && st == LR_OK; i++) {

@@ -9,6 +9,7 @@
 
 #include "core/event_parse.h"
 #include "core/punch.h"
+#include "service/win_days.h"
 #include "util/timefmt.h"
 #include "util/tz.h"
 
@@ -76,6 +77,8 @@ static int collect_event(void *ctx, const lr_event *e)
 
     if (sk != (int)k->kind && sk != LINK_NONE)
         return 0; /* another product's user of the same name */
+    if (sk == LINK_WINDOWS)
+        return 0; /* Windows records make sessions first (win_days) */
     if (strcmp(e->op, "logon") == 0)
         de.op = DAY_LOGON;
     else if (strcmp(e->op, "logoff") == 0)
@@ -213,6 +216,20 @@ lr_status rederive_days(lr_store *s, const lr_company *c, const lr_employee *e, 
                 k.ev[w++] = k.ev[i];
         k.n = w;
     }
+    /* Windows sessions, after the count-once above: a shutdown can end
+     * two sessions, and each end is an event of its own */
+    for (size_t i = 0; i < nlinks && st == LR_OK; i++) {
+        int64_t next_stream = -1 - (int64_t)i * 1000000;
+        win_days_out o = {&k.ev, &k.n, &k.cap, &next_stream, 0};
+        if (links[i].kind != LINK_WINDOWS)
+            continue;
+        if ((o.account_key = intern_id(&k.accounts, links[i].account, "")) < 0)
+            st = lr_fail(err, LR_ENOMEM, "out of memory");
+        else
+            st = win_days_add(s, c, links[i].account, from, to, &o, err);
+    }
+    if (st != LR_OK)
+        goto done;
     rules.day_change_min = e->day_change_min;
     rules.max_shift_sec = c->max_shift_sec;
     rules.breaks = c->break_punches;

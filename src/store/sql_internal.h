@@ -25,8 +25,8 @@
  * [SQ_SOURCES_BASE, SQ_ADMINS_BASE), the admins file
  * [SQ_ADMINS_BASE, SQ_PAGES_BASE), the pages file [SQ_PAGES_BASE,
  * SQ_LEASES_BASE), the leases file [SQ_LEASES_BASE, SQ_COMPANIES_BASE), and
- * the companies, people, events and punches files from their own bases up
- * to the next one (SQ_SLOTS after the punches). */
+ * the companies, people, events, punches and Windows files from their own
+ * bases up to the next one (SQ_SLOTS after the Windows records). */
 #define SQ_OUTBOX_BASE 64
 #define SQ_SOURCES_BASE 96
 #define SQ_ADMINS_BASE 112
@@ -36,7 +36,8 @@
 #define SQ_PEOPLE_BASE 168
 #define SQ_EVENTS_BASE 192
 #define SQ_PUNCHES_BASE 200
-#define SQ_SLOTS 216
+#define SQ_WINDOWS_BASE 216
+#define SQ_SLOTS 224
 
 /* lr_store, opaque outside src/store/. */
 struct lr_store {
@@ -68,8 +69,8 @@ static inline sql_store *S(lr_store *s)
 #define SQ_EVENT_EMPLOYEE_SQL                                                                      \
     "(SELECT l.employee_id FROM links l INDEXED BY links_account WHERE l.company_id = "            \
     "e.company_id AND l.account = e.account AND (e.source = 'generic' OR l.kind = CASE e.source "  \
-    "WHEN 'smarton' THEN 1 WHEN 'lanscope' THEN 2 WHEN 'malion' THEN 3 END) ORDER BY l.kind "      \
-    "LIMIT 1)"
+    "WHEN 'smarton' THEN 1 WHEN 'lanscope' THEN 2 WHEN 'malion' THEN 3 WHEN 'windows' THEN 4 "     \
+    "WHEN 'linux' THEN 5 END) ORDER BY l.kind LIMIT 1)"
 
 /* Reads SQ_EVENT_COLS from columns 0-8 of a row. */
 void sq_event_from_row(sql_stmt *st, lr_event *e);

@@ -33,6 +33,7 @@ typedef struct lr_company {
     int malion_enabled;        /* MaLion連携: poll MaLionCloud */
     char malion_host[256];     /* ホスト名 */
     char malion_admin_code[129]; /* 管理者コード (the secret code is a sealed secret) */
+    int idle_break_min; /* Windows: an idle span this long in a session is a break (default 15) */
 } lr_company;
 
 /* Where the MaLion poller of a company stands. */

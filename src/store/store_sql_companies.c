@@ -28,7 +28,7 @@ _Static_assert(SQ_COMPANIES_END <= SQ_PEOPLE_BASE, "too many statements for thei
     "id, code, name, tz, break_punches, min_break_sec, max_shift_sec, punch_delivery, "           \
     "kot_base_url, kot_rate, COALESCE(kot_synced_at, 0), kot_sync_result, lanscope_collect_min, " \
     "lanscope_token_hash IS NOT NULL, malion_enabled, malion_host, malion_admin_code, "         \
-    "kot_sync_code FROM companies "
+    "kot_sync_code, idle_break_min FROM companies "
 
 static const char *const sql_text[SQ_COMPANIES_END - SQ_COMPANIES_BASE] = {
     [Q_COMPANY_INSERT - SQ_COMPANIES_BASE] = "INSERT INTO companies (code, name, tz, break_punches, min_break_sec, "
@@ -37,8 +37,8 @@ static const char *const sql_text[SQ_COMPANIES_END - SQ_COMPANIES_BASE] = {
     [Q_COMPANY_UPDATE - SQ_COMPANIES_BASE] = "UPDATE companies SET name = ?2, tz = ?3, break_punches = ?4, "
                          "min_break_sec = ?5, max_shift_sec = ?6, punch_delivery = ?7, "
                          "kot_base_url = ?8, kot_rate = ?9, lanscope_collect_min = ?10, "
-                         "malion_enabled = ?11, malion_host = ?12, malion_admin_code = ?13 "
-                         "WHERE id = ?1",
+                         "malion_enabled = ?11, malion_host = ?12, malion_admin_code = ?13, "
+                         "idle_break_min = ?14 WHERE id = ?1",
     [Q_COMPANIES_LIST - SQ_COMPANIES_BASE] = "SELECT " COMPANY_COLS "ORDER BY code",
     [Q_COMPANY_SYNC_RESULT - SQ_COMPANIES_BASE] = "UPDATE companies SET kot_synced_at = ?2, kot_sync_result = ?3, "
                               "kot_sync_code = ?4 WHERE id = ?1",
@@ -98,6 +98,7 @@ lr_status store_company_update(lr_store *base, const lr_company *c, lr_error *er
     sql_bind_int64(st, 11, c->malion_enabled);
     sql_bind_text(st, 12, c->malion_host);
     sql_bind_text(st, 13, c->malion_admin_code);
+    sql_bind_int64(st, 14, c->idle_break_min);
     return sq_run(s, st, err, "updating the company");
 }
 
@@ -122,6 +123,7 @@ static void company_cols(sql_stmt *st, lr_company *c)
     sq_copy_col(st, 15, c->malion_host, sizeof c->malion_host);
     sq_copy_col(st, 16, c->malion_admin_code, sizeof c->malion_admin_code);
     sq_copy_col(st, 17, c->kot_sync_code, sizeof c->kot_sync_code);
+    c->idle_break_min = sql_col_int(st, 18);
 }
 
 lr_status store_companies_list(lr_store *base, store_company_cb cb, void *ctx, lr_error *err)

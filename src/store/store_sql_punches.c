@@ -18,7 +18,7 @@ enum {
     Q_FLAGS_INSERT,
     SQ_PUNCHES_END
 };
-_Static_assert(SQ_PUNCHES_END <= SQ_SLOTS, "too many statements for their slots");
+_Static_assert(SQ_PUNCHES_END <= SQ_WINDOWS_BASE, "too many statements for their slots");
 
 
 static const char *const sql_text[SQ_PUNCHES_END - SQ_PUNCHES_BASE] = {

@@ -513,7 +513,7 @@ static void refusals_are_parked(void **state)
 static void no_call_needed(void **state)
 {
     world *w = *state;
-    company_changes breaks_on = {NULL, NULL, 1, NULL}, breaks_off = {NULL, NULL, 0, NULL};
+    company_changes breaks_on = {.breaks = 1}, breaks_off = {.breaks = 0};
     lr_error err;
     kot_changes off = {NULL, NULL, 0, -1}, on = {NULL, NULL, 1, -1};
     assert_int_equal(kot_settings_set(w->f->s, "ACM", &off, &w->sec, "t", &err), LR_OK);

@@ -1,0 +1,111 @@
+/*
+ * ingest_windows — a Windows event log through one ingest run (see
+ * ingest_windows.h).
+ */
+#include "service/ingest_windows.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sources/evtx_child.h"
+#include "sources/winlogbeat.h"
+
+typedef struct run_ctx {
+    ingest_run *run;
+    win_format fmt;
+    char *raw; /* the record's text, NUL-terminated for the store */
+    size_t rawcap;
+} run_ctx;
+
+win_format win_format_parse(const char *s)
+{
+    if (strcmp(s, "evtx") == 0)
+        return WIN_FORMAT_EVTX;
+    if (strcmp(s, "winlogbeat") == 0)
+        return WIN_FORMAT_WINLOGBEAT;
+    return (win_format)0;
+}
+
+const char *win_format_name(win_format f)
+{
+    return f == WIN_FORMAT_EVTX ? "evtx" : f == WIN_FORMAT_WINLOGBEAT ? "winlogbeat" : "?";
+}
+
+static void copy(char *dst, size_t dstsz, const char *src)
+{
+    snprintf(dst, dstsz, "%s", src);
+}
+
+/* A record becomes the event the log view shows and the row the sessions
+ * read. A host's own records (System) carry no account. */
+static lr_status add_record(void *ctx, win_record *r, const char *raw, size_t rawlen,
+                            lr_error *err)
+{
+    run_ctx *k = ctx;
+    lr_event e;
+    lr_win_row w;
+    int user_record = r->e.event_id >= 4624;
+
+    if (rawlen + 1 > k->rawcap) {
+        char *x = realloc(k->raw, rawlen + 1);
+        if (!x)
+            return lr_fail(err, LR_ENOMEM, "out of memory");
+        k->raw = x;
+        k->rawcap = rawlen + 1;
+    }
+    memcpy(k->raw, raw, rawlen);
+    k->raw[rawlen] = '\0';
+
+    memset(&e, 0, sizeof e);
+    copy(e.source, sizeof e.source, "windows");
+    copy(e.account, sizeof e.account, user_record ? r->user : "");
+    copy(e.host, sizeof e.host, r->host);
+    copy(e.op, sizeof e.op, win_record_op(r));
+    e.utc = r->e.utc;
+    copy(e.version, sizeof e.version, win_format_name(k->fmt));
+    e.raw = k->raw;
+
+    memset(&w, 0, sizeof w);
+    w.utc = r->e.utc;
+    w.event_id = r->e.event_id;
+    w.logon_type = r->e.logon_type;
+    w.logon_id = r->e.logon_id;
+    w.linked_logon_id = r->e.linked_logon_id;
+    w.record_id = r->record_id;
+    copy(w.host, sizeof w.host, r->host);
+    copy(w.channel, sizeof w.channel, r->channel);
+    copy(w.provider, sizeof w.provider, r->provider);
+    copy(w.account, sizeof w.account, e.account);
+    copy(w.sid, sizeof w.sid, r->sid);
+    copy(w.logon_process, sizeof w.logon_process, r->logon_process);
+    copy(w.process, sizeof w.process, r->process);
+    return ingest_add_windows(k->run, &e, &w, err);
+}
+
+lr_status ingest_windows(lr_store *s, const lr_company *c, const char *what, const char *bytes,
+                         size_t n, win_format fmt, int partial, const progress_hook *progress,
+                         ingest_result *res, evtx_stats *stats, lr_error *err)
+{
+    ingest_run run;
+    run_ctx k = {&run, fmt, NULL, 0};
+    lr_status st;
+
+    memset(res, 0, sizeof *res);
+    memset(stats, 0, sizeof *stats);
+    if ((st = ingest_begin(&run, s, c, err)) != LR_OK)
+        return st;
+    run.progress = progress;
+    if (fmt == WIN_FORMAT_EVTX)
+        st = evtx_parse_isolated(what, (const unsigned char *)bytes, n, partial, add_record, &k,
+                                 stats, err);
+    else
+        st = winlogbeat_parse(what, bytes, n, add_record, &k, &stats->w, err);
+    free(k.raw);
+    if (st != LR_OK)
+        ingest_abort(&run);
+    else
+        st = ingest_commit(&run, res, err);
+    ingest_note(s, c, "windows", st == LR_OK ? NULL : err);
+    return st;
+}

@@ -1,0 +1,124 @@
+/*
+ * win_days — Windows sessions into day events (see win_days.h).
+ */
+#include "service/win_days.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/win_session.h"
+#include "service/rederive.h"
+#include "util/vec.h"
+
+typedef struct rows {
+    lr_win_row *v;
+    size_t n, cap;
+    int oom;
+} rows;
+
+static int keep_row(void *ctx, const lr_win_row *r)
+{
+    rows *k = ctx;
+    if (!vec_room((void **)&k->v, &k->cap, k->n, sizeof *k->v)) {
+        k->oom = 1;
+        return 1;
+    }
+    k->v[k->n++] = *r;
+    return 0;
+}
+
+static int host_seen(const rows *k, size_t upto, const char *host)
+{
+    for (size_t i = 0; i < upto; i++)
+        if (strcmp(k->v[i].host, host) == 0)
+            return 1;
+    return 0;
+}
+
+static lr_status push(const win_days_out *o, const lr_company *c, int64_t id, int64_t utc,
+                      day_op op, int64_t stream, lr_error *err)
+{
+    day_event *e;
+    if (!vec_room((void **)o->ev, o->cap, *o->n, sizeof **o->ev))
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    e = &(*o->ev)[(*o->n)++];
+    e->id = id;
+    e->utc = utc;
+    e->local = rederive_local(c, utc);
+    e->stream = stream;
+    e->account = o->account_key;
+    e->op = op;
+    return LR_OK;
+}
+
+/* One session: its start, its cuts at long idle spans, its end. */
+static lr_status add_session(const win_days_out *o, const lr_company *c, const win_output *w,
+                             size_t si, int64_t min_idle, lr_error *err)
+{
+    const win_session *ss = &w->sessions[si];
+    int64_t stream = (*o->next_stream)--;
+    lr_status st = push(o, c, ss->start_event, ss->start, DAY_LOGON, stream, err);
+    for (size_t i = 0; st == LR_OK && min_idle > 0 && i < w->nidles; i++) {
+        const win_idle *d = &w->idles[i];
+        if (d->session != si || d->to == 0 || d->to - d->from < min_idle)
+            continue;
+        st = push(o, c, d->from_event, d->from, DAY_LOGOFF, stream, err);
+        if (st == LR_OK)
+            st = push(o, c, d->to_event, d->to, DAY_LOGON, stream, err);
+    }
+    if (st == LR_OK && ss->end)
+        st = push(o, c, ss->end_event, ss->end, DAY_LOGOFF, stream, err);
+    return st;
+}
+
+lr_status win_days_add(lr_store *s, const lr_company *c, const char *account, int64_t from,
+                       int64_t to, const win_days_out *o, lr_error *err)
+{
+    rows k = {0};
+    win_event *ev = NULL;
+    win_output w;
+    size_t nmine;
+    lr_status st;
+
+    memset(&w, 0, sizeof w);
+    st = store_win_records_of_account(s, c->id, account, from, to, keep_row, &k, err);
+    nmine = k.n;
+    for (size_t i = 0; st == LR_OK && !k.oom && i < nmine; i++)
+        if (!host_seen(&k, i, k.v[i].host))
+            st = store_win_records_of_host(s, c->id, k.v[i].host, from, to, keep_row, &k, err);
+    if (st == LR_OK && k.oom)
+        st = lr_fail(err, LR_ENOMEM, "out of memory");
+    if (st != LR_OK || k.n == 0)
+        goto done;
+    if (!(ev = calloc(k.n, sizeof *ev))) {
+        st = lr_fail(err, LR_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < k.n; i++) {
+        const lr_win_row *r = &k.v[i];
+        ev[i] = (win_event){.id = r->event_row,
+                            .utc = r->utc,
+                            .event_id = r->event_id,
+                            .provider = r->provider,
+                            .host = r->host,
+                            .user = r->account,
+                            .sid = r->sid,
+                            .logon_type = r->logon_type,
+                            .logon_process = r->logon_process,
+                            .logon_id = r->logon_id,
+                            .linked_logon_id = r->linked_logon_id,
+                            .process = r->process};
+    }
+    if ((st = win_sessions_derive(ev, k.n, &w)) != LR_OK) {
+        st = lr_fail(err, st, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; st == LR_OK && i < w.nsessions; i++)
+        st = add_session(o, c, &w, i, c->break_punches ? (int64_t)c->idle_break_min * 60 : 0,
+                         err);
+done:
+    win_output_free(&w);
+    free(ev);
+    free(k.v);
+    return st;
+}

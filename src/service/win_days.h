@@ -1,0 +1,33 @@
+/*
+ * win_days — an account's Windows sessions as the day engine's events.
+ * Reads the account's stored records and the own records of the hosts it
+ * used (boots, shutdowns, sleeps), decides the sessions (core/win_session)
+ * and gives each session's start as a logon and its end as a logoff. With
+ * 休憩打刻する on, an idle span (lock, screensaver, sleep) of at least the
+ * company's idle-break minutes cuts the session in two, so the day engine
+ * sees the gap and punches a break. Runs inside rederive (service/).
+ */
+#ifndef LR_SERVICE_WIN_DAYS_H
+#define LR_SERVICE_WIN_DAYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/day.h"
+#include "store/store.h"
+
+/* Where the events go: the caller's growing array. Each session is a
+ * stream of its own; their ids count down from *next_stream (negative,
+ * apart from the caller's interned streams). */
+typedef struct win_days_out {
+    day_event **ev;
+    size_t *n, *cap;
+    int64_t *next_stream;
+    int64_t account_key; /* the account's id for the day engine */
+} win_days_out;
+
+/* Appends the day events of account's sessions in [from, to). */
+lr_status win_days_add(lr_store *s, const lr_company *c, const char *account, int64_t from,
+                       int64_t to, const win_days_out *out, lr_error *err);
+
+#endif

@@ -1,0 +1,82 @@
+#!/bin/bash
+# End to end: Windows event logs into punches at KING OF TIME (the
+# simulator), exactly once. Real .evtx files (tests/data/evtx): a Security
+# log through `loginrec ingest --source evtx`, a System log copied while in
+# use (dirty) and a second Security log through the ingest API as
+# application/octet-stream; Winlogbeat's JSON lines as application/x-ndjson.
+# Everything sent twice; a damaged file refused whole (422) in words.
+. "$(dirname "$0")/lib.sh"
+DATA="$(cd "$(dirname "$0")/../data" && pwd)"
+export LOGINREC_KOT_TIMEOUT_MS=2000 LOGINREC_DISPATCH_POLL_MS=100
+SIMTOKEN=sim-token-$$
+start_sim "$SIMTOKEN" 50
+"$LR" init >/dev/null
+TOKEN=$("$LR" company add ACM "Acme")
+sim PUT /_sim/employees '[
+ {"key":"k1","code":"1001","lastName":"勤怠","firstName":"太郎"},
+ {"key":"k2","code":"1002","lastName":"管理","firstName":"者"},
+ {"key":"k3","code":"1003","lastName":"田中","firstName":"太郎"}]' >/dev/null
+echo "$SIMTOKEN" | "$LR" kot set ACM --base-url "$SIM" --token - --rate 40 --delivery on >/dev/null
+"$LR" kot sync ACM >/dev/null
+"$LR" link set ACM --kind windows 1001 John >/dev/null
+"$LR" link set ACM --kind windows 1002 Administrator >/dev/null
+"$LR" link set ACM --kind windows 1003 tarouk >/dev/null
+expect_eq "links CSV names the Windows kind" '"Windows連携","4","1001","勤怠 太郎","John"' \
+    "$("$LR" links export ACM --kind windows --encoding utf-8 | grep 1001 | tr -d '\r')"
+
+# --- the CLI: a Security log -------------------------------------------------
+out=$("$LR" ingest ACM "$DATA/evtx/post-Security.evtx" --source evtx)
+expect_eq "CLI: John's linked logon and logoff stored, two punches" "3 2 126" \
+    "$(json_get "$out" '"%d %d %d" % (j["accepted"], j["punches"]["added"], j["file"]["records"])')"
+expect_eq "the linked logon is one event in the log" "2" \
+    "$("$LR" events ACM --from 2017-12-13 --to 2017-12-14 | grep -c John-PC)"
+
+# --- the API -------------------------------------------------------------------
+start_server --sync-interval 0
+post() { # post FILE CONTENT-TYPE SOURCE [QUERY]
+    http POST "/api/v1/ingest${4:-}" -H "Authorization: Bearer $TOKEN" -H "Content-Type: $2" \
+        ${3:+-H "X-Loginrec-Source: $3"} -H "X-Loginrec-File: $(basename "$1")" --data-binary @"$1"
+}
+post "$DATA/evtx/system.evtx" application/octet-stream evtx
+expect_eq "API: a dirty System log is read whole" "200 1881 True False" \
+    "$STATUS $(json_get "$BODY" 'j["file"]["records"], j["file"]["dirty"], j["file"]["damaged"]' | tr -d '(),')"
+post "$DATA/evtx/Security_with_size_t.evtx" application/octet-stream evtx
+expect_eq "API: a second Security log" "200" "$STATUS"
+ADMIN_PUNCHES=$(json_get "$BODY" 'j["punches"]["added"]')
+[ "$ADMIN_PUNCHES" -gt 0 ] && ok "Administrator's sessions make $ADMIN_PUNCHES punches" \
+    || not_ok "Administrator's sessions make punches"
+post "$DATA/winlogbeat/day.ndjson" application/x-ndjson ""
+expect_eq "API: Winlogbeat's JSON lines" "200 2" "$STATUS $(json_get "$BODY" 'j["punches"]["added"]')"
+post "$DATA/evtx/sample_with_a_bad_chunk_magic.evtx" application/octet-stream evtx
+expect_eq "API: a damaged file is refused whole" "422" "$STATUS"
+case "$BODY" in *"267 of 267 records can be read"*"--partial"*) ok "…saying what can be read and what to do" ;;
+    *) not_ok "…saying what can be read and what to do"; echo "  $BODY" ;; esac
+post "$DATA/evtx/sample_with_a_bad_chunk_magic.evtx" application/octet-stream evtx "?partial=1"
+case "$STATUS $BODY" in "422 "*"AppXDeployment"*) ok "…and taken partially it is still the wrong log" ;;
+    *) not_ok "…and taken partially it is still the wrong log"; echo "  $STATUS $BODY" ;; esac
+http POST /api/v1/ingest -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/octet-stream" \
+    --data-binary @"$DATA/evtx/system.evtx"
+expect_eq "octet-stream without X-Loginrec-Source is refused" "415" "$STATUS"
+
+# --- delivered once, and once again after everything is sent twice -------------
+outbox_empty() { "$LR" outbox ACM | head -1 | grep -q '^# 0 pending, 0 sending, 0 failed'; }
+wait_for 120 outbox_empty && ok "outbox drained" || { not_ok "outbox drained"; "$LR" outbox ACM | head; }
+count_kot() { json_get "$(sim GET /_sim/punches)" 'len(j)'; }
+FIRST=$(count_kot)
+expect_eq "every ledger punch is in KoT" "$(($(wc -l < <("$LR" punches ACM --from 2017-12-01 --to 2017-12-31)) - 1 \
+    + $(wc -l < <("$LR" punches ACM --from 2015-08-01 --to 2015-12-31)) - 1 \
+    + $(wc -l < <("$LR" punches ACM --from 2025-11-01 --to 2025-11-30)) - 1))" "$FIRST"
+expect_eq "John's day reached KoT once: in and out" "1@23:57 2@00:12" \
+    "$(json_get "$(sim GET /_sim/punches)" "' '.join(sorted(p['code']+'@'+p['time'][11:16] for p in j if p['employeeKey']=='k1'))")"
+"$LR" ingest ACM "$DATA/evtx/post-Security.evtx" --source evtx >/dev/null
+post "$DATA/evtx/system.evtx" application/octet-stream evtx
+post "$DATA/evtx/Security_with_size_t.evtx" application/octet-stream evtx
+expect_eq "sent again: all duplicates, nothing new" "0 0" \
+    "$(json_get "$BODY" '"%d %d" % (j["accepted"], j["punches"]["added"])')"
+post "$DATA/winlogbeat/day.json" application/json winlogbeat
+expect_eq "Winlogbeat's array form of the same records: duplicates" "200 0 4" \
+    "$STATUS $(json_get "$BODY" '"%d %d" % (j["accepted"], j["duplicates"])')"
+sleep 1
+wait_for 60 outbox_empty || true
+expect_eq "KoT holds each punch once" "$FIRST" "$(count_kot)"
+finish

@@ -1,0 +1,235 @@
+/*
+ * test_windows_ingest — Windows logs through the store into punches
+ * (service/ingest_windows, service/win_days): a real Security.evtx, its
+ * linked logon stored as one event with two records, sent twice and
+ * punched once; a link set after the records; idle spans as breaks; a
+ * host's shutdown, sent later, ending a session; a damaged file leaving
+ * nothing. Runs on SQLite and on PostgreSQL (fixture).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cases.h"
+#include "fixture.h"
+#include "service/admin.h"
+#include "service/ingest_windows.h"
+#include "util/timefmt.h"
+
+static int setup(void **state)
+{
+    return fixture_fx_setup(state, "test_windows_ingest");
+}
+
+static ingest_result ingest_file(fx *f, const char *dir, const char *name, win_format fmt,
+                                 lr_status want)
+{
+    char path[512];
+    size_t n;
+    char *b;
+    ingest_result res;
+    evtx_stats st;
+    lr_error err = {0};
+    snprintf(path, sizeof path, "tests/data/%s/%s", dir, name);
+    b = cases_read(path, &n);
+    if (ingest_windows(f->s, &f->c, name, b, n, fmt, 0, NULL, &res, &st, &err) != want)
+        fail_msg("%s: %s", name, err.message);
+    free(b);
+    return res;
+}
+
+static ingest_result ingest_text(fx *f, const char *text)
+{
+    ingest_result res;
+    evtx_stats st;
+    lr_error err = {0};
+    if (ingest_windows(f->s, &f->c, "t.ndjson", text, strlen(text), WIN_FORMAT_WINLOGBEAT, 0, NULL,
+                       &res, &st, &err) != LR_OK)
+        fail_msg("%s", err.message);
+    return res;
+}
+
+static void link_windows(fx *f, const char *emp, const char *account)
+{
+    lr_error err = {0};
+    rederive_stats rs;
+    if (admin_link_set(f->s, "ACM", "windows", emp, account, "test", &rs, &err) != LR_OK)
+        fail_msg("link: %s", err.message);
+}
+
+/* The day's punches of an employee as "kind@ISO,..." in JST. */
+static void punches(fx *f, const char *emp, const char *day, char *out, size_t outsz)
+{
+    lr_employee e;
+    lr_error err = {0};
+    punch_stored p[16];
+    size_t n = 0, len = 0;
+    out[0] = '\0';
+    assert_int_equal(store_employee_get(f->s, f->c.id, emp, &e, &err), LR_OK);
+    assert_int_equal(store_punches_of_day(f->s, e.id, day, p, 16, &n, &err), LR_OK);
+    for (size_t i = 0; i < n; i++) {
+        char t[32];
+        tf_format_iso(p[i].utc, 9 * 3600, t);
+        len += (size_t)snprintf(out + len, outsz - len, "%s%s@%s", i ? "," : "",
+                                punch_kind_name(p[i].kind), t + 11);
+    }
+}
+
+/* post-Security.evtx: John's linked logon (two 4624s, one instant) is one
+ * event with two records; his 4647 names the second id. Sent twice,
+ * punched once. */
+static void evtx_into_punches_once(void **state)
+{
+    fx *f = *state;
+    char got[256];
+    ingest_result r;
+    link_windows(f, "0012", "John");
+    r = ingest_file(f, "evtx", "post-Security.evtx", WIN_FORMAT_EVTX, LR_OK);
+    assert_int_equal(r.accepted, 3);
+    assert_int_equal(r.punches.added, 2);
+    assert_int_equal(fixture_sql_int(f->path, "SELECT count(*) FROM win_records"), 3);
+    assert_int_equal(fixture_sql_int(f->path, "SELECT count(*) FROM log_events"), 2);
+    punches(f, "0012", "2017-12-13", got, sizeof got);
+    assert_string_equal(got, "clock_in@23:57:18+09:00,clock_out@00:12:26+09:00");
+    r = ingest_file(f, "evtx", "post-Security.evtx", WIN_FORMAT_EVTX, LR_OK);
+    assert_int_equal(r.accepted, 0);
+    assert_int_equal(r.duplicates, 3);
+    assert_int_equal(r.punches.added + r.punches.replaced + r.punches.retracted, 0);
+    assert_int_equal(fixture_sql_int(f->path, "SELECT count(*) FROM outbox"), 2);
+}
+
+/* Records first, link later: the link re-derives them into punches. */
+static void link_after_records(void **state)
+{
+    fx *f = *state;
+    char got[256];
+    ingest_result r = ingest_file(f, "evtx", "post-Security.evtx", WIN_FORMAT_EVTX, LR_OK);
+    assert_int_equal(r.unlinked, 3);
+    assert_int_equal(r.punches.added, 0);
+    link_windows(f, "0012", "John");
+    punches(f, "0012", "2017-12-13", got, sizeof got);
+    assert_string_equal(got, "clock_in@23:57:18+09:00,clock_out@00:12:26+09:00");
+}
+
+/* day.ndjson: 09:00 in, locked 12:00-13:00, out 18:00 JST. With breaks on,
+ * a lock of at least the idle-break minutes is a break; a longer
+ * idle-break leaves it inside the work. */
+static void idle_span_is_a_break(void **state)
+{
+    fx *f = *state;
+    char got[256];
+    lr_error err = {0};
+    company_changes on = {.breaks = 1, .idle_break = "15"}, longer = {.breaks = -1, .idle_break = "90"};
+    assert_int_equal(admin_company_set(f->s, "ACM", &on, "test", &err), LR_OK);
+    assert_int_equal(store_company_get(f->s, "ACM", &f->c, &err), LR_OK);
+    link_windows(f, "0012", "tarouk");
+    ingest_file(f, "winlogbeat", "day.ndjson", WIN_FORMAT_WINLOGBEAT, LR_OK);
+    punches(f, "0012", "2025-11-16", got, sizeof got);
+    assert_string_equal(got, "clock_in@09:00:00+09:00,break_start@12:00:00+09:00,"
+                             "break_end@13:00:00+09:00,clock_out@18:00:00+09:00");
+    assert_int_equal(admin_company_set(f->s, "ACM", &longer, "test", &err), LR_OK);
+    assert_int_equal(store_company_get(f->s, "ACM", &f->c, &err), LR_OK);
+    assert_int_equal(f->c.idle_break_min, 90);
+    /* re-derive by sending the day again (nothing new) and by the link */
+    link_windows(f, "0012", "tarouk");
+    punches(f, "0012", "2025-11-16", got, sizeof got);
+    assert_string_equal(got, "clock_in@09:00:00+09:00,clock_out@18:00:00+09:00");
+}
+
+#define REC(ts, id, rec, extra)                                                                    \
+    "{\"@timestamp\":\"" ts "\",\"winlog\":{\"event_id\":" #id ",\"channel\":\"Security\","         \
+    "\"computer_name\":\"PC-09\",\"record_id\":" #rec ",\"event_data\":{" extra "}}}\n"
+#define SYSREC(ts, id, rec, provider)                                                              \
+    "{\"@timestamp\":\"" ts "\",\"winlog\":{\"event_id\":" #id ",\"channel\":\"System\","           \
+    "\"provider_name\":\"" provider "\",\"computer_name\":\"PC-09\",\"record_id\":" #rec "}}\n"
+
+/* A logon with no logoff, then (another file, later) the System log's
+ * shutdown of that PC: the shutdown ends the session, a clock-out. */
+static void shutdown_sent_later_ends_the_session(void **state)
+{
+    fx *f = *state;
+    char got[256];
+    ingest_result r;
+    link_windows(f, "0012", "jiro");
+    ingest_text(f, REC("2025-11-17T00:30:00Z", 4624, 7, "\"TargetUserName\":\"jiro\",\"TargetUserSid\":"
+                       "\"S-1-5-21-9\",\"LogonType\":\"2\",\"LogonProcessName\":\"User32 \","
+                       "\"TargetLogonId\":\"0x77\""));
+    punches(f, "0012", "2025-11-17", got, sizeof got);
+    assert_string_equal(got, "clock_in@09:30:00+09:00");
+    r = ingest_text(f, SYSREC("2025-11-17T09:15:00Z", 1074, 500, "User32")
+                       SYSREC("2025-11-17T09:15:20Z", 6006, 501, "EventLog"));
+    assert_int_equal(r.accepted, 2);
+    assert_int_equal(r.punches.added, 1);
+    punches(f, "0012", "2025-11-17", got, sizeof got);
+    assert_string_equal(got, "clock_in@09:30:00+09:00,clock_out@18:15:00+09:00");
+}
+
+/* A damaged .evtx is refused whole: nothing of it is stored. */
+static void damaged_file_stores_nothing(void **state)
+{
+    fx *f = *state;
+    ingest_file(f, "evtx", "sample_with_a_bad_chunk_magic.evtx", WIN_FORMAT_EVTX, LR_EINVAL);
+    assert_int_equal(fixture_sql_int(f->path, "SELECT count(*) FROM win_records"), 0);
+    assert_int_equal(fixture_sql_int(f->path, "SELECT count(*) FROM log_events"), 0);
+}
+
+/* A crafted file on which libevtx asks for 8 GiB and reads out of bounds
+ * (found by make fuzz): decoded in the helper process, it is refused in
+ * words and nothing is stored; this process is untouched. */
+static void crafted_file_stays_in_the_helper(void **state)
+{
+    fx *f = *state;
+    ingest_file(f, "evtx", "crafted_template_count.evtx", WIN_FORMAT_EVTX, LR_EINVAL);
+    assert_int_equal(fixture_sql_int(f->path, "SELECT count(*) FROM log_events"), 0);
+}
+
+/* A helper that crashes (here: kills itself) refuses the file in words. */
+static void a_crashing_helper_refuses_the_file(void **state)
+{
+    fx *f = *state;
+    char path[600], b[8] = "ElfFile";
+    ingest_result res;
+    evtx_stats st;
+    lr_error err = {0};
+    FILE *sh;
+    const char *tmp = getenv("LR_TEST_TMP");
+    snprintf(path, sizeof path, "%s/crashing-helper-%d.sh", tmp ? tmp : "/tmp", (int)getpid());
+    sh = fopen(path, "w");
+    assert_non_null(sh);
+    fprintf(sh, "#!/bin/sh\ncat > /dev/null\nkill -SEGV $$\n");
+    fclose(sh);
+    assert_int_equal(chmod(path, 0700), 0);
+    setenv("LOGINREC_EVTX_HELPER", path, 1);
+    assert_int_equal(ingest_windows(f->s, &f->c, "x.evtx", b, sizeof b, WIN_FORMAT_EVTX, 0, NULL,
+                                    &res, &st, &err),
+                     LR_EINVAL);
+    unsetenv("LOGINREC_EVTX_HELPER");
+    unlink(path);
+    assert_non_null(strstr(err.message, "stopped by signal 11"));
+    assert_string_equal(err.file, "x.evtx");
+    assert_int_equal(fixture_sql_int(f->path, "SELECT count(*) FROM log_events"), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(evtx_into_punches_once, setup, fixture_fx_teardown),
+        cmocka_unit_test_setup_teardown(link_after_records, setup, fixture_fx_teardown),
+        cmocka_unit_test_setup_teardown(idle_span_is_a_break, setup, fixture_fx_teardown),
+        cmocka_unit_test_setup_teardown(shutdown_sent_later_ends_the_session, setup,
+                                        fixture_fx_teardown),
+        cmocka_unit_test_setup_teardown(damaged_file_stores_nothing, setup, fixture_fx_teardown),
+        cmocka_unit_test_setup_teardown(crafted_file_stays_in_the_helper, setup,
+                                        fixture_fx_teardown),
+        cmocka_unit_test_setup_teardown(a_crashing_helper_refuses_the_file, setup,
+                                        fixture_fx_teardown),
+    };
+    return cmocka_run_group_tests_name("windows ingest", tests, NULL, NULL);
+}
