@@ -87,6 +87,32 @@ lr_status sq_end_one(sql_store *s, sql_stmt *st, int rc, lr_error *err, const ch
 /* The statement of slot (prepared once from sql), reset and unbound. */
 sql_stmt *sq_stmt(sql_store *s, int slot, const char *sql, lr_error *err);
 void sq_copy_col(sql_stmt *st, int i, char *dst, size_t dstsz);
+/* A statement's parameter, bound at its place (?1, ?2, ...) by
+ * sq_stmt_with: SQ_INT(v), SQ_TEXT(v) (NULL binds NULL), SQ_REAL(v). */
+typedef struct sq_param {
+    char type; /* 'i', 't' or 'd' */
+    int64_t i;
+    double d;
+    const char *t;
+} sq_param;
+#define SQ_INT(v) ((sq_param){'i', (int64_t)(v), 0, NULL})
+#define SQ_TEXT(v) ((sq_param){'t', 0, 0, (v)})
+#define SQ_REAL(v) ((sq_param){'d', 0, (v), NULL})
+#define SQ_PARAMS(...)                                                                             \
+    (const sq_param[]){__VA_ARGS__}, sizeof((const sq_param[]){__VA_ARGS__}) / sizeof(sq_param)
+
+/* sq_stmt, with ps[0..n) bound at ?1..?n (a failed binding fails the
+ * statement's step, as sql_bind_* do). */
+sql_stmt *sq_stmt_with(sql_store *s, int slot, const char *sql, lr_error *err, const sq_param *ps,
+                       size_t n);
+
+/* Each store_sql_*.c keeps its statements' text in sql_text[], indexed
+ * from its slots' base (SQ_FILE_BASE, defined by the file): a statement by
+ * its slot, and the same with its leading parameters bound. */
+#define stmt(s, q, err) sq_stmt((s), (q), sql_text[(q) - SQ_FILE_BASE], (err))
+#define stmt_with(s, q, err, ...)                                                                  \
+    sq_stmt_with((s), (q), sql_text[(q) - SQ_FILE_BASE], (err), SQ_PARAMS(__VA_ARGS__))
+
 /* Runs a statement that returns no rows; LR_EEXIST for a unique key. */
 lr_status sq_run(sql_store *s, sql_stmt *st, lr_error *err, const char *doing);
 /* Runs an INSERT ... RETURNING id: *id gets it. LR_EEXIST for a unique key,

@@ -23,6 +23,10 @@ enum {
     Q_COUNT
 };
 
+#define SQ_FILE_BASE 0
+
+#define SQ_FILE_BASE 0
+
 static const char *const sql_text[Q_COUNT] = {
     /* PostgreSQL only (a shared driver): SQLite has one writer anyway */
     [Q_LOCK_COMPANY] = "SELECT pg_advisory_xact_lock(1819435620, CAST(?1 AS INTEGER))",
@@ -71,6 +75,22 @@ sql_stmt *sq_stmt(sql_store *s, int slot, const char *sql, lr_error *err)
     return s->q[slot];
 }
 
+sql_stmt *sq_stmt_with(sql_store *s, int slot, const char *sql, lr_error *err, const sq_param *ps,
+                       size_t n)
+{
+    sql_stmt *st = sq_stmt(s, slot, sql, err);
+    for (size_t i = 0; st && i < n; i++) {
+        int at = (int)i + 1;
+        if (ps[i].type == 'i')
+            sql_bind_int64(st, at, ps[i].i);
+        else if (ps[i].type == 'd')
+            sql_bind_double(st, at, ps[i].d);
+        else
+            sql_bind_text(st, at, ps[i].t);
+    }
+    return st;
+}
+
 void sq_copy_col(sql_stmt *st, int i, char *dst, size_t dstsz)
 {
     const char *t = sql_col_text(st, i);
@@ -98,9 +118,6 @@ int64_t sq_changes(sql_store *s)
 {
     return s->drv->changes(s->db);
 }
-
-/* The statement of query q of this file. */
-#define stmt(s, q, err) sq_stmt((s), (q), sql_text[(q)], (err))
 
 /*
  * The writer gate. SQLite lets one connection write at a time; the others
@@ -223,14 +240,9 @@ lr_status store_audit(lr_store *base, int64_t company_id, const char *actor,
                           const char *action, const char *detail, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_AUDIT, err);
+    sql_stmt *st = stmt_with(s, Q_AUDIT, err, SQ_INT(clock_now()), SQ_INT(company_id), SQ_TEXT(actor), SQ_TEXT(action), SQ_TEXT(detail ? detail : ""));
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, clock_now());
-    sql_bind_int64(st, 2, company_id);
-    sql_bind_text(st, 3, actor);
-    sql_bind_text(st, 4, action);
-    sql_bind_text(st, 5, detail ? detail : "");
     return sq_run(s, st, err, "writing the audit log");
 }
 

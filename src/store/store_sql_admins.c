@@ -29,6 +29,8 @@ enum {
 };
 _Static_assert(A_END <= SQ_PAGES_BASE, "too many account statements for their slots");
 
+#define SQ_FILE_BASE SQ_ADMINS_BASE
+
 static const char *const sql_text[A_END - SQ_ADMINS_BASE] = {
     [A_USER_INSERT - SQ_ADMINS_BASE] =
         "INSERT INTO admin_users (company_id, login, pw_hash, lang, created_at) VALUES (?1, ?2, "
@@ -63,23 +65,15 @@ static const char *const sql_text[A_END - SQ_ADMINS_BASE] = {
         "UPDATE link_uploads SET applied_at = ?2, data = ?3 WHERE id = ?1",
 };
 
-static sql_stmt *stmt(sql_store *s, int slot, lr_error *err)
-{
-    return sq_stmt(s, slot, sql_text[slot - SQ_ADMINS_BASE], err);
-}
 
 lr_status store_user_insert(lr_store *base, lr_user *u, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, A_USER_INSERT, err);
+    sql_stmt *st = stmt_with(s, A_USER_INSERT, err, SQ_INT(u->company_id), SQ_TEXT(u->login),
+                             SQ_TEXT(u->pw_hash), SQ_TEXT(u->lang), SQ_INT(clock_now()));
     lr_status r;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, u->company_id);
-    sql_bind_text(st, 2, u->login);
-    sql_bind_text(st, 3, u->pw_hash);
-    sql_bind_text(st, 4, u->lang);
-    sql_bind_int64(st, 5, clock_now());
     r = sq_run_id(s, st, &u->id, err, "adding an administrator");
     if (r == LR_EEXIST)
         return lr_fail(err, LR_EEXIST, "the login '%s' exists already in this company", u->login);
@@ -90,12 +84,10 @@ lr_status store_user_get(lr_store *base, int64_t company_id, const char *login, 
                       lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, A_USER_GET, err);
+    sql_stmt *st = stmt_with(s, A_USER_GET, err, SQ_INT(company_id), SQ_TEXT(login));
     int rc;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_text(st, 2, login);
     rc = sql_step(st);
     if (rc == SQL_ROW) {
         memset(out, 0, sizeof *out);
@@ -111,12 +103,10 @@ lr_status store_user_get(lr_store *base, int64_t company_id, const char *login, 
 lr_status store_user_update(lr_store *base, const lr_user *u, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, A_USER_UPDATE, err);
+    sql_stmt *st = stmt_with(s, A_USER_UPDATE, err, SQ_INT(u->id), SQ_TEXT(u->pw_hash),
+                             SQ_TEXT(u->lang));
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, u->id);
-    sql_bind_text(st, 2, u->pw_hash);
-    sql_bind_text(st, 3, u->lang);
     return sq_run(s, st, err, "updating an administrator");
 }
 
@@ -124,14 +114,10 @@ lr_status store_session_insert(lr_store *base, const char *id_hash, int64_t user
                             int64_t now, int64_t expires_at, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, A_SESSION_INSERT, err);
+    sql_stmt *st = stmt_with(s, A_SESSION_INSERT, err, SQ_TEXT(id_hash), SQ_INT(user_id),
+                             SQ_TEXT(csrf), SQ_INT(now), SQ_INT(expires_at));
     if (!st)
         return LR_ESTORE;
-    sql_bind_text(st, 1, id_hash);
-    sql_bind_int64(st, 2, user_id);
-    sql_bind_text(st, 3, csrf);
-    sql_bind_int64(st, 4, now);
-    sql_bind_int64(st, 5, expires_at);
     return sq_run(s, st, err, "starting a session");
 }
 
@@ -139,12 +125,10 @@ lr_status store_session_get(lr_store *base, const char *id_hash, int64_t now, lr
                          lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, A_SESSION_GET, err);
+    sql_stmt *st = stmt_with(s, A_SESSION_GET, err, SQ_TEXT(id_hash), SQ_INT(now));
     int rc;
     if (!st)
         return LR_ESTORE;
-    sql_bind_text(st, 1, id_hash);
-    sql_bind_int64(st, 2, now);
     rc = sql_step(st);
     if (rc == SQL_ROW) {
         memset(out, 0, sizeof *out);
@@ -194,11 +178,9 @@ lr_status store_login_failures_clear(lr_store *base, const char *key, lr_error *
 lr_status store_login_failure_add(lr_store *base, const char *key, int64_t at, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, A_FAILURE_ADD, err);
+    sql_stmt *st = stmt_with(s, A_FAILURE_ADD, err, SQ_TEXT(key), SQ_INT(at));
     if (!st)
         return LR_ESTORE;
-    sql_bind_text(st, 1, key);
-    sql_bind_int64(st, 2, at);
     return sq_run(s, st, err, "recording a failed sign-in");
 }
 
@@ -206,12 +188,10 @@ lr_status store_login_failures_since(lr_store *base, const char *key, int64_t si
                                   lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, A_FAILURES_SINCE, err);
+    sql_stmt *st = stmt_with(s, A_FAILURES_SINCE, err, SQ_TEXT(key), SQ_INT(since));
     int rc;
     if (!st)
         return LR_ESTORE;
-    sql_bind_text(st, 1, key);
-    sql_bind_int64(st, 2, since);
     rc = sql_step(st);
     *n = rc == SQL_ROW ? sql_col_int64(st, 0) : 0;
     sql_reset(st);
@@ -223,11 +203,10 @@ lr_status store_upload_put(lr_store *base, const char *id, int64_t company_id, i
                         int64_t before, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, A_UPLOAD_EXPIRE, err);
+    sql_stmt *st = stmt_with(s, A_UPLOAD_EXPIRE, err, SQ_INT(before));
     lr_status r;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, before);
     if ((r = sq_run(s, st, err, "dropping old uploads")) != LR_OK)
         return r;
     if (!(st = stmt(s, A_UPLOAD_PUT, err)))
@@ -246,15 +225,12 @@ lr_status store_upload_get(lr_store *base, const char *id, int64_t company_id, i
                         int64_t *applied_at, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, A_UPLOAD_GET, err);
+    sql_stmt *st = stmt_with(s, A_UPLOAD_GET, err, SQ_TEXT(id), SQ_INT(company_id), SQ_INT(user_id),
+                             SQ_INT(since));
     lr_status r = LR_OK;
     int rc;
     if (!st)
         return LR_ESTORE;
-    sql_bind_text(st, 1, id);
-    sql_bind_int64(st, 2, company_id);
-    sql_bind_int64(st, 3, user_id);
-    sql_bind_int64(st, 4, since);
     rc = sql_step(st);
     if (rc == SQL_ROW) {
         size_t n = 0;

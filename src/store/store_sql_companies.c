@@ -30,6 +30,8 @@ _Static_assert(SQ_COMPANIES_END <= SQ_PEOPLE_BASE, "too many statements for thei
     "lanscope_token_hash IS NOT NULL, malion_enabled, malion_host, malion_admin_code, "         \
     "kot_sync_code, idle_break_min FROM companies "
 
+#define SQ_FILE_BASE SQ_COMPANIES_BASE
+
 static const char *const sql_text[SQ_COMPANIES_END - SQ_COMPANIES_BASE] = {
     [Q_COMPANY_INSERT - SQ_COMPANIES_BASE] = "INSERT INTO companies (code, name, tz, break_punches, min_break_sec, "
                          "max_shift_sec, punch_delivery, ingest_token_hash, created_at) VALUES "
@@ -54,7 +56,6 @@ static const char *const sql_text[SQ_COMPANIES_END - SQ_COMPANIES_BASE] = {
     [Q_SECRET_GET - SQ_COMPANIES_BASE] = "SELECT sealed FROM company_secrets WHERE company_id = ?1 AND name = ?2",
 };
 
-#define stmt(s, q, err) sq_stmt((s), (q), sql_text[(q) - SQ_COMPANIES_BASE], (err))
 
 static void bind_company(sql_stmt *st, const lr_company *c)
 {
@@ -146,13 +147,10 @@ lr_status store_company_sync_result(lr_store *base, int64_t company_id, int64_t 
                                         const char *code, const char *result, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_COMPANY_SYNC_RESULT, err);
+    sql_stmt *st = stmt_with(s, Q_COMPANY_SYNC_RESULT, err, SQ_INT(company_id), SQ_INT(at),
+                             SQ_TEXT(result), SQ_TEXT(code));
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_int64(st, 2, at);
-    sql_bind_text(st, 3, result);
-    sql_bind_text(st, 4, code);
     return sq_run(s, st, err, "recording the sync");
 }
 
@@ -169,11 +167,10 @@ static lr_status company_row(sql_store *s, sql_stmt *st, lr_company *c, lr_error
 lr_status store_company_get(lr_store *base, const char *code, lr_company *out, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_COMPANY_GET, err);
+    sql_stmt *st = stmt_with(s, Q_COMPANY_GET, err, SQ_TEXT(code));
     char what[80];
     if (!st)
         return LR_ESTORE;
-    sql_bind_text(st, 1, code);
     snprintf(what, sizeof what, "'%.64s'", code);
     return company_row(s, st, out, err, what);
 }
@@ -181,10 +178,9 @@ lr_status store_company_get(lr_store *base, const char *code, lr_company *out, l
 lr_status store_company_by_token(lr_store *base, const char *token_hash, lr_company *out)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_COMPANY_BY_TOKEN, NULL);
+    sql_stmt *st = stmt_with(s, Q_COMPANY_BY_TOKEN, NULL, SQ_TEXT(token_hash));
     if (!st)
         return LR_ESTORE;
-    sql_bind_text(st, 1, token_hash);
     return company_row(s, st, out, NULL, NULL);
 }
 
@@ -192,11 +188,10 @@ lr_status store_company_by_lanscope_token(lr_store *base, const char *code,
                                                const char *token_hash, lr_company *out)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_COMPANY_BY_LANSCOPE_TOKEN, NULL);
+    sql_stmt *st = stmt_with(s, Q_COMPANY_BY_LANSCOPE_TOKEN, NULL, SQ_TEXT(code),
+                             SQ_TEXT(token_hash));
     if (!st)
         return LR_ESTORE;
-    sql_bind_text(st, 1, code);
-    sql_bind_text(st, 2, token_hash);
     return company_row(s, st, out, NULL, NULL);
 }
 
@@ -204,11 +199,10 @@ lr_status store_company_lanscope_token(lr_store *base, int64_t company_id,
                                            const char *token_hash, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_COMPANY_LANSCOPE_TOKEN, err);
+    sql_stmt *st = stmt_with(s, Q_COMPANY_LANSCOPE_TOKEN, err, SQ_INT(company_id),
+                             SQ_TEXT(token_hash));
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_text(st, 2, token_hash);
     return sq_run(s, st, err, "storing the LanScope token");
 }
 
@@ -216,13 +210,10 @@ lr_status store_secret_put(lr_store *base, int64_t company_id, const char *name,
                                const char *sealed, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_SECRET_PUT, err);
+    sql_stmt *st = stmt_with(s, Q_SECRET_PUT, err, SQ_INT(company_id), SQ_TEXT(name),
+                             SQ_TEXT(sealed), SQ_INT(clock_now()));
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_text(st, 2, name);
-    sql_bind_text(st, 3, sealed);
-    sql_bind_int64(st, 4, clock_now());
     return sq_run(s, st, err, "storing a secret");
 }
 
@@ -230,13 +221,11 @@ lr_status store_secret_get(lr_store *base, int64_t company_id, const char *name,
                                size_t outsz, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_SECRET_GET, err);
+    sql_stmt *st = stmt_with(s, Q_SECRET_GET, err, SQ_INT(company_id), SQ_TEXT(name));
     lr_status r = LR_OK;
     int rc;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_text(st, 2, name);
     rc = sql_step(st);
     if (rc == SQL_ROW) {
         if (strlen(sql_col_text(st, 0)) >= outsz)

@@ -23,6 +23,8 @@ _Static_assert(SQ_EVENTS_END <= SQ_PUNCHES_BASE, "too many statements for their 
     "event_flags f ON f.event_id = e.id WHERE e.company_id = ?1 AND e.ts_utc >= ?2 AND e.ts_utc " \
     "< ?3 " extra " ORDER BY e.ts_utc, e.id"
 
+#define SQ_FILE_BASE SQ_EVENTS_BASE
+
 static const char *const sql_text[SQ_EVENTS_END - SQ_EVENTS_BASE] = {
     [Q_EVENT_INSERT - SQ_EVENTS_BASE] = "INSERT INTO log_events (company_id, source, account, host, op, ts_utc, "
                        "ts_offset, version, raw, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
@@ -35,24 +37,16 @@ static const char *const sql_text[SQ_EVENTS_END - SQ_EVENTS_BASE] = {
     [Q_EVENTS_LIST_FLAGGED - SQ_EVENTS_BASE] = EVENT_LIST_SQL("AND f.flags IS NOT NULL"),
 };
 
-#define stmt(s, q, err) sq_stmt((s), (q), sql_text[(q) - SQ_EVENTS_BASE], (err))
 
 lr_status store_event_insert(lr_store *base, int64_t company_id, lr_event *e, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_EVENT_INSERT, err);
+    sql_stmt *st = stmt_with(s, Q_EVENT_INSERT, err, SQ_INT(company_id), SQ_TEXT(e->source),
+                             SQ_TEXT(e->account), SQ_TEXT(e->host), SQ_TEXT(e->op), SQ_INT(e->utc),
+                             SQ_INT(e->offset_sec), SQ_TEXT(e->version),
+                             SQ_TEXT(e->raw ? e->raw : ""), SQ_INT(e->received_at));
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_text(st, 2, e->source);
-    sql_bind_text(st, 3, e->account);
-    sql_bind_text(st, 4, e->host);
-    sql_bind_text(st, 5, e->op);
-    sql_bind_int64(st, 6, e->utc);
-    sql_bind_int64(st, 7, e->offset_sec);
-    sql_bind_text(st, 8, e->version);
-    sql_bind_text(st, 9, e->raw ? e->raw : "");
-    sql_bind_int64(st, 10, e->received_at);
     /* a duplicate returns no row: LR_EEXIST, which callers count */
     return sq_run_id(s, st, &e->id, err, "storing an event");
 }
@@ -76,15 +70,12 @@ lr_status store_events_of_account(lr_store *base, int64_t company_id, const char
                                       lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_EVENTS_OF_ACCOUNT, err);
+    sql_stmt *st = stmt_with(s, Q_EVENTS_OF_ACCOUNT, err, SQ_INT(company_id), SQ_TEXT(account),
+                             SQ_INT(from), SQ_INT(to));
     lr_event e;
     int rc;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_text(st, 2, account);
-    sql_bind_int64(st, 3, from);
-    sql_bind_int64(st, 4, to);
     while ((rc = sql_step(st)) == SQL_ROW) {
         sq_event_from_row(st, &e);
         if (cb(ctx, &e))

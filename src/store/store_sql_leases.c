@@ -10,6 +10,8 @@
 enum { E_TAKE = SQ_LEASES_BASE, E_DROP, E_SLOTS, E_END };
 _Static_assert(E_END <= SQ_SLOTS, "too many lease statements for their slots");
 
+#define SQ_FILE_BASE SQ_LEASES_BASE
+
 static const char *const sql_text[E_END - SQ_LEASES_BASE] = {
     /* new, or ours, or expired: it is ours until ?4 + ?5 (a row back) */
     [E_TAKE - SQ_LEASES_BASE] =
@@ -31,10 +33,6 @@ static const char *const sql_text[E_END - SQ_LEASES_BASE] = {
         "?3 RETURNING next_us - ?3",
 };
 
-static sql_stmt *estmt(sql_store *s, int q, lr_error *err)
-{
-    return sq_stmt(s, q, sql_text[q - SQ_LEASES_BASE], err);
-}
 
 lr_status store_lease_take(lr_store *base, const char *name, int64_t company_id, const char *owner,
                         int64_t now, int64_t seconds, lr_error *err)
@@ -44,7 +42,7 @@ lr_status store_lease_take(lr_store *base, const char *name, int64_t company_id,
     int rc;
     if (!s->drv->shared)
         return LR_OK; /* one instance: every lease is its own */
-    if (!(st = estmt(s, E_TAKE, err)))
+    if (!(st = stmt(s, E_TAKE, err)))
         return LR_ESTORE;
     sql_bind_text(st, 1, name);
     sql_bind_int64(st, 2, company_id);
@@ -66,7 +64,7 @@ lr_status store_lease_drop(lr_store *base, const char *name, int64_t company_id,
     sql_stmt *st;
     if (!s->drv->shared)
         return LR_OK;
-    if (!(st = estmt(s, E_DROP, err)))
+    if (!(st = stmt(s, E_DROP, err)))
         return LR_ESTORE;
     sql_bind_text(st, 1, name);
     sql_bind_int64(st, 2, company_id);
@@ -84,7 +82,7 @@ lr_status store_kot_slots_take(lr_store *base, int64_t company_id, int n, int64_
     *first_us = now_us;
     if (n <= 0)
         return LR_OK;
-    if (!(st = estmt(s, E_SLOTS, err)))
+    if (!(st = stmt(s, E_SLOTS, err)))
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
     sql_bind_int64(st, 2, now_us);

@@ -30,6 +30,8 @@ enum {
 };
 _Static_assert(O_END <= SQ_SOURCES_BASE, "too many outbox statements for their slots");
 
+#define SQ_FILE_BASE SQ_OUTBOX_BASE
+
 static const char *const sql_text[O_END - SQ_OUTBOX_BASE] = {
     [O_ENQUEUE - SQ_OUTBOX_BASE] =
         "INSERT INTO outbox (company_id, punch_id, action, replaces, idem_key, next_attempt_at, "
@@ -86,25 +88,17 @@ static const char *const sql_text[O_END - SQ_OUTBOX_BASE] = {
         "answer, duration_ms) VALUES (?1, ?2, NULLIF(?3, 0), '', ?4, ?5, ?6, ?7)",
 };
 
-static sql_stmt *ostmt(sql_store *s, int q, lr_error *err)
-{
-    return sq_stmt(s, q, sql_text[q - SQ_OUTBOX_BASE], err);
-}
 
 lr_status store_outbox_enqueue(lr_store *base, int64_t company_id, int64_t punch_id,
                             const char *action, int64_t replaces, const char *idem_key,
                             lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = ostmt(s, O_ENQUEUE, err);
+    sql_stmt *st = stmt_with(s, O_ENQUEUE, err, SQ_INT(company_id), SQ_INT(punch_id),
+                             SQ_TEXT(action), SQ_INT(replaces), SQ_TEXT(idem_key),
+                             SQ_INT(clock_now()));
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_int64(st, 2, punch_id);
-    sql_bind_text(st, 3, action);
-    sql_bind_int64(st, 4, replaces);
-    sql_bind_text(st, 5, idem_key);
-    sql_bind_int64(st, 6, clock_now());
     return sq_run(s, st, err, "queueing a punch");
 }
 
@@ -112,12 +106,11 @@ lr_status store_outbox_list(lr_store *base, int64_t company_id, store_outbox_fil
                          store_outbox_cb cb, void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = ostmt(s, O_LIST, err);
+    sql_stmt *st = stmt_with(s, O_LIST, err, SQ_INT(company_id));
     lr_outbox_row row;
     int rc;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
     /* IN over the states wanted: the (company, state) index serves it */
     sql_bind_text(st, 2, filter == OUTBOX_ALL ? "done" : "failed");
     sql_bind_text(st, 3, filter == OUTBOX_FAILED ? "failed" : "pending");
@@ -151,12 +144,11 @@ lr_status store_outbox_counts(lr_store *base, int64_t company_id, lr_outbox_coun
                            lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = ostmt(s, O_COUNTS, err);
+    sql_stmt *st = stmt_with(s, O_COUNTS, err, SQ_INT(company_id));
     int rc;
     memset(out, 0, sizeof *out);
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
     while ((rc = sql_step(st)) == SQL_ROW) {
         const char *state = sql_col_text(st, 0);
         size_t n = (size_t)sql_col_int64(st, 1);
@@ -187,15 +179,14 @@ static lr_status run_counted(sql_store *s, sql_stmt *st, size_t *n, lr_error *er
 lr_status store_outbox_recover(lr_store *base, int64_t before, size_t *n, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = ostmt(s, O_RECOVER, err);
+    sql_stmt *st = stmt_with(s, O_RECOVER, err, SQ_INT(before));
     lr_status r;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, before);
     if ((r = run_counted(s, st, n, err, "recovering the outbox")) != LR_OK)
         return r;
     /* due rows an instance took but never claimed are free again too */
-    if (!(st = ostmt(s, O_UNLEASE, err)))
+    if (!(st = stmt(s, O_UNLEASE, err)))
         return LR_ESTORE;
     sql_bind_int64(st, 1, before);
     return sq_run(s, st, err, "recovering the outbox");
@@ -205,20 +196,16 @@ lr_status store_outbox_due(lr_store *base, int64_t company_id, int64_t now, int6
                         lr_delivery *out, size_t max, size_t *n, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = ostmt(s, O_LEASE, err);
+    sql_stmt *st = stmt_with(s, O_LEASE, err, SQ_INT(company_id), SQ_INT(now),
+                             SQ_TEXT(store_instance_id()), SQ_INT(lease_s), SQ_INT((int64_t)max));
     lr_status r;
     int rc;
     *n = 0;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_int64(st, 2, now);
-    sql_bind_text(st, 3, store_instance_id());
-    sql_bind_int64(st, 4, lease_s);
-    sql_bind_int64(st, 5, (int64_t)max);
     if ((r = sq_run(s, st, err, "leasing due outbox rows")) != LR_OK)
         return r;
-    if (!(st = ostmt(s, O_DUE, err)))
+    if (!(st = stmt(s, O_DUE, err)))
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
     sql_bind_int64(st, 2, now);
@@ -252,13 +239,11 @@ lr_status store_outbox_due_companies(lr_store *base, int64_t now, store_due_comp
                                   void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = ostmt(s, O_DUE_COMPANIES, err);
+    sql_stmt *st = stmt_with(s, O_DUE_COMPANIES, err, SQ_INT(now), SQ_TEXT(store_instance_id()));
     lr_due_company c;
     int rc;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, now);
-    sql_bind_text(st, 2, store_instance_id());
     while ((rc = sql_step(st)) == SQL_ROW) {
         c.id = sql_col_int64(st, 0);
         c.break_punches = sql_col_int(st, 1);
@@ -272,13 +257,11 @@ lr_status store_outbox_due_companies(lr_store *base, int64_t now, store_due_comp
 lr_status store_outbox_claim(lr_store *base, int64_t id, int64_t lease_until, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = ostmt(s, O_CLAIM, err);
+    sql_stmt *st = stmt_with(s, O_CLAIM, err, SQ_INT(id), SQ_TEXT(store_instance_id()),
+                             SQ_INT(lease_until));
     lr_status r;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, id);
-    sql_bind_text(st, 2, store_instance_id());
-    sql_bind_int64(st, 3, lease_until);
     if ((r = sq_run(s, st, err, "claiming an outbox row")) != LR_OK)
         return r;
     if (sq_changes(s) != 1)
@@ -291,17 +274,11 @@ lr_status store_outbox_finish(lr_store *base, int64_t id, const char *state, con
                            const char *result, int uncertain, int64_t next_at, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = ostmt(s, O_FINISH, err);
+    sql_stmt *st = stmt_with(s, O_FINISH, err, SQ_INT(id), SQ_TEXT(state),
+                             SQ_TEXT(result ? result : ""), SQ_INT(uncertain), SQ_INT(next_at),
+                             SQ_INT(clock_now()), SQ_TEXT(reason), SQ_TEXT(store_instance_id()));
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, id);
-    sql_bind_text(st, 2, state);
-    sql_bind_text(st, 3, result ? result : "");
-    sql_bind_int64(st, 4, uncertain);
-    sql_bind_int64(st, 5, next_at);
-    sql_bind_int64(st, 6, clock_now());
-    sql_bind_text(st, 7, reason);
-    sql_bind_text(st, 8, store_instance_id());
     return sq_run(s, st, err, "finishing an outbox row");
 }
 
@@ -309,26 +286,20 @@ lr_status store_outbox_retry(lr_store *base, int64_t company_id, int64_t now, si
                           lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = ostmt(s, O_RETRY, err);
+    sql_stmt *st = stmt_with(s, O_RETRY, err, SQ_INT(company_id), SQ_INT(now));
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_int64(st, 2, now);
     return run_counted(s, st, n, err, "retrying failed punches");
 }
 
 lr_status store_attempt_record(lr_store *base, const lr_attempt *a, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = ostmt(s, O_ATTEMPT, err);
+    sql_stmt *st = stmt_with(s, O_ATTEMPT, err, SQ_INT(a->outbox_id), SQ_INT(a->at),
+                             SQ_INT(a->http_status), SQ_TEXT(a->request ? a->request : ""),
+                             SQ_TEXT(a->outcome ? a->outcome : ""),
+                             SQ_TEXT(a->answer ? a->answer : ""), SQ_INT(a->duration_ms));
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, a->outbox_id);
-    sql_bind_int64(st, 2, a->at);
-    sql_bind_int64(st, 3, a->http_status);
-    sql_bind_text(st, 4, a->request ? a->request : "");
-    sql_bind_text(st, 5, a->outcome ? a->outcome : "");
-    sql_bind_text(st, 6, a->answer ? a->answer : "");
-    sql_bind_int64(st, 7, a->duration_ms);
     return sq_run(s, st, err, "recording a delivery attempt");
 }

@@ -17,6 +17,8 @@ enum {
 };
 _Static_assert(V_END <= SQ_LEASES_BASE, "too many view statements for their slots");
 
+#define SQ_FILE_BASE SQ_PAGES_BASE
+
 static const char *const sql_text[V_END - SQ_PAGES_BASE] = {
     [V_DAY_EVENTS - SQ_PAGES_BASE] =
         "SELECT x.*, emp.code, emp.last_name || ' ' || emp.first_name FROM (SELECT " SQ_EVENT_COLS
@@ -30,10 +32,6 @@ static const char *const sql_text[V_END - SQ_PAGES_BASE] = {
         "p.employee_id, p.ts_utc, p.kind",
 };
 
-static sql_stmt *vstmt(sql_store *s, int slot, lr_error *err)
-{
-    return sq_stmt(s, slot, sql_text[slot - SQ_PAGES_BASE], err);
-}
 
 /* Columns 0-8 the event, 9 emp_id, 10 the employee's code, 11 name. */
 static void row_from(sql_stmt *st, lr_event *e, lr_event_row *row)
@@ -129,15 +127,12 @@ lr_status store_day_events(lr_store *base, int64_t company_id, int64_t from, int
                         store_event_row_cb cb, void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = vstmt(s, V_DAY_EVENTS, err);
+    sql_stmt *st = stmt_with(s, V_DAY_EVENTS, err, SQ_INT(company_id), SQ_INT(from), SQ_INT(to));
     lr_event e;
     lr_event_row row;
     int rc;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_int64(st, 2, from);
-    sql_bind_int64(st, 3, to);
     while ((rc = sql_step(st)) == SQL_ROW) {
         row_from(st, &e, &row);
         if (cb(ctx, &row))
@@ -150,12 +145,10 @@ lr_status store_day_punches(lr_store *base, int64_t company_id, const char *work
                          store_day_punch_cb cb, void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = vstmt(s, V_DAY_PUNCHES, err);
+    sql_stmt *st = stmt_with(s, V_DAY_PUNCHES, err, SQ_INT(company_id), SQ_TEXT(work_day));
     int rc;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_text(st, 2, work_day);
     while ((rc = sql_step(st)) == SQL_ROW) {
         lr_day_punch_row r = {sql_col_int64(st, 0), (punch_kind)sql_col_int(st, 1),
                               sql_col_int64(st, 2),

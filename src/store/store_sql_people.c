@@ -35,6 +35,8 @@ _Static_assert(SQ_PEOPLE_END <= SQ_EVENTS_BASE, "too many statements for their s
     "COALESCE(d.day_change_min, 0), e.deleted, COALESCE(e.kot_key, '') FROM employees e LEFT JOIN "   \
     "divisions d ON d.id = e.division_id "
 
+#define SQ_FILE_BASE SQ_PEOPLE_BASE
+
 static const char *const sql_text[SQ_PEOPLE_END - SQ_PEOPLE_BASE] = {
     [Q_DIVISIONS_LIST - SQ_PEOPLE_BASE] = "SELECT id, company_id, code, name, day_change_min FROM divisions WHERE "
                          "company_id = ?1 ORDER BY code",
@@ -71,19 +73,15 @@ static const char *const sql_text[SQ_PEOPLE_END - SQ_PEOPLE_BASE] = {
                             "ORDER BY kind",
 };
 
-#define stmt(s, q, err) sq_stmt((s), (q), sql_text[(q) - SQ_PEOPLE_BASE], (err))
 
 lr_status store_division_upsert(lr_store *base, lr_division *d, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_DIVISION_UPSERT, err);
+    sql_stmt *st = stmt_with(s, Q_DIVISION_UPSERT, err, SQ_INT(d->company_id), SQ_TEXT(d->code),
+                             SQ_TEXT(d->name), SQ_INT(d->day_change_min));
     int rc;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, d->company_id);
-    sql_bind_text(st, 2, d->code);
-    sql_bind_text(st, 3, d->name);
-    sql_bind_int64(st, 4, d->day_change_min);
     rc = sql_step(st);
     if (rc != SQL_ROW) {
         lr_status r = sq_db_fail(s, err, "saving the division");
@@ -99,12 +97,10 @@ lr_status store_division_get(lr_store *base, int64_t company_id, const char *cod
                                  lr_division *d, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_DIVISION_GET, err);
+    sql_stmt *st = stmt_with(s, Q_DIVISION_GET, err, SQ_INT(company_id), SQ_TEXT(code));
     int rc;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_text(st, 2, code);
     rc = sql_step(st);
     if (rc == SQL_ROW) {
         d->id = sql_col_int64(st, 0);
@@ -119,16 +115,12 @@ lr_status store_division_get(lr_store *base, int64_t company_id, const char *cod
 lr_status store_employee_insert(lr_store *base, lr_employee *e, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_EMPLOYEE_INSERT, err);
+    sql_stmt *st = stmt_with(s, Q_EMPLOYEE_INSERT, err, SQ_INT(e->company_id), SQ_TEXT(e->code),
+                             SQ_TEXT(e->last_name), SQ_TEXT(e->first_name), SQ_INT(e->division_id),
+                             SQ_TEXT(e->kot_key));
     lr_status r;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, e->company_id);
-    sql_bind_text(st, 2, e->code);
-    sql_bind_text(st, 3, e->last_name);
-    sql_bind_text(st, 4, e->first_name);
-    sql_bind_int64(st, 5, e->division_id);
-    sql_bind_text(st, 6, e->kot_key);
     r = sq_run_id(s, st, &e->id, err, "adding the employee");
     if (r == LR_EEXIST)
         return lr_fail(err, LR_EEXIST, "employee '%s' exists already", e->code);
@@ -162,21 +154,18 @@ lr_status store_employee_get(lr_store *base, int64_t company_id, const char *cod
                                  lr_employee *out, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_EMPLOYEE_GET, err);
+    sql_stmt *st = stmt_with(s, Q_EMPLOYEE_GET, err, SQ_INT(company_id), SQ_TEXT(code));
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_text(st, 2, code);
     return employee_row(s, st, out, err, code);
 }
 
 lr_status store_employee_by_id(lr_store *base, int64_t id, lr_employee *out, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_EMPLOYEE_BY_ID, err);
+    sql_stmt *st = stmt_with(s, Q_EMPLOYEE_BY_ID, err, SQ_INT(id));
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, id);
     return employee_row(s, st, out, err, "(by id)");
 }
 
@@ -184,12 +173,11 @@ lr_status store_divisions_list(lr_store *base, int64_t company_id, store_divisio
                                    void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_DIVISIONS_LIST, err);
+    sql_stmt *st = stmt_with(s, Q_DIVISIONS_LIST, err, SQ_INT(company_id));
     lr_division d;
     int rc;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
     while ((rc = sql_step(st)) == SQL_ROW) {
         d.id = sql_col_int64(st, 0);
         d.company_id = sql_col_int64(st, 1);
@@ -205,17 +193,12 @@ lr_status store_divisions_list(lr_store *base, int64_t company_id, store_divisio
 lr_status store_employee_update(lr_store *base, const lr_employee *e, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_EMPLOYEE_UPDATE, err);
+    sql_stmt *st = stmt_with(s, Q_EMPLOYEE_UPDATE, err, SQ_INT(e->id), SQ_TEXT(e->code),
+                             SQ_TEXT(e->last_name), SQ_TEXT(e->first_name), SQ_INT(e->division_id),
+                             SQ_TEXT(e->kot_key), SQ_INT(e->deleted));
     lr_status r;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, e->id);
-    sql_bind_text(st, 2, e->code);
-    sql_bind_text(st, 3, e->last_name);
-    sql_bind_text(st, 4, e->first_name);
-    sql_bind_int64(st, 5, e->division_id);
-    sql_bind_text(st, 6, e->kot_key);
-    sql_bind_int64(st, 7, e->deleted);
     r = sq_run(s, st, err, "updating the employee");
     if (r == LR_EEXIST)
         return lr_fail(err, LR_EEXIST, "employee code '%s' or KoT key '%s' belongs to another employee",
@@ -227,12 +210,11 @@ lr_status store_employees_list(lr_store *base, int64_t company_id, store_employe
                                    void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_EMPLOYEES_LIST, err);
+    sql_stmt *st = stmt_with(s, Q_EMPLOYEES_LIST, err, SQ_INT(company_id));
     lr_employee e;
     int rc;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
     while ((rc = sql_step(st)) == SQL_ROW) {
         employee_cols(st, &e);
         if (cb(ctx, &e))
@@ -245,12 +227,11 @@ lr_status store_links_list(lr_store *base, int64_t company_id, store_link_cb cb,
                                lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_LINKS_LIST, err);
+    sql_stmt *st = stmt_with(s, Q_LINKS_LIST, err, SQ_INT(company_id));
     lr_link l;
     int rc;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
     while ((rc = sql_step(st)) == SQL_ROW) {
         l.employee_id = sql_col_int64(st, 0);
         l.kind = (link_kind)sql_col_int(st, 1);
@@ -265,12 +246,10 @@ lr_status store_link_delete(lr_store *base, int64_t company_id, link_kind kind,
                                 int64_t employee_id, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_LINK_DELETE, err);
+    sql_stmt *st = stmt_with(s, Q_LINK_DELETE, err, SQ_INT(company_id), SQ_INT(kind),
+                             SQ_INT(employee_id));
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_int64(st, 2, kind);
-    sql_bind_int64(st, 3, employee_id);
     return sq_run(s, st, err, "removing a link");
 }
 
@@ -366,11 +345,10 @@ lr_status store_links_of_employee(lr_store *base, int64_t employee_id, lr_link *
                                       size_t max, size_t *n, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_LINKS_OF_EMPLOYEE, err);
+    sql_stmt *st = stmt_with(s, Q_LINKS_OF_EMPLOYEE, err, SQ_INT(employee_id));
     int rc;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, employee_id);
     *n = 0;
     while ((rc = sql_step(st)) == SQL_ROW && *n < max) {
         out[*n].employee_id = sql_col_int64(st, 0);

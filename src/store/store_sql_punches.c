@@ -21,6 +21,8 @@ enum {
 _Static_assert(SQ_PUNCHES_END <= SQ_WINDOWS_BASE, "too many statements for their slots");
 
 
+#define SQ_FILE_BASE SQ_PUNCHES_BASE
+
 static const char *const sql_text[SQ_PUNCHES_END - SQ_PUNCHES_BASE] = {
     [Q_PUNCHES_OF_DAY - SQ_PUNCHES_BASE] = "SELECT id, kind, ts_utc FROM punches WHERE employee_id = ?1 AND "
                          "work_day = ?2 AND state = 'active' ORDER BY ts_utc, kind",
@@ -38,18 +40,15 @@ static const char *const sql_text[SQ_PUNCHES_END - SQ_PUNCHES_BASE] = {
                        "work_day = excluded.work_day, flags = excluded.flags",
 };
 
-#define stmt(s, q, err) sq_stmt((s), (q), sql_text[(q) - SQ_PUNCHES_BASE], (err))
 
 lr_status store_punches_of_day(lr_store *base, int64_t employee_id, const char *work_day,
                                    punch_stored *out, size_t max, size_t *n, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_PUNCHES_OF_DAY, err);
+    sql_stmt *st = stmt_with(s, Q_PUNCHES_OF_DAY, err, SQ_INT(employee_id), SQ_TEXT(work_day));
     int rc;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, employee_id);
-    sql_bind_text(st, 2, work_day);
     *n = 0;
     while ((rc = sql_step(st)) == SQL_ROW) {
         if (*n == max) {
@@ -72,28 +71,21 @@ lr_status store_punch_insert(lr_store *base, int64_t company_id, int64_t employe
                                  int64_t replaces, int64_t *id, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_PUNCH_INSERT, err);
+    sql_stmt *st = stmt_with(s, Q_PUNCH_INSERT, err, SQ_INT(company_id), SQ_INT(employee_id),
+                             SQ_TEXT(work_day), SQ_INT(kind), SQ_INT(utc), SQ_INT(replaces),
+                             SQ_INT(clock_now()));
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_int64(st, 2, employee_id);
-    sql_bind_text(st, 3, work_day);
-    sql_bind_int64(st, 4, kind);
-    sql_bind_int64(st, 5, utc);
-    sql_bind_int64(st, 6, replaces);
-    sql_bind_int64(st, 7, clock_now());
     return sq_run_id(s, st, id, err, "storing a punch");
 }
 
 lr_status store_punch_end(lr_store *base, int64_t punch_id, const char *state, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_PUNCH_END, err);
+    sql_stmt *st = stmt_with(s, Q_PUNCH_END, err, SQ_INT(punch_id), SQ_TEXT(state),
+                             SQ_INT(clock_now()));
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, punch_id);
-    sql_bind_text(st, 2, state);
-    sql_bind_int64(st, 3, clock_now());
     return sq_run(s, st, err, "ending a punch");
 }
 
@@ -101,14 +93,12 @@ lr_status store_ledger_list(lr_store *base, int64_t company_id, const char *from
                                 const char *to_day, store_ledger_cb cb, void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_LEDGER_LIST, err);
+    sql_stmt *st = stmt_with(s, Q_LEDGER_LIST, err, SQ_INT(company_id), SQ_TEXT(from_day),
+                             SQ_TEXT(to_day));
     lr_ledger_row row;
     int rc;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_text(st, 2, from_day);
-    sql_bind_text(st, 3, to_day);
     while ((rc = sql_step(st)) == SQL_ROW) {
         row.id = sql_col_int64(st, 0);
         sq_copy_col(st, 1, row.employee_code, sizeof row.employee_code);
@@ -129,12 +119,10 @@ lr_status store_flags_replace(lr_store *base, int64_t employee_id, const char *w
                                   const day_event_flag *flags, size_t n, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, Q_FLAGS_DELETE, err);
+    sql_stmt *st = stmt_with(s, Q_FLAGS_DELETE, err, SQ_INT(employee_id), SQ_TEXT(work_day));
     lr_status r;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, employee_id);
-    sql_bind_text(st, 2, work_day);
     if ((r = sq_run(s, st, err, "clearing event flags")) != LR_OK)
         return r;
     for (size_t i = 0; i < n; i++) {

@@ -23,6 +23,8 @@ enum {
 };
 _Static_assert(X_END <= SQ_ADMINS_BASE, "too many source statements for their slots");
 
+#define SQ_FILE_BASE SQ_SOURCES_BASE
+
 static const char *const sql_text[X_END - SQ_SOURCES_BASE] = {
     [X_SECRET_DELETE - SQ_SOURCES_BASE] =
         "DELETE FROM company_secrets WHERE company_id = ?1 AND name = ?2",
@@ -61,19 +63,13 @@ static const char *const sql_text[X_END - SQ_SOURCES_BASE] = {
         "(company_id) DO UPDATE SET settings_at = excluded.settings_at",
 };
 
-static sql_stmt *stmt(sql_store *s, int slot, lr_error *err)
-{
-    return sq_stmt(s, slot, sql_text[slot - SQ_SOURCES_BASE], err);
-}
 
 lr_status store_secret_delete(lr_store *base, int64_t company_id, const char *name, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, X_SECRET_DELETE, err);
+    sql_stmt *st = stmt_with(s, X_SECRET_DELETE, err, SQ_INT(company_id), SQ_TEXT(name));
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_text(st, 2, name);
     return sq_run(s, st, err, "removing a secret");
 }
 
@@ -81,12 +77,11 @@ lr_status store_malion_state_get(lr_store *base, int64_t company_id, lr_malion_s
                               lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, X_MALION_GET, err);
+    sql_stmt *st = stmt_with(s, X_MALION_GET, err, SQ_INT(company_id));
     int rc;
     memset(out, 0, sizeof *out);
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
     rc = sql_step(st);
     if (rc == SQL_ROW) {
         sq_copy_col(st, 0, out->cursor, sizeof out->cursor);
@@ -104,12 +99,10 @@ lr_status store_malion_cursor_set(lr_store *base, int64_t company_id, const char
                                int64_t logs, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, X_MALION_CURSOR, err);
+    sql_stmt *st = stmt_with(s, X_MALION_CURSOR, err, SQ_INT(company_id), SQ_TEXT(cursor),
+                             SQ_INT(logs));
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_text(st, 2, cursor);
-    sql_bind_int64(st, 3, logs);
     return sq_run(s, st, err, "saving the MaLion cursor");
 }
 
@@ -117,13 +110,10 @@ lr_status store_malion_result(lr_store *base, int64_t company_id, int64_t at, co
                            const char *error, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, X_MALION_RESULT, err);
+    sql_stmt *st = stmt_with(s, X_MALION_RESULT, err, SQ_INT(company_id), SQ_INT(at),
+                             SQ_TEXT(error), SQ_TEXT(code));
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_int64(st, 2, at);
-    sql_bind_text(st, 3, error);
-    sql_bind_text(st, 4, code);
     return sq_run(s, st, err, "saving the MaLion result");
 }
 
@@ -131,11 +121,9 @@ lr_status store_malion_settings_changed(lr_store *base, int64_t company_id, int6
                                      lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, X_MALION_SETTINGS, err);
+    sql_stmt *st = stmt_with(s, X_MALION_SETTINGS, err, SQ_INT(company_id), SQ_INT(at));
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_int64(st, 2, at);
     return sq_run(s, st, err, "noting the MaLion settings' change");
 }
 
@@ -143,14 +131,10 @@ lr_status store_source_result(lr_store *base, int64_t company_id, const char *so
                            const char *code, const char *error, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, X_SOURCE_RESULT, err);
+    sql_stmt *st = stmt_with(s, X_SOURCE_RESULT, err, SQ_INT(company_id), SQ_TEXT(source),
+                             SQ_INT(at), SQ_TEXT(code), SQ_TEXT(error));
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_text(st, 2, source);
-    sql_bind_int64(st, 3, at);
-    sql_bind_text(st, 4, code);
-    sql_bind_text(st, 5, error);
     return sq_run(s, st, err, "saving a source's result");
 }
 
@@ -158,13 +142,11 @@ lr_status store_source_status_get(lr_store *base, int64_t company_id, const char
                                lr_source_status *out, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, X_SOURCE_GET, err);
+    sql_stmt *st = stmt_with(s, X_SOURCE_GET, err, SQ_INT(company_id), SQ_TEXT(source));
     int rc;
     memset(out, 0, sizeof *out);
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_text(st, 2, source);
     if ((rc = sql_step(st)) == SQL_ROW) {
         out->success_at = sql_col_int64(st, 0);
         out->error_at = sql_col_int64(st, 1);
@@ -178,14 +160,10 @@ lr_status store_source_versions_add(lr_store *base, int64_t company_id, const ch
                                  const char *version, int64_t n, int64_t last_utc, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, X_VERSIONS_ADD, err);
+    sql_stmt *st = stmt_with(s, X_VERSIONS_ADD, err, SQ_INT(company_id), SQ_TEXT(source),
+                             SQ_TEXT(version), SQ_INT(n), SQ_INT(last_utc));
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_text(st, 2, source);
-    sql_bind_text(st, 3, version);
-    sql_bind_int64(st, 4, n);
-    sql_bind_int64(st, 5, last_utc);
     return sq_run(s, st, err, "counting a source's versions");
 }
 
@@ -193,12 +171,10 @@ lr_status store_event_versions(lr_store *base, int64_t company_id, const char *s
                             store_version_cb cb, void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, X_VERSIONS, err);
+    sql_stmt *st = stmt_with(s, X_VERSIONS, err, SQ_INT(company_id), SQ_TEXT(source));
     int rc;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_text(st, 2, source);
     while ((rc = sql_step(st)) == SQL_ROW) {
         lr_version_seen v = {sql_col_text(st, 0),
                              sql_col_int64(st, 1), sql_col_int64(st, 2)};

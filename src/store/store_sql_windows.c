@@ -21,6 +21,8 @@ _Static_assert(W_END <= SQ_SLOTS, "too many Windows statements for their slots")
     "event_row, ts_utc, event_id, logon_type, logon_id, linked_logon_id, record_id, host, "        \
     "channel, provider, account, sid, logon_process, process FROM win_records "
 
+#define SQ_FILE_BASE SQ_WINDOWS_BASE
+
 static const char *const sql_text[W_END - SQ_WINDOWS_BASE] = {
     [W_INSERT - SQ_WINDOWS_BASE] =
         "INSERT INTO win_records (company_id, host, channel, record_id, event_row, event_id, "
@@ -40,7 +42,6 @@ static const char *const sql_text[W_END - SQ_WINDOWS_BASE] = {
         "account <> '' AND ts_utc >= ?3 AND ts_utc < ?4",
 };
 
-#define stmt(s, q, err) sq_stmt((s), (q), sql_text[(q) - SQ_WINDOWS_BASE], (err))
 
 lr_status store_win_record_insert(lr_store *base, int64_t company_id, const lr_win_row *r,
                                   lr_error *err)
@@ -73,16 +74,11 @@ lr_status store_event_row(lr_store *base, int64_t company_id, const lr_event *e,
                           lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, W_EVENT_ROW, err);
+    sql_stmt *st = stmt_with(s, W_EVENT_ROW, err, SQ_INT(company_id), SQ_TEXT(e->account),
+                             SQ_INT(e->utc), SQ_TEXT(e->host), SQ_TEXT(e->op), SQ_TEXT(e->source));
     int rc;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_text(st, 2, e->account);
-    sql_bind_int64(st, 3, e->utc);
-    sql_bind_text(st, 4, e->host);
-    sql_bind_text(st, 5, e->op);
-    sql_bind_text(st, 6, e->source);
     rc = sql_step(st);
     if (rc == SQL_ROW)
         *id = sql_col_int64(st, 0);
@@ -114,15 +110,11 @@ static lr_status each_row(sql_store *s, int q, int64_t company_id, const char *k
                           int64_t to, store_win_cb cb, store_account_cb acb, void *ctx,
                           lr_error *err)
 {
-    sql_stmt *st = stmt(s, q, err);
+    sql_stmt *st = stmt_with(s, q, err, SQ_INT(company_id), SQ_TEXT(key), SQ_INT(from), SQ_INT(to));
     lr_win_row r;
     int rc;
     if (!st)
         return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_text(st, 2, key);
-    sql_bind_int64(st, 3, from);
-    sql_bind_int64(st, 4, to);
     while ((rc = sql_step(st)) == SQL_ROW) {
         int stop;
         if (acb) {
