@@ -102,7 +102,8 @@ lr_status wtmp_parse(const char *what, const char *host, const unsigned char *by
                               i * WTMP_RECORD);
         w.r.id = (int64_t)i + 1;
         w.r.utc = sec;
-        w.r.host = host;
+        snprintf(w.host, sizeof w.host, "%s", host);
+        w.r.host = w.host;
         w.r.line = w.line;
         w.r.user = w.user;
         w.r.from = w.from;

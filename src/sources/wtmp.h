@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/event.h"
 #include "core/unix_session.h"
 #include "util/status.h"
 
@@ -28,9 +29,11 @@
 #define WTMP_USER_MAX 32
 #define WTMP_HOST_MAX 256
 
-/* A record with its own copies of the strings (r.line etc. point here). */
+/* A record with its own copies of the strings (r.host, r.line, r.user
+ * and r.from point here: a copy must point them at its own). */
 typedef struct wtmp_record {
     unix_record r;
+    char host[LR_HOST_MAX + 1];
     char line[WTMP_LINE_MAX + 1];
     char user[WTMP_USER_MAX + 1];
     char from[WTMP_HOST_MAX + 1];

@@ -20,6 +20,7 @@ static lr_status keep(void *ctx, const wtmp_record *w, lr_error *err)
     if (k->n < 256) {
         k->w[k->n] = *w;
         k->r[k->n] = w->r;
+        k->r[k->n].host = k->w[k->n].host;
         k->r[k->n].line = k->w[k->n].line;
         k->r[k->n].user = k->w[k->n].user;
         k->r[k->n].from = k->w[k->n].from;

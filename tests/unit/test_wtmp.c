@@ -1,6 +1,7 @@
 /*
  * test_wtmp — Linux login records: wtmp files made with util-linux's
- * utmpdump -r (tests/data/wtmp) through the parser, and the session rules
+ * utmpdump -r (tests/data/wtmp) and journalctl -o json lines
+ * (tests/data/journald) through their parsers, and the session rules
  * (core/unix_session, issue 21 rule 8) on them and on hand-made records,
  * in file order and reversed. Every way a file can be wrong is refused
  * with the record and why.
@@ -16,6 +17,7 @@
 
 #include "cases.h"
 #include "core/unix_session.h"
+#include "sources/journald.h"
 #include "sources/wtmp.h"
 
 static const char *data_dir = "tests/data";
@@ -31,7 +33,8 @@ static lr_status keep(void *ctx, const wtmp_record *w, lr_error *err)
     (void)err;
     assert_true(g->n < 64);
     g->v[g->n] = *w;
-    g->v[g->n].r.line = g->v[g->n].line; /* the copy's own strings */
+    g->v[g->n].r.host = g->v[g->n].host; /* the copy's own strings */
+    g->v[g->n].r.line = g->v[g->n].line;
     g->v[g->n].r.user = g->v[g->n].user;
     g->v[g->n].r.from = g->v[g->n].from;
     g->n++;
@@ -170,6 +173,79 @@ static void wrong_files(void **state)
     free(day);
 }
 
+/* The journal: logind's sessions, a user named only in MESSAGE, a new
+ * _BOOT_ID without a shutdown (the session ends at the boot's last line,
+ * flagged), the power-down ending the last session. */
+static void a_day_of_journal(void **state)
+{
+    char path[512];
+    size_t n;
+    char *b;
+    got g = {0};
+    journald_stats st;
+    lr_error err = {0};
+    (void)state;
+    snprintf(path, sizeof path, "%s/journald/day.json", data_dir);
+    b = cases_read(path, &n);
+    if (journald_parse("day.json", b, n, keep, &g, &st, &err) != LR_OK)
+        fail_msg("%s", err.message);
+    free(b);
+    assert_int_equal(st.lines, 8);
+    assert_int_equal(st.sessions, 6); /* 3 logins, 1 logout, a boot, a shutdown */
+    assert_int_equal(st.signs, 1);
+    for (int rev = 0; rev < 2; rev++) {
+        unix_session *s;
+        size_t k;
+        sessions(&g, rev, &s, &k);
+        assert_int_equal(k, 3);
+        assert_string_equal(s[0].user, "tarouk");
+        assert_string_equal(s[0].line, "session-3");
+        assert_string_equal(s[0].host, "pc-linux-01");
+        assert_int_equal(s[0].end, 1763355600); /* 05:00Z, the boot's last line */
+        assert_int_equal(s[0].flags, UNIX_FLAG_ENDED_BY_BOOT);
+        assert_string_equal(s[1].user, "hanako");
+        assert_int_equal(s[1].end - s[1].start, 3600);
+        assert_int_equal(s[2].end, 1763370000); /* 09:00Z, the power-down */
+        assert_int_equal(s[2].flags, 0);
+        free(s);
+    }
+}
+
+/* Each wrong line is refused with its line and field. */
+static void journal_wrong_lines(void **state)
+{
+    static const struct {
+        const char *line, *want;
+    } bad[] = {
+        {"not json", "line 2: not JSON"},
+        {"[1]", "line 2: line: expected a JSON object"},
+        {"{\"_HOSTNAME\":\"a\"}", "line 2: __REALTIME_TIMESTAMP: missing"},
+        {"{\"__REALTIME_TIMESTAMP\":\"12\",\"_HOSTNAME\":\"a\"}",
+         "line 2: __REALTIME_TIMESTAMP: expected microseconds"},
+        {"{\"__REALTIME_TIMESTAMP\":\"1763337600000000\"}", "line 2: _HOSTNAME: missing"},
+        {"{\"__REALTIME_TIMESTAMP\":\"1763337600000000\",\"_HOSTNAME\":\"a\",\"MESSAGE_ID\":"
+         "\"8d45620c1a4348dbb17410da57c60c66\"}",
+         "line 2: SESSION_ID: missing"},
+        {"{\"__REALTIME_TIMESTAMP\":\"1763337600000000\",\"_HOSTNAME\":\"a\",\"MESSAGE_ID\":"
+         "\"8d45620c1a4348dbb17410da57c60c66\",\"SESSION_ID\":\"1\"}",
+         "line 2: USER_ID: missing"},
+    };
+    const char *good = "{\"__REALTIME_TIMESTAMP\":\"1763337600000000\",\"_HOSTNAME\":\"a\"}\n";
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char body[1024];
+        got g = {0};
+        journald_stats st;
+        lr_error err = {0};
+        snprintf(body, sizeof body, "%s%s\n", good, bad[i].line);
+        assert_int_equal(journald_parse("j.json", body, strlen(body), keep, &g, &st, &err),
+                         LR_EINVAL);
+        if (!strstr(err.message, bad[i].want))
+            fail_msg("case %zu: %s\n  expected %s", i, err.message, bad[i].want);
+        assert_int_equal(err.line, 2);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -177,6 +253,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_boot_ends_at_the_last_sign),
         cmocka_unit_test(lines_and_shutdowns),
         cmocka_unit_test(wrong_files),
+        cmocka_unit_test(a_day_of_journal),
+        cmocka_unit_test(journal_wrong_lines),
     };
     if (argc > 1)
         data_dir = argv[1];

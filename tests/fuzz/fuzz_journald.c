@@ -1,0 +1,46 @@
+/* libFuzzer target: journalctl -o json lines (sources/journald.c) and
+ * the Linux session rules on what they hold. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "core/unix_session.h"
+#include "sources/journald.h"
+
+typedef struct kept {
+    unix_record r[256];
+    wtmp_record w[256];
+    size_t n;
+} kept;
+
+static lr_status keep(void *ctx, const wtmp_record *w, lr_error *err)
+{
+    kept *k = ctx;
+    (void)err;
+    if (k->n < 256) {
+        k->w[k->n] = *w;
+        k->r[k->n] = w->r;
+        k->r[k->n].host = k->w[k->n].host;
+        k->r[k->n].line = k->w[k->n].line;
+        k->r[k->n].user = k->w[k->n].user;
+        k->r[k->n].from = k->w[k->n].from;
+        k->n++;
+    }
+    return LR_OK;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static kept k;
+    journald_stats st;
+    lr_error err;
+    unix_session *s = NULL;
+    size_t n = 0;
+    k.n = 0;
+    (void)journald_parse("fuzz.json", (const char *)data, size, keep, &k, &st, &err);
+    if (unix_sessions_derive(k.r, k.n, &s, &n) == LR_OK)
+        free(s);
+    return 0;
+}
