@@ -51,6 +51,8 @@ const char cli_usage_text[] =
     "  ingest CODE FILE.csv --source lanscope [--agent-version V]\n"
     "  ingest CODE FILE --source evtx|winlogbeat [--partial]  a Windows Security or System\n"
     "                                        log (.evtx), or Winlogbeat's JSON lines\n"
+    "  ingest CODE FILE --source wtmp --host PC | --source journald   a Linux PC's\n"
+    "                                        /var/log/wtmp, or journalctl -o json\n"
     "  punches CODE --from DATE --to DATE [--format csv|json]\n"
     "  events CODE [--from DATE --to DATE] [--flagged]\n";
 

@@ -13,6 +13,7 @@
 #include "reply/replies.h"
 #include "service/ingest.h"
 #include "service/ingest_lanscope.h"
+#include "service/ingest_linux.h"
 #include "service/ingest_windows.h"
 #include "service/ledger_export.h"
 #include "util/timefmt.h"
@@ -70,6 +71,33 @@ static int ingest_windows_file(lr_store *s, const lr_company *c, const char *pat
     return print_reply(ingest_windows_reply_json(&res, &stats, fmt));
 }
 
+/* A Linux PC's wtmp file or journal, whole or not at all. */
+static int ingest_linux_file(lr_store *s, const lr_company *c, const char *path, const char *host,
+                             const lr_buf *body, unix_format fmt)
+{
+    ingest_result res;
+    unix_stats stats;
+    lr_error err;
+    cli_progress line;
+    lr_status st;
+    json_t *o, *f;
+    lr_error_clear(&err);
+    st = ingest_linux(s, c, path, host, body->data ? body->data : "", body->len, fmt,
+                      cli_progress_start(&line), &res, &stats, &err);
+    cli_progress_end(&line);
+    if (st != LR_OK)
+        return cli_fail(&err);
+    o = ingest_reply_json(&res, NULL, 0);
+    f = json_pack("{s:s, s:I, s:I, s:I}", "format", unix_format_name(fmt), "records",
+                  (json_int_t)stats.records, "sessions", (json_int_t)stats.sessions, "signs",
+                  (json_int_t)stats.signs);
+    if (o && f)
+        json_object_set_new(o, "file", f);
+    else
+        json_decref(f);
+    return print_reply(o);
+}
+
 int cmd_ingest(lr_store *s, cli_args *a)
 {
     lr_company c;
@@ -81,13 +109,18 @@ int cmd_ingest(lr_store *s, cli_args *a)
     int rc, bad = 0, partial = cli_take_flag(a, "--partial");
     const char *source = cli_take(a, "--source", &bad);
     const char *version = cli_take(a, "--agent-version", &bad);
+    const char *host = cli_take(a, "--host", &bad);
 
     if (bad)
         return cli_usage("ingest: an option is missing its value");
     if (source && strcmp(source, "lanscope") != 0 && strcmp(source, "json") != 0 &&
-        !win_format_parse(source))
+        !win_format_parse(source) && !unix_format_parse(source))
         return cli_usage("ingest: --source is 'lanscope' (a LanScope CSV file), 'evtx' (a Windows "
-                         "event log file), 'winlogbeat' (Winlogbeat's JSON lines) or 'json'");
+                         "event log file), 'winlogbeat' (Winlogbeat's JSON lines), 'wtmp' (a "
+                         "Linux PC's /var/log/wtmp, with --host), 'journald' (journalctl -o json) "
+                         "or 'json'");
+    if (host && (!source || unix_format_parse(source) != UNIX_FORMAT_WTMP))
+        return cli_usage("ingest: --host names the PC of a wtmp file (--source wtmp)");
     if ((rc = cli_check_rest(a, 2, "ingest")))
         return rc;
     lr_error_clear(&err);
@@ -97,6 +130,11 @@ int cmd_ingest(lr_store *s, cli_args *a)
     if (cli_read_file(a->v[1], &body, &err) != LR_OK) {
         buf_free(&body);
         return cli_fail(&err);
+    }
+    if (source && unix_format_parse(source)) {
+        rc = ingest_linux_file(s, &c, a->v[1], host, &body, unix_format_parse(source));
+        buf_free(&body);
+        return rc;
     }
     if (source && win_format_parse(source)) {
         rc = ingest_windows_file(s, &c, a->v[1], &body, win_format_parse(source), partial);

@@ -16,6 +16,10 @@
  *     Content-Type: application/octet-stream  an .evtx file
  *       X-Loginrec-Source: evtx        [?partial=1] takes a damaged file's
  *                                      readable records
+ *     Content-Type: application/octet-stream  a Linux PC's wtmp file
+ *       X-Loginrec-Source: wtmp, X-Loginrec-Host: PC
+ *     Content-Type: application/x-ndjson      journalctl -o json lines
+ *       X-Loginrec-Source: journald
  *   GET /api/v1/whoami                 the company the credentials name
  *
  * Both take the company's ingest token, or X-Loginrec-Company with the
@@ -30,6 +34,7 @@
 #include "reply/replies.h"
 #include "service/ingest.h"
 #include "service/ingest_lanscope.h"
+#include "service/ingest_linux.h"
 #include "service/ingest_windows.h"
 #include "util/form.h"
 #include "util/log.h"
@@ -195,16 +200,61 @@ static void ingest_windows_body(http_app *app, lr_store *s, const lr_company *c,
     api_reply_json(rs, 200, o);
 }
 
+/* A Linux PC's wtmp file or journal, whole or not at all. */
+static void ingest_linux_body(http_app *app, lr_store *s, const lr_company *c, unix_format fmt,
+                              http_request *rq, http_response *rs)
+{
+    char name[256];
+    ingest_result res;
+    unix_stats stats;
+    lr_error err;
+    json_t *o, *f;
+
+    upload_name(rq, fmt == UNIX_FORMAT_WTMP ? "wtmp" : "journal.json", name, sizeof name);
+    lr_error_clear(&err);
+    if (ingest_linux(s, c, name, http_header(rq, "X-Loginrec-Host"),
+                     rq->body.data ? rq->body.data : "", rq->body.len, fmt, NULL, &res, &stats,
+                     &err) != LR_OK) {
+        log_warn("ingest %s: %s refused: %s", c->code, name, err.message);
+        api_reply_failure_as(rs,
+                             err.code == LR_EINVAL || err.code == LR_ETOOBIG ? 422
+                                                                             : api_status_of(err.code),
+                             &err);
+        return;
+    }
+    log_info("ingest %s: %s (%s) records=%zu accepted=%zu duplicates=%zu", c->code, name,
+             unix_format_name(fmt), stats.records, res.accepted, res.duplicates);
+    api_punches_queued(app, &res.punches);
+    o = ingest_reply_json(&res, NULL, 0);
+    f = json_pack("{s:s, s:I, s:I, s:I}", "format", unix_format_name(fmt), "records",
+                  (json_int_t)stats.records, "sessions", (json_int_t)stats.sessions, "signs",
+                  (json_int_t)stats.signs);
+    if (!o || !f || json_object_set_new(o, "file", f) != 0) { /* set_new releases f */
+        if (!o || !f)
+            json_decref(f);
+        json_decref(o);
+        http_error(rs, 500, "out of memory writing the reply");
+        return;
+    }
+    api_reply_json(rs, 200, o);
+}
+
 void api_ingest(http_app *app, lr_store *s, http_request *rq, http_response *rs)
 {
     lr_company c;
     const char *ct = http_header(rq, "Content-Type");
     const char *source = http_header(rq, "X-Loginrec-Source");
     win_format fmt = source ? win_format_parse(source) : (win_format)0;
+    unix_format ufmt = source ? unix_format_parse(source) : (unix_format)0;
 
     if (!api_authenticate_sender(s, rq, rs, &c))
         return;
-    if (ct && strncasecmp(ct, "application/x-ndjson", 20) == 0 && (!source || fmt == WIN_FORMAT_WINLOGBEAT))
+    if (ufmt && ct &&
+        (strncasecmp(ct, "application/octet-stream", 24) == 0 ||
+         strncasecmp(ct, "application/x-ndjson", 20) == 0 ||
+         strncasecmp(ct, "application/json", 16) == 0))
+        ingest_linux_body(app, s, &c, ufmt, rq, rs);
+    else if (ct && strncasecmp(ct, "application/x-ndjson", 20) == 0 && (!source || fmt == WIN_FORMAT_WINLOGBEAT))
         ingest_windows_body(app, s, &c, WIN_FORMAT_WINLOGBEAT, rq, rs);
     else if (fmt && ct &&
              (strncasecmp(ct, "application/octet-stream", 24) == 0 ||

@@ -90,6 +90,8 @@ lr_status ingest_commit(ingest_run *run, ingest_result *res, lr_error *err);
  * duplicate. A host's own record (no account) re-derives the days of every
  * account seen on that host around it. */
 lr_status ingest_add_windows(ingest_run *run, lr_event *e, lr_win_row *r, lr_error *err);
+/* The same for a Linux login record (service/ingest_linux.c). */
+lr_status ingest_add_linux(ingest_run *run, lr_event *e, lr_unix_row *r, lr_error *err);
 void ingest_abort(ingest_run *run);
 
 /* Records on the 連携状況 page that a file or batch of source was stored

@@ -9,6 +9,7 @@
 
 #include "core/event_parse.h"
 #include "core/punch.h"
+#include "service/unix_days.h"
 #include "service/win_days.h"
 #include "util/timefmt.h"
 #include "util/tz.h"
@@ -77,8 +78,8 @@ static int collect_event(void *ctx, const lr_event *e)
 
     if (sk != (int)k->kind && sk != LINK_NONE)
         return 0; /* another product's user of the same name */
-    if (sk == LINK_WINDOWS)
-        return 0; /* Windows records make sessions first (win_days) */
+    if (sk == LINK_WINDOWS || sk == LINK_LINUX)
+        return 0; /* a PC's own records make sessions first (win_days, unix_days) */
     if (strcmp(e->op, "logon") == 0)
         de.op = DAY_LOGON;
     else if (strcmp(e->op, "logoff") == 0)
@@ -216,17 +217,19 @@ lr_status rederive_days(lr_store *s, const lr_company *c, const lr_employee *e, 
                 k.ev[w++] = k.ev[i];
         k.n = w;
     }
-    /* Windows sessions, after the count-once above: a shutdown can end
+    /* a PC's own sessions, after the count-once above: a shutdown can end
      * two sessions, and each end is an event of its own */
     for (size_t i = 0; i < nlinks && st == LR_OK; i++) {
         int64_t next_stream = -1 - (int64_t)i * 1000000;
-        win_days_out o = {&k.ev, &k.n, &k.cap, &next_stream, 0};
-        if (links[i].kind != LINK_WINDOWS)
+        pc_days_out o = {&k.ev, &k.n, &k.cap, &next_stream, 0};
+        if (links[i].kind != LINK_WINDOWS && links[i].kind != LINK_LINUX)
             continue;
         if ((o.account_key = intern_id(&k.accounts, links[i].account, "")) < 0)
             st = lr_fail(err, LR_ENOMEM, "out of memory");
-        else
+        else if (links[i].kind == LINK_WINDOWS)
             st = win_days_add(s, c, links[i].account, from, to, &o, err);
+        else
+            st = unix_days_add(s, c, links[i].account, from, to, &o, err);
     }
     if (st != LR_OK)
         goto done;

@@ -35,8 +35,8 @@ static int host_seen(const rows *k, size_t upto, const char *host)
     return 0;
 }
 
-static lr_status push(const win_days_out *o, const lr_company *c, int64_t id, int64_t utc,
-                      day_op op, int64_t stream, lr_error *err)
+lr_status pc_days_push(const pc_days_out *o, const lr_company *c, int64_t id, int64_t utc,
+                       day_op op, int64_t stream, lr_error *err)
 {
     day_event *e;
     if (!vec_room((void **)o->ev, o->cap, *o->n, sizeof **o->ev))
@@ -52,27 +52,27 @@ static lr_status push(const win_days_out *o, const lr_company *c, int64_t id, in
 }
 
 /* One session: its start, its cuts at long idle spans, its end. */
-static lr_status add_session(const win_days_out *o, const lr_company *c, const win_output *w,
+static lr_status add_session(const pc_days_out *o, const lr_company *c, const win_output *w,
                              size_t si, int64_t min_idle, lr_error *err)
 {
     const win_session *ss = &w->sessions[si];
     int64_t stream = (*o->next_stream)--;
-    lr_status st = push(o, c, ss->start_event, ss->start, DAY_LOGON, stream, err);
+    lr_status st = pc_days_push(o, c, ss->start_event, ss->start, DAY_LOGON, stream, err);
     for (size_t i = 0; st == LR_OK && min_idle > 0 && i < w->nidles; i++) {
         const win_idle *d = &w->idles[i];
         if (d->session != si || d->to == 0 || d->to - d->from < min_idle)
             continue;
-        st = push(o, c, d->from_event, d->from, DAY_LOGOFF, stream, err);
+        st = pc_days_push(o, c, d->from_event, d->from, DAY_LOGOFF, stream, err);
         if (st == LR_OK)
-            st = push(o, c, d->to_event, d->to, DAY_LOGON, stream, err);
+            st = pc_days_push(o, c, d->to_event, d->to, DAY_LOGON, stream, err);
     }
     if (st == LR_OK && ss->end)
-        st = push(o, c, ss->end_event, ss->end, DAY_LOGOFF, stream, err);
+        st = pc_days_push(o, c, ss->end_event, ss->end, DAY_LOGOFF, stream, err);
     return st;
 }
 
 lr_status win_days_add(lr_store *s, const lr_company *c, const char *account, int64_t from,
-                       int64_t to, const win_days_out *o, lr_error *err)
+                       int64_t to, const pc_days_out *o, lr_error *err)
 {
     rows k = {0};
     win_event *ev = NULL;

@@ -19,15 +19,19 @@
 /* Where the events go: the caller's growing array. Each session is a
  * stream of its own; their ids count down from *next_stream (negative,
  * apart from the caller's interned streams). */
-typedef struct win_days_out {
+typedef struct pc_days_out {
     day_event **ev;
     size_t *n, *cap;
     int64_t *next_stream;
     int64_t account_key; /* the account's id for the day engine */
-} win_days_out;
+} pc_days_out;
+
+/* Appends one day event (a session's start or end) to o's array. */
+lr_status pc_days_push(const pc_days_out *o, const lr_company *c, int64_t id, int64_t utc,
+                       day_op op, int64_t stream, lr_error *err);
 
 /* Appends the day events of account's sessions in [from, to). */
 lr_status win_days_add(lr_store *s, const lr_company *c, const char *account, int64_t from,
-                       int64_t to, const win_days_out *out, lr_error *err);
+                       int64_t to, const pc_days_out *out, lr_error *err);
 
 #endif

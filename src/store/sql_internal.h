@@ -25,8 +25,8 @@
  * [SQ_SOURCES_BASE, SQ_ADMINS_BASE), the admins file
  * [SQ_ADMINS_BASE, SQ_PAGES_BASE), the pages file [SQ_PAGES_BASE,
  * SQ_LEASES_BASE), the leases file [SQ_LEASES_BASE, SQ_COMPANIES_BASE), and
- * the companies, people, events, punches and Windows files from their own
- * bases up to the next one (SQ_SLOTS after the Windows records). */
+ * the companies, people, events, punches, Windows and Linux files from
+ * their own bases up to the next one (SQ_SLOTS after the Linux records). */
 #define SQ_OUTBOX_BASE 64
 #define SQ_SOURCES_BASE 96
 #define SQ_ADMINS_BASE 112
@@ -37,7 +37,8 @@
 #define SQ_EVENTS_BASE 192
 #define SQ_PUNCHES_BASE 200
 #define SQ_WINDOWS_BASE 216
-#define SQ_SLOTS 224
+#define SQ_LINUX_BASE 224
+#define SQ_SLOTS 232
 
 /* lr_store, opaque outside src/store/. */
 struct lr_store {

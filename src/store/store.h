@@ -34,6 +34,7 @@
 #include "store/store_pages.h"
 #include "store/store_people.h"
 #include "store/store_punches.h"
+#include "store/store_linux.h"
 #include "store/store_windows.h"
 #include "util/status.h"
 

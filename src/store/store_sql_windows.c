@@ -15,7 +15,7 @@ enum {
     W_ACCOUNTS_ON_HOST,
     W_END
 };
-_Static_assert(W_END <= SQ_SLOTS, "too many Windows statements for their slots");
+_Static_assert(W_END <= SQ_LINUX_BASE, "too many Windows statements for their slots");
 
 #define WIN_COLS                                                                                   \
     "event_row, ts_utc, event_id, logon_type, logon_id, linked_logon_id, record_id, host, "        \

@@ -1,10 +1,12 @@
 #!/bin/bash
-# End to end: Windows event logs into punches at KING OF TIME (the
-# simulator), exactly once. Real .evtx files (tests/data/evtx): a Security
+# End to end: a PC's own logs into punches at KING OF TIME (the
+# simulator), exactly once. Windows: Real .evtx files (tests/data/evtx): a Security
 # log through `loginrec ingest --source evtx`, a System log copied while in
 # use (dirty) and a second Security log through the ingest API as
 # application/octet-stream; Winlogbeat's JSON lines as application/x-ndjson.
 # Everything sent twice; a damaged file refused whole (422) in words.
+# Linux: a wtmp file (made with utmpdump -r) as application/octet-stream
+# with X-Loginrec-Host, and journalctl -o json lines.
 . "$(dirname "$0")/lib.sh"
 DATA="$(cd "$(dirname "$0")/../data" && pwd)"
 export LOGINREC_KOT_TIMEOUT_MS=2000 LOGINREC_DISPATCH_POLL_MS=100
@@ -15,12 +17,14 @@ TOKEN=$("$LR" company add ACM "Acme")
 sim PUT /_sim/employees '[
  {"key":"k1","code":"1001","lastName":"勤怠","firstName":"太郎"},
  {"key":"k2","code":"1002","lastName":"管理","firstName":"者"},
- {"key":"k3","code":"1003","lastName":"田中","firstName":"太郎"}]' >/dev/null
+ {"key":"k3","code":"1003","lastName":"田中","firstName":"太郎"},
+ {"key":"k4","code":"1004","lastName":"鈴木","firstName":"次郎"}]' >/dev/null
 echo "$SIMTOKEN" | "$LR" kot set ACM --base-url "$SIM" --token - --rate 40 --delivery on >/dev/null
 "$LR" kot sync ACM >/dev/null
 "$LR" link set ACM --kind windows 1001 John >/dev/null
 "$LR" link set ACM --kind windows 1002 Administrator >/dev/null
 "$LR" link set ACM --kind windows 1003 tarouk >/dev/null
+"$LR" link set ACM --kind linux 1004 hanako >/dev/null
 expect_eq "links CSV names the Windows kind" '"Windows連携","4","1001","勤怠 太郎","John"' \
     "$("$LR" links export ACM --kind windows --encoding utf-8 | grep 1001 | tr -d '\r')"
 
@@ -58,6 +62,19 @@ http POST /api/v1/ingest -H "Authorization: Bearer $TOKEN" -H "Content-Type: app
     --data-binary @"$DATA/evtx/system.evtx"
 expect_eq "octet-stream without X-Loginrec-Source is refused" "415" "$STATUS"
 
+# --- Linux ---------------------------------------------------------------------
+http POST /api/v1/ingest -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/octet-stream" \
+    -H "X-Loginrec-Source: wtmp" --data-binary @"$DATA/wtmp/day.wtmp"
+expect_eq "API: a wtmp file without its PC is refused" "422" "$STATUS"
+WTMP=(-H "Authorization: Bearer $TOKEN" -H "Content-Type: application/octet-stream"
+      -H "X-Loginrec-Source: wtmp" -H "X-Loginrec-Host: pc-07" --data-binary @"$DATA/wtmp/day.wtmp")
+http POST /api/v1/ingest "${WTMP[@]}"
+expect_eq "API: hanako's ssh session from a wtmp file" "200 7 2" \
+    "$STATUS $(json_get "$BODY" '"%d %d" % (j["accepted"], j["punches"]["added"])')"
+http POST /api/v1/ingest -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/x-ndjson" \
+    -H "X-Loginrec-Source: journald" --data-binary @"$DATA/journald/day.json"
+expect_eq "API: the journal's lines" "200 8" "$STATUS $(json_get "$BODY" 'j["file"]["records"]')"
+
 # --- delivered once, and once again after everything is sent twice -------------
 outbox_empty() { "$LR" outbox ACM | head -1 | grep -q '^# 0 pending, 0 sending, 0 failed'; }
 wait_for 120 outbox_empty && ok "outbox drained" || { not_ok "outbox drained"; "$LR" outbox ACM | head; }
@@ -66,6 +83,8 @@ FIRST=$(count_kot)
 expect_eq "every ledger punch is in KoT" "$(($(wc -l < <("$LR" punches ACM --from 2017-12-01 --to 2017-12-31)) - 1 \
     + $(wc -l < <("$LR" punches ACM --from 2015-08-01 --to 2015-12-31)) - 1 \
     + $(wc -l < <("$LR" punches ACM --from 2025-11-01 --to 2025-11-30)) - 1))" "$FIRST"
+expect_eq "hanako's ssh session reached KoT once" "1@10:00 2@11:30" \
+    "$(json_get "$(sim GET /_sim/punches)" "' '.join(sorted(p['code']+'@'+p['time'][11:16] for p in j if p['employeeKey']=='k4'))")"
 expect_eq "John's day reached KoT once: in and out" "1@23:57 2@00:12" \
     "$(json_get "$(sim GET /_sim/punches)" "' '.join(sorted(p['code']+'@'+p['time'][11:16] for p in j if p['employeeKey']=='k1'))")"
 "$LR" ingest ACM "$DATA/evtx/post-Security.evtx" --source evtx >/dev/null
@@ -73,6 +92,9 @@ post "$DATA/evtx/system.evtx" application/octet-stream evtx
 post "$DATA/evtx/Security_with_size_t.evtx" application/octet-stream evtx
 expect_eq "sent again: all duplicates, nothing new" "0 0" \
     "$(json_get "$BODY" '"%d %d" % (j["accepted"], j["punches"]["added"])')"
+http POST /api/v1/ingest "${WTMP[@]}"
+expect_eq "the wtmp file sent again: duplicates" "0 7" \
+    "$(json_get "$BODY" '"%d %d" % (j["accepted"], j["duplicates"])')"
 post "$DATA/winlogbeat/day.json" application/json winlogbeat
 expect_eq "Winlogbeat's array form of the same records: duplicates" "200 0 4" \
     "$STATUS $(json_get "$BODY" '"%d %d" % (j["accepted"], j["duplicates"])')"

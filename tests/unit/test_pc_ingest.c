@@ -1,10 +1,13 @@
 /*
- * test_windows_ingest — Windows logs through the store into punches
- * (service/ingest_windows, service/win_days): a real Security.evtx, its
+ * test_pc_ingest — a PC's own logs through the store into punches.
+ * Windows (service/ingest_windows, service/win_days): a real Security.evtx, its
  * linked logon stored as one event with two records, sent twice and
  * punched once; a link set after the records; idle spans as breaks; a
  * host's shutdown, sent later, ending a session; a damaged file leaving
- * nothing. Runs on SQLite and on PostgreSQL (fixture).
+ * nothing. Linux (service/ingest_linux, service/unix_days): a wtmp file
+ * named by its PC, sent twice; the journal's boot without a shutdown
+ * ending a session at the last sign of life. Runs on SQLite and on
+ * PostgreSQL (fixture).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,12 +23,13 @@
 #include "cases.h"
 #include "fixture.h"
 #include "service/admin.h"
+#include "service/ingest_linux.h"
 #include "service/ingest_windows.h"
 #include "util/timefmt.h"
 
 static int setup(void **state)
 {
-    return fixture_fx_setup(state, "test_windows_ingest");
+    return fixture_fx_setup(state, "test_pc_ingest");
 }
 
 static ingest_result ingest_file(fx *f, const char *dir, const char *name, win_format fmt,
@@ -217,6 +221,63 @@ static void a_crashing_helper_refuses_the_file(void **state)
     assert_int_equal(fixture_sql_int(f->path, "SELECT count(*) FROM log_events"), 0);
 }
 
+static ingest_result ingest_linux_file(fx *f, const char *dir, const char *name, const char *host,
+                                       unix_format fmt)
+{
+    char path[512];
+    size_t n;
+    char *b;
+    ingest_result res;
+    unix_stats st;
+    lr_error err = {0};
+    snprintf(path, sizeof path, "tests/data/%s/%s", dir, name);
+    b = cases_read(path, &n);
+    if (ingest_linux(f->s, &f->c, name, host, b, n, fmt, NULL, &res, &st, &err) != LR_OK)
+        fail_msg("%s: %s", name, err.message);
+    free(b);
+    return res;
+}
+
+/* day.wtmp of PC pc-07: tarouk at the console 09:01:15-18:00 JST, hanako
+ * over ssh. Punched once; sent again, nothing changes. */
+static void wtmp_into_punches_once(void **state)
+{
+    fx *f = *state;
+    char got[256];
+    lr_error err = {0};
+    rederive_stats rs;
+    ingest_result r;
+    assert_int_equal(admin_link_set(f->s, "ACM", "linux", "0012", "tarouk", "test", &rs, &err), LR_OK);
+    r = ingest_linux_file(f, "wtmp", "day.wtmp", "pc-07", UNIX_FORMAT_WTMP);
+    assert_int_equal(r.accepted, 7);
+    assert_int_equal(r.punches.added, 2);
+    punches(f, "0012", "2025-11-17", got, sizeof got);
+    assert_string_equal(got, "clock_in@09:01:15+09:00,clock_out@18:00:00+09:00");
+    r = ingest_linux_file(f, "wtmp", "day.wtmp", "pc-07", UNIX_FORMAT_WTMP);
+    assert_int_equal(r.duplicates, 7);
+    assert_int_equal(r.punches.added + r.punches.replaced + r.punches.retracted, 0);
+    assert_int_equal(fixture_sql_int(f->path, "SELECT count(*) FROM unix_records"), 7);
+}
+
+/* The journal: tarouk's session 3 ends at 14:00 JST, the boot's last line
+ * (no shutdown); session 7 at the power-down. Two sessions, one work day:
+ * in 09:01, out 18:00, and with breaks on the gap is a break. */
+static void journal_boot_ends_a_session(void **state)
+{
+    fx *f = *state;
+    char got[256];
+    lr_error err = {0};
+    rederive_stats rs;
+    company_changes on = {.breaks = 1};
+    assert_int_equal(admin_company_set(f->s, "ACM", &on, "test", &err), LR_OK);
+    assert_int_equal(store_company_get(f->s, "ACM", &f->c, &err), LR_OK);
+    assert_int_equal(admin_link_set(f->s, "ACM", "linux", "0012", "tarouk", "test", &rs, &err), LR_OK);
+    ingest_linux_file(f, "journald", "day.json", NULL, UNIX_FORMAT_JOURNALD);
+    punches(f, "0012", "2025-11-17", got, sizeof got);
+    assert_string_equal(got, "clock_in@09:01:00+09:00,break_start@14:00:00+09:00,"
+                             "break_end@15:10:00+09:00,clock_out@18:00:00+09:00");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +291,8 @@ int main(void)
                                         fixture_fx_teardown),
         cmocka_unit_test_setup_teardown(a_crashing_helper_refuses_the_file, setup,
                                         fixture_fx_teardown),
+        cmocka_unit_test_setup_teardown(wtmp_into_punches_once, setup, fixture_fx_teardown),
+        cmocka_unit_test_setup_teardown(journal_boot_ends_a_session, setup, fixture_fx_teardown),
     };
     return cmocka_run_group_tests_name("windows ingest", tests, NULL, NULL);
 }

@@ -1,0 +1,76 @@
+/*
+ * unix_days — Linux sessions into day events (see unix_days.h).
+ */
+#include "service/unix_days.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/unix_session.h"
+#include "util/vec.h"
+
+typedef struct rows {
+    lr_unix_row *v;
+    size_t n, cap;
+    int oom;
+} rows;
+
+static int keep_row(void *ctx, const lr_unix_row *r)
+{
+    rows *k = ctx;
+    if (!vec_room((void **)&k->v, &k->cap, k->n, sizeof *k->v)) {
+        k->oom = 1;
+        return 1;
+    }
+    k->v[k->n++] = *r;
+    return 0;
+}
+
+static int seen_before(const rows *k, size_t upto, const char *host)
+{
+    for (size_t i = 0; i < upto; i++)
+        if (strcmp(k->v[i].host, host) == 0)
+            return 1;
+    return 0;
+}
+
+lr_status unix_days_add(lr_store *s, const lr_company *c, const char *account, int64_t from,
+                        int64_t to, const pc_days_out *o, lr_error *err)
+{
+    rows k = {0};
+    unix_record *r = NULL;
+    unix_session *ss = NULL;
+    size_t nss = 0, nmine;
+    lr_status st = store_unix_records_of_account(s, c->id, account, from, to, keep_row, &k, err);
+
+    nmine = k.n;
+    for (size_t i = 0; st == LR_OK && !k.oom && i < nmine; i++)
+        if (!seen_before(&k, i, k.v[i].host))
+            st = store_unix_records_of_host(s, c->id, k.v[i].host, from, to, keep_row, &k, err);
+    if (st == LR_OK && k.oom)
+        st = lr_fail(err, LR_ENOMEM, "out of memory");
+    if (st != LR_OK || k.n == 0)
+        goto done;
+    if (!(r = calloc(k.n, sizeof *r))) {
+        st = lr_fail(err, LR_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < k.n; i++)
+        r[i] = (unix_record){k.v[i].event_row, k.v[i].utc, (unix_kind)k.v[i].kind, k.v[i].host,
+                             k.v[i].line, k.v[i].account, k.v[i].from};
+    if ((st = unix_sessions_derive(r, k.n, &ss, &nss)) != LR_OK) {
+        st = lr_fail(err, st, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; st == LR_OK && i < nss; i++) {
+        int64_t stream = (*o->next_stream)--;
+        st = pc_days_push(o, c, ss[i].start_id, ss[i].start, DAY_LOGON, stream, err);
+        if (st == LR_OK && ss[i].end)
+            st = pc_days_push(o, c, ss[i].end_id, ss[i].end, DAY_LOGOFF, stream, err);
+    }
+done:
+    free(ss);
+    free(r);
+    free(k.v);
+    return st;
+}
