@@ -188,7 +188,7 @@ static void call(const agent_config *c, const char *path, const char *name, cons
                  size_t n, agent_reply *r)
 {
     static answer a; /* one call at a time in the agent */
-    char url[700], hdr[4][400], proxy[300], err[CURL_ERROR_SIZE] = "";
+    char url[700], hdr[6][400], proxy[300], err[CURL_ERROR_SIZE] = "";
     struct curl_slist *h = NULL;
     CURL *e = curl_easy_init();
     net_opts o = {e, CURLE_OK};
@@ -215,11 +215,19 @@ static void call(const agent_config *c, const char *path, const char *name, cons
     h = curl_slist_append(h, "Expect:");
     if (body) {
         char *esc = curl_easy_escape(e, name, 0);
-        snprintf(hdr[3], sizeof hdr[3], "X-Loginrec-File: %s", esc ? esc : "upload.csv");
+        int lanscope = strcmp(c->source, "lanscope") == 0;
+        snprintf(hdr[3], sizeof hdr[3], "X-Loginrec-File: %s", esc ? esc : "upload");
         curl_free(esc);
+        snprintf(hdr[4], sizeof hdr[4], "X-Loginrec-Source: %s", c->source);
+        snprintf(hdr[5], sizeof hdr[5], "X-Loginrec-Host: %s", c->host);
         h = curl_slist_append(h, hdr[3]);
-        h = curl_slist_append(h, "Content-Type: text/csv");
-        h = curl_slist_append(h, "X-Loginrec-Source: lanscope");
+        h = curl_slist_append(h, lanscope ? "Content-Type: text/csv"
+                                 : strcmp(c->source, "evtx") == 0 || strcmp(c->source, "wtmp") == 0
+                                     ? "Content-Type: application/octet-stream"
+                                     : "Content-Type: application/x-ndjson");
+        h = curl_slist_append(h, hdr[4]);
+        if (c->host[0])
+            h = curl_slist_append(h, hdr[5]);
         net_opt(&o, CURLOPT_POSTFIELDS, body);
         net_opt(&o, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)n);
     }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@ void agent_config_defaults(agent_config *c)
     c->stable_sec = 5;
     c->retry_max_sec = 300;
     c->timeout_sec = 120;
+    snprintf(c->source, sizeof c->source, "lanscope");
 }
 
 typedef struct setting {
@@ -47,6 +49,8 @@ static const setting settings[] = {
     {"proxy_user", STR(proxy_user)},
     {"proxy_password", STR(proxy_password)},
     {"state_dir", STR(state_dir)},
+    {"source", STR(source)},
+    {"host", STR(host)},
     {"rescan_seconds", SECS(rescan_sec)},
     {"stable_seconds", SECS(stable_sec)},
     {"retry_max_seconds", SECS(retry_max_sec)},
@@ -188,6 +192,27 @@ static void check_dir(const char *what, const char *path, int create, problems *
         problem(pr, "the %s %s cannot be read and written by this user", what, path);
 }
 
+static int ends_with(const char *name, const char *suffix)
+{
+    size_t n = strlen(name), k = strlen(suffix);
+    return n > k && strcasecmp(name + n - k, suffix) == 0;
+}
+
+int agent_source_wants(const char *source, const char *name)
+{
+    if (name[0] == '.')
+        return 0;
+    if (strcmp(source, "evtx") == 0)
+        return ends_with(name, ".evtx");
+    if (strcmp(source, "winlogbeat") == 0)
+        return ends_with(name, ".ndjson") || ends_with(name, ".json");
+    if (strcmp(source, "journald") == 0)
+        return ends_with(name, ".json");
+    if (strcmp(source, "wtmp") == 0)
+        return strncmp(name, "wtmp", 4) == 0;
+    return ends_with(name, ".csv"); /* the LanScope manager writes *.csv */
+}
+
 int agent_config_check(const agent_config *c, char *out, size_t outsz)
 {
     problems pr = {out, outsz, 0, 0};
@@ -211,6 +236,14 @@ int agent_config_check(const agent_config *c, char *out, size_t outsz)
         problem(&pr, "the server '%s' must be a URL starting with https:// (or http://)",
                 c->server);
     check_proxy(c, &pr);
+    if (strcmp(c->source, "lanscope") != 0 && strcmp(c->source, "evtx") != 0 &&
+        strcmp(c->source, "winlogbeat") != 0 && strcmp(c->source, "journald") != 0 &&
+        strcmp(c->source, "wtmp") != 0)
+        problem(&pr, "the source '%s' is not one loginrec reads: lanscope, evtx, winlogbeat, "
+                     "journald or wtmp",
+                c->source);
+    else if (strcmp(c->source, "wtmp") == 0 && !c->host[0])
+        problem(&pr, "a wtmp folder needs the PC's name (--host): a wtmp file does not say it");
     check_dir("watch folder", c->watch_dir, 0, &pr);
     check_dir("state folder", c->state_dir, 1, &pr);
     return pr.n;

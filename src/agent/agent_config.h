@@ -12,6 +12,11 @@
  *   proxy_user = ...               ; optional, with proxy_password
  *   proxy_password = ...
  *   state_dir = /var/lib/loginrec-agent
+ *   source = lanscope              ; what the folder holds: lanscope (*.csv,
+ *                                  ; the default), evtx (*.evtx), winlogbeat
+ *                                  ; (*.ndjson, *.json), journald (*.json),
+ *                                  ; wtmp (wtmp*, with host = the PC's name)
+ *   host = pc-07                   ; wtmp only
  */
 #ifndef LR_AGENT_AGENT_CONFIG_H
 #define LR_AGENT_AGENT_CONFIG_H
@@ -31,6 +36,8 @@ typedef struct agent_config {
     char proxy_user[128];
     char proxy_password[128];
     char state_dir[AGENT_PATH_MAX];
+    char source[16]; /* lanscope | evtx | winlogbeat | journald | wtmp */
+    char host[256];  /* the PC of a wtmp folder */
     int rescan_sec;    /* full rescan of the folder (inotify can miss) */
     int stable_sec;    /* a file's size must hold this long before it is sent */
     int retry_max_sec; /* backoff cap while the server or proxy is down */
@@ -49,6 +56,10 @@ lr_status agent_config_load(agent_config *c, const char *path, lr_error *err);
 /* Sets one setting by its name ("company", "watch_dir" or "watch-dir",
  * ...); LR_ENOTFOUND for an unknown name. */
 lr_status agent_config_set(agent_config *c, const char *key, const char *value, lr_error *err);
+
+/* The source's file names: non-zero when the watch folder's file `name`
+ * is one to send (never hidden files). */
+int agent_source_wants(const char *source, const char *name);
 
 /* Checks every setting; writes each problem as one line into out (NUL-
  * terminated). Returns the number of problems. Creates the state folder

@@ -199,7 +199,7 @@ int agent_run(const agent_config *c, volatile sig_atomic_t *stop)
         log_error("%s", err.message);
         return 1;
     }
-    if (agent_watch_open(&L.watch, c->watch_dir, &err) != LR_OK) {
+    if (agent_watch_open(&L.watch, c->watch_dir, c->source, &err) != LR_OK) {
         log_error("%s", err.message);
         agent_state_close(&L.state);
         return 1;

@@ -4,6 +4,8 @@
  */
 #include "agent/agent_watch.h"
 
+#include "agent/agent_config.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <poll.h>
@@ -29,10 +31,11 @@ int64_t agent_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-lr_status agent_watch_open(agent_watch *w, const char *dir, lr_error *err)
+lr_status agent_watch_open(agent_watch *w, const char *dir, const char *source, lr_error *err)
 {
     memset(w, 0, sizeof *w);
     snprintf(w->dir, sizeof w->dir, "%s", dir);
+    snprintf(w->source, sizeof w->source, "%s", source);
     w->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     w->wd = w->ifd >= 0 ? inotify_add_watch(w->ifd, dir, WATCH_MASK) : -1;
     if (w->ifd >= 0 && w->wd < 0 && errno == ENOENT) {
@@ -53,14 +56,6 @@ void agent_watch_close(agent_watch *w)
         close(w->ifd);
     memset(w, 0, sizeof *w);
     w->ifd = -1;
-}
-
-/* The LanScope manager writes *.csv; anything else (its temporary files,
- * our own rejected/ folder, hidden files) is not ours to send. */
-static int wanted(const char *name)
-{
-    size_t n = strlen(name);
-    return name[0] != '.' && n > 4 && strcasecmp(name + n - 4, ".csv") == 0;
 }
 
 static agent_file *find(agent_watch *w, const char *name)
@@ -111,7 +106,7 @@ lr_status agent_watch_scan(agent_watch *w, int64_t now_ms, lr_error *err)
         char path[2048];
         agent_file *f;
         int64_t mtime;
-        if (!wanted(de->d_name))
+        if (!agent_source_wants(w->source, de->d_name))
             continue;
         snprintf(path, sizeof path, "%s/%s", w->dir, de->d_name);
         if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))

@@ -1,6 +1,7 @@
 /*
- * agent_watch — the LanScope output folder as loginrec-agent sees it: the
- * *.csv files in it (not in subfolders, not hidden), each with the size and
+ * agent_watch — the watched folder as loginrec-agent sees it: the files
+ * of its source in it (LanScope's *.csv, *.evtx, ...: agent_source_wants;
+ * not in subfolders, not hidden), each with the size and
  * time it had when last looked at, and which of them are complete.
  *
  * A file is complete once its size and modification time have not changed
@@ -28,6 +29,7 @@ typedef struct agent_file {
 
 typedef struct agent_watch {
     char dir[1024];
+    char source[16]; /* which files are ours (agent_source_wants) */
     int ifd; /* inotify descriptor, -1 without */
     int wd;  /* its watch on dir, -1 when lost */
     int dirty; /* inotify reported a change since the last scan */
@@ -35,7 +37,7 @@ typedef struct agent_watch {
     size_t n, cap;
 } agent_watch;
 
-lr_status agent_watch_open(agent_watch *w, const char *dir, lr_error *err);
+lr_status agent_watch_open(agent_watch *w, const char *dir, const char *source, lr_error *err);
 void agent_watch_close(agent_watch *w);
 
 /* Looks at every file of the folder: adds new ones, notes changes, drops

@@ -18,13 +18,15 @@ sim PUT /_sim/employees '[
  {"key":"k1","code":"1001","lastName":"勤怠","firstName":"太郎"},
  {"key":"k2","code":"1002","lastName":"管理","firstName":"者"},
  {"key":"k3","code":"1003","lastName":"田中","firstName":"太郎"},
- {"key":"k4","code":"1004","lastName":"鈴木","firstName":"次郎"}]' >/dev/null
+ {"key":"k4","code":"1004","lastName":"鈴木","firstName":"次郎"},
+ {"key":"k5","code":"1005","lastName":"佐藤","firstName":"三郎"}]' >/dev/null
 echo "$SIMTOKEN" | "$LR" kot set ACM --base-url "$SIM" --token - --rate 40 --delivery on >/dev/null
 "$LR" kot sync ACM >/dev/null
 "$LR" link set ACM --kind windows 1001 John >/dev/null
 "$LR" link set ACM --kind windows 1002 Administrator >/dev/null
 "$LR" link set ACM --kind windows 1003 tarouk >/dev/null
 "$LR" link set ACM --kind linux 1004 hanako >/dev/null
+"$LR" link set ACM --kind windows 1005 saburo >/dev/null
 expect_eq "links CSV names the Windows kind" '"Windows連携","4","1001","勤怠 太郎","John"' \
     "$("$LR" links export ACM --kind windows --encoding utf-8 | grep 1001 | tr -d '\r')"
 
@@ -74,6 +76,35 @@ expect_eq "API: hanako's ssh session from a wtmp file" "200 7 2" \
 http POST /api/v1/ingest -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/x-ndjson" \
     -H "X-Loginrec-Source: journald" --data-binary @"$DATA/journald/day.json"
 expect_eq "API: the journal's lines" "200 8" "$STATUS $(json_get "$BODY" 'j["file"]["records"]')"
+
+# --- Winlogbeat's file output through loginrec-agent (source = winlogbeat) ----
+LSTOKEN=$("$LR" company token ACM --lanscope 2>/dev/null)
+mkdir -p "$T/watch" "$T/state"
+cat > "$T/agent.ini" <<INI
+[agent]
+company = ACM
+token = $LSTOKEN
+watch_dir = $T/watch
+server = $URL
+state_dir = $T/state
+source = winlogbeat
+INI
+AGENT_OPTS=(--config "$T/agent.ini" --stable-seconds 1 --rescan-seconds 2 --retry-max-seconds 2)
+out=$("$BUILD/loginrec-agent" "${AGENT_OPTS[@]}" --check 2>&1) && ok "the agent's --check passes for a Winlogbeat folder" \
+    || { not_ok "the agent's --check passes for a Winlogbeat folder"; echo "  $out"; }
+"$BUILD/loginrec-agent" "${AGENT_OPTS[@]}" >>"$T/agent.log" 2>&1 &
+AGENT_PID=$!; EXTRA_PIDS="$EXTRA_PIDS $AGENT_PID"
+# saburo's day, as Winlogbeat writes it: the same shape as day.ndjson, two days later
+sed -e 's/2025-11-16/2025-11-18/g; s/2025-11-15/2025-11-17/g; s/tarouk/saburo/g; s/"record_id": 10/"record_id": 30/g' \
+    "$DATA/winlogbeat/day.ndjson" > "$T/watch/.part"
+echo "not for us" > "$T/watch/notes.txt"
+mv "$T/watch/.part" "$T/watch/winlogbeat-20251118.ndjson"
+wait_for 30 grep -q "sent winlogbeat-20251118.ndjson" "$T/agent.log" \
+    && ok "the agent sent the Winlogbeat file" || { not_ok "the agent sent the Winlogbeat file"; cat "$T/agent.log"; }
+expect_eq "saburo's day became his punches" "clock_in,clock_out" \
+    "$("$LR" punches ACM --from 2025-11-18 --to 2025-11-18 | awk -F, '$1=="1005"{print $3}' | paste -sd,)"
+expect_eq "the agent sent nothing else from the folder" "1" "$(grep -c "info sent" "$T/agent.log")"
+kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true
 
 # --- delivered once, and once again after everything is sent twice -------------
 outbox_empty() { "$LR" outbox ACM | head -1 | grep -q '^# 0 pending, 0 sending, 0 failed'; }

@@ -183,7 +183,7 @@ static void watch_waits_for_a_stable_size(void **state)
     int64_t wake;
     agent_file *f;
     (void)state;
-    assert_int_equal(agent_watch_open(&w, tmp, &err), LR_OK);
+    assert_int_equal(agent_watch_open(&w, tmp, "lanscope", &err), LR_OK);
     write_file("b.csv", "x");
     write_file("a.CSV", "x");
     write_file(".hidden.csv", "x");
@@ -214,6 +214,38 @@ static void watch_waits_for_a_stable_size(void **state)
     agent_watch_close(&w);
 }
 
+/* Each source's files, and nothing else, are the folder's to send; a
+ * wtmp folder needs its PC's name and an unknown source is named. */
+static void each_source_its_files(void **state)
+{
+    static const struct {
+        const char *source, *name;
+        int wanted;
+    } v[] = {
+        {"lanscope", "20261116.csv", 1}, {"lanscope", "20261116.CSV", 1},
+        {"lanscope", "a.evtx", 0},       {"evtx", "Security.evtx", 1},
+        {"evtx", "Security.evtx.tmp", 0}, {"winlogbeat", "wlb-20251118.ndjson", 1},
+        {"winlogbeat", "wlb.json", 1},   {"winlogbeat", "notes.txt", 0},
+        {"journald", "journal.json", 1}, {"journald", "j.ndjson", 0},
+        {"wtmp", "wtmp", 1},             {"wtmp", "wtmp.1", 1},
+        {"wtmp", "btmp", 0},             {"evtx", ".hidden.evtx", 0},
+    };
+    agent_config c;
+    char out[2048];
+    (void)state;
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        if (agent_source_wants(v[i].source, v[i].name) != v[i].wanted)
+            fail_msg("%s: %s should%s be sent", v[i].source, v[i].name, v[i].wanted ? "" : " not");
+    agent_config_defaults(&c);
+    assert_string_equal(c.source, "lanscope");
+    assert_int_equal(agent_config_set(&c, "source", "wtmp", NULL), LR_OK);
+    agent_config_check(&c, out, sizeof out);
+    assert_non_null(strstr(out, "a wtmp folder needs the PC's name (--host)"));
+    assert_int_equal(agent_config_set(&c, "source", "syslog", NULL), LR_OK);
+    agent_config_check(&c, out, sizeof out);
+    assert_non_null(strstr(out, "the source 'syslog' is not one loginrec reads"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -222,6 +254,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(ledger_survives_a_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(ledger_refuses_a_damaged_file, setup, teardown),
         cmocka_unit_test_setup_teardown(watch_waits_for_a_stable_size, setup, teardown),
+        cmocka_unit_test(each_source_its_files),
     };
     return cmocka_run_group_tests_name("agent", tests, NULL, NULL);
 }
