@@ -51,6 +51,7 @@ static const setting settings[] = {
     {"state_dir", STR(state_dir)},
     {"source", STR(source)},
     {"host", STR(host)},
+    {"follow", STR(follow)},
     {"rescan_seconds", SECS(rescan_sec)},
     {"stable_seconds", SECS(stable_sec)},
     {"retry_max_seconds", SECS(retry_max_sec)},
@@ -244,7 +245,12 @@ int agent_config_check(const agent_config *c, char *out, size_t outsz)
                 c->source);
     else if (strcmp(c->source, "wtmp") == 0 && !c->host[0])
         problem(&pr, "a wtmp folder needs the PC's name (--host): a wtmp file does not say it");
-    check_dir("watch folder", c->watch_dir, 0, &pr);
+    if (c->follow[0] && strcmp(c->source, "wtmp") != 0)
+        problem(&pr, "follow sends a growing wtmp file: set source = wtmp (and host)");
+    else if (c->follow[0] && access(c->follow, R_OK) != 0)
+        problem(&pr, "the file to follow %s cannot be read: %s", c->follow, strerror(errno));
+    if (!c->follow[0])
+        check_dir("watch folder", c->watch_dir, 0, &pr);
     check_dir("state folder", c->state_dir, 1, &pr);
     return pr.n;
 }

@@ -17,6 +17,8 @@
  *                                  ; (*.ndjson, *.json), journald (*.json),
  *                                  ; wtmp (wtmp*, with host = the PC's name)
  *   host = pc-07                   ; wtmp only
+ *   follow = /var/log/wtmp         ; instead of watch_dir: send the records
+ *                                  ; appended to this file (source = wtmp)
  */
 #ifndef LR_AGENT_AGENT_CONFIG_H
 #define LR_AGENT_AGENT_CONFIG_H
@@ -38,6 +40,7 @@ typedef struct agent_config {
     char state_dir[AGENT_PATH_MAX];
     char source[16]; /* lanscope | evtx | winlogbeat | journald | wtmp */
     char host[256];  /* the PC of a wtmp folder */
+    char follow[AGENT_PATH_MAX]; /* a growing wtmp file, instead of watch_dir */
     int rescan_sec;    /* full rescan of the folder (inotify can miss) */
     int stable_sec;    /* a file's size must hold this long before it is sent */
     int retry_max_sec; /* backoff cap while the server or proxy is down */

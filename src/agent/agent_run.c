@@ -13,12 +13,15 @@
 #include <unistd.h>
 
 #include "agent/agent_client.h"
+#include "agent/agent_follow.h"
 #include "agent/agent_state.h"
 #include "agent/agent_watch.h"
 #include "util/buf.h"
 #include "util/log.h"
 
 #define FILE_MAX (64u * 1024 * 1024) /* what loginrecd accepts in one request */
+#define WTMP_RECORD_BYTES 384           /* glibc's struct utmpx on 64-bit Linux */
+#define FOLLOW_CHUNK (384u * 10000)     /* records a follow upload carries at most */
 
 int agent_check(const agent_config *c)
 {
@@ -182,6 +185,63 @@ static int handle(loop *L, agent_file *f, int64_t now)
     return -1;
 }
 
+/* follow = FILE: sends what is appended to a growing wtmp file, chunk by
+ * chunk, each recorded once the server confirmed it. */
+static int follow_run(const agent_config *c, volatile sig_atomic_t *stop)
+{
+    agent_follow f;
+    agent_chunk ch;
+    agent_reply r;
+    lr_error err;
+    lr_buf bytes;
+    int64_t backoff_ms = 0;
+
+    if (agent_follow_open(&f, c->follow, c->state_dir, WTMP_RECORD_BYTES, &err) != LR_OK) {
+        log_error("%s", err.message);
+        return 1;
+    }
+    buf_init(&bytes, FILE_MAX);
+    log_info("loginrec-agent %s: following %s (%s) for company %s, sending to %s from byte %lld",
+             LR_VERSION, c->follow, c->host, c->company, c->server, f.offset);
+    while (!*stop) {
+        lr_status st = agent_follow_next(&f, &bytes, FOLLOW_CHUNK, &ch, &err);
+        int64_t wait_ms = (int64_t)c->stable_sec * 1000;
+        if (st == LR_OK && bytes.len > 0) {
+            agent_upload(c, ch.name, bytes.data, bytes.len, &r);
+            if (r.outcome == AGENT_OK) {
+                if (agent_follow_done(&f, &ch, &err) != LR_OK)
+                    log_error("%s", err.message);
+                log_info("sent %s bytes %lld-%lld: accepted=%ld duplicates=%ld", ch.name, ch.from,
+                         ch.to, r.accepted, r.duplicates);
+                backoff_ms = 0;
+                continue; /* more may be waiting */
+            }
+            if (r.outcome == AGENT_REFUSED) {
+                /* a record the server cannot read would stop the follower
+                 * for good: say it and skip past it */
+                log_error("rejected %s bytes %lld-%lld: %s; skipped", ch.name, ch.from, ch.to,
+                          r.why);
+                if (agent_follow_done(&f, &ch, &err) != LR_OK)
+                    log_error("%s", err.message);
+                continue;
+            }
+            backoff_ms = backoff_ms ? backoff_ms * 2 : 1000;
+            if (backoff_ms > (int64_t)c->retry_max_sec * 1000)
+                backoff_ms = (int64_t)c->retry_max_sec * 1000;
+            log_warn("%s not sent: %s; trying again in %lld s", ch.name, r.why,
+                     (long long)(backoff_ms + 999) / 1000);
+            wait_ms = backoff_ms;
+        } else if (st != LR_OK && st != LR_ENOTFOUND) {
+            log_error("%s", err.message);
+        }
+        for (int64_t t = 0; t < wait_ms && !*stop; t += 100)
+            usleep(100000);
+    }
+    log_info("loginrec-agent: stopping");
+    buf_free(&bytes);
+    return 0;
+}
+
 int agent_run(const agent_config *c, volatile sig_atomic_t *stop)
 {
     loop L;
@@ -193,6 +253,8 @@ int agent_run(const agent_config *c, volatile sig_atomic_t *stop)
         fprintf(stderr, "loginrec-agent: the settings have problems:\n%s", problems);
         return 2;
     }
+    if (c->follow[0])
+        return follow_run(c, stop);
     memset(&L, 0, sizeof L);
     L.c = c;
     if (agent_state_open(&L.state, c->state_dir, &err) != LR_OK) {

@@ -22,6 +22,8 @@ static const char usage[] =
     "                          evtx (*.evtx), winlogbeat (*.ndjson, *.json),\n"
     "                          journald (*.json) or wtmp (wtmp*, with --host)\n"
     "  --host PC               the PC of a wtmp folder\n"
+    "  --follow FILE           instead of --watch-dir: send the records appended to a\n"
+    "                          growing wtmp file, across rotations (--source wtmp)\n"
     "  --server URL            loginrecd (default http://127.0.0.1:8080)\n"
     "  --proxy HOST:PORT       an HTTP proxy on the way\n"
     "  --proxy-user USER       a proxy with authentication (with --proxy-password)\n"

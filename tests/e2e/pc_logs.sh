@@ -106,6 +106,47 @@ expect_eq "saburo's day became his punches" "clock_in,clock_out" \
 expect_eq "the agent sent nothing else from the folder" "1" "$(grep -c "info sent" "$T/agent.log")"
 kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true
 
+# --- a wtmp file followed while it grows, across a restart and a rotation ----
+mkdir -p "$T/log" "$T/fstate"
+records() { # records FROM TO: records FROM..TO (1-based) of day.wtmp
+    python3 -c "import sys; d=open('$DATA/wtmp/day.wtmp','rb').read(); sys.stdout.buffer.write(d[($1-1)*384:$2*384])"
+}
+records 1 3 > "$T/log/wtmp"
+cat > "$T/follow.ini" <<INI
+[agent]
+company = ACM
+token = $LSTOKEN
+server = $URL
+state_dir = $T/fstate
+source = wtmp
+host = pc-08
+follow = $T/log/wtmp
+INI
+FOLLOW=(--config "$T/follow.ini" --stable-seconds 1 --retry-max-seconds 2)
+: > "$T/follow.log"
+"$BUILD/loginrec-agent" "${FOLLOW[@]}" >>"$T/follow.log" 2>&1 &
+FPID=$!; EXTRA_PIDS="$EXTRA_PIDS $FPID"
+wait_for 20 grep -q "sent wtmp bytes 0-1152" "$T/follow.log" \
+    && ok "follow: the file's first records sent" || { not_ok "follow: the file's first records sent"; cat "$T/follow.log"; }
+records 4 5 >> "$T/log/wtmp"
+wait_for 20 grep -q "sent wtmp bytes 1152-1920" "$T/follow.log" \
+    && ok "follow: appended records sent" || { not_ok "follow: appended records sent"; cat "$T/follow.log"; }
+kill "$FPID"; wait "$FPID" 2>/dev/null || true
+"$BUILD/loginrec-agent" "${FOLLOW[@]}" >>"$T/follow.log" 2>&1 &
+FPID=$!; EXTRA_PIDS="$EXTRA_PIDS $FPID"
+wait_for 10 grep -q "from byte 1920" "$T/follow.log" && ok "follow: a restart resumes where the server confirmed" \
+    || { not_ok "follow: a restart resumes where the server confirmed"; cat "$T/follow.log"; }
+# rotation: a last record lands in the old file, then the new one starts
+mv "$T/log/wtmp" "$T/log/wtmp.1"
+records 6 6 >> "$T/log/wtmp.1"
+records 7 7 > "$T/log/wtmp"
+wait_for 20 grep -q "sent wtmp bytes 0-384" "$T/follow.log" \
+    && ok "follow: the new file after a rotation" || { not_ok "follow: the new file after a rotation"; cat "$T/follow.log"; }
+expect_eq "follow: the rotated file was finished first" "1" "$(grep -c "sent wtmp.1 bytes 1920-2304" "$T/follow.log")"
+expect_eq "follow: no record lost, none twice" "7 0" \
+    "$(db_sql "SELECT count(*) FROM unix_records WHERE host = 'pc-08'") $(grep -o 'duplicates=[0-9]*' "$T/follow.log" | grep -vc 'duplicates=0')"
+kill "$FPID"; wait "$FPID" 2>/dev/null || true
+
 # --- delivered once, and once again after everything is sent twice -------------
 outbox_empty() { "$LR" outbox ACM | head -1 | grep -q '^# 0 pending, 0 sending, 0 failed'; }
 wait_for 120 outbox_empty && ok "outbox drained" || { not_ok "outbox drained"; "$LR" outbox ACM | head; }

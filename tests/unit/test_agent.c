@@ -17,6 +17,7 @@
 
 #include "agent/agent_config.h"
 #include "agent/agent_state.h"
+#include "agent/agent_follow.h"
 #include "agent/agent_watch.h"
 
 #define TOKEN "0123456789abcdefABCDEF6789abcdef"
@@ -246,6 +247,53 @@ static void each_source_its_files(void **state)
     assert_non_null(strstr(out, "the source 'syslog' is not one loginrec reads"));
 }
 
+/* A followed file: whole records only (a half-written one waits), what
+ * the server confirmed is kept across a restart, a truncated file is read
+ * again from the start, a damaged state file is said. Records of 4 bytes
+ * keep the test small. */
+static void follow_whole_records_and_resume(void **state)
+{
+    agent_follow f;
+    agent_chunk ch;
+    lr_buf b;
+    lr_error err;
+    char path[700];
+    (void)state;
+    buf_init(&b, 1 << 20);
+    snprintf(path, sizeof path, "%s", in_tmp("wtmp"));
+    write_file("wtmp", "AAAABBBBCC");
+    assert_int_equal(agent_follow_open(&f, path, tmp, 4, &err), LR_OK);
+    assert_int_equal(agent_follow_next(&f, &b, 1 << 20, &ch, &err), LR_OK);
+    assert_int_equal(b.len, 8); /* CC is half a record: it waits */
+    assert_int_equal(ch.from, 0);
+    assert_int_equal(ch.to, 8);
+    assert_string_equal(ch.name, "wtmp");
+    assert_int_equal(agent_follow_done(&f, &ch, &err), LR_OK);
+    assert_int_equal(agent_follow_next(&f, &b, 1 << 20, &ch, &err), LR_ENOTFOUND);
+    /* a restart resumes at the confirmed byte */
+    assert_int_equal(agent_follow_open(&f, path, tmp, 4, &err), LR_OK);
+    assert_int_equal(f.offset, 8);
+    write_file("wtmp", "AAAABBBBCCCCDDDD");
+    assert_int_equal(agent_follow_next(&f, &b, 1 << 20, &ch, &err), LR_OK);
+    assert_int_equal(ch.from, 8);
+    assert_memory_equal(b.data, "CCCCDDDD", 8);
+    /* truncated under the same inode: from the start */
+    assert_int_equal(agent_follow_done(&f, &ch, &err), LR_OK);
+    {
+        FILE *t = fopen(path, "w");
+        assert_non_null(t);
+        fputs("EEEE", t);
+        fclose(t);
+    }
+    assert_int_equal(agent_follow_next(&f, &b, 1 << 20, &ch, &err), LR_OK);
+    assert_int_equal(ch.from, 0);
+    assert_memory_equal(b.data, "EEEE", 4);
+    write_file("follow.state", "not numbers\n");
+    assert_int_equal(agent_follow_open(&f, path, tmp, 4, &err), LR_EINVAL);
+    assert_non_null(strstr(err.message, "follow.state is damaged"));
+    buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +303,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(ledger_refuses_a_damaged_file, setup, teardown),
         cmocka_unit_test_setup_teardown(watch_waits_for_a_stable_size, setup, teardown),
         cmocka_unit_test(each_source_its_files),
+        cmocka_unit_test_setup_teardown(follow_whole_records_and_resume, setup, teardown),
     };
     return cmocka_run_group_tests_name("agent", tests, NULL, NULL);
 }
