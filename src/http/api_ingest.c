@@ -85,6 +85,20 @@ static int agent_version(const http_request *rq, http_response *rs, char *out, s
     return 1;
 }
 
+/* A file refused: logged, and answered 422 when the problem is in the
+ * file (a bad value, a field or row past the limits: sending it again will
+ * not help), else by the failure's own status. */
+static void refuse_file(http_response *rs, const lr_company *c, const char *name,
+                        const lr_error *err)
+{
+    log_warn("ingest %s: %s refused: %s (line %ld, column %ld)", c->code, name, err->message,
+             err->line, err->column);
+    api_reply_failure_as(rs,
+                         err->code == LR_EINVAL || err->code == LR_ETOOBIG ? 422
+                                                                          : api_status_of(err->code),
+                         err);
+}
+
 static void ingest_csv(http_app *app, lr_store *s, const lr_company *c, http_request *rq,
                        http_response *rs)
 {
@@ -106,14 +120,7 @@ static void ingest_csv(http_app *app, lr_store *s, const lr_company *c, http_req
     lr_error_clear(&err);
     if (ingest_lanscope(s, c, name, buf_str(&rq->body), rq->body.len, version, NULL, &res, &stats,
                         &err) != LR_OK) {
-        log_warn("ingest %s: %s refused: %s (line %ld, column %ld)", c->code, name, err.message,
-                 err.line, err.column);
-        /* a problem in the file (a bad value, a field or row past the CSV
-         * limits) is final (422): sending it again will not help */
-        api_reply_failure_as(rs,
-                             err.code == LR_EINVAL || err.code == LR_ETOOBIG ? 422
-                                                                             : api_status_of(err.code),
-                             &err);
+        refuse_file(rs, c, name, &err);
         return;
     }
     log_info("ingest %s: %s (%s, %s) rows=%zu accepted=%zu duplicates=%zu ignored=%zu "
@@ -182,11 +189,7 @@ static void ingest_windows_body(http_app *app, lr_store *s, const lr_company *c,
     lr_error_clear(&err);
     if (ingest_windows(s, c, name, rq->body.data ? rq->body.data : "", rq->body.len, fmt, partial,
                        NULL, &res, &stats, &err) != LR_OK) {
-        log_warn("ingest %s: %s refused: %s", c->code, name, err.message);
-        api_reply_failure_as(rs,
-                             err.code == LR_EINVAL || err.code == LR_ETOOBIG ? 422
-                                                                             : api_status_of(err.code),
-                             &err);
+        refuse_file(rs, c, name, &err);
         return;
     }
     log_info("ingest %s: %s (%s) records=%zu accepted=%zu duplicates=%zu unlinked=%zu", c->code,
@@ -215,11 +218,7 @@ static void ingest_linux_body(http_app *app, lr_store *s, const lr_company *c, u
     if (ingest_linux(s, c, name, http_header(rq, "X-Loginrec-Host"),
                      rq->body.data ? rq->body.data : "", rq->body.len, fmt, NULL, &res, &stats,
                      &err) != LR_OK) {
-        log_warn("ingest %s: %s refused: %s", c->code, name, err.message);
-        api_reply_failure_as(rs,
-                             err.code == LR_EINVAL || err.code == LR_ETOOBIG ? 422
-                                                                             : api_status_of(err.code),
-                             &err);
+        refuse_file(rs, c, name, &err);
         return;
     }
     log_info("ingest %s: %s (%s) records=%zu accepted=%zu duplicates=%zu", c->code, name,

@@ -7,29 +7,18 @@
 #include <string.h>
 
 #include "core/unix_session.h"
-#include "util/vec.h"
-
-typedef struct rows {
-    lr_unix_row *v;
-    size_t n, cap;
-    int oom;
-} rows;
 
 static int keep_row(void *ctx, const lr_unix_row *r)
 {
-    rows *k = ctx;
-    if (!vec_room((void **)&k->v, &k->cap, k->n, sizeof *k->v)) {
-        k->oom = 1;
-        return 1;
-    }
-    k->v[k->n++] = *r;
-    return 0;
+    return pc_rows_keep(ctx, r);
 }
 
-static int seen_before(const rows *k, size_t upto, const char *host)
+/* Whether a row before upto is of host (its records are read once). */
+static int host_seen(const pc_rows *k, size_t upto, const char *host)
 {
+    const lr_unix_row *v = k->v;
     for (size_t i = 0; i < upto; i++)
-        if (strcmp(k->v[i].host, host) == 0)
+        if (strcmp(v[i].host, host) == 0)
             return 1;
     return 0;
 }
@@ -37,16 +26,20 @@ static int seen_before(const rows *k, size_t upto, const char *host)
 lr_status unix_days_add(lr_store *s, const lr_company *c, const char *account, int64_t from,
                         int64_t to, const pc_days_out *o, lr_error *err)
 {
-    rows k = {0};
+    pc_rows k = {NULL, 0, 0, sizeof(lr_unix_row), 0};
+    const lr_unix_row *v;
     unix_record *r = NULL;
     unix_session *ss = NULL;
     size_t nss = 0, nmine;
     lr_status st = store_unix_records_of_account(s, c->id, account, from, to, keep_row, &k, err);
 
     nmine = k.n;
-    for (size_t i = 0; st == LR_OK && !k.oom && i < nmine; i++)
-        if (!seen_before(&k, i, k.v[i].host))
-            st = store_unix_records_of_host(s, c->id, k.v[i].host, from, to, keep_row, &k, err);
+    for (size_t i = 0; st == LR_OK && !k.oom && i < nmine; i++) {
+        char host[LR_HOST_MAX + 1];
+        memcpy(host, ((const lr_unix_row *)k.v)[i].host, sizeof host); /* k.v may move */
+        if (!host_seen(&k, i, host))
+            st = store_unix_records_of_host(s, c->id, host, from, to, keep_row, &k, err);
+    }
     if (st == LR_OK && k.oom)
         st = lr_fail(err, LR_ENOMEM, "out of memory");
     if (st != LR_OK || k.n == 0)
@@ -55,9 +48,10 @@ lr_status unix_days_add(lr_store *s, const lr_company *c, const char *account, i
         st = lr_fail(err, LR_ENOMEM, "out of memory");
         goto done;
     }
+    v = k.v;
     for (size_t i = 0; i < k.n; i++)
-        r[i] = (unix_record){k.v[i].event_row, k.v[i].utc, (unix_kind)k.v[i].kind, k.v[i].host,
-                             k.v[i].line, k.v[i].account, k.v[i].from};
+        r[i] = (unix_record){v[i].event_row, v[i].utc, (unix_kind)v[i].kind, v[i].host,
+                             v[i].line, v[i].account, v[i].from};
     if ((st = unix_sessions_derive(r, k.n, &ss, &nss)) != LR_OK) {
         st = lr_fail(err, st, "out of memory");
         goto done;

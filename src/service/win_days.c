@@ -10,27 +10,27 @@
 #include "service/rederive.h"
 #include "util/vec.h"
 
-typedef struct rows {
-    lr_win_row *v;
-    size_t n, cap;
-    int oom;
-} rows;
-
-static int keep_row(void *ctx, const lr_win_row *r)
+int pc_rows_keep(pc_rows *k, const void *row)
 {
-    rows *k = ctx;
-    if (!vec_room((void **)&k->v, &k->cap, k->n, sizeof *k->v)) {
+    if (!vec_room(&k->v, &k->cap, k->n, k->size)) {
         k->oom = 1;
         return 1;
     }
-    k->v[k->n++] = *r;
+    memcpy((char *)k->v + k->n++ * k->size, row, k->size);
     return 0;
 }
 
-static int host_seen(const rows *k, size_t upto, const char *host)
+static int keep_row(void *ctx, const lr_win_row *r)
 {
+    return pc_rows_keep(ctx, r);
+}
+
+/* Whether a row before upto is of host (its records are read once). */
+static int host_seen(const pc_rows *k, size_t upto, const char *host)
+{
+    const lr_win_row *v = k->v;
     for (size_t i = 0; i < upto; i++)
-        if (strcmp(k->v[i].host, host) == 0)
+        if (strcmp(v[i].host, host) == 0)
             return 1;
     return 0;
 }
@@ -74,7 +74,8 @@ static lr_status add_session(const pc_days_out *o, const lr_company *c, const wi
 lr_status win_days_add(lr_store *s, const lr_company *c, const char *account, int64_t from,
                        int64_t to, const pc_days_out *o, lr_error *err)
 {
-    rows k = {0};
+    pc_rows k = {NULL, 0, 0, sizeof(lr_win_row), 0};
+    const lr_win_row *v;
     win_event *ev = NULL;
     win_output w;
     size_t nmine;
@@ -83,9 +84,12 @@ lr_status win_days_add(lr_store *s, const lr_company *c, const char *account, in
     memset(&w, 0, sizeof w);
     st = store_win_records_of_account(s, c->id, account, from, to, keep_row, &k, err);
     nmine = k.n;
-    for (size_t i = 0; st == LR_OK && !k.oom && i < nmine; i++)
-        if (!host_seen(&k, i, k.v[i].host))
-            st = store_win_records_of_host(s, c->id, k.v[i].host, from, to, keep_row, &k, err);
+    for (size_t i = 0; st == LR_OK && !k.oom && i < nmine; i++) {
+        char host[LR_HOST_MAX + 1];
+        memcpy(host, ((const lr_win_row *)k.v)[i].host, sizeof host); /* k.v may move */
+        if (!host_seen(&k, i, host))
+            st = store_win_records_of_host(s, c->id, host, from, to, keep_row, &k, err);
+    }
     if (st == LR_OK && k.oom)
         st = lr_fail(err, LR_ENOMEM, "out of memory");
     if (st != LR_OK || k.n == 0)
@@ -94,8 +98,9 @@ lr_status win_days_add(lr_store *s, const lr_company *c, const char *account, in
         st = lr_fail(err, LR_ENOMEM, "out of memory");
         goto done;
     }
+    v = k.v;
     for (size_t i = 0; i < k.n; i++) {
-        const lr_win_row *r = &k.v[i];
+        const lr_win_row *r = &v[i];
         ev[i] = (win_event){.id = r->event_row,
                             .utc = r->utc,
                             .event_id = r->event_id,

@@ -26,6 +26,17 @@ typedef struct pc_days_out {
     int64_t account_key; /* the account's id for the day engine */
 } pc_days_out;
 
+/* Rows of one store type (lr_win_row, lr_unix_row), collected by the
+ * store's callbacks. */
+typedef struct pc_rows {
+    void *v;
+    size_t n, cap, size; /* size: one row's bytes */
+    int oom;
+} pc_rows;
+
+/* Keeps a copy of row; non-zero (stop) when out of memory. */
+int pc_rows_keep(pc_rows *k, const void *row);
+
 /* Appends one day event (a session's start or end) to o's array. */
 lr_status pc_days_push(const pc_days_out *o, const lr_company *c, int64_t id, int64_t utc,
                        day_op op, int64_t stream, lr_error *err);
