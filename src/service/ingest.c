@@ -506,6 +506,24 @@ lr_status ingest_events(lr_store *s, const lr_company *c, lr_event *events, size
     return store_events(s, c, events, n, NULL, res, err);
 }
 
+lr_status ingest_whole_file(lr_store *s, const lr_company *c, const char *source,
+                      const progress_hook *progress, ingest_parse_fn parse, void *ctx,
+                      ingest_result *res, lr_error *err)
+{
+    ingest_run run;
+    lr_status st;
+    memset(res, 0, sizeof *res);
+    if ((st = ingest_begin(&run, s, c, err)) != LR_OK)
+        return st;
+    run.progress = progress;
+    if ((st = parse(&run, ctx, err)) != LR_OK)
+        ingest_abort(&run);
+    else
+        st = ingest_commit(&run, res, err);
+    ingest_note(s, c, source, st == LR_OK ? NULL : err);
+    return st;
+}
+
 void ingest_note(lr_store *s, const lr_company *c, const char *source, const lr_error *problem)
 {
     char words[512] = "";

@@ -94,6 +94,15 @@ lr_status ingest_add_windows(ingest_run *run, lr_event *e, lr_win_row *r, lr_err
 lr_status ingest_add_linux(ingest_run *run, lr_event *e, lr_unix_row *r, lr_error *err);
 void ingest_abort(ingest_run *run);
 
+/* One file through one ingest run, whole or not at all: parse gets the
+ * run and stores each record with ingest_add (or ingest_add_windows,
+ * ingest_add_linux); any failure, the parser's own included, rolls the run
+ * back. Noted on 連携状況 as source. */
+typedef lr_status (*ingest_parse_fn)(ingest_run *run, void *ctx, lr_error *err);
+lr_status ingest_whole_file(lr_store *s, const lr_company *c, const char *source,
+                      const progress_hook *progress, ingest_parse_fn parse, void *ctx,
+                      ingest_result *res, lr_error *err);
+
 /* Records on the 連携状況 page that a file or batch of source was stored
  * (problem NULL) or refused (problem says why; its file, line and column
  * are kept with the words). A failure to record is logged, not returned. */

@@ -11,26 +11,25 @@ static lr_status add_event(void *ctx, lr_event *e, lr_error *err)
     return ingest_add(ctx, e, err);
 }
 
+typedef struct lanscope_file {
+    const lanscope_opts *o;
+    const char *bytes;
+    size_t n;
+    lanscope_stats *stats;
+} lanscope_file;
+
+static lr_status parse(ingest_run *run, void *ctx, lr_error *err)
+{
+    lanscope_file *f = ctx;
+    return lanscope_parse(f->o, f->bytes, f->n, add_event, run, f->stats, err);
+}
+
 lr_status ingest_lanscope(lr_store *s, const lr_company *c, const char *what, const char *bytes,
                           size_t n, const char *version, const progress_hook *progress,
                           ingest_result *res, lanscope_stats *stats, lr_error *err)
 {
     lanscope_opts o = {what, c->tz, version, progress};
-    ingest_run run;
-    lr_status st;
-
-    memset(res, 0, sizeof *res);
-    if ((st = ingest_begin(&run, s, c, err)) != LR_OK) {
-        memset(stats, 0, sizeof *stats);
-        return st;
-    }
-    run.progress = progress;
-    st = lanscope_parse(&o, bytes, n, add_event, &run, stats, err);
-    if (st != LR_OK)
-        ingest_abort(&run);
-    else
-        st = ingest_commit(&run, res, err);
-    ingest_note(s, c, "lanscope", st == LR_OK ? NULL : err);
-    return st;
+    lanscope_file f = {&o, bytes, n, stats};
+    memset(stats, 0, sizeof *stats);
+    return ingest_whole_file(s, c, "lanscope", progress, parse, &f, res, err);
 }
-

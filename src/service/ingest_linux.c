@@ -27,6 +27,9 @@ const char *unix_format_name(unix_format f)
 typedef struct run_ctx {
     ingest_run *run;
     unix_format fmt;
+    const char *what, *host, *bytes;
+    size_t n;
+    unix_stats *stats;
 } run_ctx;
 
 /* The log view's operation of a record. */
@@ -69,32 +72,29 @@ static lr_status add_record(void *ctx, const wtmp_record *w, lr_error *err)
     return ingest_add_linux(k->run, &e, &r, err);
 }
 
+static lr_status parse(ingest_run *run, void *ctx, lr_error *err)
+{
+    run_ctx *k = ctx;
+    lr_status st;
+    k->run = run;
+    if (k->fmt == UNIX_FORMAT_WTMP) {
+        wtmp_stats ws;
+        st = wtmp_parse(k->what, k->host, (const unsigned char *)k->bytes, k->n, add_record, k,
+                        &ws, err);
+        *k->stats = (unix_stats){ws.records, ws.sessions, ws.signs};
+    } else {
+        journald_stats js;
+        st = journald_parse(k->what, k->bytes, k->n, add_record, k, &js, err);
+        *k->stats = (unix_stats){js.lines, js.sessions, js.signs};
+    }
+    return st;
+}
+
 lr_status ingest_linux(lr_store *s, const lr_company *c, const char *what, const char *host,
                        const char *bytes, size_t n, unix_format fmt, const progress_hook *progress,
                        ingest_result *res, unix_stats *stats, lr_error *err)
 {
-    ingest_run run;
-    run_ctx k = {&run, fmt};
-    lr_status st;
-
-    memset(res, 0, sizeof *res);
+    run_ctx k = {NULL, fmt, what, host, bytes, n, stats};
     memset(stats, 0, sizeof *stats);
-    if ((st = ingest_begin(&run, s, c, err)) != LR_OK)
-        return st;
-    run.progress = progress;
-    if (fmt == UNIX_FORMAT_WTMP) {
-        wtmp_stats ws;
-        st = wtmp_parse(what, host, (const unsigned char *)bytes, n, add_record, &k, &ws, err);
-        *stats = (unix_stats){ws.records, ws.sessions, ws.signs};
-    } else {
-        journald_stats js;
-        st = journald_parse(what, bytes, n, add_record, &k, &js, err);
-        *stats = (unix_stats){js.lines, js.sessions, js.signs};
-    }
-    if (st != LR_OK)
-        ingest_abort(&run);
-    else
-        st = ingest_commit(&run, res, err);
-    ingest_note(s, c, "linux", st == LR_OK ? NULL : err);
-    return st;
+    return ingest_whole_file(s, c, "linux", progress, parse, &k, res, err);
 }

@@ -14,6 +14,10 @@
 typedef struct run_ctx {
     ingest_run *run;
     win_format fmt;
+    const char *what, *bytes;
+    size_t n;
+    int partial;
+    evtx_stats *stats;
     char *raw; /* the record's text, NUL-terminated for the store */
     size_t rawcap;
 } run_ctx;
@@ -83,29 +87,24 @@ static lr_status add_record(void *ctx, win_record *r, const char *raw, size_t ra
     return ingest_add_windows(k->run, &e, &w, err);
 }
 
+static lr_status parse(ingest_run *run, void *ctx, lr_error *err)
+{
+    run_ctx *k = ctx;
+    k->run = run;
+    if (k->fmt == WIN_FORMAT_EVTX)
+        return evtx_parse_isolated(k->what, (const unsigned char *)k->bytes, k->n, k->partial,
+                                   add_record, k, k->stats, err);
+    return winlogbeat_parse(k->what, k->bytes, k->n, add_record, k, &k->stats->w, err);
+}
+
 lr_status ingest_windows(lr_store *s, const lr_company *c, const char *what, const char *bytes,
                          size_t n, win_format fmt, int partial, const progress_hook *progress,
                          ingest_result *res, evtx_stats *stats, lr_error *err)
 {
-    ingest_run run;
-    run_ctx k = {&run, fmt, NULL, 0};
+    run_ctx k = {NULL, fmt, what, bytes, n, partial, stats, NULL, 0};
     lr_status st;
-
-    memset(res, 0, sizeof *res);
     memset(stats, 0, sizeof *stats);
-    if ((st = ingest_begin(&run, s, c, err)) != LR_OK)
-        return st;
-    run.progress = progress;
-    if (fmt == WIN_FORMAT_EVTX)
-        st = evtx_parse_isolated(what, (const unsigned char *)bytes, n, partial, add_record, &k,
-                                 stats, err);
-    else
-        st = winlogbeat_parse(what, bytes, n, add_record, &k, &stats->w, err);
+    st = ingest_whole_file(s, c, "windows", progress, parse, &k, res, err);
     free(k.raw);
-    if (st != LR_OK)
-        ingest_abort(&run);
-    else
-        st = ingest_commit(&run, res, err);
-    ingest_note(s, c, "windows", st == LR_OK ? NULL : err);
     return st;
 }

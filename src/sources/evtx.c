@@ -23,6 +23,7 @@ typedef struct reader {
     evtx_stats *stats;
     char *xml; /* one record's XML, grown as needed */
     size_t xmlcap;
+    char *cut; /* its copy that event_data cuts while it reads, the same size */
 } reader;
 
 /* libevtx's message for e, freed. */
@@ -153,10 +154,12 @@ static lr_status one_record(reader *rd, libevtx_record_t *rec, int index, lr_err
     if (libevtx_record_get_utf8_computer_name(rec, (uint8_t *)host, sizeof host, &e) != 1)
         libevtx_error_free(&e);
     if (size + 1 > rd->xmlcap) {
-        char *x = realloc(rd->xml, size + 1);
-        if (!x)
+        char *x = realloc(rd->xml, size + 1), *c = x ? realloc(rd->cut, size + 1) : NULL;
+        if (x)
+            rd->xml = x;
+        if (!x || !c)
             return lr_fail(err, LR_ENOMEM, "out of memory");
-        rd->xml = x;
+        rd->cut = c;
         rd->xmlcap = size + 1;
     }
     if (libevtx_record_get_utf8_xml_string(rec, (uint8_t *)rd->xml, size, &e) != 1) {
@@ -183,17 +186,10 @@ static lr_status one_record(reader *rd, libevtx_record_t *rec, int index, lr_err
     }
     if (!host[0])
         return bad(rd, err, index, id, "no Computer");
-    {
-        char *copy = strdup(rd->xml); /* event_data cuts the text it reads */
-        lr_status st;
-        if (!copy)
-            return lr_fail(err, LR_ENOMEM, "out of memory");
-        st = event_data(&r, copy, err);
-        free(copy);
-        if (st != LR_OK) {
-            snprintf(why, sizeof why, "%s", err ? err->message : "a bad EventData value");
-            return bad(rd, err, index, id, why);
-        }
+    memcpy(rd->cut, rd->xml, size + 1); /* event_data cuts the text it reads */
+    if (event_data(&r, rd->cut, err) != LR_OK) {
+        snprintf(why, sizeof why, "%s", err ? err->message : "a bad EventData value");
+        return bad(rd, err, index, id, why);
     }
     if ((missing = win_record_missing(&r))) {
         snprintf(why, sizeof why, "EventData %s is missing", missing);
@@ -233,7 +229,7 @@ static size_t readable_fragments(libevtx_file_t *f)
 lr_status evtx_parse(const char *what, const unsigned char *bytes, size_t n, int partial,
                      win_record_fn fn, void *ctx, evtx_stats *stats, lr_error *err)
 {
-    reader rd = {what, fn, ctx, stats, NULL, 0};
+    reader rd = {what, fn, ctx, stats, NULL, 0, NULL};
     libbfio_handle_t *io = NULL;
     libbfio_error_t *be = NULL;
     libevtx_file_t *f = NULL;
@@ -320,5 +316,6 @@ done:
         libbfio_handle_free(&io, &be);
     libbfio_error_free(&be);
     free(rd.xml);
+    free(rd.cut);
     return st;
 }

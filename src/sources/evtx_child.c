@@ -122,14 +122,9 @@ static lr_status read_frames(int fd, const char *what, win_record_fn fn, void *c
             break;
         payload[len] = '\0';
         if (hdr[0] == 'R' && len >= sizeof(win_record)) {
-            win_record r;
-            memcpy(&r, payload, sizeof r);
-            r.e.provider = r.provider; /* its pointers pointed into the helper */
-            r.e.host = r.host;
-            r.e.user = r.user;
-            r.e.sid = r.sid;
-            r.e.logon_process = r.logon_process;
-            r.e.process = r.process;
+            win_record r, sent;
+            memcpy(&sent, payload, sizeof sent); /* its pointers point into the helper */
+            win_record_copy(&r, &sent);
             r.provider[sizeof r.provider - 1] = r.host[sizeof r.host - 1] = '\0';
             r.user[sizeof r.user - 1] = r.sid[sizeof r.sid - 1] = r.channel[sizeof r.channel - 1] = '\0';
             r.logon_process[sizeof r.logon_process - 1] = r.process[sizeof r.process - 1] = '\0';

@@ -33,15 +33,27 @@ static const field fields[] = {
     TEXT("param1", WR_PROCESS, process), /* 1074: the process that asked */
 };
 
-void win_record_init(win_record *r)
+/* Points r's event at r's own buffers. */
+static void point(win_record *r)
 {
-    memset(r, 0, sizeof *r);
     r->e.provider = r->provider;
     r->e.host = r->host;
     r->e.user = r->user;
     r->e.sid = r->sid;
     r->e.logon_process = r->logon_process;
     r->e.process = r->process;
+}
+
+void win_record_copy(win_record *dst, const win_record *src)
+{
+    *dst = *src;
+    point(dst);
+}
+
+void win_record_init(win_record *r)
+{
+    memset(r, 0, sizeof *r);
+    point(r);
 }
 
 static void copy(char *dst, size_t dstsz, const char *src, size_t len)

@@ -47,6 +47,10 @@ enum {
 /* Empties r and points its event's strings at its buffers. */
 void win_record_init(win_record *r);
 
+/* Copies src into dst, dst's event pointing at dst's own buffers (a plain
+ * copy would point into src). */
+void win_record_copy(win_record *dst, const win_record *src);
+
 /* Keeps an EventData value by its Name (TargetUserName, TargetUserSid,
  * LogonType, LogonProcessName, TargetLogonId, TargetLinkedLogonId, param1;
  * others are ignored). LR_EINVAL for a value that is not what its field

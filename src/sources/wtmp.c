@@ -49,6 +49,21 @@ static int field(const unsigned char *p, size_t len, char *out)
     return 1;
 }
 
+/* Points w's record at w's own strings. */
+static void point(wtmp_record *w)
+{
+    w->r.host = w->host;
+    w->r.line = w->line;
+    w->r.user = w->user;
+    w->r.from = w->from;
+}
+
+void wtmp_record_copy(wtmp_record *dst, const wtmp_record *src)
+{
+    *dst = *src;
+    point(dst);
+}
+
 lr_status wtmp_parse(const char *what, const char *host, const unsigned char *bytes, size_t n,
                      wtmp_fn fn, void *ctx, wtmp_stats *stats, lr_error *err)
 {
@@ -103,10 +118,7 @@ lr_status wtmp_parse(const char *what, const char *host, const unsigned char *by
         w.r.id = (int64_t)i + 1;
         w.r.utc = sec;
         snprintf(w.host, sizeof w.host, "%s", host);
-        w.r.host = w.host;
-        w.r.line = w.line;
-        w.r.user = w.user;
-        w.r.from = w.from;
+        point(&w);
         if (w.r.kind == UNIX_SIGN)
             stats->signs++;
         else

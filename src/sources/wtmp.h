@@ -39,6 +39,9 @@ typedef struct wtmp_record {
     char from[WTMP_HOST_MAX + 1];
 } wtmp_record;
 
+/* Copies src into dst, dst's record pointing at dst's own strings. */
+void wtmp_record_copy(wtmp_record *dst, const wtmp_record *src);
+
 typedef struct wtmp_stats {
     size_t records; /* read */
     size_t sessions; /* logins, logouts, boots and shutdowns */

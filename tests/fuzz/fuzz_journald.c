@@ -18,12 +18,8 @@ static lr_status keep(void *ctx, const wtmp_record *w, lr_error *err)
     kept *k = ctx;
     (void)err;
     if (k->n < 256) {
-        k->w[k->n] = *w;
-        k->r[k->n] = w->r;
-        k->r[k->n].host = k->w[k->n].host;
-        k->r[k->n].line = k->w[k->n].line;
-        k->r[k->n].user = k->w[k->n].user;
-        k->r[k->n].from = k->w[k->n].from;
+        wtmp_record_copy(&k->w[k->n], w);
+        k->r[k->n] = k->w[k->n].r;
         k->n++;
     }
     return LR_OK;

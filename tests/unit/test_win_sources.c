@@ -51,14 +51,9 @@ static win_event *events_of(got *g)
     win_event *ev = calloc(g->n ? g->n : 1, sizeof *ev);
     assert_non_null(ev);
     for (size_t i = 0; i < g->n; i++) {
-        win_record *r = &g->v[i];
-        ev[i] = r->e;
-        ev[i].provider = r->provider;
-        ev[i].host = r->host;
-        ev[i].user = r->user;
-        ev[i].sid = r->sid;
-        ev[i].logon_process = r->logon_process;
-        ev[i].process = r->process;
+        win_record moved = g->v[i];
+        win_record_copy(&g->v[i], &moved); /* the array moved since */
+        ev[i] = g->v[i].e;
     }
     return ev;
 }

@@ -32,12 +32,7 @@ static lr_status keep(void *ctx, const wtmp_record *w, lr_error *err)
     got *g = ctx;
     (void)err;
     assert_true(g->n < 64);
-    g->v[g->n] = *w;
-    g->v[g->n].r.host = g->v[g->n].host; /* the copy's own strings */
-    g->v[g->n].r.line = g->v[g->n].line;
-    g->v[g->n].r.user = g->v[g->n].user;
-    g->v[g->n].r.from = g->v[g->n].from;
-    g->n++;
+    wtmp_record_copy(&g->v[g->n++], w);
     return LR_OK;
 }
 
