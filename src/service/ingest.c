@@ -363,24 +363,13 @@ static int add_host_account(void *ctx, const char *account)
     return h->st != LR_OK;
 }
 
-/* What a PC's own records (Windows, Linux) need from the store. */
-typedef struct pc_records {
-    link_kind kind;
-    /* stores the record beside its event row; LR_EEXIST when stored already */
-    lr_status (*insert)(lr_store *s, int64_t company_id, void *record, int64_t event_row,
-                        lr_error *err);
-    lr_status (*accounts_on_host)(lr_store *s, int64_t company_id, const char *host,
-                                  int64_t from_utc, int64_t to_utc, store_account_cb cb,
-                                  void *ctx, lr_error *err);
-} pc_records;
-
 /* ingest_add for a record of a PC's own log: e is the event the log view
  * shows, record the record with its fields. Records that share an event
  * (a linked logon's two) share its row; a record stored already is a
  * duplicate. A host's own record (no account) re-derives the days of every
  * account seen on that host around it. */
-static lr_status add_pc_record(ingest_run *run, lr_event *e, const pc_records *pc, void *record,
-                               lr_error *err)
+static lr_status add_pc_record(ingest_run *run, lr_event *e, pc_log log, link_kind kind,
+                               int64_t *event_row, const void *record, lr_error *err)
 {
     lr_store *s = run->s;
     int64_t id = 0, shift = run->c->max_shift_sec;
@@ -396,7 +385,8 @@ static lr_status add_pc_record(ingest_run *run, lr_event *e, const pc_records *p
     }
     if (st != LR_OK)
         return st;
-    st = pc->insert(s, run->c->id, record, e->id, err);
+    *event_row = e->id;
+    st = store_pc_record_insert(s, log, run->c->id, record, err);
     if (st == LR_EEXIST) {
         run->res.duplicates++;
         return LR_OK;
@@ -407,46 +397,28 @@ static lr_status add_pc_record(ingest_run *run, lr_event *e, const pc_records *p
     if (new_row && (st = count_version(run, e, err)) != LR_OK)
         return st;
     if (e->account[0]) {
-        if ((st = add_spans(run, pc->kind, e->account, e->utc, 1, &linked, err)) != LR_OK)
+        if ((st = add_spans(run, kind, e->account, e->utc, 1, &linked, err)) != LR_OK)
             return st;
         if (!linked)
             run->res.unlinked++;
         return LR_OK;
     }
     {
-        host_spans h = {run, pc->kind, e->utc, err, LR_OK};
-        st = pc->accounts_on_host(s, run->c->id, e->host, e->utc - shift, e->utc + shift,
-                                  add_host_account, &h, err);
+        host_spans h = {run, kind, e->utc, err, LR_OK};
+        st = store_pc_accounts_on_host(s, run->c->id, e->host, e->utc - shift, e->utc + shift,
+                                       add_host_account, &h, err);
         return st != LR_OK ? st : h.st;
     }
 }
 
-static lr_status insert_win(lr_store *s, int64_t company_id, void *record, int64_t event_row,
-                            lr_error *err)
-{
-    lr_win_row *r = record;
-    r->event_row = event_row;
-    return store_win_record_insert(s, company_id, r, err);
-}
-
-static lr_status insert_unix(lr_store *s, int64_t company_id, void *record, int64_t event_row,
-                             lr_error *err)
-{
-    lr_unix_row *r = record;
-    r->event_row = event_row;
-    return store_unix_record_insert(s, company_id, r, err);
-}
-
 lr_status ingest_add_windows(ingest_run *run, lr_event *e, lr_win_row *r, lr_error *err)
 {
-    static const pc_records win = {LINK_WINDOWS, insert_win, store_win_accounts_on_host};
-    return add_pc_record(run, e, &win, r, err);
+    return add_pc_record(run, e, PC_WINDOWS, LINK_WINDOWS, &r->event_row, r, err);
 }
 
 lr_status ingest_add_linux(ingest_run *run, lr_event *e, lr_unix_row *r, lr_error *err)
 {
-    static const pc_records unx = {LINK_LINUX, insert_unix, store_unix_accounts_on_host};
-    return add_pc_record(run, e, &unx, r, err);
+    return add_pc_record(run, e, PC_LINUX, LINK_LINUX, &r->event_row, r, err);
 }
 
 lr_status ingest_commit(ingest_run *run, ingest_result *res, lr_error *err)

@@ -8,21 +8,6 @@
 
 #include "core/unix_session.h"
 
-static int keep_row(void *ctx, const lr_unix_row *r)
-{
-    return pc_rows_keep(ctx, r);
-}
-
-/* Whether a row before upto is of host (its records are read once). */
-static int host_seen(const pc_rows *k, size_t upto, const char *host)
-{
-    const lr_unix_row *v = k->v;
-    for (size_t i = 0; i < upto; i++)
-        if (strcmp(v[i].host, host) == 0)
-            return 1;
-    return 0;
-}
-
 lr_status unix_days_add(lr_store *s, const lr_company *c, const char *account, int64_t from,
                         int64_t to, const pc_days_out *o, lr_error *err)
 {
@@ -30,16 +15,10 @@ lr_status unix_days_add(lr_store *s, const lr_company *c, const char *account, i
     const lr_unix_row *v;
     unix_record *r = NULL;
     unix_session *ss = NULL;
-    size_t nss = 0, nmine;
-    lr_status st = store_unix_records_of_account(s, c->id, account, from, to, keep_row, &k, err);
+    size_t nss = 0;
+    lr_status st = store_pc_records_for(s, PC_LINUX, c->id, account, from, to, pc_rows_keep, &k,
+                              err);
 
-    nmine = k.n;
-    for (size_t i = 0; st == LR_OK && !k.oom && i < nmine; i++) {
-        char host[LR_HOST_MAX + 1];
-        memcpy(host, ((const lr_unix_row *)k.v)[i].host, sizeof host); /* k.v may move */
-        if (!host_seen(&k, i, host))
-            st = store_unix_records_of_host(s, c->id, host, from, to, keep_row, &k, err);
-    }
     if (st == LR_OK && k.oom)
         st = lr_fail(err, LR_ENOMEM, "out of memory");
     if (st != LR_OK || k.n == 0)

@@ -10,28 +10,14 @@
 #include "service/rederive.h"
 #include "util/vec.h"
 
-int pc_rows_keep(pc_rows *k, const void *row)
+int pc_rows_keep(void *ctx, const void *row)
 {
+    pc_rows *k = ctx;
     if (!vec_room(&k->v, &k->cap, k->n, k->size)) {
         k->oom = 1;
         return 1;
     }
     memcpy((char *)k->v + k->n++ * k->size, row, k->size);
-    return 0;
-}
-
-static int keep_row(void *ctx, const lr_win_row *r)
-{
-    return pc_rows_keep(ctx, r);
-}
-
-/* Whether a row before upto is of host (its records are read once). */
-static int host_seen(const pc_rows *k, size_t upto, const char *host)
-{
-    const lr_win_row *v = k->v;
-    for (size_t i = 0; i < upto; i++)
-        if (strcmp(v[i].host, host) == 0)
-            return 1;
     return 0;
 }
 
@@ -78,18 +64,11 @@ lr_status win_days_add(lr_store *s, const lr_company *c, const char *account, in
     const lr_win_row *v;
     win_event *ev = NULL;
     win_output w;
-    size_t nmine;
     lr_status st;
 
     memset(&w, 0, sizeof w);
-    st = store_win_records_of_account(s, c->id, account, from, to, keep_row, &k, err);
-    nmine = k.n;
-    for (size_t i = 0; st == LR_OK && !k.oom && i < nmine; i++) {
-        char host[LR_HOST_MAX + 1];
-        memcpy(host, ((const lr_win_row *)k.v)[i].host, sizeof host); /* k.v may move */
-        if (!host_seen(&k, i, host))
-            st = store_win_records_of_host(s, c->id, host, from, to, keep_row, &k, err);
-    }
+    st = store_pc_records_for(s, PC_WINDOWS, c->id, account, from, to, pc_rows_keep, &k,
+                              err);
     if (st == LR_OK && k.oom)
         st = lr_fail(err, LR_ENOMEM, "out of memory");
     if (st != LR_OK || k.n == 0)

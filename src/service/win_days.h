@@ -34,8 +34,9 @@ typedef struct pc_rows {
     int oom;
 } pc_rows;
 
-/* Keeps a copy of row; non-zero (stop) when out of memory. */
-int pc_rows_keep(pc_rows *k, const void *row);
+/* Keeps a copy of row in the pc_rows ctx; non-zero (stop) when out of
+ * memory (a store_pc_cb). */
+int pc_rows_keep(void *ctx, const void *row);
 
 /* Appends one day event (a session's start or end) to o's array. */
 lr_status pc_days_push(const pc_days_out *o, const lr_company *c, int64_t id, int64_t utc,

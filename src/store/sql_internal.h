@@ -17,6 +17,8 @@
 #ifndef LR_STORE_SQL_INTERNAL_H
 #define LR_STORE_SQL_INTERNAL_H
 
+#include <stddef.h>
+
 #include "store/sql_driver.h"
 #include "store/store.h"
 
@@ -26,7 +28,7 @@
  * [SQ_ADMINS_BASE, SQ_PAGES_BASE), the pages file [SQ_PAGES_BASE,
  * SQ_LEASES_BASE), the leases file [SQ_LEASES_BASE, SQ_COMPANIES_BASE), and
  * the companies, people, events, punches, Windows and Linux files from
- * their own bases up to the next one (SQ_SLOTS after the Linux records). */
+ * their own bases up to the next one (SQ_SLOTS after the PC records). */
 #define SQ_OUTBOX_BASE 64
 #define SQ_SOURCES_BASE 96
 #define SQ_ADMINS_BASE 112
@@ -36,8 +38,7 @@
 #define SQ_PEOPLE_BASE 168
 #define SQ_EVENTS_BASE 192
 #define SQ_PUNCHES_BASE 200
-#define SQ_WINDOWS_BASE 216
-#define SQ_LINUX_BASE 224
+#define SQ_PC_BASE 216
 #define SQ_SLOTS 232
 
 /* lr_store, opaque outside src/store/. */
@@ -60,7 +61,7 @@ static inline sql_store *S(lr_store *s)
     return (sql_store *)s;
 }
 
-/* An event's columns as sq_event_from_row reads them (alias e). */
+/* An event's columns as sq_event_row reads them (alias e). */
 #define SQ_EVENT_COLS                                                                              \
     "e.id, e.source, e.account, e.host, e.op, e.ts_utc, e.ts_offset, e.version, e.received_at"
 /* The id of the employee an event of alias e belongs to (NULL: unlinked):
@@ -73,11 +74,9 @@ static inline sql_store *S(lr_store *s)
     "WHEN 'smarton' THEN 1 WHEN 'lanscope' THEN 2 WHEN 'malion' THEN 3 WHEN 'windows' THEN 4 "     \
     "WHEN 'linux' THEN 5 END) ORDER BY l.kind LIMIT 1)"
 
-/* Reads SQ_EVENT_COLS from columns 0-8 of a row. */
-void sq_event_from_row(sql_stmt *st, lr_event *e);
 /* Fills err from the connection's last error; LR_EBUSY when locked. */
 lr_status sq_db_fail(sql_store *s, lr_error *err, const char *doing);
-/* Ends reading st (resets it): LR_OK when the last step's rc was a row or
+/* Ends reading st (resets it; NULL st: LR_ESTORE): LR_OK when the last step's rc was a row or
  * the end, else the connection's error while `doing`. */
 lr_status sq_end(sql_store *s, sql_stmt *st, int rc, lr_error *err, const char *doing);
 /* Ends reading one row (resets st): LR_OK when the last step's rc was that
@@ -107,12 +106,58 @@ typedef struct sq_param {
 sql_stmt *sq_stmt_with(sql_store *s, int slot, const char *sql, lr_error *err, const sq_param *ps,
                        size_t n);
 
-/* Each store_sql_*.c keeps its statements' text in sql_text[], indexed
- * from its slots' base (SQ_FILE_BASE, defined by the file): a statement by
- * its slot, and the same with its leading parameters bound. */
-#define stmt(s, q, err) sq_stmt((s), (q), sql_text[(q) - SQ_FILE_BASE], (err))
+/* Each store_sql_*.c lists its statements once, as X(NAME, "SQL") lines of
+ * a macro STATEMENTS(X), and then says SQ_STATEMENTS(BASE, NEXT): the
+ * names become its slots from BASE (an assertion keeps them below the next
+ * file's NEXT), the texts its sql_text[]. A statement is then had by its
+ * slot, or with its leading parameters bound. */
+#define SQ_SLOT_NAME(name, sql) name,
+#define SQ_SLOT_TEXT(name, sql) sql,
+#define SQ_STATEMENTS(base, next)                                                                  \
+    enum { SQ_FIRST_SLOT = (base) - 1, STATEMENTS(SQ_SLOT_NAME) SQ_AFTER_SLOTS };                   \
+    _Static_assert(SQ_AFTER_SLOTS <= (next), "too many statements for their slots");              \
+    static const char *const sql_text[] = {STATEMENTS(SQ_SLOT_TEXT)}
+#define stmt(s, q, err) sq_stmt((s), (q), sql_text[(q) - SQ_FIRST_SLOT - 1], (err))
 #define stmt_with(s, q, err, ...)                                                                  \
-    sq_stmt_with((s), (q), sql_text[(q) - SQ_FILE_BASE], (err), SQ_PARAMS(__VA_ARGS__))
+    sq_stmt_with((s), (q), sql_text[(q) - SQ_FIRST_SLOT - 1], (err), SQ_PARAMS(__VA_ARGS__))
+
+/* How a row's columns land in a struct: column i goes to the field of
+ * cols[i] (SQ_NUM: an integer field of any width, SQ_STR: a char array,
+ * SQ_DBL: a double; SQ_SKIP: a column nobody reads). One table a row type
+ * says the mapping once, for every query that returns those columns. */
+typedef struct sq_col {
+    char type; /* 'n', 't', 'd', or 0 to skip */
+    size_t off, size;
+} sq_col;
+typedef struct sq_row {
+    const sq_col *cols;
+    size_t n, size; /* columns; the struct's size (cleared before a row) */
+} sq_row;
+#define SQ_NUM(T, f) {'n', offsetof(T, f), sizeof(((T *)0)->f)}
+#define SQ_STR(T, f) {'t', offsetof(T, f), sizeof(((T *)0)->f)}
+#define SQ_DBL(T, f) {'d', offsetof(T, f), sizeof(double)}
+#define SQ_SKIP {0, 0, 0}
+#define SQ_ROW(T, ...)                                                                             \
+    {(const sq_col[]){__VA_ARGS__}, sizeof((const sq_col[]){__VA_ARGS__}) / sizeof(sq_col),       \
+     sizeof(T)}
+
+/* SQ_EVENT_COLS, read into an lr_event (store_sql_events.c). */
+extern const sq_row sq_event_row;
+
+/* Reads the current row of st into out by m. */
+void sq_read(sql_stmt *st, const sq_row *m, void *out);
+/* Binds the fields of row by m's columns [from, m->n) at ?at, ?at+1, ... */
+void sq_bind_row(sql_stmt *st, const sq_row *m, size_t from, int at, const void *row);
+/* Steps st (SQL_ERROR when there is no statement: preparing it failed) and
+ * reads a row into out by m (when m is not NULL); returns the step's code. */
+int sq_next(sql_stmt *st, const sq_row *m, void *out);
+/* Reads the one row of st into out (sq_next, then sq_end_one). */
+lr_status sq_one(sql_store *s, sql_stmt *st, const sq_row *m, void *out, lr_error *err,
+                 const char *doing, const char *missing, ...)
+    __attribute__((format(printf, 7, 8)));
+
+/* The functions below take st as sq_stmt returned it: NULL (preparing
+ * failed, err says why) gives LR_ESTORE. */
 
 /* Runs a statement that returns no rows; LR_EEXIST for a unique key. */
 lr_status sq_run(sql_store *s, sql_stmt *st, lr_error *err, const char *doing);

@@ -34,8 +34,7 @@
 #include "store/store_pages.h"
 #include "store/store_people.h"
 #include "store/store_punches.h"
-#include "store/store_linux.h"
-#include "store/store_windows.h"
+#include "store/store_pc.h"
 #include "util/status.h"
 
 typedef struct lr_store lr_store;

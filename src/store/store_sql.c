@@ -17,24 +17,14 @@
 #include "store/sql_internal.h"
 #include "util/clock.h"
 
-enum {
-    Q_LOCK_COMPANY,
-    Q_AUDIT,
-    Q_COUNT
-};
-
-#define SQ_FILE_BASE 0
-
-#define SQ_FILE_BASE 0
-
-static const char *const sql_text[Q_COUNT] = {
-    /* PostgreSQL only (a shared driver): SQLite has one writer anyway */
-    [Q_LOCK_COMPANY] = "SELECT pg_advisory_xact_lock(1819435620, CAST(?1 AS INTEGER))",
-    [Q_AUDIT] = "INSERT INTO audit_log (at, company_id, actor, action, detail) VALUES (?1, "
-                "NULLIF(?2, 0), ?3, ?4, ?5)",
-};
-
-_Static_assert(Q_COUNT <= SQ_OUTBOX_BASE, "statement slots overlap the outbox file's");
+/* The statements: a slot and its text each (SQ_STATEMENTS). */
+#define STATEMENTS(X)                                                                              \
+    /* PostgreSQL only (a shared driver): SQLite has one writer anyway */                          \
+    X(Q_LOCK_COMPANY, "SELECT pg_advisory_xact_lock(1819435620, CAST(?1 AS INTEGER))")             \
+    X(Q_AUDIT,                                                                                     \
+      "INSERT INTO audit_log (at, company_id, actor, action, detail) VALUES (?1, NULLIF(?2, 0), "  \
+      "?3, ?4, ?5)")
+SQ_STATEMENTS(0, SQ_OUTBOX_BASE);
 
 lr_status sq_db_fail(sql_store *s, lr_error *err, const char *doing)
 {
@@ -43,23 +33,120 @@ lr_status sq_db_fail(sql_store *s, lr_error *err, const char *doing)
 
 lr_status sq_end(sql_store *s, sql_stmt *st, int rc, lr_error *err, const char *doing)
 {
-    lr_status r = rc == SQL_ROW || rc == SQL_DONE ? LR_OK : sq_db_fail(s, err, doing);
+    lr_status r;
+    if (!st)
+        return LR_ESTORE;
+    r = rc == SQL_ROW || rc == SQL_DONE ? LR_OK : sq_db_fail(s, err, doing);
     sql_reset(st);
     return r;
+}
+
+static lr_status end_one(sql_store *s, sql_stmt *st, int rc, lr_error *err, const char *doing,
+                         const char *missing, va_list ap)
+{
+    char msg[300];
+    if (!st || rc != SQL_DONE)
+        return sq_end(s, st, rc, err, doing);
+    vsnprintf(msg, sizeof msg, missing, ap);
+    sql_reset(st);
+    return lr_fail(err, LR_ENOTFOUND, "%s", msg);
 }
 
 lr_status sq_end_one(sql_store *s, sql_stmt *st, int rc, lr_error *err, const char *doing,
                      const char *missing, ...)
 {
-    char msg[300];
     va_list ap;
-    if (rc != SQL_DONE)
-        return sq_end(s, st, rc, err, doing);
+    lr_status r;
     va_start(ap, missing);
-    vsnprintf(msg, sizeof msg, missing, ap);
+    r = end_one(s, st, rc, err, doing, missing, ap);
     va_end(ap);
-    sql_reset(st);
-    return lr_fail(err, LR_ENOTFOUND, "%s", msg);
+    return r;
+}
+
+/* An integer field of size bytes at p (sq_col 'n'), widened or narrowed. */
+static int64_t field_get(const char *p, size_t size)
+{
+    int8_t i8;
+    int16_t i16;
+    int32_t i32;
+    int64_t i64;
+    switch (size) {
+    case sizeof i64: memcpy(&i64, p, size); return i64;
+    case sizeof i32: memcpy(&i32, p, size); return i32;
+    case sizeof i16: memcpy(&i16, p, size); return i16;
+    default: memcpy(&i8, p, sizeof i8); return i8;
+    }
+}
+
+static void field_set(char *p, size_t size, int64_t v)
+{
+    int8_t i8 = (int8_t)v;
+    int16_t i16 = (int16_t)v;
+    int32_t i32 = (int32_t)v;
+    switch (size) {
+    case sizeof v: memcpy(p, &v, size); break;
+    case sizeof i32: memcpy(p, &i32, size); break;
+    case sizeof i16: memcpy(p, &i16, size); break;
+    default: memcpy(p, &i8, sizeof i8); break;
+    }
+}
+
+void sq_read(sql_stmt *st, const sq_row *m, void *out)
+{
+    char *base = out;
+    memset(out, 0, m->size);
+    for (size_t i = 0; i < m->n; i++) {
+        const sq_col *c = &m->cols[i];
+        double d;
+        if (c->type == 't') {
+            sq_copy_col(st, (int)i, base + c->off, c->size);
+        } else if (c->type == 'd') {
+            d = sql_col_double(st, (int)i);
+            memcpy(base + c->off, &d, sizeof d);
+        } else if (c->type == 'n') {
+            field_set(base + c->off, c->size, sql_col_int64(st, (int)i));
+        }
+    }
+}
+
+void sq_bind_row(sql_stmt *st, const sq_row *m, size_t from, int at, const void *row)
+{
+    const char *base = row;
+    for (size_t i = from; i < m->n; i++, at++) {
+        const sq_col *c = &m->cols[i];
+        double d;
+        if (c->type == 't') {
+            sql_bind_text(st, at, base + c->off);
+        } else if (c->type == 'd') {
+            memcpy(&d, base + c->off, sizeof d);
+            sql_bind_double(st, at, d);
+        } else if (c->type == 'n') {
+            sql_bind_int64(st, at, field_get(base + c->off, c->size));
+        }
+    }
+}
+
+int sq_next(sql_stmt *st, const sq_row *m, void *out)
+{
+    int rc;
+    if (!st)
+        return SQL_ERROR;
+    rc = sql_step(st);
+    if (rc == SQL_ROW && m)
+        sq_read(st, m, out);
+    return rc;
+}
+
+lr_status sq_one(sql_store *s, sql_stmt *st, const sq_row *m, void *out, lr_error *err,
+                 const char *doing, const char *missing, ...)
+{
+    va_list ap;
+    lr_status r;
+    int rc = sq_next(st, m, out);
+    va_start(ap, missing);
+    r = end_one(s, st, rc, err, doing, missing, ap);
+    va_end(ap);
+    return r;
 }
 
 sql_stmt *sq_stmt(sql_store *s, int slot, const char *sql, lr_error *err)
@@ -99,15 +186,15 @@ void sq_copy_col(sql_stmt *st, int i, char *dst, size_t dstsz)
 
 lr_status sq_run(sql_store *s, sql_stmt *st, lr_error *err, const char *doing)
 {
-    return sq_end(s, st, sql_step(st), err, doing);
+    return sq_end(s, st, sq_next(st, NULL, NULL), err, doing);
 }
 
 lr_status sq_run_id(sql_store *s, sql_stmt *st, int64_t *id, lr_error *err, const char *doing)
 {
-    int rc = sql_step(st);
+    int rc = sq_next(st, NULL, NULL);
     if (rc == SQL_ROW)
         *id = sql_col_int64(st, 0);
-    if (rc != SQL_DONE)
+    if (!st || rc != SQL_DONE)
         return sq_end(s, st, rc, err, doing);
     /* ON CONFLICT DO NOTHING returned no row */
     sql_reset(st);

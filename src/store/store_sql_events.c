@@ -8,35 +8,26 @@
 
 #include "store/sql_internal.h"
 
-enum {
-    Q_EVENT_INSERT = SQ_EVENTS_BASE,
-    Q_EVENTS_OF_ACCOUNT,
-    Q_EVENTS_LIST,
-    Q_EVENTS_LIST_FLAGGED,
-    SQ_EVENTS_END
-};
-_Static_assert(SQ_EVENTS_END <= SQ_PUNCHES_BASE, "too many statements for their slots");
-
 #define EVENT_LIST_SQL(extra)                                                                      \
     "SELECT " SQ_EVENT_COLS ", (SELECT emp.code FROM employees emp WHERE emp.id = "                \
     SQ_EVENT_EMPLOYEE_SQL "), f.work_day, COALESCE(f.flags, 0) FROM log_events e LEFT JOIN "        \
     "event_flags f ON f.event_id = e.id WHERE e.company_id = ?1 AND e.ts_utc >= ?2 AND e.ts_utc " \
     "< ?3 " extra " ORDER BY e.ts_utc, e.id"
 
-#define SQ_FILE_BASE SQ_EVENTS_BASE
-
-static const char *const sql_text[SQ_EVENTS_END - SQ_EVENTS_BASE] = {
-    [Q_EVENT_INSERT - SQ_EVENTS_BASE] = "INSERT INTO log_events (company_id, source, account, host, op, ts_utc, "
-                       "ts_offset, version, raw, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                       "?8, ?9, ?10) ON CONFLICT DO NOTHING RETURNING id",
-    [Q_EVENTS_OF_ACCOUNT - SQ_EVENTS_BASE] = "SELECT id, source, account, host, op, ts_utc, ts_offset, version, "
-                            "received_at FROM log_events INDEXED BY log_events_account_time WHERE "
-                            "company_id = ?1 AND account = ?2 "
-                            "AND ts_utc >= ?3 AND ts_utc < ?4 ORDER BY ts_utc, id",
-    [Q_EVENTS_LIST - SQ_EVENTS_BASE] = EVENT_LIST_SQL(""),
-    [Q_EVENTS_LIST_FLAGGED - SQ_EVENTS_BASE] = EVENT_LIST_SQL("AND f.flags IS NOT NULL"),
-};
-
+/* The statements: a slot and its text each (SQ_STATEMENTS). */
+#define STATEMENTS(X)                                                                              \
+    X(Q_EVENT_INSERT,                                                                              \
+      "INSERT INTO log_events (company_id, source, account, host, op, ts_utc, "                    \
+      "ts_offset, version, raw, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "                 \
+      "?8, ?9, ?10) ON CONFLICT DO NOTHING RETURNING id")                                          \
+    X(Q_EVENTS_OF_ACCOUNT,                                                                         \
+      "SELECT id, source, account, host, op, ts_utc, ts_offset, version, "                         \
+      "received_at FROM log_events INDEXED BY log_events_account_time WHERE "                      \
+      "company_id = ?1 AND account = ?2 "                                                          \
+      "AND ts_utc >= ?3 AND ts_utc < ?4 ORDER BY ts_utc, id")                                      \
+    X(Q_EVENTS_LIST, EVENT_LIST_SQL(""))                                                           \
+    X(Q_EVENTS_LIST_FLAGGED, EVENT_LIST_SQL("AND f.flags IS NOT NULL"))
+SQ_STATEMENTS(SQ_EVENTS_BASE, SQ_PUNCHES_BASE);
 
 lr_status store_event_insert(lr_store *base, int64_t company_id, lr_event *e, lr_error *err)
 {
@@ -51,19 +42,10 @@ lr_status store_event_insert(lr_store *base, int64_t company_id, lr_event *e, lr
     return sq_run_id(s, st, &e->id, err, "storing an event");
 }
 
-void sq_event_from_row(sql_stmt *st, lr_event *e)
-{
-    memset(e, 0, sizeof *e);
-    e->id = sql_col_int64(st, 0);
-    sq_copy_col(st, 1, e->source, sizeof e->source);
-    sq_copy_col(st, 2, e->account, sizeof e->account);
-    sq_copy_col(st, 3, e->host, sizeof e->host);
-    sq_copy_col(st, 4, e->op, sizeof e->op);
-    e->utc = sql_col_int64(st, 5);
-    e->offset_sec = sql_col_int(st, 6);
-    sq_copy_col(st, 7, e->version, sizeof e->version);
-    e->received_at = sql_col_int64(st, 8);
-}
+const sq_row sq_event_row = SQ_ROW(
+    lr_event, SQ_NUM(lr_event, id), SQ_STR(lr_event, source), SQ_STR(lr_event, account),
+    SQ_STR(lr_event, host), SQ_STR(lr_event, op), SQ_NUM(lr_event, utc),
+    SQ_NUM(lr_event, offset_sec), SQ_STR(lr_event, version), SQ_NUM(lr_event, received_at));
 
 lr_status store_events_of_account(lr_store *base, int64_t company_id, const char *account,
                                       int64_t from, int64_t to, store_event_cb cb, void *ctx,
@@ -74,17 +56,9 @@ lr_status store_events_of_account(lr_store *base, int64_t company_id, const char
                              SQ_INT(from), SQ_INT(to));
     lr_event e;
     int rc;
-    if (!st)
-        return LR_ESTORE;
-    while ((rc = sql_step(st)) == SQL_ROW) {
-        sq_event_from_row(st, &e);
-        if (cb(ctx, &e))
-            break;
-    }
-    sql_reset(st);
-    if (rc != SQL_DONE && rc != SQL_ROW)
-        return sq_db_fail(s, err, "reading events");
-    return LR_OK;
+    while ((rc = sq_next(st, &sq_event_row, &e)) == SQL_ROW && !cb(ctx, &e))
+        ;
+    return sq_end(s, st, rc, err, "reading events");
 }
 
 lr_status store_events_list(lr_store *base, int64_t company_id, int64_t from, int64_t to,
@@ -102,8 +76,7 @@ lr_status store_events_list(lr_store *base, int64_t company_id, int64_t from, in
     sql_bind_int64(st, 1, company_id);
     sql_bind_int64(st, 2, from);
     sql_bind_int64(st, 3, to);
-    while ((rc = sql_step(st)) == SQL_ROW) {
-        sq_event_from_row(st, &e);
+    while ((rc = sq_next(st, &sq_event_row, &e)) == SQL_ROW) {
         row.event = &e;
         row.employee_code = sql_col_text(st, 9);
         row.work_day = sql_col_text(st, 10);
@@ -111,8 +84,5 @@ lr_status store_events_list(lr_store *base, int64_t company_id, int64_t from, in
         if (cb(ctx, &row))
             break;
     }
-    sql_reset(st);
-    if (rc != SQL_DONE && rc != SQL_ROW)
-        return sq_db_fail(s, err, "listing events");
-    return LR_OK;
+    return sq_end(s, st, rc, err, "listing events");
 }

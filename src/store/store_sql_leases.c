@@ -7,32 +7,26 @@
  */
 #include "store/sql_internal.h"
 
-enum { E_TAKE = SQ_LEASES_BASE, E_DROP, E_SLOTS, E_END };
-_Static_assert(E_END <= SQ_SLOTS, "too many lease statements for their slots");
-
-#define SQ_FILE_BASE SQ_LEASES_BASE
-
-static const char *const sql_text[E_END - SQ_LEASES_BASE] = {
-    /* new, or ours, or expired: it is ours until ?4 + ?5 (a row back) */
-    [E_TAKE - SQ_LEASES_BASE] =
-        "INSERT INTO leases (name, company_id, owner, expires_at) VALUES (?1, ?2, ?3, ?4 + ?5) ON "
-        "CONFLICT (name, company_id) DO UPDATE SET owner = excluded.owner, expires_at = "
-        "excluded.expires_at WHERE leases.owner = excluded.owner OR leases.expires_at <= ?4 "
-        "RETURNING owner",
-    [E_DROP - SQ_LEASES_BASE] =
-        "DELETE FROM leases WHERE name = ?1 AND company_id = ?2 AND owner = ?3",
-    /* from the next free slot, or (the budget was idle) from now plus ?4,
-     * ?3 microseconds on; the row lock (PostgreSQL) or the write lock
-     * (SQLite) orders takers. A next slot more than a minute ahead is a
-     * clock put back, not a budget spent (slots are taken seconds ahead):
-     * it starts from now. */
-    [E_SLOTS - SQ_LEASES_BASE] =
-        "INSERT INTO kot_send_slots (company_id, next_us) VALUES (?1, ?2 + ?4 + ?3) ON CONFLICT "
-        "(company_id) DO UPDATE SET next_us = CASE WHEN kot_send_slots.next_us > ?2 AND "
-        "kot_send_slots.next_us < ?2 + 60000000 THEN kot_send_slots.next_us ELSE ?2 + ?4 END + "
-        "?3 RETURNING next_us - ?3",
-};
-
+/* The statements: a slot and its text each (SQ_STATEMENTS). */
+#define STATEMENTS(X)                                                                              \
+    /* new, or ours, or expired: it is ours until ?4 + ?5 (a row back) */                          \
+    X(E_TAKE,                                                                                      \
+      "INSERT INTO leases (name, company_id, owner, expires_at) VALUES (?1, ?2, ?3, ?4 + ?5) ON "  \
+      "CONFLICT (name, company_id) DO UPDATE SET owner = excluded.owner, expires_at = "            \
+      "excluded.expires_at WHERE leases.owner = excluded.owner OR leases.expires_at <= ?4 "        \
+      "RETURNING owner")                                                                           \
+    X(E_DROP, "DELETE FROM leases WHERE name = ?1 AND company_id = ?2 AND owner = ?3")             \
+    /* from the next free slot, or (the budget was idle) from now plus ?4,                         \
+     * ?3 microseconds on; the row lock (PostgreSQL) or the write lock                             \
+     * (SQLite) orders takers. A next slot more than a minute ahead is a                           \
+     * clock put back, not a budget spent (slots are taken seconds ahead):                         \
+     * it starts from now. */                                                                      \
+    X(E_SLOTS,                                                                                     \
+      "INSERT INTO kot_send_slots (company_id, next_us) VALUES (?1, ?2 + ?4 + ?3) ON CONFLICT "    \
+      "(company_id) DO UPDATE SET next_us = CASE WHEN kot_send_slots.next_us > ?2 AND "            \
+      "kot_send_slots.next_us < ?2 + 60000000 THEN kot_send_slots.next_us ELSE ?2 + ?4 END + "     \
+      "?3 RETURNING next_us - ?3")
+SQ_STATEMENTS(SQ_LEASES_BASE, SQ_COMPANIES_BASE);
 
 lr_status store_lease_take(lr_store *base, const char *name, int64_t company_id, const char *owner,
                         int64_t now, int64_t seconds, lr_error *err)

@@ -13,81 +13,66 @@
 #include "store/sql_internal.h"
 #include "util/clock.h"
 
-enum {
-    O_ENQUEUE = SQ_OUTBOX_BASE,
-    O_LIST,
-    O_COUNTS,
-    O_RECOVER,
-    O_DUE,
-    O_CLAIM,
-    O_FINISH,
-    O_RETRY,
-    O_ATTEMPT,
-    O_LEASE,
-    O_UNLEASE,
-    O_DUE_COMPANIES,
-    O_END
-};
-_Static_assert(O_END <= SQ_SOURCES_BASE, "too many outbox statements for their slots");
-
-#define SQ_FILE_BASE SQ_OUTBOX_BASE
-
-static const char *const sql_text[O_END - SQ_OUTBOX_BASE] = {
-    [O_ENQUEUE - SQ_OUTBOX_BASE] =
-        "INSERT INTO outbox (company_id, punch_id, action, replaces, idem_key, next_attempt_at, "
-        "created_at) VALUES (?1, ?2, ?3, NULLIF(?4, 0), ?5, ?6, ?6) ON CONFLICT (idem_key) DO "
-        "NOTHING",
-    [O_LIST - SQ_OUTBOX_BASE] =
-        "SELECT o.id, o.punch_id, o.action, COALESCE(o.replaces, 0), o.state, p.kind, p.ts_utc, "
-        "o.result, o.reason, o.attempts, o.uncertain, o.next_attempt_at, e.code, p.work_day FROM outbox o "
-        "JOIN punches p ON p.id = o.punch_id JOIN employees e ON e.id = p.employee_id WHERE "
-        "o.company_id = ?1 AND o.state IN (?2, ?3, ?4, ?5) ORDER BY o.id",
-    [O_COUNTS - SQ_OUTBOX_BASE] =
-        "SELECT state, count(*), sum(CASE WHEN reason = 'restricted' THEN 1 ELSE 0 END), "
-        "min(CASE WHEN reason = 'restricted' THEN next_attempt_at END) FROM outbox WHERE "
-        "company_id = ?1 GROUP BY state",
-    [O_RECOVER - SQ_OUTBOX_BASE] = "UPDATE outbox SET state = 'pending', uncertain = 1, "
-                                   "lease_until = 0 WHERE state = 'sending' AND lease_until < ?1",
-    [O_DUE_COMPANIES - SQ_OUTBOX_BASE] =
-        "SELECT c.id, c.break_punches, c.kot_rate FROM companies c WHERE c.punch_delivery = 1 "
-        "AND c.id IN (SELECT company_id FROM outbox WHERE state = 'pending' AND "
-        "next_attempt_at <= ?1 AND (lease_until <= ?1 OR lease_owner = ?2))",
-    [O_UNLEASE - SQ_OUTBOX_BASE] = "UPDATE outbox SET lease_until = 0 WHERE state = 'pending' "
-                                   "AND lease_until > 0 AND lease_until < ?1",
-    /* rows due and free (never leased, lease over, or ours already) become
-     * ours; another instance's rows locked right now are skipped */
-    [O_LEASE - SQ_OUTBOX_BASE] =
-        "UPDATE outbox SET lease_owner = ?3, lease_until = ?2 + ?4 WHERE id IN (SELECT id FROM "
-        "outbox WHERE state = 'pending' AND company_id = ?1 AND next_attempt_at <= ?2 AND "
-        "(lease_until <= ?2 OR lease_owner = ?3) ORDER BY id LIMIT ?5 "
-        "/*pg: FOR UPDATE SKIP LOCKED */)",
-    [O_DUE - SQ_OUTBOX_BASE] =
-        /* the EXISTS only for a retraction (an AND would evaluate it for
-         * every row), through the punch's index (by state, it walks every
-         * done row) */
-        "SELECT o.id, o.company_id, o.punch_id, o.action, p.state = 'active', CASE WHEN "
-        "o.action = 'retract' THEN EXISTS (SELECT 1 FROM outbox o2 INDEXED BY outbox_punch "
-        "WHERE o2.punch_id = o.punch_id AND o2.action <> 'retract' AND o2.state = 'done' AND "
-        "o2.result IN ('sent', 'already_there')) ELSE FALSE END, p.kind, p.ts_utc, p.work_day, "
-        "e.code, COALESCE(e.kot_key, ''), COALESCE(d.code, ''), o.attempts, o.uncertain FROM outbox o "
-        "JOIN punches p ON p.id = o.punch_id JOIN employees e ON e.id = p.employee_id LEFT JOIN "
-        "divisions d ON d.id = e.division_id WHERE o.state = 'pending' AND o.company_id = ?1 AND "
-        "o.next_attempt_at <= ?2 AND o.lease_owner = ?4 AND o.lease_until > ?2 ORDER BY o.id "
-        "LIMIT ?3",
-    [O_CLAIM - SQ_OUTBOX_BASE] = "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
-                                 "lease_until = ?3 WHERE id = ?1 AND state = 'pending' AND "
-                                 "lease_owner = ?2",
-    [O_FINISH - SQ_OUTBOX_BASE] =
-        "UPDATE outbox SET state = ?2, result = ?3, uncertain = ?4, next_attempt_at = ?5, "
-        "done_at = CASE WHEN ?2 = 'done' THEN ?6 ELSE NULL END, reason = ?7, lease_until = 0 "
-        "WHERE id = ?1 AND (state = 'pending' OR lease_owner = ?8)",
-    [O_RETRY - SQ_OUTBOX_BASE] = "UPDATE outbox SET state = 'pending', result = '', reason = '', "
-                                 "next_attempt_at = ?2 WHERE company_id = ?1 AND state = 'failed'",
-    [O_ATTEMPT - SQ_OUTBOX_BASE] =
-        "INSERT INTO delivery_attempts (outbox_id, at, http_status, error, request, outcome, "
-        "answer, duration_ms) VALUES (?1, ?2, NULLIF(?3, 0), '', ?4, ?5, ?6, ?7)",
-};
-
+/* The statements: a slot and its text each (SQ_STATEMENTS). */
+#define STATEMENTS(X)                                                                              \
+    X(O_ENQUEUE,                                                                                   \
+      "INSERT INTO outbox (company_id, punch_id, action, replaces, idem_key, next_attempt_at, "    \
+      "created_at) VALUES (?1, ?2, ?3, NULLIF(?4, 0), ?5, ?6, ?6) ON CONFLICT (idem_key) DO "      \
+      "NOTHING")                                                                                   \
+    X(O_LIST,                                                                                      \
+      "SELECT o.id, o.punch_id, o.action, COALESCE(o.replaces, 0), o.state, p.kind, p.ts_utc, "    \
+      "o.result, o.reason, o.attempts, o.uncertain, o.next_attempt_at, e.code, p.work_day FROM outbox o " \
+      "JOIN punches p ON p.id = o.punch_id JOIN employees e ON e.id = p.employee_id WHERE "        \
+      "o.company_id = ?1 AND o.state IN (?2, ?3, ?4, ?5) ORDER BY o.id")                           \
+    X(O_COUNTS,                                                                                    \
+      "SELECT state, count(*), sum(CASE WHEN reason = 'restricted' THEN 1 ELSE 0 END), "           \
+      "min(CASE WHEN reason = 'restricted' THEN next_attempt_at END) FROM outbox WHERE "           \
+      "company_id = ?1 GROUP BY state")                                                            \
+    X(O_RECOVER,                                                                                   \
+      "UPDATE outbox SET state = 'pending', uncertain = 1, "                                       \
+      "lease_until = 0 WHERE state = 'sending' AND lease_until < ?1")                              \
+    X(O_DUE,                                                                                       \
+      /* the EXISTS only for a retraction (an AND would evaluate it for                            \
+      * every row), through the punch's index (by state, it walks every                            \
+      * done row) */                                                                               \
+      "SELECT o.id, o.company_id, o.punch_id, o.action, p.state = 'active', CASE WHEN "            \
+      "o.action = 'retract' THEN EXISTS (SELECT 1 FROM outbox o2 INDEXED BY outbox_punch "         \
+      "WHERE o2.punch_id = o.punch_id AND o2.action <> 'retract' AND o2.state = 'done' AND "       \
+      "o2.result IN ('sent', 'already_there')) ELSE FALSE END, p.kind, p.ts_utc, p.work_day, "     \
+      "e.code, COALESCE(e.kot_key, ''), COALESCE(d.code, ''), o.attempts, o.uncertain FROM outbox o " \
+      "JOIN punches p ON p.id = o.punch_id JOIN employees e ON e.id = p.employee_id LEFT JOIN "    \
+      "divisions d ON d.id = e.division_id WHERE o.state = 'pending' AND o.company_id = ?1 AND "   \
+      "o.next_attempt_at <= ?2 AND o.lease_owner = ?4 AND o.lease_until > ?2 ORDER BY o.id "       \
+      "LIMIT ?3")                                                                                  \
+    X(O_CLAIM,                                                                                     \
+      "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "                             \
+      "lease_until = ?3 WHERE id = ?1 AND state = 'pending' AND "                                  \
+      "lease_owner = ?2")                                                                          \
+    X(O_FINISH,                                                                                    \
+      "UPDATE outbox SET state = ?2, result = ?3, uncertain = ?4, next_attempt_at = ?5, "          \
+      "done_at = CASE WHEN ?2 = 'done' THEN ?6 ELSE NULL END, reason = ?7, lease_until = 0 "       \
+      "WHERE id = ?1 AND (state = 'pending' OR lease_owner = ?8)")                                 \
+    X(O_RETRY,                                                                                     \
+      "UPDATE outbox SET state = 'pending', result = '', reason = '', "                            \
+      "next_attempt_at = ?2 WHERE company_id = ?1 AND state = 'failed'")                           \
+    X(O_ATTEMPT,                                                                                   \
+      "INSERT INTO delivery_attempts (outbox_id, at, http_status, error, request, outcome, "       \
+      "answer, duration_ms) VALUES (?1, ?2, NULLIF(?3, 0), '', ?4, ?5, ?6, ?7)")                   \
+    /* rows due and free (never leased, lease over, or ours already) become                        \
+     * ours; another instance's rows locked right now are skipped */                               \
+    X(O_LEASE,                                                                                     \
+      "UPDATE outbox SET lease_owner = ?3, lease_until = ?2 + ?4 WHERE id IN (SELECT id FROM "     \
+      "outbox WHERE state = 'pending' AND company_id = ?1 AND next_attempt_at <= ?2 AND "          \
+      "(lease_until <= ?2 OR lease_owner = ?3) ORDER BY id LIMIT ?5 "                              \
+      "/*pg: FOR UPDATE SKIP LOCKED */)")                                                          \
+    X(O_UNLEASE,                                                                                   \
+      "UPDATE outbox SET lease_until = 0 WHERE state = 'pending' "                                 \
+      "AND lease_until > 0 AND lease_until < ?1")                                                  \
+    X(O_DUE_COMPANIES,                                                                             \
+      "SELECT c.id, c.break_punches, c.kot_rate FROM companies c WHERE c.punch_delivery = 1 "      \
+      "AND c.id IN (SELECT company_id FROM outbox WHERE state = 'pending' AND "                    \
+      "next_attempt_at <= ?1 AND (lease_until <= ?1 OR lease_owner = ?2))")
+SQ_STATEMENTS(SQ_OUTBOX_BASE, SQ_SOURCES_BASE);
 
 lr_status store_outbox_enqueue(lr_store *base, int64_t company_id, int64_t punch_id,
                             const char *action, int64_t replaces, const char *idem_key,
@@ -97,8 +82,6 @@ lr_status store_outbox_enqueue(lr_store *base, int64_t company_id, int64_t punch
     sql_stmt *st = stmt_with(s, O_ENQUEUE, err, SQ_INT(company_id), SQ_INT(punch_id),
                              SQ_TEXT(action), SQ_INT(replaces), SQ_TEXT(idem_key),
                              SQ_INT(clock_now()));
-    if (!st)
-        return LR_ESTORE;
     return sq_run(s, st, err, "queueing a punch");
 }
 
@@ -181,8 +164,6 @@ lr_status store_outbox_recover(lr_store *base, int64_t before, size_t *n, lr_err
     sql_store *s = S(base);
     sql_stmt *st = stmt_with(s, O_RECOVER, err, SQ_INT(before));
     lr_status r;
-    if (!st)
-        return LR_ESTORE;
     if ((r = run_counted(s, st, n, err, "recovering the outbox")) != LR_OK)
         return r;
     /* due rows an instance took but never claimed are free again too */
@@ -192,6 +173,14 @@ lr_status store_outbox_recover(lr_store *base, int64_t before, size_t *n, lr_err
     return sq_run(s, st, err, "recovering the outbox");
 }
 
+static const sq_row delivery_row = SQ_ROW(
+    lr_delivery, SQ_NUM(lr_delivery, id), SQ_NUM(lr_delivery, company_id),
+    SQ_NUM(lr_delivery, punch_id), SQ_STR(lr_delivery, action), SQ_NUM(lr_delivery, punch_active),
+    SQ_NUM(lr_delivery, punch_sent), SQ_NUM(lr_delivery, kind), SQ_NUM(lr_delivery, utc),
+    SQ_STR(lr_delivery, work_day), SQ_STR(lr_delivery, employee_code),
+    SQ_STR(lr_delivery, kot_key), SQ_STR(lr_delivery, division_code),
+    SQ_NUM(lr_delivery, attempts), SQ_NUM(lr_delivery, uncertain));
+
 lr_status store_outbox_due(lr_store *base, int64_t company_id, int64_t now, int64_t lease_s,
                         lr_delivery *out, size_t max, size_t *n, lr_error *err)
 {
@@ -199,40 +188,15 @@ lr_status store_outbox_due(lr_store *base, int64_t company_id, int64_t now, int6
     sql_stmt *st = stmt_with(s, O_LEASE, err, SQ_INT(company_id), SQ_INT(now),
                              SQ_TEXT(store_instance_id()), SQ_INT(lease_s), SQ_INT((int64_t)max));
     lr_status r;
-    int rc;
+    int rc = SQL_DONE;
     *n = 0;
-    if (!st)
-        return LR_ESTORE;
     if ((r = sq_run(s, st, err, "leasing due outbox rows")) != LR_OK)
         return r;
-    if (!(st = stmt(s, O_DUE, err)))
-        return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_int64(st, 2, now);
-    sql_bind_int64(st, 3, (int64_t)max);
-    sql_bind_text(st, 4, store_instance_id());
-    while ((rc = sql_step(st)) == SQL_ROW && *n < max) {
-        lr_delivery *d = &out[(*n)++];
-        memset(d, 0, sizeof *d);
-        d->id = sql_col_int64(st, 0);
-        d->company_id = sql_col_int64(st, 1);
-        d->punch_id = sql_col_int64(st, 2);
-        sq_copy_col(st, 3, d->action, sizeof d->action);
-        d->punch_active = sql_col_int(st, 4);
-        d->punch_sent = sql_col_int(st, 5);
-        d->kind = (punch_kind)sql_col_int(st, 6);
-        d->utc = sql_col_int64(st, 7);
-        sq_copy_col(st, 8, d->work_day, sizeof d->work_day);
-        sq_copy_col(st, 9, d->employee_code, sizeof d->employee_code);
-        sq_copy_col(st, 10, d->kot_key, sizeof d->kot_key);
-        sq_copy_col(st, 11, d->division_code, sizeof d->division_code);
-        d->attempts = sql_col_int(st, 12);
-        d->uncertain = sql_col_int(st, 13);
-    }
-    sql_reset(st);
-    if (rc != SQL_DONE && rc != SQL_ROW)
-        return sq_db_fail(s, err, "reading the due outbox");
-    return LR_OK;
+    st = stmt_with(s, O_DUE, err, SQ_INT(company_id), SQ_INT(now), SQ_INT((int64_t)max),
+                   SQ_TEXT(store_instance_id()));
+    for (; *n < max && (rc = sq_next(st, &delivery_row, &out[*n])) == SQL_ROW; (*n)++)
+        ;
+    return sq_end(s, st, rc, err, "reading the due outbox");
 }
 
 lr_status store_outbox_due_companies(lr_store *base, int64_t now, store_due_company_cb cb,
@@ -260,8 +224,6 @@ lr_status store_outbox_claim(lr_store *base, int64_t id, int64_t lease_until, lr
     sql_stmt *st = stmt_with(s, O_CLAIM, err, SQ_INT(id), SQ_TEXT(store_instance_id()),
                              SQ_INT(lease_until));
     lr_status r;
-    if (!st)
-        return LR_ESTORE;
     if ((r = sq_run(s, st, err, "claiming an outbox row")) != LR_OK)
         return r;
     if (sq_changes(s) != 1)
@@ -277,8 +239,6 @@ lr_status store_outbox_finish(lr_store *base, int64_t id, const char *state, con
     sql_stmt *st = stmt_with(s, O_FINISH, err, SQ_INT(id), SQ_TEXT(state),
                              SQ_TEXT(result ? result : ""), SQ_INT(uncertain), SQ_INT(next_at),
                              SQ_INT(clock_now()), SQ_TEXT(reason), SQ_TEXT(store_instance_id()));
-    if (!st)
-        return LR_ESTORE;
     return sq_run(s, st, err, "finishing an outbox row");
 }
 
@@ -287,8 +247,6 @@ lr_status store_outbox_retry(lr_store *base, int64_t company_id, int64_t now, si
 {
     sql_store *s = S(base);
     sql_stmt *st = stmt_with(s, O_RETRY, err, SQ_INT(company_id), SQ_INT(now));
-    if (!st)
-        return LR_ESTORE;
     return run_counted(s, st, n, err, "retrying failed punches");
 }
 
@@ -299,7 +257,5 @@ lr_status store_attempt_record(lr_store *base, const lr_attempt *a, lr_error *er
                              SQ_INT(a->http_status), SQ_TEXT(a->request ? a->request : ""),
                              SQ_TEXT(a->outcome ? a->outcome : ""),
                              SQ_TEXT(a->answer ? a->answer : ""), SQ_INT(a->duration_ms));
-    if (!st)
-        return LR_ESTORE;
     return sq_run(s, st, err, "recording a delivery attempt");
 }

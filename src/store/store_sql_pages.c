@@ -10,33 +10,24 @@
 #include "store/sql_internal.h"
 #include "util/buf.h"
 
-enum {
-    V_DAY_EVENTS = SQ_PAGES_BASE,
-    V_DAY_PUNCHES,
-    V_END
-};
-_Static_assert(V_END <= SQ_LEASES_BASE, "too many view statements for their slots");
-
-#define SQ_FILE_BASE SQ_PAGES_BASE
-
-static const char *const sql_text[V_END - SQ_PAGES_BASE] = {
-    [V_DAY_EVENTS - SQ_PAGES_BASE] =
-        "SELECT x.*, emp.code, emp.last_name || ' ' || emp.first_name FROM (SELECT " SQ_EVENT_COLS
-        ", " SQ_EVENT_EMPLOYEE_SQL " AS emp_id FROM log_events e WHERE e.company_id = ?1 AND "
-        "e.ts_utc >= ?2 AND e.ts_utc < ?3) x JOIN employees emp ON emp.id = x.emp_id ORDER BY "
-        "x.emp_id, x.ts_utc, x.id",
-    [V_DAY_PUNCHES - SQ_PAGES_BASE] =
-        "SELECT p.employee_id, p.kind, p.ts_utc, p.method, o.state, COALESCE(o.reason, '') FROM "
-        "punches p LEFT JOIN outbox o ON o.id = (SELECT max(id) FROM outbox WHERE punch_id = "
-        "p.id) WHERE p.company_id = ?1 AND p.work_day = ?2 AND p.state = 'active' ORDER BY "
-        "p.employee_id, p.ts_utc, p.kind",
-};
-
-
 /* Columns 0-8 the event, 9 emp_id, 10 the employee's code, 11 name. */
+/* The statements: a slot and its text each (SQ_STATEMENTS). */
+#define STATEMENTS(X)                                                                              \
+    X(V_DAY_EVENTS,                                                                                \
+      "SELECT x.*, emp.code, emp.last_name || ' ' || emp.first_name FROM (SELECT " SQ_EVENT_COLS   \
+      ", " SQ_EVENT_EMPLOYEE_SQL " AS emp_id FROM log_events e WHERE e.company_id = ?1 AND "       \
+      "e.ts_utc >= ?2 AND e.ts_utc < ?3) x JOIN employees emp ON emp.id = x.emp_id ORDER BY "      \
+      "x.emp_id, x.ts_utc, x.id")                                                                  \
+    X(V_DAY_PUNCHES,                                                                               \
+      "SELECT p.employee_id, p.kind, p.ts_utc, p.method, o.state, COALESCE(o.reason, '') FROM "    \
+      "punches p LEFT JOIN outbox o ON o.id = (SELECT max(id) FROM outbox WHERE punch_id = "       \
+      "p.id) WHERE p.company_id = ?1 AND p.work_day = ?2 AND p.state = 'active' ORDER BY "         \
+      "p.employee_id, p.ts_utc, p.kind")
+SQ_STATEMENTS(SQ_PAGES_BASE, SQ_LEASES_BASE);
+
 static void row_from(sql_stmt *st, lr_event *e, lr_event_row *row)
 {
-    sq_event_from_row(st, e);
+    sq_read(st, &sq_event_row, e);
     memset(row, 0, sizeof *row);
     row->event = e;
     row->employee_id = sql_col_int64(st, 9);

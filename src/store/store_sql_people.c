@@ -9,70 +9,59 @@
 #include "store/sql_internal.h"
 #include "util/clock.h"
 
-enum {
-    Q_DIVISIONS_LIST = SQ_PEOPLE_BASE,
-    Q_EMPLOYEE_UPDATE,
-    Q_DIVISION_UPSERT,
-    Q_DIVISION_GET,
-    Q_EMPLOYEE_INSERT,
-    Q_EMPLOYEE_GET,
-    Q_EMPLOYEE_BY_ID,
-    Q_EMPLOYEES_LIST,
-    Q_LINKS_LIST,
-    Q_LINK_OWNER,
-    Q_LINK_OF_EMP,
-    Q_LINK_DELETE,
-    Q_LINK_INSERT,
-    Q_LINK_RESOLVE,
-    Q_LINK_RESOLVE_ANY,
-    Q_LINKS_OF_EMPLOYEE,
-    SQ_PEOPLE_END
-};
-_Static_assert(SQ_PEOPLE_END <= SQ_EVENTS_BASE, "too many statements for their slots");
-
 #define EMPLOYEE_COLS                                                                              \
     "e.id, e.company_id, e.code, e.last_name, e.first_name, COALESCE(e.division_id, 0), "           \
     "COALESCE(d.day_change_min, 0), e.deleted, COALESCE(e.kot_key, '') FROM employees e LEFT JOIN "   \
     "divisions d ON d.id = e.division_id "
 
-#define SQ_FILE_BASE SQ_PEOPLE_BASE
-
-static const char *const sql_text[SQ_PEOPLE_END - SQ_PEOPLE_BASE] = {
-    [Q_DIVISIONS_LIST - SQ_PEOPLE_BASE] = "SELECT id, company_id, code, name, day_change_min FROM divisions WHERE "
-                         "company_id = ?1 ORDER BY code",
-    [Q_EMPLOYEE_UPDATE - SQ_PEOPLE_BASE] = "UPDATE employees SET code = ?2, last_name = ?3, first_name = ?4, "
-                          "division_id = NULLIF(?5, 0), kot_key = NULLIF(?6, ''), deleted = ?7 "
-                          "WHERE id = ?1",
-    [Q_DIVISION_UPSERT - SQ_PEOPLE_BASE] = "INSERT INTO divisions (company_id, code, name, day_change_min) VALUES "
-                          "(?1, ?2, ?3, ?4) ON CONFLICT (company_id, code) DO UPDATE SET name = "
-                          "excluded.name, day_change_min = excluded.day_change_min RETURNING id",
-    [Q_DIVISION_GET - SQ_PEOPLE_BASE] = "SELECT id, company_id, code, name, day_change_min FROM divisions WHERE "
-                       "company_id = ?1 AND code = ?2",
-    [Q_EMPLOYEE_INSERT - SQ_PEOPLE_BASE] = "INSERT INTO employees (company_id, code, last_name, first_name, "
-                          "division_id, kot_key) VALUES (?1, ?2, ?3, ?4, NULLIF(?5, 0), "
-                          "NULLIF(?6, '')) RETURNING id",
-    [Q_EMPLOYEE_GET - SQ_PEOPLE_BASE] = "SELECT " EMPLOYEE_COLS "WHERE e.company_id = ?1 AND e.code = ?2",
-    [Q_EMPLOYEE_BY_ID - SQ_PEOPLE_BASE] = "SELECT " EMPLOYEE_COLS "WHERE e.id = ?1",
-    [Q_EMPLOYEES_LIST - SQ_PEOPLE_BASE] = "SELECT " EMPLOYEE_COLS "WHERE e.company_id = ?1 ORDER BY e.code",
-    [Q_LINKS_LIST - SQ_PEOPLE_BASE] = "SELECT employee_id, kind, account FROM links WHERE company_id = ?1 ORDER BY "
-                     "kind, account",
-    [Q_LINK_OWNER - SQ_PEOPLE_BASE] = "SELECT employee_id FROM links WHERE company_id = ?1 AND kind = ?2 AND "
-                     "account = ?3",
-    [Q_LINK_OF_EMP - SQ_PEOPLE_BASE] = "SELECT account FROM links WHERE company_id = ?1 AND kind = ?2 AND "
-                      "employee_id = ?3",
-    [Q_LINK_DELETE - SQ_PEOPLE_BASE] = "DELETE FROM links WHERE company_id = ?1 AND kind = ?2 AND employee_id = ?3",
-    [Q_LINK_INSERT - SQ_PEOPLE_BASE] = "INSERT INTO links (company_id, kind, account, employee_id, updated_at) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5)",
-    [Q_LINK_RESOLVE - SQ_PEOPLE_BASE] = "SELECT l.employee_id FROM links l JOIN employees e ON e.id = "
-                       "l.employee_id WHERE l.company_id = ?1 AND l.kind = ?2 AND l.account = ?3 "
-                       "AND e.deleted = 0",
-    [Q_LINK_RESOLVE_ANY - SQ_PEOPLE_BASE] = "SELECT DISTINCT l.employee_id FROM links l JOIN employees e ON e.id "
-                           "= l.employee_id WHERE l.company_id = ?1 AND l.account = ?2 AND "
-                           "e.deleted = 0 ORDER BY l.employee_id",
-    [Q_LINKS_OF_EMPLOYEE - SQ_PEOPLE_BASE] = "SELECT employee_id, kind, account FROM links WHERE employee_id = ?1 "
-                            "ORDER BY kind",
-};
-
+/* The statements: a slot and its text each (SQ_STATEMENTS). */
+#define STATEMENTS(X)                                                                              \
+    X(Q_DIVISIONS_LIST,                                                                            \
+      "SELECT id, company_id, code, name, day_change_min FROM divisions WHERE "                    \
+      "company_id = ?1 ORDER BY code")                                                             \
+    X(Q_EMPLOYEE_UPDATE,                                                                           \
+      "UPDATE employees SET code = ?2, last_name = ?3, first_name = ?4, "                          \
+      "division_id = NULLIF(?5, 0), kot_key = NULLIF(?6, ''), deleted = ?7 "                       \
+      "WHERE id = ?1")                                                                             \
+    X(Q_DIVISION_UPSERT,                                                                           \
+      "INSERT INTO divisions (company_id, code, name, day_change_min) VALUES "                     \
+      "(?1, ?2, ?3, ?4) ON CONFLICT (company_id, code) DO UPDATE SET name = "                      \
+      "excluded.name, day_change_min = excluded.day_change_min RETURNING id")                      \
+    X(Q_DIVISION_GET,                                                                              \
+      "SELECT id, company_id, code, name, day_change_min FROM divisions WHERE "                    \
+      "company_id = ?1 AND code = ?2")                                                             \
+    X(Q_EMPLOYEE_INSERT,                                                                           \
+      "INSERT INTO employees (company_id, code, last_name, first_name, "                           \
+      "division_id, kot_key) VALUES (?1, ?2, ?3, ?4, NULLIF(?5, 0), "                              \
+      "NULLIF(?6, '')) RETURNING id")                                                              \
+    X(Q_EMPLOYEE_GET, "SELECT " EMPLOYEE_COLS "WHERE e.company_id = ?1 AND e.code = ?2")           \
+    X(Q_EMPLOYEE_BY_ID, "SELECT " EMPLOYEE_COLS "WHERE e.id = ?1")                                 \
+    X(Q_EMPLOYEES_LIST, "SELECT " EMPLOYEE_COLS "WHERE e.company_id = ?1 ORDER BY e.code")         \
+    X(Q_LINKS_LIST,                                                                                \
+      "SELECT employee_id, kind, account FROM links WHERE company_id = ?1 ORDER BY "               \
+      "kind, account")                                                                             \
+    X(Q_LINK_OWNER,                                                                                \
+      "SELECT employee_id FROM links WHERE company_id = ?1 AND kind = ?2 AND "                     \
+      "account = ?3")                                                                              \
+    X(Q_LINK_OF_EMP,                                                                               \
+      "SELECT account FROM links WHERE company_id = ?1 AND kind = ?2 AND "                         \
+      "employee_id = ?3")                                                                          \
+    X(Q_LINK_DELETE, "DELETE FROM links WHERE company_id = ?1 AND kind = ?2 AND employee_id = ?3") \
+    X(Q_LINK_INSERT,                                                                               \
+      "INSERT INTO links (company_id, kind, account, employee_id, updated_at) "                    \
+      "VALUES (?1, ?2, ?3, ?4, ?5)")                                                               \
+    X(Q_LINK_RESOLVE,                                                                              \
+      "SELECT l.employee_id FROM links l JOIN employees e ON e.id = "                              \
+      "l.employee_id WHERE l.company_id = ?1 AND l.kind = ?2 AND l.account = ?3 "                  \
+      "AND e.deleted = 0")                                                                         \
+    X(Q_LINK_RESOLVE_ANY,                                                                          \
+      "SELECT DISTINCT l.employee_id FROM links l JOIN employees e ON e.id "                       \
+      "= l.employee_id WHERE l.company_id = ?1 AND l.account = ?2 AND "                            \
+      "e.deleted = 0 ORDER BY l.employee_id")                                                      \
+    X(Q_LINKS_OF_EMPLOYEE,                                                                         \
+      "SELECT employee_id, kind, account FROM links WHERE employee_id = ?1 "                       \
+      "ORDER BY kind")
+SQ_STATEMENTS(SQ_PEOPLE_BASE, SQ_EVENTS_BASE);
 
 lr_status store_division_upsert(lr_store *base, lr_division *d, lr_error *err)
 {
@@ -82,7 +71,7 @@ lr_status store_division_upsert(lr_store *base, lr_division *d, lr_error *err)
     int rc;
     if (!st)
         return LR_ESTORE;
-    rc = sql_step(st);
+    rc = sq_next(st, NULL, NULL);
     if (rc != SQL_ROW) {
         lr_status r = sq_db_fail(s, err, "saving the division");
         sql_reset(st);
@@ -93,23 +82,16 @@ lr_status store_division_upsert(lr_store *base, lr_division *d, lr_error *err)
     return LR_OK;
 }
 
+static const sq_row division_row =
+    SQ_ROW(lr_division, SQ_NUM(lr_division, id), SQ_NUM(lr_division, company_id),
+           SQ_STR(lr_division, code), SQ_STR(lr_division, name), SQ_NUM(lr_division, day_change_min));
+
 lr_status store_division_get(lr_store *base, int64_t company_id, const char *code,
                                  lr_division *d, lr_error *err)
 {
-    sql_store *s = S(base);
-    sql_stmt *st = stmt_with(s, Q_DIVISION_GET, err, SQ_INT(company_id), SQ_TEXT(code));
-    int rc;
-    if (!st)
-        return LR_ESTORE;
-    rc = sql_step(st);
-    if (rc == SQL_ROW) {
-        d->id = sql_col_int64(st, 0);
-        d->company_id = sql_col_int64(st, 1);
-        sq_copy_col(st, 2, d->code, sizeof d->code);
-        sq_copy_col(st, 3, d->name, sizeof d->name);
-        d->day_change_min = sql_col_int(st, 4);
-    }
-    return sq_end_one(s, st, rc, err, "reading a division", "unknown division '%s'", code);
+    sql_stmt *st = stmt_with(S(base), Q_DIVISION_GET, err, SQ_INT(company_id), SQ_TEXT(code));
+    return sq_one(S(base), st, &division_row, d, err, "reading a division",
+                  "unknown division '%s'", code);
 }
 
 lr_status store_employee_insert(lr_store *base, lr_employee *e, lr_error *err)
@@ -119,75 +101,42 @@ lr_status store_employee_insert(lr_store *base, lr_employee *e, lr_error *err)
                              SQ_TEXT(e->last_name), SQ_TEXT(e->first_name), SQ_INT(e->division_id),
                              SQ_TEXT(e->kot_key));
     lr_status r;
-    if (!st)
-        return LR_ESTORE;
     r = sq_run_id(s, st, &e->id, err, "adding the employee");
     if (r == LR_EEXIST)
         return lr_fail(err, LR_EEXIST, "employee '%s' exists already", e->code);
     return r;
 }
 
-static void employee_cols(sql_stmt *st, lr_employee *e)
-{
-    memset(e, 0, sizeof *e);
-    e->id = sql_col_int64(st, 0);
-    e->company_id = sql_col_int64(st, 1);
-    sq_copy_col(st, 2, e->code, sizeof e->code);
-    sq_copy_col(st, 3, e->last_name, sizeof e->last_name);
-    sq_copy_col(st, 4, e->first_name, sizeof e->first_name);
-    e->division_id = sql_col_int64(st, 5);
-    e->day_change_min = sql_col_int(st, 6);
-    e->deleted = sql_col_int(st, 7);
-    sq_copy_col(st, 8, e->kot_key, sizeof e->kot_key);
-}
-
-static lr_status employee_row(sql_store *s, sql_stmt *st, lr_employee *e, lr_error *err,
-                              const char *code)
-{
-    int rc = sql_step(st);
-    if (rc == SQL_ROW)
-        employee_cols(st, e);
-    return sq_end_one(s, st, rc, err, "reading an employee", "unknown employee '%s'", code);
-}
+static const sq_row employee_row = SQ_ROW(
+    lr_employee, SQ_NUM(lr_employee, id), SQ_NUM(lr_employee, company_id), SQ_STR(lr_employee, code),
+    SQ_STR(lr_employee, last_name), SQ_STR(lr_employee, first_name),
+    SQ_NUM(lr_employee, division_id), SQ_NUM(lr_employee, day_change_min),
+    SQ_NUM(lr_employee, deleted), SQ_STR(lr_employee, kot_key));
 
 lr_status store_employee_get(lr_store *base, int64_t company_id, const char *code,
                                  lr_employee *out, lr_error *err)
 {
-    sql_store *s = S(base);
-    sql_stmt *st = stmt_with(s, Q_EMPLOYEE_GET, err, SQ_INT(company_id), SQ_TEXT(code));
-    if (!st)
-        return LR_ESTORE;
-    return employee_row(s, st, out, err, code);
+    sql_stmt *st = stmt_with(S(base), Q_EMPLOYEE_GET, err, SQ_INT(company_id), SQ_TEXT(code));
+    return sq_one(S(base), st, &employee_row, out, err, "reading an employee",
+                  "unknown employee '%s'", code);
 }
 
 lr_status store_employee_by_id(lr_store *base, int64_t id, lr_employee *out, lr_error *err)
 {
-    sql_store *s = S(base);
-    sql_stmt *st = stmt_with(s, Q_EMPLOYEE_BY_ID, err, SQ_INT(id));
-    if (!st)
-        return LR_ESTORE;
-    return employee_row(s, st, out, err, "(by id)");
+    sql_stmt *st = stmt_with(S(base), Q_EMPLOYEE_BY_ID, err, SQ_INT(id));
+    return sq_one(S(base), st, &employee_row, out, err, "reading an employee",
+                  "unknown employee (by id)");
 }
 
 lr_status store_divisions_list(lr_store *base, int64_t company_id, store_division_cb cb,
                                    void *ctx, lr_error *err)
 {
-    sql_store *s = S(base);
-    sql_stmt *st = stmt_with(s, Q_DIVISIONS_LIST, err, SQ_INT(company_id));
+    sql_stmt *st = stmt_with(S(base), Q_DIVISIONS_LIST, err, SQ_INT(company_id));
     lr_division d;
     int rc;
-    if (!st)
-        return LR_ESTORE;
-    while ((rc = sql_step(st)) == SQL_ROW) {
-        d.id = sql_col_int64(st, 0);
-        d.company_id = sql_col_int64(st, 1);
-        sq_copy_col(st, 2, d.code, sizeof d.code);
-        sq_copy_col(st, 3, d.name, sizeof d.name);
-        d.day_change_min = sql_col_int(st, 4);
-        if (cb(ctx, &d))
-            break;
-    }
-    return sq_end(s, st, rc, err, "listing divisions");
+    while ((rc = sq_next(st, &division_row, &d)) == SQL_ROW && !cb(ctx, &d))
+        ;
+    return sq_end(S(base), st, rc, err, "listing divisions");
 }
 
 lr_status store_employee_update(lr_store *base, const lr_employee *e, lr_error *err)
@@ -197,8 +146,6 @@ lr_status store_employee_update(lr_store *base, const lr_employee *e, lr_error *
                              SQ_TEXT(e->last_name), SQ_TEXT(e->first_name), SQ_INT(e->division_id),
                              SQ_TEXT(e->kot_key), SQ_INT(e->deleted));
     lr_status r;
-    if (!st)
-        return LR_ESTORE;
     r = sq_run(s, st, err, "updating the employee");
     if (r == LR_EEXIST)
         return lr_fail(err, LR_EEXIST, "employee code '%s' or KoT key '%s' belongs to another employee",
@@ -209,37 +156,26 @@ lr_status store_employee_update(lr_store *base, const lr_employee *e, lr_error *
 lr_status store_employees_list(lr_store *base, int64_t company_id, store_employee_cb cb,
                                    void *ctx, lr_error *err)
 {
-    sql_store *s = S(base);
-    sql_stmt *st = stmt_with(s, Q_EMPLOYEES_LIST, err, SQ_INT(company_id));
+    sql_stmt *st = stmt_with(S(base), Q_EMPLOYEES_LIST, err, SQ_INT(company_id));
     lr_employee e;
     int rc;
-    if (!st)
-        return LR_ESTORE;
-    while ((rc = sql_step(st)) == SQL_ROW) {
-        employee_cols(st, &e);
-        if (cb(ctx, &e))
-            break;
-    }
-    return sq_end(s, st, rc, err, "listing employees");
+    while ((rc = sq_next(st, &employee_row, &e)) == SQL_ROW && !cb(ctx, &e))
+        ;
+    return sq_end(S(base), st, rc, err, "listing employees");
 }
+
+static const sq_row link_row = SQ_ROW(lr_link, SQ_NUM(lr_link, employee_id), SQ_NUM(lr_link, kind),
+                                      SQ_STR(lr_link, account));
 
 lr_status store_links_list(lr_store *base, int64_t company_id, store_link_cb cb, void *ctx,
                                lr_error *err)
 {
-    sql_store *s = S(base);
-    sql_stmt *st = stmt_with(s, Q_LINKS_LIST, err, SQ_INT(company_id));
+    sql_stmt *st = stmt_with(S(base), Q_LINKS_LIST, err, SQ_INT(company_id));
     lr_link l;
     int rc;
-    if (!st)
-        return LR_ESTORE;
-    while ((rc = sql_step(st)) == SQL_ROW) {
-        l.employee_id = sql_col_int64(st, 0);
-        l.kind = (link_kind)sql_col_int(st, 1);
-        sq_copy_col(st, 2, l.account, sizeof l.account);
-        if (cb(ctx, &l))
-            break;
-    }
-    return sq_end(s, st, rc, err, "listing links");
+    while ((rc = sq_next(st, &link_row, &l)) == SQL_ROW && !cb(ctx, &l))
+        ;
+    return sq_end(S(base), st, rc, err, "listing links");
 }
 
 lr_status store_link_delete(lr_store *base, int64_t company_id, link_kind kind,
@@ -248,8 +184,6 @@ lr_status store_link_delete(lr_store *base, int64_t company_id, link_kind kind,
     sql_store *s = S(base);
     sql_stmt *st = stmt_with(s, Q_LINK_DELETE, err, SQ_INT(company_id), SQ_INT(kind),
                              SQ_INT(employee_id));
-    if (!st)
-        return LR_ESTORE;
     return sq_run(s, st, err, "removing a link");
 }
 
@@ -295,13 +229,8 @@ lr_status store_link_set(lr_store *base, int64_t company_id, const lr_link *l, c
     sql_reset(st);
     if ((r = store_link_delete(base, company_id, l->kind, l->employee_id, err)) != LR_OK)
         return r;
-    if (!(st = stmt(s, Q_LINK_INSERT, err)))
-        return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    sql_bind_int64(st, 2, l->kind);
-    sql_bind_text(st, 3, l->account);
-    sql_bind_int64(st, 4, l->employee_id);
-    sql_bind_int64(st, 5, clock_now());
+    st = stmt_with(s, Q_LINK_INSERT, err, SQ_INT(company_id), SQ_INT(l->kind), SQ_TEXT(l->account),
+                   SQ_INT(l->employee_id), SQ_INT(clock_now()));
     return sq_run(s, st, err, "saving the link");
 }
 
@@ -344,20 +273,9 @@ lr_status store_link_resolve(lr_store *base, int64_t company_id, link_kind kind,
 lr_status store_links_of_employee(lr_store *base, int64_t employee_id, lr_link *out,
                                       size_t max, size_t *n, lr_error *err)
 {
-    sql_store *s = S(base);
-    sql_stmt *st = stmt_with(s, Q_LINKS_OF_EMPLOYEE, err, SQ_INT(employee_id));
-    int rc;
-    if (!st)
-        return LR_ESTORE;
-    *n = 0;
-    while ((rc = sql_step(st)) == SQL_ROW && *n < max) {
-        out[*n].employee_id = sql_col_int64(st, 0);
-        out[*n].kind = (link_kind)sql_col_int(st, 1);
-        sq_copy_col(st, 2, out[*n].account, sizeof out[*n].account);
-        (*n)++;
-    }
-    sql_reset(st);
-    if (rc != SQL_DONE && rc != SQL_ROW)
-        return sq_db_fail(s, err, "reading links");
-    return LR_OK;
+    sql_stmt *st = stmt_with(S(base), Q_LINKS_OF_EMPLOYEE, err, SQ_INT(employee_id));
+    int rc = SQL_DONE;
+    for (*n = 0; *n < max && (rc = sq_next(st, &link_row, &out[*n])) == SQL_ROW; (*n)++)
+        ;
+    return sq_end(S(base), st, rc, err, "reading links");
 }

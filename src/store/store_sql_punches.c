@@ -9,37 +9,28 @@
 #include "store/sql_internal.h"
 #include "util/clock.h"
 
-enum {
-    Q_PUNCHES_OF_DAY = SQ_PUNCHES_BASE,
-    Q_PUNCH_INSERT,
-    Q_PUNCH_END,
-    Q_LEDGER_LIST,
-    Q_FLAGS_DELETE,
-    Q_FLAGS_INSERT,
-    SQ_PUNCHES_END
-};
-_Static_assert(SQ_PUNCHES_END <= SQ_WINDOWS_BASE, "too many statements for their slots");
-
-
-#define SQ_FILE_BASE SQ_PUNCHES_BASE
-
-static const char *const sql_text[SQ_PUNCHES_END - SQ_PUNCHES_BASE] = {
-    [Q_PUNCHES_OF_DAY - SQ_PUNCHES_BASE] = "SELECT id, kind, ts_utc FROM punches WHERE employee_id = ?1 AND "
-                         "work_day = ?2 AND state = 'active' ORDER BY ts_utc, kind",
-    [Q_PUNCH_INSERT - SQ_PUNCHES_BASE] = "INSERT INTO punches (company_id, employee_id, work_day, kind, ts_utc, "
-                       "replaces, created_at) VALUES (?1, ?2, ?3, ?4, ?5, NULLIF(?6, 0), ?7) RETURNING id",
-    [Q_PUNCH_END - SQ_PUNCHES_BASE] = "UPDATE punches SET state = ?2, ended_at = ?3 WHERE id = ?1 AND state = "
-                    "'active'",
-    [Q_LEDGER_LIST - SQ_PUNCHES_BASE] = "SELECT p.id, e.code, p.work_day, p.kind, p.ts_utc, p.method FROM punches "
-                      "p JOIN employees e ON e.id = p.employee_id WHERE p.company_id = ?1 AND "
-                      "p.state = 'active' AND p.work_day >= ?2 AND p.work_day <= ?3 ORDER BY "
-                      "e.code, p.work_day, p.ts_utc, p.kind",
-    [Q_FLAGS_DELETE - SQ_PUNCHES_BASE] = "DELETE FROM event_flags WHERE employee_id = ?1 AND work_day = ?2",
-    [Q_FLAGS_INSERT - SQ_PUNCHES_BASE] = "INSERT INTO event_flags (event_id, employee_id, work_day, flags) VALUES "
-                       "(?1, ?2, ?3, ?4) ON CONFLICT (event_id, employee_id) DO UPDATE SET "
-                       "work_day = excluded.work_day, flags = excluded.flags",
-};
-
+/* The statements: a slot and its text each (SQ_STATEMENTS). */
+#define STATEMENTS(X)                                                                              \
+    X(Q_PUNCHES_OF_DAY,                                                                            \
+      "SELECT id, kind, ts_utc FROM punches WHERE employee_id = ?1 AND "                           \
+      "work_day = ?2 AND state = 'active' ORDER BY ts_utc, kind")                                  \
+    X(Q_PUNCH_INSERT,                                                                              \
+      "INSERT INTO punches (company_id, employee_id, work_day, kind, ts_utc, "                     \
+      "replaces, created_at) VALUES (?1, ?2, ?3, ?4, ?5, NULLIF(?6, 0), ?7) RETURNING id")         \
+    X(Q_PUNCH_END,                                                                                 \
+      "UPDATE punches SET state = ?2, ended_at = ?3 WHERE id = ?1 AND state = "                    \
+      "'active'")                                                                                  \
+    X(Q_LEDGER_LIST,                                                                               \
+      "SELECT p.id, e.code, p.work_day, p.kind, p.ts_utc, p.method FROM punches "                  \
+      "p JOIN employees e ON e.id = p.employee_id WHERE p.company_id = ?1 AND "                    \
+      "p.state = 'active' AND p.work_day >= ?2 AND p.work_day <= ?3 ORDER BY "                     \
+      "e.code, p.work_day, p.ts_utc, p.kind")                                                      \
+    X(Q_FLAGS_DELETE, "DELETE FROM event_flags WHERE employee_id = ?1 AND work_day = ?2")          \
+    X(Q_FLAGS_INSERT,                                                                              \
+      "INSERT INTO event_flags (event_id, employee_id, work_day, flags) VALUES "                   \
+      "(?1, ?2, ?3, ?4) ON CONFLICT (event_id, employee_id) DO UPDATE SET "                        \
+      "work_day = excluded.work_day, flags = excluded.flags")
+SQ_STATEMENTS(SQ_PUNCHES_BASE, SQ_PC_BASE);
 
 lr_status store_punches_of_day(lr_store *base, int64_t employee_id, const char *work_day,
                                    punch_stored *out, size_t max, size_t *n, lr_error *err)
@@ -74,8 +65,6 @@ lr_status store_punch_insert(lr_store *base, int64_t company_id, int64_t employe
     sql_stmt *st = stmt_with(s, Q_PUNCH_INSERT, err, SQ_INT(company_id), SQ_INT(employee_id),
                              SQ_TEXT(work_day), SQ_INT(kind), SQ_INT(utc), SQ_INT(replaces),
                              SQ_INT(clock_now()));
-    if (!st)
-        return LR_ESTORE;
     return sq_run_id(s, st, id, err, "storing a punch");
 }
 
@@ -84,8 +73,6 @@ lr_status store_punch_end(lr_store *base, int64_t punch_id, const char *state, l
     sql_store *s = S(base);
     sql_stmt *st = stmt_with(s, Q_PUNCH_END, err, SQ_INT(punch_id), SQ_TEXT(state),
                              SQ_INT(clock_now()));
-    if (!st)
-        return LR_ESTORE;
     return sq_run(s, st, err, "ending a punch");
 }
 
@@ -121,8 +108,6 @@ lr_status store_flags_replace(lr_store *base, int64_t employee_id, const char *w
     sql_store *s = S(base);
     sql_stmt *st = stmt_with(s, Q_FLAGS_DELETE, err, SQ_INT(employee_id), SQ_TEXT(work_day));
     lr_status r;
-    if (!st)
-        return LR_ESTORE;
     if ((r = sq_run(s, st, err, "clearing event flags")) != LR_OK)
         return r;
     for (size_t i = 0; i < n; i++) {
