@@ -13,8 +13,7 @@
 #include "reply/replies.h"
 #include "service/ingest.h"
 #include "service/ingest_lanscope.h"
-#include "service/ingest_linux.h"
-#include "service/ingest_windows.h"
+#include "service/ingest_pc.h"
 #include "service/ledger_export.h"
 #include "util/timefmt.h"
 #include "util/tz.h"
@@ -53,49 +52,21 @@ static int ingest_lanscope_file(lr_store *s, const lr_company *c, const char *pa
     return print_reply(ingest_lanscope_reply_json(&res, &stats));
 }
 
-/* A Windows log (.evtx or Winlogbeat JSON), whole or not at all. */
-static int ingest_windows_file(lr_store *s, const lr_company *c, const char *path,
-                               const lr_buf *body, win_format fmt, int partial)
+/* A PC's own log (.evtx, Winlogbeat JSON, wtmp, journal), whole or not at
+ * all. */
+static int ingest_pc_log(lr_store *s, const lr_company *c, const pc_file *f)
 {
     ingest_result res;
-    evtx_stats stats;
+    pc_stats stats;
     lr_error err;
     cli_progress line;
     lr_status st;
     lr_error_clear(&err);
-    st = ingest_windows(s, c, path, body->data, body->len, fmt, partial, cli_progress_start(&line),
-                        &res, &stats, &err);
+    st = ingest_pc_file(s, c, f, cli_progress_start(&line), &res, &stats, &err);
     cli_progress_end(&line);
     if (st != LR_OK)
         return cli_fail(&err);
-    return print_reply(ingest_windows_reply_json(&res, &stats, fmt));
-}
-
-/* A Linux PC's wtmp file or journal, whole or not at all. */
-static int ingest_linux_file(lr_store *s, const lr_company *c, const char *path, const char *host,
-                             const lr_buf *body, unix_format fmt)
-{
-    ingest_result res;
-    unix_stats stats;
-    lr_error err;
-    cli_progress line;
-    lr_status st;
-    json_t *o, *f;
-    lr_error_clear(&err);
-    st = ingest_linux(s, c, path, host, body->data ? body->data : "", body->len, fmt,
-                      cli_progress_start(&line), &res, &stats, &err);
-    cli_progress_end(&line);
-    if (st != LR_OK)
-        return cli_fail(&err);
-    o = ingest_reply_json(&res, NULL, 0);
-    f = json_pack("{s:s, s:I, s:I, s:I}", "format", unix_format_name(fmt), "records",
-                  (json_int_t)stats.records, "sessions", (json_int_t)stats.sessions, "signs",
-                  (json_int_t)stats.signs);
-    if (o && f)
-        json_object_set_new(o, "file", f);
-    else
-        json_decref(f);
-    return print_reply(o);
+    return print_reply(ingest_pc_reply_json(&res, &stats));
 }
 
 int cmd_ingest(lr_store *s, cli_args *a)
@@ -114,12 +85,12 @@ int cmd_ingest(lr_store *s, cli_args *a)
     if (bad)
         return cli_usage("ingest: an option is missing its value");
     if (source && strcmp(source, "lanscope") != 0 && strcmp(source, "json") != 0 &&
-        !win_format_parse(source) && !unix_format_parse(source))
+        !pc_format_parse(source))
         return cli_usage("ingest: --source is 'lanscope' (a LanScope CSV file), 'evtx' (a Windows "
                          "event log file), 'winlogbeat' (Winlogbeat's JSON lines), 'wtmp' (a "
                          "Linux PC's /var/log/wtmp, with --host), 'journald' (journalctl -o json) "
                          "or 'json'");
-    if (host && (!source || unix_format_parse(source) != UNIX_FORMAT_WTMP))
+    if (host && (!source || pc_format_parse(source) != PC_FORMAT_WTMP))
         return cli_usage("ingest: --host names the PC of a wtmp file (--source wtmp)");
     if ((rc = cli_check_rest(a, 2, "ingest")))
         return rc;
@@ -131,13 +102,10 @@ int cmd_ingest(lr_store *s, cli_args *a)
         buf_free(&body);
         return cli_fail(&err);
     }
-    if (source && unix_format_parse(source)) {
-        rc = ingest_linux_file(s, &c, a->v[1], host, &body, unix_format_parse(source));
-        buf_free(&body);
-        return rc;
-    }
-    if (source && win_format_parse(source)) {
-        rc = ingest_windows_file(s, &c, a->v[1], &body, win_format_parse(source), partial);
+    if (source && pc_format_parse(source)) {
+        pc_file f = {pc_format_parse(source), a->v[1], body.data ? body.data : "", body.len, host,
+                     partial};
+        rc = ingest_pc_log(s, &c, &f);
         buf_free(&body);
         return rc;
     }

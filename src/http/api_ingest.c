@@ -34,8 +34,7 @@
 #include "reply/replies.h"
 #include "service/ingest.h"
 #include "service/ingest_lanscope.h"
-#include "service/ingest_linux.h"
-#include "service/ingest_windows.h"
+#include "service/ingest_pc.h"
 #include "util/form.h"
 #include "util/log.h"
 
@@ -171,67 +170,36 @@ static void ingest_json_body(http_app *app, lr_store *s, const lr_company *c, ht
     api_reply_json(rs, st == LR_OK ? 200 : 422, o);
 }
 
-/* A Windows event log: an .evtx file or Winlogbeat's JSON, whole or not at
- * all (422 with where and why). */
-static void ingest_windows_body(http_app *app, lr_store *s, const lr_company *c, win_format fmt,
-                                http_request *rq, http_response *rs)
+/* A PC's own log (an .evtx file, Winlogbeat's JSON, a wtmp file or the
+ * journal), whole or not at all (422 with where and why). */
+static void ingest_pc_body(http_app *app, lr_store *s, const lr_company *c, pc_format fmt,
+                           http_request *rq, http_response *rs)
 {
+    static const char *const default_name[] = {[PC_FORMAT_EVTX] = "upload.evtx",
+                                               [PC_FORMAT_WINLOGBEAT] = "upload.ndjson",
+                                               [PC_FORMAT_WTMP] = "wtmp",
+                                               [PC_FORMAT_JOURNALD] = "journal.json"};
     char name[256];
+    pc_file f = {fmt, name, rq->body.data ? rq->body.data : "", rq->body.len,
+                 http_header(rq, "X-Loginrec-Host"), 0};
     ingest_result res;
-    evtx_stats stats;
+    pc_stats stats;
     lr_error err;
     json_t *o;
-    int partial;
 
-    if (!api_query_flag(rq, rs, "partial", &partial))
+    if (!api_query_flag(rq, rs, "partial", &f.partial))
         return;
-    upload_name(rq, fmt == WIN_FORMAT_EVTX ? "upload.evtx" : "upload.ndjson", name, sizeof name);
+    upload_name(rq, default_name[fmt], name, sizeof name);
     lr_error_clear(&err);
-    if (ingest_windows(s, c, name, rq->body.data ? rq->body.data : "", rq->body.len, fmt, partial,
-                       NULL, &res, &stats, &err) != LR_OK) {
+    if (ingest_pc_file(s, c, &f, NULL, &res, &stats, &err) != LR_OK) {
         refuse_file(rs, c, name, &err);
         return;
     }
     log_info("ingest %s: %s (%s) records=%zu accepted=%zu duplicates=%zu unlinked=%zu", c->code,
-             name, win_format_name(fmt), stats.w.records, res.accepted, res.duplicates,
+             name, pc_format_name(fmt), pc_stats_records(&stats), res.accepted, res.duplicates,
              res.unlinked);
     api_punches_queued(app, &res.punches);
-    if (!(o = ingest_windows_reply_json(&res, &stats, fmt))) {
-        http_error(rs, 500, "out of memory writing the reply");
-        return;
-    }
-    api_reply_json(rs, 200, o);
-}
-
-/* A Linux PC's wtmp file or journal, whole or not at all. */
-static void ingest_linux_body(http_app *app, lr_store *s, const lr_company *c, unix_format fmt,
-                              http_request *rq, http_response *rs)
-{
-    char name[256];
-    ingest_result res;
-    unix_stats stats;
-    lr_error err;
-    json_t *o, *f;
-
-    upload_name(rq, fmt == UNIX_FORMAT_WTMP ? "wtmp" : "journal.json", name, sizeof name);
-    lr_error_clear(&err);
-    if (ingest_linux(s, c, name, http_header(rq, "X-Loginrec-Host"),
-                     rq->body.data ? rq->body.data : "", rq->body.len, fmt, NULL, &res, &stats,
-                     &err) != LR_OK) {
-        refuse_file(rs, c, name, &err);
-        return;
-    }
-    log_info("ingest %s: %s (%s) records=%zu accepted=%zu duplicates=%zu", c->code, name,
-             unix_format_name(fmt), stats.records, res.accepted, res.duplicates);
-    api_punches_queued(app, &res.punches);
-    o = ingest_reply_json(&res, NULL, 0);
-    f = json_pack("{s:s, s:I, s:I, s:I}", "format", unix_format_name(fmt), "records",
-                  (json_int_t)stats.records, "sessions", (json_int_t)stats.sessions, "signs",
-                  (json_int_t)stats.signs);
-    if (!o || !f || json_object_set_new(o, "file", f) != 0) { /* set_new releases f */
-        if (!o || !f)
-            json_decref(f);
-        json_decref(o);
+    if (!(o = ingest_pc_reply_json(&res, &stats))) {
         http_error(rs, 500, "out of memory writing the reply");
         return;
     }
@@ -243,22 +211,23 @@ void api_ingest(http_app *app, lr_store *s, http_request *rq, http_response *rs)
     lr_company c;
     const char *ct = http_header(rq, "Content-Type");
     const char *source = http_header(rq, "X-Loginrec-Source");
-    win_format fmt = source ? win_format_parse(source) : (win_format)0;
-    unix_format ufmt = source ? unix_format_parse(source) : (unix_format)0;
+    pc_format fmt = source ? pc_format_parse(source) : (pc_format)0;
+    int linux_log = fmt == PC_FORMAT_WTMP || fmt == PC_FORMAT_JOURNALD;
 
     if (!api_authenticate_sender(s, rq, rs, &c))
         return;
-    if (ufmt && ct &&
+    if (linux_log && ct &&
         (strncasecmp(ct, "application/octet-stream", 24) == 0 ||
          strncasecmp(ct, "application/x-ndjson", 20) == 0 ||
          strncasecmp(ct, "application/json", 16) == 0))
-        ingest_linux_body(app, s, &c, ufmt, rq, rs);
-    else if (ct && strncasecmp(ct, "application/x-ndjson", 20) == 0 && (!source || fmt == WIN_FORMAT_WINLOGBEAT))
-        ingest_windows_body(app, s, &c, WIN_FORMAT_WINLOGBEAT, rq, rs);
-    else if (fmt && ct &&
+        ingest_pc_body(app, s, &c, fmt, rq, rs);
+    else if (ct && strncasecmp(ct, "application/x-ndjson", 20) == 0 &&
+             (!source || fmt == PC_FORMAT_WINLOGBEAT))
+        ingest_pc_body(app, s, &c, PC_FORMAT_WINLOGBEAT, rq, rs);
+    else if (fmt && !linux_log && ct &&
              (strncasecmp(ct, "application/octet-stream", 24) == 0 ||
-              (fmt == WIN_FORMAT_WINLOGBEAT && strncasecmp(ct, "application/json", 16) == 0)))
-        ingest_windows_body(app, s, &c, fmt, rq, rs);
+              (fmt == PC_FORMAT_WINLOGBEAT && strncasecmp(ct, "application/json", 16) == 0)))
+        ingest_pc_body(app, s, &c, fmt, rq, rs);
     else if (ct && strncasecmp(ct, "text/csv", 8) == 0)
         ingest_csv(app, s, &c, rq, rs);
     else if (!ct || strncasecmp(ct, "application/json", 16) == 0)

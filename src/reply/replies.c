@@ -21,51 +21,57 @@ json_t *ingest_reply_json(const ingest_result *res, const lr_reject *rejects, si
                      "retracted", (json_int_t)res->punches.retracted);
 }
 
-json_t *ingest_lanscope_reply_json(const ingest_result *res, const lanscope_stats *stats)
+/* The ingest reply with "file": f (taken; NULL: out of memory). */
+static json_t *with_file(const ingest_result *res, json_t *f)
 {
-    json_t *o = ingest_reply_json(res, NULL, 0);
-    json_t *f = json_pack("{s:I, s:I, s:I, s:I, s:s, s:s}", "rows", (json_int_t)stats->rows,
-                          "events", (json_int_t)stats->events, "ignored_system",
-                          (json_int_t)stats->ignored_system, "ignored_kind",
-                          (json_int_t)stats->ignored_kind, "layout",
-                          lanscope_layout_name(stats->layout), "encoding",
-                          enc_name(stats->encoding));
-    if (!o || !f) {
-        json_decref(o);
-        json_decref(f);
-        return NULL;
-    }
-    if (json_object_set_new(o, "file", f) != 0) { /* f is released by it */
+    json_t *o = f ? ingest_reply_json(res, NULL, 0) : NULL;
+    if (!o || json_object_set_new(o, "file", f) != 0) { /* f is released by it */
+        if (!o)
+            json_decref(f);
         json_decref(o);
         return NULL;
     }
     return o;
 }
 
-json_t *ingest_windows_reply_json(const ingest_result *res, const evtx_stats *stats, win_format fmt)
+json_t *ingest_lanscope_reply_json(const ingest_result *res, const lanscope_stats *stats)
 {
-    json_t *o = ingest_reply_json(res, NULL, 0);
-    json_t *f = json_pack("{s:s, s:I, s:I, s:I, s:I}", "format", win_format_name(fmt), "records",
-                          (json_int_t)stats->w.records, "events", (json_int_t)stats->w.wanted,
-                          "ignored_system", (json_int_t)stats->w.ignored_system, "ignored_kind",
-                          (json_int_t)stats->w.ignored_kind);
-    if (f && fmt == WIN_FORMAT_EVTX &&
-        (json_object_set_new(f, "dirty", json_boolean(stats->dirty)) != 0 ||
-         json_object_set_new(f, "damaged", json_boolean(stats->damaged)) != 0 ||
-         json_object_set_new(f, "unreadable", json_integer((json_int_t)stats->unreadable)) != 0)) {
-        json_decref(f);
-        f = NULL;
-    }
-    if (!o || !f) {
-        json_decref(o);
+    json_t *f = json_pack("{s:I, s:I, s:I, s:I, s:s, s:s}", "rows", (json_int_t)stats->rows,
+                          "events", (json_int_t)stats->events, "ignored_system",
+                          (json_int_t)stats->ignored_system, "ignored_kind",
+                          (json_int_t)stats->ignored_kind, "layout",
+                          lanscope_layout_name(stats->layout), "encoding",
+                          enc_name(stats->encoding));
+    return with_file(res, f);
+}
+
+/* What a Windows log held (ingest_pc_reply_json's "file"). */
+static json_t *windows_file(const pc_stats *stats)
+{
+    const evtx_stats *w = &stats->win;
+    json_t *f = json_pack("{s:s, s:I, s:I, s:I, s:I}", "format", pc_format_name(stats->fmt),
+                          "records", (json_int_t)w->w.records, "events", (json_int_t)w->w.wanted,
+                          "ignored_system", (json_int_t)w->w.ignored_system, "ignored_kind",
+                          (json_int_t)w->w.ignored_kind);
+    if (f && stats->fmt == PC_FORMAT_EVTX &&
+        (json_object_set_new(f, "dirty", json_boolean(w->dirty)) != 0 ||
+         json_object_set_new(f, "damaged", json_boolean(w->damaged)) != 0 ||
+         json_object_set_new(f, "unreadable", json_integer((json_int_t)w->unreadable)) != 0)) {
         json_decref(f);
         return NULL;
     }
-    if (json_object_set_new(o, "file", f) != 0) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return f;
+}
+
+json_t *ingest_pc_reply_json(const ingest_result *res, const pc_stats *stats)
+{
+    json_t *f = stats->fmt == PC_FORMAT_WTMP || stats->fmt == PC_FORMAT_JOURNALD
+                    ? json_pack("{s:s, s:I, s:I, s:I}", "format", pc_format_name(stats->fmt),
+                                "records", (json_int_t)stats->unx.records, "sessions",
+                                (json_int_t)stats->unx.sessions, "signs",
+                                (json_int_t)stats->unx.signs)
+                    : windows_file(stats);
+    return with_file(res, f);
 }
 
 /* The machine name of a problem's detail ("utf16", "quote_not_closed"). */

@@ -11,7 +11,7 @@
 
 #include "service/ingest.h"
 #include "service/ingest_lanscope.h"
-#include "service/ingest_windows.h"
+#include "service/ingest_pc.h"
 #include "service/links.h"
 
 /* The reply the API and `loginrec ingest` give (DESIGN §5.4):
@@ -25,10 +25,11 @@ json_t *ingest_reply_json(const ingest_result *res, const lr_reject *rejects, si
  * "encoding"}, ...}. NULL when out of memory. */
 json_t *ingest_lanscope_reply_json(const ingest_result *res, const lanscope_stats *stats);
 
-/* The ingest reply plus what a Windows log held: {"file":{"format",
- * "records","events","ignored_system","ignored_kind"[,"dirty","damaged",
- * "unreadable"]}, ...}. NULL when out of memory. */
-json_t *ingest_windows_reply_json(const ingest_result *res, const evtx_stats *stats, win_format fmt);
+/* The ingest reply plus what a PC's log held: {"file":{"format",
+ * "records", then for Windows "events","ignored_system","ignored_kind"
+ * [,"dirty","damaged","unreadable" for .evtx], for Linux "sessions",
+ * "signs"}, ...}. NULL when out of memory. */
+json_t *ingest_pc_reply_json(const ingest_result *res, const pc_stats *stats);
 
 /* The reply of the API: summary, counts, changes, errors. NULL on OOM. */
 json_t *links_report_json(const links_report *rep, lr_lang lang);

@@ -320,11 +320,23 @@ static lr_status add_spans(ingest_run *run, int kind, const char *account, int64
     return LR_OK;
 }
 
+/* add_spans for an event's own account, which is counted when it is
+ * linked to nobody. */
+static lr_status add_account_spans(ingest_run *run, int kind, const lr_event *e, int spans,
+                                   lr_error *err)
+{
+    int linked;
+    lr_status st = add_spans(run, kind, e->account, e->utc, spans, &linked, err);
+    if (st == LR_OK && !linked)
+        run->res.unlinked++;
+    return st;
+}
+
 lr_status ingest_add(ingest_run *run, lr_event *e, lr_error *err)
 {
     lr_store *s = run->s;
     const lr_company *c = run->c;
-    int kind, linked;
+    int kind;
     lr_status st;
 
     e->received_at = run->now;
@@ -340,11 +352,8 @@ lr_status ingest_add(ingest_run *run, lr_event *e, lr_error *err)
         return st;
     kind = event_source_kind(e->source);
     /* other operations are stored for the log view and never punched */
-    st = add_spans(run, kind < 0 ? 0 : kind, e->account, e->utc,
-                   strcmp(e->op, "logon") == 0 || strcmp(e->op, "logoff") == 0, &linked, err);
-    if (st == LR_OK && !linked)
-        run->res.unlinked++;
-    return st;
+    return add_account_spans(run, kind < 0 ? 0 : kind, e,
+                             strcmp(e->op, "logon") == 0 || strcmp(e->op, "logoff") == 0, err);
 }
 
 typedef struct host_spans {
@@ -373,7 +382,7 @@ static lr_status add_pc_record(ingest_run *run, lr_event *e, pc_log log, link_ki
 {
     lr_store *s = run->s;
     int64_t id = 0, shift = run->c->max_shift_sec;
-    int new_row = 1, linked = 0;
+    int new_row = 1;
     lr_status st;
 
     e->received_at = run->now;
@@ -396,13 +405,8 @@ static lr_status add_pc_record(ingest_run *run, lr_event *e, pc_log log, link_ki
     run->res.accepted++;
     if (new_row && (st = count_version(run, e, err)) != LR_OK)
         return st;
-    if (e->account[0]) {
-        if ((st = add_spans(run, kind, e->account, e->utc, 1, &linked, err)) != LR_OK)
-            return st;
-        if (!linked)
-            run->res.unlinked++;
-        return LR_OK;
-    }
+    if (e->account[0])
+        return add_account_spans(run, kind, e, 1, err);
     {
         host_spans h = {run, kind, e->utc, err, LR_OK};
         st = store_pc_accounts_on_host(s, run->c->id, e->host, e->utc - shift, e->utc + shift,

@@ -1,8 +1,13 @@
 /*
- * ingest_linux — a Linux PC's login records through one ingest run (see
- * ingest_linux.h).
+ * ingest_linux — a Linux PC's login records into the store, whole or not
+ * at all: a wtmp file (sources/wtmp, the PC named by the sender) or
+ * journalctl -o json lines (sources/journald, which name their PC) stream
+ * into one ingest run. Each record is kept (store_pc.h) beside the event
+ * the log view shows; the sessions are decided when the days are derived
+ * (core/unix_session). The reader behind
+ * ingest_pc_file (ingest_pc.h) for its format.
  */
-#include "service/ingest_linux.h"
+#include "service/ingest_pc.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -10,25 +15,9 @@
 #include "sources/journald.h"
 #include "sources/wtmp.h"
 
-unix_format unix_format_parse(const char *s)
-{
-    if (strcmp(s, "wtmp") == 0)
-        return UNIX_FORMAT_WTMP;
-    if (strcmp(s, "journald") == 0)
-        return UNIX_FORMAT_JOURNALD;
-    return (unix_format)0;
-}
-
-const char *unix_format_name(unix_format f)
-{
-    return f == UNIX_FORMAT_WTMP ? "wtmp" : f == UNIX_FORMAT_JOURNALD ? "journald" : "?";
-}
-
 typedef struct run_ctx {
     ingest_run *run;
-    unix_format fmt;
-    const char *what, *host, *bytes;
-    size_t n;
+    const pc_file *f;
     unix_stats *stats;
 } run_ctx;
 
@@ -58,9 +47,9 @@ static lr_status add_record(void *ctx, const wtmp_record *w, lr_error *err)
     snprintf(e.account, sizeof e.account, "%s", login ? w->user : "");
     snprintf(e.host, sizeof e.host, "%s", w->r.host);
     snprintf(e.op, sizeof e.op, "%s", op_of(w->r.kind));
-    snprintf(e.version, sizeof e.version, "%s", unix_format_name(k->fmt));
+    snprintf(e.version, sizeof e.version, "%s", pc_format_name(k->f->fmt));
     e.utc = w->r.utc;
-    snprintf(raw, sizeof raw, "%s %s line=%s user=%s from=%s", unix_format_name(k->fmt), e.op,
+    snprintf(raw, sizeof raw, "%s %s line=%s user=%s from=%s", pc_format_name(k->f->fmt), e.op,
              w->line, w->user, w->from);
     e.raw = raw;
     r.utc = w->r.utc;
@@ -77,24 +66,24 @@ static lr_status parse(ingest_run *run, void *ctx, lr_error *err)
     run_ctx *k = ctx;
     lr_status st;
     k->run = run;
-    if (k->fmt == UNIX_FORMAT_WTMP) {
+    if (k->f->fmt == PC_FORMAT_WTMP) {
         wtmp_stats ws;
-        st = wtmp_parse(k->what, k->host, (const unsigned char *)k->bytes, k->n, add_record, k,
-                        &ws, err);
+        st = wtmp_parse(k->f->what, k->f->host, (const unsigned char *)k->f->bytes, k->f->n,
+                        add_record, k, &ws, err);
         *k->stats = (unix_stats){ws.records, ws.sessions, ws.signs};
     } else {
         journald_stats js;
-        st = journald_parse(k->what, k->bytes, k->n, add_record, k, &js, err);
+        st = journald_parse(k->f->what, k->f->bytes, k->f->n, add_record, k, &js, err);
         *k->stats = (unix_stats){js.lines, js.sessions, js.signs};
     }
     return st;
 }
 
-lr_status ingest_linux(lr_store *s, const lr_company *c, const char *what, const char *host,
-                       const char *bytes, size_t n, unix_format fmt, const progress_hook *progress,
-                       ingest_result *res, unix_stats *stats, lr_error *err)
+lr_status ingest_linux(lr_store *s, const lr_company *c, const pc_file *f,
+                       const progress_hook *progress, ingest_result *res, unix_stats *stats,
+                       lr_error *err)
 {
-    run_ctx k = {NULL, fmt, what, host, bytes, n, stats};
+    run_ctx k = {NULL, f, stats};
     memset(stats, 0, sizeof *stats);
     return ingest_whole_file(s, c, "linux", progress, parse, &k, res, err);
 }

@@ -1,8 +1,13 @@
 /*
- * ingest_windows — a Windows event log through one ingest run (see
- * ingest_windows.h).
+ * ingest_windows — one Windows event log into the store, whole or not at
+ * all: an .evtx file (sources/evtx) or Winlogbeat's JSON
+ * (sources/winlogbeat) streams its records into one ingest run; any
+ * problem in the file rolls the run back. Each record is kept with its
+ * fields (store_pc.h) beside the event the log view shows, and the
+ * sessions are decided when the days are derived (core/win_session).
+ * The reader behind ingest_pc_file (ingest_pc.h) for its format.
  */
-#include "service/ingest_windows.h"
+#include "service/ingest_pc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,28 +18,11 @@
 
 typedef struct run_ctx {
     ingest_run *run;
-    win_format fmt;
-    const char *what, *bytes;
-    size_t n;
-    int partial;
+    const pc_file *f;
     evtx_stats *stats;
     char *raw; /* the record's text, NUL-terminated for the store */
     size_t rawcap;
 } run_ctx;
-
-win_format win_format_parse(const char *s)
-{
-    if (strcmp(s, "evtx") == 0)
-        return WIN_FORMAT_EVTX;
-    if (strcmp(s, "winlogbeat") == 0)
-        return WIN_FORMAT_WINLOGBEAT;
-    return (win_format)0;
-}
-
-const char *win_format_name(win_format f)
-{
-    return f == WIN_FORMAT_EVTX ? "evtx" : f == WIN_FORMAT_WINLOGBEAT ? "winlogbeat" : "?";
-}
 
 static void copy(char *dst, size_t dstsz, const char *src)
 {
@@ -67,7 +55,7 @@ static lr_status add_record(void *ctx, win_record *r, const char *raw, size_t ra
     copy(e.host, sizeof e.host, r->host);
     copy(e.op, sizeof e.op, win_record_op(r));
     e.utc = r->e.utc;
-    copy(e.version, sizeof e.version, win_format_name(k->fmt));
+    copy(e.version, sizeof e.version, pc_format_name(k->f->fmt));
     e.raw = k->raw;
 
     memset(&w, 0, sizeof w);
@@ -91,17 +79,17 @@ static lr_status parse(ingest_run *run, void *ctx, lr_error *err)
 {
     run_ctx *k = ctx;
     k->run = run;
-    if (k->fmt == WIN_FORMAT_EVTX)
-        return evtx_parse_isolated(k->what, (const unsigned char *)k->bytes, k->n, k->partial,
-                                   add_record, k, k->stats, err);
-    return winlogbeat_parse(k->what, k->bytes, k->n, add_record, k, &k->stats->w, err);
+    if (k->f->fmt == PC_FORMAT_EVTX)
+        return evtx_parse_isolated(k->f->what, (const unsigned char *)k->f->bytes, k->f->n,
+                                   k->f->partial, add_record, k, k->stats, err);
+    return winlogbeat_parse(k->f->what, k->f->bytes, k->f->n, add_record, k, &k->stats->w, err);
 }
 
-lr_status ingest_windows(lr_store *s, const lr_company *c, const char *what, const char *bytes,
-                         size_t n, win_format fmt, int partial, const progress_hook *progress,
-                         ingest_result *res, evtx_stats *stats, lr_error *err)
+lr_status ingest_windows(lr_store *s, const lr_company *c, const pc_file *f,
+                         const progress_hook *progress, ingest_result *res, evtx_stats *stats,
+                         lr_error *err)
 {
-    run_ctx k = {NULL, fmt, what, bytes, n, partial, stats, NULL, 0};
+    run_ctx k = {NULL, f, stats, NULL, 0};
     lr_status st;
     memset(stats, 0, sizeof *stats);
     st = ingest_whole_file(s, c, "windows", progress, parse, &k, res, err);

@@ -27,31 +27,39 @@ lr_status ledger_check_range(const char *from, const char *to, lr_error *err)
     return LR_OK;
 }
 
+/* Where the rows go: the company (its time zone), the buffer, how many
+ * rows so far, and how the last write went. */
 typedef struct render {
     const lr_company *c;
-    ledger_format fmt;
     lr_buf *out;
     size_t n;
     lr_status st;
 } render;
 
-static int row(void *ctx, const lr_ledger_row *r)
+static int csv_row(void *ctx, const lr_ledger_row *r)
 {
     render *k = ctx;
     char t[32];
+    const char *f[] = {r->employee_code, r->work_day, punch_kind_name(r->kind), t};
     tz_format_iso(k->c->tz, r->utc, t);
-    if (k->fmt == LEDGER_CSV) {
-        const char *f[] = {r->employee_code, r->work_day, punch_kind_name(r->kind), t};
-        k->st = csv_write_row(k->out, f, 4, 0, "\n");
-    } else {
-        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "employee", r->employee_code, "date",
-                              r->work_day, "kind", punch_kind_name(r->kind), "time", t, "method",
-                              r->method ? r->method : "PC");
-        char *txt = o ? json_dumps(o, JSON_COMPACT) : NULL;
-        k->st = txt ? buf_printf(k->out, "%s%s", k->n ? ",\n" : "\n", txt) : LR_ENOMEM;
-        free(txt);
-        json_decref(o);
-    }
+    k->st = csv_write_row(k->out, f, 4, 0, "\n");
+    k->n++;
+    return k->st != LR_OK;
+}
+
+static int json_row(void *ctx, const lr_ledger_row *r)
+{
+    render *k = ctx;
+    json_t *o;
+    char t[32], *txt;
+    tz_format_iso(k->c->tz, r->utc, t);
+    o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "employee", r->employee_code, "date", r->work_day,
+                  "kind", punch_kind_name(r->kind), "time", t, "method",
+                  r->method ? r->method : "PC");
+    txt = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    k->st = txt ? buf_printf(k->out, "%s%s", k->n ? ",\n" : "\n", txt) : LR_ENOMEM;
+    free(txt);
+    json_decref(o);
     k->n++;
     return k->st != LR_OK;
 }
@@ -59,17 +67,18 @@ static int row(void *ctx, const lr_ledger_row *r)
 lr_status ledger_export(lr_store *s, const lr_company *c, const char *from, const char *to,
                         ledger_format fmt, lr_buf *out, lr_error *err)
 {
-    render k = {c, fmt, out, 0, LR_OK};
+    const int csv = fmt == LEDGER_CSV;
+    render k = {c, out, 0, LR_OK};
     lr_status st = ledger_check_range(from, to, err);
     if (st != LR_OK)
         return st;
-    k.st = fmt == LEDGER_CSV ? buf_puts(out, "employee,date,kind,time\n") : buf_puts(out, "[");
+    k.st = buf_puts(out, csv ? "employee,date,kind,time\n" : "[");
     if (k.st != LR_OK)
         return lr_fail(err, k.st, "ledger export too large");
-    st = store_ledger_list(s, c->id, from, to, row, &k, err);
+    st = store_ledger_list(s, c->id, from, to, csv ? csv_row : json_row, &k, err);
     if (st != LR_OK)
         return st;
-    if (k.st == LR_OK && fmt == LEDGER_JSON)
+    if (k.st == LR_OK && !csv)
         k.st = buf_puts(out, k.n ? "\n]\n" : "]\n");
     if (k.st != LR_OK)
         return lr_fail(err, k.st, "ledger export too large (limit %zu bytes)", out->max);

@@ -49,19 +49,11 @@ static int field(const unsigned char *p, size_t len, char *out)
     return 1;
 }
 
-/* Points w's record at w's own strings. */
-static void point(wtmp_record *w)
-{
-    w->r.host = w->host;
-    w->r.line = w->line;
-    w->r.user = w->user;
-    w->r.from = w->from;
-}
-
 void wtmp_record_copy(wtmp_record *dst, const wtmp_record *src)
 {
     *dst = *src;
-    point(dst);
+    dst->r = (unix_record){src->r.id, src->r.utc, src->r.kind, dst->host, dst->line, dst->user,
+                           dst->from};
 }
 
 lr_status wtmp_parse(const char *what, const char *host, const unsigned char *bytes, size_t n,
@@ -115,10 +107,8 @@ lr_status wtmp_parse(const char *what, const char *host, const unsigned char *by
             return lr_fail_at(err, LR_EINVAL, what, 0, 0,
                               "record %zu (byte %zu): a login with no user", i + 1,
                               i * WTMP_RECORD);
-        w.r.id = (int64_t)i + 1;
-        w.r.utc = sec;
         snprintf(w.host, sizeof w.host, "%s", host);
-        point(&w);
+        w.r = (unix_record){(int64_t)i + 1, sec, w.r.kind, w.host, w.line, w.user, w.from};
         if (w.r.kind == UNIX_SIGN)
             stats->signs++;
         else

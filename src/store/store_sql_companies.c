@@ -146,23 +146,13 @@ lr_status store_secret_put(lr_store *base, int64_t company_id, const char *name,
 lr_status store_secret_get(lr_store *base, int64_t company_id, const char *name, char *out,
                                size_t outsz, lr_error *err)
 {
-    sql_store *s = S(base);
-    sql_stmt *st = stmt_with(s, Q_SECRET_GET, err, SQ_INT(company_id), SQ_TEXT(name));
-    lr_status r = LR_OK;
-    int rc;
-    if (!st)
-        return LR_ESTORE;
-    rc = sq_next(st, NULL, NULL);
-    if (rc == SQL_ROW) {
-        if (strlen(sql_col_text(st, 0)) >= outsz)
-            r = lr_fail(err, LR_ETOOBIG, "secret '%s' is larger than its buffer", name);
-        else
-            sq_copy_col(st, 0, out, outsz);
-    } else if (rc == SQL_DONE) {
-        r = lr_fail(err, LR_ENOTFOUND, "no secret '%s' is set", name);
-    } else {
-        r = sq_db_fail(s, err, "reading a secret");
+    sql_stmt *st = stmt_with(S(base), Q_SECRET_GET, err, SQ_INT(company_id), SQ_TEXT(name));
+    int rc = sq_next(st, NULL, NULL);
+    if (rc == SQL_ROW && strlen(sql_col_text(st, 0)) >= outsz) {
+        sql_reset(st);
+        return lr_fail(err, LR_ETOOBIG, "secret '%s' is larger than its buffer", name);
     }
-    sql_reset(st);
-    return r;
+    if (rc == SQL_ROW)
+        sq_copy_col(st, 0, out, outsz);
+    return sq_end_one(S(base), st, rc, err, "reading a secret", "no secret '%s' is set", name);
 }

@@ -23,8 +23,7 @@
 #include "cases.h"
 #include "fixture.h"
 #include "service/admin.h"
-#include "service/ingest_linux.h"
-#include "service/ingest_windows.h"
+#include "service/ingest_pc.h"
 #include "util/timefmt.h"
 
 static int setup(void **state)
@@ -32,30 +31,38 @@ static int setup(void **state)
     return fixture_fx_setup(state, "test_pc_ingest");
 }
 
-static ingest_result ingest_file(fx *f, const char *dir, const char *name, win_format fmt,
-                                 lr_status want)
+/* One file of tests/data/<dir> through ingest_pc_file: its result, when
+ * the status is want. */
+static ingest_result ingest_path(fx *f, const char *dir, const char *name, const char *host,
+                                 pc_format fmt, lr_status want)
 {
     char path[512];
-    size_t n;
-    char *b;
+    pc_file file = {fmt, name, NULL, 0, host, 0};
     ingest_result res;
-    evtx_stats st;
+    pc_stats st;
     lr_error err = {0};
+    char *b;
     snprintf(path, sizeof path, "tests/data/%s/%s", dir, name);
-    b = cases_read(path, &n);
-    if (ingest_windows(f->s, &f->c, name, b, n, fmt, 0, NULL, &res, &st, &err) != want)
+    file.bytes = b = cases_read(path, &file.n);
+    if (ingest_pc_file(f->s, &f->c, &file, NULL, &res, &st, &err) != want)
         fail_msg("%s: %s", name, err.message);
     free(b);
     return res;
 }
 
+static ingest_result ingest_file(fx *f, const char *dir, const char *name, pc_format fmt,
+                                 lr_status want)
+{
+    return ingest_path(f, dir, name, NULL, fmt, want);
+}
+
 static ingest_result ingest_text(fx *f, const char *text)
 {
+    pc_file file = {PC_FORMAT_WINLOGBEAT, "t.ndjson", text, strlen(text), NULL, 0};
     ingest_result res;
-    evtx_stats st;
+    pc_stats st;
     lr_error err = {0};
-    if (ingest_windows(f->s, &f->c, "t.ndjson", text, strlen(text), WIN_FORMAT_WINLOGBEAT, 0, NULL,
-                       &res, &st, &err) != LR_OK)
+    if (ingest_pc_file(f->s, &f->c, &file, NULL, &res, &st, &err) != LR_OK)
         fail_msg("%s", err.message);
     return res;
 }
@@ -95,14 +102,14 @@ static void evtx_into_punches_once(void **state)
     char got[256];
     ingest_result r;
     link_windows(f, "0012", "John");
-    r = ingest_file(f, "evtx", "post-Security.evtx", WIN_FORMAT_EVTX, LR_OK);
+    r = ingest_file(f, "evtx", "post-Security.evtx", PC_FORMAT_EVTX, LR_OK);
     assert_int_equal(r.accepted, 3);
     assert_int_equal(r.punches.added, 2);
     assert_int_equal(fixture_sql_int(f->path, "SELECT count(*) FROM win_records"), 3);
     assert_int_equal(fixture_sql_int(f->path, "SELECT count(*) FROM log_events"), 2);
     punches(f, "0012", "2017-12-13", got, sizeof got);
     assert_string_equal(got, "clock_in@23:57:18+09:00,clock_out@00:12:26+09:00");
-    r = ingest_file(f, "evtx", "post-Security.evtx", WIN_FORMAT_EVTX, LR_OK);
+    r = ingest_file(f, "evtx", "post-Security.evtx", PC_FORMAT_EVTX, LR_OK);
     assert_int_equal(r.accepted, 0);
     assert_int_equal(r.duplicates, 3);
     assert_int_equal(r.punches.added + r.punches.replaced + r.punches.retracted, 0);
@@ -114,7 +121,7 @@ static void link_after_records(void **state)
 {
     fx *f = *state;
     char got[256];
-    ingest_result r = ingest_file(f, "evtx", "post-Security.evtx", WIN_FORMAT_EVTX, LR_OK);
+    ingest_result r = ingest_file(f, "evtx", "post-Security.evtx", PC_FORMAT_EVTX, LR_OK);
     assert_int_equal(r.unlinked, 3);
     assert_int_equal(r.punches.added, 0);
     link_windows(f, "0012", "John");
@@ -134,7 +141,7 @@ static void idle_span_is_a_break(void **state)
     assert_int_equal(admin_company_set(f->s, "ACM", &on, "test", &err), LR_OK);
     assert_int_equal(store_company_get(f->s, "ACM", &f->c, &err), LR_OK);
     link_windows(f, "0012", "tarouk");
-    ingest_file(f, "winlogbeat", "day.ndjson", WIN_FORMAT_WINLOGBEAT, LR_OK);
+    ingest_file(f, "winlogbeat", "day.ndjson", PC_FORMAT_WINLOGBEAT, LR_OK);
     punches(f, "0012", "2025-11-16", got, sizeof got);
     assert_string_equal(got, "clock_in@09:00:00+09:00,break_start@12:00:00+09:00,"
                              "break_end@13:00:00+09:00,clock_out@18:00:00+09:00");
@@ -179,7 +186,7 @@ static void shutdown_sent_later_ends_the_session(void **state)
 static void damaged_file_stores_nothing(void **state)
 {
     fx *f = *state;
-    ingest_file(f, "evtx", "sample_with_a_bad_chunk_magic.evtx", WIN_FORMAT_EVTX, LR_EINVAL);
+    ingest_file(f, "evtx", "sample_with_a_bad_chunk_magic.evtx", PC_FORMAT_EVTX, LR_EINVAL);
     assert_int_equal(fixture_sql_int(f->path, "SELECT count(*) FROM win_records"), 0);
     assert_int_equal(fixture_sql_int(f->path, "SELECT count(*) FROM log_events"), 0);
 }
@@ -190,7 +197,7 @@ static void damaged_file_stores_nothing(void **state)
 static void crafted_file_stays_in_the_helper(void **state)
 {
     fx *f = *state;
-    ingest_file(f, "evtx", "crafted_template_count.evtx", WIN_FORMAT_EVTX, LR_EINVAL);
+    ingest_file(f, "evtx", "crafted_template_count.evtx", PC_FORMAT_EVTX, LR_EINVAL);
     assert_int_equal(fixture_sql_int(f->path, "SELECT count(*) FROM log_events"), 0);
 }
 
@@ -199,8 +206,9 @@ static void a_crashing_helper_refuses_the_file(void **state)
 {
     fx *f = *state;
     char path[600], b[8] = "ElfFile";
+    pc_file file = {PC_FORMAT_EVTX, "x.evtx", b, sizeof b, NULL, 0};
     ingest_result res;
-    evtx_stats st;
+    pc_stats st;
     lr_error err = {0};
     FILE *sh;
     const char *tmp = getenv("LR_TEST_TMP");
@@ -211,9 +219,7 @@ static void a_crashing_helper_refuses_the_file(void **state)
     fclose(sh);
     assert_int_equal(chmod(path, 0700), 0);
     setenv("LOGINREC_EVTX_HELPER", path, 1);
-    assert_int_equal(ingest_windows(f->s, &f->c, "x.evtx", b, sizeof b, WIN_FORMAT_EVTX, 0, NULL,
-                                    &res, &st, &err),
-                     LR_EINVAL);
+    assert_int_equal(ingest_pc_file(f->s, &f->c, &file, NULL, &res, &st, &err), LR_EINVAL);
     unsetenv("LOGINREC_EVTX_HELPER");
     unlink(path);
     assert_non_null(strstr(err.message, "stopped by signal 11"));
@@ -222,20 +228,9 @@ static void a_crashing_helper_refuses_the_file(void **state)
 }
 
 static ingest_result ingest_linux_file(fx *f, const char *dir, const char *name, const char *host,
-                                       unix_format fmt)
+                                       pc_format fmt)
 {
-    char path[512];
-    size_t n;
-    char *b;
-    ingest_result res;
-    unix_stats st;
-    lr_error err = {0};
-    snprintf(path, sizeof path, "tests/data/%s/%s", dir, name);
-    b = cases_read(path, &n);
-    if (ingest_linux(f->s, &f->c, name, host, b, n, fmt, NULL, &res, &st, &err) != LR_OK)
-        fail_msg("%s: %s", name, err.message);
-    free(b);
-    return res;
+    return ingest_path(f, dir, name, host, fmt, LR_OK);
 }
 
 /* day.wtmp of PC pc-07: tarouk at the console 09:01:15-18:00 JST, hanako
@@ -248,12 +243,12 @@ static void wtmp_into_punches_once(void **state)
     rederive_stats rs;
     ingest_result r;
     assert_int_equal(admin_link_set(f->s, "ACM", "linux", "0012", "tarouk", "test", &rs, &err), LR_OK);
-    r = ingest_linux_file(f, "wtmp", "day.wtmp", "pc-07", UNIX_FORMAT_WTMP);
+    r = ingest_linux_file(f, "wtmp", "day.wtmp", "pc-07", PC_FORMAT_WTMP);
     assert_int_equal(r.accepted, 7);
     assert_int_equal(r.punches.added, 2);
     punches(f, "0012", "2025-11-17", got, sizeof got);
     assert_string_equal(got, "clock_in@09:01:15+09:00,clock_out@18:00:00+09:00");
-    r = ingest_linux_file(f, "wtmp", "day.wtmp", "pc-07", UNIX_FORMAT_WTMP);
+    r = ingest_linux_file(f, "wtmp", "day.wtmp", "pc-07", PC_FORMAT_WTMP);
     assert_int_equal(r.duplicates, 7);
     assert_int_equal(r.punches.added + r.punches.replaced + r.punches.retracted, 0);
     assert_int_equal(fixture_sql_int(f->path, "SELECT count(*) FROM unix_records"), 7);
@@ -272,7 +267,7 @@ static void journal_boot_ends_a_session(void **state)
     assert_int_equal(admin_company_set(f->s, "ACM", &on, "test", &err), LR_OK);
     assert_int_equal(store_company_get(f->s, "ACM", &f->c, &err), LR_OK);
     assert_int_equal(admin_link_set(f->s, "ACM", "linux", "0012", "tarouk", "test", &rs, &err), LR_OK);
-    ingest_linux_file(f, "journald", "day.json", NULL, UNIX_FORMAT_JOURNALD);
+    ingest_linux_file(f, "journald", "day.json", NULL, PC_FORMAT_JOURNALD);
     punches(f, "0012", "2025-11-17", got, sizeof got);
     assert_string_equal(got, "clock_in@09:01:00+09:00,break_start@14:00:00+09:00,"
                              "break_end@15:10:00+09:00,clock_out@18:00:00+09:00");
