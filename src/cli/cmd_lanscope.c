@@ -1,7 +1,8 @@
 /*
  * cmd_lanscope — the LanScope side of the CLI: `company token CODE
  * --lanscope` (the agent's access token) and `check CODE` (the day-change
- * alignment of manual 2.2).
+ * alignment of manual 2.2, and the Windows user names that are two
+ * accounts).
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -9,6 +10,8 @@
 
 #include "cli/cli.h"
 #include "service/lanscope_settings.h"
+#include "service/pc_check.h"
+#include "util/clock.h"
 #include "util/timefmt.h"
 
 int cmd_company_token(lr_store *s, cli_args *a)
@@ -31,6 +34,17 @@ int cmd_company_token(lr_store *s, cli_args *a)
     return 0;
 }
 
+static int print_shared(void *ctx, const pc_shared_name *s)
+{
+    char text[1000];
+    (void)ctx;
+    pc_shared_name_text(s, text, sizeof text);
+    printf("warning: the Windows user name '%s' is more than one account (FAQ 5.2.1): %s; its "
+           "events are flagged shared_account\n",
+           s->account, text);
+    return 0;
+}
+
 static int print_warning(void *ctx, const lanscope_misaligned *m)
 {
     char text[600];
@@ -44,7 +58,7 @@ int cmd_check(lr_store *s, cli_args *a)
 {
     lr_company c;
     lr_error err;
-    size_t n = 0;
+    size_t n = 0, shared = 0;
     char collect[6];
     int rc;
     if ((rc = cli_check_rest(a, 1, "check")))
@@ -59,5 +73,9 @@ int cmd_check(lr_store *s, cli_args *a)
     printf("LanScope access token: %s\n", c.has_lanscope_token
                                               ? "issued"
                                               : "none (loginrec company token CODE --lanscope)");
-    return n ? 1 : 0;
+    if (pc_shared_names(s, &c, clock_now(), print_shared, NULL, &shared, &err) != LR_OK)
+        return cli_fail(&err);
+    if (shared == 0)
+        printf("ok: no Windows user name is two accounts in the last %d days\n", PC_CHECK_DAYS);
+    return n || shared ? 1 : 0;
 }

@@ -19,6 +19,7 @@ typedef struct session {
     int64_t start, end; /* end < 0: no logoff */
     int64_t stream, account;
     int64_t logon_id, logoff_id;
+    unsigned logon_flags, logoff_flags; /* the caller's (day_event.flags) */
     int shared;
 } session;
 
@@ -26,6 +27,7 @@ typedef struct orphan {
     int64_t day;
     int64_t utc;
     int64_t id;
+    unsigned flags; /* the caller's */
 } orphan;
 
 typedef struct interval {
@@ -66,6 +68,9 @@ void day_flags_format(unsigned flags, char *out, size_t outsz)
         {DAY_FLAG_NO_LOGON, "no_logon"},
         {DAY_FLAG_ORPHAN_IGNORED, "logoff_ignored"},
         {DAY_FLAG_SHARED_ACCOUNT, "shared_account"},
+        {DAY_FLAG_ENDED_BY_BOOT, "ended_by_boot"},
+        {DAY_FLAG_AUTO_RESTART, "auto_restart"},
+        {DAY_FLAG_REMOTE, "remote"},
     };
     size_t n = 0;
     if (outsz == 0)
@@ -172,9 +177,17 @@ static int add_punch(builder *b, punch_kind k, int64_t utc)
     return 1;
 }
 
+/* Flags on event id for day; an event flagged on this day already (one
+ * logoff that ends two sessions) keeps one entry with both's flags. */
 static int add_flag(builder *b, int64_t id, int64_t day, unsigned flags)
 {
     day_output *o = b->out;
+    for (size_t i = o->nflags; i-- > 0 && o->flags[i].day == day;) {
+        if (o->flags[i].event_id == id) {
+            o->flags[i].flags |= flags;
+            return 1;
+        }
+    }
     if (!grow((void **)&o->flags, &b->cap_flags, o->nflags + 1, sizeof *o->flags))
         return 0;
     o->flags[o->nflags].event_id = id;
@@ -187,8 +200,16 @@ static int add_flag(builder *b, int64_t id, int64_t day, unsigned flags)
 /* The session opened by `on` and closed by `off` (NULL: no logoff). */
 static session make_session(const day_event *on, const day_event *off, const day_rules *r)
 {
-    return (session){day_of_local(on->local, r->day_change_min), on->utc, off ? off->utc : -1,
-                     on->stream, on->account, on->id, off ? off->id : 0, 0};
+    return (session){day_of_local(on->local, r->day_change_min),
+                     on->utc,
+                     off ? off->utc : -1,
+                     on->stream,
+                     on->account,
+                     on->id,
+                     off ? off->id : 0,
+                     on->flags,
+                     off ? off->flags : 0,
+                     0};
 }
 
 /* Pairs sorted events into sessions and orphans (rules in day.h). */
@@ -213,7 +234,7 @@ static void pair_events(const day_event *ev, size_t n, const day_rules *r, sessi
         } else {
             if (open)
                 ss[ns++] = make_session(open, NULL, r);
-            os[no++] = (orphan){day_of_local(e->local, r->day_change_min), e->utc, e->id};
+            os[no++] = (orphan){day_of_local(e->local, r->day_change_min), e->utc, e->id, e->flags};
             open = NULL;
         }
     }
@@ -264,17 +285,22 @@ static lr_status derive_one(builder *b, const day_rules *r, int64_t day, session
         }
         if (s[i].shared)
             f |= DAY_FLAG_SHARED_ACCOUNT;
+        f |= s[i].logon_flags;
         if (f) {
             dflags |= f;
             if (!add_flag(b, s[i].logon_id, day, f))
                 return LR_ENOMEM;
-            if (s[i].logoff_id && (f & DAY_FLAG_SHARED_ACCOUNT) &&
-                !add_flag(b, s[i].logoff_id, day, DAY_FLAG_SHARED_ACCOUNT))
+        }
+        /* the logoff: shared with its logon, and its own */
+        f = (f & DAY_FLAG_SHARED_ACCOUNT) | s[i].logoff_flags;
+        if (s[i].logoff_id && f) {
+            dflags |= f;
+            if (!add_flag(b, s[i].logoff_id, day, f))
                 return LR_ENOMEM;
         }
     }
     for (size_t i = 0; i < m; i++) {
-        unsigned f = DAY_FLAG_NO_LOGON;
+        unsigned f = DAY_FLAG_NO_LOGON | o[i].flags;
         if (in < 0 || o[i].utc > in) {
             if (o[i].utc > outt)
                 outt = o[i].utc;

@@ -45,6 +45,11 @@ enum day_flag {
     DAY_FLAG_NO_LOGON = 1u << 1,
     DAY_FLAG_ORPHAN_IGNORED = 1u << 2,
     DAY_FLAG_SHARED_ACCOUNT = 1u << 3,
+    /* Set by the caller on a day_event, kept on the event (a PC's own log:
+     * core/win_session, core/unix_session): */
+    DAY_FLAG_ENDED_BY_BOOT = 1u << 4, /* a session's end read from the boot after it */
+    DAY_FLAG_AUTO_RESTART = 1u << 5,  /* a start after Windows' own restart sign-on */
+    DAY_FLAG_REMOTE = 1u << 6,        /* a remote session (LogonType 10, ssh) */
 };
 
 typedef struct day_event {
@@ -54,6 +59,7 @@ typedef struct day_event {
     int64_t stream;  /* same account on the same host: same stream */
     int64_t account; /* same PC user name: same account */
     day_op op;
+    unsigned flags; /* the caller's day_flag bits for this event, kept on it */
 } day_event;
 
 typedef struct day_rules {

@@ -47,13 +47,17 @@ static void add_status(json_t *a, ui_req *u, const char *cls, const char *key)
 
 static json_t *statuses(ui_req *u, const lr_event_row *r)
 {
+    /* warn: look at it; muted: how the session was read (a PC's own log) */
     static const struct {
         unsigned flag;
-        const char *key;
-    } flags[] = {{DAY_FLAG_NO_LOGOFF, "logs.flag_no_logoff"},
-                 {DAY_FLAG_NO_LOGON, "logs.flag_no_logon"},
-                 {DAY_FLAG_ORPHAN_IGNORED, "logs.flag_ignored"},
-                 {DAY_FLAG_SHARED_ACCOUNT, "logs.flag_shared"}};
+        const char *cls, *key;
+    } flags[] = {{DAY_FLAG_NO_LOGOFF, "warn", "logs.flag_no_logoff"},
+                 {DAY_FLAG_NO_LOGON, "warn", "logs.flag_no_logon"},
+                 {DAY_FLAG_ORPHAN_IGNORED, "warn", "logs.flag_ignored"},
+                 {DAY_FLAG_SHARED_ACCOUNT, "warn", "logs.flag_shared"},
+                 {DAY_FLAG_ENDED_BY_BOOT, "warn", "logs.flag_ended_by_boot"},
+                 {DAY_FLAG_AUTO_RESTART, "muted", "logs.flag_auto_restart"},
+                 {DAY_FLAG_REMOTE, "muted", "logs.flag_remote"}};
     json_t *a = json_array();
     if (!r->employee_id)
         add_status(a, u, "warn", "logs.status_unlinked");
@@ -61,7 +65,7 @@ static json_t *statuses(ui_req *u, const lr_event_row *r)
         add_status(a, u, "muted", "logs.status_other_op");
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
         if (r->flags & flags[i].flag)
-            add_status(a, u, "warn", flags[i].key);
+            add_status(a, u, flags[i].cls, flags[i].key);
     return a;
 }
 

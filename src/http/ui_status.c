@@ -3,7 +3,8 @@
  * MaLion's poller, the generic API) when it last brought something and
  * its last failure in the reader's language (the English detail beside
  * it), the agent versions seen, the day-change alignment warning of the
- * LanScope integration; the KING OF TIME employee sync; and the outbox of
+ * LanScope integration; the PCs' own logs (Windows, Linux) with the Windows
+ * user names that are two accounts; the KING OF TIME employee sync; and the outbox of
  * punches: how many wait, and each failed one with its reason and a
  * [再送] (retry) button.
  */
@@ -16,6 +17,8 @@
 #include "service/admin.h"
 #include "service/lanscope_settings.h"
 #include "service/malion_settings.h"
+#include "service/pc_check.h"
+#include "util/clock.h"
 #include "sinks/kot_api.h"
 #include "util/log.h"
 
@@ -110,13 +113,50 @@ static int add_failed(void *ctx, const lr_outbox_row *r)
     return 0;
 }
 
+/* A Windows user name that is two accounts: its SIDs and PCs. */
+static int add_shared(void *ctx, const pc_shared_name *s)
+{
+    json_t *a = ctx, *seen = json_array();
+    for (size_t i = 0; i < s->n; i++)
+        json_array_append_new(seen, json_pack("{s:s, s:s}", "sid", s->seen[i].sid, "host",
+                                              s->seen[i].host));
+    json_array_append_new(a, json_pack("{s:s, s:o}", "account", s->account, "seen", seen));
+    return 0;
+}
+
+/* The cards of the PCs' own logs: when each last brought something, the
+ * formats seen, its last failure; for Windows, the names of two accounts. */
+static json_t *pc_sources(ui_req *u, const lr_company *c, lr_error *err)
+{
+    static const struct {
+        const char *name, *title;
+    } logs[] = {{"windows", "status.windows"}, {"linux", "status.linux"}};
+    json_t *a = json_array();
+    for (size_t i = 0; i < sizeof logs / sizeof *logs; i++) {
+        json_t *formats = json_array(), *shared = json_array();
+        size_t n = 0;
+        if (store_event_versions(u->s, c->id, logs[i].name, add_version, formats, err) != LR_OK ||
+            (i == 0 && pc_shared_names(u->s, c, clock_now(), add_shared, shared, &n, err) != LR_OK)) {
+            json_decref(formats);
+            json_decref(shared);
+            json_decref(a);
+            return NULL;
+        }
+        json_array_append_new(a, source(u, c, logs[i].name,
+                                         json_pack("{s:s, s:s, s:o, s:o}", "id", logs[i].name,
+                                                   "title", i18n_text(u->lang, logs[i].title),
+                                                   "formats", formats, "shared", shared)));
+    }
+    return a;
+}
+
 static void page(ui_req *u, int status, const char *notice)
 {
     lr_company c;
     lr_malion_state ms;
     lr_outbox_counts oc;
     lr_error err;
-    json_t *d, *ls, *ml, *api, *lsv = json_array(), *mlv = json_array(), *kot;
+    json_t *d, *ls, *ml, *api, *lsv = json_array(), *mlv = json_array(), *kot, *pcs = NULL;
     align_ctx al = {u, json_array()};
     failed_ctx fc = {u, &c, json_array(), 0};
     size_t nmis = 0;
@@ -128,7 +168,8 @@ static void page(ui_req *u, int status, const char *notice)
         store_event_versions(u->s, c.id, "lanscope", add_version, lsv, &err) != LR_OK ||
         store_event_versions(u->s, c.id, "malion", add_version, mlv, &err) != LR_OK ||
         lanscope_alignment(u->s, &c, add_misaligned, &al, &nmis, &err) != LR_OK ||
-        store_outbox_list(u->s, c.id, OUTBOX_FAILED, add_failed, &fc, &err) != LR_OK) {
+        store_outbox_list(u->s, c.id, OUTBOX_FAILED, add_failed, &fc, &err) != LR_OK ||
+        !(pcs = pc_sources(u, &c, &err))) {
         log_error("status of %s: %s", u->se.company_code, err.message);
         json_decref(lsv);
         json_decref(mlv);
@@ -161,6 +202,7 @@ static void page(ui_req *u, int status, const char *notice)
                   (json_int_t)oc.done, "restricted", (json_int_t)oc.restricted,
                   "restricted_end", kot_restricted_end_words(oc.restricted_until), "failed_rows",
                   fc.rows, "more_failed", fc.n > FAILED_SHOWN);
+    json_object_set_new(d, "pcs", pcs);
     if (notice)
         json_object_set_new(d, "notice", json_string(notice));
     ui_render(u, status, "status", "page.status", d);

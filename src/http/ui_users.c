@@ -24,7 +24,19 @@
 const char *const ui_users_sync_fields[] = {"csrf", NULL};
 const char *const ui_users_unlink_fields[] = {"csrf", "employee", "kind", "confirm", NULL};
 
+/* The link kinds' columns, in the manuals' order, then the PCs' own logs. */
+static const struct {
+    link_kind kind;
+    const char *label; /* its column's catalogue key */
+} columns[] = {
+    {LINK_LANSCOPE, "users.col_lanscope"}, {LINK_MALION, "users.col_malion"},
+    {LINK_SMARTON, "users.col_smarton"},   {LINK_WINDOWS, "users.col_windows"},
+    {LINK_LINUX, "users.col_linux"},
+};
+#define NCOLUMNS (sizeof columns / sizeof *columns)
+
 typedef struct lists {
+    lr_lang lang;
     json_t *active, *deleted;
     lr_division *divs;
     size_t ndivs;
@@ -64,17 +76,29 @@ static int add_employee(void *ctx, const lr_employee *e)
     lists *l = ctx;
     const char *div = "";
     char name[300];
+    json_t *links = json_array();
     for (size_t i = 0; i < l->ndivs; i++)
         if (l->divs[i].id == e->division_id)
             div = l->divs[i].name;
     snprintf(name, sizeof name, "%s %s", e->last_name, e->first_name);
+    for (size_t i = 0; i < NCOLUMNS; i++)
+        json_array_append_new(links, json_pack("{s:s, s:s, s:s}", "kind",
+                                               link_kind_name(columns[i].kind), "label",
+                                               i18n_text(l->lang, columns[i].label), "account",
+                                               account_of(l, e->id, columns[i].kind)));
     json_array_append_new(e->deleted ? l->deleted : l->active,
-                          json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "code", e->code, "name",
-                                    name, "division", div, "lanscope",
-                                    account_of(l, e->id, LINK_LANSCOPE), "malion",
-                                    account_of(l, e->id, LINK_MALION), "smarton",
-                                    account_of(l, e->id, LINK_SMARTON)));
+                          json_pack("{s:s, s:s, s:s, s:o}", "code", e->code, "name", name,
+                                    "division", div, "links", links));
     return 0;
+}
+
+/* The link columns' headings. */
+static json_t *column_labels(lr_lang lang)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < NCOLUMNS; i++)
+        json_array_append_new(a, json_pack("{s:s}", "label", i18n_text(lang, columns[i].label)));
+    return a;
 }
 
 /* The counts of a sync in words of the page's language ("追加 0・更新 4・…"). */
@@ -107,7 +131,7 @@ static void sync_result(ui_req *u, const lr_company *c, int just_failed, json_t 
 /* The page; extra's members are added to the template's data (taken). */
 static void page(ui_req *u, int status, const char *sync_ok, const char *sync_error, json_t *extra)
 {
-    lists l = {json_array(), json_array(), NULL, 0, NULL, 0, 0};
+    lists l = {u->lang, json_array(), json_array(), NULL, 0, NULL, 0, 0};
     lr_company c;
     lr_error err;
     json_t *d;
@@ -131,10 +155,11 @@ static void page(ui_req *u, int status, const char *sync_ok, const char *sync_er
         ui_error_page(u, 500, "error.title");
         return;
     }
-    d = json_pack("{s:b, s:I, s:I, s:o, s:o, s:b}", "nav_users", 1, "active_count",
+    d = json_pack("{s:b, s:I, s:I, s:o, s:o, s:b, s:o}", "nav_users", 1, "active_count",
                   (json_int_t)json_array_size(l.active), "deleted_count",
                   (json_int_t)json_array_size(l.deleted), "active", l.active, "deleted", l.deleted,
-                  "has_token", kot_settings_configured(u->s, &c));
+                  "has_token", kot_settings_configured(u->s, &c), "columns",
+                  column_labels(u->lang));
     if (c.kot_synced_at) {
         char when[17];
         ui_local_minute(c.tz, c.kot_synced_at, when);

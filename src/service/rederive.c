@@ -87,6 +87,7 @@ static int collect_event(void *ctx, const lr_event *e)
     else
         return 0; /* manual 5.2.2: only logon/logoff are punched */
     de.id = e->id;
+    de.flags = 0;
     de.utc = e->utc;
     de.local = rederive_local(k->c, e->utc);
     de.stream = intern_id(&k->streams, e->account, e->host);

@@ -37,9 +37,12 @@ lr_status unix_days_add(lr_store *s, const lr_company *c, const char *account, i
     }
     for (size_t i = 0; st == LR_OK && i < nss; i++) {
         int64_t stream = (*o->next_stream)--;
-        st = pc_days_push(o, c, ss[i].start_id, ss[i].start, DAY_LOGON, stream, err);
+        unsigned f = ss[i].flags;
+        st = pc_days_push(o, c, ss[i].start_id, ss[i].start, DAY_LOGON, stream,
+                          f & UNIX_FLAG_REMOTE ? DAY_FLAG_REMOTE : 0, err);
         if (st == LR_OK && ss[i].end)
-            st = pc_days_push(o, c, ss[i].end_id, ss[i].end, DAY_LOGOFF, stream, err);
+            st = pc_days_push(o, c, ss[i].end_id, ss[i].end, DAY_LOGOFF, stream,
+                              f & UNIX_FLAG_ENDED_BY_BOOT ? DAY_FLAG_ENDED_BY_BOOT : 0, err);
     }
 done:
     free(ss);

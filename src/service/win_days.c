@@ -22,7 +22,7 @@ int pc_rows_keep(void *ctx, const void *row)
 }
 
 lr_status pc_days_push(const pc_days_out *o, const lr_company *c, int64_t id, int64_t utc,
-                       day_op op, int64_t stream, lr_error *err)
+                       day_op op, int64_t stream, unsigned flags, lr_error *err)
 {
     day_event *e;
     if (!vec_room((void **)o->ev, o->cap, *o->n, sizeof **o->ev))
@@ -34,7 +34,22 @@ lr_status pc_days_push(const pc_days_out *o, const lr_company *c, int64_t id, in
     e->stream = stream;
     e->account = o->account_key;
     e->op = op;
+    e->flags = flags;
     return LR_OK;
+}
+
+/* What a session's start and end show in the log view (day_flag bits). */
+static unsigned start_flags(unsigned wf)
+{
+    return (wf & WIN_FLAG_AUTO_RESTART ? DAY_FLAG_AUTO_RESTART : 0) |
+           (wf & WIN_FLAG_SHARED_ACCOUNT ? DAY_FLAG_SHARED_ACCOUNT : 0) |
+           (wf & WIN_FLAG_REMOTE ? DAY_FLAG_REMOTE : 0);
+}
+
+static unsigned end_flags(unsigned wf)
+{
+    return (wf & WIN_FLAG_ENDED_BY_BOOT ? DAY_FLAG_ENDED_BY_BOOT : 0) |
+           (wf & WIN_FLAG_SHARED_ACCOUNT ? DAY_FLAG_SHARED_ACCOUNT : 0);
 }
 
 /* One session: its start, its cuts at long idle spans, its end. */
@@ -43,17 +58,19 @@ static lr_status add_session(const pc_days_out *o, const lr_company *c, const wi
 {
     const win_session *ss = &w->sessions[si];
     int64_t stream = (*o->next_stream)--;
-    lr_status st = pc_days_push(o, c, ss->start_event, ss->start, DAY_LOGON, stream, err);
+    lr_status st = pc_days_push(o, c, ss->start_event, ss->start, DAY_LOGON, stream,
+                                start_flags(ss->flags), err);
     for (size_t i = 0; st == LR_OK && min_idle > 0 && i < w->nidles; i++) {
         const win_idle *d = &w->idles[i];
         if (d->session != si || d->to == 0 || d->to - d->from < min_idle)
             continue;
-        st = pc_days_push(o, c, d->from_event, d->from, DAY_LOGOFF, stream, err);
+        st = pc_days_push(o, c, d->from_event, d->from, DAY_LOGOFF, stream, 0, err);
         if (st == LR_OK)
-            st = pc_days_push(o, c, d->to_event, d->to, DAY_LOGON, stream, err);
+            st = pc_days_push(o, c, d->to_event, d->to, DAY_LOGON, stream, 0, err);
     }
     if (st == LR_OK && ss->end)
-        st = pc_days_push(o, c, ss->end_event, ss->end, DAY_LOGOFF, stream, err);
+        st = pc_days_push(o, c, ss->end_event, ss->end, DAY_LOGOFF, stream, end_flags(ss->flags),
+                          err);
     return st;
 }
 

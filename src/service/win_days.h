@@ -38,9 +38,10 @@ typedef struct pc_rows {
  * memory (a store_pc_cb). */
 int pc_rows_keep(void *ctx, const void *row);
 
-/* Appends one day event (a session's start or end) to o's array. */
+/* Appends one day event (a session's start or end) to o's array, with the
+ * day_flag bits to keep on it (ended_by_boot, remote, ...). */
 lr_status pc_days_push(const pc_days_out *o, const lr_company *c, int64_t id, int64_t utc,
-                       day_op op, int64_t stream, lr_error *err);
+                       day_op op, int64_t stream, unsigned flags, lr_error *err);
 
 /* Appends the day events of account's sessions in [from, to). */
 lr_status win_days_add(lr_store *s, const lr_company *c, const char *account, int64_t from,

@@ -65,6 +65,19 @@ lr_status store_pc_records_for(lr_store *s, pc_log log, int64_t company_id, cons
                                int64_t from_utc, int64_t to_utc, store_pc_cb cb, void *ctx,
                                lr_error *err);
 
+/* A Windows user name seen with a SID on a PC (rule 7: a name with two
+ * SIDs is two local accounts, manual FAQ 5.2.1). */
+typedef struct lr_pc_sid_host {
+    const char *account, *sid, *host;
+    int64_t last_utc; /* its latest record there */
+} lr_pc_sid_host;
+typedef int (*store_sid_host_cb)(void *ctx, const lr_pc_sid_host *r);
+
+/* Each (name, SID, PC) of the names that have records under two or more
+ * SIDs since since_utc, by name, SID and PC. */
+lr_status store_pc_names_of_two_sids(lr_store *s, int64_t company_id, int64_t since_utc,
+                                     store_sid_host_cb cb, void *ctx, lr_error *err);
+
 /* The row of an event stored already (its natural key), into *id. */
 lr_status store_event_row(lr_store *s, int64_t company_id, const lr_event *e, int64_t *id,
                           lr_error *err);

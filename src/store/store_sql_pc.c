@@ -40,7 +40,12 @@
     X(P_ACCOUNTS_ON_HOST,                                                                          \
       "SELECT account FROM win_records WHERE company_id = ?1 AND host = ?2 AND account <> '' "     \
       "AND ts_utc >= ?3 AND ts_utc < ?4 UNION SELECT account FROM unix_records WHERE "             \
-      "company_id = ?1 AND host = ?2 AND account <> '' AND ts_utc >= ?3 AND ts_utc < ?4")
+      "company_id = ?1 AND host = ?2 AND account <> '' AND ts_utc >= ?3 AND ts_utc < ?4")          \
+    X(P_TWO_SIDS,                                                                                  \
+      "SELECT account, sid, host, max(ts_utc) FROM win_records WHERE company_id = ?1 AND "         \
+      "ts_utc >= ?2 AND sid <> '' AND account IN (SELECT account FROM win_records WHERE "          \
+      "company_id = ?1 AND ts_utc >= ?2 AND account <> '' AND sid <> '' GROUP BY account HAVING " \
+      "count(DISTINCT sid) > 1) GROUP BY account, sid, host ORDER BY account, sid, host")
 SQ_STATEMENTS(SQ_PC_BASE, SQ_SLOTS);
 
 static const sq_row win_row = SQ_ROW(
@@ -115,4 +120,18 @@ lr_status store_pc_accounts_on_host(lr_store *base, int64_t company_id, const ch
     while ((rc = sq_next(st, NULL, NULL)) == SQL_ROW && !cb(ctx, sql_col_text(st, 0)))
         ;
     return sq_end(S(base), st, rc, err, "reading the accounts of a PC");
+}
+
+lr_status store_pc_names_of_two_sids(lr_store *base, int64_t company_id, int64_t since,
+                                     store_sid_host_cb cb, void *ctx, lr_error *err)
+{
+    sql_stmt *st = stmt_with(S(base), P_TWO_SIDS, err, SQ_INT(company_id), SQ_INT(since));
+    int rc;
+    while ((rc = sq_next(st, NULL, NULL)) == SQL_ROW) {
+        lr_pc_sid_host r = {sql_col_text(st, 0), sql_col_text(st, 1), sql_col_text(st, 2),
+                            sql_col_int64(st, 3)};
+        if (cb(ctx, &r))
+            break;
+    }
+    return sq_end(S(base), st, rc, err, "reading the names of two accounts");
 }

@@ -30,6 +30,26 @@ curl -sS -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: applic
  {"source":"generic","account":"taro","host":"PC-01","op":"file_copy","time":"2026-11-16T15:00:00+09:00"},
  {"source":"lanscope","account":"taro","host":"PC-01","op":"logon","time":"2026-11-17T22:00:00+09:00","version":"1.4.0"},
  {"source":"lanscope","account":"taro","host":"PC-01","op":"logoff","time":"2026-11-18T07:00:00+09:00","version":"1.4.0"}]'
+# 1002's Windows PC (Winlogbeat's JSON): a remote logon at 09:30 JST, the
+# screen locked at 18:40, then a boot with no shutdown before it (the
+# session's end is read from the boot); and one name under two SIDs on
+# two PCs two days ago (連携状況 names them)
+"$LR" link set ACM --kind windows 1002 hanakow >/dev/null
+win() { # win TIME HOST RECORD EVENT_ID DATA
+    printf '{"@timestamp":"%s","winlog":{"event_id":%s,"channel":"%s","provider_name":"%s","computer_name":"%s","record_id":%s,"event_data":{%s}}}\n' \
+        "$1" "$4" "$([ "$4" = 6005 ] && echo System || echo Security)" \
+        "$([ "$4" = 6005 ] && echo EventLog || echo Microsoft-Windows-Security-Auditing)" "$2" "$3" "$5"
+}
+ago() { date -u -d "@$(( $(date +%s) - 2 * 86400 ))" +%Y-%m-%dT"$1"Z; }
+{
+    win 2026-11-16T00:30:00Z PC-03 101 4624 '"TargetUserName":"hanakow","TargetUserSid":"S-1-5-21-3-1002","LogonType":"10","LogonProcessName":"User32","TargetLogonId":"0x31"'
+    win 2026-11-16T09:40:00Z PC-03 102 4800 '"TargetUserName":"hanakow","TargetUserSid":"S-1-5-21-3-1002","TargetLogonId":"0x31"'
+    win 2026-11-16T23:00:00Z PC-03 103 6005 ''
+    win "$(ago 00:00:00)" PC-04 201 4624 '"TargetUserName":"shiro","TargetUserSid":"S-1-5-21-5-1001","LogonType":"2","LogonProcessName":"User32","TargetLogonId":"0x41"'
+    win "$(ago 01:00:00)" PC-05 301 4624 '"TargetUserName":"shiro","TargetUserSid":"S-1-5-21-6-1001","LogonType":"2","LogonProcessName":"User32","TargetLogonId":"0x51"'
+} > "$T/pc.ndjson"
+curl -sS -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/x-ndjson' \
+    "$URL/api/v1/ingest" --data-binary @"$T/pc.ndjson"
 # one punch waits for KING OF TIME's restricted hours to end (as a punch
 # whose answer never came, met at 09:00, does): 連携状況 says so
 db_sql "UPDATE outbox SET reason = 'restricted', uncertain = 1, next_attempt_at = 4102444800 WHERE id = (SELECT min(id) FROM outbox)"

@@ -369,6 +369,23 @@ def walk():
               rows and all("1001" in r.text and "ログオン" in r.text for r in rows))
         shot(d, "08-logs-filtered")
 
+        # a Windows PC's own log: its column on ユーザー設定, its flags in ログ表示
+        d.get(URL + "/users")
+        check("ユーザー設定 has the Windows and Linux columns",
+              "Windows連携" in text(d) and "Linux連携" in text(d))
+        check("1002's Windows user name with its [解除]",
+              d.find_elements(By.CSS_SELECTOR, 'form.unlink input[name="kind"][value="windows"]'))
+        shot(d, "07d-users-windows")
+        d.get(URL + "/logs?employee=1002&from=" + os.environ["DAY"] + "&to=" + os.environ["DAY"])
+        check("ログ表示: the remote logon is marked", "リモート" in text(d))
+        check("and the session's end read from the boot", "終了は次の起動から推定" in text(d))
+        shot(d, "08b-logs-windows")
+        d.get(URL + "/status")
+        check("連携状況: one name on two PCs under two SIDs, named",
+              d.find_elements(By.CSS_SELECTOR, "#shared-names") and "PC-04" in text(d)
+              and "PC-05" in text(d))
+        shot(d, "10b-status-windows")
+
         # 日別データ
         d.get(URL + "/daily?day=" + os.environ["DAY"])
         bars = d.find_elements(By.CSS_SELECTOR, "svg.timeline rect.session")

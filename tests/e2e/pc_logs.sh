@@ -173,4 +173,22 @@ expect_eq "Winlogbeat's array form of the same records: duplicates" "200 0 4" \
 sleep 1
 wait_for 60 outbox_empty || true
 expect_eq "KoT holds each punch once" "$FIRST" "$(count_kot)"
+
+# --- one Windows user name, two accounts (rule 7): check and 連携状況 --------
+day() { date -u -d "@$(( $(date +%s) + ${LOGINREC_TIME_OFFSET_S:-0} - 2 * 86400 ))" +%Y-%m-%dT"$1"Z; }
+rec() { # rec HOST TIME RECORD SID: shiro's sit-down logon
+    printf '{"@timestamp":"%s","winlog":{"event_id":4624,"channel":"Security","computer_name":"%s","record_id":%s,"event_data":{"TargetUserName":"shiro","TargetUserSid":"%s","LogonType":"2","LogonProcessName":"User32","TargetLogonId":"0x%s"}}}\n' \
+        "$2" "$1" "$3" "$4" "$3"
+}
+{ rec PC-A "$(day 00:00:00)" 71 S-1-5-21-5-1001; rec PC-B "$(day 01:00:00)" 72 S-1-5-21-6-1001; } > "$T/shiro.ndjson"
+post "$T/shiro.ndjson" application/x-ndjson ""
+expect_eq "two logons of one name under two SIDs" "200 2" "$STATUS $(json_get "$BODY" 'j["accepted"]')"
+out=$("$LR" check ACM) && rc=0 || rc=$?
+expect_eq "loginrec check names the PCs, and exits 1" "1 1" \
+    "$rc $(grep -c "warning: the Windows user name 'shiro' is more than one account (FAQ 5.2.1): SID S-1-5-21-5-1001 on PC-A; SID S-1-5-21-6-1001 on PC-B" <<<"$out")"
+echo 'correct horse battery' | "$LR" user add ACM admin --password-stdin >/dev/null
+ui_sign_in "$T/jar" ACM admin 'correct horse battery' >/dev/null
+page=$(curl -sS -b "$T/jar" "$URL/status")
+expect_eq "連携状況 shows the name with its PCs and SIDs" "1 1 1" \
+    "$(grep -c 'id="shared-names"' <<<"$page") $(grep -o '<li><b>shiro</b>.*</li>' <<<"$page" | grep -c 'PC-A <code>S-1-5-21-5-1001</code>.*PC-B <code>S-1-5-21-6-1001</code>') $(grep -c 'Windows のイベントログ' <<<"$page")"
 finish

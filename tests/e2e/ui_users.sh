@@ -37,20 +37,29 @@ expect_eq "the last sync as people read it (2026/12/02 09:59), not ISO" "1 0" \
     "$(grep -cE '>[^<]*: 20[0-9]{2}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2}' "$T/sync.html") $(grep -cE '20[0-9-]{8}T[0-9:]{8}' "$T/sync.html" || true)"
 "$LR" link set ACM --kind lanscope 1003 yamada >/dev/null
 "$LR" link set ACM --kind malion 1003 'CORP\yamada' >/dev/null
+"$LR" link set ACM --kind windows 1003 yamada.i >/dev/null
+"$LR" link set ACM --kind linux 1003 iyamada >/dev/null
 p=$(page)
-expect_eq "each employee with division and PC user names, each with [解除]" "1003|山田 一郎|開発|yamada 解除|yamada 解除|" \
+expect_eq "a column per link kind: the manuals' three, then Windows and Linux (issue 21)" \
+    "LanScope連携 MaLion連携 SmartOn ID連携 Windows連携 Linux連携" \
+    "$(grep -o '<th>[^<]*連携</th>' <<<"$p" | sed 's/<[^>]*>//g' | head -5 | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "each employee with division and PC user names, each with [解除]" "1003|山田 一郎|開発|yamada 解除|yamada 解除||yamada.i 解除|iyamada 解除" \
     "$(grep -o '<tr><td>1003</td>.*</tr>' <<<"$p" | python3 -c 'import re,sys; print("|".join(" ".join(re.sub("<[^>]*>", " ", c).split()) for c in sys.stdin.read().strip()[8:-10].split("</td><td>")))')"
 
 # --- [解除] asks first, then removes that one link (issue 19) ---------------
 CSRF=$(form_csrf "$T/jar" /users)
 unlink() { curl -sS -b "$T/jar" -o "$T/unlink.html" -w '%{http_code}' "$URL/users/unlink" -d "csrf=$CSRF" -d employee=1003 "$@"; }
-expect_eq "[解除] asks first, saying what goes with it; nothing removed yet" "200 1 1 2" \
+expect_eq "[解除] asks first, saying what goes with it; nothing removed yet" "200 1 1 4" \
     "$(unlink -d kind=malion) $(grep -c '紐づけを解除しますか？ 1003 — MaLion連携' "$T/unlink.html") $(grep -c 'すでに作られた打刻は取り消され' "$T/unlink.html") $(db_sql "SELECT count(*) FROM links")"
-expect_eq "[解除する] removes the MaLion link alone, says so, audited as the administrator" "200 1 1 1" \
+expect_eq "[解除する] removes the MaLion link alone, says so, audited as the administrator" "200 1 3 1" \
     "$(unlink -d kind=malion -d confirm=1) $(grep -c '1003 の MaLion連携（yamada）の紐づけを解除しました。' "$T/unlink.html") $(db_sql "SELECT count(*) FROM links") $(db_sql "SELECT count(*) FROM audit_log WHERE action = 'link.delete' AND actor = 'ui:admin'")"
 expect_eq "a link that is not there: said in words" "404 1" \
     "$(unlink -d kind=malion -d confirm=1) $(grep -c 'この従業員には、その連携の紐づけがありません。' "$T/unlink.html")"
 expect_eq "an unknown kind is refused" 400 "$(unlink -d kind=nope -d confirm=1)"
+expect_eq "a Windows link has its [解除] too, named as its column is" "200 1" \
+    "$(unlink -d kind=windows) $(grep -c '紐づけを解除しますか？ 1003 — Windows連携' "$T/unlink.html")"
+expect_eq "[解除する] removes it alone" "200 1 0" \
+    "$(unlink -d kind=windows -d confirm=1) $(db_sql "SELECT count(*) FROM links WHERE kind = 5") $(db_sql "SELECT count(*) FROM links WHERE kind = 4")"
 "$LR" link set ACM --kind malion 1003 'CORP\yamada' >/dev/null
 expect_eq "three employees, none deleted" "1 0" \
     "$(grep -c '在籍中の従業員 (3 人)' <<<"$p") $(grep -c '削除済みの従業員' <<<"$p" || true)"

@@ -48,6 +48,29 @@ static int64_t intern(char names[][32], size_t *n, const char *s)
     return (int64_t)++(*n);
 }
 
+/* "ended_by_boot,remote" as day_flag bits. */
+static unsigned parse_flags(const char *path, long lineno, const char *s)
+{
+    unsigned f = 0;
+    char one[64];
+    while (*s) {
+        size_t n = strcspn(s, ",");
+        char names[128];
+        unsigned bit = 0;
+        snprintf(one, sizeof one, "%.*s", (int)n, s);
+        for (unsigned b = 1; b && !bit; b <<= 1) {
+            day_flags_format(b, names, sizeof names);
+            if (strcmp(names, one) == 0)
+                bit = b;
+        }
+        if (!bit)
+            fail_msg("%s:%ld: unknown flag '%s'", path, lineno, one);
+        f |= bit;
+        s += n + (s[n] == ',');
+    }
+    return f;
+}
+
 static void load(tcase *c)
 {
     FILE *f = fopen(c->path, "r");
@@ -88,6 +111,11 @@ static void load(tcase *c)
             day_event *ev = &c->ev[c->nev];
             int off;
             char key[64];
+            const char *caller = strstr(line, " flags=");
+            /* the caller's flags (a PC's own log): event ... flags=a,b */
+            ev->flags = 0;
+            if (caller)
+                ev->flags = parse_flags(c->path, lineno, caller + 7);
             assert_int_equal(tf_parse_iso(a, &ev->utc, &off, NULL), LR_OK);
             ev->local = ev->utc + off;
             ev->op = strcmp(b, "logon") == 0 ? DAY_LOGON : DAY_LOGOFF;
@@ -188,6 +216,33 @@ static void run_case(void **state)
     free(c);
 }
 
+/* One boot can end two sessions of one person on one PC (console and
+ * remote): both logoffs are the same event. It gets one flag entry, the
+ * flags of both; two would collide in the store's (event, employee) key. */
+static void one_event_ends_two_sessions(void **state)
+{
+    const int64_t base = 1763251200; /* 2025-11-16T00:00:00Z, 09:00 JST */
+    day_event ev[] = {
+        {1, base, base + 9 * 3600, 1, 1, DAY_LOGON, 0},
+        {2, base + 600, base + 600 + 9 * 3600, 2, 1, DAY_LOGON, DAY_FLAG_REMOTE},
+        {3, base + 3600, base + 3600 + 9 * 3600, 1, 1, DAY_LOGOFF, DAY_FLAG_ENDED_BY_BOOT},
+        {3, base + 3600, base + 3600 + 9 * 3600, 2, 1, DAY_LOGOFF, DAY_FLAG_ENDED_BY_BOOT},
+    };
+    day_rules r = DAY_RULES_DEFAULT;
+    day_output o;
+    size_t seen = 0;
+    (void)state;
+    assert_int_equal(day_derive(ev, 4, &r, &o), LR_OK);
+    for (size_t i = 0; i < o.nflags; i++) {
+        if (o.flags[i].event_id != 3)
+            continue;
+        seen++;
+        assert_true(o.flags[i].flags & DAY_FLAG_ENDED_BY_BOOT);
+    }
+    assert_int_equal(seen, 1);
+    day_output_free(&o);
+}
+
 static void empty_input(void **state)
 {
     day_output o;
@@ -213,6 +268,7 @@ static void day_of_local_boundaries(void **state)
 int main(int argc, char **argv)
 {
     const struct CMUnitTest extra[] = {
+        cmocka_unit_test(one_event_ends_two_sessions),
         cmocka_unit_test(empty_input),
         cmocka_unit_test(day_of_local_boundaries),
     };

@@ -6,7 +6,8 @@
  * host's shutdown, sent later, ending a session; a damaged file leaving
  * nothing. Linux (service/ingest_linux, service/unix_days): a wtmp file
  * named by its PC, sent twice; the journal's boot without a shutdown
- * ending a session at the last sign of life. Runs on SQLite and on
+ * ending a session at the last sign of life, and flagged so. One Windows
+ * user name under two SIDs: flagged, and named. Runs on SQLite and on
  * PostgreSQL (fixture).
  */
 #include <setjmp.h>
@@ -24,6 +25,7 @@
 #include "fixture.h"
 #include "service/admin.h"
 #include "service/ingest_pc.h"
+#include "service/pc_check.h"
 #include "util/timefmt.h"
 
 static int setup(void **state)
@@ -271,6 +273,60 @@ static void journal_boot_ends_a_session(void **state)
     punches(f, "0012", "2025-11-17", got, sizeof got);
     assert_string_equal(got, "clock_in@09:01:00+09:00,break_start@14:00:00+09:00,"
                              "break_end@15:10:00+09:00,clock_out@18:00:00+09:00");
+    /* the log view shows how that end was read */
+    assert_int_equal(fixture_sql_int(f->path, "SELECT count(*) FROM event_flags f JOIN log_events "
+                                              "e ON e.id = f.event_id WHERE f.flags & 16 <> 0"),
+                     1);
+}
+
+#define LOGON_ON(host, ts, rec, user, sid, id)                                                     \
+    "{\"@timestamp\":\"" ts "\",\"winlog\":{\"event_id\":4624,\"channel\":\"Security\","      \
+    "\"computer_name\":\"" host "\",\"record_id\":" #rec ",\"event_data\":{\"TargetUserName\":"  \
+    "\"" user "\",\"TargetUserSid\":\"" sid "\",\"LogonType\":\"2\",\"LogonProcessName\":"     \
+    "\"User32\",\"TargetLogonId\":\"" id "\"}}}\n"
+#define LOGOFF_ON(host, ts, rec, user, sid, id)                                                    \
+    "{\"@timestamp\":\"" ts "\",\"winlog\":{\"event_id\":4647,\"channel\":\"Security\","      \
+    "\"computer_name\":\"" host "\",\"record_id\":" #rec ",\"event_data\":{\"TargetUserName\":"  \
+    "\"" user "\",\"TargetUserSid\":\"" sid "\",\"TargetLogonId\":\"" id "\"}}}\n"
+
+static int keep_name(void *ctx, const pc_shared_name *s)
+{
+    char *out = ctx;
+    snprintf(out, 400, "%s: ", s->account);
+    pc_shared_name_text(s, out + strlen(out), 400 - strlen(out));
+    return 0;
+}
+
+/* Rule 7: tarouk on PC-01 and, the next day, tarouk on PC-02 under another
+ * SID are two accounts (never at once, so not the day engine's overlap).
+ * Their events are flagged shared_account, and `loginrec check`
+ * and 連携状況 name the PCs, for the records of the last 90 days. */
+static void one_name_two_accounts(void **state)
+{
+    fx *f = *state;
+    char names[400] = "";
+    size_t n = 0;
+    lr_error err = {0};
+    int64_t now;
+    int off;
+    link_windows(f, "0012", "tarouk");
+    ingest_text(f, LOGON_ON("PC-01", "2025-11-18T00:00:00Z", 11, "tarouk", "S-1-5-21-7-1001", "0x10")
+                   LOGOFF_ON("PC-01", "2025-11-18T09:00:00Z", 12, "tarouk", "S-1-5-21-7-1001", "0x10")
+                   LOGON_ON("PC-02", "2025-11-19T01:00:00Z", 21, "tarouk", "S-1-5-21-8-1001", "0x20")
+                   LOGOFF_ON("PC-02", "2025-11-19T02:00:00Z", 22, "tarouk", "S-1-5-21-8-1001",
+                             "0x20"));
+    assert_int_equal(fixture_sql_int(f->path, "SELECT count(*) FROM event_flags WHERE flags & 8 <> 0"),
+                     4);
+    assert_int_equal(tf_parse_iso("2025-12-01T00:00:00Z", &now, &off, NULL), LR_OK);
+    assert_int_equal(pc_shared_names(f->s, &f->c, now, keep_name, names, &n, &err), LR_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(names, "tarouk: SID S-1-5-21-7-1001 on PC-01; SID S-1-5-21-8-1001 on PC-02");
+    /* 90 days on, the records are history */
+    names[0] = '\0';
+    assert_int_equal(pc_shared_names(f->s, &f->c, now + 100 * 86400, keep_name, names, &n, &err),
+                     LR_OK);
+    assert_int_equal(n, 0);
+    assert_string_equal(names, "");
 }
 
 int main(void)
@@ -288,6 +344,7 @@ int main(void)
                                         fixture_fx_teardown),
         cmocka_unit_test_setup_teardown(wtmp_into_punches_once, setup, fixture_fx_teardown),
         cmocka_unit_test_setup_teardown(journal_boot_ends_a_session, setup, fixture_fx_teardown),
+        cmocka_unit_test_setup_teardown(one_name_two_accounts, setup, fixture_fx_teardown),
     };
     return cmocka_run_group_tests_name("windows ingest", tests, NULL, NULL);
 }
