@@ -59,7 +59,7 @@ static json_t *statuses(ui_req *u, const lr_event_row *r)
                  {DAY_FLAG_AUTO_RESTART, "muted", "logs.flag_auto_restart"},
                  {DAY_FLAG_REMOTE, "muted", "logs.flag_remote"}};
     json_t *a = json_array();
-    if (!r->employee_id)
+    if (!r->employee_id && r->event->account[0]) /* a PC's own record has no account */
         add_status(a, u, "warn", "logs.status_unlinked");
     if (strcmp(r->event->op, "logon") != 0 && strcmp(r->event->op, "logoff") != 0)
         add_status(a, u, "muted", "logs.status_other_op");
@@ -146,7 +146,7 @@ static void filter_href(ui_req *u, const char *cursor, char *out, size_t outsz)
 
 /* Reads and checks the filters into q; a mistake goes to errors[field]. */
 static void read_filters(ui_req *u, const lr_company *c, lr_event_query *q, json_t *errors,
-                         const char **accounts, lr_link links[3], int *none)
+                         const char **accounts, lr_link links[LINK_KIND_LAST], int *none)
 {
     const char *from = http_query(u->rq, "from"), *to = http_query(u->rq, "to");
     const char *emp = http_query(u->rq, "employee"), *acc = http_query(u->rq, "account");
@@ -190,11 +190,16 @@ static void read_filters(ui_req *u, const lr_company *c, lr_event_query *q, json
             return;
         }
         q->employee_id = e.id;
-        if (store_links_of_employee(u->s, e.id, links, 3, &nlinks, &err) != LR_OK)
+        if (store_links_of_employee(u->s, e.id, links, LINK_KIND_LAST, &nlinks, &err) != LR_OK)
             nlinks = 0;
         if (!q->naccounts) { /* the employee's PC user names, through their index */
-            for (size_t i = 0; i < nlinks; i++)
+            int pc = 0;
+            for (size_t i = 0; i < nlinks; i++) {
                 accounts[q->naccounts++] = links[i].account;
+                pc |= links[i].kind == LINK_WINDOWS || links[i].kind == LINK_LINUX;
+            }
+            if (pc) /* and the PCs' own records (a boot) that ended their sessions */
+                accounts[q->naccounts++] = "";
         }
         *none = q->naccounts == 0; /* no link: no event can be theirs */
     }
@@ -206,8 +211,8 @@ void ui_logs_view(ui_req *u)
     lr_company c;
     lr_error err;
     lr_event_query q = {0};
-    const char *accounts[3];
-    lr_link links[3];
+    const char *accounts[LINK_KIND_LAST + 1];
+    lr_link links[LINK_KIND_LAST];
     json_t *errors = json_object(), *d, *f = json_object();
     page_ctx p = {u, &c, json_array(), 0, 0, 0};
     int none = 0, status = 200;

@@ -190,5 +190,5 @@ echo 'correct horse battery' | "$LR" user add ACM admin --password-stdin >/dev/n
 ui_sign_in "$T/jar" ACM admin 'correct horse battery' >/dev/null
 page=$(curl -sS -b "$T/jar" "$URL/status")
 expect_eq "連携状況 shows the name with its PCs and SIDs" "1 1 1" \
-    "$(grep -c 'id="shared-names"' <<<"$page") $(grep -o '<li><b>shiro</b>.*</li>' <<<"$page" | grep -c 'PC-A <code>S-1-5-21-5-1001</code>.*PC-B <code>S-1-5-21-6-1001</code>') $(grep -c 'Windows のイベントログ' <<<"$page")"
+    "$(grep -c 'id="shared-names"' <<<"$page") $(grep -o '<li><b>shiro</b>.*</li>' <<<"$page" | grep -c 'PC-A (<code>S-1-5-21-5-1001</code>).*PC-B (<code>S-1-5-21-6-1001</code>)') $(grep -c 'Windows のイベントログ' <<<"$page")"
 finish
