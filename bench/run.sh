@@ -22,6 +22,8 @@ run "ingest_e2e: 1,000,000 LanScope rows through loginrec ingest vs sqlite3 .imp
     bash "$HERE/ingest_e2e.sh" "$BUILD"
 run "memory and log_view: loginrecd serving the admin UI on that database" \
     bash "$HERE/log_view.sh" "$BUILD"
+run "evtx_ingest: 1,000,000 Winlogbeat records vs the LanScope CSV; .evtx vs evtxexport" \
+    bash "$HERE/evtx_ingest.sh" "$BUILD"
 run "ingest_api: batches of 1,000 events from 4 clients vs the CLI" bash "$HERE/ingest_api.sh" "$BUILD"
 run "day_engine: derivations vs sorting" bash "$HERE/day_engine.sh" "$BUILD"
 run "latency: event 200 -> punch at KING OF TIME" bash "$HERE/latency.sh" "$BUILD"

@@ -385,6 +385,8 @@ static lr_status add_pc_record(ingest_run *run, lr_event *e, pc_log log, link_ki
     int new_row = 1;
     lr_status st;
 
+    if (++run->added % 4096 == 0) /* a long file says how far it is */
+        progress_report(run->progress, PROGRESS_STORE, run->added, run->expected, 0);
     e->received_at = run->now;
     st = store_event_insert(s, run->c->id, e, err);
     if (st == LR_EEXIST) { /* another record of the same event, or one sent again */
@@ -480,6 +482,14 @@ lr_status ingest_events(lr_store *s, const lr_company *c, lr_event *events, size
                         ingest_result *res, lr_error *err)
 {
     return store_events(s, c, events, n, NULL, res, err);
+}
+
+size_t ingest_lines(const char *bytes, size_t n)
+{
+    size_t lines = n && bytes[n - 1] != '\n'; /* a last line without its newline */
+    for (const char *p = bytes, *end = bytes + n; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+        lines++;
+    return lines > 1 ? lines : 0;
 }
 
 lr_status ingest_whole_file(lr_store *s, const lr_company *c, const char *source,

@@ -77,10 +77,15 @@ typedef struct ingest_run {
     struct account_cache *accounts; /* account -> linked employees, for the run */
     ingest_version vers[INGEST_VERSIONS]; /* counted, then stored at commit */
     size_t nvers;
-    const progress_hook *progress; /* NULL, or told how far re-deriving is */
+    const progress_hook *progress; /* NULL, or told how far storing and re-deriving are */
+    size_t added;    /* records of a PC's own log handed to the run so far */
+    size_t expected; /* how many the file holds, when its reader can tell (0: unknown) */
 } ingest_run;
 
 lr_status ingest_begin(ingest_run *run, lr_store *s, const lr_company *c, lr_error *err);
+/* The lines of bytes[0..n), for a run's expected count (0 for a JSON array,
+ * one line). */
+size_t ingest_lines(const char *bytes, size_t n);
 lr_status ingest_add(ingest_run *run, lr_event *e, lr_error *err);
 lr_status ingest_commit(ingest_run *run, ingest_result *res, lr_error *err);
 /* ingest_add for a Windows record (service/ingest_windows.c): e is the

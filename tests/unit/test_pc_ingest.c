@@ -26,6 +26,7 @@
 #include "service/admin.h"
 #include "service/ingest_pc.h"
 #include "service/pc_check.h"
+#include "util/buf.h"
 #include "util/timefmt.h"
 
 static int setup(void **state)
@@ -329,6 +330,52 @@ static void one_name_two_accounts(void **state)
     assert_string_equal(names, "");
 }
 
+typedef struct seen_progress {
+    size_t calls;
+    uint64_t done, total;
+} seen_progress;
+
+static void on_progress(void *ctx, progress_stage stage, uint64_t done, uint64_t total,
+                        uint64_t items)
+{
+    seen_progress *p = ctx;
+    (void)items;
+    if (stage != PROGRESS_STORE)
+        return;
+    p->calls++;
+    p->done = done;
+    p->total = total;
+}
+
+/* A long file says how far it is: records stored of the lines it holds. */
+static void a_long_file_reports_progress(void **state)
+{
+    fx *f = *state;
+    seen_progress seen = {0, 0, 0};
+    progress_hook hook = {on_progress, &seen};
+    lr_buf b;
+    pc_file file;
+    ingest_result res;
+    pc_stats st;
+    lr_error err = {0};
+    buf_init(&b, 16u << 20);
+    for (int i = 0; i < 8200; i++) /* network logons: stored, never punched */
+        assert_int_equal(buf_printf(&b, "{\"@timestamp\":\"2025-11-18T00:%02d:%02dZ\",\"winlog\":"
+                                        "{\"event_id\":4624,\"channel\":\"Security\","
+                                        "\"computer_name\":\"PC-01\",\"record_id\":%d,"
+                                        "\"event_data\":{\"TargetUserName\":\"tarouk\","
+                                        "\"LogonType\":\"3\",\"TargetLogonId\":\"0x%x\"}}}\n",
+                                    i / 60 % 60, i % 60, 1000 + i, 0x1000 + i),
+                         LR_OK);
+    file = (pc_file){PC_FORMAT_WINLOGBEAT, "long.ndjson", buf_str(&b), b.len, NULL, 0};
+    assert_int_equal(ingest_pc_file(f->s, &f->c, &file, &hook, &res, &st, &err), LR_OK);
+    assert_int_equal(res.accepted, 8200);
+    assert_int_equal(seen.calls, 2);
+    assert_int_equal(seen.done, 8192);
+    assert_int_equal(seen.total, 8200);
+    buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -345,6 +392,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(wtmp_into_punches_once, setup, fixture_fx_teardown),
         cmocka_unit_test_setup_teardown(journal_boot_ends_a_session, setup, fixture_fx_teardown),
         cmocka_unit_test_setup_teardown(one_name_two_accounts, setup, fixture_fx_teardown),
+        cmocka_unit_test_setup_teardown(a_long_file_reports_progress, setup, fixture_fx_teardown),
     };
     return cmocka_run_group_tests_name("windows ingest", tests, NULL, NULL);
 }
