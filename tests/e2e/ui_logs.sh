@@ -100,4 +100,14 @@ expect_eq "English labels" "1 1" "$(grep -c '>Unlinked<' "$T/p.html") $(grep -c 
 expect_eq "no Japanese text in the English page but data" 0 \
     "$(sed 's/勤怠 花子//g; s/勤怠 太郎//g; s/>日本語</></' "$T/p.html" | grep -cP '[\x{3040}-\x{30ff}\x{4e00}-\x{9fff}]' || true)"
 
+# an employee linked by all five kinds: the log view found the first three
+# names only (issue 21 made five kinds)
+"$LR" link set ACM --kind smarton 0012 hanako.s >/dev/null
+"$LR" link set ACM --kind windows 0012 hanako.w >/dev/null
+"$LR" link set ACM --kind linux 0012 hanako.l >/dev/null
+expect_eq "an event of the fifth name goes in" 200 "$(ingest "$TOKEN" '[
+ {"source":"generic","account":"hanako.l","host":"pc-07","op":"logon","time":"2026-11-19T09:00:00+09:00"}]')"
+expect_eq "an employee with five PC user names: the events of each" "200 4" \
+    "$(get '?employee=0012') $(rows "$T/p.html")"
+
 finish

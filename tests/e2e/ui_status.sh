@@ -24,8 +24,10 @@ get() { curl -sS -b "$T/jar" -o "$T/p.html" -w '%{http_code}' "$URL/status"; }
 flat() { tr -d '\n' < "$T/p.html"; }
 section() { flat | grep -o "id=\"src-$1\".*" | sed 's#</article>.*##'; }
 
-expect_eq "a new company: nothing received yet, no failures" "200 6 1 1" \
+expect_eq "a new company: nothing received yet, no failures" "200 10 1 1" \
     "$(get) $(grep -c 'まだありません' "$T/p.html") $(grep -c '送信に失敗した打刻はありません' "$T/p.html") $(grep -c 'このバージョンでは未対応です' "$T/p.html")"
+expect_eq "a card for each PC's own log, with no two-account name yet" "1 1 0" \
+    "$(grep -c 'id="src-windows">Windows のイベントログ' "$T/p.html") $(grep -c 'id="src-linux">Linux のログイン記録' "$T/p.html") $(grep -c 'id="shared-names"' "$T/p.html" || true)"
 
 # --- LanScope: the agent's path ------------------------------------------------
 LSTOKEN=$("$LR" company token ACM --lanscope | tail -1)
