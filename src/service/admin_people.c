@@ -123,7 +123,7 @@ lr_status admin_link_delete(lr_store *s, const char *code, const char *kind, con
 {
     lr_company c;
     lr_employee e;
-    lr_link links[4];
+    lr_link links[LINK_KIND_LAST]; /* one a kind */
     link_kind k = link_kind_parse(kind);
     char detail[600];
     span_set ss;
@@ -138,7 +138,7 @@ lr_status admin_link_delete(lr_store *s, const char *code, const char *kind, con
         return st;
     if ((st = store_company_get(s, code, &c, err)) != LR_OK ||
         (st = store_employee_get(s, c.id, emp, &e, err)) != LR_OK ||
-        (st = store_links_of_employee(s, e.id, links, 4, &n, err)) != LR_OK)
+        (st = store_links_of_employee(s, e.id, links, LINK_KIND_LAST, &n, err)) != LR_OK)
         goto out;
     for (size_t i = 0; i < n; i++)
         if (links[i].kind == k)

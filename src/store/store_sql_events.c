@@ -10,7 +10,8 @@
 
 #define EVENT_LIST_SQL(extra)                                                                      \
     "SELECT " SQ_EVENT_COLS ", (SELECT emp.code FROM employees emp WHERE emp.id = "                \
-    SQ_EVENT_EMPLOYEE_SQL "), f.work_day, COALESCE(f.flags, 0) FROM log_events e LEFT JOIN "        \
+    "COALESCE(" SQ_EVENT_EMPLOYEE_SQL ", f.employee_id)), f.work_day, COALESCE(f.flags, 0) FROM "  \
+    "log_events e LEFT JOIN "                                                                      \
     "event_flags f ON f.event_id = e.id WHERE e.company_id = ?1 AND e.ts_utc >= ?2 AND e.ts_utc " \
     "< ?3 " extra " ORDER BY e.ts_utc, e.id"
 

@@ -42,11 +42,13 @@ static lr_status page_sql(const lr_event_query *q, lr_buf *b)
     int bad = 0;
 #define PUT(text) (bad |= buf_puts(b, (text)) != LR_OK)
     /* a PC's own record without an account (a boot, a shutdown) is the
-     * employee's whose session it ended (their flag on it) */
+     * employee's whose session it ended (their flag on it): the one the
+     * page is filtered by, when it ended theirs too */
     PUT("SELECT m.*, emp.code, emp.last_name || ' ' || emp.first_name, f.work_day, "
                 "COALESCE(f.flags, 0) FROM (SELECT * FROM (SELECT " SQ_EVENT_COLS
                 ", CASE WHEN e.account = '' THEN (SELECT x.employee_id FROM event_flags x WHERE "
-                "x.event_id = e.id ORDER BY x.employee_id LIMIT 1) ELSE " SQ_EVENT_EMPLOYEE_SQL
+                "x.event_id = e.id ORDER BY x.employee_id <> ?8, x.employee_id LIMIT 1) ELSE "
+                SQ_EVENT_EMPLOYEE_SQL
                 " END AS emp_id FROM log_events e WHERE e.company_id = ?1 "
                 "AND e.ts_utc >= ?2 AND e.ts_utc < ?3");
     if (q->naccounts) {

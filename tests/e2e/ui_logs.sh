@@ -110,4 +110,20 @@ expect_eq "an event of the fifth name goes in" 200 "$(ingest "$TOKEN" '[
 expect_eq "an employee with five PC user names: the events of each" "200 4" \
     "$(get '?employee=0012') $(rows "$T/p.html")"
 
+# one boot ends two people's sessions on one PC: each sees it as theirs
+"$LR" link set ACM --kind windows 1000 tarou.w >/dev/null
+win() { # TIME RECORD EVENT_ID CHANNEL PROVIDER DATA
+    printf '{"@timestamp":"%s","winlog":{"event_id":%s,"channel":"%s","provider_name":"%s","computer_name":"PC-X","record_id":%s,"event_data":{%s}}}\n' \
+        "$1" "$3" "$4" "$5" "$2" "$6"
+}
+{ win 2026-11-20T00:00:00Z 1 4624 Security Microsoft-Windows-Security-Auditing '"TargetUserName":"tarou.w","TargetUserSid":"S-1-5-21-9-1000","LogonType":"2","LogonProcessName":"User32","TargetLogonId":"0x11"'
+  win 2026-11-20T00:10:00Z 2 4624 Security Microsoft-Windows-Security-Auditing '"TargetUserName":"hanako.w","TargetUserSid":"S-1-5-21-9-1012","LogonType":"10","LogonProcessName":"User32","TargetLogonId":"0x22"'
+  win 2026-11-20T10:00:00Z 3 6005 System EventLog ''; } > "$T/boot.ndjson"
+expect_eq "two sessions and the boot go in" 200 "$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/x-ndjson' "$URL/api/v1/ingest" --data-binary @"$T/boot.ndjson")"
+for emp in 0012 1000; do
+    expect_eq "the boot that ended $emp's session is listed as theirs" "200 1" \
+        "$(get "?employee=$emp&from=2026-11-20&to=2026-11-20") $(grep '<code>boot</code>' "$T/p.html" | grep -cE ">$emp [^<]*</td>.*(終了は次の起動から推定|End read from the next boot)")"
+done
+
 finish

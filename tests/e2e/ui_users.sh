@@ -60,6 +60,12 @@ expect_eq "a Windows link has its [解除] too, named as its column is" "200 1" 
     "$(unlink -d kind=windows) $(grep -c '紐づけを解除しますか？ 1003 — Windows連携' "$T/unlink.html")"
 expect_eq "[解除する] removes it alone" "200 1 0" \
     "$(unlink -d kind=windows -d confirm=1) $(db_sql "SELECT count(*) FROM links WHERE kind = 5") $(db_sql "SELECT count(*) FROM links WHERE kind = 4")"
+# all five kinds: the Linux link, read fifth, is found (it was not: four links read)
+"$LR" link set ACM --kind windows 1003 yamada.i >/dev/null
+"$LR" link set ACM --kind smarton 1003 yamada.s >/dev/null
+"$LR" link set ACM --kind malion 1003 'CORP\yamada' >/dev/null
+expect_eq "an employee linked by all five kinds: the Linux link is removed alone" "200 1 0 4" \
+    "$(unlink -d kind=linux -d confirm=1) $(grep -c '1003 の Linux連携（iyamada）の紐づけを解除しました。' "$T/unlink.html") $(db_sql "SELECT count(*) FROM links WHERE kind = 5") $(db_sql "SELECT count(*) FROM links WHERE employee_id = (SELECT id FROM employees WHERE code = '1003')")"
 "$LR" link set ACM --kind malion 1003 'CORP\yamada' >/dev/null
 expect_eq "three employees, none deleted" "1 0" \
     "$(grep -c '在籍中の従業員 (3 人)' <<<"$p") $(grep -c '削除済みの従業員' <<<"$p" || true)"
