@@ -131,22 +131,29 @@ static json_t *pc_sources(ui_req *u, const lr_company *c, lr_error *err)
     static const struct {
         const char *name, *title;
     } logs[] = {{"windows", "status.windows"}, {"linux", "status.linux"}};
-    json_t *a = json_array();
+    json_t *a = json_array(), *shared = json_array();
+    size_t n = 0;
+    if (pc_shared_names(u->s, c, clock_now(), add_shared, shared, &n, err) != LR_OK) {
+        json_decref(shared);
+        json_decref(a);
+        return NULL;
+    }
     for (size_t i = 0; i < sizeof logs / sizeof *logs; i++) {
-        json_t *formats = json_array(), *shared = json_array();
-        size_t n = 0;
-        if (store_event_versions(u->s, c->id, logs[i].name, add_version, formats, err) != LR_OK ||
-            (i == 0 && pc_shared_names(u->s, c, clock_now(), add_shared, shared, &n, err) != LR_OK)) {
+        json_t *formats = json_array();
+        if (store_event_versions(u->s, c->id, logs[i].name, add_version, formats, err) != LR_OK) {
             json_decref(formats);
             json_decref(shared);
             json_decref(a);
             return NULL;
         }
+        /* a Windows user name that is two accounts: shown on the Windows card */
         json_array_append_new(a, source(u, c, logs[i].name,
                                          json_pack("{s:s, s:s, s:o, s:o}", "id", logs[i].name,
                                                    "title", i18n_text(u->lang, logs[i].title),
-                                                   "formats", formats, "shared", shared)));
+                                                   "formats", formats, "shared",
+                                                   i == 0 ? json_incref(shared) : json_array())));
     }
+    json_decref(shared);
     return a;
 }
 

@@ -11,27 +11,22 @@
 lr_status unix_days_add(lr_store *s, const lr_company *c, const char *account, int64_t from,
                         int64_t to, const pc_days_out *o, lr_error *err)
 {
-    pc_rows k = {NULL, 0, 0, sizeof(lr_unix_row), 0};
-    const lr_unix_row *v;
+    lr_unix_row *v = NULL;
     unix_record *r = NULL;
     unix_session *ss = NULL;
-    size_t nss = 0;
-    lr_status st = store_pc_records_for(s, PC_LINUX, c->id, account, from, to, pc_rows_keep, &k,
-                              err);
+    size_t n = 0, nss = 0;
+    lr_status st = pc_days_rows(s, PC_LINUX, c, account, from, to, (void **)&v, &n, err);
 
-    if (st == LR_OK && k.oom)
-        st = lr_fail(err, LR_ENOMEM, "out of memory");
-    if (st != LR_OK || k.n == 0)
+    if (st != LR_OK || n == 0)
         goto done;
-    if (!(r = calloc(k.n, sizeof *r))) {
+    if (!(r = calloc(n, sizeof *r))) {
         st = lr_fail(err, LR_ENOMEM, "out of memory");
         goto done;
     }
-    v = k.v;
-    for (size_t i = 0; i < k.n; i++)
+    for (size_t i = 0; i < n; i++)
         r[i] = (unix_record){v[i].event_row, v[i].utc, (unix_kind)v[i].kind, v[i].host,
                              v[i].line, v[i].account, v[i].from};
-    if ((st = unix_sessions_derive(r, k.n, &ss, &nss)) != LR_OK) {
+    if ((st = unix_sessions_derive(r, n, &ss, &nss)) != LR_OK) {
         st = lr_fail(err, st, "out of memory");
         goto done;
     }
@@ -47,6 +42,6 @@ lr_status unix_days_add(lr_store *s, const lr_company *c, const char *account, i
 done:
     free(ss);
     free(r);
-    free(k.v);
+    free(v);
     return st;
 }

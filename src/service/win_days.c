@@ -7,36 +7,6 @@
 #include <string.h>
 
 #include "core/win_session.h"
-#include "service/rederive.h"
-#include "util/vec.h"
-
-int pc_rows_keep(void *ctx, const void *row)
-{
-    pc_rows *k = ctx;
-    if (!vec_room(&k->v, &k->cap, k->n, k->size)) {
-        k->oom = 1;
-        return 1;
-    }
-    memcpy((char *)k->v + k->n++ * k->size, row, k->size);
-    return 0;
-}
-
-lr_status pc_days_push(const pc_days_out *o, const lr_company *c, int64_t id, int64_t utc,
-                       day_op op, int64_t stream, unsigned flags, lr_error *err)
-{
-    day_event *e;
-    if (!vec_room((void **)o->ev, o->cap, *o->n, sizeof **o->ev))
-        return lr_fail(err, LR_ENOMEM, "out of memory");
-    e = &(*o->ev)[(*o->n)++];
-    e->id = id;
-    e->utc = utc;
-    e->local = rederive_local(c, utc);
-    e->stream = stream;
-    e->account = o->account_key;
-    e->op = op;
-    e->flags = flags;
-    return LR_OK;
-}
 
 /* What a session's start and end show in the log view (day_flag bits). */
 static unsigned start_flags(unsigned wf)
@@ -77,25 +47,21 @@ static lr_status add_session(const pc_days_out *o, const lr_company *c, const wi
 lr_status win_days_add(lr_store *s, const lr_company *c, const char *account, int64_t from,
                        int64_t to, const pc_days_out *o, lr_error *err)
 {
-    pc_rows k = {NULL, 0, 0, sizeof(lr_win_row), 0};
-    const lr_win_row *v;
+    lr_win_row *v = NULL;
     win_event *ev = NULL;
     win_output w;
+    size_t n = 0;
     lr_status st;
 
     memset(&w, 0, sizeof w);
-    st = store_pc_records_for(s, PC_WINDOWS, c->id, account, from, to, pc_rows_keep, &k,
-                              err);
-    if (st == LR_OK && k.oom)
-        st = lr_fail(err, LR_ENOMEM, "out of memory");
-    if (st != LR_OK || k.n == 0)
+    st = pc_days_rows(s, PC_WINDOWS, c, account, from, to, (void **)&v, &n, err);
+    if (st != LR_OK || n == 0)
         goto done;
-    if (!(ev = calloc(k.n, sizeof *ev))) {
+    if (!(ev = calloc(n, sizeof *ev))) {
         st = lr_fail(err, LR_ENOMEM, "out of memory");
         goto done;
     }
-    v = k.v;
-    for (size_t i = 0; i < k.n; i++) {
+    for (size_t i = 0; i < n; i++) {
         const lr_win_row *r = &v[i];
         ev[i] = (win_event){.id = r->event_row,
                             .utc = r->utc,
@@ -110,7 +76,7 @@ lr_status win_days_add(lr_store *s, const lr_company *c, const char *account, in
                             .linked_logon_id = r->linked_logon_id,
                             .process = r->process};
     }
-    if ((st = win_sessions_derive(ev, k.n, &w)) != LR_OK) {
+    if ((st = win_sessions_derive(ev, n, &w)) != LR_OK) {
         st = lr_fail(err, st, "out of memory");
         goto done;
     }
@@ -120,6 +86,6 @@ lr_status win_days_add(lr_store *s, const lr_company *c, const char *account, in
 done:
     win_output_free(&w);
     free(ev);
-    free(k.v);
+    free(v);
     return st;
 }

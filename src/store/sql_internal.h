@@ -123,10 +123,10 @@ sql_stmt *sq_stmt_with(sql_store *s, int slot, const char *sql, lr_error *err, c
 
 /* How a row's columns land in a struct: column i goes to the field of
  * cols[i] (SQ_NUM: an integer field of any width, SQ_STR: a char array,
- * SQ_DBL: a double; SQ_SKIP: a column nobody reads). One table a row type
+ * SQ_DBL: a double). One table a row type
  * says the mapping once, for every query that returns those columns. */
 typedef struct sq_col {
-    char type; /* 'n', 't', 'd', or 0 to skip */
+    char type; /* 'n', 't' or 'd' */
     size_t off, size;
 } sq_col;
 typedef struct sq_row {
@@ -136,7 +136,6 @@ typedef struct sq_row {
 #define SQ_NUM(T, f) {'n', offsetof(T, f), sizeof(((T *)0)->f)}
 #define SQ_STR(T, f) {'t', offsetof(T, f), sizeof(((T *)0)->f)}
 #define SQ_DBL(T, f) {'d', offsetof(T, f), sizeof(double)}
-#define SQ_SKIP {0, 0, 0}
 #define SQ_ROW(T, ...)                                                                             \
     {(const sq_col[]){__VA_ARGS__}, sizeof((const sq_col[]){__VA_ARGS__}) / sizeof(sq_col),       \
      sizeof(T)}
@@ -146,8 +145,8 @@ extern const sq_row sq_event_row;
 
 /* Reads the current row of st into out by m. */
 void sq_read(sql_stmt *st, const sq_row *m, void *out);
-/* Binds the fields of row by m's columns [from, m->n) at ?at, ?at+1, ... */
-void sq_bind_row(sql_stmt *st, const sq_row *m, size_t from, int at, const void *row);
+/* Binds the fields of row by m's columns at ?at, ?at+1, ... */
+void sq_bind_row(sql_stmt *st, const sq_row *m, int at, const void *row);
 /* Steps st (SQL_ERROR when there is no statement: preparing it failed) and
  * reads a row into out by m (when m is not NULL); returns the step's code. */
 int sq_next(sql_stmt *st, const sq_row *m, void *out);

@@ -109,10 +109,10 @@ void sq_read(sql_stmt *st, const sq_row *m, void *out)
     }
 }
 
-void sq_bind_row(sql_stmt *st, const sq_row *m, size_t from, int at, const void *row)
+void sq_bind_row(sql_stmt *st, const sq_row *m, int at, const void *row)
 {
     const char *base = row;
-    for (size_t i = from; i < m->n; i++, at++) {
+    for (size_t i = 0; i < m->n; i++, at++) {
         const sq_col *c = &m->cols[i];
         double d;
         if (c->type == 't') {

@@ -60,27 +60,27 @@ static const sq_row unix_row = SQ_ROW(
     SQ_NUM(lr_unix_row, kind), SQ_STR(lr_unix_row, host), SQ_STR(lr_unix_row, line),
     SQ_STR(lr_unix_row, account), SQ_STR(lr_unix_row, from));
 
-/* A log's table: its row map and statements. */
+/* A log's table: its row map, statements and words. */
 static const struct {
     const sq_row *row;
     int insert, rows_for;
-    const char *what;
+    const char *storing, *reading;
 } logs[] = {
-    [PC_WINDOWS] = {&win_row, P_WIN_INSERT, P_WIN_FOR, "Windows records"},
-    [PC_LINUX] = {&unix_row, P_UNIX_INSERT, P_UNIX_FOR, "Linux login records"},
+    [PC_WINDOWS] = {&win_row, P_WIN_INSERT, P_WIN_FOR, "storing a Windows record",
+                    "reading Windows records"},
+    [PC_LINUX] = {&unix_row, P_UNIX_INSERT, P_UNIX_FOR, "storing a Linux login record",
+                  "reading Linux login records"},
 };
 
 lr_status store_pc_record_insert(lr_store *base, pc_log log, int64_t company_id, const void *row,
                                  lr_error *err)
 {
     sql_stmt *st = stmt_with(S(base), logs[log].insert, err, SQ_INT(company_id));
-    char doing[64];
     int64_t id;
     if (st)
-        sq_bind_row(st, logs[log].row, 0, 2, row);
-    snprintf(doing, sizeof doing, "storing %s", logs[log].what);
+        sq_bind_row(st, logs[log].row, 2, row);
     /* a record stored already returns no row: LR_EEXIST */
-    return sq_run_id(S(base), st, &id, err, doing);
+    return sq_run_id(S(base), st, &id, err, logs[log].storing);
 }
 
 lr_status store_pc_records_for(lr_store *base, pc_log log, int64_t company_id, const char *account,
@@ -89,13 +89,11 @@ lr_status store_pc_records_for(lr_store *base, pc_log log, int64_t company_id, c
     sql_stmt *st = stmt_with(S(base), logs[log].rows_for, err, SQ_INT(company_id), SQ_TEXT(account),
                              SQ_INT(from), SQ_INT(to));
     lr_win_row buf; /* the larger of the two */
-    char doing[64];
     int rc;
     _Static_assert(sizeof(lr_win_row) >= sizeof(lr_unix_row), "the row buffer is too small");
     while ((rc = sq_next(st, logs[log].row, &buf)) == SQL_ROW && !cb(ctx, &buf))
         ;
-    snprintf(doing, sizeof doing, "reading %s", logs[log].what);
-    return sq_end(S(base), st, rc, err, doing);
+    return sq_end(S(base), st, rc, err, logs[log].reading);
 }
 
 lr_status store_event_row(lr_store *base, int64_t company_id, const lr_event *e, int64_t *id,
