@@ -9,7 +9,9 @@
  * ON CONFLICT ... DO, RETURNING. A driver may rewrite what it must: the
  * PostgreSQL driver turns ?N into $N, drops SQLite's INDEXED BY hints and
  * uncomments PostgreSQL-only parts written as comments beginning "pg:"
- * (FOR UPDATE SKIP LOCKED, advisory locks), which SQLite ignores.
+ * (FOR UPDATE SKIP LOCKED, advisory locks), which SQLite ignores. The
+ * SQLite driver runs an INSERT ending in "RETURNING id" (not an upsert)
+ * without the clause and gives the rowid it made as the row.
  */
 #ifndef LR_STORE_SQL_DRIVER_H
 #define LR_STORE_SQL_DRIVER_H

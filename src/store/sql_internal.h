@@ -163,6 +163,9 @@ lr_status sq_run(sql_store *s, sql_stmt *st, lr_error *err, const char *doing);
 /* Runs an INSERT ... RETURNING id: *id gets it. LR_EEXIST for a unique key,
  * or when the statement's ON CONFLICT DO NOTHING returned no row. */
 lr_status sq_run_id(sql_store *s, sql_stmt *st, int64_t *id, lr_error *err, const char *doing);
+/* Runs an INSERT ... ON CONFLICT DO NOTHING without RETURNING: LR_EEXIST
+ * when it inserted no row. */
+lr_status sq_run_new(sql_store *s, sql_stmt *st, lr_error *err, const char *doing);
 /* Rows the connection's last write changed. */
 int64_t sq_changes(sql_store *s);
 

@@ -201,6 +201,14 @@ lr_status sq_run_id(sql_store *s, sql_stmt *st, int64_t *id, lr_error *err, cons
     return lr_fail(err, LR_EEXIST, "%s: it exists already", doing);
 }
 
+lr_status sq_run_new(sql_store *s, sql_stmt *st, lr_error *err, const char *doing)
+{
+    lr_status r = sq_run(s, st, err, doing);
+    if (r == LR_OK && sq_changes(s) == 0)
+        return lr_fail(err, LR_EEXIST, "%s: it exists already", doing);
+    return r;
+}
+
 int64_t sq_changes(sql_store *s)
 {
     return s->drv->changes(s->db);

@@ -27,12 +27,11 @@
       "INSERT INTO win_records (company_id, event_row, ts_utc, event_id, logon_type, logon_id, "   \
       "linked_logon_id, record_id, host, channel, provider, account, sid, logon_process, "         \
       "process) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON "     \
-      "CONFLICT DO NOTHING RETURNING event_row")                                                   \
+      "CONFLICT DO NOTHING")                                                                       \
     X(P_WIN_FOR, ROWS_FOR(WIN_COLS, "win_records") " ORDER BY 2, 7")                               \
     X(P_UNIX_INSERT,                                                                               \
       "INSERT INTO unix_records (company_id, event_row, ts_utc, kind, host, line, account, "       \
-      "from_host) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING RETURNING "       \
-      "event_row")                                                                                 \
+      "from_host) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING")                 \
     X(P_UNIX_FOR, ROWS_FOR(UNIX_COLS, "unix_records") " ORDER BY 2")                               \
     X(P_EVENT_ROW,                                                                                 \
       "SELECT id FROM log_events WHERE company_id = ?1 AND account = ?2 AND ts_utc = ?3 AND "      \
@@ -76,11 +75,10 @@ lr_status store_pc_record_insert(lr_store *base, pc_log log, int64_t company_id,
                                  lr_error *err)
 {
     sql_stmt *st = stmt_with(S(base), logs[log].insert, err, SQ_INT(company_id));
-    int64_t id;
     if (st)
         sq_bind_row(st, logs[log].row, 2, row);
-    /* a record stored already returns no row: LR_EEXIST */
-    return sq_run_id(S(base), st, &id, err, logs[log].storing);
+    /* a record stored already inserts no row: LR_EEXIST */
+    return sq_run_new(S(base), st, err, logs[log].storing);
 }
 
 lr_status store_pc_records_for(lr_store *base, pc_log log, int64_t company_id, const char *account,
