@@ -64,7 +64,10 @@ int main(int argc, char **argv)
         n += r;
     }
     lr_error_clear(&err);
-    s = evtx_parse(argv[2], b, n, strcmp(argv[1], "--partial") == 0, emit, stdout, &st, &err);
+    /* one pass: the caller (evtx_parse_isolated) drops what it was given
+     * when the file fails, as it must when this process dies midway */
+    s = evtx_parse_stream(argv[2], b, n, strcmp(argv[1], "--partial") == 0, emit, stdout, &st,
+                          &err);
     free(b);
     return evtx_child_write_end(stdout, &st, s, &err) ? 0 : 1;
 }

@@ -226,8 +226,37 @@ static size_t readable_fragments(libevtx_file_t *f)
     return readable;
 }
 
-lr_status evtx_parse(const char *what, const unsigned char *bytes, size_t n, int partial,
-                     win_record_fn fn, void *ctx, evtx_stats *stats, lr_error *err)
+/* The records of f libevtx cannot read. */
+static size_t unreadable_records(libevtx_file_t *f, int nrec)
+{
+    libevtx_error_t *e = NULL;
+    size_t bad = 0;
+    for (int i = 0; i < nrec; i++) {
+        libevtx_record_t *rec = NULL;
+        if (libevtx_file_get_record_by_index(f, i, &rec, &e) != 1)
+            bad++;
+        libevtx_record_free(&rec, &e);
+        libevtx_error_free(&e);
+    }
+    return bad;
+}
+
+static lr_status refuse_damaged(const char *what, const evtx_stats *stats, int nrec, lr_error *err)
+{
+    return lr_fail_at(err, LR_EINVAL, what, 0, 0,
+                      "damaged: libevtx marks it corrupted (%zu of %d records can be read; "
+                      "%zu unreadable, %zu more only as fragments of damaged chunks). Nothing "
+                      "was taken: copy the log again from the PC (Event Viewer, [Save All "
+                      "Events As...]), or take the readable records with --partial "
+                      "(?partial=1)",
+                      (size_t)nrec - stats->unreadable, nrec, stats->unreadable, stats->fragments);
+}
+
+/* evtx_parse, and in one pass (evtx_parse_stream): the records reach fn
+ * as they are read, and a record that cannot be read ends the file there
+ * (unless partial), the rest only counted for the message. */
+static lr_status parse(const char *what, const unsigned char *bytes, size_t n, int partial,
+                       int one_pass, win_record_fn fn, void *ctx, evtx_stats *stats, lr_error *err)
 {
     reader rd = {what, fn, ctx, stats, NULL, 0, NULL};
     libbfio_handle_t *io = NULL;
@@ -276,30 +305,30 @@ lr_status evtx_parse(const char *what, const unsigned char *bytes, size_t n, int
     libevtx_error_free(&e);
     if (corrupted)
         stats->fragments = readable_fragments(f);
-    /* first pass: can every record be read? (a file goes in whole or not at all) */
-    for (int i = 0; i < nrec; i++) {
-        libevtx_record_t *rec = NULL;
-        if (libevtx_file_get_record_by_index(f, i, &rec, &e) != 1)
-            stats->unreadable++;
-        libevtx_record_free(&rec, &e);
-        libevtx_error_free(&e);
-    }
+    /* a first pass: can every record be read? (a file goes in whole or not
+     * at all; in one pass, the caller drops what it was given) */
+    if (!one_pass)
+        stats->unreadable = unreadable_records(f, nrec);
     stats->damaged = stats->unreadable > 0 || (corrupted && (!stats->dirty || stats->fragments > 0));
     if (stats->damaged && !partial) {
-        st = lr_fail_at(err, LR_EINVAL, what, 0, 0,
-                        "damaged: libevtx marks it corrupted (%zu of %d records can be read; "
-                        "%zu unreadable, %zu more only as fragments of damaged chunks). Nothing "
-                        "was taken: copy the log again from the PC (Event Viewer, [Save All "
-                        "Events As...]), or take the readable records with --partial "
-                        "(?partial=1)",
-                        (size_t)nrec - stats->unreadable, nrec, stats->unreadable, stats->fragments);
+        if (one_pass)
+            stats->unreadable = unreadable_records(f, nrec);
+        st = refuse_damaged(what, stats, nrec, err);
         goto done;
     }
     for (int i = 0; i < nrec && st == LR_OK; i++) {
         libevtx_record_t *rec = NULL;
         if (libevtx_file_get_record_by_index(f, i, &rec, &e) != 1) {
             libevtx_error_free(&e);
-            continue; /* counted as unreadable; partial takes the rest */
+            if (!one_pass)
+                continue; /* counted as unreadable; partial takes the rest */
+            stats->unreadable++;
+            stats->damaged = 1;
+            if (!partial) {
+                stats->unreadable = unreadable_records(f, nrec);
+                st = refuse_damaged(what, stats, nrec, err);
+            }
+            continue;
         }
         st = one_record(&rd, rec, i, err);
         libevtx_record_free(&rec, &e);
@@ -318,4 +347,16 @@ done:
     free(rd.xml);
     free(rd.cut);
     return st;
+}
+
+lr_status evtx_parse(const char *what, const unsigned char *bytes, size_t n, int partial,
+                     win_record_fn fn, void *ctx, evtx_stats *stats, lr_error *err)
+{
+    return parse(what, bytes, n, partial, 0, fn, ctx, stats, err);
+}
+
+lr_status evtx_parse_stream(const char *what, const unsigned char *bytes, size_t n, int partial,
+                            win_record_fn fn, void *ctx, evtx_stats *stats, lr_error *err)
+{
+    return parse(what, bytes, n, partial, 1, fn, ctx, stats, err);
 }

@@ -221,6 +221,59 @@ static void evtx_partial_takes_the_readable(void **state)
     free(g.v);
 }
 
+/* The helper's one pass (evtx_parse_stream) answers as the two passes of
+ * evtx_parse for every file here: the same records in the same order, the
+ * same counts, the same error word for word. A record that cannot be read
+ * ends the file (the damaged byte above), whole; with partial, the rest
+ * goes on. */
+static void evtx_one_pass_answers_as_two(void **state)
+{
+    static const char *files[] = {"post-Security.evtx", "Security_with_size_t.evtx", "system.evtx",
+                                  "Application_no_crc32.evtx", "sample_with_a_bad_chunk_magic.evtx",
+                                  "damaged"}; /* not crafted_template_count.evtx: it is for
+                                                * the helper's limits */
+    (void)state;
+    for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
+        for (int partial = 0; partial <= 1; partial++) {
+            got a = {0}, b = {0};
+            evtx_stats sa, sb;
+            lr_error ea = {0}, eb = {0};
+            size_t n;
+            int damaged = strcmp(files[k], "damaged") == 0;
+            unsigned char *bytes = read_file("evtx", damaged ? "post-Security.evtx" : files[k], &n);
+            lr_status ra, rb;
+            if (damaged)
+                bytes[4096 + 65536 + 9000] ^= 0xFF;
+            ra = evtx_parse(files[k], bytes, n, partial, collect, &a, &sa, &ea);
+            rb = evtx_parse_stream(files[k], bytes, n, partial, collect, &b, &sb, &eb);
+            assert_int_equal(ra, rb);
+            assert_string_equal(ea.message, eb.message);
+            assert_int_equal(sa.unreadable, sb.unreadable);
+            assert_int_equal(sa.fragments, sb.fragments);
+            assert_int_equal(sa.damaged, sb.damaged);
+            if (ra == LR_OK) {
+                assert_int_equal(sa.w.records, sb.w.records);
+                assert_int_equal(sa.w.wanted, sb.w.wanted);
+                assert_int_equal(a.n, b.n);
+                assert_int_equal(a.raw_bytes, b.raw_bytes);
+                for (size_t i = 0; i < a.n; i++) {
+                    assert_int_equal(a.v[i].record_id, b.v[i].record_id);
+                    assert_int_equal(a.v[i].e.event_id, b.v[i].e.event_id);
+                }
+            }
+            if (damaged && !partial) {
+                assert_int_equal(ra, LR_EINVAL);
+                assert_non_null(strstr(eb.message, "125 of 126 records can be read; 1 unreadable"));
+            }
+            if (damaged && partial)
+                assert_int_equal(sb.w.records, 125);
+            free(bytes);
+            free(a.v);
+            free(b.v);
+        }
+    }
+}
+
 /* A file whose chunks lack their CRCs is damaged; taken partially it is
  * still the wrong log (Application). */
 static void evtx_no_crc_and_wrong_channel(void **state)
@@ -397,6 +450,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(evtx_dirty_system_log_is_read),
         cmocka_unit_test(evtx_damaged_refused),
         cmocka_unit_test(evtx_partial_takes_the_readable),
+        cmocka_unit_test(evtx_one_pass_answers_as_two),
         cmocka_unit_test(evtx_no_crc_and_wrong_channel),
         cmocka_unit_test(evtx_not_evtx_or_truncated),
         cmocka_unit_test(winlogbeat_lines_and_array),
