@@ -4,42 +4,22 @@
  */
 #include "agent/agent_client.h"
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "net/curl_call.h"
+#include "agent/agent_os.h"
+#include "util/text.h"
 
 #define REPLY_MAX (64u * 1024)
 
-typedef struct answer {
-    lr_buf body; /* at most REPLY_MAX */
-    char www_auth[128]; /* the WWW-Authenticate scheme ("Bearer", "Basic") */
-} answer;
+typedef agent_answer answer;
 
 void agent_client_init(void)
 {
-    net_init();
-}
-
-static size_t on_header(char *p, size_t size, size_t n, void *ctx)
-{
-    answer *a = ctx;
-    size_t k = size * n;
-    static const char name[] = "WWW-Authenticate:";
-    if (k > sizeof name && strncasecmp(p, name, sizeof name - 1) == 0) {
-        const char *v = p + sizeof name - 1;
-        size_t m = 0;
-        while (*v == ' ')
-            v++;
-        while (m + 1 < sizeof a->www_auth && v < p + k && *v != ' ' && *v != '\r')
-            a->www_auth[m++] = *v++;
-        a->www_auth[m] = '\0';
-    }
-    return k;
+    agent_os_init();
 }
 
 /* What the server said about the refusal: "line 3, column 23: why". */
@@ -98,42 +78,43 @@ static void set(agent_reply *r, agent_outcome oc, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Sorts a transfer's result into an outcome with its reason. */
-static void classify(const agent_config *c, CURLcode cc, long status, const answer *a,
-                     const char *curl_msg, agent_reply *r)
+/* Sorts a call's result into an outcome with its reason. */
+static void classify(const agent_config *c, const answer *a, agent_reply *r)
 {
     const int proxied = c->proxy[0] != '\0';
+    const long status = a->status;
+    agent_net net = a->net;
     r->http_status = (int)status;
     if (status >= 300)
-        cc = CURLE_OK; /* the answer's status is known even if the connection broke after it
-                          (tinyproxy resets a refused request's upload) */
-    switch (net_outcome_of(cc)) {
-    case NET_ANSWERED:
+        net = AGENT_NET_ANSWERED; /* the answer's status is known even if the connection broke
+                                     after it (tinyproxy resets a refused request's upload) */
+    switch (net) {
+    case AGENT_NET_ANSWERED:
         break;
-    case NET_RESOLVE_PROXY:
+    case AGENT_NET_RESOLVE_PROXY:
         set(r, AGENT_RETRY, "the proxy host in '%s' could not be found (DNS)", c->proxy);
         return;
-    case NET_RESOLVE:
+    case AGENT_NET_RESOLVE:
         set(r, AGENT_RETRY, "the server's host name in %s could not be found (DNS)", c->server);
         return;
-    case NET_CONNECT:
+    case AGENT_NET_CONNECT:
         if (proxied)
             set(r, AGENT_RETRY, "could not connect to the proxy %s: is it running? (%s)", c->proxy,
-                curl_msg);
+                a->message);
         else
             set(r, AGENT_RETRY, "could not connect to the server %s: is loginrecd running? (%s)",
-                c->server, curl_msg);
+                c->server, a->message);
         return;
-    case NET_TIMEOUT:
+    case AGENT_NET_TIMEOUT:
         set(r, AGENT_RETRY, "no answer from %s within %d seconds", proxied ? c->proxy : c->server,
             c->timeout_sec);
         return;
-    case NET_TLS:
-        set(r, AGENT_SETTINGS, "TLS with %s failed: %s", c->server, curl_msg);
+    case AGENT_NET_TLS:
+        set(r, AGENT_SETTINGS, "TLS with %s failed: %s", c->server, a->message);
         return;
     default:
         set(r, AGENT_RETRY, "the connection to %s failed: %s", proxied ? c->proxy : c->server,
-            curl_msg);
+            a->message);
         return;
     }
     if (status >= 200 && status < 300) {
@@ -188,22 +169,16 @@ static void call(const agent_config *c, const char *path, const char *name, cons
                  size_t n, agent_reply *r)
 {
     static answer a; /* one call at a time in the agent */
-    char url[700], hdr[6][400], proxy[300], err[CURL_ERROR_SIZE] = "";
-    struct curl_slist *h = NULL;
-    CURL *e = curl_easy_init();
-    net_opts o = {e, CURLE_OK};
-    CURLcode cc;
-    long status = 0;
-    size_t ulen = strlen(c->server);
+    char url[700], hdr[7][400];
+    const char *headers[8];
+    size_t ulen = strlen(c->server), k = 0;
+    agent_http req = {url, headers, body, n, c->proxy, c->proxy_user, c->proxy_password,
+                      c->timeout_sec * 1000};
 
     memset(r, 0, sizeof *r);
     buf_free(&a.body);
     memset(&a, 0, sizeof a);
     buf_init(&a.body, REPLY_MAX);
-    if (!e) {
-        set(r, AGENT_RETRY, "out of memory");
-        return;
-    }
     while (ulen > 0 && c->server[ulen - 1] == '/')
         ulen--;
     snprintf(url, sizeof url, "%.*s%s", (int)ulen, c->server, path);
@@ -211,52 +186,31 @@ static void call(const agent_config *c, const char *path, const char *name, cons
     snprintf(hdr[1], sizeof hdr[1], "X-Loginrec-Company: %s", c->company);
     snprintf(hdr[2], sizeof hdr[2], "X-Loginrec-Agent-Version: loginrec-agent/%s", LR_VERSION);
     for (int i = 0; i < 3; i++)
-        h = curl_slist_append(h, hdr[i]);
-    h = curl_slist_append(h, "Expect:");
+        headers[k++] = hdr[i];
     if (body) {
-        char *esc = curl_easy_escape(e, name, 0);
         int lanscope = strcmp(c->source, "lanscope") == 0;
-        snprintf(hdr[3], sizeof hdr[3], "X-Loginrec-File: %s", esc ? esc : "upload");
-        curl_free(esc);
+        lr_buf esc;
+        buf_init(&esc, 300);
+        if (text_percent_encode(name, &esc) != LR_OK || esc.len == 0)
+            buf_reset(&esc);
+        snprintf(hdr[3], sizeof hdr[3], "X-Loginrec-File: %s", esc.len ? buf_str(&esc) : "upload");
+        buf_free(&esc);
         snprintf(hdr[4], sizeof hdr[4], "X-Loginrec-Source: %s", c->source);
         snprintf(hdr[5], sizeof hdr[5], "X-Loginrec-Host: %s", c->host);
-        h = curl_slist_append(h, hdr[3]);
-        h = curl_slist_append(h, lanscope ? "Content-Type: text/csv"
-                                 : strcmp(c->source, "evtx") == 0 || strcmp(c->source, "wtmp") == 0
-                                     ? "Content-Type: application/octet-stream"
-                                     : "Content-Type: application/x-ndjson");
-        h = curl_slist_append(h, hdr[4]);
+        snprintf(hdr[6], sizeof hdr[6], "Content-Type: %s",
+                 lanscope ? "text/csv"
+                 : strcmp(c->source, "evtx") == 0 || strcmp(c->source, "wtmp") == 0
+                     ? "application/octet-stream"
+                     : "application/x-ndjson");
+        headers[k++] = hdr[3];
+        headers[k++] = hdr[6];
+        headers[k++] = hdr[4];
         if (c->host[0])
-            h = curl_slist_append(h, hdr[5]);
-        net_opt(&o, CURLOPT_POSTFIELDS, body);
-        net_opt(&o, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)n);
+            headers[k++] = hdr[5];
     }
-    net_common(&o, url, h, (long)c->timeout_sec * 1000, 10000L, &a.body);
-    net_opt(&o, CURLOPT_ERRORBUFFER, err);
-    net_opt(&o, CURLOPT_HEADERFUNCTION, on_header);
-    net_opt(&o, CURLOPT_HEADERDATA, &a);
-    if (c->proxy[0]) {
-        snprintf(proxy, sizeof proxy, "http://%s", c->proxy);
-        net_opt(&o, CURLOPT_PROXY, proxy);
-        net_opt(&o, CURLOPT_NOPROXY, ""); /* the setting wins over no_proxy */
-        if (c->proxy_user[0]) {
-            net_opt(&o, CURLOPT_PROXYAUTH, (long)CURLAUTH_BASIC);
-            net_opt(&o, CURLOPT_PROXYUSERNAME, c->proxy_user);
-            net_opt(&o, CURLOPT_PROXYPASSWORD, c->proxy_password);
-        }
-    } else {
-        net_opt(&o, CURLOPT_PROXY, ""); /* no proxy from the environment either */
-    }
-    if (o.first != CURLE_OK) {
-        set(r, AGENT_RETRY, "cannot set the call up: %s", curl_easy_strerror(o.first));
-    } else {
-        cc = curl_easy_perform(e);
-        if (curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
-            status = 0;
-        classify(c, cc, status, &a, err[0] ? err : curl_easy_strerror(cc), r);
-    }
-    curl_slist_free_all(h);
-    curl_easy_cleanup(e);
+    headers[k] = NULL;
+    agent_os_http(&req, &a);
+    classify(c, &a, r);
     memset(hdr[0], 0, sizeof hdr[0]);
 }
 

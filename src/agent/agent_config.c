@@ -10,20 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "agent/agent_os.h"
 #include "util/company_code.h"
 #include "util/text.h"
 #include "util/token.h"
 
 void agent_config_defaults(agent_config *c)
 {
-    const char *sd = getenv("STATE_DIRECTORY");
     memset(c, 0, sizeof *c);
     snprintf(c->server, sizeof c->server, "http://127.0.0.1:8080");
-    snprintf(c->state_dir, sizeof c->state_dir, "%s",
-             sd && *sd ? sd : "/var/lib/loginrec-agent");
+    agent_os_state_dir(c->state_dir, sizeof c->state_dir);
     c->rescan_sec = 180;
     c->stable_sec = 5;
     c->retry_max_sec = 300;
@@ -89,7 +86,7 @@ lr_status agent_config_set(agent_config *c, const char *key, const char *value, 
 
 lr_status agent_config_load(agent_config *c, const char *path, lr_error *err)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = agent_os_fopen(path, "r");
     char line[2048];
     long lineno = 0;
     lr_status st = LR_OK;
@@ -178,19 +175,11 @@ static void check_proxy(const agent_config *c, problems *pr)
 
 static void check_dir(const char *what, const char *path, int create, problems *pr)
 {
-    struct stat sb;
-    if (!path[0]) {
+    char why[300];
+    if (!path[0])
         problem(pr, "the %s is not set", what);
-        return;
-    }
-    if (stat(path, &sb) != 0 && create && errno == ENOENT && mkdir(path, 0700) == 0)
-        return;
-    if (stat(path, &sb) != 0)
-        problem(pr, "the %s %s cannot be opened: %s", what, path, strerror(errno));
-    else if (!S_ISDIR(sb.st_mode))
-        problem(pr, "the %s %s is not a folder", what, path);
-    else if (access(path, R_OK | W_OK | X_OK) != 0)
-        problem(pr, "the %s %s cannot be read and written by this user", what, path);
+    else if (agent_os_check_dir(path, create, why, sizeof why) != 0)
+        problem(pr, "the %s %s %s", what, path, why);
 }
 
 static int ends_with(const char *name, const char *suffix)
@@ -218,6 +207,7 @@ int agent_config_check(const agent_config *c, char *out, size_t outsz)
 {
     problems pr = {out, outsz, 0, 0};
     lr_error err;
+    char why[300];
     out[0] = '\0';
     if (!c->company[0])
         problem(&pr, "the company code is not set (--company: the first 3 or 6 characters of "
@@ -247,8 +237,8 @@ int agent_config_check(const agent_config *c, char *out, size_t outsz)
         problem(&pr, "a wtmp folder needs the PC's name (--host): a wtmp file does not say it");
     if (c->follow[0] && strcmp(c->source, "wtmp") != 0)
         problem(&pr, "follow sends a growing wtmp file: set source = wtmp (and host)");
-    else if (c->follow[0] && access(c->follow, R_OK) != 0)
-        problem(&pr, "the file to follow %s cannot be read: %s", c->follow, strerror(errno));
+    else if (c->follow[0] && agent_os_check_readable(c->follow, why, sizeof why) != 0)
+        problem(&pr, "the file to follow %s cannot be read: %s", c->follow, why);
     if (!c->follow[0])
         check_dir("watch folder", c->watch_dir, 0, &pr);
     check_dir("state folder", c->state_dir, 1, &pr);

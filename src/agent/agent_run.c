@@ -3,17 +3,13 @@
  */
 #include "agent/agent_run.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "agent/agent_client.h"
 #include "agent/agent_follow.h"
+#include "agent/agent_os.h"
 #include "agent/agent_state.h"
 #include "agent/agent_watch.h"
 #include "util/buf.h"
@@ -44,27 +40,14 @@ int agent_check(const agent_config *c)
 }
 
 /* The whole file; LR_ETOOBIG past FILE_MAX. */
-static lr_status read_file(const char *path, lr_buf *b, struct stat *sb, lr_error *err)
+static lr_status read_file(const char *path, lr_buf *b, long long *size, int64_t *mtime_ns,
+                           lr_error *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    char chunk[65536];
-    ssize_t k;
-    lr_status st = LR_OK;
-
-    if (fd < 0)
-        return lr_fail(err, LR_EIO, "cannot open %s: %s", path, strerror(errno));
-    while ((k = read(fd, chunk, sizeof chunk)) > 0)
-        if ((st = buf_append(b, chunk, (size_t)k)) != LR_OK)
-            break;
-    if (st == LR_OK && k < 0)
-        st = lr_fail(err, LR_EIO, "cannot read %s: %s", path, strerror(errno));
-    else if (st != LR_OK)
+    lr_status st = agent_os_read_file(path, b, size, mtime_ns, err);
+    if (st == LR_ETOOBIG)
         st = lr_fail(err, LR_ETOOBIG, "the file is larger than %u MiB, more than loginrecd "
                                       "takes in one upload; split it",
                      FILE_MAX >> 20);
-    if (st == LR_OK && fstat(fd, sb) != 0)
-        st = lr_fail(err, LR_EIO, "cannot stat %s: %s", path, strerror(errno));
-    close(fd);
     return st;
 }
 
@@ -73,29 +56,25 @@ static lr_status read_file(const char *path, lr_buf *b, struct stat *sb, lr_erro
 static void move_aside(const agent_config *c, const char *name, const char *why)
 {
     char dir[AGENT_PATH_MAX + 16], from[AGENT_PATH_MAX + 300], to[AGENT_PATH_MAX + 340];
-    char note[AGENT_PATH_MAX + 360];
+    char note[AGENT_PATH_MAX + 360], when[32], problem[256];
     FILE *f;
-    time_t now = time(NULL);
-    struct tm tm;
-    char when[32];
 
-    snprintf(dir, sizeof dir, "%s/rejected", c->watch_dir);
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        log_error("cannot create %s: %s; %s stays where it is", dir, strerror(errno), name);
+    snprintf(dir, sizeof dir, "%s" AGENT_SEP "rejected", c->watch_dir);
+    if (agent_os_mkdir(dir, problem, sizeof problem) != 0) {
+        log_error("cannot create %s: %s; %s stays where it is", dir, problem, name);
         return;
     }
-    snprintf(from, sizeof from, "%s/%s", c->watch_dir, name);
-    snprintf(to, sizeof to, "%s/%s", dir, name);
-    for (int i = 1; access(to, F_OK) == 0 && i < 1000; i++)
-        snprintf(to, sizeof to, "%s/%s.%d", dir, name, i);
-    if (rename(from, to) != 0) {
-        log_error("cannot move %s to %s: %s", from, to, strerror(errno));
+    snprintf(from, sizeof from, "%s" AGENT_SEP "%s", c->watch_dir, name);
+    snprintf(to, sizeof to, "%s" AGENT_SEP "%s", dir, name);
+    for (int i = 1; agent_os_exists(to) && i < 1000; i++)
+        snprintf(to, sizeof to, "%s" AGENT_SEP "%s.%d", dir, name, i);
+    if (agent_os_rename(from, to, problem, sizeof problem) != 0) {
+        log_error("cannot move %s to %s: %s", from, to, problem);
         return;
     }
     snprintf(note, sizeof note, "%s.error.txt", to);
-    gmtime_r(&now, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if ((f = fopen(note, "w"))) {
+    agent_os_utc_now(when);
+    if ((f = agent_os_fopen(note, "w"))) {
         fprintf(f, "%s\n%s refused %s at %s.\nFix the file and put it back in %s to send it "
                    "again.\n",
                 why, c->server, name, when, c->watch_dir);
@@ -117,7 +96,8 @@ static int handle(loop *L, agent_file *f, int64_t now)
 {
     const agent_config *c = L->c;
     char path[AGENT_PATH_MAX + 300], hash[AGENT_HASH_HEX + 1];
-    struct stat sb;
+    long long size;
+    int64_t mtime_ns;
     agent_reply r;
     lr_error err;
 
@@ -126,9 +106,9 @@ static int handle(loop *L, agent_file *f, int64_t now)
         f->done = 1;
         return 0;
     }
-    snprintf(path, sizeof path, "%s/%s", c->watch_dir, f->name);
+    snprintf(path, sizeof path, "%s" AGENT_SEP "%s", c->watch_dir, f->name);
     buf_reset(&L->bytes);
-    if (read_file(path, &L->bytes, &sb, &err) != LR_OK) {
+    if (read_file(path, &L->bytes, &size, &mtime_ns, &err) != LR_OK) {
         if (err.code == LR_ETOOBIG) {
             log_error("rejected %s: rows=- accepted=0 duplicates=0 rejected=all: %s", f->name,
                       err.message);
@@ -139,10 +119,9 @@ static int handle(loop *L, agent_file *f, int64_t now)
         f->done = 1;
         return 0;
     }
-    if ((long long)sb.st_size != f->size || (long long)L->bytes.len != f->size) {
+    if (size != f->size || (long long)L->bytes.len != f->size) {
         /* still being written: wait until it holds still */
-        agent_watch_touch(f, (long long)sb.st_size,
-                          (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec, now);
+        agent_watch_touch(f, size, mtime_ns, now);
         return 0;
     }
     agent_state_hash(L->bytes.data, L->bytes.len, hash);
@@ -186,9 +165,16 @@ static int handle(loop *L, agent_file *f, int64_t now)
 }
 
 /* follow = FILE: sends what is appended to a growing wtmp file, chunk by
- * chunk, each recorded once the server confirmed it. */
+ * chunk, each recorded once the server confirmed it. Linux only: a wtmp
+ * file is Linux's. */
 static int follow_run(const agent_config *c, volatile sig_atomic_t *stop)
 {
+#ifdef _WIN32
+    (void)stop;
+    log_error("follow = %s: following a wtmp file is for Linux; on Windows watch a folder",
+              c->follow);
+    return 2;
+#else
     agent_follow f;
     agent_chunk ch;
     agent_reply r;
@@ -235,11 +221,12 @@ static int follow_run(const agent_config *c, volatile sig_atomic_t *stop)
             log_error("%s", err.message);
         }
         for (int64_t t = 0; t < wait_ms && !*stop; t += 100)
-            usleep(100000);
+            agent_os_sleep_ms(100);
     }
     log_info("loginrec-agent: stopping");
     buf_free(&bytes);
     return 0;
+#endif
 }
 
 int agent_run(const agent_config *c, volatile sig_atomic_t *stop)

@@ -4,12 +4,9 @@
 #include "agent/agent_state.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "util/vec.h"
 
@@ -34,8 +31,8 @@ lr_status agent_state_open(agent_state *st, const char *state_dir, lr_error *err
     long lineno = 0;
 
     memset(st, 0, sizeof *st);
-    snprintf(st->path, sizeof st->path, "%s/sent.tsv", state_dir);
-    if (!(f = fopen(st->path, "r"))) {
+    snprintf(st->path, sizeof st->path, "%s" AGENT_SEP "sent.tsv", state_dir);
+    if (!(f = agent_os_fopen(st->path, "r"))) {
         if (errno == ENOENT)
             return LR_OK;
         return lr_fail(err, LR_EIO, "cannot read %s: %s", st->path, strerror(errno));
@@ -92,21 +89,13 @@ lr_status agent_state_mark_sent(agent_state *st, const char *name, long long siz
                                 const char *hash, lr_error *err)
 {
     char line[1200];
-    int fd, k = snprintf(line, sizeof line, "%s\t%lld\t%s\n", hash, size, name);
-    ssize_t w;
+    int k = snprintf(line, sizeof line, "%s\t%lld\t%s\n", hash, size, name);
+    lr_status w;
 
     if (k < 0 || (size_t)k >= sizeof line || strpbrk(name, "\t\n"))
         return lr_fail(err, LR_EINVAL, "cannot record the file name '%s'", name);
-    fd = open(st->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return lr_fail(err, LR_EIO, "cannot write %s: %s", st->path, strerror(errno));
-    w = write(fd, line, (size_t)k);
-    if (w != k || fsync(fd) != 0) {
-        int e = errno;
-        close(fd);
-        return lr_fail(err, LR_EIO, "cannot write %s: %s", st->path, strerror(e));
-    }
-    close(fd);
+    if ((w = agent_os_append_sync(st->path, line, (size_t)k, err)) != LR_OK)
+        return w;
     if (remember(st, hash, size, name) != LR_OK)
         return lr_fail(err, LR_ENOMEM, "out of memory");
     return LR_OK;
@@ -114,7 +103,5 @@ lr_status agent_state_mark_sent(agent_state *st, const char *name, long long siz
 
 void agent_state_hash(const char *bytes, size_t n, char out[AGENT_HASH_HEX + 1])
 {
-    unsigned char h[32];
-    crypto_generichash(h, sizeof h, (const unsigned char *)bytes, n, NULL, 0);
-    sodium_bin2hex(out, AGENT_HASH_HEX + 1, h, sizeof h);
+    agent_os_hash(bytes, n, out);
 }

@@ -14,9 +14,8 @@
 
 #include <stddef.h>
 
+#include "agent/agent_os.h"
 #include "util/status.h"
-
-#define AGENT_HASH_HEX 64
 
 typedef struct agent_sent {
     char hash[AGENT_HASH_HEX + 1];
@@ -40,7 +39,8 @@ int agent_state_was_sent(const agent_state *st, const char *name, long long size
 lr_status agent_state_mark_sent(agent_state *st, const char *name, long long size,
                                 const char *hash, lr_error *err);
 
-/* BLAKE2b-256 of the bytes, as hex. */
+/* The bytes' hash as hex (agent_os_hash: BLAKE2b-256 on Linux, SHA-256 on
+ * Windows). */
 void agent_state_hash(const char *bytes, size_t n, char out[AGENT_HASH_HEX + 1]);
 
 #endif

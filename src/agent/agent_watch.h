@@ -6,9 +6,10 @@
  *
  * A file is complete once its size and modification time have not changed
  * for the stable time, so a file the manager is still writing is never
- * sent. inotify wakes the agent as soon as something changes; a full
- * rescan at start and every few minutes catches whatever inotify missed
- * (network mounts, an overflowing event queue, a recreated folder).
+ * sent. The platform's notifications (agent_os: inotify,
+ * ReadDirectoryChangesW) wake the agent as soon as something changes; a
+ * full rescan at start and every few minutes catches whatever they missed
+ * (network folders, an overflowing event queue, a recreated folder).
  */
 #ifndef LR_AGENT_AGENT_WATCH_H
 #define LR_AGENT_AGENT_WATCH_H
@@ -16,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "agent/agent_os.h"
 #include "util/status.h"
 
 typedef struct agent_file {
@@ -30,9 +32,8 @@ typedef struct agent_file {
 typedef struct agent_watch {
     char dir[1024];
     char source[16]; /* which files are ours (agent_source_wants) */
-    int ifd; /* inotify descriptor, -1 without */
-    int wd;  /* its watch on dir, -1 when lost */
-    int dirty; /* inotify reported a change since the last scan */
+    agent_os_watch *os; /* the folder's change notifications */
+    int dirty;          /* a change was reported since the last scan */
     agent_file *v;
     size_t n, cap;
 } agent_watch;
@@ -55,8 +56,5 @@ void agent_watch_touch(agent_file *f, long long size, int64_t mtime_ns, int64_t 
 
 /* Sleeps until the folder changes, a signal arrives or timeout_ms pass. */
 void agent_watch_wait(agent_watch *w, int64_t timeout_ms);
-
-/* Milliseconds of CLOCK_MONOTONIC. */
-int64_t agent_now_ms(void);
 
 #endif

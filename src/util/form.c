@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/encoding.h"
+#include "util/text.h"
 
 static int hexval(char c)
 {
@@ -143,7 +144,6 @@ const char *form_undeclared(const form *f, const char *const *allowed)
 
 lr_status form_encode(const form *f, lr_buf *out)
 {
-    static const char hex[] = "0123456789ABCDEF";
     int first = 1;
     for (size_t i = 0; i < f->n; i++) {
         const char *parts[2] = {f->f[i].name, f->f[i].value};
@@ -152,17 +152,9 @@ lr_status form_encode(const form *f, lr_buf *out)
         if (!first && buf_puts(out, "&") != LR_OK)
             return LR_ENOMEM;
         first = 0;
-        for (int k = 0; k < 2; k++) {
-            if (k && buf_puts(out, "=") != LR_OK)
+        for (int k = 0; k < 2; k++)
+            if ((k && buf_puts(out, "=") != LR_OK) || text_percent_encode(parts[k], out) != LR_OK)
                 return LR_ENOMEM;
-            for (const unsigned char *p = (const unsigned char *)parts[k]; *p; p++) {
-                char esc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-                int plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-                            (*p >= '0' && *p <= '9') || strchr("-._~", *p);
-                if (buf_append(out, plain ? (const char *)p : esc, plain ? 1 : 3) != LR_OK)
-                    return LR_ENOMEM;
-            }
-        }
     }
     return LR_OK;
 }

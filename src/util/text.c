@@ -27,3 +27,16 @@ int text_has_control(const char *s)
             return 1;
     return 0;
 }
+
+lr_status text_percent_encode(const char *s, lr_buf *out)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        char esc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+        int plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                    (*p >= '0' && *p <= '9') || strchr("-._~", *p);
+        if (buf_append(out, plain ? (const char *)p : esc, plain ? 1 : 3) != LR_OK)
+            return LR_ENOMEM;
+    }
+    return LR_OK;
+}

@@ -7,11 +7,17 @@
 
 #include <stddef.h>
 
+#include "util/buf.h"
+
 /* Copies s without surrounding spaces and tabs into out; 0 (and out
  * unchanged) when it does not fit in outsz bytes. */
 int text_trim_copy(const char *s, char *out, size_t outsz);
 
 /* Non-zero when s holds a C0 control character or DEL. */
 int text_has_control(const char *s);
+
+/* Appends s to out with every byte but A-Z a-z 0-9 - . _ ~ percent-encoded
+ * ("日" -> "%E6%97%A5"). */
+lr_status text_percent_encode(const char *s, lr_buf *out);
 
 #endif
