@@ -5,13 +5,14 @@ BUILD      ?= build
 BENCH_BUILD ?= build-release
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
+WIN_BUILD  ?= build-win
 FUZZ_SECONDS ?= 30
 CHECK_FUZZ_SECONDS ?= 10
 LISTEN     ?= 127.0.0.1:8080
 DB         ?= var/loginrec.db
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all deps build run check test test-pg asan fuzz bench clean
+.PHONY: all deps build run check test test-pg asan fuzz bench clean windows
 
 all: build
 
@@ -27,8 +28,18 @@ run: build
 
 CTEST_JOBS ?= 2
 
-# the release build: unit, e2e (SQLite), valgrind, browser and lint tests
-test: build
+# loginrec-agent.exe for Windows (mingw-w64; jansson from Debian's source
+# package, scripts/win-jansson.sh), in $(WIN_BUILD)/
+windows: deps
+	@bash scripts/win-jansson.sh "$(abspath $(WIN_BUILD))/jansson" "$(abspath windows/mingw-w64.cmake)"
+	@cmake -S windows -B $(WIN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release \
+		-DCMAKE_TOOLCHAIN_FILE=$(abspath windows/mingw-w64.cmake) \
+		-DJANSSON_DIR=$(abspath $(WIN_BUILD))/jansson >/dev/null
+	@cmake --build $(WIN_BUILD)
+
+# the release build: unit, e2e (SQLite; the Windows agent under Wine),
+# valgrind, browser and lint tests
+test: build windows
 	@cd $(BUILD) && ctest --output-on-failure -j $(CTEST_JOBS) -LE postgres
 
 asan: deps
@@ -60,4 +71,4 @@ bench: deps
 	@sh bench/run.sh "$(BENCH_BUILD)" "$(BUILD)/bench"
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(BENCH_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(BENCH_BUILD) $(WIN_BUILD)

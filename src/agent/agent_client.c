@@ -67,7 +67,7 @@ static void read_counts(const answer *a, agent_reply *r)
 }
 
 static void set(agent_reply *r, agent_outcome oc, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    LR_PRINTF(3, 4);
 
 static void set(agent_reply *r, agent_outcome oc, const char *fmt, ...)
 {

@@ -134,7 +134,7 @@ typedef struct problems {
     int n;
 } problems;
 
-static void problem(problems *pr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(problems *pr, const char *fmt, ...) LR_PRINTF(2, 3);
 
 static void problem(problems *pr, const char *fmt, ...)
 {

@@ -144,7 +144,7 @@ static int handle(loop *L, agent_file *f, int64_t now)
         return 0;
     case AGENT_REFUSED:
         log_error("rejected %s: rows=- accepted=0 duplicates=0 rejected=all: %s; moved to "
-                  "%s/rejected/",
+                  "%s" AGENT_SEP "rejected" AGENT_SEP,
                   f->name, r.why, c->watch_dir);
         move_aside(c, f->name, r.why);
         f->done = 1;

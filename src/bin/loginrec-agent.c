@@ -4,7 +4,11 @@
  */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#ifdef _WIN32
+#include <windows.h>
+#endif
 
 #include "agent/agent_client.h"
 #include "agent/agent_config.h"
@@ -45,7 +49,7 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
-int main(int argc, char **argv)
+static int agent_main(int argc, char **argv)
 {
     agent_config c;
     lr_error err;
@@ -88,6 +92,10 @@ int main(int argc, char **argv)
     agent_client_init();
     if (check)
         return agent_check(&c);
+#ifdef _WIN32
+    signal(SIGINT, on_signal); /* Ctrl+C in a console */
+    signal(SIGTERM, on_signal);
+#else
     {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
@@ -95,5 +103,32 @@ int main(int argc, char **argv)
         sigaction(SIGTERM, &sa, NULL);
         sigaction(SIGINT, &sa, NULL);
     }
+#endif
     return agent_run(&c, &stop_requested);
 }
+
+#ifdef _WIN32
+/* Windows hands the arguments over in UTF-16 (wmain, -municode); the
+ * agent speaks UTF-8, so a folder such as C:\ログ出力 arrives whole. */
+int wmain(int argc, wchar_t **wargv);
+int wmain(int argc, wchar_t **wargv)
+{
+    char **argv = calloc((size_t)argc + 1, sizeof *argv);
+    for (int i = 0; argv && i < argc; i++) {
+        int n = WideCharToMultiByte(CP_UTF8, 0, wargv[i], -1, NULL, 0, NULL, NULL);
+        if (n <= 0 || !(argv[i] = malloc((size_t)n)) ||
+            WideCharToMultiByte(CP_UTF8, 0, wargv[i], -1, argv[i], n, NULL, NULL) != n) {
+            fprintf(stderr, "loginrec-agent: argument %d cannot be read\n", i);
+            return 2;
+        }
+    }
+    if (!argv)
+        return 2;
+    return agent_main(argc, argv);
+}
+#else
+int main(int argc, char **argv)
+{
+    return agent_main(argc, argv);
+}
+#endif

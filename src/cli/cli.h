@@ -21,7 +21,7 @@ extern const char cli_usage_text[];
 extern const char *cli_db; /* the database path main() chose */
 
 /* Prints "loginrec: MESSAGE" and the usage to stderr; returns 2. */
-int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_usage(const char *fmt, ...) LR_PRINTF(1, 2);
 /* Prints "loginrec: error: file:line:column: message"; returns 1. */
 int cli_fail(const lr_error *err);
 

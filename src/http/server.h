@@ -88,7 +88,7 @@ void http_set_cookie(const http_app *app, http_response *rs, const char *name, c
 
 /* Fills rs with a JSON error {"error": message} and status. */
 void http_error(http_response *rs, int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    LR_PRINTF(3, 4);
 
 /* Parses "HOST:PORT" / "[::1]:PORT" and starts serving with `threads`
  * worker threads. */

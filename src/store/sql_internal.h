@@ -83,7 +83,7 @@ lr_status sq_end(sql_store *s, sql_stmt *st, int rc, lr_error *err, const char *
  * row, LR_ENOTFOUND with the printf-style message `missing` when there was
  * none, else the connection's error while `doing`. */
 lr_status sq_end_one(sql_store *s, sql_stmt *st, int rc, lr_error *err, const char *doing,
-                     const char *missing, ...) __attribute__((format(printf, 6, 7)));
+                     const char *missing, ...) LR_PRINTF(6, 7);
 /* The statement of slot (prepared once from sql), reset and unbound. */
 sql_stmt *sq_stmt(sql_store *s, int slot, const char *sql, lr_error *err);
 void sq_copy_col(sql_stmt *st, int i, char *dst, size_t dstsz);
@@ -153,7 +153,7 @@ int sq_next(sql_stmt *st, const sq_row *m, void *out);
 /* Reads the one row of st into out (sq_next, then sq_end_one). */
 lr_status sq_one(sql_store *s, sql_stmt *st, const sq_row *m, void *out, lr_error *err,
                  const char *doing, const char *missing, ...)
-    __attribute__((format(printf, 7, 8)));
+    LR_PRINTF(7, 8);
 
 /* The functions below take st as sq_stmt returned it: NULL (preparing
  * failed, err says why) gives LR_ESTORE. */

@@ -27,7 +27,7 @@ lr_status buf_append(lr_buf *b, const void *p, size_t n);
  * data + len directly; it then sets len and the NUL itself. */
 lr_status buf_reserve(lr_buf *b, size_t extra);
 lr_status buf_puts(lr_buf *b, const char *s);
-lr_status buf_printf(lr_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+lr_status buf_printf(lr_buf *b, const char *fmt, ...) LR_PRINTF(2, 3);
 /* Contents as a C string ("" when empty); valid until the next change. */
 const char *buf_str(const lr_buf *b);
 

@@ -6,10 +6,12 @@
 #ifndef LR_UTIL_LOG_H
 #define LR_UTIL_LOG_H
 
+#include "util/status.h"
+
 typedef enum { LR_LOG_DEBUG, LR_LOG_INFO, LR_LOG_WARN, LR_LOG_ERROR } lr_log_level;
 
 void log_set_level(lr_log_level min);
-void log_msg(lr_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void log_msg(lr_log_level level, const char *fmt, ...) LR_PRINTF(2, 3);
 
 #define log_info(...) log_msg(LR_LOG_INFO, __VA_ARGS__)
 #define log_warn(...) log_msg(LR_LOG_WARN, __VA_ARGS__)

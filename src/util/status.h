@@ -12,6 +12,15 @@
 
 #include <stddef.h>
 
+/* printf-style checking of a function's format and arguments: gnu_printf
+ * on Windows, where mingw-w64's stdio is C99's (__USE_MINGW_ANSI_STDIO)
+ * and plain "printf" would mean Microsoft's. */
+#ifdef _WIN32
+#define LR_PRINTF(f, a) __attribute__((format(gnu_printf, f, a)))
+#else
+#define LR_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#endif
+
 typedef enum lr_status {
     LR_OK = 0,
     LR_EINVAL,    /* bad input from a person or a client */
@@ -45,11 +54,11 @@ const char *lr_status_code(lr_status s);
 /* Fills err (if not NULL) and returns code, so callers can write
  * `return lr_fail(err, LR_EINVAL, "...", ...)`. printf-style message. */
 lr_status lr_fail(lr_error *err, lr_status code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    LR_PRINTF(3, 4);
 
 /* Like lr_fail, and records where in an input the problem is. */
 lr_status lr_fail_at(lr_error *err, lr_status code, const char *file, long line, long column,
-                     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+                     const char *fmt, ...) LR_PRINTF(6, 7);
 
 void lr_error_clear(lr_error *err);
 

@@ -6,12 +6,10 @@
 #include <sodium.h>
 #include <string.h>
 
-static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-
 void token_generate(char *out, size_t len)
 {
     for (size_t i = 0; i < len; i++)
-        out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+        out[i] = lr_token_alphabet[randombytes_uniform((uint32_t)strlen(lr_token_alphabet))];
     out[len] = '\0';
 }
 
@@ -23,11 +21,6 @@ void token_random(char *out, size_t outsz, size_t bytes)
     randombytes_buf(raw, bytes);
     sodium_bin2base64(out, outsz, raw, bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     sodium_memzero(raw, sizeof raw);
-}
-
-int token_well_formed(const char *t, size_t len)
-{
-    return strlen(t) == len && strspn(t, alphabet) == len;
 }
 
 void token_hash(const char *token, char out[LR_TOKEN_HASH_LEN + 1])

@@ -23,6 +23,9 @@ void token_random(char *out, size_t outsz, size_t bytes);
 /* Non-zero when t is exactly len characters [A-Za-z0-9]. */
 int token_well_formed(const char *t, size_t len);
 
+/* The 62 letters and digits tokens are made of (token_form.c). */
+extern const char lr_token_alphabet[];
+
 /* Writes the keyed-free BLAKE2b-256 hash of token as lower-case hex + NUL. */
 void token_hash(const char *token, char out[LR_TOKEN_HASH_LEN + 1]);
 
