@@ -39,6 +39,9 @@ void agent_os_state_dir(char *out, size_t outsz);
 int64_t agent_now_ms(void);
 /* Sleeps ms milliseconds (a signal or a service stop may end it early). */
 void agent_os_sleep_ms(int64_t ms);
+/* Ends the current and every later wait at once (a Windows service's
+ * stop request; on Linux the signal does it). */
+void agent_os_wake(void);
 
 /* -- files ---------------------------------------------------------- */
 

@@ -47,6 +47,10 @@ void agent_os_sleep_ms(int64_t ms)
         nanosleep(&ts, NULL); /* a signal ends it early, as the caller wants */
 }
 
+void agent_os_wake(void)
+{
+}
+
 FILE *agent_os_fopen(const char *path, const char *mode)
 {
     return fopen(path, mode);

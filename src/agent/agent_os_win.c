@@ -51,9 +51,18 @@ static void last_error(DWORD code, char *out, size_t outsz)
         narrow(msg, out, outsz);
 }
 
+/* Set by agent_os_wake: every wait ends at once (a service's stop). */
+static HANDLE stop_event;
+
 void agent_os_init(void)
 {
     SetConsoleOutputCP(CP_UTF8);
+    stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+}
+
+void agent_os_wake(void)
+{
+    SetEvent(stop_event);
 }
 
 void agent_os_state_dir(char *out, size_t outsz)
@@ -76,7 +85,7 @@ int64_t agent_now_ms(void)
 void agent_os_sleep_ms(int64_t ms)
 {
     if (ms > 0)
-        Sleep((DWORD)ms);
+        WaitForSingleObject(stop_event, (DWORD)ms);
 }
 
 FILE *agent_os_fopen(const char *path, const char *mode)
@@ -351,8 +360,11 @@ int agent_os_watch_wait(agent_os_watch *w, int64_t timeout_ms)
         agent_os_sleep_ms(timeout_ms);
         return 0;
     }
-    if (WaitForSingleObject(w->ov.hEvent, (DWORD)timeout_ms) != WAIT_OBJECT_0)
-        return 0;
+    {
+        HANDLE both[2] = {w->ov.hEvent, stop_event};
+        if (WaitForMultipleObjects(2, both, FALSE, (DWORD)timeout_ms) != WAIT_OBJECT_0)
+            return 0; /* the time is up, or the service stops */
+    }
     w->pending = 0;
     if (!GetOverlappedResult(w->h, &w->ov, &got, FALSE)) {
         CloseHandle(w->h); /* the folder is gone: rearm opens it again */

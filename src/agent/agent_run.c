@@ -287,3 +287,29 @@ int agent_run(const agent_config *c, volatile sig_atomic_t *stop)
     agent_state_close(&L.state);
     return 0;
 }
+
+int agent_run_service(const char *config_path, volatile sig_atomic_t *stop)
+{
+    while (!*stop) {
+        agent_config c;
+        lr_error err;
+        char problems[4096];
+        agent_config_defaults(&c);
+        if (agent_config_load(&c, config_path, &err) != LR_OK) {
+            char msg[1200];
+            lr_error_format(&err, msg, sizeof msg);
+            log_error("%s; read again in a minute", msg);
+        } else if (agent_config_check(&c, problems, sizeof problems) > 0) {
+            /* one line: the problems one after the other */
+            for (char *p = strchr(problems, '\n'); p; p = strchr(p, '\n'))
+                *p = p[1] ? '|' : '\0';
+            log_error("the settings in %s have problems (read again in a minute): %s",
+                      config_path, problems);
+        } else {
+            return agent_run(&c, stop);
+        }
+        for (int i = 0; i < 600 && !*stop; i++)
+            agent_os_sleep_ms(100);
+    }
+    return 0;
+}

@@ -24,4 +24,9 @@ int agent_check(const agent_config *c);
 /* Runs until *stop becomes non-zero; returns the exit code. */
 int agent_run(const agent_config *c, volatile sig_atomic_t *stop);
 
+/* agent_run for a service: the settings are read from config_path, and
+ * while they have problems (a fresh install) those are logged and the
+ * file read again every minute, instead of the service failing. */
+int agent_run_service(const char *config_path, volatile sig_atomic_t *stop);
+
 #endif

@@ -12,7 +12,9 @@
 
 #include "agent/agent_client.h"
 #include "agent/agent_config.h"
+#include "agent/agent_os.h"
 #include "agent/agent_run.h"
+#include "agent/agent_service.h"
 #include "util/log.h"
 
 static const char usage[] =
@@ -39,6 +41,9 @@ static const char usage[] =
     "  --retry-max-seconds N   longest wait between tries while down (default 300)\n"
     "  --timeout-seconds N     one upload (default 120)\n"
     "  --check                 check the settings and reach the server, then exit\n"
+    "  --install               Windows: register the service \"loginrec LanScope agent\"\n"
+    "                          (automatic start, settings in %ProgramData%\\loginrec\\agent.ini)\n"
+    "  --uninstall             Windows: remove the service (the settings stay)\n"
     "  --version\n";
 
 static volatile sig_atomic_t stop_requested;
@@ -55,12 +60,28 @@ static int agent_main(int argc, char **argv)
     lr_error err;
     int check = 0;
     const char *config = NULL;
+    char service_ini[AGENT_PATH_MAX + 16];
 
     agent_config_defaults(&c);
     /* the file first, so that flags win whatever their order */
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
             config = argv[++i];
+    /* the service's settings (Windows: %ProgramData%\loginrec\agent.ini)
+     * when none is named */
+    agent_service_config_path(service_ini, sizeof service_ini);
+    if (!config && service_ini[0] && agent_os_exists(service_ini))
+        config = service_ini;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--install") == 0)
+            return agent_service_install(config);
+        if (strcmp(argv[i], "--uninstall") == 0)
+            return agent_service_uninstall();
+        if (strcmp(argv[i], "--service") == 0) {
+            agent_client_init();
+            return agent_service_run(config ? config : service_ini);
+        }
+    }
     if (config && agent_config_load(&c, config, &err) != LR_OK) {
         char msg[1200];
         lr_error_format(&err, msg, sizeof msg);

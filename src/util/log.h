@@ -11,6 +11,12 @@
 typedef enum { LR_LOG_DEBUG, LR_LOG_INFO, LR_LOG_WARN, LR_LOG_ERROR } lr_log_level;
 
 void log_set_level(lr_log_level min);
+
+/* Where the lines go instead of stderr (NULL: back to stderr): the
+ * Windows agent's service writes a rotating file and the Event Log. line
+ * ends with its newline; text is the message alone. */
+typedef void (*log_sink_fn)(lr_log_level level, const char *line, size_t n, const char *text);
+void log_set_sink(log_sink_fn sink);
 void log_msg(lr_log_level level, const char *fmt, ...) LR_PRINTF(2, 3);
 
 #define log_info(...) log_msg(LR_LOG_INFO, __VA_ARGS__)
