@@ -58,23 +58,16 @@ int agent_service_run(const char *config_path)
 #define WIDEN2(s) L##s
 #define WIDEN(s) WIDEN2(s)
 
-static const char settings_template[] =
-    "; loginrec-agent settings (the service reads this file). Only\r\n"
-    "; Administrators and SYSTEM can read it: it holds the access token.\r\n"
-    "; Check it with: loginrec-agent.exe --check\r\n"
-    "[agent]\r\n"
-    "; 企業コード: the first 3 or 6 characters of the KING OF TIME login ID\r\n"
-    "company =\r\n"
-    "; アクセストークン: 32 letters and digits (loginrec company token CODE --lanscope)\r\n"
-    "token =\r\n"
-    "; the LanScope manager's OUTPUTDIR (conf.ini), a local folder\r\n"
-    "watch_dir = C:\\TEMP\r\n"
-    "; where loginrecd listens\r\n"
-    "server = https://loginrec.example.jp\r\n"
-    "; an HTTP proxy on the way (optional), with basic authentication (optional)\r\n"
-    ";proxy = proxy.example.jp:8080\r\n"
-    ";proxy_user = agent\r\n"
-    ";proxy_password = secret\r\n";
+/* The settings to fill in (windows/agent.ini, compiled in as the RCDATA
+ * resource AGENT_INI; the msi installs the same file): its bytes, or
+ * NULL. */
+static const char *settings_template(DWORD *n)
+{
+    HRSRC r = FindResourceW(NULL, L"AGENT_INI", MAKEINTRESOURCEW(10) /* RT_RCDATA */);
+    HGLOBAL g = r ? LoadResource(NULL, r) : NULL;
+    *n = r ? SizeofResource(NULL, r) : 0;
+    return g ? LockResource(g) : NULL;
+}
 
 static wchar_t *wide(const char *s)
 {
@@ -118,6 +111,20 @@ static int protect(const char *path)
     return rc == ERROR_SUCCESS ? 0 : -1;
 }
 
+static void say_error(const char *what);
+
+/* The settings folder and file limited to Administrators and SYSTEM, and
+ * said; -1 when Windows refused. */
+static int protect_settings(const char *dir, const char *ini)
+{
+    if (protect(dir) != 0 || (agent_os_exists(ini) && protect(ini) != 0)) {
+        say_error("cannot limit the settings to Administrators and SYSTEM");
+        return -1;
+    }
+    printf("limited %s to Administrators and SYSTEM (%ls)\n", dir, SETTINGS_SDDL);
+    return 0;
+}
+
 static void say_error(const char *what)
 {
     fprintf(stderr, "loginrec-agent: %s (Windows error %lu)\n", what,
@@ -139,18 +146,41 @@ static void register_source(const wchar_t *exe)
     RegCloseKey(k);
 }
 
-int agent_service_install(const char *config_path)
+/* The service's description, and its restarts on failure (5 s, 30 s,
+ * 60 s; the count starts again after a day): set by --install, and by the
+ * service itself at each start, for an install by the msi. */
+static void describe(SC_HANDLE svc)
 {
-    char dir[AGENT_PATH_MAX], ini[AGENT_PATH_MAX + 16], why[300];
-    wchar_t exe[MAX_PATH], cmd[MAX_PATH * 3], *wini;
-    SC_HANDLE scm, svc;
     SC_ACTION actions[3] = {{SC_ACTION_RESTART, 5000}, {SC_ACTION_RESTART, 30000},
                             {SC_ACTION_RESTART, 60000}};
     SERVICE_FAILURE_ACTIONSW fa = {86400, NULL, NULL, 3, actions};
     SERVICE_DESCRIPTIONW desc = {
         L"Sends the LanScope Cat manager's PC log files to loginrec (KING OF TIME punches)."};
-    FILE *f;
+    ChangeServiceConfig2W(svc, SERVICE_CONFIG_DESCRIPTION, &desc);
+    ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS, &fa);
+}
 
+int agent_service_install(const char *config_path)
+{
+    char dir[AGENT_PATH_MAX], ini[AGENT_PATH_MAX + 16], why[300];
+    wchar_t exe[MAX_PATH], cmd[MAX_PATH * 3], *wini;
+    SC_HANDLE scm, svc;
+    FILE *f;
+    const char *tmpl;
+    DWORD n;
+
+    /* nothing is touched when the service cannot be made */
+    if (!(scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CREATE_SERVICE))) {
+        say_error("cannot open the Service Control Manager (run as an administrator)");
+        return 1;
+    }
+    if ((svc = OpenServiceW(scm, WIDEN(AGENT_SERVICE_NAME), SERVICE_QUERY_STATUS))) {
+        fprintf(stderr, "loginrec-agent: the service %s is installed already (--uninstall first)\n",
+                AGENT_SERVICE_NAME);
+        CloseServiceHandle(svc);
+        CloseServiceHandle(scm);
+        return 1;
+    }
     settings_dir(dir, sizeof dir);
     if (config_path && config_path[0])
         snprintf(ini, sizeof ini, "%s", config_path);
@@ -158,30 +188,24 @@ int agent_service_install(const char *config_path)
         snprintf(ini, sizeof ini, "%s\\agent.ini", dir);
     if (agent_os_mkdir(dir, why, sizeof why) != 0) {
         fprintf(stderr, "loginrec-agent: cannot create %s: %s\n", dir, why);
-        return 1;
+        goto refused;
     }
-    if (!agent_os_exists(ini) && (f = agent_os_fopen(ini, "wb"))) {
-        fputs(settings_template, f);
+    if (!agent_os_exists(ini) && (tmpl = settings_template(&n)) && (f = agent_os_fopen(ini, "wb"))) {
+        fwrite(tmpl, 1, n, f);
         fclose(f);
         printf("wrote %s: fill in the company code, the token and the folder\n", ini);
     }
-    if (protect(dir) != 0 || (agent_os_exists(ini) && protect(ini) != 0)) {
-        say_error("cannot limit the settings to Administrators and SYSTEM");
-        return 1;
-    }
+    if (protect_settings(dir, ini) != 0)
+        goto refused;
     if (!GetModuleFileNameW(NULL, exe, MAX_PATH)) {
         say_error("cannot find this program's own path");
-        return 1;
+        goto refused;
     }
     if (!(wini = wide(ini)))
-        return 1;
+        goto refused;
     _snwprintf(cmd, sizeof cmd / sizeof *cmd, L"\"%ls\" --service --config \"%ls\"", exe, wini);
     cmd[sizeof cmd / sizeof *cmd - 1] = 0;
     free(wini);
-    if (!(scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CREATE_SERVICE))) {
-        say_error("cannot open the Service Control Manager (run as an administrator)");
-        return 1;
-    }
     svc = CreateServiceW(scm, WIDEN(AGENT_SERVICE_NAME), WIDEN(AGENT_SERVICE_DISPLAY),
                          SERVICE_ALL_ACCESS, SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START,
                          SERVICE_ERROR_NORMAL, cmd, NULL, NULL, NULL, NULL, NULL);
@@ -195,8 +219,7 @@ int agent_service_install(const char *config_path)
         CloseServiceHandle(scm);
         return 1;
     }
-    ChangeServiceConfig2W(svc, SERVICE_CONFIG_DESCRIPTION, &desc);
-    ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS, &fa);
+    describe(svc);
     CloseServiceHandle(svc);
     CloseServiceHandle(scm);
     register_source(exe);
@@ -204,6 +227,9 @@ int agent_service_install(const char *config_path)
            "start %s\n",
            AGENT_SERVICE_NAME, AGENT_SERVICE_DISPLAY, ini, AGENT_SERVICE_NAME);
     return 0;
+refused:
+    CloseServiceHandle(scm);
+    return 1;
 }
 
 int agent_service_uninstall(void)
@@ -344,6 +370,23 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
     log_set_sink(service_sink);
     set_state(SERVICE_RUNNING, 0);
     log_info("loginrec-agent %s: started as the service %s", LR_VERSION, AGENT_SERVICE_NAME);
+    {
+        /* as --install does, for an install by the msi: the settings
+         * limited to Administrators and SYSTEM, the restarts on failure */
+        SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+        SC_HANDLE svc = scm ? OpenServiceW(scm, WIDEN(AGENT_SERVICE_NAME), SERVICE_CHANGE_CONFIG)
+                            : NULL;
+        if (svc) {
+            describe(svc);
+            CloseServiceHandle(svc);
+        }
+        if (scm)
+            CloseServiceHandle(scm);
+        if (protect(dir) != 0 || (agent_os_exists(service_config_path) &&
+                                  protect(service_config_path) != 0))
+            log_error("cannot limit %s to Administrators and SYSTEM (Windows error %lu)", dir,
+                      (unsigned long)GetLastError());
+    }
     /* settings that are not right yet (a fresh install) are said, and
      * read again every minute, instead of failing the service */
     rc = agent_run_service(service_config_path, &stop_requested);

@@ -168,9 +168,9 @@ PD="$WINEPREFIX/drive_c/ProgramData/loginrec" # %ProgramData%\loginrec
 mkdir -p "$T/svcwatch"
 printf '[agent]\r\ncompany = ACM\r\n' > "$T/service.ini" # not right yet
 out=$(win --install --config "$(winpath "$T/service.ini")" 2>&1) && rc=0 || rc=$?
-expect_eq "--install registers the service" \
-    "0 installed the service loginrec-agent (\"loginrec LanScope agent\", automatic start) reading $(winpath "$T/service.ini"); start it with: net start loginrec-agent" \
-    "$rc $(printf '%s' "$out" | tr -d '\r')"
+expect_eq "--install limits the settings to Administrators and SYSTEM, and registers the service" \
+    "0 limited C:\\ProgramData\\loginrec to Administrators and SYSTEM (D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA))|installed the service loginrec-agent (\"loginrec LanScope agent\", automatic start) reading $(winpath "$T/service.ini"); start it with: net start loginrec-agent" \
+    "$rc $(printf '%s' "$out" | tr -d '\r' | paste -sd '|')"
 q=$("$WINE" sc query loginrec-agent 2>&1 | tr -d '\r')
 expect_eq "the Service Control Manager knows it, stopped" "yes" \
     "$(printf '%s' "$q" | grep -q 'STATE *: 1 *STOPPED' && echo yes)"
