@@ -69,6 +69,19 @@ static const char *settings_template(DWORD *n)
     return g ? LockResource(g) : NULL;
 }
 
+/* Writes the settings to fill in as ini when it does not exist; 1 when it
+ * wrote them. */
+static int write_template(const char *ini)
+{
+    DWORD n;
+    const char *tmpl;
+    FILE *f;
+    if (agent_os_exists(ini) || !(tmpl = settings_template(&n)) || !(f = agent_os_fopen(ini, "wb")))
+        return 0;
+    fwrite(tmpl, 1, n, f);
+    return fclose(f) == 0;
+}
+
 static wchar_t *wide(const char *s)
 {
     int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
@@ -165,9 +178,6 @@ int agent_service_install(const char *config_path)
     char dir[AGENT_PATH_MAX], ini[AGENT_PATH_MAX + 16], why[300];
     wchar_t exe[MAX_PATH], cmd[MAX_PATH * 3], *wini;
     SC_HANDLE scm, svc;
-    FILE *f;
-    const char *tmpl;
-    DWORD n;
 
     /* nothing is touched when the service cannot be made */
     if (!(scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CREATE_SERVICE))) {
@@ -190,11 +200,8 @@ int agent_service_install(const char *config_path)
         fprintf(stderr, "loginrec-agent: cannot create %s: %s\n", dir, why);
         goto refused;
     }
-    if (!agent_os_exists(ini) && (tmpl = settings_template(&n)) && (f = agent_os_fopen(ini, "wb"))) {
-        fwrite(tmpl, 1, n, f);
-        fclose(f);
+    if (write_template(ini))
         printf("wrote %s: fill in the company code, the token and the folder\n", ini);
-    }
     if (protect_settings(dir, ini) != 0)
         goto refused;
     if (!GetModuleFileNameW(NULL, exe, MAX_PATH)) {
@@ -355,8 +362,9 @@ static void service_sink(lr_log_level level, const char *line, size_t n, const c
 
 static void WINAPI service_main(DWORD argc, LPWSTR *argv)
 {
-    char dir[AGENT_PATH_MAX];
-    int rc;
+    char dir[AGENT_PATH_MAX], why[300];
+    int rc, made;
+    SC_HANDLE scm, svc;
     (void)argc;
     (void)argv;
     if (!(status_handle = RegisterServiceCtrlHandlerExW(WIDEN(AGENT_SERVICE_NAME), on_control,
@@ -364,29 +372,32 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
         return;
     set_state(SERVICE_START_PENDING, 0);
     settings_dir(dir, sizeof dir);
+    made = agent_os_mkdir(dir, why, sizeof why) == 0; /* where the log goes */
     snprintf(log_path, sizeof log_path, "%s\\agent.log", dir);
     InitializeCriticalSection(&log_lock);
     event_source = RegisterEventSourceW(NULL, WIDEN(AGENT_SERVICE_NAME));
     log_set_sink(service_sink);
     set_state(SERVICE_RUNNING, 0);
     log_info("loginrec-agent %s: started as the service %s", LR_VERSION, AGENT_SERVICE_NAME);
-    {
-        /* as --install does, for an install by the msi: the settings
-         * limited to Administrators and SYSTEM, the restarts on failure */
-        SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
-        SC_HANDLE svc = scm ? OpenServiceW(scm, WIDEN(AGENT_SERVICE_NAME), SERVICE_CHANGE_CONFIG)
-                            : NULL;
-        if (svc) {
-            describe(svc);
-            CloseServiceHandle(svc);
-        }
-        if (scm)
-            CloseServiceHandle(scm);
-        if (protect(dir) != 0 || (agent_os_exists(service_config_path) &&
-                                  protect(service_config_path) != 0))
-            log_error("cannot limit %s to Administrators and SYSTEM (Windows error %lu)", dir,
-                      (unsigned long)GetLastError());
+    /* as --install does, for an install by the msi: the settings to fill
+     * in, limited to Administrators and SYSTEM; the restarts on failure */
+    if (!made)
+        log_error("cannot create %s: %s", dir, why);
+    else if (write_template(service_config_path))
+        log_info("wrote %s: fill in the company code, the token and the folder",
+                 service_config_path);
+    scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+    svc = scm ? OpenServiceW(scm, WIDEN(AGENT_SERVICE_NAME), SERVICE_CHANGE_CONFIG) : NULL;
+    if (svc) {
+        describe(svc);
+        CloseServiceHandle(svc);
     }
+    if (scm)
+        CloseServiceHandle(scm);
+    if (protect(dir) != 0 ||
+        (agent_os_exists(service_config_path) && protect(service_config_path) != 0))
+        log_error("cannot limit %s to Administrators and SYSTEM (Windows error %lu)", dir,
+                  (unsigned long)GetLastError());
     /* settings that are not right yet (a fresh install) are said, and
      * read again every minute, instead of failing the service */
     rc = agent_run_service(service_config_path, &stop_requested);

@@ -11,7 +11,9 @@
 # agent sends nothing twice. Then the service: --install against Wine's
 # Service Control Manager (sc query), net start, settings not right yet
 # told in its log, net stop at once, a file delivered by the service,
-# --uninstall. Not yet here (issue 22 goes on): the msi.
+# --uninstall; and the msi: msiexec /i installs and starts the service,
+# which writes the settings to fill in; msiexec /x removes it and leaves
+# the settings.
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 EXE=${LOGINREC_WIN_AGENT:-$ROOT/build-win/loginrec-agent.exe}
@@ -215,4 +217,22 @@ expect_eq "--uninstall removes it" \
     "$rc $(printf '%s' "$out" | tr -d '\r')"
 "$WINE" sc query loginrec-agent >/dev/null 2>&1 && rc=0 || rc=$?
 expect_eq "and the Service Control Manager no longer knows it" 1 "$rc"
+
+# --- the installer --------------------------------------------------------
+MSI=${LOGINREC_WIN_MSI:-$ROOT/build-win/loginrec-agent.msi}
+[ -f "$MSI" ] || not_ok "$MSI is missing: run make windows"
+rm -rf "$PD" # a machine the agent never ran on
+timeout 120 "$WINE" msiexec /i "$(winpath "$MSI")" /qn >/dev/null 2>&1 && rc=0 || rc=$?
+expect_eq "msiexec /i installs the exe in Program Files\\loginrec" "0 yes" \
+    "$rc $([ -f "$WINEPREFIX/drive_c/Program Files/loginrec/loginrec-agent.exe" ] && echo yes)"
+wait_for 30 grep -q "have problems" "$PD/agent.log"
+expect_eq "and registers and starts the service" "yes" \
+    "$("$WINE" sc query loginrec-agent 2>&1 | tr -d '\r' | grep -q 'STATE *: 4 *RUNNING' && echo yes)"
+expect_eq "which writes the settings to fill in (windows/agent.ini) and says what is missing" \
+    "same wrote C:\\ProgramData\\loginrec\\agent.ini: fill in the company code, the token and the folder" \
+    "$(cmp -s "$PD/agent.ini" "$ROOT/windows/agent.ini" && echo same) $(sed -n 's/.* info \(wrote .*\)/\1/p' "$PD/agent.log" | tr -d '\r')"
+timeout 120 "$WINE" msiexec /x "$(winpath "$MSI")" /qn >/dev/null 2>&1 && rc=0 || rc=$?
+"$WINE" sc query loginrec-agent >/dev/null 2>&1 && q=0 || q=$?
+expect_eq "msiexec /x removes the exe and the service, and leaves the settings" "0 gone 1 kept" \
+    "$rc $([ -e "$WINEPREFIX/drive_c/Program Files/loginrec/loginrec-agent.exe" ] || echo gone) $q $([ -f "$PD/agent.ini" ] && echo kept)"
 WINEPREFIX="$T/wine" /usr/lib/wine/wineserver -k 2>/dev/null || true
