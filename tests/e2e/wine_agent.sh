@@ -8,7 +8,8 @@
 # (C:\ログ出力 on the PC) becomes punches once; a file still being written
 # waits; the server SIGKILLed and restarted mid-run, every file arrives
 # once; a refused file goes to rejected\ with its reason; a restarted
-# agent sends nothing twice. Then the service: --install against Wine's
+# agent sends nothing twice. The same exe on folders of .evtx and
+# Winlogbeat files. Then the service: --install against Wine's
 # Service Control Manager (sc query), net start, settings not right yet
 # told in its log, net stop at once, a file delivered by the service,
 # --uninstall; and the msi: msiexec /i installs and starts the service,
@@ -164,6 +165,30 @@ done
 expect_eq "every event stored once" 24 "$(db_sql "SELECT count(*) FROM log_events")"
 expect_eq "its ledger names each file once" 6 "$(wc -l < "$T/state/sent.tsv")"
 stop_agent
+
+# --- the same exe on folders of Windows logs (.evtx, Winlogbeat) -----------
+"$LR" employee add ACM 1001 --last 勤怠 --first 一郎 --division HQ >/dev/null
+"$LR" link set ACM --kind windows 1001 John >/dev/null
+"$LR" link set ACM --kind windows 1000 tarouk >/dev/null
+# logs_folder SOURCE FILE DAY CODE: FILE alone in a folder the exe watches
+# as SOURCE; the employee CODE's punches of DAY once it was sent
+logs_folder() {
+    local dir="$T/logs-$1" pid
+    mkdir -p "$dir" "$dir-state"
+    cp "$2" "$dir/"
+    "$WINE" "$EXE" --company ACM --token "$LSTOKEN" --watch-dir "$(winpath "$dir")" \
+        --state-dir "$(winpath "$dir-state")" --server "$URL" --source "$1" \
+        --stable-seconds 1 --rescan-seconds 2 >"$T/logs-$1.log" 2>&1 &
+    pid=$!
+    EXTRA_PIDS="$EXTRA_PIDS $pid"
+    wait_for 30 grep -q "sent $(basename "$2")" "$T/logs-$1.log"
+    kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+    "$LR" punches ACM --from "$3" --to "$3" | awk -F, -v c="$4" '$1==c{print $3}' | paste -sd,
+}
+expect_eq "a Security .evtx from a folder: John's logon and logoff, his two punches" "clock_in,clock_out" \
+    "$(logs_folder evtx "$ROOT/tests/data/evtx/post-Security.evtx" 2017-12-13 1001)"
+expect_eq "Winlogbeat's NDJSON from a folder: tarouk's day, his two punches" "clock_in,clock_out" \
+    "$(logs_folder winlogbeat "$ROOT/tests/data/winlogbeat/day.ndjson" 2025-11-16 1000)"
 
 # --- the service ----------------------------------------------------------
 PD="$WINEPREFIX/drive_c/ProgramData/loginrec" # %ProgramData%\loginrec
