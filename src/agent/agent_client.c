@@ -1,6 +1,6 @@
 /*
- * agent_client — uploads and --check calls over libcurl (see
- * agent_client.h).
+ * agent_client — uploads and --check calls, and how their answers are
+ * sorted (see agent_client.h).
  */
 #include "agent/agent_client.h"
 

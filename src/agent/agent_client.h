@@ -1,9 +1,11 @@
 /*
- * agent_client — loginrec-agent's calls to loginrecd over libcurl, through
- * the configured proxy (with basic authentication when a user is set):
- * the upload of one CSV file, and the "who am I" call of --check. Every
- * answer is sorted into what the agent should do next, with the reason in
- * plain words. Never logs or returns the token or the proxy password.
+ * agent_client — loginrec-agent's calls to loginrecd through the platform's
+ * HTTP (agent_os_http: libcurl, WinHTTP) and the configured proxy (with
+ * basic authentication when a user is set): the upload of one file, and
+ * the "who am I" call of --check. Every answer is sorted into what the
+ * agent should do next, with the reason in plain words. Never logs or
+ * returns the token or the proxy password; the password goes to the proxy
+ * alone (never inside a TLS tunnel to the server).
  */
 #ifndef LR_AGENT_AGENT_CLIENT_H
 #define LR_AGENT_AGENT_CLIENT_H

@@ -155,7 +155,9 @@ static void problem(problems *pr, const char *fmt, ...)
 
 static void check_proxy(const agent_config *c, problems *pr)
 {
-    const char *colon = strrchr(c->proxy, ':');
+    const char *colon = strrchr(c->proxy, ':'), *at = strrchr(c->proxy, '@');
+    /* as a problem says it: never a user:password written into it */
+    const char *shown = at ? at + 1 : c->proxy;
     char *end;
     long port;
     if (!c->proxy[0]) {
@@ -163,7 +165,11 @@ static void check_proxy(const agent_config *c, problems *pr)
             problem(pr, "a proxy user or password is set but no proxy (--proxy host:port)");
         return;
     }
-    if (strstr(c->proxy, "://"))
+    if (at)
+        problem(pr, "the proxy '%s' must be host:port, without a user or password in it (set "
+                    "proxy_user and proxy_password)",
+                shown);
+    else if (strstr(c->proxy, "://"))
         problem(pr, "the proxy '%s' must be host:port without a scheme (e.g. proxy.example.jp:8080)",
                 c->proxy);
     else if (!colon || colon == c->proxy || (port = strtol(colon + 1, &end, 10)) < 1 ||

@@ -11,7 +11,7 @@
  *   proxy = proxy.example.jp:8080  ; optional
  *   proxy_user = ...               ; optional, with proxy_password
  *   proxy_password = ...
- *   state_dir = /var/lib/loginrec-agent
+ *   state_dir = /var/lib/loginrec-agent   ; Windows: %ProgramData%\loginrec
  *   source = lanscope              ; what the folder holds: lanscope (*.csv,
  *                                  ; the default), evtx (*.evtx), winlogbeat
  *                                  ; (*.ndjson, *.json), journald (*.json),
@@ -47,9 +47,10 @@ typedef struct agent_config {
     int timeout_sec;   /* one upload */
 } agent_config;
 
-/* Defaults: server http://127.0.0.1:8080, state_dir $STATE_DIRECTORY (as
- * systemd sets it) or /var/lib/loginrec-agent, rescan 180 s, stable 5 s,
- * retry cap 300 s, timeout 120 s. */
+/* Defaults: server http://127.0.0.1:8080, state_dir agent_os_state_dir's
+ * ($STATE_DIRECTORY as systemd sets it, else /var/lib/loginrec-agent; on
+ * Windows %ProgramData%\loginrec), rescan 180 s, stable 5 s, retry cap
+ * 300 s, timeout 120 s. */
 void agent_config_defaults(agent_config *c);
 
 /* Reads settings from an INI file over c. Unknown keys and malformed lines

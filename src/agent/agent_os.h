@@ -86,9 +86,18 @@ int agent_os_watch_wait(agent_os_watch *w, int64_t timeout_ms);
 void agent_os_watch_close(agent_os_watch *w);
 
 /* A hash of the bytes as 64 hex digits, for the sent ledger (BLAKE2b-256
- * on Linux, SHA-256 on Windows: a ledger stays on its machine). */
+ * on Linux, SHA-256 on Windows: a ledger stays on its machine); -1 when
+ * the platform could not make it (the file is then not sent). */
 #define AGENT_HASH_HEX 64
-void agent_os_hash(const char *bytes, size_t n, char out[AGENT_HASH_HEX + 1]);
+int agent_os_hash(const char *bytes, size_t n, char out[AGENT_HASH_HEX + 1]);
+
+#ifdef _WIN32
+#include <wchar.h>
+/* UTF-8 to a new UTF-16 string and back (free them); NULL on a bad
+ * sequence or no memory. */
+wchar_t *agent_os_wide(const char *s);
+char *agent_os_utf8(const wchar_t *w);
+#endif
 
 /* -- HTTP ----------------------------------------------------------- */
 

@@ -245,11 +245,13 @@ void agent_os_watch_close(agent_os_watch *w)
     free(w);
 }
 
-void agent_os_hash(const char *bytes, size_t n, char out[AGENT_HASH_HEX + 1])
+int agent_os_hash(const char *bytes, size_t n, char out[AGENT_HASH_HEX + 1])
 {
     unsigned char h[32];
-    crypto_generichash(h, sizeof h, (const unsigned char *)bytes, n, NULL, 0);
+    if (crypto_generichash(h, sizeof h, (const unsigned char *)bytes, n, NULL, 0) != 0)
+        return -1;
     sodium_bin2hex(out, AGENT_HASH_HEX + 1, h, sizeof h);
+    return 0;
 }
 
 static size_t on_header(char *p, size_t size, size_t n, void *ctx)

@@ -16,8 +16,9 @@
 #include <string.h>
 #include <winhttp.h>
 
-/* UTF-8 to a new UTF-16 string (free it), NULL on a bad sequence. */
-static wchar_t *wide(const char *s)
+#define wide agent_os_wide
+
+wchar_t *agent_os_wide(const char *s)
 {
     int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, NULL, 0);
     wchar_t *w = n > 0 ? malloc((size_t)n * sizeof *w) : NULL;
@@ -33,6 +34,17 @@ static void narrow(const wchar_t *w, char *out, size_t outsz)
 {
     if (WideCharToMultiByte(CP_UTF8, 0, w, -1, out, (int)outsz, NULL, NULL) <= 0 && outsz)
         out[0] = '\0';
+}
+
+char *agent_os_utf8(const wchar_t *w)
+{
+    int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
+    char *s = n > 0 ? malloc((size_t)n) : NULL;
+    if (s && WideCharToMultiByte(CP_UTF8, 0, w, -1, s, n, NULL, NULL) != n) {
+        free(s);
+        s = NULL;
+    }
+    return s;
 }
 
 /* The last error in words (Windows' own, UTF-8, without its line break). */
@@ -277,13 +289,25 @@ lr_status agent_os_list(const char *dir, agent_os_file_fn fn, void *ctx, lr_erro
         return lr_fail(err, LR_EIO, "cannot read the watch folder %s: %s", dir, why);
     }
     do {
+        char path[1200 + MAX_PATH * 3];
+        wchar_t *wp;
+        WIN32_FILE_ATTRIBUTE_DATA a;
+        int ok;
         if (fd.dwFileAttributes & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_DEVICE))
             continue;
         narrow(fd.cFileName, name, sizeof name);
         if (!name[0])
             continue;
-        if (fn(ctx, name, (long long)((uint64_t)fd.nFileSizeHigh << 32 | fd.nFileSizeLow),
-               ns_of(fd.ftLastWriteTime)))
+        /* the size and time of the file itself: the folder's entry (what
+         * FindNextFileW says) lags while a writer holds the file open */
+        snprintf(path, sizeof path, "%s\\%s", dir, name);
+        wp = wide(path);
+        ok = wp && GetFileAttributesExW(wp, GetFileExInfoStandard, &a);
+        free(wp);
+        if (!ok)
+            continue; /* gone meanwhile */
+        if (fn(ctx, name, (long long)((uint64_t)a.nFileSizeHigh << 32 | a.nFileSizeLow),
+               ns_of(a.ftLastWriteTime)))
             break;
     } while (FindNextFileW(h, &fd));
     FindClose(h);
@@ -390,22 +414,21 @@ void agent_os_watch_close(agent_os_watch *w)
     free(w);
 }
 
-void agent_os_hash(const char *bytes, size_t n, char out[AGENT_HASH_HEX + 1])
+int agent_os_hash(const char *bytes, size_t n, char out[AGENT_HASH_HEX + 1])
 {
     static const char hex[] = "0123456789abcdef";
     unsigned char h[32] = {0};
     BCRYPT_ALG_HANDLE alg = NULL;
     BCRYPT_HASH_HANDLE hh = NULL;
-    if (BCryptOpenAlgorithmProvider(&alg, BCRYPT_SHA256_ALGORITHM, NULL, 0) == 0 &&
-        BCryptCreateHash(alg, &hh, NULL, 0, NULL, 0, 0) == 0) {
-        while (n > 0) { /* BCryptHashData takes a ULONG at a time */
-            ULONG k = n > 0x40000000u ? 0x40000000u : (ULONG)n;
-            BCryptHashData(hh, (PUCHAR)bytes, k, 0);
-            bytes += k;
-            n -= k;
-        }
-        BCryptFinishHash(hh, h, sizeof h, 0);
+    int ok = BCryptOpenAlgorithmProvider(&alg, BCRYPT_SHA256_ALGORITHM, NULL, 0) == 0 &&
+             BCryptCreateHash(alg, &hh, NULL, 0, NULL, 0, 0) == 0;
+    while (ok && n > 0) { /* BCryptHashData takes a ULONG at a time */
+        ULONG k = n > 0x40000000u ? 0x40000000u : (ULONG)n;
+        ok = BCryptHashData(hh, (PUCHAR)bytes, k, 0) == 0;
+        bytes += k;
+        n -= k;
     }
+    ok = ok && BCryptFinishHash(hh, h, sizeof h, 0) == 0;
     if (hh)
         BCryptDestroyHash(hh);
     if (alg)
@@ -415,6 +438,7 @@ void agent_os_hash(const char *bytes, size_t n, char out[AGENT_HASH_HEX + 1])
         out[2 * i + 1] = hex[h[i] & 15];
     }
     out[AGENT_HASH_HEX] = '\0';
+    return ok ? 0 : -1;
 }
 
 /* What a WinHTTP failure came to. */
@@ -444,19 +468,25 @@ static void fail_call(agent_answer *a, int proxied)
     last_error(e, a->message, sizeof a->message);
 }
 
-/* The request's headers as one UTF-16 block ("A: 1\r\nB: 2"), with the
- * proxy's Basic credentials from the first request on: WinHTTP sends them
- * only after a challenge, and a proxy that refuses a request with a body
- * may reset the connection instead of answering it (tinyproxy). */
-static wchar_t *header_block(const agent_http *r)
+/* The request's headers as one UTF-16 block ("A: 1\r\nB: 2"); for plain
+ * http through a proxy with a user, its Basic credentials from the first
+ * request on: WinHTTP sends them only after a challenge, and a proxy that
+ * refuses a request with a body may reset the connection instead of
+ * answering (tinyproxy). Never for https: there the headers go through the
+ * tunnel to the server, and the credentials only by the 407 challenge
+ * (WinHttpSetCredentials). The buffer is reserved whole first, so no
+ * freed copy of the token is left behind by a reallocation. */
+static wchar_t *header_block(const agent_http *r, int https)
 {
     lr_buf b;
     wchar_t *w;
     buf_init(&b, 16384);
+    if (buf_reserve(&b, 8192) != LR_OK)
+        return NULL;
     for (const char *const *p = r->headers; *p; p++)
         if (buf_puts(&b, *p) != LR_OK || buf_puts(&b, "\r\n") != LR_OK)
             break;
-    if (r->proxy[0] && r->proxy_user[0]) {
+    if (r->proxy[0] && r->proxy_user[0] && !https) {
         char pair[600], b64[900];
         DWORD n = sizeof b64;
         int k = snprintf(pair, sizeof pair, "%s:%s", r->proxy_user, r->proxy_password);
@@ -489,7 +519,8 @@ void agent_os_http(const agent_http *r, agent_answer *a)
 {
     const int proxied = r->proxy[0] != '\0';
     wchar_t *url = wide(r->url), *proxy = proxied ? wide(r->proxy) : NULL;
-    wchar_t *hdrs = header_block(r), *user = NULL, *pass = NULL;
+    wchar_t *hdrs = header_block(r, strncmp(r->url, "https://", 8) == 0), *user = NULL,
+            *pass = NULL;
     wchar_t host[256], path[2048];
     URL_COMPONENTS uc;
     HINTERNET ses = NULL, con = NULL, req = NULL;
@@ -570,7 +601,8 @@ void agent_os_http(const agent_http *r, agent_answer *a)
         }
         if (got == 0)
             break;
-        if (buf_append(&a->body, chunk, got) != LR_OK) {
+        if (buf_append(&a->body, chunk, got) != LR_OK) { /* as libcurl's write error */
+            a->net = AGENT_NET_OTHER;
             snprintf(a->message, sizeof a->message, "the answer is too long");
             break;
         }

@@ -113,10 +113,15 @@ static int handle(loop *L, agent_file *f, int64_t now)
             log_error("rejected %s: rows=- accepted=0 duplicates=0 rejected=all: %s", f->name,
                       err.message);
             move_aside(c, f->name, err.message);
-        } else {
-            log_warn("%s: %s", f->name, err.message);
+            f->done = 1;
+            return 0;
         }
-        f->done = 1;
+        /* held by another program (a virus scanner, a backup), or gone:
+         * tried again after the stable time, said once */
+        if (!f->warned)
+            log_warn("%s: %s; trying again", f->name, err.message);
+        f->warned = 1;
+        agent_watch_touch(f, f->size, f->mtime_ns, now);
         return 0;
     }
     if (size != f->size || (long long)L->bytes.len != f->size) {
@@ -124,7 +129,13 @@ static int handle(loop *L, agent_file *f, int64_t now)
         agent_watch_touch(f, size, mtime_ns, now);
         return 0;
     }
-    agent_state_hash(L->bytes.data, L->bytes.len, hash);
+    if (agent_state_hash(L->bytes.data, L->bytes.len, hash) != 0) {
+        /* without its hash the ledger cannot tell it from a file sent
+         * before: not sent, tried again after the stable time */
+        log_error("%s: its hash could not be made; trying again", f->name);
+        agent_watch_touch(f, f->size, f->mtime_ns, now);
+        return 0;
+    }
     if (agent_state_was_sent(&L->state, f->name, f->size, hash)) {
         f->done = 1;
         return 0;

@@ -50,9 +50,11 @@ int agent_service_run(const char *config_path)
 
 #define LOG_MAX (1024L * 1024) /* agent.log rotates past this */
 #define LOG_KEEP 3             /* agent.log.1 .. agent.log.3 */
-/* SYSTEM and Administrators only, not inherited from ProgramData: the
- * settings hold the token and the proxy password */
-#define SETTINGS_SDDL L"D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)"
+/* Owned by Administrators, and SYSTEM and Administrators only, not
+ * inherited from ProgramData: the settings hold the token and the proxy
+ * password, and an owner could always change the list again (a user who
+ * made the folder before the install) */
+#define SETTINGS_SDDL L"O:BAD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)"
 #define EVENTLOG_KEY                                                                               \
     L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\" WIDEN(AGENT_SERVICE_NAME)
 #define WIDEN2(s) L##s
@@ -82,14 +84,7 @@ static int write_template(const char *ini)
     return fclose(f) == 0;
 }
 
-static wchar_t *wide(const char *s)
-{
-    int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
-    wchar_t *w = n > 0 ? malloc((size_t)n * sizeof *w) : NULL;
-    if (w)
-        MultiByteToWideChar(CP_UTF8, 0, s, -1, w, n);
-    return w;
-}
+#define wide agent_os_wide
 
 static void settings_dir(char *out, size_t outsz)
 {
@@ -103,21 +98,24 @@ void agent_service_config_path(char *out, size_t outsz)
     snprintf(out, outsz, "%s\\agent.ini", dir);
 }
 
-/* Gives path the settings' ACL (SYSTEM and Administrators only). */
+/* Gives path the settings' owner and ACL (SYSTEM and Administrators
+ * only). */
 static int protect(const char *path)
 {
     PSECURITY_DESCRIPTOR sd = NULL;
     PACL dacl = NULL;
+    PSID owner = NULL;
     BOOL present = FALSE, defaulted = FALSE;
     wchar_t *p = wide(path);
     DWORD rc = ERROR_INVALID_PARAMETER;
     if (p && ConvertStringSecurityDescriptorToSecurityDescriptorW(SETTINGS_SDDL, SDDL_REVISION_1,
                                                                   &sd, NULL) &&
-        GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted))
+        GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted) &&
+        GetSecurityDescriptorOwner(sd, &owner, &defaulted))
         rc = SetNamedSecurityInfoW(p, SE_FILE_OBJECT,
-                                   DACL_SECURITY_INFORMATION |
+                                   OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION |
                                        PROTECTED_DACL_SECURITY_INFORMATION,
-                                   NULL, NULL, dacl, NULL);
+                                   owner, NULL, dacl, NULL);
     if (sd)
         LocalFree(sd);
     free(p);
@@ -169,8 +167,11 @@ static void describe(SC_HANDLE svc)
     SERVICE_FAILURE_ACTIONSW fa = {86400, NULL, NULL, 3, actions};
     SERVICE_DESCRIPTIONW desc = {
         L"Sends the LanScope Cat manager's PC log files to loginrec (KING OF TIME punches)."};
+    /* a stop with an error code counts as a failure, not only a crash */
+    SERVICE_FAILURE_ACTIONS_FLAG on_errors = {TRUE};
     ChangeServiceConfig2W(svc, SERVICE_CONFIG_DESCRIPTION, &desc);
     ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS, &fa);
+    ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &on_errors);
 }
 
 int agent_service_install(const char *config_path)
@@ -290,7 +291,9 @@ static void set_state(DWORD state, DWORD exit_code)
                                                          : 0;
     status.dwWin32ExitCode = exit_code ? ERROR_SERVICE_SPECIFIC_ERROR : NO_ERROR;
     status.dwServiceSpecificExitCode = exit_code;
-    status.dwWaitHint = state == SERVICE_RUNNING || state == SERVICE_STOPPED ? 0 : 10000;
+    /* a stop may wait for an upload in flight (its timeout): stopping it
+     * midway would send the file again after the restart */
+    status.dwWaitHint = state == SERVICE_RUNNING || state == SERVICE_STOPPED ? 0 : 130000;
     SetServiceStatus(status_handle, &status);
 }
 

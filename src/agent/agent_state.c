@@ -101,7 +101,7 @@ lr_status agent_state_mark_sent(agent_state *st, const char *name, long long siz
     return LR_OK;
 }
 
-void agent_state_hash(const char *bytes, size_t n, char out[AGENT_HASH_HEX + 1])
+int agent_state_hash(const char *bytes, size_t n, char out[AGENT_HASH_HEX + 1])
 {
-    agent_os_hash(bytes, n, out);
+    return agent_os_hash(bytes, n, out);
 }

@@ -26,6 +26,7 @@ typedef struct agent_file {
     int64_t mtime_ns;
     int64_t changed_at; /* monotonic ms when size or mtime last changed */
     int done;           /* handled at this size and mtime (sent, or already sent) */
+    int warned;         /* could not be read, and that was said */
     int seen;           /* present at the last scan */
 } agent_file;
 
@@ -54,7 +55,9 @@ agent_file *agent_watch_ready(agent_watch *w, int64_t now_ms, int64_t stable_ms,
 /* Marks f as changed at now (its size moved while it was being read). */
 void agent_watch_touch(agent_file *f, long long size, int64_t mtime_ns, int64_t now_ms);
 
-/* Sleeps until the folder changes, a signal arrives or timeout_ms pass. */
+/* Sleeps until the folder changes, the agent is told to stop (a signal on
+ * Linux; agent_os_wake on Windows: Ctrl+C, a service stop) or timeout_ms
+ * pass. */
 void agent_watch_wait(agent_watch *w, int64_t timeout_ms);
 
 #endif

@@ -35,7 +35,7 @@ static const char usage[] =
     "  --proxy-user USER       a proxy with authentication (with --proxy-password)\n"
     "  --proxy-password PASS\n"
     "  --state-dir DIR         what was sent (default $STATE_DIRECTORY or\n"
-    "                          /var/lib/loginrec-agent)\n"
+    "                          /var/lib/loginrec-agent; Windows: %ProgramData%\\loginrec)\n"
     "  --rescan-seconds N      full rescan of the folder (default 180)\n"
     "  --stable-seconds N      a file's size must hold this long (default 5)\n"
     "  --retry-max-seconds N   longest wait between tries while down (default 300)\n"
@@ -48,11 +48,23 @@ static const char usage[] =
 
 static volatile sig_atomic_t stop_requested;
 
+#ifndef _WIN32
 static void on_signal(int sig)
 {
     (void)sig;
     stop_requested = 1;
 }
+#else
+/* Ctrl+C, Ctrl+Break or the console closing: stop at once, as a signal
+ * does on Linux (the waits end with agent_os_wake). */
+static BOOL WINAPI on_console(DWORD type)
+{
+    (void)type;
+    stop_requested = 1;
+    agent_os_wake();
+    return TRUE;
+}
+#endif
 
 static int agent_main(int argc, char **argv)
 {
@@ -114,8 +126,7 @@ static int agent_main(int argc, char **argv)
     if (check)
         return agent_check(&c);
 #ifdef _WIN32
-    signal(SIGINT, on_signal); /* Ctrl+C in a console */
-    signal(SIGTERM, on_signal);
+    SetConsoleCtrlHandler(on_console, TRUE);
 #else
     {
         struct sigaction sa;
@@ -135,14 +146,11 @@ int wmain(int argc, wchar_t **wargv);
 int wmain(int argc, wchar_t **wargv)
 {
     char **argv = calloc((size_t)argc + 1, sizeof *argv);
-    for (int i = 0; argv && i < argc; i++) {
-        int n = WideCharToMultiByte(CP_UTF8, 0, wargv[i], -1, NULL, 0, NULL, NULL);
-        if (n <= 0 || !(argv[i] = malloc((size_t)n)) ||
-            WideCharToMultiByte(CP_UTF8, 0, wargv[i], -1, argv[i], n, NULL, NULL) != n) {
+    for (int i = 0; argv && i < argc; i++)
+        if (!(argv[i] = agent_os_utf8(wargv[i]))) {
             fprintf(stderr, "loginrec-agent: argument %d cannot be read\n", i);
             return 2;
         }
-    }
     if (!argv)
         return 2;
     return agent_main(argc, argv);

@@ -324,15 +324,25 @@ static lr_status parse(const char *what, const unsigned char *bytes, size_t n, i
                 continue; /* counted as unreadable; partial takes the rest */
             stats->unreadable++;
             stats->damaged = 1;
-            if (!partial) {
-                stats->unreadable = unreadable_records(f, nrec);
-                st = refuse_damaged(what, stats, nrec, err);
-            }
+            if (!partial)
+                st = LR_EINVAL; /* refused as damaged below */
             continue;
         }
         st = one_record(&rd, rec, i, err);
         libevtx_record_free(&rec, &e);
         libevtx_error_free(&e);
+    }
+    if (one_pass && st != LR_OK) {
+        /* as the two passes answer: a damaged file is refused as damaged,
+         * whichever record stopped the one pass, every unreadable record
+         * counted and none taken */
+        stats->unreadable = unreadable_records(f, nrec);
+        stats->damaged =
+            stats->unreadable > 0 || (corrupted && (!stats->dirty || stats->fragments > 0));
+        if (stats->damaged && !partial) {
+            memset(&stats->w, 0, sizeof stats->w);
+            st = refuse_damaged(what, stats, nrec, err);
+        }
     }
 done:
     if (f) {

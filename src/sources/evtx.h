@@ -41,7 +41,9 @@ lr_status evtx_parse(const char *what, const unsigned char *bytes, size_t n, int
 /* evtx_parse in one pass instead of two (a third less time): records reach
  * fn as they are read, before the file is known to be whole. On an error
  * the caller drops the records it was given, as an ingest run's
- * transaction does; the error and the counts are evtx_parse's. */
+ * transaction does. The error and the counts are evtx_parse's (a damaged
+ * file is refused as damaged, whichever record stopped the pass), except
+ * the records counted before a refusal, which evtx_parse never reaches. */
 lr_status evtx_parse_stream(const char *what, const unsigned char *bytes, size_t n, int partial,
                             win_record_fn fn, void *ctx, evtx_stats *stats, lr_error *err);
 

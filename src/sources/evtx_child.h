@@ -4,7 +4,8 @@
  * crafted files (make fuzz found all three), so loginrecd and loginrec
  * never run it in their own memory: the helper program loginrec-evtx
  * (src/bin/loginrec-evtx.c) reads the file from its stdin under a memory
- * and CPU limit, runs evtx_parse and writes each record back framed on its
+ * and CPU limit, runs evtx_parse_stream (one pass: a refusal drops what
+ * came before it, as a crash must) and writes each record back framed on its
  * stdout; this side reads the frames and hands the records to the callback
  * as evtx_parse would. A helper that dies or overruns its limits refuses
  * the file in words; nothing of it is taken.

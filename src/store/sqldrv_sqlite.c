@@ -32,12 +32,16 @@ typedef struct lite_stmt {
 #define LS(st) ((lite_stmt *)(st))
 #define L(st) (LS(st)->st)
 
-/* Whether sql is an INSERT that returns only the rowid it makes. */
+/* Whether sql is an INSERT of one row that returns only the rowid it
+ * makes: not an upsert (an updated row leaves the rowid stale) nor an
+ * INSERT ... SELECT (several rows, one rowid), in any case or spacing. A
+ * column named like "updated_at" only costs the emulation, never a
+ * wrong id. */
 static int returns_rowid(const char *sql, size_t n)
 {
     size_t k = sizeof RETURNING_ID - 1;
     return strncmp(sql, "INSERT ", 7) == 0 && n > k && strcmp(sql + n - k, RETURNING_ID) == 0 &&
-           !strstr(sql, "DO UPDATE");
+           !strcasestr(sql, "update") && !strcasestr(sql, "select");
 }
 
 static lr_status lite_open(const char *path, sql_conn **out, lr_error *err)
@@ -52,9 +56,11 @@ static lr_status lite_open(const char *path, sql_conn **out, lr_error *err)
         return r;
     }
     sqlite3_busy_timeout(db, 10000);
-    /* temp_store: a statement's own undo journal (every insert into a
-     * table with a foreign key has one) stays in memory; on disk it was
-     * half of a large ingest's writes */
+    /* temp_store: SQLite's temporary files stay in memory: a statement's
+     * own undo journal (every insert into a table with a foreign key has
+     * one; on disk it was half of a large ingest's writes), and sorts and
+     * temporary tables too, which the store keeps small (bounded pages,
+     * indexed reads) */
     if (sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
                          "PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY;",
                      NULL, NULL, NULL) != SQLITE_OK) {

@@ -164,6 +164,21 @@ for d in 20261116 20261117 20261118 20261119 20261121 20261122; do
 done
 expect_eq "every event stored once" 24 "$(db_sql "SELECT count(*) FROM log_events")"
 expect_eq "its ledger names each file once" 6 "$(wc -l < "$T/state/sent.tsv")"
+
+# a file another program holds without sharing it (a virus scanner, a
+# backup) is tried again once it is let go, and said once (regression: it
+# was marked done and never sent until the agent restarted)
+x86_64-w64-mingw32-gcc -municode -O2 -o "$T/wine_hold.exe" "$ROOT/tests/e2e/wine_hold.c"
+day_file "$T/held.csv" 2026-11-23
+"$WINE" "$T/wine_hold.exe" "$(winpath "$T/held.csv")" 6 > "$T/hold.out" 2>&1 &
+HOLD_PID=$!; EXTRA_PIDS="$EXTRA_PIDS $HOLD_PID"
+wait_for 20 grep -q holding "$T/hold.out"
+mv "$T/held.csv" "$WATCH/20261123.csv" # still held: Wine's lock follows the file
+wait_for 20 grep -q "20261123.csv: .*trying again" "$T/agent.log"
+wait "$HOLD_PID" 2>/dev/null || true
+wait_for 30 grep -q "sent 20261123.csv" "$T/agent.log"
+expect_eq "a held file waits, said once, and is sent once let go: punches once" "1 1 4" \
+    "$(grep -c '20261123.csv: .*trying again' "$T/agent.log") $(sent_count 20261123.csv) $(punch_count 2026-11-23)"
 stop_agent
 
 # --- the same exe on folders of Windows logs (.evtx, Winlogbeat) -----------
@@ -196,7 +211,7 @@ mkdir -p "$T/svcwatch"
 printf '[agent]\r\ncompany = ACM\r\n' > "$T/service.ini" # not right yet
 out=$(win --install --config "$(winpath "$T/service.ini")" 2>&1) && rc=0 || rc=$?
 expect_eq "--install limits the settings to Administrators and SYSTEM, and registers the service" \
-    "0 limited C:\\ProgramData\\loginrec to Administrators and SYSTEM (D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA))|installed the service loginrec-agent (\"loginrec LanScope agent\", automatic start) reading $(winpath "$T/service.ini"); start it with: net start loginrec-agent" \
+    "0 limited C:\\ProgramData\\loginrec to Administrators and SYSTEM (O:BAD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA))|installed the service loginrec-agent (\"loginrec LanScope agent\", automatic start) reading $(winpath "$T/service.ini"); start it with: net start loginrec-agent" \
     "$rc $(printf '%s' "$out" | tr -d '\r' | paste -sd '|')"
 q=$("$WINE" sc query loginrec-agent 2>&1 | tr -d '\r')
 expect_eq "the Service Control Manager knows it, stopped" "yes" \

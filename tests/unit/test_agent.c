@@ -131,6 +131,14 @@ static void check_lists_every_problem(void **state)
     assert_non_null(strstr(out, "needs both --proxy-user and --proxy-password"));
     assert_non_null(strstr(out, "the watch folder"));
     assert_null(strstr(out, TOKEN)); /* the token is never echoed */
+
+    /* regression: a password written into the proxy setting was repeated
+     * in the problem, which the Windows service logs to the Event Log */
+    snprintf(c.proxy, sizeof c.proxy, "http://agent:s3cret@proxy.example.jp:8080");
+    agent_config_check(&c, out, sizeof out);
+    assert_non_null(strstr(out, "the proxy 'proxy.example.jp:8080' must be host:port, without a "
+                                "user or password in it"));
+    assert_null(strstr(out, "s3cret"));
 }
 
 static void ledger_survives_a_restart(void **state)

@@ -71,7 +71,7 @@ static void an_insert_returns_the_id_it_made(void **state)
     lr_store *s = fixture_store_open("sqldrv_id", path, sizeof path);
     const sql_driver *drv = fixture_pg() ? &sqldrv_pg : &sqldrv_sqlite;
     sql_conn *c = NULL;
-    sql_stmt *add, *upsert, *plain;
+    sql_stmt *add, *upsert, *plain, *lower, *many;
     lr_error err;
     int64_t a, b;
     (void)state;
@@ -86,6 +86,10 @@ static void an_insert_returns_the_id_it_made(void **state)
     upsert = drv->prepare(c, "INSERT INTO t (k) VALUES (?1) ON CONFLICT (k) DO UPDATE SET k = "
                              "excluded.k RETURNING id");
     plain = drv->prepare(c, "INSERT INTO t (k) VALUES (?1) RETURNING id");
+    lower = drv->prepare(c, "INSERT INTO t (k) VALUES (?1) ON CONFLICT (k) do\n  update SET k = "
+                            "excluded.k RETURNING id");
+    many = drv->prepare(c, "INSERT INTO t (k) SELECT ?1 || n FROM (SELECT 1 AS n UNION ALL "
+                           "SELECT 2) AS two RETURNING id");
     assert_non_null(add);
     assert_non_null(upsert);
     assert_non_null(plain);
@@ -98,6 +102,16 @@ static void an_insert_returns_the_id_it_made(void **state)
     assert_true(insert_id(upsert, "c") > b);
     assert_int_equal(insert_id(plain, "b"), -1); /* the unique key, an error */
     assert_true(insert_id(plain, "d") > b);
+    /* an upsert written in lower case, over lines: still the row updated */
+    assert_non_null(lower);
+    assert_int_equal(insert_id(lower, "a"), a);
+    /* an INSERT ... SELECT gives a row per row made */
+    assert_non_null(many);
+    sql_reset(many);
+    assert_int_equal(sql_bind_text(many, 1, "m"), 0);
+    assert_int_equal(sql_step(many), SQL_ROW);
+    assert_int_equal(sql_step(many), SQL_ROW);
+    assert_int_equal(sql_step(many), SQL_DONE);
     if (!fixture_pg()) { /* a statement's undo journal stays in memory */
         sql_stmt *q = drv->prepare(c, "PRAGMA temp_store");
         assert_int_equal(sql_step(q), SQL_ROW);
@@ -107,6 +121,8 @@ static void an_insert_returns_the_id_it_made(void **state)
     drv->finalize(add);
     drv->finalize(upsert);
     drv->finalize(plain);
+    drv->finalize(lower);
+    drv->finalize(many);
     drv->close(c);
     fixture_store_close(s, path);
 }

@@ -274,6 +274,38 @@ static void evtx_one_pass_answers_as_two(void **state)
     }
 }
 
+static lr_status refuse_all(void *ctx, win_record *r, const char *raw, size_t rawlen,
+                            lr_error *err)
+{
+    (void)ctx;
+    (void)r;
+    (void)raw;
+    (void)rawlen;
+    return lr_fail(err, LR_EIO, "the reader went away");
+}
+
+/* Regression: when the one pass stopped at an early record (here its
+ * reader failing on the first) and a later record cannot be read, the
+ * answer was the early record's error; two passes refuse the file as
+ * damaged, with every unreadable record counted and none taken. */
+static void evtx_one_pass_stopped_early_is_still_damaged(void **state)
+{
+    evtx_stats sa, sb;
+    lr_error ea = {0}, eb = {0};
+    size_t n;
+    unsigned char *b = read_file("evtx", "post-Security.evtx", &n);
+    (void)state;
+    b[4096 + 65536 + 9000] ^= 0xFF; /* a record of the second chunk */
+    assert_int_equal(evtx_parse("bad.evtx", b, n, 0, refuse_all, NULL, &sa, &ea), LR_EINVAL);
+    assert_int_equal(evtx_parse_stream("bad.evtx", b, n, 0, refuse_all, NULL, &sb, &eb),
+                     LR_EINVAL);
+    assert_string_equal(ea.message, eb.message);
+    assert_non_null(strstr(eb.message, "125 of 126 records can be read; 1 unreadable"));
+    assert_int_equal(sb.unreadable, 1);
+    assert_int_equal(sb.w.records, sa.w.records);
+    free(b);
+}
+
 /* A file whose chunks lack their CRCs is damaged; taken partially it is
  * still the wrong log (Application). */
 static void evtx_no_crc_and_wrong_channel(void **state)
@@ -451,6 +483,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(evtx_damaged_refused),
         cmocka_unit_test(evtx_partial_takes_the_readable),
         cmocka_unit_test(evtx_one_pass_answers_as_two),
+        cmocka_unit_test(evtx_one_pass_stopped_early_is_still_damaged),
         cmocka_unit_test(evtx_no_crc_and_wrong_channel),
         cmocka_unit_test(evtx_not_evtx_or_truncated),
         cmocka_unit_test(winlogbeat_lines_and_array),
