@@ -8,16 +8,9 @@
 # wrong token are told in plain words.
 . "$(dirname "$0")/lib.sh"
 AGENT="$BUILD/loginrec-agent"
-command -v tinyproxy >/dev/null || { echo "tinyproxy is missing: run scripts/deps.sh"; exit 1; }
 
-"$LR" init >/dev/null
-"$LR" company add ACM "Acme 株式会社" >/dev/null
-"$LR" division set ACM HQ --name 本社 --day-change 05:00 >/dev/null
-"$LR" employee add ACM 1000 --last 勤怠 --first 太郎 --division HQ >/dev/null
-"$LR" employee add ACM 0012 --last 勤怠 --first 花子 --division HQ >/dev/null
-"$LR" link set ACM --kind lanscope 1000 tarouk >/dev/null
-"$LR" link set ACM --kind lanscope 0012 hanako >/dev/null
-LSTOKEN=$("$LR" company token ACM --lanscope 2>/dev/null)
+. "$(dirname "$0")/lanscope_files.sh"
+lanscope_company
 expect_eq "the access token is 32 letters and digits" 32 "$(printf '%s' "$LSTOKEN" | tr -cd 'A-Za-z0-9' | wc -c)"
 rc=0; "$LR" check ACM >/dev/null || rc=$?
 expect_eq "check: divisions change day when LanScope collects" 0 "$rc"
@@ -26,21 +19,7 @@ start_server --no-kot
 SERVER_PORT=$PORT
 
 # --- the proxy: tinyproxy with basic authentication on loopback ----------
-PROXY_PORT=$(free_port)
-cat > "$T/tinyproxy.conf" <<EOF
-Port $PROXY_PORT
-Listen 127.0.0.1
-Timeout 30
-MaxClients 20
-LogLevel Connect
-LogFile "$T/tinyproxy.log"
-PidFile "$T/tinyproxy.pid"
-BasicAuth agent s3cret
-Allow 127.0.0.1
-EOF
-tinyproxy -d -c "$T/tinyproxy.conf" 2>>"$T/tinyproxy.log" &
-EXTRA_PIDS="$EXTRA_PIDS $!"
-wait_for 10 bash -c "echo > /dev/tcp/127.0.0.1/$PROXY_PORT" 2>/dev/null
+start_proxy
 PROXY=127.0.0.1:$PROXY_PORT
 
 mkdir -p "$T/watch" "$T/state"
@@ -85,24 +64,6 @@ expect_eq "malformed settings: every problem listed" \
     "$(printf '%s' "$out" | paste -sd '|')"
 
 # --- files as the LanScope manager writes them ----------------------------
-# day_file NAME DATE: one row per event, CP932, CRLF, both employees, plus
-# a SYSTEM row and a screen-lock row (kind 7) that are skipped.
-day_file() {
-    python3 - "$1" "$2" <<'PY'
-import sys
-name, d = sys.argv[1], sys.argv[2].replace("-", "/")
-rows = ['"日時","イベント日時","ログオンユーザ名","ログ種類","コンピュータ名"']
-for user, on, off in (("CORP\\tarouk", "08:58:12", "18:05:44"), ("hanako", "09:01:30", "17:30:00")):
-    rows.append(f'"{d} 05:10:00","{d} {on}.000","{user}","1","PC-{user[-6:]}"')
-    rows.append(f'"{d} 05:10:00","{d} {off}.000","{user}","2","PC-{user[-6:]}"')
-rows.append(f'"{d} 05:10:00","{d} 07:00:00","SYSTEM","1","PC-X"')
-rows.append(f'"{d} 05:10:00","{d} 12:00:00","hanako","7","PC-hanako"')
-open(name, "wb").write(("\r\n".join(rows) + "\r\n").encode("cp932"))
-PY
-}
-sent_count() { grep -c "info sent $1:" "$T/agent.log" || true; }
-ingested_count() { grep -c "ingest ACM: $1 " "$T/server.log" || true; }
-punch_count() { "$LR" punches ACM --from "$1" --to "$1" | grep -c ",$1," || true; }
 
 start_agent() {
     "$AGENT" "${AGENT_OPTS[@]}" >>"$T/agent.log" 2>&1 &

@@ -21,7 +21,6 @@ EXE=${LOGINREC_WIN_AGENT:-$ROOT/build-win/loginrec-agent.exe}
 WINE=/usr/lib/wine/wine64
 [ -x "$WINE" ] || { echo "not ok - Wine is missing: run scripts/deps.sh (wine64)"; exit 1; }
 [ -f "$EXE" ] || { echo "not ok - $EXE is missing: run make windows"; exit 1; }
-command -v tinyproxy >/dev/null || { echo "not ok - tinyproxy is missing: run scripts/deps.sh"; exit 1; }
 export WINEPREFIX="$T/wine" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 # the agent's own output, in UTF-8 like the Linux agent's
 win() { "$WINE" "$EXE" "$@"; }
@@ -29,32 +28,12 @@ win() { "$WINE" "$EXE" "$@"; }
 winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
 
 win --version >/dev/null 2>&1 # the Wine prefix, made once, quietly
-"$LR" init >/dev/null
-"$LR" company add ACM "Acme 株式会社" >/dev/null
-"$LR" division set ACM HQ --name 本社 --day-change 05:00 >/dev/null
-"$LR" employee add ACM 1000 --last 勤怠 --first 太郎 --division HQ >/dev/null
-"$LR" employee add ACM 0012 --last 勤怠 --first 花子 --division HQ >/dev/null
-"$LR" link set ACM --kind lanscope 1000 tarouk >/dev/null
-"$LR" link set ACM --kind lanscope 0012 hanako >/dev/null
-LSTOKEN=$("$LR" company token ACM --lanscope 2>/dev/null)
+. "$(dirname "$0")/lanscope_files.sh"
+lanscope_company
 start_server --no-kot
 SERVER_PORT=$PORT
 
-PROXY_PORT=$(free_port)
-cat > "$T/tinyproxy.conf" <<EOF
-Port $PROXY_PORT
-Listen 127.0.0.1
-Timeout 30
-MaxClients 20
-LogLevel Connect
-LogFile "$T/tinyproxy.log"
-PidFile "$T/tinyproxy.pid"
-BasicAuth agent s3cret
-Allow 127.0.0.1
-EOF
-tinyproxy -d -c "$T/tinyproxy.conf" 2>>"$T/tinyproxy.log" &
-EXTRA_PIDS="$EXTRA_PIDS $!"
-wait_for 10 bash -c "echo > /dev/tcp/127.0.0.1/$PROXY_PORT" 2>/dev/null
+start_proxy
 # Wine's WinHTTP sends the request in a proxy's absolute form only when
 # the proxy's host name differs from the server's (it does not compare
 # ports); Windows' own does whatever the names. So the proxy is named
@@ -86,21 +65,6 @@ expect_eq "wrong token: exit 1, in plain words" \
     "$rc $(printf '%s' "$out" | tr -d '\r')"
 
 # --- files as the LanScope manager writes them (CP932, CRLF) --------------
-day_file() {
-    python3 - "$1" "$2" <<'PY'
-import sys
-name, d = sys.argv[1], sys.argv[2].replace("-", "/")
-rows = ['"日時","イベント日時","ログオンユーザ名","ログ種類","コンピュータ名"']
-for user, on, off in (("CORP\\tarouk", "08:58:12", "18:05:44"), ("hanako", "09:01:30", "17:30:00")):
-    rows.append(f'"{d} 05:10:00","{d} {on}.000","{user}","1","PC-{user[-6:]}"')
-    rows.append(f'"{d} 05:10:00","{d} {off}.000","{user}","2","PC-{user[-6:]}"')
-rows.append(f'"{d} 05:10:00","{d} 07:00:00","SYSTEM","1","PC-X"')
-open(name, "wb").write(("\r\n".join(rows) + "\r\n").encode("cp932"))
-PY
-}
-sent_count() { grep -c "info sent $1:" "$T/agent.log" || true; }
-ingested_count() { grep -c "ingest ACM: $1 " "$T/server.log" || true; }
-punch_count() { "$LR" punches ACM --from "$1" --to "$1" | grep -c ",$1," || true; }
 start_agent() { # the exe itself in the background (not the function), so kill reaches it
     "$WINE" "$EXE" "${AGENT_OPTS[@]}" >>"$T/agent.log" 2>&1 &
     AGENT_PID=$!
@@ -113,7 +77,7 @@ start_agent
 day_file "$WATCH/20261116.csv" 2026-11-16
 wait_for 30 grep -q "sent 20261116.csv" "$T/agent.log"
 expect_eq "the file became clock-in and clock-out for both, once" \
-    "sent 20261116.csv: rows=5 accepted=4 duplicates=0 rejected=0 ignored=1 unlinked=0 4" \
+    "sent 20261116.csv: rows=6 accepted=4 duplicates=0 rejected=0 ignored=2 unlinked=0 4" \
     "$(sed -n 's/.* info \(sent 20261116.csv.*\)/\1/p' "$T/agent.log" | tr -d '\r') $(punch_count 2026-11-16)"
 expect_eq "the upload went through the proxy" 1 \
     "$(grep -c "POST http://127.0.0.1:$SERVER_PORT/api/v1/ingest" "$T/tinyproxy.log")"
@@ -124,7 +88,7 @@ head -c 100 "$T/day2.full" > "$WATCH/20261117.csv"
 for cut in 200 300 400; do sleep 0.6; head -c $cut "$T/day2.full" > "$WATCH/20261117.csv"; done
 sleep 0.6; cp "$T/day2.full" "$WATCH/20261117.csv"
 wait_for 30 grep -q "sent 20261117.csv" "$T/agent.log"
-expect_eq "a file being written was sent once, whole" "1 sent 20261117.csv: rows=5" \
+expect_eq "a file being written was sent once, whole" "1 sent 20261117.csv: rows=6" \
     "$(sent_count 20261117.csv) $(grep -o 'sent 20261117.csv: rows=[0-9]*' "$T/agent.log")"
 
 # --- the server is killed mid-run and comes back --------------------------
@@ -247,7 +211,7 @@ head -c 1100000 /dev/zero | tr '\0' 'x' > "$PD/agent.log" # past its 1 MiB
 timeout 60 "$WINE" net start loginrec-agent >/dev/null 2>&1 || true
 wait_for 30 grep -q "sent 20261124.csv" "$PD/agent.log"
 expect_eq "the service sends the folder's files: punches once" "1 4" \
-    "$(grep -c 'info sent 20261124.csv: rows=5 accepted=4' "$PD/agent.log") $(punch_count 2026-11-24)"
+    "$(grep -c 'info sent 20261124.csv: rows=6 accepted=4' "$PD/agent.log") $(punch_count 2026-11-24)"
 expect_eq "its log rotated past 1 MiB: agent.log.1 holds the old lines, agent.log the new" \
     "1100000 yes" "$(wc -c < "$PD/agent.log.1") $([ "$(wc -c < "$PD/agent.log")" -lt 100000 ] && echo yes)"
 timeout 60 "$WINE" net stop loginrec-agent >/dev/null 2>&1 || true
@@ -271,6 +235,10 @@ expect_eq "and registers and starts the service" "yes" \
 expect_eq "which writes the settings to fill in (windows/agent.ini) and says what is missing" \
     "same wrote C:\\ProgramData\\loginrec\\agent.ini: fill in the company code, the token and the folder" \
     "$(cmp -s "$PD/agent.ini" "$ROOT/windows/agent.ini" && echo same) $(sed -n 's/.* info \(wrote .*\)/\1/p' "$PD/agent.log" | tr -d '\r')"
+# stopped first, and its process gone: Windows (and Wine) cannot delete an
+# exe that still runs, and would leave it for the next reboot
+timeout 60 "$WINE" net stop loginrec-agent >/dev/null 2>&1 || true
+wait_for 30 bash -c '! pgrep -f "[l]oginrec-agent.exe --service" >/dev/null'
 timeout 120 "$WINE" msiexec /x "$(winpath "$MSI")" /qn >/dev/null 2>&1 && rc=0 || rc=$?
 "$WINE" sc query loginrec-agent >/dev/null 2>&1 && q=0 || q=$?
 expect_eq "msiexec /x removes the exe and the service, and leaves the settings" "0 gone 1 kept" \
