@@ -63,6 +63,8 @@ endfunction()
 
 set(LR_TEST_ARGS_test_day ${CMAKE_SOURCE_DIR}/tests/cases/day)
 lr_unit_test(test_day tests/unit/cases.c)
+set(LR_TEST_ARGS_test_divergence ${CMAKE_SOURCE_DIR}/tests/cases/divergence)
+lr_unit_test(test_divergence tests/unit/cases.c)
 lr_unit_test(test_timefmt)
 lr_unit_test(test_punch)
 lr_unit_test(test_event_parse)
