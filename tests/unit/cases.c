@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "cases.h"
+#include "util/timefmt.h"
 
 static int cmp_name(const void *a, const void *b)
 {
@@ -89,4 +90,32 @@ char *cases_read(const char *path, size_t *len)
     if (len)
         *len = n;
     return data;
+}
+
+static int64_t intern(cases_names *names, const char *s)
+{
+    for (size_t i = 0; i < names->n; i++)
+        if (strcmp(names->v[i], s) == 0)
+            return (int64_t)i + 1;
+    assert_true(names->n < CASES_NAMES_MAX);
+    snprintf(names->v[names->n], sizeof names->v[0], "%s", s);
+    return (int64_t)++names->n;
+}
+
+int cases_day_event(const char *line, cases_names *streams, cases_names *accounts,
+                    day_event *ev, char host[32])
+{
+    char t[64], op[64], account[64], h[64], key[130];
+    int off;
+    if (sscanf(line, "event %63s %63s %63s %63s", t, op, account, h) != 4)
+        return 0;
+    assert_int_equal(tf_parse_iso(t, &ev->utc, &off, NULL), LR_OK);
+    ev->local = ev->utc + off;
+    ev->op = strcmp(op, "logon") == 0 ? DAY_LOGON : DAY_LOGOFF;
+    snprintf(key, sizeof key, "%s@%s", account, h);
+    ev->stream = intern(streams, key);
+    ev->account = intern(accounts, account);
+    if (host)
+        snprintf(host, 32, "%s", h);
+    return 1;
 }

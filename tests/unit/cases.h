@@ -17,4 +17,22 @@ int cases_run(const char *group, const char *dir, const char *suffix,
 /* Whole file, NUL-terminated; caller frees. Fails the test when missing. */
 char *cases_read(const char *path, size_t *len);
 
+/* The day engine's cases (test_day, test_divergence) share their event
+ * lines: "event TIME OP ACCOUNT HOST" (TIME ISO 8601, its offset the
+ * zone). Accounts and streams (account@host) become small numbers, the
+ * same name the same number within one case. */
+#include "core/day.h"
+
+#define CASES_NAMES_MAX 128
+typedef struct cases_names {
+    char v[CASES_NAMES_MAX][32];
+    size_t n;
+} cases_names;
+
+/* The line as ev (its id left as it was; host, when not NULL, gets the
+ * host's name); 0 when the line is not an event line. Fails the test on a
+ * bad time. */
+int cases_day_event(const char *line, cases_names *streams, cases_names *accounts,
+                    day_event *ev, char host[32]);
+
 #endif

@@ -39,15 +39,6 @@ typedef struct tcase {
     int has_flags;
 } tcase;
 
-static int64_t intern(char names[][32], size_t *n, const char *s)
-{
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp(names[i], s) == 0)
-            return (int64_t)i + 1;
-    snprintf(names[*n], 32, "%s", s);
-    return (int64_t)++(*n);
-}
-
 /* "ended_by_boot,remote" as day_flag bits. */
 static unsigned parse_flags(const char *path, long lineno, const char *s)
 {
@@ -75,15 +66,15 @@ static void load(tcase *c)
 {
     FILE *f = fopen(c->path, "r");
     char line[512];
-    char streams[MAXN][32], accounts[MAXN][32];
-    size_t ns = 0, na = 0;
+    cases_names *streams = calloc(2, sizeof *streams), *accounts = streams + 1;
     long lineno = 0;
 
+    assert_non_null(streams);
     if (!f)
         fail_msg("cannot open %s", c->path);
     c->rules = (day_rules)DAY_RULES_DEFAULT;
     while (fgets(line, sizeof line, f)) {
-        char a[64], b[64], d[64], e[64], g[128];
+        char a[64], b[64], d[64], g[128];
         lineno++;
         line[strcspn(line, "\r\n")] = '\0';
         if (line[0] == '#' || line[0] == '\0')
@@ -107,23 +98,12 @@ static void load(tcase *c)
                 else
                     fail_msg("%s:%ld: unknown rule '%s'", c->path, lineno, tok);
             }
-        } else if (sscanf(line, "event %63s %63s %63s %63s", a, b, d, e) == 4) {
+        } else if (cases_day_event(line, streams, accounts, &c->ev[c->nev], c->ev_host[c->nev])) {
             day_event *ev = &c->ev[c->nev];
-            int off;
-            char key[64];
             const char *caller = strstr(line, " flags=");
             /* the caller's flags (a PC's own log): event ... flags=a,b */
-            ev->flags = 0;
-            if (caller)
-                ev->flags = parse_flags(c->path, lineno, caller + 7);
-            assert_int_equal(tf_parse_iso(a, &ev->utc, &off, NULL), LR_OK);
-            ev->local = ev->utc + off;
-            ev->op = strcmp(b, "logon") == 0 ? DAY_LOGON : DAY_LOGOFF;
-            snprintf(key, sizeof key, "%s@%s", d, e);
-            ev->stream = intern(streams, &ns, key);
-            ev->account = intern(accounts, &na, d);
+            ev->flags = caller ? parse_flags(c->path, lineno, caller + 7) : 0;
             ev->id = (int64_t)c->nev + 1;
-            snprintf(c->ev_host[c->nev], 32, "%s", e);
             c->nev++;
         } else if (sscanf(line, "expect %63s %63s %63s", a, b, d) == 3) {
             snprintf(c->expect[c->nexpect++], 96, "%s %s %s", a, b, d);
@@ -135,6 +115,7 @@ static void load(tcase *c)
         }
     }
     fclose(f);
+    free(streams);
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -38,22 +38,14 @@ typedef struct tcase {
     size_t nexpect;
 } tcase;
 
-static int64_t intern(char names[][32], size_t *n, const char *s)
-{
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp(names[i], s) == 0)
-            return (int64_t)i + 1;
-    snprintf(names[*n], 32, "%s", s);
-    return (int64_t)++(*n);
-}
-
 static void load(tcase *c)
 {
     FILE *f = fopen(c->path, "r");
-    char line[512], streams[MAXN][32], accounts[MAXN][32];
-    size_t ns = 0, na = 0;
+    char line[512];
+    cases_names *streams = calloc(2, sizeof *streams), *accounts = streams + 1;
     long lineno = 0;
 
+    assert_non_null(streams);
     if (!f)
         fail_msg("cannot open %s", c->path);
     c->rules = (day_rules)DAY_RULES_DEFAULT;
@@ -80,17 +72,9 @@ static void load(tcase *c)
                 else
                     fail_msg("%s:%ld: unknown rule '%s'", c->path, lineno, tok);
             }
-        } else if (sscanf(line, "event %63s %63s %63s %63s", a, b, d, e) == 4) {
-            day_event *ev = &c->ev[c->nev];
-            char key[64];
-            memset(ev, 0, sizeof *ev);
-            assert_int_equal(tf_parse_iso(a, &ev->utc, &off, NULL), LR_OK);
-            ev->local = ev->utc + off;
-            ev->op = strcmp(b, "logon") == 0 ? DAY_LOGON : DAY_LOGOFF;
-            snprintf(key, sizeof key, "%s@%s", d, e);
-            ev->stream = intern(streams, &ns, key);
-            ev->account = intern(accounts, &na, d);
-            ev->id = (int64_t)++c->nev;
+        } else if (cases_day_event(line, streams, accounts, &c->ev[c->nev], NULL)) {
+            c->ev[c->nev].id = (int64_t)c->nev + 1;
+            c->nev++;
         } else if (sscanf(line, "record %63s %63s %63s", a, b, d) == 3) {
             div_record *r = &c->rec[c->nrec++];
             assert_int_equal(tf_parse_date(a, &r->day, NULL), LR_OK);
@@ -105,6 +89,7 @@ static void load(tcase *c)
         }
     }
     fclose(f);
+    free(streams);
 }
 
 /* The comparison of ev and rec as the case's expect lines read. */
