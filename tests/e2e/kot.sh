@@ -220,5 +220,20 @@ expect_eq "plain http is refused for a non-loopback host" "1" "$RC"
 OUT=$("$LR" kot set ACM --rate 0 2>&1) && RC=0 || RC=$?
 expect_eq "a zero rate is refused" "1" "$RC"
 
+
+# --- 7. the record as KING OF TIME holds it (issue 23's contract): punches
+# made another way, and an administrator's hand edit, read back as the
+# divergence report will read them
+sim POST /_sim/timerecords '[{"employeeKey":"w05","date":"2026-11-23","time":"2026-11-23T08:55:00+09:00","code":"1","credentialCode":"3","credentialName":"ICカード"},
+    {"employeeKey":"w05","date":"2026-11-23","time":"2026-11-23T22:10:00+09:00","code":"2","credentialCode":"3","credentialName":"ICカード"}]' >/dev/null
+OUT=$(sim POST /_sim/timerecords/edit '{"employeeKey":"w05","date":"2026-11-23","code":"2","time":"2026-11-23T22:10:00+09:00","newTime":"2026-11-23T18:00:00+09:00"}')
+expect_eq "a hand edit moves the clock-out" '{"edited": 1}' "$OUT"
+REC=$(curl -sS --max-time 10 -H "Authorization: Bearer $SIMTOKEN" \
+    "$SIM/v1.0/daily-workings/timerecord?start=2026-11-23&end=2026-11-23&employeeKeys=w05")
+expect_eq "KoT's record: the IC card's punches, the clock-out as edited" "1@08:55:ICカード 2@18:00:ICカード" \
+    "$(json_get "$REC" "' '.join(r['code']+'@'+r['time'][11:16]+':'+r['credentialName'] for d in j for w in d['dailyWorkings'] for r in w['timeRecord'])")"
+OUT=$(sim POST /_sim/timerecords/edit '{"employeeKey":"w05","date":"2026-11-23","code":"2","time":"2026-11-23T22:10:00+09:00","newTime":"2026-11-23T17:00:00+09:00"}')
+expect_eq "editing a punch that is not there: 404" "no such punch" "$(json_get "$OUT" 'j["errors"][0]["message"]' 2>/dev/null || echo "$OUT")"
+
 stop_server
 finish

@@ -66,9 +66,9 @@ static void load(tcase *c)
                 if (strncmp(tok, "day_change=", 11) == 0)
                     assert_int_equal(tf_parse_hhmm(tok + 11, &c->rules.day_change_min, NULL), LR_OK);
                 else if (strncmp(tok, "start=", 6) == 0)
-                    c->lim.start_min = atoi(tok + 6);
+                    c->lim.start_min = (int)strtol(tok + 6, NULL, 10);
                 else if (strncmp(tok, "end=", 4) == 0)
-                    c->lim.end_min = atoi(tok + 4);
+                    c->lim.end_min = (int)strtol(tok + 4, NULL, 10);
                 else
                     fail_msg("%s:%ld: unknown rule '%s'", c->path, lineno, tok);
             }
