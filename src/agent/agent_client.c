@@ -15,15 +15,13 @@
 
 #define REPLY_MAX (64u * 1024)
 
-typedef agent_answer answer;
-
 void agent_client_init(void)
 {
     agent_os_init();
 }
 
 /* What the server said about the refusal: "line 3, column 23: why". */
-static void server_reason(const answer *a, char *out, size_t outsz)
+static void server_reason(const agent_answer *a, char *out, size_t outsz)
 {
     json_t *o = json_loadb(buf_str(&a->body), a->body.len, 0, NULL);
     const char *msg = o ? json_string_value(json_object_get(o, "error")) : NULL;
@@ -39,7 +37,7 @@ static void server_reason(const answer *a, char *out, size_t outsz)
 }
 
 /* Whether the answer is loginrecd's own JSON (not a proxy's page). */
-static int from_loginrecd(const answer *a)
+static int from_loginrecd(const agent_answer *a)
 {
     json_t *o = json_loadb(buf_str(&a->body), a->body.len, 0, NULL);
     int ours = json_is_object(o);
@@ -52,7 +50,7 @@ static long count_of(json_t *o, const char *key)
     return (long)json_integer_value(json_object_get(o, key));
 }
 
-static void read_counts(const answer *a, agent_reply *r)
+static void read_counts(const agent_answer *a, agent_reply *r)
 {
     json_t *o = json_loadb(buf_str(&a->body), a->body.len, 0, NULL);
     json_t *f = json_object_get(o, "file");
@@ -79,7 +77,7 @@ static void set(agent_reply *r, agent_outcome oc, const char *fmt, ...)
 }
 
 /* Sorts a call's result into an outcome with its reason. */
-static void classify(const agent_config *c, const answer *a, agent_reply *r)
+static void classify(const agent_config *c, const agent_answer *a, agent_reply *r)
 {
     const int proxied = c->proxy[0] != '\0';
     const long status = a->status;
@@ -168,7 +166,7 @@ static void classify(const agent_config *c, const answer *a, agent_reply *r)
 static void call(const agent_config *c, const char *path, const char *name, const char *body,
                  size_t n, agent_reply *r)
 {
-    static answer a; /* one call at a time in the agent */
+    static agent_answer a; /* one call at a time in the agent */
     char url[700], hdr[7][400];
     const char *headers[8];
     size_t ulen = strlen(c->server), k = 0;
@@ -191,7 +189,7 @@ static void call(const agent_config *c, const char *path, const char *name, cons
         int lanscope = strcmp(c->source, "lanscope") == 0;
         lr_buf esc;
         buf_init(&esc, 300);
-        if (text_percent_encode(name, &esc) != LR_OK || esc.len == 0)
+        if (text_percent_encode(name, &esc) != LR_OK)
             buf_reset(&esc);
         snprintf(hdr[3], sizeof hdr[3], "X-Loginrec-File: %s", esc.len ? buf_str(&esc) : "upload");
         buf_free(&esc);

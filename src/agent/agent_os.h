@@ -66,8 +66,6 @@ int agent_os_mkdir(const char *path, char *why, size_t whysz);
 int agent_os_check_dir(const char *path, int create, char *why, size_t whysz);
 /* Whether path is a file this user can read: 0, or -1 with why. */
 int agent_os_check_readable(const char *path, char *why, size_t whysz);
-/* The time now as 2026-12-02T10:00:00Z. */
-void agent_os_utc_now(char out[32]);
 
 /* The regular files of a folder (not its subfolders), one call each:
  * name, size, modification time in ns; a non-zero return stops. */

@@ -150,14 +150,6 @@ int agent_os_check_readable(const char *path, char *why, size_t whysz)
     return -1;
 }
 
-void agent_os_utc_now(char out[32])
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 lr_status agent_os_list(const char *dir, agent_os_file_fn fn, void *ctx, lr_error *err)
 {
     DIR *d = opendir(dir);

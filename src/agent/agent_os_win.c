@@ -16,8 +16,6 @@
 #include <string.h>
 #include <winhttp.h>
 
-#define wide agent_os_wide
-
 wchar_t *agent_os_wide(const char *s)
 {
     int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, NULL, 0);
@@ -102,7 +100,7 @@ void agent_os_sleep_ms(int64_t ms)
 
 FILE *agent_os_fopen(const char *path, const char *mode)
 {
-    wchar_t *p = wide(path), *m = wide(mode);
+    wchar_t *p = agent_os_wide(path), *m = agent_os_wide(mode);
     FILE *f = p && m ? _wfopen(p, m) : NULL;
     free(p);
     free(m);
@@ -117,7 +115,7 @@ static int64_t ns_of(FILETIME ft)
 /* CreateFileW of a UTF-8 path; why gets Windows' words on failure. */
 static HANDLE open_path(const char *path, DWORD access, DWORD share, DWORD how, DWORD flags)
 {
-    wchar_t *p = wide(path);
+    wchar_t *p = agent_os_wide(path);
     HANDLE h = p ? CreateFileW(p, access, share, NULL, how, flags, NULL) : INVALID_HANDLE_VALUE;
     if (!p)
         SetLastError(ERROR_NO_UNICODE_TRANSLATION);
@@ -187,7 +185,7 @@ lr_status agent_os_append_sync(const char *path, const char *bytes, size_t n, lr
 
 int agent_os_exists(const char *path)
 {
-    wchar_t *p = wide(path);
+    wchar_t *p = agent_os_wide(path);
     int yes = p && GetFileAttributesW(p) != INVALID_FILE_ATTRIBUTES;
     free(p);
     return yes;
@@ -195,7 +193,7 @@ int agent_os_exists(const char *path)
 
 int agent_os_rename(const char *from, const char *to, char *why, size_t whysz)
 {
-    wchar_t *f = wide(from), *t = wide(to);
+    wchar_t *f = agent_os_wide(from), *t = agent_os_wide(to);
     int ok = f && t && MoveFileExW(f, t, MOVEFILE_WRITE_THROUGH);
     if (!ok)
         last_error(f && t ? GetLastError() : ERROR_NO_UNICODE_TRANSLATION, why, whysz);
@@ -206,7 +204,7 @@ int agent_os_rename(const char *from, const char *to, char *why, size_t whysz)
 
 int agent_os_mkdir(const char *path, char *why, size_t whysz)
 {
-    wchar_t *p = wide(path);
+    wchar_t *p = agent_os_wide(path);
     int ok = p && (CreateDirectoryW(p, NULL) || GetLastError() == ERROR_ALREADY_EXISTS);
     if (!ok)
         last_error(p ? GetLastError() : ERROR_NO_UNICODE_TRANSLATION, why, whysz);
@@ -216,7 +214,7 @@ int agent_os_mkdir(const char *path, char *why, size_t whysz)
 
 int agent_os_check_dir(const char *path, int create, char *why, size_t whysz)
 {
-    wchar_t *p = wide(path);
+    wchar_t *p = agent_os_wide(path);
     DWORD a;
     char probe[1200], problem[300];
     HANDLE h;
@@ -261,14 +259,6 @@ int agent_os_check_readable(const char *path, char *why, size_t whysz)
     return 0;
 }
 
-void agent_os_utc_now(char out[32])
-{
-    SYSTEMTIME t;
-    GetSystemTime(&t);
-    snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02uZ", t.wYear, t.wMonth, t.wDay, t.wHour,
-             t.wMinute, t.wSecond);
-}
-
 lr_status agent_os_list(const char *dir, agent_os_file_fn fn, void *ctx, lr_error *err)
 {
     char pattern[1200], name[MAX_PATH * 3], why[300];
@@ -277,7 +267,7 @@ lr_status agent_os_list(const char *dir, agent_os_file_fn fn, void *ctx, lr_erro
     HANDLE h;
 
     snprintf(pattern, sizeof pattern, "%s\\*", dir);
-    if (!(p = wide(pattern)))
+    if (!(p = agent_os_wide(pattern)))
         return lr_fail(err, LR_EIO, "cannot read the watch folder %s: the name is not UTF-8", dir);
     h = FindFirstFileW(p, &fd);
     free(p);
@@ -301,7 +291,7 @@ lr_status agent_os_list(const char *dir, agent_os_file_fn fn, void *ctx, lr_erro
         /* the size and time of the file itself: the folder's entry (what
          * FindNextFileW says) lags while a writer holds the file open */
         snprintf(path, sizeof path, "%s\\%s", dir, name);
-        wp = wide(path);
+        wp = agent_os_wide(path);
         ok = wp && GetFileAttributesExW(wp, GetFileExInfoStandard, &a);
         free(wp);
         if (!ok)
@@ -351,7 +341,7 @@ static HANDLE open_dir(const char *dir)
 agent_os_watch *agent_os_watch_open(const char *dir, lr_error *err)
 {
     agent_os_watch *w = calloc(1, sizeof *w);
-    wchar_t *p = wide(dir);
+    wchar_t *p = agent_os_wide(dir);
     DWORD a = p ? GetFileAttributesW(p) : INVALID_FILE_ATTRIBUTES;
     free(p);
     if (!w) {
@@ -497,7 +487,7 @@ static wchar_t *header_block(const agent_http *r, int https)
         SecureZeroMemory(pair, sizeof pair);
         SecureZeroMemory(b64, sizeof b64);
     }
-    w = wide(buf_str(&b));
+    w = agent_os_wide(buf_str(&b));
     SecureZeroMemory(b.data, b.len);
     buf_free(&b);
     return w;
@@ -518,7 +508,7 @@ static int send_once(HINTERNET req, const wchar_t *hdrs, const agent_http *r, DW
 void agent_os_http(const agent_http *r, agent_answer *a)
 {
     const int proxied = r->proxy[0] != '\0';
-    wchar_t *url = wide(r->url), *proxy = proxied ? wide(r->proxy) : NULL;
+    wchar_t *url = agent_os_wide(r->url), *proxy = proxied ? agent_os_wide(r->proxy) : NULL;
     wchar_t *hdrs = header_block(r, strncmp(r->url, "https://", 8) == 0), *user = NULL,
             *pass = NULL;
     wchar_t host[256], path[2048];
@@ -557,8 +547,8 @@ void agent_os_http(const agent_http *r, agent_answer *a)
         WinHttpSetOption(req, WINHTTP_OPTION_REDIRECT_POLICY, &no_redirects, sizeof no_redirects);
     }
     if (proxied && r->proxy_user[0]) {
-        user = wide(r->proxy_user);
-        pass = wide(r->proxy_password);
+        user = agent_os_wide(r->proxy_user);
+        pass = agent_os_wide(r->proxy_password);
         if (!user || !pass) {
             snprintf(a->message, sizeof a->message, "the proxy user or password is not UTF-8");
             goto done;

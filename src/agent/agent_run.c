@@ -13,7 +13,9 @@
 #include "agent/agent_state.h"
 #include "agent/agent_watch.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/log.h"
+#include "util/timefmt.h"
 
 #define FILE_MAX (64u * 1024 * 1024) /* what loginrecd accepts in one request */
 #define WTMP_RECORD_BYTES 384           /* glibc's struct utmpx on 64-bit Linux */
@@ -73,7 +75,7 @@ static void move_aside(const agent_config *c, const char *name, const char *why)
         return;
     }
     snprintf(note, sizeof note, "%s.error.txt", to);
-    agent_os_utc_now(when);
+    tf_format_iso(clock_now(), 0, when); /* as the log lines say the time */
     if ((f = agent_os_fopen(note, "w"))) {
         fprintf(f, "%s\n%s refused %s at %s.\nFix the file and put it back in %s to send it "
                    "again.\n",
@@ -129,7 +131,7 @@ static int handle(loop *L, agent_file *f, int64_t now)
         agent_watch_touch(f, size, mtime_ns, now);
         return 0;
     }
-    if (agent_state_hash(L->bytes.data, L->bytes.len, hash) != 0) {
+    if (agent_os_hash(L->bytes.data, L->bytes.len, hash) != 0) {
         /* without its hash the ledger cannot tell it from a file sent
          * before: not sent, tried again after the stable time */
         log_error("%s: its hash could not be made; trying again", f->name);
@@ -240,17 +242,13 @@ static int follow_run(const agent_config *c, volatile sig_atomic_t *stop)
 #endif
 }
 
-int agent_run(const agent_config *c, volatile sig_atomic_t *stop)
+/* agent_run on settings already checked. */
+static int run_checked(const agent_config *c, volatile sig_atomic_t *stop)
 {
     loop L;
     lr_error err;
-    char problems[4096];
     int64_t next_rescan = 0;
 
-    if (agent_config_check(c, problems, sizeof problems) > 0) {
-        fprintf(stderr, "loginrec-agent: the settings have problems:\n%s", problems);
-        return 2;
-    }
     if (c->follow[0])
         return follow_run(c, stop);
     memset(&L, 0, sizeof L);
@@ -299,6 +297,16 @@ int agent_run(const agent_config *c, volatile sig_atomic_t *stop)
     return 0;
 }
 
+int agent_run(const agent_config *c, volatile sig_atomic_t *stop)
+{
+    char problems[4096];
+    if (agent_config_check(c, problems, sizeof problems) > 0) {
+        fprintf(stderr, "loginrec-agent: the settings have problems:\n%s", problems);
+        return 2;
+    }
+    return run_checked(c, stop);
+}
+
 int agent_run_service(const char *config_path, volatile sig_atomic_t *stop)
 {
     while (!*stop) {
@@ -317,7 +325,7 @@ int agent_run_service(const char *config_path, volatile sig_atomic_t *stop)
             log_error("the settings in %s have problems (read again in a minute): %s",
                       config_path, problems);
         } else {
-            return agent_run(&c, stop);
+            return run_checked(&c, stop);
         }
         for (int i = 0; i < 600 && !*stop; i++)
             agent_os_sleep_ms(100);

@@ -84,29 +84,22 @@ static int write_template(const char *ini)
     return fclose(f) == 0;
 }
 
-#define wide agent_os_wide
-
-static void settings_dir(char *out, size_t outsz)
-{
-    agent_os_state_dir(out, outsz);
-}
-
 void agent_service_config_path(char *out, size_t outsz)
 {
     char dir[AGENT_PATH_MAX];
-    settings_dir(dir, sizeof dir);
+    agent_os_state_dir(dir, sizeof dir);
     snprintf(out, outsz, "%s\\agent.ini", dir);
 }
 
 /* Gives path the settings' owner and ACL (SYSTEM and Administrators
  * only). */
-static int protect(const char *path)
+static int protect_one(const char *path)
 {
     PSECURITY_DESCRIPTOR sd = NULL;
     PACL dacl = NULL;
     PSID owner = NULL;
     BOOL present = FALSE, defaulted = FALSE;
-    wchar_t *p = wide(path);
+    wchar_t *p = agent_os_wide(path);
     DWORD rc = ERROR_INVALID_PARAMETER;
     if (p && ConvertStringSecurityDescriptorToSecurityDescriptorW(SETTINGS_SDDL, SDDL_REVISION_1,
                                                                   &sd, NULL) &&
@@ -124,11 +117,17 @@ static int protect(const char *path)
 
 static void say_error(const char *what);
 
+/* The settings folder and, when it exists, the settings file. */
+static int protect(const char *dir, const char *ini)
+{
+    return protect_one(dir) != 0 || (agent_os_exists(ini) && protect_one(ini) != 0) ? -1 : 0;
+}
+
 /* The settings folder and file limited to Administrators and SYSTEM, and
  * said; -1 when Windows refused. */
 static int protect_settings(const char *dir, const char *ini)
 {
-    if (protect(dir) != 0 || (agent_os_exists(ini) && protect(ini) != 0)) {
+    if (protect(dir, ini) != 0) {
         say_error("cannot limit the settings to Administrators and SYSTEM");
         return -1;
     }
@@ -192,11 +191,11 @@ int agent_service_install(const char *config_path)
         CloseServiceHandle(scm);
         return 1;
     }
-    settings_dir(dir, sizeof dir);
+    agent_os_state_dir(dir, sizeof dir);
     if (config_path && config_path[0])
         snprintf(ini, sizeof ini, "%s", config_path);
     else
-        snprintf(ini, sizeof ini, "%s\\agent.ini", dir);
+        agent_service_config_path(ini, sizeof ini);
     if (agent_os_mkdir(dir, why, sizeof why) != 0) {
         fprintf(stderr, "loginrec-agent: cannot create %s: %s\n", dir, why);
         goto refused;
@@ -209,7 +208,7 @@ int agent_service_install(const char *config_path)
         say_error("cannot find this program's own path");
         goto refused;
     }
-    if (!(wini = wide(ini)))
+    if (!(wini = agent_os_wide(ini)))
         goto refused;
     _snwprintf(cmd, sizeof cmd / sizeof *cmd, L"\"%ls\" --service --config \"%ls\"", exe, wini);
     cmd[sizeof cmd / sizeof *cmd - 1] = 0;
@@ -316,7 +315,7 @@ static void rotate(void)
 {
     char from[sizeof log_path + 4], to[sizeof log_path + 4], why[64];
     WIN32_FILE_ATTRIBUTE_DATA a;
-    wchar_t *p = wide(log_path);
+    wchar_t *p = agent_os_wide(log_path);
     int big = p && GetFileAttributesExW(p, GetFileExInfoStandard, &a) &&
               (a.nFileSizeHigh > 0 || a.nFileSizeLow > (DWORD)LOG_MAX);
     free(p);
@@ -329,7 +328,7 @@ static void rotate(void)
         else
             snprintf(from, sizeof from, "%s.%d", log_path, i - 1);
         if (i == LOG_KEEP) {
-            wchar_t *t = wide(to);
+            wchar_t *t = agent_os_wide(to);
             if (t)
                 DeleteFileW(t);
             free(t);
@@ -349,7 +348,7 @@ static void service_sink(lr_log_level level, const char *line, size_t n, const c
         agent_os_append_sync(log_path, line, n, &err);
     }
     LeaveCriticalSection(&log_lock);
-    if (event_source && (w = wide(text))) {
+    if (event_source && (w = agent_os_wide(text))) {
         const wchar_t *strings[1] = {w};
         size_t k = wcslen(w);
         while (k > 0 && (w[k - 1] == L'\n' || w[k - 1] == L'\r'))
@@ -374,7 +373,7 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
                                                        NULL)))
         return;
     set_state(SERVICE_START_PENDING, 0);
-    settings_dir(dir, sizeof dir);
+    agent_os_state_dir(dir, sizeof dir);
     made = agent_os_mkdir(dir, why, sizeof why) == 0; /* where the log goes */
     snprintf(log_path, sizeof log_path, "%s\\agent.log", dir);
     InitializeCriticalSection(&log_lock);
@@ -397,8 +396,7 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
     }
     if (scm)
         CloseServiceHandle(scm);
-    if (protect(dir) != 0 ||
-        (agent_os_exists(service_config_path) && protect(service_config_path) != 0))
+    if (protect(dir, service_config_path) != 0)
         log_error("cannot limit %s to Administrators and SYSTEM (Windows error %lu)", dir,
                   (unsigned long)GetLastError());
     /* settings that are not right yet (a fresh install) are said, and

@@ -100,8 +100,3 @@ lr_status agent_state_mark_sent(agent_state *st, const char *name, long long siz
         return lr_fail(err, LR_ENOMEM, "out of memory");
     return LR_OK;
 }
-
-int agent_state_hash(const char *bytes, size_t n, char out[AGENT_HASH_HEX + 1])
-{
-    return agent_os_hash(bytes, n, out);
-}

@@ -39,8 +39,4 @@ int agent_state_was_sent(const agent_state *st, const char *name, long long size
 lr_status agent_state_mark_sent(agent_state *st, const char *name, long long size,
                                 const char *hash, lr_error *err);
 
-/* The bytes' hash as hex (agent_os_hash: BLAKE2b-256 on Linux, SHA-256 on
- * Windows); -1 when it could not be made. */
-int agent_state_hash(const char *bytes, size_t n, char out[AGENT_HASH_HEX + 1]);
-
 #endif

@@ -74,7 +74,8 @@ static lr_status parse(ingest_run *run, void *ctx, lr_error *err)
         *k->stats = (unix_stats){ws.records, ws.sessions, ws.signs};
     } else {
         journald_stats js;
-        run->expected = ingest_lines(k->f->bytes, k->f->n); /* at most: not every line is a session's */
+        if (run->progress) /* only a progress report reads it */
+            run->expected = ingest_lines(k->f->bytes, k->f->n); /* at most: not every line is a session's */
         st = journald_parse(k->f->what, k->f->bytes, k->f->n, add_record, k, &js, err);
         *k->stats = (unix_stats){js.lines, js.sessions, js.signs};
     }

@@ -82,7 +82,8 @@ static lr_status parse(ingest_run *run, void *ctx, lr_error *err)
     if (k->f->fmt == PC_FORMAT_EVTX)
         return evtx_parse_isolated(k->f->what, (const unsigned char *)k->f->bytes, k->f->n,
                                    k->f->partial, add_record, k, k->stats, err);
-    run->expected = ingest_lines(k->f->bytes, k->f->n); /* the JSON lines' count; an array: 0 */
+    if (run->progress) /* only a progress report reads it */
+        run->expected = ingest_lines(k->f->bytes, k->f->n); /* the JSON lines' count; an array: 0 */
     return winlogbeat_parse(k->f->what, k->f->bytes, k->f->n, add_record, k, &k->stats->w, err);
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/text.h"
 #include "util/timefmt.h"
 
 #define JST (9 * 3600)
@@ -25,23 +26,19 @@ void kot_request_free(kot_request *r)
 
 lr_status kot_percent_encode(const char *s, char *out, size_t outsz)
 {
-    static const char hex[] = "0123456789ABCDEF";
     size_t n = strlen(out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        int plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-                    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~';
-        if (n + (plain ? 1 : 3) >= outsz)
-            return LR_ETOOBIG;
-        if (plain) {
-            out[n++] = (char)*p;
-        } else {
-            out[n++] = '%';
-            out[n++] = hex[*p >> 4];
-            out[n++] = hex[*p & 15];
-        }
+    lr_buf b;
+    lr_status st;
+    buf_init(&b, outsz);
+    st = text_percent_encode(s, &b); /* the one rule (util/text) */
+    if (st == LR_OK && n + b.len >= outsz)
+        st = LR_ETOOBIG;
+    if (st == LR_OK) {
+        memcpy(out + n, b.data ? b.data : "", b.len);
+        out[n + b.len] = '\0';
     }
-    out[n] = '\0';
-    return LR_OK;
+    buf_free(&b);
+    return st == LR_OK ? LR_OK : LR_ETOOBIG;
 }
 
 /* A request whose path is prefix + the encoded parts; NULL parts end. */

@@ -252,6 +252,24 @@ static lr_status refuse_damaged(const char *what, const evtx_stats *stats, int n
                       (size_t)nrec - stats->unreadable, nrec, stats->unreadable, stats->fragments);
 }
 
+/* Whether the file is damaged (its unreadable records counted first when
+ * count): libevtx marks it corrupted past a dirty header, or a record
+ * cannot be read. Refused as damaged unless partial, every unreadable
+ * record counted and none taken. */
+static lr_status check_damage(libevtx_file_t *f, int nrec, int corrupted, int count, int partial,
+                              const char *what, evtx_stats *stats, lr_error *err)
+{
+    if (count)
+        stats->unreadable = unreadable_records(f, nrec);
+    stats->damaged = stats->unreadable > 0 || (corrupted && (!stats->dirty || stats->fragments > 0));
+    if (!stats->damaged || partial)
+        return LR_OK;
+    if (!count)
+        stats->unreadable = unreadable_records(f, nrec);
+    memset(&stats->w, 0, sizeof stats->w);
+    return refuse_damaged(what, stats, nrec, err);
+}
+
 /* evtx_parse, and in one pass (evtx_parse_stream): the records reach fn
  * as they are read, and a record that cannot be read ends the file there
  * (unless partial), the rest only counted for the message. */
@@ -307,15 +325,8 @@ static lr_status parse(const char *what, const unsigned char *bytes, size_t n, i
         stats->fragments = readable_fragments(f);
     /* a first pass: can every record be read? (a file goes in whole or not
      * at all; in one pass, the caller drops what it was given) */
-    if (!one_pass)
-        stats->unreadable = unreadable_records(f, nrec);
-    stats->damaged = stats->unreadable > 0 || (corrupted && (!stats->dirty || stats->fragments > 0));
-    if (stats->damaged && !partial) {
-        if (one_pass)
-            stats->unreadable = unreadable_records(f, nrec);
-        st = refuse_damaged(what, stats, nrec, err);
+    if ((st = check_damage(f, nrec, corrupted, !one_pass, partial, what, stats, err)) != LR_OK)
         goto done;
-    }
     for (int i = 0; i < nrec && st == LR_OK; i++) {
         libevtx_record_t *rec = NULL;
         if (libevtx_file_get_record_by_index(f, i, &rec, &e) != 1) {
@@ -334,15 +345,10 @@ static lr_status parse(const char *what, const unsigned char *bytes, size_t n, i
     }
     if (one_pass && st != LR_OK) {
         /* as the two passes answer: a damaged file is refused as damaged,
-         * whichever record stopped the one pass, every unreadable record
-         * counted and none taken */
-        stats->unreadable = unreadable_records(f, nrec);
-        stats->damaged =
-            stats->unreadable > 0 || (corrupted && (!stats->dirty || stats->fragments > 0));
-        if (stats->damaged && !partial) {
-            memset(&stats->w, 0, sizeof stats->w);
-            st = refuse_damaged(what, stats, nrec, err);
-        }
+         * whichever record stopped the one pass */
+        lr_status d = check_damage(f, nrec, corrupted, 1, partial, what, stats, err);
+        if (d != LR_OK)
+            st = d;
     }
 done:
     if (f) {

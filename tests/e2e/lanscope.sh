@@ -104,14 +104,10 @@ expect_eq "while the server is down the agent says why and keeps the file" \
 sleep 3 # a few retries against the dead server
 start_server --no-kot --listen 127.0.0.1:$SERVER_PORT
 wait_for 30 grep -q "sent 20261119.csv" "$T/agent.log"
-for d in 20261118 20261119; do
-    expect_eq "$d.csv arrived exactly once after the restart" "1 1 4" \
-        "$(sent_count $d.csv) $(ingested_count $d.csv) $(punch_count ${d:0:4}-${d:4:2}-${d:6:2})"
-done
+arrived_once 20261118 20261119
 
 # --- a refused file is moved aside; the rest carry on --------------------
-printf '"日時","イベント日時","ログオンユーザ名","ログ種類"\r\n"2026/11/20 05:10:00","2026/11/31 09:00:00","tarouk","1"\r\n' |
-    iconv -f UTF-8 -t CP932 > "$T/watch/20261120-bad.csv"
+bad_file "$T/watch/20261120-bad.csv"
 day_file "$T/watch/20261121.csv" 2026-11-21
 wait_for 20 grep -q "sent 20261121.csv" "$T/agent.log"
 expect_eq "the refused file is in rejected/ with its reason" \
@@ -123,18 +119,7 @@ expect_eq "the log line names it" 1 "$(grep -c 'rejected 20261120-bad.csv: rows=
 # --- the agent restarts: nothing is sent twice ---------------------------
 kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true
 expect_eq "SIGTERM stops the agent cleanly" 1 "$(grep -c 'loginrec-agent: stopping' "$T/agent.log")"
-before=$(grep -c "ingest ACM:" "$T/server.log")
-start_agent
-wait_for 10 grep -q "5 files sent before" "$T/agent.log"
-sleep 3 # a start scan and a rescan
-expect_eq "after a restart the agent sends nothing again" "$before" "$(grep -c "ingest ACM:" "$T/server.log")"
-day_file "$T/watch/20261122.csv" 2026-11-22
-wait_for 20 grep -q "sent 20261122.csv" "$T/agent.log"
-expect_eq "and goes on with new files" 4 "$(punch_count 2026-11-22)"
-for d in 20261116 20261117 20261118 20261119 20261121 20261122; do
-    [ "$(sent_count $d.csv)" = 1 ] || not_ok "$d.csv sent $(sent_count $d.csv) times"
-done
-expect_eq "every event stored once" 24 "$(db_sql "SELECT count(*) FROM log_events")"
+restart_sends_nothing_twice "$T/watch"
 kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true
 
 # --- run mode with a wrong proxy password: the file stays, the log says why

@@ -50,8 +50,40 @@ rows.append(f'"{d} 05:10:00","{d} 12:00:00","hanako","7","PC-hanako"')
 open(name, "wb").write(("\r\n".join(rows) + "\r\n").encode("cp932"))
 PY
 }
+# bad_file NAME: a file the server refuses (November 31st), CP932
+bad_file() {
+    printf '"日時","イベント日時","ログオンユーザ名","ログ種類"\r\n"2026/11/20 05:10:00","2026/11/31 09:00:00","tarouk","1"\r\n' |
+        iconv -f UTF-8 -t CP932 > "$1"
+}
+# arrived_once YYYYMMDD...: each day's file sent once, stored once, its 4 punches
+arrived_once() {
+    local d
+    for d in "$@"; do
+        expect_eq "$d.csv arrived exactly once after the server's restart" "1 1 4" \
+            "$(sent_count $d.csv) $(ingested_count $d.csv) $(punch_count ${d:0:4}-${d:4:2}-${d:6:2})"
+    done
+}
 # how many times the agent sent FILE, the server stored it, and the
 # punches of DAY
 sent_count() { grep -c "info sent $1:" "$T/agent.log" || true; }
 ingested_count() { grep -c "ingest ACM: $1 " "$T/server.log" || true; }
 punch_count() { "$LR" punches ACM --from "$1" --to "$1" | grep -c ",$1," || true; }
+
+# restart_sends_nothing_twice DIR: the agent (the script's start_agent),
+# started again over DIR after five files were sent, sends none of them
+# again, goes on with a new one, and every file went once.
+restart_sends_nothing_twice() {
+    local before d
+    before=$(grep -c "ingest ACM:" "$T/server.log")
+    start_agent
+    wait_for 30 grep -q "5 files sent before" "$T/agent.log"
+    sleep 3 # its start scan and a rescan
+    expect_eq "after a restart the agent sends nothing again" "$before" "$(grep -c "ingest ACM:" "$T/server.log")"
+    day_file "$1/20261122.csv" 2026-11-22
+    wait_for 30 grep -q "sent 20261122.csv" "$T/agent.log"
+    expect_eq "and goes on with new files" 4 "$(punch_count 2026-11-22)"
+    for d in 20261116 20261117 20261118 20261119 20261121 20261122; do
+        [ "$(sent_count $d.csv)" = 1 ] || not_ok "$d.csv sent $(sent_count $d.csv) times"
+    done
+    expect_eq "every event stored once" 24 "$(db_sql "SELECT count(*) FROM log_events")"
+}

@@ -99,14 +99,10 @@ wait_for 30 grep -q "20261118.csv not sent: " "$T/agent.log"
 sleep 2
 start_server --no-kot --listen 127.0.0.1:$SERVER_PORT
 wait_for 40 grep -q "sent 20261119.csv" "$T/agent.log"
-for d in 20261118 20261119; do
-    expect_eq "$d.csv arrived exactly once after the server's restart" "1 1 4" \
-        "$(sent_count $d.csv) $(ingested_count $d.csv) $(punch_count ${d:0:4}-${d:4:2}-${d:6:2})"
-done
+arrived_once 20261118 20261119
 
 # --- a refused file goes to rejected\ with its reason ----------------------
-printf '"日時","イベント日時","ログオンユーザ名","ログ種類"\r\n"2026/11/20 05:10:00","2026/11/31 09:00:00","tarouk","1"\r\n' |
-    iconv -f UTF-8 -t CP932 > "$WATCH/20261120-bad.csv"
+bad_file "$WATCH/20261120-bad.csv"
 day_file "$WATCH/20261121.csv" 2026-11-21
 wait_for 30 grep -q "sent 20261121.csv" "$T/agent.log"
 expect_eq "the refused file is in rejected\\ with its reason, gone from the folder" \
@@ -115,18 +111,7 @@ expect_eq "the refused file is in rejected\\ with its reason, gone from the fold
 
 # --- the agent restarts: nothing is sent twice ---------------------------
 stop_agent
-before=$(grep -c "ingest ACM:" "$T/server.log")
-start_agent
-wait_for 30 grep -q "5 files sent before" "$T/agent.log"
-sleep 3 # its start scan and a rescan
-expect_eq "after a restart the exe sends nothing again" "$before" "$(grep -c "ingest ACM:" "$T/server.log")"
-day_file "$WATCH/20261122.csv" 2026-11-22
-wait_for 30 grep -q "sent 20261122.csv" "$T/agent.log"
-expect_eq "and goes on with new files" 4 "$(punch_count 2026-11-22)"
-for d in 20261116 20261117 20261118 20261119 20261121 20261122; do
-    [ "$(sent_count $d.csv)" = 1 ] || not_ok "$d.csv sent $(sent_count $d.csv) times"
-done
-expect_eq "every event stored once" 24 "$(db_sql "SELECT count(*) FROM log_events")"
+restart_sends_nothing_twice "$WATCH"
 expect_eq "its ledger names each file once" 6 "$(wc -l < "$T/state/sent.tsv")"
 
 # a file another program holds without sharing it (a virus scanner, a

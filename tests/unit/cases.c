@@ -102,8 +102,17 @@ static int64_t intern(cases_names *names, const char *s)
     return (int64_t)++names->n;
 }
 
-int cases_day_event(const char *line, cases_names *streams, cases_names *accounts,
-                    day_event *ev, char host[32])
+FILE *cases_open(const char *path, cases_events **names)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    *names = calloc(1, sizeof **names);
+    assert_non_null(*names);
+    return f;
+}
+
+int cases_day_event(const char *line, cases_events *names, day_event *ev, char host[32])
 {
     char t[64], op[64], account[64], h[64], key[130];
     int off;
@@ -113,8 +122,8 @@ int cases_day_event(const char *line, cases_names *streams, cases_names *account
     ev->local = ev->utc + off;
     ev->op = strcmp(op, "logon") == 0 ? DAY_LOGON : DAY_LOGOFF;
     snprintf(key, sizeof key, "%s@%s", account, h);
-    ev->stream = intern(streams, key);
-    ev->account = intern(accounts, account);
+    ev->stream = intern(&names->streams, key);
+    ev->account = intern(&names->accounts, account);
     if (host)
         snprintf(host, 32, "%s", h);
     return 1;

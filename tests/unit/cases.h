@@ -21,6 +21,8 @@ char *cases_read(const char *path, size_t *len);
  * lines: "event TIME OP ACCOUNT HOST" (TIME ISO 8601, its offset the
  * zone). Accounts and streams (account@host) become small numbers, the
  * same name the same number within one case. */
+#include <stdio.h>
+
 #include "core/day.h"
 
 #define CASES_NAMES_MAX 128
@@ -29,10 +31,17 @@ typedef struct cases_names {
     size_t n;
 } cases_names;
 
+typedef struct cases_events {
+    cases_names streams, accounts;
+} cases_events;
+
+/* A case file opened for reading, and its event names (free both); fails
+ * the test when the file cannot be opened. */
+FILE *cases_open(const char *path, cases_events **names);
+
 /* The line as ev (its id left as it was; host, when not NULL, gets the
  * host's name); 0 when the line is not an event line. Fails the test on a
  * bad time. */
-int cases_day_event(const char *line, cases_names *streams, cases_names *accounts,
-                    day_event *ev, char host[32]);
+int cases_day_event(const char *line, cases_events *names, day_event *ev, char host[32]);
 
 #endif

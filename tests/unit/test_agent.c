@@ -148,8 +148,8 @@ static void ledger_survives_a_restart(void **state)
     char h1[AGENT_HASH_HEX + 1], h2[AGENT_HASH_HEX + 1], path[700];
     FILE *f;
     (void)state;
-    agent_state_hash("a,b\r\n", 5, h1);
-    agent_state_hash("a,c\r\n", 5, h2);
+    agent_os_hash("a,b\r\n", 5, h1);
+    agent_os_hash("a,c\r\n", 5, h2);
     assert_string_not_equal(h1, h2);
 
     assert_int_equal(agent_state_open(&st, tmp, &err), LR_OK);

@@ -64,14 +64,11 @@ static unsigned parse_flags(const char *path, long lineno, const char *s)
 
 static void load(tcase *c)
 {
-    FILE *f = fopen(c->path, "r");
+    cases_events *names;
+    FILE *f = cases_open(c->path, &names);
     char line[512];
-    cases_names *streams = calloc(2, sizeof *streams), *accounts = streams + 1;
     long lineno = 0;
 
-    assert_non_null(streams);
-    if (!f)
-        fail_msg("cannot open %s", c->path);
     c->rules = (day_rules)DAY_RULES_DEFAULT;
     while (fgets(line, sizeof line, f)) {
         char a[64], b[64], d[64], g[128];
@@ -98,7 +95,7 @@ static void load(tcase *c)
                 else
                     fail_msg("%s:%ld: unknown rule '%s'", c->path, lineno, tok);
             }
-        } else if (cases_day_event(line, streams, accounts, &c->ev[c->nev], c->ev_host[c->nev])) {
+        } else if (cases_day_event(line, names, &c->ev[c->nev], c->ev_host[c->nev])) {
             day_event *ev = &c->ev[c->nev];
             const char *caller = strstr(line, " flags=");
             /* the caller's flags (a PC's own log): event ... flags=a,b */
@@ -115,7 +112,7 @@ static void load(tcase *c)
         }
     }
     fclose(f);
-    free(streams);
+    free(names);
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -40,14 +40,11 @@ typedef struct tcase {
 
 static void load(tcase *c)
 {
-    FILE *f = fopen(c->path, "r");
+    cases_events *names;
+    FILE *f = cases_open(c->path, &names);
     char line[512];
-    cases_names *streams = calloc(2, sizeof *streams), *accounts = streams + 1;
     long lineno = 0;
 
-    assert_non_null(streams);
-    if (!f)
-        fail_msg("cannot open %s", c->path);
     c->rules = (day_rules)DAY_RULES_DEFAULT;
     c->lim = (div_limits)DIV_LIMITS_DEFAULT;
     while (fgets(line, sizeof line, f)) {
@@ -72,7 +69,7 @@ static void load(tcase *c)
                 else
                     fail_msg("%s:%ld: unknown rule '%s'", c->path, lineno, tok);
             }
-        } else if (cases_day_event(line, streams, accounts, &c->ev[c->nev], NULL)) {
+        } else if (cases_day_event(line, names, &c->ev[c->nev], NULL)) {
             c->ev[c->nev].id = (int64_t)c->nev + 1;
             c->nev++;
         } else if (sscanf(line, "record %63s %63s %63s", a, b, d) == 3) {
@@ -89,7 +86,7 @@ static void load(tcase *c)
         }
     }
     fclose(f);
-    free(streams);
+    free(names);
 }
 
 /* The comparison of ev and rec as the case's expect lines read. */
