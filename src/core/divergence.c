@@ -69,8 +69,29 @@ static div_day *day_in(div_day **v, size_t *n, size_t *cap, int64_t day)
     return &(*v)[lo];
 }
 
-lr_status div_compare(const day_output *pc, const div_record *rec, size_t n,
-                      const div_limits *lim, div_day **out, size_t *nout)
+/* Folds one side's punches into the days of v: first clock-in, last
+ * clock-out. */
+static int fold(div_day **v, size_t *nv, size_t *cap, const div_record *r, size_t n, int rec)
+{
+    for (size_t i = 0; i < n; i++) {
+        div_day *d;
+        int64_t *start, *end;
+        if (r[i].kind != PUNCH_CLOCK_IN && r[i].kind != PUNCH_CLOCK_OUT)
+            continue;
+        if (!(d = day_in(v, nv, cap, r[i].day)))
+            return 0;
+        start = rec ? &d->rec_start : &d->pc_start;
+        end = rec ? &d->rec_end : &d->pc_end;
+        if (r[i].kind == PUNCH_CLOCK_IN && (!*start || r[i].utc < *start))
+            *start = r[i].utc;
+        if (r[i].kind == PUNCH_CLOCK_OUT && r[i].utc > *end)
+            *end = r[i].utc;
+    }
+    return 1;
+}
+
+lr_status div_compare_records(const div_record *pc, size_t npc, const div_record *rec, size_t n,
+                              const div_limits *lim, div_day **out, size_t *nout)
 {
     div_day *v = NULL;
     size_t nv = 0, cap = 0;
@@ -79,40 +100,35 @@ lr_status div_compare(const day_output *pc, const div_record *rec, size_t n,
     *nout = 0;
     if (!div_limits_valid(lim))
         return LR_EINVAL;
-    for (size_t i = 0; pc && i < pc->ndays; i++) {
-        const day_result *r = &pc->days[i];
-        for (size_t j = 0; j < r->npunches; j++) {
-            const day_punch *p = &pc->punches[r->first_punch + j];
-            div_day *d;
-            if (p->kind != PUNCH_CLOCK_IN && p->kind != PUNCH_CLOCK_OUT)
-                continue;
-            if (!(d = day_in(&v, &nv, &cap, r->day)))
-                goto oom;
-            if (p->kind == PUNCH_CLOCK_IN && (!d->pc_start || p->utc < d->pc_start))
-                d->pc_start = p->utc;
-            if (p->kind == PUNCH_CLOCK_OUT && p->utc > d->pc_end)
-                d->pc_end = p->utc;
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        div_day *d;
-        if (rec[i].kind != PUNCH_CLOCK_IN && rec[i].kind != PUNCH_CLOCK_OUT)
-            continue;
-        if (!(d = day_in(&v, &nv, &cap, rec[i].day)))
-            goto oom;
-        if (rec[i].kind == PUNCH_CLOCK_IN && (!d->rec_start || rec[i].utc < d->rec_start))
-            d->rec_start = rec[i].utc;
-        if (rec[i].kind == PUNCH_CLOCK_OUT && rec[i].utc > d->rec_end)
-            d->rec_end = rec[i].utc;
+    if (!fold(&v, &nv, &cap, pc, npc, 0) || !fold(&v, &nv, &cap, rec, n, 1)) {
+        free(v);
+        return LR_ENOMEM;
     }
     for (size_t i = 0; i < nv; i++)
         div_judge(&v[i], lim);
     *out = v;
     *nout = nv;
     return LR_OK;
-oom:
-    free(v);
-    return LR_ENOMEM;
+}
+
+lr_status div_compare(const day_output *pc, const div_record *rec, size_t n,
+                      const div_limits *lim, div_day **out, size_t *nout)
+{
+    div_record *mine = malloc((pc && pc->npunches ? pc->npunches : 1) * sizeof *mine);
+    size_t k = 0;
+    lr_status st;
+    if (!mine)
+        return LR_ENOMEM;
+    for (size_t i = 0; pc && i < pc->ndays; i++) {
+        const day_result *r = &pc->days[i];
+        for (size_t j = 0; j < r->npunches; j++) {
+            const day_punch *p = &pc->punches[r->first_punch + j];
+            mine[k++] = (div_record){r->day, p->kind, p->utc};
+        }
+    }
+    st = div_compare_records(mine, k, rec, n, lim, out, nout);
+    free(mine);
+    return st;
 }
 
 const char *div_kind_name(div_kind k)
@@ -120,4 +136,12 @@ const char *div_kind_name(div_kind k)
     static const char *const names[] = {"", "over_start", "over_end", "over_both",
                                         "under", "pc_only", "record_only"};
     return (unsigned)k < sizeof names / sizeof *names ? names[k] : "";
+}
+
+div_kind div_kind_of(const char *name)
+{
+    for (int k = DIV_OVER_START; k <= DIV_RECORD_ONLY; k++)
+        if (strcmp(name, div_kind_name((div_kind)k)) == 0)
+            return (div_kind)k;
+    return DIV_NONE;
 }

@@ -78,6 +78,13 @@ void div_judge(div_day *d, const div_limits *lim);
 lr_status div_compare(const day_output *pc, const div_record *rec, size_t n,
                       const div_limits *lim, div_day **out, size_t *nout);
 
-const char *div_kind_name(div_kind k); /* "over_start", ...; "" for none */
+/* The same, with the PC side as punches too (the ledger's active ones,
+ * as stored): pc[0..npc) and rec[0..n), any order. */
+lr_status div_compare_records(const div_record *pc, size_t npc, const div_record *rec, size_t n,
+                              const div_limits *lim, div_day **out, size_t *nout);
+
+const char *div_kind_name(div_kind k);
+/* The kind of a name (DIV_NONE for an unknown one). */
+div_kind div_kind_of(const char *name); /* "over_start", ...; "" for none */
 
 #endif

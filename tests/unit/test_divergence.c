@@ -112,6 +112,26 @@ static void check(const tcase *c, const day_event *ev, const div_record *rec, co
         if (strcmp(got, want) != 0)
             fail_msg("%s (%s): day %zu: expected '%s', got '%s'", c->path, order, i + 1, want, got);
     }
+    /* the same punches as the ledger stores them, last first: the same days */
+    {
+        div_record *mine = calloc(pc.npunches + 1, sizeof *mine);
+        div_day *w;
+        size_t nw, k = 0;
+        assert_non_null(mine);
+        for (size_t i = pc.ndays; i-- > 0;)
+            for (size_t j = pc.days[i].npunches; j-- > 0;) {
+                const day_punch *p = &pc.punches[pc.days[i].first_punch + j];
+                mine[k++] = (div_record){pc.days[i].day, p->kind, p->utc};
+            }
+        assert_int_equal(div_compare_records(mine, k, rec, c->nrec, &c->lim, &w, &nw), LR_OK);
+        assert_int_equal(nw, n);
+        for (size_t i = 0; i < n; i++)
+            if (memcmp(&w[i], &v[i], sizeof *w) != 0)
+                fail_msg("%s (%s): day %zu differs when the PC side is the ledger's punches",
+                         c->path, order, i + 1);
+        free(w);
+        free(mine);
+    }
     free(v);
     day_output_free(&pc);
 }
@@ -145,11 +165,23 @@ static void limits_out_of_range(void **state)
     assert_int_equal(div_compare(NULL, NULL, 0, &ok, &v, &n), LR_OK);
     assert_int_equal(n, 0);
     free(v);
+    assert_int_equal(div_compare_records(NULL, 0, NULL, 0, &bad[0], &v, &n), LR_EINVAL);
+}
+
+/* Kind names read back to their kinds; an unknown name is none. */
+static void kind_names(void **state)
+{
+    (void)state;
+    for (int k = DIV_OVER_START; k <= DIV_RECORD_ONLY; k++)
+        assert_int_equal(div_kind_of(div_kind_name((div_kind)k)), k);
+    assert_int_equal(div_kind_of("overtime"), DIV_NONE);
+    assert_int_equal(div_kind_of(""), DIV_NONE);
 }
 
 int main(int argc, char **argv)
 {
-    const struct CMUnitTest extra[] = {cmocka_unit_test(limits_out_of_range)};
+    const struct CMUnitTest extra[] = {cmocka_unit_test(limits_out_of_range),
+                                        cmocka_unit_test(kind_names)};
     return cases_run("divergence cases", argc > 1 ? argv[1] : "tests/cases/divergence", ".txt",
                      run_case, extra, sizeof extra / sizeof *extra);
 }
