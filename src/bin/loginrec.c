@@ -24,7 +24,7 @@ static const command commands[] = {
     {"link", cmd_link},       {"links", cmd_links},       {"ingest", cmd_ingest},
     {"punches", cmd_punches}, {"events", cmd_events},     {"kot", cmd_kot},
     {"outbox", cmd_outbox},   {"check", cmd_check},
-    {"malion", cmd_malion},   {"user", cmd_user},
+    {"malion", cmd_malion},   {"user", cmd_user},         {"divergence", cmd_divergence},
 };
 
 int main(int argc, char **argv)

@@ -37,6 +37,8 @@ const char cli_usage_text[] =
     "  links export CODE [--kind KIND] [--encoding cp932|utf-8] [-o FILE]\n"
     "  links import CODE FILE [--dry-run]                    (- reads stdin)\n"
     "  kot set CODE [--base-url URL] [--token TOKEN|-] [--delivery on|off] [--rate N]\n"
+    "               [--mode punch|record]   record (客観記録のみ): deliver nothing, keep PC\n"
+    "                                        use as the record beside punches made another way\n"
     "  kot sync CODE [--dry-run]                             employees from KING OF TIME\n"
     "  kot deliver CODE                                      send what is due, once\n"
     "  malion set CODE [--host HOST] [--admin-code CODE] [--secret-code CODE|-]\n"
@@ -56,7 +58,18 @@ const char cli_usage_text[] =
     "  ingest CODE FILE --source wtmp --host PC | --source journald   a Linux PC's\n"
     "                                        /var/log/wtmp, or journalctl -o json\n"
     "  punches CODE --from DATE --to DATE [--format csv|json]\n"
-    "  events CODE [--from DATE --to DATE] [--flagged]\n";
+    "  events CODE [--from DATE --to DATE] [--flagged]\n"
+    "  divergence CODE --from DATE --to DATE [--format csv|json] [--status open|confirmed|all]\n"
+    "             [--division DIV] [--min MINUTES] [--crlf]   乖離: where KING OF TIME's\n"
+    "                                        record and the PC disagree\n"
+    "  divergence fetch CODE [--from DATE --to DATE]         reads KING OF TIME's record back\n"
+    "                                        (default: the last 35 days)\n"
+    "  divergence confirm CODE EMPCODE DATE --reason R --result corrected|no_correction\n"
+    "             [--note TEXT]\n"
+    "  divergence reasons CODE                               the reasons to pick from\n"
+    "  divergence reason CODE R --ja LABEL --en LABEL [--position N] | --remove\n"
+    "  divergence set CODE [--start-limit MIN] [--end-limit MIN] [--division DIV]\n"
+    "                                        limits 1-240 (30); a division's 0: the company's\n";
 
 int cli_usage(const char *fmt, ...)
 {

@@ -59,5 +59,6 @@ int cmd_kot(lr_store *s, cli_args *a);
 int cmd_outbox(lr_store *s, cli_args *a);
 int cmd_malion(lr_store *s, cli_args *a);
 int cmd_user(lr_store *s, cli_args *a);
+int cmd_divergence(lr_store *s, cli_args *a);
 
 #endif

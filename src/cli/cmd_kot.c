@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/cli_progress.h"
 #include "service/admin.h"
+#include "service/divergence_review.h"
 #include "service/kot_deliver.h"
 #include "service/kot_settings.h"
 #include "service/kot_sync.h"
@@ -22,6 +23,7 @@ static int kot_set(lr_store *s, cli_args *a)
     int bad = 0, rc;
     const char *url = cli_take(a, "--base-url", &bad), *tok = cli_take(a, "--token", &bad);
     const char *del = cli_take(a, "--delivery", &bad), *rate = cli_take(a, "--rate", &bad);
+    const char *mode = cli_take(a, "--mode", &bad);
     kot_changes ch = {url, NULL, -1, -1};
     char token[600];
     lr_secrets sec;
@@ -43,6 +45,15 @@ static int kot_set(lr_store *s, cli_args *a)
         if (cli_read_secret(tok, token, sizeof token))
             return 1;
         ch.token = token;
+    }
+    if (mode) {
+        div_settings dv = {mode, -1, -1, NULL};
+        if (div_settings_set(s, a->v[0], &dv, "cli", &err) != LR_OK)
+            return cli_fail(&err);
+        if (!url && !tok && !del && !rate) {
+            printf("KING OF TIME mode of %s: %s\n", a->v[0], mode);
+            return 0;
+        }
     }
     if ((rc = cli_load_secrets(&sec)))
         return rc;

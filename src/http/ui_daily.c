@@ -151,7 +151,8 @@ static json_t *delivery(ui_req *u, const lr_company *c, const char *state, const
     if (!state[0]) {
         key = "daily.not_queued", cls = "muted";
     } else if (strcmp(state, "done") == 0) {
-        int skipped = strcmp(reason, "breaks_off") == 0 || strcmp(reason, "superseded") == 0;
+        int skipped = strcmp(reason, "breaks_off") == 0 || strcmp(reason, "superseded") == 0 ||
+                      strcmp(reason, "record_mode") == 0;
         key = skipped ? "daily.skipped" : "daily.sent", cls = skipped ? "muted" : "good";
         if (!skipped)
             why = NULL; /* 送信済み says it all */

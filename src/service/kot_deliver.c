@@ -343,7 +343,8 @@ static lr_status claim(kot_deliver *dl, job *j, int64_t lease_s, lr_error *err)
 static lr_status take_company(kot_deliver *dl, taken *tk, lr_delivery *rows, lr_error *err)
 {
     lane *l = tk->l;
-    kd_rules rules = {l->c.code, l->c.tz, l->c.break_punches};
+    kd_rules rules = {l->c.code, l->c.tz, l->c.break_punches,
+                      strcmp(l->c.kot_mode, "record") == 0};
     size_t n = 0, max = batch_of(l), spares = 0, leaders = 0;
     int64_t first_us = 0, interval_us = kot_budget_interval_us(l->c.kot_rate);
     int64_t lease_s = (dl->cfg.timeout_ms + 999) / 1000 + 5, k;
@@ -491,7 +492,10 @@ static void take(kot_deliver *dl)
         /* what decides this batch, as it is now (the rest: as of the list) */
         l->c.break_punches = due.v[i].break_punches;
         l->c.kot_rate = due.v[i].kot_rate;
-        if (connect_lane(dl, l))
+        snprintf(l->c.kot_mode, sizeof l->c.kot_mode, "%s",
+                 due.v[i].record_mode ? "record" : "punch");
+        /* record mode makes no call: no connection, no token needed */
+        if (due.v[i].record_mode || connect_lane(dl, l))
             tks[ntk++].l = l;
     }
     if (!ntk)

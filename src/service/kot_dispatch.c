@@ -121,6 +121,8 @@ kd_step kd_begin(kd_row *r, const lr_delivery *d, const kd_rules *k, const dispa
     r->d = *d;
     r->uncertain = d->uncertain;
     /* rows that need no call */
+    if (k->record_mode)
+        return end(r, "done", "record_mode", NULL, 0);
     if ((d->kind == PUNCH_BREAK_START || d->kind == PUNCH_BREAK_END) && !k->break_punches)
         return end(r, "done", "breaks_off", NULL, 0);
     if (strcmp(d->action, "retract") == 0) {

@@ -80,6 +80,7 @@ typedef struct kd_rules {
     const char *company_code;
     const char *tz; /* for the words about a punch to delete by hand */
     int break_punches;
+    int record_mode; /* 客観記録のみ: every row ends "record_mode", nothing is sent */
 } kd_rules;
 
 /* One row's attempt. Filled by kd_begin; freed with kd_row_clear. */

@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "service/admin.h"
-#include "service/kot_budget.h"
+#include "service/kot_read.h"
 #include "service/kot_settings.h"
 #include "sinks/kot_api.h"
 #include "sinks/kot_reply.h"
@@ -167,37 +167,6 @@ static int put_employee(void *ctx, const kot_employee *ke)
     return k->st != LR_OK;
 }
 
-/* Runs a GET and frees it; LR_EBUSY when KoT says "later" (restricted
- * hours, maintenance, rate, 5xx). */
-static lr_status fetch(lr_store *s, const lr_company *c, const kot_conn *kc, lr_status built,
-                       kot_request *q, kot_reply *r, lr_error *err)
-{
-    kot_outcome o;
-    lr_status st = built;
-    /* within the company's one rate, with its deliveries */
-    if (st != LR_OK || (st = kot_budget_wait(s, c, err)) != LR_OK) {
-        kot_request_free(q);
-        return st;
-    }
-    o = kot_call(kc, q, r);
-    if (o == KOT_RESTRICTED)
-        st = lr_fail(err, LR_EBUSY,
-                     "KING OF TIME does not answer reads now (%s): its restricted hours "
-                     "08:30-10:00 and 17:30-18:30 JST, or maintenance; try again later",
-                     r->reason);
-    else if (o == KOT_RETRY || o == KOT_UNKNOWN || o == KOT_RATE_LIMITED)
-        st = lr_fail(err, LR_EBUSY, "KING OF TIME %s: %s; try again later", q->path, r->reason);
-    else if (o == KOT_AUTH)
-        st = lr_fail(err, LR_EAUTH,
-                     "KING OF TIME refused the token (%s): check the token and that this "
-                     "server's address is allowed",
-                     r->reason);
-    else if (o != KOT_OK)
-        st = lr_fail(err, LR_EIO, "KING OF TIME %s: %s", q->path, r->reason);
-    kot_request_free(q);
-    return st;
-}
-
 lr_status kot_sync_company(lr_store *s, const char *code, const lr_secrets *sec, long timeout_ms,
                            const char *actor, int dry_run, const progress_hook *progress,
                            kot_sync_stats *stats, lr_error *err)
@@ -214,19 +183,15 @@ lr_status kot_sync_company(lr_store *s, const char *code, const lr_secrets *sec,
     memset(stats, 0, sizeof *stats);
     if ((st = store_company_get(s, code, &c, err)) != LR_OK)
         return st;
-    if (kot_restricted(now, NULL))
-        return lr_fail(err, LR_EBUSY,
-                       "KING OF TIME does not answer employee and division reads in its "
-                       "restricted hours (打刻制限時間帯, 08:30-10:00 and 17:30-18:30 JST): run "
-                       "the sync after %s JST",
-                       kot_restricted_end_words(now));
+    if ((st = kot_read_allowed(now, "employee and division reads", err)) != LR_OK)
+        return st;
     if ((st = kot_settings_conn(s, &c, sec, timeout_ms, &kc, err)) != LR_OK)
         return st;
     /* read both before writing anything: a failure leaves the store as is */
     progress_report(progress, PROGRESS_FETCH, 0, 0, 0);
-    st = fetch(s, &c, kc, kot_divisions_get(&q, err), &q, &divs, err);
+    st = kot_read(s, &c, kc, kot_divisions_get(&q, err), &q, &divs, err);
     if (st == LR_OK)
-        st = fetch(s, &c, kc, kot_employees_get(&q, err), &q, &emps, err);
+        st = kot_read(s, &c, kc, kot_employees_get(&q, err), &q, &emps, err);
     kot_conn_free(kc);
     if (st != LR_OK)
         goto out;

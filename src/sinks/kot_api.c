@@ -110,19 +110,27 @@ lr_status kot_punch_post(const kot_punch *p, kot_request *out, lr_error *err)
     return LR_OK;
 }
 
+/* from..to are days, 1..DAY_MAX of them. */
+static lr_status check_days(const char *from, const char *to, lr_error *err)
+{
+    int64_t d0 = 0, d1 = 0;
+    if (!is_day(from) || !is_day(to) || tf_parse_date(from, &d0, NULL) != LR_OK ||
+        tf_parse_date(to, &d1, NULL) != LR_OK || d1 < d0 || d1 - d0 >= DAY_MAX)
+        return lr_fail(err, LR_EINVAL, "timerecord: days %s..%s are not 1-%d days", from ? from : "",
+                       to ? to : "", DAY_MAX);
+    return LR_OK;
+}
+
 lr_status kot_timerecords_get(const char *from, const char *to, const char *const *keys, size_t n,
                               kot_request *out, lr_error *err)
 {
-    int64_t d0 = 0, d1 = 0;
     size_t room = 80, i;
     const char **parts;
     lr_status st;
 
     memset(out, 0, sizeof *out);
-    if (!is_day(from) || !is_day(to) || tf_parse_date(from, &d0, NULL) != LR_OK ||
-        tf_parse_date(to, &d1, NULL) != LR_OK || d1 < d0 || d1 - d0 >= DAY_MAX)
-        return lr_fail(err, LR_EINVAL, "timerecord: days %s..%s are not 1-%d days", from ? from : "",
-                       to ? to : "", DAY_MAX);
+    if ((st = check_days(from, to, err)) != LR_OK)
+        return st;
     if (n == 0)
         return lr_fail(err, LR_EINVAL, "timerecord: no employee key");
     parts = calloc(2 * n + 3, sizeof *parts);
@@ -144,6 +152,21 @@ lr_status kot_timerecords_get(const char *from, const char *to, const char *cons
     }
     free(parts);
     return st;
+}
+
+lr_status kot_timerecords_division_get(const char *from, const char *to, const char *division,
+                                       kot_request *out, lr_error *err)
+{
+    const char *parts[] = {"&division=", division, NULL};
+    char head[64];
+    lr_status st;
+    memset(out, 0, sizeof *out);
+    if ((st = check_days(from, to, err)) != LR_OK)
+        return st;
+    if (!division || !division[0])
+        return lr_fail(err, LR_EINVAL, "timerecord: no division code");
+    snprintf(head, sizeof head, "/daily-workings/timerecord?start=%s&end=%s", from, to);
+    return make_path(out, "GET", 80 + 3 * strlen(division), err, head, parts);
 }
 
 lr_status kot_employees_get(kot_request *out, lr_error *err)

@@ -8,6 +8,7 @@
  *         [,"divisionCode":"…"]}                              a punch (打刻登録)
  *   GET  /daily-workings/timerecord?start=D&end=D&employeeKeys=K1,K2
  *                                                             punches of days, by employee
+ *   GET  /daily-workings/timerecord?start=D&end=D&division=C  the same, by division
  *   GET  /employees?includeResigner=false                     employees
  *   GET  /divisions                                           divisions (所属)
  *
@@ -59,6 +60,10 @@ lr_status kot_punch_post(const kot_punch *p, kot_request *out, lr_error *err);
  * most 62 of them) of the employees keys[0..n-1] (n >= 1). */
 lr_status kot_timerecords_get(const char *from, const char *to, const char *const *keys, size_t n,
                               kot_request *out, lr_error *err);
+
+/* The same for the days from..to of every employee of division code. */
+lr_status kot_timerecords_division_get(const char *from, const char *to, const char *division,
+                                       kot_request *out, lr_error *err);
 
 /* GET /employees (present employees) and GET /divisions. */
 lr_status kot_employees_get(kot_request *out, lr_error *err);

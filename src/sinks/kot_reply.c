@@ -190,7 +190,7 @@ lr_status kot_parse_timerecords(const char *body, size_t len,
             const char *date = str(dw, "date") ? str(dw, "date") : str(day, "date");
             json_array_foreach(json_object_get(dw, "timeRecord"), k, rec)
             {
-                kot_timerecord r = {key, date, 0, 0};
+                kot_timerecord r = {key, date, 0, 0, "", "", ""};
                 const char *t = str(rec, "time"), *code = str(rec, "code");
                 int offset;
                 json_t *cv = json_object_get(rec, "code");
@@ -201,6 +201,12 @@ lr_status kot_parse_timerecords(const char *body, size_t len,
                 }
                 r.code = code ? (int)strtol(code, NULL, 10)
                               : (json_is_integer(cv) ? (int)json_integer_value(cv) : 0);
+                if (str(rec, "credentialCode"))
+                    r.credential_code = str(rec, "credentialCode");
+                if (str(rec, "credentialName"))
+                    r.credential_name = str(rec, "credentialName");
+                if (str(rec, "divisionCode"))
+                    r.division_code = str(rec, "divisionCode");
                 if (cb(ctx, &r))
                     goto out;
             }

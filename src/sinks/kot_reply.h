@@ -64,6 +64,9 @@ typedef struct kot_timerecord {
     const char *date; /* the work day */
     int64_t utc;
     int code; /* 1..4 */
+    /* how it was made, when KoT says (undocumented fields; "" otherwise),
+     * and the division it was punched under ("" for none) */
+    const char *credential_code, *credential_name, *division_code;
 } kot_timerecord;
 
 /* Each callback gets values valid during the call; non-zero stops. A

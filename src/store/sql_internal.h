@@ -11,7 +11,8 @@
  * store_sql_sources.c: pollers' state and what sources sent;
  * store_sql_admins.c: administrators, sessions, login failures;
  * store_sql_pages.c: what the admin UI's log, daily and status pages read;
- * store_sql_leases.c: leases held by one instance among several.
+ * store_sql_leases.c: leases held by one instance among several;
+ * store_sql_divergence.c: KoT's record read back, divergent days (乖離).
  * Not for use outside src/store/.
  */
 #ifndef LR_STORE_SQL_INTERNAL_H
@@ -27,8 +28,8 @@
  * [SQ_SOURCES_BASE, SQ_ADMINS_BASE), the admins file
  * [SQ_ADMINS_BASE, SQ_PAGES_BASE), the pages file [SQ_PAGES_BASE,
  * SQ_LEASES_BASE), the leases file [SQ_LEASES_BASE, SQ_COMPANIES_BASE), and
- * the companies, people, events, punches, Windows and Linux files from
- * their own bases up to the next one (SQ_SLOTS after the PC records). */
+ * the companies, people, events, punches, PC records and divergence
+ * files from their own bases up to the next one (SQ_SLOTS after the last). */
 #define SQ_OUTBOX_BASE 64
 #define SQ_SOURCES_BASE 96
 #define SQ_ADMINS_BASE 112
@@ -39,7 +40,8 @@
 #define SQ_EVENTS_BASE 192
 #define SQ_PUNCHES_BASE 200
 #define SQ_PC_BASE 216
-#define SQ_SLOTS 232
+#define SQ_DIVERGENCE_BASE 232
+#define SQ_SLOTS 256
 
 /* lr_store, opaque outside src/store/. */
 struct lr_store {

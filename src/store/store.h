@@ -13,7 +13,8 @@
  * its settings), store_people.h (divisions, employees, links),
  * store_events.h, store_punches.h (punches, outbox, attempts, flags),
  * store_admins.h (administrators, sessions, uploads), store_pages.h (the
- * admin UI's page queries) and store_leases.h (instances sharing a
+ * admin UI's page queries), store_divergence.h (乖離: KoT's record read
+ * back, divergent days) and store_leases.h (instances sharing a
  * database). This header is the handle: opening, transactions, the audit
  * log and the pool.
  *
@@ -29,6 +30,7 @@
 
 #include "store/store_admins.h"
 #include "store/store_companies.h"
+#include "store/store_divergence.h"
 #include "store/store_events.h"
 #include "store/store_leases.h"
 #include "store/store_pages.h"

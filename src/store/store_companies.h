@@ -34,6 +34,10 @@ typedef struct lr_company {
     char malion_host[256];     /* ホスト名 */
     char malion_admin_code[129]; /* 管理者コード (the secret code is a sealed secret) */
     int idle_break_min; /* Windows: an idle span this long in a session is a break (default 15) */
+    char kot_mode[8];   /* punch (deliver punches) | record (客観記録のみ: deliver nothing) */
+    int div_start_min, div_end_min; /* 乖離 limits, minutes (1-240, default 30) */
+    int64_t div_fetched_at;         /* last read of KoT's record; 0: never */
+    char div_fetch_result[256];     /* its summary, or "failed: why" */
 } lr_company;
 
 /* Where the MaLion poller of a company stands. */

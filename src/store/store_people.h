@@ -20,6 +20,7 @@ typedef struct lr_division {
     char code[64];
     char name[256];
     int day_change_min; /* 日付変更時間 */
+    int div_start_min, div_end_min; /* 乖離 limits; 0: the company's (store_divergence.h) */
 } lr_division;
 
 typedef struct lr_employee {

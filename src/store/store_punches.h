@@ -85,6 +85,7 @@ typedef struct lr_due_company {
     int64_t id;
     int break_punches;
     double kot_rate;
+    int record_mode; /* 客観記録のみ: rows end undelivered (record_mode) */
 } lr_due_company;
 typedef int (*store_due_company_cb)(void *ctx, const lr_due_company *c);
 
@@ -123,7 +124,7 @@ lr_status store_outbox_recover(lr_store *s, int64_t before, size_t *n, lr_error 
  * FOR UPDATE SKIP LOCKED), so instances drain the outbox together. */
 lr_status store_outbox_due(lr_store *s, int64_t company_id, int64_t now, int64_t lease_s,
                            lr_delivery *out, size_t max, size_t *n, lr_error *err);
-/* The companies with 打刻連携 on and pending rows due at `now` that no
+/* The companies with 打刻連携 on, or in record mode, and pending rows due at `now` that no
  * other instance holds, each once, with their delivery settings as
  * they are now (cb's non-zero stops). */
 lr_status store_outbox_due_companies(lr_store *s, int64_t now, store_due_company_cb cb, void *ctx,

@@ -69,7 +69,9 @@
       "UPDATE outbox SET lease_until = 0 WHERE state = 'pending' "                                 \
       "AND lease_until > 0 AND lease_until < ?1")                                                  \
     X(O_DUE_COMPANIES,                                                                             \
-      "SELECT c.id, c.break_punches, c.kot_rate FROM companies c WHERE c.punch_delivery = 1 "      \
+      /* record mode (客観記録のみ): its rows end with no call, delivery on or off */               \
+      "SELECT c.id, c.break_punches, c.kot_rate, c.kot_mode = 'record' FROM companies c WHERE "   \
+      "(c.punch_delivery = 1 OR c.kot_mode = 'record') "                                           \
       "AND c.id IN (SELECT company_id FROM outbox WHERE state = 'pending' AND "                    \
       "next_attempt_at <= ?1 AND (lease_until <= ?1 OR lease_owner = ?2))")
 SQ_STATEMENTS(SQ_OUTBOX_BASE, SQ_SOURCES_BASE);
@@ -212,6 +214,7 @@ lr_status store_outbox_due_companies(lr_store *base, int64_t now, store_due_comp
         c.id = sql_col_int64(st, 0);
         c.break_punches = sql_col_int(st, 1);
         c.kot_rate = sql_col_double(st, 2);
+        c.record_mode = sql_col_int(st, 3);
         if (cb(ctx, &c))
             break;
     }

@@ -17,7 +17,8 @@
 /* The statements: a slot and its text each (SQ_STATEMENTS). */
 #define STATEMENTS(X)                                                                              \
     X(Q_DIVISIONS_LIST,                                                                            \
-      "SELECT id, company_id, code, name, day_change_min FROM divisions WHERE "                    \
+      "SELECT id, company_id, code, name, day_change_min, div_start_min, div_end_min FROM "   \
+      "divisions WHERE "                    \
       "company_id = ?1 ORDER BY code")                                                             \
     X(Q_EMPLOYEE_UPDATE,                                                                           \
       "UPDATE employees SET code = ?2, last_name = ?3, first_name = ?4, "                          \
@@ -28,7 +29,8 @@
       "(?1, ?2, ?3, ?4) ON CONFLICT (company_id, code) DO UPDATE SET name = "                      \
       "excluded.name, day_change_min = excluded.day_change_min RETURNING id")                      \
     X(Q_DIVISION_GET,                                                                              \
-      "SELECT id, company_id, code, name, day_change_min FROM divisions WHERE "                    \
+      "SELECT id, company_id, code, name, day_change_min, div_start_min, div_end_min FROM "   \
+      "divisions WHERE "                    \
       "company_id = ?1 AND code = ?2")                                                             \
     X(Q_EMPLOYEE_INSERT,                                                                           \
       "INSERT INTO employees (company_id, code, last_name, first_name, "                           \
@@ -84,7 +86,8 @@ lr_status store_division_upsert(lr_store *base, lr_division *d, lr_error *err)
 
 static const sq_row division_row =
     SQ_ROW(lr_division, SQ_NUM(lr_division, id), SQ_NUM(lr_division, company_id),
-           SQ_STR(lr_division, code), SQ_STR(lr_division, name), SQ_NUM(lr_division, day_change_min));
+           SQ_STR(lr_division, code), SQ_STR(lr_division, name), SQ_NUM(lr_division, day_change_min),
+           SQ_NUM(lr_division, div_start_min), SQ_NUM(lr_division, div_end_min));
 
 lr_status store_division_get(lr_store *base, int64_t company_id, const char *code,
                                  lr_division *d, lr_error *err)

@@ -68,7 +68,7 @@ for t in $CASES; do
     OUT=$("$LR" kot sync "$CO" 2>&1) && RC=0 || RC=$?
     if [ $inside = 1 ]; then
         expect_eq "$t: kot sync refuses in words, exits non-zero, calls nothing" "1 1 $before" \
-            "$RC $(grep -c "restricted hours (打刻制限時間帯, 08:30-10:00 and 17:30-18:30 JST): run the sync after $END JST" <<<"$OUT") $(restricted_count)"
+            "$RC $(grep -c "restricted hours (打刻制限時間帯, 08:30-10:00 and 17:30-18:30 JST): try again after $END JST" <<<"$OUT") $(restricted_count)"
     else
         expect_eq "$t: kot sync runs" "0 0 added, 0 updated, 0 deleted, 0 restored" "$RC $OUT"
     fi

@@ -126,6 +126,26 @@ static void timerecords_by_employee_keys(void **state)
     assert_int_equal(kot_timerecords_get("16/11/2026", "2026-11-16", keys, 1, &q, &err), LR_EINVAL);
 }
 
+static void timerecords_by_division(void **state)
+{
+    kot_request q;
+    lr_error err;
+    (void)state;
+    assert_int_equal(kot_timerecords_division_get("2026-11-01", "2027-01-01", "営業&1", &q, &err),
+                     LR_OK);
+    assert_string_equal(q.method, "GET");
+    assert_null(q.body);
+    assert_string_equal(q.path, "/daily-workings/timerecord?start=2026-11-01&end=2027-01-01"
+                                "&division=%E5%96%B6%E6%A5%AD%261");
+    kot_request_free(&q);
+    /* the same 62 days at most; a division code is needed */
+    assert_int_equal(kot_timerecords_division_get("2026-11-01", "2027-01-02", "HQ", &q, &err),
+                     LR_EINVAL);
+    assert_int_equal(kot_timerecords_division_get("2026-11-01", "2026-11-01", "", &q, &err),
+                     LR_EINVAL);
+    assert_null(q.path);
+}
+
 static void lists(void **state)
 {
     kot_request q;
@@ -174,6 +194,7 @@ int main(void)
         cmocka_unit_test(the_punch_body_is_json),
         cmocka_unit_test(bad_punches_are_refused),
         cmocka_unit_test(timerecords_by_employee_keys),
+        cmocka_unit_test(timerecords_by_division),
         cmocka_unit_test(lists),
         cmocka_unit_test(restricted_hours_are_jst),
     };

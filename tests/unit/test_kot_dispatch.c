@@ -21,6 +21,7 @@
 
 #include "fixture.h"
 #include "service/admin.h"
+#include "service/divergence_review.h"
 #include "service/kot_budget.h"
 #include "service/kot_deliver.h"
 #include "service/kot_settings.h"
@@ -533,6 +534,32 @@ static void no_call_needed(void **state)
     assert_int_equal(q(w, "SELECT count(*) FROM outbox WHERE state <> 'done'"), 0);
 }
 
+/* 客観記録のみ: whatever 打刻連携 says, no punch is sent, and every row
+ * ends undelivered, so switching back to punch mode sends no old day */
+static void record_mode_sends_nothing(void **state)
+{
+    world *w = *state;
+    lr_error err;
+    div_settings record = {"record", -1, -1, NULL}, punch = {"punch", -1, -1, NULL};
+    kot_changes off = {NULL, NULL, 0, -1};
+    assert_int_equal(div_settings_set(w->f->s, "ACM", &record, "t", &err), LR_OK);
+    fixture_ingest(w->f, "[" EV("tarouk", "logon", "09:00:00") "," EV("tarouk", "logoff", "18:00:00") "]");
+    run_for(w, 2000);
+    assert_int_equal(w->k.ncalls, 0);
+    assert_int_equal(q(w, "SELECT count(*) FROM outbox WHERE state = 'done' AND reason = "
+                          "'record_mode'"),
+                     2);
+    /* with delivery off too, the rows still end */
+    assert_int_equal(kot_settings_set(w->f->s, "ACM", &off, &w->sec, "t", &err), LR_OK);
+    fixture_ingest(w->f, "[" EV("tarouk", "logoff", "19:00:00") "]");
+    run_for(w, 2000);
+    assert_int_equal(q(w, "SELECT count(*) FROM outbox WHERE state <> 'done'"), 0);
+    assert_int_equal(w->k.ncalls, 0);
+    assert_int_equal(div_settings_set(w->f->s, "ACM", &punch, "t", &err), LR_OK);
+    run_for(w, 2000);
+    assert_int_equal(w->k.ncalls, 0);
+}
+
 /* tarouk was 0012 all along: 1000's punches go (retract), 0012's come */
 static void move_tarouk_to_0012(world *w)
 {
@@ -738,6 +765,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(rate_limited_is_retried, setup, teardown),
         cmocka_unit_test_setup_teardown(refusals_are_parked, setup, teardown),
         cmocka_unit_test_setup_teardown(no_call_needed, setup, teardown),
+        cmocka_unit_test_setup_teardown(record_mode_sends_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(retract_after_delivery_is_parked, setup, teardown),
         cmocka_unit_test_setup_teardown(retract_before_delivery_needs_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(crash_between_claim_and_record, setup, teardown),

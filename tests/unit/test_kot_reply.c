@@ -86,7 +86,8 @@ static int on_rec(void *ctx, const kot_timerecord *r)
 {
     seen *s = ctx;
     s->n++;
-    snprintf(s->last, sizeof s->last, "%s %s", r->employee_key, r->date);
+    snprintf(s->last, sizeof s->last, "%s %s %s/%s/%s", r->employee_key, r->date,
+             r->credential_code, r->credential_name, r->division_code);
     s->utc = r->utc;
     s->code = r->code;
     return 0;
@@ -99,7 +100,9 @@ static void parses_lists(void **state)
                        "{\"key\":\"a2\",\"code\":\"1000\"}]";
     const char *recs = "[{\"date\":\"2026-11-16\",\"dailyWorkings\":[{\"date\":\"2026-11-16\","
                        "\"employeeKey\":\"a1\",\"timeRecord\":[{\"time\":\"2026-11-17T01:10:00+09:00\","
-                       "\"code\":\"2\"}]}]}]";
+                       "\"code\":\"2\"},{\"time\":\"2026-11-17T02:00:00+09:00\",\"code\":\"1\","
+                       "\"divisionCode\":\"HQ\",\"credentialCode\":\"5\",\"credentialName\":"
+                       "\"ICカード\"}]}]}]";
     seen s = {0};
     lr_error err;
     int64_t want;
@@ -108,12 +111,13 @@ static void parses_lists(void **state)
     assert_string_equal(s.last, "a2/1000/ /-");
     memset(&s, 0, sizeof s);
     assert_int_equal(kot_parse_timerecords(recs, strlen(recs), on_rec, &s, &err), LR_OK);
-    assert_int_equal(s.n, 1);
-    /* the work day comes from KoT, not from the time's calendar day */
-    assert_string_equal(s.last, "a1 2026-11-16");
-    assert_int_equal(tf_parse_iso("2026-11-16T16:10:00Z", &want, &(int){0}, NULL), LR_OK);
+    assert_int_equal(s.n, 2);
+    /* the work day comes from KoT, not from the time's calendar day; how a
+     * punch was made, when KoT says it */
+    assert_string_equal(s.last, "a1 2026-11-16 5/ICカード/HQ");
+    assert_int_equal(tf_parse_iso("2026-11-16T17:00:00Z", &want, &(int){0}, NULL), LR_OK);
     assert_int_equal(s.utc, want);
-    assert_int_equal(s.code, 2);
+    assert_int_equal(s.code, 1);
 }
 
 static void refuses_malformed(void **state)

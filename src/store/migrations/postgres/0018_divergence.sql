@@ -34,7 +34,8 @@ CREATE TABLE kot_records (
 CREATE INDEX kot_records_company_day ON kot_records(company_id, work_day);
 
 -- A work day that diverged, and what the administrator found: open until
--- confirmed (reason, note, result: corrected | no_correction, and how);
+-- confirmed (reason, result: corrected | no_correction, and a note saying
+-- what was found and how it was corrected);
 -- closed when a later read shows the divergence gone. first_seen_at is
 -- when it was first found, notified_at when a summary mail named it.
 CREATE TABLE divergences (
@@ -48,7 +49,6 @@ CREATE TABLE divergences (
     reason         TEXT NOT NULL DEFAULT '',
     note           TEXT NOT NULL DEFAULT '',
     result         TEXT NOT NULL DEFAULT '' CHECK (result IN ('', 'corrected', 'no_correction')),
-    result_note    TEXT NOT NULL DEFAULT '',
     confirmed_by   TEXT NOT NULL DEFAULT '',
     confirmed_at   BIGINT NOT NULL DEFAULT 0,
     first_seen_at  BIGINT NOT NULL,

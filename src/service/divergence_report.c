@@ -1,0 +1,319 @@
+/*
+ * divergence_report — the 乖離 report (see divergence_report.h).
+ */
+#include "service/divergence_report.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/ledger_export.h"
+#include "util/csv.h"
+#include "util/timefmt.h"
+#include "util/tz.h"
+#include "util/vec.h"
+
+lr_status div_parse_status(const char *s, div_status_filter *out, lr_error *err)
+{
+    static const char *const names[] = {"open", "confirmed", "all"};
+    if (!s || !*s) {
+        *out = DIV_STATUS_OPEN;
+        return LR_OK;
+    }
+    for (int i = 0; i < 3; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *out = (div_status_filter)i;
+            return LR_OK;
+        }
+    return lr_fail(err, LR_EINVAL, "status '%s': expected open, confirmed or all", s);
+}
+
+div_limits div_limits_of(const lr_company *c, const lr_division *divs, size_t ndivs,
+                         int64_t division_id)
+{
+    div_limits lim = {c->div_start_min, c->div_end_min};
+    for (size_t i = 0; division_id && i < ndivs; i++)
+        if (divs[i].id == division_id) {
+            if (divs[i].div_start_min)
+                lim.start_min = divs[i].div_start_min;
+            if (divs[i].div_end_min)
+                lim.end_min = divs[i].div_end_min;
+        }
+    if (!div_limits_valid(&lim))
+        lim = (div_limits)DIV_LIMITS_DEFAULT;
+    return lim;
+}
+
+int div_size(const div_day *d)
+{
+    int a = d->has_start_diff ? abs(d->start_diff_min) : 0;
+    int b = d->has_end_diff ? abs(d->end_diff_min) : 0;
+    return a > b ? a : b;
+}
+
+/* A report in progress: the kept days (by code, day), the employee whose
+ * punches are being gathered, and where rows go. */
+typedef struct run {
+    const lr_company *c;
+    const div_query *q;
+    lr_division *divs;
+    size_t ndivs;
+    int64_t division_id; /* the filter's; -1: every division */
+    lr_divergence *kept;
+    size_t nkept, capkept;
+    lr_div_side who;     /* the employee gathered (employee_id 0: none yet) */
+    div_record *pc, *rec;
+    size_t npc, nrec, cappc, caprec;
+    div_row_cb cb;
+    void *ctx;
+    int stop;
+    lr_status st;
+    lr_error *err;
+} run;
+
+static int keep_kept(void *ctx, const lr_divergence *d)
+{
+    run *k = ctx;
+    if (!vec_room((void **)&k->kept, &k->capkept, k->nkept, sizeof *k->kept)) {
+        k->st = lr_fail(k->err, LR_ENOMEM, "out of memory reading divergent days");
+        return 1;
+    }
+    k->kept[k->nkept++] = *d;
+    return 0;
+}
+
+static int cmp_kept(const void *a, const void *b)
+{
+    const lr_divergence *x = a, *y = b;
+    int r = strcmp(x->employee_code, y->employee_code);
+    return r ? r : strcmp(x->work_day, y->work_day);
+}
+
+static const lr_divergence *find_kept(const run *k, const char *code, const char *day)
+{
+    lr_divergence probe;
+    snprintf(probe.employee_code, sizeof probe.employee_code, "%s", code);
+    snprintf(probe.work_day, sizeof probe.work_day, "%s", day);
+    return k->nkept ? bsearch(&probe, k->kept, k->nkept, sizeof *k->kept, cmp_kept) : NULL;
+}
+
+static int wanted(const run *k, const div_row *r)
+{
+    const int confirmed = strcmp(r->status, "confirmed") == 0;
+    if (k->q->status == DIV_STATUS_OPEN && confirmed)
+        return 0;
+    if (k->q->status == DIV_STATUS_CONFIRMED && !confirmed)
+        return 0;
+    return !k->q->min_size || div_size(&r->d) >= k->q->min_size;
+}
+
+/* Judges the gathered employee's days and hands on the divergent ones. */
+static void flush(run *k)
+{
+    div_limits lim;
+    div_day *v = NULL;
+    size_t n = 0;
+    if (!k->who.employee_id || k->stop || k->st != LR_OK)
+        goto reset;
+    lim = div_limits_of(k->c, k->divs, k->ndivs, k->who.division_id);
+    if (div_compare_records(k->pc, k->npc, k->rec, k->nrec, &lim, &v, &n) != LR_OK) {
+        k->st = lr_fail(k->err, LR_ENOMEM, "out of memory comparing days");
+        goto reset;
+    }
+    for (size_t i = 0; i < n && !k->stop; i++) {
+        div_row r = {k->who.employee_id, k->who.employee_code, k->who.division_id, "", v[i],
+                     "open", NULL};
+        if (v[i].kind == DIV_NONE)
+            continue;
+        tf_format_date(v[i].day, r.date);
+        r.kept = find_kept(k, r.employee, r.date);
+        if (r.kept && strcmp(r.kept->status, "confirmed") == 0)
+            r.status = "confirmed";
+        if (wanted(k, &r) && k->cb(k->ctx, &r))
+            k->stop = 1;
+    }
+    free(v);
+reset:
+    k->npc = k->nrec = 0;
+    k->who.employee_id = 0;
+}
+
+static int take_side(void *ctx, const lr_div_side *r)
+{
+    run *k = ctx;
+    div_record x;
+    int64_t day;
+    if (k->q->employee && k->q->employee[0] && strcmp(k->q->employee, r->employee_code) != 0)
+        return 0;
+    if (k->division_id >= 0 && r->division_id != k->division_id)
+        return 0;
+    if (r->employee_id != k->who.employee_id) {
+        flush(k);
+        k->who = *r;
+    }
+    if (k->stop || k->st != LR_OK)
+        return 1;
+    if (tf_parse_date(r->work_day, &day, NULL) != LR_OK)
+        return 0; /* the store only holds YYYY-MM-DD */
+    x = (div_record){day, r->kind, r->utc};
+    if (r->side == 0) {
+        if (!vec_room((void **)&k->pc, &k->cappc, k->npc, sizeof *k->pc))
+            goto oom;
+        k->pc[k->npc++] = x;
+    } else {
+        if (!vec_room((void **)&k->rec, &k->caprec, k->nrec, sizeof *k->rec))
+            goto oom;
+        k->rec[k->nrec++] = x;
+    }
+    return 0;
+oom:
+    k->st = lr_fail(k->err, LR_ENOMEM, "out of memory reading both sides");
+    return 1;
+}
+
+lr_status div_report(lr_store *s, const lr_company *c, const div_query *q, div_row_cb cb,
+                     void *ctx, lr_error *err)
+{
+    run k = {0};
+    lr_status st;
+
+    if ((st = ledger_check_range(q->from, q->to, err)) != LR_OK)
+        return st;
+    k.c = c;
+    k.q = q;
+    k.cb = cb;
+    k.ctx = ctx;
+    k.err = err;
+    k.division_id = -1;
+    if ((st = store_divisions_all(s, c->id, &k.divs, &k.ndivs, err)) != LR_OK)
+        return st;
+    if (q->division && q->division[0]) {
+        for (size_t i = 0; i < k.ndivs; i++)
+            if (strcmp(k.divs[i].code, q->division) == 0)
+                k.division_id = k.divs[i].id;
+        if (k.division_id < 0) {
+            st = lr_fail(err, LR_ENOTFOUND, "unknown division '%s'", q->division);
+            goto out;
+        }
+    }
+    st = store_divergences_list(s, c->id, q->from, q->to, keep_kept, &k, err);
+    if (st == LR_OK && (st = k.st) == LR_OK) {
+        /* by code in bytes, whatever the database's collation */
+        if (k.nkept > 1)
+            qsort(k.kept, k.nkept, sizeof *k.kept, cmp_kept);
+        st = store_div_sides(s, c->id, q->from, q->to, take_side, &k, err);
+    }
+    if (st == LR_OK)
+        flush(&k);
+    if (st == LR_OK)
+        st = k.st;
+out:
+    free(k.divs);
+    free(k.kept);
+    free(k.pc);
+    free(k.rec);
+    return st;
+}
+
+/* Where exported rows go. */
+typedef struct render {
+    const lr_company *c;
+    lr_buf *out;
+    div_format fmt;
+    const char *eol;
+    size_t n;
+    lr_status st;
+} render;
+
+static void iso_or_empty(const lr_company *c, int64_t utc, char out[32])
+{
+    if (utc)
+        tz_format_iso(c->tz, utc, out);
+    else
+        out[0] = '\0';
+}
+
+static int put_row(void *ctx, const div_row *r)
+{
+    render *k = ctx;
+    char t[5][32], sd[16] = "", ed[16] = "";
+    const lr_divergence *f = r->kept;
+    const int confirmed = strcmp(r->status, "confirmed") == 0;
+    iso_or_empty(k->c, r->d.pc_start, t[0]);
+    iso_or_empty(k->c, r->d.pc_end, t[1]);
+    iso_or_empty(k->c, r->d.rec_start, t[2]);
+    iso_or_empty(k->c, r->d.rec_end, t[3]);
+    iso_or_empty(k->c, confirmed ? f->confirmed_at : 0, t[4]);
+    if (r->d.has_start_diff)
+        snprintf(sd, sizeof sd, "%d", r->d.start_diff_min);
+    if (r->d.has_end_diff)
+        snprintf(ed, sizeof ed, "%d", r->d.end_diff_min);
+    if (k->fmt == DIV_CSV) {
+        const char *fields[] = {r->employee,
+                                r->date,
+                                t[0],
+                                t[1],
+                                t[2],
+                                t[3],
+                                sd,
+                                ed,
+                                div_kind_name(r->d.kind),
+                                r->status,
+                                confirmed ? f->reason : "",
+                                confirmed ? f->note : "",
+                                confirmed ? f->result : "",
+                                confirmed ? f->confirmed_by : "",
+                                t[4]};
+        k->st = csv_write_row(k->out, fields, sizeof fields / sizeof *fields, 0, k->eol);
+    } else {
+        json_t *o = json_object();
+        char *txt;
+        const char *keys[] = {"pc_start", "pc_end", "recorded_start", "recorded_end"};
+        json_object_set_new(o, "employee", json_string(r->employee));
+        json_object_set_new(o, "date", json_string(r->date));
+        for (int i = 0; i < 4; i++)
+            json_object_set_new(o, keys[i], t[i][0] ? json_string(t[i]) : json_null());
+        json_object_set_new(o, "start_diff_min",
+                            r->d.has_start_diff ? json_integer(r->d.start_diff_min) : json_null());
+        json_object_set_new(o, "end_diff_min",
+                            r->d.has_end_diff ? json_integer(r->d.end_diff_min) : json_null());
+        json_object_set_new(o, "kind", json_string(div_kind_name(r->d.kind)));
+        json_object_set_new(o, "status", json_string(r->status));
+        json_object_set_new(o, "reason", json_string(confirmed ? f->reason : ""));
+        json_object_set_new(o, "note", json_string(confirmed ? f->note : ""));
+        json_object_set_new(o, "result", json_string(confirmed ? f->result : ""));
+        json_object_set_new(o, "confirmed_by", json_string(confirmed ? f->confirmed_by : ""));
+        json_object_set_new(o, "confirmed_at", t[4][0] ? json_string(t[4]) : json_null());
+        txt = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        k->st = txt ? buf_printf(k->out, "%s%s", k->n ? ",\n" : "\n", txt) : LR_ENOMEM;
+        free(txt);
+        json_decref(o);
+    }
+    k->n++;
+    return k->st != LR_OK;
+}
+
+lr_status div_export(lr_store *s, const lr_company *c, const div_query *q, div_format fmt,
+                     int crlf, lr_buf *out, lr_error *err)
+{
+    render k = {c, out, fmt, crlf ? "\r\n" : "\n", 0, LR_OK};
+    lr_status st;
+    if (fmt == DIV_CSV)
+        k.st = buf_printf(out,
+                          "employee,date,pc_start,pc_end,recorded_start,recorded_end,"
+                          "start_diff_min,end_diff_min,kind,status,reason,note,result,"
+                          "confirmed_by,confirmed_at%s",
+                          k.eol);
+    else
+        k.st = buf_puts(out, "[");
+    if (k.st != LR_OK)
+        return lr_fail(err, k.st, "divergence report too large");
+    if ((st = div_report(s, c, q, put_row, &k, err)) != LR_OK)
+        return st;
+    if (k.st == LR_OK && fmt == DIV_JSON)
+        k.st = buf_puts(out, k.n ? "\n]\n" : "]\n");
+    if (k.st != LR_OK)
+        return lr_fail(err, k.st, "divergence report too large (limit %zu bytes)", out->max);
+    return LR_OK;
+}
