@@ -7,6 +7,7 @@
  *
  *   loginrecd [--db PATH] [--listen HOST:PORT] [--threads N]
  *             [--sync-interval SECONDS] [--no-kot] [--malion-interval SECONDS]
+ *             [--divergence-fetch-at HH:MM|off]
  */
 #include <pthread.h>
 #include <signal.h>
@@ -22,6 +23,7 @@
 #include "store/secrets.h"
 #include "store/store.h"
 #include "util/log.h"
+#include "util/timefmt.h"
 
 static lr_secrets ui_secrets; /* for the admin UI: lives as long as the server */
 
@@ -38,6 +40,9 @@ static void usage(FILE *f)
                "  --threads  worker threads (default 4)\n"
                "  --sync-interval  KING OF TIME employee sync period in seconds (default 3600;\n"
                "             0 turns it off; never in KoT's restricted hours)\n"
+               "  --divergence-fetch-at  when each company's record is read back from KING OF\n"
+               "             TIME every night for the 乖離 report, HH:MM in its zone (default\n"
+               "             03:00; off: never)\n"
                "  --no-kot   do not deliver punches or sync employees (another instance does)\n"
                "  --malion-interval  MaLion polling period per company in seconds (default\n"
                "             300; 0 turns the poller off)\n"
@@ -51,6 +56,7 @@ int main(int argc, char **argv)
     const char *listen = "127.0.0.1:8080";
     int threads = 4, sig = 0, kot = 1, secure_cookies = 0;
     long sync_interval = 3600, malion_interval = 300;
+    int fetch_at = 3 * 60;
     kot_worker *disp = NULL;
     malion_poller *poller = NULL;
     lr_error err;
@@ -79,6 +85,14 @@ int main(int argc, char **argv)
             sync_interval = strtol(argv[++i], &end, 10);
             if (*end || sync_interval < 0) {
                 fprintf(stderr, "loginrecd: --sync-interval must be seconds (0 or more)\n");
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--divergence-fetch-at") == 0 && i + 1 < argc) {
+            const char *v = argv[++i];
+            if (strcmp(v, "off") == 0)
+                fetch_at = -1;
+            else if (tf_parse_hhmm(v, &fetch_at, NULL) != LR_OK) {
+                fprintf(stderr, "loginrecd: --divergence-fetch-at must be HH:MM or off\n");
                 return 2;
             }
         } else if (strcmp(argv[i], "--malion-interval") == 0 && i + 1 < argc) {
@@ -141,6 +155,7 @@ int main(int argc, char **argv)
         dispatch_cfg cfg;
         dispatch_cfg_default(&cfg);
         cfg.sync_interval_s = sync_interval;
+        cfg.fetch_at_min = fetch_at;
         secrets_key_path(db, key_path, sizeof key_path);
         if (secrets_load(&sec, key_path, &err) != LR_OK)
             log_warn("KING OF TIME worker not started: %s", err.message);

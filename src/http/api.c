@@ -7,6 +7,8 @@
  *   GET  /api/v1/punches?from&to   the local ledger (same token)
  *   GET  /api/v1/links.csv         the link CSV (api_links.c)
  *   POST /api/v1/links/import      an edited link CSV back (api_links.c)
+ *   GET  /api/v1/divergence        乖離: the report (api_divergence.c)
+ *   POST /api/v1/divergence/confirm  what was found about a divergent day
  *
  * Every route is declared once in `routes`, with the query parameters it
  * accepts; anything undeclared is refused with 400.
@@ -183,6 +185,8 @@ static const char *const range_params[] = {"from", "to", NULL};
 static const char *const export_params[] = {"kind", "encoding", NULL};
 static const char *const import_params[] = {"dry_run", "lang", NULL};
 static const char *const ingest_params[] = {"partial", NULL};
+static const char *const divergence_params[] = {"from", "to", "status", "division", "min",
+                                                "format", "encoding", NULL};
 
 static const route routes[] = {
     {"GET", "/healthz", "public", no_params, h_health},
@@ -191,6 +195,8 @@ static const route routes[] = {
     {"GET", "/api/v1/punches", "token", range_params, h_punches},
     {"GET", "/api/v1/links.csv", "token", export_params, api_links_export},
     {"POST", "/api/v1/links/import", "token", import_params, api_links_import},
+    {"GET", "/api/v1/divergence", "token", divergence_params, api_divergence},
+    {"POST", "/api/v1/divergence/confirm", "token", no_params, api_divergence_confirm},
 };
 
 

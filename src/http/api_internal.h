@@ -47,4 +47,8 @@ void api_whoami(http_app *app, lr_store *s, http_request *rq, http_response *rs)
 void api_links_export(http_app *app, lr_store *s, http_request *rq, http_response *rs);
 void api_links_import(http_app *app, lr_store *s, http_request *rq, http_response *rs);
 
+/* api_divergence.c */
+void api_divergence(http_app *app, lr_store *s, http_request *rq, http_response *rs);
+void api_divergence_confirm(http_app *app, lr_store *s, http_request *rq, http_response *rs);
+
 #endif

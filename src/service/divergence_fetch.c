@@ -37,6 +37,18 @@ void div_fetch_default_range(const lr_company *c, int64_t now, char from[11], ch
     tf_format_date(today, to);
 }
 
+int div_fetch_due(const lr_company *c, int64_t now, int at_min)
+{
+    int64_t off = tz_offset_at(c->tz, now);
+    int64_t at = tf_floor_div(now + off, 86400) * 86400 + (int64_t)at_min * 60 - off;
+    if (at_min < 0 || now < at)
+        return 0;
+    if (c->div_fetched_at < at)
+        return 1;
+    /* a failed read is tried again an hour later */
+    return strncmp(c->div_fetch_result, "failed:", 7) == 0 && now - c->div_fetched_at >= 3600;
+}
+
 /* A read in progress. */
 typedef struct reading {
     lr_store *s;

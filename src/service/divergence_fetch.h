@@ -47,6 +47,11 @@ lr_status div_fetch(lr_store *s, const char *code, const lr_secrets *sec, long t
  * zone, so a month's close is always covered. */
 void div_fetch_default_range(const lr_company *c, int64_t now, char from[11], char to[11]);
 
+/* Whether the nightly read of company c is due at now: at_min minutes
+ * after midnight in the company's zone has passed today and no read
+ * (or a failed one more than an hour ago) came after it. */
+int div_fetch_due(const lr_company *c, int64_t now, int at_min);
+
 /* "N calls (fewest N), N records, N divergent days, N new, N closed". */
 void div_fetch_summary(const div_fetch_stats *st, char *out, size_t outsz);
 

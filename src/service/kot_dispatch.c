@@ -20,6 +20,7 @@ void dispatch_cfg_default(dispatch_cfg *cfg)
     cfg->backoff_max_ms = env_long("LOGINREC_RETRY_MAX_MS", 15 * 60 * 1000, 1, LONG_MAX);
     cfg->poll_ms = env_long("LOGINREC_DISPATCH_POLL_MS", 1000, 1, LONG_MAX);
     cfg->sync_interval_s = 3600;
+    cfg->fetch_at_min = 3 * 60;
     cfg->lease_s = env_long("LOGINREC_OUTBOX_LEASE_S", 30, 1, 86400);
     cfg->restricted_jitter_s = env_long("LOGINREC_KOT_RESTRICTED_JITTER_S", 120, 0, 3600);
     cfg->clock_ms = clock_now_ms;

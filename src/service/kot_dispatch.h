@@ -40,6 +40,8 @@ typedef struct dispatch_cfg {
     long backoff_max_ms;
     long poll_ms;             /* how often idle delivery looks for due rows */
     long sync_interval_s;     /* employee sync every this long; 0: never */
+    int fetch_at_min;         /* the nightly read of KoT's record (乖離), minutes after
+                                 midnight in each company's zone; -1: never */
     long lease_s;             /* due rows taken stay this instance's this long */
     long restricted_jitter_s; /* rows waiting for KoT's restricted hours to end
                                  spread over this long after the end */

@@ -14,6 +14,7 @@
 #include "service/company_lease.h"
 #include "service/kot_deliver.h"
 #include "service/kot_settings.h"
+#include "service/divergence_fetch.h"
 #include "service/kot_sync.h"
 #include "sinks/kot_api.h"
 #include "util/clock.h"
@@ -92,6 +93,35 @@ static void maybe_sync(kot_worker *w, const lr_company *c)
     company_lease_drop(w->ss, "kot_sync", c->id);
 }
 
+/* The nightly read of a company's record from KING OF TIME (乖離): due
+ * once a day after cfg.fetch_at_min in its zone, outside the restricted
+ * hours, with a token; one instance at a time (the "div_fetch" lease). */
+static void maybe_fetch(kot_worker *w, const lr_company *c)
+{
+    int64_t now = clock_now();
+    lr_company fresh;
+    div_fetch_stats st;
+    char from[11], to[11], summary[200];
+    lr_error err;
+    if (!div_fetch_due(c, now, w->cfg.fetch_at_min) || kot_restricted(now, NULL) ||
+        !kot_settings_configured(w->ss, c))
+        return;
+    if (!company_lease_take(w->ss, "div_fetch", c->id))
+        return;
+    if (store_company_get(w->ss, c->code, &fresh, NULL) == LR_OK &&
+        div_fetch_due(&fresh, now, w->cfg.fetch_at_min)) {
+        div_fetch_default_range(&fresh, now, from, to);
+        if (div_fetch(w->ss, c->code, &w->sec, w->cfg.timeout_ms, from, to, "fetch-job", NULL,
+                      &st, &err) != LR_OK) {
+            log_warn("divergence read of company %s: %s", c->code, err.message);
+        } else {
+            div_fetch_summary(&st, summary, sizeof summary);
+            log_info("divergence read of company %s, %s..%s: %s", c->code, from, to, summary);
+        }
+    }
+    company_lease_drop(w->ss, "div_fetch", c->id);
+}
+
 static int sync_round(void *arg)
 {
     kot_worker *w = arg;
@@ -100,8 +130,10 @@ static int sync_round(void *arg)
     lr_error err;
     if (store_companies_all(w->ss, &cs, &n, &err) != LR_OK)
         log_error("kot sync: %s", err.message);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         maybe_sync(w, &cs[i]);
+        maybe_fetch(w, &cs[i]);
+    }
     free(cs);
     return 0;
 }
@@ -163,7 +195,7 @@ lr_status kot_worker_start(const char *db, const lr_secrets *sec, const dispatch
         stop_delivery(w, 0);
         goto fail;
     }
-    if (cfg->sync_interval_s > 0 &&
+    if ((cfg->sync_interval_s > 0 || cfg->fetch_at_min >= 0) &&
         (st = worker_start("kot sync", sync_round, w, SYNC_LOOK_MS, &w->sw, err)) != LR_OK) {
         stop_delivery(w, 1);
         goto fail;

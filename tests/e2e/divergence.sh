@@ -1,0 +1,210 @@
+#!/bin/bash
+# End to end: 乖離 (issue 23), against the KING OF TIME simulator.
+#   1. record mode (客観記録のみ): IC-card punches in KoT, PC use from
+#      events; nothing is delivered; the record read back per division in
+#      the fewest calls; each kind found, a division's own limit kept
+#   2. the report's CSV compared byte for byte (CLI, and the API's CP932
+#      download); JSON on the API
+#   3. reasons confirmed through the CLI and the API, audited; refusals
+#   4. punch mode: our punch delivered, its clock-out edited down in KoT
+#      (22:10 -> 18:00) is found; corrected back, the next read closes it
+#   5. never in the restricted hours: the read is refused, nothing called
+#   6. loginrecd reads every company's record each night (the last 35 days)
+. "$(dirname "$0")/lib.sh"
+
+export LOGINREC_KOT_TIMEOUT_MS=2000 LOGINREC_DISPATCH_POLL_MS=100
+SIMTOKEN=sim-token-$$
+start_sim "$SIMTOKEN" 0
+"$LR" init >/dev/null
+TOKEN=$("$LR" company add ACM "Acme")
+
+# --- 1. record mode -----------------------------------------------------------
+sim PUT /_sim/divisions '[{"code":"HQ","name":"本社"},{"code":"DEV","name":"開発"}]' >/dev/null
+sim PUT /_sim/employees '[
+ {"key":"k1","code":"1001","lastName":"勤怠","firstName":"太郎","divisionCode":"HQ","divisionName":"本社"},
+ {"key":"k2","code":"1002","lastName":"勤怠","firstName":"花子","divisionCode":"HQ","divisionName":"本社"},
+ {"key":"k3","code":"1003","lastName":"山田","firstName":"一郎","divisionCode":"DEV","divisionName":"開発"},
+ {"key":"k4","code":"1004","lastName":"佐藤","firstName":"次郎"}]' >/dev/null
+echo "$SIMTOKEN" | "$LR" kot set ACM --base-url "$SIM" --token - --rate 20 --delivery on >/dev/null
+"$LR" kot sync ACM >/dev/null
+expect_eq "kot set --mode record" "KING OF TIME mode of ACM: record" "$("$LR" kot set ACM --mode record)"
+for e in 1001:taro 1002:hanako 1003:ichiro 1004:jiro; do
+    "$LR" link set ACM --kind lanscope "${e%%:*}" "${e##*:}" >/dev/null
+done
+"$LR" divergence set ACM --division DEV --end-limit 240 >/dev/null
+# PC use (LanScope)
+python3 - "$T/pc.json" <<'PY'
+import json, sys
+spans = [("taro", "2026-11-02", "08:20", "19:10"), ("taro", "2026-11-03", "08:50", "18:10"),
+         ("hanako", "2026-11-02", "09:00", "17:00"), ("hanako", "2026-11-04", "10:00", "20:00"),
+         ("ichiro", "2026-11-05", "09:00", "21:00"), ("jiro", "2026-11-05", "09:00", "21:00")]
+ev = []
+for acct, day, a, b in spans:
+    ev.append({"source": "lanscope", "account": acct, "host": "PC-" + acct, "op": "logon",
+               "time": "%sT%s:00+09:00" % (day, a)})
+    ev.append({"source": "lanscope", "account": acct, "host": "PC-" + acct, "op": "logoff",
+               "time": "%sT%s:00+09:00" % (day, b)})
+json.dump(ev, open(sys.argv[1], "w"))
+PY
+"$LR" ingest ACM "$T/pc.json" >/dev/null
+# IC-card punches in KING OF TIME
+python3 - "$T/ic.json" <<'PY'
+import json, sys
+spans = [("k1", "2026-11-02", "09:00", "18:00"), ("k1", "2026-11-03", "09:00", "18:00"),
+         ("k2", "2026-11-02", "09:00", "18:00"), ("k3", "2026-11-03", "09:00", "18:00"),
+         ("k3", "2026-11-05", "09:00", "18:00"), ("k4", "2026-11-05", "09:00", "18:00")]
+out = []
+for key, day, a, b in spans:
+    for code, t in ((1, a), (2, b)):
+        out.append({"employeeKey": key, "date": day, "time": "%sT%s:00+09:00" % (day, t),
+                    "code": code, "credentialCode": "IC", "credentialName": "ICカード"})
+json.dump(out, open(sys.argv[1], "w"))
+PY
+sim POST /_sim/timerecords "$(cat "$T/ic.json")" >/dev/null
+start_server --divergence-fetch-at off # the nightly read: section 6
+wait_outbox_done() {
+    for _ in $(seq 1 100); do
+        [ "$(db_sql "SELECT count(*) FROM outbox WHERE state <> 'done'")" = 0 ] && return 0
+        sleep 0.1
+    done
+}
+wait_outbox_done
+expect_eq "record mode: every row ends undelivered" "12 12" \
+    "$(db_sql "SELECT count(*) FROM outbox") $(db_sql "SELECT count(*) FROM outbox WHERE reason = 'record_mode'")"
+expect_eq "record mode: no punch of ours in KING OF TIME" 0 \
+    "$(sim GET /_sim/punches | python3 -c 'import json,sys; print(sum(1 for p in json.load(sys.stdin) if not p.get("credentialCode")))')"
+BEFORE=$(sim GET /_sim/stats | python3 -c 'import json,sys; print(json.load(sys.stdin).get("requests", 0))')
+OUT=$("$LR" divergence fetch ACM --from 2026-11-02 --to 2026-11-06 2>/dev/null)
+expect_eq "fetch: one call per division and one for the employees of none" \
+    "2026-11-02..2026-11-06: 3 calls (fewest 3), 12 records, 5 divergent days, 5 new, 0 closed" "$OUT"
+expect_eq "the records keep how they were made" "12|IC|ICカード" \
+    "$(db_sql "SELECT count(*), min(credential_code), min(credential_name) FROM kot_records")"
+
+# --- 2. the report --------------------------------------------------------------
+cat > "$T/want.csv" <<'CSV'
+employee,date,pc_start,pc_end,recorded_start,recorded_end,start_diff_min,end_diff_min,kind,status,reason,note,result,confirmed_by,confirmed_at
+1001,2026-11-02,2026-11-02T08:20:00+09:00,2026-11-02T19:10:00+09:00,2026-11-02T09:00:00+09:00,2026-11-02T18:00:00+09:00,40,70,over_both,open,,,,,
+1002,2026-11-02,2026-11-02T09:00:00+09:00,2026-11-02T17:00:00+09:00,2026-11-02T09:00:00+09:00,2026-11-02T18:00:00+09:00,0,-60,under,open,,,,,
+1002,2026-11-04,2026-11-04T10:00:00+09:00,2026-11-04T20:00:00+09:00,,,,,pc_only,open,,,,,
+1003,2026-11-03,,,2026-11-03T09:00:00+09:00,2026-11-03T18:00:00+09:00,,,record_only,open,,,,,
+1004,2026-11-05,2026-11-05T09:00:00+09:00,2026-11-05T21:00:00+09:00,2026-11-05T09:00:00+09:00,2026-11-05T18:00:00+09:00,0,180,over_end,open,,,,,
+CSV
+"$LR" divergence ACM --from 2026-11-01 --to 2026-11-30 > "$T/got.csv"
+if cmp -s "$T/want.csv" "$T/got.csv"; then ok "the CSV, byte for byte"; else
+    not_ok "the CSV, byte for byte"; diff "$T/want.csv" "$T/got.csv" || true; fi
+curl -sS "$URL/api/v1/divergence?from=2026-11-01&to=2026-11-30&format=csv" \
+    -H "Authorization: Bearer $TOKEN" -o "$T/api.csv"
+sed 's/$/\r/' "$T/want.csv" > "$T/want_crlf.csv"
+if cmp -s "$T/want_crlf.csv" "$T/api.csv"; then ok "the API's download: CP932, CRLF"; else
+    not_ok "the API's download: CP932, CRLF"; diff "$T/want_crlf.csv" "$T/api.csv" | head || true; fi
+http GET "/api/v1/divergence?from=2026-11-01&to=2026-11-30&min=60" -H "Authorization: Bearer $TOKEN"
+expect_eq "JSON, the larger difference at least 60 min" \
+    "200 1001/over_both/70 1002/under/-60 1004/over_end/180" \
+    "$STATUS $(json_get "$BODY" '" ".join("%s/%s/%s" % (r["employee"], r["kind"], r["end_diff_min"]) for r in j)')"
+http GET "/api/v1/divergence?from=2026-11-01&to=2026-11-30&division=DEV&status=all" -H "Authorization: Bearer $TOKEN"
+expect_eq "by division: DEV's 180 min is within its own 240" "200 1003/record_only" \
+    "$STATUS $(json_get "$BODY" '" ".join("%s/%s" % (r["employee"], r["kind"]) for r in j)')"
+http GET "/api/v1/divergence?from=2026-11-01&to=2026-11-30&status=late" -H "Authorization: Bearer $TOKEN"
+expect_eq "a bad status is refused" "400" "$STATUS"
+http GET "/api/v1/divergence?from=2026-11-01&to=2026-11-30"
+expect_eq "no token, no report" "401" "$STATUS"
+
+# --- 3. reasons and confirmation --------------------------------------------------
+expect_eq "the default reasons" "non_work forgot work_at_home approved_overtime other" \
+    "$("$LR" divergence reasons ACM | cut -f1 | tr '\n' ' ' | sed 's/ $//')"
+"$LR" divergence reason ACM client_visit --ja 客先訪問 --en "Client visit" --position 35 >/dev/null
+expect_eq "a company's own reason, after the defaults it goes on from" \
+    "non_work forgot work_at_home client_visit approved_overtime other" \
+    "$("$LR" divergence reasons ACM | cut -f1 | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "confirmed through the CLI" "2026-11-02 of employee 1001 confirmed: non_work, no_correction" \
+    "$("$LR" divergence confirm ACM 1001 2026-11-02 --reason non_work --result no_correction --note '私用のPC利用')"
+http POST /api/v1/divergence/confirm -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    --data-binary '{"employee":"1004","date":"2026-11-05","reason":"forgot","result":"corrected","note":"退勤を21:00に補正"}'
+expect_eq "confirmed through the API" "200 confirmed forgot corrected api" \
+    "$STATUS $(json_get "$BODY" '"%s %s %s %s" % (j["status"], j["reason"], j["result"], j["confirmed_by"])')"
+http POST /api/v1/divergence/confirm -H "Authorization: Bearer $TOKEN" \
+    --data-binary '{"employee":"1001","date":"2026-11-03","reason":"forgot","result":"corrected"}'
+expect_eq "a day that does not diverge cannot be confirmed" "404" "$STATUS"
+http POST /api/v1/divergence/confirm -H "Authorization: Bearer $TOKEN" \
+    --data-binary '{"employee":"1002","date":"2026-11-02","reason":"lunch","result":"corrected"}'
+expect_eq "a reason not in the list is refused" "400 yes" \
+    "$STATUS $(grep -q "reason 'lunch' is not in the company's list" <<<"$BODY" && echo yes)"
+OUT=$("$LR" divergence confirm ACM 1002 2026-11-02 --reason forgot --result maybe 2>&1) && RC=0 || RC=$?
+expect_eq "a result other than the two is refused" "1 yes" \
+    "$RC $(grep -q "expected corrected (補正済み) or no_correction (補正不要)" <<<"$OUT" && echo yes)"
+expect_eq "open ones only, by default" "1002 1002 1003" \
+    "$("$LR" divergence ACM --from 2026-11-01 --to 2026-11-30 | tail -n +2 | cut -d, -f1 | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "the confirmed ones, with who and what" \
+    "1001,2026-11-02,over_both,confirmed,non_work,私用のPC利用,no_correction,cli|1004,2026-11-05,over_end,confirmed,forgot,退勤を21:00に補正,corrected,api" \
+    "$("$LR" divergence ACM --from 2026-11-01 --to 2026-11-30 --status confirmed | tail -n +2 | cut -d, -f1,2,9-14 | paste -sd'|')"
+"$LR" divergence ACM --from 2026-11-01 --to 2026-11-30 --status confirmed --crlf > "$T/confirmed.csv"
+curl -sS "$URL/api/v1/divergence?from=2026-11-01&to=2026-11-30&format=csv&status=confirmed" \
+    -H "Authorization: Bearer $TOKEN" -o "$T/confirmed_api.csv"
+if iconv -f CP932 -t UTF-8 "$T/confirmed_api.csv" | cmp -s "$T/confirmed.csv" -; then
+    ok "the API's CP932 download holds the Japanese notes"; else
+    not_ok "the API's CP932 download holds the Japanese notes"; fi
+curl -sS "$URL/api/v1/divergence?from=2026-11-01&to=2026-11-30&format=csv&status=confirmed&encoding=utf-8" \
+    -H "Authorization: Bearer $TOKEN" -o "$T/confirmed_utf8.csv"
+if cmp -s "$T/confirmed.csv" "$T/confirmed_utf8.csv"; then ok "and UTF-8 on request"; else
+    not_ok "and UTF-8 on request"; fi
+expect_eq "each confirmation audited" 2 \
+    "$(db_sql "SELECT count(*) FROM audit_log WHERE action = 'divergence.confirm'")"
+
+# --- 4. punch mode: an edited clock-out ---------------------------------------------
+sim PUT /_sim/tenants "[{\"name\":\"pun\",\"token\":\"pun-$$\",\"employees\":[{\"key\":\"p1\",\"code\":\"2001\",\"lastName\":\"遅\",\"firstName\":\"帰\"}]}]" >/dev/null
+PTOKEN=$("$LR" company add PUN "Punch Co")
+echo "pun-$$" | "$LR" kot set PUN --base-url "$SIM" --token - --rate 20 --delivery on >/dev/null
+"$LR" kot sync PUN >/dev/null
+"$LR" link set PUN --kind lanscope 2001 osoi >/dev/null
+printf '%s' '[{"source":"lanscope","account":"osoi","host":"PC","op":"logon","time":"2026-11-04T09:00:00+09:00"},
+ {"source":"lanscope","account":"osoi","host":"PC","op":"logoff","time":"2026-11-04T22:10:00+09:00"}]' > "$T/late.json"
+curl -sS -o /dev/null -H "Authorization: Bearer $PTOKEN" -H 'Content-Type: application/json' \
+    --data-binary @"$T/late.json" "$URL/api/v1/ingest"
+wait_outbox_done
+expect_eq "punch mode: our punches reach KING OF TIME" "2" \
+    "$(sim GET '/_sim/punches?tenant=pun' | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
+expect_eq "delivered and read back the same: no divergence" \
+    "2026-11-04..2026-11-04: 1 calls (fewest 1), 2 records, 0 divergent days, 0 new, 0 closed" \
+    "$("$LR" divergence fetch PUN --from 2026-11-04 --to 2026-11-04 2>/dev/null)"
+curl -sS -o /dev/null -X POST "$SIM/_sim/timerecords/edit?tenant=pun" -H 'Content-Type: application/json' \
+    --data-binary '{"employeeKey":"p1","date":"2026-11-04","code":2,"time":"2026-11-04T22:10:00+09:00","newTime":"2026-11-04T18:00:00+09:00"}'
+"$LR" divergence fetch PUN --from 2026-11-04 --to 2026-11-04 >/dev/null 2>&1
+expect_eq "the clock-out edited down to 18:00 is found" \
+    "2001,2026-11-04,2026-11-04T09:00:00+09:00,2026-11-04T22:10:00+09:00,2026-11-04T09:00:00+09:00,2026-11-04T18:00:00+09:00,0,250,over_end,open,,,,," \
+    "$("$LR" divergence PUN --from 2026-11-04 --to 2026-11-04 | tail -n +2)"
+curl -sS -o /dev/null -X POST "$SIM/_sim/timerecords/edit?tenant=pun" -H 'Content-Type: application/json' \
+    --data-binary '{"employeeKey":"p1","date":"2026-11-04","code":2,"time":"2026-11-04T18:00:00+09:00","newTime":"2026-11-04T22:10:00+09:00"}'
+expect_eq "corrected in KING OF TIME: the next read closes the day" \
+    "2026-11-04..2026-11-04: 1 calls (fewest 1), 2 records, 0 divergent days, 0 new, 1 closed|closed" \
+    "$("$LR" divergence fetch PUN --from 2026-11-04 --to 2026-11-04 2>/dev/null)|$(db_sql "SELECT status FROM divergences d JOIN employees e ON e.id = d.employee_id WHERE e.code = '2001'")"
+expect_eq "and it is no longer reported" "" \
+    "$("$LR" divergence PUN --from 2026-11-04 --to 2026-11-04 --status all | tail -n +2)"
+
+# --- 5. the restricted hours ----------------------------------------------------------
+BEFORE=$(sim GET '/_sim/stats' | python3 -c 'import json,sys; print(json.load(sys.stdin)["tenants"]["default"].get("requests", 0))')
+OUT=$(LOGINREC_TIME_OFFSET_S=$(jst_offset 09:15) "$LR" divergence fetch ACM --from 2026-11-02 --to 2026-11-06 2>&1) && RC=0 || RC=$?
+AFTER=$(sim GET '/_sim/stats' | python3 -c 'import json,sys; print(json.load(sys.stdin)["tenants"]["default"].get("requests", 0))')
+expect_eq "in the restricted hours the read is refused, nothing called" "1 yes 0" \
+    "$RC $(grep -q 'try again after 10:00 JST' <<<"$OUT" && echo yes) $((AFTER - BEFORE))"
+OUT=$("$LR" divergence fetch ACM --from 2026-11-02 2>&1) && RC=0 || RC=$?
+expect_eq "--from without --to is a usage mistake" "2" "$RC"
+
+# --- 6. the nightly read ----------------------------------------------------------------
+stop_server
+expect_eq "no nightly read while it is off" "0" \
+    "$(db_sql "SELECT count(*) FROM audit_log WHERE action = 'divergence.fetch' AND actor = 'fetch-job'")"
+LOGINREC_TIME_OFFSET_S=$(jst_offset 23:00) start_server --divergence-fetch-at 22:59
+for _ in $(seq 1 100); do
+    [ "$(db_sql "SELECT count(*) FROM audit_log WHERE action = 'divergence.fetch' AND actor = 'fetch-job'")" = 2 ] && break
+    sleep 0.1
+done
+expect_eq "loginrecd read both companies' records after 22:59" "2" \
+    "$(db_sql "SELECT count(*) FROM audit_log WHERE action = 'divergence.fetch' AND actor = 'fetch-job'")"
+expect_eq "the last 35 days, ACM in its three calls" "yes" \
+    "$(grep -q "divergence read of company ACM, [0-9-]*\.\.[0-9-]*: 3 calls (fewest 3)" "$T/server.log" && echo yes)"
+stop_server
+LOGINREC_TIME_OFFSET_S=$(jst_offset 23:30) start_server --divergence-fetch-at 22:59
+sleep 1.5
+expect_eq "once a night" "2" \
+    "$(db_sql "SELECT count(*) FROM audit_log WHERE action = 'divergence.fetch' AND actor = 'fetch-job'")"
+finish
