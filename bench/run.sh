@@ -8,7 +8,8 @@
 # Sizes: ROWS, EMPLOYEES, API_EVENTS, LATENCY_EVENTS, LATENCY_RATE,
 # VIEW_LOADS, LOAD_SECONDS, RUNS, INST_EVENTS, INST_EMPLOYEES, INST_COMPANIES,
 # INST_DELIVER_S, INST_BUDGET_PUNCHES, FANOUT_COMPANIES, FANOUT_RATE, FANOUT_SIMS,
-# FANOUT_BACKLOG, FANOUT_EVENTS, FANOUT_LOAD (see each script).
+# FANOUT_BACKLOG, FANOUT_EVENTS, FANOUT_LOAD, DIV_EMPLOYEES, DIV_DIVISIONS (see each
+# script).
 set -eu
 BUILD=$(cd "$1" && pwd)
 RESULTS=${2:-$BUILD/bench}
@@ -26,6 +27,8 @@ run "evtx_ingest: 1,000,000 Winlogbeat records vs the LanScope CSV; .evtx vs evt
     bash "$HERE/evtx_ingest.sh" "$BUILD"
 run "ingest_api: batches of 1,000 events from 4 clients vs the CLI" bash "$HERE/ingest_api.sh" "$BUILD"
 run "day_engine: derivations vs sorting" bash "$HERE/day_engine.sh" "$BUILD"
+run "divergence: the 乖離 report for 10,000 employees x 31 days vs reading its rows" \
+    bash "$HERE/divergence.sh" "$BUILD"
 run "latency: event 200 -> punch at KING OF TIME" bash "$HERE/latency.sh" "$BUILD"
 run "load: 256 connections with wrk, nginx as the ceiling" bash "$HERE/load.sh" "$BUILD"
 python3 - "$RESULTS" <<'PY'
