@@ -38,7 +38,7 @@ rnd = random.Random(23)
 ev, rec, part = [], [], 0
 def flush(last=False):
     global ev, rec, part
-    if len(ev) >= 200000 or (last and ev):
+    if len(ev) >= 99000 or (last and ev):
         json.dump(ev, open("%s/pc-%02d.json" % (t, part), "w"))
         json.dump(rec, open("%s/rec-%02d.json" % (t, part), "w"))
         ev, rec, part = [], [], part + 1

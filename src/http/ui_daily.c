@@ -44,7 +44,7 @@ typedef struct board {
 } board;
 
 /* Minutes from the start of p's day, clamped to the bar. */
-static double minute_of(const daily_person *p, int64_t utc)
+double ui_daily_x(const daily_person *p, int64_t utc)
 {
     double m = (double)(utc - p->from) / 60.0 * DAY_MIN / ((double)(p->to - p->from) / 60.0);
     return m < 0 ? 0 : m > DAY_MIN ? DAY_MIN : m;
@@ -59,13 +59,14 @@ static void hhmm(const lr_company *c, int64_t utc, char out[6])
 }
 
 /* "06:00", or "06:00（翌日）" / "22:00（前日）" outside p's work day. */
-static void when(const board *b, const daily_person *p, int64_t utc, char *out, size_t outsz)
+void ui_daily_when(ui_req *u, const daily_board *d, const daily_person *p, int64_t utc, char *out,
+                   size_t outsz)
 {
     char t[6];
-    hhmm(b->d.c, utc, t);
+    hhmm(d->c, utc, t);
     snprintf(out, outsz, "%s%s", t,
-             utc > p->to      ? i18n_text(b->u->lang, "daily.next_day")
-             : utc < p->from ? i18n_text(b->u->lang, "daily.prev_day")
+             utc > p->to      ? i18n_text(u->lang, "daily.next_day")
+             : utc < p->from ? i18n_text(u->lang, "daily.prev_day")
                              : "");
 }
 
@@ -73,20 +74,20 @@ static void when(const board *b, const daily_person *p, int64_t utc, char *out, 
  * its logon / logoff is missing (drawn "open"); a session cut by the
  * day's edge is PC use all the same ("continues"). NULL when it is wholly
  * outside the day. */
-static json_t *bar(const board *b, const daily_person *p, int64_t from, int64_t to, int no_on,
-                   int no_off, uint32_t pc)
+static json_t *bar(ui_req *u, const daily_board *d, const daily_person *p, int64_t from,
+                   int64_t to, int no_on, int no_off, uint32_t pc)
 {
     char a[48], z[48], title[400];
-    const char *stream = b->d.streams.data + pc;
+    const char *stream = d->streams.data + pc;
     const char *tab = strchr(stream, '\t');
     int64_t f = from < p->from ? p->from : from, t = to > p->to ? p->to : to;
     double x, w;
     if (t < f || (t == f && from != to) || from >= p->to || to < p->from)
         return NULL;
-    x = minute_of(p, f);
-    w = minute_of(p, t) - x;
-    when(b, p, from, a, sizeof a);
-    when(b, p, to, z, sizeof z);
+    x = ui_daily_x(p, f);
+    w = ui_daily_x(p, t) - x;
+    ui_daily_when(u, d, p, from, a, sizeof a);
+    ui_daily_when(u, d, p, to, z, sizeof z);
     snprintf(title, sizeof title, "%s%s–%s%s %s (%.*s)", no_on ? "… " : "", a, z,
              no_off ? " …" : "", tab ? tab + 1 : "", tab ? (int)(tab - stream) : 0, stream);
     return json_pack("{s:f, s:f, s:s, s:s}", "x", x, "w", w < 1 ? 1 : w, "title", title, "class",
@@ -108,7 +109,7 @@ typedef struct open_pc {
  * the next logoff (within the longest shift) closes it; a logoff without a
  * logon starts at the day's start, a logon without logoff runs to the next
  * logon on that PC or the day's end (or now). */
-static json_t *sessions(const board *b, const daily_person *p, int64_t now)
+json_t *ui_daily_sessions(ui_req *u, const daily_board *d, const daily_person *p, int64_t now)
 {
     open_pc open[OPEN_MAX];
     size_t nopen = 0;
@@ -119,10 +120,10 @@ static json_t *sessions(const board *b, const daily_person *p, int64_t now)
         size_t k = 0;
         while (k < nopen && open[k].stream != v->stream)
             k++;
-        if (k < nopen && (v->op == 'i' || v->utc - open[k].at > b->d.c->max_shift_sec)) {
+        if (k < nopen && (v->op == 'i' || v->utc - open[k].at > d->c->max_shift_sec)) {
             /* no logoff came: that session ends where this event is */
             if (open[k].at >= p->from)
-                add_bar(a, bar(b, p, open[k].at, v->utc < end ? v->utc : end, 0, 1, v->stream));
+                add_bar(a, bar(u, d, p, open[k].at, v->utc < end ? v->utc : end, 0, 1, v->stream));
             open[k] = open[--nopen];
             k = nopen;
         }
@@ -130,15 +131,15 @@ static json_t *sessions(const board *b, const daily_person *p, int64_t now)
             if (nopen < OPEN_MAX)
                 open[nopen++] = (open_pc){v->stream, v->utc};
         } else if (k < nopen) {
-            add_bar(a, bar(b, p, open[k].at, v->utc, 0, 0, v->stream));
+            add_bar(a, bar(u, d, p, open[k].at, v->utc, 0, 0, v->stream));
             open[k] = open[--nopen];
         } else if (v->utc >= p->from && v->utc < p->to) {
-            add_bar(a, bar(b, p, p->from, v->utc, 1, 0, v->stream));
+            add_bar(a, bar(u, d, p, p->from, v->utc, 1, 0, v->stream));
         }
     }
     for (size_t k = 0; k < nopen; k++)
         if (open[k].at >= p->from)
-            add_bar(a, bar(b, p, open[k].at, end > open[k].at ? end : open[k].at, 0, 1,
+            add_bar(a, bar(u, d, p, open[k].at, end > open[k].at ? end : open[k].at, 0, 1,
                            open[k].stream));
     return a;
 }
@@ -175,9 +176,9 @@ static json_t *punches(ui_req *u, const board *b, const daily_person *p, json_t 
         const daily_punch *r = &p->punches[i];
         char t[48], title[120];
         int outside = r->utc < p->from || r->utc >= p->to;
-        double x = minute_of(p, r->utc);
+        double x = ui_daily_x(p, r->utc);
         json_t *o;
-        when(b, p, r->utc, t, sizeof t);
+        ui_daily_when(u, &b->d, p, r->utc, t, sizeof t);
         o = json_pack("{s:s, s:s, s:s, s:o}", "kind", ui_punch_kind(u, r->kind), "time", t,
                       "method", r->method, "delivery", delivery(u, b->d.c, r->state, r->reason));
         json_array_append_new(a, o);
@@ -214,7 +215,7 @@ static json_t *rows(ui_req *u, board *b, size_t page)
         json_array_append_new(
             a, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b}", "code", p->e.code, "name",
                          p->e.last_name, "first", p->e.first_name, "start", start, "punches", ps,
-                         "bars", sessions(b, p, now), "marks", marks, "shifted",
+                         "bars", ui_daily_sessions(u, &b->d, p, now), "marks", marks, "shifted",
                          p->e.day_change_min != 0));
     }
     return a;

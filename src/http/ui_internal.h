@@ -121,9 +121,28 @@ void ui_users_sync(ui_req *u);
 extern const char *const ui_users_unlink_fields[];
 void ui_users_unlink(ui_req *u);
 
-/* ui_daily.c: 日別データ */
+/* ui_daily.c: 日別データ; and its timeline, which 乖離's day detail draws too:
+ * where utc falls on p's bar (minutes, 0..1440, clamped), "06:00" or
+ * "06:00（翌日）" outside p's day, and p's PC sessions as bars. */
 extern const char *const ui_daily_params[];
 void ui_daily_view(ui_req *u);
+struct daily_board;
+struct daily_person;
+double ui_daily_x(const struct daily_person *p, int64_t utc);
+void ui_daily_when(ui_req *u, const struct daily_board *d, const struct daily_person *p,
+                   int64_t utc, char *out, size_t outsz);
+json_t *ui_daily_sessions(ui_req *u, const struct daily_board *d, const struct daily_person *p,
+                          int64_t now);
+
+/* ui_divergence.c: 乖離 */
+extern const char *const ui_divergence_params[];
+extern const char *const ui_divergence_day_params[];
+extern const char *const ui_divergence_download_params[];
+extern const char *const ui_divergence_confirm_fields[];
+void ui_divergence_view(ui_req *u);
+void ui_divergence_day(ui_req *u);
+void ui_divergence_download(ui_req *u);
+void ui_divergence_confirm(ui_req *u);
 
 /* ui_status.c: 連携状況 */
 extern const char *const ui_status_retry_fields[];

@@ -47,6 +47,12 @@ div_limits div_limits_of(const lr_company *c, const lr_division *divs, size_t nd
 
 int div_size(const div_day *d)
 {
+    /* a day on one side only: as large as that side's span */
+    if (d->kind == DIV_PC_ONLY || d->kind == DIV_RECORD_ONLY) {
+        int64_t a0 = d->kind == DIV_PC_ONLY ? d->pc_start : d->rec_start;
+        int64_t a1 = d->kind == DIV_PC_ONLY ? d->pc_end : d->rec_end;
+        return a0 && a1 > a0 ? (int)((a1 - a0) / 60) : 0;
+    }
     int a = d->has_start_diff ? abs(d->start_diff_min) : 0;
     int b = d->has_end_diff ? abs(d->end_diff_min) : 0;
     return a > b ? a : b;

@@ -71,8 +71,8 @@ typedef enum div_format { DIV_CSV, DIV_JSON } div_format;
 lr_status div_export(lr_store *s, const lr_company *c, const div_query *q, div_format fmt,
                      int crlf, lr_buf *out, lr_error *err);
 
-/* A divergent day's size: its larger difference, in minutes (0 when it has
- * none: pc_only, record_only). */
+/* A divergent day's size in minutes: its larger difference; for pc_only and
+ * record_only, the span of the side it has (0 without both its ends). */
 int div_size(const div_day *d);
 
 #endif

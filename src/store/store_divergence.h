@@ -64,6 +64,7 @@ typedef struct lr_div_reason {
 } lr_div_reason;
 
 typedef int (*store_div_side_cb)(void *ctx, const lr_div_side *r);
+typedef int (*store_kot_record_cb)(void *ctx, const lr_kot_record *r);
 typedef int (*store_divergence_cb)(void *ctx, const lr_divergence *d);
 typedef int (*store_div_reason_cb)(void *ctx, const lr_div_reason *r);
 
@@ -72,6 +73,9 @@ lr_status store_kot_records_clear(lr_store *s, int64_t employee_id, const char *
                                   const char *to, lr_error *err);
 lr_status store_kot_record_insert(lr_store *s, int64_t company_id, const lr_kot_record *r,
                                   int64_t fetched_at, lr_error *err);
+/* The employee's records of one work day, by time. */
+lr_status store_kot_records_of_day(lr_store *s, int64_t employee_id, const char *work_day,
+                                   store_kot_record_cb cb, void *ctx, lr_error *err);
 /* How many records the company holds for the days from..to. */
 lr_status store_kot_records_count(lr_store *s, int64_t company_id, const char *from,
                                   const char *to, int64_t *n, lr_error *err);

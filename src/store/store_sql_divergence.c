@@ -23,6 +23,10 @@
       "INSERT INTO kot_records (company_id, employee_id, work_day, seq, kind, ts_utc, "            \
       "division_code, credential_code, credential_name, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5, "  \
       "?6, ?7, ?8, ?9, ?10)")                                                                      \
+    X(V_RECORDS_OF_DAY,                                                                            \
+      "SELECT employee_id, work_day, seq, kind, ts_utc, division_code, credential_code, "          \
+      "credential_name FROM kot_records WHERE employee_id = ?1 AND work_day = ?2 ORDER BY "        \
+      "ts_utc, seq")                                                                               \
     X(V_RECORDS_COUNT,                                                                             \
       "SELECT count(*) FROM kot_records WHERE company_id = ?1 AND work_day >= ?2 AND work_day "   \
       "<= ?3")                                                                                     \
@@ -84,6 +88,12 @@ static const sq_row side_row =
            SQ_NUM(lr_div_side, division_id), SQ_STR(lr_div_side, work_day),
            SQ_NUM(lr_div_side, side), SQ_NUM(lr_div_side, kind), SQ_NUM(lr_div_side, utc));
 
+static const sq_row record_row =
+    SQ_ROW(lr_kot_record, SQ_NUM(lr_kot_record, employee_id), SQ_STR(lr_kot_record, work_day),
+           SQ_NUM(lr_kot_record, seq), SQ_NUM(lr_kot_record, kind), SQ_NUM(lr_kot_record, utc),
+           SQ_STR(lr_kot_record, division_code), SQ_STR(lr_kot_record, credential_code),
+           SQ_STR(lr_kot_record, credential_name));
+
 static const sq_row divergence_row = SQ_ROW(
     lr_divergence, SQ_NUM(lr_divergence, employee_id), SQ_STR(lr_divergence, employee_code),
     SQ_STR(lr_divergence, work_day), SQ_STR(lr_divergence, kind),
@@ -120,6 +130,18 @@ lr_status store_kot_record_insert(lr_store *base, int64_t company_id, const lr_k
                             SQ_TEXT(r->credential_code), SQ_TEXT(r->credential_name),
                             SQ_INT(fetched_at)),
                   err, "keeping KING OF TIME's record");
+}
+
+lr_status store_kot_records_of_day(lr_store *base, int64_t employee_id, const char *work_day,
+                                   store_kot_record_cb cb, void *ctx, lr_error *err)
+{
+    sql_store *s = S(base);
+    sql_stmt *st = stmt_with(s, V_RECORDS_OF_DAY, err, SQ_INT(employee_id), SQ_TEXT(work_day));
+    lr_kot_record r;
+    int rc;
+    while ((rc = sq_next(st, &record_row, &r)) == SQL_ROW && !cb(ctx, &r))
+        ;
+    return sq_end(s, st, rc, err, "reading KING OF TIME's record of a day");
 }
 
 lr_status store_kot_records_count(lr_store *base, int64_t company_id, const char *from,

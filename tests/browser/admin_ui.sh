@@ -18,7 +18,7 @@ sim PUT /_sim/employees '[
 "$LR" employee add ACM 1002 --last 勤怠 --first 花子 >/dev/null
 "$LR" link set ACM --kind lanscope 1001 taro >/dev/null
 echo 'correct horse battery' | "$LR" user add ACM admin --password-stdin >/dev/null
-start_server --malion-interval 0
+start_server --malion-interval 0 --divergence-fetch-at off # the records below are the fixture
 
 curl -sS -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$URL/api/v1/ingest" --data-binary '[
  {"source":"lanscope","account":"taro","host":"PC-01","op":"logon","time":"2026-11-16T08:58:00+09:00","version":"1.4.0"},
@@ -50,6 +50,19 @@ ago() { date -u -d "@$(( $(date +%s) - 2 * 86400 ))" +%Y-%m-%dT"$1"Z; }
 } > "$T/pc.ndjson"
 curl -sS -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/x-ndjson' \
     "$URL/api/v1/ingest" --data-binary @"$T/pc.ndjson"
+# 乖離: KING OF TIME's record as a read back would have kept it (IC card):
+# 1001 09:00-18:00 on the 16th (the PC 08:58-18:20: 20 minutes after the
+# clock-out, within the limit) and 09:00-17:30 on the 17th, when the PC
+# came on only at 22:00; 1002 08:30-17:00 on the 16th (the PC from 09:30)
+rec() { # rec EMPCODE DAY SEQ KIND TIME
+    db_sql "INSERT INTO kot_records (company_id, employee_id, work_day, seq, kind, ts_utc, credential_code, credential_name, fetched_at) SELECT e.company_id, e.id, '$2', $3, $4, $(date -d "$5" +%s), 'IC', 'ICカード', 0 FROM employees e WHERE e.code = '$1'"
+}
+rec 1001 2026-11-16 1 1 2026-11-16T09:00:00+09:00
+rec 1001 2026-11-16 2 2 2026-11-16T18:00:00+09:00
+rec 1001 2026-11-17 3 1 2026-11-17T09:00:00+09:00
+rec 1001 2026-11-17 4 2 2026-11-17T17:30:00+09:00
+rec 1002 2026-11-16 5 1 2026-11-16T08:30:00+09:00
+rec 1002 2026-11-16 6 2 2026-11-16T17:00:00+09:00
 # one punch waits for KING OF TIME's restricted hours to end (as a punch
 # whose answer never came, met at 09:00, does): 連携状況 says so
 db_sql "UPDATE outbox SET reason = 'restricted', uncertain = 1, next_attempt_at = 4102444800 WHERE id = (SELECT min(id) FROM outbox)"
@@ -78,7 +91,7 @@ if URL="$URL" COMPANY=ACM LOGIN=admin PASSWORD='correct horse battery' CSV="$T/l
 else
     not_ok "the browser walk"
 fi
-expect_eq "the screenshots are there" 31 "$(ls "$SHOTS"/*.png | wc -l)"
+expect_eq "the screenshots are there" 37 "$(ls "$SHOTS"/*.png | wc -l)"
 expect_eq "[削除しない] kept the KoT token" 1 \
     "$(db_sql "SELECT count(*) FROM company_secrets WHERE name = 'kot_token'")"
 expect_eq "the token never reached the database in clear" 0 \

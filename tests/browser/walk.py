@@ -22,7 +22,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 URL = os.environ["URL"]
 SHOTS = os.environ["SHOTS"]
@@ -401,6 +401,32 @@ def walk():
         check("its clock-out is listed at its real time", "07:00（翌日）" in text(d))
         shot(d, "09a-daily-crossing")
 
+        # 乖離
+        d.get(URL + "/divergence?month=2026-11")
+        cells = d.find_elements(By.CSS_SELECTOR, ".heat a.c")
+        check("乖離: the month's heat map shows the divergent days (%d)" % len(cells),
+              len(cells) >= 2)
+        check("乖離: each cell says what it is", all(c.get_attribute("title") for c in cells))
+        shot(d, "13-divergence")
+        layout(d, "/divergence")
+        navigates(d, lambda: click(d, '.heat a.c[href*="employee=1001"][href*="2026-11-17"]'))
+        check("the day's detail: the record's punches drawn on the timeline, in their colour",
+              len(d.find_elements(By.CSS_SELECTOR, "svg.timeline rect.mark.rec")) == 2)
+        check("and the PC's session", d.find_elements(By.CSS_SELECTOR, "svg.timeline rect.session"))
+        check("with how the record was made", "ICカード" in text(d))
+        shot(d, "14-divergence-day")
+        layout(d, "/divergence/day")
+        Select(field(d, "reason")).select_by_value("work_at_home")
+        click(d, 'input[name=result][value="no_correction"]')
+        field(d, "note").send_keys("自宅での作業を確認、補正不要")
+        submit(d, "/divergence/confirm")
+        check("confirmed: the page says so, with who", "確認結果を保存しました" in text(d)
+              and "確認者 admin" in text(d))
+        shot(d, "15-divergence-confirmed")
+        d.get(URL + "/divergence?month=2026-11")
+        check("the confirmed day is drawn apart",
+              d.find_elements(By.CSS_SELECTOR, '.heat a.c.ok[href*="2026-11-17"]'))
+
         d.get(URL + "/status")
         check("the status page shows the outbox", "勤革時への打刻の送信" in text(d))
         check("and the punch waiting for the restricted hours' end",
@@ -422,6 +448,9 @@ def walk():
         shot(d, "11-status-en")
         d.get(URL + "/daily?day=" + os.environ["DAY"])
         shot(d, "12-daily-en")
+        d.get(URL + "/divergence?month=2026-11")
+        check("English: the divergence page in English", "Divergence" in text(d))
+        shot(d, "16-divergence-en")
         click(d, '#lang-pick option[value="ja"]')
         submit(d, "/lang")
     finally:
@@ -434,7 +463,10 @@ def walk():
         for path, name in (("/settings", "20-phone-settings"), ("/logs", "21-phone-logs"),
                            ("/daily?day=" + os.environ["DAY"], "22-phone-daily"),
                            ("/status", "23-phone-status"), ("/divisions", "24-phone-divisions"),
-                           ("/links", "25-phone-links"), ("/users", "26-phone-users")):
+                           ("/links", "25-phone-links"), ("/users", "26-phone-users"),
+                           ("/divergence?month=2026-11", "27-phone-divergence"),
+                           ("/divergence/day?employee=1002&date=2026-11-16",
+                            "28-phone-divergence-day")):
             p.get(URL + path)
             layout(p, path + " on a phone")
             if path.startswith(("/logs", "/daily")):

@@ -6,6 +6,8 @@
 #   2. the report's CSV compared byte for byte (CLI, and the API's CP932
 #      download); JSON on the API
 #   3. reasons confirmed through the CLI and the API, audited; refusals
+#   3b. the 乖離 page: the month's heat map, a day's detail with the recorded
+#      punches on the timeline, the reason form (CSRF), the CSV download
 #   4. punch mode: our punch delivered, its clock-out edited down in KoT
 #      (22:10 -> 18:00) is found; corrected back, the next read closes it
 #   5. never in the restricted hours: the read is refused, nothing called
@@ -98,8 +100,8 @@ sed 's/$/\r/' "$T/want.csv" > "$T/want_crlf.csv"
 if cmp -s "$T/want_crlf.csv" "$T/api.csv"; then ok "the API's download: CP932, CRLF"; else
     not_ok "the API's download: CP932, CRLF"; diff "$T/want_crlf.csv" "$T/api.csv" | head || true; fi
 http GET "/api/v1/divergence?from=2026-11-01&to=2026-11-30&min=60" -H "Authorization: Bearer $TOKEN"
-expect_eq "JSON, the larger difference at least 60 min" \
-    "200 1001/over_both/70 1002/under/-60 1004/over_end/180" \
+expect_eq "JSON, at least 60 min: the larger difference, or a one-sided day's span" \
+    "200 1001/over_both/70 1002/under/-60 1002/pc_only/None 1003/record_only/None 1004/over_end/180" \
     "$STATUS $(json_get "$BODY" '" ".join("%s/%s/%s" % (r["employee"], r["kind"], r["end_diff_min"]) for r in j)')"
 http GET "/api/v1/divergence?from=2026-11-01&to=2026-11-30&division=DEV&status=all" -H "Authorization: Bearer $TOKEN"
 expect_eq "by division: DEV's 180 min is within its own 240" "200 1003/record_only" \
@@ -149,6 +151,39 @@ if cmp -s "$T/confirmed.csv" "$T/confirmed_utf8.csv"; then ok "and UTF-8 on requ
     not_ok "and UTF-8 on request"; fi
 expect_eq "each confirmation audited" 2 \
     "$(db_sql "SELECT count(*) FROM audit_log WHERE action = 'divergence.confirm'")"
+
+# --- 3b. the admin UI ----------------------------------------------------------------
+echo 'correct horse battery' | "$LR" user add ACM admin --password-stdin >/dev/null
+ui_sign_in "$T/jar" ACM admin 'correct horse battery' >/dev/null
+get() { curl -sS -b "$T/jar" -o "$T/p.html" -w '%{http_code}' "$URL$1"; }
+expect_eq "the month opens" 200 "$(get '/divergence?month=2026-11')"
+expect_eq "one row an employee with a divergent day, 30 days" "4 1" \
+    "$(grep -o 'role="rowheader"' "$T/p.html" | wc -l) $(grep -c 'class="heat d30"' "$T/p.html")"
+expect_eq "counts: open and confirmed" 1 "$(grep -c '未確認: 3 · 確認済み: 2 · 対象者: 4' "$T/p.html")"
+expect_eq "a cell: coloured by size, linked to its day, titled in words" 1 \
+    "$(grep -c '<a role="cell" class="c under" href="/divergence/day?employee=1002&amp;date=2026-11-02" title="1002 2026-11-02: 過少（PC使用が短い） (出勤 +0分, 退勤 -60分) 未確認"' "$T/p.html")"
+expect_eq "a confirmed day is drawn apart" 1 "$(grep -c 'class="c s2 ok" href="/divergence/day?employee=1001&amp;date=2026-11-02"' "$T/p.html")"
+expect_eq "open ones only, from 60 minutes" "200 3" \
+    "$(get '/divergence?month=2026-11&status=open&min=60') $(grep -o '<a role="cell"' "$T/p.html" | wc -l)"
+expect_eq "a bad month is marked" "400 1" "$(get '/divergence?month=2026-13') $(grep -c 'aria-invalid="true"' "$T/p.html")"
+expect_eq "the day's detail" "200 1 1 1" \
+    "$(get '/divergence/day?employee=1002&date=2026-11-02') $(grep -c '<tr><th>PC使用</th><td>09:00</td><td>17:00</td></tr>' "$T/p.html") $(grep -c '<rect class="mark rec"' "$T/p.html" | sed 's/^2$/1/') $(grep -c '<b>退勤</b> 18:00 <span class="muted">ICカード</span>' "$T/p.html")"
+expect_eq "the PC session on the timeline" 1 "$(grep -c '<title>09:00–17:00 PC-hanako (hanako)</title>' "$T/p.html")"
+CSRF=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/p.html" | tail -1)
+expect_eq "without its CSRF token the form is refused" 403 \
+    "$(curl -sS -b "$T/jar" -o /dev/null -w '%{http_code}' "$URL/divergence/confirm" -d employee=1002 -d date=2026-11-02 -d reason=forgot -d result=corrected)"
+expect_eq "without a result the form says so" "422 1" \
+    "$(curl -sS -b "$T/jar" -o "$T/p.html" -w '%{http_code}' "$URL/divergence/confirm" --data-urlencode "csrf=$CSRF" -d employee=1002 -d date=2026-11-02 -d reason=forgot) $(grep -c '調査結果を選んでください。' "$T/p.html")"
+expect_eq "confirmed through the UI" 303 \
+    "$(curl -sS -b "$T/jar" -o /dev/null -w '%{http_code}' "$URL/divergence/confirm" --data-urlencode "csrf=$CSRF" -d employee=1002 -d date=2026-11-02 -d reason=forgot -d result=corrected --data-urlencode 'note=退勤打刻を18:00→17:00に補正')"
+expect_eq "by the administrator who signed in, audited" "1002,2026-11-02,confirmed,forgot,退勤打刻を18:00→17:00に補正,corrected,admin|1" \
+    "$("$LR" divergence ACM --from 2026-11-02 --to 2026-11-02 --status confirmed | grep '^1002' | cut -d, -f1,2,10-14)|$(db_sql "SELECT count(*) FROM audit_log WHERE action = 'divergence.confirm' AND actor = 'admin'")"
+expect_eq "the day says it was saved, and by whom" "200 1 1" \
+    "$(get '/divergence/day?employee=1002&date=2026-11-02&saved=1') $(grep -c '確認結果を保存しました。' "$T/p.html") $(grep -c '確認者 admin' "$T/p.html")"
+expect_eq "the download: CP932, CRLF, the month's days" "200 1" \
+    "$(curl -sS -b "$T/jar" -o "$T/dl.csv" -w '%{http_code}' "$URL/divergence/download?month=2026-11&status=all&encoding=cp932") $(iconv -f CP932 -t UTF-8 "$T/dl.csv" | grep -c '^1002,2026-11-02,.*,corrected,admin,.*'$'\r''$')"
+curl -sS -b "$T/jar" -c "$T/jar" -o /dev/null "$URL/lang" -d "csrf=$CSRF" -d lang=en -d back=/divergence
+expect_eq "in English" "200 1" "$(get '/divergence?month=2026-11') $(grep -c 'Open: 2 · Confirmed: 3 · Employees: 4' "$T/p.html")"
 
 # --- 4. punch mode: an edited clock-out ---------------------------------------------
 sim PUT /_sim/tenants "[{\"name\":\"pun\",\"token\":\"pun-$$\",\"employees\":[{\"key\":\"p1\",\"code\":\"2001\",\"lastName\":\"遅\",\"firstName\":\"帰\"}]}]" >/dev/null

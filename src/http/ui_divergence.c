@@ -1,0 +1,597 @@
+/*
+ * ui_divergence — 乖離 (issue 23): where KING OF TIME's record and the PC
+ * disagree.
+ *
+ *   GET  /divergence            a month x employee grid, one cell a day,
+ *                               coloured by how large the difference is and
+ *                               whether it was confirmed (a heat map),
+ *                               filtered by division, status and size; CSV
+ *                               downloads of the same
+ *   GET  /divergence/day        one employee's day: the PC sessions of
+ *                               日別データ's timeline with the recorded punches
+ *                               drawn on it, the numbers, and the reason form
+ *   POST /divergence/confirm    what was found (divergence_review)
+ *   GET  /divergence/download   the report's CSV, CP932 (or UTF-8), CRLF
+ *
+ * The page decides nothing: the days are divergence_report's, the
+ * confirmation divergence_review's.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/ui_internal.h"
+#include "service/daily.h"
+#include "service/divergence_report.h"
+#include "service/divergence_review.h"
+#include "util/clock.h"
+#include "util/encoding.h"
+#include "util/log.h"
+#include "util/timefmt.h"
+#include "util/tz.h"
+#include "words/i18n.h"
+
+const char *const ui_divergence_params[] = {"month", "division", "status", "min", "page", NULL};
+const char *const ui_divergence_day_params[] = {"employee", "date", "saved", NULL};
+const char *const ui_divergence_download_params[] = {"month",    "division", "status",
+                                                     "min",      "encoding", NULL};
+const char *const ui_divergence_confirm_fields[] = {"csrf",   "employee", "date", "reason",
+                                                    "result", "note",     NULL};
+
+#define PAGE 100
+#define DIV_REPORT_MAX (256u << 20)
+
+/* A month's first and last day ("YYYY-MM"); 0 when it is not one. */
+static int month_days(const char *month, int64_t *d0, int64_t *d1)
+{
+    char first[11], next[11];
+    int y, m;
+    if (!month || strlen(month) != 7 || month[4] != '-' ||
+        sscanf(month, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
+        return 0;
+    snprintf(first, sizeof first, "%04d-%02d-01", y, m);
+    snprintf(next, sizeof next, "%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
+    if (tf_parse_date(first, d0, NULL) != LR_OK || tf_parse_date(next, d1, NULL) != LR_OK)
+        return 0;
+    (*d1)--;
+    return 1;
+}
+
+/* The page's query, read and checked. */
+typedef struct page_query {
+    char month[8], from[11], to[11];
+    int64_t d0, d1;
+    const char *division, *status_name;
+    div_query q;
+    size_t page;
+    int bad; /* a field that is not right: the page says so */
+} page_query;
+
+static void read_query(ui_req *u, const lr_company *c, page_query *p)
+{
+    const char *month = http_query(u->rq, "month"), *min = http_query(u->rq, "min");
+    const char *pageq = http_query(u->rq, "page");
+    memset(p, 0, sizeof *p);
+    p->division = http_query(u->rq, "division");
+    p->status_name = http_query(u->rq, "status");
+    if (!p->division)
+        p->division = "";
+    if (!p->status_name || !p->status_name[0])
+        p->status_name = "all";
+    if (!month || !month[0]) {
+        int64_t t = clock_now();
+        char today[11];
+        tf_format_date(day_of_local(t + tz_offset_at(c->tz, t), 0), today);
+        snprintf(p->month, sizeof p->month, "%.7s", today);
+    } else
+        snprintf(p->month, sizeof p->month, "%.7s", month);
+    if (!month_days(p->month, &p->d0, &p->d1) || (month && strlen(month) != 7)) {
+        p->bad = 1;
+        month_days("2000-01", &p->d0, &p->d1);
+    }
+    tf_format_date(p->d0, p->from);
+    tf_format_date(p->d1, p->to);
+    p->q = (div_query){p->from, p->to, DIV_STATUS_ALL, p->division, NULL, 0};
+    if (div_parse_status(p->status_name, &p->q.status, NULL) != LR_OK)
+        p->bad = 1;
+    if (min && min[0]) {
+        char *end;
+        long v = strtol(min, &end, 10);
+        if (*end || v < 0 || v > 1440)
+            p->bad = 1;
+        else
+            p->q.min_size = (int)v;
+    }
+    if (pageq && pageq[0]) {
+        char *end;
+        long v = strtol(pageq, &end, 10);
+        if (*end || v < 1 || v > 100000)
+            p->bad = 1;
+        else
+            p->page = (size_t)v - 1;
+    }
+}
+
+/* /divergence with the page's filters and another month or page. */
+static void grid_href(const page_query *p, const char *path, const char *month, size_t page,
+                      const char *encoding, char *out, size_t outsz)
+{
+    form f = {0};
+    char pg[24], min[16];
+    form_add(&f, "month", month);
+    if (p->division[0])
+        form_add(&f, "division", p->division);
+    form_add(&f, "status", p->status_name);
+    if (p->q.min_size) {
+        snprintf(min, sizeof min, "%d", p->q.min_size);
+        form_add(&f, "min", min);
+    }
+    if (page) {
+        snprintf(pg, sizeof pg, "%zu", page + 1);
+        form_add(&f, "page", pg);
+    }
+    if (encoding)
+        form_add(&f, "encoding", encoding);
+    ui_href(path, &f, out, outsz);
+    form_free(&f);
+}
+
+static void day_href(const char *employee, const char *date, char *out, size_t outsz)
+{
+    form f = {0};
+    form_add(&f, "employee", employee);
+    form_add(&f, "date", date);
+    ui_href("/divergence/day", &f, out, outsz);
+    form_free(&f);
+}
+
+/* The kind of a day in words. */
+static const char *kind_words(ui_req *u, div_kind k)
+{
+    return ui_code_text(u, "div.kind", div_kind_name(k));
+}
+
+/* "+40分" / "-60 min", or "–" without the difference. */
+static void diff_words(ui_req *u, int has, int v, char *out, size_t outsz)
+{
+    if (has)
+        snprintf(out, outsz, "%+d%s", v, i18n_text(u->lang, "div.minutes"));
+    else
+        snprintf(out, outsz, "–");
+}
+
+/* A cell's colour: its kind, and for over and under how large. */
+static const char *cell_class(const div_row *r)
+{
+    int size = div_size(&r->d);
+    switch (r->d.kind) {
+    case DIV_PC_ONLY: return "k-pc";
+    case DIV_RECORD_ONLY: return "k-rec";
+    case DIV_UNDER: return "under";
+    default: return size <= 60 ? "s1" : size <= 120 ? "s2" : "s3";
+    }
+}
+
+/* The grid as the report's rows come: by employee, then day. */
+typedef struct grid {
+    ui_req *u;
+    const page_query *p;
+    json_t *rows, *cells; /* cells: the current employee's, when on this page */
+    int64_t employee_id;
+    size_t employees, open, confirmed;
+} grid;
+
+static int take_row(void *ctx, const div_row *r)
+{
+    grid *g = ctx;
+    char title[300], sd[32], ed[32], cls[24], href[300];
+    int64_t day;
+    if (strcmp(r->status, "confirmed") == 0)
+        g->confirmed++;
+    else
+        g->open++;
+    if (r->employee_id != g->employee_id) {
+        g->employee_id = r->employee_id;
+        g->cells = NULL;
+        if (g->employees++ / PAGE == g->p->page) {
+            lr_employee e;
+            int n = (int)(g->p->d1 - g->p->d0 + 1);
+            if (store_employee_by_id(g->u->s, r->employee_id, &e, NULL) != LR_OK)
+                memset(&e, 0, sizeof e);
+            g->cells = json_array();
+            for (int i = 0; i < n; i++)
+                json_array_append_new(g->cells, json_pack("{s:s, s:s, s:s}", "cls", "",
+                                                          "title", "", "href", ""));
+            json_array_append_new(g->rows, json_pack("{s:s, s:s, s:s, s:O}", "code", r->employee,
+                                                     "name", e.last_name, "first", e.first_name,
+                                                     "cells", g->cells));
+            json_decref(g->cells); /* the row holds it */
+        }
+    }
+    if (!g->cells || tf_parse_date(r->date, &day, NULL) != LR_OK || day < g->p->d0 ||
+        day > g->p->d1)
+        return 0;
+    diff_words(g->u, r->d.has_start_diff, r->d.start_diff_min, sd, sizeof sd);
+    diff_words(g->u, r->d.has_end_diff, r->d.end_diff_min, ed, sizeof ed);
+    snprintf(title, sizeof title, "%s %s: %s (%s %s, %s %s) %s", r->employee, r->date,
+             kind_words(g->u, r->d.kind), i18n_text(g->u->lang, "div.start_diff"), sd,
+             i18n_text(g->u->lang, "div.end_diff"), ed,
+             ui_code_text(g->u, "div.status", r->status));
+    snprintf(cls, sizeof cls, "%s%s", cell_class(r),
+             strcmp(r->status, "confirmed") == 0 ? " ok" : "");
+    day_href(r->employee, r->date, href, sizeof href);
+    json_array_set_new(g->cells, (size_t)(day - g->p->d0),
+                       json_pack("{s:s, s:s, s:s}", "cls", cls, "title", title, "href", href));
+    return 0;
+}
+
+static json_t *division_options(ui_req *u, const lr_company *c, const char *selected)
+{
+    lr_division *divs = NULL;
+    size_t n = 0;
+    json_t *a = json_array();
+    json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", "", "label",
+                                       i18n_text(u->lang, "daily.all_divisions"), "selected",
+                                       selected[0] == 0));
+    if (store_divisions_all(u->s, c->id, &divs, &n, NULL) == LR_OK)
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", divs[i].code, "label",
+                                               divs[i].name, "selected",
+                                               strcmp(divs[i].code, selected) == 0));
+    free(divs);
+    return a;
+}
+
+void ui_divergence_view(ui_req *u)
+{
+    static const char *const statuses[] = {"all", "open", "confirmed", NULL};
+    static const char *const status_keys[] = {"div.status.all", "div.status.open",
+                                              "div.status.confirmed", NULL};
+    lr_company c;
+    lr_error err;
+    page_query p;
+    grid g = {0};
+    json_t *d, *days;
+    char prev[400], next[400], fetched[20] = "", csv[400], csv8[400], month[8];
+    int64_t y, m;
+
+    if (store_company_get(u->s, u->se.company_code, &c, &err) != LR_OK) {
+        ui_error_page(u, 500, "error.title");
+        return;
+    }
+    read_query(u, &c, &p);
+    g.u = u;
+    g.p = &p;
+    g.rows = json_array();
+    if (!p.bad && div_report(u->s, &c, &p.q, take_row, &g, &err) != LR_OK) {
+        if (err.code != LR_ENOTFOUND) { /* an unknown division lists nothing */
+            log_error("divergence page: %s", err.message);
+            json_decref(g.rows);
+            ui_error_page(u, 500, "error.title");
+            return;
+        }
+        p.bad = 1;
+    }
+    days = json_array();
+    for (int64_t i = p.d0; i <= p.d1; i++) {
+        char ds[11];
+        int64_t wd = ((i % 7) + 11) % 7; /* 1970-01-01 was a Thursday: 0 is Sunday */
+        tf_format_date(i, ds);
+        int dom = (int)strtol(ds + 8, NULL, 10);
+        char cls[16];
+        /* on a phone only every fifth day is numbered */
+        snprintf(cls, sizeof cls, "%s%s", wd == 0 ? "sun" : wd == 6 ? "sat" : "",
+                 dom == 1 || dom % 5 == 0 ? " tick" : "");
+        json_array_append_new(days, json_pack("{s:s, s:s}", "d", ds + 8, "cls", cls));
+    }
+    y = (p.month[0] - '0') * 1000 + (p.month[1] - '0') * 100 + (p.month[2] - '0') * 10 +
+        (p.month[3] - '0');
+    m = (p.month[5] - '0') * 10 + (p.month[6] - '0');
+    if (p.bad)
+        y = 2000, m = 1;
+    snprintf(month, sizeof month, "%04d-%02d", (int)(m == 1 ? y - 1 : y), (int)(m == 1 ? 12 : m - 1));
+    grid_href(&p, "/divergence", month, 0, NULL, prev, sizeof prev);
+    snprintf(month, sizeof month, "%04d-%02d", (int)(m == 12 ? y + 1 : y), (int)(m == 12 ? 1 : m + 1));
+    grid_href(&p, "/divergence", month, 0, NULL, next, sizeof next);
+    grid_href(&p, "/divergence/download", p.month, 0, "cp932", csv, sizeof csv);
+    grid_href(&p, "/divergence/download", p.month, 0, "utf-8", csv8, sizeof csv8);
+    if (c.div_fetched_at)
+        ui_local_time(c.tz, c.div_fetched_at, fetched);
+    d = json_pack("{s:b, s:s, s:o, s:o, s:s, s:I, s:o, s:o, s:I, s:I, s:I, s:s, s:s, s:s, s:s, "
+                  "s:b, s:s, s:b, s:b, s:s}",
+                  "nav_divergence", 1, "month", p.month, "divisions",
+                  division_options(u, &c, p.division), "statuses",
+                  ui_options(u, statuses, status_keys, p.status_name), "division", p.division,
+                  "min", (json_int_t)p.q.min_size, "days", days, "rows", g.rows, "open",
+                  (json_int_t)g.open, "confirmed", (json_int_t)g.confirmed, "employees",
+                  (json_int_t)g.employees, "prev", prev, "next", next, "csv", csv, "csv_utf8",
+                  csv8, "bad", p.bad, "fetched", fetched, "never_fetched", c.div_fetched_at == 0,
+                  "record_mode", strcmp(c.kot_mode, "record") == 0, "ndays",
+                  p.d1 - p.d0 + 1 == 31   ? "d31"
+                  : p.d1 - p.d0 + 1 == 30 ? "d30"
+                  : p.d1 - p.d0 + 1 == 29 ? "d29"
+                                           : "d28");
+    if (g.employees > PAGE) {
+        char href[400], range[64];
+        size_t first = p.page * PAGE + 1, shown = json_array_size(g.rows);
+        snprintf(range, sizeof range, "%zu–%zu / %zu", shown ? first : 0,
+                 shown ? first + shown - 1 : 0, g.employees);
+        json_object_set_new(d, "range", json_string(range));
+        if (p.page) {
+            grid_href(&p, "/divergence", p.month, p.page - 1, NULL, href, sizeof href);
+            json_object_set_new(d, "page_prev", json_string(href));
+        }
+        if ((p.page + 1) * PAGE < g.employees) {
+            grid_href(&p, "/divergence", p.month, p.page + 1, NULL, href, sizeof href);
+            json_object_set_new(d, "page_next", json_string(href));
+        }
+    }
+    ui_render(u, p.bad ? 400 : 200, "divergence", "page.divergence", d);
+}
+
+void ui_divergence_download(ui_req *u)
+{
+    const char *encoding = http_query(u->rq, "encoding");
+    int enc = ENC_CP932;
+    lr_company c;
+    lr_error err;
+    page_query p;
+    lr_buf text;
+    lr_status st;
+
+    if (store_company_get(u->s, u->se.company_code, &c, &err) != LR_OK) {
+        ui_error_page(u, 500, "error.title");
+        return;
+    }
+    read_query(u, &c, &p);
+    if (p.bad || (encoding && (enc = enc_parse(encoding)) < 0)) {
+        ui_error_page(u, 400, "div.bad_query");
+        return;
+    }
+    buf_init(&text, DIV_REPORT_MAX);
+    buf_reset(&u->rs->body);
+    st = div_export(u->s, &c, &p.q, DIV_CSV, 1, &text, &err);
+    if (st == LR_OK)
+        st = enc_encode(text.data ? text.data : "", text.len, (text_encoding)enc, &u->rs->body,
+                        &err);
+    buf_free(&text);
+    if (st != LR_OK) {
+        log_error("divergence download: %s", err.message);
+        ui_error_page(u, st == LR_ENOTFOUND ? 404 : 500, "error.title");
+        return;
+    }
+    u->rs->status = 200;
+    u->rs->content_type =
+        enc == ENC_CP932 ? "text/csv; charset=Windows-31J" : "text/csv; charset=utf-8";
+    snprintf(u->rs->disposition, sizeof u->rs->disposition,
+             "attachment; filename=\"divergence-%s-%s.csv\"", c.code, p.month);
+}
+
+/* ---- one day ---- */
+
+/* The report's row of the day, kept past its call. */
+typedef struct one_row {
+    div_row r;
+    lr_divergence kept;
+} one_row;
+
+static int first_row(void *ctx, const div_row *r)
+{
+    one_row *o = ctx;
+    o->r = *r;
+    o->r.employee = NULL; /* valid during the call only */
+    if (r->kept) {
+        o->kept = *r->kept;
+        o->r.kept = &o->kept;
+    }
+    return 1;
+}
+
+typedef struct records {
+    ui_req *u;
+    const daily_board *b;
+    const daily_person *p;
+    json_t *list, *marks;
+} records;
+
+static int take_record(void *ctx, const lr_kot_record *r)
+{
+    records *k = ctx;
+    char t[48], title[200];
+    double x;
+    ui_daily_when(k->u, k->b, k->p, r->utc, t, sizeof t);
+    json_array_append_new(k->list, json_pack("{s:s, s:s, s:s}", "kind", ui_punch_kind(k->u, r->kind),
+                                             "time", t, "how",
+                                             r->credential_name[0] ? r->credential_name
+                                             : r->credential_code[0] ? r->credential_code
+                                                                      : "–"));
+    snprintf(title, sizeof title, "%s %s %s", i18n_text(k->u->lang, "div.recorded"),
+             ui_punch_kind(k->u, r->kind), t);
+    x = ui_daily_x(k->p, r->utc);
+    json_array_append_new(k->marks, json_pack("{s:f, s:s, s:s}", "x", x > 1434 ? 1434.0 : x,
+                                              "class", "rec", "title", title));
+    return 0;
+}
+
+/* The day page: the numbers, the timeline and the form. error_words: the
+ * form's refusal, shown beside it. */
+static void day_page(ui_req *u, int status, const char *employee, const char *date,
+                     const char *error_words, const form *given)
+{
+    lr_company c;
+    lr_employee e;
+    lr_error err;
+    daily_board b;
+    one_row row;
+    div_row *rp = &row.r;
+    int64_t day;
+    int found = 0;
+    char div_code[64] = "", t[4][48], sd[32], ed[32], when[20] = "", back[400];
+    lr_div_reason reasons[DIV_REASONS_MAX];
+    size_t nreasons = 0;
+    json_t *d, *opts, *bars = NULL, *marks = json_array(), *recs = json_array(), *pcp = json_array();
+    records k;
+    div_query q;
+
+    memset(&b, 0, sizeof b);
+    memset(&row, 0, sizeof row);
+    if (!employee || !date || tf_parse_date(date, &day, NULL) != LR_OK) {
+        json_decref(marks);
+        json_decref(recs);
+        json_decref(pcp);
+        ui_error_page(u, 400, "div.bad_query");
+        return;
+    }
+    if (store_company_get(u->s, u->se.company_code, &c, &err) != LR_OK ||
+        store_employee_get(u->s, c.id, employee, &e, &err) != LR_OK) {
+        json_decref(marks);
+        json_decref(recs);
+        json_decref(pcp);
+        ui_error_page(u, 404, "div.no_employee");
+        return;
+    }
+    q = (div_query){date, date, DIV_STATUS_ALL, NULL, employee, 0};
+    if (div_report(u->s, &c, &q, first_row, &row, &err) == LR_OK)
+        found = rp->d.kind != DIV_NONE && rp->employee_id == e.id;
+    if (e.division_id) {
+        lr_division *divs = NULL;
+        size_t n = 0;
+        if (store_divisions_all(u->s, c.id, &divs, &n, NULL) == LR_OK)
+            for (size_t i = 0; i < n; i++)
+                if (divs[i].id == e.division_id)
+                    snprintf(div_code, sizeof div_code, "%s", divs[i].code);
+        free(divs);
+    }
+    /* 日別データ's facts of that day: the sessions and our punches */
+    if (daily_board_load(u->s, &c, day, div_code, 1, &b, &err) == LR_OK) {
+        for (size_t i = 0; i < b.n; i++) {
+            const daily_person *p = &b.people[i];
+            if (p->e.id != e.id)
+                continue;
+            bars = ui_daily_sessions(u, &b, p, clock_now());
+            for (size_t j = 0; j < p->npunches; j++) {
+                char w[48], title[200];
+                double x = ui_daily_x(p, p->punches[j].utc);
+                if (p->punches[j].kind != PUNCH_CLOCK_IN && p->punches[j].kind != PUNCH_CLOCK_OUT)
+                    continue;
+                ui_daily_when(u, &b, p, p->punches[j].utc, w, sizeof w);
+                snprintf(title, sizeof title, "PC %s %s", ui_punch_kind(u, p->punches[j].kind), w);
+                json_array_append_new(marks, json_pack("{s:f, s:s, s:s}", "x",
+                                                       x > 1434 ? 1434.0 : x, "class", "work",
+                                                       "title", title));
+                json_array_append_new(pcp, json_pack("{s:s, s:s}", "kind",
+                                                     ui_punch_kind(u, p->punches[j].kind), "time",
+                                                     w));
+            }
+            k = (records){u, &b, p, recs, marks};
+            store_kot_records_of_day(u->s, e.id, date, take_record, &k, NULL);
+            break;
+        }
+    }
+    for (int i = 0; i < 4; i++)
+        t[i][0] = '\0';
+    if (found) {
+        int64_t v[4] = {rp->d.pc_start, rp->d.pc_end, rp->d.rec_start, rp->d.rec_end};
+        for (int i = 0; i < 4; i++)
+            if (v[i]) {
+                char m[17];
+                ui_local_minute(c.tz, v[i], m); /* "2026/11/02 09:00" */
+                /* the day is in the title: its own times as 09:00, others as 11/03 07:00 */
+                snprintf(t[i], sizeof t[i], "%s",
+                         strncmp(m, date, 4) == 0 && strncmp(m + 5, date + 5, 2) == 0 &&
+                                 strncmp(m + 8, date + 8, 2) == 0
+                             ? m + 11
+                             : m + 5);
+            }
+    }
+    diff_words(u, found && rp->d.has_start_diff, rp->d.start_diff_min, sd, sizeof sd);
+    diff_words(u, found && rp->d.has_end_diff, rp->d.end_diff_min, ed, sizeof ed);
+    div_reasons(u->s, &c, reasons, DIV_REASONS_MAX, &nreasons, NULL);
+    opts = json_array();
+    {
+        const char *chosen = given ? form_get(given, "reason") : rp->kept ? rp->kept->reason : "";
+        for (size_t i = 0; i < nreasons; i++)
+            json_array_append_new(
+                opts, json_pack("{s:s, s:s, s:b}", "value", reasons[i].code, "label",
+                                u->lang == LANG_JA ? reasons[i].label_ja : reasons[i].label_en,
+                                "selected", chosen && strcmp(chosen, reasons[i].code) == 0));
+    }
+    if (found && rp->kept && rp->kept->confirmed_at)
+        ui_local_time(c.tz, rp->kept->confirmed_at, when);
+    {
+        form f = {0};
+        char m[8];
+        snprintf(m, sizeof m, "%.7s", date);
+        form_add(&f, "month", m);
+        ui_href("/divergence", &f, back, sizeof back);
+        form_free(&f);
+    }
+    {
+        const char *result = given ? form_get(given, "result") : rp->kept ? rp->kept->result : "";
+        const char *note = given ? form_get(given, "note") : rp->kept ? rp->kept->note : "";
+        char start[6] = "00:00";
+        if (b.n) {
+            for (size_t i = 0; i < b.n; i++)
+                if (b.people[i].e.id == e.id) {
+                    char lt[20];
+                    ui_local_time(c.tz, b.people[i].from, lt);
+                    memcpy(start, lt + 11, 5);
+                }
+        }
+        d = json_pack("{s:b, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
+                      "s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:s, s:s, s:s, s:s, s:s}",
+                      "nav_divergence", 1, "employee", e.code, "name", e.last_name, "first",
+                      e.first_name, "date", date, "found", found, "kind",
+                      found ? kind_words(u, rp->d.kind) : "", "status",
+                      found ? ui_code_text(u, "div.status", rp->status) : "", "pc_start", t[0],
+                      "pc_end", t[1], "rec_start", t[2], "rec_end", t[3], "start_diff", sd,
+                      "end_diff", ed, "bars", bars ? bars : json_array(), "marks", marks,
+                      "records", recs, "pc_punches", pcp, "reasons", opts, "corrected",
+                      result && strcmp(result, "corrected") == 0, "no_correction",
+                      result && strcmp(result, "no_correction") == 0, "note", note ? note : "",
+                      "confirmed_by", found && rp->kept ? rp->kept->confirmed_by : "",
+                      "confirmed_at", when, "back", back, "start", start);
+    }
+    if (error_words)
+        json_object_set_new(d, "error", json_string(error_words));
+    if (http_query(u->rq, "saved"))
+        json_object_set_new(d, "saved", json_true());
+    daily_board_free(&b);
+    ui_render(u, status, "divergence_day", "page.divergence_day", d);
+}
+
+void ui_divergence_day(ui_req *u)
+{
+    day_page(u, 200, http_query(u->rq, "employee"), http_query(u->rq, "date"), NULL, NULL);
+}
+
+void ui_divergence_confirm(ui_req *u)
+{
+    const char *employee = form_get(&u->f, "employee"), *date = form_get(&u->f, "date");
+    div_finding f = {employee, date, form_get(&u->f, "reason"), form_get(&u->f, "result"),
+                     form_get(&u->f, "note")};
+    lr_error err;
+    lr_status st;
+    char href[400];
+    if (!employee || !date) {
+        ui_error_page(u, 400, "div.bad_query");
+        return;
+    }
+    st = div_confirm(u->s, u->se.company_code, &f, u->se.login, &err);
+    if (st == LR_OK) {
+        form q = {0};
+        form_add(&q, "employee", employee);
+        form_add(&q, "date", date);
+        form_add(&q, "saved", "1");
+        ui_href("/divergence/day", &q, href, sizeof href);
+        form_free(&q);
+        ui_redirect(u, href);
+        return;
+    }
+    day_page(u, st == LR_ENOTFOUND ? 404 : st == LR_EINVAL ? 422 : 500, employee, date,
+             i18n_text(u->lang, !f.result || !f.result[0] ? "div.need_result"
+                                : !f.reason || !f.reason[0] ? "div.need_reason"
+                                : st == LR_ENOTFOUND        ? "div.not_divergent"
+                                                            : "div.refused"),
+             &u->f);
+}
