@@ -144,6 +144,14 @@ void ui_divergence_day(ui_req *u);
 void ui_divergence_download(ui_req *u);
 void ui_divergence_confirm(ui_req *u);
 
+/* ui_div_reasons.c: 乖離's reasons */
+extern const char *const ui_div_reasons_params[];
+extern const char *const ui_div_reasons_fields[];
+extern const char *const ui_div_reasons_remove_fields[];
+void ui_div_reasons_view(ui_req *u);
+void ui_div_reasons_save(ui_req *u);
+void ui_div_reasons_remove(ui_req *u);
+
 /* ui_status.c: 連携状況 */
 extern const char *const ui_status_retry_fields[];
 void ui_status_view(ui_req *u);

@@ -25,22 +25,31 @@
 
 const char *const ui_settings_fields[] = {"csrf",   "name",           "kot_url",     "kot_token",
                                           "delivery", "breaks",       "collect",     "malion_enabled",
-                                          "malion_host", "malion_admin", "malion_secret", NULL};
+                                          "malion_host", "malion_admin", "malion_secret",
+                                          "kot_mode", "div_start", "div_end", NULL};
 const char *const ui_settings_clear_fields[] = {"csrf", "field", "confirm", NULL};
 const char *const ui_settings_test_fields[] = {"csrf", "target", NULL};
 
 /* The company's settings as the template shows them (no secret values). */
 static json_t *company_json(ui_req *u, const lr_company *c)
 {
-    char collect[6];
+    char collect[6], start[8], end[8];
+    json_t *o;
     tf_format_hhmm(c->lanscope_collect_min, collect);
-    return json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:s, s:b, s:s, s:s, s:b}", "code",
-                     c->code, "name", c->name, "kot_url", c->kot_base_url, "kot_token",
-                     kot_settings_configured(u->s, c), "delivery", c->punch_delivery, "breaks",
-                     c->break_punches, "lanscope_token", c->has_lanscope_token, "collect", collect,
-                     "malion_enabled", c->malion_enabled, "malion_host", c->malion_host,
-                     "malion_admin", c->malion_admin_code, "malion_secret",
-                     malion_settings_has_secret(u->s, c));
+    snprintf(start, sizeof start, "%d", c->div_start_min);
+    snprintf(end, sizeof end, "%d", c->div_end_min);
+    o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:s, s:b, s:s, s:s, s:b}", "code", c->code,
+                  "name", c->name, "kot_url", c->kot_base_url, "kot_token",
+                  kot_settings_configured(u->s, c), "delivery", c->punch_delivery, "breaks",
+                  c->break_punches, "lanscope_token", c->has_lanscope_token, "collect", collect,
+                  "malion_enabled", c->malion_enabled, "malion_host", c->malion_host,
+                  "malion_admin", c->malion_admin_code, "malion_secret",
+                  malion_settings_has_secret(u->s, c));
+    /* 乖離: the mode and the limits */
+    json_object_set_new(o, "record_mode", json_boolean(strcmp(c->kot_mode, "record") == 0));
+    json_object_set_new(o, "div_start", json_string(start));
+    json_object_set_new(o, "div_end", json_string(end));
+    return o;
 }
 
 /* What has its own [削除] button: KING OF TIME's token, and MaLion's
@@ -154,6 +163,9 @@ void ui_settings_save(ui_req *u)
         .malion_host = field(u, "malion_host"),
         .malion_admin = field(u, "malion_admin"),
         .malion_secret = field(u, "malion_secret"),
+        .kot_mode = field(u, "kot_mode"),
+        .div_start = field(u, "div_start"),
+        .div_end = field(u, "div_end"),
         .delivery = onoff(form_get(&u->f, "delivery")),
         .breaks = onoff(form_get(&u->f, "breaks")),
         .malion_enabled = onoff(form_get(&u->f, "malion_enabled")),
@@ -184,6 +196,12 @@ void ui_settings_save(ui_req *u)
         json_object_set_new(again, "delivery", json_boolean(f.delivery));
         json_object_set_new(again, "breaks", json_boolean(f.breaks));
         json_object_set_new(again, "malion_enabled", json_boolean(f.malion_enabled));
+        if (*f.kot_mode)
+            json_object_set_new(again, "record_mode", json_boolean(strcmp(f.kot_mode, "record") == 0));
+        if (*f.div_start)
+            json_object_set_new(again, "div_start", json_string(f.div_start));
+        if (*f.div_end)
+            json_object_set_new(again, "div_end", json_string(f.div_end));
         /* what was typed in a secret field is not sent back to the browser:
          * said next to the field, so it is typed again */
         page(u, 422, 1, NULL, again, errors,

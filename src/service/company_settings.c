@@ -5,6 +5,11 @@
 #include "service/company_settings.h"
 
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/divergence.h"
+#include "service/divergence_review.h"
 
 #include "service/admin.h"
 #include "service/kot_settings.h"
@@ -14,6 +19,12 @@
 #include "util/timefmt.h"
 
 typedef lr_status (*field_rule)(const char *v, lr_error *err);
+
+/* A number the rules let through. */
+static int atoi_checked(const char *v)
+{
+    return (int)strtol(v, NULL, 10);
+}
 
 static lr_status rule_name(const char *v, lr_error *err)
 {
@@ -31,6 +42,24 @@ static lr_status rule_malion_code(const char *v, lr_error *err)
     return malion_check_code("code", v, err);
 }
 
+static lr_status rule_mode(const char *v, lr_error *err)
+{
+    if (strcmp(v, "punch") && strcmp(v, "record"))
+        return lr_fail(err, LR_EINVAL, "mode '%s': expected punch or record", v);
+    return LR_OK;
+}
+
+/* A divergence limit as typed: whole minutes, 1-240. */
+static lr_status rule_limit(const char *v, lr_error *err)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || n < DIV_LIMIT_MIN || n > DIV_LIMIT_MAX)
+        return lr_fail(err, LR_EINVAL, "limit '%s': expected %d-%d minutes", v, DIV_LIMIT_MIN,
+                       DIV_LIMIT_MAX);
+    return LR_OK;
+}
+
 /* One rule per text field; an optional one is checked only when typed. */
 static const struct {
     const char *field;
@@ -45,6 +74,9 @@ static const struct {
     {"malion_host", offsetof(company_settings_form, malion_host), malion_check_host, 1},
     {"malion_admin", offsetof(company_settings_form, malion_admin), rule_malion_code, 1},
     {"malion_secret", offsetof(company_settings_form, malion_secret), rule_malion_code, 1},
+    {"kot_mode", offsetof(company_settings_form, kot_mode), rule_mode, 1},
+    {"div_start", offsetof(company_settings_form, div_start), rule_limit, 1},
+    {"div_end", offsetof(company_settings_form, div_end), rule_limit, 1},
 };
 
 static const char *text_of(const company_settings_form *f, size_t offset)
@@ -101,6 +133,11 @@ lr_status company_settings_save(lr_store *s, const char *code, const company_set
         st = kot_settings_set(s, code, &kc, sec, actor, err);
     if (st == LR_OK && sec)
         st = malion_settings_set(s, code, &mc, sec, actor, err);
+    if (st == LR_OK && (typed(f->kot_mode) || typed(f->div_start) || typed(f->div_end))) {
+        div_settings ds = {typed(f->kot_mode), typed(f->div_start) ? atoi_checked(f->div_start) : -1,
+                           typed(f->div_end) ? atoi_checked(f->div_end) : -1, NULL};
+        st = div_settings_set(s, code, &ds, actor, err);
+    }
     if (st != LR_OK) {
         store_rollback(s);
         return st;

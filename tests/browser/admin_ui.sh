@@ -91,7 +91,7 @@ if URL="$URL" COMPANY=ACM LOGIN=admin PASSWORD='correct horse battery' CSV="$T/l
 else
     not_ok "the browser walk"
 fi
-expect_eq "the screenshots are there" 37 "$(ls "$SHOTS"/*.png | wc -l)"
+expect_eq "the screenshots are there" 39 "$(ls "$SHOTS"/*.png | wc -l)"
 expect_eq "[削除しない] kept the KoT token" 1 \
     "$(db_sql "SELECT count(*) FROM company_secrets WHERE name = 'kot_token'")"
 expect_eq "the token never reached the database in clear" 0 \

@@ -127,13 +127,14 @@ def layout(d, what):
 
 
 # The visible text of the page, but for what is English on purpose: the
-# technical detail folded under 技術的な詳細（英語）, and code.
+# technical detail folded under 技術的な詳細（英語）, code, and what is marked
+# lang="en" (a reason's English label, shown beside its Japanese one).
 VISIBLE_TEXT_JS = """
 const out = [];
 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 for (let n = walker.nextNode(); n; n = walker.nextNode()) {
   const e = n.parentElement;
-  if (!e || e.closest('script, style, code, pre, details.detail > :not(summary), .problem details > :not(summary)'))
+  if (!e || e.closest('script, style, code, pre, [lang=en], details.detail > :not(summary), .problem details > :not(summary)'))
     continue;
   out.push(n.textContent);
 }
@@ -426,6 +427,10 @@ def walk():
         d.get(URL + "/divergence?month=2026-11")
         check("the confirmed day is drawn apart",
               d.find_elements(By.CSS_SELECTOR, '.heat a.c.ok[href*="2026-11-17"]'))
+        d.get(URL + "/divergence/reasons")
+        check("the reasons: the defaults, in Japanese", "持ち帰り残業" in text(d))
+        shot(d, "15b-divergence-reasons")
+        layout(d, "/divergence/reasons")
 
         d.get(URL + "/status")
         check("the status page shows the outbox", "勤革時への打刻の送信" in text(d))
@@ -466,7 +471,8 @@ def walk():
                            ("/links", "25-phone-links"), ("/users", "26-phone-users"),
                            ("/divergence?month=2026-11", "27-phone-divergence"),
                            ("/divergence/day?employee=1002&date=2026-11-16",
-                            "28-phone-divergence-day")):
+                            "28-phone-divergence-day"),
+                           ("/divergence/reasons", "29-phone-divergence-reasons")):
             p.get(URL + path)
             layout(p, path + " on a phone")
             if path.startswith(("/logs", "/daily")):

@@ -182,8 +182,35 @@ expect_eq "the day says it was saved, and by whom" "200 1 1" \
     "$(get '/divergence/day?employee=1002&date=2026-11-02&saved=1') $(grep -c '確認結果を保存しました。' "$T/p.html") $(grep -c '確認者 admin' "$T/p.html")"
 expect_eq "the download: CP932, CRLF, the month's days" "200 1" \
     "$(curl -sS -b "$T/jar" -o "$T/dl.csv" -w '%{http_code}' "$URL/divergence/download?month=2026-11&status=all&encoding=cp932") $(iconv -f CP932 -t UTF-8 "$T/dl.csv" | grep -c '^1002,2026-11-02,.*,corrected,admin,.*'$'\r''$')"
+# the reasons, managed in the UI
+expect_eq "the reasons page lists the company's" "200 1" \
+    "$(get '/divergence/reasons') $(grep -c '<td><code>client_visit</code></td><td>客先訪問</td><td>Client visit</td>' "$T/p.html")"
+expect_eq "a reason added through the UI" 303 \
+    "$(curl -sS -b "$T/jar" -o /dev/null -w '%{http_code}' "$URL/divergence/reasons" --data-urlencode "csrf=$CSRF" -d code=training --data-urlencode label_ja=研修 --data-urlencode 'label_en=Training' -d position=45)"
+expect_eq "a bad code is refused, the form kept" "422 1" \
+    "$(curl -sS -b "$T/jar" -o "$T/p.html" -w '%{http_code}' "$URL/divergence/reasons" --data-urlencode "csrf=$CSRF" -d code='Bad Code' --data-urlencode label_ja=悪い -d label_en=Bad) $(grep -c 'value="Bad Code"' "$T/p.html")"
+expect_eq "a reason removed through the UI" 303 \
+    "$(curl -sS -b "$T/jar" -o /dev/null -w '%{http_code}' "$URL/divergence/reasons/remove" --data-urlencode "csrf=$CSRF" -d code=client_visit)"
+expect_eq "the list after both, in order" "non_work forgot work_at_home approved_overtime training other" \
+    "$("$LR" divergence reasons ACM | cut -f1 | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "the day's form offers the new reason" "200 1" \
+    "$(get '/divergence/day?employee=1002&date=2026-11-04') $(grep -c '<option value="training">研修</option>' "$T/p.html")"
+# the mode and the limits in 企業情報
+expect_eq "企業情報 shows the mode and the limits" "200 1 1" \
+    "$(get '/settings') $(grep -c '<dd>客観記録のみ（送信しない）</dd>' "$T/p.html") $(grep -c '出勤 30分 · 退勤 30分' "$T/p.html")"
+settings_post() {
+    curl -sS -b "$T/jar" -o "$T/p.html" -w '%{http_code}' "$URL/settings" --data-urlencode "csrf=$CSRF" \
+        -d name=Acme --data-urlencode "kot_url=$SIM" -d kot_token= -d delivery=on -d breaks=off -d collect=05:00 \
+        -d malion_enabled=off -d malion_host= -d malion_admin= -d malion_secret= "$@"
+}
+expect_eq "a limit out of 1-240 is refused beside its field" "422 1" \
+    "$(settings_post -d kot_mode=record -d div_start=30 -d div_end=0) $(grep -c '乖離の基準は1〜240の分で入力してください。' "$T/p.html")"
+expect_eq "the limits saved from 企業情報, audited" "200 record|45|20 1" \
+    "$(settings_post -d kot_mode=record -d div_start=45 -d div_end=20) $(db_sql "SELECT kot_mode, div_start_min, div_end_min FROM companies WHERE code = 'ACM'") $(db_sql "SELECT count(*) FROM audit_log WHERE action = 'divergence.settings' AND actor = 'ui:admin'")"
+"$LR" divergence set ACM --start-limit 30 --end-limit 30 >/dev/null
 curl -sS -b "$T/jar" -c "$T/jar" -o /dev/null "$URL/lang" -d "csrf=$CSRF" -d lang=en -d back=/divergence
 expect_eq "in English" "200 1" "$(get '/divergence?month=2026-11') $(grep -c 'Open: 2 · Confirmed: 3 · Employees: 4' "$T/p.html")"
+expect_eq "the reasons in English" "200 1" "$(get '/divergence/reasons') $(grep -c 'The reasons for a divergence' "$T/p.html")"
 
 # --- 4. punch mode: an edited clock-out ---------------------------------------------
 sim PUT /_sim/tenants "[{\"name\":\"pun\",\"token\":\"pun-$$\",\"employees\":[{\"key\":\"p1\",\"code\":\"2001\",\"lastName\":\"遅\",\"firstName\":\"帰\"}]}]" >/dev/null
