@@ -25,6 +25,7 @@ static const command commands[] = {
     {"punches", cmd_punches}, {"events", cmd_events},     {"kot", cmd_kot},
     {"outbox", cmd_outbox},   {"check", cmd_check},
     {"malion", cmd_malion},   {"user", cmd_user},         {"divergence", cmd_divergence},
+    {"mail", cmd_mail},
 };
 
 int main(int argc, char **argv)

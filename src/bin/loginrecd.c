@@ -7,7 +7,7 @@
  *
  *   loginrecd [--db PATH] [--listen HOST:PORT] [--threads N]
  *             [--sync-interval SECONDS] [--no-kot] [--malion-interval SECONDS]
- *             [--divergence-fetch-at HH:MM|off]
+ *             [--divergence-fetch-at HH:MM|off] [--smtp-url URL] [--smtp-from ADDR]
  */
 #include <pthread.h>
 #include <signal.h>
@@ -18,6 +18,8 @@
 
 #include "http/routers.h"
 #include "http/server.h"
+#include "net/smtp.h"
+#include "reply/div_mail_words.h"
 #include "service/kot_worker.h"
 #include "service/malion_poll.h"
 #include "store/secrets.h"
@@ -43,6 +45,8 @@ static void usage(FILE *f)
                "  --divergence-fetch-at  when each company's record is read back from KING OF\n"
                "             TIME every night for the 乖離 report, HH:MM in its zone (default\n"
                "             03:00; off: never)\n"
+               "  --smtp-url, --smtp-from  the SMTP server and sender of 乖離's daily summary\n"
+               "             mail, instead of those 'loginrec mail set' stored\n"
                "  --no-kot   do not deliver punches or sync employees (another instance does)\n"
                "  --malion-interval  MaLion polling period per company in seconds (default\n"
                "             300; 0 turns the poller off)\n"
@@ -57,6 +61,9 @@ int main(int argc, char **argv)
     int threads = 4, sig = 0, kot = 1, secure_cookies = 0;
     long sync_interval = 3600, malion_interval = 300;
     int fetch_at = 3 * 60;
+    /* 乖離's daily summary: the words are reply's, the server the stored
+     * one unless --smtp-url / --smtp-from say otherwise */
+    div_mail_env mail = {div_mail_compose, NULL, NULL, NULL, 30000};
     kot_worker *disp = NULL;
     malion_poller *poller = NULL;
     lr_error err;
@@ -95,6 +102,14 @@ int main(int argc, char **argv)
                 fprintf(stderr, "loginrecd: --divergence-fetch-at must be HH:MM or off\n");
                 return 2;
             }
+        } else if (strcmp(argv[i], "--smtp-url") == 0 && i + 1 < argc) {
+            mail.smtp_url = argv[++i];
+            if (smtp_check_url(mail.smtp_url, NULL) != LR_OK) {
+                fprintf(stderr, "loginrecd: --smtp-url must be smtp://HOST:PORT or smtps://HOST:PORT\n");
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--smtp-from") == 0 && i + 1 < argc) {
+            mail.from = argv[++i];
         } else if (strcmp(argv[i], "--malion-interval") == 0 && i + 1 < argc) {
             char *end;
             malion_interval = strtol(argv[++i], &end, 10);
@@ -159,7 +174,7 @@ int main(int argc, char **argv)
         secrets_key_path(db, key_path, sizeof key_path);
         if (secrets_load(&sec, key_path, &err) != LR_OK)
             log_warn("KING OF TIME worker not started: %s", err.message);
-        else if (kot_worker_start(db, &sec, &cfg, &disp, &err) != LR_OK)
+        else if (kot_worker_start(db, &sec, &cfg, &mail, &disp, &err) != LR_OK)
             log_warn("KING OF TIME worker not started: %s", err.message);
         else {
             log_info("KING OF TIME worker started (employee sync every %lds)", sync_interval);

@@ -69,7 +69,12 @@ const char cli_usage_text[] =
     "  divergence reasons CODE                               the reasons to pick from\n"
     "  divergence reason CODE R --ja LABEL --en LABEL [--position N] | --remove\n"
     "  divergence set CODE [--start-limit MIN] [--end-limit MIN] [--division DIV]\n"
-    "                                        limits 1-240 (30); a division's 0: the company's\n";
+    "                                        limits 1-240 (30); a division's 0: the company's\n"
+    "  divergence mail CODE --to ADDR[,ADDR...] [--open-days N]   the daily summary's\n"
+    "                                        addresses (\"\" for none); open N days: listed again\n"
+    "  divergence notify CODE [--smtp-url URL]               today's summary now (once a day)\n"
+    "  mail set [--smtp-url smtp://HOST:PORT] [--from ADDR] [--user USER] [--password PW|-]\n"
+    "                                        the SMTP server (STARTTLS when offered)\n";
 
 int cli_usage(const char *fmt, ...)
 {

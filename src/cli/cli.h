@@ -60,5 +60,6 @@ int cmd_outbox(lr_store *s, cli_args *a);
 int cmd_malion(lr_store *s, cli_args *a);
 int cmd_user(lr_store *s, cli_args *a);
 int cmd_divergence(lr_store *s, cli_args *a);
+int cmd_mail(lr_store *s, cli_args *a); /* cmd_divergence.c: its summary mail's server */
 
 #endif

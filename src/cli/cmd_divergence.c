@@ -9,7 +9,9 @@
 
 #include "cli/cli.h"
 #include "cli/cli_progress.h"
+#include "reply/div_mail_words.h"
 #include "service/divergence_fetch.h"
+#include "service/divergence_mail.h"
 #include "service/divergence_report.h"
 #include "service/divergence_review.h"
 #include "service/kot_dispatch.h"
@@ -209,15 +211,99 @@ static int set(lr_store *s, cli_args *a)
     return 0;
 }
 
+/* The daily summary's addresses. */
+static int mail(lr_store *s, cli_args *a)
+{
+    int bad = 0, rc, days;
+    const char *to = cli_take(a, "--to", &bad), *open = cli_take(a, "--open-days", &bad);
+    lr_company c;
+    lr_error err;
+    if (bad)
+        return cli_usage("divergence mail: an option is missing its value");
+    if ((rc = cli_check_rest(a, 1, "divergence mail")) || (rc = minutes("--open-days", open, &days)))
+        return rc;
+    lr_error_clear(&err);
+    if (store_company_get(s, a->v[0], &c, &err) != LR_OK)
+        return cli_fail(&err);
+    if (!to)
+        to = c.div_mail_to;
+    if (div_mail_recipients_set(s, a->v[0], to, days >= 0 ? days : c.div_mail_open_days, "cli",
+                                &err) != LR_OK)
+        return cli_fail(&err);
+    printf("divergence mail of %s: %s\n", a->v[0], to[0] ? to : "(none)");
+    return 0;
+}
+
+/* Sends today's summary now (at most one a day, as loginrecd's). */
+static int notify(lr_store *s, cli_args *a)
+{
+    int bad = 0, rc;
+    div_mail_env env = {div_mail_compose, NULL, cli_take(a, "--smtp-url", &bad), NULL, 30000};
+    div_mail_stats st;
+    lr_secrets sec;
+    lr_error err;
+    lr_status ok;
+    if (bad)
+        return cli_usage("divergence notify: an option is missing its value");
+    if ((rc = cli_check_rest(a, 1, "divergence notify")) || (rc = cli_load_secrets(&sec)))
+        return rc;
+    lr_error_clear(&err);
+    ok = div_mail_run(s, a->v[0], &sec, &env, &st, &err);
+    if (ok == LR_EBUSY) {
+        printf("today's divergence summary of %s was sent already\n", a->v[0]);
+        return 0;
+    }
+    if (ok != LR_OK)
+        return cli_fail(&err);
+    printf("%s: %zu new, %zu open for longer%s\n", a->v[0], st.fresh, st.old,
+           st.sent ? ", mailed" : "; nothing to mail");
+    return 0;
+}
+
+int cmd_mail(lr_store *s, cli_args *a)
+{
+    int bad = 0, rc;
+    const char *url, *from, *user, *pw;
+    char password[600] = "";
+    lr_secrets sec;
+    lr_error err;
+    if (a->n < 1 || strcmp(a->v[0], "set") != 0)
+        return cli_usage("mail: expected set");
+    a->v++;
+    a->n--;
+    url = cli_take(a, "--smtp-url", &bad);
+    from = cli_take(a, "--from", &bad);
+    user = cli_take(a, "--user", &bad);
+    pw = cli_take(a, "--password", &bad);
+    if (bad)
+        return cli_usage("mail set: an option is missing its value");
+    if ((rc = cli_check_rest(a, 0, "mail set")))
+        return rc;
+    if (pw && cli_read_secret(pw, password, sizeof password))
+        return 1;
+    if ((rc = cli_load_secrets(&sec)))
+        return rc;
+    lr_error_clear(&err);
+    rc = div_mail_server_set(s, &sec, url, from, user, pw ? password : NULL, "cli", &err) == LR_OK
+             ? 0
+             : cli_fail(&err);
+    memset(password, 0, sizeof password);
+    if (rc == 0)
+        printf("mail settings updated\n");
+    return rc;
+}
+
 int cmd_divergence(lr_store *s, cli_args *a)
 {
     static const struct {
         const char *name;
         int (*run)(lr_store *, cli_args *);
-    } subs[] = {{"fetch", fetch},     {"confirm", confirm}, {"reasons", reasons},
-                {"reason", reason},   {"set", set}};
+    } subs[] = {{"fetch", fetch},   {"confirm", confirm}, {"reasons", reasons},
+                {"reason", reason}, {"set", set},         {"mail", mail},
+                {"notify", notify}};
     if (a->n < 1)
-        return cli_usage("divergence: expected CODE, or fetch, confirm, reasons, reason or set");
+        return cli_usage("divergence: expected CODE, or fetch, confirm, reasons, reason, set, "
+                         "mail or notify");
     for (size_t i = 0; i < sizeof subs / sizeof *subs; i++)
         if (strcmp(a->v[0], subs[i].name) == 0) {
             a->v++;

@@ -35,6 +35,8 @@ struct kot_worker {
     lr_store *ss;
     lr_secrets sec;
     dispatch_cfg cfg;
+    div_mail_env mail;
+    int has_mail;
 };
 
 /* The send side: calls at their slots, answers. */
@@ -93,6 +95,23 @@ static void maybe_sync(kot_worker *w, const lr_company *c)
     company_lease_drop(w->ss, "kot_sync", c->id);
 }
 
+/* The company's daily summary of its divergent days, after its read:
+ * at most one a day (div_mail_run claims the day). */
+static void maybe_mail(kot_worker *w, const lr_company *c)
+{
+    div_mail_stats ms;
+    lr_error err;
+    lr_status st;
+    if (!w->has_mail)
+        return;
+    st = div_mail_run(w->ss, c->code, &w->sec, &w->mail, &ms, &err);
+    if (st == LR_OK && ms.sent)
+        log_info("divergence mail of company %s: %zu new, %zu open for longer", c->code, ms.fresh,
+                 ms.old);
+    else if (st != LR_OK && st != LR_EBUSY)
+        log_warn("divergence mail of company %s: %s", c->code, err.message);
+}
+
 /* The nightly read of a company's record from KING OF TIME (乖離): due
  * once a day after cfg.fetch_at_min in its zone, outside the restricted
  * hours, with a token; one instance at a time (the "div_fetch" lease). */
@@ -117,6 +136,7 @@ static void maybe_fetch(kot_worker *w, const lr_company *c)
         } else {
             div_fetch_summary(&st, summary, sizeof summary);
             log_info("divergence read of company %s, %s..%s: %s", c->code, from, to, summary);
+            maybe_mail(w, c);
         }
     }
     company_lease_drop(w->ss, "div_fetch", c->id);
@@ -163,7 +183,7 @@ static void worker_free(kot_worker *w)
 }
 
 lr_status kot_worker_start(const char *db, const lr_secrets *sec, const dispatch_cfg *cfg,
-                           kot_worker **out, lr_error *err)
+                           const div_mail_env *mail, kot_worker **out, lr_error *err)
 {
     kot_worker *w = calloc(1, sizeof *w);
     size_t recovered = 0;
@@ -172,6 +192,10 @@ lr_status kot_worker_start(const char *db, const lr_secrets *sec, const dispatch
         return lr_fail(err, LR_ENOMEM, "out of memory");
     w->sec = *sec;
     w->cfg = *cfg;
+    if (mail) {
+        w->mail = *mail;
+        w->has_mail = 1;
+    }
     atomic_init(&w->stop, 0);
     if ((st = store_open(db, &w->ds, err)) != LR_OK || (st = store_open(db, &w->ss, err)) != LR_OK ||
         (st = kot_transport_curl(&w->tp, err)) != LR_OK ||

@@ -38,6 +38,9 @@ typedef struct lr_company {
     int div_start_min, div_end_min; /* 乖離 limits, minutes (1-240, default 30) */
     int64_t div_fetched_at;         /* last read of KoT's record; 0: never */
     char div_fetch_result[256];     /* its summary, or "failed: why" */
+    char div_mail_to[512];          /* the daily summary's addresses, comma-separated */
+    int div_mail_open_days;         /* open this many days: listed again (default 7) */
+    char div_mail_day[11];          /* the day the last summary was claimed for; "" never */
 } lr_company;
 
 /* Where the MaLion poller of a company stands. */

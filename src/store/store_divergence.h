@@ -122,6 +122,35 @@ lr_status store_company_divergence_set(lr_store *s, int64_t company_id, const ch
 /* A division's own limits (0, 0: the company's). */
 lr_status store_division_limits_set(lr_store *s, int64_t division_id, int start_min, int end_min,
                                     lr_error *err);
+/* Every open kept day of the company, by employee code, then day. */
+lr_status store_divergences_open(lr_store *s, int64_t company_id, store_divergence_cb cb,
+                                 void *ctx, lr_error *err);
+/* A summary mail named the day. */
+lr_status store_divergence_notified(lr_store *s, int64_t employee_id, const char *work_day,
+                                    int64_t at, lr_error *err);
+
+/* The daily summary's addresses and its "still open after" days. */
+lr_status store_company_div_mail_set(lr_store *s, int64_t company_id, const char *to,
+                                     int open_days, lr_error *err);
+/* Claims the summary of `day` (company-local YYYY-MM-DD) for the caller:
+ * LR_EBUSY when it was claimed already (sent, or being sent). */
+lr_status store_company_div_mail_claim(lr_store *s, int64_t company_id, const char *day,
+                                       lr_error *err);
+/* Gives a claim back (the mail did not go): the day's mark returns to
+ * before, if it is still day. */
+lr_status store_company_div_mail_release(lr_store *s, int64_t company_id, const char *day,
+                                         const char *before, lr_error *err);
+
+/* The one SMTP server (no row: all ""). */
+typedef struct lr_mail_settings {
+    char smtp_url[512];
+    char mail_from[256];
+    char smtp_user[256];
+    char password_sealed[512];
+} lr_mail_settings;
+lr_status store_mail_settings_get(lr_store *s, lr_mail_settings *out, lr_error *err);
+lr_status store_mail_settings_put(lr_store *s, const lr_mail_settings *m, lr_error *err);
+
 /* Records a read of KING OF TIME's record: when, and its summary or
  * "failed: why". */
 lr_status store_company_div_fetch_result(lr_store *s, int64_t company_id, int64_t at,

@@ -79,6 +79,25 @@
     X(V_COMPANY_SET,                                                                               \
       "UPDATE companies SET kot_mode = ?2, div_start_min = ?3, div_end_min = ?4 WHERE id = ?1")    \
     X(V_DIVISION_SET, "UPDATE divisions SET div_start_min = ?2, div_end_min = ?3 WHERE id = ?1")   \
+    X(V_OPEN_ALL,                                                                                  \
+      "SELECT " DIVERGENCE_COLS "WHERE d.company_id = ?1 AND d.status = 'open' ORDER BY e.code, "  \
+      "d.work_day")                                                                                \
+    X(V_NOTIFIED,                                                                                  \
+      "UPDATE divergences SET notified_at = ?3 WHERE employee_id = ?1 AND work_day = ?2")          \
+    X(V_MAIL_SET,                                                                                  \
+      "UPDATE companies SET div_mail_to = ?2, div_mail_open_days = ?3 WHERE id = ?1")              \
+    /* compare and set: one claim per day, whoever asks */                                         \
+    X(V_MAIL_CLAIM,                                                                                \
+      "UPDATE companies SET div_mail_day = ?2 WHERE id = ?1 AND div_mail_day <> ?2")               \
+    X(V_MAIL_RELEASE,                                                                              \
+      "UPDATE companies SET div_mail_day = ?3 WHERE id = ?1 AND div_mail_day = ?2")                \
+    X(V_SMTP_GET,                                                                                  \
+      "SELECT smtp_url, mail_from, smtp_user, password_sealed FROM mail_settings WHERE id = 1")    \
+    X(V_SMTP_PUT,                                                                                  \
+      "INSERT INTO mail_settings (id, smtp_url, mail_from, smtp_user, password_sealed) VALUES "    \
+      "(1, ?1, ?2, ?3, ?4) ON CONFLICT (id) DO UPDATE SET smtp_url = excluded.smtp_url, "          \
+      "mail_from = excluded.mail_from, smtp_user = excluded.smtp_user, password_sealed = "        \
+      "excluded.password_sealed")                                                                  \
     X(V_FETCH_RESULT,                                                                              \
       "UPDATE companies SET div_fetched_at = ?2, div_fetch_result = ?3 WHERE id = ?1")
 SQ_STATEMENTS(SQ_DIVERGENCE_BASE, SQ_SLOTS);
@@ -288,4 +307,81 @@ lr_status store_company_div_fetch_result(lr_store *base, int64_t company_id, int
                   stmt_with(s, V_FETCH_RESULT, err, SQ_INT(company_id), SQ_INT(at),
                             SQ_TEXT(result)),
                   err, "recording the read of KING OF TIME's record");
+}
+
+lr_status store_divergences_open(lr_store *base, int64_t company_id, store_divergence_cb cb,
+                                 void *ctx, lr_error *err)
+{
+    sql_store *s = S(base);
+    sql_stmt *st = stmt_with(s, V_OPEN_ALL, err, SQ_INT(company_id));
+    lr_divergence d;
+    int rc;
+    while ((rc = sq_next(st, &divergence_row, &d)) == SQL_ROW && !cb(ctx, &d))
+        ;
+    return sq_end(s, st, rc, err, "listing open divergent days");
+}
+
+lr_status store_divergence_notified(lr_store *base, int64_t employee_id, const char *work_day,
+                                    int64_t at, lr_error *err)
+{
+    sql_store *s = S(base);
+    return sq_run(s,
+                  stmt_with(s, V_NOTIFIED, err, SQ_INT(employee_id), SQ_TEXT(work_day),
+                            SQ_INT(at)),
+                  err, "marking a divergent day as mailed");
+}
+
+lr_status store_company_div_mail_set(lr_store *base, int64_t company_id, const char *to,
+                                     int open_days, lr_error *err)
+{
+    sql_store *s = S(base);
+    return sq_run(s,
+                  stmt_with(s, V_MAIL_SET, err, SQ_INT(company_id), SQ_TEXT(to),
+                            SQ_INT(open_days)),
+                  err, "saving the divergence mail's addresses");
+}
+
+lr_status store_company_div_mail_claim(lr_store *base, int64_t company_id, const char *day,
+                                       lr_error *err)
+{
+    sql_store *s = S(base);
+    lr_status st = sq_run(s, stmt_with(s, V_MAIL_CLAIM, err, SQ_INT(company_id), SQ_TEXT(day)),
+                          err, "claiming the day's divergence mail");
+    if (st == LR_OK && sq_changes(s) == 0)
+        return lr_fail(err, LR_EBUSY, "the divergence summary of %s was sent already", day);
+    return st;
+}
+
+lr_status store_company_div_mail_release(lr_store *base, int64_t company_id, const char *day,
+                                         const char *before, lr_error *err)
+{
+    sql_store *s = S(base);
+    return sq_run(s,
+                  stmt_with(s, V_MAIL_RELEASE, err, SQ_INT(company_id), SQ_TEXT(day),
+                            SQ_TEXT(before)),
+                  err, "giving the day's divergence mail back");
+}
+
+static const sq_row smtp_row =
+    SQ_ROW(lr_mail_settings, SQ_STR(lr_mail_settings, smtp_url),
+           SQ_STR(lr_mail_settings, mail_from), SQ_STR(lr_mail_settings, smtp_user),
+           SQ_STR(lr_mail_settings, password_sealed));
+
+lr_status store_mail_settings_get(lr_store *base, lr_mail_settings *out, lr_error *err)
+{
+    sql_store *s = S(base);
+    lr_status st = sq_one(s, stmt(s, V_SMTP_GET, err), &smtp_row, out, err,
+                          "reading the mail settings", "no mail settings");
+    if (st == LR_ENOTFOUND)
+        memset(out, 0, sizeof *out);
+    return st == LR_ENOTFOUND ? LR_OK : st;
+}
+
+lr_status store_mail_settings_put(lr_store *base, const lr_mail_settings *m, lr_error *err)
+{
+    sql_store *s = S(base);
+    return sq_run(s,
+                  stmt_with(s, V_SMTP_PUT, err, SQ_TEXT(m->smtp_url), SQ_TEXT(m->mail_from),
+                            SQ_TEXT(m->smtp_user), SQ_TEXT(m->password_sealed)),
+                  err, "saving the mail settings");
 }

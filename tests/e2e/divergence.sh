@@ -11,7 +11,11 @@
 #   4. punch mode: our punch delivered, its clock-out edited down in KoT
 #      (22:10 -> 18:00) is found; corrected back, the next read closes it
 #   5. never in the restricted hours: the read is refused, nothing called
-#   6. loginrecd reads every company's record each night (the last 35 days)
+#   6. loginrecd reads every company's record each night (the last 35 days),
+#      then mails its daily summary (a real SMTP server, python3-aiosmtpd,
+#      with a password): the content, UTF-8 with MIME headers, once a day
+#      whatever the restarts; days open too long listed again; a refused
+#      mail is tried again
 . "$(dirname "$0")/lib.sh"
 
 export LOGINREC_KOT_TIMEOUT_MS=2000 LOGINREC_DISPATCH_POLL_MS=100
@@ -184,7 +188,7 @@ expect_eq "the download: CP932, CRLF, the month's days" "200 1" \
     "$(curl -sS -b "$T/jar" -o "$T/dl.csv" -w '%{http_code}' "$URL/divergence/download?month=2026-11&status=all&encoding=cp932") $(iconv -f CP932 -t UTF-8 "$T/dl.csv" | grep -c '^1002,2026-11-02,.*,corrected,admin,.*'$'\r''$')"
 # the reasons, managed in the UI
 expect_eq "the reasons page lists the company's" "200 1" \
-    "$(get '/divergence/reasons') $(grep -c '<td><code>client_visit</code></td><td>客先訪問</td><td>Client visit</td>' "$T/p.html")"
+    "$(get '/divergence/reasons') $(grep -c '<td><code>client_visit</code></td><td>客先訪問</td><td lang="en">Client visit</td>' "$T/p.html")"
 expect_eq "a reason added through the UI" 303 \
     "$(curl -sS -b "$T/jar" -o /dev/null -w '%{http_code}' "$URL/divergence/reasons" --data-urlencode "csrf=$CSRF" -d code=training --data-urlencode label_ja=研修 --data-urlencode 'label_en=Training' -d position=45)"
 expect_eq "a bad code is refused, the form kept" "422 1" \
@@ -251,7 +255,17 @@ expect_eq "in the restricted hours the read is refused, nothing called" "1 yes 0
 OUT=$("$LR" divergence fetch ACM --from 2026-11-02 2>&1) && RC=0 || RC=$?
 expect_eq "--from without --to is a usage mistake" "2" "$RC"
 
-# --- 6. the nightly read ----------------------------------------------------------------
+# --- 6. the nightly read, and the summary mail --------------------------------------------
+/usr/bin/python3 "$(dirname "$0")/../sim/smtp_sink.py" "$T/mail" --user mailer --password 's3cret pw' \
+    --max-seconds 300 > "$T/smtp.log" 2>&1 &
+EXTRA_PIDS="$EXTRA_PIDS $!"
+wait_for 10 grep -q '^listening on' "$T/smtp.log" || { cat "$T/smtp.log"; echo "no SMTP server"; exit 1; }
+SMTP=$(sed -n 's/^listening on //p' "$T/smtp.log")
+echo 's3cret pw' | "$LR" mail set --smtp-url "$SMTP" --from loginrec@example.jp --user mailer --password - >/dev/null
+"$LR" divergence mail ACM --to 'hr@example.jp, boss@example.jp' --open-days 1 >/dev/null
+expect_eq "the SMTP password is sealed" "0 1" \
+    "$(db_sql "SELECT count(*) FROM mail_settings WHERE password_sealed LIKE '%s3cret%'") $(db_sql "SELECT count(*) FROM mail_settings WHERE password_sealed LIKE 'v1:%'")"
+mails() { ls "$T/mail"/*.eml 2>/dev/null | wc -l; }
 stop_server
 expect_eq "no nightly read while it is off" "0" \
     "$(db_sql "SELECT count(*) FROM audit_log WHERE action = 'divergence.fetch' AND actor = 'fetch-job'")"
@@ -269,4 +283,40 @@ LOGINREC_TIME_OFFSET_S=$(jst_offset 23:30) start_server --divergence-fetch-at 22
 sleep 1.5
 expect_eq "once a night" "2" \
     "$(db_sql "SELECT count(*) FROM audit_log WHERE action = 'divergence.fetch' AND actor = 'fetch-job'")"
+expect_eq "then one summary mail, whatever the restart" 1 "$(mails)"
+TODAY=$(LOGINREC_TIME_OFFSET_S=$(jst_offset 23:00) python3 -c 'import datetime, os, time; print(datetime.datetime.fromtimestamp(time.time() + int(os.environ["LOGINREC_TIME_OFFSET_S"]), datetime.timezone(datetime.timedelta(hours=9))).date())')
+/usr/bin/python3 - "$T/mail/001.eml" "$T/mail/001.json" "$TODAY" > "$T/mail1.txt" <<'PY'
+import email, email.policy, json, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+env = json.load(open(sys.argv[2]))
+print(m["Subject"])
+print(m.get_content_type(), m.get_content_charset(), m["Content-Transfer-Encoding"], m["MIME-Version"])
+print(m["From"], "|", m["To"], "|", " ".join(sorted(env["to"])), "|", env["auth_user"])
+print(m.get_content())
+PY
+expect_eq "its subject, decoded" "【loginrec】乖離の確認 ACM $TODAY: 新規 2件 / 未確認 0件" "$(sed -n 1p "$T/mail1.txt")"
+expect_eq "UTF-8 text in base64, MIME 1.0" "text/plain utf-8 base64 1.0" "$(sed -n 2p "$T/mail1.txt")"
+expect_eq "from the sender, to both addresses, authenticated" \
+    "loginrec <loginrec@example.jp> | hr@example.jp, boss@example.jp | boss@example.jp hr@example.jp | mailer" "$(sed -n 3p "$T/mail1.txt")"
+expect_eq "the new days, in Japanese" "1 1 1" \
+    "$(grep -c '^新たに見つかった乖離: 2件' "$T/mail1.txt") $(grep -c '^  1002 勤怠 花子  2026-11-04  休日・未打刻の疑い  出勤 – / 退勤 –' "$T/mail1.txt") $(grep -c '^  1003 山田 一郎  2026-11-03  PC未使用' "$T/mail1.txt")"
+expect_eq "and in English" "1 1" \
+    "$(grep -c '^New divergent days: 2' "$T/mail1.txt") $(grep -c '^  1002 勤怠 花子  2026-11-04  PC use, no record  start – / end –' "$T/mail1.txt")"
+expect_eq "the confirmed days are not in it" 0 "$(grep -c '^  1001 ' "$T/mail1.txt" || true)"
+expect_eq "audited" 1 "$(db_sql "SELECT count(*) FROM audit_log WHERE action = 'divergence.mail'")"
+expect_eq "a second summary the same day is not sent" "today's divergence summary of ACM was sent already 1" \
+    "$(LOGINREC_TIME_OFFSET_S=$(jst_offset 23:40) "$LR" divergence notify ACM) $(mails)"
+stop_server
+# two days on: nothing new, both days open for more than a day
+NEXT=$(( $(jst_offset 11:00) + 2 * 86400 ))
+echo 'wrong' | "$LR" mail set --password - >/dev/null
+OUT=$(LOGINREC_TIME_OFFSET_S=$NEXT "$LR" divergence notify ACM 2>&1) && RC=0 || RC=$?
+expect_eq "a refused mail fails, and sends nothing" "1 yes 1" \
+    "$RC $(grep -q 'SMTP smtp://127.0.0.1' <<<"$OUT" && echo yes) $(mails)"
+echo 's3cret pw' | "$LR" mail set --password - >/dev/null
+expect_eq "its day was given back: the next try sends it" "ACM: 0 new, 2 open for longer, mailed 2" \
+    "$(LOGINREC_TIME_OFFSET_S=$NEXT "$LR" divergence notify ACM) $(mails)"
+expect_eq "listing the days still open" "1 1" \
+    "$(/usr/bin/python3 -c 'import email, email.policy, sys; m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default); print(m["Subject"]); print(m.get_content())' "$T/mail/002.eml" | grep -c '新規 0件 / 未確認 2件') \
+$(/usr/bin/python3 -c 'import email, email.policy, sys; m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default); print(m.get_content())' "$T/mail/002.eml" | grep -c '^1日以上確認されていない乖離: 2件')"
 finish

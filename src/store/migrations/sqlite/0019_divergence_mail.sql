@@ -1,0 +1,19 @@
+-- Issue 23, 乖離's daily summary mail: per company, the addresses it goes
+-- to (comma-separated; '' sends none), after how many days an open day is
+-- listed again as still open, and the company-local day the last summary
+-- was claimed for (a summary goes at most once a day, whatever the number
+-- of instances or restarts).
+ALTER TABLE companies ADD COLUMN div_mail_to TEXT NOT NULL DEFAULT '';
+ALTER TABLE companies ADD COLUMN div_mail_open_days INTEGER NOT NULL DEFAULT 7 CHECK (div_mail_open_days BETWEEN 1 AND 365);
+ALTER TABLE companies ADD COLUMN div_mail_day TEXT NOT NULL DEFAULT '';
+
+-- The one SMTP server the service sends through (loginrec mail set): its
+-- URL (smtp://HOST:PORT; STARTTLS when the server offers it), the sender,
+-- and the credentials, the password sealed like every other secret.
+CREATE TABLE mail_settings (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    smtp_url        TEXT NOT NULL DEFAULT '',
+    mail_from       TEXT NOT NULL DEFAULT '',
+    smtp_user       TEXT NOT NULL DEFAULT '',
+    password_sealed TEXT NOT NULL DEFAULT ''
+);
