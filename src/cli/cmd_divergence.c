@@ -12,6 +12,7 @@
 #include "reply/div_mail_words.h"
 #include "service/divergence_fetch.h"
 #include "service/divergence_mail.h"
+#include "service/divergence_overtime.h"
 #include "service/divergence_report.h"
 #include "service/divergence_review.h"
 #include "service/kot_dispatch.h"
@@ -193,21 +194,62 @@ static int reason(lr_store *s, cli_args *a)
 
 static int set(lr_store *s, cli_args *a)
 {
-    int bad = 0, rc;
+    int bad = 0, rc, om, oa;
     const char *start = cli_take(a, "--start-limit", &bad), *end = cli_take(a, "--end-limit", &bad);
+    const char *otm = cli_take(a, "--overtime-month", &bad), *ota = cli_take(a, "--overtime-avg", &bad);
     div_settings ch = {NULL, -1, -1, cli_take(a, "--division", &bad)};
     lr_error err;
     if (bad)
         return cli_usage("divergence set: an option is missing its value");
     if ((rc = cli_check_rest(a, 1, "divergence set")) ||
         (rc = minutes("--start-limit", start, &ch.start_min)) ||
-        (rc = minutes("--end-limit", end, &ch.end_min)))
+        (rc = minutes("--end-limit", end, &ch.end_min)) ||
+        (rc = minutes("--overtime-month", otm, &om)) || (rc = minutes("--overtime-avg", ota, &oa)))
         return rc;
     lr_error_clear(&err);
-    if (div_settings_set(s, a->v[0], &ch, "cli", &err) != LR_OK)
+    if ((otm || ota) && div_overtime_limits_set(s, a->v[0], om, oa, "cli", &err) != LR_OK)
+        return cli_fail(&err);
+    if ((start || end || !(otm || ota)) && div_settings_set(s, a->v[0], &ch, "cli", &err) != LR_OK)
         return cli_fail(&err);
     printf("divergence limits of %s%s%s updated\n", a->v[0], ch.division ? " division " : "",
            ch.division ? ch.division : "");
+    return 0;
+}
+
+/* 36協定: every PC user's month, as CSV. */
+static int print_month(void *ctx, const lr_ot_warning *w)
+{
+    (void)ctx;
+    printf("%s,%s,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%s%s%s\n", w->employee_code, w->month,
+           w->pc_work_min / 60.0, w->pc_over_min / 60.0, w->projected_min / 60.0,
+           w->avg_min / 60.0, w->rec_work_min / 60.0, w->rec_over_min / 60.0,
+           w->warning & OT_MONTH ? "month " : "", w->warning & OT_PROJECTED ? "projected " : "",
+           w->warning & OT_AVERAGE ? "average" : "");
+    return 0;
+}
+
+static int overtime(lr_store *s, cli_args *a)
+{
+    int bad = 0, rc;
+    const char *month = cli_take(a, "--month", &bad);
+    char m[8];
+    lr_company c;
+    lr_error err;
+    if (bad)
+        return cli_usage("divergence overtime: an option is missing its value");
+    if ((rc = cli_check_rest(a, 1, "divergence overtime")))
+        return rc;
+    lr_error_clear(&err);
+    if (store_company_get(s, a->v[0], &c, &err) != LR_OK)
+        return cli_fail(&err);
+    if (!month) {
+        div_month_of(&c, clock_now(), m);
+        month = m;
+    }
+    printf("employee,month,pc_work_h,pc_over_h,projected_over_h,avg_over_h,recorded_work_h,"
+           "recorded_over_h,warning\n");
+    if (div_overtime(s, &c, month, clock_now(), print_month, NULL, &err) != LR_OK)
+        return cli_fail(&err);
     return 0;
 }
 
@@ -300,10 +342,10 @@ int cmd_divergence(lr_store *s, cli_args *a)
         int (*run)(lr_store *, cli_args *);
     } subs[] = {{"fetch", fetch},   {"confirm", confirm}, {"reasons", reasons},
                 {"reason", reason}, {"set", set},         {"mail", mail},
-                {"notify", notify}};
+                {"notify", notify}, {"overtime", overtime}};
     if (a->n < 1)
         return cli_usage("divergence: expected CODE, or fetch, confirm, reasons, reason, set, "
-                         "mail or notify");
+                         "mail, notify or overtime");
     for (size_t i = 0; i < sizeof subs / sizeof *subs; i++)
         if (strcmp(a->v[0], subs[i].name) == 0) {
             a->v++;

@@ -23,6 +23,7 @@
 #include "http/ui_internal.h"
 #include "service/daily.h"
 #include "service/divergence_report.h"
+#include "service/divergence_overtime.h"
 #include "service/divergence_review.h"
 #include "util/clock.h"
 #include "util/encoding.h"
@@ -176,6 +177,7 @@ static const char *cell_class(const div_row *r)
 typedef struct grid {
     ui_req *u;
     const page_query *p;
+    json_t *overtime; /* 36協定's warnings of the month */
     json_t *rows, *cells; /* cells: the current employee's, when on this page */
     int64_t employee_id;
     size_t employees, open, confirmed;
@@ -222,6 +224,38 @@ static int take_row(void *ctx, const div_row *r)
     day_href(r->employee, r->date, href, sizeof href);
     json_array_set_new(g->cells, (size_t)(day - g->p->d0),
                        json_pack("{s:s, s:s, s:s}", "cls", cls, "title", title, "href", href));
+    return 0;
+}
+
+/* 36協定: the month's warnings as the nightly job kept them. */
+typedef struct ot_rows {
+    ui_req *u;
+    json_t *a;
+    int64_t computed_at;
+} ot_rows;
+
+static int take_warning(void *ctx, const lr_ot_warning *w)
+{
+    ot_rows *k = ctx;
+    char pc[16], proj[16], rec[16], avg[16], why[300] = "";
+    snprintf(pc, sizeof pc, "%.1f", w->pc_over_min / 60.0);
+    snprintf(proj, sizeof proj, "%.1f", w->projected_min / 60.0);
+    snprintf(rec, sizeof rec, "%.1f", w->rec_over_min / 60.0);
+    snprintf(avg, sizeof avg, "%.1f", w->avg_min / 60.0);
+    if (w->warning & OT_MONTH)
+        snprintf(why + strlen(why), sizeof why - strlen(why), "%s ",
+                 i18n_text(k->u->lang, "div.ot.month"));
+    if (w->warning & OT_PROJECTED)
+        snprintf(why + strlen(why), sizeof why - strlen(why), "%s ",
+                 i18n_text(k->u->lang, "div.ot.projected"));
+    if (w->warning & OT_AVERAGE)
+        snprintf(why + strlen(why), sizeof why - strlen(why), "%s",
+                 i18n_text(k->u->lang, "div.ot.average"));
+    json_array_append_new(k->a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "code",
+                                          w->employee_code, "name", w->last_name, "first",
+                                          w->first_name, "pc", pc, "projected", proj, "rec", rec,
+                                          "avg", avg, "why", why));
+    k->computed_at = w->computed_at;
     return 0;
 }
 
@@ -297,6 +331,19 @@ void ui_divergence_view(ui_req *u)
     grid_href(&p, "/divergence/download", p.month, 0, "utf-8", csv8, sizeof csv8);
     if (c.div_fetched_at)
         ui_local_time(c.tz, c.div_fetched_at, fetched);
+    {
+        ot_rows k = {u, json_array(), 0};
+        char when[20] = "", lim[120], mh[16], ah[16];
+        const char *names[] = {"month", "avg"}, *values[] = {mh, ah};
+        if (!p.bad)
+            store_ot_warnings_list(u->s, c.id, p.month, take_warning, &k, NULL);
+        if (k.computed_at)
+            ui_local_time(c.tz, k.computed_at, when);
+        snprintf(mh, sizeof mh, "%d", c.ot_month_min / 60);
+        snprintf(ah, sizeof ah, "%d", c.ot_avg_min / 60);
+        i18n_fill(u->lang, "div.ot.limits", lim, sizeof lim, names, values, 2);
+        g.overtime = json_pack("{s:o, s:s, s:s}", "rows", k.a, "when", when, "limits", lim);
+    }
     d = json_pack("{s:b, s:s, s:o, s:o, s:s, s:I, s:o, s:o, s:I, s:I, s:I, s:s, s:s, s:s, s:s, "
                   "s:b, s:s, s:b, s:b, s:s}",
                   "nav_divergence", 1, "month", p.month, "divisions",
@@ -311,6 +358,7 @@ void ui_divergence_view(ui_req *u)
                   : p.d1 - p.d0 + 1 == 30 ? "d30"
                   : p.d1 - p.d0 + 1 == 29 ? "d29"
                                            : "d28");
+    json_object_set_new(d, "overtime", g.overtime);
     if (g.employees > PAGE) {
         char href[400], range[64];
         size_t first = p.page * PAGE + 1, shown = json_array_size(g.rows);

@@ -115,6 +115,30 @@ static lr_status put_section(lr_buf *b, lr_lang lang, const char *title_key,
     return st == LR_OK ? buf_puts(b, CRLF) : st;
 }
 
+/* 36協定: who passes a limit this month, and by how much. */
+static lr_status put_overtime(lr_buf *b, lr_lang lang, const div_mail_facts *f)
+{
+    char title[300], count[24], limit[24], avg[24];
+    const char *names[] = {"count", "month", "avg"};
+    const char *values[] = {count, limit, avg};
+    const char *h = i18n_text(lang, "mail.div.hours");
+    lr_status st;
+    snprintf(count, sizeof count, "%zu", f->novertime);
+    snprintf(limit, sizeof limit, "%d", f->c->ot_month_min / 60);
+    snprintf(avg, sizeof avg, "%d", f->c->ot_avg_min / 60);
+    i18n_fill(lang, "mail.div.overtime", title, sizeof title, names, values, 3);
+    st = buf_printf(b, "%s" CRLF, title);
+    for (size_t i = 0; st == LR_OK && i < f->novertime; i++) {
+        const lr_ot_warning *w = &f->overtime[i];
+        st = buf_printf(b, "  %s %s %s  PC %.1f%s (%s %.1f%s) / %s %.1f%s / %s %.1f%s" CRLF,
+                        w->employee_code, w->last_name, w->first_name, w->pc_over_min / 60.0, h,
+                        i18n_text(lang, "mail.div.projected"), w->projected_min / 60.0, h,
+                        i18n_text(lang, "div.recorded"), w->rec_over_min / 60.0, h,
+                        i18n_text(lang, "mail.div.average"), w->avg_min / 60.0, h);
+    }
+    return st == LR_OK ? buf_puts(b, CRLF) : st;
+}
+
 static lr_status put_body(lr_buf *b, lr_lang lang, const div_mail_facts *f)
 {
     char head[400];
@@ -128,6 +152,8 @@ static lr_status put_body(lr_buf *b, lr_lang lang, const div_mail_facts *f)
                          f->open_days);
     if (st == LR_OK && (f->nold || f->more_old))
         st = put_section(b, lang, "mail.div.old", f->old, f->nold, f->more_old, f->open_days);
+    if (st == LR_OK && f->novertime)
+        st = put_overtime(b, lang, f);
     if (st == LR_OK)
         st = buf_printf(b, "%s" CRLF, i18n_text(lang, "mail.div.todo"));
     return st;

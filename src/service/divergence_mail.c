@@ -114,6 +114,8 @@ lr_status div_mail_server_set(lr_store *s, const lr_secrets *sec, const char *ur
 /* The open days, sorted into the two sections. */
 typedef struct gather {
     lr_store *s;
+    lr_ot_warning *ot;
+    size_t not, capot;
     int64_t now, old_before;
     div_mail_line *fresh, *old;
     size_t nfresh, nold, capf, capo;
@@ -174,6 +176,19 @@ static int take_open(void *ctx, const lr_divergence *d)
     return 0;
 }
 
+static int take_warning(void *ctx, const lr_ot_warning *w)
+{
+    gather *g = ctx;
+    if (g->not == LINES_MAX)
+        return 1;
+    if (!vec_room((void **)&g->ot, &g->capot, g->not, sizeof *g->ot)) {
+        g->oom = 1;
+        return 1;
+    }
+    g->ot[g->not++] = *w;
+    return 0;
+}
+
 lr_status div_mail_run(lr_store *s, const char *code, const lr_secrets *sec,
                        const div_mail_env *env, div_mail_stats *stats, lr_error *err)
 {
@@ -217,19 +232,35 @@ lr_status div_mail_run(lr_store *s, const char *code, const lr_secrets *sec,
     g.now = now;
     g.old_before = now - (int64_t)c.div_mail_open_days * 86400;
     st = store_divergences_open(s, c.id, take_open, &g, err);
+    if (st == LR_OK) {
+        char month[8];
+        snprintf(month, sizeof month, "%.7s", day);
+        st = store_ot_warnings_list(s, c.id, month, take_warning, &g, err);
+    }
     if (st == LR_OK && g.oom)
         st = lr_fail(err, LR_ENOMEM, "out of memory");
     stats->fresh = g.nfresh + g.more_fresh;
     stats->old = g.nold + g.more_old;
-    if (st != LR_OK || (!stats->fresh && !stats->old))
+    stats->overtime = g.not;
+    if (st != LR_OK || (!stats->fresh && !stats->old && !stats->overtime))
         goto out; /* nothing to say today: no mail */
     {
         const char *from = env->from && env->from[0] ? env->from : m.mail_from;
-        div_mail_facts f = {&c,           day,    g.fresh,
-                            g.nfresh,     g.old,  g.nold,
-                            g.more_fresh, g.more_old, c.div_mail_open_days,
-                            from,         to,     nto,
-                            now};
+        div_mail_facts f = {.c = &c,
+                            .day = day,
+                            .fresh = g.fresh,
+                            .nfresh = g.nfresh,
+                            .old = g.old,
+                            .nold = g.nold,
+                            .more_fresh = g.more_fresh,
+                            .more_old = g.more_old,
+                            .overtime = g.ot,
+                            .novertime = g.not,
+                            .open_days = c.div_mail_open_days,
+                            .from = from,
+                            .to = to,
+                            .nto = nto,
+                            .now = now};
         buf_init(&msg, 8u << 20);
         st = env->compose(env->ctx, &f, &msg, err);
         if (st == LR_OK)
@@ -245,8 +276,9 @@ lr_status div_mail_run(lr_store *s, const char *code, const lr_secrets *sec,
     if ((st = store_begin(s, err)) == LR_OK) {
         for (size_t i = 0; st == LR_OK && i < g.nmark; i++)
             st = store_divergence_notified(s, g.mark[i].employee_id, g.mark[i].work_day, now, err);
-        snprintf(detail, sizeof detail, "%s: %zu new, %zu open for %d days or more, to %.500s",
-                 day, stats->fresh, stats->old, c.div_mail_open_days, c.div_mail_to);
+        snprintf(detail, sizeof detail,
+                 "%s: %zu new, %zu open for %d days or more, %zu overtime warnings, to %.480s", day,
+                 stats->fresh, stats->old, c.div_mail_open_days, stats->overtime, c.div_mail_to);
         st = admin_commit_audited(s, st, c.id, "mail-job", "divergence.mail", detail, err);
     }
 out:
@@ -255,5 +287,6 @@ out:
     free(g.fresh);
     free(g.old);
     free(g.mark);
+    free(g.ot);
     return st;
 }

@@ -41,6 +41,8 @@ typedef struct div_mail_facts {
     const div_mail_line *old; /* open for open_days or more */
     size_t nold;
     size_t more_fresh, more_old; /* beyond the lines listed: counted only */
+    const lr_ot_warning *overtime; /* 36協定: this month's warnings, as the nightly job kept them */
+    size_t novertime;
     int open_days;
     const char *from;
     const char *const *to;
@@ -62,7 +64,7 @@ typedef struct div_mail_env {
 } div_mail_env;
 
 typedef struct div_mail_stats {
-    size_t fresh, old;
+    size_t fresh, old, overtime;
     int sent; /* 1 when a mail went */
 } div_mail_stats;
 

@@ -208,7 +208,7 @@ lr_status div_report(lr_store *s, const lr_company *c, const div_query *q, div_r
         /* by code in bytes, whatever the database's collation */
         if (k.nkept > 1)
             qsort(k.kept, k.nkept, sizeof *k.kept, cmp_kept);
-        st = store_div_sides(s, c->id, q->from, q->to, take_side, &k, err);
+        st = store_div_sides(s, c->id, q->from, q->to, 0, take_side, &k, err);
     }
     if (st == LR_OK)
         flush(&k);

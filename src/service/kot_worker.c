@@ -15,6 +15,7 @@
 #include "service/kot_deliver.h"
 #include "service/kot_settings.h"
 #include "service/divergence_fetch.h"
+#include "service/divergence_overtime.h"
 #include "service/kot_sync.h"
 #include "sinks/kot_api.h"
 #include "util/clock.h"
@@ -134,8 +135,14 @@ static void maybe_fetch(kot_worker *w, const lr_company *c)
                       &st, &err) != LR_OK) {
             log_warn("divergence read of company %s: %s", c->code, err.message);
         } else {
+            size_t nwarn = 0;
             div_fetch_summary(&st, summary, sizeof summary);
             log_info("divergence read of company %s, %s..%s: %s", c->code, from, to, summary);
+            /* 36協定: this month's warnings, for the page and the mail */
+            if (div_overtime_keep(w->ss, &fresh, now, &nwarn, &err) != LR_OK)
+                log_warn("overtime warnings of company %s: %s", c->code, err.message);
+            else if (nwarn)
+                log_info("overtime warnings of company %s: %zu employee(s)", c->code, nwarn);
             maybe_mail(w, c);
         }
     }

@@ -12,7 +12,8 @@
  * store_sql_admins.c: administrators, sessions, login failures;
  * store_sql_pages.c: what the admin UI's log, daily and status pages read;
  * store_sql_leases.c: leases held by one instance among several;
- * store_sql_divergence.c: KoT's record read back, divergent days (乖離).
+ * store_sql_divergence.c: KoT's record read back, divergent days (乖離);
+ * store_sql_overtime.c: 36協定's warnings and limits.
  * Not for use outside src/store/.
  */
 #ifndef LR_STORE_SQL_INTERNAL_H
@@ -41,7 +42,8 @@
 #define SQ_PUNCHES_BASE 200
 #define SQ_PC_BASE 216
 #define SQ_DIVERGENCE_BASE 232
-#define SQ_SLOTS 256
+#define SQ_OVERTIME_BASE 256
+#define SQ_SLOTS 264
 
 /* lr_store, opaque outside src/store/. */
 struct lr_store {

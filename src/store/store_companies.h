@@ -41,6 +41,7 @@ typedef struct lr_company {
     char div_mail_to[512];          /* the daily summary's addresses, comma-separated */
     int div_mail_open_days;         /* open this many days: listed again (default 7) */
     char div_mail_day[11];          /* the day the last summary was claimed for; "" never */
+    int ot_month_min, ot_avg_min;   /* 36協定 limits, minutes (45 h, 80 h) */
 } lr_company;
 
 /* Where the MaLion poller of a company stands. */

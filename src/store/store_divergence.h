@@ -80,11 +80,32 @@ lr_status store_kot_records_of_day(lr_store *s, int64_t employee_id, const char 
 lr_status store_kot_records_count(lr_store *s, int64_t company_id, const char *from,
                                   const char *to, int64_t *n, lr_error *err);
 
-/* Both sides' clock-ins and clock-outs of the company's days from..to,
- * for employees with at least one link (a PC user), by employee code,
- * then day. */
+/* Both sides' clock-ins and clock-outs (and with breaks, the break
+ * punches) of the company's days from..to, for employees with at least
+ * one link (a PC user), by employee code, then day. */
 lr_status store_div_sides(lr_store *s, int64_t company_id, const char *from, const char *to,
-                          store_div_side_cb cb, void *ctx, lr_error *err);
+                          int breaks, store_div_side_cb cb, void *ctx, lr_error *err);
+
+/* 36協定's warnings of a month (YYYY-MM) as kept. */
+typedef struct lr_ot_warning {
+    int64_t employee_id;
+    char employee_code[64], last_name[128], first_name[128];
+    char month[8];
+    int pc_work_min, pc_over_min, projected_min, avg_min, rec_work_min, rec_over_min;
+    int warning; /* OT_* bits (core/overtime.h) */
+    int64_t computed_at;
+} lr_ot_warning;
+typedef int (*store_ot_warning_cb)(void *ctx, const lr_ot_warning *w);
+/* Replaces the company's warnings of month with w[0..n) (inside the
+ * caller's transaction). */
+lr_status store_ot_warnings_replace(lr_store *s, int64_t company_id, const char *month,
+                                    const lr_ot_warning *w, size_t n, lr_error *err);
+/* The month's warnings, by employee code. */
+lr_status store_ot_warnings_list(lr_store *s, int64_t company_id, const char *month,
+                                 store_ot_warning_cb cb, void *ctx, lr_error *err);
+/* A company's 36協定 limits (minutes). */
+lr_status store_company_ot_limits_set(lr_store *s, int64_t company_id, int month_min,
+                                      int avg_min, lr_error *err);
 
 /* The kept divergent days of the days from..to, by employee code, then
  * day (closed ones too). */

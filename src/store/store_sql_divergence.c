@@ -31,13 +31,14 @@
       "SELECT count(*) FROM kot_records WHERE company_id = ?1 AND work_day >= ?2 AND work_day "   \
       "<= ?3")                                                                                     \
     /* the PC's side is the ledger (active punches); only PC users: an                             \
-     * employee never linked has no PC to compare with */                                          \
+     * employee never linked has no PC to compare with; kinds up to ?4                             \
+     * (2: clock-in and -out; 4: the breaks too) */                                          \
     X(V_SIDES,                                                                                     \
       "SELECT x.employee_id, e.code, COALESCE(e.division_id, 0), x.work_day, x.side, x.kind, "     \
       "x.ts_utc FROM (SELECT employee_id, work_day, 0 AS side, kind, ts_utc FROM punches WHERE "   \
-      "company_id = ?1 AND state = 'active' AND kind IN (1, 2) AND work_day >= ?2 AND work_day "   \
+      "company_id = ?1 AND state = 'active' AND kind <= ?4 AND work_day >= ?2 AND work_day "       \
       "<= ?3 UNION ALL SELECT employee_id, work_day, 1, kind, ts_utc FROM kot_records WHERE "       \
-      "company_id = ?1 AND kind IN (1, 2) AND work_day >= ?2 AND work_day <= ?3) x JOIN "          \
+      "company_id = ?1 AND kind <= ?4 AND work_day >= ?2 AND work_day <= ?3) x JOIN "              \
       "employees e ON e.id = x.employee_id WHERE x.employee_id IN (SELECT employee_id FROM links " \
       "WHERE company_id = ?1) ORDER BY e.code, x.work_day")                                        \
     X(V_LIST,                                                                                      \
@@ -175,10 +176,11 @@ lr_status store_kot_records_count(lr_store *base, int64_t company_id, const char
 }
 
 lr_status store_div_sides(lr_store *base, int64_t company_id, const char *from, const char *to,
-                          store_div_side_cb cb, void *ctx, lr_error *err)
+                          int breaks, store_div_side_cb cb, void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt_with(s, V_SIDES, err, SQ_INT(company_id), SQ_TEXT(from), SQ_TEXT(to));
+    sql_stmt *st = stmt_with(s, V_SIDES, err, SQ_INT(company_id), SQ_TEXT(from), SQ_TEXT(to),
+                             SQ_INT(breaks ? PUNCH_BREAK_END : PUNCH_CLOCK_OUT));
     lr_div_side r;
     int rc;
     while ((rc = sq_next(st, &side_row, &r)) == SQL_ROW && !cb(ctx, &r))

@@ -11,6 +11,9 @@
 #   4. punch mode: our punch delivered, its clock-out edited down in KoT
 #      (22:10 -> 18:00) is found; corrected back, the next read closes it
 #   5. never in the restricted hours: the read is refused, nothing called
+#   7. 36協定: PC overtime past the month's limit, and heading past it, found
+#      on 2026-11-20 (the clock set there), kept by the nightly job, on the
+#      乖離 page and in the mail
 #   6. loginrecd reads every company's record each night (the last 35 days),
 #      then mails its daily summary (a real SMTP server, python3-aiosmtpd,
 #      with a password): the content, UTF-8 with MIME headers, once a day
@@ -316,6 +319,51 @@ expect_eq "a refused mail fails, and sends nothing" "1 yes 1" \
 echo 's3cret pw' | "$LR" mail set --password - >/dev/null
 expect_eq "its day was given back: the next try sends it" "ACM: 0 new, 2 open for longer, mailed 2" \
     "$(LOGINREC_TIME_OFFSET_S=$NEXT "$LR" divergence notify ACM) $(mails)"
+# --- 7. 36協定 ------------------------------------------------------------------------------
+at_jst() { python3 -c 'import datetime, sys, time; print(int(datetime.datetime.fromisoformat(sys.argv[1]).timestamp() - time.time()))' "$1"; }
+sim PUT /_sim/tenants "[{\"name\":\"otc\",\"token\":\"otc-$$\",\"employees\":[{\"key\":\"o1\",\"code\":\"3001\",\"lastName\":\"残業\",\"firstName\":\"多\"},{\"key\":\"o2\",\"code\":\"3002\",\"lastName\":\"残業\",\"firstName\":\"中\"},{\"key\":\"o3\",\"code\":\"3003\",\"lastName\":\"定時\",\"firstName\":\"帰\"}]}]" >/dev/null
+"$LR" company add OTC "Overtime Co" >/dev/null
+echo "otc-$$" | "$LR" kot set OTC --base-url "$SIM" --token - --rate 20 --mode record >/dev/null
+"$LR" kot sync OTC >/dev/null
+for e in 3001:ota 3002:naka 3003:teiji; do "$LR" link set OTC --kind lanscope "${e%%:*}" "${e##*:}" >/dev/null; done
+# up to the 19th: 3001 works 09:00-22:00 on 12 days (4 h over each: 48 h),
+# 3002 on 10 (40 h: 60 h at this pace by the month's end), 3003 09:00-18:00;
+# the record says 09:00-18:00 for all of them
+python3 - "$T/ot.json" "$T/ot_rec.json" <<'PY'
+import json, sys
+ev, rec = [], []
+for acct, key, n, end in (("ota", "o1", 12, "22:00"), ("naka", "o2", 10, "22:00"), ("teiji", "o3", 12, "18:00")):
+    for d in range(1, n + 1):
+        day = "2026-11-%02d" % d
+        ev += [{"source": "lanscope", "account": acct, "host": "PC", "op": op, "time": "%sT%s:00+09:00" % (day, t)}
+               for op, t in (("logon", "09:00"), ("logoff", end))]
+        rec += [{"employeeKey": key, "date": day, "time": "%sT%s:00+09:00" % (day, t), "code": c,
+                 "credentialCode": "IC", "credentialName": "ICカード"} for c, t in ((1, "09:00"), (2, "18:00"))]
+json.dump(ev, open(sys.argv[1], "w")); json.dump(rec, open(sys.argv[2], "w"))
+PY
+"$LR" ingest OTC "$T/ot.json" >/dev/null
+curl -sS -o /dev/null -X POST "$SIM/_sim/timerecords?tenant=otc" -H 'Content-Type: application/json' --data-binary @"$T/ot_rec.json"
+OT_NOW=$(at_jst 2026-11-20T11:00:00+09:00)
+LOGINREC_TIME_OFFSET_S=$OT_NOW "$LR" divergence fetch OTC --from 2026-11-01 --to 2026-11-30 >/dev/null
+expect_eq "each PC user's month, on the 20th: past the limit, heading past it, within" \
+    "3001,2026-11,144.0,48.0,72.0,24.0,96.0,0.0,month |3002,2026-11,120.0,40.0,60.0,20.0,80.0,0.0,projected |3003,2026-11,96.0,0.0,0.0,0.0,96.0,0.0," \
+    "$(LOGINREC_TIME_OFFSET_S=$OT_NOW "$LR" divergence overtime OTC | tail -n +2 | paste -sd'|')"
+"$LR" divergence mail OTC --to hr@example.jp >/dev/null
+LOGINREC_TIME_OFFSET_S=$(at_jst 2026-11-20T23:00:00+09:00) start_server --divergence-fetch-at 22:59
+for _ in $(seq 1 100); do [ "$(mails)" = 3 ] && break; sleep 0.1; done
+expect_eq "the nightly job keeps the month's warnings" "3001|1 3002|2" \
+    "$(db_sql "SELECT e.code || '|' || w.warning FROM overtime_warnings w JOIN employees e ON e.id = w.employee_id ORDER BY e.code" | paste -sd' ')"
+expect_eq "and the mail names them, with the record beside" "1 1 1" \
+    "$(/usr/bin/python3 -c 'import email, email.policy, sys; m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default); print(m.get_content())' "$T/mail/003.eml" > "$T/mail3.txt"; grep -c '^36協定：今月の時間外労働がPCの使用から見て基準（月45時間・複数月平均80時間）を超える、または超えそうな従業員: 2人' "$T/mail3.txt") $(grep -c '^  3001 残業 多  PC 48.0時間 (月末見込み 72.0時間) / 勤怠記録 0.0時間 / 複数月平均 24.0時間' "$T/mail3.txt") $(grep -c '^  3002 残業 中  PC 40.0 h (month-end estimate 60.0 h) / Record 0.0 h / average 20.0 h' "$T/mail3.txt")"
+echo 'correct horse battery' | "$LR" user add OTC admin --password-stdin >/dev/null
+ui_sign_in "$T/ojar" OTC admin 'correct horse battery' >/dev/null
+expect_eq "the 乖離 page shows them" "200 1 1" \
+    "$(curl -sS -b "$T/ojar" -o "$T/p.html" -w '%{http_code}' "$URL/divergence?month=2026-11") $(grep -c '<td><span class="code">3001</span> 残業 多</td><td>48.0</td><td>72.0</td><td>0.0</td><td>24.0</td><td><span class="tag bad">月の上限超え </span></td>' "$T/p.html") $(grep -c '<span class="tag bad">上限超えの見込み </span>' "$T/p.html")"
+"$LR" divergence set OTC --overtime-month 50 >/dev/null
+expect_eq "a company's own limit" "3001,2026-11,144.0,48.0,72.0,24.0,96.0,0.0,projected " \
+    "$(LOGINREC_TIME_OFFSET_S=$OT_NOW "$LR" divergence overtime OTC | grep '^3001')"
+stop_server
+
 expect_eq "listing the days still open" "1 1" \
     "$(/usr/bin/python3 -c 'import email, email.policy, sys; m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default); print(m["Subject"]); print(m.get_content())' "$T/mail/002.eml" | grep -c '新規 0件 / 未確認 2件') \
 $(/usr/bin/python3 -c 'import email, email.policy, sys; m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default); print(m.get_content())' "$T/mail/002.eml" | grep -c '^1日以上確認されていない乖離: 2件')"

@@ -17,3 +17,23 @@ CREATE TABLE mail_settings (
     smtp_user       TEXT NOT NULL DEFAULT '',
     password_sealed TEXT NOT NULL DEFAULT ''
 );
+
+-- 36協定's early warning: a company's limits (minutes: a month's overtime,
+-- and the 2-6 month average's), and the warnings of a month as the last
+-- nightly read found them, PC use and the record side by side.
+ALTER TABLE companies ADD COLUMN ot_month_min INTEGER NOT NULL DEFAULT 2700 CHECK (ot_month_min BETWEEN 60 AND 43200);
+ALTER TABLE companies ADD COLUMN ot_avg_min INTEGER NOT NULL DEFAULT 4800 CHECK (ot_avg_min BETWEEN 60 AND 43200);
+CREATE TABLE overtime_warnings (
+    company_id    INTEGER NOT NULL REFERENCES companies(id),
+    employee_id   INTEGER NOT NULL REFERENCES employees(id),
+    month         TEXT NOT NULL,
+    pc_work_min   INTEGER NOT NULL,
+    pc_over_min   INTEGER NOT NULL,
+    projected_min INTEGER NOT NULL,
+    avg_min       INTEGER NOT NULL,
+    rec_work_min  INTEGER NOT NULL,
+    rec_over_min  INTEGER NOT NULL,
+    warning       INTEGER NOT NULL,
+    computed_at   INTEGER NOT NULL,
+    PRIMARY KEY (company_id, month, employee_id)
+);
