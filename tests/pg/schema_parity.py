@@ -22,6 +22,9 @@ ALLOWED = {
     # A company's send-slot row is keyed by the company's id, always given.
     "column kot_send_slots.company_id: default 'auto' in SQLite, None in PostgreSQL":
         "SQLite's rowid; the company id is always given",
+    # The mail settings' one row is id 1, always given (CHECK (id = 1)).
+    "column mail_settings.id: default 'auto' in SQLite, None in PostgreSQL":
+        "SQLite's rowid; the one row's id is always given",
 }
 
 FAMILIES = {
