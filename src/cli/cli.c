@@ -77,7 +77,8 @@ const char cli_usage_text[] =
     "                                        addresses (\"\" for none); open N days: listed again\n"
     "  divergence notify CODE [--smtp-url URL]               today's summary now (once a day)\n"
     "  mail set [--smtp-url smtp://HOST:PORT] [--from ADDR] [--user USER] [--password PW|-]\n"
-    "                                        the SMTP server (STARTTLS when offered)\n";
+    "           [--ca-file PEM]              the SMTP server (STARTTLS when offered, required\n"
+    "                                        with a password; its certificate checked)\n";
 
 int cli_usage(const char *fmt, ...)
 {

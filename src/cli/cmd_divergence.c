@@ -305,7 +305,7 @@ static int notify(lr_store *s, cli_args *a)
 int cmd_mail(lr_store *s, cli_args *a)
 {
     int bad = 0, rc;
-    const char *url, *from, *user, *pw;
+    const char *url, *from, *user, *pw, *ca;
     char password[600] = "";
     lr_secrets sec;
     lr_error err;
@@ -317,6 +317,7 @@ int cmd_mail(lr_store *s, cli_args *a)
     from = cli_take(a, "--from", &bad);
     user = cli_take(a, "--user", &bad);
     pw = cli_take(a, "--password", &bad);
+    ca = cli_take(a, "--ca-file", &bad);
     if (bad)
         return cli_usage("mail set: an option is missing its value");
     if ((rc = cli_check_rest(a, 0, "mail set")))
@@ -326,7 +327,7 @@ int cmd_mail(lr_store *s, cli_args *a)
     if ((rc = cli_load_secrets(&sec)))
         return rc;
     lr_error_clear(&err);
-    rc = div_mail_server_set(s, &sec, url, from, user, pw ? password : NULL, "cli", &err) == LR_OK
+    rc = div_mail_server_set(s, &sec, url, from, user, pw ? password : NULL, ca, "cli", &err) == LR_OK
              ? 0
              : cli_fail(&err);
     memset(password, 0, sizeof password);

@@ -19,8 +19,6 @@
 #include "service/divergence_review.h"
 #include "util/encoding.h"
 
-#define DIV_REPORT_MAX (256u << 20)
-
 /* The query's common part (from, to, status, division, min); 0 and a 400
  * when it is not right. */
 static int read_query(http_request *rq, http_response *rs, div_query *q)
@@ -54,7 +52,6 @@ void api_divergence(http_app *app, lr_store *s, http_request *rq, http_response 
     div_query q;
     lr_company c;
     lr_error err;
-    lr_buf text;
     lr_status st;
 
     (void)app;
@@ -82,11 +79,7 @@ void api_divergence(http_app *app, lr_store *s, http_request *rq, http_response 
         rs->content_type = "application/json; charset=utf-8";
         return;
     }
-    buf_init(&text, DIV_REPORT_MAX);
-    st = div_export(s, &c, &q, DIV_CSV, 1, &text, &err);
-    if (st == LR_OK)
-        st = enc_encode(text.data ? text.data : "", text.len, (text_encoding)enc, &rs->body, &err);
-    buf_free(&text);
+    st = div_export_csv(s, &c, &q, enc, &rs->body, &err);
     if (st != LR_OK) {
         api_reply_failure(rs, &err);
         return;

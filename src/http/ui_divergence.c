@@ -40,21 +40,16 @@ const char *const ui_divergence_confirm_fields[] = {"csrf",   "employee", "date"
                                                     "result", "note",     NULL};
 
 #define PAGE 100
-#define DIV_REPORT_MAX (256u << 20)
 
 /* A month's first and last day ("YYYY-MM"); 0 when it is not one. */
 static int month_days(const char *month, int64_t *d0, int64_t *d1)
 {
-    char first[11], next[11];
     int y, m;
     if (!month || strlen(month) != 7 || month[4] != '-' ||
-        sscanf(month, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
+        strspn(month, "0123456789") != 4 || strspn(month + 5, "0123456789") != 2 ||
+        sscanf(month, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12 || y < 1970)
         return 0;
-    snprintf(first, sizeof first, "%04d-%02d-01", y, m);
-    snprintf(next, sizeof next, "%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
-    if (tf_parse_date(first, d0, NULL) != LR_OK || tf_parse_date(next, d1, NULL) != LR_OK)
-        return 0;
-    (*d1)--;
+    tf_month_days(y, m, d0, d1);
     return 1;
 }
 
@@ -80,9 +75,8 @@ static void read_query(ui_req *u, const lr_company *c, page_query *p)
     if (!p->status_name || !p->status_name[0])
         p->status_name = "all";
     if (!month || !month[0]) {
-        int64_t t = clock_now();
         char today[11];
-        tf_format_date(day_of_local(t + tz_offset_at(c->tz, t), 0), today);
+        tf_format_date(tz_local_day(c->tz, clock_now()), today);
         snprintf(p->month, sizeof p->month, "%.7s", today);
     } else
         snprintf(p->month, sizeof p->month, "%.7s", month);
@@ -384,7 +378,6 @@ void ui_divergence_download(ui_req *u)
     lr_company c;
     lr_error err;
     page_query p;
-    lr_buf text;
     lr_status st;
 
     if (store_company_get(u->s, u->se.company_code, &c, &err) != LR_OK) {
@@ -396,13 +389,8 @@ void ui_divergence_download(ui_req *u)
         ui_error_page(u, 400, "div.bad_query");
         return;
     }
-    buf_init(&text, DIV_REPORT_MAX);
     buf_reset(&u->rs->body);
-    st = div_export(u->s, &c, &p.q, DIV_CSV, 1, &text, &err);
-    if (st == LR_OK)
-        st = enc_encode(text.data ? text.data : "", text.len, (text_encoding)enc, &u->rs->body,
-                        &err);
-    buf_free(&text);
+    st = div_export_csv(u->s, &c, &p.q, enc, &u->rs->body, &err);
     if (st != LR_OK) {
         log_error("divergence download: %s", err.message);
         ui_error_page(u, st == LR_ENOTFOUND ? 404 : 500, "error.title");

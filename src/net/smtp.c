@@ -17,13 +17,16 @@ lr_status smtp_check_url(const char *url, lr_error *err)
     host = strstr(url, "://") + 3;
     if (!*host || *host == ':' || *host == '/')
         return lr_fail(err, LR_EINVAL, "SMTP URL '%s' has no host", url);
+    if (strchr(host, '@'))
+        return lr_fail(err, LR_EINVAL, "an SMTP URL carries no user or password: give them "
+                                       "apart (the password is sealed)");
     return LR_OK;
 }
 
-/* An address as the envelope takes it: no spaces, brackets or line ends. */
-static int plain_address(const char *a)
+int smtp_address_ok(const char *a)
 {
-    return a && *a && strchr(a, '@') && !strpbrk(a, " <>\r\n\t,");
+    const char *at = a ? strchr(a, '@') : NULL;
+    return at && at != a && at[1] && !strchr(at + 1, '@') && !strpbrk(a, " <>\r\n\t,;\"");
 }
 
 typedef struct reading {
@@ -54,13 +57,13 @@ lr_status smtp_send(const smtp_server *srv, const char *from, const char *const 
 
     if ((st = smtp_check_url(srv->url, err)) != LR_OK)
         return st;
-    if (!plain_address(from))
+    if (!smtp_address_ok(from))
         return lr_fail(err, LR_EINVAL, "sender '%s' is not a mail address", from ? from : "");
     if (nto == 0)
         return lr_fail(err, LR_EINVAL, "no recipient");
     for (size_t i = 0; i < nto; i++) {
         struct curl_slist *n;
-        if (!plain_address(to[i])) {
+        if (!smtp_address_ok(to[i])) {
             curl_slist_free_all(rcpt);
             return lr_fail(err, LR_EINVAL, "recipient '%s' is not a mail address", to[i]);
         }
@@ -82,7 +85,12 @@ lr_status smtp_send(const smtp_server *srv, const char *from, const char *const 
     net_opt(&o, CURLOPT_NOSIGNAL, 1L);
     net_opt(&o, CURLOPT_TIMEOUT_MS, srv->timeout_ms > 0 ? srv->timeout_ms : 30000L);
     net_opt(&o, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-    net_opt(&o, CURLOPT_USE_SSL, srv->require_tls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
+    /* STARTTLS whenever offered; never credentials without it */
+    net_opt(&o, CURLOPT_USE_SSL,
+            srv->require_tls || (srv->user && srv->user[0]) ? (long)CURLUSESSL_ALL
+                                                             : (long)CURLUSESSL_TRY);
+    if (srv->ca_file && srv->ca_file[0])
+        net_opt(&o, CURLOPT_CAINFO, srv->ca_file);
     net_opt(&o, CURLOPT_MAIL_FROM, from);
     net_opt(&o, CURLOPT_MAIL_RCPT, rcpt);
     net_opt(&o, CURLOPT_READFUNCTION, feed);
@@ -97,6 +105,9 @@ lr_status smtp_send(const smtp_server *srv, const char *from, const char *const 
     curl_easy_getinfo(o.e, CURLINFO_RESPONSE_CODE, &code);
     curl_easy_cleanup(o.e);
     curl_slist_free_all(rcpt);
+    if (rc == CURLE_USE_SSL_FAILED)
+        return lr_fail(err, LR_EIO, "SMTP %s: the server offers no STARTTLS, and credentials "
+                                    "never go in clear", srv->url);
     if (rc != CURLE_OK)
         return lr_fail(err, LR_EIO, "SMTP %s: %s%s%s (reply %ld)", srv->url, curl_easy_strerror(rc),
                        why[0] ? ": " : "", why, code);

@@ -32,15 +32,28 @@ void div_fetch_summary(const div_fetch_stats *st, char *out, size_t outsz)
 
 void div_fetch_default_range(const lr_company *c, int64_t now, char from[11], char to[11])
 {
-    int64_t today = tf_floor_div(now + tz_offset_at(c->tz, now), 86400);
+    int64_t today = tz_local_day(c->tz, now);
     tf_format_date(today - (DIV_FETCH_DAYS - 1), from);
     tf_format_date(today, to);
 }
 
-int div_fetch_due(const lr_company *c, int64_t now, int at_min)
+/* Today's instant of at_min in the company's zone. */
+static int64_t nightly_at(const lr_company *c, int64_t now, int at_min)
 {
     int64_t off = tz_offset_at(c->tz, now);
-    int64_t at = tf_floor_div(now + off, 86400) * 86400 + (int64_t)at_min * 60 - off;
+    return tf_floor_div(now + off, 86400) * 86400 + (int64_t)at_min * 60 - off;
+}
+
+int div_fetch_done_today(const lr_company *c, int64_t now, int at_min)
+{
+    return at_min >= 0 && now >= nightly_at(c, now, at_min) &&
+           c->div_fetched_at >= nightly_at(c, now, at_min) &&
+           strncmp(c->div_fetch_result, "failed:", 7) != 0;
+}
+
+int div_fetch_due(const lr_company *c, int64_t now, int at_min)
+{
+    int64_t at = nightly_at(c, now, at_min);
     if (at_min < 0 || now < at)
         return 0;
     if (c->div_fetched_at < at)
@@ -58,6 +71,8 @@ typedef struct reading {
     lr_employee **by_key;
     int64_t *stamp; /* emps[i]'s days of the window were cleared in window stamp[i] */
     int64_t window; /* the current window's number (from 1) */
+    int64_t *owner; /* the call whose answer gave emps[i]'s records (calls count from 1) */
+    int64_t call, window_first_call;
     char w0[11], w1[11];
     int64_t seq;
     int64_t now;
@@ -113,6 +128,11 @@ static int put_record(void *ctx, const kot_timerecord *t)
         return 1;
     }
     i = (size_t)(*hit - k->emps);
+    /* an employee in two answers of one window (KoT moved them since the
+     * last sync): the first answer's records are the whole day already */
+    if (k->owner[i] >= k->window_first_call && k->owner[i] != k->call)
+        return 0;
+    k->owner[i] = k->call;
     if ((k->st = clear_once(k, i)) != LR_OK)
         return 1;
     r.employee_id = (*hit)->id;
@@ -165,15 +185,7 @@ static int take_row(void *ctx, const div_row *r)
         return 1;
     }
     d = &j->v[j->n++];
-    memset(d, 0, sizeof *d);
-    d->employee_id = r->employee_id;
-    snprintf(d->employee_code, sizeof d->employee_code, "%s", r->employee);
-    snprintf(d->work_day, sizeof d->work_day, "%s", r->date);
-    snprintf(d->kind, sizeof d->kind, "%s", div_kind_name(r->d.kind));
-    d->has_start_diff = r->d.has_start_diff;
-    d->has_end_diff = r->d.has_end_diff;
-    d->start_diff_min = r->d.start_diff_min;
-    d->end_diff_min = r->d.end_diff_min;
+    div_row_kept(r, d);
     /* new, or diverging again: its kept row is absent or closed */
     snprintf(d->status, sizeof d->status, "%s",
              !r->kept || strcmp(r->kept->status, "closed") == 0 ? "new" : "kept");
@@ -313,10 +325,11 @@ lr_status div_fetch(lr_store *s, const char *code, const lr_secrets *sec, long t
     if ((st = ledger_check_range(from, to, err)) != LR_OK)
         return st;
     k.now = clock_now();
+    /* in the restricted hours nothing is tried, so nothing is recorded */
     if ((st = kot_read_allowed(k.now, "reads of the record", err)) != LR_OK)
         return st;
     if ((st = kot_settings_conn(s, &c, sec, timeout_ms, &kc, err)) != LR_OK)
-        return st;
+        goto out;
     k.s = s;
     k.c = &c;
     k.stats = stats;
@@ -329,7 +342,8 @@ lr_status div_fetch(lr_store *s, const char *code, const lr_secrets *sec, long t
     if (st == LR_OK) {
         k.by_key = malloc((k.nemps + 1) * sizeof *k.by_key);
         k.stamp = calloc(k.nemps + 1, sizeof *k.stamp);
-        if (!k.by_key || !k.stamp)
+        k.owner = calloc(k.nemps + 1, sizeof *k.owner);
+        if (!k.by_key || !k.stamp || !k.owner)
             st = lr_fail(err, LR_ENOMEM, "out of memory");
     }
     if (st == LR_OK) {
@@ -345,11 +359,13 @@ lr_status div_fetch(lr_store *s, const char *code, const lr_secrets *sec, long t
     stats->min_calls = (size_t)windows * ngroups;
     for (int64_t w = d0; st == LR_OK && w <= d1; w += WINDOW_DAYS) {
         k.window++;
+        k.window_first_call = k.call + 1;
         tf_format_date(w, k.w0);
         tf_format_date(w + WINDOW_DAYS - 1 < d1 ? w + WINDOW_DAYS - 1 : d1, k.w1);
         for (size_t g = 0; st == LR_OK && g < ngroups; g++) {
             kot_reply r = {0};
             progress_report(progress, PROGRESS_FETCH, stats->calls, stats->min_calls, 0);
+            k.call++;
             st = call_group(&k, kc, &groups[g], &r);
             if (st == LR_OK)
                 st = keep_answer(&k, groups[g].members, groups[g].n, &r);
@@ -366,6 +382,8 @@ lr_status div_fetch(lr_store *s, const char *code, const lr_secrets *sec, long t
             st = store_company_div_fetch_result(s, c.id, clock_now(), summary, err);
         st = admin_commit_audited(s, st, c.id, actor, "divergence.fetch", summary, err);
     }
+out:
+    /* a failed read is recorded too: the nightly job tries again an hour on */
     if (st != LR_OK) {
         char why[256];
         snprintf(why, sizeof why, "failed: %.240s", err ? err->message : "error");
@@ -374,6 +392,7 @@ lr_status div_fetch(lr_store *s, const char *code, const lr_secrets *sec, long t
     free(k.emps);
     free(k.by_key);
     free(k.stamp);
+    free(k.owner);
     free(divs);
     free(groups);
     free(pool);

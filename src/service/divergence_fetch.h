@@ -51,6 +51,8 @@ void div_fetch_default_range(const lr_company *c, int64_t now, char from[11], ch
  * after midnight in the company's zone has passed today and no read
  * (or a failed one more than an hour ago) came after it. */
 int div_fetch_due(const lr_company *c, int64_t now, int at_min);
+/* Whether today's nightly read (at at_min) was made and succeeded. */
+int div_fetch_done_today(const lr_company *c, int64_t now, int at_min);
 
 /* "N calls (fewest N), N records, N divergent days, N new, N closed". */
 void div_fetch_summary(const div_fetch_stats *st, char *out, size_t outsz);

@@ -16,12 +16,6 @@
 
 #define LINES_MAX 200 /* per section: the rest is counted */
 
-static int is_address(const char *a)
-{
-    const char *at = strchr(a, '@');
-    return at && at != a && at[1] && !strchr(at + 1, '@') && !strpbrk(a, " <>\r\n\t,;\"");
-}
-
 lr_status div_mail_split(const char *list, char *buf, size_t bufsz, const char **to, size_t *n,
                          lr_error *err)
 {
@@ -39,7 +33,7 @@ lr_status div_mail_split(const char *list, char *buf, size_t bufsz, const char *
             *--e = '\0';
         if (!*p)
             continue;
-        if (!is_address(p))
+        if (!smtp_address_ok(p))
             return lr_fail(err, LR_EINVAL, "'%s' is not a mail address", p);
         if (*n == DIV_MAIL_TO_MAX)
             return lr_fail(err, LR_EINVAL, "at most %d addresses", DIV_MAIL_TO_MAX);
@@ -72,7 +66,7 @@ lr_status div_mail_recipients_set(lr_store *s, const char *code, const char *to,
 
 lr_status div_mail_server_set(lr_store *s, const lr_secrets *sec, const char *url,
                               const char *from, const char *user, const char *password,
-                              const char *actor, lr_error *err)
+                              const char *ca_file, const char *actor, lr_error *err)
 {
     lr_mail_settings m;
     char *sealed = NULL, detail[800];
@@ -81,7 +75,7 @@ lr_status div_mail_server_set(lr_store *s, const lr_secrets *sec, const char *ur
         return st;
     if (url && (st = smtp_check_url(url, err)) != LR_OK)
         return st;
-    if (from && !is_address(from))
+    if (from && !smtp_address_ok(from))
         return lr_fail(err, LR_EINVAL, "sender '%s' is not a mail address", from);
     if (url)
         snprintf(m.smtp_url, sizeof m.smtp_url, "%s", url);
@@ -89,6 +83,8 @@ lr_status div_mail_server_set(lr_store *s, const lr_secrets *sec, const char *ur
         snprintf(m.mail_from, sizeof m.mail_from, "%s", from);
     if (user)
         snprintf(m.smtp_user, sizeof m.smtp_user, "%s", user);
+    if (ca_file)
+        snprintf(m.ca_file, sizeof m.ca_file, "%s", ca_file);
     if (password && *password) {
         if (!sec)
             return lr_fail(err, LR_ECRYPTO, "no secrets key: the password cannot be stored");
@@ -105,9 +101,10 @@ lr_status div_mail_server_set(lr_store *s, const lr_secrets *sec, const char *ur
     if ((st = store_begin(s, err)) != LR_OK)
         return st;
     st = store_mail_settings_put(s, &m, err);
-    snprintf(detail, sizeof detail, "smtp_url=%s from=%s user=%s password=%s", m.smtp_url,
-             m.mail_from, m.smtp_user[0] ? m.smtp_user : "(none)",
-             password ? (*password ? "(replaced)" : "(removed)") : "(same)");
+    snprintf(detail, sizeof detail, "smtp_url=%s from=%s user=%s password=%s ca_file=%s",
+             m.smtp_url, m.mail_from, m.smtp_user[0] ? m.smtp_user : "(none)",
+             password ? (*password ? "(replaced)" : "(removed)") : "(same)",
+             m.ca_file[0] ? m.ca_file : "(system)");
     return admin_commit_audited(s, st, 0, actor, "mail.set", detail, err);
 }
 
@@ -202,6 +199,7 @@ lr_status div_mail_run(lr_store *s, const char *code, const lr_secrets *sec,
     lr_buf msg;
     lr_status st;
     int64_t now = clock_now();
+    int claimed = 0;
     smtp_server srv;
 
     memset(stats, 0, sizeof *stats);
@@ -212,7 +210,7 @@ lr_status div_mail_run(lr_store *s, const char *code, const lr_secrets *sec,
     if ((st = store_mail_settings_get(s, &m, err)) != LR_OK)
         return st;
     srv = (smtp_server){env->smtp_url && env->smtp_url[0] ? env->smtp_url : m.smtp_url,
-                        m.smtp_user, "", 0, env->timeout_ms};
+                        m.smtp_user, "", 0, env->timeout_ms, m.ca_file};
     if (!srv.url[0])
         return lr_fail(err, LR_ENOTFOUND, "no SMTP server: set one with 'loginrec mail set "
                                           "--smtp-url smtp://HOST:PORT --from ADDRESS'");
@@ -223,11 +221,12 @@ lr_status div_mail_run(lr_store *s, const char *code, const lr_secrets *sec,
             return st;
         srv.password = password;
     }
-    tf_format_date(tf_floor_div(now + tz_offset_at(c.tz, now), 86400), day);
+    tf_format_date(tz_local_day(c.tz, now), day);
     snprintf(before, sizeof before, "%s", c.div_mail_day);
     /* the day is claimed before anything is sent: at most one summary */
     if ((st = store_company_div_mail_claim(s, c.id, day, err)) != LR_OK)
         goto out;
+    claimed = 1;
     g.s = s;
     g.now = now;
     g.old_before = now - (int64_t)c.div_mail_open_days * 86400;
@@ -267,11 +266,8 @@ lr_status div_mail_run(lr_store *s, const char *code, const lr_secrets *sec,
             st = smtp_send(&srv, from, to, nto, msg.data ? msg.data : "", msg.len, err);
         buf_free(&msg);
     }
-    if (st != LR_OK) {
-        /* not sent: the day goes back, to be tried again */
-        store_company_div_mail_release(s, c.id, day, before, NULL);
+    if (st != LR_OK)
         goto out;
-    }
     stats->sent = 1;
     if ((st = store_begin(s, err)) == LR_OK) {
         for (size_t i = 0; st == LR_OK && i < g.nmark; i++)
@@ -282,6 +278,10 @@ lr_status div_mail_run(lr_store *s, const char *code, const lr_secrets *sec,
         st = admin_commit_audited(s, st, c.id, "mail-job", "divergence.mail", detail, err);
     }
 out:
+    /* not sent: the day goes back, to be tried again (once sent, it stays
+     * taken whatever happens after: never a second summary) */
+    if (claimed && !stats->sent && st != LR_OK)
+        store_company_div_mail_release(s, c.id, day, before, NULL);
     if (password)
         secrets_free_plain(password);
     free(g.fresh);

@@ -82,11 +82,12 @@ lr_status div_mail_run(lr_store *s, const char *code, const lr_secrets *sec,
 lr_status div_mail_recipients_set(lr_store *s, const char *code, const char *to, int open_days,
                                   const char *actor, lr_error *err);
 
-/* The SMTP server (url smtp:// or smtps://, the sender, and credentials:
- * NULL user / password keep the stored ones, "" removes). Audited. */
+/* The SMTP server (url smtp:// or smtps://, the sender, the credentials
+ * and the CA file its certificate is checked against: NULL keeps what is
+ * stored, "" removes). Audited (never the password). */
 lr_status div_mail_server_set(lr_store *s, const lr_secrets *sec, const char *url,
                               const char *from, const char *user, const char *password,
-                              const char *actor, lr_error *err);
+                              const char *ca_file, const char *actor, lr_error *err);
 
 /* Splits a comma-separated list into to[0..*n) (pointers into buf, which
  * gets a copy); LR_EINVAL naming an entry that is not an address. */

@@ -16,21 +16,14 @@
 void div_month_of(const lr_company *c, int64_t now, char month[8])
 {
     char day[11];
-    tf_format_date(tf_floor_div(now + tz_offset_at(c->tz, now), 86400), day);
+    tf_format_date(tz_local_day(c->tz, now), day);
     snprintf(month, 8, "%.7s", day);
 }
 
 /* The first and last day of the month k months before y-m. */
 static void month_bounds(int y, int m, int k, int64_t *first, int64_t *last)
 {
-    char a[11], b[11];
-    int idx = y * 12 + (m - 1) - k, ny;
-    snprintf(a, sizeof a, "%04d-%02d-01", idx / 12, idx % 12 + 1);
-    ny = idx + 1;
-    snprintf(b, sizeof b, "%04d-%02d-01", ny / 12, ny % 12 + 1);
-    tf_parse_date(a, first, NULL);
-    tf_parse_date(b, last, NULL);
-    (*last)--;
+    tf_month_days(y, m - k, first, last);
 }
 
 /* A punch of either side, kept while an employee's rows are gathered. */
@@ -174,7 +167,7 @@ lr_status div_overtime(lr_store *s, const lr_company *c, const char *month, int6
         sscanf(month, "%4d-%2d", &k.y, &k.m) != 2 || k.m < 1 || k.m > 12 || k.y < 1970)
         return lr_fail(err, LR_EINVAL, "month '%s': expected YYYY-MM", month ? month : "");
     k.c = c;
-    k.today = tf_floor_div(now + tz_offset_at(c->tz, now), 86400);
+    k.today = tz_local_day(c->tz, now);
     k.cb = cb;
     k.ctx = ctx;
     k.err = err;

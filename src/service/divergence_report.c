@@ -10,6 +10,7 @@
 
 #include "service/ledger_export.h"
 #include "util/csv.h"
+#include "util/encoding.h"
 #include "util/timefmt.h"
 #include "util/tz.h"
 #include "util/vec.h"
@@ -322,4 +323,30 @@ lr_status div_export(lr_store *s, const lr_company *c, const div_query *q, div_f
     if (k.st != LR_OK)
         return lr_fail(err, k.st, "divergence report too large (limit %zu bytes)", out->max);
     return LR_OK;
+}
+
+void div_row_kept(const div_row *r, lr_divergence *out)
+{
+    memset(out, 0, sizeof *out);
+    out->employee_id = r->employee_id;
+    snprintf(out->employee_code, sizeof out->employee_code, "%s", r->employee);
+    snprintf(out->work_day, sizeof out->work_day, "%s", r->date);
+    snprintf(out->kind, sizeof out->kind, "%s", div_kind_name(r->d.kind));
+    out->has_start_diff = r->d.has_start_diff;
+    out->has_end_diff = r->d.has_end_diff;
+    out->start_diff_min = r->d.start_diff_min;
+    out->end_diff_min = r->d.end_diff_min;
+}
+
+lr_status div_export_csv(lr_store *s, const lr_company *c, const div_query *q, int enc,
+                         lr_buf *out, lr_error *err)
+{
+    lr_buf text;
+    lr_status st;
+    buf_init(&text, out->max);
+    st = div_export(s, c, q, DIV_CSV, 1, &text, err);
+    if (st == LR_OK)
+        st = enc_encode(text.data ? text.data : "", text.len, (text_encoding)enc, out, err);
+    buf_free(&text);
+    return st;
 }

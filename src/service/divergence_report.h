@@ -71,6 +71,14 @@ typedef enum div_format { DIV_CSV, DIV_JSON } div_format;
 lr_status div_export(lr_store *s, const lr_company *c, const div_query *q, div_format fmt,
                      int crlf, lr_buf *out, lr_error *err);
 
+/* The report's day r as a kept row (its judgment only: nothing found yet). */
+void div_row_kept(const div_row *r, lr_divergence *out);
+
+/* The report of q as a CSV download: CRLF, in CP932 or UTF-8 (enc: a
+ * text_encoding of util/encoding.h). */
+lr_status div_export_csv(lr_store *s, const lr_company *c, const div_query *q, int enc,
+                         lr_buf *out, lr_error *err);
+
 /* A divergent day's size in minutes: its larger difference; for pc_only and
  * record_only, the span of the side it has (0 without both its ends). */
 int div_size(const div_day *d);

@@ -48,15 +48,26 @@ lr_status div_reasons(lr_store *s, const lr_company *c, lr_div_reason *out, size
     return st;
 }
 
+/* Text as typed: UTF-8, max bytes, no control character but, with
+ * lines, line ends and tabs (a note may have several lines). */
 static lr_status check_text(const char *field, const char *v, size_t max, int may_be_empty,
-                            lr_error *err)
+                            int lines, lr_error *err)
 {
     size_t n = v ? strlen(v) : 0;
     if (may_be_empty && n == 0)
         return LR_OK;
-    if (!v || !enc_utf8_valid(v, n, NULL))
+    if (!v || !n)
+        return lr_fail(err, LR_EINVAL, "%s is empty", field);
+    if (!enc_utf8_valid(v, n, NULL))
         return lr_fail(err, LR_EINVAL, "%s is not UTF-8 text", field);
-    return admin_check_text(field, v, max, err);
+    if (n > max)
+        return lr_fail(err, LR_EINVAL, "%s is longer than %zu bytes", field, max);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)v[i];
+        if ((ch < 0x20 || ch == 0x7f) && !(lines && (ch == '\n' || ch == '\r' || ch == '\t')))
+            return lr_fail(err, LR_EINVAL, "%s contains a control character", field);
+    }
+    return LR_OK;
 }
 
 static lr_status check_code(const char *code, lr_error *err)
@@ -94,12 +105,23 @@ lr_status div_reason_set(lr_store *s, const char *company, const lr_div_reason *
     char detail[400];
     lr_status st;
     if ((st = check_code(r->code, err)) != LR_OK ||
-        (st = check_text("label_ja", r->label_ja, 200, 0, err)) != LR_OK ||
-        (st = check_text("label_en", r->label_en, 200, 0, err)) != LR_OK)
+        (st = check_text("label_ja", r->label_ja, DIV_LABEL_MAX, 0, 0, err)) != LR_OK ||
+        (st = check_text("label_en", r->label_en, DIV_LABEL_MAX, 0, 0, err)) != LR_OK)
         return st;
     if ((st = begin_reasons(s, company, &c, err)) != LR_OK)
         return st;
-    st = store_div_reason_put(s, c.id, r, err);
+    {
+        lr_div_reason have[DIV_REASONS_MAX + 1];
+        reasons k = {have, DIV_REASONS_MAX + 1, 0};
+        int known = 0;
+        st = store_div_reasons_list(s, c.id, keep_reason, &k, err);
+        for (size_t i = 0; i < k.n; i++)
+            known |= strcmp(have[i].code, r->code) == 0;
+        if (st == LR_OK && !known && k.n >= DIV_REASONS_MAX)
+            st = lr_fail(err, LR_ELIMIT, "at most %d reasons: remove one first", DIV_REASONS_MAX);
+    }
+    if (st == LR_OK)
+        st = store_div_reason_put(s, c.id, r, err);
     snprintf(detail, sizeof detail, "%s: %s / %s", r->code, r->label_ja, r->label_en);
     return admin_commit_audited(s, st, c.id, actor, "divergence.reason", detail, err);
 }
@@ -125,14 +147,7 @@ static int take_day(void *ctx, const div_row *r)
 {
     one_day *k = ctx;
     k->found = 1;
-    k->kept.employee_id = r->employee_id;
-    snprintf(k->kept.employee_code, sizeof k->kept.employee_code, "%s", r->employee);
-    snprintf(k->kept.work_day, sizeof k->kept.work_day, "%s", r->date);
-    snprintf(k->kept.kind, sizeof k->kept.kind, "%s", div_kind_name(r->d.kind));
-    k->kept.has_start_diff = r->d.has_start_diff;
-    k->kept.has_end_diff = r->d.has_end_diff;
-    k->kept.start_diff_min = r->d.start_diff_min;
-    k->kept.end_diff_min = r->d.end_diff_min;
+    div_row_kept(r, &k->kept);
     return 1;
 }
 
@@ -154,7 +169,7 @@ lr_status div_confirm(lr_store *s, const char *company, const div_finding *f, co
     if (!f->result || (strcmp(f->result, "corrected") && strcmp(f->result, "no_correction")))
         return lr_fail(err, LR_EINVAL, "result '%s': expected corrected (補正済み) or "
                                        "no_correction (補正不要)", f->result ? f->result : "");
-    if ((st = check_text("note", f->note, DIV_NOTE_MAX, 1, err)) != LR_OK)
+    if ((st = check_text("note", f->note, DIV_NOTE_MAX, 1, 1, err)) != LR_OK)
         return st;
     if ((st = store_begin(s, err)) != LR_OK)
         return st;

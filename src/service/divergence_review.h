@@ -14,14 +14,15 @@
 #include "store/store.h"
 
 #define DIV_REASONS_MAX 32
-#define DIV_NOTE_MAX 1000
+#define DIV_NOTE_MAX 3000 /* bytes: 1,000 Japanese characters */
+#define DIV_LABEL_MAX 240 /* bytes: 80 Japanese characters */
 
 /* The company's reasons (the defaults when it set none), in order. */
 lr_status div_reasons(lr_store *s, const lr_company *c, lr_div_reason *out, size_t max,
                       size_t *n, lr_error *err);
-/* Adds or changes a reason (code: 1-63 of a-z 0-9 _ -; labels 1-200
- * bytes); the first change copies the defaults in, so the list goes on
- * from them. Audited. */
+/* Adds or changes a reason (code: 1-63 of a-z 0-9 _ -; labels 1 to
+ * DIV_LABEL_MAX bytes); the first change copies the defaults in, so the
+ * list goes on from them; LR_ELIMIT past DIV_REASONS_MAX. Audited. */
 lr_status div_reason_set(lr_store *s, const char *company, const lr_div_reason *r,
                          const char *actor, lr_error *err);
 lr_status div_reason_remove(lr_store *s, const char *company, const char *code,
@@ -33,7 +34,7 @@ typedef struct div_finding {
     const char *date;     /* the work day */
     const char *reason;   /* a code of the company's reasons */
     const char *result;   /* corrected | no_correction */
-    const char *note;     /* free text, may be "" (up to DIV_NOTE_MAX bytes) */
+    const char *note;     /* free text, lines allowed, may be "" (up to DIV_NOTE_MAX bytes) */
 } div_finding;
 
 /* Confirms the day (it must diverge now): LR_ENOTFOUND when it does not,

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "service/company_lease.h"
 #include "service/kot_deliver.h"
@@ -20,6 +21,8 @@
 #include "sinks/kot_api.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/timefmt.h"
+#include "util/tz.h"
 #include "util/worker.h"
 
 #define SYNC_LOOK_MS 1000 /* how often the sync thread looks for a due sync */
@@ -38,7 +41,14 @@ struct kot_worker {
     dispatch_cfg cfg;
     div_mail_env mail;
     int has_mail;
+    /* companies whose summary the server refused, and when to try again */
+    struct mail_retry {
+        int64_t company_id, at;
+    } retry[64];
+    size_t nretry;
 };
+
+#define MAIL_RETRY_S 600
 
 /* The send side: calls at their slots, answers. */
 static void *send_loop(void *arg)
@@ -103,14 +113,33 @@ static void maybe_mail(kot_worker *w, const lr_company *c)
     div_mail_stats ms;
     lr_error err;
     lr_status st;
-    if (!w->has_mail)
+    int64_t now = clock_now();
+    char today[11];
+    size_t k = 0;
+    if (!w->has_mail || !c->div_mail_to[0] || !div_fetch_done_today(c, now, w->cfg.fetch_at_min))
         return;
+    tf_format_date(tz_local_day(c->tz, now), today);
+    if (strcmp(c->div_mail_day, today) == 0)
+        return; /* sent (or being sent) today */
+    while (k < w->nretry && w->retry[k].company_id != c->id)
+        k++;
+    if (k < w->nretry && now < w->retry[k].at)
+        return; /* refused a while ago: not yet */
     st = div_mail_run(w->ss, c->code, &w->sec, &w->mail, &ms, &err);
     if (st == LR_OK && ms.sent)
-        log_info("divergence mail of company %s: %zu new, %zu open for longer", c->code, ms.fresh,
-                 ms.old);
-    else if (st != LR_OK && st != LR_EBUSY)
-        log_warn("divergence mail of company %s: %s", c->code, err.message);
+        log_info("divergence mail of company %s: %zu new, %zu open for longer, %zu overtime",
+                 c->code, ms.fresh, ms.old, ms.overtime);
+    else if (st != LR_OK && st != LR_EBUSY) {
+        log_warn("divergence mail of company %s: %s; trying again in %d minutes", c->code,
+                 err.message, MAIL_RETRY_S / 60);
+        if (k == w->nretry && w->nretry < sizeof w->retry / sizeof *w->retry)
+            w->retry[w->nretry++].company_id = c->id;
+        if (k < w->nretry)
+            w->retry[k].at = now + MAIL_RETRY_S;
+        return;
+    }
+    if (k < w->nretry)
+        w->retry[k] = w->retry[--w->nretry];
 }
 
 /* The nightly read of a company's record from KING OF TIME (乖離): due
@@ -143,7 +172,6 @@ static void maybe_fetch(kot_worker *w, const lr_company *c)
                 log_warn("overtime warnings of company %s: %s", c->code, err.message);
             else if (nwarn)
                 log_info("overtime warnings of company %s: %zu employee(s)", c->code, nwarn);
-            maybe_mail(w, c);
         }
     }
     company_lease_drop(w->ss, "div_fetch", c->id);
@@ -158,8 +186,13 @@ static int sync_round(void *arg)
     if (store_companies_all(w->ss, &cs, &n, &err) != LR_OK)
         log_error("kot sync: %s", err.message);
     for (size_t i = 0; i < n; i++) {
+        lr_company fresh;
         maybe_sync(w, &cs[i]);
         maybe_fetch(w, &cs[i]);
+        /* after today's read, as it left the company */
+        if (w->has_mail && cs[i].div_mail_to[0] &&
+            store_company_get(w->ss, cs[i].code, &fresh, NULL) == LR_OK)
+            maybe_mail(w, &fresh);
     }
     free(cs);
     return 0;

@@ -201,8 +201,15 @@ lr_status kot_parse_timerecords(const char *body, size_t len,
                 }
                 r.code = code ? (int)strtol(code, NULL, 10)
                               : (json_is_integer(cv) ? (int)json_integer_value(cv) : 0);
-                if (str(rec, "credentialCode"))
-                    r.credential_code = str(rec, "credentialCode");
+                /* undocumented: taken as text or as a number */
+                char ccode[24];
+                json_t *cc = json_object_get(rec, "credentialCode");
+                if (json_is_string(cc))
+                    r.credential_code = json_string_value(cc);
+                else if (json_is_integer(cc)) {
+                    snprintf(ccode, sizeof ccode, "%lld", (long long)json_integer_value(cc));
+                    r.credential_code = ccode;
+                }
                 if (str(rec, "credentialName"))
                     r.credential_name = str(rec, "credentialName");
                 if (str(rec, "divisionCode"))

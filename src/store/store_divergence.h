@@ -49,7 +49,7 @@ typedef struct lr_divergence {
     int start_diff_min, end_diff_min;
     char status[12]; /* open | confirmed | closed */
     char reason[64];
-    char note[1024];
+    char note[3072];
     char result[16]; /* "" | corrected | no_correction */
     char confirmed_by[128];
     int64_t confirmed_at, first_seen_at, updated_at, notified_at; /* 0: not yet */
@@ -116,7 +116,10 @@ lr_status store_divergences_list(lr_store *s, int64_t company_id, const char *fr
 lr_status store_divergence_get(lr_store *s, int64_t employee_id, const char *work_day,
                                lr_divergence *out, lr_error *err);
 /* Keeps d's kind and differences: a new day comes in open (first seen
- * now); a closed one opens again, its confirmation cleared. */
+ * now); a closed one opens again as new (first seen now, not mailed), and
+ * one whose kind changed opens again; either way what was found before is
+ * cleared. A confirmed day whose differences change within its kind stays
+ * confirmed. */
 lr_status store_divergence_put(lr_store *s, int64_t company_id, const lr_divergence *d,
                                int64_t now, lr_error *err);
 /* The day's divergence is gone: closed. */
@@ -168,6 +171,7 @@ typedef struct lr_mail_settings {
     char mail_from[256];
     char smtp_user[256];
     char password_sealed[512];
+    char ca_file[512]; /* "" for the system's CA certificates */
 } lr_mail_settings;
 lr_status store_mail_settings_get(lr_store *s, lr_mail_settings *out, lr_error *err);
 lr_status store_mail_settings_put(lr_store *s, const lr_mail_settings *m, lr_error *err);

@@ -15,6 +15,9 @@
     "d.first_seen_at, d.updated_at, d.notified_at FROM divergences d JOIN employees e ON e.id = "  \
     "d.employee_id "
 
+/* A kept day opens again: it was closed, or it diverges another way. */
+#define REOPEN "(divergences.status = 'closed' OR divergences.kind <> excluded.kind)"
+
 /* The statements: a slot and its text each (SQ_STATEMENTS). */
 #define STATEMENTS(X)                                                                              \
     X(V_RECORDS_CLEAR,                                                                             \
@@ -45,21 +48,23 @@
       "SELECT " DIVERGENCE_COLS "WHERE d.company_id = ?1 AND d.work_day >= ?2 AND d.work_day <= "  \
       "?3 ORDER BY e.code, d.work_day")                                                            \
     X(V_GET, "SELECT " DIVERGENCE_COLS "WHERE d.employee_id = ?1 AND d.work_day = ?2")             \
-    /* a change only when something changed; a closed day opens again,                             \
-     * what was found before cleared */                                                            \
+    /* a change only when something changed; a closed day, or one whose                            \
+     * kind changed, opens again with what was found before cleared; a                            \
+     * closed day comes back as new (first seen now, not mailed) */                               \
     X(V_PUT,                                                                                       \
       "INSERT INTO divergences (company_id, employee_id, work_day, kind, start_diff_min, "         \
       "end_diff_min, first_seen_at, updated_at) VALUES (?1, ?2, ?3, ?4, CASE WHEN ?5 = 1 THEN ?6 " \
       "END, CASE WHEN ?7 = 1 THEN ?8 END, ?9, ?9) ON CONFLICT (employee_id, work_day) DO UPDATE "  \
       "SET kind = excluded.kind, start_diff_min = excluded.start_diff_min, end_diff_min = "        \
       "excluded.end_diff_min, updated_at = excluded.updated_at, status = CASE WHEN "               \
-      "divergences.status = 'closed' THEN 'open' ELSE divergences.status END, reason = CASE WHEN " \
-      "divergences.status = 'closed' THEN '' ELSE divergences.reason END, note = CASE WHEN "       \
-      "divergences.status = 'closed' THEN '' ELSE divergences.note END, result = CASE WHEN "       \
-      "divergences.status = 'closed' THEN '' ELSE divergences.result END, confirmed_by "           \
-      "= CASE WHEN divergences.status = 'closed' THEN '' ELSE divergences.confirmed_by END, "      \
-      "confirmed_at = CASE WHEN divergences.status = 'closed' THEN 0 ELSE "                        \
-      "divergences.confirmed_at END WHERE divergences.status = 'closed' OR divergences.kind <> "   \
+      REOPEN " THEN 'open' ELSE divergences.status END, reason = CASE WHEN " REOPEN " THEN '' "     \
+      "ELSE divergences.reason END, note = CASE WHEN " REOPEN " THEN '' ELSE divergences.note "    \
+      "END, result = CASE WHEN " REOPEN " THEN '' ELSE divergences.result END, confirmed_by = "    \
+      "CASE WHEN " REOPEN " THEN '' ELSE divergences.confirmed_by END, confirmed_at = CASE WHEN "  \
+      REOPEN " THEN 0 ELSE divergences.confirmed_at END, first_seen_at = CASE WHEN "               \
+      "divergences.status = 'closed' THEN excluded.first_seen_at ELSE divergences.first_seen_at "  \
+      "END, notified_at = CASE WHEN divergences.status = 'closed' THEN 0 ELSE "                    \
+      "divergences.notified_at END WHERE divergences.status = 'closed' OR divergences.kind <> "    \
       "excluded.kind OR divergences.start_diff_min IS DISTINCT FROM excluded.start_diff_min OR "   \
       "divergences.end_diff_min IS DISTINCT FROM excluded.end_diff_min")                           \
     X(V_CLOSE,                                                                                     \
@@ -93,12 +98,13 @@
     X(V_MAIL_RELEASE,                                                                              \
       "UPDATE companies SET div_mail_day = ?3 WHERE id = ?1 AND div_mail_day = ?2")                \
     X(V_SMTP_GET,                                                                                  \
-      "SELECT smtp_url, mail_from, smtp_user, password_sealed FROM mail_settings WHERE id = 1")    \
+      "SELECT smtp_url, mail_from, smtp_user, password_sealed, ca_file FROM mail_settings WHERE "  \
+      "id = 1")                                                                                    \
     X(V_SMTP_PUT,                                                                                  \
-      "INSERT INTO mail_settings (id, smtp_url, mail_from, smtp_user, password_sealed) VALUES "    \
-      "(1, ?1, ?2, ?3, ?4) ON CONFLICT (id) DO UPDATE SET smtp_url = excluded.smtp_url, "          \
-      "mail_from = excluded.mail_from, smtp_user = excluded.smtp_user, password_sealed = "        \
-      "excluded.password_sealed")                                                                  \
+      "INSERT INTO mail_settings (id, smtp_url, mail_from, smtp_user, password_sealed, ca_file) "  \
+      "VALUES (1, ?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET smtp_url = "                  \
+      "excluded.smtp_url, mail_from = excluded.mail_from, smtp_user = excluded.smtp_user, "        \
+      "password_sealed = excluded.password_sealed, ca_file = excluded.ca_file")                    \
     X(V_FETCH_RESULT,                                                                              \
       "UPDATE companies SET div_fetched_at = ?2, div_fetch_result = ?3 WHERE id = ?1")
 SQ_STATEMENTS(SQ_DIVERGENCE_BASE, SQ_SLOTS);
@@ -367,7 +373,7 @@ lr_status store_company_div_mail_release(lr_store *base, int64_t company_id, con
 static const sq_row smtp_row =
     SQ_ROW(lr_mail_settings, SQ_STR(lr_mail_settings, smtp_url),
            SQ_STR(lr_mail_settings, mail_from), SQ_STR(lr_mail_settings, smtp_user),
-           SQ_STR(lr_mail_settings, password_sealed));
+           SQ_STR(lr_mail_settings, password_sealed), SQ_STR(lr_mail_settings, ca_file));
 
 lr_status store_mail_settings_get(lr_store *base, lr_mail_settings *out, lr_error *err)
 {
@@ -384,6 +390,7 @@ lr_status store_mail_settings_put(lr_store *base, const lr_mail_settings *m, lr_
     sql_store *s = S(base);
     return sq_run(s,
                   stmt_with(s, V_SMTP_PUT, err, SQ_TEXT(m->smtp_url), SQ_TEXT(m->mail_from),
-                            SQ_TEXT(m->smtp_user), SQ_TEXT(m->password_sealed)),
+                            SQ_TEXT(m->smtp_user), SQ_TEXT(m->password_sealed),
+                            SQ_TEXT(m->ca_file)),
                   err, "saving the mail settings");
 }

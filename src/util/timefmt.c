@@ -235,3 +235,15 @@ void tf_format_hhmm(int minutes, char out[6])
 {
     snprintf(out, 6, "%02u:%02u", (unsigned)(minutes / 60) % 100u, (unsigned)minutes % 60u);
 }
+
+void tf_month_days(int y, int m, int64_t *first, int64_t *last)
+{
+    int idx = y * 12 + (m - 1), next = idx + 1;
+    char a[11], b[11];
+    idx = idx < 0 ? 0 : idx;
+    snprintf(a, sizeof a, "%04d-%02d-01", idx / 12, idx % 12 + 1);
+    snprintf(b, sizeof b, "%04d-%02d-01", next / 12, next % 12 + 1);
+    tf_parse_date(a, first, NULL);
+    tf_parse_date(b, last, NULL);
+    (*last)--;
+}

@@ -43,6 +43,9 @@ void tf_format_iso(int64_t utc, int offset_sec, char out[32]);
 /* "YYYY-MM-DD" <-> day number. out needs 11 bytes. */
 lr_status tf_parse_date(const char *s, int64_t *day, lr_error *err);
 void tf_format_date(int64_t day, char out[11]);
+/* The first and last day (days since the epoch) of month m (1-12) of year
+ * y; months past 12 or before 1 roll into the next or previous years. */
+void tf_month_days(int y, int m, int64_t *first, int64_t *last);
 
 /* "HH:MM" (00:00 to 23:59) -> minutes after midnight. */
 lr_status tf_parse_hhmm(const char *s, int *minutes, lr_error *err);

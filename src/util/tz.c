@@ -120,3 +120,8 @@ void tz_format_iso(const char *zone, int64_t utc, char out[32])
 {
     tf_format_iso(utc, tz_offset_at(zone, utc), out);
 }
+
+int64_t tz_local_day(const char *zone, int64_t utc)
+{
+    return tf_floor_div(utc + tz_offset_at(zone, utc), 86400);
+}

@@ -19,6 +19,8 @@ lr_status tz_validate(const char *zone, lr_error *err);
 
 /* Offset east of UTC, in seconds, of zone at the instant utc. */
 int tz_offset_at(const char *zone, int64_t utc);
+/* The calendar day (days since 1970-01-01) of utc in zone. */
+int64_t tz_local_day(const char *zone, int64_t utc);
 
 /* utc as an ISO 8601 date-time at zone's offset then (tf_format_iso's
  * form): how every screen and listing shows an instant. out needs 32 bytes. */

@@ -88,6 +88,16 @@ expect_eq "fetch: one call per division and one for the employees of none" \
     "2026-11-02..2026-11-06: 3 calls (fewest 3), 12 records, 5 divergent days, 5 new, 0 closed" "$OUT"
 expect_eq "the records keep how they were made" "12|IC|ICカード" \
     "$(db_sql "SELECT count(*), min(credential_code), min(credential_name) FROM kot_records")"
+# KING OF TIME moved 1002 to DEV, and no sync has told us: read again, its
+# days come with DEV's answer, once
+sim PUT /_sim/employees '[
+ {"key":"k1","code":"1001","lastName":"勤怠","firstName":"太郎","divisionCode":"HQ","divisionName":"本社"},
+ {"key":"k2","code":"1002","lastName":"勤怠","firstName":"花子","divisionCode":"DEV","divisionName":"開発"},
+ {"key":"k3","code":"1003","lastName":"山田","firstName":"一郎","divisionCode":"DEV","divisionName":"開発"},
+ {"key":"k4","code":"1004","lastName":"佐藤","firstName":"次郎"}]' >/dev/null
+expect_eq "an employee KING OF TIME moved since the sync: read once, nothing changes" \
+    "2026-11-02..2026-11-06: 3 calls (fewest 3), 12 records, 5 divergent days, 0 new, 0 closed|2" \
+    "$("$LR" divergence fetch ACM --from 2026-11-02 --to 2026-11-06 2>/dev/null)|$(db_sql "SELECT count(*) FROM kot_records r JOIN employees e ON e.id = r.employee_id WHERE e.code = '1002'")"
 
 # --- 2. the report --------------------------------------------------------------
 cat > "$T/want.csv" <<'CSV'
@@ -259,13 +269,28 @@ OUT=$("$LR" divergence fetch ACM --from 2026-11-02 2>&1) && RC=0 || RC=$?
 expect_eq "--from without --to is a usage mistake" "2" "$RC"
 
 # --- 6. the nightly read, and the summary mail --------------------------------------------
+# a server without STARTTLS: a password is never sent in clear
+/usr/bin/python3 "$(dirname "$0")/../sim/smtp_sink.py" "$T/plain" --user mailer --password 's3cret pw' \
+    --max-seconds 300 > "$T/plain.log" 2>&1 &
+EXTRA_PIDS="$EXTRA_PIDS $!"
+wait_for 10 grep -q '^listening on' "$T/plain.log" || { cat "$T/plain.log"; echo "no SMTP server"; exit 1; }
+echo 's3cret pw' | "$LR" mail set --smtp-url "$(sed -n 's/^listening on //p' "$T/plain.log")" \
+    --from loginrec@example.jp --user mailer --password - >/dev/null
+"$LR" divergence mail ACM --to 'hr@example.jp, boss@example.jp' --open-days 1 >/dev/null
+OUT=$("$LR" divergence notify ACM 2>&1) && RC=0 || RC=$?
+expect_eq "no STARTTLS offered: the password is not sent, nor the mail" "1 yes 0" \
+    "$RC $(grep -q 'offers no STARTTLS, and credentials never go in clear' <<<"$OUT" && echo yes) $(ls "$T/plain" | wc -l)"
+expect_eq "an SMTP URL with a password in it is refused" 1 \
+    "$("$LR" mail set --smtp-url 'smtp://mailer:pw@127.0.0.1:25' >/dev/null 2>&1 && echo 0 || echo 1)"
+# the server the summaries go to: STARTTLS with its own certificate
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/smtp.key" -out "$T/smtp.pem" -days 2 \
+    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
 /usr/bin/python3 "$(dirname "$0")/../sim/smtp_sink.py" "$T/mail" --user mailer --password 's3cret pw' \
-    --max-seconds 300 > "$T/smtp.log" 2>&1 &
+    --tls-cert "$T/smtp.pem" --tls-key "$T/smtp.key" --max-seconds 300 > "$T/smtp.log" 2>&1 &
 EXTRA_PIDS="$EXTRA_PIDS $!"
 wait_for 10 grep -q '^listening on' "$T/smtp.log" || { cat "$T/smtp.log"; echo "no SMTP server"; exit 1; }
 SMTP=$(sed -n 's/^listening on //p' "$T/smtp.log")
-echo 's3cret pw' | "$LR" mail set --smtp-url "$SMTP" --from loginrec@example.jp --user mailer --password - >/dev/null
-"$LR" divergence mail ACM --to 'hr@example.jp, boss@example.jp' --open-days 1 >/dev/null
+"$LR" mail set --smtp-url "$SMTP" --ca-file "$T/smtp.pem" >/dev/null
 expect_eq "the SMTP password is sealed" "0 1" \
     "$(db_sql "SELECT count(*) FROM mail_settings WHERE password_sealed LIKE '%s3cret%'") $(db_sql "SELECT count(*) FROM mail_settings WHERE password_sealed LIKE 'v1:%'")"
 mails() { ls "$T/mail"/*.eml 2>/dev/null | wc -l; }
@@ -294,13 +319,13 @@ m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.
 env = json.load(open(sys.argv[2]))
 print(m["Subject"])
 print(m.get_content_type(), m.get_content_charset(), m["Content-Transfer-Encoding"], m["MIME-Version"])
-print(m["From"], "|", m["To"], "|", " ".join(sorted(env["to"])), "|", env["auth_user"])
+print(m["From"], "|", m["To"], "|", " ".join(sorted(env["to"])), "|", env["auth_user"], "|", env["tls"])
 print(m.get_content())
 PY
 expect_eq "its subject, decoded" "【loginrec】乖離の確認 ACM $TODAY: 新規 2件 / 未確認 0件" "$(sed -n 1p "$T/mail1.txt")"
 expect_eq "UTF-8 text in base64, MIME 1.0" "text/plain utf-8 base64 1.0" "$(sed -n 2p "$T/mail1.txt")"
-expect_eq "from the sender, to both addresses, authenticated" \
-    "loginrec <loginrec@example.jp> | hr@example.jp, boss@example.jp | boss@example.jp hr@example.jp | mailer" "$(sed -n 3p "$T/mail1.txt")"
+expect_eq "from the sender, to both addresses, authenticated over STARTTLS" \
+    "loginrec <loginrec@example.jp> | hr@example.jp, boss@example.jp | boss@example.jp hr@example.jp | mailer | True" "$(sed -n 3p "$T/mail1.txt")"
 expect_eq "the new days, in Japanese" "1 1 1" \
     "$(grep -c '^新たに見つかった乖離: 2件' "$T/mail1.txt") $(grep -c '^  1002 勤怠 花子  2026-11-04  休日・未打刻の疑い  出勤 – / 退勤 –' "$T/mail1.txt") $(grep -c '^  1003 山田 一郎  2026-11-03  PC未使用' "$T/mail1.txt")"
 expect_eq "and in English" "1 1" \

@@ -3,11 +3,14 @@
 message it receives, whole, as DIR/NNN.eml, with the envelope beside it in
 DIR/NNN.json ({"from", "to", "auth_user"}). Loopback only.
 
-    smtp_sink.py DIR [--user U --password P] [--max-seconds N]
+    smtp_sink.py DIR [--user U --password P] [--tls-cert PEM --tls-key PEM]
+                 [--max-seconds N]
 
-With --user, the client must authenticate (AUTH PLAIN or LOGIN, allowed
-without TLS here) with that user and password; a wrong one is refused
-(535). Prints "listening on smtp://127.0.0.1:PORT" once ready and exits by
+With --user, the client must authenticate (AUTH PLAIN or LOGIN) with that
+user and password; a wrong one is refused (535). With --tls-cert, the
+server offers STARTTLS and requires it (before AUTH too); without, it
+offers none and takes AUTH in clear, so a test can see a client refuse to
+send a password that way. The envelope says whether the session was TLS. Prints "listening on smtp://127.0.0.1:PORT" once ready and exits by
 itself after --max-seconds.
 """
 import argparse
@@ -15,6 +18,7 @@ import asyncio
 import json
 import os
 import socket
+import ssl
 import sys
 
 from aiosmtpd.controller import Controller
@@ -33,7 +37,8 @@ class Keep:
             f.write(envelope.original_content or envelope.content)
         user = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None
         with open(base + ".json", "w") as f:
-            json.dump({"from": envelope.mail_from, "to": envelope.rcpt_tos, "auth_user": user}, f)
+            json.dump({"from": envelope.mail_from, "to": envelope.rcpt_tos, "auth_user": user,
+                       "tls": session.ssl is not None}, f)
         return "250 OK kept"
 
 
@@ -42,6 +47,8 @@ def main():
     ap.add_argument("dir")
     ap.add_argument("--user")
     ap.add_argument("--password")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
     ap.add_argument("--max-seconds", type=int, default=300)
     a = ap.parse_args()
     os.makedirs(a.dir, exist_ok=True)
@@ -57,7 +64,11 @@ def main():
 
     kw = {}
     if a.user:
-        kw = {"authenticator": check, "auth_required": True, "auth_require_tls": False}
+        kw = {"authenticator": check, "auth_required": True, "auth_require_tls": bool(a.tls_cert)}
+    if a.tls_cert:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(a.tls_cert, a.tls_key)
+        kw.update(tls_context=ctx, require_starttls=True)
     c = Controller(Keep(a.dir), hostname="127.0.0.1", port=port, **kw)
     c.start()
     print("listening on smtp://127.0.0.1:%d" % port, flush=True)

@@ -101,7 +101,7 @@ static void parses_lists(void **state)
     const char *recs = "[{\"date\":\"2026-11-16\",\"dailyWorkings\":[{\"date\":\"2026-11-16\","
                        "\"employeeKey\":\"a1\",\"timeRecord\":[{\"time\":\"2026-11-17T01:10:00+09:00\","
                        "\"code\":\"2\"},{\"time\":\"2026-11-17T02:00:00+09:00\",\"code\":\"1\","
-                       "\"divisionCode\":\"HQ\",\"credentialCode\":\"5\",\"credentialName\":"
+                       "\"divisionCode\":\"HQ\",\"credentialCode\":5,\"credentialName\":"
                        "\"ICカード\"}]}]}]";
     seen s = {0};
     lr_error err;

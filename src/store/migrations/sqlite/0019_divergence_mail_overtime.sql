@@ -8,14 +8,17 @@ ALTER TABLE companies ADD COLUMN div_mail_open_days INTEGER NOT NULL DEFAULT 7 C
 ALTER TABLE companies ADD COLUMN div_mail_day TEXT NOT NULL DEFAULT '';
 
 -- The one SMTP server the service sends through (loginrec mail set): its
--- URL (smtp://HOST:PORT; STARTTLS when the server offers it), the sender,
--- and the credentials, the password sealed like every other secret.
+-- URL (smtp://HOST:PORT; STARTTLS when the server offers it, and required
+-- with credentials), the sender, the credentials (the password sealed like
+-- every other secret), and the CA certificates its TLS is checked against
+-- ('' for the system's).
 CREATE TABLE mail_settings (
     id              INTEGER PRIMARY KEY CHECK (id = 1),
     smtp_url        TEXT NOT NULL DEFAULT '',
     mail_from       TEXT NOT NULL DEFAULT '',
     smtp_user       TEXT NOT NULL DEFAULT '',
-    password_sealed TEXT NOT NULL DEFAULT ''
+    password_sealed TEXT NOT NULL DEFAULT '',
+    ca_file         TEXT NOT NULL DEFAULT ''
 );
 
 -- 36協定's early warning: a company's limits (minutes: a month's overtime,
