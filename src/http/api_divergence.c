@@ -96,25 +96,16 @@ static const char *field(json_t *o, const char *k)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* The day as the report shows it now, for the reply. */
-static int first_row(void *ctx, const div_row *r)
-{
-    json_t **o = ctx;
-    *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "employee", r->employee, "date",
-                   r->date, "kind", div_kind_name(r->d.kind), "status", r->status, "reason",
-                   r->kept ? r->kept->reason : "", "result", r->kept ? r->kept->result : "",
-                   "confirmed_by", r->kept ? r->kept->confirmed_by : "");
-    return 1;
-}
-
 void api_divergence_confirm(http_app *app, lr_store *s, http_request *rq, http_response *rs)
 {
-    json_t *body, *day = NULL;
+    json_t *body, *day;
     json_error_t je;
     div_finding f;
+    div_row r;
+    lr_divergence kept;
+    int found;
     lr_company c;
     lr_error err;
-    div_query q;
 
     (void)app;
     if (!api_authenticate(s, rq, rs, &c))
@@ -134,14 +125,16 @@ void api_divergence_confirm(http_app *app, lr_store *s, http_request *rq, http_r
         return;
     }
     lr_error_clear(&err);
-    q = (div_query){f.date, f.date, DIV_STATUS_ALL, NULL, f.employee, 0};
     if (div_confirm(s, c.code, &f, "api", &err) != LR_OK ||
-        div_report(s, &c, &q, first_row, &day, &err) != LR_OK) {
+        div_report_day(s, &c, f.employee, f.date, &r, &kept, &found, &err) != LR_OK) {
         api_reply_failure(rs, &err);
         json_decref(body);
-        json_decref(day);
         return;
     }
+    /* the day as the report shows it now */
+    day = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "employee", f.employee, "date", f.date,
+                    "kind", div_kind_name(r.d.kind), "status", found ? r.status : "", "reason",
+                    kept.reason, "result", kept.result, "confirmed_by", kept.confirmed_by);
     json_decref(body);
     api_reply_json(rs, 200, day ? day : json_object());
 }

@@ -405,24 +405,6 @@ void ui_divergence_download(ui_req *u)
 
 /* ---- one day ---- */
 
-/* The report's row of the day, kept past its call. */
-typedef struct one_row {
-    div_row r;
-    lr_divergence kept;
-} one_row;
-
-static int first_row(void *ctx, const div_row *r)
-{
-    one_row *o = ctx;
-    o->r = *r;
-    o->r.employee = NULL; /* valid during the call only */
-    if (r->kept) {
-        o->kept = *r->kept;
-        o->r.kept = &o->kept;
-    }
-    return 1;
-}
-
 typedef struct records {
     ui_req *u;
     const daily_board *b;
@@ -458,8 +440,9 @@ static void day_page(ui_req *u, int status, const char *employee, const char *da
     lr_employee e;
     lr_error err;
     daily_board b;
-    one_row row;
-    div_row *rp = &row.r;
+    div_row row;
+    lr_divergence kept;
+    div_row *rp = &row;
     int64_t day;
     int found = 0;
     char div_code[64] = "", t[4][48], sd[32], ed[32], when[20] = "", back[400];
@@ -467,10 +450,10 @@ static void day_page(ui_req *u, int status, const char *employee, const char *da
     size_t nreasons = 0;
     json_t *d, *opts, *bars = NULL, *marks = json_array(), *recs = json_array(), *pcp = json_array();
     records k;
-    div_query q;
 
     memset(&b, 0, sizeof b);
     memset(&row, 0, sizeof row);
+    memset(&kept, 0, sizeof kept);
     if (!employee || !date || tf_parse_date(date, &day, NULL) != LR_OK) {
         json_decref(marks);
         json_decref(recs);
@@ -486,9 +469,8 @@ static void day_page(ui_req *u, int status, const char *employee, const char *da
         ui_error_page(u, 404, "div.no_employee");
         return;
     }
-    q = (div_query){date, date, DIV_STATUS_ALL, NULL, employee, 0};
-    if (div_report(u->s, &c, &q, first_row, &row, &err) == LR_OK)
-        found = rp->d.kind != DIV_NONE && rp->employee_id == e.id;
+    if (div_report_day(u->s, &c, employee, date, &row, &kept, &found, &err) != LR_OK)
+        found = 0;
     if (e.division_id) {
         lr_division *divs = NULL;
         size_t n = 0;

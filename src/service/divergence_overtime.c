@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "service/admin.h"
+#include "service/divergence_report.h"
 #include "util/clock.h"
 #include "util/timefmt.h"
 #include "util/tz.h"
@@ -26,31 +27,21 @@ static void month_bounds(int y, int m, int k, int64_t *first, int64_t *last)
     tf_month_days(y, m - k, first, last);
 }
 
-/* A punch of either side, kept while an employee's rows are gathered. */
-typedef struct punch_row {
-    int side;
-    int64_t day;
-    punch_kind kind;
-    int64_t utc;
-} punch_row;
-
 typedef struct run {
     const lr_company *c;
     int y, m;
     int64_t today;
-    lr_div_side who;
-    punch_row *rows;
-    size_t n, cap;
+    div_side_punch *rows; /* the employee's, sorted */
+    size_t cap;
     int (*cb)(void *ctx, const lr_ot_warning *w);
     void *ctx;
-    int stop;
     lr_status st;
     lr_error *err;
 } run;
 
 static int cmp_row(const void *a, const void *b)
 {
-    const punch_row *x = a, *y = b;
+    const div_side_punch *x = a, *y = b;
     if (x->side != y->side)
         return x->side - y->side;
     if (x->day != y->day)
@@ -59,7 +50,7 @@ static int cmp_row(const void *a, const void *b)
 }
 
 /* One side's days from its sorted punches: first in, last out, breaks. */
-static size_t side_days(const punch_row *r, size_t n, ot_day *out)
+static size_t side_days(const div_side_punch *r, size_t n, ot_day *out)
 {
     size_t nd = 0;
     int64_t brk = 0;
@@ -86,40 +77,38 @@ static size_t side_days(const punch_row *r, size_t n, ot_day *out)
     return nd;
 }
 
-static void flush(run *k)
+/* An employee's month, from both sides' punches. */
+static int judge_employee(void *ctx, const lr_div_side *who, const div_side_punch *p, size_t n)
 {
+    run *k = ctx;
     ot_day *days;
     ot_month pc[OT_MONTHS], rec;
     ot_limits lim = {k->c->ot_month_min, k->c->ot_avg_min};
     lr_ot_warning w;
-    size_t npc = 0, nrec, split = 0;
+    size_t npc, nrec, split = 0;
+    int64_t f, l;
     int avg = 0;
-    if (!k->who.employee_id || k->stop || k->st != LR_OK || !k->n)
-        goto reset;
-    qsort(k->rows, k->n, sizeof *k->rows, cmp_row);
-    while (split < k->n && k->rows[split].side == 0)
-        split++;
-    days = malloc((k->n + 1) * sizeof *days);
-    if (!days) {
+    if (!vec_reserve((void **)&k->rows, &k->cap, n, sizeof *k->rows) ||
+        !(days = malloc((n + 1) * sizeof *days))) {
         k->st = lr_fail(k->err, LR_ENOMEM, "out of memory");
-        goto reset;
+        return 1;
     }
+    memcpy(k->rows, p, n * sizeof *p);
+    qsort(k->rows, n, sizeof *k->rows, cmp_row);
+    while (split < n && k->rows[split].side == 0)
+        split++;
     npc = side_days(k->rows, split, days);
     for (int i = 0; i < OT_MONTHS; i++) {
-        int64_t f, l;
         month_bounds(k->y, k->m, i, &f, &l);
         ot_month_sum(days, npc, f, l, i == 0 ? k->today : l + 1, &pc[i]);
     }
-    nrec = side_days(k->rows + split, k->n - split, days);
-    {
-        int64_t f, l;
-        month_bounds(k->y, k->m, 0, &f, &l);
-        ot_month_sum(days, nrec, f, l, l + 1, &rec);
-    }
+    nrec = side_days(k->rows + split, n - split, days);
+    month_bounds(k->y, k->m, 0, &f, &l);
+    ot_month_sum(days, nrec, f, l, l + 1, &rec);
     free(days);
     memset(&w, 0, sizeof w);
-    w.employee_id = k->who.employee_id;
-    snprintf(w.employee_code, sizeof w.employee_code, "%s", k->who.employee_code);
+    w.employee_id = who->employee_id;
+    snprintf(w.employee_code, sizeof w.employee_code, "%s", who->employee_code);
     snprintf(w.month, sizeof w.month, "%04d-%02d", k->y, k->m);
     w.pc_work_min = pc[0].work_min;
     w.pc_over_min = pc[0].over_min;
@@ -129,31 +118,7 @@ static void flush(run *k)
     w.warning = ot_judge(pc, OT_MONTHS, &lim, &avg);
     w.avg_min = avg;
     w.computed_at = clock_now();
-    if (k->cb(k->ctx, &w))
-        k->stop = 1;
-reset:
-    k->n = 0;
-    k->who.employee_id = 0;
-}
-
-static int take(void *ctx, const lr_div_side *r)
-{
-    run *k = ctx;
-    int64_t day;
-    if (r->employee_id != k->who.employee_id) {
-        flush(k);
-        k->who = *r;
-    }
-    if (k->stop || k->st != LR_OK)
-        return 1;
-    if (tf_parse_date(r->work_day, &day, NULL) != LR_OK)
-        return 0;
-    if (!vec_room((void **)&k->rows, &k->cap, k->n, sizeof *k->rows)) {
-        k->st = lr_fail(k->err, LR_ENOMEM, "out of memory");
-        return 1;
-    }
-    k->rows[k->n++] = (punch_row){r->side, day, r->kind, r->utc};
-    return 0;
+    return k->cb(k->ctx, &w);
 }
 
 lr_status div_overtime(lr_store *s, const lr_company *c, const char *month, int64_t now,
@@ -175,9 +140,7 @@ lr_status div_overtime(lr_store *s, const lr_company *c, const char *month, int6
     tf_format_date(first, from);
     month_bounds(k.y, k.m, 0, &first, &last);
     tf_format_date(last, to);
-    st = store_div_sides(s, c->id, from, to, 1, take, &k, err);
-    if (st == LR_OK)
-        flush(&k);
+    st = div_by_employee(s, c, from, to, 1, NULL, judge_employee, &k, err);
     if (st == LR_OK)
         st = k.st;
     free(k.rows);

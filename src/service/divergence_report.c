@@ -59,8 +59,67 @@ int div_size(const div_day *d)
     return a > b ? a : b;
 }
 
-/* A report in progress: the kept days (by code, day), the employee whose
- * punches are being gathered, and where rows go. */
+/* Both sides gathered an employee at a time. */
+typedef struct grouping {
+    int (*keep)(void *ctx, const lr_div_side *r);
+    int (*fn)(void *ctx, const lr_div_side *who, const div_side_punch *p, size_t n);
+    void *ctx;
+    lr_div_side who; /* the employee gathered (employee_id 0: none yet) */
+    div_side_punch *p;
+    size_t n, cap;
+    int stop;
+    lr_status st;
+    lr_error *err;
+} grouping;
+
+static void group_flush(grouping *g)
+{
+    if (g->who.employee_id && !g->stop && g->st == LR_OK && g->fn(g->ctx, &g->who, g->p, g->n))
+        g->stop = 1;
+    g->n = 0;
+    g->who.employee_id = 0;
+}
+
+static int group_take(void *ctx, const lr_div_side *r)
+{
+    grouping *g = ctx;
+    int64_t day;
+    if (g->keep && !g->keep(g->ctx, r))
+        return 0;
+    if (r->employee_id != g->who.employee_id) {
+        group_flush(g);
+        g->who = *r;
+    }
+    if (g->stop || g->st != LR_OK)
+        return 1;
+    if (tf_parse_date(r->work_day, &day, NULL) != LR_OK)
+        return 0; /* the store only holds YYYY-MM-DD */
+    if (!vec_room((void **)&g->p, &g->cap, g->n, sizeof *g->p)) {
+        g->st = lr_fail(g->err, LR_ENOMEM, "out of memory reading both sides");
+        return 1;
+    }
+    g->p[g->n++] = (div_side_punch){r->side, day, r->kind, r->utc};
+    return 0;
+}
+
+lr_status div_by_employee(lr_store *s, const lr_company *c, const char *from, const char *to,
+                          int breaks, int (*keep)(void *ctx, const lr_div_side *r),
+                          int (*fn)(void *ctx, const lr_div_side *who, const div_side_punch *p,
+                                    size_t n),
+                          void *ctx, lr_error *err)
+{
+    grouping g = {keep, fn, ctx, {0}, NULL, 0, 0, 0, LR_OK, err};
+    lr_status st = store_div_sides(s, c->id, from, to, breaks, group_take, &g, err);
+    if (st == LR_OK)
+        group_flush(&g);
+    if (st == LR_OK)
+        st = g.st;
+    free(g.p);
+    return st;
+}
+
+/* A report in progress: the kept days (by code, day), each employee's two
+ * sides, and where rows go. */
 typedef struct run {
     const lr_company *c;
     const div_query *q;
@@ -69,12 +128,10 @@ typedef struct run {
     int64_t division_id; /* the filter's; -1: every division */
     lr_divergence *kept;
     size_t nkept, capkept;
-    lr_div_side who;     /* the employee gathered (employee_id 0: none yet) */
     div_record *pc, *rec;
-    size_t npc, nrec, cappc, caprec;
+    size_t cappc, caprec;
     div_row_cb cb;
     void *ctx;
-    int stop;
     lr_status st;
     lr_error *err;
 } run;
@@ -115,22 +172,42 @@ static int wanted(const run *k, const div_row *r)
     return !k->q->min_size || div_size(&r->d) >= k->q->min_size;
 }
 
-/* Judges the gathered employee's days and hands on the divergent ones. */
-static void flush(run *k)
+/* The query's employee and division only. */
+static int in_query(void *ctx, const lr_div_side *r)
 {
-    div_limits lim;
+    const run *k = ctx;
+    if (k->q->employee && k->q->employee[0] && strcmp(k->q->employee, r->employee_code) != 0)
+        return 0;
+    return k->division_id < 0 || r->division_id == k->division_id;
+}
+
+/* Judges an employee's days and hands on the divergent ones. */
+static int judge_employee(void *ctx, const lr_div_side *who, const div_side_punch *p, size_t n)
+{
+    run *k = ctx;
+    div_limits lim = div_limits_of(k->c, k->divs, k->ndivs, who->division_id);
     div_day *v = NULL;
-    size_t n = 0;
-    if (!k->who.employee_id || k->stop || k->st != LR_OK)
-        goto reset;
-    lim = div_limits_of(k->c, k->divs, k->ndivs, k->who.division_id);
-    if (div_compare_records(k->pc, k->npc, k->rec, k->nrec, &lim, &v, &n) != LR_OK) {
+    size_t nv = 0, npc = 0, nrec = 0;
+    int stop = 0;
+    if (!vec_reserve((void **)&k->pc, &k->cappc, n, sizeof *k->pc) ||
+        !vec_reserve((void **)&k->rec, &k->caprec, n, sizeof *k->rec)) {
         k->st = lr_fail(k->err, LR_ENOMEM, "out of memory comparing days");
-        goto reset;
+        return 1;
     }
-    for (size_t i = 0; i < n && !k->stop; i++) {
-        div_row r = {k->who.employee_id, k->who.employee_code, k->who.division_id, "", v[i],
-                     "open", NULL};
+    for (size_t i = 0; i < n; i++) {
+        div_record x = {p[i].day, p[i].kind, p[i].utc};
+        if (p[i].side == 0)
+            k->pc[npc++] = x;
+        else
+            k->rec[nrec++] = x;
+    }
+    if (div_compare_records(k->pc, npc, k->rec, nrec, &lim, &v, &nv) != LR_OK) {
+        k->st = lr_fail(k->err, LR_ENOMEM, "out of memory comparing days");
+        return 1;
+    }
+    for (size_t i = 0; i < nv && !stop; i++) {
+        div_row r = {who->employee_id, who->employee_code, who->division_id, "", v[i], "open",
+                     NULL};
         if (v[i].kind == DIV_NONE)
             continue;
         tf_format_date(v[i].day, r.date);
@@ -138,45 +215,10 @@ static void flush(run *k)
         if (r.kept && strcmp(r.kept->status, "confirmed") == 0)
             r.status = "confirmed";
         if (wanted(k, &r) && k->cb(k->ctx, &r))
-            k->stop = 1;
+            stop = 1;
     }
     free(v);
-reset:
-    k->npc = k->nrec = 0;
-    k->who.employee_id = 0;
-}
-
-static int take_side(void *ctx, const lr_div_side *r)
-{
-    run *k = ctx;
-    div_record x;
-    int64_t day;
-    if (k->q->employee && k->q->employee[0] && strcmp(k->q->employee, r->employee_code) != 0)
-        return 0;
-    if (k->division_id >= 0 && r->division_id != k->division_id)
-        return 0;
-    if (r->employee_id != k->who.employee_id) {
-        flush(k);
-        k->who = *r;
-    }
-    if (k->stop || k->st != LR_OK)
-        return 1;
-    if (tf_parse_date(r->work_day, &day, NULL) != LR_OK)
-        return 0; /* the store only holds YYYY-MM-DD */
-    x = (div_record){day, r->kind, r->utc};
-    if (r->side == 0) {
-        if (!vec_room((void **)&k->pc, &k->cappc, k->npc, sizeof *k->pc))
-            goto oom;
-        k->pc[k->npc++] = x;
-    } else {
-        if (!vec_room((void **)&k->rec, &k->caprec, k->nrec, sizeof *k->rec))
-            goto oom;
-        k->rec[k->nrec++] = x;
-    }
-    return 0;
-oom:
-    k->st = lr_fail(k->err, LR_ENOMEM, "out of memory reading both sides");
-    return 1;
+    return stop;
 }
 
 lr_status div_report(lr_store *s, const lr_company *c, const div_query *q, div_row_cb cb,
@@ -209,10 +251,8 @@ lr_status div_report(lr_store *s, const lr_company *c, const div_query *q, div_r
         /* by code in bytes, whatever the database's collation */
         if (k.nkept > 1)
             qsort(k.kept, k.nkept, sizeof *k.kept, cmp_kept);
-        st = store_div_sides(s, c->id, q->from, q->to, 0, take_side, &k, err);
+        st = div_by_employee(s, c, q->from, q->to, 0, in_query, judge_employee, &k, err);
     }
-    if (st == LR_OK)
-        flush(&k);
     if (st == LR_OK)
         st = k.st;
 out:
@@ -348,5 +388,42 @@ lr_status div_export_csv(lr_store *s, const lr_company *c, const div_query *q, i
     if (st == LR_OK)
         st = enc_encode(text.data ? text.data : "", text.len, (text_encoding)enc, out, err);
     buf_free(&text);
+    return st;
+}
+
+/* The day's row, kept past its call. */
+typedef struct one_day {
+    div_row *r;
+    lr_divergence *kept;
+    int found;
+} one_day;
+
+static int take_day(void *ctx, const div_row *r)
+{
+    one_day *o = ctx;
+    *o->r = *r;
+    o->r->kept = NULL;
+    if (r->kept) {
+        *o->kept = *r->kept;
+        o->r->kept = o->kept;
+    } else
+        div_row_kept(r, o->kept);
+    o->found = 1;
+    return 1;
+}
+
+lr_status div_report_day(lr_store *s, const lr_company *c, const char *employee,
+                         const char *date, div_row *r, lr_divergence *kept, int *found,
+                         lr_error *err)
+{
+    div_query q = {date, date, DIV_STATUS_ALL, NULL, employee, 0};
+    one_day o = {r, kept, 0};
+    lr_status st;
+    memset(r, 0, sizeof *r);
+    memset(kept, 0, sizeof *kept);
+    st = div_report(s, c, &q, take_day, &o, err);
+    *found = st == LR_OK && o.found;
+    if (*found)
+        r->employee = employee;
     return st;
 }

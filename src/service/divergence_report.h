@@ -52,6 +52,32 @@ typedef struct div_row {
 
 typedef int (*div_row_cb)(void *ctx, const div_row *r);
 
+/* A punch of either side of one employee (side 0: the PC's ledger, 1:
+ * KING OF TIME's record). */
+typedef struct div_side_punch {
+    int side;
+    int64_t day; /* work day, days since the epoch */
+    punch_kind kind;
+    int64_t utc;
+} div_side_punch;
+
+/* Hands both sides of the company's days from..to (the break punches too
+ * when breaks) to fn an employee at a time (who: its first row; p[0..n)
+ * in no particular order); keep (may be NULL) leaves rows out; fn's
+ * non-zero stops. What the report and 36協定's warning both read. */
+lr_status div_by_employee(lr_store *s, const lr_company *c, const char *from, const char *to,
+                          int breaks, int (*keep)(void *ctx, const lr_div_side *r),
+                          int (*fn)(void *ctx, const lr_div_side *who, const div_side_punch *p,
+                                    size_t n),
+                          void *ctx, lr_error *err);
+
+/* One employee's day as the report judges it now into *r and *kept:
+ * *found 0 when it does not diverge. r->kept points at kept (or is NULL),
+ * r->employee at employee. */
+lr_status div_report_day(lr_store *s, const lr_company *c, const char *employee,
+                         const char *date, div_row *r, lr_divergence *kept, int *found,
+                         lr_error *err);
+
 /* Parses "open" | "confirmed" | "all" (NULL: open). */
 lr_status div_parse_status(const char *s, div_status_filter *out, lr_error *err);
 

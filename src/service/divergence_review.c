@@ -137,20 +137,6 @@ lr_status div_reason_remove(lr_store *s, const char *company, const char *code,
     return admin_commit_audited(s, st, c.id, actor, "divergence.reason.remove", code, err);
 }
 
-/* The day as the report judges it now. */
-typedef struct one_day {
-    lr_divergence kept;
-    int found;
-} one_day;
-
-static int take_day(void *ctx, const div_row *r)
-{
-    one_day *k = ctx;
-    k->found = 1;
-    div_row_kept(r, &k->kept);
-    return 1;
-}
-
 lr_status div_confirm(lr_store *s, const char *company, const div_finding *f, const char *actor,
                       lr_error *err)
 {
@@ -158,11 +144,15 @@ lr_status div_confirm(lr_store *s, const char *company, const div_finding *f, co
     lr_div_reason list[DIV_REASONS_MAX];
     size_t n = 0;
     int known = 0;
-    one_day k = {0};
+    struct {
+        lr_divergence kept;
+        int found;
+    } k = {0};
+    div_row row;
+    lr_divergence stored;
     char detail[300];
     int64_t now = clock_now();
     lr_status st;
-    div_query q = {f->date, f->date, DIV_STATUS_ALL, NULL, f->employee, 0};
 
     if (!f->employee || !f->employee[0])
         return lr_fail(err, LR_EINVAL, "employee: missing");
@@ -183,7 +173,9 @@ lr_status div_confirm(lr_store *s, const char *company, const div_finding *f, co
                                      "divergence reasons %s)", f->reason ? f->reason : "",
                      c.code);
     if (st == LR_OK)
-        st = div_report(s, &c, &q, take_day, &k, err);
+        st = div_report_day(s, &c, f->employee, f->date, &row, &stored, &k.found, err);
+    if (st == LR_OK && k.found)
+        div_row_kept(&row, &k.kept);
     if (st == LR_OK && !k.found)
         st = lr_fail(err, LR_ENOTFOUND, "employee %s's %s does not diverge", f->employee,
                      f->date);
