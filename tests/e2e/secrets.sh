@@ -3,7 +3,9 @@
 # another company. Two companies get every kind of secret loginrec keeps —
 # the API tokens, the LanScope agent token, KING OF TIME tokens (one set on
 # the command line, one in the admin UI), MaLion secret codes, the
-# administrators' passwords — and each is used for real (KoT sync against
+# administrators' passwords, the SMTP password of 乖離's mail — and each is
+# used for real (the SMTP password: a mail refused by a server that offers
+# no STARTTLS, so it never leaves) (KoT sync against
 # the simulator, a MaLion sign-in against its simulator, an agent upload).
 # Then every route `loginrecd --list-routes` prints is fetched as each
 # company, with and without credentials, with headers, plus the CLI's
@@ -18,6 +20,7 @@ MAL_A='malA-S3cr3t-84jd72hs'
 MAL_B='malB-S3cr3t-19dk40zm'
 PW_A='pwA horse staple 4417'
 PW_B='pwB battery lamp 9023'
+SMTP_PW='smtpPW-Kx93-ld02-qq71'
 
 "$LR" init >/dev/null
 API_A=$("$LR" company add ACM "Acme 株式会社")
@@ -42,6 +45,20 @@ printf '%s\n' "$MAL_A" | "$LR" malion set ACM --host "$MAL_HOST" --admin-code AD
 "$LR" malion test ACM > "$T/cli-malion-test.txt" 2>&1 || true
 printf '%s\n' "$MAL_B" | "$LR" malion set BBB --host "$MAL_HOST" --admin-code ADM2 --secret-code - --enabled on >/dev/null
 "$LR" malion test BBB > "$T/cli-malion-test-b.txt" 2>&1 || true
+
+# 乖離's summary mail: the SMTP password, sealed; a server without
+# STARTTLS is refused it
+/usr/bin/python3 "$(dirname "$0")/../sim/smtp_sink.py" "$T/mail" --user mailer --password "$SMTP_PW" \
+    --max-seconds 300 > "$T/smtp.log" 2>&1 &
+EXTRA_PIDS="$EXTRA_PIDS $!"
+wait_for 10 grep -q '^listening on' "$T/smtp.log" || { echo "SMTP server did not start"; exit 1; }
+printf '%s\n' "$SMTP_PW" | "$LR" mail set --smtp-url "$(sed -n 's/^listening on //p' "$T/smtp.log")" \
+    --from loginrec@example.jp --user mailer --password - > "$T/cli-mail-set.txt" 2>&1
+"$LR" divergence mail ACM --to hr@example.jp >/dev/null
+db_sql "INSERT INTO divergences (company_id, employee_id, work_day, kind, first_seen_at, updated_at) SELECT company_id, id, '2026-11-16', 'pc_only', 1, 1 FROM employees WHERE code = '1000'"
+"$LR" divergence notify ACM > "$T/cli-notify.txt" 2>&1 || true
+expect_eq "the SMTP password was refused a server without STARTTLS" 1 \
+    "$(grep -c 'offers no STARTTLS, and credentials never go in clear' "$T/cli-notify.txt")"
 
 start_server --malion-interval 1 --sync-interval 0
 expect_eq "A signs in" 303 "$(ui_sign_in "$T/a.jar" ACM admin "$PW_A")"
@@ -97,7 +114,7 @@ while read -r method path access _; do
         fetch "$who-en" "${jar[@]}" "${tok[@]}" -H 'Accept-Language: en' "$URL$path"
     done
 done < "$T/routes"
-for form in /settings/edit /logs /daily /status /users /links /account; do
+for form in /settings/edit /logs /daily /status /users /links /account /divergence /divergence/reasons; do
     fetch a-page -b "$T/a.jar" "$URL$form"
 done
 fetch a-logs -b "$T/a.jar" "$URL/logs?source=malion"
@@ -120,7 +137,7 @@ found_in() { # SECRET FILES...: the files holding SECRET, or "none"
     echo "${hits:-none}"
 }
 mapfile -t db_files < <(db_files)
-for name in KOT_A KOT_B MAL_A MAL_B PW_A PW_B API_A API_B LS_A; do
+for name in KOT_A KOT_B MAL_A MAL_B PW_A PW_B API_A API_B LS_A SMTP_PW; do
     s=${!name}
     expect_eq "$name is in no answer, CLI report or log" none \
         "$(found_in "$s" "$T"/ans-* "$T"/cli-* "$T/server.log")"
