@@ -50,10 +50,11 @@ static int report(lr_store *s, cli_args *a)
 
     if (bad)
         return cli_usage("divergence: an option is missing its value");
-    if ((rc = cli_check_rest(a, 1, "divergence")) || (rc = minutes("--min", min, &q.min_size)))
+    if ((rc = cli_check_rest(a, 1, "divergence")))
         return rc;
-    if (q.min_size < 0)
-        q.min_size = 0;
+    lr_error_clear(&err);
+    if (div_parse_min(min, &q.min_size, &err) != LR_OK)
+        return cli_usage("divergence: --%s", err.message);
     if (fmt && strcmp(fmt, "json") == 0)
         f = DIV_JSON;
     else if (fmt && strcmp(fmt, "csv") != 0)

@@ -33,14 +33,9 @@ static int read_query(http_request *rq, http_response *rs, div_query *q)
         http_error(rs, 400, "%s", err.message);
         return 0;
     }
-    if (min) {
-        char *end;
-        long n = strtol(min, &end, 10);
-        if (*end || end == min || n < 0 || n > 100000) {
-            http_error(rs, 400, "min is '%s'; expected minutes", min);
-            return 0;
-        }
-        q->min_size = (int)n;
+    if (div_parse_min(min, &q->min_size, &err) != LR_OK) {
+        http_error(rs, 400, "%s", err.message);
+        return 0;
     }
     return 1;
 }

@@ -89,14 +89,8 @@ static void read_query(ui_req *u, const lr_company *c, page_query *p)
     p->q = (div_query){p->from, p->to, DIV_STATUS_ALL, p->division, NULL, 0};
     if (div_parse_status(p->status_name, &p->q.status, NULL) != LR_OK)
         p->bad = 1;
-    if (min && min[0]) {
-        char *end;
-        long v = strtol(min, &end, 10);
-        if (*end || v < 0 || v > 1440)
-            p->bad = 1;
-        else
-            p->q.min_size = (int)v;
-    }
+    if (div_parse_min(min, &p->q.min_size, NULL) != LR_OK)
+        p->bad = 1;
     if (pageq && pageq[0]) {
         char *end;
         long v = strtol(pageq, &end, 10);
@@ -280,8 +274,7 @@ void ui_divergence_view(ui_req *u)
     page_query p;
     grid g = {0};
     json_t *d, *days;
-    char prev[400], next[400], fetched[20] = "", csv[400], csv8[400], month[8];
-    int64_t y, m;
+    char prev[400], next[400], fetched[20] = "", csv[400], csv8[400], month[8], day[11];
 
     if (store_company_get(u->s, u->se.company_code, &c, &err) != LR_OK) {
         ui_error_page(u, 500, "error.title");
@@ -312,14 +305,12 @@ void ui_divergence_view(ui_req *u)
                  dom == 1 || dom % 5 == 0 ? " tick" : "");
         json_array_append_new(days, json_pack("{s:s, s:s}", "d", ds + 8, "cls", cls));
     }
-    y = (p.month[0] - '0') * 1000 + (p.month[1] - '0') * 100 + (p.month[2] - '0') * 10 +
-        (p.month[3] - '0');
-    m = (p.month[5] - '0') * 10 + (p.month[6] - '0');
-    if (p.bad)
-        y = 2000, m = 1;
-    snprintf(month, sizeof month, "%04d-%02d", (int)(m == 1 ? y - 1 : y), (int)(m == 1 ? 12 : m - 1));
+    /* the months either side: the day before the first, the day after the last */
+    tf_format_date(p.d0 - 1, day);
+    snprintf(month, sizeof month, "%.7s", day);
     grid_href(&p, "/divergence", month, 0, NULL, prev, sizeof prev);
-    snprintf(month, sizeof month, "%04d-%02d", (int)(m == 12 ? y + 1 : y), (int)(m == 12 ? 1 : m + 1));
+    tf_format_date(p.d1 + 1, day);
+    snprintf(month, sizeof month, "%.7s", day);
     grid_href(&p, "/divergence", month, 0, NULL, next, sizeof next);
     grid_href(&p, "/divergence/download", p.month, 0, "cp932", csv, sizeof csv);
     grid_href(&p, "/divergence/download", p.month, 0, "utf-8", csv8, sizeof csv8);
@@ -433,6 +424,30 @@ static int take_record(void *ctx, const lr_kot_record *r)
 
 /* The day page: the numbers, the timeline and the form. error_words: the
  * form's refusal, shown beside it. */
+/* 日別データ's facts of the one person of b: the sessions (returned), our
+ * punches and KING OF TIME's recorded punches. */
+static json_t *draw_person(ui_req *u, daily_board *b, const char *date, json_t *marks,
+                           json_t *pcp, json_t *recs)
+{
+    const daily_person *p = &b->people[0];
+    json_t *bars = ui_daily_sessions(u, b, p, clock_now());
+    records k = {u, b, p, recs, marks};
+    for (size_t j = 0; j < p->npunches; j++) {
+        char w[48], title[200];
+        double x = ui_daily_x(p, p->punches[j].utc);
+        if (p->punches[j].kind != PUNCH_CLOCK_IN && p->punches[j].kind != PUNCH_CLOCK_OUT)
+            continue;
+        ui_daily_when(u, b, p, p->punches[j].utc, w, sizeof w);
+        snprintf(title, sizeof title, "PC %s %s", ui_punch_kind(u, p->punches[j].kind), w);
+        json_array_append_new(marks, json_pack("{s:f, s:s, s:s}", "x", x > 1434 ? 1434.0 : x,
+                                               "class", "work", "title", title));
+        json_array_append_new(pcp, json_pack("{s:s, s:s}", "kind",
+                                             ui_punch_kind(u, p->punches[j].kind), "time", w));
+    }
+    store_kot_records_of_day(u->s, p->e.id, date, take_record, &k, NULL);
+    return bars;
+}
+
 static void day_page(ui_req *u, int status, const char *employee, const char *date,
                      const char *error_words, const form *given)
 {
@@ -445,11 +460,10 @@ static void day_page(ui_req *u, int status, const char *employee, const char *da
     div_row *rp = &row;
     int64_t day;
     int found = 0;
-    char div_code[64] = "", t[4][48], sd[32], ed[32], when[20] = "", back[400];
+    char t[4][48], sd[32], ed[32], when[20] = "", back[400];
     lr_div_reason reasons[DIV_REASONS_MAX];
     size_t nreasons = 0;
     json_t *d, *opts, *bars = NULL, *marks = json_array(), *recs = json_array(), *pcp = json_array();
-    records k;
 
     memset(&b, 0, sizeof b);
     memset(&row, 0, sizeof row);
@@ -471,41 +485,9 @@ static void day_page(ui_req *u, int status, const char *employee, const char *da
     }
     if (div_report_day(u->s, &c, employee, date, &row, &kept, &found, &err) != LR_OK)
         found = 0;
-    if (e.division_id) {
-        lr_division *divs = NULL;
-        size_t n = 0;
-        if (store_divisions_all(u->s, c.id, &divs, &n, NULL) == LR_OK)
-            for (size_t i = 0; i < n; i++)
-                if (divs[i].id == e.division_id)
-                    snprintf(div_code, sizeof div_code, "%s", divs[i].code);
-        free(divs);
-    }
     /* 日別データ's facts of that day: the sessions and our punches */
-    if (daily_board_load(u->s, &c, day, div_code, 1, &b, &err) == LR_OK) {
-        for (size_t i = 0; i < b.n; i++) {
-            const daily_person *p = &b.people[i];
-            if (p->e.id != e.id)
-                continue;
-            bars = ui_daily_sessions(u, &b, p, clock_now());
-            for (size_t j = 0; j < p->npunches; j++) {
-                char w[48], title[200];
-                double x = ui_daily_x(p, p->punches[j].utc);
-                if (p->punches[j].kind != PUNCH_CLOCK_IN && p->punches[j].kind != PUNCH_CLOCK_OUT)
-                    continue;
-                ui_daily_when(u, &b, p, p->punches[j].utc, w, sizeof w);
-                snprintf(title, sizeof title, "PC %s %s", ui_punch_kind(u, p->punches[j].kind), w);
-                json_array_append_new(marks, json_pack("{s:f, s:s, s:s}", "x",
-                                                       x > 1434 ? 1434.0 : x, "class", "work",
-                                                       "title", title));
-                json_array_append_new(pcp, json_pack("{s:s, s:s}", "kind",
-                                                     ui_punch_kind(u, p->punches[j].kind), "time",
-                                                     w));
-            }
-            k = (records){u, &b, p, recs, marks};
-            store_kot_records_of_day(u->s, e.id, date, take_record, &k, NULL);
-            break;
-        }
-    }
+    if (daily_board_load_employee(u->s, &c, day, e.id, &b, &err) == LR_OK && b.n == 1)
+        bars = draw_person(u, &b, date, marks, pcp, recs);
     for (int i = 0; i < 4; i++)
         t[i][0] = '\0';
     if (found) {

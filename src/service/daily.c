@@ -49,7 +49,7 @@ static int keep_employee(void *ctx, const lr_employee *e)
     daily_board *b = ctx;
     const lr_division *div = NULL;
     daily_person *p;
-    if (e->deleted)
+    if (e->deleted || (b->employee_id && e->id != b->employee_id))
         return 0;
     for (size_t i = 0; i < b->ndivs; i++)
         if (b->divs[i].id == e->division_id)
@@ -143,8 +143,8 @@ static int by_code(const void *a, const void *b)
     return strcmp(((const daily_person *)a)->e.code, ((const daily_person *)b)->e.code);
 }
 
-lr_status daily_board_load(lr_store *s, const lr_company *c, int64_t day, const char *division,
-                           int with_records, daily_board *b, lr_error *err)
+static lr_status load(lr_store *s, const lr_company *c, int64_t day, const char *division,
+                      int64_t employee_id, int with_records, daily_board *b, lr_error *err)
 {
     int64_t from = INT64_MAX, to = 0;
     char iso[11];
@@ -155,6 +155,7 @@ lr_status daily_board_load(lr_store *s, const lr_company *c, int64_t day, const 
     b->c = c;
     b->day = day;
     b->division = division;
+    b->employee_id = employee_id;
     st = store_divisions_all(s, c->id, &b->divs, &b->ndivs, err);
     if (st != LR_OK || !with_records)
         return st;
@@ -177,4 +178,16 @@ lr_status daily_board_load(lr_store *s, const lr_company *c, int64_t day, const 
     if (b->n)
         qsort(b->people, b->n, sizeof *b->people, by_code);
     return LR_OK;
+}
+
+lr_status daily_board_load(lr_store *s, const lr_company *c, int64_t day, const char *division,
+                           int with_records, daily_board *b, lr_error *err)
+{
+    return load(s, c, day, division, 0, with_records, b, err);
+}
+
+lr_status daily_board_load_employee(lr_store *s, const lr_company *c, int64_t day,
+                                    int64_t employee_id, daily_board *b, lr_error *err)
+{
+    return load(s, c, day, "", employee_id, 1, b, err);
 }

@@ -44,6 +44,7 @@ typedef struct daily_board {
     const lr_company *c;
     int64_t day; /* days since the epoch */
     const char *division; /* "" for all */
+    int64_t employee_id;  /* 0 for all */
     lr_division *divs;    /* every division of the company, by code */
     size_t ndivs;
     daily_person *people; /* by employee code once loaded */
@@ -61,6 +62,9 @@ typedef struct daily_board {
  * is freed with daily_board_free whatever the result. */
 lr_status daily_board_load(lr_store *s, const lr_company *c, int64_t day, const char *division,
                            int with_records, daily_board *b, lr_error *err);
+/* Fills b with one employee's work day `day` (a page about that person). */
+lr_status daily_board_load_employee(lr_store *s, const lr_company *c, int64_t day,
+                                    int64_t employee_id, daily_board *b, lr_error *err);
 void daily_board_free(daily_board *b);
 
 /* The work day b->day under day-change dc (minutes), in UTC: [from, to). */

@@ -110,7 +110,6 @@ lr_status div_mail_server_set(lr_store *s, const lr_secrets *sec, const char *ur
 
 /* The open days, sorted into the two sections. */
 typedef struct gather {
-    lr_store *s;
     lr_ot_warning *ot;
     size_t not, capot;
     int64_t now, old_before;
@@ -122,20 +121,16 @@ typedef struct gather {
     int oom;
 } gather;
 
-static int add_line(div_mail_line **v, size_t *n, size_t *cap, const lr_divergence *d,
-                    lr_store *s)
+static int add_line(div_mail_line **v, size_t *n, size_t *cap, const lr_divergence *d)
 {
     div_mail_line *l;
-    lr_employee e;
     if (!vec_room((void **)v, cap, *n, sizeof **v))
         return 0;
     l = &(*v)[(*n)++];
     memset(l, 0, sizeof *l);
     snprintf(l->employee, sizeof l->employee, "%s", d->employee_code);
-    if (store_employee_by_id(s, d->employee_id, &e, NULL) == LR_OK) {
-        snprintf(l->last_name, sizeof l->last_name, "%s", e.last_name);
-        snprintf(l->first_name, sizeof l->first_name, "%s", e.first_name);
-    }
+    snprintf(l->last_name, sizeof l->last_name, "%s", d->last_name);
+    snprintf(l->first_name, sizeof l->first_name, "%s", d->first_name);
     snprintf(l->date, sizeof l->date, "%s", d->work_day);
     l->kind = div_kind_of(d->kind);
     l->has_start_diff = d->has_start_diff;
@@ -154,7 +149,7 @@ static int take_open(void *ctx, const lr_divergence *d)
             g->more_fresh++;
             return 0;
         }
-        if (!add_line(&g->fresh, &g->nfresh, &g->capf, d, g->s) ||
+        if (!add_line(&g->fresh, &g->nfresh, &g->capf, d) ||
             !vec_room((void **)&g->mark, &g->capm, g->nmark, sizeof *g->mark)) {
             g->oom = 1;
             return 1;
@@ -165,7 +160,7 @@ static int take_open(void *ctx, const lr_divergence *d)
             g->more_old++;
             return 0;
         }
-        if (!add_line(&g->old, &g->nold, &g->capo, d, g->s)) {
+        if (!add_line(&g->old, &g->nold, &g->capo, d)) {
             g->oom = 1;
             return 1;
         }
@@ -227,7 +222,6 @@ lr_status div_mail_run(lr_store *s, const char *code, const lr_secrets *sec,
     if ((st = store_company_div_mail_claim(s, c.id, day, err)) != LR_OK)
         goto out;
     claimed = 1;
-    g.s = s;
     g.now = now;
     g.old_before = now - (int64_t)c.div_mail_open_days * 86400;
     st = store_divergences_open(s, c.id, take_open, &g, err);

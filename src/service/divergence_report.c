@@ -30,6 +30,20 @@ lr_status div_parse_status(const char *s, div_status_filter *out, lr_error *err)
     return lr_fail(err, LR_EINVAL, "status '%s': expected open, confirmed or all", s);
 }
 
+lr_status div_parse_min(const char *s, int *out, lr_error *err)
+{
+    char *end;
+    long n;
+    *out = 0;
+    if (!s || !*s)
+        return LR_OK;
+    n = strtol(s, &end, 10);
+    if (*end || n < 0 || n > DIV_MIN_MAX)
+        return lr_fail(err, LR_EINVAL, "min is '%s'; expected minutes (0 to %d)", s, DIV_MIN_MAX);
+    *out = (int)n;
+    return LR_OK;
+}
+
 div_limits div_limits_of(const lr_company *c, const lr_division *divs, size_t ndivs,
                          int64_t division_id)
 {

@@ -80,6 +80,9 @@ lr_status div_report_day(lr_store *s, const lr_company *c, const char *employee,
 
 /* Parses "open" | "confirmed" | "all" (NULL: open). */
 lr_status div_parse_status(const char *s, div_status_filter *out, lr_error *err);
+/* The minimum size ("min", "--min"): whole minutes, 0..DIV_MIN_MAX; NULL or "" is 0. */
+#define DIV_MIN_MAX 100000
+lr_status div_parse_min(const char *s, int *out, lr_error *err);
 
 /* The limits of division_id (0: none) in company c (divs: the company's
  * divisions, by code). */

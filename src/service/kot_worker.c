@@ -145,8 +145,11 @@ static void maybe_mail(kot_worker *w, const lr_company *c)
 /* The nightly read of a company's record from KING OF TIME (乖離): due
  * once a day after cfg.fetch_at_min in its zone, outside the restricted
  * hours, with a token; one instance at a time (the "div_fetch" lease). */
-static void maybe_fetch(kot_worker *w, const lr_company *c)
+/* Reads KING OF TIME's record when it is due; 1 when it read (the
+ * company changed). */
+static int maybe_fetch(kot_worker *w, const lr_company *c)
 {
+    int read = 0;
     int64_t now = clock_now();
     lr_company fresh;
     div_fetch_stats st;
@@ -154,12 +157,13 @@ static void maybe_fetch(kot_worker *w, const lr_company *c)
     lr_error err;
     if (!div_fetch_due(c, now, w->cfg.fetch_at_min) || kot_restricted(now, NULL) ||
         !kot_settings_configured(w->ss, c))
-        return;
+        return 0;
     if (!company_lease_take(w->ss, "div_fetch", c->id))
-        return;
+        return 0;
     if (store_company_get(w->ss, c->code, &fresh, NULL) == LR_OK &&
         div_fetch_due(&fresh, now, w->cfg.fetch_at_min)) {
         div_fetch_default_range(&fresh, now, from, to);
+        read = 1;
         if (div_fetch(w->ss, c->code, &w->sec, w->cfg.timeout_ms, from, to, "fetch-job", NULL,
                       &st, &err) != LR_OK) {
             log_warn("divergence read of company %s: %s", c->code, err.message);
@@ -175,6 +179,7 @@ static void maybe_fetch(kot_worker *w, const lr_company *c)
         }
     }
     company_lease_drop(w->ss, "div_fetch", c->id);
+    return read;
 }
 
 static int sync_round(void *arg)
@@ -188,10 +193,10 @@ static int sync_round(void *arg)
     for (size_t i = 0; i < n; i++) {
         lr_company fresh;
         maybe_sync(w, &cs[i]);
-        maybe_fetch(w, &cs[i]);
-        /* after today's read, as it left the company */
-        if (w->has_mail && cs[i].div_mail_to[0] &&
-            store_company_get(w->ss, cs[i].code, &fresh, NULL) == LR_OK)
+        /* after a read this round, the company as the read left it */
+        if (!maybe_fetch(w, &cs[i]))
+            maybe_mail(w, &cs[i]);
+        else if (store_company_get(w->ss, cs[i].code, &fresh, NULL) == LR_OK)
             maybe_mail(w, &fresh);
     }
     free(cs);

@@ -42,7 +42,7 @@ typedef struct lr_div_side {
 /* A divergent day as kept, and what was found. */
 typedef struct lr_divergence {
     int64_t employee_id;
-    char employee_code[64];
+    char employee_code[64], last_name[128], first_name[128];
     char work_day[11];
     char kind[16];
     int has_start_diff, has_end_diff;

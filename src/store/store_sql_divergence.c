@@ -9,7 +9,7 @@
 #include "store/sql_internal.h"
 
 #define DIVERGENCE_COLS                                                                            \
-    "d.employee_id, e.code, d.work_day, d.kind, d.start_diff_min IS NOT NULL, "                    \
+    "d.employee_id, e.code, e.last_name, e.first_name, d.work_day, d.kind, d.start_diff_min IS NOT NULL, "                    \
     "d.end_diff_min IS NOT NULL, COALESCE(d.start_diff_min, 0), COALESCE(d.end_diff_min, 0), "     \
     "d.status, d.reason, d.note, d.result, d.confirmed_by, d.confirmed_at, "                       \
     "d.first_seen_at, d.updated_at, d.notified_at FROM divergences d JOIN employees e ON e.id = "  \
@@ -122,6 +122,7 @@ static const sq_row record_row =
 
 static const sq_row divergence_row = SQ_ROW(
     lr_divergence, SQ_NUM(lr_divergence, employee_id), SQ_STR(lr_divergence, employee_code),
+    SQ_STR(lr_divergence, last_name), SQ_STR(lr_divergence, first_name),
     SQ_STR(lr_divergence, work_day), SQ_STR(lr_divergence, kind),
     SQ_NUM(lr_divergence, has_start_diff), SQ_NUM(lr_divergence, has_end_diff),
     SQ_NUM(lr_divergence, start_diff_min), SQ_NUM(lr_divergence, end_diff_min),
