@@ -135,16 +135,12 @@ lr_status ingest_rederive_spans(lr_store *s, const lr_company *c, const span_set
     lr_status locked = ss->n ? store_lock_company(s, c->id, err) : LR_OK;
     if (locked != LR_OK)
         return locked;
-    for (size_t i = 0; i < ss->n; i++) {
-        lr_employee e;
-        lr_status st = store_employee_by_id(s, ss->v[i].employee_id, &e, err);
+    for (size_t i = 0; i < ss->n; i += 2 * REDERIVE_CHUNK) {
+        size_t n = ss->n - i < 2 * REDERIVE_CHUNK ? ss->n - i : 2 * REDERIVE_CHUNK;
+        lr_status st = rederive_spans(s, c, ss->v + i, n, stats, err);
         if (st != LR_OK)
             return st;
-        st = rederive_days(s, c, &e, ss->v[i].d0, ss->v[i].d1, stats, err);
-        if (st != LR_OK)
-            return st;
-        if ((i & 63) == 63 || i + 1 == ss->n)
-            progress_report(progress, PROGRESS_DERIVE, i + 1, ss->n, 0);
+        progress_report(progress, PROGRESS_DERIVE, i + n, ss->n, 0);
     }
     return LR_OK;
 }
@@ -206,39 +202,70 @@ static void cache_free(account_cache *ac)
     free(ac);
 }
 
-/* The account's entry, read from the store the first time. */
-static lr_status account_links(ingest_run *run, int kind, const char *account,
-                               const account_entry **out, lr_error *err)
+typedef struct new_entries {
+    account_entry **v; /* the entries made for the keys, in their order */
+} new_entries;
+
+static void take_resolved(void *ctx, size_t i, int64_t employee_id, int day_change_min)
+{
+    account_entry *e = ((new_entries *)ctx)->v[i];
+    if (e->n < MAX_RESOLVE) {
+        e->ids[e->n] = employee_id;
+        e->day_change_min[e->n++] = day_change_min;
+    }
+}
+
+/* Entries for the accounts keys[0..n) that the run has not met yet, read
+ * from the store at once. */
+static lr_status resolve_accounts(ingest_run *run, store_account_key *keys, size_t n,
+                                  lr_error *err)
 {
     account_cache *ac = run->accounts;
     char key[LR_ACCOUNT_MAX + 8];
-    account_entry *e, fresh = {0};
+    size_t fresh = 0;
+    new_entries ne = {NULL};
     lr_status st;
 
     if (!ac && !(ac = run->accounts = calloc(1, sizeof *ac)))
         return lr_fail(err, LR_ENOMEM, "out of memory");
-    if ((ac->n + 1) * 2 > ac->cap && cache_grow(ac) != 0)
-        return lr_fail(err, LR_ENOMEM, "out of memory");
-    snprintf(key, sizeof key, "%d\x1f%s", kind, account);
-    e = cache_slot(ac, key);
-    if (e->key) {
-        *out = e;
+    /* every new key its (empty) entry first: the table grows only here */
+    for (size_t i = 0; i < n; i++) {
+        account_entry *e;
+        if ((ac->n + 1) * 2 > ac->cap && cache_grow(ac) != 0)
+            return lr_fail(err, LR_ENOMEM, "out of memory");
+        snprintf(key, sizeof key, "%d\x1f%s", (int)keys[i].kind, keys[i].account);
+        e = cache_slot(ac, key);
+        if (e->key)
+            continue;
+        if (!(e->key = strdup(key)))
+            return lr_fail(err, LR_ENOMEM, "out of memory");
+        ac->n++;
+        keys[fresh++] = keys[i];
+    }
+    if (fresh == 0)
         return LR_OK;
+    if (!(ne.v = malloc(fresh * sizeof *ne.v)))
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    for (size_t i = 0; i < fresh; i++) {
+        snprintf(key, sizeof key, "%d\x1f%s", (int)keys[i].kind, keys[i].account);
+        ne.v[i] = cache_slot(ac, key);
     }
-    st = store_link_resolve(run->s, run->c->id, (link_kind)kind, account, fresh.ids, MAX_RESOLVE,
-                            &fresh.n, err);
-    for (size_t j = 0; st == LR_OK && j < fresh.n; j++) {
-        lr_employee emp;
-        if ((st = store_employee_by_id(run->s, fresh.ids[j], &emp, err)) == LR_OK)
-            fresh.day_change_min[j] = emp.day_change_min;
-    }
+    st = store_links_resolve_all(run->s, run->c->id, keys, fresh, take_resolved, &ne, err);
+    free(ne.v);
+    return st;
+}
+
+/* The account's entry, read from the store the first time. */
+static lr_status account_links(ingest_run *run, int kind, const char *account,
+                               const account_entry **out, lr_error *err)
+{
+    char key[LR_ACCOUNT_MAX + 8];
+    store_account_key k = {(link_kind)kind, account};
+    lr_status st = resolve_accounts(run, &k, 1, err);
     if (st != LR_OK)
         return st;
-    if (!(fresh.key = strdup(key)))
-        return lr_fail(err, LR_ENOMEM, "out of memory");
-    *e = fresh;
-    ac->n++;
-    *out = e;
+    snprintf(key, sizeof key, "%d\x1f%s", kind, account);
+    *out = cache_slot(run->accounts, key);
     return LR_OK;
 }
 
@@ -332,28 +359,71 @@ static lr_status add_account_spans(ingest_run *run, int kind, const lr_event *e,
     return st;
 }
 
+/* Forgets the pending events (their raw records are the run's copies). */
+static void drop_pending(ingest_run *run)
+{
+    for (size_t i = 0; i < run->npending; i++)
+        free(run->pending[i].raw);
+    run->npending = 0;
+}
+
+/* Stores the pending events at once, then counts each and adds the days
+ * it touches. */
+static lr_status flush_pending(ingest_run *run, lr_error *err)
+{
+    lr_status st = LR_OK;
+    if (run->npending == 0)
+        return LR_OK;
+    st = store_events_insert_many(run->s, run->c->id, run->pending, run->npending, err);
+    /* the links of the new events' accounts, read at once */
+    if (st == LR_OK) {
+        store_account_key *keys = malloc(run->npending * sizeof *keys);
+        size_t nk = 0;
+        if (!keys) {
+            drop_pending(run);
+            return lr_fail(err, LR_ENOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < run->npending; i++) {
+            int kind = event_source_kind(run->pending[i].source);
+            if (run->pending[i].id)
+                keys[nk++] = (store_account_key){kind < 0 ? LINK_NONE : (link_kind)kind,
+                                                 run->pending[i].account};
+        }
+        st = resolve_accounts(run, keys, nk, err);
+        free(keys);
+    }
+    for (size_t i = 0; st == LR_OK && i < run->npending; i++) {
+        const lr_event *e = &run->pending[i];
+        int kind = event_source_kind(e->source);
+        if (e->id == 0) {
+            run->res.duplicates++;
+            continue;
+        }
+        run->res.accepted++;
+        if ((st = count_version(run, e, err)) != LR_OK)
+            break;
+        /* other operations are stored for the log view and never punched */
+        st = add_account_spans(run, kind < 0 ? 0 : kind, e,
+                               strcmp(e->op, "logon") == 0 || strcmp(e->op, "logoff") == 0, err);
+    }
+    drop_pending(run);
+    return st;
+}
+
 lr_status ingest_add(ingest_run *run, lr_event *e, lr_error *err)
 {
-    lr_store *s = run->s;
-    const lr_company *c = run->c;
-    int kind;
-    lr_status st;
-
-    e->received_at = run->now;
-    st = store_event_insert(s, c->id, e, err);
-    if (st == LR_EEXIST) {
-        run->res.duplicates++;
-        return LR_OK;
-    }
-    if (st != LR_OK)
-        return st;
-    run->res.accepted++;
-    if ((st = count_version(run, e, err)) != LR_OK)
-        return st;
-    kind = event_source_kind(e->source);
-    /* other operations are stored for the log view and never punched */
-    return add_account_spans(run, kind < 0 ? 0 : kind, e,
-                             strcmp(e->op, "logon") == 0 || strcmp(e->op, "logoff") == 0, err);
+    lr_event *p;
+    if (!run->pending && !(run->pending = malloc(INGEST_PENDING * sizeof *run->pending)))
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    p = &run->pending[run->npending];
+    *p = *e;
+    p->received_at = run->now;
+    /* the caller's record may go once this returns: the run keeps a copy */
+    if (e->raw && !(p->raw = strdup(e->raw)))
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    if (++run->npending == INGEST_PENDING)
+        return flush_pending(run, err);
+    return LR_OK;
 }
 
 typedef struct host_spans {
@@ -385,6 +455,8 @@ static lr_status add_pc_record(ingest_run *run, lr_event *e, pc_log log, link_ki
     int new_row = 1;
     lr_status st;
 
+    if ((st = flush_pending(run, err)) != LR_OK)
+        return st;
     if (++run->added % 4096 == 0) /* a long file says how far it is */
         progress_report(run->progress, PROGRESS_STORE, run->added, run->expected, 0);
     e->received_at = run->now;
@@ -427,9 +499,21 @@ lr_status ingest_add_linux(ingest_run *run, lr_event *e, lr_unix_row *r, lr_erro
     return add_pc_record(run, e, PC_LINUX, LINK_LINUX, &r->event_row, r, err);
 }
 
+static void run_free(ingest_run *run)
+{
+    drop_pending(run);
+    free(run->pending);
+    run->pending = NULL;
+    span_set_free(&run->ss);
+    cache_free(run->accounts);
+    run->accounts = NULL;
+}
+
 lr_status ingest_commit(ingest_run *run, ingest_result *res, lr_error *err)
 {
-    lr_status st = flush_versions(run, err);
+    lr_status st = flush_pending(run, err);
+    if (st == LR_OK)
+        st = flush_versions(run, err);
     if (st == LR_OK)
         st = ingest_rederive_spans(run->s, run->c, &run->ss, run->progress, &run->res.punches,
                                    err);
@@ -441,9 +525,7 @@ lr_status ingest_commit(ingest_run *run, ingest_result *res, lr_error *err)
         return st;
     }
     *res = run->res;
-    span_set_free(&run->ss);
-    cache_free(run->accounts);
-    run->accounts = NULL;
+    run_free(run);
     store_bulk(run->s, 0);
     return LR_OK;
 }
@@ -452,9 +534,7 @@ void ingest_abort(ingest_run *run)
 {
     store_rollback(run->s);
     store_bulk(run->s, 0);
-    span_set_free(&run->ss);
-    cache_free(run->accounts);
-    run->accounts = NULL;
+    run_free(run);
 }
 
 static lr_status store_events(lr_store *s, const lr_company *c, lr_event *events, size_t n,

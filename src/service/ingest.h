@@ -28,11 +28,6 @@ lr_status ingest_events(lr_store *s, const lr_company *c, lr_event *events, size
                         ingest_result *res, lr_error *err);
 
 /* A set of (employee, day range) to re-derive; shared with admin. */
-typedef struct day_span {
-    int64_t employee_id;
-    int64_t d0, d1;
-} day_span;
-
 typedef struct span_set {
     day_span *v;
     size_t n, cap;
@@ -62,6 +57,8 @@ typedef struct ingest_version {
 } ingest_version;
 
 #define INGEST_VERSIONS 8
+/* Events ingest_add stores at once (a round trip each on PostgreSQL). */
+#define INGEST_PENDING 512
 
 /* ingest_events one event at a time, for readers that stream (a LanScope
  * file of a million rows): ingest_begin opens the transaction, ingest_add
@@ -78,6 +75,8 @@ typedef struct ingest_run {
     ingest_version vers[INGEST_VERSIONS]; /* counted, then stored at commit */
     size_t nvers;
     const progress_hook *progress; /* NULL, or told how far storing and re-deriving are */
+    lr_event *pending; /* events handed to ingest_add, stored INGEST_PENDING at a time */
+    size_t npending;
     size_t added;    /* records of a PC's own log handed to the run so far */
     size_t expected; /* how many the file holds, when its reader can tell (0: unknown) */
 } ingest_run;

@@ -26,9 +26,20 @@ static inline size_t rederive_queued(const rederive_stats *st)
     return st->added + st->replaced + st->retracted;
 }
 
-/* Re-derives work days d0..d1 (day numbers, inclusive) of employee e. */
-lr_status rederive_days(lr_store *s, const lr_company *c, const lr_employee *e, int64_t d0,
-                        int64_t d1, rederive_stats *stats, lr_error *err);
+/* Work days d0..d1 (day numbers, inclusive) of one employee. */
+typedef struct day_span {
+    int64_t employee_id;
+    int64_t d0, d1;
+} day_span;
+
+/* Spans rederive_spans reads and writes together: a statement (one round
+ * trip on PostgreSQL) for all their employees, events, days or changes. */
+#define REDERIVE_CHUNK 128
+
+/* Re-derives the days of spans[0..n) (one span per employee) of company
+ * c, REDERIVE_CHUNK spans at a time. */
+lr_status rederive_spans(lr_store *s, const lr_company *c, const day_span *spans, size_t n,
+                         rederive_stats *stats, lr_error *err);
 
 /* Local time (seconds) of utc in the company's zone. */
 int64_t rederive_local(const lr_company *c, int64_t utc);

@@ -27,14 +27,20 @@ enum { SQL_DONE = 0, SQL_ROW = 1, SQL_ERROR = 2 };
 
 typedef struct sql_conn sql_conn;
 typedef struct sql_driver sql_driver;
+typedef struct sql_stmt sql_stmt;
+
+/* run_many's callbacks: bind binds parameter set i (0, or -1 to stop with
+ * SQL_ERROR); row is told each row set i returned. */
+typedef int (*sql_bind_fn)(void *ctx, sql_stmt *st, size_t i);
+typedef void (*sql_row_fn)(void *ctx, sql_stmt *st, size_t i);
 
 /* A statement; each driver's own struct starts with this. */
-typedef struct sql_stmt {
+struct sql_stmt {
     const sql_driver *drv;
     /* a parameter could not be bound since the last reset: the next step
      * fails instead of running with it NULL */
     int bind_failed;
-} sql_stmt;
+};
 
 struct sql_driver {
     const char *name;                 /* "sqlite" or "postgresql" */
@@ -75,7 +81,17 @@ struct sql_driver {
     int (*migration_lock)(sql_conn *c, int on);
     /* A large write is ahead (on) or over (off); may use more memory. */
     void (*bulk)(sql_conn *c, int on);
+    /* Runs st once per parameter set 0..n-1 in as few round trips as the
+     * database allows: PostgreSQL sends them as one pipeline (a sync every
+     * SQL_PIPELINE sets) and reads the answers after; NULL for a database
+     * in the process (SQLite), where the store runs them one after another
+     * (sq_run_many). SQL_DONE, or SQL_ERROR (fail tells why). st is reset
+     * after. */
+    int (*run_many)(sql_stmt *st, size_t n, sql_bind_fn bind, sql_row_fn row, void *ctx);
 };
+
+/* Parameter sets a pipeline sends before it waits for their answers. */
+#define SQL_PIPELINE 256
 
 extern const sql_driver sqldrv_sqlite;
 extern const sql_driver sqldrv_pg;

@@ -170,6 +170,15 @@ lr_status sq_run_id(sql_store *s, sql_stmt *st, int64_t *id, lr_error *err, cons
 /* Runs an INSERT ... ON CONFLICT DO NOTHING without RETURNING: LR_EEXIST
  * when it inserted no row. */
 lr_status sq_run_new(sql_store *s, sql_stmt *st, lr_error *err, const char *doing);
+/* Runs st once per parameter set 0..n-1 (bind binds set i, row is told
+ * each row of set i; see sql_driver.h run_many): one round trip per
+ * SQL_PIPELINE sets on PostgreSQL. LR_EEXIST for a unique key. */
+lr_status sq_run_many(sql_store *s, sql_stmt *st, size_t n, sql_bind_fn bind, sql_row_fn row,
+                      void *ctx, lr_error *err, const char *doing);
+/* sq_run_many with set i's parameters ps[i * per_set .. (i + 1) * per_set)
+ * bound at ?1, ?2, ... (their texts must stay valid until it returns). */
+lr_status sq_run_sets(sql_store *s, sql_stmt *st, const sq_param *ps, size_t per_set, size_t n,
+                      sql_row_fn row, void *ctx, lr_error *err, const char *doing);
 /* Rows the connection's last write changed. */
 int64_t sq_changes(sql_store *s);
 

@@ -477,6 +477,106 @@ static void pg_bulk(sql_conn *c, int on)
     (void)on;
 }
 
+/* Reads the answers of sets [i0, i1) and the sync after them: each set's
+ * result (its rows to row), then NULL. 0, or -1 after the first error
+ * (the sets after it are aborted by the server, and read all the same). */
+static int read_pipeline(pg_stmt *s, size_t i0, size_t i1, sql_row_fn row, void *ctx)
+{
+    int rc = 0;
+    PGresult *res;
+    for (size_t i = i0; i < i1; i++) {
+        while ((res = PQgetResult(s->c->pg)) != NULL) {
+            ExecStatusType t = PQresultStatus(res);
+            if (t == PGRES_PIPELINE_ABORTED) {
+                if (rc == 0) /* aborted by an error that reached us already, or not at all */
+                    set_error(s->c, "25P02", "a statement of the pipeline failed");
+                rc = -1;
+            } else if (check(s->c, res) != 0) {
+                rc = -1;
+            } else if (rc == 0) {
+                const char *n = PQcmdTuples(res);
+                s->c->changes += n && *n ? strtoll(n, NULL, 10) : 0;
+                s->res = res;
+                for (s->row = 0; row && s->row < PQntuples(res); s->row++)
+                    row(ctx, &s->base, i);
+                s->res = NULL;
+            }
+            PQclear(res);
+        }
+    }
+    /* the sync's own result ends the pipeline's answers */
+    res = PQgetResult(s->c->pg);
+    if (!res || PQresultStatus(res) != PGRES_PIPELINE_SYNC) {
+        if (rc == 0)
+            check(s->c, res), rc = -1;
+    }
+    PQclear(res);
+    s->row = -1;
+    return rc;
+}
+
+static int pg_run_many(sql_stmt *st, size_t n, sql_bind_fn bind, sql_row_fn row, void *ctx)
+{
+    pg_stmt *s = P(st);
+    int rc = 0;
+    size_t sent = 0, done = 0;
+    if (n == 0)
+        return SQL_DONE;
+    if (usable(s->c) != 0)
+        return SQL_ERROR;
+    /* prepared once per session, with the types of the first set */
+    pg_reset(st);
+    if (bind(ctx, st, 0) != 0 || st->bind_failed) {
+        set_error(s->c, "", "a parameter could not be bound");
+        pg_reset(st);
+        return SQL_ERROR;
+    }
+    if (s->prepared != s->c->gen && prepare(s) != 0) {
+        pg_reset(st);
+        return SQL_ERROR;
+    }
+    if (PQenterPipelineMode(s->c->pg) != 1) {
+        set_error(s->c, "", PQerrorMessage(s->c->pg));
+        pg_reset(st);
+        return SQL_ERROR;
+    }
+    s->c->changes = 0;
+    while (done < n && rc == 0) {
+        size_t end = n - done > SQL_PIPELINE ? done + SQL_PIPELINE : n;
+        for (; sent < end; sent++) {
+            if (sent > 0) {
+                pg_reset(st);
+                if (bind(ctx, st, sent) != 0 || st->bind_failed) {
+                    set_error(s->c, "", "a parameter could not be bound");
+                    rc = -1;
+                    break;
+                }
+            }
+            if (PQsendQueryPrepared(s->c->pg, s->name, s->nparams, s->values, s->lengths,
+                                    s->formats, 0) != 1) {
+                set_error(s->c, PQstatus(s->c->pg) == CONNECTION_BAD ? "08006" : "",
+                          PQerrorMessage(s->c->pg));
+                rc = -1;
+                break;
+            }
+        }
+        if (PQpipelineSync(s->c->pg) != 1) {
+            set_error(s->c, "08006", PQerrorMessage(s->c->pg));
+            rc = -1;
+            break; /* the connection is gone: nothing to read */
+        }
+        if (read_pipeline(s, done, sent, row, ctx) != 0)
+            rc = -1;
+        done = sent;
+    }
+    if (PQexitPipelineMode(s->c->pg) != 1 && rc == 0) {
+        set_error(s->c, "", PQerrorMessage(s->c->pg));
+        rc = -1;
+    }
+    pg_reset(st);
+    return rc == 0 ? SQL_DONE : SQL_ERROR;
+}
+
 const sql_driver sqldrv_pg = {
     .name = "postgresql",
     .shared = 1,
@@ -502,4 +602,5 @@ const sql_driver sqldrv_pg = {
     .fail = pg_fail,
     .migration_lock = pg_migration_lock,
     .bulk = pg_bulk,
+    .run_many = pg_run_many,
 };

@@ -54,6 +54,10 @@ lr_status store_employee_insert(lr_store *s, lr_employee *e, lr_error *err);
 lr_status store_employee_get(lr_store *s, int64_t company_id, const char *code, lr_employee *out,
                              lr_error *err);
 lr_status store_employee_by_id(lr_store *s, int64_t id, lr_employee *out, lr_error *err);
+/* store_employee_by_id for ids[0..n) into out[0..n) at once; LR_ENOTFOUND
+ * when one is not there. */
+lr_status store_employees_by_ids(lr_store *s, const int64_t *ids, size_t n, lr_employee *out,
+                                 lr_error *err);
 /* Rewrites code, names, division, kot_key and deleted of employee e->id. */
 lr_status store_employee_update(lr_store *s, const lr_employee *e, lr_error *err);
 /* Every employee of the company, deleted ones too, by code. */
@@ -63,10 +67,21 @@ lr_status store_employees_list(lr_store *s, int64_t company_id, store_employee_c
  * replaces ("" if none). LR_EEXIST when another employee has it. */
 lr_status store_link_set(lr_store *s, int64_t company_id, const lr_link *l, char *prev_account,
                          size_t prevsz, lr_error *err);
-/* Employees linked to account for a source's kind (LINK_NONE: any kind).
- * Writes up to max ids, returns the count in *n. */
-lr_status store_link_resolve(lr_store *s, int64_t company_id, link_kind kind, const char *account,
-                             int64_t *ids, size_t max, size_t *n, lr_error *err);
+/* The employees (not deleted) linked to each of accounts[0..n) for a
+ * source's kind (LINK_NONE: any kind), read at once: each to cb with the
+ * account's index and the employee's day-change time. */
+typedef struct store_account_key {
+    link_kind kind;
+    const char *account;
+} store_account_key;
+typedef void (*store_resolved_cb)(void *ctx, size_t i, int64_t employee_id, int day_change_min);
+lr_status store_links_resolve_all(lr_store *s, int64_t company_id, const store_account_key *keys,
+                                  size_t n, store_resolved_cb cb, void *ctx, lr_error *err);
+/* The links of employees ids[0..n) at once, each to cb with its
+ * employee's index. */
+typedef void (*store_link_of_cb)(void *ctx, size_t i, const lr_link *l);
+lr_status store_links_of_employees(lr_store *s, const int64_t *ids, size_t n, store_link_of_cb cb,
+                                   void *ctx, lr_error *err);
 lr_status store_links_of_employee(lr_store *s, int64_t employee_id, lr_link *out, size_t max,
                                   size_t *n, lr_error *err);
 /* Every link of the company (of employees deleted or not), by kind. */

@@ -98,16 +98,51 @@ typedef enum store_outbox_filter {
 
 lr_status store_punches_of_day(lr_store *s, int64_t employee_id, const char *work_day,
                                punch_stored *out, size_t max, size_t *n, lr_error *err);
-lr_status store_punch_insert(lr_store *s, int64_t company_id, int64_t employee_id,
-                             const char *work_day, punch_kind kind, int64_t utc, int64_t replaces,
-                             int64_t *id, lr_error *err);
-/* Ends an active punch: state "replaced" or "retracted". */
-lr_status store_punch_end(lr_store *s, int64_t punch_id, const char *state, lr_error *err);
+
+/* The ledger's changes of many days, written a statement at a time for
+ * all of them (a round trip each on PostgreSQL, not one per row). */
+typedef struct store_day {
+    int64_t employee_id;
+    char work_day[11];
+} store_day;
+typedef void (*store_punch_of_cb)(void *ctx, size_t i, const punch_stored *p);
+/* The active punches of days[0..n), each to cb with its day's index, each
+ * day's by time then kind. */
+lr_status store_punches_of_days(lr_store *s, const store_day *days, size_t n, store_punch_of_cb cb,
+                                void *ctx, lr_error *err);
+typedef struct store_punch_new {
+    int64_t company_id, employee_id;
+    char work_day[11];
+    punch_kind kind;
+    int64_t utc, replaces; /* replaces: 0 when none */
+    int64_t id;            /* set by store_punches_insert */
+} store_punch_new;
+lr_status store_punches_insert(lr_store *s, store_punch_new *v, size_t n, lr_error *err);
+typedef struct store_punch_ending {
+    int64_t id;
+    const char *state; /* "replaced" or "retracted" */
+} store_punch_ending;
+/* Ends active punches. */
+lr_status store_punches_end(lr_store *s, const store_punch_ending *v, size_t n, lr_error *err);
+typedef struct store_outbox_new {
+    int64_t company_id, punch_id;
+    const char *action; /* add | correct | retract */
+    int64_t replaces;   /* 0 when none */
+    char idem_key[128];
+} store_outbox_new;
+lr_status store_outbox_enqueue_all(lr_store *s, const store_outbox_new *v, size_t n,
+                                   lr_error *err);
+typedef struct store_flag_new {
+    int64_t event_id, employee_id;
+    char work_day[11];
+    unsigned flags;
+} store_flag_new;
+/* Replaces the flags of days[0..ndays) with flags[0..nflags) (each of one
+ * of those days). */
+lr_status store_flags_replace_days(lr_store *s, const store_day *days, size_t ndays,
+                                   const store_flag_new *flags, size_t nflags, lr_error *err);
 lr_status store_ledger_list(lr_store *s, int64_t company_id, const char *from_day,
                             const char *to_day, store_ledger_cb cb, void *ctx, lr_error *err);
-lr_status store_outbox_enqueue(lr_store *s, int64_t company_id, int64_t punch_id,
-                               const char *action, int64_t replaces, const char *idem_key,
-                               lr_error *err);
 /* Rows of the company by id, filtered. */
 lr_status store_outbox_list(lr_store *s, int64_t company_id, store_outbox_filter filter,
                             store_outbox_cb cb, void *ctx, lr_error *err);
@@ -141,8 +176,5 @@ lr_status store_outbox_finish(lr_store *s, int64_t id, const char *state, const 
 lr_status store_outbox_retry(lr_store *s, int64_t company_id, int64_t now, size_t *n,
                              lr_error *err);
 lr_status store_attempt_record(lr_store *s, const lr_attempt *a, lr_error *err);
-/* Replaces the flags of (employee, work_day) with flags[0..n). */
-lr_status store_flags_replace(lr_store *s, int64_t employee_id, const char *work_day,
-                              const day_event_flag *flags, size_t n, lr_error *err);
 
 #endif

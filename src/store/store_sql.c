@@ -189,6 +189,68 @@ lr_status sq_run(sql_store *s, sql_stmt *st, lr_error *err, const char *doing)
     return sq_end(s, st, sq_next(st, NULL, NULL), err, doing);
 }
 
+lr_status sq_run_many(sql_store *s, sql_stmt *st, size_t n, sql_bind_fn bind, sql_row_fn row,
+                      void *ctx, lr_error *err, const char *doing)
+{
+    int rc = SQL_DONE;
+    if (!st)
+        return LR_ESTORE;
+    if (st->drv->run_many) {
+        rc = st->drv->run_many(st, n, bind, row, ctx);
+        st->bind_failed = 0;
+        return rc == SQL_DONE ? LR_OK : sq_db_fail(s, err, doing);
+    }
+    for (size_t i = 0; i < n && rc == SQL_DONE; i++) {
+        sql_reset(st);
+        if (bind(ctx, st, i) != 0)
+            st->bind_failed = 1;
+        while ((rc = sql_step(st)) == SQL_ROW)
+            if (row)
+                row(ctx, st, i);
+    }
+    if (rc != SQL_DONE)
+        return sq_end(s, st, rc, err, doing);
+    sql_reset(st);
+    return LR_OK;
+}
+
+typedef struct param_sets {
+    const sq_param *ps;
+    size_t per_set;
+    sql_row_fn row;
+    void *ctx;
+} param_sets;
+
+static int bind_set(void *ctx, sql_stmt *st, size_t i)
+{
+    const param_sets *k = ctx;
+    const sq_param *p = k->ps + i * k->per_set;
+    int rc = 0;
+    for (size_t j = 0; j < k->per_set; j++) {
+        int at = (int)j + 1;
+        if (p[j].type == 'i')
+            rc |= sql_bind_int64(st, at, p[j].i);
+        else if (p[j].type == 'd')
+            rc |= sql_bind_double(st, at, p[j].d);
+        else
+            rc |= sql_bind_text(st, at, p[j].t);
+    }
+    return rc;
+}
+
+static void row_of_set(void *ctx, sql_stmt *st, size_t i)
+{
+    const param_sets *k = ctx;
+    k->row(k->ctx, st, i);
+}
+
+lr_status sq_run_sets(sql_store *s, sql_stmt *st, const sq_param *ps, size_t per_set, size_t n,
+                      sql_row_fn row, void *ctx, lr_error *err, const char *doing)
+{
+    param_sets k = {ps, per_set, row, ctx};
+    return sq_run_many(s, st, n, bind_set, row ? row_of_set : NULL, &k, err, doing);
+}
+
 lr_status sq_run_id(sql_store *s, sql_stmt *st, int64_t *id, lr_error *err, const char *doing)
 {
     int rc = sq_next(st, NULL, NULL);

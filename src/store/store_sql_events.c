@@ -43,6 +43,43 @@ lr_status store_event_insert(lr_store *base, int64_t company_id, lr_event *e, lr
     return sq_run_id(s, st, &e->id, err, "storing an event");
 }
 
+typedef struct event_set {
+    int64_t company_id;
+    lr_event *v;
+} event_set;
+
+static int bind_event(void *ctx, sql_stmt *st, size_t i)
+{
+    const event_set *k = ctx;
+    const lr_event *e = &k->v[i];
+    sql_bind_int64(st, 1, k->company_id);
+    sql_bind_text(st, 2, e->source);
+    sql_bind_text(st, 3, e->account);
+    sql_bind_text(st, 4, e->host);
+    sql_bind_text(st, 5, e->op);
+    sql_bind_int64(st, 6, e->utc);
+    sql_bind_int64(st, 7, e->offset_sec);
+    sql_bind_text(st, 8, e->version);
+    sql_bind_text(st, 9, e->raw ? e->raw : "");
+    return sql_bind_int64(st, 10, e->received_at);
+}
+
+static void event_id(void *ctx, sql_stmt *st, size_t i)
+{
+    ((event_set *)ctx)->v[i].id = sql_col_int64(st, 0);
+}
+
+lr_status store_events_insert_many(lr_store *base, int64_t company_id, lr_event *events, size_t n,
+                                   lr_error *err)
+{
+    sql_store *s = S(base);
+    event_set k = {company_id, events};
+    for (size_t i = 0; i < n; i++)
+        events[i].id = 0; /* a duplicate returns no row */
+    return sq_run_many(s, stmt(s, Q_EVENT_INSERT, err), n, bind_event, event_id, &k, err,
+                       "storing events");
+}
+
 const sq_row sq_event_row = SQ_ROW(
     lr_event, SQ_NUM(lr_event, id), SQ_STR(lr_event, source), SQ_STR(lr_event, account),
     SQ_STR(lr_event, host), SQ_STR(lr_event, op), SQ_NUM(lr_event, utc),
@@ -60,6 +97,40 @@ lr_status store_events_of_account(lr_store *base, int64_t company_id, const char
     while ((rc = sq_next(st, &sq_event_row, &e)) == SQL_ROW && !cb(ctx, &e))
         ;
     return sq_end(s, st, rc, err, "reading events");
+}
+
+typedef struct events_of {
+    store_event_of_cb cb;
+    void *ctx;
+} events_of;
+
+static void event_of(void *ctx, sql_stmt *st, size_t i)
+{
+    events_of *k = ctx;
+    lr_event e;
+    sq_read(st, &sq_event_row, &e);
+    k->cb(k->ctx, i, &e);
+}
+
+lr_status store_events_of_accounts(lr_store *base, int64_t company_id, const store_window *w,
+                                   size_t n, store_event_of_cb cb, void *ctx, lr_error *err)
+{
+    sql_store *s = S(base);
+    sq_param *ps = malloc((n ? n : 1) * 4 * sizeof *ps);
+    events_of k = {cb, ctx};
+    lr_status st;
+    if (!ps)
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        ps[4 * i] = SQ_INT(company_id);
+        ps[4 * i + 1] = SQ_TEXT(w[i].account);
+        ps[4 * i + 2] = SQ_INT(w[i].from_utc);
+        ps[4 * i + 3] = SQ_INT(w[i].to_utc);
+    }
+    st = sq_run_sets(s, stmt(s, Q_EVENTS_OF_ACCOUNT, err), ps, 4, n, event_of, &k, err,
+                     "reading events");
+    free(ps);
+    return st;
 }
 
 lr_status store_events_list(lr_store *base, int64_t company_id, int64_t from, int64_t to,

@@ -7,6 +7,7 @@
  * pending and marked uncertain, so the next attempt reads KoT back first.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -76,15 +77,27 @@
       "next_attempt_at <= ?1 AND (lease_until <= ?1 OR lease_owner = ?2))")
 SQ_STATEMENTS(SQ_OUTBOX_BASE, SQ_SOURCES_BASE);
 
-lr_status store_outbox_enqueue(lr_store *base, int64_t company_id, int64_t punch_id,
-                            const char *action, int64_t replaces, const char *idem_key,
-                            lr_error *err)
+lr_status store_outbox_enqueue_all(lr_store *base, const store_outbox_new *v, size_t n,
+                                   lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt_with(s, O_ENQUEUE, err, SQ_INT(company_id), SQ_INT(punch_id),
-                             SQ_TEXT(action), SQ_INT(replaces), SQ_TEXT(idem_key),
-                             SQ_INT(clock_now()));
-    return sq_run(s, st, err, "queueing a punch");
+    sq_param *ps = malloc((n ? n : 1) * 6 * sizeof *ps);
+    int64_t now = clock_now();
+    lr_status st;
+    if (!ps)
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        sq_param *p = ps + 6 * i;
+        p[0] = SQ_INT(v[i].company_id);
+        p[1] = SQ_INT(v[i].punch_id);
+        p[2] = SQ_TEXT(v[i].action);
+        p[3] = SQ_INT(v[i].replaces);
+        p[4] = SQ_TEXT(v[i].idem_key);
+        p[5] = SQ_INT(now);
+    }
+    st = sq_run_sets(s, stmt(s, O_ENQUEUE, err), ps, 6, n, NULL, NULL, err, "queueing punches");
+    free(ps);
+    return st;
 }
 
 lr_status store_outbox_list(lr_store *base, int64_t company_id, store_outbox_filter filter,

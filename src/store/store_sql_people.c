@@ -53,13 +53,13 @@
       "INSERT INTO links (company_id, kind, account, employee_id, updated_at) "                    \
       "VALUES (?1, ?2, ?3, ?4, ?5)")                                                               \
     X(Q_LINK_RESOLVE,                                                                              \
-      "SELECT l.employee_id FROM links l JOIN employees e ON e.id = "                              \
-      "l.employee_id WHERE l.company_id = ?1 AND l.kind = ?2 AND l.account = ?3 "                  \
-      "AND e.deleted = 0")                                                                         \
+      "SELECT l.employee_id, COALESCE(d.day_change_min, 0) FROM links l JOIN employees e ON "      \
+      "e.id = l.employee_id LEFT JOIN divisions d ON d.id = e.division_id WHERE l.company_id = "   \
+      "?1 AND l.kind = ?2 AND l.account = ?3 AND e.deleted = 0")                                   \
     X(Q_LINK_RESOLVE_ANY,                                                                          \
-      "SELECT DISTINCT l.employee_id FROM links l JOIN employees e ON e.id "                       \
-      "= l.employee_id WHERE l.company_id = ?1 AND l.account = ?2 AND "                            \
-      "e.deleted = 0 ORDER BY l.employee_id")                                                      \
+      "SELECT DISTINCT l.employee_id, COALESCE(d.day_change_min, 0) FROM links l JOIN employees "  \
+      "e ON e.id = l.employee_id LEFT JOIN divisions d ON d.id = e.division_id WHERE "             \
+      "l.company_id = ?1 AND l.account = ?2 AND e.deleted = 0 ORDER BY l.employee_id")             \
     X(Q_LINKS_OF_EMPLOYEE,                                                                         \
       "SELECT employee_id, kind, account FROM links WHERE employee_id = ?1 "                       \
       "ORDER BY kind")
@@ -129,6 +129,44 @@ lr_status store_employee_by_id(lr_store *base, int64_t id, lr_employee *out, lr_
     sql_stmt *st = stmt_with(S(base), Q_EMPLOYEE_BY_ID, err, SQ_INT(id));
     return sq_one(S(base), st, &employee_row, out, err, "reading an employee",
                   "unknown employee (by id)");
+}
+
+/* Sets of one integer parameter each (ids), for sq_run_sets. */
+static sq_param *id_sets(const int64_t *ids, size_t n)
+{
+    sq_param *ps = malloc((n ? n : 1) * sizeof *ps);
+    for (size_t i = 0; ps && i < n; i++)
+        ps[i] = SQ_INT(ids[i]);
+    return ps;
+}
+
+typedef struct employees_of {
+    lr_employee *out;
+    unsigned char *found;
+} employees_of;
+
+static void employee_of(void *ctx, sql_stmt *st, size_t i)
+{
+    employees_of *k = ctx;
+    sq_read(st, &employee_row, &k->out[i]);
+    k->found[i] = 1;
+}
+
+lr_status store_employees_by_ids(lr_store *base, const int64_t *ids, size_t n, lr_employee *out,
+                                 lr_error *err)
+{
+    sql_store *s = S(base);
+    sq_param *ps = id_sets(ids, n);
+    employees_of k = {out, calloc(n ? n : 1, 1)};
+    lr_status st = !ps || !k.found ? lr_fail(err, LR_ENOMEM, "out of memory")
+                                   : sq_run_sets(s, stmt(s, Q_EMPLOYEE_BY_ID, err), ps, 1, n,
+                                                 employee_of, &k, err, "reading employees");
+    for (size_t i = 0; st == LR_OK && i < n; i++)
+        if (!k.found[i])
+            st = lr_fail(err, LR_ENOTFOUND, "unknown employee (by id %lld)", (long long)ids[i]);
+    free(ps);
+    free(k.found);
+    return st;
 }
 
 lr_status store_divisions_list(lr_store *base, int64_t company_id, store_division_cb cb,
@@ -237,40 +275,83 @@ lr_status store_link_set(lr_store *base, int64_t company_id, const lr_link *l, c
     return sq_run(s, st, err, "saving the link");
 }
 
-static lr_status collect_ids(sql_store *s, sql_stmt *st, int64_t *ids, size_t max,
-                             size_t *n, lr_error *err)
+typedef struct resolved {
+    const size_t *index; /* of the run's set i in the caller's keys */
+    store_resolved_cb cb;
+    void *ctx;
+} resolved;
+
+static void take_resolved(void *ctx, sql_stmt *st, size_t i)
 {
-    int rc;
-    *n = 0;
-    while ((rc = sql_step(st)) == SQL_ROW) {
-        if (*n < max)
-            ids[*n] = sql_col_int64(st, 0);
-        (*n)++;
-    }
-    sql_reset(st);
-    if (rc != SQL_DONE)
-        return sq_db_fail(s, err, "reading links");
-    if (*n > max)
-        *n = max;
-    return LR_OK;
+    resolved *k = ctx;
+    k->cb(k->ctx, k->index[i], sql_col_int64(st, 0), sql_col_int(st, 1));
 }
 
-lr_status store_link_resolve(lr_store *base, int64_t company_id, link_kind kind,
-                                 const char *account, int64_t *ids, size_t max, size_t *n,
-                                 lr_error *err)
+lr_status store_links_resolve_all(lr_store *base, int64_t company_id, const store_account_key *keys,
+                                  size_t n, store_resolved_cb cb, void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt(s, kind == LINK_NONE ? Q_LINK_RESOLVE_ANY : Q_LINK_RESOLVE, err);
-    if (!st)
-        return LR_ESTORE;
-    sql_bind_int64(st, 1, company_id);
-    if (kind == LINK_NONE) {
-        sql_bind_text(st, 2, account);
-    } else {
-        sql_bind_int64(st, 2, kind);
-        sql_bind_text(st, 3, account);
+    /* a generic event's accounts (any kind) and a product's (its kind) are
+     * two statements: each gets its sets and where they came from */
+    sq_param *any = malloc((n ? n : 1) * 2 * sizeof *any), *kind = malloc((n ? n : 1) * 3 * sizeof *kind);
+    size_t *ia = malloc((n ? n : 1) * sizeof *ia), *ik = malloc((n ? n : 1) * sizeof *ik);
+    size_t na = 0, nk = 0;
+    lr_status st = LR_OK;
+    if (!any || !kind || !ia || !ik)
+        st = lr_fail(err, LR_ENOMEM, "out of memory");
+    for (size_t i = 0; st == LR_OK && i < n; i++) {
+        if (keys[i].kind == LINK_NONE) {
+            any[2 * na] = SQ_INT(company_id);
+            any[2 * na + 1] = SQ_TEXT(keys[i].account);
+            ia[na++] = i;
+        } else {
+            kind[3 * nk] = SQ_INT(company_id);
+            kind[3 * nk + 1] = SQ_INT(keys[i].kind);
+            kind[3 * nk + 2] = SQ_TEXT(keys[i].account);
+            ik[nk++] = i;
+        }
     }
-    return collect_ids(s, st, ids, max, n, err);
+    if (st == LR_OK && nk) {
+        resolved k = {ik, cb, ctx};
+        st = sq_run_sets(s, stmt(s, Q_LINK_RESOLVE, err), kind, 3, nk, take_resolved, &k, err,
+                         "reading links");
+    }
+    if (st == LR_OK && na) {
+        resolved k = {ia, cb, ctx};
+        st = sq_run_sets(s, stmt(s, Q_LINK_RESOLVE_ANY, err), any, 2, na, take_resolved, &k, err,
+                         "reading links");
+    }
+    free(any);
+    free(kind);
+    free(ia);
+    free(ik);
+    return st;
+}
+
+typedef struct links_of {
+    store_link_of_cb cb;
+    void *ctx;
+} links_of;
+
+static void link_of(void *ctx, sql_stmt *st, size_t i)
+{
+    links_of *k = ctx;
+    lr_link l;
+    sq_read(st, &link_row, &l);
+    k->cb(k->ctx, i, &l);
+}
+
+lr_status store_links_of_employees(lr_store *base, const int64_t *ids, size_t n, store_link_of_cb cb,
+                                   void *ctx, lr_error *err)
+{
+    sql_store *s = S(base);
+    sq_param *ps = id_sets(ids, n);
+    links_of k = {cb, ctx};
+    lr_status st = !ps ? lr_fail(err, LR_ENOMEM, "out of memory")
+                       : sq_run_sets(s, stmt(s, Q_LINKS_OF_EMPLOYEE, err), ps, 1, n, link_of, &k,
+                                     err, "reading links");
+    free(ps);
+    return st;
 }
 
 lr_status store_links_of_employee(lr_store *base, int64_t employee_id, lr_link *out,

@@ -57,23 +57,118 @@ lr_status store_punches_of_day(lr_store *base, int64_t employee_id, const char *
     return LR_OK;
 }
 
-lr_status store_punch_insert(lr_store *base, int64_t company_id, int64_t employee_id,
-                                 const char *work_day, punch_kind kind, int64_t utc,
-                                 int64_t replaces, int64_t *id, lr_error *err)
+typedef struct punches_of {
+    store_punch_of_cb cb;
+    void *ctx;
+} punches_of;
+
+static void punch_of(void *ctx, sql_stmt *st, size_t i)
 {
-    sql_store *s = S(base);
-    sql_stmt *st = stmt_with(s, Q_PUNCH_INSERT, err, SQ_INT(company_id), SQ_INT(employee_id),
-                             SQ_TEXT(work_day), SQ_INT(kind), SQ_INT(utc), SQ_INT(replaces),
-                             SQ_INT(clock_now()));
-    return sq_run_id(s, st, id, err, "storing a punch");
+    punches_of *k = ctx;
+    punch_stored p = {sql_col_int64(st, 0), (punch_kind)sql_col_int(st, 1), sql_col_int64(st, 2)};
+    k->cb(k->ctx, i, &p);
 }
 
-lr_status store_punch_end(lr_store *base, int64_t punch_id, const char *state, lr_error *err)
+/* Sets of (employee, day), for the statements that take those two. */
+static sq_param *day_sets(const store_day *days, size_t n)
+{
+    sq_param *ps = malloc((n ? n : 1) * 2 * sizeof *ps);
+    for (size_t i = 0; ps && i < n; i++) {
+        ps[2 * i] = SQ_INT(days[i].employee_id);
+        ps[2 * i + 1] = SQ_TEXT(days[i].work_day);
+    }
+    return ps;
+}
+
+lr_status store_punches_of_days(lr_store *base, const store_day *days, size_t n, store_punch_of_cb cb,
+                                void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt_with(s, Q_PUNCH_END, err, SQ_INT(punch_id), SQ_TEXT(state),
-                             SQ_INT(clock_now()));
-    return sq_run(s, st, err, "ending a punch");
+    sq_param *ps = day_sets(days, n);
+    punches_of k = {cb, ctx};
+    lr_status st = !ps ? lr_fail(err, LR_ENOMEM, "out of memory")
+                       : sq_run_sets(s, stmt(s, Q_PUNCHES_OF_DAY, err), ps, 2, n, punch_of, &k,
+                                     err, "reading punches");
+    free(ps);
+    return st;
+}
+
+static void punch_id(void *ctx, sql_stmt *st, size_t i)
+{
+    ((store_punch_new *)ctx)[i].id = sql_col_int64(st, 0);
+}
+
+lr_status store_punches_insert(lr_store *base, store_punch_new *v, size_t n, lr_error *err)
+{
+    sql_store *s = S(base);
+    sq_param *ps = malloc((n ? n : 1) * 7 * sizeof *ps);
+    int64_t now = clock_now();
+    lr_status st;
+    if (!ps)
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        sq_param *p = ps + 7 * i;
+        p[0] = SQ_INT(v[i].company_id);
+        p[1] = SQ_INT(v[i].employee_id);
+        p[2] = SQ_TEXT(v[i].work_day);
+        p[3] = SQ_INT(v[i].kind);
+        p[4] = SQ_INT(v[i].utc);
+        p[5] = SQ_INT(v[i].replaces);
+        p[6] = SQ_INT(now);
+        v[i].id = 0;
+    }
+    st = sq_run_sets(s, stmt(s, Q_PUNCH_INSERT, err), ps, 7, n, punch_id, v, err,
+                     "storing punches");
+    for (size_t i = 0; st == LR_OK && i < n; i++)
+        if (v[i].id == 0)
+            st = lr_fail(err, LR_ESTORE, "storing punches: no id for punch %zu", i);
+    free(ps);
+    return st;
+}
+
+lr_status store_punches_end(lr_store *base, const store_punch_ending *v, size_t n, lr_error *err)
+{
+    sql_store *s = S(base);
+    sq_param *ps = malloc((n ? n : 1) * 3 * sizeof *ps);
+    int64_t now = clock_now();
+    lr_status st;
+    if (!ps)
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        ps[3 * i] = SQ_INT(v[i].id);
+        ps[3 * i + 1] = SQ_TEXT(v[i].state);
+        ps[3 * i + 2] = SQ_INT(now);
+    }
+    st = sq_run_sets(s, stmt(s, Q_PUNCH_END, err), ps, 3, n, NULL, NULL, err, "ending punches");
+    free(ps);
+    return st;
+}
+
+lr_status store_flags_replace_days(lr_store *base, const store_day *days, size_t ndays,
+                                   const store_flag_new *flags, size_t nflags, lr_error *err)
+{
+    sql_store *s = S(base);
+    sq_param *ps = day_sets(days, ndays), *fs = malloc((nflags ? nflags : 1) * 4 * sizeof *fs);
+    lr_status st;
+    if (!ps || !fs) {
+        free(ps);
+        free(fs);
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < nflags; i++) {
+        fs[4 * i] = SQ_INT(flags[i].event_id);
+        fs[4 * i + 1] = SQ_INT(flags[i].employee_id);
+        fs[4 * i + 2] = SQ_TEXT(flags[i].work_day);
+        fs[4 * i + 3] = SQ_INT(flags[i].flags);
+    }
+    st = sq_run_sets(s, stmt(s, Q_FLAGS_DELETE, err), ps, 2, ndays, NULL, NULL, err,
+                     "clearing event flags");
+    if (st == LR_OK)
+        st = sq_run_sets(s, stmt(s, Q_FLAGS_INSERT, err), fs, 4, nflags, NULL, NULL, err,
+                         "storing event flags");
+    free(ps);
+    free(fs);
+    return st;
 }
 
 lr_status store_ledger_list(lr_store *base, int64_t company_id, const char *from_day,
@@ -102,23 +197,3 @@ lr_status store_ledger_list(lr_store *base, int64_t company_id, const char *from
     return LR_OK;
 }
 
-lr_status store_flags_replace(lr_store *base, int64_t employee_id, const char *work_day,
-                                  const day_event_flag *flags, size_t n, lr_error *err)
-{
-    sql_store *s = S(base);
-    sql_stmt *st = stmt_with(s, Q_FLAGS_DELETE, err, SQ_INT(employee_id), SQ_TEXT(work_day));
-    lr_status r;
-    if ((r = sq_run(s, st, err, "clearing event flags")) != LR_OK)
-        return r;
-    for (size_t i = 0; i < n; i++) {
-        if (!(st = stmt(s, Q_FLAGS_INSERT, err)))
-            return LR_ESTORE;
-        sql_bind_int64(st, 1, flags[i].event_id);
-        sql_bind_int64(st, 2, employee_id);
-        sql_bind_text(st, 3, work_day);
-        sql_bind_int64(st, 4, (int)flags[i].flags);
-        if ((r = sq_run(s, st, err, "storing event flags")) != LR_OK)
-            return r;
-    }
-    return LR_OK;
-}

@@ -310,6 +310,79 @@ static void statements_run_again_are_prepared(void **state)
     sqldrv_pg.close(c);
 }
 
+/* run_many: each set's rows to its own index; a set whose insert did
+ * nothing has none. */
+typedef struct many {
+    int64_t ids[700];
+    int rows[700];
+    size_t stop_at; /* a set whose binding fails (0: none) */
+} many;
+
+static int bind_pair(void *ctx, sql_stmt *st, size_t i)
+{
+    many *m = ctx;
+    if (m->stop_at && i == m->stop_at)
+        return -1;
+    sql_bind_int64(st, 1, m->ids[i]);
+    return sql_bind_text(st, 2, "n");
+}
+
+static void count_row(void *ctx, sql_stmt *st, size_t i)
+{
+    many *m = ctx;
+    assert_int_equal(sql_col_int64(st, 0), m->ids[i]);
+    m->rows[i]++;
+}
+
+static void many_sets_run_in_one_pipeline(void **state)
+{
+    drv_fx *f = *state;
+    sql_conn *c = conn(f, NULL);
+    sql_stmt *ins = sqldrv_pg.prepare(c, "INSERT INTO t VALUES (?1, ?2) ON CONFLICT DO NOTHING "
+                                         "RETURNING id"),
+             *plain = sqldrv_pg.prepare(c, "INSERT INTO t VALUES (?1, ?2)");
+    many *m = calloc(1, sizeof *m);
+    lr_error err;
+    char v[64];
+    assert_non_null(m);
+    /* more sets than one sync holds; set 300 repeats set 5 */
+    for (size_t i = 0; i < 600; i++)
+        m->ids[i] = 1000 + (int64_t)i;
+    m->ids[300] = 1005;
+    assert_int_equal(sqldrv_pg.exec(c, "BEGIN"), 0);
+    assert_int_equal(sqldrv_pg.run_many(ins, 600, bind_pair, count_row, m), SQL_DONE);
+    for (size_t i = 0; i < 600; i++)
+        assert_int_equal(m->rows[i], i == 300 ? 0 : 1);
+    assert_int_equal(sqldrv_pg.changes(c), 599);
+    assert_int_equal(sqldrv_pg.exec(c, "COMMIT"), 0);
+    assert_int_equal(one(c, "SELECT count(*) FROM t WHERE id >= 1000", v, sizeof v), SQL_ROW);
+    assert_string_equal(v, "599");
+    /* a unique key in set 2 fails the run and its transaction: nothing stays */
+    memset(m->rows, 0, sizeof m->rows);
+    m->ids[0] = 1, m->ids[1] = 2, m->ids[2] = 1000, m->ids[3] = 3;
+    assert_int_equal(sqldrv_pg.exec(c, "BEGIN"), 0);
+    assert_int_equal(sqldrv_pg.run_many(plain, 4, bind_pair, NULL, m), SQL_ERROR);
+    assert_int_equal(failure(c, &err, "inserting"), LR_EEXIST);
+    assert_int_equal(sqldrv_pg.exec(c, "ROLLBACK"), 0);
+    assert_int_equal(one(c, "SELECT count(*) FROM t WHERE id < 1000", v, sizeof v), SQL_ROW);
+    assert_string_equal(v, "0");
+    /* a set that cannot be bound stops the run; the connection goes on */
+    m->stop_at = 2;
+    assert_int_equal(sqldrv_pg.exec(c, "BEGIN"), 0);
+    assert_int_equal(sqldrv_pg.run_many(plain, 4, bind_pair, NULL, m), SQL_ERROR);
+    assert_int_equal(sqldrv_pg.exec(c, "ROLLBACK"), 0);
+    assert_int_equal(one(c, "SELECT count(*) FROM t WHERE id < 1000", v, sizeof v), SQL_ROW);
+    assert_string_equal(v, "0");
+    /* and the statements run alone afterwards */
+    sql_bind_int64(plain, 1, 7);
+    sql_bind_text(plain, 2, "seven");
+    assert_int_equal(sql_step(plain), SQL_DONE);
+    sqldrv_pg.finalize(ins);
+    sqldrv_pg.finalize(plain);
+    free(m);
+    sqldrv_pg.close(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -321,6 +394,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(reconnects_after_the_server_ends_the_session, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(statements_run_again_are_prepared, setup, teardown),
+        cmocka_unit_test_setup_teardown(many_sets_run_in_one_pipeline, setup, teardown),
     };
     if (!fixture_pg()) {
         fprintf(stderr, "test_pg_driver: runs on PostgreSQL only (LR_TEST_BACKEND=postgres)\n");
