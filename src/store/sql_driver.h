@@ -45,6 +45,10 @@ struct sql_stmt {
 struct sql_driver {
     const char *name;                 /* "sqlite" or "postgresql" */
     int shared;                       /* several processes may use one database */
+    /* takes a set of rows as array parameters ('{1,2}'::bigint[], unnest):
+     * the store then writes and reads many rows with one statement, not
+     * one statement a row (PostgreSQL) */
+    int arrays;
     const lr_migration *migrations;   /* this dialect's schema, oldest first */
     const int *nmigrations;
     const char *begin_sql;            /* how a write transaction starts */

@@ -179,6 +179,24 @@ lr_status sq_run_many(sql_store *s, sql_stmt *st, size_t n, sql_bind_fn bind, sq
  * bound at ?1, ?2, ... (their texts must stay valid until it returns). */
 lr_status sq_run_sets(sql_store *s, sql_stmt *st, const sq_param *ps, size_t per_set, size_t n,
                       sql_row_fn row, void *ctx, lr_error *err, const char *doing);
+/* An array parameter's text for a driver with arrays ("{1,2}",
+ * "{\"a\",\"b\"}"): started empty ({0}), added to, then read with
+ * sq_array_text (NULL when out of memory) and freed. */
+typedef struct sq_array {
+    char *p;
+    size_t n, cap;
+    int oom;
+} sq_array;
+void sq_array_int(sq_array *a, int64_t v);
+void sq_array_str(sq_array *a, const char *v);
+const char *sq_array_text(sq_array *a);
+void sq_array_free(sq_array *a);
+/* Runs st once with lead[0..nlead) at ?1.. and the texts of a[0..na) after
+ * them (a statement of a driver with arrays, reading its rows with row),
+ * then frees the arrays. */
+lr_status sq_run_arrays(sql_store *s, sql_stmt *st, const sq_param *lead, size_t nlead,
+                        sq_array *a, size_t na, sql_row_fn row, void *ctx, lr_error *err,
+                        const char *doing);
 /* Rows the connection's last write changed. */
 int64_t sq_changes(sql_store *s);
 

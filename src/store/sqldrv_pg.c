@@ -580,6 +580,7 @@ static int pg_run_many(sql_stmt *st, size_t n, sql_bind_fn bind, sql_row_fn row,
 const sql_driver sqldrv_pg = {
     .name = "postgresql",
     .shared = 1,
+    .arrays = 1,
     .migrations = lr_postgres_migrations,
     .nmigrations = &lr_postgres_migration_count,
     .begin_sql = "BEGIN",

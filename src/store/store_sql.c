@@ -214,6 +214,73 @@ lr_status sq_run_many(sql_store *s, sql_stmt *st, size_t n, sql_bind_fn bind, sq
     return LR_OK;
 }
 
+static void array_put(sq_array *a, const char *s, size_t n)
+{
+    if (a->oom)
+        return;
+    if (a->n + n + 2 > a->cap) {
+        size_t cap = a->cap ? a->cap : 256;
+        char *p;
+        while (a->n + n + 2 > cap)
+            cap *= 2;
+        if (!(p = realloc(a->p, cap))) {
+            a->oom = 1;
+            return;
+        }
+        a->p = p;
+        a->cap = cap;
+    }
+    memcpy(a->p + a->n, s, n);
+    a->n += n;
+}
+
+/* "{" before the first element, "," before the others */
+static void array_next(sq_array *a)
+{
+    array_put(a, a->n ? "," : "{", 1);
+}
+
+void sq_array_int(sq_array *a, int64_t v)
+{
+    char b[24];
+    array_next(a);
+    array_put(a, b, (size_t)snprintf(b, sizeof b, "%lld", (long long)v));
+}
+
+void sq_array_str(sq_array *a, const char *v)
+{
+    array_next(a);
+    array_put(a, "\"", 1);
+    for (const char *p = v ? v : ""; *p; p++) {
+        size_t run = strcspn(p, "\"\\");
+        array_put(a, p, run);
+        p += run;
+        if (!*p)
+            break;
+        array_put(a, "\\", 1); /* a quote or a backslash, escaped */
+        array_put(a, p, 1);
+    }
+    array_put(a, "\"", 1);
+}
+
+const char *sq_array_text(sq_array *a)
+{
+    if (a->n == 0)
+        array_put(a, "{", 1);
+    array_put(a, "}", 1);
+    if (a->oom)
+        return NULL;
+    a->p[a->n] = '\0'; /* array_put keeps room for it */
+    a->n--;             /* read again: the same text */
+    return a->p;
+}
+
+void sq_array_free(sq_array *a)
+{
+    free(a->p);
+    memset(a, 0, sizeof *a);
+}
+
 typedef struct param_sets {
     const sq_param *ps;
     size_t per_set;
@@ -249,6 +316,31 @@ lr_status sq_run_sets(sql_store *s, sql_stmt *st, const sq_param *ps, size_t per
 {
     param_sets k = {ps, per_set, row, ctx};
     return sq_run_many(s, st, n, bind_set, row ? row_of_set : NULL, &k, err, doing);
+}
+
+lr_status sq_run_arrays(sql_store *s, sql_stmt *st, const sq_param *lead, size_t nlead,
+                        sq_array *a, size_t na, sql_row_fn row, void *ctx, lr_error *err,
+                        const char *doing)
+{
+    sq_param ps[16];
+    lr_status r = LR_OK;
+    if (nlead + na > sizeof ps / sizeof *ps)
+        r = lr_fail(err, LR_EINVAL, "%s: too many parameters", doing);
+    for (size_t j = 0; r == LR_OK && j < nlead; j++)
+        ps[j] = lead[j];
+    for (size_t j = 0; r == LR_OK && j < na; j++) {
+        const char *t = sq_array_text(&a[j]);
+        if (!t)
+            r = lr_fail(err, LR_ENOMEM, "out of memory");
+        ps[nlead + j] = SQ_TEXT(t);
+    }
+    if (r == LR_OK)
+        r = sq_run_sets(s, st, ps, nlead + na, 1, row, ctx, err, doing);
+    else if (st)
+        sql_reset(st);
+    for (size_t j = 0; j < na; j++)
+        sq_array_free(&a[j]);
+    return r;
 }
 
 lr_status sq_run_id(sql_store *s, sql_stmt *st, int64_t *id, lr_error *err, const char *doing)

@@ -20,6 +20,12 @@
       "INSERT INTO outbox (company_id, punch_id, action, replaces, idem_key, next_attempt_at, "    \
       "created_at) VALUES (?1, ?2, ?3, NULLIF(?4, 0), ?5, ?6, ?6) ON CONFLICT (idem_key) DO "      \
       "NOTHING")                                                                                   \
+    /* a driver with arrays: the rows in one statement, in their order */  \
+    X(O_ENQUEUE_SET,                                                                               \
+      "INSERT INTO outbox (company_id, punch_id, action, replaces, idem_key, next_attempt_at, "    \
+      "created_at) SELECT c, p, a, NULLIF(r, 0), k, ?1, ?1 FROM unnest(?2::bigint[], "             \
+      "?3::bigint[], ?4::text[], ?5::bigint[], ?6::text[]) WITH ORDINALITY AS u(c, p, a, r, k, "   \
+      "i) ORDER BY i ON CONFLICT (idem_key) DO NOTHING")                                           \
     X(O_LIST,                                                                                      \
       "SELECT o.id, o.punch_id, o.action, COALESCE(o.replaces, 0), o.state, p.kind, p.ts_utc, "    \
       "o.result, o.reason, o.attempts, o.uncertain, o.next_attempt_at, e.code, p.work_day FROM outbox o " \
@@ -81,10 +87,25 @@ lr_status store_outbox_enqueue_all(lr_store *base, const store_outbox_new *v, si
                                    lr_error *err)
 {
     sql_store *s = S(base);
-    sq_param *ps = malloc((n ? n : 1) * 6 * sizeof *ps);
+    sq_param *ps;
     int64_t now = clock_now();
     lr_status st;
-    if (!ps)
+    if (n == 0)
+        return LR_OK;
+    if (s->drv->arrays) {
+        sq_array a[5] = {{0}};
+        sq_param lead[] = {SQ_INT(now)};
+        for (size_t i = 0; i < n; i++) {
+            sq_array_int(&a[0], v[i].company_id);
+            sq_array_int(&a[1], v[i].punch_id);
+            sq_array_str(&a[2], v[i].action);
+            sq_array_int(&a[3], v[i].replaces);
+            sq_array_str(&a[4], v[i].idem_key);
+        }
+        return sq_run_arrays(s, stmt(s, O_ENQUEUE_SET, err), lead, 1, a, 5, NULL, NULL, err,
+                             "queueing punches");
+    }
+    if (!(ps = malloc(n * 6 * sizeof *ps)))
         return lr_fail(err, LR_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
         sq_param *p = ps + 6 * i;

@@ -62,7 +62,23 @@
       "l.company_id = ?1 AND l.account = ?2 AND e.deleted = 0 ORDER BY l.employee_id")             \
     X(Q_LINKS_OF_EMPLOYEE,                                                                         \
       "SELECT employee_id, kind, account FROM links WHERE employee_id = ?1 "                       \
-      "ORDER BY kind")
+      "ORDER BY kind")                                                                             \
+    /* a driver with arrays: a whole set in one statement, each row with    \
+     * the input it answers (u.i, from 1) last */                           \
+    X(Q_EMPLOYEES_SET,                                                                             \
+      "SELECT e.id, e.company_id, e.code, e.last_name, e.first_name, COALESCE(e.division_id, 0), " \
+      "COALESCE(d.day_change_min, 0), e.deleted, COALESCE(e.kot_key, ''), u.i FROM "               \
+      "unnest(?1::bigint[]) WITH ORDINALITY AS u(id, i) JOIN employees e ON e.id = u.id LEFT "     \
+      "JOIN divisions d ON d.id = e.division_id")                                                  \
+    X(Q_LINKS_SET,                                                                                 \
+      "SELECT l.employee_id, l.kind, l.account, u.i FROM unnest(?1::bigint[]) WITH ORDINALITY AS " \
+      "u(id, i) JOIN links l ON l.employee_id = u.id ORDER BY u.i, l.kind")                        \
+    X(Q_LINK_RESOLVE_SET,                                                                          \
+      "SELECT DISTINCT l.employee_id, COALESCE(d.day_change_min, 0), u.i FROM "                    \
+      "unnest(?2::bigint[], ?3::text[]) WITH ORDINALITY AS u(k, a, i) JOIN links l ON "            \
+      "l.company_id = ?1 AND l.account = u.a AND (u.k = 0 OR l.kind = u.k) JOIN employees e ON "   \
+      "e.id = l.employee_id AND e.deleted = 0 LEFT JOIN divisions d ON d.id = e.division_id "      \
+      "ORDER BY u.i, l.employee_id")
 SQ_STATEMENTS(SQ_PEOPLE_BASE, SQ_EVENTS_BASE);
 
 lr_status store_division_upsert(lr_store *base, lr_division *d, lr_error *err)
@@ -152,6 +168,28 @@ static void employee_of(void *ctx, sql_stmt *st, size_t i)
     k->found[i] = 1;
 }
 
+/* The input a set statement's row answers (its last column, from 1). */
+static size_t input_of(sql_stmt *st, int col)
+{
+    return (size_t)sql_col_int64(st, col) - 1;
+}
+
+static void employee_of_set(void *ctx, sql_stmt *st, size_t i)
+{
+    (void)i;
+    employee_of(ctx, st, input_of(st, 9));
+}
+
+/* One array of ids (a driver with arrays). */
+static lr_status run_ids(sql_store *s, sql_stmt *st, const int64_t *ids, size_t n,
+                         sql_row_fn row, void *ctx, lr_error *err, const char *doing)
+{
+    sq_array a = {0};
+    for (size_t i = 0; i < n; i++)
+        sq_array_int(&a, ids[i]);
+    return sq_run_arrays(s, st, NULL, 0, &a, 1, row, ctx, err, doing);
+}
+
 lr_status store_employees_by_ids(lr_store *base, const int64_t *ids, size_t n, lr_employee *out,
                                  lr_error *err)
 {
@@ -159,8 +197,11 @@ lr_status store_employees_by_ids(lr_store *base, const int64_t *ids, size_t n, l
     sq_param *ps = id_sets(ids, n);
     employees_of k = {out, calloc(n ? n : 1, 1)};
     lr_status st = !ps || !k.found ? lr_fail(err, LR_ENOMEM, "out of memory")
-                                   : sq_run_sets(s, stmt(s, Q_EMPLOYEE_BY_ID, err), ps, 1, n,
-                                                 employee_of, &k, err, "reading employees");
+                   : s->drv->arrays
+                       ? run_ids(s, stmt(s, Q_EMPLOYEES_SET, err), ids, n, employee_of_set, &k,
+                                 err, "reading employees")
+                       : sq_run_sets(s, stmt(s, Q_EMPLOYEE_BY_ID, err), ps, 1, n, employee_of, &k,
+                                     err, "reading employees");
     for (size_t i = 0; st == LR_OK && i < n; i++)
         if (!k.found[i])
             st = lr_fail(err, LR_ENOTFOUND, "unknown employee (by id %lld)", (long long)ids[i]);
@@ -287,6 +328,27 @@ static void take_resolved(void *ctx, sql_stmt *st, size_t i)
     k->cb(k->ctx, k->index[i], sql_col_int64(st, 0), sql_col_int(st, 1));
 }
 
+static void take_resolved_set(void *ctx, sql_stmt *st, size_t i)
+{
+    resolved *k = ctx;
+    (void)i;
+    k->cb(k->ctx, input_of(st, 2), sql_col_int64(st, 0), sql_col_int(st, 1));
+}
+
+static lr_status resolve_set(sql_store *s, int64_t company_id, const store_account_key *keys,
+                             size_t n, store_resolved_cb cb, void *ctx, lr_error *err)
+{
+    sq_array a[2] = {{0}};
+    sq_param lead[] = {SQ_INT(company_id)};
+    resolved k = {NULL, cb, ctx};
+    for (size_t i = 0; i < n; i++) {
+        sq_array_int(&a[0], keys[i].kind);
+        sq_array_str(&a[1], keys[i].account);
+    }
+    return sq_run_arrays(s, stmt(s, Q_LINK_RESOLVE_SET, err), lead, 1, a, 2, take_resolved_set, &k,
+                         err, "reading links");
+}
+
 lr_status store_links_resolve_all(lr_store *base, int64_t company_id, const store_account_key *keys,
                                   size_t n, store_resolved_cb cb, void *ctx, lr_error *err)
 {
@@ -297,6 +359,13 @@ lr_status store_links_resolve_all(lr_store *base, int64_t company_id, const stor
     size_t *ia = malloc((n ? n : 1) * sizeof *ia), *ik = malloc((n ? n : 1) * sizeof *ik);
     size_t na = 0, nk = 0;
     lr_status st = LR_OK;
+    if (s->drv->arrays) {
+        free(any);
+        free(kind);
+        free(ia);
+        free(ik);
+        return n ? resolve_set(s, company_id, keys, n, cb, ctx, err) : LR_OK;
+    }
     if (!any || !kind || !ia || !ik)
         st = lr_fail(err, LR_ENOMEM, "out of memory");
     for (size_t i = 0; st == LR_OK && i < n; i++) {
@@ -341,6 +410,12 @@ static void link_of(void *ctx, sql_stmt *st, size_t i)
     k->cb(k->ctx, i, &l);
 }
 
+static void link_of_set(void *ctx, sql_stmt *st, size_t i)
+{
+    (void)i;
+    link_of(ctx, st, input_of(st, 3));
+}
+
 lr_status store_links_of_employees(lr_store *base, const int64_t *ids, size_t n, store_link_of_cb cb,
                                    void *ctx, lr_error *err)
 {
@@ -348,6 +423,9 @@ lr_status store_links_of_employees(lr_store *base, const int64_t *ids, size_t n,
     sq_param *ps = id_sets(ids, n);
     links_of k = {cb, ctx};
     lr_status st = !ps ? lr_fail(err, LR_ENOMEM, "out of memory")
+                   : s->drv->arrays
+                       ? run_ids(s, stmt(s, Q_LINKS_SET, err), ids, n, link_of_set, &k, err,
+                                 "reading links")
                        : sq_run_sets(s, stmt(s, Q_LINKS_OF_EMPLOYEE, err), ps, 1, n, link_of, &k,
                                      err, "reading links");
     free(ps);
