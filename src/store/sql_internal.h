@@ -23,6 +23,7 @@
 
 #include "store/sql_driver.h"
 #include "store/store.h"
+#include "util/buf.h"
 
 /* Prepared-statement slots: store_sql.c uses [0, SQ_OUTBOX_BASE), the
  * outbox file [SQ_OUTBOX_BASE, SQ_SOURCES_BASE), the sources file
@@ -115,12 +116,19 @@ sql_stmt *sq_stmt_with(sql_store *s, int slot, const char *sql, lr_error *err, c
  * names become its slots from BASE (an assertion keeps them below the next
  * file's NEXT), the texts its sql_text[]. A statement is then had by its
  * slot, or with its leading parameters bound. */
+/* A file's statement texts, named after its base (sq_texts_SQ_EVENTS_BASE):
+ * what test_query_plans reads. */
+typedef struct sq_texts {
+    const char *const *v;
+    size_t n;
+} sq_texts;
 #define SQ_SLOT_NAME(name, sql) name,
 #define SQ_SLOT_TEXT(name, sql) sql,
 #define SQ_STATEMENTS(base, next)                                                                  \
     enum { SQ_FIRST_SLOT = (base) - 1, STATEMENTS(SQ_SLOT_NAME) SQ_AFTER_SLOTS };                   \
     _Static_assert(SQ_AFTER_SLOTS <= (next), "too many statements for their slots");              \
-    static const char *const sql_text[] = {STATEMENTS(SQ_SLOT_TEXT)}
+    static const char *const sql_text[] = {STATEMENTS(SQ_SLOT_TEXT)};                              \
+    const sq_texts sq_texts_##base = {sql_text, sizeof sql_text / sizeof *sql_text}
 #define stmt(s, q, err) sq_stmt((s), (q), sql_text[(q) - SQ_FIRST_SLOT - 1], (err))
 #define stmt_with(s, q, err, ...)                                                                  \
     sq_stmt_with((s), (q), sql_text[(q) - SQ_FIRST_SLOT - 1], (err), SQ_PARAMS(__VA_ARGS__))
@@ -199,6 +207,9 @@ lr_status sq_run_arrays(sql_store *s, sql_stmt *st, const sq_param *lead, size_t
                         const char *doing);
 /* Rows the connection's last write changed. */
 int64_t sq_changes(sql_store *s);
+
+/* The log view's statement for q (store_sql_pages.c), into b. */
+lr_status sq_events_page_sql(const lr_event_query *q, lr_buf *b);
 
 /* Closes the handle (store_close). */
 void sq_close(lr_store *base);

@@ -23,7 +23,7 @@
       "?8, ?9, ?10) ON CONFLICT DO NOTHING RETURNING id")                                          \
     X(Q_EVENTS_OF_ACCOUNT,                                                                         \
       "SELECT id, source, account, host, op, ts_utc, ts_offset, version, "                         \
-      "received_at FROM log_events INDEXED BY log_events_account_time WHERE "                      \
+      "received_at FROM log_events INDEXED BY sqlite_autoindex_log_events_1 WHERE "                \
       "company_id = ?1 AND account = ?2 "                                                          \
       "AND ts_utc >= ?3 AND ts_utc < ?4 ORDER BY ts_utc, id")                                      \
     /* a driver with arrays: a whole set in one statement; each row says    \

@@ -37,7 +37,7 @@ static void row_from(sql_stmt *st, lr_event *e, lr_event_row *row)
 
 /* The page's SQL for q: the filters it names, keyset paging, then the
  * employee and flags of the page's rows only. */
-static lr_status page_sql(const lr_event_query *q, lr_buf *b)
+lr_status sq_events_page_sql(const lr_event_query *q, lr_buf *b)
 {
     int bad = 0;
 #define PUT(text) (bad |= buf_puts(b, (text)) != LR_OK)
@@ -87,7 +87,7 @@ lr_status store_events_page(lr_store *base, int64_t company_id, const lr_event_q
     int rc;
 
     buf_init(&sql, 1 << 16);
-    if (page_sql(q, &sql) != LR_OK) {
+    if (sq_events_page_sql(q, &sql) != LR_OK) {
         buf_free(&sql);
         return lr_fail(err, LR_ENOMEM, "out of memory");
     }
