@@ -5,10 +5,10 @@
 # outbox included, for a company whose EMPLOYEES employees come from a KoT
 # sync and are all linked.
 # Baseline, same run, same file: `sqlite3 .import` of the same rows into a
-# table with the same five indexes as log_events (its unique natural key,
-# time, account + time, source + time, and the partial one of other
-# operations), mapped onto the CSV's columns.
-# Ratio: our time over the baseline's time (goal: 1.5 or less).
+# table with the same indexes as log_events (its unique natural key, time,
+# source + time, and the partial one of other operations), mapped onto the
+# CSV's columns.
+# Ratio: our time over the baseline's time (goal: 1.2 or less, issue 24).
 # Leaves the filled database at BENCH_DB for memory.sh and log_view.sh.
 #   bench/ingest_e2e.sh BUILD_DIR   (ROWS, EMPLOYEES, RUNS from the environment)
 set -eu
@@ -35,7 +35,6 @@ baseline() {
 CREATE TABLE ev (sub TEXT, agent TEXT, logged TEXT, ts TEXT, account TEXT, kind TEXT, host TEXT);
 CREATE UNIQUE INDEX ev_key ON ev(sub, account, ts, host, kind, agent);
 CREATE INDEX ev_time ON ev(sub, ts);
-CREATE INDEX ev_account_time ON ev(sub, account, ts);
 CREATE INDEX ev_source_time ON ev(sub, agent, ts);
 CREATE INDEX ev_other ON ev(sub, ts) WHERE kind NOT IN ('1', '2');
 .import --csv --skip 1 $FILE ev
@@ -65,7 +64,7 @@ import json, sys
 om, bm, rows, events, punches, base_rows, emps, mib, runs = map(float, sys.argv[1:])
 print(json.dumps({"value": round(events / (om / 1000)), "unit": "events/s",
     "baseline": round(rows / (bm / 1000)), "ratio": round(om / bm, 3),
-    "detail": {"ratio_means": "our time / sqlite3 .import time (goal <= 1.5)",
+    "detail": {"ratio_means": "our time / sqlite3 .import time (goal <= 1.2)",
                "rows": int(rows), "file_mib": int(mib), "employees": int(emps),
                "events_stored": int(events), "punches_active": int(punches),
                "ours_ms": om, "baseline_ms": bm, "baseline_rows": int(base_rows),
@@ -76,5 +75,5 @@ awk -v o="$om" -v b="$bm" -v rows="$ROWS" -v ev="$events" -v p="$punches" -v mib
     printf "file         %d rows, %d MiB CP932; %d events stored, %d punches\n", rows, mib, ev, p
     printf "loginrec     %8.0f ms  %9.0f events/s (parse, store, day engine, punches, outbox)\n", o, ev / (o / 1000)
     printf "sqlite3      %8.0f ms  %9.0f rows/s (.import into a table with the same indexes)\n", b, rows / (b / 1000)
-    printf "ratio        %.2fx the baseline'"'"'s time (goal 1.5x)\n", o / b
+    printf "ratio        %.2fx the baseline'"'"'s time (goal 1.2x)\n", o / b
 }'
