@@ -452,12 +452,24 @@ done:
 lr_status rederive_spans(lr_store *s, const lr_company *c, const day_span *spans, size_t n,
                          rederive_stats *stats, lr_error *err)
 {
-    for (size_t i = 0; i < n; i += REDERIVE_CHUNK) {
-        lr_status st =
-            rederive_chunk(s, c, spans + i, n - i < REDERIVE_CHUNK ? n - i : REDERIVE_CHUNK,
-                           stats, err);
-        if (st != LR_OK)
-            return st;
-    }
-    return LR_OK;
+    day_span piece[REDERIVE_CHUNK];
+    size_t np = 0, days = 0;
+    lr_status st = LR_OK;
+    /* spans cut to at most REDERIVE_DAYS days, gathered until a chunk has
+     * REDERIVE_CHUNK of them or REDERIVE_DAYS days */
+    for (size_t i = 0; i < n && st == LR_OK; i++)
+        for (int64_t d0 = spans[i].d0; d0 <= spans[i].d1 && st == LR_OK;) {
+            int64_t d1 = spans[i].d1 - d0 >= REDERIVE_DAYS ? d0 + REDERIVE_DAYS - 1 : spans[i].d1;
+            size_t len = (size_t)(d1 - d0 + 1);
+            if (np == REDERIVE_CHUNK || (np && days + len > REDERIVE_DAYS)) {
+                st = rederive_chunk(s, c, piece, np, stats, err);
+                np = days = 0;
+            }
+            piece[np++] = (day_span){spans[i].employee_id, d0, d1};
+            days += len;
+            d0 = d1 + 1;
+        }
+    if (st == LR_OK && np)
+        st = rederive_chunk(s, c, piece, np, stats, err);
+    return st;
 }

@@ -33,8 +33,11 @@ typedef struct day_span {
 } day_span;
 
 /* Spans rederive_spans reads and writes together: a statement (one round
- * trip on PostgreSQL) for all their employees, events, days or changes. */
+ * trip on PostgreSQL) for all their employees, events, days or changes;
+ * and the most days those statements hold (a longer span is cut into
+ * pieces: a day's punches depend only on the events around it). */
 #define REDERIVE_CHUNK 128
+#define REDERIVE_DAYS 4096
 
 /* Re-derives the days of spans[0..n) (one span per employee) of company
  * c, REDERIVE_CHUNK spans at a time. */

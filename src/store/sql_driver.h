@@ -90,7 +90,8 @@ struct sql_driver {
      * SQL_PIPELINE sets) and reads the answers after; NULL for a database
      * in the process (SQLite), where the store runs them one after another
      * (sq_run_many). SQL_DONE, or SQL_ERROR (fail tells why). st is reset
-     * after. */
+     * after. Inside a transaction (the store's use): outside one, each
+     * sync would commit the sets before it. */
     int (*run_many)(sql_stmt *st, size_t n, sql_bind_fn bind, sql_row_fn row, void *ctx);
 };
 

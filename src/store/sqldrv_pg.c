@@ -35,6 +35,7 @@
 struct sql_conn {
     PGconn *pg;
     int in_tx;           /* a transaction is open on this connection */
+    int broken;          /* a pipeline could not be ended: reset before any use */
     unsigned gen;        /* which session: counts (re)connects; a prepared
                           * statement belongs to one session */
     unsigned names;      /* prepared statements named so far */
@@ -121,13 +122,14 @@ static int configure(sql_conn *c)
 /* The connection, reset first when it was lost outside a transaction. */
 static int usable(sql_conn *c)
 {
-    if (PQstatus(c->pg) == CONNECTION_OK)
+    if (PQstatus(c->pg) == CONNECTION_OK && !c->broken)
         return 0;
     if (c->in_tx) {
         set_error(c, "08006", "the connection to PostgreSQL was lost during a transaction");
         return -1;
     }
     PQreset(c->pg);
+    c->broken = 0;
     c->gen++; /* the server forgot its prepared statements */
     if (PQstatus(c->pg) != CONNECTION_OK) {
         set_error(c, "08006", PQerrorMessage(c->pg));
@@ -435,8 +437,17 @@ static int pg_exec(sql_conn *c, const char *sql)
 {
     PGresult *res;
     int rc;
-    if (starts(sql, "ROLLBACK") && PQstatus(c->pg) != CONNECTION_OK) {
-        c->in_tx = 0; /* nothing to roll back on a lost connection */
+    if (starts(sql, "ROLLBACK") && (PQstatus(c->pg) != CONNECTION_OK || c->broken)) {
+        /* nothing to roll back on a lost connection; one stuck in a
+         * pipeline is dropped, and its transaction with it */
+        c->in_tx = 0;
+        if (c->broken) {
+            PQreset(c->pg);
+            c->broken = 0;
+            c->gen++;
+            if (PQstatus(c->pg) == CONNECTION_OK)
+                configure(c);
+        }
         return 0;
     }
     if (usable(c) != 0)
@@ -506,9 +517,10 @@ static int read_pipeline(pg_stmt *s, size_t i0, size_t i1, sql_row_fn row, void 
     }
     /* the sync's own result ends the pipeline's answers */
     res = PQgetResult(s->c->pg);
-    if (!res || PQresultStatus(res) != PGRES_PIPELINE_SYNC) {
-        if (rc == 0)
-            check(s->c, res), rc = -1;
+    if ((!res || PQresultStatus(res) != PGRES_PIPELINE_SYNC) && rc == 0) {
+        if (check(s->c, res) == 0)
+            set_error(s->c, "", "a pipeline's answers ended without its sync");
+        rc = -1;
     }
     PQclear(res);
     s->row = -1;
@@ -569,9 +581,14 @@ static int pg_run_many(sql_stmt *st, size_t n, sql_bind_fn bind, sql_row_fn row,
             rc = -1;
         done = sent;
     }
-    if (PQexitPipelineMode(s->c->pg) != 1 && rc == 0) {
-        set_error(s->c, "", PQerrorMessage(s->c->pg));
+    if (PQexitPipelineMode(s->c->pg) != 1) {
+        if (rc == 0)
+            set_error(s->c, "", PQerrorMessage(s->c->pg));
         rc = -1;
+        /* answers left unread: no statement may run on it until it is
+         * reset (its transaction is lost: the caller rolls back) */
+        if (PQpipelineStatus(s->c->pg) != PQ_PIPELINE_OFF)
+            s->c->broken = 1;
     }
     pg_reset(st);
     return rc == 0 ? SQL_DONE : SQL_ERROR;

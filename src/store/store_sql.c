@@ -573,6 +573,7 @@ lr_status store_open(const char *where, lr_store **out, lr_error *err)
     const sql_driver *drv = store_is_pg(where) ? &sqldrv_pg : &sqldrv_sqlite;
     sql_store *s = calloc(1, sizeof *s);
     lr_status r;
+    int before;
 
     *out = NULL;
     if (!s)
@@ -581,8 +582,18 @@ lr_status store_open(const char *where, lr_store **out, lr_error *err)
     redact(where, s->base.path, sizeof s->base.path);
     if ((r = drv->open(where, &s->db, err)) != LR_OK)
         goto fail;
+    before = store_schema_version(&s->base);
     if ((r = migrate(s, err)) != LR_OK)
         goto fail;
+    /* a SQLite migration may rewrite a table's definition in place (0021),
+     * which the connection that ran it keeps in its old form: a fresh one
+     * reads the new */
+    if (!drv->shared && store_schema_version(&s->base) != before) {
+        drv->close(s->db);
+        s->db = NULL;
+        if ((r = drv->open(where, &s->db, err)) != LR_OK)
+            goto fail;
+    }
     *out = &s->base;
     return LR_OK;
 fail:

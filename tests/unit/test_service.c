@@ -18,6 +18,7 @@
 #include "service/ingest.h"
 #include "service/ledger_export.h"
 #include "store/store.h"
+#include "util/timefmt.h"
 
 static int setup(void **state)
 {
@@ -125,6 +126,53 @@ static void later_logoff_is_queued_as_a_correction(void **state)
     assert_int_equal(o.add, 2);
     assert_int_equal(o.correct, 1);
     assert_true(o.last_replaces > 0);
+}
+
+typedef struct first_punch {
+    int64_t id;
+} first_punch;
+
+static void keep_last(void *ctx, size_t i, const punch_stored *p)
+{
+    (void)i;
+    ((first_punch *)ctx)->id = p->id;
+}
+
+/* Re-deriving years of days cuts them into pieces of REDERIVE_DAYS (one
+ * statement each); a day in the last piece comes out as it should. */
+static void a_long_span_is_rederived_in_pieces(void **state)
+{
+    fx *f = *state;
+    lr_employee e;
+    lr_error err;
+    rederive_stats st = {0};
+    store_day d = {0, "2026-11-16"};
+    first_punch out = {0};
+    store_punch_ending end;
+    int64_t day;
+    char before[8192];
+    fixture_ingest(f, "[" EV("tarouk", "PC-01", "logon", "2026-11-16T09:00:00+09:00") ","
+              EV("tarouk", "PC-01", "logoff", "2026-11-16T18:00:00+09:00") "]");
+    snprintf(before, sizeof before, "%s", ledger(f));
+    assert_int_equal(store_employee_get(f->s, f->c.id, "1000", &e, &err), LR_OK);
+    assert_int_equal(tf_parse_date("2026-11-16", &day, &err), LR_OK);
+    /* the day's clock-out ended behind the engine's back */
+    d.employee_id = e.id;
+    assert_int_equal(store_punches_of_days(f->s, &d, 1, keep_last, &out, &err), LR_OK);
+    assert_true(out.id > 0);
+    end = (store_punch_ending){out.id, "retracted"};
+    assert_int_equal(store_begin(f->s, &err), LR_OK);
+    assert_int_equal(store_punches_end(f->s, &end, 1, &err), LR_OK);
+    /* 2 * REDERIVE_DAYS + 5 days, the day in the third piece */
+    {
+        day_span sp = {e.id, day - 2 * REDERIVE_DAYS, day + 4};
+        assert_int_equal(rederive_spans(f->s, &f->c, &sp, 1, &st, &err), LR_OK);
+    }
+    assert_int_equal(store_commit(f->s, &err), LR_OK);
+    assert_int_equal(st.days, 2 * REDERIVE_DAYS + 5);
+    assert_int_equal(st.kept, 1);
+    assert_int_equal(st.added, 1);
+    assert_string_equal(ledger(f), before);
 }
 
 static void division_day_change_applies(void **state)
@@ -293,6 +341,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(link_conflicts_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(shared_account_is_listed_as_flagged, setup, teardown),
         cmocka_unit_test_setup_teardown(failed_batch_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_long_span_is_rederived_in_pieces, setup, teardown),
         cmocka_unit_test_setup_teardown(breaks_follow_the_company_setting, setup, teardown),
         cmocka_unit_test_setup_teardown(admin_validation, setup, teardown),
     };
