@@ -205,6 +205,17 @@ void sq_array_free(sq_array *a);
 lr_status sq_run_arrays(sql_store *s, sql_stmt *st, const sq_param *lead, size_t nlead,
                         sq_array *a, size_t na, sql_row_fn row, void *ctx, lr_error *err,
                         const char *doing);
+/* n rows of k columns (ps[i * k + j], integers or texts): with a driver
+ * that takes arrays, st is a statement of k arrays (?1.. the columns) run
+ * once, whose rows say which row they answer in their column at (from 1);
+ * else st is the statement of one row, run for each (sq_run_sets). row is
+ * told each result row with the index of the row it answers. */
+lr_status sq_run_rows(sql_store *s, sql_stmt *st, const sq_param *ps, size_t k, size_t n,
+                      sql_row_fn row, int at, void *ctx, lr_error *err, const char *doing);
+/* The statement sq_run_rows wants: set_q where the driver takes arrays,
+ * else row_q. */
+#define rows_stmt(s, row_q, set_q, err)                                                            \
+    ((s)->drv->arrays ? stmt((s), (set_q), (err)) : stmt((s), (row_q), (err)))
 /* Rows the connection's last write changed. */
 int64_t sq_changes(sql_store *s);
 

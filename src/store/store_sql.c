@@ -343,6 +343,44 @@ lr_status sq_run_arrays(sql_store *s, sql_stmt *st, const sq_param *lead, size_t
     return r;
 }
 
+typedef struct rows_by_input {
+    sql_row_fn row;
+    void *ctx;
+    int at;
+} rows_by_input;
+
+static void row_by_input(void *ctx, sql_stmt *st, size_t i)
+{
+    const rows_by_input *k = ctx;
+    (void)i;
+    k->row(k->ctx, st, (size_t)sql_col_int64(st, k->at) - 1);
+}
+
+lr_status sq_run_rows(sql_store *s, sql_stmt *st, const sq_param *ps, size_t k, size_t n,
+                      sql_row_fn row, int at, void *ctx, lr_error *err, const char *doing)
+{
+    sq_array a[16];
+    rows_by_input r = {row, ctx, at};
+    if (!s->drv->arrays)
+        return sq_run_sets(s, st, ps, k, n, row, ctx, err, doing);
+    if (k > sizeof a / sizeof *a) {
+        if (st)
+            sql_reset(st);
+        return lr_fail(err, LR_EINVAL, "%s: too many columns", doing);
+    }
+    memset(a, 0, sizeof a);
+    /* the rows' columns, each an array */
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < k; j++) {
+            const sq_param *p = &ps[i * k + j];
+            if (p->type == 'i')
+                sq_array_int(&a[j], p->i);
+            else
+                sq_array_str(&a[j], p->t);
+        }
+    return sq_run_arrays(s, st, NULL, 0, a, k, row ? row_by_input : NULL, &r, err, doing);
+}
+
 lr_status sq_run_id(sql_store *s, sql_stmt *st, int64_t *id, lr_error *err, const char *doing)
 {
     int rc = sq_next(st, NULL, NULL);

@@ -20,12 +20,13 @@
       "INSERT INTO outbox (company_id, punch_id, action, replaces, idem_key, next_attempt_at, "    \
       "created_at) VALUES (?1, ?2, ?3, NULLIF(?4, 0), ?5, ?6, ?6) ON CONFLICT (idem_key) DO "      \
       "NOTHING")                                                                                   \
-    /* a driver with arrays: the rows in one statement, in their order */  \
+    /* a driver with arrays: O_ENQUEUE's rows in one statement, a column an \
+     * array, in their order (sq_run_rows) */                               \
     X(O_ENQUEUE_SET,                                                                               \
       "INSERT INTO outbox (company_id, punch_id, action, replaces, idem_key, next_attempt_at, "    \
-      "created_at) SELECT c, p, a, NULLIF(r, 0), k, ?1, ?1 FROM unnest(?2::bigint[], "             \
-      "?3::bigint[], ?4::text[], ?5::bigint[], ?6::text[]) WITH ORDINALITY AS u(c, p, a, r, k, "   \
-      "i) ORDER BY i ON CONFLICT (idem_key) DO NOTHING")                                           \
+      "created_at) SELECT c, p, a, NULLIF(r, 0), k, at, at FROM unnest(?1::bigint[], "             \
+      "?2::bigint[], ?3::text[], ?4::bigint[], ?5::text[], ?6::bigint[]) WITH ORDINALITY AS u(c, " \
+      "p, a, r, k, at, i) ORDER BY i ON CONFLICT (idem_key) DO NOTHING")                           \
     X(O_LIST,                                                                                      \
       "SELECT o.id, o.punch_id, o.action, COALESCE(o.replaces, 0), o.state, p.kind, p.ts_utc, "    \
       "o.result, o.reason, o.attempts, o.uncertain, o.next_attempt_at, e.code, p.work_day FROM outbox o " \
@@ -92,19 +93,6 @@ lr_status store_outbox_enqueue_all(lr_store *base, const store_outbox_new *v, si
     lr_status st;
     if (n == 0)
         return LR_OK;
-    if (s->drv->arrays) {
-        sq_array a[5] = {{0}};
-        sq_param lead[] = {SQ_INT(now)};
-        for (size_t i = 0; i < n; i++) {
-            sq_array_int(&a[0], v[i].company_id);
-            sq_array_int(&a[1], v[i].punch_id);
-            sq_array_str(&a[2], v[i].action);
-            sq_array_int(&a[3], v[i].replaces);
-            sq_array_str(&a[4], v[i].idem_key);
-        }
-        return sq_run_arrays(s, stmt(s, O_ENQUEUE_SET, err), lead, 1, a, 5, NULL, NULL, err,
-                             "queueing punches");
-    }
     if (!(ps = malloc(n * 6 * sizeof *ps)))
         return lr_fail(err, LR_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
@@ -116,7 +104,8 @@ lr_status store_outbox_enqueue_all(lr_store *base, const store_outbox_new *v, si
         p[4] = SQ_TEXT(v[i].idem_key);
         p[5] = SQ_INT(now);
     }
-    st = sq_run_sets(s, stmt(s, O_ENQUEUE, err), ps, 6, n, NULL, NULL, err, "queueing punches");
+    st = sq_run_rows(s, rows_stmt(s, O_ENQUEUE, O_ENQUEUE_SET, err), ps, 6, n, NULL, 0, NULL, err,
+                     "queueing punches");
     free(ps);
     return st;
 }

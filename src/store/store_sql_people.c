@@ -63,8 +63,9 @@
     X(Q_LINKS_OF_EMPLOYEE,                                                                         \
       "SELECT employee_id, kind, account FROM links WHERE employee_id = ?1 "                       \
       "ORDER BY kind")                                                                             \
-    /* a driver with arrays: a whole set in one statement, each row with    \
-     * the input it answers (u.i, from 1) last */                           \
+    /* a driver with arrays: the rows of the statement above of the same    \
+     * columns in one statement, a column an array (sq_run_rows); each row  \
+     * says which input it answers (u.i, from 1) */                         \
     X(Q_EMPLOYEES_SET,                                                                             \
       "SELECT e.id, e.company_id, e.code, e.last_name, e.first_name, COALESCE(e.division_id, 0), " \
       "COALESCE(d.day_change_min, 0), e.deleted, COALESCE(e.kot_key, ''), u.i FROM "               \
@@ -147,7 +148,7 @@ lr_status store_employee_by_id(lr_store *base, int64_t id, lr_employee *out, lr_
                   "unknown employee (by id)");
 }
 
-/* Sets of one integer parameter each (ids), for sq_run_sets. */
+/* Rows of one integer column each (ids), for sq_run_rows. */
 static sq_param *id_sets(const int64_t *ids, size_t n)
 {
     sq_param *ps = malloc((n ? n : 1) * sizeof *ps);
@@ -168,28 +169,6 @@ static void employee_of(void *ctx, sql_stmt *st, size_t i)
     k->found[i] = 1;
 }
 
-/* The input a set statement's row answers (its last column, from 1). */
-static size_t input_of(sql_stmt *st, int col)
-{
-    return (size_t)sql_col_int64(st, col) - 1;
-}
-
-static void employee_of_set(void *ctx, sql_stmt *st, size_t i)
-{
-    (void)i;
-    employee_of(ctx, st, input_of(st, 9));
-}
-
-/* One array of ids (a driver with arrays). */
-static lr_status run_ids(sql_store *s, sql_stmt *st, const int64_t *ids, size_t n,
-                         sql_row_fn row, void *ctx, lr_error *err, const char *doing)
-{
-    sq_array a = {0};
-    for (size_t i = 0; i < n; i++)
-        sq_array_int(&a, ids[i]);
-    return sq_run_arrays(s, st, NULL, 0, &a, 1, row, ctx, err, doing);
-}
-
 lr_status store_employees_by_ids(lr_store *base, const int64_t *ids, size_t n, lr_employee *out,
                                  lr_error *err)
 {
@@ -197,11 +176,10 @@ lr_status store_employees_by_ids(lr_store *base, const int64_t *ids, size_t n, l
     sq_param *ps = id_sets(ids, n);
     employees_of k = {out, calloc(n ? n : 1, 1)};
     lr_status st = !ps || !k.found ? lr_fail(err, LR_ENOMEM, "out of memory")
-                   : s->drv->arrays
-                       ? run_ids(s, stmt(s, Q_EMPLOYEES_SET, err), ids, n, employee_of_set, &k,
-                                 err, "reading employees")
-                       : sq_run_sets(s, stmt(s, Q_EMPLOYEE_BY_ID, err), ps, 1, n, employee_of, &k,
-                                     err, "reading employees");
+                   : n == 0       ? LR_OK
+                                  : sq_run_rows(s, rows_stmt(s, Q_EMPLOYEE_BY_ID, Q_EMPLOYEES_SET, err),
+                                                ps, 1, n, employee_of, 9, &k, err,
+                                                "reading employees");
     for (size_t i = 0; st == LR_OK && i < n; i++)
         if (!k.found[i])
             st = lr_fail(err, LR_ENOTFOUND, "unknown employee (by id %lld)", (long long)ids[i]);
@@ -332,7 +310,7 @@ static void take_resolved_set(void *ctx, sql_stmt *st, size_t i)
 {
     resolved *k = ctx;
     (void)i;
-    k->cb(k->ctx, input_of(st, 2), sql_col_int64(st, 0), sql_col_int(st, 1));
+    k->cb(k->ctx, (size_t)sql_col_int64(st, 2) - 1, sql_col_int64(st, 0), sql_col_int(st, 1));
 }
 
 static lr_status resolve_set(sql_store *s, int64_t company_id, const store_account_key *keys,
@@ -410,12 +388,6 @@ static void link_of(void *ctx, sql_stmt *st, size_t i)
     k->cb(k->ctx, i, &l);
 }
 
-static void link_of_set(void *ctx, sql_stmt *st, size_t i)
-{
-    (void)i;
-    link_of(ctx, st, input_of(st, 3));
-}
-
 lr_status store_links_of_employees(lr_store *base, const int64_t *ids, size_t n, store_link_of_cb cb,
                                    void *ctx, lr_error *err)
 {
@@ -423,11 +395,9 @@ lr_status store_links_of_employees(lr_store *base, const int64_t *ids, size_t n,
     sq_param *ps = id_sets(ids, n);
     links_of k = {cb, ctx};
     lr_status st = !ps ? lr_fail(err, LR_ENOMEM, "out of memory")
-                   : s->drv->arrays
-                       ? run_ids(s, stmt(s, Q_LINKS_SET, err), ids, n, link_of_set, &k, err,
-                                 "reading links")
-                       : sq_run_sets(s, stmt(s, Q_LINKS_OF_EMPLOYEE, err), ps, 1, n, link_of, &k,
-                                     err, "reading links");
+                   : n == 0 ? LR_OK
+                            : sq_run_rows(s, rows_stmt(s, Q_LINKS_OF_EMPLOYEE, Q_LINKS_SET, err), ps,
+                                          1, n, link_of, 3, &k, err, "reading links");
     free(ps);
     return st;
 }

@@ -30,22 +30,23 @@
       "INSERT INTO event_flags (event_id, employee_id, work_day, flags) VALUES "                   \
       "(?1, ?2, ?3, ?4) ON CONFLICT (event_id, employee_id) DO UPDATE SET "                        \
       "work_day = excluded.work_day, flags = excluded.flags")                                      \
-    /* a driver with arrays: a whole set in one statement, each row with    \
-     * the input it answers (u.i, from 1) last */                           \
+    /* a driver with arrays: the rows of the statement above of the same    \
+     * columns in one statement, a column an array (sq_run_rows); each row  \
+     * says which input it answers (u.i, from 1) */                         \
     X(Q_PUNCHES_OF_DAYS_SET,                                                                       \
       "SELECT p.id, p.kind, p.ts_utc, u.i FROM unnest(?1::bigint[], ?2::text[]) WITH ORDINALITY "  \
       "AS u(emp, day, i) JOIN punches p ON p.employee_id = u.emp AND p.work_day = u.day AND "      \
       "p.state = 'active' ORDER BY u.i, p.ts_utc, p.kind")                                         \
     X(Q_PUNCHES_END_SET,                                                                           \
-      "UPDATE punches SET state = u.s, ended_at = ?1 FROM unnest(?2::bigint[], ?3::text[]) AS "    \
-      "u(id, s) WHERE punches.id = u.id AND punches.state = 'active'")                             \
+      "UPDATE punches SET state = u.s, ended_at = u.at FROM unnest(?1::bigint[], ?2::text[], "     \
+      "?3::bigint[]) AS u(id, s, at) WHERE punches.id = u.id AND punches.state = 'active'")        \
     X(Q_PUNCHES_INSERT_SET,                                                                        \
-      "WITH u AS (SELECT * FROM unnest(?2::bigint[], ?3::bigint[], ?4::text[], ?5::bigint[], "     \
-      "?6::bigint[], ?7::bigint[]) WITH ORDINALITY AS u(c, emp, day, k, t, r, i)), ins AS "        \
-      "(INSERT INTO punches (company_id, employee_id, work_day, kind, ts_utc, replaces, "          \
-      "created_at) SELECT c, emp, day, k, t, NULLIF(r, 0), ?1 FROM u ORDER BY i RETURNING id, "    \
-      "employee_id, work_day, kind, ts_utc) SELECT ins.id, u.i FROM ins JOIN u ON u.emp = "        \
-      "ins.employee_id AND u.day = ins.work_day AND u.k = ins.kind AND u.t = ins.ts_utc")          \
+      "WITH u AS (SELECT * FROM unnest(?1::bigint[], ?2::bigint[], ?3::text[], ?4::bigint[], "     \
+      "?5::bigint[], ?6::bigint[], ?7::bigint[]) WITH ORDINALITY AS u(c, emp, day, k, t, r, at, "  \
+      "i)), ins AS (INSERT INTO punches (company_id, employee_id, work_day, kind, ts_utc, "        \
+      "replaces, created_at) SELECT c, emp, day, k, t, NULLIF(r, 0), at FROM u ORDER BY i "        \
+      "RETURNING id, employee_id, work_day, kind, ts_utc) SELECT ins.id, u.i FROM ins JOIN u ON "  \
+      "u.emp = ins.employee_id AND u.day = ins.work_day AND u.k = ins.kind AND u.t = ins.ts_utc")  \
     X(Q_FLAGS_DELETE_SET,                                                                          \
       "DELETE FROM event_flags f USING unnest(?1::bigint[], ?2::text[]) AS u(emp, day) WHERE "     \
       "f.employee_id = u.emp AND f.work_day = u.day")                                              \
@@ -95,29 +96,8 @@ static void punch_of(void *ctx, sql_stmt *st, size_t i)
     k->cb(k->ctx, i, &p);
 }
 
-/* The input a set statement's row answers (that column, from 1). */
-static size_t input_of(sql_stmt *st, int col)
-{
-    return (size_t)sql_col_int64(st, col) - 1;
-}
-
-static void punch_of_set(void *ctx, sql_stmt *st, size_t i)
-{
-    (void)i;
-    punch_of(ctx, st, input_of(st, 3));
-}
-
-/* The days as two arrays (employee, day). */
-static void day_arrays(const store_day *days, size_t n, sq_array *a)
-{
-    for (size_t i = 0; i < n; i++) {
-        sq_array_int(&a[0], days[i].employee_id);
-        sq_array_str(&a[1], days[i].work_day);
-    }
-}
-
-/* Sets of (employee, day), for the statements that take those two. */
-static sq_param *day_sets(const store_day *days, size_t n)
+/* Rows of (employee, day), for the statements that take those two. */
+static sq_param *day_rows(const store_day *days, size_t n)
 {
     sq_param *ps = malloc((n ? n : 1) * 2 * sizeof *ps);
     for (size_t i = 0; ps && i < n; i++) {
@@ -133,16 +113,13 @@ lr_status store_punches_of_days(lr_store *base, const store_day *days, size_t n,
     sql_store *s = S(base);
     sq_param *ps;
     punches_of k = {cb, ctx};
-    if (s->drv->arrays) {
-        sq_array a[2] = {{0}};
-        day_arrays(days, n, a);
-        return sq_run_arrays(s, stmt(s, Q_PUNCHES_OF_DAYS_SET, err), NULL, 0, a, 2, punch_of_set,
-                             &k, err, "reading punches");
-    }
-    ps = day_sets(days, n);
-    lr_status st = !ps ? lr_fail(err, LR_ENOMEM, "out of memory")
-                       : sq_run_sets(s, stmt(s, Q_PUNCHES_OF_DAY, err), ps, 2, n, punch_of, &k,
-                                     err, "reading punches");
+    lr_status st;
+    if (n == 0)
+        return LR_OK;
+    if (!(ps = day_rows(days, n)))
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    st = sq_run_rows(s, rows_stmt(s, Q_PUNCHES_OF_DAY, Q_PUNCHES_OF_DAYS_SET, err), ps, 2, n,
+                     punch_of, 3, &k, err, "reading punches");
     free(ps);
     return st;
 }
@@ -152,43 +129,19 @@ static void punch_id(void *ctx, sql_stmt *st, size_t i)
     ((store_punch_new *)ctx)[i].id = sql_col_int64(st, 0);
 }
 
-static void punch_id_of_set(void *ctx, sql_stmt *st, size_t i)
-{
-    (void)i;
-    punch_id(ctx, st, input_of(st, 1));
-}
-
-static lr_status insert_set(sql_store *s, store_punch_new *v, size_t n, lr_error *err)
-{
-    sq_array a[6] = {{0}};
-    sq_param lead[] = {SQ_INT(clock_now())};
-    for (size_t i = 0; i < n; i++) {
-        sq_array_int(&a[0], v[i].company_id);
-        sq_array_int(&a[1], v[i].employee_id);
-        sq_array_str(&a[2], v[i].work_day);
-        sq_array_int(&a[3], v[i].kind);
-        sq_array_int(&a[4], v[i].utc);
-        sq_array_int(&a[5], v[i].replaces);
-    }
-    return sq_run_arrays(s, stmt(s, Q_PUNCHES_INSERT_SET, err), lead, 1, a, 6, punch_id_of_set, v,
-                         err, "storing punches");
-}
-
 lr_status store_punches_insert(lr_store *base, store_punch_new *v, size_t n, lr_error *err)
 {
     sql_store *s = S(base);
-    sq_param *ps = NULL;
+    sq_param *ps;
     int64_t now = clock_now();
     lr_status st;
     for (size_t i = 0; i < n; i++)
         v[i].id = 0;
     if (n == 0)
         return LR_OK;
-    if (s->drv->arrays)
-        st = insert_set(s, v, n, err);
-    else if (!(ps = malloc(n * 7 * sizeof *ps)))
+    if (!(ps = malloc(n * 7 * sizeof *ps)))
         return lr_fail(err, LR_ENOMEM, "out of memory");
-    for (size_t i = 0; ps && i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         sq_param *p = ps + 7 * i;
         p[0] = SQ_INT(v[i].company_id);
         p[1] = SQ_INT(v[i].employee_id);
@@ -198,9 +151,8 @@ lr_status store_punches_insert(lr_store *base, store_punch_new *v, size_t n, lr_
         p[5] = SQ_INT(v[i].replaces);
         p[6] = SQ_INT(now);
     }
-    if (ps)
-        st = sq_run_sets(s, stmt(s, Q_PUNCH_INSERT, err), ps, 7, n, punch_id, v, err,
-                         "storing punches");
+    st = sq_run_rows(s, rows_stmt(s, Q_PUNCH_INSERT, Q_PUNCHES_INSERT_SET, err), ps, 7, n, punch_id,
+                     1, v, err, "storing punches");
     for (size_t i = 0; st == LR_OK && i < n; i++)
         if (v[i].id == 0)
             st = lr_fail(err, LR_ESTORE, "storing punches: no id for punch %zu", i);
@@ -216,16 +168,6 @@ lr_status store_punches_end(lr_store *base, const store_punch_ending *v, size_t 
     lr_status st;
     if (n == 0)
         return LR_OK;
-    if (s->drv->arrays) {
-        sq_array a[2] = {{0}};
-        sq_param lead[] = {SQ_INT(now)};
-        for (size_t i = 0; i < n; i++) {
-            sq_array_int(&a[0], v[i].id);
-            sq_array_str(&a[1], v[i].state);
-        }
-        return sq_run_arrays(s, stmt(s, Q_PUNCHES_END_SET, err), lead, 1, a, 2, NULL, NULL, err,
-                             "ending punches");
-    }
     if (!(ps = malloc(n * 3 * sizeof *ps)))
         return lr_fail(err, LR_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
@@ -233,7 +175,8 @@ lr_status store_punches_end(lr_store *base, const store_punch_ending *v, size_t 
         ps[3 * i + 1] = SQ_TEXT(v[i].state);
         ps[3 * i + 2] = SQ_INT(now);
     }
-    st = sq_run_sets(s, stmt(s, Q_PUNCH_END, err), ps, 3, n, NULL, NULL, err, "ending punches");
+    st = sq_run_rows(s, rows_stmt(s, Q_PUNCH_END, Q_PUNCHES_END_SET, err), ps, 3, n, NULL, 0, NULL,
+                     err, "ending punches");
     free(ps);
     return st;
 }
@@ -242,31 +185,8 @@ lr_status store_flags_replace_days(lr_store *base, const store_day *days, size_t
                                    const store_flag_new *flags, size_t nflags, lr_error *err)
 {
     sql_store *s = S(base);
-    sq_param *ps, *fs;
-    lr_status st;
-    if (s->drv->arrays) {
-        sq_array a[2] = {{0}}, f[4] = {{0}};
-        day_arrays(days, ndays, a);
-        st = ndays ? sq_run_arrays(s, stmt(s, Q_FLAGS_DELETE_SET, err), NULL, 0, a, 2, NULL, NULL,
-                                   err, "clearing event flags")
-                   : LR_OK;
-        for (size_t i = 0; i < nflags; i++) {
-            sq_array_int(&f[0], flags[i].event_id);
-            sq_array_int(&f[1], flags[i].employee_id);
-            sq_array_str(&f[2], flags[i].work_day);
-            sq_array_int(&f[3], flags[i].flags);
-        }
-        if (st == LR_OK && nflags)
-            st = sq_run_arrays(s, stmt(s, Q_FLAGS_INSERT_SET, err), NULL, 0, f, 4, NULL, NULL, err,
-                               "storing event flags");
-        for (int j = 0; j < 4; j++)
-            sq_array_free(&f[j]);
-        sq_array_free(&a[0]);
-        sq_array_free(&a[1]);
-        return st;
-    }
-    ps = day_sets(days, ndays);
-    fs = malloc((nflags ? nflags : 1) * 4 * sizeof *fs);
+    sq_param *ps = day_rows(days, ndays), *fs = malloc((nflags ? nflags : 1) * 4 * sizeof *fs);
+    lr_status st = LR_OK;
     if (!ps || !fs) {
         free(ps);
         free(fs);
@@ -278,11 +198,12 @@ lr_status store_flags_replace_days(lr_store *base, const store_day *days, size_t
         fs[4 * i + 2] = SQ_TEXT(flags[i].work_day);
         fs[4 * i + 3] = SQ_INT(flags[i].flags);
     }
-    st = sq_run_sets(s, stmt(s, Q_FLAGS_DELETE, err), ps, 2, ndays, NULL, NULL, err,
-                     "clearing event flags");
-    if (st == LR_OK)
-        st = sq_run_sets(s, stmt(s, Q_FLAGS_INSERT, err), fs, 4, nflags, NULL, NULL, err,
-                         "storing event flags");
+    if (ndays)
+        st = sq_run_rows(s, rows_stmt(s, Q_FLAGS_DELETE, Q_FLAGS_DELETE_SET, err), ps, 2, ndays,
+                         NULL, 0, NULL, err, "clearing event flags");
+    if (st == LR_OK && nflags)
+        st = sq_run_rows(s, rows_stmt(s, Q_FLAGS_INSERT, Q_FLAGS_INSERT_SET, err), fs, 4, nflags,
+                         NULL, 0, NULL, err, "storing event flags");
     free(ps);
     free(fs);
     return st;
