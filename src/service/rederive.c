@@ -185,15 +185,22 @@ static void take_old(void *ctx, size_t i, const punch_stored *o)
     ch->old_day[ch->nold++] = i;
 }
 
+/* The events a person's days are derived from: a day's sessions may start
+ * max_shift before it or end max_shift after it; two more days cover any
+ * zone offset and day-change time. */
+static void event_window(const lr_company *c, const person *p, int64_t *from, int64_t *to)
+{
+    *from = p->d0 * 86400 - c->max_shift_sec - 2 * 86400;
+    *to = (p->d1 + 1) * 86400 + c->max_shift_sec + 2 * 86400;
+}
+
 /* The events of every link of every person, in one read. */
 static lr_status read_events(lr_store *s, const lr_company *c, chunk *ch, lr_error *err)
 {
     for (size_t i = 0; i < ch->n; i++) {
         person *p = &ch->p[i];
-        /* a day's sessions may start max_shift before it or end max_shift
-         * after it; two more days cover any zone offset and day-change time */
-        int64_t from = p->d0 * 86400 - c->max_shift_sec - 2 * 86400;
-        int64_t to = (p->d1 + 1) * 86400 + c->max_shift_sec + 2 * 86400;
+        int64_t from, to;
+        event_window(c, p, &from, &to);
         p->k.c = c;
         if (p->e->deleted)
             continue; /* no new punches for employees gone from KoT */
@@ -215,10 +222,10 @@ static lr_status derive(lr_store *s, const lr_company *c, person *p, lr_error *e
 {
     collect *k = &p->k;
     day_rules rules = DAY_RULES_DEFAULT;
-    int64_t from = p->d0 * 86400 - c->max_shift_sec - 2 * 86400;
-    int64_t to = (p->d1 + 1) * 86400 + c->max_shift_sec + 2 * 86400;
+    int64_t from, to;
     size_t w = 0;
     lr_status st = LR_OK;
+    event_window(c, p, &from, &to);
     /* a generic event matches every link with its account: count it once */
     if (k->n > 1) {
         qsort(k->ev, k->n, sizeof *k->ev, cmp_id);

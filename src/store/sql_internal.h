@@ -199,12 +199,6 @@ void sq_array_int(sq_array *a, int64_t v);
 void sq_array_str(sq_array *a, const char *v);
 const char *sq_array_text(sq_array *a);
 void sq_array_free(sq_array *a);
-/* Runs st once with lead[0..nlead) at ?1.. and the texts of a[0..na) after
- * them (a statement of a driver with arrays, reading its rows with row),
- * then frees the arrays. */
-lr_status sq_run_arrays(sql_store *s, sql_stmt *st, const sq_param *lead, size_t nlead,
-                        sq_array *a, size_t na, sql_row_fn row, void *ctx, lr_error *err,
-                        const char *doing);
 /* n rows of k columns (ps[i * k + j], integers or texts): with a driver
  * that takes arrays, st is a statement of k arrays (?1.. the columns) run
  * once, whose rows say which row they answer in their column at (from 1);

@@ -96,8 +96,6 @@ typedef enum store_outbox_filter {
     OUTBOX_FAILED,
 } store_outbox_filter;
 
-lr_status store_punches_of_day(lr_store *s, int64_t employee_id, const char *work_day,
-                               punch_stored *out, size_t max, size_t *n, lr_error *err);
 
 /* The ledger's changes of many days, written a statement at a time for
  * all of them (a round trip each on PostgreSQL, not one per row). */

@@ -318,31 +318,6 @@ lr_status sq_run_sets(sql_store *s, sql_stmt *st, const sq_param *ps, size_t per
     return sq_run_many(s, st, n, bind_set, row ? row_of_set : NULL, &k, err, doing);
 }
 
-lr_status sq_run_arrays(sql_store *s, sql_stmt *st, const sq_param *lead, size_t nlead,
-                        sq_array *a, size_t na, sql_row_fn row, void *ctx, lr_error *err,
-                        const char *doing)
-{
-    sq_param ps[16];
-    lr_status r = LR_OK;
-    if (nlead + na > sizeof ps / sizeof *ps)
-        r = lr_fail(err, LR_EINVAL, "%s: too many parameters", doing);
-    for (size_t j = 0; r == LR_OK && j < nlead; j++)
-        ps[j] = lead[j];
-    for (size_t j = 0; r == LR_OK && j < na; j++) {
-        const char *t = sq_array_text(&a[j]);
-        if (!t)
-            r = lr_fail(err, LR_ENOMEM, "out of memory");
-        ps[nlead + j] = SQ_TEXT(t);
-    }
-    if (r == LR_OK)
-        r = sq_run_sets(s, st, ps, nlead + na, 1, row, ctx, err, doing);
-    else if (st)
-        sql_reset(st);
-    for (size_t j = 0; j < na; j++)
-        sq_array_free(&a[j]);
-    return r;
-}
-
 typedef struct rows_by_input {
     sql_row_fn row;
     void *ctx;
@@ -360,7 +335,9 @@ lr_status sq_run_rows(sql_store *s, sql_stmt *st, const sq_param *ps, size_t k, 
                       sql_row_fn row, int at, void *ctx, lr_error *err, const char *doing)
 {
     sq_array a[16];
+    sq_param cols[16];
     rows_by_input r = {row, ctx, at};
+    lr_status res = LR_OK;
     if (!s->drv->arrays)
         return sq_run_sets(s, st, ps, k, n, row, ctx, err, doing);
     if (k > sizeof a / sizeof *a) {
@@ -369,7 +346,7 @@ lr_status sq_run_rows(sql_store *s, sql_stmt *st, const sq_param *ps, size_t k, 
         return lr_fail(err, LR_EINVAL, "%s: too many columns", doing);
     }
     memset(a, 0, sizeof a);
-    /* the rows' columns, each an array */
+    /* the rows' columns, each an array: one set of k parameters */
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < k; j++) {
             const sq_param *p = &ps[i * k + j];
@@ -378,7 +355,18 @@ lr_status sq_run_rows(sql_store *s, sql_stmt *st, const sq_param *ps, size_t k, 
             else
                 sq_array_str(&a[j], p->t);
         }
-    return sq_run_arrays(s, st, NULL, 0, a, k, row ? row_by_input : NULL, &r, err, doing);
+    for (size_t j = 0; j < k; j++) {
+        cols[j] = SQ_TEXT(sq_array_text(&a[j]));
+        if (!cols[j].t)
+            res = lr_fail(err, LR_ENOMEM, "out of memory");
+    }
+    if (res == LR_OK)
+        res = sq_run_sets(s, st, cols, k, 1, row ? row_by_input : NULL, &r, err, doing);
+    else if (st)
+        sql_reset(st);
+    for (size_t j = 0; j < k; j++)
+        sq_array_free(&a[j]);
+    return res;
 }
 
 lr_status sq_run_id(sql_store *s, sql_stmt *st, int64_t *id, lr_error *err, const char *doing)

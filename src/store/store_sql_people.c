@@ -52,14 +52,13 @@
     X(Q_LINK_INSERT,                                                                               \
       "INSERT INTO links (company_id, kind, account, employee_id, updated_at) "                    \
       "VALUES (?1, ?2, ?3, ?4, ?5)")                                                               \
+    /* the employees linked to an account for a kind (0: any kind, a       \
+     * generic event's) */                                                  \
     X(Q_LINK_RESOLVE,                                                                              \
-      "SELECT l.employee_id, COALESCE(d.day_change_min, 0) FROM links l JOIN employees e ON "      \
-      "e.id = l.employee_id LEFT JOIN divisions d ON d.id = e.division_id WHERE l.company_id = "   \
-      "?1 AND l.kind = ?2 AND l.account = ?3 AND e.deleted = 0")                                   \
-    X(Q_LINK_RESOLVE_ANY,                                                                          \
       "SELECT DISTINCT l.employee_id, COALESCE(d.day_change_min, 0) FROM links l JOIN employees "  \
       "e ON e.id = l.employee_id LEFT JOIN divisions d ON d.id = e.division_id WHERE "             \
-      "l.company_id = ?1 AND l.account = ?2 AND e.deleted = 0 ORDER BY l.employee_id")             \
+      "l.company_id = ?1 AND l.account = ?3 AND (?2 = 0 OR l.kind = ?2) AND e.deleted = 0 ORDER "  \
+      "BY l.employee_id")                                                                          \
     X(Q_LINKS_OF_EMPLOYEE,                                                                         \
       "SELECT employee_id, kind, account FROM links WHERE employee_id = ?1 "                       \
       "ORDER BY kind")                                                                             \
@@ -76,8 +75,9 @@
       "u(id, i) JOIN links l ON l.employee_id = u.id ORDER BY u.i, l.kind")                        \
     X(Q_LINK_RESOLVE_SET,                                                                          \
       "SELECT DISTINCT l.employee_id, COALESCE(d.day_change_min, 0), u.i FROM "                    \
-      "unnest(?2::bigint[], ?3::text[]) WITH ORDINALITY AS u(k, a, i) JOIN links l ON "            \
-      "l.company_id = ?1 AND l.account = u.a AND (u.k = 0 OR l.kind = u.k) JOIN employees e ON "   \
+      "unnest(?1::bigint[], ?2::bigint[], ?3::text[]) WITH ORDINALITY AS u(c, k, a, i) JOIN "      \
+      "links l ON l.company_id = u.c AND l.account = u.a AND (u.k = 0 OR l.kind = u.k) JOIN "      \
+      "employees e ON "                                                                            \
       "e.id = l.employee_id AND e.deleted = 0 LEFT JOIN divisions d ON d.id = e.division_id "      \
       "ORDER BY u.i, l.employee_id")
 SQ_STATEMENTS(SQ_PEOPLE_BASE, SQ_EVENTS_BASE);
@@ -295,7 +295,6 @@ lr_status store_link_set(lr_store *base, int64_t company_id, const lr_link *l, c
 }
 
 typedef struct resolved {
-    const size_t *index; /* of the run's set i in the caller's keys */
     store_resolved_cb cb;
     void *ctx;
 } resolved;
@@ -303,75 +302,28 @@ typedef struct resolved {
 static void take_resolved(void *ctx, sql_stmt *st, size_t i)
 {
     resolved *k = ctx;
-    k->cb(k->ctx, k->index[i], sql_col_int64(st, 0), sql_col_int(st, 1));
-}
-
-static void take_resolved_set(void *ctx, sql_stmt *st, size_t i)
-{
-    resolved *k = ctx;
-    (void)i;
-    k->cb(k->ctx, (size_t)sql_col_int64(st, 2) - 1, sql_col_int64(st, 0), sql_col_int(st, 1));
-}
-
-static lr_status resolve_set(sql_store *s, int64_t company_id, const store_account_key *keys,
-                             size_t n, store_resolved_cb cb, void *ctx, lr_error *err)
-{
-    sq_array a[2] = {{0}};
-    sq_param lead[] = {SQ_INT(company_id)};
-    resolved k = {NULL, cb, ctx};
-    for (size_t i = 0; i < n; i++) {
-        sq_array_int(&a[0], keys[i].kind);
-        sq_array_str(&a[1], keys[i].account);
-    }
-    return sq_run_arrays(s, stmt(s, Q_LINK_RESOLVE_SET, err), lead, 1, a, 2, take_resolved_set, &k,
-                         err, "reading links");
+    k->cb(k->ctx, i, sql_col_int64(st, 0), sql_col_int(st, 1));
 }
 
 lr_status store_links_resolve_all(lr_store *base, int64_t company_id, const store_account_key *keys,
                                   size_t n, store_resolved_cb cb, void *ctx, lr_error *err)
 {
     sql_store *s = S(base);
-    /* a generic event's accounts (any kind) and a product's (its kind) are
-     * two statements: each gets its sets and where they came from */
-    sq_param *any = malloc((n ? n : 1) * 2 * sizeof *any), *kind = malloc((n ? n : 1) * 3 * sizeof *kind);
-    size_t *ia = malloc((n ? n : 1) * sizeof *ia), *ik = malloc((n ? n : 1) * sizeof *ik);
-    size_t na = 0, nk = 0;
-    lr_status st = LR_OK;
-    if (s->drv->arrays) {
-        free(any);
-        free(kind);
-        free(ia);
-        free(ik);
-        return n ? resolve_set(s, company_id, keys, n, cb, ctx, err) : LR_OK;
+    sq_param *ps;
+    resolved k = {cb, ctx};
+    lr_status st;
+    if (n == 0)
+        return LR_OK;
+    if (!(ps = malloc(n * 3 * sizeof *ps)))
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        ps[3 * i] = SQ_INT(company_id);
+        ps[3 * i + 1] = SQ_INT(keys[i].kind);
+        ps[3 * i + 2] = SQ_TEXT(keys[i].account);
     }
-    if (!any || !kind || !ia || !ik)
-        st = lr_fail(err, LR_ENOMEM, "out of memory");
-    for (size_t i = 0; st == LR_OK && i < n; i++) {
-        if (keys[i].kind == LINK_NONE) {
-            any[2 * na] = SQ_INT(company_id);
-            any[2 * na + 1] = SQ_TEXT(keys[i].account);
-            ia[na++] = i;
-        } else {
-            kind[3 * nk] = SQ_INT(company_id);
-            kind[3 * nk + 1] = SQ_INT(keys[i].kind);
-            kind[3 * nk + 2] = SQ_TEXT(keys[i].account);
-            ik[nk++] = i;
-        }
-    }
-    if (st == LR_OK && nk) {
-        resolved k = {ik, cb, ctx};
-        st = sq_run_sets(s, stmt(s, Q_LINK_RESOLVE, err), kind, 3, nk, take_resolved, &k, err,
-                         "reading links");
-    }
-    if (st == LR_OK && na) {
-        resolved k = {ia, cb, ctx};
-        st = sq_run_sets(s, stmt(s, Q_LINK_RESOLVE_ANY, err), any, 2, na, take_resolved, &k, err,
-                         "reading links");
-    }
-    free(any);
-    free(kind);
-    free(ia);
-    free(ik);
+    st = sq_run_rows(s, rows_stmt(s, Q_LINK_RESOLVE, Q_LINK_RESOLVE_SET, err), ps, 3, n,
+                     take_resolved, 2, &k, err, "reading links");
+    free(ps);
     return st;
 }
 

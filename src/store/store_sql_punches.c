@@ -59,31 +59,6 @@
       "employee_id) DO UPDATE SET work_day = excluded.work_day, flags = excluded.flags")
 SQ_STATEMENTS(SQ_PUNCHES_BASE, SQ_PC_BASE);
 
-lr_status store_punches_of_day(lr_store *base, int64_t employee_id, const char *work_day,
-                                   punch_stored *out, size_t max, size_t *n, lr_error *err)
-{
-    sql_store *s = S(base);
-    sql_stmt *st = stmt_with(s, Q_PUNCHES_OF_DAY, err, SQ_INT(employee_id), SQ_TEXT(work_day));
-    int rc;
-    if (!st)
-        return LR_ESTORE;
-    *n = 0;
-    while ((rc = sql_step(st)) == SQL_ROW) {
-        if (*n == max) {
-            sql_reset(st);
-            return lr_fail(err, LR_ETOOBIG, "more than %zu punches on %s", max, work_day);
-        }
-        out[*n].id = sql_col_int64(st, 0);
-        out[*n].kind = (punch_kind)sql_col_int(st, 1);
-        out[*n].utc = sql_col_int64(st, 2);
-        (*n)++;
-    }
-    sql_reset(st);
-    if (rc != SQL_DONE)
-        return sq_db_fail(s, err, "reading punches");
-    return LR_OK;
-}
-
 typedef struct punches_of {
     store_punch_of_cb cb;
     void *ctx;

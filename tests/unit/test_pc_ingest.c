@@ -78,16 +78,34 @@ static void link_windows(fx *f, const char *emp, const char *account)
         fail_msg("link: %s", err.message);
 }
 
+typedef struct day_punches {
+    punch_stored p[16];
+    size_t n;
+} day_punches;
+
+static void keep_punch(void *ctx, size_t i, const punch_stored *p)
+{
+    day_punches *d = ctx;
+    (void)i;
+    assert_true(d->n < 16);
+    d->p[d->n++] = *p;
+}
+
 /* The day's punches of an employee as "kind@ISO,..." in JST. */
 static void punches(fx *f, const char *emp, const char *day, char *out, size_t outsz)
 {
     lr_employee e;
     lr_error err = {0};
-    punch_stored p[16];
-    size_t n = 0, len = 0;
+    day_punches d = {.n = 0};
+    store_day sd = {0, ""};
+    punch_stored *p = d.p;
+    size_t n, len = 0;
     out[0] = '\0';
     assert_int_equal(store_employee_get(f->s, f->c.id, emp, &e, &err), LR_OK);
-    assert_int_equal(store_punches_of_day(f->s, e.id, day, p, 16, &n, &err), LR_OK);
+    sd.employee_id = e.id;
+    snprintf(sd.work_day, sizeof sd.work_day, "%s", day);
+    assert_int_equal(store_punches_of_days(f->s, &sd, 1, keep_punch, &d, &err), LR_OK);
+    n = d.n;
     for (size_t i = 0; i < n; i++) {
         char t[32];
         tf_format_iso(p[i].utc, 9 * 3600, t);
