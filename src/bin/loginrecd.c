@@ -8,6 +8,7 @@
  *   loginrecd [--db PATH] [--listen HOST:PORT] [--threads N]
  *             [--sync-interval SECONDS] [--no-kot] [--malion-interval SECONDS]
  *             [--divergence-fetch-at HH:MM|off] [--smtp-url URL] [--smtp-from ADDR]
+ *             [--cache-mb N]
  */
 #include <pthread.h>
 #include <signal.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/resp_cache.h"
 #include "http/routers.h"
 #include "http/server.h"
 #include "net/smtp.h"
@@ -40,6 +42,9 @@ static void usage(FILE *f)
                "  --db       database file (default $LOGINREC_DB or var/loginrec.db)\n"
                "  --listen   address to serve on (default 127.0.0.1:8080; port 0 picks one)\n"
                "  --threads  worker threads (default 4)\n"
+               "  --cache-mb  memory for answers kept for repeated reads of the read API and\n"
+               "             ログ表示, each valid until its company's data changes (default 64;\n"
+               "             0: none)\n"
                "  --sync-interval  KING OF TIME employee sync period in seconds (default 3600;\n"
                "             0 turns it off; never in KoT's restricted hours)\n"
                "  --divergence-fetch-at  when each company's record is read back from KING OF\n"
@@ -59,7 +64,7 @@ int main(int argc, char **argv)
     const char *db = getenv("LOGINREC_DB");
     const char *listen = "127.0.0.1:8080";
     int threads = 4, sig = 0, kot = 1, secure_cookies = 0;
-    long sync_interval = 3600, malion_interval = 300;
+    long sync_interval = 3600, malion_interval = 300, cache_mb = 64;
     int fetch_at = 3 * 60;
     /* 乖離's daily summary: the words are reply's, the server the stored
      * one unless --smtp-url / --smtp-from say otherwise */
@@ -87,6 +92,13 @@ int main(int argc, char **argv)
                 return 2;
             }
             threads = (int)t;
+        } else if (strcmp(argv[i], "--cache-mb") == 0 && i + 1 < argc) {
+            char *end;
+            cache_mb = strtol(argv[++i], &end, 10);
+            if (*end || cache_mb < 0 || cache_mb > 65536) {
+                fprintf(stderr, "loginrecd: --cache-mb must be 0-65536 (MiB)\n");
+                return 2;
+            }
         } else if (strcmp(argv[i], "--sync-interval") == 0 && i + 1 < argc) {
             char *end;
             sync_interval = strtol(argv[++i], &end, 10);
@@ -155,6 +167,7 @@ int main(int argc, char **argv)
     app.nrouters = http_nrouters;
     app.pool = pool;
     app.secure_cookies = secure_cookies;
+    app.cache = resp_cache_new((size_t)cache_mb << 20);
     {
         char key_path[600];
         secrets_key_path(db, key_path, sizeof key_path);
@@ -217,6 +230,7 @@ int main(int argc, char **argv)
     malion_poller_stop(poller);
     kot_worker_stop(disp);
     http_server_stop(srv);
+    resp_cache_free(app.cache);
     store_pool_close(pool);
     sodium_memzero(&ui_secrets, sizeof ui_secrets);
     log_info("stopped");

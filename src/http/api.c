@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "http/api_internal.h"
+#include "http/resp_cache.h"
 #include "http/routers.h"
 #include "service/ledger_export.h"
 #include "util/token.h"
@@ -163,11 +164,26 @@ static void h_health(http_app *app, lr_store *s, http_request *rq, http_response
                                   LR_VERSION));
 }
 
+static const char *const no_params[] = {NULL};
+static const char *const range_params[] = {"from", "to", NULL};
+static const char *const export_params[] = {"kind", "encoding", NULL};
+static const char *const import_params[] = {"dry_run", "lang", NULL};
+static const char *const ingest_params[] = {"partial", NULL};
+static const char *const divergence_params[] = {"from", "to", "status", "division", "min",
+                                                "format", "encoding", NULL};
+
 static void h_punches(http_app *app, lr_store *s, http_request *rq, http_response *rs)
 {
     lr_company c;
     lr_error err;
+    char key[512];
+    int keyed;
     if (!api_authenticate(s, rq, rs, &c))
+        return;
+    /* the generation read with the company: a write acknowledged before this
+     * request bumped it, so a kept answer of it has that write */
+    keyed = resp_cache_key(rq, range_params, NULL, key, sizeof key);
+    if (keyed && resp_cache_get(app->cache, c.id, c.generation, key, rs))
         return;
     lr_error_clear(&err);
     buf_reset(&rs->body);
@@ -178,15 +194,10 @@ static void h_punches(http_app *app, lr_store *s, http_request *rq, http_respons
     }
     rs->status = 200;
     rs->content_type = "application/json; charset=utf-8";
+    rs->cache_control = "private, no-cache"; /* a client may keep it and ask with If-None-Match */
+    if (keyed)
+        resp_cache_put(app->cache, c.id, c.generation, key, rs);
 }
-
-static const char *const no_params[] = {NULL};
-static const char *const range_params[] = {"from", "to", NULL};
-static const char *const export_params[] = {"kind", "encoding", NULL};
-static const char *const import_params[] = {"dry_run", "lang", NULL};
-static const char *const ingest_params[] = {"partial", NULL};
-static const char *const divergence_params[] = {"from", "to", "status", "division", "min",
-                                                "format", "encoding", NULL};
 
 static const route routes[] = {
     {"GET", "/healthz", "public", no_params, h_health},

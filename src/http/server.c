@@ -127,7 +127,11 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, http_response *rs)
     MHD_add_response_header(r, "Content-Type",
                             rs->content_type ? rs->content_type : "application/json; charset=utf-8");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "Cache-Control", rs->cache_control ? rs->cache_control : "no-store");
+    if (rs->etag[0]) {
+        MHD_add_response_header(r, "ETag", rs->etag);
+        MHD_add_response_header(r, "X-Cache", rs->cache_hit ? "hit" : "miss");
+    }
     if (rs->www_authenticate)
         MHD_add_response_header(r, "WWW-Authenticate", rs->www_authenticate);
     if (rs->disposition[0])
@@ -147,6 +151,26 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, http_response *rs)
     ok = MHD_queue_response(c, (unsigned)rs->status, r);
     MHD_destroy_response(r);
     return ok;
+}
+
+/* Whether If-None-Match (a list of entity tags, or *) names etag; the
+ * comparison is the weak one RFC 9110 asks of If-None-Match. */
+static int etag_matches(const char *inm, const char *etag)
+{
+    size_t n = strlen(etag);
+    while (inm && *inm) {
+        while (*inm == ' ' || *inm == '\t' || *inm == ',')
+            inm++;
+        if (*inm == '*')
+            return 1;
+        if (strncmp(inm, "W/", 2) == 0)
+            inm += 2;
+        if (strncmp(inm, etag, n) == 0 && (inm[n] == '\0' || inm[n] == ',' || inm[n] == ' ' ||
+                                           inm[n] == '\t'))
+            return 1;
+        inm = strchr(inm, ',');
+    }
+    return 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -191,6 +215,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             srv->app->routers[i].dispatch(srv->app, &cs->rq, &rs);
         else
             http_error(&rs, 404, "no such path");
+    }
+    if (rs.status == 200 && rs.etag[0] &&
+        etag_matches(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match"), rs.etag)) {
+        rs.status = 304; /* the client has this answer */
+        buf_reset(&rs.body);
     }
     log_info("%s %s %d %zu bytes in, %zu out", method, url, rs.status, cs->rq.body.len,
              rs.body.len);

@@ -37,6 +37,9 @@ typedef struct http_response {
     char location[512];           /* Location (redirects), "" for none */
     char cookies[3][400];         /* Set-Cookie values, "" for none */
     int html;                     /* an admin UI page: send the browser-security headers */
+    const char *cache_control;    /* NULL: no-store */
+    char etag[36];                /* "" or the ETag (resp_cache.c): If-None-Match gets 304 */
+    int cache_hit;                /* answered from the response cache: X-Cache: hit (else miss) */
     lr_buf body;
 } http_response;
 
@@ -67,6 +70,8 @@ struct http_app {
      * connection until the idle timeout. The HTTP fuzz target sends every
      * input that way. */
     int poll_loop;
+    /* answers kept for repeated GETs (resp_cache.h); NULL keeps none */
+    struct resp_cache *cache;
 };
 
 /* Header / query value, or NULL. Valid during the request. */

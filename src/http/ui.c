@@ -19,6 +19,7 @@
 
 #include "words/i18n.h"
 #include "http/ui_internal.h"
+#include "http/resp_cache.h"
 #include "http/routers.h"
 #include "http/server.h"
 #include "http/tmpl.h"
@@ -340,12 +341,12 @@ static const ui_route routes[] = {
     {"POST", "/divisions/save", UI_SESSION, none, ui_divisions_save_fields, 0, ui_divisions_save},
     {"GET", "/links", UI_SESSION, none, none, 0, ui_links_view},
     {"GET", "/links/download", UI_SESSION, ui_links_download_params, none, 0, ui_links_download},
-    {"POST", "/links/upload", UI_SESSION, none, ui_links_upload_fields, 1, ui_links_upload},
+    {"POST", "/links/upload", UI_SESSION, none, ui_links_upload_fields, UI_MULTIPART, ui_links_upload},
     {"POST", "/links/apply", UI_SESSION, none, ui_links_apply_fields, 0, ui_links_apply},
     {"GET", "/users", UI_SESSION, none, none, 0, ui_users_view},
     {"POST", "/users/sync", UI_SESSION, none, ui_users_sync_fields, 0, ui_users_sync},
     {"POST", "/users/unlink", UI_SESSION, none, ui_users_unlink_fields, 0, ui_users_unlink},
-    {"GET", "/logs", UI_SESSION, ui_logs_params, none, 0, ui_logs_view},
+    {"GET", "/logs", UI_SESSION, ui_logs_params, none, UI_CACHED, ui_logs_view},
     {"GET", "/daily", UI_SESSION, ui_daily_params, none, 0, ui_daily_view},
     {"GET", "/divergence", UI_SESSION, ui_divergence_params, none, 0, ui_divergence_view},
     {"GET", "/divergence/day", UI_SESSION, ui_divergence_day_params, none, 0, ui_divergence_day},
@@ -369,7 +370,7 @@ void ui_routes_print(void)
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
         printf("%s %s %s%s\n", routes[i].method, routes[i].path,
                routes[i].access == UI_SESSION ? "session" : "public",
-               routes[i].multipart ? " multipart" : "");
+               routes[i].flags & UI_MULTIPART ? " multipart" : "");
 }
 
 
@@ -378,7 +379,7 @@ void ui_routes_print(void)
 static int read_post(ui_req *u, const ui_route *r)
 {
     lr_error err;
-    if (r->multipart) {
+    if (r->flags & UI_MULTIPART) {
         u->up_st = http_multipart_read(u->rq, LINKS_CSV_MAX, &u->up, &err);
         if (u->up_st != LR_OK && u->up_st != LR_ENOTFOUND) {
             ui_error_page(u, u->up_st == LR_ETOOBIG ? 413 : 400,
@@ -414,6 +415,26 @@ static int token_equal(const char *a, const char *b)
 {
     size_t n = a ? strlen(a) : 0;
     return a && b && n > 0 && n == strlen(b) && sodium_memcmp(a, b, n) == 0;
+}
+
+/* A GET: a page the cache keeps (r->cached) is answered from it at the
+ * company's data generation the session was read with, or drawn and kept.
+ * Beside its query, a page depends on its reader (name, CSRF token) and
+ * language. */
+static void run_get(ui_req *u, const ui_route *r)
+{
+    char key[2048], variant[160];
+    int keyed = 0;
+    if ((r->flags & UI_CACHED) && u->has_session) {
+        snprintf(variant, sizeof variant, "%lld %s %d", (long long)u->se.user_id, u->se.csrf,
+                 (int)u->lang);
+        keyed = resp_cache_key(u->rq, r->params, variant, key, sizeof key);
+        if (keyed && resp_cache_get(u->app->cache, u->se.company_id, u->se.generation, key, u->rs))
+            return;
+    }
+    r->fn(u);
+    if (keyed)
+        resp_cache_put(u->app->cache, u->se.company_id, u->se.generation, key, u->rs);
 }
 
 int ui_wants(const char *path)
@@ -471,7 +492,7 @@ void ui_dispatch(http_app *app, http_request *rq, http_response *rs)
         else
             ui_error_page(&u, 403, "error.csrf");
     } else if (strcmp(r->method, "POST") != 0) {
-        r->fn(&u);
+        run_get(&u, r);
     } else if (!read_post(&u, r)) {
         /* the error page is drawn */
     } else if (form_undeclared(&u.f, r->fields)) {

@@ -46,9 +46,11 @@ typedef struct ui_route {
     ui_access access;
     const char *const *params; /* query parameters, NULL-terminated */
     const char *const *fields; /* form fields (POST), NULL-terminated */
-    int multipart;             /* the POST carries a file */
+    int flags;                 /* UI_MULTIPART, UI_CACHED */
     ui_handler fn;
 } ui_route;
+#define UI_MULTIPART 1 /* the POST carries a file */
+#define UI_CACHED 2    /* a GET whose page the response cache keeps (resp_cache.h) */
 
 /* Renders templates/<name>.html with data (reference taken) and the page's
  * common values: language, session, tokens, path, the title of title_key. */

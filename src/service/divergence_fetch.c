@@ -105,7 +105,7 @@ static lr_status clear_once(reading *k, size_t i)
     if (k->stamp[i] == k->window)
         return LR_OK;
     k->stamp[i] = k->window;
-    return store_kot_records_clear(k->s, k->emps[i].id, k->w0, k->w1, k->err);
+    return store_kot_records_clear(k->s, k->c->id, k->emps[i].id, k->w0, k->w1, k->err);
 }
 
 static int put_record(void *ctx, const kot_timerecord *t)
@@ -235,7 +235,7 @@ lr_status div_keep(lr_store *s, const lr_company *c, const char *from, const cha
             (now.n && bsearch(&kept.v[i], now.v, now.n, sizeof *now.v, cmp_day)))
             continue;
         stats->closed++;
-        st = store_divergence_close(s, kept.v[i].employee_id, kept.v[i].work_day, at, err);
+        st = store_divergence_close(s, c->id, kept.v[i].employee_id, kept.v[i].work_day, at, err);
     }
     free(now.v);
     free(kept.v);

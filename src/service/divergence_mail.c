@@ -265,7 +265,7 @@ lr_status div_mail_run(lr_store *s, const char *code, const lr_secrets *sec,
     stats->sent = 1;
     if ((st = store_begin(s, err)) == LR_OK) {
         for (size_t i = 0; st == LR_OK && i < g.nmark; i++)
-            st = store_divergence_notified(s, g.mark[i].employee_id, g.mark[i].work_day, now, err);
+            st = store_divergence_notified(s, c.id, g.mark[i].employee_id, g.mark[i].work_day, now, err);
         snprintf(detail, sizeof detail,
                  "%s: %zu new, %zu open for %d days or more, %zu overtime warnings, to %.480s", day,
                  stats->fresh, stats->old, c.div_mail_open_days, stats->overtime, c.div_mail_to);

@@ -188,7 +188,7 @@ lr_status div_confirm(lr_store *s, const char *company, const div_finding *f, co
         snprintf(k.kept.result, sizeof k.kept.result, "%s", f->result);
         snprintf(k.kept.confirmed_by, sizeof k.kept.confirmed_by, "%s", actor);
         k.kept.confirmed_at = now;
-        st = store_divergence_confirm(s, &k.kept, now, err);
+        st = store_divergence_confirm(s, c.id, &k.kept, now, err);
     }
     snprintf(detail, sizeof detail, "%s %s %s: %s, %s", f->employee, f->date, k.kept.kind,
              f->reason ? f->reason : "", f->result);
@@ -220,7 +220,7 @@ lr_status div_settings_set(lr_store *s, const char *company, const div_settings 
     if (st == LR_OK && ch->division && ch->division[0]) {
         st = store_division_get(s, c.id, ch->division, &d, err);
         if (st == LR_OK)
-            st = store_division_limits_set(s, d.id,
+            st = store_division_limits_set(s, c.id, d.id,
                                            ch->start_min >= 0 ? ch->start_min : d.div_start_min,
                                            ch->end_min >= 0 ? ch->end_min : d.div_end_min, err);
         snprintf(detail, sizeof detail, "division %s: limits %d/%d", ch->division,

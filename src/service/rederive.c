@@ -361,9 +361,9 @@ static lr_status diff_day(chunk *ch, const lr_company *c, const person *p, size_
 
 /* The chunk's changes: punches ended, then the new ones (their ids make
  * the outbox rows' keys), the outbox rows in the order decided, the flags. */
-static lr_status write_changes(lr_store *s, chunk *ch, lr_error *err)
+static lr_status write_changes(lr_store *s, const lr_company *c, chunk *ch, lr_error *err)
 {
-    lr_status st = store_punches_end(s, ch->ends, ch->nends, err);
+    lr_status st = store_punches_end(s, c->id, ch->ends, ch->nends, err);
     if (st == LR_OK)
         st = store_punches_insert(s, ch->ins, ch->nins, err);
     for (size_t i = 0; st == LR_OK && i < ch->nob; i++) {
@@ -379,7 +379,7 @@ static lr_status write_changes(lr_store *s, chunk *ch, lr_error *err)
     if (st == LR_OK)
         st = store_outbox_enqueue_all(s, ch->ob, ch->nob, err);
     if (st == LR_OK)
-        st = store_flags_replace_days(s, ch->days, ch->ndays, ch->flags, ch->nflags, err);
+        st = store_flags_replace_days(s, c->id, ch->days, ch->ndays, ch->flags, ch->nflags, err);
     return st;
 }
 
@@ -448,7 +448,7 @@ static lr_status rederive_chunk(lr_store *s, const lr_company *c, const day_span
                 LR_OK)
                 goto done;
     }
-    st = write_changes(s, &ch, err);
+    st = write_changes(s, c, &ch, err);
 done:
     chunk_free(&ch);
     free(ids);

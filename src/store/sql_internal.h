@@ -59,6 +59,10 @@ typedef struct sql_store {
     int depth; /* transaction nesting */
     int64_t locked_company; /* whose lock_company this transaction holds; 0: none */
     int gated; /* holds the process's SQLite writer gate (store_sql.c) */
+    /* the companies whose generation this transaction bumps at its commit
+     * (sq_wrote), ascending; a full list bumps at once */
+    int64_t touched[8];
+    int ntouched;
 } sql_store;
 
 static inline sql_store *S(lr_store *s)
@@ -210,6 +214,13 @@ lr_status sq_run_rows(sql_store *s, sql_stmt *st, const sq_param *ps, size_t k, 
  * else row_q. */
 #define rows_stmt(s, row_q, set_q, err)                                                            \
     ((s)->drv->arrays ? stmt((s), (set_q), (err)) : stmt((s), (row_q), (err)))
+/* After a write of company's data that a page or the read API shows:
+ * returns r, and when r is LR_OK bumps the company's generation (what the
+ * response cache keys answers by) in the same transaction, at its commit,
+ * or at once after a write outside a transaction (the data first, then the
+ * generation: a reader that sees the new generation sees the data). A
+ * failed bump is the write's failure. */
+lr_status sq_wrote(sql_store *s, int64_t company_id, lr_status r, lr_error *err);
 /* Rows the connection's last write changed. */
 int64_t sq_changes(sql_store *s);
 

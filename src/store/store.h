@@ -18,6 +18,15 @@
  * database). This header is the handle: opening, transactions, the audit
  * log and the pool.
  *
+ * A company's data generation (lr_company.generation, lr_session's) moves
+ * with every write of what a page or the read API shows, in the write's
+ * transaction (at its commit; at once for a write outside one), so that a
+ * reader holding an answer of an older generation knows it is old
+ * (http/resp_cache.h). Functions that write a company's rows by their ids
+ * take the company_id for that alone. Delivery's bookkeeping (outbox
+ * states, attempts, leases) and the pollers' cursors and results do not
+ * move it.
+ *
  * Lists are returned through callbacks (row valid only during the call), so
  * no caller has to free result sets; a callback returning non-zero stops
  * the listing early (the call then still returns LR_OK).

@@ -32,6 +32,7 @@ typedef struct lr_session {
     char csrf[65];
     char lang[8];
     int64_t expires_at;
+    int64_t generation; /* the company's data generation (lr_company) */
 } lr_session;
 
 /* Administrators and their sessions (store_sql_admins.c). */

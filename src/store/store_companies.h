@@ -42,6 +42,7 @@ typedef struct lr_company {
     int div_mail_open_days;         /* open this many days: listed again (default 7) */
     char div_mail_day[11];          /* the day the last summary was claimed for; "" never */
     int ot_month_min, ot_avg_min;   /* 36協定 limits, minutes (45 h, 80 h) */
+    int64_t generation; /* bumped by every write of what a page or the read API shows */
 } lr_company;
 
 /* Where the MaLion poller of a company stands. */

@@ -69,7 +69,7 @@ typedef int (*store_divergence_cb)(void *ctx, const lr_divergence *d);
 typedef int (*store_div_reason_cb)(void *ctx, const lr_div_reason *r);
 
 /* Removes employee's records of the days from..to (YYYY-MM-DD). */
-lr_status store_kot_records_clear(lr_store *s, int64_t employee_id, const char *from,
+lr_status store_kot_records_clear(lr_store *s, int64_t company_id, int64_t employee_id, const char *from,
                                   const char *to, lr_error *err);
 lr_status store_kot_record_insert(lr_store *s, int64_t company_id, const lr_kot_record *r,
                                   int64_t fetched_at, lr_error *err);
@@ -123,12 +123,12 @@ lr_status store_divergence_get(lr_store *s, int64_t employee_id, const char *wor
 lr_status store_divergence_put(lr_store *s, int64_t company_id, const lr_divergence *d,
                                int64_t now, lr_error *err);
 /* The day's divergence is gone: closed. */
-lr_status store_divergence_close(lr_store *s, int64_t employee_id, const char *work_day,
+lr_status store_divergence_close(lr_store *s, int64_t company_id, int64_t employee_id, const char *work_day,
                                  int64_t now, lr_error *err);
 /* Records what was found (d's reason, note, result, confirmed_by,
  * confirmed_at): status confirmed. LR_ENOTFOUND unless the
  * day is open or confirmed. */
-lr_status store_divergence_confirm(lr_store *s, const lr_divergence *d, int64_t now,
+lr_status store_divergence_confirm(lr_store *s, int64_t company_id, const lr_divergence *d, int64_t now,
                                    lr_error *err);
 
 /* The company's own reasons, by position then code (none: the defaults
@@ -144,13 +144,13 @@ lr_status store_div_reason_delete(lr_store *s, int64_t company_id, const char *c
 lr_status store_company_divergence_set(lr_store *s, int64_t company_id, const char *mode,
                                        int start_min, int end_min, lr_error *err);
 /* A division's own limits (0, 0: the company's). */
-lr_status store_division_limits_set(lr_store *s, int64_t division_id, int start_min, int end_min,
+lr_status store_division_limits_set(lr_store *s, int64_t company_id, int64_t division_id, int start_min, int end_min,
                                     lr_error *err);
 /* Every open kept day of the company, by employee code, then day. */
 lr_status store_divergences_open(lr_store *s, int64_t company_id, store_divergence_cb cb,
                                  void *ctx, lr_error *err);
 /* A summary mail named the day. */
-lr_status store_divergence_notified(lr_store *s, int64_t employee_id, const char *work_day,
+lr_status store_divergence_notified(lr_store *s, int64_t company_id, int64_t employee_id, const char *work_day,
                                     int64_t at, lr_error *err);
 
 /* The daily summary's addresses and its "still open after" days. */

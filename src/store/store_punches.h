@@ -121,7 +121,7 @@ typedef struct store_punch_ending {
     const char *state; /* "replaced" or "retracted" */
 } store_punch_ending;
 /* Ends active punches. */
-lr_status store_punches_end(lr_store *s, const store_punch_ending *v, size_t n, lr_error *err);
+lr_status store_punches_end(lr_store *s, int64_t company_id, const store_punch_ending *v, size_t n, lr_error *err);
 typedef struct store_outbox_new {
     int64_t company_id, punch_id;
     const char *action; /* add | correct | retract */
@@ -137,7 +137,7 @@ typedef struct store_flag_new {
 } store_flag_new;
 /* Replaces the flags of days[0..ndays) with flags[0..nflags) (each of one
  * of those days). */
-lr_status store_flags_replace_days(lr_store *s, const store_day *days, size_t ndays,
+lr_status store_flags_replace_days(lr_store *s, int64_t company_id, const store_day *days, size_t ndays,
                                    const store_flag_new *flags, size_t nflags, lr_error *err);
 lr_status store_ledger_list(lr_store *s, int64_t company_id, const char *from_day,
                             const char *to_day, store_ledger_cb cb, void *ctx, lr_error *err);

@@ -23,7 +23,8 @@
     X(Q_LOCK_COMPANY, "SELECT pg_advisory_xact_lock(1819435620, CAST(?1 AS INTEGER))")             \
     X(Q_AUDIT,                                                                                     \
       "INSERT INTO audit_log (at, company_id, actor, action, detail) VALUES (?1, NULLIF(?2, 0), "  \
-      "?3, ?4, ?5)")
+      "?3, ?4, ?5)")                                                                              \
+    X(Q_GENERATION_BUMP, "UPDATE companies SET generation = generation + 1 WHERE id = ?1")
 SQ_STATEMENTS(0, SQ_OUTBOX_BASE);
 
 lr_status sq_db_fail(sql_store *s, lr_error *err, const char *doing)
@@ -465,6 +466,44 @@ lr_status store_begin(lr_store *base, lr_error *err)
     return LR_OK;
 }
 
+/* Bumps the generation of every company in s->touched (in ascending order:
+ * two transactions on PostgreSQL lock their rows in one order) and empties
+ * the list. */
+static lr_status bump_touched(sql_store *s, lr_error *err)
+{
+    lr_status r = LR_OK;
+    for (int i = 0; i < s->ntouched && r == LR_OK; i++)
+        r = sq_run(s, stmt_with(s, Q_GENERATION_BUMP, err, SQ_INT(s->touched[i])), err,
+                   "bumping the company's data generation");
+    s->ntouched = 0;
+    return r;
+}
+
+lr_status sq_wrote(sql_store *s, int64_t company_id, lr_status r, lr_error *err)
+{
+    int i, n = s->ntouched;
+    if (r != LR_OK || company_id <= 0)
+        return r;
+    if (s->depth == 0) {
+        s->touched[0] = company_id;
+        s->ntouched = 1;
+        return bump_touched(s, err);
+    }
+    for (i = 0; i < n && s->touched[i] < company_id; i++)
+        ;
+    if (i < n && s->touched[i] == company_id)
+        return LR_OK;
+    if (n == (int)(sizeof s->touched / sizeof s->touched[0])) { /* full: bump them now */
+        if ((r = bump_touched(s, err)) != LR_OK)
+            return r;
+        i = n = 0;
+    }
+    memmove(&s->touched[i + 1], &s->touched[i], (size_t)(n - i) * sizeof s->touched[0]);
+    s->touched[i] = company_id;
+    s->ntouched = n + 1;
+    return LR_OK;
+}
+
 lr_status store_commit(lr_store *base, lr_error *err)
 {
     sql_store *s = S(base);
@@ -474,6 +513,11 @@ lr_status store_commit(lr_store *base, lr_error *err)
     if (--s->depth > 0)
         return LR_OK;
     s->locked_company = 0; /* a transaction lock ends with its transaction */
+    if ((st = bump_touched(s, err)) != LR_OK) {
+        s->drv->exec(s->db, "ROLLBACK");
+        gate_leave(s);
+        return st;
+    }
     st = exec(s, "COMMIT", err, "committing");
     if (st != LR_OK) /* a COMMIT that failed (busy) left it open: nothing of it stays */
         s->drv->exec(s->db, "ROLLBACK");
@@ -494,6 +538,7 @@ void store_rollback(lr_store *base)
         return;
     s->depth = 0;
     s->locked_company = 0;
+    s->ntouched = 0;
     s->drv->exec(s->db, "ROLLBACK");
     gate_leave(s);
 }
@@ -599,7 +644,6 @@ lr_status store_open(const char *where, lr_store **out, lr_error *err)
     const sql_driver *drv = store_is_pg(where) ? &sqldrv_pg : &sqldrv_sqlite;
     sql_store *s = calloc(1, sizeof *s);
     lr_status r;
-    int before;
 
     *out = NULL;
     if (!s)
@@ -608,18 +652,8 @@ lr_status store_open(const char *where, lr_store **out, lr_error *err)
     redact(where, s->base.path, sizeof s->base.path);
     if ((r = drv->open(where, &s->db, err)) != LR_OK)
         goto fail;
-    before = store_schema_version(&s->base);
     if ((r = migrate(s, err)) != LR_OK)
         goto fail;
-    /* a SQLite migration may rewrite a table's definition in place (0021),
-     * which the connection that ran it keeps in its old form: a fresh one
-     * reads the new */
-    if (!drv->shared && store_schema_version(&s->base) != before) {
-        drv->close(s->db);
-        s->db = NULL;
-        if ((r = drv->open(where, &s->db, err)) != LR_OK)
-            goto fail;
-    }
     *out = &s->base;
     return LR_OK;
 fail:

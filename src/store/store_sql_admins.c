@@ -23,7 +23,8 @@
       "INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES (?1, ?2, "     \
       "?3, ?4, ?5)")                                                                               \
     X(A_SESSION_GET,                                                                               \
-      "SELECT u.id, u.company_id, c.code, u.login, s.csrf, u.lang, s.expires_at FROM sessions "    \
+      "SELECT u.id, u.company_id, c.code, u.login, s.csrf, u.lang, s.expires_at, c.generation "  \
+      "FROM sessions "    \
       "s JOIN admin_users u ON u.id = s.user_id JOIN companies c ON c.id = u.company_id WHERE "    \
       "s.id_hash = ?1 AND s.expires_at > ?2")                                                      \
     X(A_SESSION_DELETE, "DELETE FROM sessions WHERE id_hash = ?1")                                 \
@@ -50,7 +51,7 @@ lr_status store_user_insert(lr_store *base, lr_user *u, lr_error *err)
     r = sq_run_id(s, st, &u->id, err, "adding an administrator");
     if (r == LR_EEXIST)
         return lr_fail(err, LR_EEXIST, "the login '%s' exists already in this company", u->login);
-    return r;
+    return sq_wrote(s, u->company_id, r, err);
 }
 
 static const sq_row user_row =
@@ -70,7 +71,7 @@ lr_status store_user_update(lr_store *base, const lr_user *u, lr_error *err)
     sql_store *s = S(base);
     sql_stmt *st = stmt_with(s, A_USER_UPDATE, err, SQ_INT(u->id), SQ_TEXT(u->pw_hash),
                              SQ_TEXT(u->lang));
-    return sq_run(s, st, err, "updating an administrator");
+    return sq_wrote(s, u->company_id, sq_run(s, st, err, "updating an administrator"), err);
 }
 
 lr_status store_session_insert(lr_store *base, const char *id_hash, int64_t user_id, const char *csrf,
@@ -85,7 +86,7 @@ lr_status store_session_insert(lr_store *base, const char *id_hash, int64_t user
 static const sq_row session_row = SQ_ROW(
     lr_session, SQ_NUM(lr_session, user_id), SQ_NUM(lr_session, company_id),
     SQ_STR(lr_session, company_code), SQ_STR(lr_session, login), SQ_STR(lr_session, csrf),
-    SQ_STR(lr_session, lang), SQ_NUM(lr_session, expires_at));
+    SQ_STR(lr_session, lang), SQ_NUM(lr_session, expires_at), SQ_NUM(lr_session, generation));
 
 lr_status store_session_get(lr_store *base, const char *id_hash, int64_t now, lr_session *out,
                          lr_error *err)

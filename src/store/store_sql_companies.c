@@ -14,7 +14,8 @@
     "kot_base_url, kot_rate, COALESCE(kot_synced_at, 0), kot_sync_result, lanscope_collect_min, " \
     "lanscope_token_hash IS NOT NULL, malion_enabled, malion_host, malion_admin_code, "         \
     "kot_sync_code, idle_break_min, kot_mode, div_start_min, div_end_min, div_fetched_at, "      \
-    "div_fetch_result, div_mail_to, div_mail_open_days, div_mail_day, ot_month_min, ot_avg_min "  \
+    "div_fetch_result, div_mail_to, div_mail_open_days, div_mail_day, ot_month_min, ot_avg_min, " \
+    "generation "                                                                                 \
     "FROM companies "
 
 /* The settings both the insert and the update bind, at ?2..?7. */
@@ -72,7 +73,7 @@ lr_status store_company_update(lr_store *base, const lr_company *c, lr_error *er
                              SQ_INT(c->lanscope_collect_min), SQ_INT(c->malion_enabled),
                              SQ_TEXT(c->malion_host), SQ_TEXT(c->malion_admin_code),
                              SQ_INT(c->idle_break_min));
-    return sq_run(s, st, err, "updating the company");
+    return sq_wrote(s, c->id, sq_run(s, st, err, "updating the company"), err);
 }
 
 /* A company's columns, in the order of the SELECTs above. */
@@ -90,7 +91,7 @@ static const sq_row company_row = SQ_ROW(
     SQ_NUM(lr_company, div_fetched_at), SQ_STR(lr_company, div_fetch_result),
     SQ_STR(lr_company, div_mail_to), SQ_NUM(lr_company, div_mail_open_days),
     SQ_STR(lr_company, div_mail_day), SQ_NUM(lr_company, ot_month_min),
-    SQ_NUM(lr_company, ot_avg_min));
+    SQ_NUM(lr_company, ot_avg_min), SQ_NUM(lr_company, generation));
 
 lr_status store_companies_list(lr_store *base, store_company_cb cb, void *ctx, lr_error *err)
 {
@@ -108,7 +109,7 @@ lr_status store_company_sync_result(lr_store *base, int64_t company_id, int64_t 
     sql_store *s = S(base);
     sql_stmt *st = stmt_with(s, Q_COMPANY_SYNC_RESULT, err, SQ_INT(company_id), SQ_INT(at),
                              SQ_TEXT(result), SQ_TEXT(code));
-    return sq_run(s, st, err, "recording the sync");
+    return sq_wrote(s, company_id, sq_run(s, st, err, "recording the sync"), err);
 }
 
 lr_status store_company_get(lr_store *base, const char *code, lr_company *out, lr_error *err)
@@ -138,7 +139,7 @@ lr_status store_company_lanscope_token(lr_store *base, int64_t company_id,
     sql_store *s = S(base);
     sql_stmt *st = stmt_with(s, Q_COMPANY_LANSCOPE_TOKEN, err, SQ_INT(company_id),
                              SQ_TEXT(token_hash));
-    return sq_run(s, st, err, "storing the LanScope token");
+    return sq_wrote(s, company_id, sq_run(s, st, err, "storing the LanScope token"), err);
 }
 
 lr_status store_secret_put(lr_store *base, int64_t company_id, const char *name,
@@ -147,7 +148,7 @@ lr_status store_secret_put(lr_store *base, int64_t company_id, const char *name,
     sql_store *s = S(base);
     sql_stmt *st = stmt_with(s, Q_SECRET_PUT, err, SQ_INT(company_id), SQ_TEXT(name),
                              SQ_TEXT(sealed), SQ_INT(clock_now()));
-    return sq_run(s, st, err, "storing a secret");
+    return sq_wrote(s, company_id, sq_run(s, st, err, "storing a secret"), err);
 }
 
 lr_status store_secret_get(lr_store *base, int64_t company_id, const char *name, char *out,

@@ -136,27 +136,27 @@ static const sq_row reason_row =
     SQ_ROW(lr_div_reason, SQ_STR(lr_div_reason, code), SQ_STR(lr_div_reason, label_ja),
            SQ_STR(lr_div_reason, label_en), SQ_NUM(lr_div_reason, position));
 
-lr_status store_kot_records_clear(lr_store *base, int64_t employee_id, const char *from,
+lr_status store_kot_records_clear(lr_store *base, int64_t company_id, int64_t employee_id, const char *from,
                                   const char *to, lr_error *err)
 {
     sql_store *s = S(base);
-    return sq_run(s,
+    return sq_wrote(s, company_id, sq_run(s,
                   stmt_with(s, V_RECORDS_CLEAR, err, SQ_INT(employee_id), SQ_TEXT(from),
                             SQ_TEXT(to)),
-                  err, "clearing KING OF TIME's record");
+                  err, "clearing KING OF TIME's record"), err);
 }
 
 lr_status store_kot_record_insert(lr_store *base, int64_t company_id, const lr_kot_record *r,
                                   int64_t fetched_at, lr_error *err)
 {
     sql_store *s = S(base);
-    return sq_run(s,
+    return sq_wrote(s, company_id, sq_run(s,
                   stmt_with(s, V_RECORD_INSERT, err, SQ_INT(company_id), SQ_INT(r->employee_id),
                             SQ_TEXT(r->work_day), SQ_INT(r->seq), SQ_INT(r->kind),
                             SQ_INT(r->utc), SQ_TEXT(r->division_code),
                             SQ_TEXT(r->credential_code), SQ_TEXT(r->credential_name),
                             SQ_INT(fetched_at)),
-                  err, "keeping KING OF TIME's record");
+                  err, "keeping KING OF TIME's record"), err);
 }
 
 lr_status store_kot_records_of_day(lr_store *base, int64_t employee_id, const char *work_day,
@@ -221,25 +221,25 @@ lr_status store_divergence_put(lr_store *base, int64_t company_id, const lr_dive
                                int64_t now, lr_error *err)
 {
     sql_store *s = S(base);
-    return sq_run(s,
+    return sq_wrote(s, company_id, sq_run(s,
                   stmt_with(s, V_PUT, err, SQ_INT(company_id), SQ_INT(d->employee_id),
                             SQ_TEXT(d->work_day), SQ_TEXT(d->kind), SQ_INT(d->has_start_diff),
                             SQ_INT(d->start_diff_min), SQ_INT(d->has_end_diff),
                             SQ_INT(d->end_diff_min), SQ_INT(now)),
-                  err, "keeping a divergent day");
+                  err, "keeping a divergent day"), err);
 }
 
-lr_status store_divergence_close(lr_store *base, int64_t employee_id, const char *work_day,
+lr_status store_divergence_close(lr_store *base, int64_t company_id, int64_t employee_id, const char *work_day,
                                  int64_t now, lr_error *err)
 {
     sql_store *s = S(base);
-    return sq_run(s,
+    return sq_wrote(s, company_id, sq_run(s,
                   stmt_with(s, V_CLOSE, err, SQ_INT(employee_id), SQ_TEXT(work_day),
                             SQ_INT(now)),
-                  err, "closing a divergent day");
+                  err, "closing a divergent day"), err);
 }
 
-lr_status store_divergence_confirm(lr_store *base, const lr_divergence *d, int64_t now,
+lr_status store_divergence_confirm(lr_store *base, int64_t company_id, const lr_divergence *d, int64_t now,
                                    lr_error *err)
 {
     sql_store *s = S(base);
@@ -252,7 +252,7 @@ lr_status store_divergence_confirm(lr_store *base, const lr_divergence *d, int64
     if (st == LR_OK && sq_changes(s) == 0)
         return lr_fail(err, LR_ENOTFOUND, "%s of employee %s has no open divergence",
                        d->work_day, d->employee_code);
-    return st;
+    return sq_wrote(s, company_id, st, err);
 }
 
 lr_status store_div_reasons_list(lr_store *base, int64_t company_id, store_div_reason_cb cb,
@@ -271,10 +271,10 @@ lr_status store_div_reason_put(lr_store *base, int64_t company_id, const lr_div_
                                lr_error *err)
 {
     sql_store *s = S(base);
-    return sq_run(s,
+    return sq_wrote(s, company_id, sq_run(s,
                   stmt_with(s, V_REASON_PUT, err, SQ_INT(company_id), SQ_TEXT(r->code),
                             SQ_TEXT(r->label_ja), SQ_TEXT(r->label_en), SQ_INT(r->position)),
-                  err, "keeping a divergence reason");
+                  err, "keeping a divergence reason"), err);
 }
 
 lr_status store_div_reason_delete(lr_store *base, int64_t company_id, const char *code,
@@ -285,37 +285,37 @@ lr_status store_div_reason_delete(lr_store *base, int64_t company_id, const char
                           err, "removing a divergence reason");
     if (st == LR_OK && sq_changes(s) == 0)
         return lr_fail(err, LR_ENOTFOUND, "no divergence reason '%s'", code);
-    return st;
+    return sq_wrote(s, company_id, st, err);
 }
 
 lr_status store_company_divergence_set(lr_store *base, int64_t company_id, const char *mode,
                                        int start_min, int end_min, lr_error *err)
 {
     sql_store *s = S(base);
-    return sq_run(s,
+    return sq_wrote(s, company_id, sq_run(s,
                   stmt_with(s, V_COMPANY_SET, err, SQ_INT(company_id), SQ_TEXT(mode),
                             SQ_INT(start_min), SQ_INT(end_min)),
-                  err, "saving the divergence settings");
+                  err, "saving the divergence settings"), err);
 }
 
-lr_status store_division_limits_set(lr_store *base, int64_t division_id, int start_min,
+lr_status store_division_limits_set(lr_store *base, int64_t company_id, int64_t division_id, int start_min,
                                     int end_min, lr_error *err)
 {
     sql_store *s = S(base);
-    return sq_run(s,
+    return sq_wrote(s, company_id, sq_run(s,
                   stmt_with(s, V_DIVISION_SET, err, SQ_INT(division_id), SQ_INT(start_min),
                             SQ_INT(end_min)),
-                  err, "saving the division's divergence limits");
+                  err, "saving the division's divergence limits"), err);
 }
 
 lr_status store_company_div_fetch_result(lr_store *base, int64_t company_id, int64_t at,
                                          const char *result, lr_error *err)
 {
     sql_store *s = S(base);
-    return sq_run(s,
+    return sq_wrote(s, company_id, sq_run(s,
                   stmt_with(s, V_FETCH_RESULT, err, SQ_INT(company_id), SQ_INT(at),
                             SQ_TEXT(result)),
-                  err, "recording the read of KING OF TIME's record");
+                  err, "recording the read of KING OF TIME's record"), err);
 }
 
 lr_status store_divergences_open(lr_store *base, int64_t company_id, store_divergence_cb cb,
@@ -330,24 +330,24 @@ lr_status store_divergences_open(lr_store *base, int64_t company_id, store_diver
     return sq_end(s, st, rc, err, "listing open divergent days");
 }
 
-lr_status store_divergence_notified(lr_store *base, int64_t employee_id, const char *work_day,
+lr_status store_divergence_notified(lr_store *base, int64_t company_id, int64_t employee_id, const char *work_day,
                                     int64_t at, lr_error *err)
 {
     sql_store *s = S(base);
-    return sq_run(s,
+    return sq_wrote(s, company_id, sq_run(s,
                   stmt_with(s, V_NOTIFIED, err, SQ_INT(employee_id), SQ_TEXT(work_day),
                             SQ_INT(at)),
-                  err, "marking a divergent day as mailed");
+                  err, "marking a divergent day as mailed"), err);
 }
 
 lr_status store_company_div_mail_set(lr_store *base, int64_t company_id, const char *to,
                                      int open_days, lr_error *err)
 {
     sql_store *s = S(base);
-    return sq_run(s,
+    return sq_wrote(s, company_id, sq_run(s,
                   stmt_with(s, V_MAIL_SET, err, SQ_INT(company_id), SQ_TEXT(to),
                             SQ_INT(open_days)),
-                  err, "saving the divergence mail's addresses");
+                  err, "saving the divergence mail's addresses"), err);
 }
 
 lr_status store_company_div_mail_claim(lr_store *base, int64_t company_id, const char *day,
@@ -358,17 +358,17 @@ lr_status store_company_div_mail_claim(lr_store *base, int64_t company_id, const
                           err, "claiming the day's divergence mail");
     if (st == LR_OK && sq_changes(s) == 0)
         return lr_fail(err, LR_EBUSY, "the divergence summary of %s was sent already", day);
-    return st;
+    return sq_wrote(s, company_id, st, err);
 }
 
 lr_status store_company_div_mail_release(lr_store *base, int64_t company_id, const char *day,
                                          const char *before, lr_error *err)
 {
     sql_store *s = S(base);
-    return sq_run(s,
+    return sq_wrote(s, company_id, sq_run(s,
                   stmt_with(s, V_MAIL_RELEASE, err, SQ_INT(company_id), SQ_TEXT(day),
                             SQ_TEXT(before)),
-                  err, "giving the day's divergence mail back");
+                  err, "giving the day's divergence mail back"), err);
 }
 
 static const sq_row smtp_row =

@@ -56,7 +56,7 @@ lr_status store_event_insert(lr_store *base, int64_t company_id, lr_event *e, lr
     if (!st)
         return LR_ESTORE;
     /* a duplicate returns no row: LR_EEXIST, which callers count */
-    return sq_run_id(s, st, &e->id, err, "storing an event");
+    return sq_wrote(s, company_id, sq_run_id(s, st, &e->id, err, "storing an event"), err);
 }
 
 static void event_id(void *ctx, sql_stmt *st, size_t i)
@@ -93,7 +93,7 @@ lr_status store_events_insert_many(lr_store *base, int64_t company_id, lr_event 
     st = sq_run_rows(s, rows_stmt(s, Q_EVENT_INSERT, Q_EVENT_INSERT_SET, err), ps, 10, n, event_id,
                      1, events, err, "storing events");
     free(ps);
-    return st;
+    return sq_wrote(s, company_id, st, err);
 }
 
 const sq_row sq_event_row = SQ_ROW(

@@ -273,7 +273,7 @@ lr_status store_outbox_retry(lr_store *base, int64_t company_id, int64_t now, si
 {
     sql_store *s = S(base);
     sql_stmt *st = stmt_with(s, O_RETRY, err, SQ_INT(company_id), SQ_INT(now));
-    return run_counted(s, st, n, err, "retrying failed punches");
+    return sq_wrote(s, company_id, run_counted(s, st, n, err, "retrying failed punches"), err);
 }
 
 lr_status store_attempt_record(lr_store *base, const lr_attempt *a, lr_error *err)

@@ -44,7 +44,7 @@ lr_status store_ot_warnings_replace(lr_store *base, int64_t company_id, const ch
                               SQ_INT(w[i].rec_work_min), SQ_INT(w[i].rec_over_min),
                               SQ_INT(w[i].warning), SQ_INT(w[i].computed_at)),
                     err, "keeping an overtime warning");
-    return st;
+    return sq_wrote(s, company_id, st, err);
 }
 
 lr_status store_ot_warnings_list(lr_store *base, int64_t company_id, const char *month,
@@ -63,8 +63,8 @@ lr_status store_company_ot_limits_set(lr_store *base, int64_t company_id, int mo
                                       int avg_min, lr_error *err)
 {
     sql_store *s = S(base);
-    return sq_run(s,
+    return sq_wrote(s, company_id, sq_run(s,
                   stmt_with(s, T_LIMITS, err, SQ_INT(company_id), SQ_INT(month_min),
                             SQ_INT(avg_min)),
-                  err, "saving the overtime limits");
+                  err, "saving the overtime limits"), err);
 }

@@ -78,7 +78,7 @@ lr_status store_pc_record_insert(lr_store *base, pc_log log, int64_t company_id,
     if (st)
         sq_bind_row(st, logs[log].row, 2, row);
     /* a record stored already inserts no row: LR_EEXIST */
-    return sq_run_new(S(base), st, err, logs[log].storing);
+    return sq_wrote(S(base), company_id, sq_run_new(S(base), st, err, logs[log].storing), err);
 }
 
 lr_status store_pc_records_for(lr_store *base, pc_log log, int64_t company_id, const char *account,

@@ -98,7 +98,7 @@ lr_status store_division_upsert(lr_store *base, lr_division *d, lr_error *err)
     }
     d->id = sql_col_int64(st, 0);
     sql_reset(st);
-    return LR_OK;
+    return sq_wrote(s, d->company_id, LR_OK, err);
 }
 
 static const sq_row division_row =
@@ -124,7 +124,7 @@ lr_status store_employee_insert(lr_store *base, lr_employee *e, lr_error *err)
     r = sq_run_id(s, st, &e->id, err, "adding the employee");
     if (r == LR_EEXIST)
         return lr_fail(err, LR_EEXIST, "employee '%s' exists already", e->code);
-    return r;
+    return sq_wrote(s, e->company_id, r, err);
 }
 
 static const sq_row employee_row = SQ_ROW(
@@ -210,7 +210,7 @@ lr_status store_employee_update(lr_store *base, const lr_employee *e, lr_error *
     if (r == LR_EEXIST)
         return lr_fail(err, LR_EEXIST, "employee code '%s' or KoT key '%s' belongs to another employee",
                        e->code, e->kot_key);
-    return r;
+    return sq_wrote(s, e->company_id, r, err);
 }
 
 lr_status store_employees_list(lr_store *base, int64_t company_id, store_employee_cb cb,
@@ -244,7 +244,7 @@ lr_status store_link_delete(lr_store *base, int64_t company_id, link_kind kind,
     sql_store *s = S(base);
     sql_stmt *st = stmt_with(s, Q_LINK_DELETE, err, SQ_INT(company_id), SQ_INT(kind),
                              SQ_INT(employee_id));
-    return sq_run(s, st, err, "removing a link");
+    return sq_wrote(s, company_id, sq_run(s, st, err, "removing a link"), err);
 }
 
 lr_status store_link_set(lr_store *base, int64_t company_id, const lr_link *l, char *prev,
@@ -291,7 +291,7 @@ lr_status store_link_set(lr_store *base, int64_t company_id, const lr_link *l, c
         return r;
     st = stmt_with(s, Q_LINK_INSERT, err, SQ_INT(company_id), SQ_INT(l->kind), SQ_TEXT(l->account),
                    SQ_INT(l->employee_id), SQ_INT(clock_now()));
-    return sq_run(s, st, err, "saving the link");
+    return sq_wrote(s, company_id, sq_run(s, st, err, "saving the link"), err);
 }
 
 typedef struct resolved {

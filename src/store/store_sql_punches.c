@@ -131,11 +131,14 @@ lr_status store_punches_insert(lr_store *base, store_punch_new *v, size_t n, lr_
     for (size_t i = 0; st == LR_OK && i < n; i++)
         if (v[i].id == 0)
             st = lr_fail(err, LR_ESTORE, "storing punches: no id for punch %zu", i);
+    for (size_t i = 0; st == LR_OK && i < n; i++)
+        if (i == 0 || v[i].company_id != v[i - 1].company_id)
+            st = sq_wrote(s, v[i].company_id, st, err);
     free(ps);
     return st;
 }
 
-lr_status store_punches_end(lr_store *base, const store_punch_ending *v, size_t n, lr_error *err)
+lr_status store_punches_end(lr_store *base, int64_t company_id, const store_punch_ending *v, size_t n, lr_error *err)
 {
     sql_store *s = S(base);
     sq_param *ps;
@@ -153,10 +156,10 @@ lr_status store_punches_end(lr_store *base, const store_punch_ending *v, size_t 
     st = sq_run_rows(s, rows_stmt(s, Q_PUNCH_END, Q_PUNCHES_END_SET, err), ps, 3, n, NULL, 0, NULL,
                      err, "ending punches");
     free(ps);
-    return st;
+    return sq_wrote(s, company_id, st, err);
 }
 
-lr_status store_flags_replace_days(lr_store *base, const store_day *days, size_t ndays,
+lr_status store_flags_replace_days(lr_store *base, int64_t company_id, const store_day *days, size_t ndays,
                                    const store_flag_new *flags, size_t nflags, lr_error *err)
 {
     sql_store *s = S(base);
@@ -181,7 +184,7 @@ lr_status store_flags_replace_days(lr_store *base, const store_day *days, size_t
                          NULL, 0, NULL, err, "storing event flags");
     free(ps);
     free(fs);
-    return st;
+    return sq_wrote(s, company_id, st, err);
 }
 
 lr_status store_ledger_list(lr_store *base, int64_t company_id, const char *from_day,

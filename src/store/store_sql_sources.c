@@ -51,7 +51,7 @@ lr_status store_secret_delete(lr_store *base, int64_t company_id, const char *na
 {
     sql_store *s = S(base);
     sql_stmt *st = stmt_with(s, X_SECRET_DELETE, err, SQ_INT(company_id), SQ_TEXT(name));
-    return sq_run(s, st, err, "removing a secret");
+    return sq_wrote(s, company_id, sq_run(s, st, err, "removing a secret"), err);
 }
 
 static const sq_row malion_row = SQ_ROW(
@@ -92,7 +92,7 @@ lr_status store_malion_settings_changed(lr_store *base, int64_t company_id, int6
 {
     sql_store *s = S(base);
     sql_stmt *st = stmt_with(s, X_MALION_SETTINGS, err, SQ_INT(company_id), SQ_INT(at));
-    return sq_run(s, st, err, "noting the MaLion settings' change");
+    return sq_wrote(s, company_id, sq_run(s, st, err, "noting the MaLion settings' change"), err);
 }
 
 lr_status store_source_result(lr_store *base, int64_t company_id, const char *source, int64_t at,

@@ -162,7 +162,7 @@ static void a_long_span_is_rederived_in_pieces(void **state)
     assert_true(out.id > 0);
     end = (store_punch_ending){out.id, "retracted"};
     assert_int_equal(store_begin(f->s, &err), LR_OK);
-    assert_int_equal(store_punches_end(f->s, &end, 1, &err), LR_OK);
+    assert_int_equal(store_punches_end(f->s, f->c.id, &end, 1, &err), LR_OK);
     /* 2 * REDERIVE_DAYS + 5 days, the day in the third piece */
     {
         day_span sp = {e.id, day - 2 * REDERIVE_DAYS, day + 4};

@@ -5,9 +5,12 @@
 -- cost nothing, and accept exactly the same values.
 -- A CHECK is not stored with the rows, so SQLite's documented way of
 -- changing one applies: the table's definition is rewritten in place
--- (writable_schema), with nothing to copy. The table made and dropped last
--- changes the schema's version, so every connection reads the new
--- definitions. test_query_plans keeps any CHECK with a list from coming back.
+-- (writable_schema), with nothing to copy. RESET ends it and makes this
+-- connection read the new definitions (a later migration of the same run,
+-- like 0022's ALTER TABLE, would otherwise edit the old text: it was written
+-- OFF at first, which only a new connection mended). The table made and
+-- dropped last changes the schema's version, so every other connection
+-- reads them too. test_query_plans keeps any CHECK with a list from coming back.
 PRAGMA writable_schema = ON;
 UPDATE sqlite_master SET sql = replace(sql,
     'CHECK (state IN (''active'', ''replaced'', ''retracted''))',
@@ -29,6 +32,6 @@ UPDATE sqlite_master SET sql = replace(sql,
     'CHECK (kot_mode IN (''punch'', ''record''))',
     'CHECK (kot_mode = ''punch'' OR kot_mode = ''record'')')
 WHERE type = 'table' AND name = 'companies';
-PRAGMA writable_schema = OFF;
+PRAGMA writable_schema = RESET;
 CREATE TABLE schema_reload (x INTEGER);
 DROP TABLE schema_reload;
