@@ -4,7 +4,11 @@
 # nginx serving a static file of the same size as the read API's answer:
 # the ceiling of "an HTTP server answering this many bytes" on this machine.
 # Reports requests/s, p50/p99 latency and errors for each, and loginrecd's
-# RSS after a warm-up round and at the end.
+# RSS after a warm-up round and at the end. Each round starts once the
+# round before is answered whole: wrk stops sending at its time, but
+# loginrecd still has the ingest requests queued for SQLite's one writer,
+# each holding a server thread (a read arriving then waits behind them:
+# p99 0.4-1.8 s, which is that queue, not the read path).
 #
 # Exit status 1 when any request failed (socket error, timeout or non-2xx)
 # or when RSS grew by more than LOAD_RSS_SLACK_KB between the two samples;
@@ -86,9 +90,22 @@ request = function()
 end
 EOF
 
+# settle: until loginrecd's log (a line a request) stops growing for a
+# second, at most 60 s
+settle() {
+    local size=-1 now
+    for _ in $(seq 1 60); do
+        now=$(stat -c %s "$T/loginrecd.log")
+        [ "$now" = "$size" ] && return 0
+        size=$now
+        sleep 1
+    done
+}
+
 ROUND=0
 run_wrk() { # NAME SECONDS wrk-args...
     local name=$1 secs=$2; shift 2
+    settle
     ROUND=$((ROUND + 1))
     LOAD_ROUND=$ROUND wrk -t "$THREADS" -c "$CONNS" -d "${secs}s" --timeout 10s --latency "$@" > "$T/$name.out" 2>&1
     sed -n 's/^RESULT //p' "$T/$name.out" > "$T/$name.json"

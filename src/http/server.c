@@ -119,11 +119,17 @@ void http_error(http_response *rs, int status, const char *fmt, ...)
 
 static enum MHD_Result send_reply(struct MHD_Connection *c, http_response *rs)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(rs->body.len, rs->body.data,
-                                                             MHD_RESPMEM_MUST_COPY);
+    /* the body's memory goes to libmicrohttpd, which frees it once sent: no
+     * copy of it (perf showed a read answered from the cache spending a
+     * quarter of its time in memmove) */
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        rs->body.len, rs->body.len ? rs->body.data : (void *)"", rs->body.len ? MHD_RESPMEM_MUST_FREE
+                                                                         : MHD_RESPMEM_PERSISTENT);
     enum MHD_Result ok;
     if (!r)
         return MHD_NO;
+    if (rs->body.len)
+        buf_init(&rs->body, 0); /* detached: MHD owns it now */
     MHD_add_response_header(r, "Content-Type",
                             rs->content_type ? rs->content_type : "application/json; charset=utf-8");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");

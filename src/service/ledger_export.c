@@ -3,7 +3,6 @@
  */
 #include "service/ledger_export.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 
 #include "util/csv.h"
@@ -47,19 +46,25 @@ static int csv_row(void *ctx, const lr_ledger_row *r)
     return k->st != LR_OK;
 }
 
+/* A row as {"employee","date","kind","time","method"}, written straight
+ * into the answer: a jansson object per row (packed, dumped, freed) was
+ * two thirds of the read API's time (perf). */
 static int json_row(void *ctx, const lr_ledger_row *r)
 {
     render *k = ctx;
-    json_t *o;
-    char t[32], *txt;
+    const char *v[5] = {r->employee_code, r->work_day, punch_kind_name(r->kind), NULL,
+                        r->method ? r->method : "PC"};
+    static const char *const keys[5] = {"{\"employee\":", ",\"date\":", ",\"kind\":",
+                                        ",\"time\":", ",\"method\":"};
+    char t[32];
     tz_format_iso(k->c->tz, r->utc, t);
-    o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "employee", r->employee_code, "date", r->work_day,
-                  "kind", punch_kind_name(r->kind), "time", t, "method",
-                  r->method ? r->method : "PC");
-    txt = o ? json_dumps(o, JSON_COMPACT) : NULL;
-    k->st = txt ? buf_printf(k->out, "%s%s", k->n ? ",\n" : "\n", txt) : LR_ENOMEM;
-    free(txt);
-    json_decref(o);
+    v[3] = t;
+    k->st = buf_puts(k->out, k->n ? ",\n" : "\n");
+    for (int i = 0; i < 5 && k->st == LR_OK; i++)
+        if ((k->st = buf_puts(k->out, keys[i])) == LR_OK)
+            k->st = buf_json_string(k->out, v[i]);
+    if (k->st == LR_OK)
+        k->st = buf_puts(k->out, "}");
     k->n++;
     return k->st != LR_OK;
 }

@@ -49,8 +49,13 @@ lr_status sq_events_page_sql(const lr_event_query *q, lr_buf *b)
                 ", CASE WHEN e.account = '' THEN (SELECT x.employee_id FROM event_flags x WHERE "
                 "x.event_id = e.id ORDER BY x.employee_id <> ?8, x.employee_id LIMIT 1) ELSE "
                 SQ_EVENT_EMPLOYEE_SQL
-                " END AS emp_id FROM log_events e WHERE e.company_id = ?1 "
-                "AND e.ts_utc >= ?2 AND e.ts_utc < ?3");
+                " END AS emp_id FROM log_events e");
+    /* by account, the natural key's index (company, account, time, ...):
+     * the page's order (time, id) tempts SQLite into walking the company's
+     * events by time, 0.9 s at 1,000,000 events (test_query_plans) */
+    if (q->naccounts)
+        PUT(" INDEXED BY sqlite_autoindex_log_events_1");
+    PUT(" WHERE e.company_id = ?1 AND e.ts_utc >= ?2 AND e.ts_utc < ?3");
     if (q->naccounts) {
         PUT(" AND e.account IN (");
         for (size_t i = 0; i < q->naccounts; i++)

@@ -99,3 +99,38 @@ const char *buf_str(const lr_buf *b)
 {
     return b->data ? b->data : "";
 }
+
+lr_status buf_json_string(lr_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    lr_status st = buf_append(b, "\"", 1);
+    const char *run = s;
+    for (; st == LR_OK && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
+        size_t n = 2;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        switch (c) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default:
+            memcpy(esc + 1, "u00", 3);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            n = 6;
+        }
+        st = buf_append(b, run, (size_t)(s - run));
+        if (st == LR_OK)
+            st = buf_append(b, esc, n);
+        run = s + 1;
+    }
+    if (st == LR_OK)
+        st = buf_append(b, run, (size_t)(s - run));
+    return st == LR_OK ? buf_append(b, "\"", 1) : st;
+}

@@ -211,11 +211,24 @@ void tf_format_iso(int64_t utc, int offset_sec, char out[32])
     int64_t sec = local - day * 86400;
     int y, m, d;
     int off = offset_sec < 0 ? -offset_sec : offset_sec;
+    char *o = out;
     tf_civil_from_days(day, &y, &m, &d);
-    snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02u%c%02u:%02u", (unsigned)y % 10000u,
-             (unsigned)m % 100u, (unsigned)d % 100u, (unsigned)(sec / 3600) % 100u,
-             (unsigned)(sec / 60 % 60), (unsigned)(sec % 60), offset_sec < 0 ? '-' : '+',
-             (unsigned)(off / 3600) % 100u, (unsigned)(off / 60 % 60));
+    /* "%04u-%02u-%02uT%02u:%02u:%02u%c%02u:%02u" by hand, two digits at a
+     * time, each after its separator: every row of an answer and every log
+     * line formats one, and snprintf was a sixth of a read API answer's
+     * time (perf) */
+    const unsigned v[9] = {(unsigned)y % 10000u / 100u, (unsigned)y % 100u, (unsigned)m % 100u,
+                           (unsigned)d % 100u, (unsigned)(sec / 3600) % 100u,
+                           (unsigned)(sec / 60 % 60), (unsigned)(sec % 60),
+                           (unsigned)(off / 3600) % 100u, (unsigned)(off / 60 % 60)};
+    const char sep[9] = {0, 0, '-', '-', 'T', ':', ':', offset_sec < 0 ? '-' : '+', ':'};
+    for (int i = 0; i < 9; i++) {
+        if (sep[i])
+            *o++ = sep[i];
+        *o++ = (char)('0' + v[i] / 10);
+        *o++ = (char)('0' + v[i] % 10);
+    }
+    *o = '\0';
 }
 
 lr_status tf_parse_hhmm(const char *s, int *minutes, lr_error *err)

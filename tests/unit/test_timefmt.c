@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -24,6 +25,30 @@ static void iso_roundtrip(void **state)
     assert_string_equal(out, "2026-11-20T00:03:00+00:00");
     tf_format_iso(utc, -(3 * 3600 + 30 * 60), out);
     assert_string_equal(out, "2026-11-19T20:33:00-03:30");
+}
+
+/* The hand-written formatter says what the printf it replaced said, for
+ * instants from 1900 to 2200 and every quarter-hour offset of ±14 h. */
+static void iso_as_printf_wrote_it(void **state)
+{
+    uint64_t r = 88172645463325252ull;
+    (void)state;
+    for (int i = 0; i < 200000; i++) {
+        char got[32], want[32];
+        r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+        int64_t utc = (int64_t)(r % 9467280000ull) - 2208988800LL;
+        int off = ((int)(r >> 40) % 113 - 56) * 900;
+        int64_t local = utc + off, day = tf_floor_div(local, 86400), sec = local - day * 86400;
+        int y, m, d, a = off < 0 ? -off : off;
+        tf_civil_from_days(day, &y, &m, &d);
+        snprintf(want, sizeof want, "%04u-%02u-%02uT%02u:%02u:%02u%c%02u:%02u",
+                 (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u,
+                 (unsigned)(sec / 3600) % 100u, (unsigned)(sec / 60 % 60), (unsigned)(sec % 60),
+                 off < 0 ? '-' : '+', (unsigned)(a / 3600) % 100u, (unsigned)(a / 60 % 60));
+        tf_format_iso(utc, off, got);
+        if (strcmp(got, want) != 0)
+            fail_msg("%lld at %d: %s, printf said %s", (long long)utc, off, got, want);
+    }
 }
 
 static void iso_variants(void **state)
@@ -124,7 +149,7 @@ int main(void)
         cmocka_unit_test(iso_roundtrip), cmocka_unit_test(iso_variants),
         cmocka_unit_test(iso_errors),    cmocka_unit_test(dates),
         cmocka_unit_test(hhmm),          cmocka_unit_test(zones),
-        cmocka_unit_test(zone_day_cache),
+        cmocka_unit_test(zone_day_cache), cmocka_unit_test(iso_as_printf_wrote_it),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
