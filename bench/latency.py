@@ -17,6 +17,7 @@ HTTP round trip alone. Prints one line of JSON.
 import datetime
 import http.client
 import json
+import os
 import statistics
 import sys
 import time
@@ -27,7 +28,7 @@ from clients import percentile, run_threads
 url, sims, n, rate = sys.argv[1], sys.argv[2].split(","), int(sys.argv[3]), float(sys.argv[4])
 companies = [(t, p, int(e)) for t, p, e in (c.split(":") for c in sys.argv[5:])]
 JST = datetime.timezone(datetime.timedelta(hours=9))
-CLIENTS = 4
+CLIENTS = int(os.environ.get("LATENCY_CLIENTS", "16"))
 
 
 def conn(base):

@@ -15,7 +15,7 @@ import os
 import subprocess
 import sys
 
-ORDER = ["ingest_e2e", "ingest_api", "day_engine", "latency", "memory", "log_view"]
+ORDER = ["ingest_e2e", "ingest_api", "day_engine", "latency", "durability", "memory", "log_view"]
 KEYS = ("value", "unit", "baseline", "ratio", "detail")
 
 out = sys.argv[1]

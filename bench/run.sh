@@ -5,7 +5,8 @@
 # RESULTS/parts/, which bench/report.py gathers into RESULTS/results.json
 # and draws as RESULTS/results.png.
 #   bench/run.sh BUILD_DIR RESULTS_DIR
-# Sizes: ROWS, EMPLOYEES, API_EVENTS, LATENCY_EVENTS, LATENCY_RATE,
+# Sizes: ROWS, EMPLOYEES, API_EVENTS, LATENCY_EVENTS, LATENCY_RATE, LATENCY_COMPANIES,
+# LATENCY_CLIENTS, LATENCY_BASE_EVENTS, LATENCY_BASE_RATE,
 # VIEW_LOADS, LOAD_SECONDS, RUNS, INST_EVENTS, INST_EMPLOYEES, INST_COMPANIES,
 # INST_DELIVER_S, INST_BUDGET_PUNCHES, FANOUT_COMPANIES, FANOUT_RATE, FANOUT_SIMS,
 # FANOUT_BACKLOG, FANOUT_EVENTS, FANOUT_LOAD, DIV_EMPLOYEES, DIV_DIVISIONS (see each
@@ -29,7 +30,8 @@ run "ingest_api: batches of 1,000 events from 4 clients vs the CLI" bash "$HERE/
 run "day_engine: derivations vs sorting" bash "$HERE/day_engine.sh" "$BUILD"
 run "divergence: the 乖離 report for 10,000 employees x 31 days vs reading its rows" \
     bash "$HERE/divergence.sh" "$BUILD"
-run "latency: event 200 -> punch at KING OF TIME" bash "$HERE/latency.sh" "$BUILD"
+run "latency and durability: event 200 -> punch at KING OF TIME at 1,000 events/s, and the fsyncs it costs" \
+    bash "$HERE/latency.sh" "$BUILD"
 run "load: 256 connections with wrk, nginx as the ceiling" bash "$HERE/load.sh" "$BUILD"
 python3 - "$RESULTS" <<'PY'
 import json, sys

@@ -22,7 +22,7 @@
 #define BATCH_MAX 200
 #define GROUP_MAX 40 /* employees whose day one read-back asks for */
 #define LIST_MS 1000 /* the company list is read again this often */
-#define TAKE_GAP_MS 10 /* kicks closer than this share one take */
+#define TAKE_GAP_MS 20 /* kicks closer than this share one take (and its commit) */
 #define TAKE_COMPANIES 32 /* a take's companies at most: a short transaction, so
                              that no call waits long past its slot behind it */
 #define LOOKAHEAD_MS 1000 /* a company with more due takes its next batch
@@ -418,6 +418,91 @@ static int ready(const kot_deliver *dl, const lane *l)
     return !l->head || l->tail_ms - dl->now_ms < LOOKAHEAD_MS;
 }
 
+static void ended(kot_deliver *dl, job *j);
+static void log_lane(kot_deliver *dl, lane *l, int idle);
+
+/* The rows whose answers are in, taken out of the list (under mu) to be
+ * written outside it: by a take's transaction, or by a flush of their own. */
+typedef struct ended_batch {
+    job **v;
+    size_t n;
+} ended_batch;
+
+static ended_batch ended_take(kot_deliver *dl)
+{
+    ended_batch b;
+    pthread_mutex_lock(&dl->mu);
+    b.v = dl->ended;
+    b.n = dl->nended;
+    dl->ended = NULL;
+    dl->nended = dl->capended = 0;
+    pthread_mutex_unlock(&dl->mu);
+    return b;
+}
+
+/* Their outcomes, in the transaction open on dl->s. */
+static lr_status ended_write(kot_deliver *dl, const ended_batch *b, lr_error *err)
+{
+    lr_status st = LR_OK;
+    for (size_t i = 0; st == LR_OK && i < b->n; i++)
+        st = finish_row(dl->s, &b->v[i]->r, err);
+    return st;
+}
+
+/* After the transaction: committed (st LR_OK), they are done and counted;
+ * else they go back to the list, written a little later. */
+static void ended_settle(kot_deliver *dl, ended_batch *b, lr_status st, const lr_error *err)
+{
+    if (!b->n) {
+        free(b->v);
+        return;
+    }
+    pthread_mutex_lock(&dl->mu);
+    if (st != LR_OK) {
+        for (size_t i = 0; i < b->n; i++)
+            ended(dl, b->v[i]);
+        dl->ended_ms = dl->now_ms;
+        pthread_mutex_unlock(&dl->mu);
+        log_error("delivery: recording what KING OF TIME answered: %s", err->message);
+        free(b->v);
+        return;
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        kd_tally(&b->v[i]->r, &b->v[i]->l->st);
+        job_free(dl, b->v[i]);
+    }
+    dl->open -= b->n;
+    pthread_mutex_unlock(&dl->mu);
+    free(b->v);
+    for (size_t i = 0; i < dl->nlanes; i++) {
+        lane *l = dl->lanes[i];
+        int idle;
+        pthread_mutex_lock(&dl->mu);
+        idle = !l->head && !l->in_flight;
+        pthread_mutex_unlock(&dl->mu);
+        log_lane(dl, l, idle);
+    }
+}
+
+/* Writes the ended rows in a transaction of their own. */
+static void flush(kot_deliver *dl)
+{
+    ended_batch b = ended_take(dl);
+    lr_error err;
+    lr_status st;
+    if (!b.n) {
+        free(b.v);
+        return;
+    }
+    if ((st = store_begin(dl->s, &err)) == LR_OK) {
+        st = ended_write(dl, &b, &err);
+        st = st == LR_OK ? store_commit(dl->s, &err) : st;
+        if (st != LR_OK)
+            store_rollback(dl->s);
+    }
+    ended_settle(dl, &b, st, &err);
+}
+
 /* Makes the lane's connection for this batch; 0 when it cannot be (no
  * token, the key): its rows stay pending. */
 static int connect_lane(kot_deliver *dl, lane *l)
@@ -448,6 +533,7 @@ static void take(kot_deliver *dl)
     taken *tks = NULL;
     size_t ntk = 0;
     lr_delivery *rows = NULL;
+    ended_batch eb;
     lr_error err;
     lr_status st;
 
@@ -500,13 +586,19 @@ static void take(kot_deliver *dl)
     }
     if (!ntk)
         goto out;
+    /* the answers in since the last write go in the same commit: at load
+     * one commit a take, not a take and a flush (bench/latency.sh counts
+     * the fsyncs) */
+    eb = ended_take(dl);
     if ((st = store_begin(dl->s, &err)) == LR_OK) {
         for (size_t i = 0; st == LR_OK && i < ntk; i++)
             st = take_company(dl, &tks[i], rows, &err);
+        st = st == LR_OK ? ended_write(dl, &eb, &err) : st;
         st = st == LR_OK ? store_commit(dl->s, &err) : st;
         if (st != LR_OK)
             store_rollback(dl->s);
     }
+    ended_settle(dl, &eb, st, &err);
     if (st != LR_OK) {
         if (st != LR_EBUSY)
             log_error("delivery: taking due punches: %s", err.message);
@@ -650,59 +742,6 @@ static void log_lane(kot_deliver *dl, lane *l, int force)
     add_stats(&dl->total, s);
     memset(s, 0, sizeof *s);
     l->logged_ms = dl->now_ms;
-}
-
-/* Writes the ended rows (taken out of the list under mu, written outside
- * it, put back if the store refused). */
-static void flush(kot_deliver *dl)
-{
-    job **batch;
-    size_t n;
-    lr_error err;
-    lr_status st;
-
-    pthread_mutex_lock(&dl->mu);
-    batch = dl->ended;
-    n = dl->nended;
-    dl->ended = NULL;
-    dl->nended = dl->capended = 0;
-    pthread_mutex_unlock(&dl->mu);
-    if (!n) {
-        free(batch);
-        return;
-    }
-    if ((st = store_begin(dl->s, &err)) == LR_OK) {
-        for (size_t i = 0; st == LR_OK && i < n; i++)
-            st = finish_row(dl->s, &batch[i]->r, &err);
-        st = st == LR_OK ? store_commit(dl->s, &err) : st;
-        if (st != LR_OK)
-            store_rollback(dl->s);
-    }
-    pthread_mutex_lock(&dl->mu);
-    if (st != LR_OK) { /* kept: written a little later */
-        for (size_t i = 0; i < n; i++)
-            ended(dl, batch[i]);
-        dl->ended_ms = dl->now_ms;
-        pthread_mutex_unlock(&dl->mu);
-        log_error("delivery: recording what KING OF TIME answered: %s", err.message);
-        free(batch);
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        kd_tally(&batch[i]->r, &batch[i]->l->st);
-        job_free(dl, batch[i]);
-    }
-    dl->open -= n;
-    pthread_mutex_unlock(&dl->mu);
-    free(batch);
-    for (size_t i = 0; i < dl->nlanes; i++) {
-        lane *l = dl->lanes[i];
-        int idle;
-        pthread_mutex_lock(&dl->mu);
-        idle = !l->head && !l->in_flight;
-        pthread_mutex_unlock(&dl->mu);
-        log_lane(dl, l, idle);
-    }
 }
 
 /* ---- the store side: passes ---- */

@@ -51,9 +51,12 @@ struct kot_worker {
 #define MAIL_RETRY_S 600
 
 /* The send side: calls at their slots, answers. */
+/* The two delivery threads are named (top -H, perf stat --per-thread:
+ * bench/latency.sh counts the store side's fsyncs by its name). */
 static void *send_loop(void *arg)
 {
     kot_worker *w = arg;
+    pthread_setname_np(pthread_self(), "kot-send");
     while (!atomic_load(&w->stop)) {
         int64_t next = kot_deliver_send_step(w->dl), now = clock_now_ms();
         /* at least once a second: a stop, a clock moved */
@@ -69,6 +72,7 @@ static void *send_loop(void *arg)
 static void *store_loop(void *arg)
 {
     kot_worker *w = arg;
+    pthread_setname_np(pthread_self(), "kot-store");
     while (!atomic_load(&w->stop)) {
         int64_t next = kot_deliver_store_step(w->dl);
         if (!atomic_load(&w->stop))
