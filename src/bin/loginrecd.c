@@ -22,6 +22,7 @@
 #include "http/server.h"
 #include "net/smtp.h"
 #include "reply/div_mail_words.h"
+#include "service/ingest_group.h"
 #include "service/kot_worker.h"
 #include "service/malion_poll.h"
 #include "store/secrets.h"
@@ -168,6 +169,7 @@ int main(int argc, char **argv)
     app.pool = pool;
     app.secure_cookies = secure_cookies;
     app.cache = resp_cache_new((size_t)cache_mb << 20);
+    app.ingest_group = ingest_group_new(0);
     {
         char key_path[600];
         secrets_key_path(db, key_path, sizeof key_path);
@@ -231,6 +233,7 @@ int main(int argc, char **argv)
     kot_worker_stop(disp);
     http_server_stop(srv);
     resp_cache_free(app.cache);
+    ingest_group_free(app.ingest_group);
     store_pool_close(pool);
     sodium_memzero(&ui_secrets, sizeof ui_secrets);
     log_info("stopped");

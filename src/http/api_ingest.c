@@ -33,6 +33,7 @@
 #include "http/api_internal.h"
 #include "reply/replies.h"
 #include "service/ingest.h"
+#include "service/ingest_group.h"
 #include "service/ingest_lanscope.h"
 #include "service/ingest_pc.h"
 #include "util/form.h"
@@ -98,6 +99,51 @@ static void refuse_file(http_response *rs, const lr_company *c, const char *name
                          err);
 }
 
+/* The three kinds of body, each one request's writes for ingest_group_run
+ * (its arguments, its results). */
+typedef struct csv_work {
+    const lr_company *c;
+    const char *name, *bytes, *version;
+    size_t n;
+    ingest_result *res;
+    lanscope_stats *stats;
+} csv_work;
+
+static lr_status csv_write(lr_store *s, void *ctx, lr_error *err)
+{
+    csv_work *w = ctx;
+    return ingest_lanscope(s, w->c, w->name, w->bytes, w->n, w->version, NULL, w->res, w->stats,
+                           err);
+}
+
+typedef struct json_work {
+    const lr_company *c;
+    const char *body;
+    size_t n;
+    int partial;
+    lr_event_batch *b;
+    ingest_result *res;
+} json_work;
+
+static lr_status json_write(lr_store *s, void *ctx, lr_error *err)
+{
+    json_work *w = ctx;
+    return ingest_json(s, w->c, "request body", w->body, w->n, w->partial, NULL, w->b, w->res, err);
+}
+
+typedef struct pc_work {
+    const lr_company *c;
+    const pc_file *f;
+    ingest_result *res;
+    pc_stats *stats;
+} pc_work;
+
+static lr_status pc_write(lr_store *s, void *ctx, lr_error *err)
+{
+    pc_work *w = ctx;
+    return ingest_pc_file(s, w->c, w->f, NULL, w->res, w->stats, err);
+}
+
 static void ingest_csv(http_app *app, lr_store *s, const lr_company *c, http_request *rq,
                        http_response *rs)
 {
@@ -117,8 +163,12 @@ static void ingest_csv(http_app *app, lr_store *s, const lr_company *c, http_req
         return;
     upload_name(rq, "upload.csv", name, sizeof name);
     lr_error_clear(&err);
-    if (ingest_lanscope(s, c, name, buf_str(&rq->body), rq->body.len, version, NULL, &res, &stats,
-                        &err) != LR_OK) {
+    memset(&res, 0, sizeof res);
+    memset(&stats, 0, sizeof stats);
+    if (ingest_group_run(app->ingest_group, s, csv_write,
+                         &(csv_work){c, name, buf_str(&rq->body), version, rq->body.len, &res,
+                                     &stats},
+                         &err) != LR_OK) {
         refuse_file(rs, c, name, &err);
         return;
     }
@@ -147,8 +197,10 @@ static void ingest_json_body(http_app *app, lr_store *s, const lr_company *c, ht
     if (!api_query_flag(rq, rs, "partial", &partial))
         return;
     lr_error_clear(&err);
-    st = ingest_json(s, c, "request body", buf_str(&rq->body), rq->body.len, partial, NULL, &b, &res,
-                     &err);
+    memset(&b, 0, sizeof b);
+    memset(&res, 0, sizeof res);
+    st = ingest_group_run(app->ingest_group, s, json_write,
+                          &(json_work){c, buf_str(&rq->body), rq->body.len, partial, &b, &res}, &err);
     if (st != LR_OK && !b.nrejects) {
         if (err.code != LR_EINVAL && err.code != LR_ETOOBIG)
             log_error("ingest for company %s failed: %s", c->code, err.message);
@@ -191,7 +243,10 @@ static void ingest_pc_body(http_app *app, lr_store *s, const lr_company *c, pc_f
         return;
     upload_name(rq, default_name[fmt], name, sizeof name);
     lr_error_clear(&err);
-    if (ingest_pc_file(s, c, &f, NULL, &res, &stats, &err) != LR_OK) {
+    memset(&res, 0, sizeof res);
+    memset(&stats, 0, sizeof stats);
+    if (ingest_group_run(app->ingest_group, s, pc_write, &(pc_work){c, &f, &res, &stats}, &err) !=
+        LR_OK) {
         refuse_file(rs, c, name, &err);
         return;
     }

@@ -72,6 +72,9 @@ struct http_app {
     int poll_loop;
     /* answers kept for repeated GETs (resp_cache.h); NULL keeps none */
     struct resp_cache *cache;
+    /* concurrent ingest requests written under one commit
+     * (service/ingest_group.h); NULL: each alone */
+    struct ingest_group *ingest_group;
 };
 
 /* Header / query value, or NULL. Valid during the request. */

@@ -57,6 +57,7 @@ typedef struct sql_store {
     sql_conn *db;
     sql_stmt *q[SQ_SLOTS];
     int depth; /* transaction nesting */
+    int group; /* begun by store_begin_group: a nested begin is a savepoint */
     int64_t locked_company; /* whose lock_company this transaction holds; 0: none */
     int gated; /* holds the process's SQLite writer gate (store_sql.c) */
     /* the companies whose generation this transaction bumps at its commit

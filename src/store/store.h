@@ -51,6 +51,12 @@
 typedef struct lr_store lr_store;
 
 lr_status store_begin(lr_store *s, lr_error *err);
+/* A transaction whose nested store_begin ... store_commit / store_rollback
+ * are savepoints: a nested rollback undoes its own writes only, and the
+ * rest commits with the outer store_commit (several requests' writes under
+ * one durable commit: service/ingest_group.h). Outside one, a nested begin
+ * only counts, and any rollback undoes everything. */
+lr_status store_begin_group(lr_store *s, lr_error *err);
 lr_status store_commit(lr_store *s, lr_error *err);
 void store_rollback(lr_store *s);
 /* A large write is ahead (on: an ingest run) or over (off): the backend

@@ -448,10 +448,25 @@ void sq_close(lr_store *base)
     free(s);
 }
 
+/* The savepoint of nesting level depth (2 and more) of a group transaction:
+ * SAVEPOINT, RELEASE or ROLLBACK TO, as verb says. */
+static lr_status savepoint(sql_store *s, const char *verb, int depth, lr_error *err)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "%s lr_sp%d", verb, depth);
+    return exec(s, sql, err, "keeping a part of the transaction apart");
+}
+
 lr_status store_begin(lr_store *base, lr_error *err)
 {
     sql_store *s = S(base);
     lr_status st;
+    if (s->depth > 0 && s->group) {
+        if ((st = savepoint(s, "SAVEPOINT", s->depth + 1, err)) != LR_OK)
+            return st;
+        s->depth++;
+        return LR_OK;
+    }
     if (s->depth++ > 0)
         return LR_OK;
     if ((st = gate_enter(s, err)) != LR_OK) {
@@ -504,14 +519,32 @@ lr_status sq_wrote(sql_store *s, int64_t company_id, lr_status r, lr_error *err)
     return LR_OK;
 }
 
+lr_status store_begin_group(lr_store *base, lr_error *err)
+{
+    sql_store *s = S(base);
+    lr_status st;
+    if (s->depth > 0)
+        return lr_fail(err, LR_EINVAL, "a group transaction inside another");
+    if ((st = store_begin(base, err)) == LR_OK)
+        s->group = 1;
+    return st;
+}
+
 lr_status store_commit(lr_store *base, lr_error *err)
 {
     sql_store *s = S(base);
     lr_status st;
     if (s->depth == 0)
         return LR_OK;
+    if (s->depth > 1 && s->group) {
+        if ((st = savepoint(s, "RELEASE", s->depth, err)) != LR_OK)
+            return st;
+        s->depth--;
+        return LR_OK;
+    }
     if (--s->depth > 0)
         return LR_OK;
+    s->group = 0;
     s->locked_company = 0; /* a transaction lock ends with its transaction */
     if ((st = bump_touched(s, err)) != LR_OK) {
         s->drv->exec(s->db, "ROLLBACK");
@@ -536,7 +569,16 @@ void store_rollback(lr_store *base)
     sql_store *s = S(base);
     if (s->depth == 0)
         return;
+    if (s->depth > 1 && s->group) {
+        /* its part only; a savepoint that cannot be undone undoes it all */
+        if (savepoint(s, "ROLLBACK TO", s->depth, NULL) == LR_OK &&
+            savepoint(s, "RELEASE", s->depth, NULL) == LR_OK) {
+            s->depth--;
+            return;
+        }
+    }
     s->depth = 0;
+    s->group = 0;
     s->locked_company = 0;
     s->ntouched = 0;
     s->drv->exec(s->db, "ROLLBACK");

@@ -1,0 +1,204 @@
+/*
+ * test_ingest_group — several requests' writes under one commit: in a
+ * group transaction a nested rollback undoes its own part only; requests
+ * that wait while one writes are written together (fewer commits than
+ * requests), a request that fails leaves no trace of its transaction while
+ * the others are stored (what it notes outside it is kept: a refused file's
+ * note, which e2e_ui_status shows), and each request returns only once its
+ * writes are committed. On
+ * PostgreSQL (a shared store) each request writes alone.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "service/ingest_group.h"
+#include "store/store.h"
+
+static int setup(void **state)
+{
+    return fixture_fx_setup(state, "ingest_group");
+}
+
+static int teardown(void **state)
+{
+    return fixture_fx_teardown(state);
+}
+
+static void rename_employee(fx *f, const char *code, const char *first)
+{
+    lr_employee e;
+    lr_error err;
+    assert_int_equal(store_employee_get(f->s, f->c.id, code, &e, &err), LR_OK);
+    snprintf(e.first_name, sizeof e.first_name, "%s", first);
+    assert_int_equal(store_employee_update(f->s, &e, &err), LR_OK);
+}
+
+static const char *first_name(fx *f, const char *code)
+{
+    static lr_employee e;
+    lr_error err;
+    assert_int_equal(store_employee_get(f->s, f->c.id, code, &e, &err), LR_OK);
+    return e.first_name;
+}
+
+static void a_nested_rollback_undoes_its_own_part(void **state)
+{
+    fx *f = *state;
+    lr_error err;
+    assert_int_equal(store_begin_group(f->s, &err), LR_OK);
+    assert_int_equal(store_begin(f->s, &err), LR_OK);
+    rename_employee(f, "1000", "一");
+    assert_int_equal(store_commit(f->s, &err), LR_OK);
+    assert_int_equal(store_begin(f->s, &err), LR_OK);
+    rename_employee(f, "0012", "二");
+    assert_int_equal(store_begin(f->s, &err), LR_OK); /* deeper still */
+    rename_employee(f, "1000", "三");
+    store_rollback(f->s);
+    assert_string_equal(first_name(f, "1000"), "一");
+    store_rollback(f->s);
+    assert_string_equal(first_name(f, "0012"), "花子");
+    assert_int_equal(store_commit(f->s, &err), LR_OK);
+    assert_string_equal(first_name(f, "1000"), "一");
+    assert_string_equal(first_name(f, "0012"), "花子");
+    /* outside a group, a nested rollback still undoes everything */
+    assert_int_equal(store_begin(f->s, &err), LR_OK);
+    rename_employee(f, "1000", "四");
+    assert_int_equal(store_begin(f->s, &err), LR_OK);
+    store_rollback(f->s);
+    assert_int_equal(store_commit(f->s, &err), LR_OK);
+    assert_string_equal(first_name(f, "1000"), "一");
+}
+
+/* ---- requests from threads, each with a store handle of its own ---- */
+
+enum { REQUESTS = 8 };
+
+typedef struct shared {
+    fx *f;
+    ingest_group *g;
+    atomic_int asking; /* requests about to call ingest_group_run */
+} shared;
+
+typedef struct request {
+    shared *sh;
+    lr_store *s; /* its own handle, opened before the threads start */
+    int i;
+    lr_status st;
+    lr_error err;
+    int committed_when_returned;
+} request;
+
+/* Request i adds a division of its own, in its own transaction; request 3
+ * writes, then fails and rolls back. Request 0 waits until the others are asking, so that
+ * they queue behind its write. */
+static lr_status work(lr_store *s, void *ctx, lr_error *err)
+{
+    request *r = ctx;
+    lr_division d = {0};
+    if (r->i == 0) {
+        while (atomic_load(&r->sh->asking) < REQUESTS - 1)
+            nanosleep(&(struct timespec){0, 1000000}, NULL);
+        nanosleep(&(struct timespec){0, 50000000}, NULL); /* and are in the queue */
+    }
+    d.company_id = r->sh->f->c.id;
+    snprintf(d.code, sizeof d.code, "G%d", r->i);
+    snprintf(d.name, sizeof d.name, "group %d", r->i);
+    if (store_begin(s, err) != LR_OK)
+        return LR_ESTORE;
+    if (store_division_upsert(s, &d, err) != LR_OK || r->i == 3) {
+        store_rollback(s);
+        if (r->i != 3)
+            return LR_ESTORE;
+        /* a note of the refusal, outside its transaction (as a refused file's
+         * is): kept */
+        snprintf(d.code, sizeof d.code, "NOTE3");
+        if (store_division_upsert(s, &d, err) != LR_OK)
+            return LR_ESTORE;
+        return lr_fail(err, LR_EINVAL, "request 3 refuses");
+    }
+    return store_commit(s, err);
+}
+
+static void *request_thread(void *arg)
+{
+    request *r = arg;
+    lr_store *s = r->s;
+    lr_error err;
+    lr_division d;
+    if (r->i != 0)
+        atomic_fetch_add(&r->sh->asking, 1);
+    r->st = ingest_group_run(r->sh->g, s, work, r, &r->err);
+    /* what another handle sees once the call returned */
+    char code[8];
+    snprintf(code, sizeof code, "G%d", r->i);
+    r->committed_when_returned =
+        store_division_get(s, r->sh->f->c.id, code, &d, &err) == LR_OK;
+    return NULL;
+}
+
+static void waiting_requests_share_a_commit(void **state)
+{
+    fx *f = *state;
+    shared sh = {.f = f, .g = ingest_group_new(0)};
+    request rs[REQUESTS];
+    pthread_t t[REQUESTS];
+    ingest_group_stats st;
+    assert_non_null(sh.g);
+    for (int i = 0; i < REQUESTS; i++) {
+        lr_error err;
+        rs[i] = (request){.sh = &sh, .i = i};
+        if (store_open(f->path, &rs[i].s, &err) != LR_OK)
+            fail_msg("opening handle %d: %s", i, err.message);
+    }
+    for (int i = 0; i < REQUESTS; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, request_thread, &rs[i]), 0);
+    for (int i = 0; i < REQUESTS; i++) {
+        pthread_join(t[i], NULL);
+        store_close(rs[i].s);
+    }
+    for (int i = 0; i < REQUESTS; i++) {
+        if (i == 3) {
+            assert_int_equal(rs[i].st, LR_EINVAL);
+            assert_string_equal(rs[i].err.message, "request 3 refuses");
+            assert_false(rs[i].committed_when_returned);
+        } else {
+            if (rs[i].st != LR_OK)
+                fail_msg("request %d: %s", i, rs[i].err.message);
+            assert_true(rs[i].committed_when_returned);
+        }
+    }
+    {
+        lr_division d;
+        lr_error err;
+        assert_int_equal(store_division_get(f->s, f->c.id, "NOTE3", &d, &err), LR_OK);
+    }
+    ingest_group_stats_get(sh.g, &st);
+    if (fixture_pg()) {
+        assert_int_equal(st.requests, 0); /* each wrote alone, in its own transaction */
+    } else {
+        assert_int_equal(st.requests, REQUESTS);
+        if (st.commits > REQUESTS / 2)
+            fail_msg("%llu commits for %d requests: the waiting ones were not written together",
+                     st.commits, REQUESTS);
+    }
+    ingest_group_free(sh.g);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(a_nested_rollback_undoes_its_own_part, setup, teardown),
+        cmocka_unit_test_setup_teardown(waiting_requests_share_a_commit, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
