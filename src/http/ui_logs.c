@@ -144,16 +144,19 @@ static void filter_href(ui_req *u, const char *cursor, char *out, size_t outsz)
     form_free(&f);
 }
 
-/* Reads and checks the filters into q; a mistake goes to errors[field]. */
-static void read_filters(ui_req *u, const lr_company *c, lr_event_query *q, json_t *errors,
-                         const char **accounts, lr_link links[LINK_KIND_LAST], int *none)
+/* Reads and checks the filters into q; a mistake goes to errors[field].
+ * A store that fails to answer fails the page (never an empty page of 200,
+ * which the response cache would keep until the company's next write). */
+static lr_status read_filters(ui_req *u, const lr_company *c, lr_event_query *q, json_t *errors,
+                              const char **accounts, lr_link links[LINK_KIND_LAST], int *none,
+                              lr_error *err)
 {
     const char *from = http_query(u->rq, "from"), *to = http_query(u->rq, "to");
     const char *emp = http_query(u->rq, "employee"), *acc = http_query(u->rq, "account");
     const char *src = http_query(u->rq, "source"), *op = http_query(u->rq, "op");
     const char *cur = http_query(u->rq, "cursor");
     size_t nlinks = 0;
-    lr_error err;
+    lr_status st;
 
     if (!day_bound(c, from, 0, &q->from_utc))
         json_object_set_new(errors, "from", json_string(i18n_text(u->lang, "logs.bad_date")));
@@ -184,14 +187,17 @@ static void read_filters(ui_req *u, const lr_company *c, lr_event_query *q, json
     }
     if (emp && emp[0]) {
         lr_employee e;
-        if (store_employee_get(u->s, c->id, emp, &e, &err) != LR_OK) {
+        if ((st = store_employee_get(u->s, c->id, emp, &e, err)) == LR_ENOTFOUND) {
             json_object_set_new(errors, "employee",
                                 json_string(i18n_text(u->lang, "logs.no_employee")));
-            return;
+            return LR_OK;
         }
+        if (st != LR_OK)
+            return st;
         q->employee_id = e.id;
-        if (store_links_of_employee(u->s, e.id, links, LINK_KIND_LAST, &nlinks, &err) != LR_OK)
-            nlinks = 0;
+        if ((st = store_links_of_employee(u->s, e.id, links, LINK_KIND_LAST, &nlinks, err)) !=
+            LR_OK)
+            return st;
         if (!q->naccounts) { /* the employee's PC user names, through their index */
             int pc = 0;
             for (size_t i = 0; i < nlinks; i++) {
@@ -204,6 +210,7 @@ static void read_filters(ui_req *u, const lr_company *c, lr_event_query *q, json
         *none = q->naccounts == 0; /* no link: no event can be theirs */
     }
     q->accounts = accounts;
+    return LR_OK;
 }
 
 void ui_logs_view(ui_req *u)
@@ -220,7 +227,8 @@ void ui_logs_view(ui_req *u)
 
     if (store_company_get(u->s, u->se.company_code, &c, &err) != LR_OK)
         goto fail;
-    read_filters(u, &c, &q, errors, accounts, links, &none);
+    if (read_filters(u, &c, &q, errors, accounts, links, &none, &err) != LR_OK)
+        goto fail;
     q.limit = PAGE + 1;
     if (json_object_size(errors))
         status = 400;

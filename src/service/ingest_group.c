@@ -71,13 +71,19 @@ static void write_batch(ingest_group *g, lr_store *s)
 
     lr_error_clear(&gerr);
     if ((st = store_begin_group(s, &gerr)) == LR_OK) {
-        for (item *i = batch; i; i = i->next)
+        for (item *i = batch; i && st == LR_OK; i = i->next) {
             i->st = i->fn(s, i->ctx, i->err);
-        if ((st = store_commit(s, &gerr)) != LR_OK)
+            if (store_group_lost(s)) /* the earlier requests' writes went with it */
+                st = lr_fail(&gerr, LR_EBUSY,
+                             "the database undid a transaction shared with other requests; "
+                             "nothing of this request was stored: send it again");
+        }
+        if (st == LR_OK && (st = store_commit(s, &gerr)) != LR_OK)
             store_rollback(s);
     }
+    /* written but not durable, or never run: not stored */
     for (item *i = batch; st != LR_OK && i; i = i->next)
-        if (i->st == LR_OK) { /* written, but not durable: not stored after all */
+        if (i->st == LR_OK) {
             i->st = st;
             if (i->err)
                 *i->err = gerr;

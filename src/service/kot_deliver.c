@@ -93,6 +93,7 @@ struct kot_deliver {
     job **ended; /* attempts over, to finish in the store */
     size_t nended, capended;
     int64_t ended_ms; /* when the oldest of them ended */
+    int ended_apart; /* a take with them failed: written by flush alone until one succeeds */
     size_t open;
     dispatch_stats total;
 };
@@ -500,6 +501,8 @@ static void flush(kot_deliver *dl)
         if (st != LR_OK)
             store_rollback(dl->s);
     }
+    if (st == LR_OK)
+        dl->ended_apart = 0; /* they go with takes again */
     ended_settle(dl, &b, st, &err);
 }
 
@@ -525,6 +528,24 @@ static int connect_lane(kot_deliver *dl, lane *l)
     l->conn_ms = dl->now_ms;
     l->warned = 0;
     return 1;
+}
+
+/* A take's transaction: every company's batch claimed, and the answers of
+ * eb (NULL: none) written. */
+static lr_status take_tx(kot_deliver *dl, taken *tks, size_t ntk, lr_delivery *rows,
+                         const ended_batch *eb, lr_error *err)
+{
+    lr_status st = store_begin(dl->s, err);
+    if (st != LR_OK)
+        return st;
+    for (size_t i = 0; st == LR_OK && i < ntk; i++)
+        st = take_company(dl, &tks[i], rows, err);
+    if (st == LR_OK && eb)
+        st = ended_write(dl, eb, err);
+    st = st == LR_OK ? store_commit(dl->s, err) : st;
+    if (st != LR_OK)
+        store_rollback(dl->s);
+    return st;
 }
 
 static void take(kot_deliver *dl)
@@ -589,14 +610,21 @@ static void take(kot_deliver *dl)
     /* the answers in since the last write go in the same commit: at load
      * one commit a take, not a take and a flush (bench/latency.sh counts
      * the fsyncs) */
-    eb = ended_take(dl);
-    if ((st = store_begin(dl->s, &err)) == LR_OK) {
-        for (size_t i = 0; st == LR_OK && i < ntk; i++)
-            st = take_company(dl, &tks[i], rows, &err);
-        st = st == LR_OK ? ended_write(dl, &eb, &err) : st;
-        st = st == LR_OK ? store_commit(dl->s, &err) : st;
-        if (st != LR_OK)
-            store_rollback(dl->s);
+    eb = dl->ended_apart ? (ended_batch){NULL, 0} : ended_take(dl);
+    st = take_tx(dl, tks, ntk, rows, &eb, &err);
+    if (st != LR_OK && eb.n) {
+        /* what failed may be an answer the store refuses: it must not stop
+         * every company's take. The answers go back, to be written on their
+         * own (flush), and the take runs again without them. */
+        ended_settle(dl, &eb, st, &err);
+        eb = (ended_batch){NULL, 0};
+        dl->ended_apart = 1;
+        for (size_t i = 0; i < ntk; i++) {
+            lane *l = tks[i].l;
+            taken_free(dl, &tks[i], 0);
+            tks[i] = (taken){.l = l};
+        }
+        st = take_tx(dl, tks, ntk, rows, NULL, &err);
     }
     ended_settle(dl, &eb, st, &err);
     if (st != LR_OK) {

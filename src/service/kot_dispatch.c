@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/encoding.h"
 #include "util/clock.h"
 #include "util/env.h"
 #include "util/tz.h"
@@ -106,6 +107,14 @@ static void attempt(kd_row *r, const kot_reply *a, const char *outcome, int64_t 
     n = a->body.len < sizeof t->answer - 1 ? a->body.len : sizeof t->answer - 1;
     if (n)
         memcpy(t->answer, a->body.data, n);
+    /* kept as text: up to a character cut in two, or bytes that are not
+     * UTF-8 (PostgreSQL refuses such text, and the row would never be
+     * written) */
+    {
+        size_t bad_at;
+        if (!enc_utf8_valid(t->answer, n, &bad_at))
+            n = bad_at;
+    }
     t->answer[n] = '\0';
     t->duration_ms = a->duration_ms;
 }

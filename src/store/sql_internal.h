@@ -61,9 +61,11 @@ typedef struct sql_store {
     int64_t locked_company; /* whose lock_company this transaction holds; 0: none */
     int gated; /* holds the process's SQLite writer gate (store_sql.c) */
     /* the companies whose generation this transaction bumps at its commit
-     * (sq_wrote), ascending; a full list bumps at once */
-    int64_t touched[8];
-    int ntouched;
+     * (sq_wrote), ascending; never earlier (a savepoint rolled back would
+     * take the bump with it, and PostgreSQL's lock order would break) */
+    int64_t *touched;
+    size_t ntouched, captouched;
+    int group_lost; /* a group transaction was rolled back whole under a nested level */
 } sql_store;
 
 static inline sql_store *S(lr_store *s)

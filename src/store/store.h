@@ -57,6 +57,12 @@ lr_status store_begin(lr_store *s, lr_error *err);
  * one durable commit: service/ingest_group.h). Outside one, a nested begin
  * only counts, and any rollback undoes everything. */
 lr_status store_begin_group(lr_store *s, lr_error *err);
+/* 1 when the group transaction begun last was rolled back whole before its
+ * commit (a savepoint that could not be undone alone: an I/O error, or
+ * SQLite rolled the transaction back itself; or a rollback of the group's
+ * own level): what was written in it before is gone, and nothing more
+ * belongs to it. */
+int store_group_lost(lr_store *s);
 lr_status store_commit(lr_store *s, lr_error *err);
 void store_rollback(lr_store *s);
 /* A large write is ahead (on: an ingest run) or over (off): the backend

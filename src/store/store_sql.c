@@ -445,6 +445,7 @@ void sq_close(lr_store *base)
             s->drv->finalize(s->q[i]);
     if (s->db)
         s->drv->close(s->db);
+    free(s->touched);
     free(s);
 }
 
@@ -484,36 +485,41 @@ lr_status store_begin(lr_store *base, lr_error *err)
 /* Bumps the generation of every company in s->touched (in ascending order:
  * two transactions on PostgreSQL lock their rows in one order) and empties
  * the list. */
+static lr_status bump_one(sql_store *s, int64_t company_id, lr_error *err)
+{
+    return sq_run(s, stmt_with(s, Q_GENERATION_BUMP, err, SQ_INT(company_id)), err,
+                  "bumping the company's data generation");
+}
+
 static lr_status bump_touched(sql_store *s, lr_error *err)
 {
     lr_status r = LR_OK;
-    for (int i = 0; i < s->ntouched && r == LR_OK; i++)
-        r = sq_run(s, stmt_with(s, Q_GENERATION_BUMP, err, SQ_INT(s->touched[i])), err,
-                   "bumping the company's data generation");
+    for (size_t i = 0; i < s->ntouched && r == LR_OK; i++)
+        r = bump_one(s, s->touched[i], err);
     s->ntouched = 0;
     return r;
 }
 
 lr_status sq_wrote(sql_store *s, int64_t company_id, lr_status r, lr_error *err)
 {
-    int i, n = s->ntouched;
+    size_t i, n = s->ntouched;
     if (r != LR_OK || company_id <= 0)
         return r;
-    if (s->depth == 0) {
-        s->touched[0] = company_id;
-        s->ntouched = 1;
-        return bump_touched(s, err);
-    }
+    if (s->depth == 0)
+        return bump_one(s, company_id, err);
     for (i = 0; i < n && s->touched[i] < company_id; i++)
         ;
     if (i < n && s->touched[i] == company_id)
         return LR_OK;
-    if (n == (int)(sizeof s->touched / sizeof s->touched[0])) { /* full: bump them now */
-        if ((r = bump_touched(s, err)) != LR_OK)
-            return r;
-        i = n = 0;
+    if (n == s->captouched) {
+        size_t cap = s->captouched ? 2 * s->captouched : 8;
+        int64_t *v = realloc(s->touched, cap * sizeof *v);
+        if (!v)
+            return lr_fail(err, LR_ENOMEM, "out of memory");
+        s->touched = v;
+        s->captouched = cap;
     }
-    memmove(&s->touched[i + 1], &s->touched[i], (size_t)(n - i) * sizeof s->touched[0]);
+    memmove(&s->touched[i + 1], &s->touched[i], (n - i) * sizeof s->touched[0]);
     s->touched[i] = company_id;
     s->ntouched = n + 1;
     return LR_OK;
@@ -525,9 +531,15 @@ lr_status store_begin_group(lr_store *base, lr_error *err)
     lr_status st;
     if (s->depth > 0)
         return lr_fail(err, LR_EINVAL, "a group transaction inside another");
+    s->group_lost = 0;
     if ((st = store_begin(base, err)) == LR_OK)
         s->group = 1;
     return st;
+}
+
+int store_group_lost(lr_store *base)
+{
+    return S(base)->group_lost;
 }
 
 lr_status store_commit(lr_store *base, lr_error *err)
@@ -577,6 +589,8 @@ void store_rollback(lr_store *base)
             return;
         }
     }
+    if (s->group) /* a group transaction undone whole: everything before went with it */
+        s->group_lost = 1;
     s->depth = 0;
     s->group = 0;
     s->locked_company = 0;

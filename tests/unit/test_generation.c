@@ -166,6 +166,53 @@ static void only_the_companies_written_move(void **state)
     assert_int_equal(gen_of(f, "ACM"), acm);
 }
 
+/* In a group transaction (several requests under one commit), a request
+ * that wrote for many companies and one that then wrote for another and
+ * rolled back: the first one's companies still move at the commit (a bump
+ * made early, inside the second's savepoint, went with its rollback). */
+static void a_rolled_back_request_keeps_the_others_bumps(void **state)
+{
+    fx *f = *state;
+    enum { N = 9 }; /* 8 companies fill what the list once held; the 9th overflowed it */
+    char code[8], token[LR_TOKEN_LEN + 1];
+    int64_t before[N], ids[N];
+    lr_error err;
+
+    for (int i = 0; i < N; i++) {
+        lr_company c;
+        snprintf(code, sizeof code, "G%02d", i);
+        assert_int_equal(admin_company_add(f->s, code, "Co", "Asia/Tokyo", 0, "test", token, &err),
+                         LR_OK);
+        assert_int_equal(store_company_get(f->s, code, &c, &err), LR_OK);
+        before[i] = c.generation;
+        ids[i] = c.id;
+    }
+    assert_int_equal(store_begin_group(f->s, &err), LR_OK);
+    assert_int_equal(store_begin(f->s, &err), LR_OK); /* request 1: companies 0..8 */
+    for (int i = 0; i < N - 1; i++) {
+        lr_employee e = {.company_id = ids[i]};
+        snprintf(e.code, sizeof e.code, "E%d", i);
+        snprintf(e.last_name, sizeof e.last_name, "社員");
+        assert_int_equal(store_employee_insert(f->s, &e, &err), LR_OK);
+    }
+    assert_int_equal(store_commit(f->s, &err), LR_OK);
+    assert_int_equal(store_begin(f->s, &err), LR_OK); /* request 2: company 9, refused */
+    {
+        lr_employee e = {.company_id = ids[N - 1]};
+        snprintf(e.code, sizeof e.code, "E9");
+        snprintf(e.last_name, sizeof e.last_name, "社員");
+        assert_int_equal(store_employee_insert(f->s, &e, &err), LR_OK);
+    }
+    store_rollback(f->s);
+    assert_int_equal(store_commit(f->s, &err), LR_OK);
+    for (int i = 0; i < N - 1; i++) {
+        snprintf(code, sizeof code, "G%02d", i);
+        if (gen_of(f, code) <= before[i])
+            fail_msg("company %s was written and committed, its generation stayed %lld", code,
+                     (long long)before[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +220,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(every_kind_of_write_moves_it, setup, teardown),
         cmocka_unit_test_setup_teardown(a_transaction_moves_it_once, setup, teardown),
         cmocka_unit_test_setup_teardown(only_the_companies_written_move, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_rolled_back_request_keeps_the_others_bumps, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

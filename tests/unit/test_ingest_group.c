@@ -87,6 +87,7 @@ typedef struct shared {
     fx *f;
     ingest_group *g;
     atomic_int asking; /* requests about to call ingest_group_run */
+    int lose;          /* request 5 undoes the whole group transaction */
 } shared;
 
 typedef struct request {
@@ -113,6 +114,12 @@ static lr_status work(lr_store *s, void *ctx, lr_error *err)
     d.company_id = r->sh->f->c.id;
     snprintf(d.code, sizeof d.code, "G%d", r->i);
     snprintf(d.name, sizeof d.name, "group %d", r->i);
+    if (r->sh->lose && r->i == 5) {
+        /* what an I/O error under a savepoint does: the group's transaction
+         * goes whole; the request itself thinks it did fine */
+        store_rollback(s);
+        return LR_OK;
+    }
     if (store_begin(s, err) != LR_OK)
         return LR_ESTORE;
     if (store_division_upsert(s, &d, err) != LR_OK || r->i == 3) {
@@ -146,17 +153,17 @@ static void *request_thread(void *arg)
     return NULL;
 }
 
-static void waiting_requests_share_a_commit(void **state)
+/* Runs REQUESTS requests from as many threads; request 0 writes first,
+ * alone, the others queue behind it and are written together. */
+static void run_requests(fx *f, shared *sh, request *rs)
 {
-    fx *f = *state;
-    shared sh = {.f = f, .g = ingest_group_new(0)};
-    request rs[REQUESTS];
     pthread_t t[REQUESTS];
-    ingest_group_stats st;
-    assert_non_null(sh.g);
+    sh->f = f;
+    sh->g = ingest_group_new(0);
+    assert_non_null(sh->g);
     for (int i = 0; i < REQUESTS; i++) {
         lr_error err;
-        rs[i] = (request){.sh = &sh, .i = i};
+        rs[i] = (request){.sh = sh, .i = i};
         if (store_open(f->path, &rs[i].s, &err) != LR_OK)
             fail_msg("opening handle %d: %s", i, err.message);
     }
@@ -166,6 +173,15 @@ static void waiting_requests_share_a_commit(void **state)
         pthread_join(t[i], NULL);
         store_close(rs[i].s);
     }
+}
+
+static void waiting_requests_share_a_commit(void **state)
+{
+    fx *f = *state;
+    shared sh = {0};
+    request rs[REQUESTS];
+    ingest_group_stats st;
+    run_requests(f, &sh, rs);
     for (int i = 0; i < REQUESTS; i++) {
         if (i == 3) {
             assert_int_equal(rs[i].st, LR_EINVAL);
@@ -194,11 +210,35 @@ static void waiting_requests_share_a_commit(void **state)
     ingest_group_free(sh.g);
 }
 
+/* The group's transaction undone under a request (request 5 here): every
+ * request written with it, before or after, fails and has nothing stored;
+ * none is answered as if stored. */
+static void a_lost_group_fails_every_request_in_it(void **state)
+{
+    fx *f = *state;
+    shared sh = {.lose = 1};
+    request rs[REQUESTS];
+    if (fixture_pg())
+        skip(); /* no group on PostgreSQL: each request is its own transaction */
+    run_requests(f, &sh, rs);
+    assert_int_equal(rs[0].st, LR_OK); /* written alone, first */
+    assert_true(rs[0].committed_when_returned);
+    for (int i = 1; i < REQUESTS; i++) {
+        if (rs[i].st == LR_OK)
+            fail_msg("request %d was answered as stored; the group it was in was undone", i);
+        if (i != 3)
+            assert_int_equal(rs[i].st, LR_EBUSY);
+        assert_false(rs[i].committed_when_returned);
+    }
+    ingest_group_free(sh.g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(a_nested_rollback_undoes_its_own_part, setup, teardown),
         cmocka_unit_test_setup_teardown(waiting_requests_share_a_commit, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_lost_group_fails_every_request_in_it, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

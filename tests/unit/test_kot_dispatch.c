@@ -25,7 +25,9 @@
 #include "service/kot_budget.h"
 #include "service/kot_deliver.h"
 #include "service/kot_settings.h"
+#include "service/kot_dispatch.h"
 #include "sinks/kot_client.h"
+#include "util/encoding.h"
 #include "util/timefmt.h"
 
 /* the test's clock, which the runner reads (cfg.clock_ms) */
@@ -754,6 +756,62 @@ static void a_silent_kot_holds_no_other_company(void **state)
                      2);
 }
 
+/* Answers the store refuses to record (here: every attempt that went
+ * well) must not stop the takes: another company's new punches are still
+ * claimed and sent, their answers then waiting to be written like the
+ * first ones. */
+static void answers_the_store_refuses_hold_no_take(void **state)
+{
+    world *w = *state;
+    char token[LR_TOKEN_LEN + 1];
+    lr_error err;
+    fx g;
+    assert_int_equal(admin_company_add(w->f->s, "BCO", "B", "Asia/Tokyo", 0, "t", token, &err), LR_OK);
+    assert_int_equal(admin_employee_add(w->f->s, "BCO", "2000", "B", "Taro", NULL, "t", &err), LR_OK);
+    assert_int_equal(admin_link_set(w->f->s, "BCO", "lanscope", "2000", "btaro", "t",
+                                    &(rederive_stats){0}, &err),
+                     LR_OK);
+    fixture_sql(w->f->path, "UPDATE employees SET kot_key = 'k' || code");
+    deliver_to_kot(w, "BCO", 5);
+    fixture_fail_inserts(w->f->path, "delivery_attempts", "outcome", "ok");
+    fixture_ingest(w->f, "[" EV("tarouk", "logon", "09:00:00") "," EV("tarouk", "logoff", "18:00:00") "]");
+    run_for(w, 1000);
+    g.s = w->f->s;
+    snprintf(g.path, sizeof g.path, "%s", w->f->path);
+    assert_int_equal(store_company_get(w->f->s, "BCO", &g.c, &err), LR_OK);
+    fixture_ingest(&g, "[" EV("btaro", "logon", "09:00:00") "," EV("btaro", "logoff", "18:00:00") "]");
+    run_for(w, 1000);
+    /* B's two were claimed (and sent) although A's answers cannot be written */
+    assert_int_equal(q(w, "SELECT count(*) FROM outbox o JOIN companies c ON c.id = o.company_id "
+                          "WHERE c.code = 'BCO' AND o.state = 'sending'"),
+                     2);
+}
+
+/* An answer longer than what an attempt keeps, in Japanese (3 bytes a
+ * character): kept up to a whole character, so that the attempt's row is
+ * text PostgreSQL takes (a character cut in two made a row no store would
+ * write, which then held every take). */
+static void a_long_answer_is_kept_as_whole_characters(void **state)
+{
+    kd_row r;
+    kot_reply a = {.outcome = KOT_OK, .status = 200};
+    dispatch_cfg cfg;
+    size_t bad_at;
+    (void)state;
+    dispatch_cfg_default(&cfg);
+    memset(&r, 0, sizeof r);
+    buf_init(&a.body, 1 << 16);
+    for (int i = 0; i < 500; i++)
+        buf_puts(&a.body, "打");
+    kd_answer(&r, &a, &cfg, 0);
+    assert_int_equal(r.natt, 1);
+    assert_true(strlen(r.att[0].answer) > 1000);
+    assert_true(enc_utf8_valid(r.att[0].answer, strlen(r.att[0].answer), &bad_at));
+    assert_int_equal(strlen(r.att[0].answer) % 3, 0);
+    buf_free(&a.body);
+    kd_row_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -773,6 +831,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(one_read_back_for_a_day, setup, teardown),
         cmocka_unit_test_setup_teardown(paced_at_the_company_rate, setup, teardown),
         cmocka_unit_test_setup_teardown(a_silent_kot_holds_no_other_company, setup, teardown),
+        cmocka_unit_test(a_long_answer_is_kept_as_whole_characters),
+        cmocka_unit_test_setup_teardown(answers_the_store_refuses_hold_no_take, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
