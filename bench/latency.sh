@@ -95,6 +95,8 @@ for name in ("base", "load"):
         r["fsyncs_per_1000_events"] = round(c[1] * 1000 / r["acknowledged"], 1) if r["acknowledged"] else None
     out[name] = r
 load, base = out["load"], out["base"]
+counts = lambda r: {k: r.get(k) for k in ("rate_per_s", "acknowledged", "punches_matched", "fsyncs_delivery",
+                                          "fsyncs_other", "fsyncs_per_punch", "fsyncs_per_1000_events")}
 lat = {"value": load["p99_ms"], "unit": "ms (p99 at %g events/s)" % load["rate_per_s"],
        "baseline": load["direct_p99_ms"],
        "ratio": round(load["p99_ms"] / load["direct_p99_ms"], 2) if load["p99_ms"] else None,
@@ -105,10 +107,7 @@ dur = {"value": load.get("fsyncs_per_punch"), "unit": "fsyncs per punch delivere
        "ratio": round(load["fsyncs_per_punch"] / base["fsyncs_per_punch"], 3)
        if load.get("fsyncs_per_punch") and base.get("fsyncs_per_punch") else None,
        "detail": {"ratio_means": "fsyncs per punch at load / the same at %g events/s (goal: at most 0.1 a punch at load)" % base["rate_per_s"],
-                  "load": {k: load.get(k) for k in ("rate_per_s", "acknowledged", "punches_matched", "fsyncs_delivery",
-                                                     "fsyncs_other", "fsyncs_per_punch", "fsyncs_per_1000_events")},
-                  "base": {k: base.get(k) for k in ("rate_per_s", "acknowledged", "punches_matched", "fsyncs_delivery",
-                                                     "fsyncs_other", "fsyncs_per_punch", "fsyncs_per_1000_events")},
+                  "load": counts(load), "base": counts(base),
                   "events_per_request": 1,
                   "note": "SQLite, synchronous = FULL: an fsync a commit; delivery's are its store thread's (claims, outcomes), the rest the ingest requests'"}}
 print(json.dumps({"latency": lat, "durability": dur}))

@@ -104,17 +104,9 @@ void http_error(http_response *rs, int status, const char *fmt, ...)
     rs->content_type = "application/json; charset=utf-8";
     buf_reset(&rs->body);
     /* messages are ours, but may quote input: escape for JSON */
-    buf_puts(&rs->body, "{\"error\":\"");
-    for (const char *p = msg; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c == '"' || c == '\\')
-            buf_printf(&rs->body, "\\%c", c);
-        else if (c < 0x20)
-            buf_printf(&rs->body, "\\u%04x", c);
-        else
-            buf_append(&rs->body, p, 1);
-    }
-    buf_puts(&rs->body, "\"}\n");
+    buf_puts(&rs->body, "{\"error\":");
+    buf_json_string(&rs->body, msg);
+    buf_puts(&rs->body, "}\n");
 }
 
 static enum MHD_Result send_reply(struct MHD_Connection *c, http_response *rs)

@@ -485,6 +485,24 @@ static void ended_settle(kot_deliver *dl, ended_batch *b, lr_status st, const lr
     }
 }
 
+/* One transaction of the store side: the batches of tks[0..ntk) claimed and
+ * the answers of eb (NULL: none) written; a flush is one without claims. */
+static lr_status write_tx(kot_deliver *dl, taken *tks, size_t ntk, lr_delivery *rows,
+                         const ended_batch *eb, lr_error *err)
+{
+    lr_status st = store_begin(dl->s, err);
+    if (st != LR_OK)
+        return st;
+    for (size_t i = 0; st == LR_OK && i < ntk; i++)
+        st = take_company(dl, &tks[i], rows, err);
+    if (st == LR_OK && eb)
+        st = ended_write(dl, eb, err);
+    st = st == LR_OK ? store_commit(dl->s, err) : st;
+    if (st != LR_OK)
+        store_rollback(dl->s);
+    return st;
+}
+
 /* Writes the ended rows in a transaction of their own. */
 static void flush(kot_deliver *dl)
 {
@@ -495,13 +513,7 @@ static void flush(kot_deliver *dl)
         free(b.v);
         return;
     }
-    if ((st = store_begin(dl->s, &err)) == LR_OK) {
-        st = ended_write(dl, &b, &err);
-        st = st == LR_OK ? store_commit(dl->s, &err) : st;
-        if (st != LR_OK)
-            store_rollback(dl->s);
-    }
-    if (st == LR_OK)
+    if ((st = write_tx(dl, NULL, 0, NULL, &b, &err)) == LR_OK)
         dl->ended_apart = 0; /* they go with takes again */
     ended_settle(dl, &b, st, &err);
 }
@@ -528,24 +540,6 @@ static int connect_lane(kot_deliver *dl, lane *l)
     l->conn_ms = dl->now_ms;
     l->warned = 0;
     return 1;
-}
-
-/* A take's transaction: every company's batch claimed, and the answers of
- * eb (NULL: none) written. */
-static lr_status take_tx(kot_deliver *dl, taken *tks, size_t ntk, lr_delivery *rows,
-                         const ended_batch *eb, lr_error *err)
-{
-    lr_status st = store_begin(dl->s, err);
-    if (st != LR_OK)
-        return st;
-    for (size_t i = 0; st == LR_OK && i < ntk; i++)
-        st = take_company(dl, &tks[i], rows, err);
-    if (st == LR_OK && eb)
-        st = ended_write(dl, eb, err);
-    st = st == LR_OK ? store_commit(dl->s, err) : st;
-    if (st != LR_OK)
-        store_rollback(dl->s);
-    return st;
 }
 
 static void take(kot_deliver *dl)
@@ -611,7 +605,7 @@ static void take(kot_deliver *dl)
      * one commit a take, not a take and a flush (bench/latency.sh counts
      * the fsyncs) */
     eb = dl->ended_apart ? (ended_batch){NULL, 0} : ended_take(dl);
-    st = take_tx(dl, tks, ntk, rows, &eb, &err);
+    st = write_tx(dl, tks, ntk, rows, &eb, &err);
     if (st != LR_OK && eb.n) {
         /* what failed may be an answer the store refuses: it must not stop
          * every company's take. The answers go back, to be written on their
@@ -624,7 +618,7 @@ static void take(kot_deliver *dl)
             taken_free(dl, &tks[i], 0);
             tks[i] = (taken){.l = l};
         }
-        st = take_tx(dl, tks, ntk, rows, NULL, &err);
+        st = write_tx(dl, tks, ntk, rows, NULL, &err);
     }
     ended_settle(dl, &eb, st, &err);
     if (st != LR_OK) {

@@ -726,12 +726,12 @@ static void paced_at_the_company_rate(void **state)
         assert_true(w->k.calls[i].at_ms - w->k.calls[i - 5].at_ms > 1000);
 }
 
-static void a_silent_kot_holds_no_other_company(void **state)
+/* A second company, BCO, delivering at --rate 5: employee 2000 (PC user
+ * name btaro); g is its fixture, for fixture_ingest. */
+static void second_company(world *w, fx *g)
 {
-    world *w = *state;
     char token[LR_TOKEN_LEN + 1];
     lr_error err;
-    fx g;
     assert_int_equal(admin_company_add(w->f->s, "BCO", "B", "Asia/Tokyo", 0, "t", token, &err), LR_OK);
     assert_int_equal(admin_employee_add(w->f->s, "BCO", "2000", "B", "Taro", NULL, "t", &err), LR_OK);
     assert_int_equal(admin_link_set(w->f->s, "BCO", "lanscope", "2000", "btaro", "t",
@@ -739,9 +739,16 @@ static void a_silent_kot_holds_no_other_company(void **state)
                      LR_OK);
     fixture_sql(w->f->path, "UPDATE employees SET kot_key = 'k' || code");
     deliver_to_kot(w, "BCO", 5);
-    g.s = w->f->s;
-    snprintf(g.path, sizeof g.path, "%s", w->f->path);
-    assert_int_equal(store_company_get(w->f->s, "BCO", &g.c, &err), LR_OK);
+    g->s = w->f->s;
+    snprintf(g->path, sizeof g->path, "%s", w->f->path);
+    assert_int_equal(store_company_get(w->f->s, "BCO", &g->c, &err), LR_OK);
+}
+
+static void a_silent_kot_holds_no_other_company(void **state)
+{
+    world *w = *state;
+    fx g;
+    second_company(w, &g);
     snprintf(w->k.held_company, sizeof w->k.held_company, "BCO");
     fixture_ingest(&g, "[" EV("btaro", "logon", "09:00:00") "," EV("btaro", "logoff", "18:00:00") "]");
     run_for(w, 500);
@@ -763,22 +770,11 @@ static void a_silent_kot_holds_no_other_company(void **state)
 static void answers_the_store_refuses_hold_no_take(void **state)
 {
     world *w = *state;
-    char token[LR_TOKEN_LEN + 1];
-    lr_error err;
     fx g;
-    assert_int_equal(admin_company_add(w->f->s, "BCO", "B", "Asia/Tokyo", 0, "t", token, &err), LR_OK);
-    assert_int_equal(admin_employee_add(w->f->s, "BCO", "2000", "B", "Taro", NULL, "t", &err), LR_OK);
-    assert_int_equal(admin_link_set(w->f->s, "BCO", "lanscope", "2000", "btaro", "t",
-                                    &(rederive_stats){0}, &err),
-                     LR_OK);
-    fixture_sql(w->f->path, "UPDATE employees SET kot_key = 'k' || code");
-    deliver_to_kot(w, "BCO", 5);
+    second_company(w, &g);
     fixture_fail_inserts(w->f->path, "delivery_attempts", "outcome", "ok");
     fixture_ingest(w->f, "[" EV("tarouk", "logon", "09:00:00") "," EV("tarouk", "logoff", "18:00:00") "]");
     run_for(w, 1000);
-    g.s = w->f->s;
-    snprintf(g.path, sizeof g.path, "%s", w->f->path);
-    assert_int_equal(store_company_get(w->f->s, "BCO", &g.c, &err), LR_OK);
     fixture_ingest(&g, "[" EV("btaro", "logon", "09:00:00") "," EV("btaro", "logoff", "18:00:00") "]");
     run_for(w, 1000);
     /* B's two were claimed (and sent) although A's answers cannot be written */
