@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/text.h"
 #include "util/timefmt.h"
 
 const char *kot_outcome_name(kot_outcome o)
@@ -51,8 +52,8 @@ static void read_error(json_t *o, int *limited, int *restricted, char *reason, s
         if (!msg)
             msg = json_string_value(json_object_get(e, "message"));
     }
-    if (msg && reasonsz)
-        snprintf(reason, reasonsz, "%s", msg);
+    if (msg)
+        text_copy_cut(reason, reasonsz, msg);
 }
 
 kot_outcome kot_classify(kot_arrival t, long status, const char *body, size_t len, char *reason,
@@ -92,8 +93,11 @@ kot_outcome kot_classify(kot_arrival t, long status, const char *body, size_t le
         out = KOT_REJECTED;
     if (out == KOT_OK)
         snprintf(reason, reasonsz, "HTTP %ld", status);
-    else
-        snprintf(reason, reasonsz, "HTTP %ld%s%s", status, msg[0] ? ": " : "", msg);
+    else {
+        int n = snprintf(reason, reasonsz, "HTTP %ld%s", status, msg[0] ? ": " : "");
+        if (n > 0 && (size_t)n < reasonsz)
+            text_copy_cut(reason + n, reasonsz - (size_t)n, msg);
+    }
     return out;
 }
 

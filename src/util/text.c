@@ -5,6 +5,20 @@
 
 #include <string.h>
 
+void text_copy_cut(char *out, size_t outsz, const char *s)
+{
+    size_t n = strlen(s);
+    if (!outsz)
+        return;
+    if (n >= outsz) {
+        n = outsz - 1;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) /* s[n]: inside a character */
+            n--;
+    }
+    memcpy(out, s, n);
+    out[n] = '\0';
+}
+
 int text_trim_copy(const char *s, char *out, size_t outsz)
 {
     size_t n;

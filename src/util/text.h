@@ -13,6 +13,10 @@
  * unchanged) when it does not fit in outsz bytes. */
 int text_trim_copy(const char *s, char *out, size_t outsz);
 
+/* Copies as much of s (UTF-8) as fits in outsz bytes, cut where a
+ * character starts: a bounded copy never ends in half a character (a
+ * database that checks its text refuses such a row). */
+void text_copy_cut(char *out, size_t outsz, const char *s);
 /* Non-zero when s holds a C0 control character or DEL. */
 int text_has_control(const char *s);
 

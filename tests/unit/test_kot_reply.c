@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -13,11 +14,30 @@
 
 #include "service/kot_dispatch.h"
 #include "sinks/kot_reply.h"
+#include "util/encoding.h"
 #include "util/timefmt.h"
 
 static kot_outcome classify(kot_arrival t, long status, const char *body, char *why)
 {
     return kot_classify(t, status, body, body ? strlen(body) : 0, why, 300);
+}
+
+/* KoT's own message, in Japanese and longer than the words keep: cut where
+ * a character starts (in the message read and in the words with "HTTP
+ * 400: " before it), so that the row they go into is text a database takes. */
+static void a_long_message_is_cut_between_characters(void **state)
+{
+    char body[2048], why[300];
+    size_t bad_at, n = 0;
+    (void)state;
+    n += (size_t)snprintf(body, sizeof body, "{\"errors\":[{\"code\":\"200\",\"message\":\"x");
+    for (int i = 0; i < 200; i++)
+        n += (size_t)snprintf(body + n, sizeof body - n, "打");
+    snprintf(body + n, sizeof body - n, "\"}]}");
+    assert_int_equal(classify(KOT_T_ANSWERED, 400, body, why), KOT_REJECTED);
+    assert_true(strlen(why) > 240);
+    assert_true(enc_utf8_valid(why, strlen(why), &bad_at));
+    assert_int_equal(strncmp(why, "HTTP 400: x打打", strlen("HTTP 400: x打打")), 0);
 }
 
 static void outcomes(void **state)
@@ -153,6 +173,7 @@ int main(void)
         cmocka_unit_test(outcomes),
         cmocka_unit_test(parses_lists),
         cmocka_unit_test(refuses_malformed),
+        cmocka_unit_test(a_long_message_is_cut_between_characters),
         cmocka_unit_test(backoff_grows_with_jitter_and_a_cap),
     };
     if (sodium_init() < 0)
