@@ -331,7 +331,6 @@ static lr_status diff_day(chunk *ch, const lr_company *c, const person *p, size_
         if (cg[i].action == PUNCH_RETRACT) {
             o->punch_id = cg[i].old_id;
             o->action = "retract";
-            snprintf(o->idem_key, sizeof o->idem_key, "retract/%lld", (long long)cg[i].old_id);
             stats->retracted++;
             continue;
         }
@@ -359,23 +358,16 @@ static lr_status diff_day(chunk *ch, const lr_company *c, const person *p, size_
     return LR_OK;
 }
 
-/* The chunk's changes: punches ended, then the new ones (their ids make
- * the outbox rows' keys), the outbox rows in the order decided, the flags. */
+/* The chunk's changes: punches ended, then the new ones (an outbox row
+ * names its punch by id), the outbox rows in the order decided, the flags. */
 static lr_status write_changes(lr_store *s, const lr_company *c, chunk *ch, lr_error *err)
 {
     lr_status st = store_punches_end(s, c->id, ch->ends, ch->nends, err);
     if (st == LR_OK)
         st = store_punches_insert(s, ch->ins, ch->nins, err);
-    for (size_t i = 0; st == LR_OK && i < ch->nob; i++) {
-        const store_punch_new *p;
-        if (ch->ob_ins[i] == SIZE_MAX)
-            continue;
-        p = &ch->ins[ch->ob_ins[i]];
-        ch->ob[i].punch_id = p->id;
-        snprintf(ch->ob[i].idem_key, sizeof ch->ob[i].idem_key, "%lld/%s/%d/%lld/%lld",
-                 (long long)p->employee_id, p->work_day, p->kind, (long long)p->utc,
-                 (long long)p->id);
-    }
+    for (size_t i = 0; st == LR_OK && i < ch->nob; i++)
+        if (ch->ob_ins[i] != SIZE_MAX)
+            ch->ob[i].punch_id = ch->ins[ch->ob_ins[i]].id;
     if (st == LR_OK)
         st = store_outbox_enqueue_all(s, ch->ob, ch->nob, err);
     if (st == LR_OK)

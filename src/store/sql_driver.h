@@ -81,8 +81,14 @@ struct sql_driver {
      * timeout or a lost connection, else LR_ESTORE. */
     lr_status (*fail)(sql_conn *c, lr_error *err, const char *doing, const char *where);
     /* Holds (on) or releases (off) the database-wide lock migrations run
-     * under, so that instances starting together do not race. */
+     * under, so that instances starting together do not race. SQLite's
+     * also turns foreign keys off meanwhile, so that a migration can
+     * rebuild a table other tables refer to (SQLite's documented way). */
     int (*migration_lock)(sql_conn *c, int on);
+    /* A query each migration runs before its commit: any row it returns
+     * (a reference left without its row) fails the migration. NULL for a
+     * database that checks references itself. */
+    const char *migration_check;
     /* A large write is ahead (on) or over (off); may use more memory. */
     void (*bulk)(sql_conn *c, int on);
     /* Runs st once per parameter set 0..n-1 in as few round trips as the

@@ -126,7 +126,6 @@ typedef struct store_outbox_new {
     int64_t company_id, punch_id;
     const char *action; /* add | correct | retract */
     int64_t replaces;   /* 0 when none */
-    char idem_key[128];
 } store_outbox_new;
 lr_status store_outbox_enqueue_all(lr_store *s, const store_outbox_new *v, size_t n,
                                    lr_error *err);

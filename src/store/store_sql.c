@@ -641,6 +641,29 @@ lr_status store_lock_company(lr_store *base, int64_t company_id, lr_error *err)
 
 
 
+/* The driver's check that a migration left no reference without its row
+ * (SQLite, whose foreign keys are off while migrations run). */
+static lr_status references_kept(sql_store *s, const char *name, lr_error *err)
+{
+    sql_stmt *st;
+    int rc;
+    if (!s->drv->migration_check)
+        return LR_OK;
+    if (!(st = s->drv->prepare(s->db, s->drv->migration_check)))
+        return sq_db_fail(s, err, "checking a migration's references");
+    rc = sql_step(st);
+    if (rc == SQL_ROW) {
+        lr_status r = lr_fail(err, LR_ESTORE,
+                              "migration %s left rows of %s whose %s row is missing (rowid %lld)",
+                              name, sql_col_text(st, 0), sql_col_text(st, 2),
+                              (long long)sql_col_int64(st, 1));
+        s->drv->finalize(st);
+        return r;
+    }
+    s->drv->finalize(st);
+    return rc == SQL_DONE ? LR_OK : sq_db_fail(s, err, "checking a migration's references");
+}
+
 /* Applies every migration newer than the database, each in a transaction,
  * under the driver's migration lock (two instances starting together: the
  * second waits, then finds the schema current). A current schema, what
@@ -671,6 +694,7 @@ static lr_status migrate(sql_store *s, lr_error *err)
                  "INSERT INTO schema_migrations (version, name, applied_at) VALUES (%d, '%s', %lld)",
                  m->version, m->name, (long long)clock_now());
         if ((r = exec(s, m->sql, err, m->name)) != LR_OK ||
+            (r = references_kept(s, m->name, err)) != LR_OK ||
             (r = exec(s, rec, err, "recording a migration")) != LR_OK ||
             (r = exec(s, "COMMIT", err, "committing a migration")) != LR_OK) {
             s->drv->exec(s->db, "ROLLBACK");

@@ -17,16 +17,15 @@
 /* The statements: a slot and its text each (SQ_STATEMENTS). */
 #define STATEMENTS(X)                                                                              \
     X(O_ENQUEUE,                                                                                   \
-      "INSERT INTO outbox (company_id, punch_id, action, replaces, idem_key, next_attempt_at, "    \
-      "created_at) VALUES (?1, ?2, ?3, NULLIF(?4, 0), ?5, ?6, ?6) ON CONFLICT (idem_key) DO "      \
-      "NOTHING")                                                                                   \
+      "INSERT INTO outbox (company_id, punch_id, action, replaces, next_attempt_at, created_at) "  \
+      "VALUES (?1, ?2, ?3, NULLIF(?4, 0), ?5, ?5) ON CONFLICT (punch_id, action) DO NOTHING")                                                                                   \
     /* a driver with arrays: O_ENQUEUE's rows in one statement, a column an \
      * array, in their order (sq_run_rows) */                               \
     X(O_ENQUEUE_SET,                                                                               \
-      "INSERT INTO outbox (company_id, punch_id, action, replaces, idem_key, next_attempt_at, "    \
-      "created_at) SELECT c, p, a, NULLIF(r, 0), k, at, at FROM unnest(?1::bigint[], "             \
-      "?2::bigint[], ?3::text[], ?4::bigint[], ?5::text[], ?6::bigint[]) WITH ORDINALITY AS u(c, " \
-      "p, a, r, k, at, i) ORDER BY i ON CONFLICT (idem_key) DO NOTHING")                           \
+      "INSERT INTO outbox (company_id, punch_id, action, replaces, next_attempt_at, created_at) "  \
+      "SELECT c, p, a, NULLIF(r, 0), at, at FROM unnest(?1::bigint[], ?2::bigint[], ?3::text[], "  \
+      "?4::bigint[], ?5::bigint[]) WITH ORDINALITY AS u(c, p, a, r, at, i) ORDER BY i "            \
+      "ON CONFLICT (punch_id, action) DO NOTHING")                           \
     X(O_LIST,                                                                                      \
       "SELECT o.id, o.punch_id, o.action, COALESCE(o.replaces, 0), o.state, p.kind, p.ts_utc, "    \
       "o.result, o.reason, o.attempts, o.uncertain, o.next_attempt_at, e.code, p.work_day FROM outbox o " \
@@ -37,14 +36,15 @@
       "min(CASE WHEN reason = 'restricted' THEN next_attempt_at END) FROM outbox WHERE "           \
       "company_id = ?1 GROUP BY state")                                                            \
     X(O_RECOVER,                                                                                   \
-      "UPDATE outbox SET state = 'pending', uncertain = 1, "                                       \
-      "lease_until = 0 WHERE state = 'sending' AND lease_until < ?1")                              \
+      /* a row is taken (a lease) before it is claimed (sending) */                              \
+      "UPDATE outbox SET state = 'pending', uncertain = 1, lease_until = 0 WHERE "                 \
+      "lease_until > 0 AND lease_until < ?1 AND state = 'sending'")                              \
     X(O_DUE,                                                                                       \
       /* the EXISTS only for a retraction (an AND would evaluate it for                            \
       * every row), through the punch's index (by state, it walks every                            \
       * done row) */                                                                               \
       "SELECT o.id, o.company_id, o.punch_id, o.action, p.state = 'active', CASE WHEN "            \
-      "o.action = 'retract' THEN EXISTS (SELECT 1 FROM outbox o2 INDEXED BY outbox_punch "         \
+      "o.action = 'retract' THEN EXISTS (SELECT 1 FROM outbox o2 INDEXED BY outbox_once "         \
       "WHERE o2.punch_id = o.punch_id AND o2.action <> 'retract' AND o2.state = 'done' AND "       \
       "o2.result IN ('sent', 'already_there')) ELSE FALSE END, p.kind, p.ts_utc, p.work_day, "     \
       "e.code, COALESCE(e.kot_key, ''), COALESCE(d.code, ''), o.attempts, o.uncertain FROM outbox o " \
@@ -73,8 +73,10 @@
       "outbox WHERE state = 'pending' AND company_id = ?1 AND next_attempt_at <= ?2 AND "          \
       "(lease_until <= ?2 OR lease_owner = ?3) ORDER BY id LIMIT ?5 "                              \
       "/*pg: FOR UPDATE SKIP LOCKED */)")                                                          \
+    /* through the leased rows only: by state it would walk every pending                         \
+     * row, a backlog's too */                                                                     \
     X(O_UNLEASE,                                                                                   \
-      "UPDATE outbox SET lease_until = 0 WHERE state = 'pending' "                                 \
+      "UPDATE outbox INDEXED BY outbox_leased SET lease_until = 0 WHERE state = 'pending' "        \
       "AND lease_until > 0 AND lease_until < ?1")                                                  \
     X(O_DUE_COMPANIES,                                                                             \
       /* record mode (客観記録のみ): its rows end with no call, delivery on or off */               \
@@ -93,18 +95,17 @@ lr_status store_outbox_enqueue_all(lr_store *base, const store_outbox_new *v, si
     lr_status st;
     if (n == 0)
         return LR_OK;
-    if (!(ps = malloc(n * 6 * sizeof *ps)))
+    if (!(ps = malloc(n * 5 * sizeof *ps)))
         return lr_fail(err, LR_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
-        sq_param *p = ps + 6 * i;
+        sq_param *p = ps + 5 * i;
         p[0] = SQ_INT(v[i].company_id);
         p[1] = SQ_INT(v[i].punch_id);
         p[2] = SQ_TEXT(v[i].action);
         p[3] = SQ_INT(v[i].replaces);
-        p[4] = SQ_TEXT(v[i].idem_key);
-        p[5] = SQ_INT(now);
+        p[4] = SQ_INT(now);
     }
-    st = sq_run_rows(s, rows_stmt(s, O_ENQUEUE, O_ENQUEUE_SET, err), ps, 6, n, NULL, 0, NULL, err,
+    st = sq_run_rows(s, rows_stmt(s, O_ENQUEUE, O_ENQUEUE_SET, err), ps, 5, n, NULL, 0, NULL, err,
                      "queueing punches");
     free(ps);
     return st;

@@ -246,12 +246,16 @@ static void checks_have_no_lists_and_still_refuse(void **state)
                                 "ts_utc, state, created_at) VALUES (1, 1, '2026-12-01', 1, 6, "
                                 "'gone', 1)"),
                          0);
-    assert_int_equal(run(c, "INSERT INTO outbox (company_id, punch_id, action, idem_key, "
-                            "next_attempt_at, created_at, state) VALUES (1, 1, 'retract', 'k1', 1, "
+    assert_int_equal(run(c, "INSERT INTO outbox (company_id, punch_id, action, "
+                            "next_attempt_at, created_at, state) VALUES (1, 1, 'retract', 1, "
                             "1, 'failed')"),
                      0);
-    assert_int_not_equal(run(c, "INSERT INTO outbox (company_id, punch_id, action, idem_key, "
-                                "next_attempt_at, created_at) VALUES (1, 1, 'delete', 'k2', 1, 1)"),
+    assert_int_not_equal(run(c, "INSERT INTO outbox (company_id, punch_id, action, "
+                                "next_attempt_at, created_at) VALUES (1, 2, 'delete', 1, 1)"),
+                         0);
+    /* a punch retracted once (0023's unique key, idem_key's before) */
+    assert_int_not_equal(run(c, "INSERT INTO outbox (company_id, punch_id, action, "
+                                "next_attempt_at, created_at) VALUES (1, 1, 'retract', 1, 1)"),
                          0);
     assert_int_not_equal(run(c, "UPDATE outbox SET state = 'lost'"), 0);
     sqldrv_sqlite.close(c);
