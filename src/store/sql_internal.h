@@ -66,6 +66,7 @@ typedef struct sql_store {
     int64_t *touched;
     size_t ntouched, captouched;
     int group_lost; /* a group transaction was rolled back whole under a nested level */
+    int bulk_over;  /* a bulk write ended inside a transaction: its cache goes with it */
 } sql_store;
 
 static inline sql_store *S(lr_store *s)

@@ -421,8 +421,14 @@ static lr_status gate_enter(sql_store *s, lr_error *err)
     return LR_OK;
 }
 
+/* The end of a transaction: the writer gate opens, and the large cache of a
+ * bulk write that ended inside it is given back now (see store_bulk). */
 static void gate_leave(sql_store *s)
 {
+    if (s->bulk_over) {
+        s->bulk_over = 0;
+        s->drv->bulk(s->db, 0);
+    }
     if (s->gated) {
         s->gated = 0;
         pthread_mutex_unlock(&writer_gate);
@@ -570,9 +576,18 @@ lr_status store_commit(lr_store *base, lr_error *err)
     return st;
 }
 
+/* A bulk write that ends inside a transaction (an ingest request in a
+ * group's) keeps its cache until the transaction ends: shrunk under the
+ * transaction's dirty pages, the cache spilled some of them to the WAL with
+ * every page fetched after (test_ingest_group). */
 void store_bulk(lr_store *base, int on)
 {
     sql_store *s = S(base);
+    if (!on && s->depth > 0) {
+        s->bulk_over = 1;
+        return;
+    }
+    s->bulk_over = 0;
     s->drv->bulk(s->db, on);
 }
 
