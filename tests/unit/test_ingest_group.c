@@ -321,6 +321,33 @@ static void a_group_keeps_its_cache_until_its_commit(void **state)
     free(j[1]);
 }
 
+/* The largest request the API takes (LR_INGEST_MAX_EVENTS events) is
+ * written without spilling a page to the WAL before its commit: the cache
+ * a bulk write asks for holds its transaction's pages (16 MiB spilled 7,574
+ * pages of a 100,000-row LanScope file's 11,142). */
+static void the_largest_request_spills_nothing(void **state)
+{
+    fx *f = *state;
+    lr_error err;
+    ingest_result res;
+    lr_event_batch b = {0};
+    int spilled = 0, hi = 0;
+    char *j = events_json(0, LR_INGEST_MAX_EVENTS);
+    sqlite3 *db = store_shared(f->s) ? NULL : (sqlite3 *)S(f->s)->db;
+    if (db)
+        sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_SPILL, &spilled, &hi, 1);
+    assert_int_equal(ingest_json(f->s, &f->c, "request body", j, strlen(j), 0, NULL, &b, &res,
+                                 &err),
+                     LR_OK);
+    assert_int_equal(res.accepted, LR_INGEST_MAX_EVENTS);
+    event_batch_free(&b);
+    free(j);
+    if (db) {
+        sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_SPILL, &spilled, &hi, 1);
+        assert_int_equal(spilled, 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,6 +355,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(waiting_requests_share_a_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(a_lost_group_fails_every_request_in_it, setup, teardown),
         cmocka_unit_test_setup_teardown(a_group_keeps_its_cache_until_its_commit, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_largest_request_spills_nothing, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
