@@ -16,6 +16,7 @@
 #include "store/migrations.h"
 #include "store/sql_internal.h"
 #include "util/clock.h"
+#include "util/text.h"
 
 /* The statements: a slot and its text each (SQ_STATEMENTS). */
 #define STATEMENTS(X)                                                                              \
@@ -179,10 +180,12 @@ sql_stmt *sq_stmt_with(sql_store *s, int slot, const char *sql, lr_error *err, c
     return st;
 }
 
+/* Not snprintf: it was 3 % of an ingest request (every event read back
+ * for the day engine copies four texts); cut where a character starts. */
 void sq_copy_col(sql_stmt *st, int i, char *dst, size_t dstsz)
 {
     const char *t = sql_col_text(st, i);
-    snprintf(dst, dstsz, "%s", t ? t : "");
+    text_copy_cut(dst, dstsz, t ? t : "");
 }
 
 lr_status sq_run(sql_store *s, sql_stmt *st, lr_error *err, const char *doing)
