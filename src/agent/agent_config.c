@@ -13,6 +13,7 @@
 
 #include "agent/agent_os.h"
 #include "util/company_code.h"
+#include "util/ini.h"
 #include "util/text.h"
 #include "util/token.h"
 
@@ -84,46 +85,20 @@ lr_status agent_config_set(agent_config *c, const char *key, const char *value, 
     return LR_OK;
 }
 
+static lr_status set_one(void *ctx, const char *name, const char *value, long line,
+                         lr_error *why)
+{
+    (void)line;
+    return agent_config_set(ctx, name, value, why);
+}
+
 lr_status agent_config_load(agent_config *c, const char *path, lr_error *err)
 {
     FILE *f = agent_os_fopen(path, "r");
-    char line[2048];
-    long lineno = 0;
-    lr_status st = LR_OK;
-
+    lr_status st;
     if (!f)
         return lr_fail(err, LR_EIO, "cannot read the settings file %s: %s", path, strerror(errno));
-    while (st == LR_OK && fgets(line, sizeof line, f)) {
-        char key[64], value[1024], *eq, *p = line;
-        lr_error why;
-        lineno++;
-        if (!strchr(line, '\n') && !feof(f)) {
-            st = lr_fail_at(err, LR_EINVAL, path, lineno, 1, "the line is too long");
-            break;
-        }
-        line[strcspn(line, "\r\n")] = '\0';
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (!*p || *p == '#' || *p == ';')
-            continue;
-        if (*p == '[') {
-            if (strcmp(p, "[agent]") != 0)
-                st = lr_fail_at(err, LR_EINVAL, path, lineno, 1,
-                                "unknown section %s; the settings go under [agent]", p);
-            continue;
-        }
-        if (!(eq = strchr(p, '='))) {
-            st = lr_fail_at(err, LR_EINVAL, path, lineno, 1, "expected 'name = value'");
-            break;
-        }
-        *eq = '\0';
-        if (!text_trim_copy(p, key, sizeof key) || !text_trim_copy(eq + 1, value, sizeof value)) {
-            st = lr_fail_at(err, LR_EINVAL, path, lineno, 1, "the name or value is too long");
-            break;
-        }
-        if (agent_config_set(c, key, value, &why) != LR_OK)
-            st = lr_fail_at(err, LR_EINVAL, path, lineno, (long)(eq - line) + 2, "%s", why.message);
-    }
+    st = ini_read(f, path, "agent", set_one, c, err);
     fclose(f);
     return st;
 }

@@ -5,10 +5,11 @@
  * Stops cleanly on SIGTERM / SIGINT: in-flight requests and the call in
  * progress finish, the database is closed.
  *
- *   loginrecd [--db PATH] [--listen HOST:PORT] [--threads N]
- *             [--sync-interval SECONDS] [--no-kot] [--malion-interval SECONDS]
- *             [--divergence-fetch-at HH:MM|off] [--smtp-url URL] [--smtp-from ADDR]
- *             [--cache-mb N]
+ *   loginrecd [--config FILE] [--check-config] [--db PATH] [--listen HOST:PORT]
+ *             [--threads N] [--sync-interval SECONDS] [--no-kot]
+ *             [--malion-interval SECONDS] [--divergence-fetch-at HH:MM|off]
+ *             [--smtp-url URL] [--smtp-from ADDR] [--cache-mb N] [--secure-cookies]
+ * Every setting also lives in loginrecd.conf (see defs below).
  */
 #include <pthread.h>
 #include <signal.h>
@@ -28,6 +29,7 @@
 #include "store/secrets.h"
 #include "store/store.h"
 #include "util/log.h"
+#include "util/settings.h"
 #include "util/timefmt.h"
 
 static lr_secrets ui_secrets; /* for the admin UI: lives as long as the server */
@@ -37,38 +39,165 @@ static void kick(void *ctx)
     kot_worker_kick(ctx);
 }
 
+/* Every setting of loginrecd: in loginrecd.conf ([loginrecd]), as a flag
+ * where it has one, and in the environment where it has a variable; each
+ * over the one before (util/settings.h). The variables read deep in the
+ * code (util/env.h) get the file's or the flags' value from here. */
+static const setting_def defs[] = {
+    {"db", "--db", NULL, "LOGINREC_DB", SETTING_TEXT, 1, 0, "var/loginrec.db", 0,
+     "database: a SQLite file, or postgresql://USER@HOST:PORT/DB", NULL},
+    {"listen", "--listen", NULL, NULL, SETTING_TEXT, 1, 0, "127.0.0.1:8080", 0,
+     "address to serve on (port 0 picks one)", NULL},
+    {"threads", "--threads", NULL, NULL, SETTING_NUMBER, 1, 64, "4", 0, "worker threads", NULL},
+    {"cache_mb", "--cache-mb", NULL, NULL, SETTING_NUMBER, 0, 65536, "64", 0,
+     "MiB of answers kept for repeated reads (0: none)", NULL},
+    {"sync_interval", "--sync-interval", NULL, NULL, SETTING_NUMBER, 0, 31 * 86400L, "3600", 0,
+     "KING OF TIME employee sync period, seconds (0: off)", NULL},
+    {"divergence_fetch_at", "--divergence-fetch-at", NULL, NULL, SETTING_HHMM, 0, 0, "03:00", 0,
+     "when each company's record is read back from KING OF TIME, HH:MM in its zone, or off", NULL},
+    {"smtp_url", "--smtp-url", NULL, NULL, SETTING_TEXT, 0, 0, "", 0,
+     "SMTP server of the divergence summary, smtp://HOST:PORT (else the stored one)", NULL},
+    {"smtp_from", "--smtp-from", NULL, NULL, SETTING_TEXT, 0, 0, "", 0,
+     "sender of the divergence summary (else the stored one)", NULL},
+    {"malion_interval", "--malion-interval", NULL, NULL, SETTING_NUMBER, 0, 86400, "300", 0,
+     "MaLion polling period per company, seconds (0: off)", NULL},
+    {"secure_cookies", "--secure-cookies", "on", NULL, SETTING_SWITCH, 0, 0, "off", 0,
+     "behind a TLS proxy: the admin UI's cookies get Secure", NULL},
+    {"kot", "--no-kot", "off", NULL, SETTING_SWITCH, 0, 0, "on", 0,
+     "deliver punches and sync employees (off: another instance does)", NULL},
+    {"log_format", "--log-format", NULL, "LOGINREC_LOG_FORMAT", SETTING_CHOICE, 0, 0, "text", 0,
+     "log lines as text, or as one JSON object each (time, level, component, company, "
+     "request_id, message)",
+     "text|json"},
+    {"key", NULL, NULL, "LOGINREC_KEY", SETTING_TEXT, 0, 0, "", 1,
+     "secrets key, 64 hex characters (else key_file)", NULL},
+    {"key_file", NULL, NULL, "LOGINREC_KEY_FILE", SETTING_TEXT, 0, 0, "", 0,
+     "secrets key file (default: DB.key; ./loginrec.key for PostgreSQL)", NULL},
+    {"pg_statement_timeout_ms", NULL, NULL, "LOGINREC_PG_STATEMENT_TIMEOUT_MS", SETTING_NUMBER, 1,
+     3600000, "30000", 0, "PostgreSQL statement and lock timeout", NULL},
+    {"outbox_lease_s", NULL, NULL, "LOGINREC_OUTBOX_LEASE_S", SETTING_NUMBER, 1, 86400, "30", 0,
+     "due outbox rows an instance took are its own this long", NULL},
+    {"poll_lease_s", NULL, NULL, "LOGINREC_POLL_LEASE_S", SETTING_NUMBER, 1, 86400, "300", 0,
+     "a company's MaLion poll or KoT sync is one instance's this long", NULL},
+    {"malion_timeout_ms", NULL, NULL, "LOGINREC_MALION_TIMEOUT_MS", SETTING_NUMBER, 100, 600000,
+     "30000", 0, "one MaLion call", NULL},
+    {"malion_page_size", NULL, NULL, "LOGINREC_MALION_PAGE_SIZE", SETTING_NUMBER, 1, 1000, "500", 0,
+     "records asked of MaLion a page", NULL},
+    {"kot_timeout_ms", NULL, NULL, "LOGINREC_KOT_TIMEOUT_MS", SETTING_NUMBER, 1, 600000, "10000", 0,
+     "one KING OF TIME call", NULL},
+    {"retry_base_ms", NULL, NULL, "LOGINREC_RETRY_BASE_MS", SETTING_NUMBER, 1, 86400000, "2000", 0,
+     "first wait before a delivery is tried again", NULL},
+    {"retry_max_ms", NULL, NULL, "LOGINREC_RETRY_MAX_MS", SETTING_NUMBER, 1, 86400000, "900000", 0,
+     "longest wait between tries", NULL},
+    {"dispatch_poll_ms", NULL, NULL, "LOGINREC_DISPATCH_POLL_MS", SETTING_NUMBER, 1, 3600000, "1000",
+     0, "delivery looks for due rows at least this often", NULL},
+    {"kot_restricted_jitter_s", NULL, NULL, "LOGINREC_KOT_RESTRICTED_JITTER_S", SETTING_NUMBER, 0,
+     3600, "120", 0, "spread of the read-backs after KING OF TIME's restricted hours", NULL},
+    {"evtx_helper", NULL, NULL, "LOGINREC_EVTX_HELPER", SETTING_TEXT, 0, 0, "", 0,
+     "the libevtx helper (default: loginrec-evtx beside loginrecd)", NULL},
+    {"time_offset_s", NULL, NULL, "LOGINREC_TIME_OFFSET_S", SETTING_NUMBER, -10L * 366 * 86400,
+     10L * 366 * 86400, "0", 0, "seconds added to the clock (tests)", NULL},
+};
+
+#define DEFAULT_CONFIG "/etc/loginrec/loginrecd.conf"
+
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: loginrecd [--db PATH] [--listen HOST:PORT] [--threads N]\n"
-               "  --db       database file (default $LOGINREC_DB or var/loginrec.db)\n"
-               "  --listen   address to serve on (default 127.0.0.1:8080; port 0 picks one)\n"
-               "  --threads  worker threads (default 4)\n"
-               "  --cache-mb  memory for answers kept for repeated reads of the read API and\n"
-               "             ログ表示, each valid until its company's data changes (default 64;\n"
-               "             0: none)\n"
-               "  --sync-interval  KING OF TIME employee sync period in seconds (default 3600;\n"
-               "             0 turns it off; never in KoT's restricted hours)\n"
-               "  --divergence-fetch-at  when each company's record is read back from KING OF\n"
-               "             TIME every night for the 乖離 report, HH:MM in its zone (default\n"
-               "             03:00; off: never)\n"
-               "  --smtp-url, --smtp-from  the SMTP server and sender of 乖離's daily summary\n"
-               "             mail, instead of those 'loginrec mail set' stored\n"
-               "  --no-kot   do not deliver punches or sync employees (another instance does)\n"
-               "  --malion-interval  MaLion polling period per company in seconds (default\n"
-               "             300; 0 turns the poller off)\n"
-               "  --secure-cookies  served through a TLS proxy: the admin UI's cookies get Secure\n"
-               "  --list-routes  prints every route with who may call it, then exits\n");
+    fprintf(f, "usage: loginrecd [--config FILE] [--check-config] [--db PATH] [--listen HOST:PORT]\n"
+               "                 [--threads N] [--cache-mb N] [--sync-interval SECONDS]\n"
+               "                 [--divergence-fetch-at HH:MM|off] [--smtp-url URL]\n"
+               "                 [--smtp-from ADDR] [--malion-interval SECONDS]\n"
+               "                 [--secure-cookies] [--no-kot] [--log-format text|json]\n"
+               "                 [--list-routes]\n"
+               "  --config   the settings file (default $LOGINREC_CONFIG, else "
+               DEFAULT_CONFIG " when it exists);\n"
+               "             flags override it, the environment overrides flags\n"
+               "  --check-config  prints every setting in effect and where it came from\n"
+               "             (secrets hidden), then exits: 0, or 2 with what is wrong\n"
+               "  --list-routes  prints every route with who may call it, then exits\n"
+               "settings (flag, LOGINREC_ variable, default):\n");
+    for (size_t i = 0; i < sizeof defs / sizeof *defs; i++)
+        fprintf(f, "  %-24s %s%s%s%s  [%s]\n    %s\n", defs[i].name, defs[i].flag ? defs[i].flag : "",
+                defs[i].flag && defs[i].env ? ", " : "", defs[i].env ? defs[i].env : "",
+                !defs[i].flag && !defs[i].env ? "(file only)" : "", defs[i].dflt,
+                defs[i].help);
+}
+
+/* The settings in effect: defaults, the file, the flags, the environment.
+ * 0: go on; 1: exit 0 (help, routes, --check-config); 2: exit 2. */
+static int configure(int argc, char **argv, settings *cfg)
+{
+    const char *path = getenv("LOGINREC_CONFIG");
+    int required = path && *path, check_only = 0;
+    lr_error err;
+    char where[700];
+    if (!required)
+        path = DEFAULT_CONFIG;
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+            path = argv[++i];
+            required = 1;
+        }
+    if (settings_init(cfg, defs, sizeof defs / sizeof *defs, &err) != LR_OK ||
+        settings_load_file(cfg, path, "loginrecd", required, &err) != LR_OK)
+        goto bad;
+    for (int i = 1; i < argc; i++) {
+        lr_status st;
+        if (strcmp(argv[i], "--config") == 0) {
+            i++;
+            continue;
+        }
+        if (strcmp(argv[i], "--check-config") == 0) {
+            check_only = 1;
+            continue;
+        }
+        if (strcmp(argv[i], "--list-routes") == 0) {
+            api_routes_print();
+            ui_routes_print();
+            return 1;
+        }
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 1;
+        }
+        if ((st = settings_take_flag(cfg, argc, argv, &i, &err)) == LR_ENOTFOUND) {
+            fprintf(stderr, "loginrecd: unknown argument '%s'\n", argv[i]);
+            usage(stderr);
+            return 2;
+        }
+        if (st != LR_OK)
+            goto bad;
+    }
+    if (settings_take_env(cfg, &err) != LR_OK)
+        goto bad;
+    if (*settings_get(cfg, "smtp_url") &&
+        smtp_check_url(settings_get(cfg, "smtp_url"), NULL) != LR_OK) {
+        lr_fail(&err, LR_EINVAL, "smtp_url must be smtp://HOST:PORT or smtps://HOST:PORT");
+        goto bad;
+    }
+    if (check_only) {
+        printf("# loginrecd settings in effect (file: %s%s)\n[loginrecd]\n", path,
+               cfg->file[0] ? "" : ", not there: defaults");
+        settings_print(cfg, stdout);
+        return 1;
+    }
+    settings_export(cfg);
+    return 0;
+bad:
+    lr_error_format(&err, where, sizeof where);
+    fprintf(stderr, "loginrecd: %s\n", where);
+    return 2;
 }
 
 int main(int argc, char **argv)
 {
-    const char *db = getenv("LOGINREC_DB");
-    const char *listen = "127.0.0.1:8080";
-    int threads = 4, sig = 0, kot = 1, secure_cookies = 0;
-    long sync_interval = 3600, malion_interval = 300, cache_mb = 64;
-    int fetch_at = 3 * 60;
+    settings conf;
+    const char *db, *listen;
+    int threads, sig = 0, kot, secure_cookies, rc;
+    long sync_interval, malion_interval, cache_mb;
+    int fetch_at = -1;
     /* 乖離's daily summary: the words are reply's, the server the stored
-     * one unless --smtp-url / --smtp-from say otherwise */
+     * one unless smtp_url / smtp_from say otherwise */
     div_mail_env mail = {div_mail_compose, NULL, NULL, NULL, 30000};
     kot_worker *disp = NULL;
     malion_poller *poller = NULL;
@@ -78,77 +207,29 @@ int main(int argc, char **argv)
     http_app app;
     sigset_t set;
 
-    if (!db || !*db)
-        db = "var/loginrec.db";
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
-            db = argv[++i];
-        } else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
-            listen = argv[++i];
-        } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
-            char *end;
-            long t = strtol(argv[++i], &end, 10);
-            if (*end || t < 1 || t > 64) {
-                fprintf(stderr, "loginrecd: --threads must be 1-64\n");
-                return 2;
-            }
-            threads = (int)t;
-        } else if (strcmp(argv[i], "--cache-mb") == 0 && i + 1 < argc) {
-            char *end;
-            cache_mb = strtol(argv[++i], &end, 10);
-            if (*end || cache_mb < 0 || cache_mb > 65536) {
-                fprintf(stderr, "loginrecd: --cache-mb must be 0-65536 (MiB)\n");
-                return 2;
-            }
-        } else if (strcmp(argv[i], "--sync-interval") == 0 && i + 1 < argc) {
-            char *end;
-            sync_interval = strtol(argv[++i], &end, 10);
-            if (*end || sync_interval < 0) {
-                fprintf(stderr, "loginrecd: --sync-interval must be seconds (0 or more)\n");
-                return 2;
-            }
-        } else if (strcmp(argv[i], "--divergence-fetch-at") == 0 && i + 1 < argc) {
-            const char *v = argv[++i];
-            if (strcmp(v, "off") == 0)
-                fetch_at = -1;
-            else if (tf_parse_hhmm(v, &fetch_at, NULL) != LR_OK) {
-                fprintf(stderr, "loginrecd: --divergence-fetch-at must be HH:MM or off\n");
-                return 2;
-            }
-        } else if (strcmp(argv[i], "--smtp-url") == 0 && i + 1 < argc) {
-            mail.smtp_url = argv[++i];
-            if (smtp_check_url(mail.smtp_url, NULL) != LR_OK) {
-                fprintf(stderr, "loginrecd: --smtp-url must be smtp://HOST:PORT or smtps://HOST:PORT\n");
-                return 2;
-            }
-        } else if (strcmp(argv[i], "--smtp-from") == 0 && i + 1 < argc) {
-            mail.from = argv[++i];
-        } else if (strcmp(argv[i], "--malion-interval") == 0 && i + 1 < argc) {
-            char *end;
-            malion_interval = strtol(argv[++i], &end, 10);
-            if (*end || malion_interval < 0) {
-                fprintf(stderr, "loginrecd: --malion-interval must be seconds (0 or more)\n");
-                return 2;
-            }
-        } else if (strcmp(argv[i], "--list-routes") == 0) {
-            api_routes_print();
-            ui_routes_print();
-            return 0;
-        } else if (strcmp(argv[i], "--secure-cookies") == 0) {
-            secure_cookies = 1;
-        } else if (strcmp(argv[i], "--no-kot") == 0) {
-            kot = 0;
-        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage(stdout);
-            return 0;
-        } else {
-            fprintf(stderr, "loginrecd: unknown argument '%s'\n", argv[i]);
-            usage(stderr);
-            return 2;
-        }
+    if ((rc = configure(argc, argv, &conf)) != 0) {
+        settings_free(&conf);
+        return rc == 1 ? 0 : 2;
     }
+    log_set_format(strcmp(settings_get(&conf, "log_format"), "json") == 0 ? LR_LOG_JSON
+                                                                          : LR_LOG_TEXT);
+    db = settings_get(&conf, "db");
+    listen = settings_get(&conf, "listen");
+    threads = (int)settings_number(&conf, "threads");
+    cache_mb = settings_number(&conf, "cache_mb");
+    sync_interval = settings_number(&conf, "sync_interval");
+    malion_interval = settings_number(&conf, "malion_interval");
+    kot = settings_on(&conf, "kot");
+    secure_cookies = settings_on(&conf, "secure_cookies");
+    if (strcmp(settings_get(&conf, "divergence_fetch_at"), "off") != 0)
+        tf_parse_hhmm(settings_get(&conf, "divergence_fetch_at"), &fetch_at, NULL);
+    if (*settings_get(&conf, "smtp_url"))
+        mail.smtp_url = settings_get(&conf, "smtp_url");
+    if (*settings_get(&conf, "smtp_from"))
+        mail.from = settings_get(&conf, "smtp_from");
     if (sodium_init() < 0) {
         fprintf(stderr, "loginrecd: libsodium failed to initialise\n");
+        settings_free(&conf);
         return 1;
     }
     /* worker threads inherit this mask; only sigwait below sees the signals */
@@ -161,6 +242,7 @@ int main(int argc, char **argv)
     lr_error_clear(&err);
     if (store_pool_open(db, threads, &pool, &err) != LR_OK) {
         log_error("%s", err.message);
+        settings_free(&conf);
         return 1;
     }
     memset(&app, 0, sizeof app);
@@ -217,6 +299,7 @@ int main(int argc, char **argv)
         malion_poller_stop(poller);
         kot_worker_stop(disp);
         store_pool_close(pool);
+        settings_free(&conf);
         return 1;
     }
     {
@@ -237,5 +320,6 @@ int main(int argc, char **argv)
     store_pool_close(pool);
     sodium_memzero(&ui_secrets, sizeof ui_secrets);
     log_info("stopped");
+    settings_free(&conf);
     return 0;
 }

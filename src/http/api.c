@@ -23,6 +23,7 @@
 #include "http/resp_cache.h"
 #include "http/routers.h"
 #include "service/ledger_export.h"
+#include "util/log.h"
 #include "util/token.h"
 
 typedef struct route {
@@ -89,6 +90,7 @@ int api_authenticate(lr_store *s, http_request *rq, http_response *rs, lr_compan
         return 0;
     if ((st = store_company_by_token(s, hash, c)) != LR_OK)
         return unknown_or_unavailable(rs, st, "unknown ingest token");
+    log_set_context(NULL, c->code);
     return 1;
 }
 
@@ -104,6 +106,7 @@ int api_authenticate_sender(lr_store *s, http_request *rq, http_response *rs, lr
     if ((st = store_company_by_lanscope_token(s, code, hash, c)) != LR_OK)
         return unknown_or_unavailable(rs, st,
                                       "the company code or the LanScope access token is wrong");
+    log_set_context(NULL, c->code);
     return 1;
 }
 

@@ -5,7 +5,9 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <sodium.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +25,23 @@ struct http_server {
 typedef struct conn_state {
     http_request rq;
     int too_big;
+    char request_id[40]; /* X-Request-Id: the client's (a proxy's), else ours */
 } conn_state;
+
+/* The request's id: a well-formed X-Request-Id a proxy or client sent
+ * (1-36 letters, digits, '-', '_', '.'), else 16 random hex characters. */
+static void request_id(struct MHD_Connection *c, char *out, size_t outsz)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Request-Id");
+    size_t n = h ? strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") : 0;
+    unsigned char r[8];
+    if (h && n > 0 && n <= 36 && h[n] == '\0' && n < outsz) {
+        memcpy(out, h, n + 1);
+        return;
+    }
+    randombytes_buf(r, sizeof r);
+    sodium_bin2hex(out, outsz, r, sizeof r);
+}
 
 const char *http_header(const http_request *rq, const char *name)
 {
@@ -109,7 +127,7 @@ void http_error(http_response *rs, int status, const char *fmt, ...)
     buf_puts(&rs->body, "}\n");
 }
 
-static enum MHD_Result send_reply(struct MHD_Connection *c, http_response *rs)
+static enum MHD_Result send_reply(struct MHD_Connection *c, http_response *rs, const char *id)
 {
     /* the body's memory goes to libmicrohttpd, which frees it once sent: no
      * copy of it (perf showed a read answered from the cache spending a
@@ -125,6 +143,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, http_response *rs)
     MHD_add_response_header(r, "Content-Type",
                             rs->content_type ? rs->content_type : "application/json; charset=utf-8");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "X-Request-Id", id);
     MHD_add_response_header(r, "Cache-Control", rs->cache_control ? rs->cache_control : "no-store");
     if (rs->etag[0]) {
         MHD_add_response_header(r, "ETag", rs->etag);
@@ -171,6 +190,8 @@ static int etag_matches(const char *inm, const char *etag)
     return 0;
 }
 
+static _Thread_local int named; /* this thread is named "http" already */
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
@@ -191,6 +212,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         cs->rq.conn = c;
         if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX)
             cs->too_big = 1;
+        request_id(c, cs->request_id, sizeof cs->request_id);
         *con_cls = cs;
         return MHD_YES;
     }
@@ -203,6 +225,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     memset(&rs, 0, sizeof rs);
     buf_init(&rs.body, HTTP_REPLY_MAX);
     rs.status = 200;
+    /* every line logged while answering names the request (and, once
+     * authenticated, its company), and libmicrohttpd's threads are "http" */
+    if (!named) {
+        pthread_setname_np(pthread_self(), "http");
+        named = 1;
+    }
+    log_set_context(cs->request_id, "");
     if (cs->too_big)
         http_error(&rs, 413, "request body larger than %u bytes", HTTP_BODY_MAX);
     else {
@@ -221,7 +250,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     log_info("%s %s %d %zu bytes in, %zu out", method, url, rs.status, cs->rq.body.len,
              rs.body.len);
-    ok = send_reply(c, &rs);
+    log_clear_context();
+    ok = send_reply(c, &rs, cs->request_id);
     buf_free(&rs.body);
     return ok;
 }

@@ -467,6 +467,8 @@ void ui_dispatch(http_app *app, http_request *rq, http_response *rs)
     u.s = store_pool_take(app->pool);
     u.token = http_cookie(rq, COOKIE_SESSION);
     u.has_session = u.token && account_session(u.s, u.token, &u.se) == LR_OK;
+    if (u.has_session)
+        log_set_context(NULL, u.se.company_code);
     u.lang = page_lang(&u);
     {
         const char *pre = http_cookie(rq, COOKIE_PRE);

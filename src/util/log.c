@@ -1,18 +1,82 @@
 /*
- * log — timestamped stderr lines (see log.h).
+ * log — timestamped stderr lines, as text or JSON (see log.h).
  */
 #include "util/log.h"
 
+#ifndef _WIN32
+#include <pthread.h>
+#endif
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "util/buf.h"
 #include "util/clock.h"
+#include "util/text.h"
 #include "util/timefmt.h"
 
 static lr_log_level log_min = LR_LOG_INFO;
+static lr_log_format log_format = LR_LOG_TEXT;
 static log_sink_fn log_sink;
+static _Thread_local char ctx_request[40], ctx_company[16];
+
+void log_set_format(lr_log_format format)
+{
+    log_format = format;
+}
+
+void log_set_context(const char *request_id, const char *company)
+{
+    if (request_id)
+        text_copy_cut(ctx_request, sizeof ctx_request, request_id);
+    if (company)
+        text_copy_cut(ctx_company, sizeof ctx_company, company);
+}
+
+void log_clear_context(void)
+{
+    ctx_request[0] = ctx_company[0] = '\0';
+}
+
+/* The thread's name (pthread_setname_np), "main" for the first. */
+static void component(char *out, size_t outsz)
+{
+#ifdef _WIN32
+    snprintf(out, outsz, "agent");
+#else
+    if (pthread_getname_np(pthread_self(), out, outsz) != 0 || !out[0])
+        snprintf(out, outsz, "main");
+#endif
+}
+
+/* The line in JSON: {"time":…,"level":…,"component":…[,"company":…]
+ * [,"request_id":…],"message":…}, newline-ended; 0 when it did not fit
+ * (the text line is written instead). */
+static size_t json_line(const char *ts, const char *level, const char *text, char *out,
+                        size_t outsz)
+{
+    lr_buf b;
+    char comp[32];
+    size_t n = 0;
+    component(comp, sizeof comp);
+    buf_init(&b, outsz - 1);
+    if (buf_printf(&b, "{\"time\":\"%s\",\"level\":\"%s\",\"component\":", ts, level) ==
+            LR_OK &&
+        buf_json_string(&b, comp) == LR_OK &&
+        (!ctx_company[0] || (buf_puts(&b, ",\"company\":") == LR_OK &&
+                             buf_json_string(&b, ctx_company) == LR_OK)) &&
+        (!ctx_request[0] || (buf_puts(&b, ",\"request_id\":") == LR_OK &&
+                             buf_json_string(&b, ctx_request) == LR_OK)) &&
+        buf_puts(&b, ",\"message\":") == LR_OK && buf_json_string(&b, text) == LR_OK &&
+        buf_puts(&b, "}\n") == LR_OK) {
+        memcpy(out, b.data, b.len + 1);
+        n = b.len;
+    }
+    buf_free(&b);
+    return n;
+}
 
 void log_set_sink(log_sink_fn sink)
 {
@@ -41,6 +105,16 @@ void log_msg(lr_log_level level, const char *fmt, ...)
     if (n > (int)sizeof line - 2)
         n = (int)sizeof line - 2;
     line[n++] = '\n';
+    if (log_format == LR_LOG_JSON && !log_sink) {
+        char js[4096];
+        size_t k;
+        line[n - 1] = '\0';
+        if ((k = json_line(ts, names[level], line + at, js, sizeof js)) > 0) {
+            (void)!write(STDERR_FILENO, js, k);
+            return;
+        }
+        line[n - 1] = '\n';
+    }
     if (log_sink) {
         line[n] = '\0';
         log_sink(level, line, (size_t)n, line + at);

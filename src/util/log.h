@@ -1,5 +1,8 @@
 /*
- * log — one line per message to stderr: UTC time, level, text.
+ * log — one line per message to stderr: UTC time, level, text; or, in the
+ * JSON format, one object per line for machines: time, level, component
+ * (the thread's name: http, kot-send, malion, ...), company code and
+ * request id (what the thread is doing, when it said so), message.
  * Thread-safe (one write per line). Callers must never pass secrets:
  * tokens, secret codes and passwords are not to be logged, even partly.
  */
@@ -11,6 +14,15 @@
 typedef enum { LR_LOG_DEBUG, LR_LOG_INFO, LR_LOG_WARN, LR_LOG_ERROR } lr_log_level;
 
 void log_set_level(lr_log_level min);
+
+typedef enum { LR_LOG_TEXT, LR_LOG_JSON } lr_log_format;
+void log_set_format(lr_log_format format);
+
+/* What this thread works on, named in each line it writes from now on (the
+ * JSON format's "request_id" and "company"): NULL leaves a field as it is,
+ * "" clears it. Cleared by log_clear_context (a request's end). */
+void log_set_context(const char *request_id, const char *company);
+void log_clear_context(void);
 
 /* Where the lines go instead of stderr (NULL: back to stderr): the
  * Windows agent's service writes a rotating file and the Event Log. line

@@ -116,14 +116,20 @@ start_server() {
     local from=$(($(wc -l < "$T/server.log") + 1)) # this start's lines only
     $LR_WRAP "$LRD" --db "$LOGINREC_DB" --listen 127.0.0.1:0 --threads 2 "$@" 2>>"$T/server.log" &
     SERVER_PID=$!
+    wait_listening "$T/server.log" "$from" "$SERVER_PID"
+}
+
+# wait_listening LOG FROM PID: the port loginrecd PID wrote to LOG (from its
+# line FROM on) once it listens; sets PORT and URL, or stops the test
+wait_listening() {
     PORT=""
     for _ in $(seq 1 300); do
-        PORT=$(tail -n +"$from" "$T/server.log" | sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\).*#\1#p')
+        PORT=$(tail -n +"$2" "$1" | sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\).*#\1#p')
         [ -n "$PORT" ] && break
-        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$T/server.log"; echo "server died"; exit 1; }
+        kill -0 "$3" 2>/dev/null || { cat "$1"; echo "server died"; exit 1; }
         sleep 0.1
     done
-    [ -n "$PORT" ] || { cat "$T/server.log"; echo "server did not start"; exit 1; }
+    [ -n "$PORT" ] || { cat "$1"; echo "server did not start"; exit 1; }
     URL="http://127.0.0.1:$PORT"
 }
 

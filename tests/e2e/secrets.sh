@@ -150,4 +150,16 @@ for name in KOT_A MAL_A API_A LS_A; do
     piece=${s: -8}
     expect_eq "no piece of $name in B's answers" none "$(found_in "$piece" "$T"/ans-*-b*)"
 done
+# with LOGINREC_LOG_FORMAT=json (e2e_secrets_json) the lines searched above
+# were JSON: every one an object with its message
+if [ "${LOGINREC_LOG_FORMAT:-text}" = json ]; then
+    expect_eq "the log searched was JSON lines" "ok" "$(python3 -c '
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    if line.startswith("--- start_server"):
+        continue
+    o = json.loads(line); assert "message" in o and "time" in o, line; n += 1
+print("ok" if n > 20 else "only %d lines" % n)' "$T/server.log" 2>&1 | tail -1)"
+fi
 finish
