@@ -134,7 +134,11 @@ static int configure(int argc, char **argv, settings *cfg)
     if (!required)
         path = DEFAULT_CONFIG;
     for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+        if (strcmp(argv[i], "--config") == 0) {
+            if (i + 1 == argc) {
+                fprintf(stderr, "loginrecd: --config needs a file\n");
+                return 2;
+            }
             path = argv[++i];
             required = 1;
         }
@@ -191,7 +195,7 @@ bad:
 
 int main(int argc, char **argv)
 {
-    settings conf;
+    settings conf = {0}; /* freed on every exit, configure's early ones included */
     const char *db, *listen;
     int threads, sig = 0, kot, secure_cookies, rc;
     long sync_interval, malion_interval, cache_mb;

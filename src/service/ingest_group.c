@@ -8,6 +8,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "util/log.h"
+
 #define GROUP_DEFAULT 64
 
 /* A waiting request, on its caller's stack until done. */
@@ -18,6 +20,7 @@ typedef struct item {
     lr_status st;
     int done;
     struct item *next;
+    log_context log; /* its request's: the lines written for it name it */
 } item;
 
 struct ingest_group {
@@ -57,6 +60,7 @@ static void write_batch(ingest_group *g, lr_store *s)
     size_t n = 1;
     lr_error gerr;
     lr_status st;
+    log_context own;
 
     while (last->next && n < g->max) {
         last = last->next;
@@ -70,14 +74,17 @@ static void write_batch(ingest_group *g, lr_store *s)
     pthread_mutex_unlock(&g->mu);
 
     lr_error_clear(&gerr);
+    log_get_context(&own);
     if ((st = store_begin_group(s, &gerr)) == LR_OK) {
         for (item *i = batch; i && st == LR_OK; i = i->next) {
+            log_set_context(i->log.request_id, i->log.company);
             i->st = i->fn(s, i->ctx, i->err);
             if (store_group_lost(s)) /* the earlier requests' writes went with it */
                 st = lr_fail(&gerr, LR_EBUSY,
                              "the database undid a transaction shared with other requests; "
                              "nothing of this request was stored: send it again");
         }
+        log_set_context(own.request_id, own.company);
         if (st == LR_OK && (st = store_commit(s, &gerr)) != LR_OK)
             store_rollback(s);
     }
@@ -103,7 +110,8 @@ static void write_batch(ingest_group *g, lr_store *s)
 lr_status ingest_group_run(ingest_group *g, lr_store *s, ingest_work_fn fn, void *ctx,
                            lr_error *err)
 {
-    item it = {fn, ctx, err, LR_OK, 0, NULL};
+    item it = {fn, ctx, err, LR_OK, 0, NULL, {{0}, {0}}};
+    log_get_context(&it.log);
     if (!g || store_shared(s))
         return fn(s, ctx, err);
     pthread_mutex_lock(&g->mu);

@@ -148,11 +148,32 @@ static lr_status read_frames(int fd, const char *what, win_record_fn fn, void *c
     return st;
 }
 
+/* The helper's environment: this process's without loginrec's own
+ * variables. The helper reads untrusted files; the secrets key
+ * (LOGINREC_KEY) and a database URL with its password (LOGINREC_DB),
+ * which loginrecd.conf's key and db become, stay out of it. The caller
+ * frees the array (not its strings). */
+static char **env_without_ours(void)
+{
+    size_t n = 0, k = 0;
+    char **envp;
+    while (environ[n])
+        n++;
+    if (!(envp = malloc((n + 1) * sizeof *envp)))
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], "LOGINREC_", 9) != 0)
+            envp[k++] = environ[i];
+    envp[k] = NULL;
+    return envp;
+}
+
 lr_status evtx_parse_isolated(const char *what, const unsigned char *bytes, size_t n, int partial,
                               win_record_fn fn, void *ctx, evtx_stats *stats, lr_error *err)
 {
     char helper[PATH_MAX + 32];
-    char *argv[4];
+    char *argv[4], **envp;
+    int rc;
     int in[2] = {-1, -1}, out[2] = {-1, -1}, ended = 0, wstatus = 0;
     posix_spawn_file_actions_t fa;
     pid_t pid;
@@ -174,7 +195,14 @@ lr_status evtx_parse_isolated(const char *what, const unsigned char *bytes, size
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, in[0], 0);
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    if (posix_spawn(&pid, helper, &fa, NULL, argv, environ) != 0) {
+    if (!(envp = env_without_ours())) {
+        posix_spawn_file_actions_destroy(&fa);
+        st = lr_fail(err, LR_ENOMEM, "out of memory");
+        goto close;
+    }
+    rc = posix_spawn(&pid, helper, &fa, NULL, argv, envp);
+    free(envp);
+    if (rc != 0) {
         posix_spawn_file_actions_destroy(&fa);
         st = lr_fail(err, LR_EIO, "cannot start the .evtx helper %s: %s", helper, strerror(errno));
         goto close;

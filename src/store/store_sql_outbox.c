@@ -36,9 +36,10 @@
       "min(CASE WHEN reason = 'restricted' THEN next_attempt_at END) FROM outbox WHERE "           \
       "company_id = ?1 GROUP BY state")                                                            \
     X(O_RECOVER,                                                                                   \
-      /* a row is taken (a lease) before it is claimed (sending) */                              \
-      "UPDATE outbox SET state = 'pending', uncertain = 1, lease_until = 0 WHERE "                 \
-      "lease_until > 0 AND lease_until < ?1 AND state = 'sending'")                              \
+      /* by state (outbox_due): a row left sending by a version before 0011 \
+       * has no lease, and is recovered too */                                \
+      "UPDATE outbox SET state = 'pending', uncertain = 1, "                                       \
+      "lease_until = 0 WHERE state = 'sending' AND lease_until < ?1")                              \
     X(O_DUE,                                                                                       \
       /* the EXISTS only for a retraction (an AND would evaluate it for                            \
       * every row), through the punch's index (by state, it walks every                            \

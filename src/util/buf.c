@@ -100,6 +100,22 @@ const char *buf_str(const lr_buf *b)
     return b->data ? b->data : "";
 }
 
+/* The length of the well-formed UTF-8 character at p (2-4), or 0: a lone
+ * continuation byte, a cut or overlong sequence, a surrogate, past U+10FFFF. */
+static size_t utf8_char(const unsigned char *p)
+{
+    size_t n = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
+    if (n == 0 || p[0] > 0xF4)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] >= 0xA0) ||
+        (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] >= 0x90))
+        return 0;
+    return n;
+}
+
 lr_status buf_json_string(lr_buf *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -108,8 +124,12 @@ lr_status buf_json_string(lr_buf *b, const char *s)
     for (; st == LR_OK && *s; s++) {
         unsigned char c = (unsigned char)*s;
         char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
-        size_t n = 2;
-        if (c >= 0x20 && c != '"' && c != '\\')
+        size_t n = 2, k;
+        if (c >= 0x80 && (k = utf8_char((const unsigned char *)s)) > 0) {
+            s += k - 1; /* a whole character, as it is */
+            continue;
+        }
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
             continue;
         switch (c) {
         case '"': esc[1] = '"'; break;
@@ -120,6 +140,11 @@ lr_status buf_json_string(lr_buf *b, const char *s)
         case '\r': esc[1] = 'r'; break;
         case '\t': esc[1] = 't'; break;
         default:
+            if (c >= 0x80) { /* not UTF-8: U+FFFD, never a byte that breaks the JSON */
+                memcpy(esc + 1, "ufffd", 5);
+                n = 6;
+                break;
+            }
             memcpy(esc + 1, "u00", 3);
             esc[4] = hex[c >> 4];
             esc[5] = hex[c & 15];

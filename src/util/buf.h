@@ -30,7 +30,9 @@ lr_status buf_puts(lr_buf *b, const char *s);
 lr_status buf_printf(lr_buf *b, const char *fmt, ...) LR_PRINTF(2, 3);
 /* s (UTF-8) as a JSON string, quotes included, escaped as jansson's compact
  * output escapes it: for answers written row by row without building a
- * jansson object per row, and for the server's error bodies. */
+ * jansson object per row, for the server's error bodies and JSON log
+ * lines. A byte that is not part of a well-formed UTF-8 character (which
+ * jansson would refuse) becomes \ufffd. */
 lr_status buf_json_string(lr_buf *b, const char *s);
 /* Contents as a C string ("" when empty); valid until the next change. */
 const char *buf_str(const lr_buf *b);

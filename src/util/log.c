@@ -20,7 +20,8 @@
 static lr_log_level log_min = LR_LOG_INFO;
 static lr_log_format log_format = LR_LOG_TEXT;
 static log_sink_fn log_sink;
-static _Thread_local char ctx_request[40], ctx_company[16];
+static _Thread_local char ctx_request[sizeof((log_context *)0)->request_id],
+    ctx_company[sizeof((log_context *)0)->company];
 
 void log_set_format(lr_log_format format)
 {
@@ -33,6 +34,12 @@ void log_set_context(const char *request_id, const char *company)
         text_copy_cut(ctx_request, sizeof ctx_request, request_id);
     if (company)
         text_copy_cut(ctx_company, sizeof ctx_company, company);
+}
+
+void log_get_context(log_context *out)
+{
+    memcpy(out->request_id, ctx_request, sizeof out->request_id);
+    memcpy(out->company, ctx_company, sizeof out->company);
 }
 
 void log_clear_context(void)
@@ -53,7 +60,7 @@ static void component(char *out, size_t outsz)
 
 /* The line in JSON: {"time":…,"level":…,"component":…[,"company":…]
  * [,"request_id":…],"message":…}, newline-ended; 0 when it did not fit
- * (the text line is written instead). */
+ * (out has room for a message of 2 KiB escaped whole: it always fits). */
 static size_t json_line(const char *ts, const char *level, const char *text, char *out,
                         size_t outsz)
 {
@@ -106,14 +113,17 @@ void log_msg(lr_log_level level, const char *fmt, ...)
         n = (int)sizeof line - 2;
     line[n++] = '\n';
     if (log_format == LR_LOG_JSON && !log_sink) {
-        char js[4096];
+        /* every byte of the message may take 6 escaped (\u00XX, \ufffd);
+         * never the text line instead: a message's quotes and newlines
+         * (a logged URL's, decoded) must not make or forge a JSON line */
+        char js[6 * sizeof line + 256];
         size_t k;
         line[n - 1] = '\0';
-        if ((k = json_line(ts, names[level], line + at, js, sizeof js)) > 0) {
-            (void)!write(STDERR_FILENO, js, k);
-            return;
-        }
-        line[n - 1] = '\n';
+        if ((k = json_line(ts, names[level], line + at, js, sizeof js)) == 0)
+            k = (size_t)snprintf(js, sizeof js, "{\"time\":\"%s\",\"level\":\"error\","
+                                 "\"message\":\"a log line could not be written\"}\n", ts);
+        (void)!write(STDERR_FILENO, js, k);
+        return;
     }
     if (log_sink) {
         line[n] = '\0';

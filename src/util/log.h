@@ -24,6 +24,12 @@ void log_set_format(lr_log_format format);
 void log_set_context(const char *request_id, const char *company);
 void log_clear_context(void);
 
+/* This thread's context, to be set on another thread doing its work. */
+typedef struct log_context {
+    char request_id[40], company[16];
+} log_context;
+void log_get_context(log_context *out);
+
 /* Where the lines go instead of stderr (NULL: back to stderr): the
  * Windows agent's service writes a rotating file and the Event Log. line
  * ends with its newline; text is the message alone. */

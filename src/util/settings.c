@@ -200,26 +200,40 @@ int settings_on(const settings *s, const char *name)
     return strcmp(settings_get(s, name), "on") == 0;
 }
 
-/* How a value is shown: a secret as "(set)", a URL's password removed. */
-static void shown(const setting_def *d, const char *v, char *out, size_t outsz)
+/* How a value is shown: a URL's password removed, user:password@ and a
+ * password=... parameter (libpq takes both). 0 when the value is a secret
+ * that is not shown at all. */
+static int shown(const setting_def *d, const char *v, char *out, size_t outsz)
 {
     const char *scheme = strstr(v, "://");
     const char *at = scheme ? strrchr(scheme + 3, '@') : NULL;
     const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+    const char *pw;
     if (d->secret && *v)
-        snprintf(out, outsz, "(set)");
-    else if (at && colon && colon < at)
+        return 0;
+    if (at && colon && colon < at)
         snprintf(out, outsz, "%.*s%s", (int)(colon - v), v, at);
     else
         snprintf(out, outsz, "%s", v);
+    while ((pw = strstr(out, "password=")) && (pw == out || pw[-1] == '?' || pw[-1] == '&' ||
+                                               pw[-1] == ' ')) {
+        size_t keep = (size_t)(pw - out) + 9, cut = strcspn(pw + 9, "& ");
+        if (cut == 3 && strncmp(pw + 9, "(x)", 3) == 0)
+            break;
+        memmove(out + keep + 3, pw + 9 + cut, strlen(pw + 9 + cut) + 1);
+        memcpy(out + keep, "(x)", 3);
+    }
+    return 1;
 }
 
 void settings_print(const settings *s, FILE *out)
 {
     for (size_t k = 0; k < s->n; k++) {
-        char v[SETTING_VALUE_MAX];
-        shown(&s->defs[k], s->value[k], v, sizeof v);
-        fprintf(out, "%-22s = %-28s # %s; from %s\n", s->defs[k].name, v, s->defs[k].help,
-                s->from[k]);
+        char v[SETTING_VALUE_MAX + 8];
+        fprintf(out, "\n# %s; from %s\n", s->defs[k].help, s->from[k]);
+        if (shown(&s->defs[k], s->value[k], v, sizeof v))
+            fprintf(out, "%s = %s\n", s->defs[k].name, v);
+        else /* a line taken back sets nothing */
+            fprintf(out, "# %s = (set, not shown)\n", s->defs[k].name);
     }
 }

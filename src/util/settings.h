@@ -75,8 +75,10 @@ const char *settings_get(const settings *s, const char *name);
 long settings_number(const settings *s, const char *name);
 int settings_on(const settings *s, const char *name);
 
-/* Every setting, its effective value (secrets hidden) and where it came
- * from, as lines "name = value   # from" a settings file can take. */
+/* Every setting, its effective value and where it came from, as a
+ * settings file takes it back: "# help; from WHERE" then "name = value";
+ * a secret's line commented out ("(set, not shown)"), a URL's password
+ * removed. */
 void settings_print(const settings *s, FILE *out);
 
 #endif

@@ -10,13 +10,19 @@
 unset LOGINREC_DB # the settings file's, the flags' and the environment's alone below
 CONF="$T/loginrecd.conf"
 KEY=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+# got OUTPUT NAME: "VALUE from WHERE" of setting NAME in --check-config's
+# output ("# help; from WHERE" above each "name = value")
+got() {
+    awk -v n="$2" '/^# / { f = $0; sub(/.*; from /, "", f) }
+                   $1 == n && $2 == "=" { v = $0; sub(/^[^=]*= ?/, "", v); print v " from " f }' <<<"$1"
+}
 
 # no file: the defaults, and a missing default file is no error
 out=$(LOGINREC_TIME_OFFSET_S= "$LRD" --check-config --config-absent-is-fine 2>&1) && rc=0 || rc=$?
 expect_eq "an unknown flag is refused" "2" "$rc"
 out=$(env -u LOGINREC_TIME_OFFSET_S "$LRD" --check-config) && rc=0 || rc=$?
-expect_eq "no settings file: exit 0, the defaults" "0 1 1 1" \
-    "$rc $(grep -c '^threads *= 4 .*from default$' <<<"$out") $(grep -c '^listen *= 127.0.0.1:8080 ' <<<"$out") $(grep -c 'not there: defaults' <<<"$out")"
+expect_eq "no settings file: exit 0, the defaults" "0|4 from default|127.0.0.1:8080 from default|1" \
+    "$rc|$(got "$out" threads)|$(got "$out" listen)|$(grep -c 'not there: defaults' <<<"$out")"
 
 cat > "$CONF" <<CONF
 # loginrecd settings
@@ -30,33 +36,39 @@ key = $KEY
 divergence_fetch_at = off
 CONF
 out=$("$LRD" --config "$CONF" --check-config) && rc=0 || rc=$?
-expect_eq "the file's values, each from its line" "0 1 1 1 1" \
-    "$rc $(grep -c "^threads *= 3 .*from $CONF:5\$" <<<"$out") $(grep -c "^kot_timeout_ms *= 2500 .*from $CONF:7\$" <<<"$out") $(grep -c "^divergence_fetch_at *= off " <<<"$out") $(grep -c "^cache_mb *= 16 " <<<"$out")"
-expect_eq "no secret is shown: the key as (set), the database URL without its password" "0 0 1 1" \
-    "$(grep -c "$KEY" <<<"$out") $(grep -c hunter2 <<<"$out") $(grep -c '^key *= (set) ' <<<"$out") $(grep -c '^db *= postgresql://lr@db.internal:5432/loginrec ' <<<"$out")"
-# what --check-config prints is a settings file loginrecd takes back
-"$LRD" --config "$CONF" --check-config | sed 's/ *#.*//' | grep -v '^key *= (set)$' > "$T/again.conf"
+expect_eq "the file's values, each from its line" "0|3 from $CONF:5|2500 from $CONF:7|off from $CONF:9|16 from $CONF:6" \
+    "$rc|$(got "$out" threads)|$(got "$out" kot_timeout_ms)|$(got "$out" divergence_fetch_at)|$(got "$out" cache_mb)"
+expect_eq "no secret is shown: the key's line commented out, the database URL without its password" \
+    "0 0 1|postgresql://lr@db.internal:5432/loginrec from $CONF:3" \
+    "$(grep -c "$KEY" <<<"$out") $(grep -c hunter2 <<<"$out") $(grep -c '^# key = (set, not shown)$' <<<"$out")|$(got "$out" db)"
+out=$("$LRD" --db 'postgresql://lr@db/lr?sslmode=require&password=hunter2' --check-config)
+expect_eq "nor a password given as a parameter" "0|postgresql://lr@db/lr?sslmode=require&password=(x) from --db" \
+    "$(grep -c hunter2 <<<"$out")|$(got "$out" db)"
+# what --check-config prints is a settings file loginrecd takes back as it is
+"$LRD" --config "$CONF" --check-config > "$T/again.conf"
 out=$("$LRD" --config "$T/again.conf" --check-config) && rc=0 || rc=$?
-expect_eq "--check-config's output read back as a settings file" "0 1" "$rc $(grep -c '^threads *= 3 ' <<<"$out")"
+expect_eq "--check-config's output read back as a settings file (the key not: it was not shown)" "0|3 from $T/again.conf:11| from default" \
+    "$rc|$(got "$out" threads)|$(got "$out" key)"
 
 # flags over the file, the environment over flags
 out=$(LOGINREC_KOT_TIMEOUT_MS=4000 LOGINREC_DB="$T/env.db" "$LRD" --config "$CONF" --threads 2 \
     --db "$T/flag.db" --no-kot --check-config)
-expect_eq "a flag over the file, the environment over a flag" "1 1 1 1" \
-    "$(grep -c '^threads *= 2 .*from --threads$' <<<"$out") $(grep -c '^kot *= off .*from --no-kot$' <<<"$out") $(grep -c "^db *= $T/env.db .*from LOGINREC_DB\$" <<<"$out") $(grep -c '^kot_timeout_ms *= 4000 .*from LOGINREC_KOT_TIMEOUT_MS$' <<<"$out")"
+expect_eq "a flag over the file, the environment over a flag" \
+    "2 from --threads|off from --no-kot|$T/env.db from LOGINREC_DB|4000 from LOGINREC_KOT_TIMEOUT_MS" \
+    "$(got "$out" threads)|$(got "$out" kot)|$(got "$out" db)|$(got "$out" kot_timeout_ms)"
 out=$(LOGINREC_CONFIG="$CONF" "$LRD" --check-config)
-expect_eq "LOGINREC_CONFIG names the file" "1" "$(grep -c '^threads *= 3 ' <<<"$out")"
+expect_eq "LOGINREC_CONFIG names the file" "3 from $CONF:5" "$(got "$out" threads)"
 
 # the example file (etc/loginrecd.conf, what make install puts in
 # /etc/loginrec) names every setting with its default: uncommented whole,
 # each setting comes from it, at the value the defaults give
 EXAMPLE="$(dirname "$0")/../../etc/loginrecd.conf"
 sed 's/^#\([a-z_]* = \)/\1/' "$EXAMPLE" > "$T/all.conf"
-defaults=$(env -u LOGINREC_TIME_OFFSET_S "$LRD" --config /dev/null --check-config | grep ' = ' | sed 's/ *#.*//')
-all=$(env -u LOGINREC_TIME_OFFSET_S "$LRD" --config "$T/all.conf" --check-config | grep ' = ')
+defaults=$(env -u LOGINREC_TIME_OFFSET_S "$LRD" --config /dev/null --check-config | grep '^[a-z_]* = ')
+all=$(env -u LOGINREC_TIME_OFFSET_S "$LRD" --config "$T/all.conf" --check-config)
 expect_eq "the example file: every setting, each at its default" \
     "$(wc -l <<<"$defaults") $defaults" \
-    "$(grep -c "from $T/all.conf:" <<<"$all") $(sed 's/ *#.*//' <<<"$all")"
+    "$(grep -c "; from $T/all.conf:" <<<"$all") $(grep '^[a-z_]* = ' <<<"$all")"
 
 # errors: where, and what is expected
 err_of() { "$LRD" "$@" --check-config 2>&1 >/dev/null && echo "exit 0" || echo "exit $?"; }
@@ -90,6 +102,8 @@ expect_eq "a bad flag value, by the flag" \
 expect_eq "a bad variable, by its name" \
     "loginrecd: LOGINREC_OUTBOX_LEASE_S: outbox_lease_s must be a whole number from 1 to 86400, not '0'|exit 2" \
     "$(LOGINREC_OUTBOX_LEASE_S=0 err_of | paste -sd'|')"
+expect_eq "--config without its file" "loginrecd: --config needs a file|exit 2" \
+    "$({ "$LRD" --check-config --config 2>&1 >/dev/null && echo "exit 0" || echo "exit $?"; } | paste -sd'|')"
 expect_eq "a bad SMTP URL" "loginrecd: smtp_url must be smtp://HOST:PORT or smtps://HOST:PORT|exit 2" \
     "$(err_of --smtp-url http://mail | paste -sd'|')"
 
@@ -116,5 +130,31 @@ expect_eq "the file's key file reached the code that reads it: the worker starte
     "$(grep -c 'KING OF TIME worker started' "$T/run.log") $(grep -c 'not started\|cannot be changed' "$T/run.log")"
 code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/login")
 expect_eq "it serves" "200" "$code"
+kill "$RUN_PID"; wait "$RUN_PID" 2>/dev/null || true
+# the key and the database given in the file reach what reads them, but
+# not the .evtx helper, which reads untrusted files: it runs without
+# loginrec's variables (here a spy in its place writes what it got)
+TOKEN=$(LOGINREC_KEY_FILE="$T/elsewhere.key" "$LR" --db "$T/conf.db" company add ACM Acme)
+printf '#!/bin/sh\nenv > "%s"\ncat > /dev/null\nexit 3\n' "$T/helper.env" > "$T/spy.sh"
+chmod +x "$T/spy.sh"
+cat > "$T/run2.conf" <<CONF
+[loginrecd]
+db = $T/conf.db
+listen = 127.0.0.1:0
+malion_interval = 0
+kot = off
+key = $KEY
+evtx_helper = $T/spy.sh
+CONF
+"$LRD" --config "$T/run2.conf" 2> "$T/run2.log" &
+RUN_PID=$!
+wait_listening "$T/run2.log" 1 "$RUN_PID"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+    -H "X-Loginrec-Source: evtx" -H "Content-Type: application/octet-stream" \
+    --data-binary @"$(dirname "$0")/../data/evtx/Security_with_size_t.evtx" "$URL/api/v1/ingest")
+expect_eq "the .evtx helper named in the file ran, without the key or the database in its environment" \
+    "1 0 0 0" \
+    "$([ -s "$T/helper.env" ] && echo 1) $(grep -c "$KEY" "$T/helper.env") $(grep -c '^LOGINREC_' "$T/helper.env") $(grep -c 'conf.db' "$T/helper.env")"
+expect_eq "the ingest it failed is refused, not stored" "1" "$([ "$code" -ge 400 ] && echo 1)"
 kill "$RUN_PID"; wait "$RUN_PID" 2>/dev/null || true
 finish

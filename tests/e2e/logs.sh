@@ -7,7 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 "$LR" init > /dev/null
 TOKEN=$("$LR" company add ACM "Acme")
-start_server --log-format json --malion-interval 0 --sync-interval 0
+# one HTTP thread: a company left in its context would show in the next line
+start_server --log-format json --malion-interval 0 --sync-interval 0 --threads 1
 
 hdr() { # FILE: the X-Request-Id header curl wrote there
     sed -n 's/^[Xx]-[Rr]equest-[Ii]d: *\([^\r]*\).*/\1/p' "$1"
@@ -17,6 +18,9 @@ curl -sS -D "$T/h1" -o /dev/null -H "Authorization: Bearer $TOKEN" -H "X-Request
     '[{"source":"lanscope","account":"taro","host":"PC-1","op":"logon","time":"2026-11-20T09:00:00+09:00"}]' \
     "$URL/api/v1/ingest"
 curl -sS -D "$T/h2" -o /dev/null "$URL/login"
+# a path whose decoded form has a newline, quotes and a byte that is not UTF-8
+# stays one line of JSON (the lines are all checked below)
+curl -sS -o /dev/null "$URL/no%0A%22%7D%7B%22level%22%3A%22error%22%7D%FF%5C"
 curl -sS -D "$T/h3" -o /dev/null -H "X-Request-Id: two words; and more" "$URL/login"
 expect_eq "a proxy's request id is kept and returned" "trace-42" "$(hdr "$T/h1")"
 expect_eq "without one, ours: 16 hex characters; an ill-formed one is replaced" "1 1 1" \

@@ -47,6 +47,34 @@ static void strings_are_written_as_jansson_writes_them(void **state)
     as_jansson_writes_it("tab\there\nnew line\x7f");
 }
 
+/* What jansson refuses: each byte that is not part of a well-formed UTF-8
+ * character is U+FFFD, the whole characters around it kept, and the result
+ * is JSON jansson reads back. */
+static void bytes_not_utf8_become_replacement_characters(void **state)
+{
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"a\xff" "b", "\"a\\ufffdb\""},
+        {"\xe5\x8b\xa4\xe6", "\"\xe5\x8b\xa4\\ufffd\""},  /* 勤, then a cut character */
+        {"\xc0\xaf", "\"\\ufffd\\ufffd\""},                    /* overlong '/' */
+        {"\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\""},          /* a surrogate */
+        {"\xf0\x9f\x98\x80!", "\"\xf0\x9f\x98\x80!\""},         /* 4 bytes, kept */
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        lr_buf b;
+        json_t *back;
+        buf_init(&b, 1 << 10);
+        assert_int_equal(buf_json_string(&b, cases[i].in), LR_OK);
+        assert_string_equal(buf_str(&b), cases[i].want);
+        back = json_loads(buf_str(&b), JSON_DECODE_ANY, NULL);
+        assert_non_null(back);
+        json_decref(back);
+        buf_free(&b);
+    }
+}
+
 static void a_full_buffer_fails(void **state)
 {
     lr_buf b;
@@ -60,6 +88,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(strings_are_written_as_jansson_writes_them),
+        cmocka_unit_test(bytes_not_utf8_become_replacement_characters),
         cmocka_unit_test(a_full_buffer_fails),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

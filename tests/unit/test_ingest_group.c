@@ -28,6 +28,7 @@
 #include "service/ingest_group.h"
 #include "store/sql_internal.h"
 #include "store/store.h"
+#include "util/log.h"
 
 static int setup(void **state)
 {
@@ -103,6 +104,7 @@ typedef struct request {
     lr_status st;
     lr_error err;
     int committed_when_returned;
+    log_context seen; /* the log context its work ran under */
 } request;
 
 /* Request i adds a division of its own, in its own transaction; request 3
@@ -112,6 +114,7 @@ static lr_status work(lr_store *s, void *ctx, lr_error *err)
 {
     request *r = ctx;
     lr_division d = {0};
+    log_get_context(&r->seen);
     if (r->i == 0) {
         atomic_store(&r->sh->writing0, 1);
         while (atomic_load(&r->sh->asking) < REQUESTS - 1)
@@ -149,6 +152,9 @@ static void *request_thread(void *arg)
     lr_store *s = r->s;
     lr_error err;
     lr_division d;
+    char id[16];
+    snprintf(id, sizeof id, "req-%d", r->i);
+    log_set_context(id, r->i % 2 ? "ODD" : "EVEN"); /* as the server sets it */
     if (r->i != 0)
         atomic_fetch_add(&r->sh->asking, 1);
     r->st = ingest_group_run(r->sh->g, s, work, r, &r->err);
@@ -194,6 +200,11 @@ static void waiting_requests_share_a_commit(void **state)
     ingest_group_stats st;
     run_requests(f, &sh, rs);
     for (int i = 0; i < REQUESTS; i++) {
+        char id[16];
+        /* written on another request's thread, its work logs as itself */
+        snprintf(id, sizeof id, "req-%d", i);
+        assert_string_equal(rs[i].seen.request_id, id);
+        assert_string_equal(rs[i].seen.company, i % 2 ? "ODD" : "EVEN");
         if (i == 3) {
             assert_int_equal(rs[i].st, LR_EINVAL);
             assert_string_equal(rs[i].err.message, "request 3 refuses");
