@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/utf8.h"
+
 void buf_init(lr_buf *b, size_t max)
 {
     b->data = NULL;
@@ -100,22 +102,6 @@ const char *buf_str(const lr_buf *b)
     return b->data ? b->data : "";
 }
 
-/* The length of the well-formed UTF-8 character at p (2-4), or 0: a lone
- * continuation byte, a cut or overlong sequence, a surrogate, past U+10FFFF. */
-static size_t utf8_char(const unsigned char *p)
-{
-    size_t n = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
-    if (n == 0 || p[0] > 0xF4)
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-    if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] >= 0xA0) ||
-        (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] >= 0x90))
-        return 0;
-    return n;
-}
-
 lr_status buf_json_string(lr_buf *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -125,7 +111,7 @@ lr_status buf_json_string(lr_buf *b, const char *s)
         unsigned char c = (unsigned char)*s;
         char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
         size_t n = 2, k;
-        if (c >= 0x80 && (k = utf8_char((const unsigned char *)s)) > 0) {
+        if (c >= 0x80 && (k = utf8_char_len((const unsigned char *)s, 4)) > 0) {
             s += k - 1; /* a whole character, as it is */
             continue;
         }

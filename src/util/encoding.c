@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/utf8.h"
+
 static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
 
 const char *enc_name(text_encoding e)
@@ -33,40 +35,14 @@ int enc_parse(const char *s)
 int enc_utf8_valid(const char *in, size_t n, size_t *bad_at)
 {
     const unsigned char *p = (const unsigned char *)in;
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = p[i];
-        size_t len;
-        unsigned cp, min;
-        if (c < 0x80) {
-            i++;
-            continue;
+    size_t i = 0, len;
+    for (; i < n; i += len)
+        if ((len = utf8_char_len(p + i, n - i)) == 0) {
+            if (bad_at)
+                *bad_at = i;
+            return 0;
         }
-        if ((c & 0xE0) == 0xC0)
-            len = 2, cp = c & 0x1F, min = 0x80;
-        else if ((c & 0xF0) == 0xE0)
-            len = 3, cp = c & 0x0F, min = 0x800;
-        else if ((c & 0xF8) == 0xF0)
-            len = 4, cp = c & 0x07, min = 0x10000;
-        else
-            goto bad;
-        if (i + len > n)
-            goto bad;
-        for (size_t k = 1; k < len; k++) {
-            if ((p[i + k] & 0xC0) != 0x80)
-                goto bad;
-            cp = (cp << 6) | (p[i + k] & 0x3F);
-        }
-        /* overlong forms, surrogates and past U+10FFFF are not UTF-8 */
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            goto bad;
-        i += len;
-    }
     return 1;
-bad:
-    if (bad_at)
-        *bad_at = i;
-    return 0;
 }
 
 /* Line (1-based) and byte column (1-based) of offset `at` in in[]. */
