@@ -424,18 +424,24 @@ static lr_status gate_enter(sql_store *s, lr_error *err)
     return LR_OK;
 }
 
-/* The end of a transaction: the writer gate opens, and the large cache of a
- * bulk write that ended inside it is given back now (see store_bulk). */
 static void gate_leave(sql_store *s)
+{
+    if (s->gated) {
+        s->gated = 0;
+        pthread_mutex_unlock(&writer_gate);
+    }
+}
+
+/* The end of a transaction, however it ended: the large cache of a bulk
+ * write that ended inside it is given back (see store_bulk), and the writer
+ * gate opens. */
+static void tx_over(sql_store *s)
 {
     if (s->bulk_over) {
         s->bulk_over = 0;
         s->drv->bulk(s->db, 0);
     }
-    if (s->gated) {
-        s->gated = 0;
-        pthread_mutex_unlock(&writer_gate);
-    }
+    gate_leave(s);
 }
 
 static lr_status exec(sql_store *s, const char *sql, lr_error *err, const char *doing)
@@ -448,7 +454,7 @@ void sq_close(lr_store *base)
     sql_store *s = S(base);
     if (!s)
         return;
-    gate_leave(s);
+    tx_over(s);
     for (int i = 0; i < SQ_SLOTS; i++)
         if (s->q[i])
             s->drv->finalize(s->q[i]);
@@ -485,21 +491,21 @@ lr_status store_begin(lr_store *base, lr_error *err)
     }
     if (exec(s, s->drv->begin_sql, err, "starting a transaction") != LR_OK) {
         s->depth = 0;
-        gate_leave(s);
+        tx_over(s);
         return err ? err->code : LR_ESTORE;
     }
     return LR_OK;
 }
 
-/* Bumps the generation of every company in s->touched (in ascending order:
- * two transactions on PostgreSQL lock their rows in one order) and empties
- * the list. */
 static lr_status bump_one(sql_store *s, int64_t company_id, lr_error *err)
 {
     return sq_run(s, stmt_with(s, Q_GENERATION_BUMP, err, SQ_INT(company_id)), err,
                   "bumping the company's data generation");
 }
 
+/* Bumps the generation of every company in s->touched (in ascending order:
+ * two transactions on PostgreSQL lock their rows in one order) and empties
+ * the list. */
 static lr_status bump_touched(sql_store *s, lr_error *err)
 {
     lr_status r = LR_OK;
@@ -569,13 +575,13 @@ lr_status store_commit(lr_store *base, lr_error *err)
     s->locked_company = 0; /* a transaction lock ends with its transaction */
     if ((st = bump_touched(s, err)) != LR_OK) {
         s->drv->exec(s->db, "ROLLBACK");
-        gate_leave(s);
+        tx_over(s);
         return st;
     }
     st = exec(s, "COMMIT", err, "committing");
     if (st != LR_OK) /* a COMMIT that failed (busy) left it open: nothing of it stays */
         s->drv->exec(s->db, "ROLLBACK");
-    gate_leave(s);
+    tx_over(s);
     return st;
 }
 
@@ -614,7 +620,7 @@ void store_rollback(lr_store *base)
     s->locked_company = 0;
     s->ntouched = 0;
     s->drv->exec(s->db, "ROLLBACK");
-    gate_leave(s);
+    tx_over(s);
 }
 
 int store_schema_version(lr_store *base)
@@ -664,22 +670,19 @@ lr_status store_lock_company(lr_store *base, int64_t company_id, lr_error *err)
 static lr_status references_kept(sql_store *s, const char *name, lr_error *err)
 {
     sql_stmt *st;
+    lr_status r = LR_OK;
     int rc;
     if (!s->drv->migration_check)
         return LR_OK;
     if (!(st = s->drv->prepare(s->db, s->drv->migration_check)))
         return sq_db_fail(s, err, "checking a migration's references");
-    rc = sql_step(st);
-    if (rc == SQL_ROW) {
-        lr_status r = lr_fail(err, LR_ESTORE,
-                              "migration %s left rows of %s whose %s row is missing (rowid %lld)",
-                              name, sql_col_text(st, 0), sql_col_text(st, 2),
-                              (long long)sql_col_int64(st, 1));
-        s->drv->finalize(st);
-        return r;
-    }
+    if ((rc = sql_step(st)) == SQL_ROW)
+        r = lr_fail(err, LR_ESTORE, "migration %s left rows of %s whose %s row is missing (rowid %lld)",
+                    name, sql_col_text(st, 0), sql_col_text(st, 2), (long long)sql_col_int64(st, 1));
+    else if (rc != SQL_DONE)
+        r = sq_db_fail(s, err, "checking a migration's references");
     s->drv->finalize(st);
-    return rc == SQL_DONE ? LR_OK : sq_db_fail(s, err, "checking a migration's references");
+    return r;
 }
 
 /* Applies every migration newer than the database, each in a transaction,
