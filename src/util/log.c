@@ -58,31 +58,22 @@ static void component(char *out, size_t outsz)
 #endif
 }
 
-/* The line in JSON: {"time":…,"level":…,"component":…[,"company":…]
- * [,"request_id":…],"message":…}, newline-ended; 0 when it did not fit
- * (out has room for a message of 2 KiB escaped whole: it always fits). */
-static size_t json_line(const char *ts, const char *level, const char *text, char *out,
-                        size_t outsz)
+/* The line in JSON into b: {"time":…,"level":…,"component":…
+ * [,"company":…][,"request_id":…],"message":…}, newline-ended. */
+static lr_status json_line(lr_buf *b, const char *ts, const char *level, const char *text)
 {
-    lr_buf b;
     char comp[32];
-    size_t n = 0;
     component(comp, sizeof comp);
-    buf_init(&b, outsz - 1);
-    if (buf_printf(&b, "{\"time\":\"%s\",\"level\":\"%s\",\"component\":", ts, level) ==
+    if (buf_printf(b, "{\"time\":\"%s\",\"level\":\"%s\",\"component\":", ts, level) ==
             LR_OK &&
-        buf_json_string(&b, comp) == LR_OK &&
-        (!ctx_company[0] || (buf_puts(&b, ",\"company\":") == LR_OK &&
-                             buf_json_string(&b, ctx_company) == LR_OK)) &&
-        (!ctx_request[0] || (buf_puts(&b, ",\"request_id\":") == LR_OK &&
-                             buf_json_string(&b, ctx_request) == LR_OK)) &&
-        buf_puts(&b, ",\"message\":") == LR_OK && buf_json_string(&b, text) == LR_OK &&
-        buf_puts(&b, "}\n") == LR_OK) {
-        memcpy(out, b.data, b.len + 1);
-        n = b.len;
-    }
-    buf_free(&b);
-    return n;
+        buf_json_string(b, comp) == LR_OK &&
+        (!ctx_company[0] || (buf_puts(b, ",\"company\":") == LR_OK &&
+                             buf_json_string(b, ctx_company) == LR_OK)) &&
+        (!ctx_request[0] || (buf_puts(b, ",\"request_id\":") == LR_OK &&
+                             buf_json_string(b, ctx_request) == LR_OK)) &&
+        buf_puts(b, ",\"message\":") == LR_OK && buf_json_string(b, text) == LR_OK)
+        return buf_puts(b, "}\n");
+    return LR_ENOMEM;
 }
 
 void log_set_sink(log_sink_fn sink)
@@ -113,16 +104,19 @@ void log_msg(lr_log_level level, const char *fmt, ...)
         n = (int)sizeof line - 2;
     line[n++] = '\n';
     if (log_format == LR_LOG_JSON && !log_sink) {
-        /* every byte of the message may take 6 escaped (\u00XX, \ufffd);
-         * never the text line instead: a message's quotes and newlines
-         * (a logged URL's, decoded) must not make or forge a JSON line */
-        char js[6 * sizeof line + 256];
-        size_t k;
+        /* never the text line instead: a message's quotes and newlines (a
+         * logged URL's, decoded) must not make or forge a JSON line; room
+         * for every byte of it escaped (\u00XX, \ufffd: 6 each) */
+        static const char lost[] = "{\"level\":\"error\",\"message\":\"a log line could not be "
+                                   "written (out of memory)\"}\n";
+        lr_buf b;
         line[n - 1] = '\0';
-        if ((k = json_line(ts, names[level], line + at, js, sizeof js)) == 0)
-            k = (size_t)snprintf(js, sizeof js, "{\"time\":\"%s\",\"level\":\"error\","
-                                 "\"message\":\"a log line could not be written\"}\n", ts);
-        (void)!write(STDERR_FILENO, js, k);
+        buf_init(&b, 6 * sizeof line + 256);
+        if (json_line(&b, ts, names[level], line + at) == LR_OK)
+            (void)!write(STDERR_FILENO, b.data, b.len);
+        else
+            (void)!write(STDERR_FILENO, lost, sizeof lost - 1);
+        buf_free(&b);
         return;
     }
     if (log_sink) {
