@@ -727,19 +727,6 @@ out:
     return r;
 }
 
-/* where without a password, for messages: "postgresql://u:secret@h/db"
- * becomes "postgresql://u@h/db". */
-static void redact(const char *where, char *out, size_t outsz)
-{
-    const char *scheme = strstr(where, "://");
-    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
-    const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
-    if (at && colon && colon < at)
-        snprintf(out, outsz, "%.*s%s", (int)(colon - where), where, at);
-    else
-        snprintf(out, outsz, "%s", where);
-}
-
 lr_status store_open(const char *where, lr_store **out, lr_error *err)
 {
     const sql_driver *drv = store_is_pg(where) ? &sqldrv_pg : &sqldrv_sqlite;
@@ -750,7 +737,7 @@ lr_status store_open(const char *where, lr_store **out, lr_error *err)
     if (!s)
         return lr_fail(err, LR_ENOMEM, "out of memory opening the database");
     s->drv = drv;
-    redact(where, s->base.path, sizeof s->base.path);
+    text_url_redact(s->base.path, sizeof s->base.path, where); /* for messages */
     if ((r = drv->open(where, &s->db, err)) != LR_OK)
         goto fail;
     if ((r = migrate(s, err)) != LR_OK)

@@ -200,29 +200,13 @@ int settings_on(const settings *s, const char *name)
     return strcmp(settings_get(s, name), "on") == 0;
 }
 
-/* How a value is shown: a URL's password removed, user:password@ and a
- * password=... parameter (libpq takes both). 0 when the value is a secret
- * that is not shown at all. */
+/* How a value is shown: any password in it removed (text_url_redact). 0
+ * when the value is a secret that is not shown at all. */
 static int shown(const setting_def *d, const char *v, char *out, size_t outsz)
 {
-    const char *scheme = strstr(v, "://");
-    const char *at = scheme ? strrchr(scheme + 3, '@') : NULL;
-    const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
-    const char *pw;
     if (d->secret && *v)
         return 0;
-    if (at && colon && colon < at)
-        snprintf(out, outsz, "%.*s%s", (int)(colon - v), v, at);
-    else
-        snprintf(out, outsz, "%s", v);
-    while ((pw = strstr(out, "password=")) && (pw == out || pw[-1] == '?' || pw[-1] == '&' ||
-                                               pw[-1] == ' ')) {
-        size_t keep = (size_t)(pw - out) + 9, cut = strcspn(pw + 9, "& ");
-        if (cut == 3 && strncmp(pw + 9, "(x)", 3) == 0)
-            break;
-        memmove(out + keep + 3, pw + 9 + cut, strlen(pw + 9 + cut) + 1);
-        memcpy(out + keep, "(x)", 3);
-    }
+    text_url_redact(out, outsz, v);
     return 1;
 }
 

@@ -19,6 +19,31 @@ void text_copy_cut(char *out, size_t outsz, const char *s)
     out[n] = '\0';
 }
 
+void text_url_redact(char *out, size_t outsz, const char *s)
+{
+    const char *scheme = strstr(s, "://");
+    const char *at = scheme ? strrchr(scheme + 3, '@') : NULL;
+    const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+    size_t o = 0;
+    if (!outsz)
+        return;
+    for (const char *p = s; *p && o + 1 < outsz;) {
+        if (p == colon && at && colon < at) {
+            p = at; /* user:password@ keeps user@ */
+            continue;
+        }
+        if ((p == s || p[-1] == '?' || p[-1] == '&' || p[-1] == ' ') &&
+            strncmp(p, "password=", 9) == 0) {
+            text_copy_cut(out + o, outsz - o, "password=(x)");
+            o += strlen(out + o);
+            p += 9 + strcspn(p + 9, "& ");
+            continue;
+        }
+        out[o++] = *p++;
+    }
+    out[o] = '\0';
+}
+
 int text_trim_copy(const char *s, char *out, size_t outsz)
 {
     size_t n;

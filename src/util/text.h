@@ -17,6 +17,12 @@ int text_trim_copy(const char *s, char *out, size_t outsz);
  * character starts: a bounded copy never ends in half a character (a
  * database that checks its text refuses such a row). */
 void text_copy_cut(char *out, size_t outsz, const char *s);
+
+/* s, a database URL or any text holding one, without its passwords, into
+ * out (cut to outsz): "postgresql://u:secret@h/db?password=x&sslmode=y"
+ * becomes "postgresql://u@h/db?password=(x)&sslmode=y" (libpq takes
+ * both forms). For messages and printed settings. */
+void text_url_redact(char *out, size_t outsz, const char *s);
 /* Non-zero when s holds a C0 control character or DEL. */
 int text_has_control(const char *s);
 

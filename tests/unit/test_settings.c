@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "util/settings.h"
+#include "util/text.h"
 
 static const setting_def defs[] = {
     {"timeout_ms", "--timeout", NULL, "LRT_TIMEOUT_MS", SETTING_NUMBER, 1, 1000, "100", 0, "t", NULL},
@@ -138,6 +139,31 @@ static void what_is_printed_hides_secrets(void **state)
     settings_free(&s);
 }
 
+/* The redaction the settings print and the store's messages share. */
+static void urls_lose_their_passwords(void **state)
+{
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"postgresql://u:pw@h:5432/d", "postgresql://u@h:5432/d"},
+        {"postgresql://u@h:5432/d", "postgresql://u@h:5432/d"},
+        {"postgresql://u@h/d?sslmode=require&password=pw&x=1",
+         "postgresql://u@h/d?sslmode=require&password=(x)&x=1"},
+        {"postgresql://u:a@h/d?password=b", "postgresql://u@h/d?password=(x)"},
+        {"host=h password=pw dbname=d", "host=h password=(x) dbname=d"},
+        {"/srv/lr.db?xpassword=kept", "/srv/lr.db?xpassword=kept"},
+        {"var/loginrec.db", "var/loginrec.db"},
+    };
+    char out[128], small[12];
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        text_url_redact(out, sizeof out, cases[i].in);
+        assert_string_equal(out, cases[i].want);
+    }
+    text_url_redact(small, sizeof small, "password=secret");
+    assert_string_equal(small, "password=(x"); /* cut, never the secret */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +171,7 @@ int main(void)
         cmocka_unit_test(values_are_checked_by_kind),
         cmocka_unit_test(a_choice_is_one_of_its_words_whole),
         cmocka_unit_test(what_is_printed_hides_secrets),
+        cmocka_unit_test(urls_lose_their_passwords),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
