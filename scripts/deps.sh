@@ -8,11 +8,11 @@ set -eu
 PKGS="build-essential cmake ninja-build pkg-config
 libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev postgresql-15
 libjansson-dev libsodium-dev libcmocka-dev
-libevtx-dev libbfio-dev libevtx-utils
+libevtx-dev libbfio-dev libevtx-utils libsystemd-dev
 sqlite3 curl python3 tzdata tinyproxy-bin
 clang libclang-rt-14-dev
 chromium chromium-driver python3-selenium fonts-noto-cjk valgrind
-gcc-mingw-w64-x86-64 wine64 wixl dpkg-dev python3-aiosmtpd openssl"
+gcc-mingw-w64-x86-64 wine64 wixl dpkg-dev lintian python3-aiosmtpd openssl"
 if [ "${1:-}" = bench ]; then
     PKGS="$PKGS wrk nginx-light gnuplot-nox linux-perf"
 fi

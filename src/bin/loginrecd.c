@@ -13,10 +13,13 @@
  */
 #include <pthread.h>
 #include <signal.h>
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
 
 #include "http/resp_cache.h"
 #include "http/routers.h"
@@ -37,6 +40,41 @@ static lr_secrets ui_secrets; /* for the admin UI: lives as long as the server *
 static void kick(void *ctx)
 {
     kot_worker_kick(ctx);
+}
+
+/* Waits for SIGTERM or SIGINT. Under systemd's watchdog (WatchdogSec=,
+ * Type=notify), pings it every half period, but only after the server
+ * answered its own /healthz (listener, a worker thread, the database):
+ * a process that runs but serves nothing is restarted. */
+static int wait_for_signal(const sigset_t *set, http_server *srv)
+{
+    uint64_t usec = 0;
+    int failing = 0;
+    if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) {
+        int sig = 0;
+        sigwait(set, &sig);
+        return sig;
+    }
+    log_info("systemd watchdog: every %llu ms, after /healthz answers",
+             (unsigned long long)(usec / 2000));
+    for (;;) {
+        struct timespec ts = {(time_t)(usec / 2 / 1000000), (long)(usec / 2 % 1000000) * 1000};
+        lr_error err;
+        int sig = sigtimedwait(set, NULL, &ts);
+        if (sig > 0)
+            return sig;
+        if (errno != EAGAIN && errno != EINTR)
+            continue;
+        lr_error_clear(&err);
+        if (http_server_probe(srv, (int)(usec / 4000) + 1, &err) == LR_OK) {
+            if (failing)
+                log_info("systemd watchdog: /healthz answers again");
+            failing = 0;
+            sd_notify(0, "WATCHDOG=1");
+        } else if (!failing++) {
+            log_error("systemd watchdog: not pinged: %s", err.message);
+        }
+    }
 }
 
 /* Every setting of loginrecd: in loginrecd.conf ([loginrecd]), as a flag
@@ -313,8 +351,11 @@ int main(int argc, char **argv)
         snprintf(h, sizeof h, "%.*s", (int)(colon - host), host);
         log_info("loginrecd %s listening on http://%s:%d (database %s)", LR_VERSION, h,
                  http_server_port(srv), db);
+        /* Type=notify: ready once it listens; a no-op outside systemd */
+        sd_notifyf(0, "READY=1\nSTATUS=listening on http://%s:%d", h, http_server_port(srv));
     }
-    sigwait(&set, &sig);
+    sig = wait_for_signal(&set, srv);
+    sd_notify(0, "STOPPING=1\nSTATUS=stopping");
     log_info("signal %d: stopping", sig);
     malion_poller_stop(poller);
     kot_worker_stop(disp);

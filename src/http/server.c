@@ -12,7 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "util/log.h"
 
@@ -20,6 +24,7 @@ struct http_server {
     struct MHD_Daemon *d;
     http_app *app;
     int port;
+    struct sockaddr_storage addr; /* where a probe reaches it (a wildcard made loopback) */
 };
 
 typedef struct conn_state {
@@ -340,8 +345,79 @@ lr_status http_server_start(const char *listen, int threads, http_app *app, http
     }
     info = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
     srv->port = info ? info->port : 0;
+    srv->addr = ss;
+    if (v6) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&srv->addr;
+        a->sin6_port = htons((uint16_t)srv->port);
+        if (IN6_IS_ADDR_UNSPECIFIED(&a->sin6_addr))
+            a->sin6_addr = in6addr_loopback;
+    } else {
+        struct sockaddr_in *a = (struct sockaddr_in *)&srv->addr;
+        a->sin_port = htons((uint16_t)srv->port);
+        if (a->sin_addr.s_addr == htonl(INADDR_ANY))
+            a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    }
     *out = srv;
     return LR_OK;
+}
+
+/* Waits until fd is ready for events or the deadline (ms since the epoch
+ * of CLOCK_MONOTONIC) passes: 1 ready, 0 not. */
+static int probe_wait(int fd, short events, long long deadline_ms)
+{
+    struct pollfd p = {fd, events, 0};
+    struct timespec now;
+    long long left;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    left = deadline_ms - (now.tv_sec * 1000LL + now.tv_nsec / 1000000);
+    return left > 0 && poll(&p, 1, (int)left) == 1 && !(p.revents & POLLNVAL);
+}
+
+lr_status http_server_probe(const http_server *srv, int timeout_ms, lr_error *err)
+{
+    static const char ask[] = "GET /healthz HTTP/1.0\r\nHost: loginrecd\r\n\r\n";
+    char got[64];
+    size_t have = 0;
+    struct timespec now;
+    long long deadline;
+    socklen_t len = srv->addr.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                    : sizeof(struct sockaddr_in);
+    int fd = socket(srv->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    lr_status st = LR_OK;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    deadline = now.tv_sec * 1000LL + now.tv_nsec / 1000000 + timeout_ms;
+    if (fd < 0)
+        return lr_fail(err, LR_EIO, "probe: socket: %s", strerror(errno));
+    if (connect(fd, (const struct sockaddr *)&srv->addr, len) != 0 &&
+        (errno != EINPROGRESS || !probe_wait(fd, POLLOUT, deadline))) {
+        st = lr_fail(err, LR_EIO, "probe: cannot connect to port %d", srv->port);
+        goto out;
+    }
+    if (send(fd, ask, sizeof ask - 1, MSG_NOSIGNAL) != (ssize_t)(sizeof ask - 1)) {
+        st = lr_fail(err, LR_EIO, "probe: the request could not be sent");
+        goto out;
+    }
+    while (have < 12) { /* "HTTP/1.x NNN" */
+        ssize_t n;
+        if (!probe_wait(fd, POLLIN, deadline)) {
+            st = lr_fail(err, LR_EBUSY, "probe: no answer from /healthz within %d ms",
+                         timeout_ms);
+            goto out;
+        }
+        n = recv(fd, got + have, sizeof got - 1 - have, 0);
+        if (n <= 0) {
+            st = lr_fail(err, LR_EIO, "probe: /healthz closed the connection unanswered");
+            goto out;
+        }
+        have += (size_t)n;
+    }
+    got[have] = '\0';
+    if (strncmp(got, "HTTP/1.", 7) != 0 || strncmp(got + 9, "200", 3) != 0)
+        st = lr_fail(err, LR_EIO, "probe: /healthz answered %.12s", got);
+out:
+    close(fd);
+    return st;
 }
 
 int http_server_port(const http_server *srv)

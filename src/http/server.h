@@ -104,6 +104,12 @@ lr_status http_server_start(const char *listen, int threads, http_app *app, http
                             lr_error *err);
 /* The port actually bound (useful with port 0). */
 int http_server_port(const http_server *srv);
+/* Asks the server its own GET /healthz over a socket, as a client would
+ * (a wildcard address through loopback): LR_OK when it answers 200 within
+ * timeout_ms, else why not. What loginrecd's watchdog asks before each
+ * ping: a stuck listener, stuck workers or a database that does not answer
+ * all fail it. */
+lr_status http_server_probe(const http_server *srv, int timeout_ms, lr_error *err);
 void http_server_stop(http_server *srv);
 
 #endif
