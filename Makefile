@@ -6,13 +6,15 @@ BENCH_BUILD ?= build-release
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 WIN_BUILD  ?= build-win
+DEB_BUILD  ?= build-deb
+PREFIX     ?= /usr/local
 FUZZ_SECONDS ?= 30
 CHECK_FUZZ_SECONDS ?= 10
 LISTEN     ?= 127.0.0.1:8080
 DB         ?= var/loginrec.db
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all deps build run check test test-pg asan fuzz bench clean windows
+.PHONY: all deps build run check test test-pg asan fuzz bench clean windows install deb
 
 all: build
 
@@ -27,6 +29,21 @@ run: build
 	@sh scripts/run.sh "$(BUILD)" "$(DB)" "$(LISTEN)"
 
 CTEST_JOBS ?= 2
+
+# the programs, systemd units and users, /etc/loginrec/loginrecd.conf (kept
+# if there) and man pages under PREFIX; DESTDIR=DIR stages them instead
+install: build
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+# build-deb/loginrec_VERSION_ARCH.deb: a Release build with Debian's
+# hardening flags, packed by dpkg-deb, then checked by lintian
+deb: deps
+	@DEB_BUILD_MAINT_OPTIONS=hardening=+all; export DEB_BUILD_MAINT_OPTIONS; \
+	 CFLAGS="$$(dpkg-buildflags --get CFLAGS) $$(dpkg-buildflags --get CPPFLAGS)" \
+	 LDFLAGS="$$(dpkg-buildflags --get LDFLAGS)" \
+	 cmake -S . -B $(DEB_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DLR_WERROR=ON >/dev/null
+	@cmake --build $(DEB_BUILD) --target loginrecd loginrec loginrec-agent loginrec-evtx man_pages
+	@deb=$$(sh scripts/deb.sh $(DEB_BUILD) $(DEB_BUILD)) && lintian --fail-on error "$$deb" && echo "deb: $$deb"
 
 # loginrec-agent.exe for Windows (mingw-w64; jansson from Debian's source
 # package, scripts/win-jansson.sh), in $(WIN_BUILD)/
@@ -71,4 +88,4 @@ bench: deps
 	@sh bench/run.sh "$(BENCH_BUILD)" "$(BUILD)/bench"
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(BENCH_BUILD) $(WIN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(BENCH_BUILD) $(WIN_BUILD) $(DEB_BUILD)

@@ -124,6 +124,9 @@ lr_e2e_test(config 120 SQLITE_ONLY)
 lr_e2e_test(logs 120 SQLITE_ONLY)
 # Type=notify readiness and the watchdog (sd_notify), on both backends
 lr_e2e_test(systemd 120)
+# make install into a throw-away root; make deb with dpkg -c and lintian
+lr_e2e_test(install 120 SQLITE_ONLY)
+lr_e2e_test(deb 300 SQLITE_ONLY)
 lr_e2e_test(lanscope 300)
 # loginrec-agent.exe under Wine (make windows builds it)
 lr_e2e_test(wine_agent 300 SQLITE_ONLY)

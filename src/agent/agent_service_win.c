@@ -17,7 +17,7 @@ void agent_service_config_path(char *out, size_t outsz)
 static int windows_only(void)
 {
     fprintf(stderr, "loginrec-agent: --install, --uninstall and --service are for Windows; on "
-                    "Linux systemd runs the agent (contrib/loginrec-agent.service)\n");
+                    "Linux systemd runs the agent (etc/systemd/loginrec-agent.service.in)\n");
     return 1;
 }
 

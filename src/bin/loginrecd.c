@@ -137,7 +137,7 @@ static const setting_def defs[] = {
      10L * 366 * 86400, "0", 0, "seconds added to the clock (tests)", NULL},
 };
 
-#define DEFAULT_CONFIG "/etc/loginrec/loginrecd.conf"
+#define DEFAULT_CONFIG SETTINGS_DEFAULT_FILE
 
 static void usage(FILE *f)
 {

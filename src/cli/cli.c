@@ -13,7 +13,10 @@
 const char *cli_db = "var/loginrec.db";
 
 const char cli_usage_text[] =
-    "usage: loginrec [--db PATH] COMMAND ...\n"
+    "usage: loginrec [--db PATH] [--config FILE] COMMAND ...\n"
+    "  the database: --db, else $LOGINREC_DB, else loginrecd.conf's db (--config, else\n"
+    "  $LOGINREC_CONFIG, else /etc/loginrec/loginrecd.conf when it exists), else\n"
+    "  var/loginrec.db; the key: $LOGINREC_KEY(_FILE), else the file's key(_file)\n"
     "\n"
     "  init\n"
     "  company add CODE NAME [--tz ZONE] [--breaks on|off]   prints the ingest token\n"

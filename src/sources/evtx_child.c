@@ -43,7 +43,8 @@ int evtx_child_write_end(FILE *out, const evtx_stats *st, lr_status status, cons
     return write_frame(out, 'E', buf, sizeof buf, NULL, 0) && fflush(out) == 0;
 }
 
-/* The helper: LOGINREC_EVTX_HELPER, else loginrec-evtx beside this program. */
+/* The helper: LOGINREC_EVTX_HELPER, else loginrec-evtx beside this program
+ * (the build), else in ../libexec/loginrec from it (installed). */
 static int helper_path(char *out, size_t outsz)
 {
     const char *env = getenv("LOGINREC_EVTX_HELPER");
@@ -62,6 +63,8 @@ static int helper_path(char *out, size_t outsz)
         return 0;
     *slash = '\0';
     snprintf(out, outsz, "%s/loginrec-evtx", self);
+    if (access(out, X_OK) != 0) /* installed: BINDIR/../libexec/loginrec (make install) */
+        snprintf(out, outsz, "%s/../libexec/loginrec/loginrec-evtx", self);
     return 1;
 }
 

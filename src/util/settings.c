@@ -114,6 +114,8 @@ static lr_status set_from_file(void *ctx, const char *name, const char *value, l
     size_t i;
     const setting_def *d = find(s, name, &i);
     lr_status st;
+    if (!d && s->others_ok)
+        return LR_OK;
     if (!d)
         return lr_fail(why, LR_EINVAL, "unknown setting '%s' (loginrecd --check-config lists them)",
                        name);

@@ -47,7 +47,12 @@ typedef struct settings {
     char (*value)[SETTING_VALUE_MAX];
     char (*from)[600]; /* "default", "FILE:LINE", "--flag", "environment" */
     char file[512];    /* the file being read, for from */
+    int others_ok;     /* a name not in defs is another program's: skipped, not refused */
 } settings;
+
+/* Where loginrecd (and the loginrec CLI, for its database) read their
+ * settings when neither --config nor LOGINREC_CONFIG names a file. */
+#define SETTINGS_DEFAULT_FILE "/etc/loginrec/loginrecd.conf"
 
 /* s with every setting at its default. Free with settings_free. */
 lr_status settings_init(settings *s, const setting_def *defs, size_t n, lr_error *err);
