@@ -12,7 +12,7 @@ libevtx-dev libbfio-dev libevtx-utils libsystemd-dev
 sqlite3 curl python3 tzdata tinyproxy-bin
 clang libclang-rt-14-dev
 chromium chromium-driver python3-selenium fonts-noto-cjk valgrind
-gcc-mingw-w64-x86-64 wine64 wixl dpkg-dev lintian file man-db systemd python3-aiosmtpd openssl"
+gcc-mingw-w64-x86-64 wine64 wixl dpkg-dev lintian file man-db systemd prometheus python3-aiosmtpd openssl"
 if [ "${1:-}" = bench ]; then
     PKGS="$PKGS wrk nginx-light gnuplot-nox linux-perf"
 fi

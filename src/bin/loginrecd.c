@@ -32,6 +32,7 @@
 #include "store/secrets.h"
 #include "store/store.h"
 #include "util/log.h"
+#include "util/metrics.h"
 #include "util/settings.h"
 #include "util/timefmt.h"
 
@@ -86,6 +87,8 @@ static const setting_def defs[] = {
      "database: a SQLite file, or postgresql://USER@HOST:PORT/DB", NULL},
     {"listen", "--listen", NULL, NULL, SETTING_TEXT, 1, 0, "127.0.0.1:8080", 0,
      "address to serve on (port 0 picks one)", NULL},
+    {"metrics_listen", "--metrics-listen", NULL, NULL, SETTING_TEXT, 1, 0, "off", 0,
+     "address of GET /metrics (Prometheus), apart from the API's, or off", NULL},
     {"threads", "--threads", NULL, NULL, SETTING_NUMBER, 1, 64, "4", 0, "worker threads", NULL},
     {"cache_mb", "--cache-mb", NULL, NULL, SETTING_NUMBER, 0, 65536, "64", 0,
      "MiB of answers kept for repeated reads (0: none)", NULL},
@@ -146,6 +149,7 @@ static void usage(FILE *f)
                "                 [--divergence-fetch-at HH:MM|off] [--smtp-url URL]\n"
                "                 [--smtp-from ADDR] [--malion-interval SECONDS]\n"
                "                 [--secure-cookies] [--no-kot] [--log-format text|json]\n"
+               "                 [--metrics-listen HOST:PORT|off]\n"
                "                 [--list-routes]\n"
                "  --config   the settings file (default $LOGINREC_CONFIG, else "
                DEFAULT_CONFIG " when it exists);\n"
@@ -245,8 +249,8 @@ int main(int argc, char **argv)
     malion_poller *poller = NULL;
     lr_error err;
     lr_store_pool *pool = NULL;
-    http_server *srv = NULL;
-    http_app app;
+    http_server *srv = NULL, *metrics_srv = NULL;
+    http_app app, metrics_app;
     sigset_t set;
 
     if ((rc = configure(argc, argv, &conf)) != 0) {
@@ -255,6 +259,7 @@ int main(int argc, char **argv)
     }
     log_set_format(strcmp(settings_get(&conf, "log_format"), "json") == 0 ? LR_LOG_JSON
                                                                           : LR_LOG_TEXT);
+    metrics_start();
     db = settings_get(&conf, "db");
     listen = settings_get(&conf, "listen");
     threads = (int)settings_number(&conf, "threads");
@@ -344,6 +349,26 @@ int main(int argc, char **argv)
         settings_free(&conf);
         return 1;
     }
+    /* /metrics on an address of its own: Prometheus reaches it, the
+     * API's clients need not (one thread; it shares the store's pool) */
+    if (strcmp(settings_get(&conf, "metrics_listen"), "off") != 0) {
+        metrics_app = app;
+        metrics_app.routers = http_metrics_routers;
+        metrics_app.nrouters = http_metrics_nrouters;
+        metrics_app.cache = NULL;
+        if (http_server_start(settings_get(&conf, "metrics_listen"), 1, &metrics_app, &metrics_srv,
+                              &err) != LR_OK) {
+            log_error("metrics_listen: %s", err.message);
+            http_server_stop(srv);
+            malion_poller_stop(poller);
+            kot_worker_stop(disp);
+            store_pool_close(pool);
+            settings_free(&conf);
+            return 1;
+        }
+        log_info("metrics on http://%s/metrics (port %d)", settings_get(&conf, "metrics_listen"),
+                 http_server_port(metrics_srv));
+    }
     {
         const char *host = listen;
         char h[256];
@@ -359,6 +384,7 @@ int main(int argc, char **argv)
     log_info("signal %d: stopping", sig);
     malion_poller_stop(poller);
     kot_worker_stop(disp);
+    http_server_stop(metrics_srv);
     http_server_stop(srv);
     resp_cache_free(app.cache);
     ingest_group_free(app.ingest_group);

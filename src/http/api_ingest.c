@@ -38,6 +38,7 @@
 #include "service/ingest_pc.h"
 #include "util/form.h"
 #include "util/log.h"
+#include "util/metrics.h"
 
 /* The file name the sender gave (percent-decoded, last path part, no
  * control characters), or fallback. */
@@ -144,6 +145,14 @@ static lr_status pc_write(lr_store *s, void *ctx, lr_error *err)
     return ingest_pc_file(s, w->c, w->f, NULL, w->res, w->stats, err);
 }
 
+/* /metrics: a batch or file refused for what it holds (not for a store
+ * that failed: a 503 refuses nothing). */
+static void count_refusal(const char *source, const lr_error *err)
+{
+    if (err->code == LR_EINVAL || err->code == LR_ETOOBIG)
+        metrics_refused(source);
+}
+
 static void ingest_csv(http_app *app, lr_store *s, const lr_company *c, http_request *rq,
                        http_response *rs)
 {
@@ -169,9 +178,11 @@ static void ingest_csv(http_app *app, lr_store *s, const lr_company *c, http_req
                          &(csv_work){c, name, buf_str(&rq->body), version, rq->body.len, &res,
                                      &stats},
                          &err) != LR_OK) {
+        count_refusal("lanscope", &err);
         refuse_file(rs, c, name, &err);
         return;
     }
+    metrics_ingest("lanscope", res.accepted, res.duplicates, 0, rederive_queued(&res.punches));
     log_info("ingest %s: %s (%s, %s) rows=%zu accepted=%zu duplicates=%zu ignored=%zu "
              "unlinked=%zu agent=%s",
              c->code, name, lanscope_layout_name(stats.layout), enc_name(stats.encoding),
@@ -204,12 +215,16 @@ static void ingest_json_body(http_app *app, lr_store *s, const lr_company *c, ht
     if (st != LR_OK && !b.nrejects) {
         if (err.code != LR_EINVAL && err.code != LR_ETOOBIG)
             log_error("ingest for company %s failed: %s", c->code, err.message);
+        count_refusal("api", &err);
         event_batch_free(&b);
         api_reply_failure(rs, &err);
         return;
     }
     if (st == LR_OK)
         api_punches_queued(app, &res.punches);
+    else
+        metrics_refused("api");
+    metrics_ingest("api", res.accepted, res.duplicates, b.nrejects, rederive_queued(&res.punches));
     /* refused whole (422) or stored: the same shape, every reject listed */
     o = ingest_reply_json(&res, b.rejects, b.nrejects);
     event_batch_free(&b);
@@ -247,9 +262,12 @@ static void ingest_pc_body(http_app *app, lr_store *s, const lr_company *c, pc_f
     memset(&stats, 0, sizeof stats);
     if (ingest_group_run(app->ingest_group, s, pc_write, &(pc_work){c, &f, &res, &stats}, &err) !=
         LR_OK) {
+        count_refusal(pc_format_name(fmt), &err);
         refuse_file(rs, c, name, &err);
         return;
     }
+    metrics_ingest(pc_format_name(fmt), res.accepted, res.duplicates, 0,
+                   rederive_queued(&res.punches));
     log_info("ingest %s: %s (%s) records=%zu accepted=%zu duplicates=%zu unlinked=%zu", c->code,
              name, pc_format_name(fmt), pc_stats_records(&stats), res.accepted, res.duplicates,
              res.unlinked);

@@ -16,6 +16,13 @@ void api_dispatch(http_app *app, http_request *rq, http_response *rs);
 int ui_wants(const char *path);
 void ui_dispatch(http_app *app, http_request *rq, http_response *rs);
 
+/* GET /metrics (metrics_route.c): what loginrecd serves on metrics_listen,
+ * and only there. */
+int metrics_wants(const char *path);
+void metrics_dispatch(http_app *app, http_request *rq, http_response *rs);
+extern const http_router http_metrics_routers[];
+extern const size_t http_metrics_nrouters;
+
 /* The API first, then the admin UI: what loginrecd serves. */
 extern const http_router http_routers[];
 extern const size_t http_nrouters;

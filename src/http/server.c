@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "util/log.h"
+#include "util/metrics.h"
 
 struct http_server {
     struct MHD_Daemon *d;
@@ -255,6 +256,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     log_info("%s %s %d %zu bytes in, %zu out", method, url, rs.status, cs->rq.body.len,
              rs.body.len);
+    metrics_http(url, rs.status);
     log_clear_context();
     ok = send_reply(c, &rs, cs->request_id);
     buf_free(&rs.body);

@@ -16,6 +16,7 @@
 #include "service/kot_settings.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/metrics.h"
 #include "util/vec.h"
 
 #define BATCH_SECONDS 2 /* a batch is about this much of the company's rate */
@@ -469,7 +470,13 @@ static void ended_settle(kot_deliver *dl, ended_batch *b, lr_status st, const lr
         return;
     }
     for (size_t i = 0; i < b->n; i++) {
-        kd_tally(&b->v[i]->r, &b->v[i]->l->st);
+        const kd_row *r = &b->v[i]->r;
+        kd_tally(r, &b->v[i]->l->st);
+        for (int k = 0; k < r->natt; k++)
+            metrics_delivery(r->att[k].outcome);
+        if (r->natt && strcmp(r->end_state, "done") == 0 &&
+            (strcmp(r->reason, "sent") == 0 || strcmp(r->reason, "already_there") == 0))
+            metrics_delivered((double)(r->att[r->natt - 1].at - r->d.created_at));
         job_free(dl, b->v[i]);
     }
     dl->open -= b->n;

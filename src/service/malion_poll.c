@@ -18,6 +18,7 @@
 #include "util/clock.h"
 #include "util/env.h"
 #include "util/log.h"
+#include "util/metrics.h"
 #include "util/text.h"
 #include "util/timefmt.h"
 #include "util/tz.h"
@@ -257,9 +258,14 @@ static int poll_due(void *arg)
         if (!company_lease_take(p->s, "malion", c->id))
             continue;
         lr_error_clear(&err);
-        if (poll_is_due(p->s, c->id, p->interval_s) &&
-            malion_poll_company(p->s, c->code, &p->sec, &p->cfg, &st, &err) != LR_OK)
-            log_warn("malion %s: %s", c->code, err.message);
+        if (poll_is_due(p->s, c->id, p->interval_s)) {
+            lr_status rc = malion_poll_company(p->s, c->code, &p->sec, &p->cfg, &st, &err);
+            metrics_malion_poll(rc == LR_OK ? "ok" : "error");
+            /* what pages committed counts, even when a later page failed */
+            metrics_ingest("malion", st.events, st.duplicates, st.bad, rederive_queued(&st.punches));
+            if (rc != LR_OK)
+                log_warn("malion %s: %s", c->code, err.message);
+        }
         company_lease_drop(p->s, "malion", c->id);
         if (st.pages)
             log_info("malion %s: %zu page(s), %zu logs, %zu new events, %zu duplicates, %zu "

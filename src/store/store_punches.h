@@ -12,6 +12,7 @@
 
 #include "core/day.h"
 #include "core/punch.h"
+#include "util/metrics.h"
 #include "util/status.h"
 
 typedef struct lr_store lr_store;
@@ -58,7 +59,8 @@ typedef struct lr_delivery {
     char kot_key[64];
     char division_code[64];
     int attempts;
-    int uncertain; /* an earlier attempt may have reached KoT */
+    int uncertain;      /* an earlier attempt may have reached KoT */
+    int64_t created_at; /* queued: when its event was stored */
 } lr_delivery;
 
 typedef struct lr_outbox_counts {
@@ -143,6 +145,9 @@ lr_status store_ledger_list(lr_store *s, int64_t company_id, const char *from_da
 /* Rows of the company by id, filtered. */
 lr_status store_outbox_list(lr_store *s, int64_t company_id, store_outbox_filter filter,
                             store_outbox_cb cb, void *ctx, lr_error *err);
+/* /metrics' gauges of the whole database: rows not yet delivered by
+ * state, companies, and those in error (store_ok set when it answered). */
+lr_status store_metrics_read(lr_store *s, metrics_gauges *g, lr_error *err);
 lr_status store_outbox_counts(lr_store *s, int64_t company_id, lr_outbox_counts *out,
                               lr_error *err);
 /* Rows left 'sending' by an instance that died or stalled (their lease

@@ -35,6 +35,13 @@
       "SELECT state, count(*), sum(CASE WHEN reason = 'restricted' THEN 1 ELSE 0 END), "           \
       "min(CASE WHEN reason = 'restricted' THEN next_attempt_at END) FROM outbox WHERE "           \
       "company_id = ?1 GROUP BY state")                                                            \
+    /* /metrics: every count by the state index (outbox_due), malion_state \
+     * has a row a company */                                                \
+    X(O_GAUGES,                                                                                    \
+      "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending'), (SELECT count(*) FROM "       \
+      "outbox WHERE state = 'sending'), (SELECT count(*) FROM outbox WHERE state = 'failed'), "    \
+      "(SELECT count(*) FROM companies), (SELECT count(DISTINCT company_id) FROM outbox WHERE "    \
+      "state = 'failed'), (SELECT count(*) FROM malion_state WHERE error <> '')")                  \
     X(O_RECOVER,                                                                                   \
       /* by state (outbox_due): a row left sending by a version before 0011 \
        * has no lease, and is recovered too */                                \
@@ -48,7 +55,8 @@
       "o.action = 'retract' THEN EXISTS (SELECT 1 FROM outbox o2 INDEXED BY outbox_once "         \
       "WHERE o2.punch_id = o.punch_id AND o2.action <> 'retract' AND o2.state = 'done' AND "       \
       "o2.result IN ('sent', 'already_there')) ELSE FALSE END, p.kind, p.ts_utc, p.work_day, "     \
-      "e.code, COALESCE(e.kot_key, ''), COALESCE(d.code, ''), o.attempts, o.uncertain FROM outbox o " \
+      "e.code, COALESCE(e.kot_key, ''), COALESCE(d.code, ''), o.attempts, o.uncertain, "            \
+      "o.created_at FROM outbox o "                                                                \
       "JOIN punches p ON p.id = o.punch_id JOIN employees e ON e.id = p.employee_id LEFT JOIN "    \
       "divisions d ON d.id = e.division_id WHERE o.state = 'pending' AND o.company_id = ?1 AND "   \
       "o.next_attempt_at <= ?2 AND o.lease_owner = ?4 AND o.lease_until > ?2 ORDER BY o.id "       \
@@ -177,6 +185,27 @@ lr_status store_outbox_counts(lr_store *base, int64_t company_id, lr_outbox_coun
     return rc == SQL_DONE ? LR_OK : sq_db_fail(s, err, "counting the outbox");
 }
 
+lr_status store_metrics_read(lr_store *base, metrics_gauges *g, lr_error *err)
+{
+    sql_store *s = S(base);
+    sql_stmt *st = stmt(s, O_GAUGES, err);
+    int rc;
+    memset(g, 0, sizeof *g);
+    if (!st)
+        return LR_ESTORE;
+    if ((rc = sql_step(st)) == SQL_ROW) {
+        g->outbox_pending = sql_col_int64(st, 0);
+        g->outbox_sending = sql_col_int64(st, 1);
+        g->outbox_failed = sql_col_int64(st, 2);
+        g->companies = sql_col_int64(st, 3);
+        g->companies_delivery_failed = sql_col_int64(st, 4);
+        g->companies_malion_failing = sql_col_int64(st, 5);
+        g->store_ok = 1;
+    }
+    sql_reset(st);
+    return g->store_ok ? LR_OK : sq_db_fail(s, err, "counting for /metrics");
+}
+
 /* Runs an UPDATE; *n gets the rows it changed. */
 static lr_status run_counted(sql_store *s, sql_stmt *st, size_t *n, lr_error *err,
                              const char *doing)
@@ -206,7 +235,7 @@ static const sq_row delivery_row = SQ_ROW(
     SQ_NUM(lr_delivery, punch_sent), SQ_NUM(lr_delivery, kind), SQ_NUM(lr_delivery, utc),
     SQ_STR(lr_delivery, work_day), SQ_STR(lr_delivery, employee_code),
     SQ_STR(lr_delivery, kot_key), SQ_STR(lr_delivery, division_code),
-    SQ_NUM(lr_delivery, attempts), SQ_NUM(lr_delivery, uncertain));
+    SQ_NUM(lr_delivery, attempts), SQ_NUM(lr_delivery, uncertain), SQ_NUM(lr_delivery, created_at));
 
 lr_status store_outbox_due(lr_store *base, int64_t company_id, int64_t now, int64_t lease_s,
                         lr_delivery *out, size_t max, size_t *n, lr_error *err)
