@@ -84,6 +84,10 @@ static int run(const char *db, cli_args *a)
     cmd = a->v[0];
     a->v++;
     a->n--;
+    if (strcmp(cmd, "backup") == 0)
+        return cmd_backup(db, a);
+    if (strcmp(cmd, "restore") == 0)
+        return cmd_restore(db, a);
     init = strcmp(cmd, "init") == 0;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0] && !init; i++)
         if (strcmp(cmd, commands[i].name) == 0)

@@ -40,6 +40,7 @@ static const char *stage_words(lr_lang lang, progress_stage s)
     case PROGRESS_CHECK: return ja ? "確認" : "checking";
     case PROGRESS_FETCH: return ja ? "応答待ち" : "waiting for the answer";
     case PROGRESS_COMPARE: return ja ? "照合" : "comparing";
+    case PROGRESS_COPY: return ja ? "コピー" : "copying";
     }
     return "";
 }
@@ -60,7 +61,7 @@ static const char *unit_words(lr_lang lang, progress_stage s)
 void cli_progress_format(lr_lang lang, progress_stage stage, uint64_t done, uint64_t total,
                          uint64_t items, double elapsed_s, char *out, size_t outsz)
 {
-    const int ja = lang == LANG_JA, bytes = stage == PROGRESS_READ;
+    const int ja = lang == LANG_JA, bytes = stage == PROGRESS_READ || stage == PROGRESS_COPY;
     double rate = elapsed_s > 0.05 ? (double)done / elapsed_s : 0;
     size_t o = 0;
     char a[32], b[32];

@@ -17,6 +17,7 @@ typedef enum progress_stage {
     PROGRESS_CHECK,    /* rows checked: done/total in rows */
     PROGRESS_FETCH,    /* waiting for an answer: no count */
     PROGRESS_COMPARE,  /* records compared: done/total in records */
+    PROGRESS_COPY,     /* a database copied: done/total in bytes */
 } progress_stage;
 
 typedef struct progress_hook {
