@@ -132,6 +132,8 @@ lr_e2e_test(deb 300 SQLITE_ONLY)
 lr_e2e_test(metrics 180)
 # loginrec backup under concurrent ingest, restore; PostgreSQL: pg_dump, pg_restore
 lr_e2e_test(backup 300)
+# purge: the 5-year refusal, the archive, retention
+lr_e2e_test(purge 180)
 lr_e2e_test(lanscope 300)
 # loginrec-agent.exe under Wine (make windows builds it)
 lr_e2e_test(wine_agent 300 SQLITE_ONLY)

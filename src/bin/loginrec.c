@@ -30,7 +30,7 @@ static const command commands[] = {
     {"punches", cmd_punches}, {"events", cmd_events},     {"kot", cmd_kot},
     {"outbox", cmd_outbox},   {"check", cmd_check},
     {"malion", cmd_malion},   {"user", cmd_user},         {"divergence", cmd_divergence},
-    {"mail", cmd_mail},
+    {"mail", cmd_mail},       {"purge", cmd_purge},       {"retention", cmd_retention},
 };
 
 /* What the CLI takes of loginrecd.conf; its other settings are the

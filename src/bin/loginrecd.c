@@ -29,6 +29,7 @@
 #include "service/ingest_group.h"
 #include "service/kot_worker.h"
 #include "service/malion_poll.h"
+#include "service/retention.h"
 #include "store/secrets.h"
 #include "store/store.h"
 #include "util/log.h"
@@ -110,6 +111,10 @@ static const setting_def defs[] = {
      "log lines as text, or as one JSON object each (time, level, component, company, "
      "request_id, message)",
      "text|json"},
+    {"purge_archive_dir", "--purge-archive-dir", NULL, NULL, SETTING_TEXT, 0, 0, "", 0,
+     "where the nightly purge past a company's retention writes its archives (default: "
+     "DB.archive beside a SQLite file; ./loginrec-archive for PostgreSQL)",
+     NULL},
     {"key", NULL, NULL, "LOGINREC_KEY", SETTING_TEXT, 0, 0, "", 1,
      "secrets key, 64 hex characters (else key_file)", NULL},
     {"key_file", NULL, NULL, "LOGINREC_KEY_FILE", SETTING_TEXT, 0, 0, "", 0,
@@ -247,6 +252,7 @@ int main(int argc, char **argv)
     div_mail_env mail = {div_mail_compose, NULL, NULL, NULL, 30000};
     kot_worker *disp = NULL;
     malion_poller *poller = NULL;
+    retention_worker *purger = NULL;
     lr_error err;
     lr_store_pool *pool = NULL;
     http_server *srv = NULL, *metrics_srv = NULL;
@@ -341,8 +347,22 @@ int main(int argc, char **argv)
             log_info("MaLion poller started (every %lds per company)", malion_interval);
         sodium_memzero(&sec, sizeof sec);
     }
+    {
+        /* the nightly purge past each company's retention (none set: idle) */
+        char dir[700];
+        const char *d = settings_get(&conf, "purge_archive_dir");
+        if (*d)
+            snprintf(dir, sizeof dir, "%s", d);
+        else if (store_is_pg(db))
+            snprintf(dir, sizeof dir, "loginrec-archive");
+        else
+            snprintf(dir, sizeof dir, "%s.archive", db);
+        if (retention_worker_start(db, dir, &purger, &err) != LR_OK)
+            log_warn("retention worker not started: %s", err.message);
+    }
     if (http_server_start(listen, threads, &app, &srv, &err) != LR_OK) {
         log_error("%s", err.message);
+        retention_worker_stop(purger);
         malion_poller_stop(poller);
         kot_worker_stop(disp);
         store_pool_close(pool);
@@ -360,6 +380,7 @@ int main(int argc, char **argv)
                               &err) != LR_OK) {
             log_error("metrics_listen: %s", err.message);
             http_server_stop(srv);
+            retention_worker_stop(purger);
             malion_poller_stop(poller);
             kot_worker_stop(disp);
             store_pool_close(pool);
@@ -382,6 +403,7 @@ int main(int argc, char **argv)
     sig = wait_for_signal(&set, srv);
     sd_notify(0, "STOPPING=1\nSTATUS=stopping");
     log_info("signal %d: stopping", sig);
+    retention_worker_stop(purger);
     malion_poller_stop(poller);
     kot_worker_stop(disp);
     http_server_stop(metrics_srv);

@@ -61,6 +61,8 @@ int cmd_malion(lr_store *s, cli_args *a);
 int cmd_user(lr_store *s, cli_args *a);
 int cmd_divergence(lr_store *s, cli_args *a);
 int cmd_mail(lr_store *s, cli_args *a); /* cmd_divergence.c: its summary mail's server */
+int cmd_purge(lr_store *s, cli_args *a);     /* cmd_purge.c */
+int cmd_retention(lr_store *s, cli_args *a); /* cmd_purge.c */
 /* cmd_backup.c: on the database file itself, never opened as a store */
 int cmd_backup(const char *db, cli_args *a);
 int cmd_restore(const char *db, cli_args *a);

@@ -44,7 +44,8 @@
 #define SQ_PC_BASE 216
 #define SQ_DIVERGENCE_BASE 232
 #define SQ_OVERTIME_BASE 256
-#define SQ_SLOTS 264
+#define SQ_PURGE_BASE 264
+#define SQ_SLOTS 288
 
 /* lr_store, opaque outside src/store/. */
 struct lr_store {

@@ -45,6 +45,7 @@
 #include "store/store_pages.h"
 #include "store/store_people.h"
 #include "store/store_punches.h"
+#include "store/store_purge.h"
 #include "store/store_pc.h"
 #include "util/status.h"
 

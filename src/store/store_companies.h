@@ -43,6 +43,8 @@ typedef struct lr_company {
     char div_mail_day[11];          /* the day the last summary was claimed for; "" never */
     int ot_month_min, ot_avg_min;   /* 36協定 limits, minutes (45 h, 80 h) */
     int64_t generation; /* bumped by every write of what a page or the read API shows */
+    int retention_years;   /* records kept this long, then purged nightly; 0: for ever */
+    char purged_before[11]; /* the records before this day were purged; "" never */
 } lr_company;
 
 /* Where the MaLion poller of a company stands. */

@@ -15,7 +15,7 @@
     "lanscope_token_hash IS NOT NULL, malion_enabled, malion_host, malion_admin_code, "         \
     "kot_sync_code, idle_break_min, kot_mode, div_start_min, div_end_min, div_fetched_at, "      \
     "div_fetch_result, div_mail_to, div_mail_open_days, div_mail_day, ot_month_min, ot_avg_min, " \
-    "generation "                                                                                 \
+    "generation, retention_years, purged_before "                                                \
     "FROM companies "
 
 /* The settings both the insert and the update bind, at ?2..?7. */
@@ -91,7 +91,8 @@ static const sq_row company_row = SQ_ROW(
     SQ_NUM(lr_company, div_fetched_at), SQ_STR(lr_company, div_fetch_result),
     SQ_STR(lr_company, div_mail_to), SQ_NUM(lr_company, div_mail_open_days),
     SQ_STR(lr_company, div_mail_day), SQ_NUM(lr_company, ot_month_min),
-    SQ_NUM(lr_company, ot_avg_min), SQ_NUM(lr_company, generation));
+    SQ_NUM(lr_company, ot_avg_min), SQ_NUM(lr_company, generation),
+    SQ_NUM(lr_company, retention_years), SQ_STR(lr_company, purged_before));
 
 lr_status store_companies_list(lr_store *base, store_company_cb cb, void *ctx, lr_error *err)
 {

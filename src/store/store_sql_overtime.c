@@ -19,7 +19,7 @@
       "w.computed_at FROM overtime_warnings w JOIN employees e ON e.id = w.employee_id WHERE "     \
       "w.company_id = ?1 AND w.month = ?2 ORDER BY e.code")                                        \
     X(T_LIMITS, "UPDATE companies SET ot_month_min = ?2, ot_avg_min = ?3 WHERE id = ?1")
-SQ_STATEMENTS(SQ_OVERTIME_BASE, SQ_SLOTS);
+SQ_STATEMENTS(SQ_OVERTIME_BASE, SQ_PURGE_BASE);
 
 static const sq_row warning_row = SQ_ROW(
     lr_ot_warning, SQ_NUM(lr_ot_warning, employee_id), SQ_STR(lr_ot_warning, employee_code),

@@ -103,13 +103,13 @@ for s in $("$BUILD/loginrecd" --check-config | sed -n 's/^\([a-z_]*\) = .*/\1/p;
     page man8/loginrecd.8.gz | grep -q "^ *$s = " || missing="$missing $s"
     n=$((n + 1))
 done
-expect_eq "loginrecd(8) lists every setting (all 27 of --check-config)" "27" "$n$missing"
+expect_eq "loginrecd(8) lists every setting (all 28 of --check-config)" "28" "$n$missing"
 missing="" n=0
 for c in $("$BUILD/loginrec" --help | sed -n '/^  init$/,$ s/^  \([a-z]\+\)\( .*\)\?$/\1/p' | sort -u); do
     page man1/loginrec.1.gz | grep -q "^ *$c\b" || missing="$missing $c"
     n=$((n + 1))
 done
-expect_eq "loginrec(1) lists every command (all 18 of --help)" "18" "$n$missing"
+expect_eq "loginrec(1) lists every command (all 20 of --help)" "20" "$n$missing"
 missing="" n=0
 for o in $("$BUILD/loginrec-agent" --help 2>&1 | sed -n 's/^  \(--[a-z-]*\).*/\1/p'); do
     page man8/loginrec-agent.8.gz | grep -q -- "^ *$o\b" || missing="$missing $o"
