@@ -362,12 +362,8 @@ int main(int argc, char **argv)
     }
     if (http_server_start(listen, threads, &app, &srv, &err) != LR_OK) {
         log_error("%s", err.message);
-        retention_worker_stop(purger);
-        malion_poller_stop(poller);
-        kot_worker_stop(disp);
-        store_pool_close(pool);
-        settings_free(&conf);
-        return 1;
+        rc = 1;
+        goto stop;
     }
     /* /metrics on an address of its own: Prometheus reaches it, the
      * API's clients need not (one thread; it shares the store's pool) */
@@ -379,13 +375,8 @@ int main(int argc, char **argv)
         if (http_server_start(settings_get(&conf, "metrics_listen"), 1, &metrics_app, &metrics_srv,
                               &err) != LR_OK) {
             log_error("metrics_listen: %s", err.message);
-            http_server_stop(srv);
-            retention_worker_stop(purger);
-            malion_poller_stop(poller);
-            kot_worker_stop(disp);
-            store_pool_close(pool);
-            settings_free(&conf);
-            return 1;
+            rc = 1;
+            goto stop;
         }
         log_info("metrics on http://%s/metrics (port %d)", settings_get(&conf, "metrics_listen"),
                  http_server_port(metrics_srv));
@@ -403,6 +394,8 @@ int main(int argc, char **argv)
     sig = wait_for_signal(&set, srv);
     sd_notify(0, "STOPPING=1\nSTATUS=stopping");
     log_info("signal %d: stopping", sig);
+    rc = 0;
+stop: /* whatever started, stopped; a failed start's exit 1 too */
     retention_worker_stop(purger);
     malion_poller_stop(poller);
     kot_worker_stop(disp);
@@ -412,7 +405,8 @@ int main(int argc, char **argv)
     ingest_group_free(app.ingest_group);
     store_pool_close(pool);
     sodium_memzero(&ui_secrets, sizeof ui_secrets);
-    log_info("stopped");
+    if (rc == 0)
+        log_info("stopped");
     settings_free(&conf);
-    return 0;
+    return rc;
 }

@@ -32,6 +32,7 @@ typedef struct orphan {
 
 typedef struct interval {
     int64_t a, b;
+    int64_t a_id, b_id; /* the events that opened and closed it */
 } interval;
 
 int64_t day_of_local(int64_t local, int day_change_min)
@@ -166,13 +167,14 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
     return 1;
 }
 
-static int add_punch(builder *b, punch_kind k, int64_t utc)
+static int add_punch(builder *b, punch_kind k, int64_t utc, int64_t event_id)
 {
     day_output *o = b->out;
     if (!grow((void **)&o->punches, &b->cap_punches, o->npunches + 1, sizeof *o->punches))
         return 0;
     o->punches[o->npunches].kind = k;
     o->punches[o->npunches].utc = utc;
+    o->punches[o->npunches].event_id = event_id;
     o->npunches++;
     return 1;
 }
@@ -268,18 +270,22 @@ static lr_status derive_one(builder *b, const day_rules *r, int64_t day, session
 {
     day_output *out = b->out;
     size_t first = out->npunches, first_flag = out->nflags, ni = 0;
-    int64_t in = -1, outt = -1;
+    int64_t in = -1, outt = -1, in_id = 0, out_id = 0; /* and the events that made them */
     unsigned dflags = 0;
 
     mark_shared(s, k);
     for (size_t i = 0; i < k; i++) {
         unsigned f = 0;
-        if (in < 0 || s[i].start < in)
+        if (in < 0 || s[i].start < in) {
             in = s[i].start;
+            in_id = s[i].logon_id;
+        }
         if (s[i].end >= 0) {
-            if (s[i].end > outt)
+            if (s[i].end > outt) {
                 outt = s[i].end;
-            scratch[ni++] = (interval){s[i].start, s[i].end};
+                out_id = s[i].logoff_id;
+            }
+            scratch[ni++] = (interval){s[i].start, s[i].end, s[i].logon_id, s[i].logoff_id};
         } else {
             f |= DAY_FLAG_NO_LOGOFF;
         }
@@ -302,8 +308,10 @@ static lr_status derive_one(builder *b, const day_rules *r, int64_t day, session
     for (size_t i = 0; i < m; i++) {
         unsigned f = DAY_FLAG_NO_LOGON | o[i].flags;
         if (in < 0 || o[i].utc > in) {
-            if (o[i].utc > outt)
+            if (o[i].utc > outt) {
                 outt = o[i].utc;
+                out_id = o[i].id;
+            }
         } else {
             f |= DAY_FLAG_ORPHAN_IGNORED;
         }
@@ -312,23 +320,26 @@ static lr_status derive_one(builder *b, const day_rules *r, int64_t day, session
             return LR_ENOMEM;
     }
 
-    if (in >= 0 && !add_punch(b, PUNCH_CLOCK_IN, in))
+    if (in >= 0 && !add_punch(b, PUNCH_CLOCK_IN, in, in_id))
         return LR_ENOMEM;
     if (r->breaks && ni > 1) {
-        int64_t cur_end;
+        int64_t cur_end, cur_end_id;
         qsort(scratch, ni, sizeof *scratch, cmp_interval);
         cur_end = scratch[0].b;
+        cur_end_id = scratch[0].b_id;
         for (size_t i = 1; i < ni; i++) {
             if (scratch[i].a - cur_end >= r->min_break_sec && scratch[i].a > cur_end) {
-                if (!add_punch(b, PUNCH_BREAK_START, cur_end) ||
-                    !add_punch(b, PUNCH_BREAK_END, scratch[i].a))
+                if (!add_punch(b, PUNCH_BREAK_START, cur_end, cur_end_id) ||
+                    !add_punch(b, PUNCH_BREAK_END, scratch[i].a, scratch[i].a_id))
                     return LR_ENOMEM;
             }
-            if (scratch[i].b > cur_end)
+            if (scratch[i].b > cur_end) {
                 cur_end = scratch[i].b;
+                cur_end_id = scratch[i].b_id;
+            }
         }
     }
-    if (outt >= 0 && !add_punch(b, PUNCH_CLOCK_OUT, outt))
+    if (outt >= 0 && !add_punch(b, PUNCH_CLOCK_OUT, outt, out_id))
         return LR_ENOMEM;
 
     if (out->npunches == first && dflags == 0)

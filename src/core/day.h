@@ -74,6 +74,9 @@ typedef struct day_rules {
 typedef struct day_punch {
     punch_kind kind;
     int64_t utc;
+    int64_t event_id; /* the event that made it (its day_event.id): a clock-in's logon, a
+                         clock-out's logoff (or the lone logoff, or the event that ended the
+                         session), a break's end of one session and start of the next */
 } day_punch;
 
 typedef struct day_result {

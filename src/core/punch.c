@@ -31,7 +31,7 @@ size_t punch_diff(const punch_stored *old, size_t nold, const day_punch *fresh, 
         for (size_t j = 0; j < nnew; j++) {
             if (!nu[j] && old[i].kind == fresh[j].kind && old[i].utc == fresh[j].utc) {
                 ou[i] = nu[j] = 1;
-                out[n++] = (punch_change){PUNCH_KEEP, old[i].id, old[i].kind, old[i].utc};
+                out[n++] = (punch_change){PUNCH_KEEP, old[i].id, old[i].kind, old[i].utc, 0};
                 break;
             }
         }
@@ -52,13 +52,14 @@ size_t punch_diff(const punch_stored *old, size_t nold, const day_punch *fresh, 
                 break;
             if (bi < nold && bj < nnew) {
                 ou[bi] = nu[bj] = 1;
-                out[n++] = (punch_change){PUNCH_REPLACE, old[bi].id, fresh[bj].kind, fresh[bj].utc};
+                out[n++] = (punch_change){PUNCH_REPLACE, old[bi].id, fresh[bj].kind, fresh[bj].utc,
+                                          fresh[bj].event_id};
             } else if (bi < nold) {
                 ou[bi] = 1;
-                out[n++] = (punch_change){PUNCH_RETRACT, old[bi].id, old[bi].kind, old[bi].utc};
+                out[n++] = (punch_change){PUNCH_RETRACT, old[bi].id, old[bi].kind, old[bi].utc, 0};
             } else {
                 nu[bj] = 1;
-                out[n++] = (punch_change){PUNCH_ADD, 0, fresh[bj].kind, fresh[bj].utc};
+                out[n++] = (punch_change){PUNCH_ADD, 0, fresh[bj].kind, fresh[bj].utc, fresh[bj].event_id};
             }
         }
     }

@@ -34,6 +34,7 @@ typedef struct punch_change {
     int64_t old_id; /* KEEP, REPLACE, RETRACT */
     punch_kind kind;
     int64_t utc; /* the new time for ADD/REPLACE, the old one otherwise */
+    int64_t event_id; /* ADD/REPLACE: the event that made the new punch (day_punch) */
 } punch_change;
 
 /* Writes at most (nold + nnew) changes into out (caller-sized) and returns

@@ -336,8 +336,14 @@ static lr_status diff_day(chunk *ch, const lr_company *c, const person *p, size_
         }
         if (!vec_room((void **)&ch->ins, &ch->capins, ch->nins, sizeof *ch->ins))
             return lr_fail(err, LR_ENOMEM, "out of memory");
-        ch->ins[ch->nins] = (store_punch_new){c->id, p->e->id, "", cg[i].kind, cg[i].utc,
-                                              cg[i].action == PUNCH_REPLACE ? cg[i].old_id : 0, 0};
+        ch->ins[ch->nins] = (store_punch_new){c->id,
+                                              p->e->id,
+                                              "",
+                                              cg[i].kind,
+                                              cg[i].utc,
+                                              cg[i].action == PUNCH_REPLACE ? cg[i].old_id : 0,
+                                              0,
+                                              cg[i].event_id};
         memcpy(ch->ins[ch->nins].work_day, dstr, sizeof ch->ins[ch->nins].work_day);
         ch->ob_ins[ch->nob - 1] = ch->nins++;
         o->action = cg[i].action == PUNCH_ADD ? "add" : "correct";

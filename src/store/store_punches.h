@@ -116,6 +116,7 @@ typedef struct store_punch_new {
     punch_kind kind;
     int64_t utc, replaces; /* replaces: 0 when none */
     int64_t id;            /* set by store_punches_insert */
+    int64_t event_id;      /* the event it was derived from; 0: none known */
 } store_punch_new;
 lr_status store_punches_insert(lr_store *s, store_punch_new *v, size_t n, lr_error *err);
 typedef struct store_punch_ending {

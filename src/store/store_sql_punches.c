@@ -16,7 +16,8 @@
       "work_day = ?2 AND state = 'active' ORDER BY ts_utc, kind")                                  \
     X(Q_PUNCH_INSERT,                                                                              \
       "INSERT INTO punches (company_id, employee_id, work_day, kind, ts_utc, "                     \
-      "replaces, created_at) VALUES (?1, ?2, ?3, ?4, ?5, NULLIF(?6, 0), ?7) RETURNING id")         \
+      "replaces, created_at, event_id) VALUES (?1, ?2, ?3, ?4, ?5, NULLIF(?6, 0), ?7, "            \
+      "NULLIF(?8, 0)) RETURNING id")                                                               \
     X(Q_PUNCH_END,                                                                                 \
       "UPDATE punches SET state = ?2, ended_at = ?3 WHERE id = ?1 AND state = "                    \
       "'active'")                                                                                  \
@@ -42,9 +43,10 @@
       "?3::bigint[]) AS u(id, s, at) WHERE punches.id = u.id AND punches.state = 'active'")        \
     X(Q_PUNCHES_INSERT_SET,                                                                        \
       "WITH u AS (SELECT * FROM unnest(?1::bigint[], ?2::bigint[], ?3::text[], ?4::bigint[], "     \
-      "?5::bigint[], ?6::bigint[], ?7::bigint[]) WITH ORDINALITY AS u(c, emp, day, k, t, r, at, "  \
-      "i)), ins AS (INSERT INTO punches (company_id, employee_id, work_day, kind, ts_utc, "        \
-      "replaces, created_at) SELECT c, emp, day, k, t, NULLIF(r, 0), at FROM u ORDER BY i "        \
+      "?5::bigint[], ?6::bigint[], ?7::bigint[], ?8::bigint[]) WITH ORDINALITY AS u(c, emp, day, " \
+      "k, t, r, at, ev, i)), ins AS (INSERT INTO punches (company_id, employee_id, work_day, "     \
+      "kind, ts_utc, replaces, created_at, event_id) SELECT c, emp, day, k, t, NULLIF(r, 0), at, " \
+      "NULLIF(ev, 0) FROM u ORDER BY i "                                                           \
       "RETURNING id, employee_id, work_day, kind, ts_utc) SELECT ins.id, u.i FROM ins JOIN u ON "  \
       "u.emp = ins.employee_id AND u.day = ins.work_day AND u.k = ins.kind AND u.t = ins.ts_utc")  \
     X(Q_FLAGS_DELETE_SET,                                                                          \
@@ -114,10 +116,10 @@ lr_status store_punches_insert(lr_store *base, store_punch_new *v, size_t n, lr_
         v[i].id = 0;
     if (n == 0)
         return LR_OK;
-    if (!(ps = malloc(n * 7 * sizeof *ps)))
+    if (!(ps = malloc(n * 8 * sizeof *ps)))
         return lr_fail(err, LR_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
-        sq_param *p = ps + 7 * i;
+        sq_param *p = ps + 8 * i;
         p[0] = SQ_INT(v[i].company_id);
         p[1] = SQ_INT(v[i].employee_id);
         p[2] = SQ_TEXT(v[i].work_day);
@@ -125,8 +127,9 @@ lr_status store_punches_insert(lr_store *base, store_punch_new *v, size_t n, lr_
         p[4] = SQ_INT(v[i].utc);
         p[5] = SQ_INT(v[i].replaces);
         p[6] = SQ_INT(now);
+        p[7] = SQ_INT(v[i].event_id);
     }
-    st = sq_run_rows(s, rows_stmt(s, Q_PUNCH_INSERT, Q_PUNCHES_INSERT_SET, err), ps, 7, n, punch_id,
+    st = sq_run_rows(s, rows_stmt(s, Q_PUNCH_INSERT, Q_PUNCHES_INSERT_SET, err), ps, 8, n, punch_id,
                      1, v, err, "storing punches");
     for (size_t i = 0; st == LR_OK && i < n; i++)
         if (v[i].id == 0)

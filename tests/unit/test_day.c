@@ -221,6 +221,43 @@ static void one_event_ends_two_sessions(void **state)
     day_output_free(&o);
 }
 
+/* Each punch names the event that made it ("why does it say 22:10?"): the
+ * day's first logon, each break's logoff and the logon after it, the last
+ * logoff; a lone logoff after the day's sessions ends it. Given in an order
+ * that is neither time nor id. */
+static void each_punch_names_its_event(void **state)
+{
+    const int64_t base = 1763251200; /* 2025-11-16T00:00:00Z, 09:00 JST */
+    const int64_t j = 9 * 3600;
+    day_event ev[] = {
+        {14, base + 9 * 3600, base + 9 * 3600 + j, 1, 1, DAY_LOGOFF, 0},
+        {11, base, base + j, 1, 1, DAY_LOGON, 0},
+        {13, base + 4 * 3600, base + 4 * 3600 + j, 1, 1, DAY_LOGON, 0},
+        {12, base + 3 * 3600, base + 3 * 3600 + j, 1, 1, DAY_LOGOFF, 0},
+        {15, base + 13 * 3600, base + 13 * 3600 + j, 2, 1, DAY_LOGOFF, 0},
+    };
+    static const struct {
+        punch_kind kind;
+        int64_t at, event;
+    } want[] = {{PUNCH_CLOCK_IN, 0, 11},
+                {PUNCH_BREAK_START, 3, 12},
+                {PUNCH_BREAK_END, 4, 13},
+                {PUNCH_CLOCK_OUT, 13, 15}};
+    day_rules r = DAY_RULES_DEFAULT;
+    day_output o;
+    (void)state;
+    r.breaks = 1;
+    assert_int_equal(day_derive(ev, 5, &r, &o), LR_OK);
+    assert_int_equal(o.ndays, 1);
+    assert_int_equal(o.npunches, 4);
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(o.punches[i].kind, want[i].kind);
+        assert_int_equal(o.punches[i].utc, base + want[i].at * 3600);
+        assert_int_equal(o.punches[i].event_id, want[i].event);
+    }
+    day_output_free(&o);
+}
+
 static void empty_input(void **state)
 {
     day_output o;
@@ -247,6 +284,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest extra[] = {
         cmocka_unit_test(one_event_ends_two_sessions),
+        cmocka_unit_test(each_punch_names_its_event),
         cmocka_unit_test(empty_input),
         cmocka_unit_test(day_of_local_boundaries),
     };

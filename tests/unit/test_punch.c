@@ -18,7 +18,7 @@ static size_t count(const punch_change *c, size_t n, punch_action a)
 static void unchanged_day_writes_nothing(void **state)
 {
     punch_stored old[] = {{1, PUNCH_CLOCK_IN, 100}, {2, PUNCH_CLOCK_OUT, 200}};
-    day_punch fresh[] = {{PUNCH_CLOCK_OUT, 200}, {PUNCH_CLOCK_IN, 100}};
+    day_punch fresh[] = {{PUNCH_CLOCK_OUT, 200, 0}, {PUNCH_CLOCK_IN, 100, 0}};
     punch_change ch[4];
     size_t n = punch_diff(old, 2, fresh, 2, ch);
     assert_int_equal(n, 2);
@@ -28,7 +28,7 @@ static void unchanged_day_writes_nothing(void **state)
 static void late_logoff_adds_clock_out(void **state)
 {
     punch_stored old[] = {{1, PUNCH_CLOCK_IN, 100}};
-    day_punch fresh[] = {{PUNCH_CLOCK_IN, 100}, {PUNCH_CLOCK_OUT, 300}};
+    day_punch fresh[] = {{PUNCH_CLOCK_IN, 100, 0}, {PUNCH_CLOCK_OUT, 300, 0}};
     punch_change ch[3];
     size_t n = punch_diff(old, 1, fresh, 2, ch);
     assert_int_equal(count(ch, n, PUNCH_KEEP), 1);
@@ -39,7 +39,7 @@ static void late_logoff_adds_clock_out(void **state)
 static void changed_clock_out_is_a_correction(void **state)
 {
     punch_stored old[] = {{1, PUNCH_CLOCK_IN, 100}, {2, PUNCH_CLOCK_OUT, 200}};
-    day_punch fresh[] = {{PUNCH_CLOCK_IN, 100}, {PUNCH_CLOCK_OUT, 250}};
+    day_punch fresh[] = {{PUNCH_CLOCK_IN, 100, 0}, {PUNCH_CLOCK_OUT, 250, 0}};
     punch_change ch[4];
     size_t n = punch_diff(old, 2, fresh, 2, ch);
     assert_int_equal(count(ch, n, PUNCH_REPLACE), 1);
@@ -54,10 +54,10 @@ static void breaks_pair_in_time_order(void **state)
 {
     /* one break split into two: the first pair keeps, the rest is added */
     punch_stored old[] = {{1, PUNCH_BREAK_START, 100}, {2, PUNCH_BREAK_END, 200}};
-    day_punch fresh[] = {{PUNCH_BREAK_START, 100},
-                         {PUNCH_BREAK_END, 150},
-                         {PUNCH_BREAK_START, 170},
-                         {PUNCH_BREAK_END, 200}};
+    day_punch fresh[] = {{PUNCH_BREAK_START, 100, 0},
+                         {PUNCH_BREAK_END, 150, 0},
+                         {PUNCH_BREAK_START, 170, 0},
+                         {PUNCH_BREAK_END, 200, 0}};
     punch_change ch[6];
     size_t n = punch_diff(old, 2, fresh, 4, ch);
     assert_int_equal(count(ch, n, PUNCH_KEEP), 2);
@@ -67,7 +67,7 @@ static void breaks_pair_in_time_order(void **state)
 static void vanished_punch_is_retracted(void **state)
 {
     punch_stored old[] = {{1, PUNCH_CLOCK_IN, 100}, {7, PUNCH_CLOCK_OUT, 200}};
-    day_punch fresh[] = {{PUNCH_CLOCK_IN, 100}};
+    day_punch fresh[] = {{PUNCH_CLOCK_IN, 100, 0}};
     punch_change ch[3];
     size_t n = punch_diff(old, 2, fresh, 1, ch);
     assert_int_equal(count(ch, n, PUNCH_RETRACT), 1);
