@@ -134,6 +134,8 @@ lr_e2e_test(metrics 180)
 lr_e2e_test(backup 300)
 # purge: the 5-year refusal, the archive, retention
 lr_e2e_test(purge 180)
+# the events behind each punch, the hash chain, verify, the signed digest
+lr_e2e_test(evidence 180)
 lr_e2e_test(lanscope 300)
 # loginrec-agent.exe under Wine (make windows builds it)
 lr_e2e_test(wine_agent 300 SQLITE_ONLY)

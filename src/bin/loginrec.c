@@ -31,6 +31,7 @@ static const command commands[] = {
     {"outbox", cmd_outbox},   {"check", cmd_check},
     {"malion", cmd_malion},   {"user", cmd_user},         {"divergence", cmd_divergence},
     {"mail", cmd_mail},       {"purge", cmd_purge},       {"retention", cmd_retention},
+    {"verify", cmd_verify},   {"digest", cmd_digest},
 };
 
 /* What the CLI takes of loginrecd.conf; its other settings are the

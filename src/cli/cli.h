@@ -63,6 +63,8 @@ int cmd_divergence(lr_store *s, cli_args *a);
 int cmd_mail(lr_store *s, cli_args *a); /* cmd_divergence.c: its summary mail's server */
 int cmd_purge(lr_store *s, cli_args *a);     /* cmd_purge.c */
 int cmd_retention(lr_store *s, cli_args *a); /* cmd_purge.c */
+int cmd_verify(lr_store *s, cli_args *a);    /* cmd_evidence.c */
+int cmd_digest(lr_store *s, cli_args *a);    /* cmd_evidence.c */
 /* cmd_backup.c: on the database file itself, never opened as a store */
 int cmd_backup(const char *db, cli_args *a);
 int cmd_restore(const char *db, cli_args *a);

@@ -4,7 +4,8 @@
  *   GET  /healthz                  liveness + database check, no auth
  *   POST /api/v1/ingest            events in: JSON, or a LanScope CSV (api_ingest.c)
  *   GET  /api/v1/whoami            whose credentials these are (api_ingest.c)
- *   GET  /api/v1/punches?from&to   the local ledger (same token)
+ *   GET  /api/v1/punches?from&to[&with=events]   the local ledger (same token); with=events:
+ *                                  each punch with the event it was derived from
  *   GET  /api/v1/links.csv         the link CSV (api_links.c)
  *   POST /api/v1/links/import      an edited link CSV back (api_links.c)
  *   GET  /api/v1/divergence        乖離: the report (api_divergence.c)
@@ -168,7 +169,7 @@ static void h_health(http_app *app, lr_store *s, http_request *rq, http_response
 }
 
 static const char *const no_params[] = {NULL};
-static const char *const range_params[] = {"from", "to", NULL};
+static const char *const punches_params[] = {"from", "to", "with", NULL};
 static const char *const export_params[] = {"kind", "encoding", NULL};
 static const char *const import_params[] = {"dry_run", "lang", NULL};
 static const char *const ingest_params[] = {"partial", NULL};
@@ -180,18 +181,25 @@ static void h_punches(http_app *app, lr_store *s, http_request *rq, http_respons
     lr_company c;
     lr_error err;
     char key[512];
+    const char *with;
     int keyed;
     if (!api_authenticate(s, rq, rs, &c))
         return;
     /* the generation read with the company: a write acknowledged before this
      * request bumped it, so a kept answer of it has that write */
-    keyed = resp_cache_key(rq, range_params, NULL, key, sizeof key);
+    with = http_query(rq, "with");
+    if (with && strcmp(with, "events") != 0) {
+        http_error(rs, 400, "'with' takes one value, events (each punch with the event it was "
+                            "derived from), not '%s'", with);
+        return;
+    }
+    keyed = resp_cache_key(rq, punches_params, NULL, key, sizeof key);
     if (keyed && resp_cache_get(app->cache, c.id, c.generation, key, rs))
         return;
     lr_error_clear(&err);
     buf_reset(&rs->body);
-    if (ledger_export(s, &c, http_query(rq, "from"), http_query(rq, "to"), LEDGER_JSON, &rs->body,
-                      &err) != LR_OK) {
+    if (ledger_export(s, &c, http_query(rq, "from"), http_query(rq, "to"),
+                      with ? LEDGER_JSON_EVENTS : LEDGER_JSON, &rs->body, &err) != LR_OK) {
         api_reply_failure(rs, &err);
         return;
     }
@@ -206,7 +214,7 @@ static const route routes[] = {
     {"GET", "/healthz", "public", no_params, h_health},
     {"POST", "/api/v1/ingest", "token", ingest_params, api_ingest},
     {"GET", "/api/v1/whoami", "token", no_params, api_whoami},
-    {"GET", "/api/v1/punches", "token", range_params, h_punches},
+    {"GET", "/api/v1/punches", "token", punches_params, h_punches},
     {"GET", "/api/v1/links.csv", "token", export_params, api_links_export},
     {"POST", "/api/v1/links/import", "token", import_params, api_links_import},
     {"GET", "/api/v1/divergence", "token", divergence_params, api_divergence},

@@ -181,6 +181,18 @@ static json_t *punches(ui_req *u, const board *b, const daily_person *p, json_t 
         ui_daily_when(u, &b->d, p, r->utc, t, sizeof t);
         o = json_pack("{s:s, s:s, s:s, s:o}", "kind", ui_punch_kind(u, r->kind), "time", t,
                       "method", r->method, "delivery", delivery(u, b->d.c, r->state, r->reason));
+        if (r->ev_id) { /* the event behind it: which logon or logoff made it */
+            char et[48];
+            ui_daily_when(u, &b->d, p, r->ev_utc, et, sizeof et);
+            json_object_set_new(
+                o, "from",
+                json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)r->ev_id, "op",
+                          i18n_text(u->lang, strcmp(r->ev_op, "logon") == 0    ? "logs.op_logon"
+                                             : strcmp(r->ev_op, "logoff") == 0 ? "logs.op_logoff"
+                                                                               : "logs.op_other"),
+                          "time", et, "host", r->ev_host, "source", r->ev_source, "account",
+                          r->ev_account));
+        }
         json_array_append_new(a, o);
         snprintf(title, sizeof title, "%s %s", ui_punch_kind(u, r->kind), t);
         /* a punch past the day's edge (a night's clock-out): its mark stays

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/text.h"
 #include "util/timefmt.h"
 #include "util/tz.h"
 #include "util/vec.h"
@@ -123,6 +124,12 @@ static int keep_punch(void *ctx, const lr_day_punch_row *r)
     snprintf(k->state, sizeof k->state, "%s", r->state ? r->state : "");
     snprintf(k->reason, sizeof k->reason, "%s", r->reason ? r->reason : "");
     snprintf(k->method, sizeof k->method, "%s", r->method ? r->method : "PC");
+    k->ev_id = r->event.id;
+    k->ev_utc = r->event.utc;
+    text_copy_cut(k->ev_source, sizeof k->ev_source, r->event.source ? r->event.source : "");
+    text_copy_cut(k->ev_op, sizeof k->ev_op, r->event.op ? r->event.op : "");
+    text_copy_cut(k->ev_host, sizeof k->ev_host, r->event.host ? r->event.host : "");
+    text_copy_cut(k->ev_account, sizeof k->ev_account, r->event.account ? r->event.account : "");
     return 0;
 }
 

@@ -28,6 +28,9 @@ typedef struct daily_punch {
     punch_kind kind;
     int64_t utc;
     char state[16], reason[32], method[16];
+    /* the event it was derived from: "why does it say 22:10?" (ev_id 0: none known) */
+    int64_t ev_id, ev_utc;
+    char ev_source[16], ev_op[16], ev_host[64], ev_account[64];
 } daily_punch;
 
 typedef struct daily_person {

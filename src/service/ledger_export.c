@@ -33,7 +33,29 @@ typedef struct render {
     lr_buf *out;
     size_t n;
     lr_status st;
+    int events; /* JSON: each punch's event too */
 } render;
+
+/* ,"event":{"id","source","account","host","op","time"} (time as its
+ * source wrote it), or null when none is known (a punch from before loginrec
+ * kept them, or its event purged). */
+static lr_status json_event(render *k, const lr_ledger_row *r)
+{
+    static const char *const keys[5] = {",\"source\":", ",\"account\":", ",\"host\":",
+                                        ",\"op\":", ",\"time\":"};
+    const char *v[5] = {r->event.source, r->event.account, r->event.host, r->event.op, NULL};
+    char t[32];
+    lr_status st;
+    if (!r->event.id)
+        return buf_puts(k->out, ",\"event\":null");
+    tf_format_iso(r->event.utc, r->event.offset_sec, t);
+    v[4] = t;
+    st = buf_printf(k->out, ",\"event\":{\"id\":%lld", (long long)r->event.id);
+    for (int i = 0; i < 5 && st == LR_OK; i++)
+        if ((st = buf_puts(k->out, keys[i])) == LR_OK)
+            st = buf_json_string(k->out, v[i] ? v[i] : "");
+    return st == LR_OK ? buf_puts(k->out, "}") : st;
+}
 
 static int csv_row(void *ctx, const lr_ledger_row *r)
 {
@@ -63,6 +85,8 @@ static int json_row(void *ctx, const lr_ledger_row *r)
     for (int i = 0; i < 5 && k->st == LR_OK; i++)
         if ((k->st = buf_puts(k->out, keys[i])) == LR_OK)
             k->st = buf_json_string(k->out, v[i]);
+    if (k->st == LR_OK && k->events)
+        k->st = json_event(k, r);
     if (k->st == LR_OK)
         k->st = buf_puts(k->out, "}");
     k->n++;
@@ -73,14 +97,14 @@ lr_status ledger_export(lr_store *s, const lr_company *c, const char *from, cons
                         ledger_format fmt, lr_buf *out, lr_error *err)
 {
     const int csv = fmt == LEDGER_CSV;
-    render k = {c, out, 0, LR_OK};
+    render k = {c, out, 0, LR_OK, fmt == LEDGER_JSON_EVENTS};
     lr_status st = ledger_check_range(from, to, err);
     if (st != LR_OK)
         return st;
     k.st = buf_puts(out, csv ? "employee,date,kind,time\n" : "[");
     if (k.st != LR_OK)
         return lr_fail(err, k.st, "ledger export too large");
-    st = store_ledger_list(s, c->id, from, to, csv ? csv_row : json_row, &k, err);
+    st = store_ledger_list(s, c->id, from, to, k.events, csv ? csv_row : json_row, &k, err);
     if (st != LR_OK)
         return st;
     if (k.st == LR_OK && !csv)

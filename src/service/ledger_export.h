@@ -14,7 +14,8 @@
 #include "store/store.h"
 #include "util/buf.h"
 
-typedef enum ledger_format { LEDGER_CSV, LEDGER_JSON } ledger_format;
+/* LEDGER_JSON_EVENTS: JSON, each punch with the event it was derived from */
+typedef enum ledger_format { LEDGER_CSV, LEDGER_JSON, LEDGER_JSON_EVENTS } ledger_format;
 
 #define LEDGER_MAX_DAYS 366
 

@@ -45,7 +45,8 @@
 #define SQ_DIVERGENCE_BASE 232
 #define SQ_OVERTIME_BASE 256
 #define SQ_PURGE_BASE 264
-#define SQ_SLOTS 288
+#define SQ_CHAIN_BASE 288
+#define SQ_SLOTS 304
 
 /* lr_store, opaque outside src/store/. */
 struct lr_store {
@@ -226,6 +227,13 @@ lr_status sq_run_rows(sql_store *s, sql_stmt *st, const sq_param *ps, size_t k, 
  * generation: a reader that sees the new generation sees the data). A
  * failed bump is the write's failure. */
 lr_status sq_wrote(sql_store *s, int64_t company_id, lr_status r, lr_error *err);
+/* store_sql_chain.c: links the stored ones of events[0..n) (id > 0) into
+ * the company's chain, after its backlog; records, before a purge removes
+ * the events before before_utc, the link each kept event after them
+ * follows. Both in the caller's transaction. */
+lr_status sq_chain_append(sql_store *s, int64_t company_id, const lr_event *events, size_t n,
+                          lr_error *err);
+lr_status sq_chain_purge(sql_store *s, int64_t company_id, int64_t before_utc, lr_error *err);
 /* Rows the connection's last write changed. */
 int64_t sq_changes(sql_store *s);
 

@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "store/store_admins.h"
+#include "store/store_chain.h"
 #include "store/store_companies.h"
 #include "store/store_divergence.h"
 #include "store/store_events.h"

@@ -47,6 +47,10 @@ typedef struct lr_day_punch_row {
     const char *method;
     const char *state;  /* its last outbox row's state; NULL: none */
     const char *reason; /* that row's reason code ("" when none) */
+    struct { /* the event it was derived from (id 0: none known, or purged) */
+        int64_t id, utc;
+        const char *source, *account, *host, *op;
+    } event;
 } lr_day_punch_row;
 
 typedef int (*store_event_row_cb)(void *ctx, const lr_event_row *r);

@@ -25,6 +25,11 @@ typedef struct lr_ledger_row {
     punch_kind kind;
     int64_t utc;
     const char *method;
+    struct { /* with_events: the event it was derived from (id 0: none known, or purged) */
+        int64_t id, utc;
+        int offset_sec;
+        const char *source, *account, *host, *op;
+    } event;
 } lr_ledger_row;
 
 typedef struct lr_outbox_row {
@@ -142,7 +147,8 @@ typedef struct store_flag_new {
 lr_status store_flags_replace_days(lr_store *s, int64_t company_id, const store_day *days, size_t ndays,
                                    const store_flag_new *flags, size_t nflags, lr_error *err);
 lr_status store_ledger_list(lr_store *s, int64_t company_id, const char *from_day,
-                            const char *to_day, store_ledger_cb cb, void *ctx, lr_error *err);
+                            const char *to_day, int with_events, store_ledger_cb cb, void *ctx,
+                            lr_error *err);
 /* Rows of the company by id, filtered. */
 lr_status store_outbox_list(lr_store *s, int64_t company_id, store_outbox_filter filter,
                             store_outbox_cb cb, void *ctx, lr_error *err);

@@ -53,10 +53,14 @@ lr_status store_event_insert(lr_store *base, int64_t company_id, lr_event *e, lr
                              SQ_TEXT(e->account), SQ_TEXT(e->host), SQ_TEXT(e->op), SQ_INT(e->utc),
                              SQ_INT(e->offset_sec), SQ_TEXT(e->version),
                              SQ_TEXT(e->raw ? e->raw : ""), SQ_INT(e->received_at));
+    lr_status r;
     if (!st)
         return LR_ESTORE;
     /* a duplicate returns no row: LR_EEXIST, which callers count */
-    return sq_wrote(s, company_id, sq_run_id(s, st, &e->id, err, "storing an event"), err);
+    r = sq_run_id(s, st, &e->id, err, "storing an event");
+    if (r == LR_OK)
+        r = sq_chain_append(s, company_id, e, 1, err);
+    return sq_wrote(s, company_id, r, err);
 }
 
 static void event_id(void *ctx, sql_stmt *st, size_t i)
@@ -93,6 +97,8 @@ lr_status store_events_insert_many(lr_store *base, int64_t company_id, lr_event 
     st = sq_run_rows(s, rows_stmt(s, Q_EVENT_INSERT, Q_EVENT_INSERT_SET, err), ps, 10, n, event_id,
                      1, events, err, "storing events");
     free(ps);
+    if (st == LR_OK)
+        st = sq_chain_append(s, company_id, events, n, err);
     return sq_wrote(s, company_id, st, err);
 }
 

@@ -19,10 +19,12 @@
       "e.ts_utc >= ?2 AND e.ts_utc < ?3) x JOIN employees emp ON emp.id = x.emp_id ORDER BY "      \
       "x.emp_id, x.ts_utc, x.id")                                                                  \
     X(V_DAY_PUNCHES,                                                                               \
-      "SELECT p.employee_id, p.kind, p.ts_utc, p.method, o.state, COALESCE(o.reason, '') FROM "    \
-      "punches p LEFT JOIN outbox o ON o.id = (SELECT max(id) FROM outbox WHERE punch_id = "       \
-      "p.id) WHERE p.company_id = ?1 AND p.work_day = ?2 AND p.state = 'active' ORDER BY "         \
-      "p.employee_id, p.ts_utc, p.kind")
+      "SELECT p.employee_id, p.kind, p.ts_utc, p.method, o.state, COALESCE(o.reason, ''), "        \
+      "COALESCE(ev.id, 0), COALESCE(ev.source, ''), COALESCE(ev.account, ''), "                    \
+      "COALESCE(ev.host, ''), COALESCE(ev.op, ''), COALESCE(ev.ts_utc, 0) FROM punches p LEFT "    \
+      "JOIN outbox o ON o.id = (SELECT max(id) FROM outbox WHERE punch_id = p.id) LEFT JOIN "      \
+      "log_events ev ON ev.id = p.event_id WHERE p.company_id = ?1 AND p.work_day = ?2 AND "       \
+      "p.state = 'active' ORDER BY p.employee_id, p.ts_utc, p.kind")
 SQ_STATEMENTS(SQ_PAGES_BASE, SQ_LEASES_BASE);
 
 static void row_from(sql_stmt *st, lr_event *e, lr_event_row *row)
@@ -152,11 +154,14 @@ lr_status store_day_punches(lr_store *base, int64_t company_id, const char *work
     if (!st)
         return LR_ESTORE;
     while ((rc = sql_step(st)) == SQL_ROW) {
-        lr_day_punch_row r = {sql_col_int64(st, 0), (punch_kind)sql_col_int(st, 1),
+        lr_day_punch_row r = {sql_col_int64(st, 0),
+                              (punch_kind)sql_col_int(st, 1),
                               sql_col_int64(st, 2),
                               sql_col_text(st, 3),
                               sql_col_text(st, 4),
-                              sql_col_text(st, 5)};
+                              sql_col_text(st, 5),
+                              {sql_col_int64(st, 6), sql_col_int64(st, 11), sql_col_text(st, 7),
+                               sql_col_text(st, 8), sql_col_text(st, 9), sql_col_text(st, 10)}};
         if (cb(ctx, &r))
             break;
     }

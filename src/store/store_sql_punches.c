@@ -26,6 +26,15 @@
       "p JOIN employees e ON e.id = p.employee_id WHERE p.company_id = ?1 AND "                    \
       "p.state = 'active' AND p.work_day >= ?2 AND p.work_day <= ?3 ORDER BY "                     \
       "e.code, p.work_day, p.ts_utc, p.kind")                                                      \
+    /* the same with the event each punch was derived from (NULL: none, or \
+     * purged) */                                                           \
+    X(Q_LEDGER_LIST_EVENTS,                                                                        \
+      "SELECT p.id, e.code, p.work_day, p.kind, p.ts_utc, p.method, COALESCE(ev.id, 0), "           \
+      "COALESCE(ev.source, ''), COALESCE(ev.account, ''), COALESCE(ev.host, ''), "                 \
+      "COALESCE(ev.op, ''), COALESCE(ev.ts_utc, 0), COALESCE(ev.ts_offset, 0) FROM punches p "     \
+      "JOIN employees e ON e.id = p.employee_id LEFT JOIN log_events ev ON ev.id = p.event_id "    \
+      "WHERE p.company_id = ?1 AND p.state = 'active' AND p.work_day >= ?2 AND p.work_day <= ?3 "  \
+      "ORDER BY e.code, p.work_day, p.ts_utc, p.kind")                                             \
     X(Q_FLAGS_DELETE, "DELETE FROM event_flags WHERE employee_id = ?1 AND work_day = ?2")          \
     X(Q_FLAGS_INSERT,                                                                              \
       "INSERT INTO event_flags (event_id, employee_id, work_day, flags) VALUES "                   \
@@ -191,15 +200,17 @@ lr_status store_flags_replace_days(lr_store *base, int64_t company_id, const sto
 }
 
 lr_status store_ledger_list(lr_store *base, int64_t company_id, const char *from_day,
-                                const char *to_day, store_ledger_cb cb, void *ctx, lr_error *err)
+                            const char *to_day, int with_events, store_ledger_cb cb, void *ctx,
+                            lr_error *err)
 {
     sql_store *s = S(base);
-    sql_stmt *st = stmt_with(s, Q_LEDGER_LIST, err, SQ_INT(company_id), SQ_TEXT(from_day),
-                             SQ_TEXT(to_day));
+    sql_stmt *st = stmt_with(s, with_events ? Q_LEDGER_LIST_EVENTS : Q_LEDGER_LIST, err,
+                             SQ_INT(company_id), SQ_TEXT(from_day), SQ_TEXT(to_day));
     lr_ledger_row row;
     int rc;
     if (!st)
         return LR_ESTORE;
+    memset(&row, 0, sizeof row);
     while ((rc = sql_step(st)) == SQL_ROW) {
         row.id = sql_col_int64(st, 0);
         sq_copy_col(st, 1, row.employee_code, sizeof row.employee_code);
@@ -207,6 +218,15 @@ lr_status store_ledger_list(lr_store *base, int64_t company_id, const char *from
         row.kind = (punch_kind)sql_col_int(st, 3);
         row.utc = sql_col_int64(st, 4);
         row.method = sql_col_text(st, 5);
+        if (with_events) {
+            row.event.id = sql_col_int64(st, 6);
+            row.event.source = sql_col_text(st, 7);
+            row.event.account = sql_col_text(st, 8);
+            row.event.host = sql_col_text(st, 9);
+            row.event.op = sql_col_text(st, 10);
+            row.event.utc = sql_col_int64(st, 11);
+            row.event.offset_sec = sql_col_int(st, 12);
+        }
         if (cb(ctx, &row))
             break;
     }

@@ -48,7 +48,7 @@
     X(P_PURGED, "UPDATE companies SET purged_before = ?2 WHERE id = ?1 AND purged_before < ?2")    \
     X(P_RETENTION, "UPDATE companies SET retention_years = ?2 WHERE id = ?1")
 
-SQ_STATEMENTS(SQ_PURGE_BASE, SQ_SLOTS);
+SQ_STATEMENTS(SQ_PURGE_BASE, SQ_CHAIN_BASE);
 
 /* Runs rows of query q (bound ?1 company, ?2 the bound) through read,
  * which fills r from the statement; cb each. */
@@ -139,7 +139,8 @@ lr_status store_purge_delete(lr_store *base, int64_t company_id, const char *bef
                  {P_DEL_KOT, 0},      {P_DEL_DIVERGENCES, 0}, {P_DEL_OVERTIME, 0},
                  {P_PURGED, 0}};
     sql_store *s = S(base);
-    lr_status st = LR_OK;
+    /* the chain goes on without the events removed (store_sql_chain.c) */
+    lr_status st = sq_chain_purge(s, company_id, before_utc, err);
     memset(n, 0, sizeof *n);
     for (size_t i = 0; st == LR_OK && i < sizeof order / sizeof *order; i++) {
         int q = order[i].q;

@@ -109,7 +109,7 @@ for c in $("$BUILD/loginrec" --help | sed -n '/^  init$/,$ s/^  \([a-z]\+\)\( .*
     page man1/loginrec.1.gz | grep -q "^ *$c\b" || missing="$missing $c"
     n=$((n + 1))
 done
-expect_eq "loginrec(1) lists every command (all 20 of --help)" "20" "$n$missing"
+expect_eq "loginrec(1) lists every command (all 22 of --help)" "22" "$n$missing"
 missing="" n=0
 for o in $("$BUILD/loginrec-agent" --help 2>&1 | sed -n 's/^  \(--[a-z-]*\).*/\1/p'); do
     page man8/loginrec-agent.8.gz | grep -q -- "^ *$o\b" || missing="$missing $o"

@@ -57,6 +57,8 @@ expect_eq "audited, with what it removed and where it was archived" 1 \
 if [ -z "$PG_DB" ]; then
     expect_eq "no reference left dangling" "" "$(sqlite3 "$LOGINREC_DB" 'PRAGMA foreign_key_check')"
 fi
+expect_eq "the events' chain still verifies: the purge recorded where it resumes" 1 \
+    "$("$LR" verify ACM | grep -c '^ACM: 4 events, every link matches; head #[0-9]* [0-9a-f]*; 1 purge(s) of older events recorded$')"
 sum=$(md5sum < "$T/a.csv")
 out=$("$LR" purge ACM --before 2021-01-01 --archive "$T/a.csv" 2>&1) && rc=0 || rc=$?
 expect_eq "an archive is never written over" "1 1 $sum" "$rc $(printf '%s' "$out" | grep -c 'exists: an archive is never written over') $(md5sum < "$T/a.csv")"
@@ -83,4 +85,16 @@ expect_eq "loginrecd purges past the retention by itself (late records of old da
     "$(grep -c "retention of company ACM (5 years): before $LIMIT, 4 events, 4 punches, 0 乖離 removed; archive $T/archive/ACM-before-$LIMIT.csv" "$T/server.log") $([ -s "$T/archive/ACM-before-$LIMIT.csv" ] && echo 1) $(counts | cut -d' ' -f1) $(grep -c '^\(event\|punch\),' "$T/archive/ACM-before-$LIMIT.csv")"
 expect_eq "audited as retention; purged_before keeps the latest bound (the forced one)" "2026-11-01 1" \
     "$(db_sql "SELECT purged_before FROM companies WHERE code = 'ACM'") $(db_sql "SELECT count(*) FROM audit_log WHERE actor = 'retention' AND action = 'purge'")"
+expect_eq "the chain verifies after the purges that took events from its middle" 0 "$("$LR" verify ACM > /dev/null; echo $?)"
+stop_server
+
+# a purge that takes the chain's head (the last event stored is an old one)
+printf '[%s]' "$(ev logon 2019-12-02 09:00)" > "$T/late.json"
+"$LR" ingest ACM "$T/late.json" > /dev/null
+"$LR" purge ACM --before 2021-01-01 --no-archive > /dev/null
+expect_eq "a purge that removed the head: the chain verifies" 0 "$("$LR" verify ACM > /dev/null; echo $?)"
+printf '[%s]' "$(ev logon 2026-11-29 09:00)" > "$T/next.json"
+"$LR" ingest ACM "$T/next.json" > /dev/null
+expect_eq "and goes on from it with the next event" 1 \
+    "$("$LR" verify ACM | grep -c '^ACM: 5 events, every link matches')"
 finish

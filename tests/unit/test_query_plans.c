@@ -28,7 +28,7 @@
 extern const sq_texts sq_texts_SQ_EVENTS_BASE, sq_texts_SQ_PAGES_BASE, sq_texts_SQ_PC_BASE,
     sq_texts_SQ_PEOPLE_BASE, sq_texts_SQ_PUNCHES_BASE, sq_texts_SQ_DIVERGENCE_BASE,
     sq_texts_SQ_OVERTIME_BASE, sq_texts_SQ_OUTBOX_BASE, sq_texts_SQ_SOURCES_BASE,
-    sq_texts_SQ_COMPANIES_BASE, sq_texts_SQ_PURGE_BASE;
+    sq_texts_SQ_COMPANIES_BASE, sq_texts_SQ_PURGE_BASE, sq_texts_SQ_CHAIN_BASE;
 
 /* A table, the aliases the store's SQL gives it, its indexes, and how
  * many plans used each. */
@@ -95,7 +95,7 @@ static const sq_texts *const files[] = {
     &sq_texts_SQ_EVENTS_BASE,     &sq_texts_SQ_PAGES_BASE,    &sq_texts_SQ_PC_BASE,
     &sq_texts_SQ_PEOPLE_BASE,     &sq_texts_SQ_PUNCHES_BASE,  &sq_texts_SQ_DIVERGENCE_BASE,
     &sq_texts_SQ_OVERTIME_BASE,   &sq_texts_SQ_OUTBOX_BASE,   &sq_texts_SQ_SOURCES_BASE,
-    &sq_texts_SQ_COMPANIES_BASE,  &sq_texts_SQ_PURGE_BASE};
+    &sq_texts_SQ_COMPANIES_BASE,  &sq_texts_SQ_PURGE_BASE,    &sq_texts_SQ_CHAIN_BASE};
 
 /* A migrated database's connection (SQLite), and u's indexes read from it. */
 static sql_conn *open_db(used *u, char *path, size_t pathsz)

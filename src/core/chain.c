@@ -1,0 +1,56 @@
+/*
+ * chain — an event's link (see chain.h).
+ */
+#include "core/chain.h"
+
+#include <sodium.h>
+#include <string.h>
+
+const char chain_genesis[CHAIN_HEX] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+static void put_int(crypto_generichash_state *h, int64_t v)
+{
+    unsigned char b[8];
+    uint64_t u = (uint64_t)v;
+    for (int i = 0; i < 8; i++)
+        b[i] = (unsigned char)(u >> (8 * i));
+    crypto_generichash_update(h, b, sizeof b);
+}
+
+static void put_text(crypto_generichash_state *h, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    put_int(h, (int64_t)n);
+    if (n)
+        crypto_generichash_update(h, (const unsigned char *)s, n);
+}
+
+int chain_link(const char *prev_hex, const chain_event *e, char out[CHAIN_HEX])
+{
+    static const char tag[] = "loginrec-event-v1";
+    unsigned char prev[CHAIN_BYTES], link[CHAIN_BYTES];
+    size_t got = 0;
+    crypto_generichash_state h;
+    if (!prev_hex || strlen(prev_hex) != 2 * CHAIN_BYTES ||
+        sodium_hex2bin(prev, sizeof prev, prev_hex, 2 * CHAIN_BYTES, NULL, &got, NULL) != 0 ||
+        got != CHAIN_BYTES)
+        return -1;
+    crypto_generichash_init(&h, NULL, 0, CHAIN_BYTES);
+    crypto_generichash_update(&h, prev, sizeof prev);
+    crypto_generichash_update(&h, (const unsigned char *)tag, sizeof tag - 1);
+    put_int(&h, e->company_id);
+    put_int(&h, e->id);
+    put_text(&h, e->source);
+    put_text(&h, e->account);
+    put_text(&h, e->host);
+    put_text(&h, e->op);
+    put_int(&h, e->utc);
+    put_int(&h, e->offset_sec);
+    put_text(&h, e->version);
+    put_int(&h, e->received_at);
+    put_text(&h, e->raw);
+    crypto_generichash_final(&h, link, sizeof link);
+    sodium_bin2hex(out, CHAIN_HEX, link, sizeof link);
+    return 0;
+}

@@ -1,0 +1,34 @@
+/*
+ * chain — each company's events as a hash chain: an event's link is
+ * BLAKE2b-256(the previous link ‖ a canonical encoding of the event), in
+ * the order the events were stored (their ids). Changing a stored event,
+ * removing one or slipping one in breaks every link from there on, which
+ * `loginrec verify` names. Pure (libsodium's BLAKE2b); thread-safe.
+ *
+ * The canonical encoding: "loginrec-event-v1", then each field as its
+ * length (8 bytes, little-endian) and its bytes, integers as 8 bytes
+ * little-endian: company id, event id, source, account, host, op, time
+ * (UTC seconds), offset, version, received at, raw record.
+ */
+#ifndef LR_CORE_CHAIN_H
+#define LR_CORE_CHAIN_H
+
+#include <stdint.h>
+
+#define CHAIN_BYTES 32
+#define CHAIN_HEX (2 * CHAIN_BYTES + 1)
+
+typedef struct chain_event {
+    int64_t company_id, id, utc, received_at;
+    int offset_sec;
+    const char *source, *account, *host, *op, *version, *raw;
+} chain_event;
+
+/* The link before a company's first event: 64 zeros. */
+extern const char chain_genesis[CHAIN_HEX];
+
+/* out = the link of e after prev (both as 64 lowercase hex digits). 0, or
+ * -1 when prev is not 64 hex digits. */
+int chain_link(const char *prev_hex, const chain_event *e, char out[CHAIN_HEX]);
+
+#endif

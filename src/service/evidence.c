@@ -1,0 +1,320 @@
+/*
+ * evidence — verify a company's chain; sign and check its digest (see
+ * evidence.h).
+ */
+#include "service/evidence.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/clock.h"
+#include "util/timefmt.h"
+#include "util/tz.h"
+
+typedef struct gap {
+    int64_t id;
+    char prev[CHAIN_HEX];
+} gap;
+
+typedef struct walk {
+    const lr_company *c;
+    verify_report *r;
+    const progress_hook *progress;
+    gap *gaps;
+    size_t ngaps, capgaps, at;
+    char prev[CHAIN_HEX];  /* what the next event must follow */
+    int64_t prev_id;
+    int64_t last_id;
+    char last_link[CHAIN_HEX];
+    /* a mismatch waits for the next event: does it follow prev directly? */
+    int suspect;
+    int64_t suspect_id;
+    char suspect_what[300];
+} walk;
+
+static int keep_gap(void *ctx, int64_t event_id, const char *prev)
+{
+    walk *w = ctx;
+    if (w->ngaps == w->capgaps) {
+        size_t cap = w->capgaps ? 2 * w->capgaps : 16;
+        gap *g = realloc(w->gaps, cap * sizeof *g);
+        if (!g)
+            return 1;
+        w->gaps = g;
+        w->capgaps = cap;
+    }
+    w->gaps[w->ngaps].id = event_id;
+    snprintf(w->gaps[w->ngaps].prev, CHAIN_HEX, "%s", prev);
+    w->ngaps++;
+    return 0;
+}
+
+static void describe(const walk *w, const chain_event *e, char *out, size_t outsz)
+{
+    char t[32];
+    tf_format_iso(e->utc, e->offset_sec, t);
+    snprintf(out, outsz, "#%lld (%s %s %s %s)", (long long)e->id, t, e->account, e->op,
+             e->host[0] ? e->host : "-");
+    (void)w;
+}
+
+static int fail(walk *w, int64_t id, const char *fmt, ...) LR_PRINTF(3, 4);
+static int fail(walk *w, int64_t id, const char *fmt, ...)
+{
+    va_list ap;
+    w->r->ok = 0;
+    w->r->bad_id = id;
+    va_start(ap, fmt);
+    vsnprintf(w->r->why, sizeof w->r->why, fmt, ap);
+    va_end(ap);
+    return 1;
+}
+
+static int check_row(void *ctx, const lr_chain_row *row)
+{
+    walk *w = ctx;
+    char want[CHAIN_HEX], what[300], prev_what[40];
+    while (w->at < w->ngaps && w->gaps[w->at].id < row->e.id)
+        w->at++;
+    describe(w, &row->e, what, sizeof what);
+    if (w->suspect) {
+        /* the event before was the first that did not match: if this one
+         * follows what that one should have followed, it was slipped in */
+        chain_link(w->prev, &row->e, want);
+        if (strcmp(want, row->link) == 0)
+            return fail(w, w->suspect_id,
+                        "event %s was not stored by loginrec: the chain goes on past it as if it "
+                        "were not there (put in behind loginrec's back)",
+                        w->suspect_what);
+        snprintf(prev_what, sizeof prev_what, "#%lld", (long long)w->prev_id);
+        return fail(w, w->suspect_id,
+                    "event %s does not match its link: it was changed after it was stored, or "
+                    "events stored between %s and it were removed",
+                    w->suspect_what, prev_what);
+    }
+    if (w->at < w->ngaps && w->gaps[w->at].id == row->e.id) {
+        /* the events before it were purged: it follows what they ended with */
+        memcpy(w->prev, w->gaps[w->at].prev, CHAIN_HEX);
+        w->r->gaps++;
+    }
+    w->r->events++;
+    if (w->r->events % 20000 == 0)
+        progress_report(w->progress, PROGRESS_CHECK, (uint64_t)w->r->events,
+                        (uint64_t)w->r->head.events, 0);
+    if (!row->link[0])
+        return fail(w, row->e.id,
+                    "event %s has no link: it was not stored by loginrec (put in behind its "
+                    "back)",
+                    what);
+    chain_link(w->prev, &row->e, want);
+    if (strcmp(want, row->link) != 0) {
+        w->suspect = 1;
+        w->suspect_id = row->e.id;
+        snprintf(w->suspect_what, sizeof w->suspect_what, "%s", what);
+        return 0; /* decided at the next event, or at the end */
+    }
+    memcpy(w->prev, row->link, CHAIN_HEX);
+    w->prev_id = row->e.id;
+    w->last_id = row->e.id;
+    memcpy(w->last_link, row->link, CHAIN_HEX);
+    return 0;
+}
+
+lr_status evidence_verify(lr_store *s, const lr_company *c, const progress_hook *progress,
+                          verify_report *r, lr_error *err)
+{
+    walk w;
+    lr_chain_head after;
+    lr_status st;
+    char prev_what[40];
+    memset(r, 0, sizeof *r);
+    memset(&w, 0, sizeof w);
+    w.c = c;
+    w.r = r;
+    w.progress = progress;
+    memcpy(w.prev, chain_genesis, CHAIN_HEX);
+    r->ok = 1;
+    if ((st = store_chain_seal(s, c->id, &r->sealed, err)) != LR_OK ||
+        (st = store_chain_head(s, c->id, &r->head, err)) != LR_OK ||
+        (st = store_chain_gaps(s, c->id, keep_gap, &w, err)) != LR_OK ||
+        (st = store_chain_walk(s, c->id, check_row, &w, err)) != LR_OK) {
+        free(w.gaps);
+        return st;
+    }
+    free(w.gaps);
+    if (r->ok && w.suspect) { /* the last event did not match */
+        snprintf(prev_what, sizeof prev_what, "#%lld", (long long)w.prev_id);
+        fail(&w, w.suspect_id,
+             "event %s does not match its link: it was changed after it was stored, or events "
+             "stored between %s and it were removed",
+             w.suspect_what, prev_what);
+    }
+    if (!r->ok)
+        return LR_OK;
+    /* the head, read again: an ingest may have moved it during the walk */
+    if ((st = store_chain_head(s, c->id, &after, err)) != LR_OK)
+        return st;
+    r->head = after;
+    if (w.last_id > after.id) {
+        r->ok = 0;
+        r->bad_id = w.last_id;
+        snprintf(r->why, sizeof r->why,
+                 "event #%lld comes after the chain's head #%lld: it was put in behind "
+                 "loginrec's back",
+                 (long long)w.last_id, (long long)after.id);
+    } else if (w.last_id < after.id && !after.gap_next) {
+        r->ok = 0;
+        snprintf(r->why, sizeof r->why,
+                 "the chain's head is event #%lld, but the last event is #%lld: the events "
+                 "stored last were removed",
+                 (long long)after.id, (long long)w.last_id);
+    } else if (w.last_id == after.id && after.id && strcmp(w.last_link, after.link) != 0) {
+        r->ok = 0;
+        r->bad_id = w.last_id;
+        snprintf(r->why, sizeof r->why,
+                 "the chain's head does not match its last event #%lld: the head was changed",
+                 (long long)w.last_id);
+    }
+    return LR_OK;
+}
+
+/* The company's signing key: an Ed25519 pair from a seed that the secrets
+ * key and the company derive (BLAKE2b keyed with the secrets key). */
+static void company_keys(const lr_company *c, const lr_secrets *sec,
+                         unsigned char pk[crypto_sign_PUBLICKEYBYTES],
+                         unsigned char sk[crypto_sign_SECRETKEYBYTES])
+{
+    unsigned char seed[crypto_sign_SEEDBYTES];
+    char msg[64];
+    int n = snprintf(msg, sizeof msg, "loginrec-digest-key-v1/%lld/%s", (long long)c->id, c->code);
+    crypto_generichash(seed, sizeof seed, (const unsigned char *)msg, (size_t)n, sec->key,
+                       sizeof sec->key);
+    crypto_sign_seed_keypair(pk, sk, seed);
+    sodium_memzero(seed, sizeof seed);
+}
+
+void evidence_public_key(const lr_company *c, const lr_secrets *sec, char out[65])
+{
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+    company_keys(c, sec, pk, sk);
+    sodium_memzero(sk, sizeof sk);
+    sodium_bin2hex(out, 65, pk, sizeof pk);
+}
+
+/* What is signed: every field of the digest but the signature, one a line. */
+static void digest_message(const char *code, const char *at, json_int_t chain_id,
+                           const char *head, json_int_t events, char *out, size_t outsz)
+{
+    snprintf(out, outsz,
+             "loginrec-digest-v1\ncompany=%s\nat=%s\nchain_id=%lld\nchain_head=%s\nevents=%lld\n",
+             code, at, (long long)chain_id, head, (long long)events);
+}
+
+lr_status evidence_digest(lr_store *s, const lr_company *c, const lr_secrets *sec, lr_buf *out,
+                          lr_error *err)
+{
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+    unsigned char sig[crypto_sign_BYTES];
+    char at[32], msg[512], pkhex[65], sighex[2 * crypto_sign_BYTES + 1];
+    lr_chain_head h;
+    int64_t sealed;
+    json_t *o;
+    char *text;
+    lr_status st;
+    if ((st = store_chain_seal(s, c->id, &sealed, err)) != LR_OK ||
+        (st = store_chain_head(s, c->id, &h, err)) != LR_OK)
+        return st;
+    tz_format_iso(c->tz, clock_now(), at);
+    digest_message(c->code, at, h.id, h.link, h.events, msg, sizeof msg);
+    company_keys(c, sec, pk, sk);
+    crypto_sign_detached(sig, NULL, (const unsigned char *)msg, strlen(msg), sk);
+    sodium_memzero(sk, sizeof sk);
+    sodium_bin2hex(pkhex, sizeof pkhex, pk, sizeof pk);
+    sodium_bin2hex(sighex, sizeof sighex, sig, sizeof sig);
+    o = json_pack("{s:s, s:s, s:s, s:I, s:s, s:I, s:s, s:s, s:s}", "format", "loginrec-digest-v1",
+                  "company", c->code, "at", at, "chain_id", (json_int_t)h.id, "chain_head",
+                  h.link, "events", (json_int_t)h.events, "alg", "ed25519", "public_key", pkhex,
+                  "signature", sighex);
+    text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(o);
+    if (!text)
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    st = buf_puts(out, text);
+    if (st == LR_OK)
+        st = buf_puts(out, "\n");
+    free(text);
+    return st == LR_OK ? LR_OK : lr_fail(err, st, "the digest does not fit");
+}
+
+/* The link stored with event id (walk callback) */
+typedef struct find_link {
+    int64_t id;
+    char link[CHAIN_HEX];
+    int found;
+} find_link;
+
+static int keep_link(void *ctx, const lr_chain_row *r)
+{
+    find_link *f = ctx;
+    if (r->e.id < f->id)
+        return 0;
+    if (r->e.id == f->id) {
+        snprintf(f->link, sizeof f->link, "%s", r->link);
+        f->found = 1;
+    }
+    return 1;
+}
+
+lr_status evidence_digest_check(lr_store *s, const lr_company *c, const lr_secrets *sec,
+                                const char *text, lr_error *err)
+{
+    json_error_t je;
+    json_t *o = json_loads(text, 0, &je);
+    const char *code = NULL, *at = NULL, *head = NULL, *pkhex = NULL, *sighex = NULL;
+    json_int_t chain_id = 0, events = 0;
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
+    char msg[512], ours[65];
+    size_t n1 = 0, n2 = 0;
+    find_link f;
+    lr_status st = LR_OK;
+    if (!o || json_unpack(o, "{s:s, s:s, s:I, s:s, s:I, s:s, s:s}", "company", &code, "at", &at,
+                          "chain_id", &chain_id, "chain_head", &head, "events", &events,
+                          "public_key", &pkhex, "signature", &sighex) != 0) {
+        json_decref(o);
+        return lr_fail(err, LR_EINVAL, "not a loginrec digest (line %d: %s)", o ? 0 : je.line,
+                       o ? "a field is missing" : je.text);
+    }
+    evidence_public_key(c, sec, ours);
+    digest_message(code, at, chain_id, head, events, msg, sizeof msg);
+    if (strcmp(code, c->code) != 0)
+        st = lr_fail(err, LR_EINVAL, "the digest is of company %s, not %s", code, c->code);
+    else if (strcmp(pkhex, ours) != 0)
+        st = lr_fail(err, LR_EINVAL, "the digest was not signed with %s's key", c->code);
+    else if (sodium_hex2bin(pk, sizeof pk, pkhex, strlen(pkhex), NULL, &n1, NULL) != 0 ||
+             sodium_hex2bin(sig, sizeof sig, sighex, strlen(sighex), NULL, &n2, NULL) != 0 ||
+             n1 != sizeof pk || n2 != sizeof sig ||
+             crypto_sign_verify_detached(sig, (const unsigned char *)msg, strlen(msg), pk) != 0)
+        st = lr_fail(err, LR_EINVAL, "the digest's signature does not match what it says: it "
+                                     "was changed after it was signed");
+    if (st == LR_OK && chain_id > 0) {
+        memset(&f, 0, sizeof f);
+        f.id = chain_id;
+        if ((st = store_chain_walk(s, c->id, keep_link, &f, err)) == LR_OK) {
+            if (!f.found)
+                st = lr_fail(err, LR_EINVAL,
+                             "event #%lld, the chain's head at %s, is no longer there",
+                             (long long)chain_id, at);
+            else if (strcmp(f.link, head) != 0)
+                st = lr_fail(err, LR_EINVAL,
+                             "event #%lld's link is not the one signed at %s: the chain was "
+                             "rewritten since",
+                             (long long)chain_id, at);
+        }
+    }
+    json_decref(o);
+    return st;
+}

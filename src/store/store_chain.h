@@ -1,0 +1,48 @@
+/*
+ * store_chain — each company's events as a hash chain (core/chain.h):
+ * linked as they are stored (store_sql_events.c calls sq_chain_append in
+ * the ingest's transaction, under the company's lock), walked back by
+ * `loginrec verify`.
+ */
+#ifndef LR_STORE_STORE_CHAIN_H
+#define LR_STORE_STORE_CHAIN_H
+
+#include <stdint.h>
+
+#include "core/chain.h"
+#include "util/status.h"
+
+typedef struct lr_store lr_store;
+
+/* A stored event with its link ("" when it has none). */
+typedef struct lr_chain_row {
+    chain_event e;
+    const char *link;
+} lr_chain_row;
+
+typedef int (*store_chain_cb)(void *ctx, const lr_chain_row *r);
+
+/* Where a company's chain stands. */
+typedef struct lr_chain_head {
+    int64_t id;             /* the last linked event; 0: none yet */
+    char link[CHAIN_HEX];   /* its link ("" : none) */
+    int pending;            /* events stored before the chain wait for their links */
+    int gap_next;           /* a purge removed the head (see sq_chain_append) */
+    int64_t events;         /* the company's events */
+} lr_chain_head;
+
+lr_status store_chain_head(lr_store *s, int64_t company_id, lr_chain_head *h, lr_error *err);
+/* Every event of the company in id order, with its link, to cb
+ * (non-zero stops). */
+lr_status store_chain_walk(lr_store *s, int64_t company_id, store_chain_cb cb, void *ctx,
+                           lr_error *err);
+/* The links a purge recorded: event_id follows prev, the link of an event
+ * it removed. In event order, to cb (non-zero stops). */
+typedef int (*store_gap_cb)(void *ctx, int64_t event_id, const char *prev);
+lr_status store_chain_gaps(lr_store *s, int64_t company_id, store_gap_cb cb, void *ctx,
+                           lr_error *err);
+/* Links the events stored before the chain existed (pending), in its own
+ * transaction under the company's lock; *linked says how many. */
+lr_status store_chain_seal(lr_store *s, int64_t company_id, int64_t *linked, lr_error *err);
+
+#endif
