@@ -136,6 +136,8 @@ lr_e2e_test(backup 300)
 lr_e2e_test(purge 180)
 # the events behind each punch, the hash chain, verify, the signed digest
 lr_e2e_test(evidence 180)
+# a full disk (tmpfs) under the database and under the key
+lr_e2e_test(disk_full 180 SQLITE_ONLY)
 lr_e2e_test(lanscope 300)
 # loginrec-agent.exe under Wine (make windows builds it)
 lr_e2e_test(wine_agent 300 SQLITE_ONLY)

@@ -38,6 +38,7 @@
 #include "util/timefmt.h"
 
 static lr_secrets ui_secrets; /* for the admin UI: lives as long as the server */
+static char db_dir[1024];     /* the SQLite database's folder: ingest's headroom is its disk's */
 
 static void kick(void *ctx)
 {
@@ -88,6 +89,10 @@ static const setting_def defs[] = {
      "database: a SQLite file, or postgresql://USER@HOST:PORT/DB", NULL},
     {"listen", "--listen", NULL, NULL, SETTING_TEXT, 1, 0, "127.0.0.1:8080", 0,
      "address to serve on (port 0 picks one)", NULL},
+    {"ingest_min_free_mb", "--ingest-min-free-mb", NULL, NULL, SETTING_NUMBER, 0, 1048576, "64",
+     0, "ingest refuses batches (503, storage full) while the SQLite database's disk has less "
+        "free space than this, so delivery and the pages keep room (0: off)",
+     NULL},
     {"metrics_listen", "--metrics-listen", NULL, NULL, SETTING_TEXT, 1, 0, "off", 0,
      "address of GET /metrics (Prometheus), apart from the API's, or off", NULL},
     {"threads", "--threads", NULL, NULL, SETTING_NUMBER, 1, 64, "4", 0, "worker threads", NULL},
@@ -304,6 +309,17 @@ int main(int argc, char **argv)
     app.pool = pool;
     app.secure_cookies = secure_cookies;
     app.cache = resp_cache_new((size_t)cache_mb << 20);
+    if (!store_is_pg(db)) { /* a remote PostgreSQL's disk is not ours to see */
+        char *slash;
+        snprintf(db_dir, sizeof db_dir, "%s", db);
+        slash = strrchr(db_dir, '/');
+        if (slash)
+            *slash = '\0';
+        else
+            snprintf(db_dir, sizeof db_dir, ".");
+        app.free_path = db_dir;
+        app.min_free_bytes = (int64_t)settings_number(&conf, "ingest_min_free_mb") << 20;
+    }
     app.ingest_group = ingest_group_new(0);
     {
         char key_path[600];

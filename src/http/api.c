@@ -44,6 +44,7 @@ int api_status_of(lr_status st)
     case LR_EEXIST: return 409;
     case LR_ETOOBIG: return 413;
     case LR_EBUSY: return 503;
+    case LR_EFULL: return 503;
     case LR_ELIMIT: return 429;
     default: return 500;
     }
@@ -126,6 +127,9 @@ void api_reply_json(http_response *rs, int status, json_t *o)
 void api_reply_failure(http_response *rs, const lr_error *err)
 {
     api_reply_failure_as(rs, api_status_of(err->code), err);
+    /* try again later: a full disk takes someone to free it */
+    if (err->code == LR_EBUSY || err->code == LR_EFULL)
+        rs->retry_after = err->code == LR_EFULL ? 60 : 5;
 }
 
 int api_query_flag(const http_request *rq, http_response *rs, const char *name, int *out)

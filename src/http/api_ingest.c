@@ -37,6 +37,7 @@
 #include "service/ingest_lanscope.h"
 #include "service/ingest_pc.h"
 #include "util/form.h"
+#include "util/fsspace.h"
 #include "util/log.h"
 #include "util/metrics.h"
 
@@ -279,6 +280,24 @@ static void ingest_pc_body(http_app *app, lr_store *s, const lr_company *c, pc_f
     api_reply_json(rs, 200, o);
 }
 
+/* The headroom: a batch is refused (503, storage full, nothing stored)
+ * while the database's disk has less free space than the app keeps. */
+static int room_to_ingest(const http_app *app, http_response *rs)
+{
+    int64_t free;
+    lr_error err;
+    if (!app->free_path || app->min_free_bytes <= 0 ||
+        (free = fs_free_bytes(app->free_path)) < 0 || free >= app->min_free_bytes)
+        return 1;
+    lr_fail(&err, LR_EFULL,
+            "storage full: %lld MiB free on the database's disk, ingest keeps %lld "
+            "(ingest_min_free_mb) for delivery and the pages; nothing of it was stored; it goes "
+            "on by itself once there is space",
+            (long long)(free >> 20), (long long)(app->min_free_bytes >> 20));
+    api_reply_failure(rs, &err);
+    return 0;
+}
+
 void api_ingest(http_app *app, lr_store *s, http_request *rq, http_response *rs)
 {
     lr_company c;
@@ -288,6 +307,8 @@ void api_ingest(http_app *app, lr_store *s, http_request *rq, http_response *rs)
     int linux_log = fmt == PC_FORMAT_WTMP || fmt == PC_FORMAT_JOURNALD;
 
     if (!api_authenticate_sender(s, rq, rs, &c))
+        return;
+    if (!room_to_ingest(app, rs))
         return;
     if (linux_log && ct &&
         (strncasecmp(ct, "application/octet-stream", 24) == 0 ||

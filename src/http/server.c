@@ -157,6 +157,11 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, http_response *rs, c
     }
     if (rs->www_authenticate)
         MHD_add_response_header(r, "WWW-Authenticate", rs->www_authenticate);
+    if (rs->retry_after > 0) {
+        char v[16];
+        snprintf(v, sizeof v, "%d", rs->retry_after);
+        MHD_add_response_header(r, "Retry-After", v);
+    }
     if (rs->disposition[0])
         MHD_add_response_header(r, "Content-Disposition", rs->disposition);
     if (rs->location[0])

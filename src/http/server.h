@@ -40,6 +40,7 @@ typedef struct http_response {
     const char *cache_control;    /* NULL: no-store */
     char etag[36];                /* "" or the ETag (resp_cache.c): If-None-Match gets 304 */
     int cache_hit;                /* answered from the response cache: X-Cache: hit (else miss) */
+    int retry_after;              /* seconds, sent as Retry-After (0: none) */
     lr_buf body;
 } http_response;
 
@@ -75,6 +76,11 @@ struct http_app {
     /* concurrent ingest requests written under one commit
      * (service/ingest_group.h); NULL: each alone */
     struct ingest_group *ingest_group;
+    /* ingest refuses (503, storage full) while the disk holding this path
+     * (the SQLite database's folder) has less than min_free_bytes free, so
+     * delivery, pages and the audit keep room; NULL or 0: never */
+    const char *free_path;
+    int64_t min_free_bytes;
 };
 
 /* Header / query value, or NULL. Valid during the request. */

@@ -29,29 +29,45 @@ void secrets_key_path(const char *db_path, char *out, size_t outsz)
 lr_status secrets_key_create(const char *key_path, int *created, lr_error *err)
 {
     unsigned char key[LR_KEY_BYTES];
-    char hex[LR_KEY_BYTES * 2 + 2];
-    int fd;
+    char hex[LR_KEY_BYTES * 2 + 2], tmp[700];
+    int fd, e;
     ssize_t w;
 
     *created = 0;
-    fd = open(key_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        if (errno == EEXIST)
-            return LR_OK;
-        return lr_fail(err, LR_EIO, "cannot create key file %s: %s", key_path, strerror(errno));
-    }
+    if (access(key_path, F_OK) == 0)
+        return LR_OK;
+    /* written whole beside it, then linked into place (never over a key
+     * that appeared meanwhile): a full disk or a crash leaves no half key */
+    snprintf(tmp, sizeof tmp, "%s.part-%ld", key_path, (long)getpid());
+    unlink(tmp);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return lr_fail(err, errno == ENOSPC ? LR_EFULL : LR_EIO, "cannot create key file %s: %s",
+                       key_path, strerror(errno));
     randombytes_buf(key, sizeof key);
     sodium_bin2hex(hex, sizeof hex, key, sizeof key);
     sodium_memzero(key, sizeof key);
     hex[LR_KEY_BYTES * 2] = '\n';
     w = write(fd, hex, LR_KEY_BYTES * 2 + 1);
+    e = errno;
     sodium_memzero(hex, sizeof hex);
-    if (w != LR_KEY_BYTES * 2 + 1 || fsync(fd) != 0) {
+    if (w != LR_KEY_BYTES * 2 + 1 || fsync(fd) != 0 || close(fd) != 0) {
+        if (w == LR_KEY_BYTES * 2 + 1)
+            e = errno;
         close(fd);
-        unlink(key_path);
-        return lr_fail(err, LR_EIO, "cannot write key file %s", key_path);
+        unlink(tmp);
+        return lr_fail(err, e == ENOSPC ? LR_EFULL : LR_EIO, "cannot write key file %s: %s",
+                       key_path, w < 0 || e ? strerror(e) : "short write");
     }
-    close(fd);
+    if (link(tmp, key_path) != 0) {
+        e = errno;
+        unlink(tmp);
+        if (e == EEXIST)
+            return LR_OK;
+        return lr_fail(err, e == ENOSPC ? LR_EFULL : LR_EIO, "cannot create key file %s: %s",
+                       key_path, strerror(e));
+    }
+    unlink(tmp);
     *created = 1;
     return LR_OK;
 }

@@ -472,6 +472,11 @@ static lr_status pg_fail(sql_conn *c, lr_error *err, const char *doing, const ch
              strcmp(s, "57014") == 0 || strcmp(s, "53300") == 0 || strncmp(s, "08", 2) == 0 ||
              strcmp(s, "57P01") == 0 || PQstatus(c->pg) == CONNECTION_BAD)
         st = LR_EBUSY; /* conflict, timeout or lost connection: try again later */
+    else if (strcmp(s, "53100") == 0) /* disk_full */
+        return lr_fail(err, LR_EFULL,
+                       "storage full while %s (%s): nothing of it was stored; it goes on by "
+                       "itself once there is space",
+                       doing, where);
     return lr_fail(err, st, "database error while %s: %s (%s)", doing, c->message, where);
 }
 

@@ -7,6 +7,7 @@
  * process or the machine. Write transactions start IMMEDIATE: SQLite has
  * one writer, so each writer takes the lock before it reads.
  */
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +200,12 @@ static lr_status lite_fail(sql_conn *c, lr_error *err, const char *doing, const 
         st = LR_EEXIST;
     else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
         st = LR_EBUSY;
+    else if ((rc & 0xff) == SQLITE_FULL ||
+             ((rc & 0xff) == SQLITE_IOERR && sqlite3_system_errno(db) == ENOSPC))
+        return lr_fail(err, LR_EFULL,
+                       "storage full while %s (%s): nothing of it was stored; it goes on by "
+                       "itself once there is space",
+                       doing, where);
     return lr_fail(err, st, "database error while %s: %s (%s)", doing, sqlite3_errmsg(db), where);
 }
 

@@ -22,6 +22,7 @@ const char *lr_status_name(lr_status s)
     case LR_EBUSY: return "busy";
     case LR_ECRYPTO: return "cryptography error";
     case LR_ELIMIT: return "too many attempts";
+    case LR_EFULL: return "storage full";
     }
     return "unknown error";
 }
@@ -41,6 +42,7 @@ const char *lr_status_code(lr_status s)
     case LR_EBUSY: return "busy";
     case LR_ECRYPTO: return "crypto";
     case LR_ELIMIT: return "limited";
+    case LR_EFULL: return "full";
     }
     return "internal";
 }

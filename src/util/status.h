@@ -34,6 +34,7 @@ typedef enum lr_status {
     LR_EBUSY,  /* try again later (a lock, a timeout, a lost connection) */
     LR_ECRYPTO,
     LR_ELIMIT, /* too many attempts by this caller: wait, then try again */
+    LR_EFULL,  /* the storage is full: nothing was stored; goes on once there is space */
 } lr_status;
 
 typedef struct lr_error {

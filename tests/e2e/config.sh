@@ -47,7 +47,7 @@ expect_eq "nor a password given as a parameter" "0|postgresql://lr@db/lr?sslmode
 # what --check-config prints is a settings file loginrecd takes back as it is
 "$LRD" --config "$CONF" --check-config > "$T/again.conf"
 out=$("$LRD" --config "$T/again.conf" --check-config) && rc=0 || rc=$?
-expect_eq "--check-config's output read back as a settings file (the key not: it was not shown)" "0|3 from $T/again.conf:14| from default" \
+expect_eq "--check-config's output read back as a settings file (the key not: it was not shown)" "0|3 from $T/again.conf:17| from default" \
     "$rc|$(got "$out" threads)|$(got "$out" key)"
 
 # flags over the file, the environment over flags

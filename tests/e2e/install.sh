@@ -103,7 +103,7 @@ for s in $("$BUILD/loginrecd" --check-config | sed -n 's/^\([a-z_]*\) = .*/\1/p;
     page man8/loginrecd.8.gz | grep -q "^ *$s = " || missing="$missing $s"
     n=$((n + 1))
 done
-expect_eq "loginrecd(8) lists every setting (all 28 of --check-config)" "28" "$n$missing"
+expect_eq "loginrecd(8) lists every setting (all 29 of --check-config)" "29" "$n$missing"
 missing="" n=0
 for c in $("$BUILD/loginrec" --help | sed -n '/^  init$/,$ s/^  \([a-z]\+\)\( .*\)\?$/\1/p' | sort -u); do
     page man1/loginrec.1.gz | grep -q "^ *$c\b" || missing="$missing $c"
