@@ -161,6 +161,20 @@ const char *ui_failure_words(ui_req *u, const char *code)
     return w ? w : i18n_text(u->lang, "status.err.internal");
 }
 
+const char *ui_source_name(ui_req *u, const char *source)
+{
+    static const struct {
+        const char *source, *key;
+    } names[] = {{"lanscope", "name.lanscope"},
+                 {"malion", "name.malion"},
+                 {"smarton", "name.smarton"},
+                 {"generic", "logs.source_generic"}};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (source && strcmp(source, names[i].source) == 0)
+            return i18n_text(u->lang, names[i].key);
+    return source ? source : "";
+}
+
 const char *ui_reason(ui_req *u, const char *code)
 {
     return ui_code_text(u, "reason", code);

@@ -190,7 +190,7 @@ static json_t *punches(ui_req *u, const board *b, const daily_person *p, json_t 
                           i18n_text(u->lang, strcmp(r->ev_op, "logon") == 0    ? "logs.op_logon"
                                              : strcmp(r->ev_op, "logoff") == 0 ? "logs.op_logoff"
                                                                                : "logs.op_other"),
-                          "time", et, "host", r->ev_host, "source", r->ev_source, "account",
+                          "time", et, "host", r->ev_host, "source", ui_source_name(u, r->ev_source), "account",
                           r->ev_account));
         }
         json_array_append_new(a, o);

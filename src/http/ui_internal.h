@@ -81,6 +81,9 @@ const char *ui_code_text(ui_req *u, const char *prefix, const char *code);
 /* A failure's code (an lr_status_code) in words of the page's language:
  * status.err.<code>, or status.err.internal for a code without words. */
 const char *ui_failure_words(ui_req *u, const char *code);
+/* A source's name as people know it (LanScope Cat, MaLion, 汎用 API, ...);
+ * a PC's own log (windows, linux) by its code. */
+const char *ui_source_name(ui_req *u, const char *source);
 /* ui_code_text of an outbox reason code (reason.*). */
 const char *ui_reason(ui_req *u, const char *code);
 /* path?query, the query's fields with a value percent-encoded; just path

@@ -79,13 +79,6 @@ static size_t choice(const char *const *values, const char *v)
 }
 
 /* The words of a value, or the value itself when it is not a choice. */
-static const char *label_of(ui_req *u, const char *const *values, const char *const *keys,
-                            const char *v)
-{
-    size_t i = choice(values, v);
-    return i ? i18n_text(u->lang, keys[i]) : v;
-}
-
 static int add_row(void *ctx, const lr_event_row *r)
 {
     page_ctx *p = ctx;
@@ -110,7 +103,7 @@ static int add_row(void *ctx, const lr_event_row *r)
                   r->employee_name ? r->employee_name : "", "host", e->host, "op",
                   i18n_text(p->u->lang, op ? op_keys[op] : "logs.op_other"), "op_code",
                   op ? "" : e->op,
-                  "source", label_of(p->u, source_values, source_keys, e->source), "version",
+                  "source", ui_source_name(p->u, e->source), "version",
                   e->version, "work_day", day, "status",
                   statuses(p->u, r)));
     return 0;

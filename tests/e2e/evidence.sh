@@ -33,7 +33,7 @@ expect_eq "with= takes events only" "400 'with' takes one value, events (each pu
 ui_sign_in "$T/jar" ACM admin 'correct horse battery' > /dev/null
 curl -sS -b "$T/jar" -o "$T/daily.html" "$URL/daily?day=2026-11-16"
 expect_eq "日別データ: each punch says which event made it" "1 1" \
-    "$(grep -c "<span class=\"from\" data-event=\"$1\">根拠: ログオン 09:00 PC-1 (lanscope, taro, #$1)</span>" "$T/daily.html") $(grep -c "<span class=\"from\" data-event=\"$3\">根拠: ログオフ 22:10 PC-2 (lanscope, taro, #$3)</span>" "$T/daily.html")"
+    "$(grep -c "<span class=\"from\" data-event=\"$1\">根拠: ログオン 09:00 PC-1 (LanScope Cat, taro, #$1)</span>" "$T/daily.html") $(grep -c "<span class=\"from\" data-event=\"$3\">根拠: ログオフ 22:10 PC-2 (LanScope Cat, taro, #$3)</span>" "$T/daily.html")"
 
 # --- the hash chain ---------------------------------------------------------
 TOKEN_B=$("$LR" company add BBB "Bravo")
