@@ -8,11 +8,13 @@
  * with a non-zero exit: 1 for a failure, 2 for a usage mistake. The
  * commands live in src/cli/, one file per family.
  */
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "store/store.h"
@@ -45,7 +47,7 @@ static const setting_def defs[] = {
 
 /* The settings file's db, key and key_file, under the environment's:
  * 0, or 1 with the error written. */
-static int configure(const char *path, settings *cfg)
+static int configure(const char *path, int have_db, settings *cfg)
 {
     const char *env = getenv("LOGINREC_CONFIG");
     int required = 1;
@@ -55,10 +57,14 @@ static int configure(const char *path, settings *cfg)
     if (!path) {
         path = SETTINGS_DEFAULT_FILE;
         required = 0;
+        /* the service's file, readable by its group only: someone else who
+         * names the database needs nothing from it */
+        if (have_db && access(path, R_OK) != 0 && errno == EACCES)
+            path = "";
     }
     if (settings_init(cfg, defs, sizeof defs / sizeof *defs, &err) == LR_OK) {
         cfg->others_ok = 1;
-        if (settings_load_file(cfg, path, "loginrecd", required, &err) == LR_OK &&
+        if ((!*path || settings_load_file(cfg, path, "loginrecd", required, &err) == LR_OK) &&
             settings_take_env(cfg, &err) == LR_OK) {
             settings_export(cfg);
             return 0;
@@ -130,7 +136,8 @@ int main(int argc, char **argv)
     config = cli_take(&a, "--config", &bad);
     if (bad)
         return cli_usage("--config needs a file");
-    if (configure(config, &cfg) != 0)
+    if (configure(config, (db && *db) || (getenv("LOGINREC_DB") && *getenv("LOGINREC_DB")),
+                  &cfg) != 0)
         rc = 1;
     else
         rc = run(db && *db ? db : settings_get(&cfg, "db"), &a);

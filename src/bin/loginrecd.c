@@ -373,7 +373,10 @@ int main(int argc, char **argv)
             snprintf(dir, sizeof dir, "loginrec-archive");
         else
             snprintf(dir, sizeof dir, "%s.archive", db);
-        if (retention_worker_start(db, dir, &purger, &err) != LR_OK)
+        /* a purge seals where the events' chain resumes with the key */
+        if (!app.secrets)
+            log_warn("retention worker not started: no secrets key");
+        else if (retention_worker_start(db, app.secrets, dir, &purger, &err) != LR_OK)
             log_warn("retention worker not started: %s", err.message);
     }
     if (http_server_start(listen, threads, &app, &srv, &err) != LR_OK) {

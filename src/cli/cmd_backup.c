@@ -36,7 +36,7 @@ static lr_status copy_key(const char *from, const char *to, lr_error *err)
 {
     char buf[512], tmp[1100];
     long n = read_small(from, buf, sizeof buf);
-    int fd;
+    int fd, ok, e;
     struct stat st;
     if (n < 0)
         return lr_fail(err, LR_EIO, "reading the key %s: %s", from, strerror(errno));
@@ -44,14 +44,23 @@ static lr_status copy_key(const char *from, const char *to, lr_error *err)
         return lr_fail(err, LR_EEXIST, "%s exists: a key is never written over", to);
     snprintf(tmp, sizeof tmp, "%s.part-%ld", to, (long)getpid());
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0 || write(fd, buf, (size_t)n) != n || fsync(fd) != 0 || close(fd) != 0 ||
-        rename(tmp, to) != 0) {
-        int e = errno;
-        if (fd >= 0)
-            close(fd);
-        unlink(tmp);
-        return lr_fail(err, LR_EIO, "writing the key %s: %s", to, strerror(e));
+    if (fd < 0)
+        return lr_fail(err, LR_EIO, "writing the key %s: %s", to, strerror(errno));
+    ok = write(fd, buf, (size_t)n) == n && fsync(fd) == 0;
+    e = errno;
+    if (close(fd) != 0 && ok) {
+        ok = 0;
+        e = errno;
     }
+    /* linked into place: never over a key that appeared meanwhile */
+    if (ok && link(tmp, to) != 0) {
+        ok = 0;
+        e = errno;
+    }
+    unlink(tmp);
+    if (!ok)
+        return lr_fail(err, e == EEXIST ? LR_EEXIST : LR_EIO, "writing the key %s: %s", to,
+                       strerror(e));
     return LR_OK;
 }
 
@@ -103,8 +112,9 @@ int cmd_restore(const char *db, cli_args *a)
     secrets_key_path(db, key_path, sizeof key_path);
     snprintf(key_copy, sizeof key_copy, "%s.key", a->v[0]);
     lr_error_clear(&err);
-    /* the key first: a database restored with a key that cannot open it
-     * would be worse than none */
+    /* the keys compared first, before the database is touched: a database
+     * restored beside a key that cannot open it would be worse than none
+     * (the key is copied once the database is in place) */
     if (with_key) {
         if ((nw = read_small(key_copy, want, sizeof want)) < 0) {
             lr_fail(&err, LR_ENOTFOUND, "--with-key: no key %s beside the backup", key_copy);

@@ -18,6 +18,7 @@ int cmd_verify(lr_store *s, cli_args *a)
     const char *digest = cli_take(a, "--digest", &bad);
     verify_report r;
     cli_progress line;
+    lr_secrets sec;
     lr_company c;
     lr_error err;
     lr_status st;
@@ -28,7 +29,11 @@ int cmd_verify(lr_store *s, cli_args *a)
     lr_error_clear(&err);
     if (store_company_get(s, a->v[0], &c, &err) != LR_OK)
         return cli_fail(&err);
-    st = evidence_verify(s, &c, cli_progress_start(&line), &r, &err);
+    /* the key checks the seals of the purges' records */
+    if ((rc = cli_load_secrets(&sec)) != 0)
+        return rc;
+    st = evidence_verify(s, &c, &sec, cli_progress_start(&line), &r, &err);
+    sodium_memzero(&sec, sizeof sec);
     cli_progress_end(&line);
     if (st != LR_OK)
         return cli_fail(&err);
@@ -46,7 +51,6 @@ int cmd_verify(lr_store *s, cli_args *a)
         printf("; %lld purge(s) of older events recorded", (long long)r.gaps);
     printf("\n");
     if (digest) {
-        lr_secrets sec;
         lr_buf text;
         buf_init(&text, 1 << 20);
         if ((rc = cli_load_secrets(&sec)) != 0) {

@@ -4,6 +4,7 @@
  * written to an archive CSV first (service/retention.h); and loginrec
  * retention CODE YEARS, how long loginrecd keeps them.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@ int cmd_purge(lr_store *s, cli_args *a)
     const char *before = cli_take(a, "--before", &bad), *archive = cli_take(a, "--archive", &bad);
     retention_result res;
     cli_progress line;
+    lr_secrets sec;
     lr_company c;
     lr_error err;
     lr_status st;
@@ -30,8 +32,12 @@ int cmd_purge(lr_store *s, cli_args *a)
     lr_error_clear(&err);
     if (store_company_get(s, a->v[0], &c, &err) != LR_OK)
         return cli_fail(&err);
-    st = retention_purge(s, &c, before, force, archive, "cli", cli_progress_start(&line), &res,
-                         &err);
+    /* the key seals the record of where the events' chain resumes */
+    if ((rc = cli_load_secrets(&sec)) != 0)
+        return rc;
+    st = retention_purge(s, &c, &sec, before, force, archive, "cli", cli_progress_start(&line),
+                         &res, &err);
+    sodium_memzero(&sec, sizeof sec);
     cli_progress_end(&line);
     if (st != LR_OK)
         return cli_fail(&err);

@@ -28,7 +28,14 @@ typedef struct chain_event {
 extern const char chain_genesis[CHAIN_HEX];
 
 /* out = the link of e after prev (both as 64 lowercase hex digits). 0, or
- * -1 when prev is not 64 hex digits. */
+ * -1 when prev is not 64 hex digits (out is then ""). */
 int chain_link(const char *prev_hex, const chain_event *e, char out[CHAIN_HEX]);
+
+/* A purge's record that place seq of company's chain follows prev is
+ * sealed: out = BLAKE2b-256 keyed with a key only the secrets key makes
+ * (chain_gap_key) over "loginrec-gap-v1", the company, seq and prev. */
+void chain_gap_key(const unsigned char secret[32], int64_t company_id, unsigned char key[32]);
+void chain_gap_mac(const unsigned char key[32], int64_t company_id, int64_t seq,
+                   const char *prev_hex, char out[CHAIN_HEX]);
 
 #endif

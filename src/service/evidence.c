@@ -16,7 +16,7 @@
 #include "util/tz.h"
 
 typedef struct gap {
-    int64_t id;
+    int64_t seq;
     char prev[CHAIN_HEX];
 } gap;
 
@@ -24,21 +24,26 @@ typedef struct walk {
     const lr_company *c;
     verify_report *r;
     const progress_hook *progress;
+    unsigned char gap_key[32];
     gap *gaps;
     size_t ngaps, capgaps, at;
-    char prev[CHAIN_HEX];  /* what the next event must follow */
-    int64_t prev_id;
-    int64_t last_id;
+    int forged;            /* a purge's record not sealed by loginrec */
+    int64_t forged_seq;
+    char prev[CHAIN_HEX];  /* what the next place must follow */
+    int64_t last_seq, last_id;
     char last_link[CHAIN_HEX];
-    /* a mismatch waits for the next event: does it follow prev directly? */
-    int suspect;
-    int64_t suspect_id;
-    char suspect_what[300];
 } walk;
 
-static int keep_gap(void *ctx, int64_t event_id, const char *prev)
+static int keep_gap(void *ctx, int64_t seq, const char *prev, const char *mac)
 {
     walk *w = ctx;
+    char want[CHAIN_HEX];
+    chain_gap_mac(w->gap_key, w->c->id, seq, prev, want);
+    if (strcmp(want, mac) != 0) {
+        w->forged = 1;
+        w->forged_seq = seq;
+        return 1;
+    }
     if (w->ngaps == w->capgaps) {
         size_t cap = w->capgaps ? 2 * w->capgaps : 16;
         gap *g = realloc(w->gaps, cap * sizeof *g);
@@ -47,19 +52,18 @@ static int keep_gap(void *ctx, int64_t event_id, const char *prev)
         w->gaps = g;
         w->capgaps = cap;
     }
-    w->gaps[w->ngaps].id = event_id;
+    w->gaps[w->ngaps].seq = seq;
     snprintf(w->gaps[w->ngaps].prev, CHAIN_HEX, "%s", prev);
     w->ngaps++;
     return 0;
 }
 
-static void describe(const walk *w, const chain_event *e, char *out, size_t outsz)
+static void describe(const chain_event *e, char *out, size_t outsz)
 {
     char t[32];
     tf_format_iso(e->utc, e->offset_sec, t);
     snprintf(out, outsz, "#%lld (%s %s %s %s)", (long long)e->id, t, e->account, e->op,
              e->host[0] ? e->host : "-");
-    (void)w;
 }
 
 static int fail(walk *w, int64_t id, const char *fmt, ...) LR_PRINTF(3, 4);
@@ -77,109 +81,111 @@ static int fail(walk *w, int64_t id, const char *fmt, ...)
 static int check_row(void *ctx, const lr_chain_row *row)
 {
     walk *w = ctx;
-    char want[CHAIN_HEX], what[300], prev_what[40];
-    while (w->at < w->ngaps && w->gaps[w->at].id < row->e.id)
+    char want[CHAIN_HEX], what[300];
+    int resumes = 0;
+    while (w->at < w->ngaps && w->gaps[w->at].seq < row->seq)
         w->at++;
-    describe(w, &row->e, what, sizeof what);
-    if (w->suspect) {
-        /* the event before was the first that did not match: if this one
-         * follows what that one should have followed, it was slipped in */
-        chain_link(w->prev, &row->e, want);
-        if (strcmp(want, row->link) == 0)
-            return fail(w, w->suspect_id,
-                        "event %s was not stored by loginrec: the chain goes on past it as if it "
-                        "were not there (put in behind loginrec's back)",
-                        w->suspect_what);
-        snprintf(prev_what, sizeof prev_what, "#%lld", (long long)w->prev_id);
-        return fail(w, w->suspect_id,
-                    "event %s does not match its link: it was changed after it was stored, or "
-                    "events stored between %s and it were removed",
-                    w->suspect_what, prev_what);
-    }
-    if (w->at < w->ngaps && w->gaps[w->at].id == row->e.id) {
-        /* the events before it were purged: it follows what they ended with */
+    describe(&row->e, what, sizeof what);
+    if (w->at < w->ngaps && w->gaps[w->at].seq == row->seq) {
+        /* the places before it were purged: it follows what they ended with */
         memcpy(w->prev, w->gaps[w->at].prev, CHAIN_HEX);
+        resumes = 1;
         w->r->gaps++;
+    }
+    if (row->seq == w->last_seq)
+        return fail(w, row->e.id,
+                    "event %s claims place %lld of the chain, which event #%lld holds: it was "
+                    "put in behind loginrec's back",
+                    what, (long long)row->seq, (long long)w->last_id);
+    if (!resumes && row->seq != w->last_seq + 1) {
+        if (w->last_id)
+            return fail(w, row->e.id,
+                        "%lld event(s) stored between #%lld and %s were removed (places %lld "
+                        "to %lld of the chain), with no purge to say so",
+                        (long long)(row->seq - w->last_seq - 1), (long long)w->last_id, what,
+                        (long long)w->last_seq + 1, (long long)row->seq - 1);
+        return fail(w, row->e.id,
+                    "%lld event(s) stored before %s were removed (the first places of the "
+                    "chain), with no purge to say so",
+                    (long long)(row->seq - 1), what);
     }
     w->r->events++;
     if (w->r->events % 20000 == 0)
         progress_report(w->progress, PROGRESS_CHECK, (uint64_t)w->r->events,
                         (uint64_t)w->r->head.events, 0);
-    if (!row->link[0])
+    if (chain_link(w->prev, &row->e, want) != 0 || strcmp(want, row->link) != 0)
         return fail(w, row->e.id,
-                    "event %s has no link: it was not stored by loginrec (put in behind its "
-                    "back)",
-                    what);
-    chain_link(w->prev, &row->e, want);
-    if (strcmp(want, row->link) != 0) {
-        w->suspect = 1;
-        w->suspect_id = row->e.id;
-        snprintf(w->suspect_what, sizeof w->suspect_what, "%s", what);
-        return 0; /* decided at the next event, or at the end */
-    }
+                    "event %s does not match its link: it was changed after it was stored", what);
     memcpy(w->prev, row->link, CHAIN_HEX);
-    w->prev_id = row->e.id;
+    w->last_seq = row->seq;
     w->last_id = row->e.id;
     memcpy(w->last_link, row->link, CHAIN_HEX);
     return 0;
 }
 
-lr_status evidence_verify(lr_store *s, const lr_company *c, const progress_hook *progress,
-                          verify_report *r, lr_error *err)
+/* Whether a purge recorded that place seq follows something (the head's
+ * next place, after a purge that took the head). */
+static int recorded(const walk *w, int64_t seq)
+{
+    for (size_t i = 0; i < w->ngaps; i++)
+        if (w->gaps[i].seq == seq)
+            return 1;
+    return 0;
+}
+
+lr_status evidence_verify(lr_store *s, const lr_company *c, const lr_secrets *sec,
+                          const progress_hook *progress, verify_report *r, lr_error *err)
 {
     walk w;
-    lr_chain_head after;
     lr_status st;
-    char prev_what[40];
     memset(r, 0, sizeof *r);
     memset(&w, 0, sizeof w);
     w.c = c;
     w.r = r;
     w.progress = progress;
+    chain_gap_key(sec->key, c->id, w.gap_key);
     memcpy(w.prev, chain_genesis, CHAIN_HEX);
     r->ok = 1;
-    if ((st = store_chain_seal(s, c->id, &r->sealed, err)) != LR_OK ||
-        (st = store_chain_head(s, c->id, &r->head, err)) != LR_OK ||
-        (st = store_chain_gaps(s, c->id, keep_gap, &w, err)) != LR_OK ||
-        (st = store_chain_walk(s, c->id, check_row, &w, err)) != LR_OK) {
-        free(w.gaps);
+    if ((st = store_chain_seal(s, c->id, &r->sealed, err)) != LR_OK)
         return st;
-    }
-    free(w.gaps);
-    if (r->ok && w.suspect) { /* the last event did not match */
-        snprintf(prev_what, sizeof prev_what, "#%lld", (long long)w.prev_id);
-        fail(&w, w.suspect_id,
-             "event %s does not match its link: it was changed after it was stored, or events "
-             "stored between %s and it were removed",
-             w.suspect_what, prev_what);
-    }
-    if (!r->ok)
-        return LR_OK;
-    /* the head, read again: an ingest may have moved it during the walk */
-    if ((st = store_chain_head(s, c->id, &after, err)) != LR_OK)
+    /* one snapshot for the head, the purges' records and the walk: an
+     * ingest or a purge committing meanwhile is not half seen */
+    if ((st = store_read_begin(s, err)) != LR_OK)
         return st;
-    r->head = after;
-    if (w.last_id > after.id) {
-        r->ok = 0;
-        r->bad_id = w.last_id;
-        snprintf(r->why, sizeof r->why,
-                 "event #%lld comes after the chain's head #%lld: it was put in behind "
-                 "loginrec's back",
-                 (long long)w.last_id, (long long)after.id);
-    } else if (w.last_id < after.id && !after.gap_next) {
-        r->ok = 0;
-        snprintf(r->why, sizeof r->why,
-                 "the chain's head is event #%lld, but the last event is #%lld: the events "
-                 "stored last were removed",
-                 (long long)after.id, (long long)w.last_id);
-    } else if (w.last_id == after.id && after.id && strcmp(w.last_link, after.link) != 0) {
-        r->ok = 0;
-        r->bad_id = w.last_id;
-        snprintf(r->why, sizeof r->why,
+    if ((st = store_chain_head(s, c->id, &r->head, err)) == LR_OK &&
+        (st = store_chain_gaps(s, c->id, keep_gap, &w, err)) == LR_OK && !w.forged)
+        st = store_chain_walk(s, c->id, check_row, &w, err);
+    store_read_end(s);
+    sodium_memzero(w.gap_key, sizeof w.gap_key);
+    if (st == LR_OK && w.forged)
+        fail(&w, 0,
+             "the record that place %lld of the chain follows a purge was not made by "
+             "loginrec (its seal does not match): put in behind its back",
+             (long long)w.forged_seq);
+    if (st == LR_OK && r->ok && r->head.unlinked > 0)
+        fail(&w, r->head.first_unlinked,
+             "%lld event(s) have no place in the chain, the first #%lld: they were not stored "
+             "by loginrec (put in behind its back)",
+             (long long)r->head.unlinked, (long long)r->head.first_unlinked);
+    if (st == LR_OK && r->ok) {
+        if (w.last_seq > r->head.seq)
+            fail(&w, w.last_id,
+                 "event #%lld holds place %lld, after the chain's head (place %lld): it was put "
+                 "in behind loginrec's back",
+                 (long long)w.last_id, (long long)w.last_seq, (long long)r->head.seq);
+        else if (w.last_seq < r->head.seq && !recorded(&w, r->head.seq + 1))
+            fail(&w, 0,
+                 "the chain's head is event #%lld (place %lld), but the last event is #%lld "
+                 "(place %lld): the events stored last were removed",
+                 (long long)r->head.id, (long long)r->head.seq, (long long)w.last_id,
+                 (long long)w.last_seq);
+        else if (w.last_seq == r->head.seq && r->head.seq && strcmp(w.last_link, r->head.link) != 0)
+            fail(&w, w.last_id,
                  "the chain's head does not match its last event #%lld: the head was changed",
                  (long long)w.last_id);
     }
-    return LR_OK;
+    free(w.gaps);
+    return st;
 }
 
 /* The company's signing key: an Ed25519 pair from a seed that the secrets
@@ -260,12 +266,10 @@ typedef struct find_link {
 static int keep_link(void *ctx, const lr_chain_row *r)
 {
     find_link *f = ctx;
-    if (r->e.id < f->id)
+    if (r->e.id != f->id)
         return 0;
-    if (r->e.id == f->id) {
-        snprintf(f->link, sizeof f->link, "%s", r->link);
-        f->found = 1;
-    }
+    snprintf(f->link, sizeof f->link, "%s", r->link);
+    f->found = 1;
     return 1;
 }
 

@@ -22,13 +22,15 @@ typedef struct verify_report {
     lr_chain_head head;
 } verify_report;
 
-/* Recomputes c's chain from its first event, and says whether every
- * stored link matches and the head is its last event; r->why names the
- * first event that does not match and what that means. LR_OK whether or
- * not it matches (r->ok); an error only when it could not look. Links the
- * events stored before the chain existed first (their first run). */
-lr_status evidence_verify(lr_store *s, const lr_company *c, const progress_hook *progress,
-                          verify_report *r, lr_error *err);
+/* Recomputes c's chain from its first event, place by place, and says
+ * whether every stored link matches, no place is missing but where a
+ * purge's record (sealed with sec's key) says the chain resumes, and the
+ * head is its last event; r->why names the first event that does not
+ * match and what that means. LR_OK whether or not it matches (r->ok); an
+ * error only when it could not look. Links the events stored before the
+ * chain existed first (their first run). */
+lr_status evidence_verify(lr_store *s, const lr_company *c, const lr_secrets *sec,
+                          const progress_hook *progress, verify_report *r, lr_error *err);
 
 /* A digest of c's chain as it stands, signed with the company's key (an
  * Ed25519 key derived from the secrets key): JSON, one object, into out. */

@@ -5,12 +5,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/chain.h"
 #include "core/day.h"
 #include "service/company_lease.h"
 #include "util/buf.h"
@@ -102,6 +105,16 @@ static int archive_row(void *ctx, const lr_purge_row *r)
     return a->b.len >= (1u << 20) ? flush_archive(a) : 0;
 }
 
+static int sync_dir(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
+    if (fd < 0)
+        return -1;
+    rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
 /* Writes the archive to tmp (created; synced): LR_OK or why not. */
 static lr_status write_archive(lr_store *s, const lr_company *c, const char *before,
                                int64_t before_utc, const char *tmp, const progress_hook *progress,
@@ -132,11 +145,13 @@ static lr_status write_archive(lr_store *s, const lr_company *c, const char *bef
     return st;
 }
 
-lr_status retention_purge(lr_store *s, const lr_company *c, const char *before, int force,
-                          const char *archive_path, const char *actor,
-                          const progress_hook *progress, retention_result *res, lr_error *err)
+lr_status retention_purge(lr_store *s, const lr_company *c, const lr_secrets *sec,
+                          const char *before, int force, const char *archive_path,
+                          const char *actor, const progress_hook *progress,
+                          retention_result *res, lr_error *err)
 {
-    char limit[11], tmp[1100], detail[1400];
+    unsigned char gap_key[32];
+    char limit[11], tmp[1100], detail[1400], dir[1100];
     int64_t day, before_utc;
     int offset, renamed = 0;
     struct stat stt;
@@ -169,16 +184,28 @@ lr_status retention_purge(lr_store *s, const lr_company *c, const char *before, 
             goto fail;
     }
     progress_report(progress, PROGRESS_STORE, 0, 0, 0);
-    if ((st = store_purge_delete(s, c->id, before, before_utc, &res->n, err)) != LR_OK)
+    chain_gap_key(sec->key, c->id, gap_key);
+    st = store_purge_delete(s, c->id, before, before_utc, gap_key, &res->n, err);
+    sodium_memzero(gap_key, sizeof gap_key);
+    if (st != LR_OK)
         goto fail;
-    /* in place before the removal commits: were the commit to fail, the
-     * archive goes with it */
+    /* in place, and its folder synced, before the removal commits: were the
+     * commit to fail, the archive goes with it; never over a file that
+     * appeared meanwhile (link, not rename) */
     if (archive_path) {
-        if (rename(tmp, archive_path) != 0) {
-            st = lr_fail(err, LR_EIO, "naming the archive %s: %s", archive_path, strerror(errno));
+        if (link(tmp, archive_path) != 0) {
+            st = lr_fail(err, errno == EEXIST ? LR_EEXIST : LR_EIO, "naming the archive %s: %s",
+                         archive_path, strerror(errno));
             goto fail;
         }
         renamed = 1;
+        unlink(tmp);
+        snprintf(dir, sizeof dir, "%s", archive_path);
+        if (sync_dir(dirname(dir)) != 0) {
+            st = lr_fail(err, LR_EIO, "writing the archive %s: %s", archive_path,
+                         strerror(errno));
+            goto fail;
+        }
     }
     snprintf(detail, sizeof detail,
              "before %s%s: %lld events, %lld punches, %lld 乖離, %lld other rows; archive %s",
@@ -192,14 +219,18 @@ lr_status retention_purge(lr_store *s, const lr_company *c, const char *before, 
     return LR_OK;
 fail:
     store_rollback(s);
-    if (archive_path)
-        unlink(renamed ? archive_path : tmp);
+    if (archive_path) {
+        unlink(tmp);
+        if (renamed)
+            unlink(archive_path);
+    }
     memset(&res->n, 0, sizeof res->n);
     return st;
 }
 
 struct retention_worker {
     lr_store *s;
+    lr_secrets sec;
     char dir[512];
     worker *w;
 };
@@ -242,7 +273,8 @@ static int purge_due(void *arg)
             snprintf(path, sizeof path, "%s/%s-before-%s.%d.csv", rw->dir, c->code, before, k);
         if (mkdir(rw->dir, 0750) != 0 && errno != EEXIST)
             log_error("retention: the archive folder %s: %s", rw->dir, strerror(errno));
-        else if (retention_purge(rw->s, c, before, 0, path, "retention", NULL, &res, &err) !=
+        else if (retention_purge(rw->s, c, &rw->sec, before, 0, path, "retention", NULL, &res,
+                                 &err) !=
                  LR_OK)
             log_error("retention of company %s (%d years): %s", c->code, c->retention_years,
                       err.message);
@@ -257,20 +289,23 @@ static int purge_due(void *arg)
     return 0;
 }
 
-lr_status retention_worker_start(const char *db, const char *archive_dir,
+lr_status retention_worker_start(const char *db, const lr_secrets *sec, const char *archive_dir,
                                  retention_worker **out, lr_error *err)
 {
     retention_worker *rw = calloc(1, sizeof *rw);
     lr_status st;
     if (!rw)
         return lr_fail(err, LR_ENOMEM, "out of memory");
+    rw->sec = *sec;
     snprintf(rw->dir, sizeof rw->dir, "%s", archive_dir);
     if ((st = store_open(db, &rw->s, err)) != LR_OK) {
+        sodium_memzero(&rw->sec, sizeof rw->sec);
         free(rw);
         return st;
     }
     if ((st = worker_start("retention", purge_due, rw, 3600 * 1000L, &rw->w, err)) != LR_OK) {
         store_close(rw->s);
+        sodium_memzero(&rw->sec, sizeof rw->sec);
         free(rw);
         return st;
     }
@@ -284,6 +319,7 @@ void retention_worker_stop(retention_worker *rw)
         return;
     worker_stop(rw->w);
     store_close(rw->s);
+    sodium_memzero(&rw->sec, sizeof rw->sec);
     free(rw);
 }
 

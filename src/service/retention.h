@@ -10,6 +10,7 @@
 #ifndef LR_SERVICE_RETENTION_H
 #define LR_SERVICE_RETENTION_H
 
+#include "store/secrets.h"
 #include "store/store.h"
 #include "util/progress.h"
 
@@ -29,10 +30,11 @@ typedef struct retention_result {
  * (UTF-8 with a BOM; NULL: none, only when the caller says so), which is
  * never written over and is in place before the removal commits (on a
  * failure it is removed with the rest: nothing changes). Refused past
- * retention_limit unless force (saying why). Audited as actor. */
-lr_status retention_purge(lr_store *s, const lr_company *c, const char *before, int force,
-                          const char *archive, const char *actor, const progress_hook *progress,
-                          retention_result *res, lr_error *err);
+ * retention_limit unless force (saying why). Audited as actor. sec seals
+ * the record of where the events' chain resumes (store_purge.h). */
+lr_status retention_purge(lr_store *s, const lr_company *c, const lr_secrets *sec,
+                          const char *before, int force, const char *archive, const char *actor,
+                          const progress_hook *progress, retention_result *res, lr_error *err);
 
 /* Sets company code's retention: years "0" (for ever) or 5-100; audited. */
 lr_status retention_set(lr_store *s, const char *code, const char *years, const char *actor,
@@ -43,7 +45,7 @@ lr_status retention_set(lr_store *s, const char *code, const char *years, const 
  * archived to archive_dir/CODE-before-DAY.csv; one instance per company at
  * a time (the "purge" lease). */
 typedef struct retention_worker retention_worker;
-lr_status retention_worker_start(const char *db, const char *archive_dir,
+lr_status retention_worker_start(const char *db, const lr_secrets *sec, const char *archive_dir,
                                  retention_worker **out, lr_error *err);
 void retention_worker_stop(retention_worker *w);
 

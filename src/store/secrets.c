@@ -51,10 +51,13 @@ lr_status secrets_key_create(const char *key_path, int *created, lr_error *err)
     w = write(fd, hex, LR_KEY_BYTES * 2 + 1);
     e = errno;
     sodium_memzero(hex, sizeof hex);
-    if (w != LR_KEY_BYTES * 2 + 1 || fsync(fd) != 0 || close(fd) != 0) {
-        if (w == LR_KEY_BYTES * 2 + 1)
-            e = errno;
-        close(fd);
+    if (w == LR_KEY_BYTES * 2 + 1 && fsync(fd) != 0)
+        e = errno;
+    else if (w == LR_KEY_BYTES * 2 + 1)
+        e = 0;
+    if (close(fd) != 0 && w == LR_KEY_BYTES * 2 + 1 && !e)
+        e = errno;
+    if (w != LR_KEY_BYTES * 2 + 1 || e) {
         unlink(tmp);
         return lr_fail(err, e == ENOSPC ? LR_EFULL : LR_EIO, "cannot write key file %s: %s",
                        key_path, w < 0 || e ? strerror(e) : "short write");

@@ -52,6 +52,7 @@ struct sql_driver {
     const lr_migration *migrations;   /* this dialect's schema, oldest first */
     const int *nmigrations;
     const char *begin_sql;            /* how a write transaction starts */
+    const char *read_begin_sql;       /* how a read-only snapshot starts (no writer lock) */
 
     lr_status (*open)(const char *where, sql_conn **out, lr_error *err);
     void (*close)(sql_conn *c);

@@ -61,6 +61,8 @@ typedef struct sql_store {
     int depth; /* transaction nesting */
     int group; /* begun by store_begin_group: a nested begin is a savepoint */
     int64_t locked_company; /* whose lock_company this transaction holds; 0: none */
+    int locked_depth; /* the transaction depth it was taken at: a savepoint rolled back
+                         below it gives it back (store_rollback) */
     int gated; /* holds the process's SQLite writer gate (store_sql.c) */
     /* the companies whose generation this transaction bumps at its commit
      * (sq_wrote), ascending; never earlier (a savepoint rolled back would
@@ -229,11 +231,13 @@ lr_status sq_run_rows(sql_store *s, sql_stmt *st, const sq_param *ps, size_t k, 
 lr_status sq_wrote(sql_store *s, int64_t company_id, lr_status r, lr_error *err);
 /* store_sql_chain.c: links the stored ones of events[0..n) (id > 0) into
  * the company's chain, after its backlog; records, before a purge removes
- * the events before before_utc, the link each kept event after them
- * follows. Both in the caller's transaction. */
+ * the events before before_utc, the link the place after each run of them
+ * follows, sealed with gap_key (chain_gap_key). Both in the caller's
+ * transaction. */
 lr_status sq_chain_append(sql_store *s, int64_t company_id, const lr_event *events, size_t n,
                           lr_error *err);
-lr_status sq_chain_purge(sql_store *s, int64_t company_id, int64_t before_utc, lr_error *err);
+lr_status sq_chain_purge(sql_store *s, int64_t company_id, int64_t before_utc,
+                         const unsigned char *gap_key, lr_error *err);
 /* Rows the connection's last write changed. */
 int64_t sq_changes(sql_store *s);
 

@@ -606,6 +606,7 @@ const sql_driver sqldrv_pg = {
     .migrations = lr_postgres_migrations,
     .nmigrations = &lr_postgres_migration_count,
     .begin_sql = "BEGIN",
+    .read_begin_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
     .open = pg_open,
     .close = pg_close,
     .prepare = pg_prepare,

@@ -243,6 +243,7 @@ const sql_driver sqldrv_sqlite = {
     .migrations = lr_sqlite_migrations,
     .nmigrations = &lr_sqlite_migration_count,
     .begin_sql = "BEGIN IMMEDIATE",
+    .read_begin_sql = "BEGIN", /* deferred: the snapshot is taken at its first read */
     .open = lite_open,
     .close = lite_close,
     .prepare = lite_prepare,

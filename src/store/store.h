@@ -52,6 +52,11 @@
 
 typedef struct lr_store lr_store;
 
+/* A read-only snapshot (no writer lock: writers go on): every read until
+ * store_read_end sees the database as it was at the first. Not inside a
+ * transaction. */
+lr_status store_read_begin(lr_store *s, lr_error *err);
+void store_read_end(lr_store *s);
 lr_status store_begin(lr_store *s, lr_error *err);
 /* A transaction whose nested store_begin ... store_commit / store_rollback
  * are savepoints: a nested rollback undoes its own writes only, and the

@@ -99,7 +99,7 @@ lr_status store_backup(const char *db, const char *dest, const progress_hook *pr
                        store_copy_info *info, lr_error *err)
 {
     sqlite3 *src = NULL, *dst = NULL;
-    char tmp[1100], journal[1120], dir[1100];
+    char tmp[1100], journal[1120], wal[1120], shm[1120], dir[1100];
     struct stat stt;
     lr_status st = LR_OK;
     int rc;
@@ -114,6 +114,8 @@ lr_status store_backup(const char *db, const char *dest, const progress_hook *pr
                        dest);
     snprintf(tmp, sizeof tmp, "%s.part-%ld", dest, (long)getpid());
     snprintf(journal, sizeof journal, "%s-journal", tmp);
+    snprintf(wal, sizeof wal, "%s-wal", tmp);
+    snprintf(shm, sizeof shm, "%s-shm", tmp);
     if (sqlite3_open_v2(db, &src, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) { /* reads only */
         st = sq_fail(src, LR_ESTORE, err, "opening", db);
         goto out;
@@ -156,9 +158,11 @@ out:
         sqlite3_close(dst);
     if (src)
         sqlite3_close(src);
-    if (st != LR_OK) {
+    if (st != LR_OK) { /* nothing left: the copy is in WAL mode until it is finished */
         unlink(tmp);
         unlink(journal);
+        unlink(wal);
+        unlink(shm);
     }
     return st;
 }

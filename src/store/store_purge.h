@@ -45,11 +45,13 @@ typedef int (*store_purge_cb)(void *ctx, const lr_purge_row *r);
  * (events, punches, 乖離), oldest first, to cb (non-zero stops). */
 lr_status store_purge_rows(lr_store *s, int64_t company_id, const char *before_day,
                            int64_t before_utc, store_purge_cb cb, void *ctx, lr_error *err);
-/* Removes them and what hangs on them, and records before_day as the
- * company's purged_before (when later than it was). In the caller's
+/* Removes them and what hangs on them, records where the events' chain
+ * resumes (sealed with gap_key: chain_gap_key), and records before_day as
+ * the company's purged_before (when later than it was). In the caller's
  * transaction, under the company's lock. */
 lr_status store_purge_delete(lr_store *s, int64_t company_id, const char *before_day,
-                             int64_t before_utc, lr_purge_counts *n, lr_error *err);
+                             int64_t before_utc, const unsigned char gap_key[32],
+                             lr_purge_counts *n, lr_error *err);
 
 /* Whether a purge with these bounds would remove an event or a punch. */
 lr_status store_purge_any(lr_store *s, int64_t company_id, const char *before_day,

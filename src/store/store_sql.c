@@ -497,6 +497,20 @@ lr_status store_begin(lr_store *base, lr_error *err)
     return LR_OK;
 }
 
+lr_status store_read_begin(lr_store *base, lr_error *err)
+{
+    sql_store *s = S(base);
+    if (s->depth > 0)
+        return lr_fail(err, LR_EINVAL, "a read snapshot cannot start inside a transaction");
+    return exec(s, s->drv->read_begin_sql, err, "starting a read snapshot");
+}
+
+void store_read_end(lr_store *base)
+{
+    sql_store *s = S(base);
+    s->drv->exec(s->db, "COMMIT");
+}
+
 static lr_status bump_one(sql_store *s, int64_t company_id, lr_error *err)
 {
     return sq_run(s, stmt_with(s, Q_GENERATION_BUMP, err, SQ_INT(company_id)), err,
@@ -609,6 +623,10 @@ void store_rollback(lr_store *base)
         /* its part only; a savepoint that cannot be undone undoes it all */
         if (savepoint(s, "ROLLBACK TO", s->depth, NULL) == LR_OK &&
             savepoint(s, "RELEASE", s->depth, NULL) == LR_OK) {
+            /* a lock taken inside the savepoint went with it (PostgreSQL
+             * releases it): the next writer of that company takes it again */
+            if (s->locked_company && s->locked_depth >= s->depth)
+                s->locked_company = 0;
             s->depth--;
             return;
         }
@@ -658,8 +676,10 @@ lr_status store_lock_company(lr_store *base, int64_t company_id, lr_error *err)
     if (!(st = stmt(s, Q_LOCK_COMPANY, err)))
         return LR_ESTORE;
     sql_bind_int64(st, 1, company_id);
-    if ((r = sq_run(s, st, err, "waiting for the company's lock")) == LR_OK && s->depth > 0)
+    if ((r = sq_run(s, st, err, "waiting for the company's lock")) == LR_OK && s->depth > 0) {
         s->locked_company = company_id;
+        s->locked_depth = s->depth;
+    }
     return r;
 }
 

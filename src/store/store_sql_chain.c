@@ -1,8 +1,8 @@
 /*
  * store_sql_chain — the events' hash chain (see store_chain.h): appended
- * at insert, the backlog of events stored before it sealed, purges'
- * gaps recorded, walked for verify. A company's events in id order come
- * from log_events_chain (company_id, id).
+ * at insert, the backlog of events stored before it linked, the places a
+ * purge leaves recorded, walked for verify. A company's events in chain
+ * order come from log_events_chain (company_id, chain_seq).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,32 +12,32 @@
 
 enum { WALK_PAGE = 4096 };
 
+#define EVENT_CHAIN_COLS "id, source, account, host, op, ts_utc, ts_offset, version, received_at, raw"
 #define STATEMENTS(X)                                                                              \
-    X(C_HEAD, "SELECT chain_id, chain_head, chain_pending, chain_gap_next FROM companies WHERE "   \
-              "id = ?1")                                                                           \
+    X(C_HEAD, "SELECT chain_id, chain_seq, chain_head, chain_pending FROM companies WHERE id = ?1") \
     X(C_COUNT, "SELECT count(*) FROM log_events WHERE company_id = ?1")                            \
-    X(C_SET_HEAD, "UPDATE companies SET chain_id = ?2, chain_head = ?3, chain_pending = 0, "       \
-                  "chain_gap_next = 0 WHERE id = ?1")                                              \
-    X(C_SET_LINK, "UPDATE log_events SET chain = ?2 WHERE id = ?1")                                \
+    X(C_UNLINKED, "SELECT count(*), COALESCE(min(id), 0) FROM log_events WHERE company_id = ?1 "   \
+                  "AND chain_seq IS NULL")                                                         \
+    X(C_SET_HEAD, "UPDATE companies SET chain_id = ?2, chain_seq = ?3, chain_head = ?4, "          \
+                  "chain_pending = 0 WHERE id = ?1")                                               \
+    X(C_SET_LINK, "UPDATE log_events SET chain = ?2, chain_seq = ?3 WHERE id = ?1")                \
     /* a driver with arrays: the rows above in one statement */            \
-    X(C_SET_LINKS, "UPDATE log_events SET chain = u.h FROM unnest(?1::bigint[], ?2::text[]) AS "    \
-                   "u(id, h) WHERE log_events.id = u.id")                                          \
-    X(C_WALK,                                                                                      \
-      "SELECT id, source, account, host, op, ts_utc, ts_offset, version, received_at, raw, "       \
-      "COALESCE(chain, '') FROM log_events WHERE company_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3") \
-    X(C_GAPS, "SELECT event_id, prev FROM chain_gaps WHERE company_id = ?1 ORDER BY event_id")     \
-    X(C_GAP_PUT,                                                                                   \
-      "INSERT INTO chain_gaps (company_id, event_id, prev, made_at) VALUES (?1, ?2, ?3, ?4) ON "   \
-      "CONFLICT (company_id, event_id) DO UPDATE SET prev = excluded.prev, made_at = "             \
-      "excluded.made_at")                                                                          \
-    /* a purge: the events it removes in id order with their links */      \
-    X(C_PURGED, "SELECT id, COALESCE(chain, '') FROM log_events WHERE company_id = ?1 AND "        \
-                "ts_utc < ?2 ORDER BY id")                                                         \
-    X(C_NEXT, "SELECT id, ts_utc FROM log_events WHERE company_id = ?1 AND id > ?2 ORDER BY id "   \
-              "LIMIT 1")                                                                           \
-    X(C_GAPS_DROP, "DELETE FROM chain_gaps WHERE company_id = ?1 AND event_id IN (SELECT id FROM " \
-                   "log_events WHERE company_id = ?1 AND ts_utc < ?2)")                            \
-    X(C_GAP_NEXT, "UPDATE companies SET chain_gap_next = 1 WHERE id = ?1")
+    X(C_SET_LINKS, "UPDATE log_events SET chain = u.h, chain_seq = u.q FROM unnest(?1::bigint[], " \
+                   "?2::text[], ?3::bigint[]) AS u(id, h, q) WHERE log_events.id = u.id")          \
+    /* the backlog: events stored before the chain, in the order stored */ \
+    X(C_PENDING, "SELECT " EVENT_CHAIN_COLS " FROM log_events WHERE company_id = ?1 AND "          \
+                 "chain_seq IS NULL AND id > ?2 ORDER BY id LIMIT ?3")                             \
+    X(C_WALK, "SELECT " EVENT_CHAIN_COLS ", COALESCE(chain, ''), chain_seq FROM log_events WHERE " \
+              "company_id = ?1 AND chain_seq > ?2 ORDER BY chain_seq LIMIT ?3")                    \
+    X(C_GAPS, "SELECT seq, prev, mac FROM chain_gaps WHERE company_id = ?1 ORDER BY seq")          \
+    /* a place's predecessor never changes: a later purge keeps the record */ \
+    X(C_GAP_PUT, "INSERT INTO chain_gaps (company_id, seq, prev, mac, made_at) VALUES (?1, ?2, "   \
+                 "?3, ?4, ?5) ON CONFLICT (company_id, seq) DO NOTHING")                           \
+    /* a purge: the events it removes in chain order with their links */   \
+    X(C_PURGED, "SELECT chain_seq, COALESCE(chain, '') FROM log_events WHERE company_id = ?1 AND " \
+                "ts_utc < ?2 ORDER BY chain_seq")                                                  \
+    X(C_GAPS_DROP, "DELETE FROM chain_gaps WHERE company_id = ?1 AND seq IN (SELECT chain_seq "    \
+                   "FROM log_events WHERE company_id = ?1 AND ts_utc < ?2)")
 
 SQ_STATEMENTS(SQ_CHAIN_BASE, SQ_SLOTS);
 
@@ -50,53 +50,58 @@ static lr_status read_head(sql_store *s, int64_t company_id, lr_chain_head *h, l
         return LR_ESTORE;
     if ((rc = sql_step(st)) == SQL_ROW) {
         h->id = sql_col_int64(st, 0);
-        sq_copy_col(st, 1, h->link, sizeof h->link);
-        h->pending = sql_col_int(st, 2);
-        h->gap_next = sql_col_int(st, 3);
+        h->seq = sql_col_int64(st, 1);
+        sq_copy_col(st, 2, h->link, sizeof h->link);
+        h->pending = sql_col_int(st, 3);
     }
     sql_reset(st);
     return rc == SQL_ROW ? LR_OK : sq_db_fail(s, err, "reading the chain's head");
 }
 
-static lr_status put_gap(sql_store *s, int64_t company_id, int64_t event_id, const char *prev,
-                         lr_error *err)
+static lr_status put_gap(sql_store *s, int64_t company_id, int64_t seq, const char *prev,
+                         const unsigned char *gap_key, lr_error *err)
 {
-    sql_stmt *st = stmt_with(s, C_GAP_PUT, err, SQ_INT(company_id), SQ_INT(event_id),
-                             SQ_TEXT(prev), SQ_INT(clock_now()));
-    return sq_run(s, st, err, "recording a gap in the chain");
+    char mac[CHAIN_HEX];
+    sql_stmt *st;
+    chain_gap_mac(gap_key, company_id, seq, prev, mac);
+    st = stmt_with(s, C_GAP_PUT, err, SQ_INT(company_id), SQ_INT(seq), SQ_TEXT(prev),
+                   SQ_TEXT(mac), SQ_INT(clock_now()));
+    return sq_run(s, st, err, "recording where the chain resumes");
 }
 
-/* Writes links[i] to ids[i] for i < n, then the head. */
+/* Writes links[i] at place first_seq + i to ids[i] for i < n, then the
+ * head. */
 static lr_status write_links(sql_store *s, int64_t company_id, const int64_t *ids,
-                             char (*links)[CHAIN_HEX], size_t n, lr_error *err)
+                             char (*links)[CHAIN_HEX], int64_t first_seq, size_t n, lr_error *err)
 {
     sq_param *ps;
     lr_status st;
     if (n == 0)
         return LR_OK;
-    if (!(ps = malloc(2 * n * sizeof *ps)))
+    if (!(ps = malloc(3 * n * sizeof *ps)))
         return lr_fail(err, LR_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
-        ps[2 * i] = SQ_INT(ids[i]);
-        ps[2 * i + 1] = SQ_TEXT(links[i]);
+        ps[3 * i] = SQ_INT(ids[i]);
+        ps[3 * i + 1] = SQ_TEXT(links[i]);
+        ps[3 * i + 2] = SQ_INT(first_seq + (int64_t)i);
     }
-    st = sq_run_rows(s, rows_stmt(s, C_SET_LINK, C_SET_LINKS, err), ps, 2, n, NULL, 0, NULL, err,
+    st = sq_run_rows(s, rows_stmt(s, C_SET_LINK, C_SET_LINKS, err), ps, 3, n, NULL, 0, NULL, err,
                      "linking events");
     free(ps);
     if (st == LR_OK) {
         sql_stmt *t = stmt_with(s, C_SET_HEAD, err, SQ_INT(company_id), SQ_INT(ids[n - 1]),
-                                SQ_TEXT(links[n - 1]));
+                                SQ_INT(first_seq + (int64_t)n - 1), SQ_TEXT(links[n - 1]));
         st = sq_run(s, t, err, "moving the chain's head");
     }
     return st;
 }
 
-/* The pending backlog: every event after the head, from the table, in
- * pages; h is moved along. */
+/* The pending backlog: every event without a place, from the table, in
+ * the order stored, in pages; h is moved along. */
 static lr_status seal_backlog(sql_store *s, int64_t company_id, lr_chain_head *h, int64_t *linked,
                               lr_error *err)
 {
-    int64_t ids[WALK_PAGE];
+    int64_t ids[WALK_PAGE], after = 0;
     char(*links)[CHAIN_HEX] = malloc(WALK_PAGE * sizeof *links);
     lr_status st = LR_OK;
     if (!links)
@@ -104,7 +109,7 @@ static lr_status seal_backlog(sql_store *s, int64_t company_id, lr_chain_head *h
     if (!h->link[0])
         memcpy(h->link, chain_genesis, CHAIN_HEX);
     for (;;) {
-        sql_stmt *t = stmt_with(s, C_WALK, err, SQ_INT(company_id), SQ_INT(h->id),
+        sql_stmt *t = stmt_with(s, C_PENDING, err, SQ_INT(company_id), SQ_INT(after),
                                 SQ_INT(WALK_PAGE));
         size_t n = 0;
         int rc;
@@ -128,9 +133,10 @@ static lr_status seal_backlog(sql_store *s, int64_t company_id, lr_chain_head *h
         }
         if (n == 0)
             break;
-        if ((st = write_links(s, company_id, ids, links, n, err)) != LR_OK)
+        if ((st = write_links(s, company_id, ids, links, h->seq + 1, n, err)) != LR_OK)
             break;
-        h->id = ids[n - 1];
+        after = h->id = ids[n - 1];
+        h->seq += (int64_t)n;
         memcpy(h->link, links[n - 1], CHAIN_HEX);
         *linked += (int64_t)n;
         if (n < WALK_PAGE)
@@ -182,9 +188,6 @@ lr_status sq_chain_append(sql_store *s, int64_t company_id, const lr_event *even
     qsort(v, k, sizeof *v, by_id);
     if (!h.link[0])
         memcpy(h.link, chain_genesis, CHAIN_HEX);
-    /* a purge removed the head: the first event after it says what it follows */
-    if (h.gap_next)
-        st = put_gap(s, company_id, v[0]->id, h.link, err);
     for (size_t i = 0; st == LR_OK && i < k; i++) {
         const lr_event *e = v[i];
         chain_event c = {company_id, e->id,          e->utc,     e->received_at, e->offset_sec,
@@ -194,21 +197,20 @@ lr_status sq_chain_append(sql_store *s, int64_t company_id, const lr_event *even
         chain_link(i ? links[i - 1] : h.link, &c, links[i]);
     }
     if (st == LR_OK)
-        st = write_links(s, company_id, ids, links, k, err);
+        st = write_links(s, company_id, ids, links, h.seq + 1, k, err);
     free(v);
     free(ids);
     free(links);
     return st;
 }
 
-lr_status sq_chain_purge(sql_store *s, int64_t company_id, int64_t before_utc, lr_error *err)
+lr_status sq_chain_purge(sql_store *s, int64_t company_id, int64_t before_utc,
+                         const unsigned char *gap_key, lr_error *err)
 {
     lr_chain_head h;
     sql_stmt *st;
-    int64_t *ids = NULL;
-    char(*links)[CHAIN_HEX] = NULL;
-    size_t n = 0, cap = 0;
-    int64_t linked = 0;
+    int64_t linked = 0, last = -1;
+    char last_link[CHAIN_HEX] = "";
     lr_status r = read_head(s, company_id, &h, err);
     int rc;
     if (r == LR_OK && h.pending)
@@ -217,59 +219,24 @@ lr_status sq_chain_purge(sql_store *s, int64_t company_id, int64_t before_utc, l
         return r;
     if (!(st = stmt_with(s, C_PURGED, err, SQ_INT(company_id), SQ_INT(before_utc))))
         return LR_ESTORE;
-    while ((rc = sql_step(st)) == SQL_ROW) {
-        if (n == cap) {
-            size_t c2 = cap ? 2 * cap : 256;
-            int64_t *ni = realloc(ids, c2 * sizeof *ids);
-            char(*nl)[CHAIN_HEX] = ni ? realloc(links, c2 * sizeof *links) : NULL;
-            if (ni)
-                ids = ni;
-            if (!ni || !nl) {
-                sql_reset(st);
-                free(ids);
-                free(links);
-                return lr_fail(err, LR_ENOMEM, "out of memory");
-            }
-            links = nl;
-            cap = c2;
-        }
-        ids[n] = sql_col_int64(st, 0);
-        sq_copy_col(st, 1, links[n], sizeof links[n]);
-        n++;
+    /* the place after each run of removed places follows the run's last
+     * link: recorded (the head's next place too, for the event to come) */
+    while (r == LR_OK && (rc = sql_step(st)) == SQL_ROW) {
+        int64_t seq = sql_col_int64(st, 0);
+        if (last >= 0 && seq != last + 1)
+            r = put_gap(s, company_id, last + 1, last_link, gap_key, err);
+        last = seq;
+        sq_copy_col(st, 1, last_link, sizeof last_link);
     }
     sql_reset(st);
-    if (rc != SQL_DONE)
+    if (r == LR_OK && rc != SQL_DONE)
         r = sq_db_fail(s, err, "reading the events to purge");
-    /* each kept event right after a removed one follows that one's link */
-    for (size_t i = 0; r == LR_OK && i < n; i++) {
-        sql_stmt *nx;
-        int64_t next = 0, next_utc = 0;
-        if (i + 1 < n && ids[i + 1] <= ids[i]) /* (never: ordered by id) */
-            continue;
-        if (!(nx = stmt_with(s, C_NEXT, err, SQ_INT(company_id), SQ_INT(ids[i])))) {
-            r = LR_ESTORE;
-            break;
-        }
-        if ((rc = sql_step(nx)) == SQL_ROW) {
-            next = sql_col_int64(nx, 0);
-            next_utc = sql_col_int64(nx, 1);
-        }
-        sql_reset(nx);
-        if (rc != SQL_ROW && rc != SQL_DONE)
-            r = sq_db_fail(s, err, "reading the chain");
-        else if (next && next_utc >= before_utc)
-            r = put_gap(s, company_id, next, links[i], err);
-        else if (!next && ids[i] == h.id) {
-            sql_stmt *g = stmt_with(s, C_GAP_NEXT, err, SQ_INT(company_id));
-            r = sq_run(s, g, err, "recording the purged head");
-        }
-    }
+    if (r == LR_OK && last >= 0)
+        r = put_gap(s, company_id, last + 1, last_link, gap_key, err);
     if (r == LR_OK) {
         sql_stmt *d = stmt_with(s, C_GAPS_DROP, err, SQ_INT(company_id), SQ_INT(before_utc));
-        r = sq_run(s, d, err, "dropping purged gaps");
+        r = sq_run(s, d, err, "dropping the records of removed places");
     }
-    free(ids);
-    free(links);
     return r;
 }
 
@@ -286,7 +253,16 @@ lr_status store_chain_head(lr_store *base, int64_t company_id, lr_chain_head *h,
     if ((rc = sql_step(t)) == SQL_ROW)
         h->events = sql_col_int64(t, 0);
     sql_reset(t);
-    return rc == SQL_ROW ? LR_OK : sq_db_fail(s, err, "counting events");
+    if (rc != SQL_ROW)
+        return sq_db_fail(s, err, "counting events");
+    if (!(t = stmt_with(s, C_UNLINKED, err, SQ_INT(company_id))))
+        return LR_ESTORE;
+    if ((rc = sql_step(t)) == SQL_ROW) {
+        h->unlinked = sql_col_int64(t, 0);
+        h->first_unlinked = sql_col_int64(t, 1);
+    }
+    sql_reset(t);
+    return rc == SQL_ROW ? LR_OK : sq_db_fail(s, err, "counting unlinked events");
 }
 
 lr_status store_chain_walk(lr_store *base, int64_t company_id, store_chain_cb cb, void *ctx,
@@ -306,8 +282,9 @@ lr_status store_chain_walk(lr_store *base, int64_t company_id, store_chain_cb cb
                                sql_col_int64(t, 8), sql_col_int(t, 6), sql_col_text(t, 1),
                                sql_col_text(t, 2), sql_col_text(t, 3), sql_col_text(t, 4),
                                sql_col_text(t, 7), sql_col_text(t, 9)},
+                              sql_col_int64(t, 11),
                               sql_col_text(t, 10)};
-            after = r.e.id;
+            after = r.seq;
             n++;
             stop = cb(ctx, &r);
         }
@@ -330,7 +307,7 @@ lr_status store_chain_gaps(lr_store *base, int64_t company_id, store_gap_cb cb, 
     if (!t)
         return LR_ESTORE;
     while ((rc = sql_step(t)) == SQL_ROW)
-        if (cb(ctx, sql_col_int64(t, 0), sql_col_text(t, 1))) {
+        if (cb(ctx, sql_col_int64(t, 0), sql_col_text(t, 1), sql_col_text(t, 2))) {
             rc = SQL_DONE;
             break;
         }

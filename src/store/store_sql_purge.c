@@ -35,6 +35,10 @@
     X(P_DEL_OUTBOX, "DELETE FROM outbox WHERE punch_id IN (" PURGE_PUNCH_IDS ")")                  \
     X(P_DEL_PUNCHES, "DELETE FROM punches WHERE company_id = ?1 AND work_day < ?2")                \
     X(P_DEL_FLAGS, "DELETE FROM event_flags WHERE event_id IN (" PURGE_EVENT_IDS ")")              \
+    /* a kept punch whose event goes (a night across the date): its event \
+     * unknown from now on, not another that may take its id */              \
+    X(P_UNREF_EVENTS, "UPDATE punches SET event_id = NULL WHERE company_id = ?1 AND event_id IN (" \
+                      PURGE_EVENT_IDS ")")                                                         \
     X(P_DEL_WIN, "DELETE FROM win_records WHERE event_row IN (" PURGE_EVENT_IDS ")")               \
     X(P_DEL_UNIX, "DELETE FROM unix_records WHERE event_row IN (" PURGE_EVENT_IDS ")")             \
     X(P_DEL_EVENTS, "DELETE FROM log_events WHERE company_id = ?1 AND ts_utc < ?2")               \
@@ -129,18 +133,20 @@ lr_status store_purge_rows(lr_store *base, int64_t company_id, const char *befor
 }
 
 lr_status store_purge_delete(lr_store *base, int64_t company_id, const char *before_day,
-                             int64_t before_utc, lr_purge_counts *n, lr_error *err)
+                             int64_t before_utc, const unsigned char gap_key[32],
+                             lr_purge_counts *n, lr_error *err)
 {
     static const struct {
         int q, by_time; /* ?2 is before_utc (else before_day) */
     } order[] = {{P_DEL_ATTEMPTS, 0}, {P_UNREF_OUTBOX, 0}, {P_UNREF_PUNCHES, 0},
                  {P_DEL_OUTBOX, 0},   {P_DEL_PUNCHES, 0},  {P_DEL_FLAGS, 1},
+                 {P_UNREF_EVENTS, 1},
                  {P_DEL_WIN, 1},      {P_DEL_UNIX, 1},     {P_DEL_EVENTS, 1},
                  {P_DEL_KOT, 0},      {P_DEL_DIVERGENCES, 0}, {P_DEL_OVERTIME, 0},
                  {P_PURGED, 0}};
     sql_store *s = S(base);
     /* the chain goes on without the events removed (store_sql_chain.c) */
-    lr_status st = sq_chain_purge(s, company_id, before_utc, err);
+    lr_status st = sq_chain_purge(s, company_id, before_utc, gap_key, err);
     memset(n, 0, sizeof *n);
     for (size_t i = 0; st == LR_OK && i < sizeof order / sizeof *order; i++) {
         int q = order[i].q;
@@ -159,7 +165,8 @@ lr_status store_purge_delete(lr_store *base, int64_t company_id, const char *bef
             n->punches = changed;
         else if (q == P_DEL_DIVERGENCES)
             n->divergences = changed;
-        else if (q != P_PURGED && q != P_UNREF_OUTBOX && q != P_UNREF_PUNCHES)
+        else if (q != P_PURGED && q != P_UNREF_OUTBOX && q != P_UNREF_PUNCHES &&
+                 q != P_UNREF_EVENTS)
             n->other += changed;
     }
     return sq_wrote(s, company_id, st, err);

@@ -55,7 +55,7 @@ E1=$1 E2=$2 E3=$3 E4=$4 E5=$5
 db_sql "UPDATE log_events SET ts_utc = ts_utc - 3600 WHERE id = $E2"
 out=$("$LR" verify ACM 2>&1) && rc=0 || rc=$?
 expect_eq "a changed time: exit 1, naming that event" \
-    "1 ACM: the chain does not hold: event #$E2 (2026-11-16T17:00:00+09:00 taro logoff PC-1) does not match its link: it was changed after it was stored, or events stored between #$E1 and it were removed" \
+    "1 ACM: the chain does not hold: event #$E2 (2026-11-16T17:00:00+09:00 taro logoff PC-1) does not match its link: it was changed after it was stored" \
     "$rc $(printf '%s' "$out" | tail -1)"
 db_sql "UPDATE log_events SET ts_utc = ts_utc + 3600 WHERE id = $E2"
 expect_eq "put back: it holds again" 0 "$("$LR" verify ACM > /dev/null; echo $?)"
@@ -64,9 +64,15 @@ expect_eq "put back: it holds again" 0 "$("$LR" verify ACM > /dev/null; echo $?)
 db_sql "CREATE TABLE saved AS SELECT * FROM log_events WHERE id = $E3"
 db_sql "DELETE FROM event_flags WHERE event_id = $E3"
 db_sql "DELETE FROM log_events WHERE id = $E3"
-expect_eq "a removed event: the one after it is named" \
-    "ACM: the chain does not hold: event #$E4 (2026-11-17T08:55:00+09:00 taro logon PC-1) does not match its link: it was changed after it was stored, or events stored between #$E2 and it were removed" \
+expect_eq "a removed event: named by where it was" \
+    "ACM: the chain does not hold: 1 event(s) stored between #$E2 and #$E4 (2026-11-17T08:55:00+09:00 taro logon PC-1) were removed (places 3 to 3 of the chain), with no purge to say so" \
     "$(verify_says)"
+# and a purge's record made up to cover it: its seal does not match
+db_sql "INSERT INTO chain_gaps (company_id, seq, prev, mac, made_at) SELECT company_id, 4, chain, '$(printf '00%.0s' $(seq 32))', 0 FROM saved"
+expect_eq "a purge's record made behind loginrec's back: its seal does not match" \
+    "ACM: the chain does not hold: the record that place 4 of the chain follows a purge was not made by loginrec (its seal does not match): put in behind its back" \
+    "$(verify_says)"
+db_sql "DELETE FROM chain_gaps"
 db_sql "INSERT INTO log_events SELECT * FROM saved"
 db_sql "DROP TABLE saved"
 expect_eq "put back: it holds again" 0 "$("$LR" verify ACM > /dev/null; echo $?)"
@@ -77,14 +83,17 @@ db_sql "DELETE FROM event_flags WHERE event_id = $FREE"
 db_sql "DELETE FROM log_events WHERE id = $FREE"
 db_sql "INSERT INTO log_events (id, company_id, source, account, host, op, ts_utc, ts_offset, version, raw, received_at, chain) SELECT $FREE, company_id, source, account, host, 'logoff', ts_utc + 600, ts_offset, version, raw, received_at, '$(printf 'ab%.0s' $(seq 32))' FROM log_events WHERE id = $E3"
 expect_eq "an event slipped in: named, as not stored by loginrec" \
-    "ACM: the chain does not hold: event #$FREE (2026-11-16T22:20:00+09:00 taro logoff PC-2) was not stored by loginrec: the chain goes on past it as if it were not there (put in behind loginrec's back)" \
+    "ACM: the chain does not hold: 1 event(s) have no place in the chain, the first #$FREE: they were not stored by loginrec (put in behind its back)" \
     "$(verify_says)"
+db_sql "UPDATE log_events SET chain_seq = 3 WHERE id = $FREE"
+expect_eq "and one given a place another holds: named too" 1 \
+    "$(verify_says | grep -c "claims place 3 of the chain, which event #$E3 holds\|event #$E3 (.*) claims place 3 of the chain, which event #$FREE holds")"
 db_sql "DELETE FROM log_events WHERE id = $FREE"
 db_sql "INSERT INTO log_events (company_id, source, account, host, op, ts_utc, ts_offset, version, raw, received_at) SELECT company_id, source, account, host, op, ts_utc + 1, ts_offset, version, raw, received_at FROM log_events WHERE id = $E5"
-expect_eq "one added at the end without a link: named" 1 "$(verify_says | grep -c 'has no link: it was not stored by loginrec (put in behind its back)')"
+expect_eq "one added at the end without a link: named" 1 "$(verify_says | grep -c 'have no place in the chain, the first #[0-9]*: they were not stored by loginrec')"
 db_sql "DELETE FROM log_events WHERE id > $E5 AND company_id = (SELECT id FROM companies WHERE code = 'ACM')"
 expect_eq "and one removed at the end: the head says so" \
-    "ACM: the chain does not hold: the chain's head is event #$E5, but the last event is #$E4: the events stored last were removed" \
+    "ACM: the chain does not hold: the chain's head is event #$E5 (place 5), but the last event is #$E4 (place 4): the events stored last were removed" \
     "$(db_sql "CREATE TABLE saved AS SELECT * FROM log_events WHERE id = $E5" && db_sql "DELETE FROM event_flags WHERE event_id = $E5" && db_sql "DELETE FROM log_events WHERE id = $E5" && verify_says)"
 db_sql "INSERT INTO log_events SELECT * FROM saved"
 db_sql "DROP TABLE saved"
@@ -133,8 +142,8 @@ expect_eq "but the digest signed before says so" "1 ACM: the digest $T/d1.json d
 
 # --- a database from before the chain (migration 0025 marks its companies) --
 unchain() {
-    db_sql "UPDATE log_events SET chain = NULL WHERE company_id = (SELECT id FROM companies WHERE code = 'BBB')"
-    db_sql "UPDATE companies SET chain_id = 0, chain_head = '', chain_pending = 1 WHERE code = 'BBB'"
+    db_sql "UPDATE log_events SET chain = NULL, chain_seq = NULL WHERE company_id = (SELECT id FROM companies WHERE code = 'BBB')"
+    db_sql "UPDATE companies SET chain_id = 0, chain_seq = 0, chain_head = '', chain_pending = 1 WHERE code = 'BBB'"
 }
 unchain
 expect_eq "verify's first run links the events stored before the chain, then they verify" \
