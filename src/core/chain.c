@@ -42,7 +42,7 @@ int chain_link(const char *prev_hex, const chain_event *e, char out[CHAIN_HEX])
     crypto_generichash_update(&h, prev, sizeof prev);
     crypto_generichash_update(&h, (const unsigned char *)tag, sizeof tag - 1);
     put_int(&h, e->company_id);
-    put_int(&h, e->id);
+    put_int(&h, e->seq);
     put_text(&h, e->source);
     put_text(&h, e->account);
     put_text(&h, e->host);

@@ -7,8 +7,10 @@
  *
  * The canonical encoding: "loginrec-event-v1", then each field as its
  * length (8 bytes, little-endian) and its bytes, integers as 8 bytes
- * little-endian: company id, event id, source, account, host, op, time
- * (UTC seconds), offset, version, received at, raw record.
+ * little-endian: company id, the event's place in the chain (1, 2, 3 ...),
+ * source, account, host, op, time (UTC seconds), offset, version, received
+ * at, raw record. The place, not the database's id: a link is known before
+ * its row is written.
  */
 #ifndef LR_CORE_CHAIN_H
 #define LR_CORE_CHAIN_H
@@ -19,9 +21,10 @@
 #define CHAIN_HEX (2 * CHAIN_BYTES + 1)
 
 typedef struct chain_event {
-    int64_t company_id, id, utc, received_at;
+    int64_t company_id, seq, utc, received_at;
     int offset_sec;
     const char *source, *account, *host, *op, *version, *raw;
+    int64_t id; /* the row's id: for messages, not in the link */
 } chain_event;
 
 /* The link before a company's first event: 64 zeros. */

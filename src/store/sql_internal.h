@@ -229,13 +229,26 @@ lr_status sq_run_rows(sql_store *s, sql_stmt *st, const sq_param *ps, size_t k, 
  * generation: a reader that sees the new generation sees the data). A
  * failed bump is the write's failure. */
 lr_status sq_wrote(sql_store *s, int64_t company_id, lr_status r, lr_error *err);
-/* store_sql_chain.c: links the stored ones of events[0..n) (id > 0) into
- * the company's chain, after its backlog; records, before a purge removes
- * the events before before_utc, the link the place after each run of them
- * follows, sealed with gap_key (chain_gap_key). Both in the caller's
- * transaction. */
-lr_status sq_chain_append(sql_store *s, int64_t company_id, const lr_event *events, size_t n,
-                          lr_error *err);
+/* store_sql_chain.c: an insert of events into a company's hash chain.
+ * sq_chain_plan (before it) reads the head and, unless events stored
+ * before the chain still wait for their links, gives each event the link
+ * and place it gets if all are stored, bound into the insert (the usual
+ * case costs no second write); sq_chain_settle (after it) moves the head,
+ * or, when a duplicate took no place, links the stored ones again, or
+ * links the backlog with them. sq_chain_purge records, before a purge
+ * removes the events before before_utc, the link the place after each run
+ * of them follows, sealed with gap_key (chain_gap_key). All in the
+ * caller's transaction. */
+typedef struct chain_plan {
+    lr_chain_head head;
+    char (*links)[CHAIN_HEX]; /* planned: events[i]'s link, at place head.seq + i + 1 */
+    int planned;
+} chain_plan;
+lr_status sq_chain_plan(sql_store *s, int64_t company_id, const lr_event *events, size_t n,
+                        chain_plan *p, lr_error *err);
+lr_status sq_chain_settle(sql_store *s, int64_t company_id, const lr_event *events, size_t n,
+                          chain_plan *p, lr_error *err);
+void sq_chain_plan_free(chain_plan *p);
 lr_status sq_chain_purge(sql_store *s, int64_t company_id, int64_t before_utc,
                          const unsigned char *gap_key, lr_error *err);
 /* Rows the connection's last write changed. */

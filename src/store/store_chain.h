@@ -1,6 +1,7 @@
 /*
  * store_chain — each company's events as a hash chain (core/chain.h):
- * linked as they are stored (store_sql_events.c calls sq_chain_append in
+ * linked as they are stored (store_sql_events.c plans each insert's links,
+ * sq_chain_plan and sq_chain_settle, in
  * the ingest's transaction, under the company's lock), each at its place
  * (1, 2, 3 ... a company), walked back by `loginrec verify`.
  */

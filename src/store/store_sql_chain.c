@@ -118,10 +118,10 @@ static lr_status seal_backlog(sql_store *s, int64_t company_id, lr_chain_head *h
             break;
         }
         while ((rc = sql_step(t)) == SQL_ROW) {
-            chain_event e = {company_id,          sql_col_int64(t, 0), sql_col_int64(t, 5),
-                             sql_col_int64(t, 8), sql_col_int(t, 6),   sql_col_text(t, 1),
-                             sql_col_text(t, 2),  sql_col_text(t, 3),  sql_col_text(t, 4),
-                             sql_col_text(t, 7),  sql_col_text(t, 9)};
+            chain_event e = {company_id,          h->seq + (int64_t)n + 1, sql_col_int64(t, 5),
+                             sql_col_int64(t, 8), sql_col_int(t, 6),       sql_col_text(t, 1),
+                             sql_col_text(t, 2),  sql_col_text(t, 3),      sql_col_text(t, 4),
+                             sql_col_text(t, 7),  sql_col_text(t, 9),      sql_col_int64(t, 0)};
             ids[n] = e.id;
             chain_link(n ? links[n - 1] : h->link, &e, links[n]);
             n++;
@@ -146,59 +146,82 @@ static lr_status seal_backlog(sql_store *s, int64_t company_id, lr_chain_head *h
     return st;
 }
 
-static int by_id(const void *a, const void *b)
+void sq_chain_plan_free(chain_plan *p)
 {
-    int64_t x = (*(const lr_event *const *)a)->id, y = (*(const lr_event *const *)b)->id;
-    return (x > y) - (x < y);
+    free(p->links);
+    p->links = NULL;
 }
 
-lr_status sq_chain_append(sql_store *s, int64_t company_id, const lr_event *events, size_t n,
-                          lr_error *err)
+static chain_event event_at(int64_t company_id, const lr_event *e, int64_t seq)
 {
-    lr_chain_head h;
-    const lr_event **v;
-    int64_t *ids;
-    char(*links)[CHAIN_HEX];
-    size_t k = 0;
-    int64_t linked = 0;
-    lr_status st = read_head(s, company_id, &h, err);
-    if (st != LR_OK)
+    chain_event c = {company_id, seq,       e->utc,  e->received_at, e->offset_sec,
+                     e->source,  e->account, e->host, e->op,          e->version,
+                     e->raw ? e->raw : "",   e->id};
+    return c;
+}
+
+lr_status sq_chain_plan(sql_store *s, int64_t company_id, const lr_event *events, size_t n,
+                        chain_plan *p, lr_error *err)
+{
+    lr_status st;
+    memset(p, 0, sizeof *p);
+    if ((st = read_head(s, company_id, &p->head, err)) != LR_OK)
         return st;
-    /* events stored before the chain existed: linked first, from the table
-     * (this batch's with them: they are stored already) */
-    if (h.pending)
-        return seal_backlog(s, company_id, &h, &linked, err);
-    for (size_t i = 0; i < n; i++)
-        k += events[i].id > 0;
-    if (k == 0)
+    /* events stored before the chain existed are linked first, after the
+     * insert: this batch's go with them */
+    if (p->head.pending || n == 0)
         return LR_OK;
-    v = malloc(k * sizeof *v);
-    ids = malloc(k * sizeof *ids);
-    links = malloc(k * sizeof *links);
-    if (!v || !ids || !links) {
-        free(v);
+    if (!(p->links = malloc(n * sizeof *p->links)))
+        return lr_fail(err, LR_ENOMEM, "out of memory");
+    if (!p->head.link[0])
+        memcpy(p->head.link, chain_genesis, CHAIN_HEX);
+    for (size_t i = 0; i < n; i++) {
+        chain_event c = event_at(company_id, &events[i], p->head.seq + (int64_t)i + 1);
+        chain_link(i ? p->links[i - 1] : p->head.link, &c, p->links[i]);
+    }
+    p->planned = 1;
+    return LR_OK;
+}
+
+lr_status sq_chain_settle(sql_store *s, int64_t company_id, const lr_event *events, size_t n,
+                          chain_plan *p, lr_error *err)
+{
+    int64_t *ids, linked = 0;
+    char(*links)[CHAIN_HEX];
+    size_t k = 0, stored = 0;
+    lr_status st;
+    sql_stmt *t;
+    if (!p->planned)
+        return p->head.pending ? seal_backlog(s, company_id, &p->head, &linked, err) : LR_OK;
+    for (size_t i = 0; i < n; i++)
+        stored += events[i].id > 0;
+    if (stored == 0)
+        return LR_OK;
+    /* the usual case: every event stored, each at the place planned */
+    if (stored == n) {
+        t = stmt_with(s, C_SET_HEAD, err, SQ_INT(company_id), SQ_INT(events[n - 1].id),
+                      SQ_INT(p->head.seq + (int64_t)n), SQ_TEXT(p->links[n - 1]));
+        return sq_run(s, t, err, "moving the chain's head");
+    }
+    /* a duplicate took no place: the stored ones are linked again, in
+     * order, at the places that follow each other */
+    ids = malloc(stored * sizeof *ids);
+    links = malloc(stored * sizeof *links);
+    if (!ids || !links) {
         free(ids);
         free(links);
         return lr_fail(err, LR_ENOMEM, "out of memory");
     }
-    k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (events[i].id > 0)
-            v[k++] = &events[i];
-    qsort(v, k, sizeof *v, by_id);
-    if (!h.link[0])
-        memcpy(h.link, chain_genesis, CHAIN_HEX);
-    for (size_t i = 0; st == LR_OK && i < k; i++) {
-        const lr_event *e = v[i];
-        chain_event c = {company_id, e->id,          e->utc,     e->received_at, e->offset_sec,
-                         e->source,  e->account,     e->host,    e->op,          e->version,
-                         e->raw ? e->raw : ""};
-        ids[i] = e->id;
-        chain_link(i ? links[i - 1] : h.link, &c, links[i]);
+    for (size_t i = 0; i < n; i++) {
+        chain_event c;
+        if (events[i].id <= 0)
+            continue;
+        c = event_at(company_id, &events[i], p->head.seq + (int64_t)k + 1);
+        ids[k] = events[i].id;
+        chain_link(k ? links[k - 1] : p->head.link, &c, links[k]);
+        k++;
     }
-    if (st == LR_OK)
-        st = write_links(s, company_id, ids, links, h.seq + 1, k, err);
-    free(v);
+    st = write_links(s, company_id, ids, links, p->head.seq + 1, k, err);
     free(ids);
     free(links);
     return st;
@@ -278,10 +301,10 @@ lr_status store_chain_walk(lr_store *base, int64_t company_id, store_chain_cb cb
         if (!t)
             return LR_ESTORE;
         while (!stop && (rc = sql_step(t)) == SQL_ROW) {
-            lr_chain_row r = {{company_id, sql_col_int64(t, 0), sql_col_int64(t, 5),
+            lr_chain_row r = {{company_id, sql_col_int64(t, 11), sql_col_int64(t, 5),
                                sql_col_int64(t, 8), sql_col_int(t, 6), sql_col_text(t, 1),
                                sql_col_text(t, 2), sql_col_text(t, 3), sql_col_text(t, 4),
-                               sql_col_text(t, 7), sql_col_text(t, 9)},
+                               sql_col_text(t, 7), sql_col_text(t, 9), sql_col_int64(t, 0)},
                               sql_col_int64(t, 11),
                               sql_col_text(t, 10)};
             after = r.seq;

@@ -19,8 +19,8 @@
 #define STATEMENTS(X)                                                                              \
     X(Q_EVENT_INSERT,                                                                              \
       "INSERT INTO log_events (company_id, source, account, host, op, ts_utc, "                    \
-      "ts_offset, version, raw, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "                 \
-      "?8, ?9, ?10) ON CONFLICT DO NOTHING RETURNING id")                                          \
+      "ts_offset, version, raw, received_at, chain, chain_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "   \
+      "?7, ?8, ?9, ?10, NULLIF(?11, ''), NULLIF(?12, 0)) ON CONFLICT DO NOTHING RETURNING id")     \
     X(Q_EVENTS_OF_ACCOUNT,                                                                         \
       "SELECT id, source, account, host, op, ts_utc, ts_offset, version, "                         \
       "received_at FROM log_events INDEXED BY sqlite_autoindex_log_events_1 WHERE "                \
@@ -31,10 +31,11 @@
      * says which input it answers (u.i, from 1; the first of equal ones) */ \
     X(Q_EVENT_INSERT_SET,                                                                          \
       "WITH u AS (SELECT * FROM unnest(?1::bigint[], ?2::text[], ?3::text[], ?4::text[], "         \
-      "?5::text[], ?6::bigint[], ?7::bigint[], ?8::text[], ?9::text[], ?10::bigint[]) WITH "       \
-      "ORDINALITY AS u(c, s, a, h, o, t, f, v, r, rc, i)), ins AS (INSERT INTO log_events "        \
-      "(company_id, source, account, host, op, ts_utc, ts_offset, version, raw, received_at) "     \
-      "SELECT c, s, a, h, o, t, f, v, r, rc FROM u ORDER BY i ON CONFLICT DO NOTHING RETURNING "   \
+      "?5::text[], ?6::bigint[], ?7::bigint[], ?8::text[], ?9::text[], ?10::bigint[], "            \
+      "?11::text[], ?12::bigint[]) WITH ORDINALITY AS u(c, s, a, h, o, t, f, v, r, rc, ch, cs, "   \
+      "i)), ins AS (INSERT INTO log_events (company_id, source, account, host, op, ts_utc, "       \
+      "ts_offset, version, raw, received_at, chain, chain_seq) SELECT c, s, a, h, o, t, f, v, r, " \
+      "rc, NULLIF(ch, ''), NULLIF(cs, 0) FROM u ORDER BY i ON CONFLICT DO NOTHING RETURNING "      \
       "id, company_id, source, account, host, op, ts_utc) SELECT ins.id, min(u.i) FROM ins JOIN "  \
       "u ON u.c = ins.company_id AND u.a = ins.account AND u.t = ins.ts_utc AND u.h = ins.host "   \
       "AND u.o = ins.op AND u.s = ins.source GROUP BY ins.id")                                     \
@@ -46,43 +47,32 @@
     X(Q_EVENTS_LIST_FLAGGED, EVENT_LIST_SQL("AND f.flags IS NOT NULL"))
 SQ_STATEMENTS(SQ_EVENTS_BASE, SQ_PUNCHES_BASE);
 
-lr_status store_event_insert(lr_store *base, int64_t company_id, lr_event *e, lr_error *err)
-{
-    sql_store *s = S(base);
-    sql_stmt *st = stmt_with(s, Q_EVENT_INSERT, err, SQ_INT(company_id), SQ_TEXT(e->source),
-                             SQ_TEXT(e->account), SQ_TEXT(e->host), SQ_TEXT(e->op), SQ_INT(e->utc),
-                             SQ_INT(e->offset_sec), SQ_TEXT(e->version),
-                             SQ_TEXT(e->raw ? e->raw : ""), SQ_INT(e->received_at));
-    lr_status r;
-    if (!st)
-        return LR_ESTORE;
-    /* a duplicate returns no row: LR_EEXIST, which callers count */
-    r = sq_run_id(s, st, &e->id, err, "storing an event");
-    if (r == LR_OK)
-        r = sq_chain_append(s, company_id, e, 1, err);
-    return sq_wrote(s, company_id, r, err);
-}
-
 static void event_id(void *ctx, sql_stmt *st, size_t i)
 {
     ((lr_event *)ctx)[i].id = sql_col_int64(st, 0);
 }
 
-lr_status store_events_insert_many(lr_store *base, int64_t company_id, lr_event *events, size_t n,
-                                   lr_error *err)
+/* Stores events[0..n) of the company, each once (a duplicate's id stays
+ * 0), linked into its chain (sq_chain_plan, sq_chain_settle). */
+static lr_status insert_events(sql_store *s, int64_t company_id, lr_event *events, size_t n,
+                               lr_error *err)
 {
-    sql_store *s = S(base);
+    chain_plan plan;
     sq_param *ps;
     lr_status st;
     for (size_t i = 0; i < n; i++)
         events[i].id = 0; /* a duplicate returns no row */
     if (n == 0)
         return LR_OK;
-    if (!(ps = malloc(n * 10 * sizeof *ps)))
+    if ((st = sq_chain_plan(s, company_id, events, n, &plan, err)) != LR_OK)
+        return st;
+    if (!(ps = malloc(n * 12 * sizeof *ps))) {
+        sq_chain_plan_free(&plan);
         return lr_fail(err, LR_ENOMEM, "out of memory");
+    }
     for (size_t i = 0; i < n; i++) {
         const lr_event *e = &events[i];
-        sq_param *p = ps + 10 * i;
+        sq_param *p = ps + 12 * i;
         p[0] = SQ_INT(company_id);
         p[1] = SQ_TEXT(e->source);
         p[2] = SQ_TEXT(e->account);
@@ -93,13 +83,31 @@ lr_status store_events_insert_many(lr_store *base, int64_t company_id, lr_event 
         p[7] = SQ_TEXT(e->version);
         p[8] = SQ_TEXT(e->raw ? e->raw : "");
         p[9] = SQ_INT(e->received_at);
+        p[10] = SQ_TEXT(plan.planned ? plan.links[i] : "");
+        p[11] = SQ_INT(plan.planned ? plan.head.seq + (int64_t)i + 1 : 0);
     }
-    st = sq_run_rows(s, rows_stmt(s, Q_EVENT_INSERT, Q_EVENT_INSERT_SET, err), ps, 10, n, event_id,
+    st = sq_run_rows(s, rows_stmt(s, Q_EVENT_INSERT, Q_EVENT_INSERT_SET, err), ps, 12, n, event_id,
                      1, events, err, "storing events");
     free(ps);
     if (st == LR_OK)
-        st = sq_chain_append(s, company_id, events, n, err);
+        st = sq_chain_settle(s, company_id, events, n, &plan, err);
+    sq_chain_plan_free(&plan);
     return sq_wrote(s, company_id, st, err);
+}
+
+lr_status store_event_insert(lr_store *base, int64_t company_id, lr_event *e, lr_error *err)
+{
+    lr_status st = insert_events(S(base), company_id, e, 1, err);
+    /* a duplicate: LR_EEXIST, which callers count */
+    if (st == LR_OK && e->id == 0)
+        return lr_fail(err, LR_EEXIST, "storing an event: it exists already");
+    return st;
+}
+
+lr_status store_events_insert_many(lr_store *base, int64_t company_id, lr_event *events, size_t n,
+                                   lr_error *err)
+{
+    return insert_events(S(base), company_id, events, n, err);
 }
 
 const sq_row sq_event_row = SQ_ROW(

@@ -41,6 +41,14 @@ post() { http POST /api/v1/ingest -H "Authorization: Bearer $1" -H "Content-Type
 post "$TOKEN_B" '[{"source":"lanscope","account":"x","host":"B-1","op":"logon","time":"2026-11-17T09:00:00+09:00"},{"source":"lanscope","account":"x","host":"B-1","op":"logoff","time":"2026-11-17T18:00:00+09:00"}]'
 post "$TOKEN" '[{"source":"lanscope","account":"taro","host":"PC-1","op":"logon","time":"2026-11-17T08:55:00+09:00"},{"source":"lanscope","account":"taro","host":"PC-1","op":"logoff","time":"2026-11-17T19:05:00+09:00"}]'
 post "$TOKEN" '[{"source":"lanscope","account":"taro","host":"PC-1","op":"logon","time":"2026-11-17T08:55:00+09:00"}]' # a duplicate: no link
+# a batch whose first is a duplicate: the planned places move up (linked again)
+post "$TOKEN" '[{"source":"lanscope","account":"taro","host":"PC-1","op":"logoff","time":"2026-11-17T19:05:00+09:00"},{"source":"lanscope","account":"taro","host":"PC-3","op":"logon","time":"2026-11-17T20:00:00+09:00"}]'
+expect_eq "a batch with a duplicate in it: the new event takes the next place" "6 $(db_sql "SELECT id FROM log_events WHERE host = 'PC-3'")" \
+    "$(db_sql "SELECT chain_seq FROM log_events WHERE host = 'PC-3'") $(db_sql "SELECT chain_id FROM companies WHERE code = 'ACM'")"
+db_sql "DELETE FROM event_flags WHERE event_id IN (SELECT id FROM log_events WHERE host = 'PC-3')"
+db_sql "UPDATE punches SET event_id = NULL WHERE event_id IN (SELECT id FROM log_events WHERE host = 'PC-3')"
+db_sql "DELETE FROM log_events WHERE host = 'PC-3'"
+db_sql "UPDATE companies SET chain_seq = 5, chain_id = (SELECT id FROM log_events WHERE chain_seq = 5 AND company_id = companies.id), chain_head = (SELECT chain FROM log_events WHERE chain_seq = 5 AND company_id = companies.id) WHERE code = 'ACM'"
 out=$("$LR" verify ACM) && rc=0 || rc=$?
 HEAD=$(db_sql "SELECT max(id) FROM log_events WHERE company_id = (SELECT id FROM companies WHERE code = 'ACM')")
 expect_eq "verify: every link matches, the head is the last event" \
@@ -114,17 +122,17 @@ expect_eq "a digest is never written over" 1 "$rc"
 # independent implementation of it): verify cannot tell, the signed digest
 # can.
 relink() { # relink ID NEW_TS: the event's time changed and its link (and the head) recomputed
-    python3 - "$1" "$2" "$(db_sql "SELECT chain FROM log_events WHERE company_id = (SELECT id FROM companies WHERE code = 'ACM') AND id < $1 ORDER BY id DESC LIMIT 1")" \
-        "$(db_sql "SELECT company_id || '|' || id || '|' || source || '|' || account || '|' || host || '|' || op || '|' || ts_offset || '|' || version || '|' || received_at FROM log_events WHERE id = $1")" \
+    python3 - "$1" "$2" "$(db_sql "SELECT chain FROM log_events WHERE company_id = (SELECT id FROM companies WHERE code = 'ACM') AND chain_seq < (SELECT chain_seq FROM log_events WHERE id = $1) ORDER BY chain_seq DESC LIMIT 1")" \
+        "$(db_sql "SELECT company_id || '|' || chain_seq || '|' || source || '|' || account || '|' || host || '|' || op || '|' || ts_offset || '|' || version || '|' || received_at FROM log_events WHERE id = $1")" \
         "$(db_sql "SELECT raw FROM log_events WHERE id = $1")" <<'PY'
 import hashlib, struct, sys
 eid, ts, prev, row, raw = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4].split("|"), sys.argv[5]
-company, _, source, account, host, op, offset, version, received = row
+company, seq, source, account, host, op, offset, version, received = row
 h = hashlib.blake2b(digest_size=32)
 h.update(bytes.fromhex(prev) + b"loginrec-event-v1")
 i = lambda v: h.update(struct.pack("<q", int(v)))
 t = lambda s: (i(len(s.encode())), h.update(s.encode()))
-i(company); i(eid); t(source); t(account); t(host); t(op); i(ts); i(offset); t(version); i(received); t(raw)
+i(company); i(seq); t(source); t(account); t(host); t(op); i(ts); i(offset); t(version); i(received); t(raw)
 print(h.hexdigest())
 PY
 }
