@@ -393,6 +393,12 @@ def walk():
         bars = d.find_elements(By.CSS_SELECTOR, "svg.timeline rect.session")
         check("the daily view draws the sessions (%d bars)" % len(bars), len(bars) >= 2)
         check("and the punches with method PC", "出勤" in text(d) and "PC" in text(d))
+        froms = [e.text for e in d.find_elements(By.CSS_SELECTOR, "ul.punches .from")]
+        check("each punch says which event made it, a boot record without an empty user name "
+              "(%s)" % froms,
+              len(froms) >= 4 and all(f.startswith("根拠: ") for f in froms)
+              and not any(", ," in f for f in froms)
+              and any("(windows, #" in f for f in froms))
         shot(d, "09-daily")
         layout(d, "/daily")
         d.get(URL + "/daily?day=2026-11-17")
