@@ -256,23 +256,6 @@ lr_status evidence_digest(lr_store *s, const lr_company *c, const lr_secrets *se
     return st == LR_OK ? LR_OK : lr_fail(err, st, "the digest does not fit");
 }
 
-/* The link stored with event id (walk callback) */
-typedef struct find_link {
-    int64_t id;
-    char link[CHAIN_HEX];
-    int found;
-} find_link;
-
-static int keep_link(void *ctx, const lr_chain_row *r)
-{
-    find_link *f = ctx;
-    if (r->e.id != f->id)
-        return 0;
-    snprintf(f->link, sizeof f->link, "%s", r->link);
-    f->found = 1;
-    return 1;
-}
-
 lr_status evidence_digest_check(lr_store *s, const lr_company *c, const lr_secrets *sec,
                                 const char *text, lr_error *err)
 {
@@ -281,9 +264,9 @@ lr_status evidence_digest_check(lr_store *s, const lr_company *c, const lr_secre
     const char *code = NULL, *at = NULL, *head = NULL, *pkhex = NULL, *sighex = NULL;
     json_int_t chain_id = 0, events = 0;
     unsigned char pk[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
-    char msg[512], ours[65];
+    char msg[512], ours[65], link[CHAIN_HEX];
     size_t n1 = 0, n2 = 0;
-    find_link f;
+    int found;
     lr_status st = LR_OK;
     if (!o || json_unpack(o, "{s:s, s:s, s:I, s:s, s:I, s:s, s:s}", "company", &code, "at", &at,
                           "chain_id", &chain_id, "chain_head", &head, "events", &events,
@@ -304,20 +287,16 @@ lr_status evidence_digest_check(lr_store *s, const lr_company *c, const lr_secre
              crypto_sign_verify_detached(sig, (const unsigned char *)msg, strlen(msg), pk) != 0)
         st = lr_fail(err, LR_EINVAL, "the digest's signature does not match what it says: it "
                                      "was changed after it was signed");
-    if (st == LR_OK && chain_id > 0) {
-        memset(&f, 0, sizeof f);
-        f.id = chain_id;
-        if ((st = store_chain_walk(s, c->id, keep_link, &f, err)) == LR_OK) {
-            if (!f.found)
-                st = lr_fail(err, LR_EINVAL,
-                             "event #%lld, the chain's head at %s, is no longer there",
-                             (long long)chain_id, at);
-            else if (strcmp(f.link, head) != 0)
-                st = lr_fail(err, LR_EINVAL,
-                             "event #%lld's link is not the one signed at %s: the chain was "
-                             "rewritten since",
-                             (long long)chain_id, at);
-        }
+    if (st == LR_OK && chain_id > 0 &&
+        (st = store_chain_link_of(s, c->id, chain_id, link, &found, err)) == LR_OK) {
+        if (!found)
+            st = lr_fail(err, LR_EINVAL, "event #%lld, the chain's head at %s, is no longer there",
+                         (long long)chain_id, at);
+        else if (strcmp(link, head) != 0)
+            st = lr_fail(err, LR_EINVAL,
+                         "event #%lld's link is not the one signed at %s: the chain was "
+                         "rewritten since",
+                         (long long)chain_id, at);
     }
     json_decref(o);
     return st;

@@ -19,19 +19,32 @@
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/csv.h"
+#include "util/fsspace.h"
 #include "util/log.h"
 #include "util/timefmt.h"
 #include "util/tz.h"
 #include "util/worker.h"
 
-void retention_limit(const lr_company *c, int64_t now, char out[11])
+/* Today in the company's zone, years back (29 February: the 28th). */
+static int64_t years_back(const lr_company *c, int64_t now, int years)
 {
     int y, m, d;
     tf_civil_from_days(tz_local_day(c->tz, now), &y, &m, &d);
-    y -= RETENTION_LEGAL_YEARS;
-    if (m == 2 && d == 29)
-        d = 28;
-    tf_format_date(tf_days_from_civil(y, m, d), out);
+    return tf_days_from_civil(y - years, m, m == 2 && d == 29 ? 28 : d);
+}
+
+/* 00:00 of day in the company's zone, as UTC. */
+static int64_t day_start(const lr_company *c, int64_t day)
+{
+    int64_t utc;
+    int offset;
+    tz_utc_of_wall(c->tz, day * 86400, &utc, &offset);
+    return utc;
+}
+
+void retention_limit(const lr_company *c, int64_t now, char out[11])
+{
+    tf_format_date(years_back(c, now, RETENTION_LEGAL_YEARS), out);
 }
 
 /* The archive being written: rows buffered, then appended to fd. */
@@ -105,16 +118,6 @@ static int archive_row(void *ctx, const lr_purge_row *r)
     return a->b.len >= (1u << 20) ? flush_archive(a) : 0;
 }
 
-static int sync_dir(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
-    if (fd < 0)
-        return -1;
-    rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
 /* Writes the archive to tmp (created; synced): LR_OK or why not. */
 static lr_status write_archive(lr_store *s, const lr_company *c, const char *before,
                                int64_t before_utc, const char *tmp, const progress_hook *progress,
@@ -153,7 +156,7 @@ lr_status retention_purge(lr_store *s, const lr_company *c, const lr_secrets *se
     unsigned char gap_key[32];
     char limit[11], tmp[1100], detail[1400], dir[1100];
     int64_t day, before_utc;
-    int offset, renamed = 0;
+    int renamed = 0;
     struct stat stt;
     lr_status st;
 
@@ -171,7 +174,7 @@ lr_status retention_purge(lr_store *s, const lr_company *c, const lr_secrets *se
     if (archive_path && (stat(archive_path, &stt) == 0 || errno != ENOENT))
         return lr_fail(err, LR_EEXIST, "%s exists: an archive is never written over",
                        archive_path);
-    tz_utc_of_wall(c->tz, day * 86400, &before_utc, &offset);
+    before_utc = day_start(c, day);
     snprintf(tmp, sizeof tmp, "%s.part-%ld", archive_path ? archive_path : "", (long)getpid());
     if ((st = store_begin(s, err)) != LR_OK)
         return st;
@@ -201,7 +204,7 @@ lr_status retention_purge(lr_store *s, const lr_company *c, const lr_secrets *se
         renamed = 1;
         unlink(tmp);
         snprintf(dir, sizeof dir, "%s", archive_path);
-        if (sync_dir(dirname(dir)) != 0) {
+        if (fs_sync(dirname(dir), 1) != 0) {
             st = lr_fail(err, LR_EIO, "writing the archive %s: %s", archive_path,
                          strerror(errno));
             goto fail;
@@ -249,19 +252,16 @@ static int purge_due(void *arg)
     for (size_t i = 0; i < n; i++) {
         const lr_company *c = &cs[i];
         char before[11], path[700];
-        int y, m, d, any = 0, offset;
-        int64_t before_utc;
+        int any = 0;
+        int64_t day;
         struct stat stt;
         retention_result res;
         if (c->retention_years <= 0)
             continue;
-        tf_civil_from_days(tz_local_day(c->tz, clock_now()), &y, &m, &d);
-        y -= c->retention_years;
-        tf_format_date(tf_days_from_civil(y, m, m == 2 && d == 29 ? 28 : d), before);
-        tz_utc_of_wall(c->tz, tf_days_from_civil(y, m, m == 2 && d == 29 ? 28 : d) * 86400,
-                       &before_utc, &offset);
+        day = years_back(c, clock_now(), c->retention_years);
+        tf_format_date(day, before);
         /* records may arrive late for old days: looked for each time */
-        if (store_purge_any(rw->s, c->id, before, before_utc, &any, &err) != LR_OK) {
+        if (store_purge_any(rw->s, c->id, before, day_start(c, day), &any, &err) != LR_OK) {
             log_error("retention of company %s: %s", c->code, err.message);
             continue;
         }

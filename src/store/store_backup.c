@@ -14,6 +14,7 @@
 
 #include "store/migrations.h"
 #include "store/store.h"
+#include "util/fsspace.h"
 
 enum { COPY_PAGES = 2048 }; /* a step's pages: 8 MiB at 4 KiB, a progress report each */
 
@@ -61,17 +62,6 @@ static lr_status check_copy(sqlite3 *db, const char *path, store_copy_info *info
     info->events = one_int(db, "SELECT count(*) FROM log_events");
     info->bytes = one_int(db, "PRAGMA page_count") * one_int(db, "PRAGMA page_size");
     return LR_OK;
-}
-
-static int sync_path(const char *path, int dir)
-{
-    int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
-    int rc;
-    if (fd < 0)
-        return -1;
-    rc = fsync(fd);
-    close(fd);
-    return rc;
 }
 
 /* Copies every page of src's main into dst's, in steps of pages (-1: one
@@ -151,7 +141,7 @@ lr_status store_backup(const char *db, const char *dest, const progress_hook *pr
     sqlite3_close(dst);
     dst = NULL;
     snprintf(dir, sizeof dir, "%s", dest);
-    if (sync_path(tmp, 0) != 0 || rename(tmp, dest) != 0 || sync_path(dirname(dir), 1) != 0)
+    if (fs_sync(tmp, 0) != 0 || rename(tmp, dest) != 0 || fs_sync(dirname(dir), 1) != 0)
         st = lr_fail(err, LR_EIO, "writing %s: %s", dest, strerror(errno));
 out:
     if (dst)

@@ -38,6 +38,9 @@ lr_status store_chain_head(lr_store *s, int64_t company_id, lr_chain_head *h, lr
 /* The company's linked events in chain order, to cb (non-zero stops). */
 lr_status store_chain_walk(lr_store *s, int64_t company_id, store_chain_cb cb, void *ctx,
                            lr_error *err);
+/* The link stored with event id of the company (*found 0: no such event). */
+lr_status store_chain_link_of(lr_store *s, int64_t company_id, int64_t id,
+                              char link[CHAIN_HEX], int *found, lr_error *err);
 /* The records purges made: place seq follows prev, sealed by mac. In
  * order, to cb (non-zero stops). */
 typedef int (*store_gap_cb)(void *ctx, int64_t seq, const char *prev, const char *mac);

@@ -29,6 +29,7 @@ enum { WALK_PAGE = 4096 };
                  "chain_seq IS NULL AND id > ?2 ORDER BY id LIMIT ?3")                             \
     X(C_WALK, "SELECT " EVENT_CHAIN_COLS ", COALESCE(chain, ''), chain_seq FROM log_events WHERE " \
               "company_id = ?1 AND chain_seq > ?2 ORDER BY chain_seq LIMIT ?3")                    \
+    X(C_LINK_OF, "SELECT COALESCE(chain, '') FROM log_events WHERE id = ?1 AND company_id = ?2") \
     X(C_GAPS, "SELECT seq, prev, mac FROM chain_gaps WHERE company_id = ?1 ORDER BY seq")          \
     /* a place's predecessor never changes: a later purge keeps the record */ \
     X(C_GAP_PUT, "INSERT INTO chain_gaps (company_id, seq, prev, mac, made_at) VALUES (?1, ?2, "   \
@@ -40,6 +41,16 @@ enum { WALK_PAGE = 4096 };
                    "FROM log_events WHERE company_id = ?1 AND ts_utc < ?2)")
 
 SQ_STATEMENTS(SQ_CHAIN_BASE, SQ_SLOTS);
+
+/* The event of a row of EVENT_CHAIN_COLS, at place seq. */
+static chain_event row_event(sql_stmt *t, int64_t company_id, int64_t seq)
+{
+    chain_event e = {company_id,          seq,                 sql_col_int64(t, 5),
+                     sql_col_int64(t, 8), sql_col_int(t, 6),   sql_col_text(t, 1),
+                     sql_col_text(t, 2),  sql_col_text(t, 3),  sql_col_text(t, 4),
+                     sql_col_text(t, 7),  sql_col_text(t, 9),  sql_col_int64(t, 0)};
+    return e;
+}
 
 static lr_status read_head(sql_store *s, int64_t company_id, lr_chain_head *h, lr_error *err)
 {
@@ -118,10 +129,7 @@ static lr_status seal_backlog(sql_store *s, int64_t company_id, lr_chain_head *h
             break;
         }
         while ((rc = sql_step(t)) == SQL_ROW) {
-            chain_event e = {company_id,          h->seq + (int64_t)n + 1, sql_col_int64(t, 5),
-                             sql_col_int64(t, 8), sql_col_int(t, 6),       sql_col_text(t, 1),
-                             sql_col_text(t, 2),  sql_col_text(t, 3),      sql_col_text(t, 4),
-                             sql_col_text(t, 7),  sql_col_text(t, 9),      sql_col_int64(t, 0)};
+            chain_event e = row_event(t, company_id, h->seq + (int64_t)n + 1);
             ids[n] = e.id;
             chain_link(n ? links[n - 1] : h->link, &e, links[n]);
             n++;
@@ -301,12 +309,8 @@ lr_status store_chain_walk(lr_store *base, int64_t company_id, store_chain_cb cb
         if (!t)
             return LR_ESTORE;
         while (!stop && (rc = sql_step(t)) == SQL_ROW) {
-            lr_chain_row r = {{company_id, sql_col_int64(t, 11), sql_col_int64(t, 5),
-                               sql_col_int64(t, 8), sql_col_int(t, 6), sql_col_text(t, 1),
-                               sql_col_text(t, 2), sql_col_text(t, 3), sql_col_text(t, 4),
-                               sql_col_text(t, 7), sql_col_text(t, 9), sql_col_int64(t, 0)},
-                              sql_col_int64(t, 11),
-                              sql_col_text(t, 10)};
+            lr_chain_row r = {row_event(t, company_id, sql_col_int64(t, 11)),
+                              sql_col_int64(t, 11), sql_col_text(t, 10)};
             after = r.seq;
             n++;
             stop = cb(ctx, &r);
@@ -319,6 +323,24 @@ lr_status store_chain_walk(lr_store *base, int64_t company_id, store_chain_cb cb
         if (n < WALK_PAGE)
             return LR_OK;
     }
+}
+
+lr_status store_chain_link_of(lr_store *base, int64_t company_id, int64_t id,
+                              char link[CHAIN_HEX], int *found, lr_error *err)
+{
+    sql_store *s = S(base);
+    sql_stmt *t = stmt_with(s, C_LINK_OF, err, SQ_INT(id), SQ_INT(company_id));
+    int rc;
+    *found = 0;
+    link[0] = '\0';
+    if (!t)
+        return LR_ESTORE;
+    if ((rc = sql_step(t)) == SQL_ROW) {
+        sq_copy_col(t, 0, link, CHAIN_HEX);
+        *found = 1;
+    }
+    sql_reset(t);
+    return rc == SQL_ROW || rc == SQL_DONE ? LR_OK : sq_db_fail(s, err, "reading a link");
 }
 
 lr_status store_chain_gaps(lr_store *base, int64_t company_id, store_gap_cb cb, void *ctx,
